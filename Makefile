@@ -1,0 +1,80 @@
+# boardpack - see README.md.  The two set-up commands: `make report` and `make check`.
+.POSIX:
+.SUFFIXES:
+
+VERSION  := 0.1.0
+CC       ?= cc
+BUILD    ?= build
+SAN      ?=
+CFLAGS_BASE := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+               -D_POSIX_C_SOURCE=200809L -DBP_VERSION='"$(VERSION)"' -Iinclude
+ifeq ($(SAN),1)
+  BUILD  := build-san
+  OPT    := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+else
+  OPT    ?= -O2 -g
+endif
+XLSX_CFLAGS := $(shell pkg-config --cflags xlsxwriter 2>/dev/null)
+XLSX_LIBS   := $(shell pkg-config --libs xlsxwriter 2>/dev/null || echo -lxlsxwriter)
+CFLAGS   ?=
+CFLAGS   += $(CFLAGS_BASE) $(OPT) $(XLSX_CFLAGS)
+LDFLAGS  ?=
+LDLIBS   := $(XLSX_LIBS) -lhpdf -lcsv -lm
+TEST_LIBS := -lcmocka
+
+SRC      := $(sort $(wildcard src/*.c))
+LIB_SRC  := $(filter-out src/main.c,$(SRC))
+LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
+MAIN_OBJ := $(BUILD)/obj/main.o
+HDR      := $(wildcard include/*.h)
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+ifeq ($(SAN),1)
+BIN := $(BUILD)/boardpack
+else
+BIN := boardpack
+endif
+
+.PHONY: all deps deps-test report check test unit e2e san clean
+all: $(BIN)
+
+$(BIN): $(LIB_OBJ) $(MAIN_OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/obj/%.o: src/%.c $(HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ) tests/unit/bp_test.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(LDLIBS) $(TEST_LIBS)
+
+# Installs the Debian packages the tool needs (apt-get; sudo when not root).
+deps:
+	@scripts/install-deps.sh runtime
+
+deps-test:
+	@scripts/install-deps.sh test
+
+# The sample outputs for every shipped fixture, into out/.
+report: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/report.sh ./boardpack out
+
+# Builds and runs every test.
+check: deps-test
+	@$(MAKE) --no-print-directory all $(UNIT_BIN)
+	@BOARDPACK=./boardpack UNIT_DIR=$(BUILD)/tests tests/run.sh
+
+# The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
+san:
+	@$(MAKE) --no-print-directory SAN=1 all $(UNIT_SRC:tests/unit/%.c=build-san/tests/%)
+	@BOARDPACK=build-san/boardpack UNIT_DIR=build-san/tests \
+	  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  tests/run.sh
+
+unit: $(UNIT_BIN)
+
+clean:
+	rm -rf build build-san boardpack

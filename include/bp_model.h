@@ -1,0 +1,192 @@
+/* bp_model: one trust's data set in memory - the trust, its institutions, every fact and
+ * the optional tables (courses, actions, strategy, papers, commentary, benchmarks) - plus
+ * the lookups the KPI engine needs.  Built by bp_load; read-only afterwards. */
+#ifndef BP_MODEL_H
+#define BP_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "bp_num.h"
+
+typedef enum {
+    BP_PHASE_PRIMARY,
+    BP_PHASE_SECONDARY,          /* 11-16 */
+    BP_PHASE_SECONDARY_SIXTH,    /* 11-18 */
+    BP_PHASE_SIXTH_FORM_COLLEGE,
+    BP_PHASE_ALL_THROUGH,
+    BP_PHASE_SPECIAL,
+    BP_PHASE_ALTERNATIVE_PROVISION,
+    BP_PHASE_CENTRAL,
+    BP_PHASE_COUNT
+} bp_phase;
+
+const char *bp_phase_id(bp_phase p);      /* "secondary_sixth" */
+const char *bp_phase_title(bp_phase p);   /* "Secondary with sixth form (11-18)" */
+bool bp_phase_parse(const char *s, bp_phase *out);
+
+typedef enum { BP_ACTUAL, BP_BUDGET, BP_FORECAST, BP_SCENARIO_COUNT } bp_scenario;
+const char *bp_scenario_id(bp_scenario s);
+bool bp_scenario_parse(const char *s, bp_scenario *out);
+
+/* Academic/financial years are held as the starting calendar year: 2022 is "2022/23". */
+void bp_year_format(int year, char *buf, size_t size);       /* "2022/23" */
+bool bp_year_parse(const char *s, int *year);                 /* "2022/23" or "2022-23" */
+
+/* Dates are days since 1970-01-01 (proleptic Gregorian). */
+bool bp_date_parse(const char *s, int32_t *days);             /* strict YYYY-MM-DD */
+int32_t bp_date_from_ymd(int y, int m, int d);
+void bp_date_ymd(int32_t days, int *y, int *m, int *d);
+void bp_date_format_long(int32_t days, char *buf, size_t size); /* "22 November 2024" */
+void bp_date_format_iso(int32_t days, char *buf, size_t size);  /* "2024-11-22" */
+
+typedef struct {
+    char *id;
+    char *name;
+    bp_phase phase;
+    int32_t joined;          /* days */
+    bool has_capacity, has_pan;
+    int64_t capacity, pan;
+    char *lgb;               /* never NULL: defaults to id; NULL for the central row */
+    int line;                /* in institutions.csv */
+} bp_institution;
+
+/* Money codes are those whose first segment is income, exp, memo or bs. */
+bool bp_code_is_money(const char *code);
+
+typedef struct {
+    int inst;                /* index into model.insts */
+    int year;
+    bp_scenario scenario;
+    const char *code;        /* interned: equal codes share one pointer */
+    int64_t value;           /* pence when money, else millionths */
+    bool money;
+    int file;                /* index into model.inputs */
+    int line;
+} bp_fact;
+
+typedef struct {
+    int inst;
+    int year;
+    char *course;
+    int64_t students;        /* whole students */
+    int64_t income, direct_costs;   /* pence */
+    bool minority;
+    int line;
+} bp_course;
+
+typedef enum {
+    BP_ST_NOT_STARTED, BP_ST_ON_TRACK, BP_ST_AT_RISK, BP_ST_OFF_TRACK, BP_ST_COMPLETE,
+    BP_ACTION_STATUS_COUNT
+} bp_action_status;
+const char *bp_action_status_id(bp_action_status s);
+bool bp_action_status_parse(const char *s, bp_action_status *out);
+
+typedef struct {
+    char *id;
+    int inst;
+    int ambition;            /* index into model.ambitions */
+    char *plan, *action, *owner, *evidence;
+    int32_t due;
+    bool has_updated;
+    int32_t updated;
+    bp_action_status status;
+    int line;
+} bp_action;
+
+typedef struct { char *id, *title, *summary; } bp_ambition;
+
+typedef struct {
+    int inst;
+    char *id, *title;
+    int *ambitions;          /* indexes into model.ambitions */
+    size_t nambitions;
+} bp_priority;
+
+typedef struct {
+    char *pack, *meeting, *reference, *classification, *author, *purpose, *recommendation;
+    bool has_meeting_date;
+    int32_t meeting_date;    /* days, when meeting is a YYYY-MM-DD date */
+} bp_paper;
+
+typedef struct { char *kpi, *entity; int year; char *text; } bp_comment;
+
+typedef struct { int year; char *phase; char *kpi; bp_num value; } bp_benchmark;
+
+/* One input file as read: for the data-quality section. */
+typedef struct {
+    char *name;              /* "finance.csv" */
+    bool present;
+    size_t rows;             /* data rows read (header and blank lines excluded) */
+    int64_t money_total;     /* pence: sum of every money value in the file */
+    bool has_money;
+    unsigned char sha256[32];
+} bp_input;
+
+typedef struct {
+    char *key, *value;
+} bp_kv;
+
+typedef struct {
+    /* trust.csv */
+    char *id, *name;
+    int report_year;
+    int32_t as_of;
+    char *central_id;
+    int central;             /* index of the central row in insts */
+    bp_num weight[BP_PHASE_COUNT];   /* weight.PHASE, default 1 */
+    bp_kv *settings; size_t nsettings;   /* every trust.csv row, for extensions */
+
+    bp_institution *insts; size_t ninsts;
+
+    bp_fact *facts; size_t nfacts;   /* sorted by inst, year, scenario, code */
+    bp_course *courses; size_t ncourses;
+    bp_action *actions; size_t nactions;
+    bp_ambition *ambitions; size_t nambitions;
+    bp_priority *priorities; size_t npriorities;
+    bp_paper *papers; size_t npapers;
+    bp_comment *comments; size_t ncomments;
+    bp_benchmark *benchmarks; size_t nbenchmarks;
+
+    bp_input *inputs; size_t ninputs;
+    size_t rows_read;        /* every data row of every file */
+
+    int years[64]; size_t nyears;    /* distinct fact years, ascending */
+
+    char *kpi_file;          /* path of the data set's own kpis.kpi, or NULL */
+
+    char **strings; size_t nstrings, capstrings;   /* interned codes */
+} bp_model;
+
+void bp_model_init(bp_model *m);
+void bp_model_free(bp_model *m);
+
+int bp_model_find_inst(const bp_model *m, const char *id);   /* -1 if none */
+int bp_model_find_ambition(const bp_model *m, const char *id);
+
+/* Sum of the facts of one institution, year and scenario whose code equals prefix or
+ * starts with prefix followed by '.'.  Money and quantities are summed separately and
+ * exactly.  When eliminate is true, codes under income.internal and exp.internal are
+ * skipped.  Returns false (no data) when no fact matches. */
+bool bp_model_sum(const bp_model *m, int inst, int year, bp_scenario s, const char *prefix,
+                  bool eliminate, bp_num *out);
+
+/* courses.csv as facts: field is "income", "direct_costs", "students" or "count" (number
+ * of courses).  Sums the non-minority courses of inst and year, or only the course with
+ * index course when course >= 0 (minority or not).  False (no data) when none match. */
+bool bp_model_course_sum(const bp_model *m, int inst, int year, const char *field, int course,
+                         bp_num *out);
+
+/* True when any fact of the data set has this code or a code under it. */
+bool bp_model_has_code(const bp_model *m, const char *prefix);
+
+/* Benchmark lookup: national.csv row for (year, phase id or "all", kpi). */
+bool bp_model_benchmark(const bp_model *m, int year, const char *phase, const char *kpi,
+                        bp_num *out);
+
+/* Whole years from joined to 1 September of the given academic year (may be negative). */
+int bp_years_in_trust(const bp_institution *in, int year);
+
+const bp_paper *bp_model_paper(const bp_model *m, const char *pack);
+
+#endif

@@ -1,0 +1,23 @@
+#!/bin/sh
+# Installs the Debian packages boardpack needs, only those missing.
+#   install-deps.sh runtime   - to build and to write the reports
+#   install-deps.sh test      - also what the test suite needs
+# Uses apt-get; through sudo when not root.  Prints nothing when all is present.
+set -eu
+what=${1:-runtime}
+pkgs="gcc make pkg-config libc6-dev libhpdf-dev libxlsxwriter-dev libcsv-dev fonts-dejavu-core"
+if [ "$what" = test ]; then
+    pkgs="$pkgs libcmocka-dev poppler-utils qpdf python3 python3-openpyxl libreoffice-calc-nogui"
+fi
+missing=
+for p in $pkgs; do
+    st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+    case "$st" in *"install ok installed"*) ;; *) missing="$missing $p" ;; esac
+done
+[ -z "$missing" ] && exit 0
+echo "install-deps: installing:$missing" >&2
+if [ "$(id -u)" -eq 0 ]; then sudo=; else sudo=sudo; fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+# shellcheck disable=SC2086
+$sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
