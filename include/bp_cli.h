@@ -1,0 +1,31 @@
+/* bp_cli: the command line - argument parsing shared by the commands, and one function
+ * per command (cli_check.c, ...).  Returns the process exit status. */
+#ifndef BP_CLI_H
+#define BP_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "bp_kpi.h"
+
+typedef enum { BP_FORMAT_TEXT, BP_FORMAT_JSON } bp_out_format;
+
+typedef struct {
+    const char *data;        /* --data DIR */
+    const char *out;         /* --out DIR */
+    int year;                /* --year, 0 = report_year */
+    bp_out_format format;    /* --format */
+    bp_status fail_on;       /* --fail-on: BP_STATUS_NONE (off), AMBER or RED */
+} bp_cli_opts;
+
+int bp_cli_main(int argc, char **argv);
+
+/* Parses the options after the command name; prints a message and returns false on a
+ * usage error.  `allowed` lists the options the command accepts, e.g. "data,year". */
+bool bp_cli_parse(int argc, char **argv, const char *command, const char *allowed,
+                  bp_cli_opts *o);
+
+int bp_cli_check(int argc, char **argv);
+
+void bp_cli_usage(FILE *out);
+
+#endif

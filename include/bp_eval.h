@@ -1,0 +1,95 @@
+/* bp_eval: the KPI engine's results - every KPI for every institution, phase and the
+ * consolidated trust, for every year and scenario present, with each target's exact
+ * decision; per-course results; the central charge allocation; reconciliation and
+ * forecast warnings; and the ordered exceptions. */
+#ifndef BP_EVAL_H
+#define BP_EVAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "bp_error.h"
+#include "bp_kpi.h"
+#include "bp_model.h"
+#include "bp_num.h"
+
+typedef enum { BP_SCOPE_INSTITUTION, BP_SCOPE_PHASE, BP_SCOPE_TRUST } bp_scope;
+const char *bp_scope_id(bp_scope s);
+
+#define BP_MAX_MEASURES 8
+
+typedef struct {
+    int kpi;                 /* index into the KPI set */
+    bp_scope scope;
+    int entity;              /* institution index, bp_phase, or 0 for the trust */
+    int year;
+    bp_scenario scenario;
+    bp_num value;            /* no data when !value.ok */
+    bp_status status;
+    int target;              /* index into the KPI's targets, -1 when none applies */
+    bp_num lo, hi;           /* the applied target's thresholds for this entity */
+    int grade;               /* grade KPIs: index into the KPI's grades, -1 otherwise */
+    bp_num measure[BP_MAX_MEASURES], points[BP_MAX_MEASURES];
+    bool counts;             /* in the reporting window: the report year's actuals and
+                                the budgets and forecasts of later years */
+} bp_result;
+
+typedef struct {
+    int kpi;
+    int course;              /* index into model->courses */
+    bp_num value;
+    bp_status status;        /* none for a minority course (exempt from the floor) */
+    int target;
+    bp_num lo, hi;
+} bp_course_result;
+
+typedef struct {
+    int inst;
+    bp_num weighted;         /* students.on_roll x weight.PHASE */
+    int64_t share;           /* pence allocated */
+    bool has_charged;
+    int64_t charged;         /* pence: the institution's sum(exp.internal) */
+} bp_charge_line;
+
+typedef struct {
+    int year;
+    bp_scenario scenario;
+    int64_t total;           /* pence: the centre's expenditure, internal transfers excluded */
+    bp_charge_line *lines;
+    size_t nlines;
+} bp_charge;
+
+typedef struct {
+    const bp_model *model;
+    const bp_kpiset *kpis;
+    int report_year;
+    bp_result *results; size_t nresults;
+    bp_course_result *courses; size_t ncourses;
+    bp_charge *charges; size_t ncharges;
+    bp_phase phases[BP_PHASE_COUNT]; size_t nphases;   /* phases with institutions */
+    const bp_result **exceptions; size_t nexceptions;  /* red then amber, worst first */
+} bp_results;
+
+/* Evaluate everything.  Warnings (internal transfers that do not reconcile, missing
+ * forecast years, central charge allocations without pupil numbers) go to diags. */
+bp_err bp_evaluate(const bp_model *m, const bp_kpiset *kpis, int report_year,
+                   bp_results *out, bp_diags *diags);
+void bp_results_free(bp_results *r);
+
+/* The central charge allocation alone: total pence shared in proportion to weights, in
+ * whole pence by largest remainder (ties to the earlier line), so shares sum to total. */
+bp_err bp_allocate_pence(int64_t total, const bp_num *weights, size_t n, int64_t *shares);
+
+const bp_result *bp_results_find(const bp_results *r, int kpi, bp_scope scope, int entity,
+                                 int year, bp_scenario scenario);
+
+/* Display name of a result's entity: institution name, phase title, or the trust name. */
+const char *bp_result_entity_name(const bp_results *r, const bp_result *res);
+/* Its id: institution id, phase id or "trust". */
+const char *bp_result_entity_id(const bp_results *r, const bp_result *res);
+
+/* How far outside its target a result is, relative to the threshold: for ordering
+ * exceptions only (decisions are exact). */
+double bp_result_severity(const bp_results *r, const bp_result *res);
+
+#endif

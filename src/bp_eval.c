@@ -1,0 +1,563 @@
+/* bp_eval: evaluating a KPI set over a data set.  The expression evaluator does the
+ * arithmetic; this module decides which entities, years and scenarios exist, which
+ * target applies to each, and orders what the packs report. */
+#include "bp_eval.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *bp_scope_id(bp_scope s)
+{
+    switch (s) {
+    case BP_SCOPE_INSTITUTION: return "institution";
+    case BP_SCOPE_PHASE: return "phase";
+    case BP_SCOPE_TRUST: return "trust";
+    }
+    return "?";
+}
+
+/* The members and evaluation settings of one entity. */
+typedef struct {
+    bp_scope scope;
+    int entity;
+    int *members;
+    size_t nmembers;
+    bool eliminate;
+    const char *national_phase;
+    bp_phase phase;          /* institution's or phase's own; BP_PHASE_COUNT for trust */
+    bool central;
+} ev_entity;
+
+typedef struct {
+    const bp_model *m;
+    const bp_kpiset *kpis;
+    ev_entity *ents;
+    size_t nents;
+    int *member_buf;
+} evaluator;
+
+static bp_expr_ctx make_ctx(const evaluator *ev, const ev_entity *e, int year, bp_scenario s)
+{
+    bp_expr_ctx c;
+    memset(&c, 0, sizeof c);
+    c.model = ev->m;
+    c.members = e->members;
+    c.nmembers = e->nmembers;
+    c.year = year;
+    c.scenario = s;
+    c.eliminate = e->eliminate;
+    c.national_phase = e->national_phase;
+    c.course = -1;
+    c.kpi_lookup = bp_kpi_lookup_expr;
+    c.kpi_arg = ev->kpis;
+    return c;
+}
+
+static bool target_applies(const bp_target *t, const ev_entity *e, int year, bp_scenario s)
+{
+    unsigned scopes = t->scopes ? t->scopes
+                                : (BP_SCOPE_F_INSTITUTION | BP_SCOPE_F_PHASE | BP_SCOPE_F_TRUST);
+    if (t->from_year && year < t->from_year) return false;
+    if (t->scenarios && !(t->scenarios & (1u << s))) return false;
+    switch (e->scope) {
+    case BP_SCOPE_INSTITUTION:
+        if (!(scopes & BP_SCOPE_F_INSTITUTION) || e->central) return false;
+        return !t->phases || (t->phases & (1u << e->phase));
+    case BP_SCOPE_PHASE:
+        if (!(scopes & BP_SCOPE_F_PHASE)) return false;
+        return !t->phases || (t->phases & (1u << e->phase));
+    case BP_SCOPE_TRUST:
+        /* A target that names phases is about those phases, not the whole trust,
+         * unless it names the trust scope explicitly. */
+        if (!(scopes & BP_SCOPE_F_TRUST)) return false;
+        return !t->phases || t->scopes;
+    }
+    return false;
+}
+
+static bool condition_holds(const bp_target *t, const bp_expr_ctx *c)
+{
+    if (!t->when) return true;
+    bp_num v = bp_expr_eval(t->when, c);
+    return v.ok && !bp_num_is_zero(v);
+}
+
+static void decide(const bp_kpi *k, bp_result *r, const bp_expr_ctx *c, const ev_entity *e)
+{
+    r->target = -1;
+    r->status = BP_STATUS_NONE;
+    r->lo = r->hi = bp_num_none();
+    for (size_t i = 0; i < k->ntargets; i++) {
+        const bp_target *t = &k->targets[i];
+        if (t->scopes == BP_SCOPE_F_COURSE) continue;
+        if (!target_applies(t, e, r->year, r->scenario) || !condition_holds(t, c)) continue;
+        r->target = (int)i;
+        r->lo = t->lo ? bp_expr_eval(t->lo, c) : bp_num_none();
+        r->hi = t->hi ? bp_expr_eval(t->hi, c) : bp_num_none();
+        r->status = bp_target_decide(t, r->value, r->lo, r->hi);
+        return;
+    }
+}
+
+static void eval_grade(const bp_kpi *k, bp_result *r, const bp_expr_ctx *c)
+{
+    bp_num total = bp_num_int(0);
+    for (size_t i = 0; i < k->nmeasures && i < BP_MAX_MEASURES; i++) {
+        r->measure[i] = bp_expr_eval(k->measures[i].expr, c);
+        r->points[i] = r->measure[i].ok ? bp_measure_points(&k->measures[i], r->measure[i])
+                                         : bp_num_none();
+        total = bp_num_add(total, r->points[i]);
+    }
+    r->value = k->nmeasures ? total : bp_num_none();
+    r->grade = r->value.ok ? bp_grade_band_of(k, r->value) : -1;
+}
+
+static int add_entity(evaluator *ev, ev_entity e)
+{
+    ev_entity *n = realloc(ev->ents, (ev->nents + 1) * sizeof *n);
+    if (!n) return -1;
+    ev->ents = n;
+    ev->ents[ev->nents++] = e;
+    return 0;
+}
+
+static bp_err build_entities(evaluator *ev, bp_results *out)
+{
+    const bp_model *m = ev->m;
+    /* One buffer holds every member list: n institutions, then phases, then the trust. */
+    ev->member_buf = malloc((3 * m->ninsts + 1) * sizeof(int));
+    if (!ev->member_buf) return BP_ERR_NOMEM;
+    int *p = ev->member_buf;
+    for (size_t i = 0; i < m->ninsts; i++) {
+        ev_entity e = {BP_SCOPE_INSTITUTION, (int)i, p, 1, false,
+                    bp_phase_id(m->insts[i].phase), m->insts[i].phase,
+                    (int)i == m->central};
+        *p++ = (int)i;
+        if (add_entity(ev, e)) return BP_ERR_NOMEM;
+    }
+    for (int ph = 0; ph < BP_PHASE_CENTRAL; ph++) {
+        int *start = p;
+        for (size_t i = 0; i < m->ninsts; i++)
+            if ((int)m->insts[i].phase == ph && (int)i != m->central) *p++ = (int)i;
+        if (p == start) continue;
+        out->phases[out->nphases++] = (bp_phase)ph;
+        ev_entity e = {BP_SCOPE_PHASE, ph, start, (size_t)(p - start), false, bp_phase_id((bp_phase)ph),
+                    (bp_phase)ph, false};
+        if (add_entity(ev, e)) return BP_ERR_NOMEM;
+    }
+    int *start = p;
+    for (size_t i = 0; i < m->ninsts; i++) *p++ = (int)i;
+    ev_entity e = {BP_SCOPE_TRUST, 0, start, m->ninsts, true, "all", BP_PHASE_COUNT, false};
+    if (add_entity(ev, e)) return BP_ERR_NOMEM;
+    return BP_OK;
+}
+
+/* Which (year, scenario) pairs exist: those with any fact, plus course years. */
+static void present_pairs(const bp_model *m, bool present[][BP_SCENARIO_COUNT], int y0, int ny)
+{
+    for (size_t i = 0; i < m->nfacts; i++) {
+        int y = m->facts[i].year - y0;
+        if (y >= 0 && y < ny) present[y][m->facts[i].scenario] = true;
+    }
+    for (size_t i = 0; i < m->ncourses; i++) {
+        int y = m->courses[i].year - y0;
+        if (y >= 0 && y < ny) present[y][BP_ACTUAL] = true;
+    }
+}
+
+static bool in_window(int report_year, int year, bp_scenario s)
+{
+    if (s == BP_ACTUAL) return year == report_year;
+    return year > report_year;
+}
+
+static int grow(void **arr, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap) return 0;
+    size_t c = *cap ? *cap * 2 : 256;
+    while (c < need) c *= 2;
+    void *n = realloc(*arr, c * size);
+    if (!n) return -1;
+    *arr = n;
+    *cap = c;
+    return 0;
+}
+
+static bp_err eval_results(evaluator *ev, bp_results *out, int y0, int ny,
+                           bool present[][BP_SCENARIO_COUNT])
+{
+    size_t cap = 0;
+    for (size_t k = 0; k < ev->kpis->count; k++) {
+        const bp_kpi *kp = &ev->kpis->kpis[k];
+        for (size_t e = 0; e < ev->nents; e++) {
+            const ev_entity *en = &ev->ents[e];
+            for (int y = 0; y < ny; y++) {
+                for (int s = 0; s < BP_SCENARIO_COUNT; s++) {
+                    if (!present[y][s]) continue;
+                    if (grow((void **)&out->results, &cap, out->nresults + 1, sizeof(bp_result)))
+                        return BP_ERR_NOMEM;
+                    bp_result *r = &out->results[out->nresults++];
+                    memset(r, 0, sizeof *r);
+                    r->kpi = (int)k;
+                    r->scope = en->scope;
+                    r->entity = en->entity;
+                    r->year = y0 + y;
+                    r->scenario = (bp_scenario)s;
+                    r->grade = -1;
+                    r->counts = in_window(out->report_year, r->year, r->scenario);
+                    bp_expr_ctx c = make_ctx(ev, en, r->year, r->scenario);
+                    if (kp->expr) r->value = bp_expr_eval(kp->expr, &c);
+                    else eval_grade(kp, r, &c);
+                    decide(kp, r, &c, en);
+                }
+            }
+        }
+    }
+    return BP_OK;
+}
+
+static bp_err eval_courses(evaluator *ev, bp_results *out)
+{
+    const bp_model *m = ev->m;
+    size_t cap = 0;
+    for (size_t k = 0; k < ev->kpis->count; k++) {
+        const bp_kpi *kp = &ev->kpis->kpis[k];
+        int ti = -1;
+        for (size_t t = 0; t < kp->ntargets; t++)
+            if (kp->targets[t].scopes & BP_SCOPE_F_COURSE) { ti = (int)t; break; }
+        if (ti < 0 || !kp->expr) continue;
+        const bp_target *t = &kp->targets[ti];
+        for (size_t ci = 0; ci < m->ncourses; ci++) {
+            const bp_course *co = &m->courses[ci];
+            if (grow((void **)&out->courses, &cap, out->ncourses + 1, sizeof(bp_course_result)))
+                return BP_ERR_NOMEM;
+            bp_course_result *cr = &out->courses[out->ncourses++];
+            int member = co->inst;
+            bp_expr_ctx c;
+            memset(&c, 0, sizeof c);
+            c.model = m;
+            c.members = &member;
+            c.nmembers = 1;
+            c.year = co->year;
+            c.scenario = BP_ACTUAL;
+            c.national_phase = bp_phase_id(m->insts[co->inst].phase);
+            c.course = (int)ci;
+            c.kpi_lookup = bp_kpi_lookup_expr;
+            c.kpi_arg = ev->kpis;
+            cr->kpi = (int)k;
+            cr->course = (int)ci;
+            cr->value = bp_expr_eval(kp->expr, &c);
+            cr->target = ti;
+            cr->lo = t->lo ? bp_expr_eval(t->lo, &c) : bp_num_none();
+            cr->hi = t->hi ? bp_expr_eval(t->hi, &c) : bp_num_none();
+            bool applies = !co->minority && (!t->from_year || co->year >= t->from_year)
+                           && (!t->phases || (t->phases & (1u << m->insts[co->inst].phase)));
+            cr->status = applies ? bp_target_decide(t, cr->value, cr->lo, cr->hi) : BP_STATUS_NONE;
+        }
+    }
+    return BP_OK;
+}
+
+bp_err bp_allocate_pence(int64_t total, const bp_num *weights, size_t n, int64_t *shares)
+{
+    bp_num sum = bp_num_int(0);
+    for (size_t i = 0; i < n; i++) sum = bp_num_add(sum, weights[i]);
+    if (!sum.ok || bp_num_cmp(sum, bp_num_int(0)) <= 0) return BP_ERR_DATA;
+    bp_num *rem = malloc((n ? n : 1) * sizeof *rem);
+    if (!rem) return BP_ERR_NOMEM;
+    int64_t given = 0;
+    for (size_t i = 0; i < n; i++) {
+        bp_num exact = bp_num_div(bp_num_mul(bp_num_int(total), weights[i]), sum);
+        if (!exact.ok) {
+            free(rem);
+            return BP_ERR_DATA;
+        }
+        /* floor, for totals of either sign */
+        bp_i128 q = exact.num / exact.den;
+        if (exact.num < 0 && exact.num % exact.den) q -= 1;
+        shares[i] = (int64_t)q;
+        rem[i] = bp_num_sub(exact, bp_num_int(shares[i]));
+        given += shares[i];
+    }
+    /* Hand out the pence left over, largest remainder first; ties go to the earlier line. */
+    for (int64_t left = total - given; left > 0; left--) {
+        size_t best = n;
+        for (size_t i = 0; i < n; i++) {
+            if (!rem[i].ok) continue;
+            if (best == n || bp_num_cmp(rem[i], rem[best]) > 0) best = i;
+        }
+        if (best == n) break;
+        shares[best]++;
+        rem[best] = bp_num_none();
+    }
+    free(rem);
+    return BP_OK;
+}
+
+static bp_err eval_charges(evaluator *ev, bp_results *out, int y0, int ny,
+                           bool present[][BP_SCENARIO_COUNT], bp_diags *diags)
+{
+    const bp_model *m = ev->m;
+    if (m->central < 0) return BP_OK;
+    for (int y = 0; y < ny; y++)
+        for (int s = 0; s < BP_SCENARIO_COUNT; s++) {
+            if (!present[y][s]) continue;
+            int year = y0 + y;
+            bp_num total;
+            if (!bp_model_sum(m, m->central, year, (bp_scenario)s, "exp", true, &total)) continue;
+            int64_t total_p;
+            if (!bp_num_to_pence(total, &total_p)) continue;
+            bp_charge ch;
+            memset(&ch, 0, sizeof ch);
+            ch.year = year;
+            ch.scenario = (bp_scenario)s;
+            ch.total = total_p;
+            ch.lines = calloc(m->ninsts ? m->ninsts : 1, sizeof *ch.lines);
+            bp_num *w = calloc(m->ninsts ? m->ninsts : 1, sizeof *w);
+            int64_t *sh = calloc(m->ninsts ? m->ninsts : 1, sizeof *sh);
+            if (!ch.lines || !w || !sh) {
+                free(ch.lines); free(w); free(sh);
+                return BP_ERR_NOMEM;
+            }
+            for (size_t i = 0; i < m->ninsts; i++) {
+                if ((int)i == m->central) continue;
+                bp_charge_line *l = &ch.lines[ch.nlines];
+                l->inst = (int)i;
+                bp_num roll;
+                /* Budgets and forecasts often carry no pupil numbers: use the year's actual. */
+                if (!bp_model_sum(m, (int)i, year, (bp_scenario)s, "students.on_roll", false, &roll)
+                    && !bp_model_sum(m, (int)i, year, BP_ACTUAL, "students.on_roll", false, &roll))
+                    roll = bp_num_int(0);
+                l->weighted = bp_num_mul(roll, m->weight[m->insts[i].phase]);
+                bp_num charged;
+                if (bp_model_sum(m, (int)i, year, (bp_scenario)s, "exp.internal", false, &charged))
+                    l->has_charged = bp_num_to_pence(charged, &l->charged);
+                w[ch.nlines] = l->weighted;
+                ch.nlines++;
+            }
+            char yb[16];
+            bp_year_format(year, yb, sizeof yb);
+            bp_err err = bp_allocate_pence(total_p, w, ch.nlines, sh);
+            if (err == BP_OK) {
+                for (size_t i = 0; i < ch.nlines; i++) ch.lines[i].share = sh[i];
+            } else if (err == BP_ERR_DATA) {
+                bp_diag_add(diags, BP_DIAG_WARNING, "students.csv", 0, 0,
+                            "central charge for %s %s not allocated: no pupils on roll", yb,
+                            bp_scenario_id((bp_scenario)s));
+            }
+            free(w);
+            free(sh);
+            if (err == BP_ERR_NOMEM) {
+                free(ch.lines);
+                return err;
+            }
+            bp_charge *n = realloc(out->charges, (out->ncharges + 1) * sizeof *n);
+            if (!n) {
+                free(ch.lines);
+                return BP_ERR_NOMEM;
+            }
+            out->charges = n;
+            out->charges[out->ncharges++] = ch;
+        }
+    return BP_OK;
+}
+
+static void money_text(int64_t p, char *buf, size_t size)
+{
+    int64_t a = p < 0 ? -p : p;
+    snprintf(buf, size, "%s£%lld.%02lld", p < 0 ? "-" : "", (long long)(a / 100), (long long)(a % 100));
+}
+
+/* Consolidation eliminates internal transfers; if the two sides differ the trust's
+ * figures are misstated by the difference, which the finance team must see. */
+static void check_reconciliation(const bp_model *m, int y0, int ny,
+                                 bool present[][BP_SCENARIO_COUNT], bp_diags *diags)
+{
+    for (int y = 0; y < ny; y++)
+        for (int s = 0; s < BP_SCENARIO_COUNT; s++) {
+            if (!present[y][s]) continue;
+            int64_t in = 0, ex = 0;
+            bool any = false;
+            for (size_t i = 0; i < m->ninsts; i++) {
+                bp_num v;
+                int64_t p;
+                if (bp_model_sum(m, (int)i, y0 + y, (bp_scenario)s, "income.internal", false, &v)
+                    && bp_num_to_pence(v, &p)) { in += p; any = true; }
+                if (bp_model_sum(m, (int)i, y0 + y, (bp_scenario)s, "exp.internal", false, &v)
+                    && bp_num_to_pence(v, &p)) { ex += p; any = true; }
+            }
+            if (!any || in == ex) continue;
+            char yb[16], a[40], b[40], d[40];
+            bp_year_format(y0 + y, yb, sizeof yb);
+            money_text(in, a, sizeof a);
+            money_text(ex, b, sizeof b);
+            money_text(in - ex, d, sizeof d);
+            bp_diag_add(diags, BP_DIAG_WARNING, "finance.csv", 0, 0,
+                        "internal transfers do not reconcile for %s %s: income.internal %s, "
+                        "exp.internal %s, difference %s",
+                        yb, bp_scenario_id((bp_scenario)s), a, b, d);
+        }
+}
+
+/* The plan expects budgets or forecasts for the three years after the report year. */
+static void check_forecasts(const bp_model *m, int report_year, bp_diags *diags)
+{
+    for (size_t i = 0; i < m->ninsts; i++) {
+        for (int y = report_year + 1; y <= report_year + 3; y++) {
+            bp_num v;
+            if (bp_model_sum(m, (int)i, y, BP_BUDGET, "income", false, &v)
+                || bp_model_sum(m, (int)i, y, BP_FORECAST, "income", false, &v))
+                continue;
+            bool has_finance = false;
+            for (int s = 0; s < BP_SCENARIO_COUNT && !has_finance; s++)
+                has_finance = bp_model_sum(m, (int)i, report_year, (bp_scenario)s, "income", false, &v);
+            if (!has_finance) continue;
+            char yb[16];
+            bp_year_format(y, yb, sizeof yb);
+            bp_diag_add(diags, BP_DIAG_WARNING, "finance.csv", 0, 0,
+                        "no budget or forecast income for %s (%s) in %s", m->insts[i].name,
+                        m->insts[i].id, yb);
+        }
+    }
+}
+
+const bp_result *bp_results_find(const bp_results *r, int kpi, bp_scope scope, int entity,
+                                 int year, bp_scenario scenario)
+{
+    for (size_t i = 0; i < r->nresults; i++) {
+        const bp_result *x = &r->results[i];
+        if (x->kpi == kpi && x->scope == scope && x->entity == entity && x->year == year
+            && x->scenario == scenario)
+            return x;
+    }
+    return NULL;
+}
+
+const char *bp_result_entity_name(const bp_results *r, const bp_result *res)
+{
+    switch (res->scope) {
+    case BP_SCOPE_INSTITUTION: return r->model->insts[res->entity].name;
+    case BP_SCOPE_PHASE: return bp_phase_title((bp_phase)res->entity);
+    case BP_SCOPE_TRUST: return r->model->name;
+    }
+    return "?";
+}
+
+const char *bp_result_entity_id(const bp_results *r, const bp_result *res)
+{
+    switch (res->scope) {
+    case BP_SCOPE_INSTITUTION: return r->model->insts[res->entity].id;
+    case BP_SCOPE_PHASE: return bp_phase_id((bp_phase)res->entity);
+    case BP_SCOPE_TRUST: return "trust";
+    }
+    return "?";
+}
+
+double bp_result_severity(const bp_results *r, const bp_result *res)
+{
+    if (res->target < 0 || !res->value.ok) return 0;
+    const bp_target *t = &r->kpis->kpis[res->kpi].targets[res->target];
+    double v = bp_num_to_double(res->value);
+    double lo = res->lo.ok ? bp_num_to_double(res->lo) : 0;
+    double hi = res->hi.ok ? bp_num_to_double(res->hi) : 0;
+    double gap = 0, scale = 1;
+    switch (t->cmp) {
+    case BP_CMP_MIN: gap = lo - v; scale = fabs(lo); break;
+    case BP_CMP_MAX: gap = v - hi; scale = fabs(hi); break;
+    case BP_CMP_BAND:
+        gap = v < lo ? lo - v : v - hi;
+        scale = fabs(hi - lo) > 0 ? fabs(hi - lo) : fabs(hi);
+        break;
+    }
+    if (scale == 0) scale = 1;
+    return gap / scale;
+}
+
+typedef struct {
+    const bp_result *r;
+    double severity;
+} ranked;
+
+static int exception_cmp(const void *pa, const void *pb)
+{
+    const ranked *a = pa, *b = pb;
+    if (a->r->status != b->r->status) return a->r->status == BP_STATUS_RED ? -1 : 1;
+    if (a->severity != b->severity) return a->severity > b->severity ? -1 : 1;
+    /* Reproducible: fall back to the results' own order. */
+    return a->r < b->r ? -1 : a->r > b->r;
+}
+
+static bool is_exception(const bp_result *x)
+{
+    return x->counts && (x->status == BP_STATUS_RED || x->status == BP_STATUS_AMBER);
+}
+
+static bp_err order_exceptions(bp_results *out)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < out->nresults; i++) n += is_exception(&out->results[i]);
+    ranked *rk = malloc((n ? n : 1) * sizeof *rk);
+    out->exceptions = malloc((n ? n : 1) * sizeof *out->exceptions);
+    if (!rk || !out->exceptions) {
+        free(rk);
+        return BP_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < out->nresults; i++) {
+        const bp_result *x = &out->results[i];
+        if (!is_exception(x)) continue;
+        rk[out->nexceptions].r = x;
+        rk[out->nexceptions++].severity = bp_result_severity(out, x);
+    }
+    qsort(rk, out->nexceptions, sizeof *rk, exception_cmp);
+    for (size_t i = 0; i < out->nexceptions; i++) out->exceptions[i] = rk[i].r;
+    free(rk);
+    return BP_OK;
+}
+
+bp_err bp_evaluate(const bp_model *m, const bp_kpiset *kpis, int report_year,
+                   bp_results *out, bp_diags *diags)
+{
+    memset(out, 0, sizeof *out);
+    out->model = m;
+    out->kpis = kpis;
+    out->report_year = report_year;
+    evaluator ev = {m, kpis, NULL, 0, NULL};
+    bp_err err = build_entities(&ev, out);
+    int y0 = m->nyears ? m->years[0] : report_year;
+    int y1 = m->nyears ? m->years[m->nyears - 1] : report_year;
+    for (size_t i = 0; i < m->ncourses; i++) {
+        if (m->courses[i].year < y0) y0 = m->courses[i].year;
+        if (m->courses[i].year > y1) y1 = m->courses[i].year;
+    }
+    int ny = y1 - y0 + 1;
+    bool(*present)[BP_SCENARIO_COUNT] = calloc((size_t)ny, sizeof *present);
+    if (!present) err = BP_ERR_NOMEM;
+    if (err == BP_OK) {
+        present_pairs(m, present, y0, ny);
+        err = eval_results(&ev, out, y0, ny, present);
+    }
+    if (err == BP_OK) err = eval_courses(&ev, out);
+    if (err == BP_OK) err = eval_charges(&ev, out, y0, ny, present, diags);
+    if (err == BP_OK) {
+        check_reconciliation(m, y0, ny, present, diags);
+        check_forecasts(m, report_year, diags);
+        err = order_exceptions(out);
+    }
+    free(present);
+    free(ev.ents);
+    free(ev.member_buf);
+    if (err != BP_OK) bp_results_free(out);
+    return err;
+}
+
+void bp_results_free(bp_results *r)
+{
+    free(r->results);
+    free(r->courses);
+    for (size_t i = 0; i < r->ncharges; i++) free(r->charges[i].lines);
+    free(r->charges);
+    free(r->exceptions);
+    memset(r, 0, sizeof *r);
+}

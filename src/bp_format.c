@@ -1,0 +1,243 @@
+/* bp_format: UK-style figures and sentences, computed from exact values. */
+#include "bp_format.h"
+
+#include <stdio.h>
+#include <string.h>
+#include "bp_money.h"
+
+/* Round v * 10^decimals half away from zero to an integer. */
+static bool scaled_round(bp_num v, int decimals, bp_i128 *out)
+{
+    bp_num s = v;
+    for (int i = 0; i < decimals; i++) s = bp_num_mul(s, bp_num_int(10));
+    if (!s.ok) return false;
+    bp_i128 q = s.num / s.den, r = s.num % s.den;
+    if (r < 0) r = -r;
+    if (2 * r >= s.den) q += s.num < 0 ? -1 : 1;
+    *out = q;
+    return true;
+}
+
+static void group_digits(bp_i128 v, char *buf, size_t size)
+{
+    char tmp[64];
+    int n = 0, digits = 0;
+    bp_i128 a = v < 0 ? -v : v;
+    do {
+        if (digits && digits % 3 == 0) tmp[n++] = ',';
+        tmp[n++] = (char)('0' + (int)(a % 10));
+        a /= 10;
+        digits++;
+    } while (a && n < 60);
+    if (v < 0) tmp[n++] = '-';
+    size_t j = 0;
+    while (n && j + 1 < size) buf[j++] = tmp[--n];
+    buf[j] = 0;
+}
+
+void bp_format_number(bp_num v, int decimals, char *buf, size_t size)
+{
+    bp_i128 q;
+    if (!v.ok || !scaled_round(v, decimals, &q)) {
+        snprintf(buf, size, "no data");
+        return;
+    }
+    bp_i128 scale = 1;
+    for (int i = 0; i < decimals; i++) scale *= 10;
+    bool neg = q < 0;
+    bp_i128 a = neg ? -q : q;
+    bp_i128 ip = a / scale, fp = a % scale;
+    /* Trim trailing zeros of the fraction: 27.0 reads better as 27. */
+    int d = decimals;
+    while (d > 0 && fp % 10 == 0) {
+        fp /= 10;
+        d--;
+    }
+    char ints[64];
+    group_digits(ip, ints, sizeof ints);
+    if (d > 0) snprintf(buf, size, "%s%s.%0*lld", neg ? "-" : "", ints, d, (long long)fp);
+    else snprintf(buf, size, "%s%s", neg ? "-" : "", ints);
+}
+
+static void format_percent(bp_num v, int decimals, bool keep_zeros, char *buf, size_t size)
+{
+    bp_i128 q;
+    if (!v.ok || !scaled_round(v, decimals + 2, &q)) {
+        snprintf(buf, size, "no data");
+        return;
+    }
+    bp_i128 scale = 1;
+    for (int i = 0; i < decimals; i++) scale *= 10;
+    bool neg = q < 0;
+    bp_i128 a = neg ? -q : q;
+    bp_i128 fp = a % scale;
+    int d = decimals;
+    if (!keep_zeros)
+        while (d > 0 && fp % 10 == 0) {
+            fp /= 10;
+            d--;
+        }
+    if (d > 0)
+        snprintf(buf, size, "%s%lld.%0*lld%%", neg ? "-" : "", (long long)(a / scale), d, (long long)fp);
+    else
+        snprintf(buf, size, "%s%lld%%", neg ? "-" : "", (long long)(a / scale));
+}
+
+static void format_money(bp_num v, char *buf, size_t size)
+{
+    int64_t p;
+    if (!bp_num_to_pence(v, &p)) {
+        snprintf(buf, size, "no data");
+        return;
+    }
+    bp_money_format(p, false, buf, size);
+}
+
+void bp_format_value(const bp_kpi *k, bp_num v, int grade, char *buf, size_t size)
+{
+    if (!v.ok) {
+        snprintf(buf, size, "no data");
+        return;
+    }
+    switch (k->unit) {
+    case BP_UNIT_PERCENT: format_percent(v, 1, true, buf, size); return;
+    case BP_UNIT_RATIO: {
+        bp_i128 q;
+        scaled_round(v, 2, &q);
+        bool neg = q < 0;
+        bp_i128 a = neg ? -q : q;
+        snprintf(buf, size, "%s%lld.%02lld", neg ? "-" : "", (long long)(a / 100), (long long)(a % 100));
+        return;
+    }
+    case BP_UNIT_MONEY: format_money(v, buf, size); return;
+    case BP_UNIT_NUMBER: bp_format_number(v, 1, buf, size); return;
+    case BP_UNIT_GRADE: {
+        char pts[32];
+        bp_format_number(v, 0, pts, sizeof pts);
+        if (grade >= 0 && (size_t)grade < k->ngrades)
+            snprintf(buf, size, "%s (%s)", k->grades[grade].label, pts);
+        else
+            snprintf(buf, size, "%s points", pts);
+        return;
+    }
+    }
+    snprintf(buf, size, "?");
+}
+
+void bp_format_threshold(const bp_kpi *k, bp_num v, char *buf, size_t size)
+{
+    if (!v.ok) {
+        snprintf(buf, size, "no benchmark");
+        return;
+    }
+    switch (k->unit) {
+    case BP_UNIT_PERCENT: format_percent(v, 2, false, buf, size); return;
+    case BP_UNIT_MONEY: format_money(v, buf, size); return;
+    case BP_UNIT_GRADE:
+        for (size_t i = 0; i < k->ngrades; i++)
+            if (k->grades[i].has_min && bp_num_cmp(k->grades[i].min, v) == 0) {
+                snprintf(buf, size, "%s", k->grades[i].label);
+                return;
+            }
+        bp_format_number(v, 0, buf, size);
+        return;
+    case BP_UNIT_RATIO:
+    case BP_UNIT_NUMBER: bp_format_number(v, 3, buf, size); return;
+    }
+}
+
+static void format_ambers(const bp_kpi *k, const bp_target *t, char *buf, size_t size)
+{
+    buf[0] = 0;
+    for (size_t i = 0; i < t->namber; i++) {
+        char a[48], b[48];
+        bp_format_threshold(k, t->amber[i].lo, a, sizeof a);
+        bp_format_threshold(k, t->amber[i].hi, b, sizeof b);
+        size_t n = strlen(buf);
+        snprintf(buf + n, size - n, "%s%s to %s", i ? ", " : "", a, b);
+    }
+}
+
+void bp_format_target(const bp_kpi *k, const bp_target *t, bp_num lo, bp_num hi, char *buf,
+                      size_t size)
+{
+    char a[48], b[48], amb[128];
+    bp_format_threshold(k, lo, a, sizeof a);
+    bp_format_threshold(k, hi, b, sizeof b);
+    format_ambers(k, t, amb, sizeof amb);
+    const char *sep = t->namber ? " (amber " : "";
+    const char *end = t->namber ? ")" : "";
+    switch (t->cmp) {
+    case BP_CMP_MIN: snprintf(buf, size, "at least %s%s%s%s", a, sep, amb, end); break;
+    case BP_CMP_MAX: snprintf(buf, size, "at most %s%s%s%s", b, sep, amb, end); break;
+    case BP_CMP_BAND: snprintf(buf, size, "between %s and %s%s%s%s", a, b, sep, amb, end); break;
+    }
+}
+
+void bp_format_target_short(const bp_kpi *k, const bp_result *r, char *buf, size_t size)
+{
+    if (r->target < 0) {
+        snprintf(buf, size, "%s", "");
+        return;
+    }
+    const bp_target *t = &k->targets[r->target];
+    char a[48], b[48];
+    bp_format_threshold(k, r->lo, a, sizeof a);
+    bp_format_threshold(k, r->hi, b, sizeof b);
+    switch (t->cmp) {
+    case BP_CMP_MIN: snprintf(buf, size, "min %s", a); break;
+    case BP_CMP_MAX: snprintf(buf, size, "max %s", b); break;
+    case BP_CMP_BAND: snprintf(buf, size, "%s-%s", a, b); break;
+    }
+}
+
+void bp_format_exception(const bp_results *res, const bp_result *r, char *buf, size_t size)
+{
+    const bp_kpi *k = &res->kpis->kpis[r->kpi];
+    char val[64], yb[16], lo[48], hi[48];
+    bp_format_value(k, r->value, r->grade, val, sizeof val);
+    bp_year_format(r->year, yb, sizeof yb);
+    const char *when = r->scenario == BP_ACTUAL ? "" : r->scenario == BP_BUDGET ? " budget" : " forecast";
+    const char *verb = r->scenario == BP_ACTUAL ? "was" : "is planned at";
+    char against[128] = "";
+    if (r->target >= 0) {
+        const bp_target *t = &k->targets[r->target];
+        bp_format_threshold(k, r->lo, lo, sizeof lo);
+        bp_format_threshold(k, r->hi, hi, sizeof hi);
+        switch (t->cmp) {
+        case BP_CMP_MIN: snprintf(against, sizeof against, " against a floor of %s", lo); break;
+        case BP_CMP_MAX: snprintf(against, sizeof against, " against a ceiling of %s", hi); break;
+        case BP_CMP_BAND:
+            snprintf(against, sizeof against, " against a target band of %s to %s", lo, hi);
+            break;
+        }
+    }
+    snprintf(buf, size, "%s at %s %s %s in %s%s%s (%s)", k->name, bp_result_entity_name(res, r),
+             verb, val, yb, when, against, bp_status_word(r->status));
+}
+
+const char *bp_status_word(bp_status s)
+{
+    return bp_status_id(s);
+}
+
+const char *bp_status_mark(bp_status s)
+{
+    switch (s) {
+    case BP_STATUS_GREEN: return "OK";
+    case BP_STATUS_AMBER: return "AMBER";
+    case BP_STATUS_RED: return "RED";
+    case BP_STATUS_NONE: return "-";
+    }
+    return "?";
+}
+
+const char *bp_commentary(const bp_model *m, const char *kpi, const char *entity, int year)
+{
+    for (size_t i = 0; i < m->ncomments; i++) {
+        const bp_comment *c = &m->comments[i];
+        if (c->year == year && strcmp(c->kpi, kpi) == 0 && strcmp(c->entity, entity) == 0)
+            return c->text;
+    }
+    return NULL;
+}

@@ -1,0 +1,255 @@
+/* bp_json: writing results as JSON.  Ratios print with %.17g so they read back to the
+ * same double; money prints with exactly two decimals from exact pence. */
+#include "bp_json.h"
+
+#include <stdint.h>
+#include <string.h>
+#include "bp_format.h"
+#include "bp_money.h"
+#include "bp_sha256.h"
+
+void bp_json_string(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"': fputs("\\\"", out); break;
+        case '\\': fputs("\\\\", out); break;
+        case '\n': fputs("\\n", out); break;
+        case '\r': fputs("\\r", out); break;
+        case '\t': fputs("\\t", out); break;
+        default:
+            if (*p < 0x20) fprintf(out, "\\u%04x", *p);
+            else fputc(*p, out);
+        }
+    }
+    fputc('"', out);
+}
+
+static void json_money(FILE *out, int64_t pence)
+{
+    char buf[40];
+    bp_money_format_plain(pence, buf, sizeof buf);
+    fputs(buf, out);
+}
+
+static void json_num(FILE *out, bp_num v, bool money)
+{
+    int64_t p;
+    if (!v.ok) fputs("null", out);
+    else if (money && bp_num_to_pence(v, &p)) json_money(out, p);
+    else fprintf(out, "%.17g", bp_num_to_double(v));
+}
+
+static void json_diag(FILE *out, const bp_diag *d)
+{
+    fputs("{\"file\": ", out);
+    bp_json_string(out, d->file);
+    fprintf(out, ", \"line\": %d, \"column\": %d, \"message\": ", d->line, d->column);
+    bp_json_string(out, d->message);
+    fputc('}', out);
+}
+
+static void json_diags(FILE *out, const bp_diags *d, bp_diag_level level)
+{
+    fputc('[', out);
+    bool first = true;
+    for (size_t i = 0; i < d->count; i++) {
+        if (d->items[i].level != level) continue;
+        fputs(first ? "\n    " : ",\n    ", out);
+        first = false;
+        json_diag(out, &d->items[i]);
+    }
+    fputs(first ? "]" : "\n  ]", out);
+}
+
+bp_err bp_json_errors(FILE *out, const bp_diags *d)
+{
+    fputs("{\"errors\": ", out);
+    json_diags(out, d, BP_DIAG_ERROR);
+    fputs(",\n \"warnings\": ", out);
+    json_diags(out, d, BP_DIAG_WARNING);
+    fputs("}\n", out);
+    fflush(out);
+    return ferror(out) ? BP_ERR_IO : BP_OK;
+}
+
+static void json_year(FILE *out, int year)
+{
+    char yb[16];
+    bp_year_format(year, yb, sizeof yb);
+    bp_json_string(out, yb);
+}
+
+static void json_result(FILE *out, const bp_session *s, const bp_result *r)
+{
+    const bp_kpi *k = &s->kpis.kpis[r->kpi];
+    char target[160];
+    bp_format_target_short(k, r, target, sizeof target);
+    fputs("{\"kpi\": ", out);
+    bp_json_string(out, k->id);
+    fprintf(out, ", \"scope\": \"%s\", \"entity\": ", bp_scope_id(r->scope));
+    bp_json_string(out, bp_result_entity_id(&s->results, r));
+    fputs(", \"year\": ", out);
+    json_year(out, r->year);
+    fprintf(out, ", \"scenario\": \"%s\", \"value\": ", bp_scenario_id(r->scenario));
+    json_num(out, r->value, k->unit == BP_UNIT_MONEY);
+    fprintf(out, ", \"status\": \"%s\", \"target\": ", bp_status_id(r->status));
+    bp_json_string(out, target);
+    if (r->grade >= 0) {
+        fputs(", \"grade\": ", out);
+        bp_json_string(out, k->grades[r->grade].label);
+    }
+    if (k->nmeasures) {
+        fputs(", \"measures\": {", out);
+        for (size_t i = 0; i < k->nmeasures && i < BP_MAX_MEASURES; i++) {
+            fprintf(out, "%s\"%s\": {\"value\": ", i ? ", " : "", k->measures[i].id);
+            json_num(out, r->measure[i], k->measures[i].unit == BP_UNIT_MONEY);
+            fputs(", \"points\": ", out);
+            json_num(out, r->points[i], false);
+            fputc('}', out);
+        }
+        fputc('}', out);
+    }
+    fprintf(out, ", \"reported\": %s}", r->counts ? "true" : "false");
+}
+
+static void json_exceptions(FILE *out, const bp_session *s)
+{
+    fputs("  \"exceptions\": [", out);
+    for (size_t i = 0; i < s->results.nexceptions; i++) {
+        const bp_result *r = s->results.exceptions[i];
+        const bp_kpi *k = &s->kpis.kpis[r->kpi];
+        char text[512];
+        bp_format_exception(&s->results, r, text, sizeof text);
+        fputs(i ? ",\n    " : "\n    ", out);
+        fputs("{\"kpi\": ", out);
+        bp_json_string(out, k->id);
+        fprintf(out, ", \"scope\": \"%s\", \"entity\": ", bp_scope_id(r->scope));
+        bp_json_string(out, bp_result_entity_id(&s->results, r));
+        fputs(", \"year\": ", out);
+        json_year(out, r->year);
+        fprintf(out, ", \"scenario\": \"%s\", \"status\": \"%s\", \"text\": ",
+                bp_scenario_id(r->scenario), bp_status_id(r->status));
+        bp_json_string(out, text);
+        const char *c = bp_commentary(&s->model, k->id, bp_result_entity_id(&s->results, r), r->year);
+        if (c) {
+            fputs(", \"commentary\": ", out);
+            bp_json_string(out, c);
+        }
+        fputc('}', out);
+    }
+    fputs(s->results.nexceptions ? "\n  ],\n" : "],\n", out);
+}
+
+static void json_courses(FILE *out, const bp_session *s)
+{
+    const bp_model *m = &s->model;
+    fputs("  \"courses\": [", out);
+    for (size_t i = 0; i < s->results.ncourses; i++) {
+        const bp_course_result *cr = &s->results.courses[i];
+        const bp_course *c = &m->courses[cr->course];
+        const bp_kpi *k = &s->kpis.kpis[cr->kpi];
+        fputs(i ? ",\n    " : "\n    ", out);
+        fputs("{\"kpi\": ", out);
+        bp_json_string(out, k->id);
+        fputs(", \"institution\": ", out);
+        bp_json_string(out, m->insts[c->inst].id);
+        fputs(", \"year\": ", out);
+        json_year(out, c->year);
+        fputs(", \"course\": ", out);
+        bp_json_string(out, c->course);
+        fprintf(out, ", \"minority\": %s, \"students\": %lld, \"income\": ",
+                c->minority ? "true" : "false", (long long)c->students);
+        json_money(out, c->income);
+        fputs(", \"direct_costs\": ", out);
+        json_money(out, c->direct_costs);
+        fputs(", \"value\": ", out);
+        json_num(out, cr->value, false);
+        fprintf(out, ", \"status\": \"%s\"}", bp_status_id(cr->status));
+    }
+    fputs(s->results.ncourses ? "\n  ],\n" : "],\n", out);
+}
+
+static void json_charges(FILE *out, const bp_session *s)
+{
+    const bp_model *m = &s->model;
+    fputs("  \"central_charge\": [", out);
+    for (size_t i = 0; i < s->results.ncharges; i++) {
+        const bp_charge *ch = &s->results.charges[i];
+        fputs(i ? ",\n    " : "\n    ", out);
+        fputs("{\"year\": ", out);
+        json_year(out, ch->year);
+        fprintf(out, ", \"scenario\": \"%s\", \"total\": ", bp_scenario_id(ch->scenario));
+        json_money(out, ch->total);
+        fputs(", \"allocation\": [", out);
+        for (size_t j = 0; j < ch->nlines; j++) {
+            const bp_charge_line *l = &ch->lines[j];
+            fputs(j ? ", " : "", out);
+            fputs("{\"institution\": ", out);
+            bp_json_string(out, m->insts[l->inst].id);
+            fputs(", \"weighted_students\": ", out);
+            json_num(out, l->weighted, false);
+            fputs(", \"share\": ", out);
+            json_money(out, l->share);
+            fputs(", \"charged\": ", out);
+            if (l->has_charged) json_money(out, l->charged);
+            else fputs("null", out);
+            fputc('}', out);
+        }
+        fputs("]}", out);
+    }
+    fputs(s->results.ncharges ? "\n  ],\n" : "],\n", out);
+}
+
+static void json_data(FILE *out, const bp_session *s)
+{
+    const bp_model *m = &s->model;
+    fputs("  \"data\": {\"inputs\": [", out);
+    bool first = true;
+    for (size_t i = 0; i < m->ninputs; i++) {
+        const bp_input *in = &m->inputs[i];
+        if (!in->present) continue;
+        char hex[65];
+        bp_sha256_hex(in->sha256, hex);
+        fputs(first ? "\n    " : ",\n    ", out);
+        first = false;
+        fputs("{\"file\": ", out);
+        bp_json_string(out, in->name);
+        fprintf(out, ", \"sha256\": \"%s\", \"rows\": %zu, \"money_total\": ", hex, in->rows);
+        if (in->has_money) json_money(out, in->money_total);
+        else fputs("null", out);
+        fputc('}', out);
+    }
+    fprintf(out, "%s],\n    \"rows_read\": %zu,\n    \"warnings\": ", first ? "" : "\n    ",
+            m->rows_read);
+    json_diags(out, &s->diags, BP_DIAG_WARNING);
+    fputs("}\n", out);
+}
+
+bp_err bp_json_results(FILE *out, const bp_session *s)
+{
+    const bp_model *m = &s->model;
+    char asof[16];
+    bp_date_format_iso(m->as_of, asof, sizeof asof);
+    fprintf(out, "{\n  \"schema\": \"boardpack-results/1\",\n  \"version\": \"%s\",\n  \"trust\": ",
+            BP_VERSION);
+    bp_json_string(out, m->id);
+    fputs(",\n  \"trust_name\": ", out);
+    bp_json_string(out, m->name);
+    fputs(",\n  \"report_year\": ", out);
+    json_year(out, s->year);
+    fprintf(out, ",\n  \"as_of\": \"%s\",\n  \"results\": [", asof);
+    for (size_t i = 0; i < s->results.nresults; i++) {
+        fputs(i ? ",\n    " : "\n    ", out);
+        json_result(out, s, &s->results.results[i]);
+    }
+    fputs(s->results.nresults ? "\n  ],\n" : "],\n", out);
+    json_exceptions(out, s);
+    json_courses(out, s);
+    json_charges(out, s);
+    json_data(out, s);
+    fputs("}\n", out);
+    fflush(out);
+    return ferror(out) ? BP_ERR_IO : BP_OK;
+}

@@ -1,0 +1,78 @@
+/* bp_session: load, merge KPI definitions, validate, evaluate. */
+#include "bp_session.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "bp_load.h"
+
+static bool is_dir(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+void bp_templates_dir(char *buf, size_t size)
+{
+    const char *env = getenv("BOARDPACK_TEMPLATES");
+    if (env && *env) {
+        snprintf(buf, size, "%s", env);
+        return;
+    }
+    /* Beside the executable, so the tool works from any working directory. */
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = 0;
+        for (int up = 0; up < 2; up++) {
+            char *slash = strrchr(exe, '/');
+            if (!slash) break;
+            *slash = 0;
+            char cand[PATH_MAX + 16];
+            snprintf(cand, sizeof cand, "%s/templates", exe);
+            if (is_dir(cand)) {
+                snprintf(buf, size, "%s", cand);
+                return;
+            }
+        }
+    }
+    snprintf(buf, size, "templates");
+}
+
+bp_err bp_session_open(bp_session *s, const char *dir, int year)
+{
+    memset(s, 0, sizeof *s);
+    bp_model_init(&s->model);
+    bp_kpiset_init(&s->kpis);
+    bp_diags_init(&s->diags);
+
+    bp_err err = bp_load_dataset(dir, &s->model, &s->diags);
+    if (err != BP_OK) return err;
+
+    char tdir[PATH_MAX], path[PATH_MAX + 32];
+    bp_templates_dir(tdir, sizeof tdir);
+    snprintf(path, sizeof path, "%s/kpis/default.kpi", tdir);
+    err = bp_kpi_load_file(path, "templates/kpis/default.kpi", &s->kpis, &s->diags);
+    if (err == BP_OK && s->model.kpi_file)
+        err = bp_kpi_load_file(s->model.kpi_file, "kpis.kpi", &s->kpis, &s->diags);
+    if (err == BP_OK) err = bp_kpi_validate(&s->kpis, &s->model, &s->diags);
+    if (err != BP_OK) return err;
+
+    s->year = year ? year : s->model.report_year;
+    err = bp_evaluate(&s->model, &s->kpis, s->year, &s->results, &s->diags);
+    if (err == BP_OK) s->evaluated = true;
+    if (s->diags.oom) return BP_ERR_NOMEM;
+    return err;
+}
+
+void bp_session_close(bp_session *s)
+{
+    if (s->evaluated) bp_results_free(&s->results);
+    bp_kpiset_free(&s->kpis);
+    bp_model_free(&s->model);
+    bp_diags_free(&s->diags);
+}

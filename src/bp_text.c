@@ -1,0 +1,199 @@
+/* bp_text: the plain-text check report. */
+#include "bp_text.h"
+
+#include <string.h>
+#include "bp_format.h"
+#include "bp_money.h"
+#include "bp_sha256.h"
+
+/* Display width of UTF-8 text: one column per code point (good enough for names). */
+static size_t width(const char *s)
+{
+    size_t w = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if ((*p & 0xC0) != 0x80) w++;
+    return w;
+}
+
+/* Print s padded (or cut, on a code point boundary, with "~") to exactly w columns. */
+static void cell(FILE *out, const char *s, size_t w, bool right)
+{
+    size_t sw = width(s);
+    if (sw > w) {
+        size_t cols = 0;
+        const unsigned char *p = (const unsigned char *)s;
+        while (*p) {
+            if ((*p & 0xC0) != 0x80) {
+                if (cols + 1 >= w) break;
+                cols++;
+            }
+            fputc(*p++, out);
+        }
+        /* finish the last code point's continuation bytes */
+        while (*p && (*p & 0xC0) == 0x80) fputc(*p++, out);
+        fputc('~', out);
+        return;
+    }
+    if (right)
+        for (size_t i = sw; i < w; i++) fputc(' ', out);
+    fputs(s, out);
+    if (!right)
+        for (size_t i = sw; i < w; i++) fputc(' ', out);
+}
+
+static void rule(FILE *out, size_t n, char c)
+{
+    for (size_t i = 0; i < n; i++) fputc(c, out);
+    fputc('\n', out);
+}
+
+typedef struct {
+    bp_scope scope;
+    int entity;
+    const char *label;
+} column;
+
+static const char *status_suffix(bp_status s)
+{
+    switch (s) {
+    case BP_STATUS_GREEN: return " ok";
+    case BP_STATUS_AMBER: return " A!";
+    case BP_STATUS_RED: return " R!";
+    case BP_STATUS_NONE: return "   ";
+    }
+    return "   ";
+}
+
+static void scorecard(FILE *out, const bp_session *s, const column *cols, size_t ncols,
+                      const char *title)
+{
+    const size_t namew = 34, colw = 14;
+    char yb[16];
+    bp_year_format(s->year, yb, sizeof yb);
+    fprintf(out, "%s, %s actual\n", title, yb);
+    cell(out, "KPI", namew, false);
+    for (size_t c = 0; c < ncols; c++) {
+        fputc(' ', out);
+        cell(out, cols[c].label, colw, true);
+    }
+    fputc('\n', out);
+    rule(out, namew + ncols * (colw + 1), '-');
+    for (size_t k = 0; k < s->kpis.count; k++) {
+        const bp_kpi *kp = &s->kpis.kpis[k];
+        bool any = false;
+        for (size_t c = 0; c < ncols && !any; c++) {
+            const bp_result *r = bp_results_find(&s->results, (int)k, cols[c].scope,
+                                                 cols[c].entity, s->year, BP_ACTUAL);
+            any = r && r->value.ok;
+        }
+        if (!any) continue;
+        cell(out, kp->name, namew, false);
+        for (size_t c = 0; c < ncols; c++) {
+            const bp_result *r = bp_results_find(&s->results, (int)k, cols[c].scope,
+                                                 cols[c].entity, s->year, BP_ACTUAL);
+            char v[64] = "", txt[80];
+            if (r && r->value.ok) {
+                if (kp->unit == BP_UNIT_GRADE && r->grade >= 0)
+                    snprintf(v, sizeof v, "%s", kp->grades[r->grade].label);
+                else
+                    bp_format_value(kp, r->value, r->grade, v, sizeof v);
+            } else {
+                snprintf(v, sizeof v, "-");
+            }
+            snprintf(txt, sizeof txt, "%s%s", v, status_suffix(r ? r->status : BP_STATUS_NONE));
+            fputc(' ', out);
+            cell(out, txt, colw, true);
+        }
+        fputc('\n', out);
+    }
+    fputc('\n', out);
+}
+
+static void exceptions(FILE *out, const bp_session *s)
+{
+    size_t red = 0, amber = 0;
+    for (size_t i = 0; i < s->results.nexceptions; i++) {
+        if (s->results.exceptions[i]->status == BP_STATUS_RED) red++;
+        else amber++;
+    }
+    fprintf(out, "EXCEPTIONS: %zu red, %zu amber (report year actuals; later budgets and forecasts)\n",
+            red, amber);
+    rule(out, 80, '-');
+    if (!s->results.nexceptions) fputs("None: every KPI with a target met it.\n", out);
+    for (size_t i = 0; i < s->results.nexceptions; i++) {
+        const bp_result *r = s->results.exceptions[i];
+        char text[512];
+        bp_format_exception(&s->results, r, text, sizeof text);
+        fprintf(out, "%3zu. %-5s %s.\n", i + 1, r->status == BP_STATUS_RED ? "RED" : "AMBER", text);
+        const char *c = bp_commentary(&s->model, s->kpis.kpis[r->kpi].id,
+                                      bp_result_entity_id(&s->results, r), r->year);
+        if (c) fprintf(out, "           Commentary: %s\n", c);
+    }
+    fputc('\n', out);
+}
+
+static void data_quality(FILE *out, const bp_session *s)
+{
+    const bp_model *m = &s->model;
+    fputs("DATA QUALITY\n", out);
+    rule(out, 80, '-');
+    fprintf(out, "%-18s %9s %18s  %s\n", "file", "rows", "money total", "SHA-256");
+    for (size_t i = 0; i < m->ninputs; i++) {
+        const bp_input *in = &m->inputs[i];
+        char money[40] = "", hex[65];
+        if (!in->present) {
+            fprintf(out, "%-18s %9s %18s  %s\n", in->name, "-", "", "(not supplied)");
+            continue;
+        }
+        if (in->has_money) bp_money_format(in->money_total, true, money, sizeof money);
+        bp_sha256_hex(in->sha256, hex);
+        fprintf(out, "%-18s %9zu %18s  %s\n", in->name, in->rows, money, hex);
+    }
+    fprintf(out, "%zu data rows read, every one used.\n", m->rows_read);
+    size_t nw = s->diags.count - s->diags.errors;
+    fprintf(out, "Warnings: %zu\n", nw);
+    bp_text_diags(out, &s->diags);
+}
+
+bp_err bp_text_diags(FILE *out, const bp_diags *d)
+{
+    for (size_t i = 0; i < d->count; i++) {
+        char line[1200];
+        bp_diag_format(&d->items[i], line, sizeof line);
+        fprintf(out, "  %s\n", line);
+    }
+    return ferror(out) ? BP_ERR_IO : BP_OK;
+}
+
+bp_err bp_text_report(FILE *out, const bp_session *s)
+{
+    const bp_model *m = &s->model;
+    char yb[16], asof[40];
+    bp_year_format(s->year, yb, sizeof yb);
+    bp_date_format_long(m->as_of, asof, sizeof asof);
+    fprintf(out, "%s: KPI check for %s, as at %s\n\n", m->name, yb, asof);
+
+    column cols[64];
+    size_t n = 0;
+    for (size_t i = 0; i < m->ninsts && n < 63; i++)
+        cols[n++] = (column){BP_SCOPE_INSTITUTION, (int)i, m->insts[i].id};
+    cols[n++] = (column){BP_SCOPE_TRUST, 0, "Trust"};
+    scorecard(out, s, cols, n, "SCORECARD BY INSTITUTION");
+    n = 0;
+    for (size_t i = 0; i < s->results.nphases; i++)
+        cols[n++] = (column){BP_SCOPE_PHASE, (int)s->results.phases[i],
+                             bp_phase_id(s->results.phases[i])};
+    cols[n++] = (column){BP_SCOPE_TRUST, 0, "Trust"};
+    scorecard(out, s, cols, n, "SCORECARD BY PHASE");
+
+    fputs("Institutions: ", out);
+    for (size_t i = 0; i < m->ninsts; i++)
+        fprintf(out, "%s%s = %s (%s)", i ? "; " : "", m->insts[i].id, m->insts[i].name,
+                bp_phase_title(m->insts[i].phase));
+    fputs(".\nStatus marks: ok = target met, A! = amber, R! = red; - = no data.\n\n", out);
+
+    exceptions(out, s);
+    data_quality(out, s);
+    fflush(out);
+    return ferror(out) ? BP_ERR_IO : BP_OK;
+}

@@ -1,0 +1,49 @@
+/* cli_check: `boardpack check` - the KPI results for people (text) or machines (JSON). */
+#include <stdio.h>
+#include "bp_cli.h"
+#include "bp_json.h"
+#include "bp_session.h"
+#include "bp_text.h"
+
+/* Any reported result at or beyond the --fail-on level. */
+static bool breached(const bp_results *r, bp_status level)
+{
+    if (level == BP_STATUS_NONE) return false;
+    for (size_t i = 0; i < r->nexceptions; i++) {
+        bp_status st = r->exceptions[i]->status;
+        if (st == BP_STATUS_RED || (level == BP_STATUS_AMBER && st == BP_STATUS_AMBER)) return true;
+    }
+    return false;
+}
+
+int bp_cli_check(int argc, char **argv)
+{
+    bp_cli_opts o;
+    if (!bp_cli_parse(argc, argv, "check", "data,year,format,fail-on", &o)) {
+        fputs("usage: boardpack check --data DIR [--year YYYY/YY] [--format text|json] "
+              "[--fail-on red|amber]\n", stderr);
+        return bp_exit_code(BP_ERR_USAGE);
+    }
+    bp_session s;
+    bp_err err = bp_session_open(&s, o.data, o.year);
+    bp_diags_sort(&s.diags);
+    if (err != BP_OK) {
+        if (o.format == BP_FORMAT_JSON && s.diags.errors) bp_json_errors(stdout, &s.diags);
+        bp_text_diags(stderr, &s.diags);
+        fprintf(stderr, "boardpack: %s: %s (%zu error%s); nothing written\n", o.data,
+                bp_strerror(err), s.diags.errors, s.diags.errors == 1 ? "" : "s");
+        bp_session_close(&s);
+        return bp_exit_code(err);
+    }
+    err = o.format == BP_FORMAT_JSON ? bp_json_results(stdout, &s) : bp_text_report(stdout, &s);
+    if (err == BP_OK && (fflush(stdout) != 0 || ferror(stdout))) err = BP_ERR_IO;
+    if (err != BP_OK) {
+        fprintf(stderr, "boardpack: cannot write the results to standard output: %s\n",
+                bp_strerror(err));
+        bp_session_close(&s);
+        return bp_exit_code(err);
+    }
+    int rc = breached(&s.results, o.fail_on) ? bp_exit_code(BP_ERR_BREACH) : 0;
+    bp_session_close(&s);
+    return rc;
+}
