@@ -1,9 +1,10 @@
 # boardpack - see README.md.  The two set-up commands: `make report` and `make check`.
-.POSIX:
 .SUFFIXES:
 
 VERSION  := 0.1.0
-CC       ?= cc
+ifeq ($(origin CC),default)
+  CC     := cc
+endif
 BUILD    ?= build
 SAN      ?=
 CFLAGS_BASE := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \

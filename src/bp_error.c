@@ -98,18 +98,42 @@ static int diag_cmp(const bp_diag *a, const bp_diag *b)
     return 0;
 }
 
+/* Merges the sorted runs a[lo..mid) and a[mid..hi) through tmp; ties keep a's order. */
+static void merge(bp_diag *a, bp_diag *tmp, size_t lo, size_t mid, size_t hi)
+{
+    size_t i = lo, j = mid, k = lo;
+    while (i < mid && j < hi) tmp[k++] = diag_cmp(&a[j], &a[i]) < 0 ? a[j++] : a[i++];
+    while (i < mid) tmp[k++] = a[i++];
+    while (j < hi) tmp[k++] = a[j++];
+    memcpy(a + lo, tmp + lo, (hi - lo) * sizeof *a);
+}
+
 void bp_diags_sort(bp_diags *d)
 {
-    /* Insertion sort: stable, and diagnostics lists are short. */
-    for (size_t i = 1; i < d->count; i++) {
-        bp_diag x = d->items[i];
-        size_t j = i;
-        while (j > 0 && diag_cmp(&d->items[j - 1], &x) > 0) {
-            d->items[j] = d->items[j - 1];
-            j--;
+    /* Bottom-up merge sort: stable and O(n log n), since a data set with a million bad
+     * rows yields a million diagnostics. */
+    size_t n = d->count;
+    if (n < 2) return;
+    bp_diag *tmp = malloc(n * sizeof *tmp);
+    if (!tmp) {
+        /* no memory for the buffer: the stable in-place fallback, slow but correct */
+        for (size_t i = 1; i < n; i++) {
+            bp_diag x = d->items[i];
+            size_t j = i;
+            while (j > 0 && diag_cmp(&d->items[j - 1], &x) > 0) {
+                d->items[j] = d->items[j - 1];
+                j--;
+            }
+            d->items[j] = x;
         }
-        d->items[j] = x;
+        return;
     }
+    for (size_t width = 1; width < n; width *= 2)
+        for (size_t lo = 0; lo + width < n; lo += 2 * width) {
+            size_t mid = lo + width, hi = mid + width < n ? mid + width : n;
+            merge(d->items, tmp, lo, mid, hi);
+        }
+    free(tmp);
 }
 
 void bp_diag_format(const bp_diag *dg, char *buf, size_t size)

@@ -1,0 +1,531 @@
+/* bp_csv: RFC 4180 files over libcsv (strict mode).
+ *
+ * libcsv only knows byte offsets and has no limits of its own, so we feed it one byte at
+ * a time and keep, alongside, everything the diagnostics need: the line and character
+ * column of every byte, where each field opened, whether a row has begun (to see blank
+ * lines, which libcsv skips silently), UTF-8 validity, NUL bytes and the field-size cap.
+ * A row with a defect is reported and left out of the table, and parsing resumes at the
+ * next line, so that one run reports every defect of a file. */
+#include "bp_csv.h"
+#include "bp_sha256.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A field of the row being assembled: its text lives in the shared text buffer. */
+typedef struct {
+    size_t off, len;
+    int line, column, quoted;
+} pending_field;
+
+typedef struct {
+    const char *name;
+    bp_diags *diags;
+    bp_csv_table *t;
+    bp_err err;                  /* BP_ERR_NOMEM once an allocation failed */
+    bool fatal;                  /* stop reading this file (a limit was exceeded) */
+
+    /* position of the byte being fed */
+    int line, col;
+
+    /* the field being read */
+    bool need_start;             /* the next non-blank byte starts a field */
+    int f_line, f_col, f_quoted;
+    size_t f_bytes;
+
+    /* the row being read */
+    bool row_open;
+    int row_line;
+    bool row_bad;                /* reported already: drop it when it ends */
+    pending_field *pf;
+    size_t npf, cappf, nfields;
+    char *text;
+    size_t ntext, captext;
+
+    bool line_reported;          /* one encoding error per line is enough */
+    bool resyncing;              /* skipped to the end of a broken line: not blank */
+    size_t rows_cap;
+} parser;
+
+static void *grow(void *p, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap) return p;
+    size_t c = *cap ? *cap : 16;
+    while (c < need) c *= 2;
+    void *q = realloc(p, c * elem);
+    if (q) *cap = c;
+    return q;
+}
+
+static void diag(parser *ps, bp_diag_level lvl, int line, int col, const char *msg)
+{
+    bp_diag_add(ps->diags, lvl, ps->name, line, col, "%s", msg);
+}
+
+static void reset_row(parser *ps)
+{
+    ps->row_open = false;
+    ps->row_bad = false;
+    ps->npf = ps->ntext = ps->nfields = 0;
+    ps->need_start = true;
+}
+
+/* One allocation per row: the field array followed by the NUL-terminated texts, so
+ * that freeing row.fields frees everything. */
+static bool pack_row(parser *ps, bp_csv_row *row)
+{
+    size_t head = ps->npf * sizeof(bp_csv_field);
+    char *block = malloc(head + ps->ntext + 1);
+    if (!block) return false;
+    bp_csv_field *f = (bp_csv_field *)(void *)block;
+    char *texts = block + head;
+    memcpy(texts, ps->text, ps->ntext);
+    for (size_t i = 0; i < ps->npf; i++) {
+        f[i].text = texts + ps->pf[i].off;
+        f[i].len = ps->pf[i].len;
+        f[i].line = ps->pf[i].line;
+        f[i].column = ps->pf[i].column;
+        f[i].quoted = ps->pf[i].quoted;
+    }
+    row->fields = f;
+    row->count = ps->npf;
+    row->line = ps->row_line;
+    return true;
+}
+
+static bool row_is_empty(const parser *ps)
+{
+    for (size_t i = 0; i < ps->npf; i++)
+        if (ps->pf[i].len || ps->pf[i].quoted) return false;
+    return true;
+}
+
+static void end_row(parser *ps)
+{
+    if (ps->err) return;
+    if (ps->row_bad) {
+        /* without its header a file cannot be read: its one error is already reported */
+        if (!ps->t->header.fields) ps->fatal = true;
+        return;
+    }
+    if (row_is_empty(ps)) {
+        /* ",,,,": a spreadsheet's empty row, treated like a blank line */
+        diag(ps, BP_DIAG_WARNING, ps->row_line, 0, "blank line (only commas) skipped");
+        return;
+    }
+    bp_csv_table *t = ps->t;
+    if (!t->header.fields) {
+        if (!pack_row(ps, &t->header)) ps->err = BP_ERR_NOMEM;
+        return;
+    }
+    if (ps->npf != t->header.count) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "found %zu field%s, expected %zu as in the header", ps->npf,
+                 ps->npf == 1 ? "" : "s", t->header.count);
+        int col = ps->npf > t->header.count ? ps->pf[t->header.count].column : 0;
+        diag(ps, BP_DIAG_ERROR, ps->row_line, col, msg);
+        return;
+    }
+    if (t->nrows >= BP_CSV_MAX_ROWS) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "found more than %d data rows, expected at most %d rows in one file",
+                 BP_CSV_MAX_ROWS, BP_CSV_MAX_ROWS);
+        diag(ps, BP_DIAG_ERROR, ps->row_line, 0, msg);
+        ps->fatal = true;
+        return;
+    }
+    bp_csv_row *rows = grow(t->rows, &ps->rows_cap, t->nrows + 1, sizeof *rows);
+    if (!rows) { ps->err = BP_ERR_NOMEM; return; }
+    t->rows = rows;
+    if (!pack_row(ps, &t->rows[t->nrows])) { ps->err = BP_ERR_NOMEM; return; }
+    t->nrows++;
+}
+
+static void on_field(void *s, size_t len, void *data)
+{
+    parser *ps = data;
+    ps->nfields++;
+    ps->need_start = true;
+    if (ps->row_bad || ps->err) return;
+    if (ps->nfields > BP_CSV_MAX_FIELDS) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "found more than %d fields in one row, expected at most %d",
+                 BP_CSV_MAX_FIELDS, BP_CSV_MAX_FIELDS);
+        diag(ps, BP_DIAG_ERROR, ps->f_line, ps->f_col, msg);
+        ps->row_bad = true;
+        return;
+    }
+    pending_field *pf = grow(ps->pf, &ps->cappf, ps->npf + 1, sizeof *pf);
+    if (!pf) { ps->err = BP_ERR_NOMEM; return; }
+    ps->pf = pf;
+    char *text = grow(ps->text, &ps->captext, ps->ntext + len + 1, 1);
+    if (!text) { ps->err = BP_ERR_NOMEM; return; }
+    ps->text = text;
+    if (len) memcpy(text + ps->ntext, s, len);
+    text[ps->ntext + len] = '\0';
+    pending_field *f = &pf[ps->npf++];
+    f->off = ps->ntext;
+    f->len = len;
+    f->line = ps->f_line;
+    f->column = ps->f_col;
+    f->quoted = ps->f_quoted;
+    ps->ntext += len + 1;
+}
+
+static void on_row(int c, void *data)
+{
+    parser *ps = data;
+    (void)c;
+    end_row(ps);
+    reset_row(ps);
+}
+
+/* Length of the valid UTF-8 sequence at p (1 for ASCII), or 0 when invalid. */
+static size_t utf8_len(const unsigned char *p, size_t avail)
+{
+    unsigned char b = p[0];
+    if (b < 0x80) return 1;
+    size_t n;
+    unsigned lo = 0x80, hi = 0xBF;
+    if (b >= 0xC2 && b <= 0xDF) n = 2;
+    else if (b >= 0xE0 && b <= 0xEF) {
+        n = 3;
+        if (b == 0xE0) lo = 0xA0;          /* overlong */
+        if (b == 0xED) hi = 0x9F;          /* surrogates */
+    } else if (b >= 0xF0 && b <= 0xF4) {
+        n = 4;
+        if (b == 0xF0) lo = 0x90;
+        if (b == 0xF4) hi = 0x8F;          /* beyond U+10FFFF */
+    } else
+        return 0;
+    if (avail < n) return 0;
+    if (p[1] < lo || p[1] > hi) return 0;
+    for (size_t i = 2; i < n; i++)
+        if (p[i] < 0x80 || p[i] > 0xBF) return 0;
+    return n;
+}
+
+static void encoding_error(parser *ps, unsigned char b)
+{
+    ps->row_bad = true;
+    if (ps->line_reported) return;
+    ps->line_reported = true;
+    char msg[200];
+    if (b == 0)
+        snprintf(msg, sizeof msg, "found a NUL byte (0x00), expected text: is this a spreadsheet "
+                 "(.xlsx) rather than a CSV file?");
+    else
+        snprintf(msg, sizeof msg, "found byte 0x%02X, which is not valid UTF-8, expected UTF-8 "
+                 "text: save the file as \"CSV UTF-8\" (a Windows-1252 \xC2\xA3 is 0xA3)", b);
+    diag(ps, BP_DIAG_ERROR, ps->line, ps->col, msg);
+}
+
+/* libcsv stopped on a strict-mode violation: explain it, drop the row and resume on a
+ * fresh parser at the next line.  Returns the index to continue from. */
+static size_t strict_error(parser *ps, struct csv_parser *p, const unsigned char *d, size_t i,
+                           size_t len)
+{
+    char msg[256];
+    if (ps->f_quoted) {
+        unsigned char b = d[i];
+        char shown[8];
+        if (b >= 0x20 && b < 0x7F) snprintf(shown, sizeof shown, "%c", b);
+        else snprintf(shown, sizeof shown, "0x%02X", b);
+        snprintf(msg, sizeof msg, "found \"%s\" after the closing quote of a quoted field, expected "
+                 "a comma or the end of the line (write \"\" for a quote inside a quoted field)", shown);
+    } else {
+        snprintf(msg, sizeof msg, "found a quote (\") inside an unquoted field, expected the whole "
+                 "field in quotes with each inner quote doubled (\"\")");
+    }
+    diag(ps, BP_DIAG_ERROR, ps->line, ps->col, msg);
+    csv_free(p);
+    if (csv_init(p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
+        ps->err = BP_ERR_NOMEM;
+        return len;
+    }
+    while (i < len && d[i] != '\n' && d[i] != '\r') i++;
+    reset_row(ps);
+    ps->resyncing = true;
+    if (!ps->t->header.fields) ps->fatal = true;   /* no header, no way to read the rest */
+    return i;   /* the line ending itself is handled as usual */
+}
+
+static void field_too_big(parser *ps)
+{
+    char msg[200];
+    snprintf(msg, sizeof msg, "found a field longer than %u bytes, expected at most %u bytes "
+             "in one field (is a quote left open?); the rest of the file was not read",
+             BP_CSV_MAX_FIELD, BP_CSV_MAX_FIELD);
+    diag(ps, BP_DIAG_ERROR, ps->f_line, ps->f_col, msg);
+    ps->fatal = true;
+}
+
+static void feed(parser *ps, struct csv_parser *p, const unsigned char *d, size_t len)
+{
+    size_t cont = 0;               /* continuation bytes of a validated UTF-8 character */
+    for (size_t i = 0; i < len && !ps->fatal && !ps->err; i++) {
+        unsigned char b = d[i];
+        /* a line ends at LF, CR or CRLF; the LF of a CRLF is not a second ending */
+        bool eol = b == '\r' || (b == '\n' && !(i > 0 && d[i - 1] == '\r'));
+        bool nl = b == '\r' || b == '\n';
+
+        /* libcsv skips empty lines without a word; the contract wants a warning */
+        if (eol && !ps->row_open) {
+            if (ps->resyncing) ps->resyncing = false;
+            else diag(ps, BP_DIAG_WARNING, ps->line, 0, "blank line skipped");
+        }
+
+        if (ps->need_start && b != ' ' && b != '\t' && !(nl && !ps->row_open)) {
+            ps->need_start = false;
+            ps->f_line = ps->line;
+            ps->f_col = ps->col;
+            ps->f_quoted = b == '"';
+            ps->f_bytes = 0;
+            if (!ps->row_open) {
+                ps->row_open = true;
+                ps->row_line = ps->line;
+            }
+        }
+
+        bool is_cont = cont > 0;
+        if (cont) cont--;
+        else if (b == 0 || b >= 0x80) {
+            size_t n = b ? utf8_len(d + i, len - i) : 0;
+            if (n == 0) encoding_error(ps, b);
+            else cont = n - 1;
+        }
+
+        if (csv_parse(p, &b, 1, on_field, on_row, ps) != 1) {
+            if (csv_error(p) != CSV_EPARSE) {
+                ps->err = BP_ERR_NOMEM;
+                break;
+            }
+            i = strict_error(ps, p, d, i, len);
+            cont = 0;
+            if (i < len) i--;   /* the loop comes back to the line ending */
+            continue;
+        }
+        /* bytes of the field as written (quotes included); its delimiter is not */
+        if (!ps->need_start && ++ps->f_bytes > BP_CSV_MAX_FIELD) {
+            field_too_big(ps);
+            break;
+        }
+
+        if (eol) {
+            ps->line++;
+            ps->col = 1;
+            ps->line_reported = false;
+        } else if (b != '\n' && !is_cont) {
+            ps->col++;
+        }
+    }
+}
+
+static void finish(parser *ps, struct csv_parser *p)
+{
+    if (ps->fatal || ps->err) return;
+    if (!ps->row_open && ps->col > 1 && !ps->resyncing)
+        diag(ps, BP_DIAG_WARNING, ps->line, 0, "blank line skipped");
+    if (csv_fini(p, on_field, on_row, ps) != 0) {
+        diag(ps, BP_DIAG_ERROR, ps->f_line, ps->f_col,
+             "found a quoted field that is never closed, expected a closing quote (\") - "
+             "the field opens here");
+        reset_row(ps);
+    }
+}
+
+bp_err bp_csv_parse(const char *display_name, const char *data, size_t len, bp_csv_table *out,
+                    bp_diags *diags)
+{
+    memset(out, 0, sizeof *out);
+    size_t nd = strlen(display_name) + 1;
+    out->name = malloc(nd);
+    if (!out->name) return BP_ERR_NOMEM;
+    memcpy(out->name, display_name, nd);
+    out->bytes = len;
+
+    size_t before = diags->errors;
+    if (len > BP_CSV_MAX_BYTES) {
+        bp_diag_add(diags, BP_DIAG_ERROR, display_name, 0, 0,
+                    "found a file of %zu bytes, expected at most %zu bytes", len, BP_CSV_MAX_BYTES);
+        return BP_ERR_DATA;
+    }
+    bp_sha256(data, len, out->sha256);
+
+    const unsigned char *d = (const unsigned char *)data;
+    if (len >= 3 && d[0] == 0xEF && d[1] == 0xBB && d[2] == 0xBF) {
+        d += 3;
+        len -= 3;
+    }
+
+    struct csv_parser p;
+    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) return BP_ERR_NOMEM;
+    parser ps;
+    memset(&ps, 0, sizeof ps);
+    ps.name = display_name;
+    ps.diags = diags;
+    ps.t = out;
+    ps.line = 1;
+    ps.col = 1;
+    reset_row(&ps);
+
+    feed(&ps, &p, d, len);
+    finish(&ps, &p);
+    csv_free(&p);
+    free(ps.pf);
+    free(ps.text);
+
+    if (ps.err || diags->oom) return BP_ERR_NOMEM;
+    return diags->errors > before ? BP_ERR_DATA : BP_OK;
+}
+
+bp_err bp_csv_read_file(const char *path, const char *display_name, bp_csv_table *out,
+                        bp_diags *diags)
+{
+    memset(out, 0, sizeof *out);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        bp_diag_add(diags, BP_DIAG_ERROR, display_name, 0, 0, "cannot be read: %s", strerror(errno));
+        return BP_ERR_IO;
+    }
+    /* Read in growing chunks, never past the size limit (a pipe has no size to trust). */
+    char *buf = NULL;
+    size_t n = 0, cap = 0;
+    bp_err err = BP_OK;
+    for (;;) {
+        if (n == cap) {
+            if (cap > BP_CSV_MAX_BYTES) {
+                bp_diag_add(diags, BP_DIAG_ERROR, display_name, 0, 0,
+                            "found a file larger than %zu bytes, expected at most %zu bytes",
+                            BP_CSV_MAX_BYTES, BP_CSV_MAX_BYTES);
+                err = BP_ERR_DATA;
+                break;
+            }
+            size_t ncap = cap ? cap * 2 : 65536;
+            char *nb = realloc(buf, ncap);
+            if (!nb) { err = BP_ERR_NOMEM; break; }
+            buf = nb;
+            cap = ncap;
+        }
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (got == 0) {
+            if (ferror(f)) {
+                bp_diag_add(diags, BP_DIAG_ERROR, display_name, 0, 0, "cannot be read: %s",
+                            strerror(errno));
+                err = BP_ERR_IO;
+            }
+            break;
+        }
+    }
+    fclose(f);
+    if (err == BP_OK) err = bp_csv_parse(display_name, buf ? buf : "", n, out, diags);
+    free(buf);
+    return err;
+}
+
+void bp_csv_table_free(bp_csv_table *t)
+{
+    free(t->name);
+    free(t->header.fields);
+    for (size_t i = 0; i < t->nrows; i++) free(t->rows[i].fields);
+    free(t->rows);
+    memset(t, 0, sizeof *t);
+}
+
+/* Header names compare case-insensitively after trimming spaces (quoted names may
+ * still carry them). */
+static void trim(const char *s, size_t len, const char **b, size_t *n)
+{
+    while (len && (*s == ' ' || *s == '\t')) { s++; len--; }
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t')) len--;
+    *b = s;
+    *n = len;
+}
+
+static bool same_name(const char *a, size_t alen, const char *b, size_t blen)
+{
+    if (alen != blen) return false;
+    for (size_t i = 0; i < alen; i++) {
+        char x = a[i], y = b[i];
+        if (x >= 'A' && x <= 'Z') x = (char)(x - 'A' + 'a');
+        if (y >= 'A' && y <= 'Z') y = (char)(y - 'A' + 'a');
+        if (x != y) return false;
+    }
+    return true;
+}
+
+static void expected_list(const bp_csv_colspec *spec, size_t nspec, char *buf, size_t size)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < nspec && n < size; i++) {
+        int w = snprintf(buf + n, size - n, "%s%s", i ? ", " : "", spec[i].name);
+        if (w < 0) break;
+        n += (size_t)w;
+    }
+}
+
+int bp_csv_bind(const bp_csv_table *t, const bp_csv_colspec *spec, size_t nspec, int *idx,
+                bp_diags *diags)
+{
+    int rc = 0;
+    char list[512];
+    expected_list(spec, nspec, list, sizeof list);
+    for (size_t i = 0; i < nspec; i++) idx[i] = -1;
+    const bp_csv_row *h = &t->header;
+    for (size_t j = 0; j < h->count; j++) {
+        const bp_csv_field *f = &h->fields[j];
+        const char *nm;
+        size_t nlen;
+        trim(f->text, f->len, &nm, &nlen);
+        /* a name seen before in this header? */
+        size_t k;
+        for (k = 0; k < j; k++) {
+            const char *om;
+            size_t olen;
+            trim(h->fields[k].text, h->fields[k].len, &om, &olen);
+            if (nlen && same_name(nm, nlen, om, olen)) break;
+        }
+        if (k < j) {
+            bp_diag_add(diags, BP_DIAG_ERROR, t->name, f->line, f->column,
+                        "found column \"%.*s\" a second time (first in column %d), expected each "
+                        "column name once", (int)(nlen > 40 ? 40 : nlen), nm, h->fields[k].column);
+            rc = -1;
+            continue;
+        }
+        size_t s;
+        for (s = 0; s < nspec; s++)
+            if (same_name(nm, nlen, spec[s].name, strlen(spec[s].name))) break;
+        if (s < nspec) {
+            idx[s] = (int)j;
+        } else if (nlen == 0) {
+            bp_diag_add(diags, BP_DIAG_WARNING, t->name, f->line, f->column,
+                        "found a column with no name, expected one of %s: the column is ignored",
+                        list);
+        } else {
+            bp_diag_add(diags, BP_DIAG_WARNING, t->name, f->line, f->column,
+                        "found unknown column \"%.*s\", expected one of %s: the column is ignored",
+                        (int)(nlen > 40 ? 40 : nlen), nm, list);
+        }
+    }
+    int hline = h->count ? h->line : 1;
+    for (size_t s = 0; s < nspec; s++) {
+        if (idx[s] >= 0 || !spec[s].required) continue;
+        bp_diag_add(diags, BP_DIAG_ERROR, t->name, hline, 0,
+                    "found no column \"%s\" in the header, expected the columns %s", spec[s].name,
+                    list);
+        rc = -1;
+    }
+    return rc;
+}
+
+const bp_csv_field *bp_csv_get(const bp_csv_row *r, int idx)
+{
+    if (idx < 0 || (size_t)idx >= r->count) return NULL;
+    return &r->fields[idx];
+}

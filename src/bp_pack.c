@@ -1,0 +1,360 @@
+/* bp_pack: parsing pack templates.  Same line shape as KPI files: "pack ID" opens a pack,
+ * "key: value" lines set it, "section: KIND" opens a section whose settings follow. */
+#include "bp_pack.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const kinds[BP_SEC_KIND_COUNT] = {
+    "summary", "exceptions", "scorecard", "phases", "kpi_charts", "finance_summary",
+    "income_expenditure", "budget_actual", "trends", "reserves", "health", "forecast",
+    "courses", "central_charge", "actions", "actions_summary", "alignment", "priorities",
+    "lgb_comparison", "methodology", "data_quality"};
+
+const char *bp_section_kind_id(bp_section_kind k)
+{
+    return k < BP_SEC_KIND_COUNT ? kinds[k] : "?";
+}
+
+void bp_packset_init(bp_packset *s) { memset(s, 0, sizeof *s); }
+
+static void free_list(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) free(v[i]);
+    free(v);
+}
+
+static void pack_free(bp_pack *p)
+{
+    for (size_t i = 0; i < p->nsections; i++) {
+        free(p->sections[i].title);
+        free_list(p->sections[i].kpis, p->sections[i].nkpis);
+        free_list(p->sections[i].ambitions, p->sections[i].nambitions);
+    }
+    free(p->sections);
+    free(p->id);
+    free(p->title);
+    free(p->audience);
+    free(p->file);
+}
+
+void bp_packset_free(bp_packset *s)
+{
+    for (size_t i = 0; i < s->count; i++) pack_free(&s->packs[i]);
+    free(s->packs);
+    memset(s, 0, sizeof *s);
+}
+
+int bp_pack_find(const bp_packset *s, const char *id)
+{
+    for (size_t i = 0; i < s->count; i++)
+        if (strcmp(s->packs[i].id, id) == 0) return (int)i;
+    return -1;
+}
+
+static char *dupn(const char *s, size_t n)
+{
+    char *p = malloc(n + 1);
+    if (p) {
+        memcpy(p, s, n);
+        p[n] = 0;
+    }
+    return p;
+}
+
+/* Split "a, b, c" into a new list; false on allocation failure. */
+static bool split_list(const char *v, char ***out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    const char *p = v;
+    while (*p) {
+        while (*p == ' ' || *p == ',') p++;
+        const char *s = p;
+        while (*p && *p != ',') p++;
+        const char *e = p;
+        while (e > s && e[-1] == ' ') e--;
+        if (e == s) continue;
+        char **nv = realloc(*out, (*n + 1) * sizeof *nv);
+        char *item = dupn(s, (size_t)(e - s));
+        if (!nv || !item) {
+            free(item);
+            if (nv) *out = nv;
+            return false;
+        }
+        *out = nv;
+        (*out)[(*n)++] = item;
+    }
+    return true;
+}
+
+static bool valid_id(const char *s)
+{
+    if (!*s || strlen(s) > 32) return false;
+    for (; *s; s++)
+        if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '_' || *s == '-'))
+            return false;
+    return true;
+}
+
+typedef struct {
+    const char *file;
+    bp_packset *set;
+    bp_diags *diags;
+    bp_pack cur;
+    bool open;
+    bp_section *sec;         /* the section settings apply to, or NULL */
+    bool oom;
+} parser;
+
+static void finish_pack(parser *ps)
+{
+    if (!ps->open) return;
+    ps->open = false;
+    ps->sec = NULL;
+    if (!ps->cur.title) {
+        bp_diag_add(ps->diags, BP_DIAG_ERROR, ps->file, ps->cur.line, 1,
+                    "pack '%s' has no title: expected a line 'title: ...'", ps->cur.id);
+        pack_free(&ps->cur);
+        return;
+    }
+    int at = bp_pack_find(ps->set, ps->cur.id);
+    if (at >= 0) {
+        pack_free(&ps->set->packs[at]);
+        ps->set->packs[at] = ps->cur;
+        return;
+    }
+    bp_pack *np = realloc(ps->set->packs, (ps->set->count + 1) * sizeof *np);
+    if (!np) {
+        pack_free(&ps->cur);
+        ps->oom = true;
+        return;
+    }
+    ps->set->packs = np;
+    ps->set->packs[ps->set->count++] = ps->cur;
+}
+
+static void setting(parser *ps, int line, int col, const char *key, const char *val, int vcol)
+{
+    bp_pack *p = &ps->cur;
+    if (strcmp(key, "section") == 0) {
+        int kind = -1;
+        for (int i = 0; i < BP_SEC_KIND_COUNT; i++)
+            if (strcmp(val, kinds[i]) == 0) kind = i;
+        if (kind < 0) {
+            bp_diag_add(ps->diags, BP_DIAG_ERROR, ps->file, line, vcol,
+                        "found section kind '%s', expected one of the kinds in docs/pack-format.md", val);
+            return;
+        }
+        bp_section *ns = realloc(p->sections, (p->nsections + 1) * sizeof *ns);
+        if (!ns) {
+            ps->oom = true;
+            return;
+        }
+        p->sections = ns;
+        ps->sec = &p->sections[p->nsections++];
+        memset(ps->sec, 0, sizeof *ps->sec);
+        ps->sec->kind = (bp_section_kind)kind;
+        ps->sec->line = line;
+        return;
+    }
+    bool ok = true;
+    if (ps->sec && strcmp(key, "title") == 0) {
+        free(ps->sec->title);
+        ok = (ps->sec->title = dupn(val, strlen(val))) != NULL;
+    } else if (ps->sec && strcmp(key, "kpis") == 0) {
+        free_list(ps->sec->kpis, ps->sec->nkpis);
+        ok = split_list(val, &ps->sec->kpis, &ps->sec->nkpis);
+    } else if (ps->sec && strcmp(key, "ambitions") == 0) {
+        free_list(ps->sec->ambitions, ps->sec->nambitions);
+        ok = split_list(val, &ps->sec->ambitions, &ps->sec->nambitions);
+    } else if (ps->sec && strcmp(key, "appendix") == 0) {
+        if (strcmp(val, "yes") == 0) ps->sec->appendix = true;
+        else if (strcmp(val, "no") == 0) ps->sec->appendix = false;
+        else bp_diag_add(ps->diags, BP_DIAG_ERROR, ps->file, line, vcol,
+                         "found '%s', expected yes or no", val);
+    } else if (!ps->sec && strcmp(key, "title") == 0) {
+        free(p->title);
+        ok = (p->title = dupn(val, strlen(val))) != NULL;
+    } else if (!ps->sec && strcmp(key, "audience") == 0) {
+        free(p->audience);
+        ok = (p->audience = dupn(val, strlen(val))) != NULL;
+    } else if (!ps->sec && strcmp(key, "per") == 0) {
+        if (strcmp(val, "lgb") == 0) p->per_lgb = true;
+        else if (strcmp(val, "trust") == 0) p->per_lgb = false;
+        else bp_diag_add(ps->diags, BP_DIAG_ERROR, ps->file, line, vcol,
+                         "found '%s', expected trust or lgb", val);
+    } else {
+        bp_diag_add(ps->diags, BP_DIAG_ERROR, ps->file, line, col,
+                    "found setting '%s'%s, expected %s", key, ps->sec ? " in a section" : "",
+                    ps->sec ? "title, kpis, ambitions, appendix or section"
+                            : "title, audience, per or section");
+    }
+    if (!ok) ps->oom = true;
+}
+
+bp_err bp_pack_parse(const char *display_name, const char *text, size_t len, bp_packset *s,
+                     bp_diags *diags)
+{
+    parser ps;
+    memset(&ps, 0, sizeof ps);
+    ps.file = display_name;
+    ps.set = s;
+    ps.diags = diags;
+    size_t errors0 = diags->errors;
+    int line = 0;
+    for (size_t pos = 0; pos < len && !ps.oom;) {
+        line++;
+        size_t end = pos;
+        while (end < len && text[end] != '\n') end++;
+        char buf[1024];
+        size_t n = end - pos;
+        if (n >= sizeof buf) {
+            bp_diag_add(diags, BP_DIAG_ERROR, display_name, line, 1,
+                        "line is %zu bytes long, expected at most %zu", n, sizeof buf - 1);
+            pos = end + 1;
+            continue;
+        }
+        memcpy(buf, text + pos, n);
+        buf[n] = 0;
+        pos = end + 1;
+        char *hash = strchr(buf, '#');
+        if (hash) *hash = 0;
+        size_t l = strlen(buf);
+        while (l && (buf[l - 1] == ' ' || buf[l - 1] == '\t' || buf[l - 1] == '\r')) buf[--l] = 0;
+        char *p = buf;
+        while (*p == ' ' || *p == '\t') p++;
+        if (!*p) continue;
+        int col = (int)(p - buf) + 1;
+        if (strncmp(p, "pack ", 5) == 0 && p == buf) {
+            finish_pack(&ps);
+            char *id = p + 5;
+            while (*id == ' ') id++;
+            if (!valid_id(id)) {
+                bp_diag_add(diags, BP_DIAG_ERROR, display_name, line, (int)(id - buf) + 1,
+                            "found pack id '%s', expected lower case letters, digits, '_' or '-'", id);
+                continue;
+            }
+            memset(&ps.cur, 0, sizeof ps.cur);
+            ps.cur.id = dupn(id, strlen(id));
+            ps.cur.file = dupn(display_name, strlen(display_name));
+            ps.cur.line = line;
+            if (!ps.cur.id || !ps.cur.file) {
+                ps.oom = true;
+                pack_free(&ps.cur);
+                break;
+            }
+            ps.open = true;
+            continue;
+        }
+        char *colon = strchr(p, ':');
+        if (!colon) {
+            bp_diag_add(diags, BP_DIAG_ERROR, display_name, line, col,
+                        "found '%s', expected 'pack ID' or a 'key: value' setting", p);
+            continue;
+        }
+        if (!ps.open) {
+            bp_diag_add(diags, BP_DIAG_ERROR, display_name, line, col,
+                        "found a setting before any 'pack ID' line");
+            continue;
+        }
+        *colon = 0;
+        char *key = p;
+        size_t kl = strlen(key);
+        while (kl && key[kl - 1] == ' ') key[--kl] = 0;
+        char *val = colon + 1;
+        while (*val == ' ' || *val == '\t') val++;
+        setting(&ps, line, col, key, val, (int)(val - buf) + 1);
+    }
+    if (ps.oom) {
+        if (ps.open) pack_free(&ps.cur);
+        return BP_ERR_NOMEM;
+    }
+    finish_pack(&ps);
+    if (ps.oom) return BP_ERR_NOMEM;
+    return diags->errors > errors0 ? BP_ERR_KPI : BP_OK;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+bp_err bp_pack_load_dir(const char *dir, bp_packset *s, bp_diags *diags)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        bp_diag_add(diags, BP_DIAG_ERROR, dir, 0, 0, "cannot open the pack templates directory");
+        return BP_ERR_IO;
+    }
+    char **names = NULL;
+    size_t n = 0;
+    bp_err err = BP_OK;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        size_t l = strlen(e->d_name);
+        if (l < 6 || strcmp(e->d_name + l - 5, ".pack") != 0) continue;
+        char **nn = realloc(names, (n + 1) * sizeof *nn);
+        char *copy = dupn(e->d_name, l);
+        if (!nn || !copy) {
+            free(copy);
+            if (nn) names = nn;
+            err = BP_ERR_NOMEM;
+            break;
+        }
+        names = nn;
+        names[n++] = copy;
+    }
+    closedir(d);
+    if (err == BP_OK) qsort(names, n, sizeof *names, name_cmp);
+    for (size_t i = 0; i < n && err == BP_OK; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        FILE *f = fopen(path, "rb");
+        if (!f) {
+            bp_diag_add(diags, BP_DIAG_ERROR, names[i], 0, 0, "cannot read the pack template");
+            err = BP_ERR_IO;
+            break;
+        }
+        char *buf = NULL;
+        size_t len = 0, cap = 0;
+        for (;;) {
+            if (len + 4096 > cap) {
+                cap = cap ? cap * 2 : 8192;
+                char *nb = cap <= (1u << 20) ? realloc(buf, cap) : NULL;
+                if (!nb) {
+                    err = cap > (1u << 20) ? BP_ERR_LIMIT : BP_ERR_NOMEM;
+                    break;
+                }
+                buf = nb;
+            }
+            size_t got = fread(buf + len, 1, cap - len, f);
+            len += got;
+            if (got == 0) break;
+        }
+        if (ferror(f)) err = BP_ERR_IO;
+        fclose(f);
+        char shown[300];
+        snprintf(shown, sizeof shown, "templates/packs/%s", names[i]);
+        if (err == BP_OK) err = bp_pack_parse(shown, buf, len, s, diags);
+        free(buf);
+    }
+    for (size_t i = 0; i < n; i++) free(names[i]);
+    free(names);
+    return err;
+}
+
+bool bp_section_selects(const bp_section *sec, const char *kpi_id, const char *kpi_section)
+{
+    if (!sec->nkpis) return true;
+    for (size_t i = 0; i < sec->nkpis; i++) {
+        const char *k = sec->kpis[i];
+        if (strcmp(k, "all") == 0 || strcmp(k, kpi_id) == 0) return true;
+        if (strncmp(k, "section:", 8) == 0 && kpi_section && strcmp(k + 8, kpi_section) == 0)
+            return true;
+    }
+    return false;
+}
