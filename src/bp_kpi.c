@@ -1,0 +1,1061 @@
+/* bp_kpi: reading KPI definition files line by line (docs/kpi-format.md), checking them
+ * against a data set, and deciding a target's status exactly. */
+#include "bp_kpi.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *bp_unit_id(bp_unit u)
+{
+    switch (u) {
+    case BP_UNIT_PERCENT: return "percent";
+    case BP_UNIT_RATIO: return "ratio";
+    case BP_UNIT_MONEY: return "money";
+    case BP_UNIT_NUMBER: return "number";
+    case BP_UNIT_GRADE: return "grade";
+    }
+    return "?";
+}
+
+const char *bp_status_id(bp_status s)
+{
+    switch (s) {
+    case BP_STATUS_NONE: return "none";
+    case BP_STATUS_GREEN: return "green";
+    case BP_STATUS_AMBER: return "amber";
+    case BP_STATUS_RED: return "red";
+    }
+    return "?";
+}
+
+/* ---- freeing ---- */
+
+static void target_free(bp_target *t)
+{
+    bp_expr_free(t->lo);
+    bp_expr_free(t->hi);
+    bp_expr_free(t->when);
+    free(t->text);
+}
+
+static void kpi_free(bp_kpi *k)
+{
+    free(k->id);
+    free(k->name);
+    free(k->section);
+    free(k->description);
+    free(k->expr_text);
+    bp_expr_free(k->expr);
+    for (size_t i = 0; i < k->nmeasures; i++) {
+        free(k->measures[i].id);
+        free(k->measures[i].name);
+        bp_expr_free(k->measures[i].expr);
+        free(k->measures[i].points);
+    }
+    free(k->measures);
+    for (size_t i = 0; i < k->ngrades; i++) free(k->grades[i].label);
+    free(k->grades);
+    for (size_t i = 0; i < k->ntargets; i++) target_free(&k->targets[i]);
+    free(k->targets);
+    free(k->file);
+    memset(k, 0, sizeof *k);
+}
+
+void bp_kpiset_init(bp_kpiset *s)
+{
+    s->kpis = NULL;
+    s->count = 0;
+}
+
+void bp_kpiset_free(bp_kpiset *s)
+{
+    for (size_t i = 0; i < s->count; i++) kpi_free(&s->kpis[i]);
+    free(s->kpis);
+    bp_kpiset_init(s);
+}
+
+int bp_kpi_find(const bp_kpiset *s, const char *id)
+{
+    for (size_t i = 0; i < s->count; i++)
+        if (strcmp(s->kpis[i].id, id) == 0) return (int)i;
+    return -1;
+}
+
+const bp_expr *bp_kpi_lookup_expr(const void *arg, const char *id)
+{
+    const bp_kpiset *s = arg;
+    int i = bp_kpi_find(s, id);
+    return i >= 0 ? s->kpis[i].expr : NULL;
+}
+
+/* ---- the parser ---- */
+
+typedef struct {
+    const char *file;
+    bp_diags *diags;
+    bool failed, nomem;
+    int line;
+    const char *text;        /* the current line */
+    /* the block being read */
+    bp_kpi cur;
+    bool in_block;
+    bool is_grade;
+    int cur_measure;         /* index of the measure being read, -1 when none */
+    int cur_target;          /* index of the target being read, -1 when none */
+    char **grade_refs;       /* per target: a grade label in "min Good", resolved at the end */
+    int *grade_ref_cols;
+    int expr_line, name_line, unit_line;
+    bp_kpi *done;            /* the blocks read so far */
+    size_t ndone;
+    bool replace;
+    bool any_setting;
+    bool better_set;         /* the block says "better:" */
+} kparser;
+
+static void perr(kparser *p, int column, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+static void perr(kparser *p, int column, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    bp_diag_add(p->diags, BP_DIAG_ERROR, p->file, p->line, column, "%s", msg);
+    p->failed = true;
+}
+
+static char *dupn(kparser *p, const char *s, size_t n)
+{
+    char *r = malloc(n + 1);
+    if (!r) {
+        p->nomem = p->failed = true;
+        return NULL;
+    }
+    memcpy(r, s, n);
+    r[n] = 0;
+    return r;
+}
+
+static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+
+static void trim(const char **s, size_t *n)
+{
+    while (*n && is_space(**s)) {
+        (*s)++;
+        (*n)--;
+    }
+    while (*n && is_space((*s)[*n - 1])) (*n)--;
+}
+
+static int col_of(const kparser *p, const char *at) { return (int)(at - p->text) + 1; }
+
+static bool valid_id(const char *s, size_t n)
+{
+    if (n == 0 || n > 64) return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
+    }
+    return true;
+}
+
+static bool word_is(const char *s, size_t n, const char *w)
+{
+    return strlen(w) == n && memcmp(s, w, n) == 0;
+}
+
+/* Split a list on commas that separate items.  A comma between a digit and exactly three
+ * digits is a thousands separator ("1,000,000"), not a separator. */
+typedef struct { const char *s; size_t n; } span;
+
+static size_t split_list(const char *s, size_t n, span *out, size_t max)
+{
+    size_t count = 0, start = 0;
+    for (size_t i = 0; i <= n; i++) {
+        bool sep = i == n;
+        if (!sep && s[i] == ',') {
+            bool thousands = i > 0 && s[i - 1] >= '0' && s[i - 1] <= '9' && i + 3 < n
+                             && s[i + 1] >= '0' && s[i + 1] <= '9' && s[i + 2] >= '0'
+                             && s[i + 2] <= '9' && s[i + 3] >= '0' && s[i + 3] <= '9'
+                             && (i + 4 >= n || s[i + 4] < '0' || s[i + 4] > '9');
+            sep = !thousands;
+        }
+        if (!sep) continue;
+        if (count < max) {
+            span sp = {s + start, i - start};
+            trim(&sp.s, &sp.n);
+            out[count] = sp;
+        }
+        count++;
+        start = i + 1;
+    }
+    return count;
+}
+
+/* A constant such as 75%, 0.75, 1,650, -2 or £300,000. */
+static bool parse_const(const char *s, size_t n, bp_num *out)
+{
+    trim(&s, &n);
+    bool neg = false;
+    if (n && s[0] == '-') {
+        neg = true;
+        s++;
+        n--;
+    }
+    if (n >= 2 && (unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xA3) {
+        s += 2;
+        n -= 2;
+    }
+    if (!n || !bp_num_parse(s, n, out)) return false;
+    if (neg) *out = bp_num_neg(*out);
+    return true;
+}
+
+static bool parse_range(const char *s, size_t n, bp_range *r)
+{
+    const char *dots = NULL;
+    for (size_t i = 0; i + 1 < n; i++)
+        if (s[i] == '.' && s[i + 1] == '.') {
+            dots = s + i;
+            break;
+        }
+    if (!dots) return false;
+    return parse_const(s, (size_t)(dots - s), &r->lo)
+           && parse_const(dots + 2, n - (size_t)(dots - s) - 2, &r->hi)
+           && bp_num_cmp(r->lo, r->hi) <= 0;
+}
+
+static bp_expr *parse_expr(kparser *p, const char *s, size_t n)
+{
+    bp_expr *e = NULL;
+    bp_err err = bp_expr_parse(s, n, p->file, p->line, col_of(p, s), &e, p->diags);
+    if (err == BP_ERR_NOMEM) p->nomem = true;
+    if (err != BP_OK) p->failed = true;
+    return e;
+}
+
+static bp_target *cur_target(kparser *p)
+{
+    return p->cur_target >= 0 ? &p->cur.targets[p->cur_target] : NULL;
+}
+
+/* target: min X | max X | band X..Y */
+static void set_target(kparser *p, const char *v, size_t n)
+{
+    bp_target *nt = realloc(p->cur.targets, (p->cur.ntargets + 1) * sizeof *nt);
+    char **refs = realloc(p->grade_refs, (p->cur.ntargets + 1) * sizeof *refs);
+    int *cols = realloc(p->grade_ref_cols, (p->cur.ntargets + 1) * sizeof *cols);
+    if (nt) p->cur.targets = nt;
+    if (refs) p->grade_refs = refs;
+    if (cols) p->grade_ref_cols = cols;
+    if (!nt || !refs || !cols) {
+        p->nomem = p->failed = true;
+        return;
+    }
+    bp_target *t = &p->cur.targets[p->cur.ntargets];
+    memset(t, 0, sizeof *t);
+    p->grade_refs[p->cur.ntargets] = NULL;
+    p->cur_target = (int)p->cur.ntargets++;
+    t->line = p->line;
+    t->text = dupn(p, v, n);
+    size_t w = 0;
+    while (w < n && !is_space(v[w])) w++;
+    const char *rest = v + w;
+    size_t rn = n - w;
+    trim(&rest, &rn);
+    if (word_is(v, w, "min")) t->cmp = BP_CMP_MIN;
+    else if (word_is(v, w, "max")) t->cmp = BP_CMP_MAX;
+    else if (word_is(v, w, "band")) t->cmp = BP_CMP_BAND;
+    else {
+        perr(p, col_of(p, v), "unknown comparator '%.*s': expected min, max or band", (int)w, v);
+        return;
+    }
+    if (!rn) {
+        perr(p, col_of(p, v) + (int)w, "expected a threshold after '%.*s'", (int)w, v);
+        return;
+    }
+    if (t->cmp == BP_CMP_BAND) {
+        const char *dots = strstr(rest, "..");
+        if (!dots || dots >= rest + rn) {
+            perr(p, col_of(p, rest), "expected a band written LOW..HIGH, such as 0.5%%..2%%");
+            return;
+        }
+        t->lo = parse_expr(p, rest, (size_t)(dots - rest));
+        if (!p->failed) t->hi = parse_expr(p, dots + 2, rn - (size_t)(dots - rest) - 2);
+        if (t->lo && t->hi && t->lo->op == BP_E_NUM && t->hi->op == BP_E_NUM
+            && bp_num_cmp(t->lo->num, t->hi->num) > 0)
+            perr(p, col_of(p, rest), "the band's low end is above its high end");
+        return;
+    }
+    bp_expr **slot = t->cmp == BP_CMP_MIN ? &t->lo : &t->hi;
+    if (p->is_grade && rn && ((rest[0] >= 'A' && rest[0] <= 'Z'))) {
+        /* "min Good": a grade label, resolved once the grades are known. */
+        p->grade_refs[p->cur_target] = dupn(p, rest, rn);
+        p->grade_ref_cols[p->cur_target] = col_of(p, rest);
+        return;
+    }
+    *slot = parse_expr(p, rest, rn);
+}
+
+static void set_amber(kparser *p, bp_target *t, const char *v, size_t n)
+{
+    span items[3];
+    size_t k = split_list(v, n, items, 3);
+    if (k > 2) {
+        perr(p, col_of(p, v), "at most two amber ranges (one each side of a band)");
+        return;
+    }
+    for (size_t i = 0; i < k; i++) {
+        if (!parse_range(items[i].s, items[i].n, &t->amber[i])) {
+            perr(p, col_of(p, items[i].s),
+                 "expected an amber range LOW..HIGH such as 75%%..77%%, found '%.*s'",
+                 (int)items[i].n, items[i].s);
+            return;
+        }
+    }
+    t->namber = k;
+}
+
+static void set_flags(kparser *p, const char *v, size_t n, unsigned *flags, const char *what,
+                      const char *const *names, const unsigned *bits, size_t nnames,
+                      const char *expected)
+{
+    span items[16];
+    size_t k = split_list(v, n, items, 16);
+    *flags = 0;
+    for (size_t i = 0; i < k && i < 16; i++) {
+        size_t j = 0;
+        while (j < nnames && !word_is(items[i].s, items[i].n, names[j])) j++;
+        if (j == nnames) {
+            perr(p, col_of(p, items[i].s), "unknown %s '%.*s': expected %s", what,
+                 (int)items[i].n, items[i].s, expected);
+            return;
+        }
+        *flags |= bits[j];
+    }
+}
+
+static void set_phases(kparser *p, bp_target *t, const char *v, size_t n)
+{
+    span items[16];
+    size_t k = split_list(v, n, items, 16);
+    t->phases = 0;
+    for (size_t i = 0; i < k && i < 16; i++) {
+        char buf[64];
+        bp_phase ph;
+        snprintf(buf, sizeof buf, "%.*s", (int)items[i].n, items[i].s);
+        if (!bp_phase_parse(buf, &ph) || ph == BP_PHASE_CENTRAL) {
+            perr(p, col_of(p, items[i].s),
+                 "unknown phase '%s': expected primary, secondary, secondary_sixth, "
+                 "sixth_form_college, all_through, special or alternative_provision", buf);
+            return;
+        }
+        t->phases |= 1u << ph;
+    }
+}
+
+/* points: 100 >= 2.0, 80 >= 1.5, ..., 0 */
+static void set_points(kparser *p, bp_measure *ms, const char *v, size_t n)
+{
+    span items[32];
+    size_t k = split_list(v, n, items, 32);
+    if (k > 32) {
+        perr(p, col_of(p, v), "at most 32 rows in a points table");
+        return;
+    }
+    ms->points = calloc(k ? k : 1, sizeof *ms->points);
+    if (!ms->points) {
+        p->nomem = p->failed = true;
+        return;
+    }
+    for (size_t i = 0; i < k; i++) {
+        const char *s = items[i].s;
+        size_t sn = items[i].n;
+        bp_points *pt = &ms->points[i];
+        const char *op = NULL;
+        for (size_t j = 0; j + 1 < sn; j++)
+            if ((s[j] == '>' || s[j] == '<') && s[j + 1] == '=') {
+                op = s + j;
+                break;
+            }
+        size_t score_len = op ? (size_t)(op - s) : sn;
+        if (!parse_const(s, score_len, &pt->score)) {
+            perr(p, col_of(p, s), "expected a score such as '100 >= 2.0' or a final '0', found '%.*s'",
+                 (int)sn, s);
+            return;
+        }
+        if (op) {
+            pt->has_threshold = true;
+            pt->at_most = op[0] == '<';
+            if (!parse_const(op + 2, sn - score_len - 2, &pt->threshold)) {
+                perr(p, col_of(p, op + 2), "expected a number after '%c=', found '%.*s'", op[0],
+                     (int)(sn - score_len - 2), op + 2);
+                return;
+            }
+        } else if (i + 1 != k) {
+            perr(p, col_of(p, s), "only the last row of a points table may have no threshold");
+            return;
+        }
+    }
+    ms->npoints = k;
+}
+
+/* grades: Outstanding >= 240, Good >= 180, Requires improvement >= 120, Inadequate */
+static void set_grades(kparser *p, const char *v, size_t n)
+{
+    span items[16];
+    size_t k = split_list(v, n, items, 16);
+    if (k > 16 || k < 2) {
+        perr(p, col_of(p, v), "expected between 2 and 16 grades, best first");
+        return;
+    }
+    p->cur.grades = calloc(k, sizeof *p->cur.grades);
+    if (!p->cur.grades) {
+        p->nomem = p->failed = true;
+        return;
+    }
+    for (size_t i = 0; i < k; i++) {
+        const char *s = items[i].s;
+        size_t sn = items[i].n;
+        const char *ge = strstr(s, ">=");
+        if (ge && ge >= s + sn) ge = NULL;
+        size_t ln = ge ? (size_t)(ge - s) : sn;
+        const char *label = s;
+        trim(&label, &ln);
+        bp_grade_band *g = &p->cur.grades[i];
+        g->label = dupn(p, label, ln);
+        p->cur.ngrades = i + 1;
+        if (!ln) {
+            perr(p, col_of(p, s), "a grade needs a name");
+            return;
+        }
+        if (ge) {
+            g->has_min = true;
+            if (!parse_const(ge + 2, sn - (size_t)(ge - s) - 2, &g->min)) {
+                perr(p, col_of(p, ge + 2), "expected the lowest total for grade '%s'", g->label);
+                return;
+            }
+            if (i > 0 && p->cur.grades[i - 1].has_min
+                && bp_num_cmp(g->min, p->cur.grades[i - 1].min) >= 0) {
+                perr(p, col_of(p, s), "grades go best first: '%s' must need fewer points than '%s'",
+                     g->label, p->cur.grades[i - 1].label);
+                return;
+            }
+        } else if (i + 1 != k) {
+            perr(p, col_of(p, s), "only the last grade may have no lowest total");
+            return;
+        }
+    }
+    if (p->cur.grades[k - 1].has_min)
+        perr(p, col_of(p, items[k - 1].s), "the last grade takes every lower total: write it with no '>='");
+}
+
+static bool parse_unit(kparser *p, const char *v, size_t n, bp_unit *u)
+{
+    if (word_is(v, n, "percent")) *u = BP_UNIT_PERCENT;
+    else if (word_is(v, n, "ratio")) *u = BP_UNIT_RATIO;
+    else if (word_is(v, n, "money")) *u = BP_UNIT_MONEY;
+    else if (word_is(v, n, "number")) *u = BP_UNIT_NUMBER;
+    else {
+        perr(p, col_of(p, v), "unknown unit '%.*s': expected percent, ratio, money or number",
+             (int)n, v);
+        return false;
+    }
+    return true;
+}
+
+static void set_string(kparser *p, char **field, const char *key, const char *v, size_t n,
+                       int col)
+{
+    if (*field) {
+        perr(p, col, "'%s' is set twice in this block", key);
+        return;
+    }
+    *field = dupn(p, v, n);
+}
+
+/* Close the block being read: check it is complete and add it to the file's list. */
+static void finish_block(kparser *p)
+{
+    if (!p->in_block) return;
+    bp_kpi *k = &p->cur;
+    int saved = p->line;
+    p->line = k->line;
+    if (!k->name) perr(p, 0, "%s '%s' has no 'name:'", p->is_grade ? "grade" : "kpi", k->id);
+    if (!p->is_grade && !k->expr && !p->failed)
+        perr(p, 0, "kpi '%s' has no 'expr:'", k->id);
+    if (p->is_grade) {
+        k->unit = BP_UNIT_GRADE;
+        if (!k->nmeasures) perr(p, 0, "grade '%s' has no 'measure:'", k->id);
+        if (!k->ngrades) perr(p, 0, "grade '%s' has no 'grades:'", k->id);
+        for (size_t i = 0; i < k->nmeasures; i++) {
+            bp_measure *ms = &k->measures[i];
+            p->line = ms->line;
+            if (!ms->expr && !p->failed) perr(p, 0, "measure '%s' has no 'expr:'", ms->id);
+            if (!ms->npoints && !p->failed) perr(p, 0, "measure '%s' has no 'points:'", ms->id);
+            if (!ms->name) ms->name = dupn(p, ms->id, strlen(ms->id));
+        }
+    }
+    for (size_t i = 0; i < k->ntargets; i++) {
+        bp_target *t = &k->targets[i];
+        p->line = t->line;
+        if (p->grade_refs && p->grade_refs[i]) {
+            size_t g = 0;
+            while (g < k->ngrades && strcmp(k->grades[g].label, p->grade_refs[i]) != 0) g++;
+            if (g == k->ngrades || !k->grades[g].has_min) {
+                perr(p, p->grade_ref_cols[i], "'%s' is not a grade of '%s' with a lowest total",
+                     p->grade_refs[i], k->id);
+            } else {
+                bp_expr *e = calloc(1, sizeof *e);
+                if (!e) {
+                    p->nomem = p->failed = true;
+                } else {
+                    e->op = BP_E_NUM;
+                    e->num = k->grades[g].min;
+                    e->line = t->line;
+                    e->column = p->grade_ref_cols[i];
+                    if (t->cmp == BP_CMP_MIN) t->lo = e;
+                    else t->hi = e;
+                }
+            }
+        }
+        if (t->scopes & BP_SCOPE_F_COURSE && p->is_grade)
+            perr(p, 0, "a grade has no per-course target");
+    }
+    if (p->grade_refs)
+        for (size_t i = 0; i < k->ntargets; i++) free(p->grade_refs[i]);
+    free(p->grade_refs);
+    free(p->grade_ref_cols);
+    p->grade_refs = NULL;
+    p->grade_ref_cols = NULL;
+    p->line = saved;
+    bp_kpi *nd = realloc(p->done, (p->ndone + 1) * sizeof *nd);
+    if (!nd) {
+        p->nomem = p->failed = true;
+        kpi_free(k);
+    } else {
+        p->done = nd;
+        p->done[p->ndone++] = *k;
+    }
+    memset(&p->cur, 0, sizeof p->cur);
+    p->in_block = false;
+}
+
+static void start_block(kparser *p, bool grade, const char *id, size_t n, int col)
+{
+    finish_block(p);
+    if (!valid_id(id, n)) {
+        perr(p, col, "'%.*s' is not a KPI id: use lower-case letters, digits and '_'", (int)n, id);
+    }
+    for (size_t i = 0; i < p->ndone; i++)
+        if (word_is(id, n, p->done[i].id)) {
+            perr(p, col, "'%.*s' is defined twice in this file (first on line %d)", (int)n, id,
+                 p->done[i].line);
+            break;
+        }
+    memset(&p->cur, 0, sizeof p->cur);
+    p->cur.id = dupn(p, id, n);
+    p->cur.file = dupn(p, p->file, strlen(p->file));
+    p->cur.line = p->line;
+    p->cur.higher_is_better = true;
+    p->in_block = true;
+    p->is_grade = grade;
+    p->cur_measure = -1;
+    p->cur_target = -1;
+    p->better_set = false;
+}
+
+static void kpi_setting(kparser *p, const char *key, size_t kn, const char *v, size_t n, int kcol)
+{
+    bp_kpi *k = &p->cur;
+    int vcol = col_of(p, v);
+    bp_measure *ms = p->cur_measure >= 0 ? &k->measures[p->cur_measure] : NULL;
+    bp_target *t = cur_target(p);
+
+    /* Measure settings while a measure is open. */
+    if (ms && (word_is(key, kn, "name") || word_is(key, kn, "unit") || word_is(key, kn, "expr")
+               || word_is(key, kn, "points"))) {
+        if (word_is(key, kn, "name")) set_string(p, &ms->name, "name", v, n, kcol);
+        else if (word_is(key, kn, "unit")) parse_unit(p, v, n, &ms->unit);
+        else if (word_is(key, kn, "expr")) {
+            if (ms->expr) perr(p, kcol, "'expr' is set twice for measure '%s'", ms->id);
+            else ms->expr = parse_expr(p, v, n);
+        } else {
+            if (ms->npoints) perr(p, kcol, "'points' is set twice for measure '%s'", ms->id);
+            else set_points(p, ms, v, n);
+        }
+        return;
+    }
+    /* Target settings while a target is open. */
+    if (t && word_is(key, kn, "scope")) {
+        static const char *const names[] = {"institution", "phase", "trust", "course"};
+        static const unsigned bits[] = {BP_SCOPE_F_INSTITUTION, BP_SCOPE_F_PHASE, BP_SCOPE_F_TRUST,
+                                        BP_SCOPE_F_COURSE};
+        set_flags(p, v, n, &t->scopes, "scope", names, bits, 4,
+                  "institution, phase, trust or course");
+        return;
+    }
+    if (t && word_is(key, kn, "phases")) { set_phases(p, t, v, n); return; }
+    if (t && word_is(key, kn, "scenarios")) {
+        static const char *const names[] = {"actual", "budget", "forecast"};
+        static const unsigned bits[] = {1u << BP_ACTUAL, 1u << BP_BUDGET, 1u << BP_FORECAST};
+        set_flags(p, v, n, &t->scenarios, "scenario", names, bits, 3, "actual, budget or forecast");
+        return;
+    }
+    if (t && word_is(key, kn, "from")) {
+        char buf[32];
+        snprintf(buf, sizeof buf, "%.*s", (int)(n < 31 ? n : 31), v);
+        if (!bp_year_parse(buf, &t->from_year))
+            perr(p, vcol, "expected a year such as 2021/22, found '%.*s'", (int)n, v);
+        return;
+    }
+    if (t && word_is(key, kn, "when")) {
+        if (t->when) perr(p, kcol, "'when' is set twice for this target");
+        else t->when = parse_expr(p, v, n);
+        return;
+    }
+    if (t && word_is(key, kn, "amber")) {
+        if (t->namber) perr(p, kcol, "'amber' is set twice for this target");
+        else set_amber(p, t, v, n);
+        return;
+    }
+
+    /* Anything else closes an open measure and belongs to the KPI itself. */
+    p->cur_measure = -1;
+    if (word_is(key, kn, "name")) set_string(p, &k->name, "name", v, n, kcol);
+    else if (word_is(key, kn, "section")) set_string(p, &k->section, "section", v, n, kcol);
+    else if (word_is(key, kn, "description")) {
+        /* several description lines are joined with a space */
+        size_t old = k->description ? strlen(k->description) : 0;
+        char *d = realloc(k->description, old + n + 2);
+        if (!d) {
+            p->nomem = p->failed = true;
+            return;
+        }
+        if (old) d[old++] = ' ';
+        memcpy(d + old, v, n);
+        d[old + n] = 0;
+        k->description = d;
+    } else if (word_is(key, kn, "unit")) {
+        if (p->is_grade) perr(p, kcol, "a grade's unit is its grades: set 'unit:' on each measure");
+        else parse_unit(p, v, n, &k->unit);
+    } else if (word_is(key, kn, "expr")) {
+        if (p->is_grade) perr(p, kcol, "a grade has no 'expr:': its measures do");
+        else if (k->expr) perr(p, kcol, "'expr' is set twice in this block");
+        else {
+            k->expr = parse_expr(p, v, n);
+            k->expr_text = dupn(p, v, n);
+        }
+    } else if (word_is(key, kn, "better")) {
+        if (word_is(v, n, "higher")) k->higher_is_better = true;
+        else if (word_is(v, n, "lower")) k->higher_is_better = false;
+        else perr(p, vcol, "expected 'higher' or 'lower', found '%.*s'", (int)n, v);
+        p->better_set = true;
+    } else if (word_is(key, kn, "target")) {
+        set_target(p, v, n);
+        bp_target *nt = cur_target(p);
+        if (nt && !p->better_set && k->ntargets == 1)
+            k->higher_is_better = nt->cmp != BP_CMP_MAX;
+    } else if (word_is(key, kn, "measure")) {
+        if (!p->is_grade) {
+            perr(p, kcol, "'measure:' belongs in a grade block (grade ID), not a kpi");
+            return;
+        }
+        if (k->nmeasures >= 8) {
+            perr(p, kcol, "at most 8 measures in a grade");
+            return;
+        }
+        if (!valid_id(v, n)) {
+            perr(p, vcol, "'%.*s' is not a measure id: use lower-case letters, digits and '_'",
+                 (int)n, v);
+            return;
+        }
+        bp_measure *nm = realloc(k->measures, (k->nmeasures + 1) * sizeof *nm);
+        if (!nm) {
+            p->nomem = p->failed = true;
+            return;
+        }
+        k->measures = nm;
+        memset(&k->measures[k->nmeasures], 0, sizeof *nm);
+        k->measures[k->nmeasures].id = dupn(p, v, n);
+        k->measures[k->nmeasures].line = p->line;
+        k->measures[k->nmeasures].unit = BP_UNIT_NUMBER;
+        p->cur_measure = (int)k->nmeasures++;
+        p->cur_target = -1;
+    } else if (word_is(key, kn, "grades")) {
+        if (!p->is_grade) perr(p, kcol, "'grades:' belongs in a grade block (grade ID), not a kpi");
+        else if (k->ngrades) perr(p, kcol, "'grades' is set twice in this block");
+        else set_grades(p, v, n);
+    } else if (word_is(key, kn, "scope") || word_is(key, kn, "phases") || word_is(key, kn, "scenarios")
+               || word_is(key, kn, "from") || word_is(key, kn, "when") || word_is(key, kn, "amber")) {
+        perr(p, kcol, "'%.*s' describes a target: put it after a 'target:' line", (int)kn, key);
+    } else if (word_is(key, kn, "points")) {
+        perr(p, kcol, "'points' belongs to a measure: put it after a 'measure:' line");
+    } else {
+        perr(p, kcol, "unknown setting '%.*s': expected name, expr, unit, section, description, "
+             "better, target%s", (int)kn, key, p->is_grade ? ", measure or grades" : "");
+    }
+}
+
+static void parse_line(kparser *p, const char *line, size_t n)
+{
+    p->text = line;
+    /* A '#' at the start or after a space begins a comment. */
+    for (size_t i = 0; i < n; i++)
+        if (line[i] == '#' && (i == 0 || is_space(line[i - 1]))) {
+            n = i;
+            break;
+        }
+    const char *s = line;
+    size_t sn = n;
+    trim(&s, &sn);
+    if (!sn) return;
+
+    size_t w = 0;
+    while (w < sn && !is_space(s[w]) && s[w] != ':') w++;
+    if (w < sn && s[w] != ':' && (word_is(s, w, "kpi") || word_is(s, w, "grade"))) {
+        const char *id = s + w;
+        size_t idn = sn - w;
+        trim(&id, &idn);
+        start_block(p, word_is(s, w, "grade"), id, idn, col_of(p, id));
+        return;
+    }
+    const char *colon = memchr(s, ':', sn);
+    if (!colon) {
+        perr(p, col_of(p, s), "expected 'kpi ID', 'grade ID' or 'key: value', found '%.*s'",
+             (int)(sn > 40 ? 40 : sn), s);
+        return;
+    }
+    const char *key = s;
+    size_t kn = (size_t)(colon - s);
+    trim(&key, &kn);
+    const char *v = colon + 1;
+    size_t vn = sn - (size_t)(v - s);
+    trim(&v, &vn);
+    if (!vn) {
+        perr(p, col_of(p, colon) + 1, "'%.*s:' needs a value", (int)kn, key);
+        return;
+    }
+    if (!p->in_block) {
+        if (word_is(key, kn, "defaults")) {
+            if (p->any_setting)
+                perr(p, col_of(p, key), "'defaults:' must come before the first kpi");
+            else if (word_is(v, vn, "replace")) p->replace = true;
+            else if (!word_is(v, vn, "extend"))
+                perr(p, col_of(p, v), "expected 'replace' or 'extend', found '%.*s'", (int)vn, v);
+            p->any_setting = true;
+            return;
+        }
+        perr(p, col_of(p, key), "'%.*s:' outside a block: start one with 'kpi ID' or 'grade ID'",
+             (int)kn, key);
+        return;
+    }
+    kpi_setting(p, key, kn, v, vn, col_of(p, key));
+}
+
+bp_err bp_kpi_parse(const char *display_name, const char *text, size_t len, bp_kpiset *s,
+                    bp_diags *diags)
+{
+    kparser p;
+    memset(&p, 0, sizeof p);
+    p.file = display_name;
+    p.diags = diags;
+    p.cur_measure = p.cur_target = -1;
+    size_t i = 0;
+    /* a UTF-8 byte-order mark from a Windows editor */
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) i = 3;
+    while (i < len) {
+        size_t e = i;
+        while (e < len && text[e] != '\n') e++;
+        p.line++;
+        if (memchr(text + i, '\0', e - i)) {
+            p.text = text + i;
+            perr(&p, 0, "the file contains a NUL byte: is it a text file?");
+            break;
+        }
+        parse_line(&p, text + i, e - i);
+        if (p.in_block || p.any_setting) p.any_setting = true;
+        i = e + 1;
+    }
+    finish_block(&p);
+    if (p.failed || p.nomem) {
+        for (size_t k = 0; k < p.ndone; k++) kpi_free(&p.done[k]);
+        free(p.done);
+        return p.nomem ? BP_ERR_NOMEM : BP_ERR_KPI;
+    }
+    if (p.replace) bp_kpiset_free(s);
+    for (size_t k = 0; k < p.ndone; k++) {
+        int at = bp_kpi_find(s, p.done[k].id);
+        if (at >= 0) {
+            kpi_free(&s->kpis[at]);
+            s->kpis[at] = p.done[k];
+            continue;
+        }
+        bp_kpi *n = realloc(s->kpis, (s->count + 1) * sizeof *n);
+        if (!n) {
+            for (size_t j = k; j < p.ndone; j++) kpi_free(&p.done[j]);
+            free(p.done);
+            return BP_ERR_NOMEM;
+        }
+        s->kpis = n;
+        s->kpis[s->count++] = p.done[k];
+    }
+    free(p.done);
+    return BP_OK;
+}
+
+/* KPI files are small; a limit keeps a mistaken path (a log file) from eating memory. */
+#define MAX_KPI_FILE (4u << 20)
+
+bp_err bp_kpi_load_file(const char *path, const char *display_name, bp_kpiset *s,
+                        bp_diags *diags)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        bp_diag_add(diags, BP_DIAG_ERROR, display_name, 0, 0, "cannot open %s: %s", path,
+                    strerror(errno));
+        return BP_ERR_IO;
+    }
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    bp_err err = BP_OK;
+    for (;;) {
+        if (len + 4096 > cap) {
+            cap = cap ? cap * 2 : 8192;
+            char *n = realloc(buf, cap);
+            if (!n) {
+                err = BP_ERR_NOMEM;
+                break;
+            }
+            buf = n;
+        }
+        size_t got = fread(buf + len, 1, cap - len, f);
+        len += got;
+        if (len > MAX_KPI_FILE) {
+            bp_diag_add(diags, BP_DIAG_ERROR, display_name, 0, 0,
+                        "KPI file larger than %u bytes: is it the right file?", MAX_KPI_FILE);
+            err = BP_ERR_LIMIT;
+            break;
+        }
+        if (got == 0) {
+            if (ferror(f)) {
+                bp_diag_add(diags, BP_DIAG_ERROR, display_name, 0, 0, "cannot read %s", path);
+                err = BP_ERR_IO;
+            }
+            break;
+        }
+    }
+    fclose(f);
+    if (err == BP_OK) err = bp_kpi_parse(display_name, buf ? buf : "", len, s, diags);
+    free(buf);
+    return err;
+}
+
+/* ---- validation against a data set ---- */
+
+/* The contract's code families; users may add deeper codes under them. */
+static const char *const contract_roots[] = {
+    "income", "exp", "memo", "bs", "students", "survey", "inspection", "outcomes", "staff",
+    "timetable", "classes", "gov"
+};
+
+static bool contract_root(const char *code)
+{
+    size_t n = strcspn(code, ".");
+    for (size_t i = 0; i < sizeof contract_roots / sizeof *contract_roots; i++)
+        if (word_is(code, n, contract_roots[i])) return true;
+    return false;
+}
+
+typedef struct {
+    const bp_kpiset *set;
+    const bp_model *m;
+    const bp_kpi *kpi;
+    bp_diags *diags;
+    bool failed;
+} vctx;
+
+static void check_node(const bp_expr *e, void *arg)
+{
+    vctx *v = arg;
+    const char *file = v->kpi->file;
+    switch (e->op) {
+    case BP_E_SUM:
+        if (strncmp(e->name, "course.", 7) == 0) {
+            const char *f = e->name + 7;
+            if (strcmp(f, "income") && strcmp(f, "direct_costs") && strcmp(f, "students")
+                && strcmp(f, "count")) {
+                bp_diag_add(v->diags, BP_DIAG_ERROR, file, e->line, e->column,
+                            "unknown course field '%s': expected course.income, "
+                            "course.direct_costs, course.students or course.count", e->name);
+                v->failed = true;
+            }
+        } else if (!contract_root(e->name) && !bp_model_has_code(v->m, e->name)) {
+            bp_diag_add(v->diags, BP_DIAG_ERROR, file, e->line, e->column,
+                        "unknown fact code '%s' in KPI '%s': not a code of the data contract "
+                        "and no fact in the data set has it", e->name, v->kpi->id);
+            v->failed = true;
+        }
+        break;
+    case BP_E_NATIONAL:
+    case BP_E_KPI: {
+        int k = bp_kpi_find(v->set, e->name);
+        if (k < 0) {
+            bp_diag_add(v->diags, BP_DIAG_ERROR, file, e->line, e->column,
+                        "%s(%s) in KPI '%s' names no KPI of the set",
+                        e->op == BP_E_KPI ? "kpi" : "national", e->name, v->kpi->id);
+            v->failed = true;
+        } else if (e->op == BP_E_KPI && !v->set->kpis[k].expr) {
+            bp_diag_add(v->diags, BP_DIAG_ERROR, file, e->line, e->column,
+                        "kpi(%s) names a grade, which has no single expression", e->name);
+            v->failed = true;
+        }
+        break;
+    }
+    default: break;
+    }
+}
+
+/* Depth-first search over kpi() references; colour 1 = on the path, 2 = done. */
+static bool find_cycle(const bp_kpiset *s, int k, unsigned char *colour, bp_diags *diags);
+
+typedef struct {
+    const bp_kpiset *s;
+    unsigned char *colour;
+    bp_diags *diags;
+    int from;
+    bool cycle;
+} cyc;
+
+static void cycle_visit(const bp_expr *e, void *arg)
+{
+    cyc *c = arg;
+    if (e->op != BP_E_KPI || c->cycle) return;
+    int k = bp_kpi_find(c->s, e->name);
+    if (k < 0) return;
+    if (c->colour[k] == 1) {
+        const bp_kpi *from = &c->s->kpis[c->from];
+        bp_diag_add(c->diags, BP_DIAG_ERROR, from->file, e->line, e->column,
+                    "kpi(%s) in KPI '%s' refers back to itself through a cycle of kpi() references",
+                    e->name, from->id);
+        c->cycle = true;
+        return;
+    }
+    if (c->colour[k] == 0 && find_cycle(c->s, k, c->colour, c->diags)) c->cycle = true;
+}
+
+static bool find_cycle(const bp_kpiset *s, int k, unsigned char *colour, bp_diags *diags)
+{
+    colour[k] = 1;
+    cyc c = {s, colour, diags, k, false};
+    bp_expr_visit(s->kpis[k].expr, cycle_visit, &c);
+    colour[k] = 2;
+    return c.cycle;
+}
+
+/* A code under a contract family that no fact carries is legal (the data may simply lack
+ * it) but is often a typo: say so once per code. */
+static void warn_absent_codes(const bp_expr *e, void *arg)
+{
+    vctx *v = arg;
+    if (e->op != BP_E_SUM || strncmp(e->name, "course.", 7) == 0) return;
+    if (bp_model_has_code(v->m, e->name)) return;
+    for (size_t i = 0; i < v->diags->count; i++)
+        if (v->diags->items[i].level == BP_DIAG_WARNING && strstr(v->diags->items[i].message, e->name)
+            && strstr(v->diags->items[i].message, "no fact in the data set"))
+            return;
+    bp_diag_add(v->diags, BP_DIAG_WARNING, v->kpi->file, e->line, e->column,
+                "no fact in the data set has code '%s' (KPI '%s' shows no data where it is needed)",
+                e->name, v->kpi->id);
+}
+
+static void visit_kpi(const bp_kpi *k, bp_expr_visit_fn fn, vctx *v)
+{
+    bp_expr_visit(k->expr, fn, v);
+    for (size_t i = 0; i < k->nmeasures; i++) bp_expr_visit(k->measures[i].expr, fn, v);
+    for (size_t i = 0; i < k->ntargets; i++) {
+        bp_expr_visit(k->targets[i].lo, fn, v);
+        bp_expr_visit(k->targets[i].hi, fn, v);
+        bp_expr_visit(k->targets[i].when, fn, v);
+    }
+}
+
+bp_err bp_kpi_validate(const bp_kpiset *s, const bp_model *m, bp_diags *diags)
+{
+    bool failed = false;
+    for (size_t i = 0; i < s->count; i++) {
+        vctx v = {s, m, &s->kpis[i], diags, false};
+        visit_kpi(&s->kpis[i], check_node, &v);
+        failed |= v.failed;
+    }
+    unsigned char *colour = calloc(s->count ? s->count : 1, 1);
+    if (!colour) return BP_ERR_NOMEM;
+    for (size_t i = 0; i < s->count && !failed; i++)
+        if (colour[i] == 0 && find_cycle(s, (int)i, colour, diags)) failed = true;
+    free(colour);
+    if (failed) return BP_ERR_KPI;
+    for (size_t i = 0; i < s->count; i++) {
+        vctx v = {s, m, &s->kpis[i], diags, false};
+        visit_kpi(&s->kpis[i], warn_absent_codes, &v);
+    }
+    return diags->oom ? BP_ERR_NOMEM : BP_OK;
+}
+
+/* ---- decisions ---- */
+
+static bool within(bp_num v, bp_num lo, bp_num hi)
+{
+    return bp_num_cmp(v, lo) >= 0 && bp_num_cmp(v, hi) <= 0;
+}
+
+bp_status bp_target_decide(const bp_target *t, bp_num value, bp_num lo, bp_num hi)
+{
+    if (!value.ok) return BP_STATUS_NONE;
+    bool met;
+    switch (t->cmp) {
+    case BP_CMP_MIN:
+        if (!lo.ok) return BP_STATUS_NONE;
+        met = bp_num_cmp(value, lo) >= 0;
+        break;
+    case BP_CMP_MAX:
+        if (!hi.ok) return BP_STATUS_NONE;
+        met = bp_num_cmp(value, hi) <= 0;
+        break;
+    default:
+        if (!lo.ok || !hi.ok) return BP_STATUS_NONE;
+        met = within(value, lo, hi);
+        break;
+    }
+    if (met) return BP_STATUS_GREEN;
+    for (size_t i = 0; i < t->namber; i++)
+        if (within(value, t->amber[i].lo, t->amber[i].hi)) return BP_STATUS_AMBER;
+    return BP_STATUS_RED;
+}
+
+bp_num bp_measure_points(const bp_measure *ms, bp_num value)
+{
+    if (!value.ok) return bp_num_none();
+    for (size_t i = 0; i < ms->npoints; i++) {
+        const bp_points *pt = &ms->points[i];
+        if (!pt->has_threshold) return pt->score;
+        int c = bp_num_cmp(value, pt->threshold);
+        if (pt->at_most ? c <= 0 : c >= 0) return pt->score;
+    }
+    return bp_num_int(0);
+}
+
+int bp_grade_band_of(const bp_kpi *k, bp_num total)
+{
+    if (!total.ok) return -1;
+    for (size_t i = 0; i < k->ngrades; i++)
+        if (!k->grades[i].has_min || bp_num_cmp(total, k->grades[i].min) >= 0) return (int)i;
+    return -1;
+}
