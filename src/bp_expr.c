@@ -35,7 +35,8 @@ typedef struct {
 /* Deep nesting is an error rather than a stack overflow on hostile input. */
 #define MAX_DEPTH 200
 
-static bool is_ident_start(char c) { return (c >= 'a' && c <= 'z') || c == '_'; }
+/* Upper case is read so that "Income" gets a clear message rather than a bad character. */
+static bool is_ident_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
 static bool is_ident_char(char c)
 {
     return is_ident_start(c) || (c >= '0' && c <= '9') || c == '.';
@@ -236,6 +237,8 @@ static bool valid_code(const char *s)
     if (!*s || *s == '.') return false;
     size_t n = strlen(s);
     if (s[n - 1] == '.') return false;
+    for (const char *c = s; *c; c++)
+        if (*c >= 'A' && *c <= 'Z') return false;
     return strstr(s, "..") == NULL;
 }
 
@@ -386,7 +389,7 @@ static bp_expr *parse_primary(parser *p)
     case T_BAD: {
         char found[64];
         tok_text(p, found, sizeof found);
-        error_at(p, at, "cannot read %s: expected a number such as 0.75, 75% or 1,650, a fact code, "
+        error_at(p, at, "cannot read %s: expected a number such as 0.75, 75%% or 1,650, a fact code, "
                  "or an operator", found);
         return NULL;
     }
@@ -536,7 +539,11 @@ bp_err bp_expr_parse(const char *text, size_t len, const char *file, int line, i
         return BP_ERR_KPI;
     }
     bp_expr *e = parse_or(&p);
-    if (e && p.tok.kind != T_END) {
+    if (e && p.tok.kind == T_BAD && p.tok.len == 1 && text[p.tok.start] == '=') {
+        expected(&p, "'==' to compare");
+        bp_expr_free(e);
+        e = NULL;
+    } else if (e && p.tok.kind != T_END) {
         expected(&p, "an operator or the end of the expression");
         bp_expr_free(e);
         e = NULL;

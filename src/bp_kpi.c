@@ -744,6 +744,10 @@ static void parse_line(kparser *p, const char *line, size_t n)
         perr(p, col_of(p, colon) + 1, "'%.*s:' needs a value", (int)kn, key);
         return;
     }
+    if (p->in_block && word_is(key, kn, "defaults")) {
+        perr(p, col_of(p, key), "'defaults:' must come before the first kpi");
+        return;
+    }
     if (!p->in_block) {
         if (word_is(key, kn, "defaults")) {
             if (p->any_setting)
