@@ -12,6 +12,11 @@
 /* A KPI value: "82.1%", "£1,234,567", "0.77", "27.4", "Good (200)"; "no data". */
 void bp_format_value(const bp_kpi *k, bp_num v, int grade, char *buf, size_t size);
 
+/* A result's value, with more decimal places when the usual rounding would make it read
+ * the same as its threshold (or as zero) although it is not: 94.998% against a floor of
+ * 95% shows as "94.998%", never as a red "95.0%". */
+void bp_format_result_value(const bp_kpi *k, const bp_result *r, char *buf, size_t size);
+
 /* A threshold in the KPI's unit: "80%", "0.5%", "£1,000,000", "0.74", "1,650". */
 void bp_format_threshold(const bp_kpi *k, bp_num v, char *buf, size_t size);
 

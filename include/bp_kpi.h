@@ -98,8 +98,12 @@ bp_err bp_kpi_load_file(const char *path, const char *display_name, bp_kpiset *s
                         bp_diags *diags);
 
 /* Check a KPI set against a loaded data set: every code is a contract code or present in
- * the data; every kpi() and national() names a KPI of the set; no kpi() cycles. */
-bp_err bp_kpi_validate(const bp_kpiset *s, const bp_model *m, bp_diags *diags);
+ * the data; every kpi() and national() names a KPI of the set; no kpi() cycles.  For the
+ * KPIs read from warn_file (a data set's own kpis.kpi; NULL for none), a code that no fact
+ * carries is also a warning - usually a typo - while the shipped defaults stay quiet about
+ * data a trust simply does not collect. */
+bp_err bp_kpi_validate(const bp_kpiset *s, const bp_model *m, const char *warn_file,
+                       bp_diags *diags);
 
 int bp_kpi_find(const bp_kpiset *s, const char *id);
 

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bp_money.h"
+
 const char *bp_scope_id(bp_scope s)
 {
     switch (s) {
@@ -364,12 +366,6 @@ static bp_err eval_charges(evaluator *ev, bp_results *out, int y0, int ny,
     return BP_OK;
 }
 
-static void money_text(int64_t p, char *buf, size_t size)
-{
-    int64_t a = p < 0 ? -p : p;
-    snprintf(buf, size, "%s£%lld.%02lld", p < 0 ? "-" : "", (long long)(a / 100), (long long)(a % 100));
-}
-
 /* Consolidation eliminates internal transfers; if the two sides differ the trust's
  * figures are misstated by the difference, which the finance team must see. */
 static void check_reconciliation(const bp_model *m, int y0, int ny,
@@ -391,9 +387,9 @@ static void check_reconciliation(const bp_model *m, int y0, int ny,
             if (!any || in == ex) continue;
             char yb[16], a[40], b[40], d[40];
             bp_year_format(y0 + y, yb, sizeof yb);
-            money_text(in, a, sizeof a);
-            money_text(ex, b, sizeof b);
-            money_text(in - ex, d, sizeof d);
+            bp_money_format(in, true, a, sizeof a);
+            bp_money_format(ex, true, b, sizeof b);
+            bp_money_format(in - ex, true, d, sizeof d);
             bp_diag_add(diags, BP_DIAG_WARNING, "finance.csv", 0, 0,
                         "internal transfers do not reconcile for %s %s: income.internal %s, "
                         "exp.internal %s, difference %s",
@@ -401,11 +397,14 @@ static void check_reconciliation(const bp_model *m, int y0, int ny,
         }
 }
 
-/* The plan expects budgets or forecasts for the three years after the report year. */
+/* The plan expects budgets or forecasts for the three years after the report year: one
+ * warning per year naming every institution with finance data that has neither. */
 static void check_forecasts(const bp_model *m, int report_year, bp_diags *diags)
 {
-    for (size_t i = 0; i < m->ninsts; i++) {
-        for (int y = report_year + 1; y <= report_year + 3; y++) {
+    for (int y = report_year + 1; y <= report_year + 3; y++) {
+        char list[512] = "";
+        size_t len = 0, missing = 0;
+        for (size_t i = 0; i < m->ninsts; i++) {
             bp_num v;
             if (bp_model_sum(m, (int)i, y, BP_BUDGET, "income", false, &v)
                 || bp_model_sum(m, (int)i, y, BP_FORECAST, "income", false, &v))
@@ -414,12 +413,18 @@ static void check_forecasts(const bp_model *m, int report_year, bp_diags *diags)
             for (int s = 0; s < BP_SCENARIO_COUNT && !has_finance; s++)
                 has_finance = bp_model_sum(m, (int)i, report_year, (bp_scenario)s, "income", false, &v);
             if (!has_finance) continue;
-            char yb[16];
-            bp_year_format(y, yb, sizeof yb);
-            bp_diag_add(diags, BP_DIAG_WARNING, "finance.csv", 0, 0,
-                        "no budget or forecast income for %s (%s) in %s", m->insts[i].name,
-                        m->insts[i].id, yb);
+            if (len < sizeof list - 1) {
+                int n = snprintf(list + len, sizeof list - len, "%s%s", missing ? ", " : "",
+                                 m->insts[i].id);
+                if (n > 0) len += (size_t)n;
+            }
+            missing++;
         }
+        if (!missing) continue;
+        char yb[16];
+        bp_year_format(y, yb, sizeof yb);
+        bp_diag_add(diags, BP_DIAG_WARNING, "finance.csv", 0, 0,
+                    "no budget or forecast income for %s: %s", yb, list);
     }
 }
 
@@ -489,15 +494,34 @@ static int exception_cmp(const void *pa, const void *pb)
     return a->r < b->r ? -1 : a->r > b->r;
 }
 
-static bool is_exception(const bp_result *x)
+/* A phase of one institution repeats that institution's figure: listing it again would
+ * only make the board read the same exception twice. */
+static bool repeats_institution(const bp_results *out, const bp_result *x)
 {
-    return x->counts && (x->status == BP_STATUS_RED || x->status == BP_STATUS_AMBER);
+    if (x->scope != BP_SCOPE_PHASE) return false;
+    const bp_model *m = out->model;
+    int only = -1;
+    for (size_t i = 0; i < m->ninsts; i++) {
+        if ((int)i == m->central || (int)m->insts[i].phase != x->entity) continue;
+        if (only >= 0) return false;
+        only = (int)i;
+    }
+    if (only < 0) return false;
+    const bp_result *in = bp_results_find(out, x->kpi, BP_SCOPE_INSTITUTION, only, x->year,
+                                          x->scenario);
+    return in && in->status == x->status && in->target == x->target;
+}
+
+static bool is_exception(const bp_results *out, const bp_result *x)
+{
+    return x->counts && (x->status == BP_STATUS_RED || x->status == BP_STATUS_AMBER)
+           && !repeats_institution(out, x);
 }
 
 static bp_err order_exceptions(bp_results *out)
 {
     size_t n = 0;
-    for (size_t i = 0; i < out->nresults; i++) n += is_exception(&out->results[i]);
+    for (size_t i = 0; i < out->nresults; i++) n += is_exception(out, &out->results[i]);
     ranked *rk = malloc((n ? n : 1) * sizeof *rk);
     out->exceptions = malloc((n ? n : 1) * sizeof *out->exceptions);
     if (!rk || !out->exceptions) {
@@ -506,7 +530,7 @@ static bp_err order_exceptions(bp_results *out)
     }
     for (size_t i = 0; i < out->nresults; i++) {
         const bp_result *x = &out->results[i];
-        if (!is_exception(x)) continue;
+        if (!is_exception(out, x)) continue;
         rk[out->nexceptions].r = x;
         rk[out->nexceptions++].severity = bp_result_severity(out, x);
     }

@@ -93,24 +93,31 @@ static void format_money(bp_num v, char *buf, size_t size)
     bp_money_format(p, false, buf, size);
 }
 
-void bp_format_value(const bp_kpi *k, bp_num v, int grade, char *buf, size_t size)
+/* The value with `extra` more decimal places than usual. */
+static void value_at(const bp_kpi *k, bp_num v, int grade, int extra, char *buf, size_t size)
 {
     if (!v.ok) {
         snprintf(buf, size, "no data");
         return;
     }
     switch (k->unit) {
-    case BP_UNIT_PERCENT: format_percent(v, 1, true, buf, size); return;
+    case BP_UNIT_PERCENT: format_percent(v, 1 + extra, true, buf, size); return;
     case BP_UNIT_RATIO: {
-        bp_i128 q;
-        scaled_round(v, 2, &q);
+        int places = 2 + extra;
+        bp_i128 q, scale = 1;
+        for (int i = 0; i < places; i++) scale *= 10;
+        if (!scaled_round(v, places, &q)) {
+            snprintf(buf, size, "no data");
+            return;
+        }
         bool neg = q < 0;
         bp_i128 a = neg ? -q : q;
-        snprintf(buf, size, "%s%lld.%02lld", neg ? "-" : "", (long long)(a / 100), (long long)(a % 100));
+        snprintf(buf, size, "%s%lld.%0*lld", neg ? "-" : "", (long long)(a / scale), places,
+                 (long long)(a % scale));
         return;
     }
     case BP_UNIT_MONEY: format_money(v, buf, size); return;
-    case BP_UNIT_NUMBER: bp_format_number(v, 1, buf, size); return;
+    case BP_UNIT_NUMBER: bp_format_number(v, 1 + extra, buf, size); return;
     case BP_UNIT_GRADE: {
         char pts[32];
         bp_format_number(v, 0, pts, sizeof pts);
@@ -122,6 +129,31 @@ void bp_format_value(const bp_kpi *k, bp_num v, int grade, char *buf, size_t siz
     }
     }
     snprintf(buf, size, "?");
+}
+
+void bp_format_value(const bp_kpi *k, bp_num v, int grade, char *buf, size_t size)
+{
+    value_at(k, v, grade, 0, buf, size);
+}
+
+/* Would v, rounded for display, read the same as t although it is not equal to it? */
+static bool reads_as(const bp_kpi *k, bp_num v, bp_num t, int extra)
+{
+    if (!t.ok || bp_num_cmp(v, t) == 0) return false;
+    char a[64], b[64];
+    value_at(k, v, -1, extra, a, sizeof a);
+    value_at(k, t, -1, extra, b, sizeof b);
+    return strcmp(a, b) == 0;
+}
+
+void bp_format_result_value(const bp_kpi *k, const bp_result *r, char *buf, size_t size)
+{
+    int extra = 0;
+    if (r->value.ok && k->unit != BP_UNIT_MONEY && k->unit != BP_UNIT_GRADE)
+        while (extra < 4 && (reads_as(k, r->value, r->lo, extra) || reads_as(k, r->value, r->hi, extra)
+                             || reads_as(k, r->value, bp_num_int(0), extra)))
+            extra++;
+    value_at(k, r->value, r->grade, extra, buf, size);
 }
 
 void bp_format_threshold(const bp_kpi *k, bp_num v, char *buf, size_t size)
@@ -195,7 +227,7 @@ void bp_format_exception(const bp_results *res, const bp_result *r, char *buf, s
 {
     const bp_kpi *k = &res->kpis->kpis[r->kpi];
     char val[64], yb[16], lo[48], hi[48];
-    bp_format_value(k, r->value, r->grade, val, sizeof val);
+    bp_format_result_value(k, r, val, sizeof val);
     bp_year_format(r->year, yb, sizeof yb);
     const char *when = r->scenario == BP_ACTUAL ? "" : r->scenario == BP_BUDGET ? " budget" : " forecast";
     const char *verb = r->scenario == BP_ACTUAL ? "was" : "is planned at";

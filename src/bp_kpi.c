@@ -970,7 +970,7 @@ static bool find_cycle(const bp_kpiset *s, int k, unsigned char *colour, bp_diag
 static void warn_absent_codes(const bp_expr *e, void *arg)
 {
     vctx *v = arg;
-    if (e->op != BP_E_SUM || strncmp(e->name, "course.", 7) == 0) return;
+    if (e->op != BP_E_SUM || e->has_dflt || strncmp(e->name, "course.", 7) == 0) return;
     if (bp_model_has_code(v->m, e->name)) return;
     for (size_t i = 0; i < v->diags->count; i++)
         if (v->diags->items[i].level == BP_DIAG_WARNING && strstr(v->diags->items[i].message, e->name)
@@ -992,7 +992,8 @@ static void visit_kpi(const bp_kpi *k, bp_expr_visit_fn fn, vctx *v)
     }
 }
 
-bp_err bp_kpi_validate(const bp_kpiset *s, const bp_model *m, bp_diags *diags)
+bp_err bp_kpi_validate(const bp_kpiset *s, const bp_model *m, const char *warn_file,
+                       bp_diags *diags)
 {
     bool failed = false;
     for (size_t i = 0; i < s->count; i++) {
@@ -1007,6 +1008,7 @@ bp_err bp_kpi_validate(const bp_kpiset *s, const bp_model *m, bp_diags *diags)
     free(colour);
     if (failed) return BP_ERR_KPI;
     for (size_t i = 0; i < s->count; i++) {
+        if (!warn_file || strcmp(s->kpis[i].file, warn_file) != 0) continue;
         vctx v = {s, m, &s->kpis[i], diags, false};
         visit_kpi(&s->kpis[i], warn_absent_codes, &v);
     }

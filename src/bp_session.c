@@ -59,7 +59,9 @@ bp_err bp_session_open(bp_session *s, const char *dir, int year)
     err = bp_kpi_load_file(path, "templates/kpis/default.kpi", &s->kpis, &s->diags);
     if (err == BP_OK && s->model.kpi_file)
         err = bp_kpi_load_file(s->model.kpi_file, "kpis.kpi", &s->kpis, &s->diags);
-    if (err == BP_OK) err = bp_kpi_validate(&s->kpis, &s->model, &s->diags);
+    if (err == BP_OK)
+        err = bp_kpi_validate(&s->kpis, &s->model, s->model.kpi_file ? "kpis.kpi" : NULL,
+                              &s->diags);
     if (err != BP_OK) return err;
 
     s->year = year ? year : s->model.report_year;

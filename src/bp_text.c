@@ -67,7 +67,7 @@ static const char *status_suffix(bp_status s)
 static void scorecard(FILE *out, const bp_session *s, const column *cols, size_t ncols,
                       const char *title)
 {
-    const size_t namew = 34, colw = 14;
+    const size_t namew = 44, colw = 16;
     char yb[16];
     bp_year_format(s->year, yb, sizeof yb);
     fprintf(out, "%s, %s actual\n", title, yb);
@@ -96,7 +96,7 @@ static void scorecard(FILE *out, const bp_session *s, const column *cols, size_t
                 if (kp->unit == BP_UNIT_GRADE && r->grade >= 0)
                     snprintf(v, sizeof v, "%s", kp->grades[r->grade].label);
                 else
-                    bp_format_value(kp, r->value, r->grade, v, sizeof v);
+                    bp_format_result_value(kp, r, v, sizeof v);
             } else {
                 snprintf(v, sizeof v, "-");
             }

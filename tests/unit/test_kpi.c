@@ -237,7 +237,7 @@ static void validate_errors(void **state)
     bp_kpiset_init(&s);
     bp_diags_init(&d);
     assert_int_equal(parse(text, &s, &d), BP_OK);
-    assert_int_equal(bp_kpi_validate(&s, &m, &d), BP_ERR_KPI);
+    assert_int_equal(bp_kpi_validate(&s, &m, NULL, &d), BP_ERR_KPI);
     const char *want[] = {
         "k.kpi:3:9: error: unknown fact code 'studnets.neet' in KPI 'a': not a code of the data "
         "contract and no fact in the data set has it",
@@ -259,11 +259,38 @@ static void validate_errors(void **state)
     bp_diags_init(&d);
     assert_int_equal(parse("kpi b\n  name: B\n  expr: kpi(c)\nkpi c\n  name: C\n  expr: 1 + kpi(b)\n",
                            &s, &d), BP_OK);
-    assert_int_equal(bp_kpi_validate(&s, &m, &d), BP_ERR_KPI);
+    assert_int_equal(bp_kpi_validate(&s, &m, NULL, &d), BP_ERR_KPI);
     char buf[512];
     bp_diag_format(&d.items[0], buf, sizeof buf);
     assert_string_equal(buf, "k.kpi:6:13: error: kpi(b) in KPI 'c' refers back to itself through a "
                              "cycle of kpi() references");
+    bp_kpiset_free(&s);
+    bp_diags_free(&d);
+    bp_model_free(&m);
+}
+
+static void absent_code_is_a_warning_for_own_file(void **state)
+{
+    (void)state;
+    bp_model m;
+    bp_model_init(&m);
+    bp_kpiset s;
+    bp_diags d;
+    bp_kpiset_init(&s);
+    bp_diags_init(&d);
+    assert_int_equal(parse("kpi a\n  name: A\n  expr: students.neets / sum(students.x, 0)\n", &s, &d),
+                     BP_OK);
+    /* the defaults are quiet about data a trust does not collect */
+    assert_int_equal(bp_kpi_validate(&s, &m, NULL, &d), BP_OK);
+    assert_int_equal(d.count, 0);
+    /* a data set's own file is told; a code with a default is not a typo risk */
+    assert_int_equal(bp_kpi_validate(&s, &m, "k.kpi", &d), BP_OK);
+    assert_int_equal(d.count, 1);
+    assert_int_equal(d.errors, 0);
+    char buf[512];
+    bp_diag_format(&d.items[0], buf, sizeof buf);
+    assert_string_equal(buf, "k.kpi:3:9: warning: no fact in the data set has code 'students.neets' "
+                             "(KPI 'a' shows no data where it is needed)");
     bp_kpiset_free(&s);
     bp_diags_free(&d);
     bp_model_free(&m);
@@ -373,7 +400,7 @@ static void default_set_is_complete(void **state)
     assert_int_equal(s.count, sizeof ids / sizeof *ids);
     bp_model m;
     bp_model_init(&m);
-    assert_int_equal(bp_kpi_validate(&s, &m, &d), BP_OK);
+    assert_int_equal(bp_kpi_validate(&s, &m, NULL, &d), BP_OK);
     bp_model_free(&m);
     bp_kpiset_free(&s);
     bp_diags_free(&d);
@@ -386,6 +413,7 @@ int main(void)
         cmocka_unit_test(validation_errors),
         cmocka_unit_test(extend_and_replace),
         cmocka_unit_test(validate_errors),
+        cmocka_unit_test(absent_code_is_a_warning_for_own_file),
         cmocka_unit_test(decisions_are_exact_and_inclusive),
         cmocka_unit_test(points_and_grades),
         cmocka_unit_test(default_set_is_complete),
