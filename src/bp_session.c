@@ -1,6 +1,7 @@
 /* bp_session: load, merge KPI definitions, validate, evaluate. */
 #include "bp_session.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +51,12 @@ bp_err bp_session_open(bp_session *s, const char *dir, int year)
     bp_kpiset_init(&s->kpis);
     bp_diags_init(&s->diags);
 
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        bp_diag_add(&s->diags, BP_DIAG_ERROR, dir, 0, 0, "cannot open the data set: %s",
+                    stat(dir, &st) != 0 ? strerror(errno) : "not a directory");
+        return BP_ERR_IO;
+    }
     bp_err err = bp_load_dataset(dir, &s->model, &s->diags);
     if (err != BP_OK) return err;
 
