@@ -1,6 +1,7 @@
 /* bp_text: the plain-text check report. */
 #include "bp_text.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include "bp_format.h"
 #include "bp_money.h"
@@ -109,6 +110,22 @@ static void scorecard(FILE *out, const bp_session *s, const column *cols, size_t
     fputc('\n', out);
 }
 
+static void scorecards(FILE *out, const bp_session *s, const column *cols, size_t ncols,
+                       const char *title)
+{
+    const size_t per_block = 8;
+    if (ncols <= per_block) {
+        scorecard(out, s, cols, ncols, title);
+        return;
+    }
+    for (size_t from = 0; from < ncols; from += per_block) {
+        size_t n = ncols - from < per_block ? ncols - from : per_block;
+        char t[160];
+        snprintf(t, sizeof t, "%s (columns %zu-%zu of %zu)", title, from + 1, from + n, ncols);
+        scorecard(out, s, cols + from, n, t);
+    }
+}
+
 static void exceptions(FILE *out, const bp_session *s)
 {
     size_t red = 0, amber = 0;
@@ -173,18 +190,22 @@ bp_err bp_text_report(FILE *out, const bp_session *s)
     bp_date_format_long(m->as_of, asof, sizeof asof);
     fprintf(out, "%s: KPI check for %s, as at %s\n\n", m->name, yb, asof);
 
-    column cols[64];
+    /* One column per institution, then the trust; wide trusts in blocks a terminal can
+     * show, so no institution is ever left out. */
+    column *cols = malloc((m->ninsts + BP_PHASE_COUNT + 1) * sizeof *cols);
+    if (!cols) return BP_ERR_NOMEM;
     size_t n = 0;
-    for (size_t i = 0; i < m->ninsts && n < 63; i++)
+    for (size_t i = 0; i < m->ninsts; i++)
         cols[n++] = (column){BP_SCOPE_INSTITUTION, (int)i, m->insts[i].id};
     cols[n++] = (column){BP_SCOPE_TRUST, 0, "Trust"};
-    scorecard(out, s, cols, n, "SCORECARD BY INSTITUTION");
+    scorecards(out, s, cols, n, "SCORECARD BY INSTITUTION");
     n = 0;
     for (size_t i = 0; i < s->results.nphases; i++)
         cols[n++] = (column){BP_SCOPE_PHASE, (int)s->results.phases[i],
                              bp_phase_id(s->results.phases[i])};
     cols[n++] = (column){BP_SCOPE_TRUST, 0, "Trust"};
-    scorecard(out, s, cols, n, "SCORECARD BY PHASE");
+    scorecards(out, s, cols, n, "SCORECARD BY PHASE");
+    free(cols);
 
     fputs("Institutions: ", out);
     for (size_t i = 0; i < m->ninsts; i++)
