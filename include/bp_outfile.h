@@ -29,6 +29,11 @@ void bp_outset_init(bp_outset *s, const char *dir);
  * directory and return its stream, or NULL with a diagnostic. */
 FILE *bp_outset_add(bp_outset *s, const char *name, bp_diags *diags);
 
+/* The same for a library that writes by path (libxlsxwriter): the temporary file is
+ * created (exclusively) and closed, and its path returned for the library to write;
+ * bp_outset_commit then syncs and renames it with the others.  NULL on failure. */
+const char *bp_outset_add_path(bp_outset *s, const char *name, bp_diags *diags);
+
 /* Flush, sync and close every file, then rename them all into place.  On any failure
  * every temporary file is removed and BP_ERR_IO returned with a diagnostic. */
 bp_err bp_outset_commit(bp_outset *s, bp_diags *diags);

@@ -94,12 +94,43 @@ FILE *bp_outset_add(bp_outset *s, const char *name, bp_diags *diags)
     return f->fp;
 }
 
+const char *bp_outset_add_path(bp_outset *s, const char *name, bp_diags *diags)
+{
+    FILE *fp = bp_outset_add(s, name, diags);
+    if (!fp) return NULL;
+    bp_outfile *f = &s->files[s->count - 1];
+    if (fclose(fp) != 0) {
+        bp_diag_add(diags, BP_DIAG_ERROR, f->final, 0, 0, "cannot create the output file: %s",
+                    strerror(errno));
+        f->fp = NULL;
+        return NULL;
+    }
+    f->fp = NULL;
+    return f->tmp;
+}
+
+/* A file written by path was closed by its writer: sync it by name before the rename. */
+static bool sync_path(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    bool ok = fsync(fd) == 0;
+    return close(fd) == 0 && ok;
+}
+
 bp_err bp_outset_commit(bp_outset *s, bp_diags *diags)
 {
     bp_err err = BP_OK;
     for (size_t i = 0; i < s->count; i++) {
         bp_outfile *f = &s->files[i];
-        if (!f->fp) continue;
+        if (!f->fp) {
+            if (f->tmp && !sync_path(f->tmp) && err == BP_OK) {
+                bp_diag_add(diags, BP_DIAG_ERROR, f->final, 0, 0,
+                            "cannot write the output file: %s", strerror(errno));
+                err = BP_ERR_IO;
+            }
+            continue;
+        }
         bool bad = fflush(f->fp) != 0 || ferror(f->fp) || fsync(fileno(f->fp)) != 0;
         int saved = errno;
         if (fclose(f->fp) != 0 && !bad) {
