@@ -7,6 +7,7 @@
  * A row with a defect is reported and left out of the table, and parsing resumes at the
  * next line, so that one run reports every defect of a file. */
 #include "bp_csv.h"
+#include "bp_infile.h"
 #include "bp_sha256.h"
 
 #include <csv.h>
@@ -387,43 +388,11 @@ bp_err bp_csv_read_file(const char *path, const char *display_name, bp_csv_table
                         bp_diags *diags)
 {
     memset(out, 0, sizeof *out);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        bp_diag_add(diags, BP_DIAG_ERROR, display_name, 0, 0, "cannot be read: %s", strerror(errno));
-        return BP_ERR_IO;
-    }
-    /* Read in growing chunks, never past the size limit (a pipe has no size to trust). */
-    char *buf = NULL;
-    size_t n = 0, cap = 0;
-    bp_err err = BP_OK;
-    for (;;) {
-        if (n == cap) {
-            if (cap > BP_CSV_MAX_BYTES) {
-                bp_diag_add(diags, BP_DIAG_ERROR, display_name, 0, 0,
-                            "found a file larger than %zu bytes, expected at most %zu bytes",
-                            BP_CSV_MAX_BYTES, BP_CSV_MAX_BYTES);
-                err = BP_ERR_DATA;
-                break;
-            }
-            size_t ncap = cap ? cap * 2 : 65536;
-            char *nb = realloc(buf, ncap);
-            if (!nb) { err = BP_ERR_NOMEM; break; }
-            buf = nb;
-            cap = ncap;
-        }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0) {
-            if (ferror(f)) {
-                bp_diag_add(diags, BP_DIAG_ERROR, display_name, 0, 0, "cannot be read: %s",
-                            strerror(errno));
-                err = BP_ERR_IO;
-            }
-            break;
-        }
-    }
-    fclose(f);
-    if (err == BP_OK) err = bp_csv_parse(display_name, buf ? buf : "", n, out, diags);
+    char *buf;
+    size_t n;
+    bp_err err = bp_read_file(path, display_name, BP_CSV_MAX_BYTES, &buf, &n, diags);
+    if (err != BP_OK) return err;
+    err = bp_csv_parse(display_name, buf, n, out, diags);
     free(buf);
     return err;
 }

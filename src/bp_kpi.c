@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "bp_infile.h"
 
 const char *bp_unit_id(bp_unit u)
 {
@@ -822,43 +823,11 @@ bp_err bp_kpi_parse(const char *display_name, const char *text, size_t len, bp_k
 bp_err bp_kpi_load_file(const char *path, const char *display_name, bp_kpiset *s,
                         bp_diags *diags)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        bp_diag_add(diags, BP_DIAG_ERROR, display_name, 0, 0, "cannot open %s: %s", path,
-                    strerror(errno));
-        return BP_ERR_IO;
-    }
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
-    bp_err err = BP_OK;
-    for (;;) {
-        if (len + 4096 > cap) {
-            cap = cap ? cap * 2 : 8192;
-            char *n = realloc(buf, cap);
-            if (!n) {
-                err = BP_ERR_NOMEM;
-                break;
-            }
-            buf = n;
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (len > MAX_KPI_FILE) {
-            bp_diag_add(diags, BP_DIAG_ERROR, display_name, 0, 0,
-                        "KPI file larger than %u bytes: is it the right file?", MAX_KPI_FILE);
-            err = BP_ERR_LIMIT;
-            break;
-        }
-        if (got == 0) {
-            if (ferror(f)) {
-                bp_diag_add(diags, BP_DIAG_ERROR, display_name, 0, 0, "cannot read %s", path);
-                err = BP_ERR_IO;
-            }
-            break;
-        }
-    }
-    fclose(f);
-    if (err == BP_OK) err = bp_kpi_parse(display_name, buf ? buf : "", len, s, diags);
+    char *buf;
+    size_t len;
+    bp_err err = bp_read_file(path, display_name, MAX_KPI_FILE, &buf, &len, diags);
+    if (err != BP_OK) return err;
+    err = bp_kpi_parse(display_name, buf, len, s, diags);
     free(buf);
     return err;
 }

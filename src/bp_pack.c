@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "bp_infile.h"
 
 static const char *const kinds[BP_SEC_KIND_COUNT] = {
     "summary", "exceptions", "scorecard", "phases", "kpi_charts", "finance_summary",
@@ -313,32 +314,10 @@ bp_err bp_pack_load_dir(const char *dir, bp_packset *s, bp_diags *diags)
     for (size_t i = 0; i < n && err == BP_OK; i++) {
         char path[4096];
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        FILE *f = fopen(path, "rb");
-        if (!f) {
-            bp_diag_add(diags, BP_DIAG_ERROR, names[i], 0, 0, "cannot read the pack template");
-            err = BP_ERR_IO;
-            break;
-        }
-        char *buf = NULL;
-        size_t len = 0, cap = 0;
-        for (;;) {
-            if (len + 4096 > cap) {
-                cap = cap ? cap * 2 : 8192;
-                char *nb = cap <= (1u << 20) ? realloc(buf, cap) : NULL;
-                if (!nb) {
-                    err = cap > (1u << 20) ? BP_ERR_LIMIT : BP_ERR_NOMEM;
-                    break;
-                }
-                buf = nb;
-            }
-            size_t got = fread(buf + len, 1, cap - len, f);
-            len += got;
-            if (got == 0) break;
-        }
-        if (ferror(f)) err = BP_ERR_IO;
-        fclose(f);
-        char shown[300];
+        char shown[300], *buf;
+        size_t len;
         snprintf(shown, sizeof shown, "templates/packs/%s", names[i]);
+        err = bp_read_file(path, shown, 1u << 20, &buf, &len, diags);
         if (err == BP_OK) err = bp_pack_parse(shown, buf, len, s, diags);
         free(buf);
     }
