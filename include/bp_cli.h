@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include "bp_eval.h"
 #include "bp_kpi.h"
 
 typedef enum { BP_FORMAT_TEXT, BP_FORMAT_JSON } bp_out_format;
@@ -15,6 +16,8 @@ typedef struct {
     int year;                /* --year, 0 = report_year */
     bp_out_format format;    /* --format */
     bp_status fail_on;       /* --fail-on: BP_STATUS_NONE (off), AMBER or RED */
+    const char *packs[32];   /* --pack NAME, repeatable; none = every pack */
+    size_t npacks;
 } bp_cli_opts;
 
 int bp_cli_main(int argc, char **argv);
@@ -25,6 +28,11 @@ bool bp_cli_parse(int argc, char **argv, const char *command, const char *allowe
                   bp_cli_opts *o);
 
 int bp_cli_check(int argc, char **argv);
+int bp_cli_build(int argc, char **argv);
+
+/* Exit status for --fail-on: BP_ERR_BREACH when a reported result is at or beyond the
+ * level, else BP_OK. */
+bp_err bp_cli_fail_on(const bp_results *r, bp_status level);
 
 void bp_cli_usage(FILE *out);
 

@@ -9,17 +9,28 @@ void bp_cli_usage(FILE *out)
 {
     fputs("Usage:\n"
           "  boardpack check --data DIR [--year YYYY/YY] [--format text|json] [--fail-on red|amber]\n"
+          "  boardpack build --data DIR --out DIR [--pack NAME]... [--year YYYY/YY]\n"
+          "                  [--fail-on red|amber]\n"
           "  boardpack --help | --version\n"
           "\n"
           "Commands:\n"
           "  check   load a trust's data set, compute every KPI against its targets and print\n"
           "          the scorecard, the exceptions and the data-quality summary.\n"
+          "  build   write the board packs (PDF) and the results (JSON) into --out:\n"
+          "          TRUST-YYYY-YY-PACK.pdf for each pack in templates/packs (one per local\n"
+          "          governing body for lgb packs) and TRUST-YYYY-YY-results.json.\n"
           "\n"
           "Options:\n"
           "  --data DIR        the trust's data set (see docs/data-format.md)\n"
           "  --year YYYY/YY    the year to report on (default: report_year in trust.csv)\n"
           "  --format FORMAT   text (default) or json (docs/results-json.md)\n"
+          "  --out DIR         where build writes (created if needed; files replaced whole)\n"
+          "  --pack NAME       build only this pack (board, finance, quality, lgb, ...);\n"
+          "                    repeat for several\n"
           "  --fail-on LEVEL   exit 1 when any reported KPI is red (red) or red or amber (amber)\n"
+          "\n"
+          "Environment: SOURCE_DATE_EPOCH dates the PDFs (default: the data set's as_of date),\n"
+          "so the same input gives byte-identical files.\n"
           "\n"
           "Exit status: 0 ok, 1 --fail-on breached, 2 usage, 65 data error, 74 I/O error.\n"
           "KPIs and targets: templates/kpis/default.kpi, extended by the data set's kpis.kpi.\n",
@@ -63,6 +74,13 @@ bool bp_cli_parse(int argc, char **argv, const char *command, const char *allowe
             return false;
         }
         if (strcmp(name, "data") == 0) o->data = val;
+        else if (strcmp(name, "pack") == 0) {
+            if (o->npacks == sizeof o->packs / sizeof *o->packs) {
+                fprintf(stderr, "boardpack %s: too many --pack options\n", command);
+                return false;
+            }
+            o->packs[o->npacks++] = val;
+        }
         else if (strcmp(name, "out") == 0) o->out = val;
         else if (strcmp(name, "year") == 0) {
             if (!bp_year_parse(val, &o->year)) {
@@ -90,7 +108,22 @@ bool bp_cli_parse(int argc, char **argv, const char *command, const char *allowe
         fprintf(stderr, "boardpack %s: --data DIR is required\n", command);
         return false;
     }
+    if (allowed_opt(allowed, "out") && !o->out) {
+        fprintf(stderr, "boardpack %s: --out DIR is required\n", command);
+        return false;
+    }
     return true;
+}
+
+bp_err bp_cli_fail_on(const bp_results *r, bp_status level)
+{
+    if (level == BP_STATUS_NONE) return BP_OK;
+    for (size_t i = 0; i < r->nexceptions; i++) {
+        bp_status st = r->exceptions[i]->status;
+        if (st == BP_STATUS_RED || (level == BP_STATUS_AMBER && st == BP_STATUS_AMBER))
+            return BP_ERR_BREACH;
+    }
+    return BP_OK;
 }
 
 int bp_cli_main(int argc, char **argv)
@@ -109,6 +142,7 @@ int bp_cli_main(int argc, char **argv)
         return fflush(stdout) == 0 && !ferror(stdout) ? 0 : bp_exit_code(BP_ERR_IO);
     }
     if (strcmp(cmd, "check") == 0) return bp_cli_check(argc - 2, argv + 2);
+    if (strcmp(cmd, "build") == 0) return bp_cli_build(argc - 2, argv + 2);
     fprintf(stderr, "boardpack: unknown command '%s' (try boardpack --help)\n", cmd);
     return bp_exit_code(BP_ERR_USAGE);
 }

@@ -5,17 +5,6 @@
 #include "bp_session.h"
 #include "bp_text.h"
 
-/* Any reported result at or beyond the --fail-on level. */
-static bool breached(const bp_results *r, bp_status level)
-{
-    if (level == BP_STATUS_NONE) return false;
-    for (size_t i = 0; i < r->nexceptions; i++) {
-        bp_status st = r->exceptions[i]->status;
-        if (st == BP_STATUS_RED || (level == BP_STATUS_AMBER && st == BP_STATUS_AMBER)) return true;
-    }
-    return false;
-}
-
 int bp_cli_check(int argc, char **argv)
 {
     bp_cli_opts o;
@@ -43,7 +32,7 @@ int bp_cli_check(int argc, char **argv)
         bp_session_close(&s);
         return bp_exit_code(err);
     }
-    int rc = breached(&s.results, o.fail_on) ? bp_exit_code(BP_ERR_BREACH) : 0;
+    int rc = bp_exit_code(bp_cli_fail_on(&s.results, o.fail_on));
     bp_session_close(&s);
     return rc;
 }

@@ -1,0 +1,158 @@
+/* bp_pdf: the PDF page layer over libharu - A4 pages with header and footer ("Page X of
+ * Y"), embedded TrueType fonts with UTF-8 text, our own line breaking, headings that
+ * become PDF bookmarks and contents entries (with page numbers and links), tables that
+ * split across pages with repeated header rows, status colours with text marks, and
+ * charts drawn with paths.  Knows nothing about trusts or KPIs: bp_render_pack decides
+ * what goes on the pages, this module how it is laid out.
+ *
+ * Flow model: content is appended top to bottom; whatever does not fit on the current
+ * page continues on a new page of the same orientation.  Nothing is ever drawn outside
+ * the margins: words too long for their box are broken between characters. */
+#ifndef BP_PDF_H
+#define BP_PDF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "bp_error.h"
+#include "bp_kpi.h"
+
+typedef struct bp_pdf bp_pdf;
+
+typedef struct {
+    const char *font_regular;   /* TrueType paths; NULL: bp_pdf_default_fonts() */
+    const char *font_bold;
+    const char *header_left;    /* trust name, on every page but the cover */
+    const char *header_right;   /* the pack's title */
+    const char *footer_left;    /* e.g. classification "Confidential"; may be NULL */
+    /* Document information (UTF-8; stored so that readers show it correctly). */
+    const char *title, *author, *subject, *keywords;
+    int64_t epoch;              /* creation and modification date, seconds since 1970 UTC */
+} bp_pdf_options;
+
+/* The fonts installed by the set-up (fonts-dejavu-core): writes the two paths.  Returns
+ * false when they are missing. */
+bool bp_pdf_default_fonts(char *regular, size_t rsize, char *bold, size_t bsize);
+
+bp_err bp_pdf_new(bp_pdf **out, const bp_pdf_options *o, bp_diags *diags);
+void bp_pdf_free(bp_pdf *p);
+
+/* Finish (contents pages inserted where bp_pdf_contents() was called, headers, footers
+ * with page numbers, links) and write the document to fp.  Same input and epoch give
+ * byte-identical output. */
+bp_err bp_pdf_write(bp_pdf *p, FILE *fp, bp_diags *diags);
+
+/* ---- pages ---- */
+
+/* The cover: a full page of its own, no header or footer. */
+typedef struct { const char *label, *value; } bp_pdf_field;
+void bp_pdf_cover(bp_pdf *p, const char *trust, const char *title, const char *subtitle,
+                  const bp_pdf_field *fields, size_t nfields);
+
+/* Reserve the contents here: at bp_pdf_write, pages listing every level-1 and level-2
+ * heading (with its page number and a link to it) are inserted at this point. */
+void bp_pdf_contents(bp_pdf *p);
+
+/* Start a new page (portrait or landscape A4); later content flows onto pages of the
+ * same orientation until the next call. */
+void bp_pdf_page(bp_pdf *p, bool landscape);
+
+/* Usable width of the current page between the margins, and the height left below the
+ * current position. */
+float bp_pdf_width(const bp_pdf *p);
+float bp_pdf_room(const bp_pdf *p);
+/* Start a new page unless `height` points fit below the current position. */
+void bp_pdf_need(bp_pdf *p, float height);
+void bp_pdf_space(bp_pdf *p, float height);
+
+/* ---- text ---- */
+
+typedef enum {
+    BP_PDF_BODY,       /* 10 pt regular */
+    BP_PDF_BOLD,       /* 10 pt bold */
+    BP_PDF_SMALL,      /* 8 pt regular: notes, sources */
+    BP_PDF_LEAD        /* 12 pt regular: the summary's opening */
+} bp_pdf_style;
+
+/* A heading: level 1 (section, 16 pt bold, starts on a new page when `new_page`), 2
+ * (sub-section, 12 pt bold), 3 (10 pt bold).  Levels 1 and 2 become bookmarks (level 2
+ * nested under the last level 1) and contents entries.  Kept with the next 60 points. */
+void bp_pdf_heading(bp_pdf *p, int level, const char *text, bool new_page);
+
+/* A paragraph wrapped to the page width (or after an indent), breaking pages as needed. */
+void bp_pdf_paragraph(bp_pdf *p, bp_pdf_style style, const char *utf8);
+void bp_pdf_paragraph_indent(bp_pdf *p, bp_pdf_style style, float indent, const char *utf8);
+
+/* A paragraph with a coloured status mark at its left ("RED", "AMBER", "OK"), used for
+ * exceptions: the mark is a filled box with its word, the text wraps beside it. */
+void bp_pdf_status_paragraph(bp_pdf *p, bp_status status, const char *utf8);
+
+/* Width of text in a style, in points. */
+float bp_pdf_text_width(bp_pdf *p, bp_pdf_style style, const char *utf8);
+
+/* ---- tables ---- */
+
+typedef enum { BP_PDF_LEFT, BP_PDF_RIGHT, BP_PDF_CENTRE } bp_pdf_align;
+
+typedef struct {
+    const char *title;      /* header text (wrapped; may be several lines) */
+    float weight;           /* share of the table width, relative to the other columns */
+    bp_pdf_align align;
+} bp_pdf_col;
+
+typedef struct bp_pdf_table bp_pdf_table;
+
+/* A table across the page width.  Rows wrap their cells' text within the column (words
+ * too long are broken); a row that does not fit moves to a new page, where the header
+ * row is repeated. */
+bp_pdf_table *bp_pdf_table_begin(bp_pdf *p, const bp_pdf_col *cols, size_t ncols,
+                                 bp_pdf_style style);
+
+typedef struct {
+    const char *text;       /* NULL or "" for an empty cell */
+    bp_status status;       /* BP_STATUS_NONE: plain; else the cell is tinted (green, amber,
+                               red) - the caller puts a text mark in the text as well */
+    bool bold;
+} bp_pdf_cell;
+
+void bp_pdf_table_row(bp_pdf_table *t, const bp_pdf_cell *cells);
+/* A row drawn in bold with a rule above: totals. */
+void bp_pdf_table_total(bp_pdf_table *t, const bp_pdf_cell *cells);
+void bp_pdf_table_end(bp_pdf_table *t);
+
+/* ---- charts (drawn with paths; legible in greyscale: patterns and labels, not only
+ * colour) ---- */
+
+typedef struct {
+    const char *label;      /* x-axis label (an institution id, a phase, "Trust") */
+    double value;
+    bool has;               /* false: no data, shown as "no data" at the axis */
+    bp_status status;       /* the bar's fill: green, amber, red or neutral */
+} bp_pdf_bar;
+
+typedef struct {
+    bool has_band;          /* target zone shaded behind the bars */
+    double lo, hi;          /* min: lo only (hi = +inf), max: hi only (lo = -inf) */
+    bool has_lo, has_hi;
+} bp_pdf_band;
+
+/* A bar chart `height` points tall across the page width, with a y axis whose ticks are
+ * formatted in `unit` (percent from ratios: 0.8 -> "80%"; money in pounds: "£1.2m"),
+ * each bar's value printed above it, the target band shaded and a legend line. */
+void bp_pdf_bar_chart(bp_pdf *p, const char *title, bp_unit unit, const bp_pdf_bar *bars,
+                      size_t nbars, const bp_pdf_band *band, float height);
+
+typedef struct {
+    const char *name;       /* legend text */
+    const double *values;   /* one per x label */
+    const bool *has;        /* false: a gap in the line */
+    bool dashed;            /* forecast lines are dashed */
+} bp_pdf_series;
+
+/* A line chart over years (x labels such as "2020/21"), at most 6 series, each with its
+ * own marker shape and dash pattern, a legend, and the y axis in `unit`. */
+void bp_pdf_line_chart(bp_pdf *p, const char *title, bp_unit unit, const char *const *xlabels,
+                       size_t nx, const bp_pdf_series *series, size_t nseries, float height);
+
+#endif

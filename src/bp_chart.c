@@ -1,0 +1,746 @@
+/* bp_chart: the bar and line charts of bp_pdf (see bp_pdf.h), drawn with paths.
+ *
+ * A chart takes exactly the height it is given, starts a new page first if it does not
+ * fit, and keeps everything inside its box: labels are wrapped or shortened to their
+ * slot, never allowed to run into a neighbour.  Charts must read in greyscale, so status
+ * is also a letter (G, A, R), the target band is hatched and each line series has its
+ * own marker shape. */
+#include "bp_pdf_internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TITLE_SIZE 10.0f
+#define TITLE_H 16.0f
+#define LABEL_SIZE 7.0f          /* ticks, values, x labels */
+#define LABEL_MIN_SIZE 5.0f      /* a value label is shrunk to this before it is left out */
+#define LABEL_LEADING 8.5f
+#define LABEL_CAP 5.1f           /* height of a capital at LABEL_SIZE */
+#define LEGEND_SIZE 7.5f
+#define LEGEND_ROW 12.0f
+#define KEY_W 16.0f              /* a legend key's width */
+#define MAX_SERIES 6
+#define MIN_PLOT 40.0f           /* the smallest plot worth drawing */
+#define PLOT_GAP 8.0f            /* between the legend and the plot */
+#define XLABEL_H (2.0f * LABEL_LEADING + 4.0f)       /* two lines of x labels */
+#define END_LABEL_H (2.0f * LABEL_LEADING + 1.0f)    /* value and letter beyond a bar */
+
+/* ---- axes ---- */
+
+/* Values beyond a million billion are not figures of a school trust but broken data;
+ * an axis cannot be scaled to them (nor to infinities), so they are treated as missing. */
+static bool chartable(double v)
+{
+    return isfinite(v) && fabs(v) < 1e15;
+}
+
+typedef struct {
+    double lo, hi, step;         /* ticks at lo, lo + step, ..., hi */
+    int nsteps;
+} axis;
+
+/* How many decimals `v` needs (0 to 3) to be written exactly. */
+static int decimals_of(double v)
+{
+    for (int d = 0; d < 3; d++) {
+        double scaled = v * pow(10.0, d);
+        if (fabs(scaled - round(scaled)) < 1e-6 * fmax(1.0, fabs(scaled))) return d;
+    }
+    return 3;
+}
+
+/* Steps finer than a unit shows are no use: percent one decimal, ratio two, money
+ * whole pounds, numbers one decimal. */
+static bool step_shown(double step, bp_unit unit)
+{
+    switch (unit) {
+    case BP_UNIT_PERCENT: return decimals_of(step * 100.0) <= 1;
+    case BP_UNIT_RATIO: return decimals_of(step) <= 2;
+    case BP_UNIT_MONEY: return decimals_of(step) == 0;
+    case BP_UNIT_NUMBER: case BP_UNIT_GRADE: break;
+    }
+    return decimals_of(step) <= 1;
+}
+
+static int steps_between(double lo, double hi, double step)
+{
+    double first = floor(lo / step + 1e-9), last = ceil(hi / step - 1e-9);
+    return (int)(last - first);
+}
+
+/* An axis over lo..hi with 4 to 6 ticks at a "nice" step: 1, 2, 2.5 or 5 times a power
+ * of ten, no finer than the unit shows. */
+static axis nice_axis(double lo, double hi, bp_unit unit)
+{
+    if (!(hi > lo)) {   /* one value: a tenth either side; zero: up to 1 (money £1,000) */
+        double pad = lo != 0.0 ? fabs(lo) * 0.1 : unit == BP_UNIT_MONEY ? 1000.0 : 1.0;
+        if (lo != 0.0) lo -= pad;
+        hi += pad;
+    }
+    static const double mult[4] = {1.0, 2.0, 2.5, 5.0};
+    double mag = pow(10.0, floor(log10((hi - lo) / 6.0)));
+    double step = mag;
+    for (int i = 0; i < 64; i++) {
+        step = mult[i % 4] * mag * pow(10.0, i / 4);
+        if (step_shown(step, unit) && steps_between(lo, hi, step) <= 5) break;
+    }
+    axis a = {floor(lo / step + 1e-9) * step, ceil(hi / step - 1e-9) * step, step, 0};
+    a.nsteps = steps_between(a.lo, a.hi, step);
+    while (a.nsteps < 3) {                     /* widen away from zero to reach 4 ticks */
+        if (a.hi <= 0.0) a.lo -= step;
+        else a.hi += step;
+        a.nsteps++;
+    }
+    return a;
+}
+
+static double tick_value(const axis *a, int i)
+{
+    double v = a->lo + a->step * i;
+    return fabs(v) < a->step * 1e-6 ? 0.0 : v;     /* no "-0" */
+}
+
+/* ---- number formats ---- */
+
+/* Drops trailing zeros after the decimal point of a bare number, and the point when
+ * nothing follows: "80.0" -> "80", "1.50" -> "1.5". */
+static void trim_zeros(char *s)
+{
+    char *dot = strchr(s, '.');
+    if (!dot) return;
+    char *end = dot + strlen(dot);
+    while (end > dot + 1 && end[-1] == '0') end--;
+    if (end == dot + 1) end = dot;
+    *end = '\0';
+}
+
+/* "-0" and "-0.0" are zero: a minus sign only before a digit other than 0. */
+static void drop_minus_zero(char *s)
+{
+    if (s[0] == '-' && !strpbrk(s, "123456789")) memmove(s, s + 1, strlen(s));
+}
+
+/* Thousands separators in a formatted number's whole part: "-12345.5" -> "-12,345.5". */
+static void group_thousands(char *s, size_t n)
+{
+    char out[96];
+    const char *q = s + (s[0] == '-');
+    size_t whole = strspn(q, "0123456789"), o = 0;
+    if (strlen(s) + whole / 3 + 1 > sizeof out) return;
+    if (s[0] == '-') out[o++] = '-';
+    for (size_t i = 0; i < whole; i++) {
+        if (i > 0 && (whole - i) % 3 == 0) out[o++] = ',';
+        out[o++] = q[i];
+    }
+    snprintf(out + o, sizeof out - o, "%s", q + whole);
+    snprintf(s, n, "%s", out);
+}
+
+/* Money in pounds, in a given scale (1, 1e3 "k", 1e6 "m", 1e9 "bn") with `d` decimals. */
+static void money(char *buf, size_t n, double v, double scale, int d, bool trim)
+{
+    const char *suffix = scale >= 1e9 ? "bn" : scale >= 1e6 ? "m" : scale >= 1e3 ? "k" : "";
+    char num[48];
+    snprintf(num, sizeof num, "%.*f", d, fabs(v) / scale);
+    if (trim) trim_zeros(num);
+    if (strspn(num, "0.") == strlen(num)) {      /* nothing: no sign, no scale */
+        snprintf(buf, n, "\xC2\xA3" "0");
+        return;
+    }
+    snprintf(buf, n, "%s\xC2\xA3%s%s", v < 0.0 ? "-" : "", num, suffix);
+}
+
+/* One scale for a whole axis, from its largest tick. */
+static double money_scale(double biggest)
+{
+    return biggest >= 1e9 ? 1e9 : biggest >= 1e6 ? 1e6 : biggest >= 1e3 ? 1e3 : 1.0;
+}
+
+static void tick_label(char *buf, size_t n, const axis *a, int i, bp_unit unit)
+{
+    double v = tick_value(a, i);
+    switch (unit) {
+    case BP_UNIT_PERCENT:
+        snprintf(buf, n, "%.*f%%", decimals_of(a->step * 100.0), v * 100.0);
+        return;
+    case BP_UNIT_RATIO:
+        snprintf(buf, n, "%.2f", v);
+        return;
+    case BP_UNIT_MONEY: {
+        double scale = money_scale(fmax(fabs(a->lo), fabs(a->hi)));
+        money(buf, n, v, scale, decimals_of(a->step / scale), false);
+        return;
+    }
+    case BP_UNIT_NUMBER: case BP_UNIT_GRADE:
+        break;
+    }
+    snprintf(buf, n, "%.*f", decimals_of(a->step), v);
+    group_thousands(buf, n);
+}
+
+/* A bar's own value: percent with one decimal ("71.4%", "80%"), ratio with two, money
+ * to three significant figures ("£1.23m", "£250k", "£900"), numbers with one decimal. */
+static void value_label(char *buf, size_t n, double v, bp_unit unit)
+{
+    switch (unit) {
+    case BP_UNIT_PERCENT:
+        snprintf(buf, n, "%.1f", v * 100.0);
+        trim_zeros(buf);
+        drop_minus_zero(buf);
+        strncat(buf, "%", n - strlen(buf) - 1);
+        return;
+    case BP_UNIT_RATIO:
+        snprintf(buf, n, "%.2f", v);
+        drop_minus_zero(buf);
+        return;
+    case BP_UNIT_MONEY: {
+        double m = fabs(v);
+        /* the scale the value shows in once rounded: 999,999 is "£1m", not "£1000k" */
+        double scale = m >= 999.5e6 ? 1e9 : m >= 999500.0 ? 1e6 : m >= 999.5 ? 1e3 : 1.0;
+        double s = m / scale;
+        money(buf, n, v, scale, scale == 1.0 ? 0 : s < 9.995 ? 2 : s < 99.95 ? 1 : 0, true);
+        return;
+    }
+    case BP_UNIT_NUMBER: case BP_UNIT_GRADE:
+        break;
+    }
+    snprintf(buf, n, "%.1f", v);
+    trim_zeros(buf);
+    drop_minus_zero(buf);
+    group_thousands(buf, n);
+}
+
+/* ---- drawing helpers ---- */
+
+/* A chart's box on the page, the plot area inside it, and the plot's value axis. */
+typedef struct {
+    float top, bottom;           /* the whole chart */
+    float plot_top, plot_bottom, plot_left, plot_right;
+    axis ax;
+} frame;
+
+static float y_of(const frame *f, double v)
+{
+    double t = (v - f->ax.lo) / (f->ax.hi - f->ax.lo);
+    return f->plot_bottom + (float)t * (f->plot_top - f->plot_bottom);
+}
+
+static float tick_label_width(bp_pdf *p, const axis *a, bp_unit unit)
+{
+    float widest = 0.0f;
+    for (int i = 0; i <= a->nsteps; i++) {
+        char buf[64];
+        tick_label(buf, sizeof buf, a, i, unit);
+        float w = bpi_width(p, false, LABEL_SIZE, buf, strlen(buf));
+        if (w > widest) widest = w;
+    }
+    return widest;
+}
+
+/* Gridlines and tick labels at the left of the plot, and the axis line. */
+static void draw_y_axis(bp_pdf *p, HPDF_Page pg, const frame *f, bp_unit unit)
+{
+    for (int i = 0; i <= f->ax.nsteps; i++) {
+        float y = y_of(f, tick_value(&f->ax, i));
+        bpi_rule(pg, f->plot_left, f->plot_right, y, 0.3f, 0.82f);
+        char buf[64];
+        tick_label(buf, sizeof buf, &f->ax, i, unit);
+        float w = bpi_width(p, false, LABEL_SIZE, buf, strlen(buf));
+        bpi_text(p, pg, false, LABEL_SIZE, BPI_INK_SOFT, f->plot_left - 4.0f - w,
+                 y - LABEL_CAP / 2.0f, buf, strlen(buf));
+    }
+    HPDF_Page_SetLineWidth(pg, 0.5f);
+    HPDF_Page_SetGrayStroke(pg, 0.4f);
+    HPDF_Page_MoveTo(pg, f->plot_left, f->plot_bottom);
+    HPDF_Page_LineTo(pg, f->plot_left, f->plot_top);
+    HPDF_Page_Stroke(pg);
+}
+
+/* Up to `max_lines` lines of clean text centred on cx within `width` from `top`; the last
+ * line ends in an ellipsis when the text is longer. */
+static void label_lines(bp_pdf *p, HPDF_Page pg, const char *text, float cx, float width,
+                        float top, size_t max_lines, float ink)
+{
+    bpi_wrap w;
+    bpi_line line;
+    bpi_wrap_init(&w, p, false, LABEL_SIZE, width, text);
+    for (size_t k = 0; k < max_lines && bpi_wrap_next(&w, &line); k++) {
+        float base = bpi_baseline(top - (float)k * LABEL_LEADING, LABEL_SIZE, LABEL_LEADING);
+        if (k + 1 == max_lines && !w.done)
+            bpi_text_fit(p, pg, false, LABEL_SIZE, ink, cx - width / 2.0f, base, width,
+                         BP_PDF_CENTRE, line.s);
+        else
+            bpi_text(p, pg, false, LABEL_SIZE, ink, cx - line.width / 2.0f, base, line.s,
+                     line.len);
+    }
+}
+
+/* The chart title on one line, shortened if needed. */
+static void draw_title(bp_pdf *p, HPDF_Page pg, const char *title, float top)
+{
+    char *t = bpi_clean(p, title);
+    if (!t) return;
+    bpi_text_fit(p, pg, true, TITLE_SIZE, BPI_INK, bpi_left(),
+                 bpi_baseline(top, TITLE_SIZE, TITLE_H), bp_pdf_width(p), BP_PDF_LEFT, t);
+    free(t);
+}
+
+/* Clamps a chart's height between what its furniture needs and a whole page. */
+static float chart_height(const bp_pdf *p, float height, float furniture)
+{
+    float most = bpi_content_top(p->landscape) - bpi_bottom();
+    float least = furniture + MIN_PLOT;
+    if (height < least) height = least;
+    return height > most ? most : height;
+}
+
+/* ---- legends ---- */
+
+typedef struct {
+    const char *text;
+    void (*key)(HPDF_Page pg, float x, float y, const void *arg);   /* KEY_W wide at y */
+    const void *arg;
+} legend_item;
+
+/* Lays the items out in rows across the page width from `top`, drawing them when pg is not
+ * NULL; returns the number of rows. */
+static size_t legend(bp_pdf *p, HPDF_Page pg, const legend_item *items, size_t n, float top)
+{
+    float left = bpi_left(), width = bp_pdf_width(p), x = left;
+    size_t rows = n ? 1 : 0;
+    for (size_t i = 0; i < n; i++) {
+        float tw = bpi_width(p, false, LEGEND_SIZE, items[i].text, strlen(items[i].text));
+        float max_text = width - KEY_W - 4.0f;
+        if (tw > max_text) tw = max_text;
+        float w = KEY_W + 4.0f + tw;
+        if (x > left && x + w > left + width) {
+            rows++;
+            x = left;
+        }
+        if (pg) {
+            float rtop = top - (float)(rows - 1) * LEGEND_ROW;
+            float base = bpi_baseline(rtop, LEGEND_SIZE, LEGEND_ROW);
+            items[i].key(pg, x, base + 2.5f, items[i].arg);
+            bpi_text_fit(p, pg, false, LEGEND_SIZE, BPI_INK, x + KEY_W + 4.0f, base, tw,
+                         BP_PDF_LEFT, items[i].text);
+        }
+        x += w + 12.0f;
+    }
+    return rows;
+}
+
+/* ---- the target band ---- */
+
+/* Diagonal hatching over a rectangle, so the band shows without colour. */
+static void hatch(HPDF_Page pg, float x, float y, float w, float h)
+{
+    HPDF_Page_GSave(pg);
+    HPDF_Page_Rectangle(pg, x, y, w, h);
+    HPDF_Page_Clip(pg);
+    HPDF_Page_EndPath(pg);
+    HPDF_Page_SetLineWidth(pg, 0.4f);
+    HPDF_Page_SetGrayStroke(pg, 0.62f);
+    for (float d = -h; d < w; d += 5.0f) {
+        HPDF_Page_MoveTo(pg, x + d, y);
+        HPDF_Page_LineTo(pg, x + d + h, y + h);
+    }
+    HPDF_Page_Stroke(pg);
+    HPDF_Page_GRestore(pg);
+}
+
+static const float BAND_RGB[3] = {0.90f, 0.92f, 0.95f};
+
+static void band_key(HPDF_Page pg, float x, float y, const void *arg)
+{
+    (void)arg;
+    bpi_box(pg, x, y - 4.0f, KEY_W, 8.0f, BAND_RGB, 0.0f);
+    hatch(pg, x, y - 4.0f, KEY_W, 8.0f);
+}
+
+/* The band's extent on the axis: lo (or the bottom) to hi (or the top), clipped. */
+static bool band_extent(const bp_pdf_band *b, const axis *a, double *lo, double *hi)
+{
+    if (!b || !b->has_band || (!b->has_lo && !b->has_hi)) return false;
+    *lo = b->has_lo && b->lo > a->lo ? b->lo : a->lo;
+    *hi = b->has_hi && b->hi < a->hi ? b->hi : a->hi;
+    return *hi > *lo;
+}
+
+static void draw_band(HPDF_Page pg, const frame *f, const bp_pdf_band *band)
+{
+    double lo, hi;
+    if (!band_extent(band, &f->ax, &lo, &hi)) return;
+    float y0 = y_of(f, lo), y1 = y_of(f, hi), w = f->plot_right - f->plot_left;
+    bpi_box(pg, f->plot_left, y0, w, y1 - y0, BAND_RGB, 0.0f);
+    hatch(pg, f->plot_left, y0, w, y1 - y0);
+}
+
+/* ---- bar chart ---- */
+
+static const float NEUTRAL_BAR[3] = {0.78f, 0.82f, 0.88f};
+
+static const char *status_letter(bp_status s)
+{
+    return s == BP_STATUS_GREEN ? "G" : s == BP_STATUS_AMBER ? "A" : s == BP_STATUS_RED ? "R" : "";
+}
+
+static bool bar_has(const bp_pdf_bar *b)
+{
+    return b->has && chartable(b->value);
+}
+
+static void status_key(HPDF_Page pg, float x, float y, const void *arg)
+{
+    float rgb[3];
+    bpi_status_rgb(*(const bp_status *)arg, rgb);
+    bpi_box(pg, x + 4.0f, y - 4.0f, 8.0f, 8.0f, rgb, 0.6f);
+}
+
+/* The legend: the band, then each status that occurs with its letter explained. */
+static size_t bar_legend(const bp_pdf_bar *bars, size_t n, const bp_pdf_band *band,
+                         legend_item *items)
+{
+    static const bp_status order[3] = {BP_STATUS_GREEN, BP_STATUS_AMBER, BP_STATUS_RED};
+    static const char *const text[3] = {"G  on target", "A  close to target", "R  off target"};
+    size_t k = 0;
+    if (band && band->has_band && (band->has_lo || band->has_hi))
+        items[k++] = (legend_item){"Target", band_key, NULL};
+    for (size_t s = 0; s < 3; s++)
+        for (size_t i = 0; i < n; i++)
+            if (bar_has(&bars[i]) && bars[i].status == order[s]) {
+                items[k++] = (legend_item){text[s], status_key, &order[s]};
+                break;
+            }
+    return k;
+}
+
+/* The value range to show: the bars, zero, and the band's finite edges. */
+static void bar_range(const bp_pdf_bar *bars, size_t n, const bp_pdf_band *band, double *lo,
+                      double *hi)
+{
+    *lo = 0.0;
+    *hi = 0.0;
+    for (size_t i = 0; i < n; i++)
+        if (bar_has(&bars[i])) {
+            *lo = fmin(*lo, bars[i].value);
+            *hi = fmax(*hi, bars[i].value);
+        }
+    if (band && band->has_band) {
+        if (band->has_lo && chartable(band->lo)) {
+            *lo = fmin(*lo, band->lo);
+            *hi = fmax(*hi, band->lo);
+        }
+        if (band->has_hi && chartable(band->hi)) {
+            *lo = fmin(*lo, band->hi);
+            *hi = fmax(*hi, band->hi);
+        }
+    }
+}
+
+/* One size for every value label of a chart: the largest, up to LABEL_SIZE, at which
+ * each fits its slot; 0 when that would be too small to read (the figures are in the
+ * paper's tables, so they are left out rather than shown in a blur). */
+static float value_size(bp_pdf *p, const bp_pdf_bar *bars, size_t n, bp_unit unit, float slot)
+{
+    float size = LABEL_SIZE;
+    for (size_t i = 0; i < n; i++) {
+        if (!bar_has(&bars[i])) continue;
+        char buf[64];
+        value_label(buf, sizeof buf, bars[i].value, unit);
+        float w = bpi_width(p, false, LABEL_SIZE, buf, strlen(buf));
+        if (w > slot - 2.0f) size = fminf(size, LABEL_SIZE * (slot - 2.0f) / w);
+    }
+    return size >= LABEL_MIN_SIZE ? size : 0.0f;
+}
+
+/* The value and the status letter beyond the end of a bar, away from zero. */
+static void bar_labels(bp_pdf *p, HPDF_Page pg, const bp_pdf_bar *b, bp_unit unit, float cx,
+                       float size, float end, bool up)
+{
+    float dir = up ? 1.0f : -1.0f;
+    float base = up ? end + 2.5f : end - 2.5f - LABEL_CAP;
+    if (size > 0.0f) {
+        char buf[64];
+        value_label(buf, sizeof buf, b->value, unit);
+        float w = bpi_width(p, false, size, buf, strlen(buf));
+        bpi_text(p, pg, false, size, BPI_INK, cx - w / 2.0f, base, buf, strlen(buf));
+    }
+    const char *letter = status_letter(b->status);
+    if (*letter) {
+        float lw = bpi_width(p, true, LABEL_SIZE, letter, 1);
+        float off = size > 0.0f ? dir * LABEL_LEADING : 0.0f;    /* beyond the value */
+        bpi_text(p, pg, true, LABEL_SIZE, BPI_INK, cx - lw / 2.0f, base + off, letter, 1);
+    }
+}
+
+static void draw_bar(bp_pdf *p, HPDF_Page pg, const frame *f, const bp_pdf_bar *b,
+                     bp_unit unit, float cx, float slot, float label_size)
+{
+    float zero = y_of(f, 0.0);
+    if (!bar_has(b)) {
+        static const char none[] = "no data";
+        label_lines(p, pg, none, cx, slot - 2.0f, zero + END_LABEL_H, 2, BPI_INK_SOFT);
+        return;
+    }
+    float bw = slot * 0.62f > 48.0f ? 48.0f : slot * 0.62f, end = y_of(f, b->value);
+    float rgb[3];
+    if (b->status == BP_STATUS_NONE) memcpy(rgb, NEUTRAL_BAR, sizeof rgb);
+    else bpi_status_rgb(b->status, rgb);
+    bpi_box(pg, cx - bw / 2.0f, fminf(zero, end), bw, fabsf(end - zero), rgb, 0.6f);
+    bar_labels(p, pg, b, unit, cx, label_size, end, b->value >= 0.0);
+}
+
+/* An x label under the plot: two lines at most, within its slot. */
+static void x_label(bp_pdf *p, HPDF_Page pg, const char *label, float cx, float slot, float top)
+{
+    char *t = bpi_clean(p, label);
+    if (!t) return;
+    label_lines(p, pg, t, cx, slot - 3.0f, top, 2, BPI_INK);
+    free(t);
+}
+
+/* How much nearer its edge the plot must stop for a label `need` tall beyond a point a
+ * fraction t of the plot's height h from that edge: shortening the plot by r leaves the
+ * point t * (h - r) + r from the old edge. */
+static float edge_room(double t, float h, float need)
+{
+    if (t >= 1.0) return 0.0f;
+    float r = (float)((need - t * h) / (1.0 - t));
+    return r > 0.0f ? r : 0.0f;
+}
+
+/* Shortens the plot just enough for the labels beyond the bars' ends (and the "no data"
+ * labels above the zero line) to stay inside the chart. */
+static void room_for_end_labels(frame *f, const bp_pdf_bar *bars, size_t n)
+{
+    /* the plot after the other edge has taken the most it can (END_LABEL_H): the room
+     * found is then enough whatever that edge takes */
+    float h = f->plot_top - f->plot_bottom - END_LABEL_H, top = 0.0f, bottom = 0.0f;
+    double span = f->ax.hi - f->ax.lo;
+    for (size_t i = 0; i < n; i++) {
+        double v = bar_has(&bars[i]) ? bars[i].value : 0.0;
+        if (v >= 0.0) top = fmaxf(top, edge_room((f->ax.hi - v) / span, h, END_LABEL_H));
+        else bottom = fmaxf(bottom, edge_room((v - f->ax.lo) / span, h, END_LABEL_H));
+    }
+    f->plot_top -= top;
+    f->plot_bottom += bottom;
+}
+
+/* The chart's box from the flow position, and its plot: under the title and legend rows,
+ * over the x labels, right of the tick labels. */
+static frame chart_frame(bp_pdf *p, float height, float head, axis ax, bp_unit unit)
+{
+    frame f;
+    f.ax = ax;
+    f.top = p->y;
+    f.bottom = p->y - height;
+    f.plot_top = f.top - head - PLOT_GAP;
+    f.plot_bottom = f.bottom + XLABEL_H;
+    f.plot_left = bpi_left() + tick_label_width(p, &ax, unit) + 6.0f;
+    f.plot_right = bpi_left() + bp_pdf_width(p);
+    return f;
+}
+
+/* Draws the title and the legend under it. */
+static void chart_head(bp_pdf *p, HPDF_Page pg, const char *title, const legend_item *items,
+                       size_t nitems)
+{
+    float top = p->y;
+    if (title && *title) {
+        draw_title(p, pg, title, top);
+        top -= TITLE_H;
+    }
+    legend(p, pg, items, nitems, top);
+}
+
+/* The height of the title and legend, before drawing. */
+static float head_height(bp_pdf *p, const char *title, const legend_item *items, size_t n)
+{
+    return (title && *title ? TITLE_H : 0.0f) + (float)legend(p, NULL, items, n, 0.0f) * LEGEND_ROW;
+}
+
+void bp_pdf_bar_chart(bp_pdf *p, const char *title, bp_unit unit, const bp_pdf_bar *bars,
+                      size_t nbars, const bp_pdf_band *band, float height)
+{
+    if (!bpi_ok(p) || (!bars && nbars)) return;
+    legend_item items[4];
+    size_t nitems = bar_legend(bars, nbars, band, items);
+    float head = head_height(p, title, items, nitems);
+    height = chart_height(p, height, head + PLOT_GAP + 2.0f * END_LABEL_H + XLABEL_H);
+    bp_pdf_need(p, height);
+    HPDF_Page pg = bpi_page_here(p);
+    if (!pg) return;
+
+    double lo, hi;
+    bar_range(bars, nbars, band, &lo, &hi);
+    frame f = chart_frame(p, height, head, nice_axis(lo, hi, unit), unit);
+    room_for_end_labels(&f, bars, nbars);
+    chart_head(p, pg, title, items, nitems);
+    draw_band(pg, &f, band);
+    draw_y_axis(p, pg, &f, unit);
+    float slot = nbars ? (f.plot_right - f.plot_left) / (float)nbars : 0.0f;
+    float size = value_size(p, bars, nbars, unit, slot);
+    for (size_t i = 0; i < nbars; i++)
+        draw_bar(p, pg, &f, &bars[i], unit, f.plot_left + ((float)i + 0.5f) * slot, slot, size);
+    bpi_rule(pg, f.plot_left, f.plot_right, y_of(&f, 0.0), 0.8f, 0.25f);   /* zero line */
+    for (size_t i = 0; i < nbars; i++)
+        x_label(p, pg, bars[i].label, f.plot_left + ((float)i + 0.5f) * slot, slot,
+                f.bottom + XLABEL_H - 3.0f);
+    p->y = f.bottom;
+    bp_pdf_space(p, 10.0f);
+}
+
+/* ---- line chart ---- */
+
+typedef enum { MARK_CIRCLE, MARK_SQUARE, MARK_TRIANGLE, MARK_DIAMOND, MARK_CROSS, MARK_PLUS } marker;
+
+/* Each series' colour: dark, and different in lightness too. */
+static const float SERIES_RGB[MAX_SERIES][3] = {
+    {0.10f, 0.27f, 0.52f}, {0.85f, 0.42f, 0.05f}, {0.18f, 0.52f, 0.25f},
+    {0.50f, 0.22f, 0.55f}, {0.45f, 0.30f, 0.15f}, {0.20f, 0.20f, 0.20f},
+};
+
+static void stroke_rgb(HPDF_Page pg, size_t s)
+{
+    HPDF_Page_SetRGBStroke(pg, SERIES_RGB[s][0], SERIES_RGB[s][1], SERIES_RGB[s][2]);
+}
+
+static void draw_marker(HPDF_Page pg, size_t s, float x, float y)
+{
+    const float r = 3.0f;
+    bpi_fill_rgb(pg, SERIES_RGB[s]);
+    stroke_rgb(pg, s);
+    HPDF_Page_SetLineWidth(pg, 1.2f);
+    switch ((marker)s) {
+    case MARK_CIRCLE: HPDF_Page_Circle(pg, x, y, r); HPDF_Page_Fill(pg); return;
+    case MARK_SQUARE: HPDF_Page_Rectangle(pg, x - r, y - r, 2 * r, 2 * r); HPDF_Page_Fill(pg); return;
+    case MARK_TRIANGLE:
+        HPDF_Page_MoveTo(pg, x - r * 1.15f, y - r);
+        HPDF_Page_LineTo(pg, x + r * 1.15f, y - r);
+        HPDF_Page_LineTo(pg, x, y + r * 1.1f);
+        HPDF_Page_ClosePath(pg);
+        HPDF_Page_Fill(pg);
+        return;
+    case MARK_DIAMOND:
+        HPDF_Page_MoveTo(pg, x, y - r * 1.3f);
+        HPDF_Page_LineTo(pg, x + r * 1.1f, y);
+        HPDF_Page_LineTo(pg, x, y + r * 1.3f);
+        HPDF_Page_LineTo(pg, x - r * 1.1f, y);
+        HPDF_Page_ClosePath(pg);
+        HPDF_Page_Fill(pg);
+        return;
+    case MARK_CROSS:
+        HPDF_Page_MoveTo(pg, x - r, y - r);
+        HPDF_Page_LineTo(pg, x + r, y + r);
+        HPDF_Page_MoveTo(pg, x - r, y + r);
+        HPDF_Page_LineTo(pg, x + r, y - r);
+        HPDF_Page_Stroke(pg);
+        return;
+    case MARK_PLUS:
+        HPDF_Page_MoveTo(pg, x - r * 1.2f, y);
+        HPDF_Page_LineTo(pg, x + r * 1.2f, y);
+        HPDF_Page_MoveTo(pg, x, y - r * 1.2f);
+        HPDF_Page_LineTo(pg, x, y + r * 1.2f);
+        HPDF_Page_Stroke(pg);
+        return;
+    }
+}
+
+static void line_style(HPDF_Page pg, size_t s, bool dashed)
+{
+    static const HPDF_UINT16 dash[2] = {4, 2};
+    stroke_rgb(pg, s);
+    HPDF_Page_SetLineWidth(pg, 1.3f);
+    HPDF_Page_SetDash(pg, dashed ? dash : NULL, dashed ? 2 : 0, 0);
+}
+
+typedef struct {
+    size_t index;
+    bool dashed;
+} series_key_arg;
+
+static void series_key(HPDF_Page pg, float x, float y, const void *arg)
+{
+    const series_key_arg *k = arg;
+    line_style(pg, k->index, k->dashed);
+    HPDF_Page_MoveTo(pg, x, y);
+    HPDF_Page_LineTo(pg, x + KEY_W, y);
+    HPDF_Page_Stroke(pg);
+    HPDF_Page_SetDash(pg, NULL, 0, 0);
+    draw_marker(pg, k->index, x + KEY_W / 2.0f, y);
+}
+
+static bool point_has(const bp_pdf_series *s, size_t i)
+{
+    return s->values && (!s->has || s->has[i]) && chartable(s->values[i]);
+}
+
+/* The line through consecutive points with data (gaps where a point has none), then
+ * the markers on top. */
+static void draw_series(HPDF_Page pg, const frame *f, const bp_pdf_series *s, size_t index,
+                        size_t nx, float slot)
+{
+    line_style(pg, index, s->dashed);
+    for (size_t i = 0; i + 1 < nx; i++) {
+        if (!point_has(s, i) || !point_has(s, i + 1)) continue;
+        HPDF_Page_MoveTo(pg, f->plot_left + ((float)i + 0.5f) * slot, y_of(f, s->values[i]));
+        HPDF_Page_LineTo(pg, f->plot_left + ((float)i + 1.5f) * slot, y_of(f, s->values[i + 1]));
+        HPDF_Page_Stroke(pg);
+    }
+    HPDF_Page_SetDash(pg, NULL, 0, 0);
+    for (size_t i = 0; i < nx; i++)
+        if (point_has(s, i))
+            draw_marker(pg, index, f->plot_left + ((float)i + 0.5f) * slot, y_of(f, s->values[i]));
+}
+
+static bool series_range(const bp_pdf_series *series, size_t ns, size_t nx, double *lo,
+                         double *hi)
+{
+    bool any = false;
+    for (size_t s = 0; s < ns; s++)
+        for (size_t i = 0; i < nx; i++) {
+            if (!point_has(&series[s], i)) continue;
+            double v = series[s].values[i];
+            *lo = any ? fmin(*lo, v) : v;
+            *hi = any ? fmax(*hi, v) : v;
+            any = true;
+        }
+    return any;
+}
+
+void bp_pdf_line_chart(bp_pdf *p, const char *title, bp_unit unit, const char *const *xlabels,
+                       size_t nx, const bp_pdf_series *series, size_t nseries, float height)
+{
+    if (!bpi_ok(p) || (!series && nseries) || nx == 0) return;
+    if (nseries > MAX_SERIES) nseries = MAX_SERIES;     /* the documented limit */
+    char *names[MAX_SERIES] = {NULL};
+    legend_item items[MAX_SERIES];
+    series_key_arg keys[MAX_SERIES];
+    for (size_t s = 0; s < nseries; s++) {
+        names[s] = bpi_clean(p, series[s].name);
+        keys[s] = (series_key_arg){s, series[s].dashed};
+        items[s] = (legend_item){names[s] ? names[s] : "", series_key, &keys[s]};
+    }
+    float head = head_height(p, title, items, nseries);
+    height = chart_height(p, height, head + PLOT_GAP + XLABEL_H);
+    bp_pdf_need(p, height);
+    HPDF_Page pg = bpi_page_here(p);
+    if (pg) {
+        double lo = 0.0, hi = 0.0;
+        series_range(series, nseries, nx, &lo, &hi);
+        frame f = chart_frame(p, height, head, nice_axis(lo, hi, unit), unit);
+        float slot = (f.plot_right - f.plot_left) / (float)nx;
+        chart_head(p, pg, title, items, nseries);
+        draw_y_axis(p, pg, &f, unit);
+        bpi_rule(pg, f.plot_left, f.plot_right, f.plot_bottom, 0.6f, 0.4f);
+        for (size_t i = 0; xlabels && i < nx; i++)
+            x_label(p, pg, xlabels[i], f.plot_left + ((float)i + 0.5f) * slot, slot,
+                    f.bottom + XLABEL_H - 3.0f);
+        for (size_t s = 0; s < nseries; s++) draw_series(pg, &f, &series[s], s, nx, slot);
+        p->y = f.bottom;
+        bp_pdf_space(p, 10.0f);
+    }
+    for (size_t s = 0; s < nseries; s++) free(names[s]);
+}

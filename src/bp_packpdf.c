@@ -1,0 +1,679 @@
+/* bp_packpdf: a pack from its template - cover, contents, then each section in the
+ * template's order.  This file holds the driver, the shared helpers and the KPI
+ * sections (summary, exceptions, scorecards, charts, comparison, methodology, data
+ * quality); the finance and the development-plan sections have files of their own. */
+#include "bp_packpdf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "bp_format.h"
+#include "bp_money.h"
+#include "bp_packpdf_internal.h"
+
+/* ---- shared helpers ---- */
+
+void pk_heading(pk_ctx *c, const bp_section *sec, const char *fallback, bool landscape)
+{
+    char h[256];
+    const char *title = sec->title ? sec->title : fallback;
+    if (sec->appendix)
+        snprintf(h, sizeof h, "Appendix %c. %s", 'A' + c->appendix++ % 26, title);
+    else
+        snprintf(h, sizeof h, "%d. %s", ++c->section, title);
+    bp_pdf_page(c->pdf, landscape);
+    bp_pdf_heading(c->pdf, 1, h, false);
+}
+
+bool pk_has_inst(const pk_ctx *c, int inst)
+{
+    for (size_t i = 0; i < c->ninsts; i++)
+        if (c->insts[i] == inst) return true;
+    return false;
+}
+
+bool pk_selects(const pk_ctx *c, const bp_section *sec, int kpi)
+{
+    const bp_kpi *k = &c->s->kpis.kpis[kpi];
+    return bp_section_selects(sec, k->id, k->section);
+}
+
+const bp_result *pk_result(const pk_ctx *c, int kpi, bp_scope scope, int entity)
+{
+    return bp_results_find(c->r, kpi, scope, entity, c->year, BP_ACTUAL);
+}
+
+const char *pk_mark(bp_status s)
+{
+    switch (s) {
+    case BP_STATUS_GREEN: return "G";
+    case BP_STATUS_AMBER: return "A";
+    case BP_STATUS_RED: return "R";
+    case BP_STATUS_NONE: return "";
+    }
+    return "";
+}
+
+void pk_result_cell(const pk_ctx *c, const bp_result *r, char *buf, size_t size,
+                    bp_pdf_cell *cell)
+{
+    memset(cell, 0, sizeof *cell);
+    if (!r || !r->value.ok) {
+        snprintf(buf, size, "-");
+        cell->text = buf;
+        return;
+    }
+    const bp_kpi *k = &c->s->kpis.kpis[r->kpi];
+    char v[96];
+    int64_t p;
+    if (k->unit == BP_UNIT_GRADE && r->grade >= 0) {
+        snprintf(v, sizeof v, "%s", k->grades[r->grade].label);
+    } else if (k->unit == BP_UNIT_MONEY && bp_num_to_pence(r->value, &p)) {
+        /* Scorecards show whole pounds; the finance sections carry the pence. */
+        int64_t pounds = (p >= 0 ? p + 50 : p - 50) / 100;
+        bp_money_format(pounds * 100, false, v, sizeof v);
+    } else {
+        bp_format_result_value(k, r, v, sizeof v);
+    }
+    const char *mark = pk_mark(r->status);
+    snprintf(buf, size, "%s%s%s", v, *mark ? " " : "", mark);
+    cell->text = buf;
+    cell->status = r->status;
+}
+
+bool pk_pence(const pk_ctx *c, int inst, int year, bp_scenario s, const char *code,
+              bool eliminate, int64_t *out)
+{
+    bp_num v;
+    return bp_model_sum(c->m, inst, year, s, code, eliminate, &v) && bp_num_to_pence(v, out);
+}
+
+void pk_money(int64_t pence, char *buf, size_t size)
+{
+    bp_money_format(pence, true, buf, size);
+}
+
+void pk_percent(bp_num v, char *buf, size_t size)
+{
+    bp_kpi k;
+    memset(&k, 0, sizeof k);
+    k.unit = BP_UNIT_PERCENT;
+    bp_format_value(&k, v, -1, buf, size);
+}
+
+void pk_status_key(pk_ctx *c)
+{
+    bp_pdf_paragraph(c->pdf, BP_PDF_SMALL,
+                     "Status: G = target met (green), A = within the amber zone (amber), R = "
+                     "outside it (red); cells are tinted to match. - = no data. A blank mark "
+                     "means no target applies.");
+}
+
+/* ---- summary ---- */
+
+static void institutions_key(pk_ctx *c)
+{
+    bp_pdf_heading(c->pdf, 2, "Institutions in this paper", false);
+    /* The name column is wide enough for a full name on one line: the one place every
+     * institution's name appears unbroken. */
+    bp_pdf_col cols[] = {{"Code", 1, BP_PDF_LEFT}, {"Institution", 6.4f, BP_PDF_LEFT},
+                         {"Phase", 3.2f, BP_PDF_LEFT}, {"Joined", 2.2f, BP_PDF_LEFT},
+                         {"Governing body", 1.6f, BP_PDF_LEFT}};
+    bp_pdf_table *t = bp_pdf_table_begin(c->pdf, cols, 5, BP_PDF_BODY);
+    for (size_t i = 0; i < c->ninsts; i++) {
+        const bp_institution *in = &c->m->insts[c->insts[i]];
+        char joined[32];
+        bp_date_format_long(in->joined, joined, sizeof joined);
+        bp_pdf_cell row[5] = {{in->id, BP_STATUS_NONE, false}, {in->name, BP_STATUS_NONE, false},
+                              {bp_phase_title(in->phase), BP_STATUS_NONE, false},
+                              {joined, BP_STATUS_NONE, false},
+                              {in->lgb ? in->lgb : "", BP_STATUS_NONE, false}};
+        bp_pdf_table_row(t, row);
+    }
+    bp_pdf_table_end(t);
+}
+
+static void summary(pk_ctx *c, const bp_section *sec)
+{
+    pk_heading(c, sec, "Summary", false);
+    const bp_paper *pp = bp_model_paper(c->m, c->pack->id);
+    char yb[16], buf[512];
+    bp_year_format(c->year, yb, sizeof yb);
+    if (pp && pp->purpose) {
+        bp_pdf_heading(c->pdf, 2, "Purpose", false);
+        bp_pdf_paragraph(c->pdf, BP_PDF_LEAD, pp->purpose);
+    }
+    if (pp && pp->recommendation) {
+        bp_pdf_heading(c->pdf, 2, "Recommendation", false);
+        bp_pdf_paragraph(c->pdf, BP_PDF_LEAD, pp->recommendation);
+    }
+    /* Headline counts over the results this paper is about. */
+    size_t n[4] = {0, 0, 0, 0};
+    for (size_t i = 0; i < c->r->nresults; i++) {
+        const bp_result *x = &c->r->results[i];
+        if (x->year != c->year || x->scenario != BP_ACTUAL || x->target < 0) continue;
+        if (c->lgb ? !(x->scope == BP_SCOPE_INSTITUTION && pk_has_inst(c, x->entity))
+                   : x->scope == BP_SCOPE_PHASE)
+            continue;
+        n[x->status]++;
+    }
+    bp_pdf_heading(c->pdf, 2, "At a glance", false);
+    snprintf(buf, sizeof buf,
+             "Of the KPI results with a target for %s in %s, %zu met the target (green), "
+             "%zu were within the amber zone and %zu were red; %zu had no data.",
+             c->lgb ? "the institutions of this governing body" : "the institutions and the trust",
+             yb, n[BP_STATUS_GREEN], n[BP_STATUS_AMBER], n[BP_STATUS_RED], n[BP_STATUS_NONE]);
+    bp_pdf_paragraph(c->pdf, BP_PDF_BODY, buf);
+    size_t later = 0;
+    for (size_t i = 0; i < c->r->nexceptions; i++) {
+        const bp_result *x = c->r->exceptions[i];
+        if (x->year == c->year && x->scenario == BP_ACTUAL) continue;
+        if (c->lgb && !(x->scope == BP_SCOPE_INSTITUTION && pk_has_inst(c, x->entity))) continue;
+        later++;
+    }
+    if (later) {
+        snprintf(buf, sizeof buf,
+                 "A further %zu budget or forecast result%s for the years after %s %s outside "
+                 "target; they are listed with the exceptions.", later, later == 1 ? "" : "s", yb,
+                 later == 1 ? "is" : "are");
+        bp_pdf_paragraph(c->pdf, BP_PDF_BODY, buf);
+    }
+    institutions_key(c);
+}
+
+/* ---- exceptions ---- */
+
+static bool exception_in_scope(const pk_ctx *c, const bp_section *sec, const bp_result *x)
+{
+    if (!pk_selects(c, sec, x->kpi)) return false;
+    if (!c->lgb) return true;
+    if (x->scope == BP_SCOPE_INSTITUTION) return pk_has_inst(c, x->entity);
+    return false;
+}
+
+static void exceptions(pk_ctx *c, const bp_section *sec)
+{
+    pk_heading(c, sec, "Exceptions", false);
+    bp_pdf_paragraph(c->pdf, BP_PDF_BODY,
+                     "Results outside their targets: red first, then amber, the furthest from "
+                     "target first. The report year's actuals and the budgets and forecasts of "
+                     "later years are included.");
+    bp_pdf_space(c->pdf, 6);
+    size_t shown = 0;
+    for (size_t i = 0; i < c->r->nexceptions; i++) {
+        const bp_result *x = c->r->exceptions[i];
+        if (!exception_in_scope(c, sec, x)) continue;
+        char text[600];
+        bp_format_exception(c->r, x, text, sizeof text);
+        size_t n = strlen(text);
+        if (n + 1 < sizeof text) memcpy(text + n, ".", 2);
+        bp_pdf_status_paragraph(c->pdf, x->status, text);
+        const char *comment = bp_commentary(c->m, c->s->kpis.kpis[x->kpi].id,
+                                            bp_result_entity_id(c->r, x), x->year);
+        if (comment) {
+            char cm[1200];
+            snprintf(cm, sizeof cm, "Commentary: %s", comment);
+            bp_pdf_paragraph_indent(c->pdf, BP_PDF_SMALL, 60, cm);
+        }
+        bp_pdf_space(c->pdf, 4);
+        shown++;
+    }
+    if (!shown)
+        bp_pdf_paragraph(c->pdf, BP_PDF_BODY, "No result in this paper is amber or red.");
+}
+
+/* ---- scorecards ---- */
+
+typedef struct {
+    const char *label;
+    bp_scope scope;
+    int entity;
+} pk_column;
+
+/* KPIs down, entities across; wide sets of entities are split into several tables so
+ * that every value stays legible. */
+static void kpi_grid(pk_ctx *c, const bp_section *sec, const pk_column *cols, size_t ncols)
+{
+    const size_t per_table = 6;
+    for (size_t from = 0; from < ncols; from += per_table) {
+        size_t n = ncols - from < per_table ? ncols - from : per_table;
+        bp_pdf_col tc[1 + 6];
+        tc[0] = (bp_pdf_col){"KPI", 3.2f, BP_PDF_LEFT};
+        for (size_t j = 0; j < n; j++) tc[1 + j] = (bp_pdf_col){cols[from + j].label, 1.4f, BP_PDF_RIGHT};
+        bp_pdf_table *t = bp_pdf_table_begin(c->pdf, tc, 1 + n, BP_PDF_SMALL);
+        for (size_t k = 0; k < c->s->kpis.count; k++) {
+            if (!pk_selects(c, sec, (int)k)) continue;
+            bool any = false;
+            const bp_result *rs[6];
+            for (size_t j = 0; j < n; j++) {
+                rs[j] = pk_result(c, (int)k, cols[from + j].scope, cols[from + j].entity);
+                any |= rs[j] && rs[j]->value.ok;
+            }
+            if (!any) continue;
+            bp_pdf_cell cells[7];
+            char bufs[6][96];
+            memset(cells, 0, sizeof cells);
+            cells[0].text = c->s->kpis.kpis[k].name;
+            for (size_t j = 0; j < n; j++) pk_result_cell(c, rs[j], bufs[j], sizeof bufs[j], &cells[1 + j]);
+            bp_pdf_table_row(t, cells);
+        }
+        bp_pdf_table_end(t);
+        bp_pdf_space(c->pdf, 8);
+    }
+    pk_status_key(c);
+}
+
+static void scorecard(pk_ctx *c, const bp_section *sec)
+{
+    pk_heading(c, sec, "KPI scorecard", false);
+    char yb[16], intro[256];
+    bp_year_format(c->year, yb, sizeof yb);
+    snprintf(intro, sizeof intro, "Each KPI for %s, %s actuals. Institutions are shown by their "
+             "codes; the summary lists their full names.", c->lgb ? "each institution and the trust"
+             : "each institution and the consolidated trust", yb);
+    bp_pdf_paragraph(c->pdf, BP_PDF_BODY, intro);
+    pk_column *cols = calloc(c->ninsts + 1, sizeof *cols);
+    if (!cols) return;
+    size_t n = 0;
+    for (size_t i = 0; i < c->ninsts; i++)
+        cols[n++] = (pk_column){c->m->insts[c->insts[i]].id, BP_SCOPE_INSTITUTION, c->insts[i]};
+    cols[n++] = (pk_column){"Trust", BP_SCOPE_TRUST, 0};
+    kpi_grid(c, sec, cols, n);
+    free(cols);
+}
+
+static void phases(pk_ctx *c, const bp_section *sec)
+{
+    pk_heading(c, sec, "KPIs by phase", false);
+    bp_pdf_paragraph(c->pdf, BP_PDF_BODY,
+                     "Each phase is the total of its institutions (a ratio of sums, never an "
+                     "average of ratios); the trust is consolidated with internal transfers "
+                     "eliminated, so it is not the sum of the phases.");
+    pk_column cols[BP_PHASE_COUNT + 1];
+    size_t n = 0;
+    for (size_t i = 0; i < c->r->nphases; i++)
+        cols[n++] = (pk_column){bp_phase_title(c->r->phases[i]), BP_SCOPE_PHASE, (int)c->r->phases[i]};
+    cols[n++] = (pk_column){"Trust", BP_SCOPE_TRUST, 0};
+    kpi_grid(c, sec, cols, n);
+}
+
+/* An LGB's institutions beside their phases and the trust. */
+static void lgb_comparison(pk_ctx *c, const bp_section *sec)
+{
+    pk_heading(c, sec, "Our institutions against their phase and the trust", false);
+    bp_pdf_paragraph(c->pdf, BP_PDF_BODY,
+                     "Each KPI for the governing body's institutions, beside the total for "
+                     "their phase across the trust and the consolidated trust.");
+    pk_column cols[64];
+    size_t n = 0;
+    bool phase_done[BP_PHASE_COUNT] = {false};
+    for (size_t i = 0; i < c->ninsts && n < 60; i++) {
+        const bp_institution *in = &c->m->insts[c->insts[i]];
+        cols[n++] = (pk_column){in->id, BP_SCOPE_INSTITUTION, c->insts[i]};
+    }
+    for (size_t i = 0; i < c->ninsts && n < 62; i++) {
+        bp_phase ph = c->m->insts[c->insts[i]].phase;
+        if (phase_done[ph]) continue;
+        phase_done[ph] = true;
+        cols[n++] = (pk_column){bp_phase_title(ph), BP_SCOPE_PHASE, (int)ph};
+    }
+    cols[n++] = (pk_column){"Trust", BP_SCOPE_TRUST, 0};
+    kpi_grid(c, sec, cols, n);
+}
+
+/* ---- charts ---- */
+
+/* Would one shaded band be true for every institution?  Only when all are held to the
+ * same target with the same thresholds (phase targets and national benchmarks differ). */
+static bool common_band(const pk_ctx *c, int k, bp_pdf_band *band)
+{
+    const bp_kpi *kp = &c->s->kpis.kpis[k];
+    const bp_result *first = NULL;
+    memset(band, 0, sizeof *band);
+    for (size_t i = 0; i < c->ninsts; i++) {
+        const bp_result *r = pk_result(c, k, BP_SCOPE_INSTITUTION, c->insts[i]);
+        if (!r || r->target < 0) continue;
+        if (!first) {
+            first = r;
+            continue;
+        }
+        if (r->target != first->target || r->lo.ok != first->lo.ok || r->hi.ok != first->hi.ok
+            || (r->lo.ok && bp_num_cmp(r->lo, first->lo) != 0)
+            || (r->hi.ok && bp_num_cmp(r->hi, first->hi) != 0))
+            return false;
+    }
+    if (!first) return true;
+    const bp_target *t = &kp->targets[first->target];
+    band->has_band = true;
+    band->has_lo = t->cmp != BP_CMP_MAX && first->lo.ok;
+    band->has_hi = t->cmp != BP_CMP_MIN && first->hi.ok;
+    band->lo = band->has_lo ? bp_num_to_double(first->lo) : 0;
+    band->hi = band->has_hi ? bp_num_to_double(first->hi) : 0;
+    return true;
+}
+
+static void fill_bar(const pk_ctx *c, const bp_result *r, const char *label, bp_pdf_bar *b)
+{
+    b->label = label;
+    b->has = r && r->value.ok;
+    b->value = b->has ? bp_num_to_double(r->value) : 0;
+    b->status = r ? r->status : BP_STATUS_NONE;
+    (void)c;
+}
+
+/* Bars stay legible: a large trust gets several charts of at most this many
+ * institutions, each ending with the trust. */
+enum { CHART_BARS = 14 };
+
+static void kpi_chart(pk_ctx *c, int k)
+{
+    const bp_kpi *kp = &c->s->kpis.kpis[k];
+    const bp_result *tr = pk_result(c, k, BP_SCOPE_TRUST, 0);
+    bool any = tr && tr->value.ok;
+    for (size_t i = 0; i < c->ninsts && !any; i++) {
+        const bp_result *r = pk_result(c, k, BP_SCOPE_INSTITUTION, c->insts[i]);
+        any = r && r->value.ok;
+    }
+    if (!any) return;
+    bp_pdf_band band;
+    bool same = common_band(c, k, &band);
+    char yb[16];
+    bp_year_format(c->year, yb, sizeof yb);
+    for (size_t from = 0; from < c->ninsts || from == 0; from += CHART_BARS) {
+        size_t n = c->ninsts - from < CHART_BARS ? c->ninsts - from : CHART_BARS;
+        bp_pdf_bar bars[CHART_BARS + 1];
+        for (size_t i = 0; i < n; i++)
+            fill_bar(c, pk_result(c, k, BP_SCOPE_INSTITUTION, c->insts[from + i]),
+                     c->m->insts[c->insts[from + i]].id, &bars[i]);
+        fill_bar(c, tr, "Trust", &bars[n]);
+        char title[256];
+        if (c->ninsts > CHART_BARS)
+            snprintf(title, sizeof title, "%s, %s (institutions %zu-%zu of %zu)", kp->name, yb,
+                     from + 1, from + n, c->ninsts);
+        else
+            snprintf(title, sizeof title, "%s, %s", kp->name, yb);
+        bp_pdf_bar_chart(c->pdf, title, kp->unit, bars, n + 1, &band, 190);
+        if (from + n >= c->ninsts) break;
+        bp_pdf_space(c->pdf, 6);
+    }
+    if (!same)
+        bp_pdf_paragraph(c->pdf, BP_PDF_SMALL,
+                         "Targets differ between phases, so no single target band is shaded; "
+                         "each bar's shade shows its own status.");
+    bp_pdf_space(c->pdf, 10);
+}
+
+static void kpi_charts(pk_ctx *c, const bp_section *sec)
+{
+    pk_heading(c, sec, "KPI charts", false);
+    bp_pdf_paragraph(c->pdf, BP_PDF_BODY,
+                     "Each institution and the trust on one KPI. The shaded band is the target; "
+                     "bars are shaded by status and marked G, A or R.");
+    for (size_t k = 0; k < c->s->kpis.count; k++)
+        if (pk_selects(c, sec, (int)k) && c->s->kpis.kpis[k].expr) kpi_chart(c, (int)k);
+}
+
+/* ---- appendices ---- */
+
+static void target_words(const pk_ctx *c, const bp_kpi *k, const bp_target *t, char *buf,
+                         size_t size)
+{
+    /* Thresholds that are constants are shown as numbers; national() as words. */
+    bp_num lo = t->lo && t->lo->op == BP_E_NUM ? t->lo->num : bp_num_none();
+    bp_num hi = t->hi && t->hi->op == BP_E_NUM ? t->hi->num : bp_num_none();
+    char core[256];
+    bool national = (t->lo && t->lo->op != BP_E_NUM) || (t->hi && t->hi->op != BP_E_NUM);
+    if (national) {
+        char e[128];
+        bp_expr_to_text(t->lo ? t->lo : t->hi, e, sizeof e);
+        snprintf(core, sizeof core, "%s %s", t->cmp == BP_CMP_MIN ? "at least" : "at most",
+                 strncmp(e, "national(", 9) == 0 ? "the national benchmark for the year and phase" : e);
+    } else {
+        bp_format_target(k, t, lo, hi, core, sizeof core);
+    }
+    char where[256] = "";
+    size_t n = 0;
+    unsigned scopes = t->scopes;
+    if (scopes) {
+        n += (size_t)snprintf(where + n, sizeof where - n, "; for %s%s%s%s",
+                              scopes & BP_SCOPE_F_INSTITUTION ? "each institution " : "",
+                              scopes & BP_SCOPE_F_PHASE ? "each phase " : "",
+                              scopes & BP_SCOPE_F_TRUST ? "the trust " : "",
+                              scopes & BP_SCOPE_F_COURSE ? "each non-minority course " : "");
+        if (n && where[n - 1] == ' ') where[--n] = 0;
+    }
+    if (t->phases && n < sizeof where) {
+        n += (size_t)snprintf(where + n, sizeof where - n, "; phases:");
+        for (int ph = 0; ph < BP_PHASE_COUNT && n < sizeof where; ph++)
+            if (t->phases & (1u << ph))
+                n += (size_t)snprintf(where + n, sizeof where - n, " %s", bp_phase_id((bp_phase)ph));
+    }
+    if (t->scenarios && n < sizeof where) {
+        n += (size_t)snprintf(where + n, sizeof where - n, "; scenarios:");
+        for (int sc = 0; sc < BP_SCENARIO_COUNT && n < sizeof where; sc++)
+            if (t->scenarios & (1u << sc))
+                n += (size_t)snprintf(where + n, sizeof where - n, " %s", bp_scenario_id((bp_scenario)sc));
+    }
+    if (t->from_year && n < sizeof where) {
+        char yb[16];
+        bp_year_format(t->from_year, yb, sizeof yb);
+        n += (size_t)snprintf(where + n, sizeof where - n, "; from %s", yb);
+    }
+    if (t->when && n < sizeof where) {
+        char e[128];
+        bp_expr_to_text(t->when, e, sizeof e);
+        snprintf(where + n, sizeof where - n, "; when %s", e);
+    }
+    (void)c;
+    snprintf(buf, size, "Target: %s%s.", core, where);
+}
+
+static void methodology(pk_ctx *c, const bp_section *sec)
+{
+    pk_heading(c, sec, "Methodology", false);
+    bp_pdf_paragraph(c->pdf, BP_PDF_BODY,
+                     "How each KPI in this paper is calculated and judged. Sums run over every "
+                     "fact whose code starts with the prefix; a phase or the trust divides its "
+                     "totals (a ratio of sums); a product such as P x F is formed for each "
+                     "institution first. Money is exact to the penny and thresholds are compared "
+                     "exactly: a value on a threshold meets it, a value on an amber edge is amber.");
+    for (size_t k = 0; k < c->s->kpis.count; k++) {
+        if (!pk_selects(c, sec, (int)k)) continue;
+        const bp_kpi *kp = &c->s->kpis.kpis[k];
+        char buf[1024];
+        snprintf(buf, sizeof buf, "%s (%s)", kp->name, kp->id);
+        bp_pdf_heading(c->pdf, 3, buf, false);
+        if (kp->expr) {
+            char e[600];
+            bp_expr_to_text(kp->expr, e, sizeof e);
+            snprintf(buf, sizeof buf, "Formula: %s", e);
+            bp_pdf_paragraph_indent(c->pdf, BP_PDF_BODY, 12, buf);
+        }
+        for (size_t i = 0; i < kp->nmeasures; i++) {
+            char e[600];
+            bp_expr_to_text(kp->measures[i].expr, e, sizeof e);
+            snprintf(buf, sizeof buf, "Measure %s: %s", kp->measures[i].name, e);
+            bp_pdf_paragraph_indent(c->pdf, BP_PDF_BODY, 12, buf);
+        }
+        if (kp->description) bp_pdf_paragraph_indent(c->pdf, BP_PDF_BODY, 12, kp->description);
+        if (!kp->ntargets) bp_pdf_paragraph_indent(c->pdf, BP_PDF_BODY, 12, "No target: reported for information.");
+        for (size_t t = 0; t < kp->ntargets; t++) {
+            target_words(c, kp, &kp->targets[t], buf, sizeof buf);
+            bp_pdf_paragraph_indent(c->pdf, BP_PDF_BODY, 12, buf);
+        }
+        bp_pdf_space(c->pdf, 4);
+    }
+}
+
+static void data_quality(pk_ctx *c, const bp_section *sec)
+{
+    pk_heading(c, sec, "Data quality", false);
+    char buf[512];
+    snprintf(buf, sizeof buf,
+             "The files this paper was produced from. The money control total is the sum of "
+             "every money value in the file, to the penny; the SHA-256 fingerprint identifies "
+             "the exact file. %zu data rows were read and every one was used.",
+             c->m->rows_read);
+    bp_pdf_paragraph(c->pdf, BP_PDF_BODY, buf);
+    bp_pdf_col cols[] = {{"File", 2.2f, BP_PDF_LEFT}, {"Rows", 1, BP_PDF_RIGHT},
+                         {"Money control total", 2.4f, BP_PDF_RIGHT}, {"SHA-256", 5.5f, BP_PDF_LEFT}};
+    bp_pdf_table *t = bp_pdf_table_begin(c->pdf, cols, 4, BP_PDF_SMALL);
+    for (size_t i = 0; i < c->m->ninputs; i++) {
+        const bp_input *in = &c->m->inputs[i];
+        char rows[32], money[48], sha[72];
+        if (in->present) {
+            snprintf(rows, sizeof rows, "%zu", in->rows);
+            if (in->has_money) pk_money(in->money_total, money, sizeof money);
+            else money[0] = 0;
+            for (int b = 0; b < 32; b++) snprintf(sha + 2 * b, 3, "%02x", in->sha256[b]);
+        } else {
+            snprintf(rows, sizeof rows, "-");
+            money[0] = 0;
+            snprintf(sha, sizeof sha, "not supplied");
+        }
+        bp_pdf_cell row[4] = {{in->name, BP_STATUS_NONE, false}, {rows, BP_STATUS_NONE, false},
+                              {money, BP_STATUS_NONE, false}, {sha, BP_STATUS_NONE, false}};
+        bp_pdf_table_row(t, row);
+    }
+    bp_pdf_table_end(t);
+    bp_pdf_heading(c->pdf, 2, "Warnings and reconciliation", false);
+    size_t nw = 0;
+    for (size_t i = 0; i < c->s->diags.count; i++) {
+        const bp_diag *d = &c->s->diags.items[i];
+        if (d->level != BP_DIAG_WARNING) continue;
+        bp_diag_format(d, buf, sizeof buf);
+        bp_pdf_paragraph_indent(c->pdf, BP_PDF_BODY, 12, buf);
+        nw++;
+    }
+    if (!nw)
+        bp_pdf_paragraph(c->pdf, BP_PDF_BODY,
+                         "None. Internal transfers (the central charge) reconcile in every year "
+                         "and scenario.");
+}
+
+/* ---- the document ---- */
+
+static void section(pk_ctx *c, const bp_section *sec)
+{
+    switch (sec->kind) {
+    case BP_SEC_SUMMARY: summary(c, sec); break;
+    case BP_SEC_EXCEPTIONS: exceptions(c, sec); break;
+    case BP_SEC_SCORECARD: scorecard(c, sec); break;
+    case BP_SEC_PHASES: phases(c, sec); break;
+    case BP_SEC_KPI_CHARTS: kpi_charts(c, sec); break;
+    case BP_SEC_LGB_COMPARISON: lgb_comparison(c, sec); break;
+    case BP_SEC_METHODOLOGY: methodology(c, sec); break;
+    case BP_SEC_DATA_QUALITY: data_quality(c, sec); break;
+    case BP_SEC_FINANCE_SUMMARY: pk_finance_summary(c, sec); break;
+    case BP_SEC_INCOME_EXPENDITURE: pk_income_expenditure(c, sec); break;
+    case BP_SEC_BUDGET_ACTUAL: pk_budget_actual(c, sec); break;
+    case BP_SEC_TRENDS: pk_trends(c, sec); break;
+    case BP_SEC_RESERVES: pk_reserves(c, sec); break;
+    case BP_SEC_HEALTH: pk_health(c, sec); break;
+    case BP_SEC_FORECAST: pk_forecast(c, sec); break;
+    case BP_SEC_CENTRAL_CHARGE: pk_central_charge(c, sec); break;
+    case BP_SEC_COURSES: pk_courses(c, sec); break;
+    case BP_SEC_ACTIONS: pk_actions(c, sec); break;
+    case BP_SEC_ACTIONS_SUMMARY: pk_actions_summary(c, sec); break;
+    case BP_SEC_ALIGNMENT: pk_alignment(c, sec); break;
+    case BP_SEC_PRIORITIES: pk_priorities(c, sec); break;
+    case BP_SEC_KIND_COUNT: break;
+    }
+}
+
+size_t bp_lgb_ids(const bp_model *m, const char **ids, size_t max)
+{
+    size_t n = 0, stored = 0;
+    for (size_t i = 0; i < m->ninsts; i++) {
+        const char *l = m->insts[i].lgb;
+        if (!l || (int)i == m->central) continue;
+        bool seen = false;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = (int)j != m->central && m->insts[j].lgb && strcmp(m->insts[j].lgb, l) == 0;
+        if (seen) continue;
+        if (stored < max) ids[stored++] = l;
+        n++;
+    }
+    return n;
+}
+
+static void cover(pk_ctx *c, const char *title)
+{
+    const bp_paper *pp = bp_model_paper(c->m, c->pack->id);
+    bp_pdf_field f[8];
+    size_t n = 0;
+    char meeting[64], asof[64], yb[16];
+    bp_year_format(c->year, yb, sizeof yb);
+    if (pp && pp->has_meeting_date) {
+        bp_date_format_long(pp->meeting_date, meeting, sizeof meeting);
+        f[n++] = (bp_pdf_field){"Meeting", meeting};
+    } else if (pp && pp->meeting) {
+        f[n++] = (bp_pdf_field){"Meeting", pp->meeting};
+    }
+    if (pp && pp->reference) f[n++] = (bp_pdf_field){"Paper reference", pp->reference};
+    if (pp && pp->classification) f[n++] = (bp_pdf_field){"Classification", pp->classification};
+    if (pp && pp->author) f[n++] = (bp_pdf_field){"Author", pp->author};
+    bp_date_format_long(c->m->as_of, asof, sizeof asof);
+    f[n++] = (bp_pdf_field){"Report year", yb};
+    f[n++] = (bp_pdf_field){"Figures as at", asof};
+    if (c->pack->audience) f[n++] = (bp_pdf_field){"For", c->pack->audience};
+    bp_pdf_cover(c->pdf, c->m->name, title, c->lgb ? "Local governing body pack" : "Board pack", f, n);
+}
+
+bp_err bp_packpdf_write(const bp_session *s, const bp_pack *pack, const char *lgb,
+                        int64_t epoch, FILE *fp, bp_diags *diags)
+{
+    pk_ctx c;
+    memset(&c, 0, sizeof c);
+    c.s = s;
+    c.m = &s->model;
+    c.r = &s->results;
+    c.pack = pack;
+    c.lgb = lgb;
+    c.year = s->year;
+    c.insts = calloc(c.m->ninsts ? c.m->ninsts : 1, sizeof *c.insts);
+    if (!c.insts) return BP_ERR_NOMEM;
+    for (size_t i = 0; i < c.m->ninsts; i++) {
+        const bp_institution *in = &c.m->insts[i];
+        if ((int)i == c.m->central) continue;
+        if (lgb && (!in->lgb || strcmp(in->lgb, lgb) != 0)) continue;
+        c.insts[c.ninsts++] = (int)i;
+    }
+    /* The committee's title; an LGB pack names its body by its institutions. */
+    char title[512];
+    if (lgb) {
+        size_t n = (size_t)snprintf(title, sizeof title, "%s: ", pack->title);
+        for (size_t i = 0; i < c.ninsts && n < sizeof title; i++)
+            n += (size_t)snprintf(title + n, sizeof title - n, "%s%s",
+                                  i == 0 ? "" : i + 1 == c.ninsts ? " and " : ", ",
+                                  c.m->insts[c.insts[i]].name);
+    } else {
+        snprintf(title, sizeof title, "%s", pack->title);
+    }
+    const bp_paper *pp = bp_model_paper(c.m, pack->id);
+    char yb[16], subject[256];
+    bp_year_format(c.year, yb, sizeof yb);
+    snprintf(subject, sizeof subject, "%s %s: KPIs against the trust's targets", pack->title, yb);
+    bp_pdf_options o;
+    memset(&o, 0, sizeof o);
+    o.header_left = c.m->name;
+    o.header_right = lgb ? title : pack->title;
+    o.footer_left = pp && pp->classification ? pp->classification : NULL;
+    o.title = title;
+    o.author = pp && pp->author ? pp->author : c.m->name;
+    o.subject = subject;
+    o.keywords = "board pack, KPIs, multi-academy trust";
+    o.epoch = epoch;
+    bp_err err = bp_pdf_new(&c.pdf, &o, diags);
+    if (err != BP_OK) {
+        free(c.insts);
+        return err;
+    }
+    cover(&c, title);
+    bp_pdf_contents(c.pdf);
+    for (size_t i = 0; i < pack->nsections; i++) section(&c, &pack->sections[i]);
+    err = bp_pdf_write(c.pdf, fp, diags);
+    bp_pdf_free(c.pdf);
+    free(c.insts);
+    return err;
+}

@@ -1,0 +1,772 @@
+/* The finance sections of a pack: the money per institution and consolidated (with the
+ * eliminations shown), budget against actual, trends, reserves, financial health, the
+ * forecast, the central charge and post-16 course contribution.  Every money figure is
+ * summed in pence from the facts; nothing is accumulated in floating point. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "bp_format.h"
+#include "bp_packpdf_internal.h"
+
+#define NONE_CELL {"", BP_STATUS_NONE, false}
+
+/* The rows of a money table: the document's institutions and, in trust packs, the
+ * central services row. */
+static size_t money_rows(const pk_ctx *c, int *rows)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < c->ninsts; i++) rows[n++] = c->insts[i];
+    if (!c->lgb && c->m->central >= 0) rows[n++] = c->m->central;
+    return n;
+}
+
+static int *alloc_rows(const pk_ctx *c)
+{
+    return calloc(c->m->ninsts + 1, sizeof(int));
+}
+
+typedef struct {
+    bool has;
+    int64_t v;
+} opt_pence;
+
+static opt_pence sum_of(const pk_ctx *c, int inst, int year, bp_scenario s, const char *code,
+                        bool eliminate)
+{
+    opt_pence o = {false, 0};
+    o.has = pk_pence(c, inst, year, s, code, eliminate, &o.v);
+    return o;
+}
+
+static void add(opt_pence *a, opt_pence b)
+{
+    if (!b.has) return;
+    a->v += b.v;
+    a->has = true;
+}
+
+static const char *money_text(opt_pence p, char *buf, size_t size)
+{
+    if (!p.has) snprintf(buf, size, "-");
+    else pk_money(p.v, buf, size);
+    return buf;
+}
+
+static const char *share_text(opt_pence a, opt_pence b, char *buf, size_t size)
+{
+    if (!a.has || !b.has || b.v == 0) {
+        snprintf(buf, size, "-");
+        return buf;
+    }
+    pk_percent(bp_num_frac(a.v, b.v), buf, size);
+    return buf;
+}
+
+static const bp_result *kpi_result(const pk_ctx *c, const char *id, bp_scope scope, int entity,
+                                   int year, bp_scenario s)
+{
+    int k = bp_kpi_find(&c->s->kpis, id);
+    return k < 0 ? NULL : bp_results_find(c->r, k, scope, entity, year, s);
+}
+
+static const char *inst_label(const pk_ctx *c, int inst)
+{
+    return c->m->insts[inst].name;
+}
+
+/* ---- finance summary ---- */
+
+void pk_finance_summary(pk_ctx *c, const bp_section *sec)
+{
+    pk_heading(c, sec, "Finance summary", false);
+    char yb[16], intro[400];
+    bp_year_format(c->year, yb, sizeof yb);
+    snprintf(intro, sizeof intro,
+             "Income, expenditure and the in-year result for %s, actuals. An institution's "
+             "figures include the central charge it pays (or, for the centre, receives); the "
+             "consolidated trust eliminates these internal transfers.", yb);
+    bp_pdf_paragraph(c->pdf, BP_PDF_BODY, intro);
+    bp_pdf_col cols[] = {{"Institution", 3.4f, BP_PDF_LEFT}, {"Income", 2, BP_PDF_RIGHT},
+                         {"Expenditure", 2, BP_PDF_RIGHT}, {"In-year result", 2, BP_PDF_RIGHT},
+                         {"Result % of income", 1.6f, BP_PDF_RIGHT}};
+    bp_pdf_table *t = bp_pdf_table_begin(c->pdf, cols, 5, BP_PDF_SMALL);
+    int *rows = alloc_rows(c);
+    if (!rows) return;
+    size_t n = money_rows(c, rows);
+    opt_pence ti = {false, 0}, te = {false, 0}, ii = {false, 0}, ie = {false, 0};
+    for (size_t i = 0; i < n; i++) {
+        opt_pence in = sum_of(c, rows[i], c->year, BP_ACTUAL, "income", false);
+        opt_pence ex = sum_of(c, rows[i], c->year, BP_ACTUAL, "exp", false);
+        opt_pence res = {in.has && ex.has, in.v - ex.v};
+        add(&ti, in);
+        add(&te, ex);
+        add(&ii, sum_of(c, rows[i], c->year, BP_ACTUAL, "income.internal", false));
+        add(&ie, sum_of(c, rows[i], c->year, BP_ACTUAL, "exp.internal", false));
+        char a[48], b[48], d[48], e[48], pct[48];
+        const bp_result *sp = kpi_result(c, "surplus_pct", BP_SCOPE_INSTITUTION, rows[i], c->year, BP_ACTUAL);
+        snprintf(pct, sizeof pct, "%s%s%s", share_text(res, in, e, sizeof e),
+                 sp && *pk_mark(sp->status) ? " " : "", sp ? pk_mark(sp->status) : "");
+        bp_pdf_cell row[5] = {{inst_label(c, rows[i]), BP_STATUS_NONE, false},
+                              {money_text(in, a, sizeof a), BP_STATUS_NONE, false},
+                              {money_text(ex, b, sizeof b), BP_STATUS_NONE, false},
+                              {money_text(res, d, sizeof d), BP_STATUS_NONE, false},
+                              {pct, sp ? sp->status : BP_STATUS_NONE, false}};
+        bp_pdf_table_row(t, row);
+    }
+    if (!c->lgb) {
+        char a[48], b[48], d[48], e[48];
+        opt_pence tr = {ti.has && te.has, ti.v - te.v};
+        bp_pdf_cell tot[5] = {{"Total of the institutions and the centre", BP_STATUS_NONE, true},
+                              {money_text(ti, a, sizeof a), BP_STATUS_NONE, true},
+                              {money_text(te, b, sizeof b), BP_STATUS_NONE, true},
+                              {money_text(tr, d, sizeof d), BP_STATUS_NONE, true},
+                              {share_text(tr, ti, e, sizeof e), BP_STATUS_NONE, true}};
+        bp_pdf_table_total(t, tot);
+        opt_pence ni = {ii.has, -ii.v}, ne = {ie.has, -ie.v}, nr = {ii.has || ie.has, ie.v - ii.v};
+        bp_pdf_cell el[5] = {{"Less internal transfers (central charge)", BP_STATUS_NONE, false},
+                             {money_text(ni, a, sizeof a), BP_STATUS_NONE, false},
+                             {money_text(ne, b, sizeof b), BP_STATUS_NONE, false},
+                             {money_text(nr, d, sizeof d), BP_STATUS_NONE, false}, NONE_CELL};
+        bp_pdf_table_row(t, el);
+        /* The consolidation summed independently, fact by fact, with eliminations. */
+        opt_pence ci = {false, 0}, ce = {false, 0};
+        for (size_t i = 0; i < c->m->ninsts; i++) {
+            add(&ci, sum_of(c, (int)i, c->year, BP_ACTUAL, "income", true));
+            add(&ce, sum_of(c, (int)i, c->year, BP_ACTUAL, "exp", true));
+        }
+        opt_pence cr = {ci.has && ce.has, ci.v - ce.v};
+        bp_pdf_cell con[5] = {{"Consolidated trust", BP_STATUS_NONE, true},
+                              {money_text(ci, a, sizeof a), BP_STATUS_NONE, true},
+                              {money_text(ce, b, sizeof b), BP_STATUS_NONE, true},
+                              {money_text(cr, d, sizeof d), BP_STATUS_NONE, true},
+                              {share_text(cr, ci, e, sizeof e), BP_STATUS_NONE, true}};
+        bp_pdf_table_total(t, con);
+        if (ii.has && ie.has && ii.v != ie.v) {
+            char diff[48], msg[256];
+            pk_money(ii.v - ie.v, diff, sizeof diff);
+            bp_pdf_table_end(t);
+            snprintf(msg, sizeof msg,
+                     "Internal transfers do not reconcile: the centre's central-charge income "
+                     "differs from what the institutions paid by %s, so the consolidated result "
+                     "differs from the sum of the parts by that amount.", diff);
+            bp_pdf_status_paragraph(c->pdf, BP_STATUS_AMBER, msg);
+            free(rows);
+            return;
+        }
+    }
+    bp_pdf_table_end(t);
+    free(rows);
+}
+
+/* ---- income and expenditure by category ---- */
+
+/* Categories down, institutions across: ten money columns with pence do not fit across
+ * a page, so institutions come in blocks and the last block adds the total, the
+ * eliminations and the consolidated trust. */
+static const char *const ie_codes[] = {"income.esfa", "income.gov", "income.self", "income.internal",
+                                       "income", "exp.staff", "exp.nonpay", "exp.internal", "exp"};
+static const char *const ie_names[] = {"DfE/ESFA grants", "Other public funding", "Self-generated income",
+                                       "Internal income (central charge)", "Total income", "Staff costs",
+                                       "Non-pay costs", "Internal charge (central charge)",
+                                       "Total expenditure", "In-year result"};
+enum { IE_ROWS = 10, IE_BLOCK = 4 };
+
+typedef struct {
+    const char *label;
+    opt_pence v[IE_ROWS];
+} ie_column;
+
+static void ie_fill(const pk_ctx *c, ie_column *col, int inst, bool eliminate)
+{
+    for (int j = 0; j < IE_ROWS - 1; j++) {
+        col->v[j] = (opt_pence){false, 0};
+        for (size_t i = 0; i < c->m->ninsts; i++) {
+            if (inst >= 0 && (int)i != inst) continue;
+            if (inst < 0 && c->lgb && !pk_has_inst(c, (int)i)) continue;
+            add(&col->v[j], sum_of(c, (int)i, c->year, BP_ACTUAL, ie_codes[j], eliminate));
+        }
+    }
+    col->v[9] = (opt_pence){col->v[4].has && col->v[8].has, col->v[4].v - col->v[8].v};
+}
+
+static void ie_table(pk_ctx *c, const ie_column *cols, size_t n)
+{
+    bp_pdf_col tc[1 + IE_BLOCK + 3];
+    tc[0] = (bp_pdf_col){"", 2.2f, BP_PDF_LEFT};
+    for (size_t k = 0; k < n; k++) tc[1 + k] = (bp_pdf_col){cols[k].label, 1.6f, BP_PDF_RIGHT};
+    bp_pdf_table *t = bp_pdf_table_begin(c->pdf, tc, 1 + n, BP_PDF_SMALL);
+    char bufs[1 + IE_BLOCK + 3][48];
+    for (int j = 0; j < IE_ROWS; j++) {
+        bp_pdf_cell row[1 + IE_BLOCK + 3];
+        memset(row, 0, sizeof row);
+        bool total = j == 4 || j == 8 || j == 9;
+        row[0].text = ie_names[j];
+        row[0].bold = total;
+        for (size_t k = 0; k < n; k++) {
+            row[1 + k].text = money_text(cols[k].v[j], bufs[1 + k], sizeof bufs[1 + k]);
+            row[1 + k].bold = total;
+        }
+        if (total) bp_pdf_table_total(t, row);
+        else bp_pdf_table_row(t, row);
+    }
+    bp_pdf_table_end(t);
+    bp_pdf_space(c->pdf, 10);
+}
+
+void pk_income_expenditure(pk_ctx *c, const bp_section *sec)
+{
+    pk_heading(c, sec, "Income and expenditure", true);
+    char yb[16], intro[400];
+    bp_year_format(c->year, yb, sizeof yb);
+    snprintf(intro, sizeof intro, "Income and expenditure by category, %s actuals, to the penny. "
+             "The eliminations column removes the central charge from both sides on "
+             "consolidation; the consolidated trust is summed fact by fact without it.", yb);
+    bp_pdf_paragraph(c->pdf, BP_PDF_BODY, intro);
+    int *rows = alloc_rows(c);
+    ie_column *cols = calloc(c->m->ninsts + 4, sizeof *cols);
+    if (!rows || !cols) {
+        free(rows);
+        free(cols);
+        return;
+    }
+    size_t n = money_rows(c, rows), nc = 0;
+    for (size_t i = 0; i < n; i++) {
+        cols[nc].label = c->m->insts[rows[i]].name;
+        ie_fill(c, &cols[nc++], rows[i], false);
+    }
+    cols[nc].label = c->lgb ? "Total" : "Total of the institutions and the centre";
+    ie_fill(c, &cols[nc++], -1, false);
+    if (!c->lgb) {
+        ie_column *tot = &cols[nc - 1], *el = &cols[nc], *con = &cols[nc + 1];
+        el->label = "Eliminations";
+        for (int j = 0; j < IE_ROWS; j++) el->v[j] = (opt_pence){false, 0};
+        if (tot->v[3].has) el->v[3] = el->v[4] = (opt_pence){true, -tot->v[3].v};
+        if (tot->v[7].has) el->v[7] = el->v[8] = (opt_pence){true, -tot->v[7].v};
+        el->v[9] = (opt_pence){tot->v[3].has || tot->v[7].has, tot->v[7].v - tot->v[3].v};
+        con->label = "Consolidated trust";
+        ie_fill(c, con, -1, true);
+        nc += 2;
+    }
+    /* institutions in blocks; the summary columns stay with the last block */
+    size_t ninst = n, nsum = nc - n;
+    for (size_t from = 0; from < ninst || from == 0; from += IE_BLOCK) {
+        size_t k = ninst - from < IE_BLOCK ? ninst - from : IE_BLOCK;
+        bool last = from + k >= ninst;
+        ie_column blk[IE_BLOCK + 3];
+        size_t m = 0;
+        for (size_t i = 0; i < k; i++) blk[m++] = cols[from + i];
+        if (last)
+            for (size_t i = 0; i < nsum; i++) blk[m++] = cols[ninst + i];
+        ie_table(c, blk, m);
+        if (last) break;
+    }
+    free(cols);
+    free(rows);
+}
+
+/* ---- budget against actual ---- */
+
+void pk_budget_actual(pk_ctx *c, const bp_section *sec)
+{
+    pk_heading(c, sec, "Budget against actual", false);
+    char yb[16], intro[300];
+    bp_year_format(c->year, yb, sizeof yb);
+    snprintf(intro, sizeof intro,
+             "The %s budget against the actual outturn. Variance is actual less budget: more "
+             "income or less expenditure than budgeted improves the result.", yb);
+    bp_pdf_paragraph(c->pdf, BP_PDF_BODY, intro);
+    static const char *const what[] = {"Income", "Expenditure"};
+    static const char *const code[] = {"income", "exp"};
+    int *rows = alloc_rows(c);
+    if (!rows) return;
+    size_t n = money_rows(c, rows);
+    for (int w = 0; w < 3; w++) {
+        bp_pdf_heading(c->pdf, 2, w < 2 ? what[w] : "In-year result", false);
+        bp_pdf_col cols[] = {{"Institution", 3.4f, BP_PDF_LEFT}, {"Budget", 2, BP_PDF_RIGHT},
+                             {"Actual", 2, BP_PDF_RIGHT}, {"Variance", 2, BP_PDF_RIGHT},
+                             {"Variance %", 1.4f, BP_PDF_RIGHT}};
+        bp_pdf_table *t = bp_pdf_table_begin(c->pdf, cols, 5, BP_PDF_SMALL);
+        for (size_t i = 0; i <= n; i++) {
+            bool trust = i == n;
+            if (trust && c->lgb) break;
+            opt_pence b = {false, 0}, a = {false, 0};
+            for (size_t j = 0; j < (trust ? c->m->ninsts : 1); j++) {
+                int inst = trust ? (int)j : rows[i];
+                if (w < 2) {
+                    add(&b, sum_of(c, inst, c->year, BP_BUDGET, code[w], trust));
+                    add(&a, sum_of(c, inst, c->year, BP_ACTUAL, code[w], trust));
+                } else {
+                    opt_pence bi = sum_of(c, inst, c->year, BP_BUDGET, "income", trust);
+                    opt_pence be = sum_of(c, inst, c->year, BP_BUDGET, "exp", trust);
+                    opt_pence ai = sum_of(c, inst, c->year, BP_ACTUAL, "income", trust);
+                    opt_pence ae = sum_of(c, inst, c->year, BP_ACTUAL, "exp", trust);
+                    if (bi.has && be.has) add(&b, (opt_pence){true, bi.v - be.v});
+                    if (ai.has && ae.has) add(&a, (opt_pence){true, ai.v - ae.v});
+                }
+            }
+            opt_pence var = {a.has && b.has, a.v - b.v};
+            /* for expenditure a positive variance is an overspend: flag it amber */
+            bp_status st = BP_STATUS_NONE;
+            if (var.has && var.v != 0) {
+                bool worse = w == 1 ? var.v > 0 : var.v < 0;
+                st = worse ? BP_STATUS_AMBER : BP_STATUS_NONE;
+            }
+            char x[48], y[48], z[48], p[48];
+            opt_pence absb = {b.has, b.v < 0 ? -b.v : b.v};
+            bp_pdf_cell row[5] = {{trust ? "Consolidated trust" : inst_label(c, rows[i]), BP_STATUS_NONE, trust},
+                                  {money_text(b, x, sizeof x), BP_STATUS_NONE, trust},
+                                  {money_text(a, y, sizeof y), BP_STATUS_NONE, trust},
+                                  {money_text(var, z, sizeof z), st, trust},
+                                  {share_text(var, absb, p, sizeof p), BP_STATUS_NONE, trust}};
+            if (trust) bp_pdf_table_total(t, row);
+            else bp_pdf_table_row(t, row);
+        }
+        bp_pdf_table_end(t);
+        bp_pdf_space(c->pdf, 6);
+    }
+    bp_pdf_paragraph(c->pdf, BP_PDF_SMALL, "Variances that worsen the result are tinted amber.");
+    free(rows);
+}
+
+/* ---- trends ---- */
+
+/* The report year and up to two years before it that have actuals. */
+static size_t trend_years(const pk_ctx *c, int *years)
+{
+    size_t n = 0;
+    for (int y = c->year - 2; y <= c->year; y++) {
+        bool any = false;
+        for (size_t i = 0; i < c->m->ninsts && !any; i++) {
+            bp_num v;
+            any = bp_model_sum(c->m, (int)i, y, BP_ACTUAL, "income", false, &v);
+        }
+        if (any) years[n++] = y;
+    }
+    return n;
+}
+
+static opt_pence trust_sum(const pk_ctx *c, int year, bp_scenario s, const char *code)
+{
+    opt_pence o = {false, 0};
+    for (size_t i = 0; i < c->m->ninsts; i++) {
+        if (c->lgb && !pk_has_inst(c, (int)i)) continue;
+        add(&o, sum_of(c, (int)i, year, s, code, !c->lgb));
+    }
+    return o;
+}
+
+void pk_trends(pk_ctx *c, const bp_section *sec)
+{
+    pk_heading(c, sec, "Three-year trends", false);
+    bp_pdf_paragraph(c->pdf, BP_PDF_BODY, c->lgb
+                     ? "The governing body's institutions together, actuals."
+                     : "The consolidated trust (internal transfers eliminated), actuals.");
+    int years[3];
+    size_t ny = trend_years(c, years);
+    bp_pdf_col cols[] = {{"Year", 1.2f, BP_PDF_LEFT}, {"Income", 2, BP_PDF_RIGHT},
+                         {"Expenditure", 2, BP_PDF_RIGHT}, {"In-year result", 2, BP_PDF_RIGHT},
+                         {"Revenue reserves", 2, BP_PDF_RIGHT}, {"Cash", 2, BP_PDF_RIGHT}};
+    bp_pdf_table *t = bp_pdf_table_begin(c->pdf, cols, 6, BP_PDF_SMALL);
+    double inc[3], exp[3], res[3];
+    bool hi[3], he[3], hr[3];
+    char labels[3][16];
+    const char *xl[3];
+    for (size_t i = 0; i < ny; i++) {
+        opt_pence a = trust_sum(c, years[i], BP_ACTUAL, "income");
+        opt_pence b = trust_sum(c, years[i], BP_ACTUAL, "exp");
+        opt_pence r = trust_sum(c, years[i], BP_ACTUAL, "bs.reserves.revenue");
+        opt_pence k = trust_sum(c, years[i], BP_ACTUAL, "bs.cash");
+        opt_pence d = {a.has && b.has, a.v - b.v};
+        bp_year_format(years[i], labels[i], sizeof labels[i]);
+        xl[i] = labels[i];
+        char s1[48], s2[48], s3[48], s4[48], s5[48];
+        bp_pdf_cell row[6] = {{labels[i], BP_STATUS_NONE, false},
+                              {money_text(a, s1, sizeof s1), BP_STATUS_NONE, false},
+                              {money_text(b, s2, sizeof s2), BP_STATUS_NONE, false},
+                              {money_text(d, s3, sizeof s3), BP_STATUS_NONE, false},
+                              {money_text(r, s4, sizeof s4), BP_STATUS_NONE, false},
+                              {money_text(k, s5, sizeof s5), BP_STATUS_NONE, false}};
+        bp_pdf_table_row(t, row);
+        inc[i] = (double)a.v / 100.0; hi[i] = a.has;
+        exp[i] = (double)b.v / 100.0; he[i] = b.has;
+        res[i] = (double)r.v / 100.0; hr[i] = r.has;
+    }
+    bp_pdf_table_end(t);
+    if (ny >= 2) {
+        bp_pdf_series s[3] = {{"Income", inc, hi, false}, {"Expenditure", exp, he, false},
+                              {"Revenue reserves", res, hr, false}};
+        bp_pdf_space(c->pdf, 10);
+        bp_pdf_line_chart(c->pdf, "Income, expenditure and revenue reserves", BP_UNIT_MONEY, xl, ny,
+                          s, 3, 200);
+    }
+}
+
+/* ---- reserves and liquidity ---- */
+
+void pk_reserves(pk_ctx *c, const bp_section *sec)
+{
+    pk_heading(c, sec, "Reserves and liquidity", false);
+    char yb[16], intro[300];
+    bp_year_format(c->year, yb, sizeof yb);
+    snprintf(intro, sizeof intro, "Year-end balances, %s. Liquidity is cash as a share of the "
+             "year's income; the trust's targets apply to the consolidated figures.", yb);
+    bp_pdf_paragraph(c->pdf, BP_PDF_BODY, intro);
+    bp_pdf_col cols[] = {{"Institution", 3.2f, BP_PDF_LEFT}, {"Revenue reserves", 2, BP_PDF_RIGHT},
+                         {"Rainy-day reserve", 2, BP_PDF_RIGHT}, {"Cash", 2, BP_PDF_RIGHT},
+                         {"Cash % of income", 1.6f, BP_PDF_RIGHT}};
+    bp_pdf_table *t = bp_pdf_table_begin(c->pdf, cols, 5, BP_PDF_SMALL);
+    int *rows = alloc_rows(c);
+    if (!rows) return;
+    size_t n = money_rows(c, rows);
+    for (size_t i = 0; i <= n; i++) {
+        bool trust = i == n;
+        if (trust && c->lgb) break;
+        opt_pence r = trust ? trust_sum(c, c->year, BP_ACTUAL, "bs.reserves.revenue")
+                            : sum_of(c, rows[i], c->year, BP_ACTUAL, "bs.reserves.revenue", false);
+        opt_pence d = trust ? trust_sum(c, c->year, BP_ACTUAL, "bs.reserves.rainy_day")
+                            : sum_of(c, rows[i], c->year, BP_ACTUAL, "bs.reserves.rainy_day", false);
+        opt_pence k = trust ? trust_sum(c, c->year, BP_ACTUAL, "bs.cash")
+                            : sum_of(c, rows[i], c->year, BP_ACTUAL, "bs.cash", false);
+        opt_pence in = trust ? trust_sum(c, c->year, BP_ACTUAL, "income")
+                             : sum_of(c, rows[i], c->year, BP_ACTUAL, "income", false);
+        char s1[64], s2[64], s3[64], s4[64], t1[48], t2[48], t3[48];
+        const bp_result *kr = NULL, *kd = NULL, *kl = NULL;
+        if (trust) {
+            kr = kpi_result(c, "reserves_total", BP_SCOPE_TRUST, 0, c->year, BP_ACTUAL);
+            kd = kpi_result(c, "rainy_day_reserve", BP_SCOPE_TRUST, 0, c->year, BP_ACTUAL);
+            kl = kpi_result(c, "liquidity_pct", BP_SCOPE_TRUST, 0, c->year, BP_ACTUAL);
+        }
+        snprintf(s1, sizeof s1, "%s%s%s", money_text(r, t1, sizeof t1), kr && *pk_mark(kr->status) ? " " : "",
+                 kr ? pk_mark(kr->status) : "");
+        snprintf(s2, sizeof s2, "%s%s%s", money_text(d, t2, sizeof t2), kd && *pk_mark(kd->status) ? " " : "",
+                 kd ? pk_mark(kd->status) : "");
+        snprintf(s4, sizeof s4, "%s%s%s", share_text(k, in, t3, sizeof t3), kl && *pk_mark(kl->status) ? " " : "",
+                 kl ? pk_mark(kl->status) : "");
+        bp_pdf_cell row[5] = {{trust ? "Consolidated trust" : inst_label(c, rows[i]), BP_STATUS_NONE, trust},
+                              {s1, kr ? kr->status : BP_STATUS_NONE, trust},
+                              {s2, kd ? kd->status : BP_STATUS_NONE, trust},
+                              {money_text(k, s3, sizeof s3), BP_STATUS_NONE, trust},
+                              {s4, kl ? kl->status : BP_STATUS_NONE, trust}};
+        if (trust) bp_pdf_table_total(t, row);
+        else bp_pdf_table_row(t, row);
+    }
+    bp_pdf_table_end(t);
+    pk_status_key(c);
+    free(rows);
+}
+
+/* ---- financial health ---- */
+
+void pk_health(pk_ctx *c, const bp_section *sec)
+{
+    pk_heading(c, sec, "Financial health", false);
+    for (size_t k = 0; k < c->s->kpis.count; k++) {
+        const bp_kpi *kp = &c->s->kpis.kpis[k];
+        if (kp->unit != BP_UNIT_GRADE || !pk_selects(c, sec, (int)k)) continue;
+        char buf[600];
+        size_t n = (size_t)snprintf(buf, sizeof buf, "%s: each measure scores points; the total "
+                                    "gives the grade (", kp->name);
+        for (size_t g = 0; g < kp->ngrades && n < sizeof buf; g++) {
+            char pts[32];
+            if (kp->grades[g].has_min) bp_format_number(kp->grades[g].min, 0, pts, sizeof pts);
+            n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s%s%s", g ? ", " : "", kp->grades[g].label,
+                                  kp->grades[g].has_min ? " from " : " below that", kp->grades[g].has_min ? pts : "");
+        }
+        if (n < sizeof buf) snprintf(buf + n, sizeof buf - n, ").");
+        bp_pdf_paragraph(c->pdf, BP_PDF_BODY, buf);
+        size_t nm = kp->nmeasures < BP_MAX_MEASURES ? kp->nmeasures : BP_MAX_MEASURES;
+        bp_pdf_col cols[2 + BP_MAX_MEASURES];
+        cols[0] = (bp_pdf_col){"Institution", 3, BP_PDF_LEFT};
+        for (size_t i = 0; i < nm; i++) cols[1 + i] = (bp_pdf_col){kp->measures[i].name, 1.7f, BP_PDF_RIGHT};
+        cols[1 + nm] = (bp_pdf_col){"Grade (points)", 2.2f, BP_PDF_LEFT};
+        bp_pdf_table *t = bp_pdf_table_begin(c->pdf, cols, 2 + nm, BP_PDF_SMALL);
+        for (size_t i = 0; i <= c->ninsts; i++) {
+            bool trust = i == c->ninsts;
+            const bp_result *r = trust ? pk_result(c, (int)k, BP_SCOPE_TRUST, 0)
+                                       : pk_result(c, (int)k, BP_SCOPE_INSTITUTION, c->insts[i]);
+            bp_pdf_cell row[2 + BP_MAX_MEASURES];
+            char bufs[2 + BP_MAX_MEASURES][96];
+            memset(row, 0, sizeof row);
+            row[0].text = trust ? "Consolidated trust" : inst_label(c, c->insts[i]);
+            row[0].bold = trust;
+            for (size_t m = 0; m < nm; m++) {
+                bp_kpi unit;
+                memset(&unit, 0, sizeof unit);
+                unit.unit = kp->measures[m].unit;
+                char v[48], p[32];
+                if (r && r->measure[m].ok) {
+                    bp_format_value(&unit, r->measure[m], -1, v, sizeof v);
+                    bp_format_number(r->points[m], 0, p, sizeof p);
+                    snprintf(bufs[1 + m], sizeof bufs[1 + m], "%s (%s)", v, p);
+                } else {
+                    snprintf(bufs[1 + m], sizeof bufs[1 + m], "-");
+                }
+                row[1 + m].text = bufs[1 + m];
+            }
+            if (r && r->value.ok) {
+                char v[72];
+                bp_format_value(kp, r->value, r->grade, v, sizeof v);
+                snprintf(bufs[1 + nm], sizeof bufs[1 + nm], "%s%s%s", v, *pk_mark(r->status) ? " " : "",
+                         pk_mark(r->status));
+                row[1 + nm].status = r->status;
+            } else {
+                snprintf(bufs[1 + nm], sizeof bufs[1 + nm], "no data");
+            }
+            row[1 + nm].text = bufs[1 + nm];
+            if (trust && c->lgb) break;
+            if (trust) bp_pdf_table_total(t, row);
+            else bp_pdf_table_row(t, row);
+        }
+        bp_pdf_table_end(t);
+        bp_pdf_paragraph(c->pdf, BP_PDF_SMALL, "Each measure shows its value and, in brackets, its points.");
+        pk_status_key(c);
+    }
+}
+
+/* ---- forecast ---- */
+
+typedef struct {
+    int year;
+    bp_scenario s;
+} pk_plan;
+
+/* The budget and forecast columns after the report year that hold any income. */
+static size_t plan_columns(const pk_ctx *c, pk_plan *out, size_t max)
+{
+    size_t n = 0;
+    for (size_t y = 0; y < c->m->nyears; y++) {
+        int year = c->m->years[y];
+        if (year <= c->year) continue;
+        for (int s = BP_BUDGET; s <= BP_FORECAST && n < max; s++) {
+            opt_pence any = trust_sum(c, year, (bp_scenario)s, "income");
+            if (any.has) out[n++] = (pk_plan){year, (bp_scenario)s};
+        }
+    }
+    return n;
+}
+
+void pk_forecast(pk_ctx *c, const bp_section *sec)
+{
+    pk_heading(c, sec, "Budget and forecast", false);
+    pk_plan plan[8];
+    size_t np = plan_columns(c, plan, 8);
+    if (!np) {
+        bp_pdf_paragraph(c->pdf, BP_PDF_BODY, "The data set holds no budget or forecast for the years "
+                                              "after the report year.");
+        return;
+    }
+    bp_pdf_paragraph(c->pdf, BP_PDF_BODY,
+                     "The planned in-year result (income less expenditure) for the years after the "
+                     "report year. Every institution is to plan a balanced budget or better: a "
+                     "deficit is red.");
+    bp_pdf_col cols[1 + 8];
+    char heads[8][40];
+    cols[0] = (bp_pdf_col){"Institution", 3, BP_PDF_LEFT};
+    for (size_t i = 0; i < np; i++) {
+        char yb[16];
+        bp_year_format(plan[i].year, yb, sizeof yb);
+        snprintf(heads[i], sizeof heads[i], "%s %s", yb, bp_scenario_id(plan[i].s));
+        cols[1 + i] = (bp_pdf_col){heads[i], 1.6f, BP_PDF_RIGHT};
+    }
+    bp_pdf_table *t = bp_pdf_table_begin(c->pdf, cols, 1 + np, BP_PDF_SMALL);
+    int *rows = alloc_rows(c);
+    if (!rows) return;
+    size_t n = money_rows(c, rows);
+    for (size_t i = 0; i <= n; i++) {
+        bool trust = i == n;
+        if (trust && c->lgb) break;
+        bp_pdf_cell row[1 + 8];
+        char bufs[8][64];
+        memset(row, 0, sizeof row);
+        row[0].text = trust ? "Consolidated trust" : inst_label(c, rows[i]);
+        row[0].bold = trust;
+        for (size_t j = 0; j < np; j++) {
+            opt_pence a = trust ? trust_sum(c, plan[j].year, plan[j].s, "income")
+                                : sum_of(c, rows[i], plan[j].year, plan[j].s, "income", false);
+            opt_pence b = trust ? trust_sum(c, plan[j].year, plan[j].s, "exp")
+                                : sum_of(c, rows[i], plan[j].year, plan[j].s, "exp", false);
+            opt_pence d = {a.has && b.has, a.v - b.v};
+            const bp_result *fr = kpi_result(c, "forecast_surplus", trust ? BP_SCOPE_TRUST : BP_SCOPE_INSTITUTION,
+                                             trust ? 0 : rows[i], plan[j].year, plan[j].s);
+            char m[48];
+            snprintf(bufs[j], sizeof bufs[j], "%s%s%s", money_text(d, m, sizeof m),
+                     fr && *pk_mark(fr->status) ? " " : "", fr ? pk_mark(fr->status) : "");
+            row[1 + j].text = bufs[j];
+            row[1 + j].status = fr ? fr->status : BP_STATUS_NONE;
+            row[1 + j].bold = trust;
+        }
+        if (trust) bp_pdf_table_total(t, row);
+        else bp_pdf_table_row(t, row);
+    }
+    bp_pdf_table_end(t);
+    pk_status_key(c);
+    free(rows);
+
+    /* The chart: actual years solid, the plan dashed, joined at the report year. */
+    int years[3];
+    size_t ny = trend_years(c, years);
+    size_t nx = 0;
+    char labels[12][16];
+    const char *xl[12];
+    double ai[12], ae[12], fi[12], fe[12];
+    bool hai[12], hae[12], hfi[12], hfe[12];
+    memset(hai, 0, sizeof hai); memset(hae, 0, sizeof hae);
+    memset(hfi, 0, sizeof hfi); memset(hfe, 0, sizeof hfe);
+    for (size_t i = 0; i < ny && nx < 12; i++, nx++) {
+        opt_pence a = trust_sum(c, years[i], BP_ACTUAL, "income");
+        opt_pence b = trust_sum(c, years[i], BP_ACTUAL, "exp");
+        bp_year_format(years[i], labels[nx], sizeof labels[nx]);
+        ai[nx] = (double)a.v / 100; hai[nx] = a.has;
+        ae[nx] = (double)b.v / 100; hae[nx] = b.has;
+        if (years[i] == c->year) {
+            fi[nx] = ai[nx]; hfi[nx] = a.has;
+            fe[nx] = ae[nx]; hfe[nx] = b.has;
+        }
+    }
+    int last = -1;
+    for (size_t j = 0; j < np && nx < 12; j++) {
+        /* one point per year: the forecast where there is one, else the budget */
+        if (plan[j].year == last) continue;
+        pk_plan use = plan[j];
+        if (j + 1 < np && plan[j + 1].year == plan[j].year) use = plan[j + 1];
+        last = plan[j].year;
+        opt_pence a = trust_sum(c, use.year, use.s, "income");
+        opt_pence b = trust_sum(c, use.year, use.s, "exp");
+        bp_year_format(use.year, labels[nx], sizeof labels[nx]);
+        fi[nx] = (double)a.v / 100; hfi[nx] = a.has;
+        fe[nx] = (double)b.v / 100; hfe[nx] = b.has;
+        nx++;
+    }
+    for (size_t i = 0; i < nx; i++) xl[i] = labels[i];
+    if (nx >= 2) {
+        bp_pdf_series s[4] = {{"Income (actual)", ai, hai, false}, {"Expenditure (actual)", ae, hae, false},
+                              {"Income (plan)", fi, hfi, true}, {"Expenditure (plan)", fe, hfe, true}};
+        bp_pdf_space(c->pdf, 10);
+        bp_pdf_line_chart(c->pdf, c->lgb ? "Income and expenditure: actuals and plan"
+                                         : "Consolidated income and expenditure: actuals and plan",
+                          BP_UNIT_MONEY, xl, nx, s, 4, 210);
+        bp_pdf_paragraph(c->pdf, BP_PDF_SMALL,
+                         "Plan years use the latest forecast where there is one, otherwise the budget.");
+    }
+}
+
+/* ---- central charge ---- */
+
+void pk_central_charge(pk_ctx *c, const bp_section *sec)
+{
+    pk_heading(c, sec, "Central charge", false);
+    bp_pdf_paragraph(c->pdf, BP_PDF_BODY,
+                     "The centre's expenditure is shared among the institutions in proportion to "
+                     "pupils on roll times the phase's curriculum weight, in whole pence (largest "
+                     "remainder, so the shares add up exactly to the total), and compared with the "
+                     "central charge each institution paid.");
+    for (size_t i = 0; i < c->r->ncharges; i++) {
+        const bp_charge *ch = &c->r->charges[i];
+        if (!(ch->year == c->year && ch->scenario == BP_ACTUAL) && ch->year <= c->year) continue;
+        char yb[16], h[128], tot[48];
+        bp_year_format(ch->year, yb, sizeof yb);
+        pk_money(ch->total, tot, sizeof tot);
+        snprintf(h, sizeof h, "%s %s: %s to share", yb, bp_scenario_id(ch->scenario), tot);
+        bp_pdf_heading(c->pdf, 2, h, false);
+        bp_pdf_col cols[] = {{"Institution", 3.2f, BP_PDF_LEFT}, {"Pupils x weight", 1.5f, BP_PDF_RIGHT},
+                             {"Share", 2, BP_PDF_RIGHT}, {"Charged", 2, BP_PDF_RIGHT},
+                             {"Charged less share", 2, BP_PDF_RIGHT}};
+        bp_pdf_table *t = bp_pdf_table_begin(c->pdf, cols, 5, BP_PDF_SMALL);
+        int64_t sum_share = 0, sum_charged = 0;
+        bool any_charged = false;
+        for (size_t l = 0; l < ch->nlines; l++) {
+            const bp_charge_line *ln = &ch->lines[l];
+            if (c->lgb && !pk_has_inst(c, ln->inst)) continue;
+            char w[48], s1[48], s2[48], s3[48];
+            bp_format_number(ln->weighted, 1, w, sizeof w);
+            pk_money(ln->share, s1, sizeof s1);
+            opt_pence chg = {ln->has_charged, ln->charged};
+            opt_pence diff = {ln->has_charged, ln->charged - ln->share};
+            sum_share += ln->share;
+            if (ln->has_charged) {
+                sum_charged += ln->charged;
+                any_charged = true;
+            }
+            bp_pdf_cell row[5] = {{inst_label(c, ln->inst), BP_STATUS_NONE, false},
+                                  {w, BP_STATUS_NONE, false}, {s1, BP_STATUS_NONE, false},
+                                  {money_text(chg, s2, sizeof s2), BP_STATUS_NONE, false},
+                                  {money_text(diff, s3, sizeof s3), BP_STATUS_NONE, false}};
+            bp_pdf_table_row(t, row);
+        }
+        char s1[48], s2[48], s3[48];
+        pk_money(sum_share, s1, sizeof s1);
+        opt_pence chg = {any_charged, sum_charged}, diff = {any_charged, sum_charged - sum_share};
+        bp_pdf_cell row[5] = {{"Total", BP_STATUS_NONE, true}, {"", BP_STATUS_NONE, true},
+                              {s1, BP_STATUS_NONE, true},
+                              {money_text(chg, s2, sizeof s2), BP_STATUS_NONE, true},
+                              {money_text(diff, s3, sizeof s3), BP_STATUS_NONE, true}};
+        bp_pdf_table_total(t, row);
+        bp_pdf_table_end(t);
+        bp_pdf_space(c->pdf, 6);
+    }
+}
+
+/* ---- post-16 courses ---- */
+
+void pk_courses(pk_ctx *c, const bp_section *sec)
+{
+    pk_heading(c, sec, "Post-16 course contribution", false);
+    char yb[16], intro[400];
+    bp_year_format(c->year, yb, sizeof yb);
+    snprintf(intro, sizeof intro,
+             "Each course's contribution is its income less its direct costs, as a share of its "
+             "income, %s. Courses below their floor are marked R; agreed minority subjects are "
+             "exempt from the floor and marked as such. The institution average covers its "
+             "non-minority courses.", yb);
+    bp_pdf_paragraph(c->pdf, BP_PDF_BODY, intro);
+    bool any = false;
+    for (size_t i = 0; i < c->ninsts; i++) {
+        int inst = c->insts[i];
+        bool has = false;
+        for (size_t j = 0; j < c->r->ncourses && !has; j++) {
+            const bp_course *co = &c->m->courses[c->r->courses[j].course];
+            has = co->inst == inst && co->year == c->year;
+        }
+        if (!has) continue;
+        any = true;
+        bp_pdf_heading(c->pdf, 2, c->m->insts[inst].name, false);
+        bp_pdf_col cols[] = {{"Course", 4, BP_PDF_LEFT}, {"Students", 1.1f, BP_PDF_RIGHT},
+                             {"Income", 1.8f, BP_PDF_RIGHT}, {"Direct costs", 1.8f, BP_PDF_RIGHT},
+                             {"Contribution", 2.2f, BP_PDF_RIGHT}};
+        bp_pdf_table *t = bp_pdf_table_begin(c->pdf, cols, 5, BP_PDF_SMALL);
+        int kpi = -1;
+        for (size_t j = 0; j < c->r->ncourses; j++) {
+            const bp_course_result *cr = &c->r->courses[j];
+            const bp_course *co = &c->m->courses[cr->course];
+            if (co->inst != inst || co->year != c->year) continue;
+            kpi = cr->kpi;
+            char st[32], inc[48], dc[48], val[64], pct[48];
+            snprintf(st, sizeof st, "%lld", (long long)co->students);
+            pk_money(co->income, inc, sizeof inc);
+            pk_money(co->direct_costs, dc, sizeof dc);
+            if (cr->value.ok) pk_percent(cr->value, pct, sizeof pct);
+            else snprintf(pct, sizeof pct, "no data");
+            if (co->minority) snprintf(val, sizeof val, "%s minority", pct);
+            else snprintf(val, sizeof val, "%s%s%s", pct, *pk_mark(cr->status) ? " " : "", pk_mark(cr->status));
+            bp_pdf_cell row[5] = {{co->course, BP_STATUS_NONE, false}, {st, BP_STATUS_NONE, false},
+                                  {inc, BP_STATUS_NONE, false}, {dc, BP_STATUS_NONE, false},
+                                  {val, cr->status == BP_STATUS_RED || cr->status == BP_STATUS_AMBER
+                                            ? cr->status : BP_STATUS_NONE, false}};
+            bp_pdf_table_row(t, row);
+        }
+        if (kpi >= 0) {
+            const bp_result *avg = pk_result(c, kpi, BP_SCOPE_INSTITUTION, inst);
+            char v[96];
+            bp_pdf_cell cell;
+            pk_result_cell(c, avg, v, sizeof v, &cell);
+            cell.bold = true;
+            bp_pdf_cell row[5] = {{"Institution average (non-minority courses)", BP_STATUS_NONE, true},
+                                  NONE_CELL, NONE_CELL, NONE_CELL, cell};
+            bp_pdf_table_total(t, row);
+        }
+        bp_pdf_table_end(t);
+        bp_pdf_space(c->pdf, 6);
+    }
+    if (!any) bp_pdf_paragraph(c->pdf, BP_PDF_BODY, "No post-16 courses are recorded for these institutions.");
+    else pk_status_key(c);
+}

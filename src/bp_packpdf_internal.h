@@ -1,0 +1,70 @@
+/* Shared by the files that render pack sections (bp_packpdf*.c): the context of one
+ * document and the small helpers every section uses.  Not a public header. */
+#ifndef BP_PACKPDF_INTERNAL_H
+#define BP_PACKPDF_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "bp_pack.h"
+#include "bp_pdf.h"
+#include "bp_session.h"
+
+typedef struct {
+    const bp_session *s;
+    const bp_model *m;
+    const bp_results *r;
+    const bp_pack *pack;
+    const char *lgb;         /* the local governing body of an lgb pack, else NULL */
+    bp_pdf *pdf;
+    int year;                /* the report year */
+    int *insts;              /* the institutions this document is about, model order:
+                                every non-central one, or the LGB's */
+    size_t ninsts;
+    int appendix;            /* appendices lettered so far */
+    int section;             /* main sections numbered so far */
+} pk_ctx;
+
+/* Start the section on a new page (landscape for wide tables and matrices) with its
+ * heading: "3. Exceptions" or "Appendix A. Methodology". */
+void pk_heading(pk_ctx *c, const bp_section *sec, const char *fallback, bool landscape);
+
+/* Does the institution belong to this document? */
+bool pk_has_inst(const pk_ctx *c, int inst);
+
+/* The KPI selected by the section's filter (and present in the set). */
+bool pk_selects(const pk_ctx *c, const bp_section *sec, int kpi);
+
+/* A result of the report year's actuals, or NULL. */
+const bp_result *pk_result(const pk_ctx *c, int kpi, bp_scope scope, int entity);
+
+/* A result's cell: value and status mark ("82.4% R"), tinted by status. */
+void pk_result_cell(const pk_ctx *c, const bp_result *r, char *buf, size_t size,
+                    bp_pdf_cell *cell);
+
+/* Exact sums in pence for a code prefix; false when no fact matches. */
+bool pk_pence(const pk_ctx *c, int inst, int year, bp_scenario s, const char *code,
+              bool eliminate, int64_t *out);
+void pk_money(int64_t pence, char *buf, size_t size);
+void pk_percent(bp_num v, char *buf, size_t size);
+const char *pk_mark(bp_status s);    /* "G", "A", "R", "" */
+
+/* The status key printed under tables that show marks. */
+void pk_status_key(pk_ctx *c);
+
+/* Section renderers, one per kind (bp_packpdf_finance.c, bp_packpdf_plan.c). */
+void pk_finance_summary(pk_ctx *c, const bp_section *sec);
+void pk_income_expenditure(pk_ctx *c, const bp_section *sec);
+void pk_budget_actual(pk_ctx *c, const bp_section *sec);
+void pk_trends(pk_ctx *c, const bp_section *sec);
+void pk_reserves(pk_ctx *c, const bp_section *sec);
+void pk_health(pk_ctx *c, const bp_section *sec);
+void pk_forecast(pk_ctx *c, const bp_section *sec);
+void pk_central_charge(pk_ctx *c, const bp_section *sec);
+void pk_courses(pk_ctx *c, const bp_section *sec);
+void pk_actions(pk_ctx *c, const bp_section *sec);
+void pk_actions_summary(pk_ctx *c, const bp_section *sec);
+void pk_alignment(pk_ctx *c, const bp_section *sec);
+void pk_priorities(pk_ctx *c, const bp_section *sec);
+
+#endif

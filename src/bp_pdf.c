@@ -1,0 +1,1504 @@
+/* bp_pdf: the PDF page layer over libharu (see bp_pdf.h).
+ *
+ * libharu draws; everything about layout is ours: measuring, line breaking, page
+ * breaks, tables, contents and page numbers.  Content flows down the open page from
+ * p->y; whatever does not fit starts a new page.  Page numbers, the contents pages and
+ * the headers and footers are only known at the end, so every page handle is kept and
+ * they are drawn by bp_pdf_write.
+ *
+ * Findings about libharu 2.3.0 that shape this file:
+ * - With the document's current encoder set to "UTF-8", the strings of the document
+ *   information and of bookmarks are written as UTF-16BE with a byte-order mark, which
+ *   every reader shows correctly; without it raw UTF-8 bytes would be read as
+ *   PDFDocEncoding ("Â£").  The encoder maps only the Basic Multilingual Plane, so text
+ *   is cleaned first (bpi_clean).
+ * - HPDF_Font_TextWidth measures UTF-8 text by code point, and widths add up (no
+ *   kerning), so line breaking can measure one code point at a time.
+ * - No /ID is written (only with encryption or PDF/A), font subset tags come from a
+ *   per-document counter ("HPDFAA", "HPDFAB") and object numbers follow call order: the
+ *   output depends only on the calls and the epoch, which sets both dates in UTC.
+ * - HPDF_Destination_SetXYZ refuses a zoom of 0 ("keep the reader's zoom"), so link
+ *   and bookmark targets are written as arrays directly (see destination()).
+ * - HPDF_ReadFromStream reports the end of the stream through the error handler as
+ *   HPDF_STREAM_EOF; that is not a failure. */
+#include "bp_pdf_internal.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FONT_ASCENT 0.928f    /* DejaVu Sans, in ems */
+#define FONT_DESCENT 0.236f
+#define ELLIPSIS "\xE2\x80\xA6"
+#define REPLACEMENT "\xEF\xBF\xBD"
+
+/* Document information and bookmark titles longer than this are cut (libharu refuses
+ * strings over 64 KiB; no reader shows more than a line). */
+#define INFO_MAX 1000
+
+#define KEEP_WITH_NEXT 60.0f  /* room a heading wants below it */
+#define CELL_PAD 3.0f         /* table cell padding */
+
+/* ---- state and errors ---- */
+
+bool bpi_ok(const bp_pdf *p)
+{
+    return p && p->err == BP_OK && p->hpdf_error == HPDF_OK;
+}
+
+/* Records the first failure; later content calls do nothing and bp_pdf_write reports
+ * it. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static void fail(bp_pdf *p, bp_err err, const char *fmt, ...)
+{
+    if (p->err != BP_OK) return;
+    p->err = err;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(p->err_msg, sizeof p->err_msg, fmt, ap);
+    va_end(ap);
+}
+
+static void HPDF_STDCALL on_hpdf_error(HPDF_STATUS error_no, HPDF_STATUS detail_no,
+                                       void *user_data)
+{
+    bp_pdf *p = user_data;
+    if (error_no == HPDF_STREAM_EOF) return;   /* the normal end of HPDF_ReadFromStream */
+    if (p->hpdf_error == HPDF_OK) {
+        p->hpdf_error = error_no;
+        p->hpdf_detail = detail_no;
+    }
+}
+
+/* Turns the recorded failure, if any, into a diagnostic and its error. */
+static bp_err report(const bp_pdf *p, bp_diags *diags)
+{
+    if (p->err != BP_OK) {
+        bp_diag_add(diags, BP_DIAG_ERROR, "pdf", 0, 0, "%s", p->err_msg);
+        return p->err;
+    }
+    if (p->hpdf_error != HPDF_OK) {
+        bp_diag_add(diags, BP_DIAG_ERROR, "pdf", 0, 0,
+                    "the PDF library (libharu) failed with error 0x%04X, detail %u",
+                    (unsigned)p->hpdf_error, (unsigned)p->hpdf_detail);
+        return BP_ERR_RENDER;
+    }
+    return BP_OK;
+}
+
+/* ---- clean UTF-8 ---- */
+
+/* Decodes the code point at s; returns its length, or 0 when the bytes are not valid
+ * UTF-8 (bad lead, missing continuation, overlong form, surrogate, above U+10FFFF). */
+static size_t decode_utf8(const unsigned char *s, unsigned long *cp)
+{
+    size_t n;
+    unsigned long c, min;
+    if (s[0] < 0x80) { *cp = s[0]; return 1; }
+    if (s[0] >= 0xC2 && s[0] < 0xE0) { n = 2; c = s[0] & 0x1Fu; min = 0x80; }
+    else if (s[0] >= 0xE0 && s[0] < 0xF0) { n = 3; c = s[0] & 0x0Fu; min = 0x800; }
+    else if (s[0] >= 0xF0 && s[0] < 0xF5) { n = 4; c = s[0] & 0x07u; min = 0x10000; }
+    else return 0;
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80) return 0;   /* also stops at the terminating NUL */
+        c = (c << 6) | (s[i] & 0x3Fu);
+    }
+    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return 0;
+    *cp = c;
+    return n;
+}
+
+char *bpi_clean(bp_pdf *p, const char *utf8)
+{
+    const unsigned char *s = (const unsigned char *)(utf8 ? utf8 : "");
+    size_t len = strlen((const char *)s);
+    /* one invalid byte can become the 3 bytes of U+FFFD */
+    char *out = len < ((size_t)-1) / 3 ? malloc(len * 3 + 1) : NULL;
+    if (!out) {
+        fail(p, BP_ERR_NOMEM, "out of memory while laying out text");
+        return NULL;
+    }
+    size_t o = 0;
+    while (*s) {
+        unsigned long cp;
+        size_t n = decode_utf8(s, &cp);
+        if (n == 0 || cp > 0xFFFF) {
+            memcpy(out + o, REPLACEMENT, 3);
+            o += 3;
+            s += n ? n : 1;
+        } else if (cp == '\r') {
+            if (s[1] != '\n') out[o++] = '\n';   /* CR LF and lone CR end a line */
+            s++;
+        } else if (cp < 0x20 ? cp != '\n' : (cp == 0x7F || (cp >= 0x80 && cp < 0xA0))) {
+            out[o++] = ' ';
+            s += n;
+        } else {
+            memcpy(out + o, s, n);
+            o += n;
+            s += n;
+        }
+    }
+    out[o] = '\0';
+    return out;
+}
+
+static size_t cp_len(const char *s)
+{
+    unsigned char c = (unsigned char)*s;
+    return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+}
+
+/* Cuts clean text to at most max bytes without splitting a code point. */
+static void shorten(char *s, size_t max)
+{
+    size_t i = 0;
+    while (s[i]) {
+        size_t n = cp_len(s + i);
+        if (i + n > max) break;
+        i += n;
+    }
+    s[i] = '\0';
+}
+
+/* ---- fonts and text ---- */
+
+static HPDF_Font font_of(const bp_pdf *p, bool bold)
+{
+    return bold ? p->bold : p->regular;
+}
+
+float bpi_width(const bp_pdf *p, bool bold, float size, const char *s, size_t len)
+{
+    if (len == 0) return 0.0f;
+    HPDF_TextWidth tw = HPDF_Font_TextWidth(font_of(p, bold), (const HPDF_BYTE *)s,
+                                            (HPDF_UINT)len);
+    return (float)tw.width * size / 1000.0f;
+}
+
+float bpi_baseline(float top, float size, float leading)
+{
+    /* the font's own box (ascent + descent) centred in the line's box */
+    float natural = (FONT_ASCENT + FONT_DESCENT) * size;
+    return top - (leading - natural) / 2.0f - FONT_ASCENT * size;
+}
+
+void bpi_text(bp_pdf *p, HPDF_Page pg, bool bold, float size, float ink, float x, float y,
+              const char *s, size_t len)
+{
+    if (!pg || len == 0 || !bpi_ok(p)) return;
+    char small[256];
+    char *buf = len < sizeof small ? small : malloc(len + 1);
+    if (!buf) {
+        fail(p, BP_ERR_NOMEM, "out of memory while drawing text");
+        return;
+    }
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    HPDF_Page_SetGrayFill(pg, ink);
+    HPDF_Page_BeginText(pg);
+    HPDF_Page_SetFontAndSize(pg, font_of(p, bold), size);
+    HPDF_Page_TextOut(pg, x, y, buf);
+    HPDF_Page_EndText(pg);
+    if (buf != small) free(buf);
+}
+
+/* Offset of a line `used` points wide within `width` for an alignment. */
+static float align_offset(bp_pdf_align align, float width, float used)
+{
+    if (align == BP_PDF_RIGHT) return width - used;
+    if (align == BP_PDF_CENTRE) return (width - used) / 2.0f;
+    return 0.0f;
+}
+
+/* Bytes of the longest prefix of s (whole code points) at most `width` wide. */
+static size_t fit_prefix(const bp_pdf *p, bool bold, float size, const char *s, float width)
+{
+    size_t i = 0;
+    float used = 0.0f;
+    while (s[i]) {
+        size_t n = cp_len(s + i);
+        float w = bpi_width(p, bold, size, s + i, n);
+        if (used + w > width) break;
+        used += w;
+        i += n;
+    }
+    return i;
+}
+
+void bpi_text_fit(bp_pdf *p, HPDF_Page pg, bool bold, float size, float ink, float x,
+                  float y, float width, bp_pdf_align align, const char *s)
+{
+    size_t len = strlen(s);
+    float w = bpi_width(p, bold, size, s, len);
+    if (w <= width) {
+        bpi_text(p, pg, bold, size, ink, x + align_offset(align, width, w), y, s, len);
+        return;
+    }
+    float ell = bpi_width(p, bold, size, ELLIPSIS, strlen(ELLIPSIS));
+    if (ell > width) return;
+    size_t keep = fit_prefix(p, bold, size, s, width - ell);
+    while (keep > 0 && s[keep - 1] == ' ') keep--;
+    char *buf = malloc(keep + sizeof ELLIPSIS);
+    if (!buf) {
+        fail(p, BP_ERR_NOMEM, "out of memory while drawing text");
+        return;
+    }
+    memcpy(buf, s, keep);
+    memcpy(buf + keep, ELLIPSIS, sizeof ELLIPSIS);
+    size_t blen = keep + strlen(ELLIPSIS);
+    w = bpi_width(p, bold, size, buf, blen);
+    bpi_text(p, pg, bold, size, ink, x + align_offset(align, width, w), y, buf, blen);
+    free(buf);
+}
+
+/* ---- line breaking ---- */
+
+void bpi_wrap_init(bpi_wrap *w, const bp_pdf *p, bool bold, float size, float width,
+                   const char *text)
+{
+    w->p = p;
+    w->bold = bold;
+    w->size = size;
+    w->width = width;
+    w->pos = text ? text : "";
+    w->done = *w->pos == '\0';
+}
+
+static void emit_line(bpi_wrap *w, const char *s, const char *end, bpi_line *line)
+{
+    line->s = s;
+    line->len = (size_t)(end - s);
+    line->width = bpi_width(w->p, w->bold, w->size, s, line->len);
+}
+
+bool bpi_wrap_next(bpi_wrap *w, bpi_line *line)
+{
+    if (w->done) return false;
+    const char *s = w->pos;
+    while (*s == ' ') s++;          /* the spaces a line was broken at */
+    const char *q = s, *brk = NULL;
+    float used = 0.0f;
+    for (;;) {
+        if (*q == '\0' || *q == '\n') {
+            emit_line(w, s, q, line);
+            w->pos = *q ? q + 1 : q;
+            /* a final newline does not open an empty last line */
+            w->done = *q == '\0' || q[1] == '\0';
+            return true;
+        }
+        if (*q == ' ' && q > s && q[-1] != ' ') brk = q;   /* before a run of spaces */
+        size_t n = cp_len(q);
+        float cw = bpi_width(w->p, w->bold, w->size, q, n);
+        if (used + cw > w->width && q > s) {
+            /* break at the last space, or inside a word too long for the line */
+            const char *end = brk ? brk : q;
+            emit_line(w, s, end, line);
+            w->pos = end;
+            return true;
+        }
+        used += cw;
+        q += n;
+    }
+}
+
+static size_t count_lines(const bp_pdf *p, bool bold, float size, float width, const char *text)
+{
+    bpi_wrap w;
+    bpi_line line;
+    size_t n = 0;
+    bpi_wrap_init(&w, p, bold, size, width, text);
+    while (bpi_wrap_next(&w, &line)) n++;
+    return n;
+}
+
+/* ---- colour and shapes ---- */
+
+void bpi_status_rgb(bp_status s, float rgb[3])
+{
+    static const float tint[4][3] = {
+        {1.0f, 1.0f, 1.0f},     /* none */
+        {0.80f, 0.92f, 0.80f},  /* green */
+        {1.0f, 0.88f, 0.60f},   /* amber */
+        {0.96f, 0.75f, 0.75f},  /* red */
+    };
+    int i = s == BP_STATUS_GREEN ? 1 : s == BP_STATUS_AMBER ? 2 : s == BP_STATUS_RED ? 3 : 0;
+    memcpy(rgb, tint[i], sizeof tint[i]);
+}
+
+void bpi_fill_rgb(HPDF_Page pg, const float rgb[3])
+{
+    HPDF_Page_SetRGBFill(pg, rgb[0], rgb[1], rgb[2]);
+}
+
+void bpi_rule(HPDF_Page pg, float x0, float x1, float y, float width, float grey)
+{
+    HPDF_Page_SetLineWidth(pg, width);
+    HPDF_Page_SetGrayStroke(pg, grey);
+    HPDF_Page_MoveTo(pg, x0, y);
+    HPDF_Page_LineTo(pg, x1, y);
+    HPDF_Page_Stroke(pg);
+}
+
+void bpi_box(HPDF_Page pg, float x, float y, float w, float h, const float fill[3],
+             float line_width)
+{
+    /* graphics state first: it cannot change while a path is being built */
+    bpi_fill_rgb(pg, fill);
+    if (line_width > 0.0f) {
+        HPDF_Page_SetLineWidth(pg, line_width);
+        HPDF_Page_SetGrayStroke(pg, BPI_OUTLINE);
+    }
+    HPDF_Page_Rectangle(pg, x, y, w, h);
+    if (line_width > 0.0f)
+        HPDF_Page_FillStroke(pg);
+    else
+        HPDF_Page_Fill(pg);
+}
+
+/* Starts clipping to a rectangle; end with HPDF_Page_GRestore. */
+static void clip_to(HPDF_Page pg, float x, float y, float w, float h)
+{
+    HPDF_Page_GSave(pg);
+    HPDF_Page_Rectangle(pg, x, y, w, h);
+    HPDF_Page_Clip(pg);
+    HPDF_Page_EndPath(pg);
+}
+
+/* ---- page geometry and flow ---- */
+
+static float page_width(bool landscape)
+{
+    return landscape ? BPI_A4_LONG : BPI_A4_SHORT;
+}
+
+static float page_height(bool landscape)
+{
+    return landscape ? BPI_A4_SHORT : BPI_A4_LONG;
+}
+
+float bpi_left(void)
+{
+    return BPI_MARGIN_SIDE;
+}
+
+float bpi_content_top(bool landscape)
+{
+    return page_height(landscape) - BPI_MARGIN_TOP;
+}
+
+float bpi_bottom(void)
+{
+    return BPI_MARGIN_BOTTOM;
+}
+
+static bool push_page(bp_pdf *p, HPDF_Page pg, bool landscape, bool cover)
+{
+    if (p->npages == p->cap_pages) {
+        size_t cap = p->cap_pages ? p->cap_pages * 2 : 16;
+        bpi_page *pages = realloc(p->pages, cap * sizeof *pages);
+        if (!pages) {
+            fail(p, BP_ERR_NOMEM, "out of memory while adding a page");
+            return false;
+        }
+        p->pages = pages;
+        p->cap_pages = cap;
+    }
+    p->pages[p->npages++] = (bpi_page){pg, landscape, cover};
+    return true;
+}
+
+static void set_a4(HPDF_Page pg, bool landscape)
+{
+    HPDF_Page_SetSize(pg, HPDF_PAGE_SIZE_A4,
+                      landscape ? HPDF_PAGE_LANDSCAPE : HPDF_PAGE_PORTRAIT);
+}
+
+/* Opens a new page in the current orientation with the flow at its top. */
+static void start_page(bp_pdf *p, bool cover)
+{
+    p->on_page = false;
+    if (!bpi_ok(p)) return;
+    HPDF_Page pg = HPDF_AddPage(p->doc);
+    if (!pg) return;                       /* the error handler has recorded why */
+    set_a4(pg, p->landscape);
+    if (!push_page(p, pg, p->landscape, cover)) return;
+    p->on_page = true;
+    p->page_used = false;
+    p->y = bpi_content_top(p->landscape);
+}
+
+HPDF_Page bpi_page_here(bp_pdf *p)
+{
+    if (!bpi_ok(p)) return NULL;
+    if (!p->on_page) start_page(p, false);
+    if (!p->on_page) return NULL;
+    p->page_used = true;
+    return p->pages[p->npages - 1].page;
+}
+
+static size_t page_index_here(const bp_pdf *p)
+{
+    return p->npages - 1;
+}
+
+/* Opens a page for new content in the current orientation: the open page if nothing has
+ * been drawn on it yet (so that no blank page is left behind), else a new one. */
+static void fresh_page(bp_pdf *p, bool cover)
+{
+    if (!p->on_page || p->page_used) {
+        start_page(p, cover);
+        return;
+    }
+    bpi_page *cur = &p->pages[page_index_here(p)];
+    set_a4(cur->page, p->landscape);
+    cur->landscape = p->landscape;
+    cur->cover = cover;
+    p->y = bpi_content_top(p->landscape);
+}
+
+void bp_pdf_page(bp_pdf *p, bool landscape)
+{
+    if (!bpi_ok(p)) return;
+    p->landscape = landscape;
+    fresh_page(p, false);
+}
+
+float bp_pdf_width(const bp_pdf *p)
+{
+    return page_width(p && p->landscape) - 2.0f * BPI_MARGIN_SIDE;
+}
+
+float bp_pdf_room(const bp_pdf *p)
+{
+    if (!p) return 0.0f;
+    if (!p->on_page) return bpi_content_top(p->landscape) - bpi_bottom();
+    return p->y - bpi_bottom();
+}
+
+void bp_pdf_need(bp_pdf *p, float height)
+{
+    if (!bpi_ok(p)) return;
+    if (!p->on_page)
+        start_page(p, false);
+    else if (p->page_used && p->y - bpi_bottom() < height)
+        start_page(p, false);
+}
+
+void bp_pdf_space(bp_pdf *p, float height)
+{
+    /* Space is dropped at the top of a page, where it would only push content down. */
+    if (!bpi_ok(p) || !p->on_page || !p->page_used || height <= 0.0f) return;
+    p->y -= height;
+    if (p->y < bpi_bottom()) p->y = bpi_bottom();
+}
+
+/* ---- the document ---- */
+
+static bool readable(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return false;
+    fclose(f);
+    return true;
+}
+
+bool bp_pdf_default_fonts(char *regular, size_t rsize, char *bold, size_t bsize)
+{
+    static const char dir[] = "/usr/share/fonts/truetype/dejavu/";
+    int r = snprintf(regular, rsize, "%sDejaVuSans.ttf", dir);
+    int b = snprintf(bold, bsize, "%sDejaVuSans-Bold.ttf", dir);
+    if (r < 0 || (size_t)r >= rsize || b < 0 || (size_t)b >= bsize) return false;
+    return readable(regular) && readable(bold);
+}
+
+static HPDF_Font load_font(bp_pdf *p, const char *path)
+{
+    if (!readable(path)) {
+        fail(p, BP_ERR_IO, "cannot read the font file %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    const char *name = HPDF_LoadTTFontFromFile(p->doc, path, HPDF_TRUE);
+    HPDF_Font font = name ? HPDF_GetFont(p->doc, name, "UTF-8") : NULL;
+    if (!font)
+        fail(p, BP_ERR_RENDER, "cannot use the font file %s (libharu error 0x%04X): a "
+                 "TrueType font is needed", path, (unsigned)p->hpdf_error);
+    return font;
+}
+
+static void load_fonts(bp_pdf *p, const bp_pdf_options *o)
+{
+    char reg[512], bold[512];
+    const char *rpath = o->font_regular, *bpath = o->font_bold;
+    if (!rpath || !bpath) {
+        if (!bp_pdf_default_fonts(reg, sizeof reg, bold, sizeof bold)) {
+            fail(p, BP_ERR_RENDER, "the DejaVu fonts are missing (%s): install "
+                     "fonts-dejavu-core, or name the fonts to use", reg);
+            return;
+        }
+        if (!rpath) rpath = reg;
+        if (!bpath) bpath = bold;
+    }
+    p->regular = load_font(p, rpath);
+    if (p->regular) p->bold = load_font(p, bpath);
+}
+
+/* A cleaned copy for the header or footer; NULL for none. */
+static char *keep_text(bp_pdf *p, const char *utf8)
+{
+    return utf8 && *utf8 && bpi_ok(p) ? bpi_clean(p, utf8) : NULL;
+}
+
+static void set_info(bp_pdf *p, HPDF_InfoType type, const char *utf8)
+{
+    if (!utf8 || !*utf8 || !bpi_ok(p)) return;
+    char *s = bpi_clean(p, utf8);
+    if (!s) return;
+    shorten(s, INFO_MAX);
+    /* through the current UTF-8 encoder: written as UTF-16BE (see the top of the file) */
+    HPDF_SetInfoAttr(p->doc, type, s);
+    free(s);
+}
+
+/* Seconds since 1970 for 0001-01-01 and 9999-12-31 23:59:59, the dates PDF can hold. */
+#define EPOCH_MIN (-62135596800LL)
+#define EPOCH_MAX 253402300799LL
+
+/* The UTC date of an epoch (proleptic Gregorian calendar).  Computed here rather than
+ * with gmtime_r, which applies leap seconds when TZ names a "right/" zone: the dates must
+ * not depend on the environment. */
+static HPDF_Date utc_date(int64_t epoch)
+{
+    int64_t days = epoch / 86400, secs = epoch % 86400;
+    if (secs < 0) {
+        secs += 86400;
+        days--;
+    }
+    /* days to civil date: H. Hinnant's algorithm over 400-year eras from 0000-03-01 */
+    int64_t z = days + 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    int64_t month = mp < 10 ? mp + 3 : mp - 9;
+    int64_t year = yoe + era * 400 + (month <= 2);
+    HPDF_Date d = {(HPDF_INT)year, (HPDF_INT)month, (HPDF_INT)(doy - (153 * mp + 2) / 5 + 1),
+                   (HPDF_INT)(secs / 3600), (HPDF_INT)(secs / 60 % 60), (HPDF_INT)(secs % 60),
+                   'Z', 0, 0};
+    return d;
+}
+
+static void set_dates(bp_pdf *p, int64_t epoch)
+{
+    if (!bpi_ok(p)) return;
+    if (epoch < EPOCH_MIN || epoch > EPOCH_MAX) {
+        fail(p, BP_ERR_RENDER, "the creation time %lld is not a date between the years "
+                 "1 and 9999", (long long)epoch);
+        return;
+    }
+    HPDF_Date d = utc_date(epoch);
+    HPDF_SetInfoDateAttr(p->doc, HPDF_INFO_CREATION_DATE, d);
+    HPDF_SetInfoDateAttr(p->doc, HPDF_INFO_MOD_DATE, d);
+}
+
+static void set_document_info(bp_pdf *p, const bp_pdf_options *o)
+{
+    set_info(p, HPDF_INFO_TITLE, o->title);
+    set_info(p, HPDF_INFO_AUTHOR, o->author);
+    set_info(p, HPDF_INFO_SUBJECT, o->subject);
+    set_info(p, HPDF_INFO_KEYWORDS, o->keywords);
+    set_info(p, HPDF_INFO_CREATOR, "boardpack");
+    set_dates(p, o->epoch);
+}
+
+static void open_doc(bp_pdf *p)
+{
+    p->doc = HPDF_New(on_hpdf_error, p);
+    if (!p->doc) {
+        fail(p, BP_ERR_NOMEM, "out of memory starting a PDF");
+        return;
+    }
+    HPDF_SetCompressionMode(p->doc, HPDF_COMP_ALL);
+    HPDF_UseUTFEncodings(p->doc);
+    HPDF_SetCurrentEncoder(p->doc, "UTF-8");
+    p->utf8 = HPDF_GetEncoder(p->doc, "UTF-8");
+    /* the reader opens with the bookmarks showing: the paper's structure at a glance */
+    HPDF_SetPageMode(p->doc, HPDF_PAGE_MODE_USE_OUTLINE);
+}
+
+bp_err bp_pdf_new(bp_pdf **out, const bp_pdf_options *o, bp_diags *diags)
+{
+    *out = NULL;
+    bp_pdf *p = calloc(1, sizeof *p);
+    if (!p) {
+        bp_diag_add(diags, BP_DIAG_ERROR, "pdf", 0, 0, "out of memory starting a PDF");
+        return BP_ERR_NOMEM;
+    }
+    open_doc(p);
+    if (bpi_ok(p)) load_fonts(p, o);
+    p->header_left = keep_text(p, o->header_left);
+    p->header_right = keep_text(p, o->header_right);
+    p->footer_left = keep_text(p, o->footer_left);
+    set_document_info(p, o);
+    bp_err e = report(p, diags);
+    if (e != BP_OK) {
+        bp_pdf_free(p);
+        return e;
+    }
+    *out = p;
+    return BP_OK;
+}
+
+void bp_pdf_free(bp_pdf *p)
+{
+    if (!p) return;
+    if (p->doc) HPDF_Free(p->doc);
+    for (size_t i = 0; i < p->nentries; i++) free(p->entries[i].title);
+    free(p->entries);
+    free(p->pages);
+    free(p->header_left);
+    free(p->header_right);
+    free(p->footer_left);
+    free(p);
+}
+
+/* ---- text blocks ---- */
+
+typedef struct {
+    bool bold;
+    float size, leading, after;
+} text_style;
+
+static text_style style_of(bp_pdf_style s)
+{
+    switch (s) {
+    case BP_PDF_BOLD: return (text_style){true, 10.0f, 13.0f, 5.0f};
+    case BP_PDF_SMALL: return (text_style){false, 8.0f, 10.4f, 4.0f};
+    case BP_PDF_LEAD: return (text_style){false, 12.0f, 15.6f, 7.0f};
+    case BP_PDF_BODY: break;
+    }
+    return (text_style){false, 10.0f, 13.0f, 5.0f};
+}
+
+/* Draws clean text line by line from the left margin + indent, starting a new page
+ * whenever the next line does not fit. */
+static void flow(bp_pdf *p, text_style st, float ink, float indent, bp_pdf_align align,
+                 const char *text)
+{
+    float width = bp_pdf_width(p) - indent;
+    bpi_wrap w;
+    bpi_line line;
+    bpi_wrap_init(&w, p, st.bold, st.size, width, text);
+    while (bpi_wrap_next(&w, &line)) {
+        bp_pdf_need(p, st.leading);
+        HPDF_Page pg = bpi_page_here(p);
+        if (!pg) return;
+        float x = bpi_left() + indent + align_offset(align, width, line.width);
+        bpi_text(p, pg, st.bold, st.size, ink, x, bpi_baseline(p->y, st.size, st.leading),
+                 line.s, line.len);
+        p->y -= st.leading;
+    }
+}
+
+/* Keeps an indent within the page so that at least an inch remains for the text. */
+static float clamp_indent(const bp_pdf *p, float indent)
+{
+    float max = bp_pdf_width(p) - 72.0f;
+    return indent < 0.0f ? 0.0f : indent > max ? max : indent;
+}
+
+void bp_pdf_paragraph_indent(bp_pdf *p, bp_pdf_style style, float indent, const char *utf8)
+{
+    if (!bpi_ok(p)) return;
+    char *text = bpi_clean(p, utf8);
+    if (!text) return;
+    text_style st = style_of(style);
+    flow(p, st, BPI_INK, clamp_indent(p, indent), BP_PDF_LEFT, text);
+    bp_pdf_space(p, st.after);
+    free(text);
+}
+
+void bp_pdf_paragraph(bp_pdf *p, bp_pdf_style style, const char *utf8)
+{
+    bp_pdf_paragraph_indent(p, style, 0.0f, utf8);
+}
+
+float bp_pdf_text_width(bp_pdf *p, bp_pdf_style style, const char *utf8)
+{
+    if (!bpi_ok(p)) return 0.0f;
+    char *text = bpi_clean(p, utf8);
+    if (!text) return 0.0f;
+    text_style st = style_of(style);
+    float widest = 0.0f;
+    for (const char *s = text;;) {           /* the widest of its lines */
+        size_t n = strcspn(s, "\n");
+        float w = bpi_width(p, st.bold, st.size, s, n);
+        if (w > widest) widest = w;
+        if (!s[n]) break;
+        s += n + 1;
+    }
+    free(text);
+    return widest;
+}
+
+/* ---- status marks ---- */
+
+#define MARK_SIZE 7.5f
+#define MARK_HEIGHT 11.0f
+
+static const char *mark_word(bp_status s)
+{
+    switch (s) {
+    case BP_STATUS_RED: return "RED";
+    case BP_STATUS_AMBER: return "AMBER";
+    case BP_STATUS_GREEN: return "OK";
+    case BP_STATUS_NONE: break;
+    }
+    return "N/A";
+}
+
+/* Every mark is as wide as the widest word, so the texts beside them line up. */
+static float mark_width(const bp_pdf *p)
+{
+    return bpi_width(p, true, MARK_SIZE, "AMBER", 5) + 8.0f;
+}
+
+/* The word in bold in a box of its status colour with a dark border: readable in
+ * greyscale and for colour-blind readers. */
+static void draw_mark(bp_pdf *p, HPDF_Page pg, bp_status s, float x, float top)
+{
+    float rgb[3], w = mark_width(p);
+    bpi_status_rgb(s, rgb);
+    bpi_box(pg, x, top - MARK_HEIGHT, w, MARK_HEIGHT, rgb, 0.6f);
+    const char *word = mark_word(s);
+    float ww = bpi_width(p, true, MARK_SIZE, word, strlen(word));
+    /* DejaVu's capitals are 0.73 em tall: centre them in the box */
+    float base = top - MARK_HEIGHT + (MARK_HEIGHT - 0.73f * MARK_SIZE) / 2.0f;
+    bpi_text(p, pg, true, MARK_SIZE, BPI_INK, x + (w - ww) / 2.0f, base, word, strlen(word));
+}
+
+void bp_pdf_status_paragraph(bp_pdf *p, bp_status status, const char *utf8)
+{
+    if (!bpi_ok(p)) return;
+    char *text = bpi_clean(p, utf8);
+    if (!text) return;
+    text_style st = style_of(BP_PDF_BODY);
+    bp_pdf_need(p, st.leading > MARK_HEIGHT ? st.leading : MARK_HEIGHT);
+    HPDF_Page pg = bpi_page_here(p);
+    if (pg) {
+        draw_mark(p, pg, status, bpi_left(), p->y - (st.leading - MARK_HEIGHT) / 2.0f);
+        flow(p, st, BPI_INK, mark_width(p) + 7.0f, BP_PDF_LEFT, text);
+        if (!*text) p->y -= st.leading;    /* the mark alone still takes its line */
+        bp_pdf_space(p, st.after + 2.0f);
+    }
+    free(text);
+}
+
+/* ---- headings, bookmarks and contents entries ---- */
+
+typedef struct {
+    float size, above, below;
+} heading_style;
+
+static heading_style heading_of(int level)
+{
+    if (level == 1) return (heading_style){16.0f, 16.0f, 7.0f};
+    if (level == 2) return (heading_style){12.0f, 11.0f, 5.0f};
+    return (heading_style){10.0f, 7.0f, 3.0f};
+}
+
+static bool add_entry(bp_pdf *p, int level, char *title, size_t page, float y)
+{
+    if (p->nentries == p->cap_entries) {
+        size_t cap = p->cap_entries ? p->cap_entries * 2 : 32;
+        bpi_entry *e = realloc(p->entries, cap * sizeof *e);
+        if (!e) {
+            fail(p, BP_ERR_NOMEM, "out of memory while recording a heading");
+            return false;
+        }
+        p->entries = e;
+        p->cap_entries = cap;
+    }
+    p->entries[p->nentries++] = (bpi_entry){level, title, page, y};
+    return true;
+}
+
+/* A destination showing `page` from height y at the reader's current zoom:
+ * [page /XYZ 0 y 0], where zoom 0 means "unchanged" (ISO 32000-1, 12.3.2.2).  libharu
+ * 2.3.0's HPDF_Destination_SetXYZ refuses a zoom of 0, so the array is written here. */
+static HPDF_Destination destination(bp_pdf *p, HPDF_Page page, float y)
+{
+    HPDF_Destination d = HPDF_Page_CreateDestination(page);
+    if (!d) return NULL;
+    HPDF_Array_Clear(d);
+    HPDF_STATUS st = HPDF_Array_Add(d, page);
+    if (st == HPDF_OK) st = HPDF_Array_AddName(d, "XYZ");
+    if (st == HPDF_OK) st = HPDF_Array_AddReal(d, 0.0f);
+    if (st == HPDF_OK) st = HPDF_Array_AddReal(d, y);
+    if (st == HPDF_OK) st = HPDF_Array_AddReal(d, 0.0f);
+    if (st != HPDF_OK) {
+        fail(p, BP_ERR_RENDER, "could not make a link target (libharu error 0x%04X)",
+                 (unsigned)st);
+        return NULL;
+    }
+    return d;
+}
+
+static void add_bookmark(bp_pdf *p, int level, const char *title, HPDF_Page page, float y)
+{
+    /* level 2 nests under the last level 1; NULL parent means the outline root */
+    HPDF_Outline parent = level == 2 ? p->last_top : NULL;
+    HPDF_Outline o = HPDF_CreateOutline(p->doc, parent, title, p->utf8);
+    HPDF_Destination d = o ? destination(p, page, y) : NULL;
+    if (!d) return;
+    HPDF_Outline_SetDestination(o, d);
+    if (level == 1) {
+        HPDF_Outline_SetOpened(o, HPDF_TRUE);
+        p->last_top = o;
+    }
+}
+
+void bp_pdf_heading(bp_pdf *p, int level, const char *text, bool new_page)
+{
+    if (!bpi_ok(p)) return;
+    char *t = bpi_clean(p, text);
+    if (!t) return;
+    level = level < 1 ? 1 : level > 3 ? 3 : level;
+    heading_style hs = heading_of(level);
+    text_style st = {true, hs.size, hs.size * 1.25f, 0.0f};
+    size_t lines = count_lines(p, true, st.size, bp_pdf_width(p), t);
+    if (level <= 1 && new_page) fresh_page(p, false);
+    bp_pdf_need(p, hs.above + (float)lines * st.leading + hs.below + KEEP_WITH_NEXT);
+    bp_pdf_space(p, hs.above);
+    HPDF_Page pg = bpi_page_here(p);
+    if (!pg) {
+        free(t);
+        return;
+    }
+    size_t page = page_index_here(p);
+    float top = p->y;
+    flow(p, st, BPI_INK, 0.0f, BP_PDF_LEFT, t);
+    bp_pdf_space(p, hs.below);
+    if (level > 2) {
+        free(t);
+        return;
+    }
+    /* the view opens a little above the heading so that it is not at the very edge */
+    float y = top + 8.0f;
+    float ceiling = page_height(p->pages[page].landscape);
+    if (y > ceiling) y = ceiling;
+    shorten(t, INFO_MAX);          /* for the bookmark and the contents, not the page */
+    add_bookmark(p, level, t, pg, y);
+    if (!add_entry(p, level, t, page, y)) free(t);
+}
+
+void bp_pdf_contents(bp_pdf *p)
+{
+    if (!bpi_ok(p) || p->has_contents) return;   /* one contents per document */
+    p->has_contents = true;
+    if (p->on_page && !p->page_used) {
+        p->contents_at = page_index_here(p);     /* before the empty page, which stays open */
+        return;
+    }
+    p->contents_at = p->npages;
+    p->on_page = false;      /* what follows starts after the contents */
+}
+
+/* ---- tables ----
+ *
+ * A row is kept whole on one page when it fits on a page; a row taller than a whole page
+ * (in practice rows are a few lines) is split between lines of its cells and continues
+ * under the repeated header on the next pages, so no text is ever lost or drawn past the
+ * margin.  Each cell's text is also clipped to its cell, as a last guard. */
+
+struct bp_pdf_table {
+    bp_pdf *p;
+    size_t ncols;
+    char **titles;
+    bp_pdf_align *align;
+    float *x, *w;          /* left edge and width of each column */
+    text_style st;
+    bool header;           /* a header row, repeated on every page */
+    bool rules;            /* thin rules under the rows */
+    float header_h;
+    size_t header_page;    /* npages when the header was last drawn */
+    bool any_row;
+};
+
+typedef struct {
+    char *text;
+    size_t nlines, done;
+    bool bold;
+    bp_status status;
+} row_cell;
+
+static void table_free(bp_pdf_table *t)
+{
+    if (!t) return;
+    if (t->titles)
+        for (size_t c = 0; c < t->ncols; c++) free(t->titles[c]);
+    free(t->titles);
+    free(t->align);
+    free(t->x);
+    free(t->w);
+    free(t);
+}
+
+/* Width of cell text in a column. */
+static float text_w(const bp_pdf_table *t, size_t c)
+{
+    float w = t->w[c] - 2.0f * CELL_PAD;
+    return w > 1.0f ? w : 1.0f;
+}
+
+static float fresh_room(const bp_pdf *p)
+{
+    return bpi_content_top(p->landscape) - bpi_bottom();
+}
+
+/* Columns share the width by weight (a weight of zero or less counts as 1). */
+static void table_columns(bp_pdf_table *t, const bp_pdf_col *cols)
+{
+    float total = 0.0f, width = bp_pdf_width(t->p), x = bpi_left();
+    for (size_t c = 0; c < t->ncols; c++) total += cols[c].weight > 0.0f ? cols[c].weight : 1.0f;
+    for (size_t c = 0; c < t->ncols; c++) {
+        float wt = cols[c].weight > 0.0f ? cols[c].weight : 1.0f;
+        t->x[c] = x;
+        t->w[c] = width * wt / total;
+        x += t->w[c];
+    }
+}
+
+/* The header row's height: its tallest title, at most a third of a page (longer titles
+ * are clipped to their cell). */
+static float header_height(const bp_pdf_table *t)
+{
+    size_t lines = 1;
+    for (size_t c = 0; c < t->ncols; c++) {
+        size_t n = count_lines(t->p, true, t->st.size, text_w(t, c), t->titles[c]);
+        if (n > lines) lines = n;
+    }
+    float h = (float)lines * t->st.leading + 2.0f * CELL_PAD;
+    float cap = fresh_room(t->p) / 3.0f;
+    return h < cap ? h : cap;
+}
+
+static bp_pdf_table *table_new(bp_pdf *p, const bp_pdf_col *cols, size_t ncols,
+                               bp_pdf_style style, bool header, bool rules)
+{
+    if (!bpi_ok(p) || !cols || ncols == 0) return NULL;
+    bp_pdf_table *t = calloc(1, sizeof *t);
+    if (t) {
+        t->titles = calloc(ncols, sizeof *t->titles);
+        t->align = malloc(ncols * sizeof *t->align);
+        t->x = malloc(ncols * sizeof *t->x);
+        t->w = malloc(ncols * sizeof *t->w);
+    }
+    if (!t || !t->titles || !t->align || !t->x || !t->w) {
+        table_free(t);
+        fail(p, BP_ERR_NOMEM, "out of memory while starting a table");
+        return NULL;
+    }
+    t->p = p;
+    t->ncols = ncols;
+    t->st = style_of(style);
+    t->header = header;
+    t->rules = rules;
+    for (size_t c = 0; c < ncols; c++) {
+        t->titles[c] = bpi_clean(p, cols[c].title);
+        if (!t->titles[c]) {
+            table_free(t);
+            return NULL;
+        }
+        t->align[c] = cols[c].align;
+    }
+    table_columns(t, cols);
+    t->header_h = header ? header_height(t) : 0.0f;
+    return t;
+}
+
+bp_pdf_table *bp_pdf_table_begin(bp_pdf *p, const bp_pdf_col *cols, size_t ncols,
+                                 bp_pdf_style style)
+{
+    return table_new(p, cols, ncols, style, true, true);
+}
+
+/* Draws lines [from, from + count) of a cell's text from `top`, clipped to the cell. */
+static void cell_lines(bp_pdf_table *t, HPDF_Page pg, size_t c, const char *text, bool bold,
+                       size_t from, size_t count, float top, float h)
+{
+    bp_pdf *p = t->p;
+    float tw = text_w(t, c), x0 = t->x[c] + CELL_PAD;
+    bpi_wrap w;
+    bpi_line line;
+    bpi_wrap_init(&w, p, bold, t->st.size, tw, text);
+    clip_to(pg, t->x[c], top - h, t->w[c], h);
+    float y = top - CELL_PAD;
+    for (size_t i = 0; i < from && bpi_wrap_next(&w, &line); i++)
+        continue;                        /* lines drawn on earlier pages */
+    for (size_t i = 0; i < count && bpi_wrap_next(&w, &line); i++) {
+        float x = x0 + align_offset(t->align[c], tw, line.width);
+        bpi_text(p, pg, bold, t->st.size, BPI_INK, x, bpi_baseline(y, t->st.size, t->st.leading),
+                 line.s, line.len);
+        y -= t->st.leading;
+    }
+    HPDF_Page_GRestore(pg);
+}
+
+static void draw_header(bp_pdf_table *t)
+{
+    bp_pdf *p = t->p;
+    HPDF_Page pg = bpi_page_here(p);
+    if (!pg) return;
+    float top = p->y, h = t->header_h, x0 = t->x[0];
+    float x1 = t->x[t->ncols - 1] + t->w[t->ncols - 1];
+    static const float fill[3] = {0.88f, 0.88f, 0.88f};
+    bpi_box(pg, x0, top - h, x1 - x0, h, fill, 0.0f);
+    for (size_t c = 0; c < t->ncols; c++)
+        cell_lines(t, pg, c, t->titles[c], true, 0, SIZE_MAX, top, h);
+    bpi_rule(pg, x0, x1, top - h, 0.8f, 0.4f);
+    p->y = top - h;
+    t->header_page = p->npages;
+}
+
+static bool header_on_this_page(const bp_pdf_table *t)
+{
+    return t->p->on_page && t->header_page == t->p->npages;
+}
+
+/* Opens a new page for the rest of a table, with its header row. */
+static void table_new_page(bp_pdf_table *t)
+{
+    start_page(t->p, false);
+    if (t->header) draw_header(t);
+}
+
+/* Moves to a new page unless the row fits here; a row taller than a whole page starts
+ * here if a line of it fits and is split across pages. */
+static void place_row(bp_pdf_table *t, float row_h)
+{
+    bp_pdf *p = t->p;
+    float one_line = t->st.leading + 2.0f * CELL_PAD;
+    float need = row_h > fresh_room(p) - t->header_h ? one_line : row_h;
+    if (t->header && !header_on_this_page(t)) need += t->header_h;
+    bp_pdf_need(p, need);
+    if (t->header && !header_on_this_page(t)) draw_header(t);
+}
+
+static row_cell *prepare_cells(bp_pdf_table *t, const bp_pdf_cell *cells, bool total)
+{
+    row_cell *rc = calloc(t->ncols, sizeof *rc);
+    if (!rc) {
+        fail(t->p, BP_ERR_NOMEM, "out of memory while drawing a table");
+        return NULL;
+    }
+    for (size_t c = 0; c < t->ncols; c++) {
+        rc[c].bold = total || cells[c].bold || t->st.bold;
+        rc[c].status = cells[c].status;
+        rc[c].text = bpi_clean(t->p, cells[c].text);
+        if (!rc[c].text) continue;     /* failure recorded; nothing more is drawn */
+        rc[c].nlines = count_lines(t->p, rc[c].bold, t->st.size, text_w(t, c), rc[c].text);
+    }
+    return rc;
+}
+
+static void free_cells(row_cell *rc, size_t n)
+{
+    for (size_t c = 0; c < n; c++) free(rc[c].text);
+    free(rc);
+}
+
+static size_t lines_left(const row_cell *rc, size_t n)
+{
+    size_t most = 0;
+    for (size_t c = 0; c < n; c++)
+        if (rc[c].nlines - rc[c].done > most) most = rc[c].nlines - rc[c].done;
+    return most;
+}
+
+/* Draws `lines` lines of every cell as one band of the row at the flow position. */
+static void draw_slice(bp_pdf_table *t, row_cell *rc, size_t lines, bool total)
+{
+    bp_pdf *p = t->p;
+    HPDF_Page pg = bpi_page_here(p);
+    if (!pg) return;
+    float h = (float)lines * t->st.leading + 2.0f * CELL_PAD, top = p->y;
+    float x0 = t->x[0], x1 = t->x[t->ncols - 1] + t->w[t->ncols - 1];
+    for (size_t c = 0; c < t->ncols; c++) {
+        if (rc[c].status != BP_STATUS_NONE) {
+            float rgb[3];
+            bpi_status_rgb(rc[c].status, rgb);
+            bpi_box(pg, t->x[c], top - h, t->w[c], h, rgb, 0.0f);
+        }
+        size_t n = rc[c].nlines - rc[c].done;
+        if (n > lines) n = lines;
+        cell_lines(t, pg, c, rc[c].text, rc[c].bold, rc[c].done, n, top, h);
+        rc[c].done += n;
+    }
+    if (total) bpi_rule(pg, x0, x1, top, 0.9f, 0.2f);
+    if (t->rules) bpi_rule(pg, x0, x1, top - h, 0.4f, BPI_RULE);
+    p->y = top - h;
+}
+
+static void table_row(bp_pdf_table *t, const bp_pdf_cell *cells, bool total)
+{
+    if (!t || !cells || !bpi_ok(t->p)) return;
+    row_cell *rc = prepare_cells(t, cells, total);
+    if (!rc) return;
+    size_t lines = lines_left(rc, t->ncols);
+    if (lines == 0) lines = 1;                    /* an empty row keeps its height */
+    place_row(t, (float)lines * t->st.leading + 2.0f * CELL_PAD);
+    /* Slices of the row, one per page.  This ends: a fresh page, less its header (at most
+     * a third of it), always holds many lines. */
+    bool drawn = false;
+    while (bpi_ok(t->p)) {
+        size_t left = lines_left(rc, t->ncols);
+        if (left == 0) {
+            if (drawn) break;
+            left = 1;
+        }
+        float room = bp_pdf_room(t->p) - 2.0f * CELL_PAD;
+        size_t fit = room > 0.0f ? (size_t)(room / t->st.leading) : 0;
+        if (fit == 0) {
+            table_new_page(t);
+            continue;
+        }
+        draw_slice(t, rc, left < fit ? left : fit, total && !drawn);
+        drawn = true;
+        if (lines_left(rc, t->ncols) > 0) table_new_page(t);
+    }
+    t->any_row = true;
+    free_cells(rc, t->ncols);
+}
+
+void bp_pdf_table_row(bp_pdf_table *t, const bp_pdf_cell *cells)
+{
+    table_row(t, cells, false);
+}
+
+void bp_pdf_table_total(bp_pdf_table *t, const bp_pdf_cell *cells)
+{
+    table_row(t, cells, true);
+}
+
+void bp_pdf_table_end(bp_pdf_table *t)
+{
+    if (!t) return;
+    bp_pdf *p = t->p;
+    if (bpi_ok(p) && t->header && !t->any_row) {   /* an empty table still shows its columns */
+        bp_pdf_need(p, t->header_h);
+        draw_header(t);
+    }
+    bp_pdf_space(p, 10.0f);
+    table_free(t);
+}
+
+/* ---- the cover ---- */
+
+static void cover_line(bp_pdf *p, const char *utf8, bool bold, float size, float ink,
+                       float after)
+{
+    if (!utf8 || !*utf8) return;
+    char *text = bpi_clean(p, utf8);
+    if (!text) return;
+    flow(p, (text_style){bold, size, size * 1.22f, 0.0f}, ink, 0.0f, BP_PDF_LEFT, text);
+    bp_pdf_space(p, after);
+    free(text);
+}
+
+/* Label and value in two columns without rules: a table, so that a long value wraps
+ * and can never run off the page. */
+static void cover_fields(bp_pdf *p, const bp_pdf_field *fields, size_t n)
+{
+    static const bp_pdf_col cols[2] = {{"", 1.0f, BP_PDF_LEFT}, {"", 2.6f, BP_PDF_LEFT}};
+    bp_pdf_table *t = table_new(p, cols, 2, BP_PDF_BODY, false, false);
+    if (!t) return;
+    for (size_t i = 0; i < n; i++) {
+        if (!fields[i].value || !*fields[i].value) continue;
+        bp_pdf_cell row[2] = {{fields[i].label, BP_STATUS_NONE, true},
+                              {fields[i].value, BP_STATUS_NONE, false}};
+        bp_pdf_table_row(t, row);
+    }
+    table_free(t);
+}
+
+void bp_pdf_cover(bp_pdf *p, const char *trust, const char *title, const char *subtitle,
+                  const bp_pdf_field *fields, size_t nfields)
+{
+    if (!bpi_ok(p)) return;
+    bool landscape = p->landscape;
+    p->landscape = false;                  /* covers are portrait */
+    fresh_page(p, true);
+    HPDF_Page pg = bpi_page_here(p);
+    if (pg) {
+        float width = bp_pdf_width(p);
+        static const float band[3] = {0.16f, 0.25f, 0.40f};
+        bpi_box(pg, bpi_left(), p->y - 6.0f, width, 6.0f, band, 0.0f);
+        p->y -= 150.0f;                    /* the title block a quarter down the page */
+        cover_line(p, trust, true, 18.0f, 0.25f, 14.0f);
+        cover_line(p, title, true, 30.0f, BPI_INK, 10.0f);
+        cover_line(p, subtitle, false, 14.0f, 0.25f, 24.0f);
+        pg = bpi_page_here(p);
+        if (pg) bpi_rule(pg, bpi_left(), bpi_left() + width, p->y, 0.8f, 0.5f);
+        bp_pdf_space(p, 16.0f);
+        if (fields && nfields) cover_fields(p, fields, nfields);
+    }
+    p->on_page = false;                    /* the cover is a page of its own */
+    p->landscape = landscape;
+}
+
+/* ---- contents (drawn by bp_pdf_write) ---- */
+
+#define TOC_SIZE 10.0f
+#define TOC_LEADING 14.0f
+#define TOC_TITLE_H 40.0f
+#define TOC_INDENT 16.0f
+#define TOC_GAP 5.0f           /* above a level-1 entry */
+#define TOC_MAX_LINES 3        /* a longer title ends in an ellipsis */
+
+typedef struct {
+    size_t page;           /* which contents page */
+    float top;
+    size_t lines;
+} toc_place;
+
+static float toc_number_width(const bp_pdf *p)
+{
+    return bpi_width(p, false, TOC_SIZE, "0000", 4) + 10.0f;
+}
+
+static float toc_text_width(const bp_pdf *p, const bpi_entry *e)
+{
+    float indent = e->level == 1 ? 0.0f : TOC_INDENT;
+    return page_width(false) - 2.0f * BPI_MARGIN_SIDE - indent - toc_number_width(p);
+}
+
+/* Places every entry on the contents pages; returns how many pages they take. */
+static size_t toc_layout(const bp_pdf *p, toc_place *place)
+{
+    float top = bpi_content_top(false), y = top - TOC_TITLE_H;
+    size_t page = 0;
+    bool first = true;
+    for (size_t i = 0; i < p->nentries; i++) {
+        const bpi_entry *e = &p->entries[i];
+        size_t lines = count_lines(p, e->level == 1, TOC_SIZE, toc_text_width(p, e), e->title);
+        if (lines == 0) lines = 1;
+        if (lines > TOC_MAX_LINES) lines = TOC_MAX_LINES;
+        float gap = e->level == 1 && !first ? TOC_GAP : 0.0f;
+        if (y - gap - (float)lines * TOC_LEADING < bpi_bottom()) {
+            page++;
+            y = top;
+            gap = 0.0f;
+        }
+        y -= gap;
+        place[i] = (toc_place){page, y, lines};
+        y -= (float)lines * TOC_LEADING;
+        first = false;
+    }
+    return page + 1;
+}
+
+/* The dotted leader from the end of a title to its page number. */
+static void leader(HPDF_Page pg, float x0, float x1, float y)
+{
+    if (x1 - x0 < 6.0f) return;
+    static const HPDF_UINT16 dots[2] = {1, 3};
+    HPDF_Page_SetDash(pg, dots, 2, 0);
+    bpi_rule(pg, x0, x1, y, 0.7f, 0.45f);
+    HPDF_Page_SetDash(pg, NULL, 0, 0);
+}
+
+/* Draws one entry's title lines; returns the x where the last line ends. */
+static float toc_title(bp_pdf *p, HPDF_Page pg, const bpi_entry *e, const toc_place *pl,
+                       float x)
+{
+    bool bold = e->level == 1;
+    float width = toc_text_width(p, e), end = x, y = pl->top;
+    bpi_wrap w;
+    bpi_line line;
+    bpi_wrap_init(&w, p, bold, TOC_SIZE, width, e->title);
+    for (size_t k = 0; k < pl->lines && bpi_wrap_next(&w, &line); k++) {
+        float base = bpi_baseline(y, TOC_SIZE, TOC_LEADING);
+        if (k + 1 == pl->lines && !w.done) {
+            /* the rest of a long title on its last line, shortened */
+            bpi_text_fit(p, pg, bold, TOC_SIZE, BPI_INK, x, base, width, BP_PDF_LEFT, line.s);
+            end = x + width;
+        } else {
+            bpi_text(p, pg, bold, TOC_SIZE, BPI_INK, x, base, line.s, line.len);
+            end = x + line.width;
+        }
+        y -= TOC_LEADING;
+    }
+    return end;
+}
+
+static void toc_entry(bp_pdf *p, HPDF_Page pg, const bpi_entry *e, const toc_place *pl)
+{
+    float left = bpi_left(), right = page_width(false) - BPI_MARGIN_SIDE;
+    float x = left + (e->level == 1 ? 0.0f : TOC_INDENT);
+    float end = toc_title(p, pg, e, pl, x);
+    float last_top = pl->top - (float)(pl->lines - 1) * TOC_LEADING;
+    float base = bpi_baseline(last_top, TOC_SIZE, TOC_LEADING);
+    char num[24];
+    snprintf(num, sizeof num, "%zu", e->page + 1);
+    float nw = bpi_width(p, false, TOC_SIZE, num, strlen(num));
+    leader(pg, end + 4.0f, right - nw - 4.0f, base + 1.0f);
+    bpi_text(p, pg, false, TOC_SIZE, BPI_INK, right - nw, base, num, strlen(num));
+    /* the whole entry is the link */
+    HPDF_Destination d = destination(p, p->pages[e->page].page, e->y);
+    HPDF_Rect r = {x - 2.0f, pl->top - (float)pl->lines * TOC_LEADING, right, pl->top};
+    HPDF_Annotation a = d ? HPDF_Page_CreateLinkAnnot(pg, r, d) : NULL;
+    if (a) HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
+}
+
+/* Adds n portrait pages before pages[contents_at] (or at the end) and shifts the page
+ * indices of the entries past them. */
+static bool insert_toc_pages(bp_pdf *p, size_t n)
+{
+    size_t at = p->contents_at;
+    HPDF_Page before = at < p->npages ? p->pages[at].page : NULL;
+    for (size_t k = 0; k < n; k++) {
+        HPDF_Page pg = before ? HPDF_InsertPage(p->doc, before) : HPDF_AddPage(p->doc);
+        if (!pg || !push_page(p, pg, false, false)) return false;
+        set_a4(pg, false);
+    }
+    /* push_page appended them: rotate them into place */
+    bpi_page tmp;
+    for (size_t k = 0; k < n; k++) {
+        tmp = p->pages[p->npages - n + k];
+        memmove(&p->pages[at + k + 1], &p->pages[at + k],
+                (p->npages - n + k - (at + k)) * sizeof tmp);
+        p->pages[at + k] = tmp;
+    }
+    for (size_t i = 0; i < p->nentries; i++)
+        if (p->entries[i].page >= at) p->entries[i].page += n;
+    return true;
+}
+
+static void draw_contents(bp_pdf *p)
+{
+    toc_place *place = malloc((p->nentries ? p->nentries : 1) * sizeof *place);
+    if (!place) {
+        fail(p, BP_ERR_NOMEM, "out of memory while laying out the contents");
+        return;
+    }
+    size_t n = toc_layout(p, place);
+    if (insert_toc_pages(p, n)) {
+        HPDF_Page first = p->pages[p->contents_at].page;
+        float top = bpi_content_top(false);
+        bpi_text(p, first, true, 16.0f, BPI_INK, bpi_left(), bpi_baseline(top, 16.0f, 20.0f),
+                 "Contents", 8);
+        for (size_t i = 0; i < p->nentries && bpi_ok(p); i++)
+            toc_entry(p, p->pages[p->contents_at + place[i].page].page, &p->entries[i], &place[i]);
+    }
+    free(place);
+}
+
+/* ---- header and footer (drawn by bp_pdf_write) ---- */
+
+#define FURNITURE_SIZE 8.0f
+
+/* Widths for two texts sharing a line: both whole when they fit; otherwise one no wider
+ * than half keeps its width and the other has the rest, or two long ones half each. */
+static void share_line(float wl, float wr, float avail, float *lw, float *rw)
+{
+    float half = avail / 2.0f;
+    if (wl + wr <= avail) {
+        *lw = wl;
+        *rw = wr;
+    } else if (wr <= half) {
+        *lw = avail - wr;
+        *rw = wr;
+    } else if (wl <= half) {
+        *lw = wl;
+        *rw = avail - wl;
+    } else {
+        *lw = *rw = half;
+    }
+}
+
+static void draw_header_footer(bp_pdf *p, size_t i)
+{
+    HPDF_Page pg = p->pages[i].page;
+    float w = page_width(p->pages[i].landscape), h = page_height(p->pages[i].landscape);
+    float left = bpi_left(), width = w - 2.0f * BPI_MARGIN_SIDE, gap = 24.0f;
+    float head = h - 40.0f, foot = 30.0f;
+
+    const char *hl = p->header_left ? p->header_left : "";
+    const char *hr = p->header_right ? p->header_right : "";
+    float lw, rw;
+    share_line(bpi_width(p, false, FURNITURE_SIZE, hl, strlen(hl)),
+               bpi_width(p, false, FURNITURE_SIZE, hr, strlen(hr)), width - gap, &lw, &rw);
+    bpi_text_fit(p, pg, false, FURNITURE_SIZE, BPI_INK_SOFT, left, head, lw, BP_PDF_LEFT, hl);
+    bpi_text_fit(p, pg, false, FURNITURE_SIZE, BPI_INK_SOFT, left + width - rw, head, rw,
+                 BP_PDF_RIGHT, hr);
+    bpi_rule(pg, left, left + width, head - 6.0f, 0.5f, 0.6f);
+
+    char num[64];
+    snprintf(num, sizeof num, "Page %zu of %zu", i + 1, p->npages);
+    float nw = bpi_width(p, false, FURNITURE_SIZE, num, strlen(num));
+    bpi_rule(pg, left, left + width, foot + 12.0f, 0.5f, 0.6f);
+    bpi_text(p, pg, false, FURNITURE_SIZE, BPI_INK_SOFT, left + width - nw, foot, num, strlen(num));
+    if (p->footer_left)
+        bpi_text_fit(p, pg, false, FURNITURE_SIZE, BPI_INK_SOFT, left, foot, width - nw - gap,
+                     BP_PDF_LEFT, p->footer_left);
+}
+
+/* ---- writing ---- */
+
+static void finish(bp_pdf *p)
+{
+    if (p->has_contents) draw_contents(p);
+    for (size_t i = 0; i < p->npages && bpi_ok(p); i++)
+        if (!p->pages[i].cover) draw_header_footer(p, i);
+    p->finished = true;
+}
+
+/* Copies libharu's in-memory file to fp. */
+static bp_err copy_stream(bp_pdf *p, FILE *fp, bp_diags *diags)
+{
+    HPDF_UINT32 total = HPDF_GetStreamSize(p->doc), done = 0;
+    HPDF_BYTE buf[16384];
+    HPDF_ResetStream(p->doc);
+    while (done < total) {
+        HPDF_UINT32 n = total - done < sizeof buf ? total - done : (HPDF_UINT32)sizeof buf;
+        HPDF_STATUS st = HPDF_ReadFromStream(p->doc, buf, &n);
+        if ((st != HPDF_OK && st != HPDF_STREAM_EOF) || n == 0) {
+            HPDF_ResetError(p->doc);
+            bp_diag_add(diags, BP_DIAG_ERROR, "pdf", 0, 0,
+                        "could not read the finished PDF back from memory (libharu error 0x%04X)",
+                        (unsigned)st);
+            return BP_ERR_RENDER;
+        }
+        if (fwrite(buf, 1, n, fp) != n) {
+            bp_diag_add(diags, BP_DIAG_ERROR, "pdf", 0, 0, "could not write the PDF: %s",
+                        strerror(errno));
+            return BP_ERR_IO;
+        }
+        done += n;
+    }
+    HPDF_ResetError(p->doc);       /* the end-of-stream status */
+    if (fflush(fp) != 0 || ferror(fp)) {
+        bp_diag_add(diags, BP_DIAG_ERROR, "pdf", 0, 0, "could not write the PDF: %s",
+                    strerror(errno));
+        return BP_ERR_IO;
+    }
+    return BP_OK;
+}
+
+bp_err bp_pdf_write(bp_pdf *p, FILE *fp, bp_diags *diags)
+{
+    if (bpi_ok(p) && !p->finished) finish(p);
+    bp_err e = report(p, diags);
+    if (e != BP_OK) return e;
+    if (HPDF_SaveToStream(p->doc) != HPDF_OK || !bpi_ok(p)) {
+        e = report(p, diags);
+        if (e != BP_OK) return e;
+        bp_diag_add(diags, BP_DIAG_ERROR, "pdf", 0, 0, "the PDF library could not save the document");
+        return BP_ERR_RENDER;
+    }
+    return copy_stream(p, fp, diags);
+}

@@ -1,0 +1,130 @@
+/* bp_pdf_internal: what bp_pdf.c (document, pages, text, tables) shares with bp_chart.c
+ * (charts): the document state, the page geometry and the text primitives.  Private to
+ * those two files. */
+#ifndef BP_PDF_INTERNAL_H
+#define BP_PDF_INTERNAL_H
+
+#include <hpdf.h>
+#include "bp_pdf.h"
+
+/* A4 in points, and the margins.  The header and footer sit inside the top and bottom
+ * margins; content never leaves the box they enclose. */
+#define BPI_A4_SHORT 595.276f
+#define BPI_A4_LONG 841.89f
+#define BPI_MARGIN_SIDE 50.0f
+#define BPI_MARGIN_TOP 62.0f
+#define BPI_MARGIN_BOTTOM 56.0f
+
+/* Greys used throughout (0 black, 1 white). */
+#define BPI_INK 0.0f          /* body text */
+#define BPI_INK_SOFT 0.35f    /* secondary text: header, footer, axis labels */
+#define BPI_RULE 0.7f         /* thin rules and gridlines */
+#define BPI_OUTLINE 0.2f      /* borders of status marks and bars */
+
+typedef struct {
+    HPDF_Page page;
+    bool landscape;
+    bool cover;            /* no header or footer */
+} bpi_page;
+
+/* A level-1 or level-2 heading: a contents entry and the target of its link. */
+typedef struct {
+    int level;
+    char *title;
+    size_t page;           /* index into bp_pdf.pages (before the contents are inserted) */
+    float y;               /* top of the heading on that page */
+} bpi_entry;
+
+struct bp_pdf {
+    HPDF_Doc doc;
+    HPDF_Font regular, bold;
+    HPDF_Encoder utf8;
+    char *header_left, *header_right, *footer_left;
+
+    bp_err err;                /* the first failure; content calls stop after it */
+    char err_msg[256];
+    HPDF_STATUS hpdf_error;    /* the first libharu error (0: none) */
+    HPDF_STATUS hpdf_detail;
+
+    bpi_page *pages;
+    size_t npages, cap_pages;
+    bool on_page;              /* a content page is open at pages[npages - 1] */
+    bool page_used;            /* something has been drawn on it */
+    bool landscape;            /* orientation of the next content page */
+    float y;                   /* top of the free space on the open page */
+
+    bool has_contents;
+    size_t contents_at;        /* index of the first page after the contents */
+    bpi_entry *entries;
+    size_t nentries, cap_entries;
+    HPDF_Outline last_top;     /* the last level-1 bookmark, parent of level 2 */
+    bool finished;             /* contents, headers and footers are drawn */
+};
+
+/* ---- state and errors ---- */
+
+/* True while the document can take more content (no failure so far). */
+bool bpi_ok(const bp_pdf *p);
+
+/* ---- geometry ---- */
+
+float bpi_left(void);
+float bpi_content_top(bool landscape);
+float bpi_bottom(void);
+/* The open content page to draw on (from now on it counts as used), starting one when
+ * none is open; NULL after a failure. */
+HPDF_Page bpi_page_here(bp_pdf *p);
+
+/* ---- text ---- */
+
+/* A copy of UTF-8 text made safe for the fonts and libharu: invalid bytes and characters
+ * outside the Basic Multilingual Plane become U+FFFD, control characters other than
+ * newline become spaces.  NULL gives "".  NULL on allocation failure (recorded). */
+char *bpi_clean(bp_pdf *p, const char *utf8);
+/* Width in points of len bytes of clean text. */
+float bpi_width(const bp_pdf *p, bool bold, float size, const char *s, size_t len);
+/* The baseline of a line whose box of height `leading` starts at `top`. */
+float bpi_baseline(float top, float size, float leading);
+/* Draws len bytes of clean text with its baseline at (x, y) in grey `ink`. */
+void bpi_text(bp_pdf *p, HPDF_Page pg, bool bold, float size, float ink, float x, float y,
+              const char *s, size_t len);
+/* Draws clean text on one line within `width` from x, shortened with an ellipsis when too
+ * long; align places it within the width. */
+void bpi_text_fit(bp_pdf *p, HPDF_Page pg, bool bold, float size, float ink, float x,
+                  float y, float width, bp_pdf_align align, const char *s);
+
+/* Line breaking: lines of at most `width` points, broken at spaces, words too long broken
+ * between characters, '\n' a forced break.  Empty text has no lines. */
+typedef struct {
+    const bp_pdf *p;
+    bool bold;
+    float size, width;
+    const char *pos;
+    bool done;
+} bpi_wrap;
+
+typedef struct {
+    const char *s;
+    size_t len;
+    float width;
+} bpi_line;
+
+void bpi_wrap_init(bpi_wrap *w, const bp_pdf *p, bool bold, float size, float width,
+                   const char *text);
+bool bpi_wrap_next(bpi_wrap *w, bpi_line *line);
+
+/* ---- colour ---- */
+
+/* The tint of a status (white for none). */
+void bpi_status_rgb(bp_status s, float rgb[3]);
+void bpi_fill_rgb(HPDF_Page pg, const float rgb[3]);
+
+/* ---- shapes ---- */
+
+/* A horizontal line from x0 to x1 at y. */
+void bpi_rule(HPDF_Page pg, float x0, float x1, float y, float width, float grey);
+/* A rectangle filled with `fill`, outlined in BPI_OUTLINE when line_width > 0. */
+void bpi_box(HPDF_Page pg, float x, float y, float w, float h, const float fill[3],
+             float line_width);
+
+#endif

@@ -1,0 +1,154 @@
+#!/bin/sh
+# The board packs (boardpack build): every pack of both shipped fixtures and of a
+# generated 50-institution trust is a valid PDF (qpdf --check) with every font embedded,
+# bookmarks and page numbers, the figures a clerk expects (worked out independently in
+# the fixtures' README and generators), no word outside the page margins, and
+# byte-identical rebuilds whatever the time, time zone or working directory.
+set -u
+: "${BOARDPACK:=./boardpack}"
+py=/usr/bin/python3
+pass=0 fail=0 skip=0
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+ko() { fail=$((fail + 1)); echo "FAIL $1"; }
+bp=$(cd "$(dirname "$BOARDPACK")" && pwd)/$(basename "$BOARDPACK")
+root=$(pwd)
+
+for tool in qpdf pdffonts pdftotext pdfinfo "$py"; do
+    if ! command -v "$tool" >/dev/null 2>&1; then
+        echo "skip: $tool missing"
+        echo "e2e: 0 passed, 0 failed, 1 skipped"; exit 0
+    fi
+done
+
+# check_pdf NAME FILE: valid, fonts embedded, bookmarks, footers, words inside the margins
+check_pdf() {
+    name=$1 f=$2
+    if qpdf --check "$f" >"$tmp/qpdf.log" 2>&1; then ok "$name: qpdf --check"; else ko "$name: qpdf --check"; tail -3 "$tmp/qpdf.log"; fi
+    # pdffonts: after two header lines, column "emb" must be yes for every font
+    if pdffonts "$f" 2>/dev/null | awk 'NR > 2 { n++; if ($(NF-4) != "yes") bad++ } END { exit (n > 0 && !bad) ? 0 : 1 }'; then
+        ok "$name: every font embedded"
+    else
+        ko "$name: fonts not all embedded"; pdffonts "$f" 2>/dev/null
+    fi
+    if qpdf --json --json-key=outlines "$f" 2>/dev/null | "$py" -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if d.get("outlines") else 1)'; then
+        ok "$name: has bookmarks"
+    else
+        ko "$name: no bookmarks"
+    fi
+    pages=$(pdfinfo "$f" 2>/dev/null | awk '/^Pages:/ { print $2 }')
+    pdftotext -layout "$f" "$tmp/t.txt" 2>/dev/null
+    if grep -q "Page $pages of $pages" "$tmp/t.txt" && grep -q "Page 2 of $pages" "$tmp/t.txt"; then
+        ok "$name: page numbers Page X of $pages"
+    else
+        ko "$name: page numbers"
+    fi
+    pdftotext -bbox-layout "$f" "$tmp/bbox.html" 2>/dev/null
+    if "$py" - "$tmp/bbox.html" <<'PY'
+import re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+margin = 18.0
+bad = []
+for page in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', text, re.S):
+    w, h = float(page.group(1)), float(page.group(2))
+    for m in re.finditer(r'<word xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)">([^<]*)</word>', page.group(3)):
+        x0, y0, x1, y1 = map(float, m.groups()[:4])
+        if x0 < margin or y0 < margin or x1 > w - margin or y1 > h - margin:
+            bad.append(m.group(5))
+if bad:
+    print("outside the margins:", bad[:10])
+sys.exit(1 if bad else 0)
+PY
+    then ok "$name: no word outside the margins"; else ko "$name: words outside the margins"; fi
+}
+
+# has NAME PDF TEXT...: pdftotext of PDF contains each TEXT
+has() {
+    name=$1 f=$2; shift 2
+    pdftotext -layout "$f" "$tmp/h.txt" 2>/dev/null
+    for want in "$@"; do
+        if grep -qF -- "$want" "$tmp/h.txt"; then ok "$name: shows '$want'"; else ko "$name: '$want' missing"; fi
+    done
+}
+
+# ---- the PET ----
+out=$tmp/pet
+if "$bp" build --data fixtures/pet --out "$out" >"$tmp/build.log" 2>&1; then ok "pet: build exits 0"; else ko "pet: build failed"; cat "$tmp/build.log"; fi
+want="pet-2022-23-board.pdf pet-2022-23-finance.pdf pet-2022-23-quality.pdf pet-2022-23-lgb-SFC.pdf pet-2022-23-lgb-BHS.pdf pet-2022-23-lgb-WERR.pdf pet-2022-23-results.json"
+got=$(ls "$out" 2>/dev/null | sort | tr '\n' ' ')
+exp=$(echo $want | tr ' ' '\n' | sort | tr '\n' ' ')
+if [ "$got" = "$exp" ]; then ok "pet: exactly the expected files"; else ko "pet: files: $got"; fi
+for f in "$out"/*.pdf; do check_pdf "pet $(basename "$f")" "$f"; done
+# Figures from fixtures/pet/README.md (computed by scripts/fixtures/check_fixture.py and
+# the generator, not by boardpack).
+has "pet board" "$out/pet-2022-23-board.pdf" "The PET" "Board of Trustees" "Moorside High School" \
+    "82.4% R" "80.7% A" "£1,974,033 G" "-£386.40" "Contents" "Outstanding" "Requires improvement"
+has "pet finance" "$out/pet-2022-23-finance.pdf" "£334,895.53" "£329,122.34" "£736,118.64" \
+    "Physics" "37.0% R" "51.7% G" "Consolidated trust" "£1,974,032.89"
+has "pet quality" "$out/pet-2022-23-quality.pdf" "93.8% R" "89.3% R" "68.6% R" "Teaching and Learning"
+has "pet lgb WERR" "$out/pet-2022-23-lgb-WERR.pdf" "Moorside High School" "Werrington Primary School"
+if "$py" -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["schema"]=="boardpack-results/1" and d["results"] else 1)' "$out/pet-2022-23-results.json"; then
+    ok "pet: results JSON written beside the packs"
+else
+    ko "pet: results JSON"
+fi
+
+# ---- the second trust: its own KPIs appear in its packs ----
+out2=$tmp/second
+if "$bp" build --data fixtures/second-trust --out "$out2" >"$tmp/build.log" 2>&1; then ok "second: build exits 0"; else ko "second: build failed"; cat "$tmp/build.log"; fi
+n=$(ls "$out2"/horizon-2022-23-lgb-*.pdf 2>/dev/null | wc -l)
+if [ "$n" -eq 6 ]; then ok "second: one LGB pack per school (6)"; else ko "second: $n LGB packs"; fi
+for f in "$out2"/*.pdf; do check_pdf "second $(basename "$f")" "$f"; done
+has "second board" "$out2/horizon-2022-23-board.pdf" "Horizon Academy Trust" \
+    "Progress 8 of disadvantaged pupils" "At least good within three years"
+
+# ---- a large trust: 50 institutions, long UTF-8 names ----
+"$py" scripts/fixtures/gen_large.py "$tmp/large-data" 50
+if "$bp" build --data "$tmp/large-data" --out "$tmp/large" >"$tmp/build.log" 2>&1; then ok "large: build exits 0"; else ko "large: build failed"; cat "$tmp/build.log"; fi
+for p in board finance quality lgb-L01; do check_pdf "large $p" "$tmp/large/large-2022-23-$p.pdf"; done
+has "large board" "$tmp/large/large-2022-23-board.pdf" "Ynys Môn" "I50"
+
+# ---- reproducible: other time, time zone and directory give the same bytes ----
+(cd "$tmp" && TZ=Asia/Tokyo "$bp" build --data "$root/fixtures/pet" --out "$tmp/again" >/dev/null 2>&1)
+sleep 1
+TZ=America/New_York "$bp" build --data fixtures/pet --out "$tmp/again2" >/dev/null 2>&1
+same=1
+for f in "$out"/*; do
+    b=$(basename "$f")
+    cmp -s "$f" "$tmp/again/$b" && cmp -s "$f" "$tmp/again2/$b" || { same=0; echo "differs: $b"; }
+done
+if [ "$same" -eq 1 ]; then ok "rebuilds are byte-identical (TZ, time, directory)"; else ko "rebuilds differ"; fi
+SOURCE_DATE_EPOCH=1700000000 "$bp" build --data fixtures/pet --pack board --out "$tmp/e1" >/dev/null 2>&1
+SOURCE_DATE_EPOCH=1800000000 "$bp" build --data fixtures/pet --pack board --out "$tmp/e2" >/dev/null 2>&1
+pdftotext "$tmp/e1/pet-2022-23-board.pdf" "$tmp/e1.txt" 2>/dev/null
+pdftotext "$tmp/e2/pet-2022-23-board.pdf" "$tmp/e2.txt" 2>/dev/null
+d1=$(pdfinfo "$tmp/e1/pet-2022-23-board.pdf" 2>/dev/null | grep CreationDate)
+d2=$(pdfinfo "$tmp/e2/pet-2022-23-board.pdf" 2>/dev/null | grep CreationDate)
+if cmp -s "$tmp/e1.txt" "$tmp/e2.txt" && [ "$d1" != "$d2" ] && ! cmp -s "$tmp/e1/pet-2022-23-board.pdf" "$tmp/e2/pet-2022-23-board.pdf"; then
+    ok "SOURCE_DATE_EPOCH changes only the date"
+else
+    ko "SOURCE_DATE_EPOCH: text same? dates '$d1' '$d2'"
+fi
+
+# ---- options and failures ----
+"$bp" build --data fixtures/pet --out "$tmp/one" --pack board --pack finance >/dev/null 2>&1
+got=$(ls "$tmp/one" | tr '\n' ' ')
+if [ "$got" = "pet-2022-23-board.pdf pet-2022-23-finance.pdf pet-2022-23-results.json " ]; then ok "--pack selects packs"; else ko "--pack: $got"; fi
+"$bp" build --data fixtures/pet --out "$tmp/none" --pack minutes >/dev/null 2>"$tmp/err"; rc=$?
+if [ "$rc" -eq 2 ] && grep -q "no pack 'minutes'" "$tmp/err" && [ ! -e "$tmp/none" ]; then ok "unknown --pack: exit 2, nothing written"; else ko "unknown --pack: exit $rc"; fi
+"$bp" build --data fixtures/pet --out "$tmp/red" --fail-on red >/dev/null 2>&1; rc=$?
+if [ "$rc" -eq 1 ] && [ -f "$tmp/red/pet-2022-23-board.pdf" ]; then ok "--fail-on red: exit 1 with the packs written"; else ko "--fail-on red: exit $rc"; fi
+mkdir "$tmp/bad-data" "$tmp/bad-out"
+cp fixtures/pet/*.csv "$tmp/bad-data/"
+printf 'SFC,2022/23,actual,income.self.other,12.345\n' >>"$tmp/bad-data/finance.csv"
+"$bp" build --data "$tmp/bad-data" --out "$tmp/bad-out" >/dev/null 2>"$tmp/err"; rc=$?
+if [ "$rc" -eq 65 ] && [ -z "$(ls -A "$tmp/bad-out")" ] && grep -q "finance.csv:" "$tmp/err"; then
+    ok "data error: exit 65, nothing written"
+else
+    ko "data error: exit $rc, out: $(ls -A "$tmp/bad-out")"
+fi
+# an existing pack is replaced whole, never left half-written: no temporary files remain
+if [ -z "$(ls -A "$out" | grep '^\.')" ]; then ok "no temporary files left"; else ko "temporary files left"; fi
+
+echo "e2e: $pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ]
