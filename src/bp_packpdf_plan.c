@@ -178,7 +178,7 @@ void pk_alignment(pk_ctx *c, const bp_section *sec)
         free(row);
         return;
     }
-    cols[0] = (bp_pdf_col){"Institution", 1.1f, BP_PDF_LEFT};
+    cols[0] = (bp_pdf_col){"Institution", 1.6f, BP_PDF_LEFT};
     cols[1] = (bp_pdf_col){"Priority", 4.2f, BP_PDF_LEFT};
     /* Wide enough for a one-word ambition title ("Partnership") in the header. */
     for (size_t a = 0; a < na; a++) cols[2 + a] = (bp_pdf_col){c->m->ambitions[a].title, 1.4f, BP_PDF_CENTRE};
