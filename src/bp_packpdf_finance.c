@@ -89,9 +89,9 @@ void pk_finance_summary(pk_ctx *c, const bp_section *sec)
     bp_pdf_col cols[] = {{"Institution", 3.4f, BP_PDF_LEFT}, {"Income", 2, BP_PDF_RIGHT},
                          {"Expenditure", 2, BP_PDF_RIGHT}, {"In-year result", 2, BP_PDF_RIGHT},
                          {"Result % of income", 1.6f, BP_PDF_RIGHT}};
-    bp_pdf_table *t = bp_pdf_table_begin(c->pdf, cols, 5, BP_PDF_SMALL);
     int *rows = alloc_rows(c);
     if (!rows) return;
+    bp_pdf_table *t = bp_pdf_table_begin(c->pdf, cols, 5, BP_PDF_SMALL);
     size_t n = money_rows(c, rows);
     opt_pence ti = {false, 0}, te = {false, 0}, ii = {false, 0}, ie = {false, 0};
     for (size_t i = 0; i < n; i++) {
@@ -414,9 +414,9 @@ void pk_reserves(pk_ctx *c, const bp_section *sec)
     bp_pdf_col cols[] = {{"Institution", 3.2f, BP_PDF_LEFT}, {"Revenue reserves", 2, BP_PDF_RIGHT},
                          {"Rainy-day reserve", 2, BP_PDF_RIGHT}, {"Cash", 2, BP_PDF_RIGHT},
                          {"Cash % of income", 1.6f, BP_PDF_RIGHT}};
-    bp_pdf_table *t = bp_pdf_table_begin(c->pdf, cols, 5, BP_PDF_SMALL);
     int *rows = alloc_rows(c);
     if (!rows) return;
+    bp_pdf_table *t = bp_pdf_table_begin(c->pdf, cols, 5, BP_PDF_SMALL);
     size_t n = money_rows(c, rows);
     for (size_t i = 0; i <= n; i++) {
         bool trust = i == n;
@@ -568,9 +568,9 @@ void pk_forecast(pk_ctx *c, const bp_section *sec)
         snprintf(heads[i], sizeof heads[i], "%s %s", yb, bp_scenario_id(plan[i].s));
         cols[1 + i] = (bp_pdf_col){heads[i], 1.6f, BP_PDF_RIGHT};
     }
-    bp_pdf_table *t = bp_pdf_table_begin(c->pdf, cols, 1 + np, BP_PDF_SMALL);
     int *rows = alloc_rows(c);
     if (!rows) return;
+    bp_pdf_table *t = bp_pdf_table_begin(c->pdf, cols, 1 + np, BP_PDF_SMALL);
     size_t n = money_rows(c, rows);
     for (size_t i = 0; i <= n; i++) {
         bool trust = i == n;
