@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include "bp_eval.h"
 #include "bp_kpi.h"
+#include "bp_pack.h"
 
 typedef enum { BP_FORMAT_TEXT, BP_FORMAT_JSON } bp_out_format;
 
@@ -29,6 +30,12 @@ bool bp_cli_parse(int argc, char **argv, const char *command, const char *allowe
 
 int bp_cli_check(int argc, char **argv);
 int bp_cli_build(int argc, char **argv);
+int bp_cli_batch(int argc, char **argv);
+
+/* The pack templates (templates/packs), with every wanted id checked: BP_ERR_USAGE and a
+ * message listing the packs when one does not exist. */
+bp_err bp_cli_load_packs(const char *const *want, size_t nwant, bp_packset *packs,
+                         bp_diags *diags);
 
 /* Exit status for --fail-on: BP_ERR_BREACH when a reported result is at or beyond the
  * level, else BP_OK. */

@@ -11,6 +11,7 @@ void bp_cli_usage(FILE *out)
           "  boardpack check --data DIR [--year YYYY/YY] [--format text|json] [--fail-on red|amber]\n"
           "  boardpack build --data DIR --out DIR [--pack NAME]... [--year YYYY/YY]\n"
           "                  [--fail-on red|amber]\n"
+          "  boardpack batch --root DIR --out DIR [-j N] [--shard K/N] [--pack NAME]...\n"
           "  boardpack --help | --version\n"
           "\n"
           "Commands:\n"
@@ -19,6 +20,10 @@ void bp_cli_usage(FILE *out)
           "  build   write the board packs (PDF) and the results (JSON) into --out:\n"
           "          TRUST-YYYY-YY-PACK.pdf for each pack in templates/packs (one per local\n"
           "          governing body for lgb packs) and TRUST-YYYY-YY-results.json.\n"
+          "  batch   build every data set under --root (each folder holding a trust.csv) into\n"
+          "          --out/FOLDER/ with N worker processes (default: one per core); a broken\n"
+          "          data set is reported and skipped; writes summary.csv and summary.json.\n"
+          "          --shard K/N takes the K-th of N slices of the folders in name order.\n"
           "\n"
           "Options:\n"
           "  --data DIR        the trust's data set (see docs/data-format.md)\n"
@@ -143,6 +148,7 @@ int bp_cli_main(int argc, char **argv)
     }
     if (strcmp(cmd, "check") == 0) return bp_cli_check(argc - 2, argv + 2);
     if (strcmp(cmd, "build") == 0) return bp_cli_build(argc - 2, argv + 2);
+    if (strcmp(cmd, "batch") == 0) return bp_cli_batch(argc - 2, argv + 2);
     fprintf(stderr, "boardpack: unknown command '%s' (try boardpack --help)\n", cmd);
     return bp_exit_code(BP_ERR_USAGE);
 }

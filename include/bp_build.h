@@ -1,0 +1,30 @@
+/* bp_build: one data set to its complete output set - every pack as a PDF (one per local
+ * governing body for per-LGB packs) and the results JSON - written all or nothing into
+ * one directory.  Shared by `build` (one trust) and `batch` (many). */
+#ifndef BP_BUILD_H
+#define BP_BUILD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "bp_error.h"
+#include "bp_pack.h"
+#include "bp_session.h"
+
+typedef struct {
+    const char *out;                 /* directory, created if needed */
+    const char *const *packs;        /* only these pack ids; npacks 0 = every pack */
+    size_t npacks;
+    int64_t epoch;                   /* the documents' date (SOURCE_DATE_EPOCH) */
+} bp_build_opts;
+
+/* SOURCE_DATE_EPOCH when set (digits only), else midnight UTC of the as-of date, so a
+ * rebuild is byte-identical whenever and wherever it runs.  False when the variable is
+ * set but not a whole number of seconds. */
+bool bp_build_epoch(const bp_model *m, int64_t *epoch);
+
+/* Render and write everything for an evaluated session.  On success *written (may be
+ * NULL) receives how many files were renamed into place; on failure nothing is. */
+bp_err bp_build_write(const bp_session *s, const bp_packset *packs, const bp_build_opts *o,
+                      size_t *written, bp_diags *diags);
+
+#endif
