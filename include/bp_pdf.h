@@ -20,9 +20,17 @@
 
 typedef struct bp_pdf bp_pdf;
 
+/* The code points of the subset fonts `make` prepares (build/fonts, pyftsubset from the
+ * Debian DejaVu fonts): Latin, punctuation, currency, arrows and marks.  A document set in
+ * them embeds a fifth of the font data and is several times quicker to write; one that
+ * needs anything else is set in the full fonts (bp_pdf_needs_full_fonts). */
+#define BP_SUBSET_RANGES "U+0020-007E,U+00A0-024F,U+02C6-02DD,U+0300-036F,U+1E00-1EFF," \
+    "U+2000-206F,U+20A0-20CF,U+2100-214F,U+2190-21FF,U+2200-22FF,U+25A0-25FF,U+2713-2717,U+FFFD"
+
 typedef struct {
     const char *font_regular;   /* TrueType paths; NULL: bp_pdf_default_fonts() */
     const char *font_bold;
+    bool subset_fonts;          /* use the subset fonts when they are installed */
     const char *header_left;    /* trust name, on every page but the cover */
     const char *header_right;   /* the pack's title */
     const char *footer_left;    /* e.g. classification "Confidential"; may be NULL */
@@ -34,6 +42,14 @@ typedef struct {
 /* The fonts installed by the set-up (fonts-dejavu-core): writes the two paths.  Returns
  * false when they are missing. */
 bool bp_pdf_default_fonts(char *regular, size_t rsize, char *bold, size_t bsize);
+
+/* The subset fonts: $BOARDPACK_FONTS, else fonts/ or build/fonts/ beside the executable.
+ * False when they are not there. */
+bool bp_pdf_subset_fonts(char *regular, size_t rsize, char *bold, size_t bsize);
+
+/* True when the document was set in the subset fonts but some text needs a glyph they
+ * lack: render it again without subset_fonts. */
+bool bp_pdf_needs_full_fonts(const bp_pdf *p);
 
 bp_err bp_pdf_new(bp_pdf **out, const bp_pdf_options *o, bp_diags *diags);
 void bp_pdf_free(bp_pdf *p);

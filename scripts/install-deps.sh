@@ -5,7 +5,7 @@
 # Uses apt-get; through sudo when not root.  Prints nothing when all is present.
 set -eu
 what=${1:-runtime}
-pkgs="gcc make pkg-config libc6-dev libhpdf-dev libxlsxwriter-dev libcsv-dev fonts-dejavu-core"
+pkgs="gcc make pkg-config libc6-dev libhpdf-dev libxlsxwriter-dev libcsv-dev fonts-dejavu-core fonttools"
 if [ "$what" = test ]; then
     pkgs="$pkgs libcmocka-dev poppler-utils qpdf python3 python3-openpyxl libreoffice-calc-nogui"
 fi

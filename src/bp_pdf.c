@@ -27,6 +27,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define FONT_ASCENT 0.928f    /* DejaVu Sans, in ems */
 #define FONT_DESCENT 0.236f
@@ -111,6 +112,38 @@ static size_t decode_utf8(const unsigned char *s, unsigned long *cp)
     return n;
 }
 
+/* BP_SUBSET_RANGES as a table, read once. */
+typedef struct { unsigned long lo, hi; } cp_range;
+static cp_range subset_ranges[32];
+static size_t nsubset_ranges;
+
+static void read_ranges(void)
+{
+    if (nsubset_ranges) return;
+    const char *s = BP_SUBSET_RANGES;
+    while (*s && nsubset_ranges < sizeof subset_ranges / sizeof *subset_ranges) {
+        char *end;
+        if (strncmp(s, "U+", 2) != 0) break;
+        unsigned long lo = strtoul(s + 2, &end, 16), hi = lo;
+        if (*end == '-') hi = strtoul(end + 1, &end, 16);
+        subset_ranges[nsubset_ranges++] = (cp_range){lo, hi};
+        s = *end == ',' ? end + 1 : end;
+    }
+}
+
+static bool in_subset(unsigned long cp)
+{
+    read_ranges();
+    for (size_t i = 0; i < nsubset_ranges; i++)
+        if (cp >= subset_ranges[i].lo && cp <= subset_ranges[i].hi) return true;
+    return false;
+}
+
+bool bp_pdf_needs_full_fonts(const bp_pdf *p)
+{
+    return p->subset && p->uncovered;
+}
+
 char *bpi_clean(bp_pdf *p, const char *utf8)
 {
     const unsigned char *s = (const unsigned char *)(utf8 ? utf8 : "");
@@ -136,6 +169,7 @@ char *bpi_clean(bp_pdf *p, const char *utf8)
             out[o++] = ' ';
             s += n;
         } else {
+            if (p->subset && !in_subset(cp)) p->uncovered = true;
             memcpy(out + o, s, n);
             o += n;
             s += n;
@@ -514,6 +548,38 @@ bool bp_pdf_default_fonts(char *regular, size_t rsize, char *bold, size_t bsize)
     return readable(regular) && readable(bold);
 }
 
+/* The directory holding the running executable, into buf. */
+static bool exe_dir(char *buf, size_t size)
+{
+    ssize_t n = readlink("/proc/self/exe", buf, size - 1);
+    if (n <= 0) return false;
+    buf[n] = 0;
+    char *slash = strrchr(buf, '/');
+    if (!slash) return false;
+    *slash = 0;
+    return true;
+}
+
+static bool fonts_in(const char *dir, char *regular, size_t rsize, char *bold, size_t bsize)
+{
+    int r = snprintf(regular, rsize, "%s/DejaVuSans.ttf", dir);
+    int b = snprintf(bold, bsize, "%s/DejaVuSans-Bold.ttf", dir);
+    if (r < 0 || (size_t)r >= rsize || b < 0 || (size_t)b >= bsize) return false;
+    return readable(regular) && readable(bold);
+}
+
+bool bp_pdf_subset_fonts(char *regular, size_t rsize, char *bold, size_t bsize)
+{
+    const char *env = getenv("BOARDPACK_FONTS");
+    if (env && *env) return fonts_in(env, regular, rsize, bold, bsize);
+    char dir[4096], cand[4200];
+    if (!exe_dir(dir, sizeof dir)) return false;
+    snprintf(cand, sizeof cand, "%s/fonts", dir);
+    if (fonts_in(cand, regular, rsize, bold, bsize)) return true;
+    snprintf(cand, sizeof cand, "%s/build/fonts", dir);
+    return fonts_in(cand, regular, rsize, bold, bsize);
+}
+
 static HPDF_Font load_font(bp_pdf *p, const char *path)
 {
     if (!readable(path)) {
@@ -532,6 +598,12 @@ static void load_fonts(bp_pdf *p, const bp_pdf_options *o)
 {
     char reg[512], bold[512];
     const char *rpath = o->font_regular, *bpath = o->font_bold;
+    if ((!rpath || !bpath) && o->subset_fonts
+        && bp_pdf_subset_fonts(reg, sizeof reg, bold, sizeof bold)) {
+        rpath = reg;
+        bpath = bold;
+        p->subset = true;
+    }
     if (!rpath || !bpath) {
         if (!bp_pdf_default_fonts(reg, sizeof reg, bold, sizeof bold)) {
             fail(p, BP_ERR_RENDER, "the DejaVu fonts are missing (%s): install "

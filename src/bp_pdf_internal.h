@@ -38,6 +38,8 @@ typedef struct {
 struct bp_pdf {
     HPDF_Doc doc;
     HPDF_Font regular, bold;
+    bool subset;               /* set in the subset fonts (BP_SUBSET_RANGES) */
+    bool uncovered;            /* ... and some text needs a glyph they do not have */
     HPDF_Encoder utf8;
     char *header_left, *header_right, *footer_left;
 

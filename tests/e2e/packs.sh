@@ -108,6 +108,16 @@ if "$bp" build --data "$tmp/large-data" --out "$tmp/large" >"$tmp/build.log" 2>&
 for p in board finance quality lgb-L01; do check_pdf "large $p" "$tmp/large/large-2022-23-$p.pdf"; done
 has "large board" "$tmp/large/large-2022-23-board.pdf" "Ynys Môn" "I50"
 
+# ---- a name outside the subset fonts (Cyrillic) is set in the full fonts, not lost ----
+mkdir "$tmp/cyr"
+cp tests/fixtures/handworked/*.csv "$tmp/cyr/"
+sed -i 's/^P1,Primary One,/P1,Школа № 1 (Primary One),/' "$tmp/cyr/institutions.csv"
+if "$bp" build --data "$tmp/cyr" --out "$tmp/cyr-out" --pack board >/dev/null 2>&1; then
+    has "full-font fallback" "$tmp/cyr-out/hw-2022-23-board.pdf" "Школа № 1 (Primary One)"
+else
+    ko "build with a Cyrillic name"
+fi
+
 # ---- reproducible: other time, time zone and directory give the same bytes ----
 (cd "$tmp" && TZ=Asia/Tokyo "$bp" build --data "$root/fixtures/pet" --out "$tmp/again" >/dev/null 2>&1)
 sleep 1
