@@ -43,7 +43,7 @@ DEJAVU   := /usr/share/fonts/truetype/dejavu
 RANGES   := $(shell sed -n 's/.*BP_SUBSET_RANGES "\(.*\)" *\\$$/\1/p; s/^ *"\(U+[^"]*\)"$$/\1/p' include/bp_pdf.h | tr -d '\n')
 FONTS    := $(BUILD)/fonts/DejaVuSans.ttf $(BUILD)/fonts/DejaVuSans-Bold.ttf
 
-.PHONY: all deps deps-test report check test unit e2e san clean
+.PHONY: all deps deps-test report check test unit e2e san clean national bench
 all: $(BIN) $(FONTS)
 
 $(BUILD)/fonts/%.ttf: $(DEJAVU)/%.ttf include/bp_pdf.h
@@ -87,6 +87,24 @@ san:
 	  tests/run.sh
 
 unit: $(UNIT_BIN)
+
+# Every multi-academy trust in England as a data set (docs/national-data.md).
+NATIONAL_SEED ?= 2021
+build/gen_national: tools/gen_national.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_BASE) -O2 -o $@ $< -lm
+
+national: build/gen_national
+	build/gen_national --mats ../shared/data/mats-england-2020-21.csv --out out/national \
+	  --seed $(NATIONAL_SEED)
+
+# Benchmarks (docs/performance.md); `make national` first for the batch figures.
+build/bench_floor: tools/bench_floor.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_BASE) -O2 $(XLSX_CFLAGS) -o $@ $< $(LDLIBS)
+
+bench: all build/bench_floor
+	@scripts/bench.sh ./boardpack out/national
 
 clean:
 	rm -rf build build-san boardpack

@@ -1,0 +1,133 @@
+#!/bin/sh
+# make bench: boardpack's benchmarks (measurements, not timed tests).  Prints a report
+# and writes it to docs/performance.md with the machine and the date.
+#   (a) one PET build (all packs and the workbook): wall time and peak RSS
+#   (b) the national batch (make national) with -j 1 and -j 2: trusts/s, wall, peak RSS
+#   (c) cost against the number of institutions: 1, 5, 10, 25, 50
+#   (d) the floor: the same pages, text, paths and cells written directly with libharu
+#       and libxlsxwriter (build/bench_floor), and boardpack's overhead over it
+# Usage: bench.sh BOARDPACK [NATIONAL_ROOT]
+set -eu
+bp=$1
+national=${2:-out/national}
+py=/usr/bin/python3
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+report=$tmp/report.md
+
+# run CMD...: wall seconds and peak RSS (KB) of CMD, as "SECONDS KB"
+run() {
+    /usr/bin/time -f '%e %M' -o "$tmp/time" "$@" >/dev/null 2>"$tmp/err" || {
+        echo "bench: '$*' failed:" >&2; cat "$tmp/err" >&2; exit 1; }
+    cat "$tmp/time"
+}
+# best of three wall times (the first run warms the page cache)
+best() {
+    b=
+    for i in 1 2 3; do
+        r=$(run "$@")
+        w=${r% *}
+        if [ -z "$b" ] || awk "BEGIN { exit !($w < ${b% *}) }"; then b=$r; fi
+    done
+    echo "$b"
+}
+
+cpu=$(awk -F: '/model name/ { sub(/^ */, "", $2); print $2; exit }' /proc/cpuinfo)
+cores=$(nproc)
+mem=$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
+{
+    echo "# Performance"
+    echo
+    echo "Measured by \`make bench\` (scripts/bench.sh) on $(date -u +%Y-%m-%d): $cpu, $cores cores, $mem,"
+    echo "$(uname -sr). Wall times are the best of three runs; peak RSS is the maximum resident"
+    echo "set size reported by the kernel (\`/usr/bin/time\`, \`wait4\` for batch workers)."
+    echo
+} >"$report"
+
+# (a) one PET build
+r=$(best "$bp" build --data fixtures/pet --out "$tmp/pet")
+files=$(ls "$tmp/pet" | wc -l)
+{
+    echo "## (a) One trust: the PET"
+    echo
+    echo "\`boardpack build --data fixtures/pet\`: $files files (every pack and the results)."
+    echo
+    echo "| wall time | peak RSS |"
+    echo "| --- | --- |"
+    echo "| ${r% *} s | ${r#* } KB |"
+    echo
+} >>"$report"
+
+# (c) cost against the number of institutions
+{
+    echo "## (c) Cost against the number of institutions"
+    echo
+    echo "A generated trust (scripts/fixtures/gen_large.py) with N institutions, every pack."
+    echo
+    echo "| institutions | wall time | per institution | peak RSS | files |"
+    echo "| --- | --- | --- | --- | --- |"
+} >>"$report"
+for n in 1 5 10 25 50; do
+    "$py" scripts/fixtures/gen_large.py "$tmp/large-$n" "$n"
+    r=$(best "$bp" build --data "$tmp/large-$n" --out "$tmp/large-out-$n")
+    per=$(awk "BEGIN { printf \"%.4f\", ${r% *} / $n }")
+    echo "| $n | ${r% *} s | $per s | ${r#* } KB | $(ls "$tmp/large-out-$n" | wc -l) |" >>"$report"
+done
+echo >>"$report"
+
+# (b) the national batch
+if [ -d "$national" ]; then
+    total=$(ls "$national" | wc -l)
+    {
+        echo "## (b) Every multi-academy trust in England"
+        echo
+        echo "\`boardpack batch --root $national\`: $total trusts (make national)."
+        echo
+        echo "| workers | wall time | trusts/s | peak RSS per worker | failed |"
+        echo "| --- | --- | --- | --- | --- |"
+    } >>"$report"
+    for j in 1 2; do
+        rm -rf "$tmp/national-$j"
+        r=$(run "$bp" batch --root "$national" --out "$tmp/national-$j" -j "$j")
+        rss=$("$py" -c 'import json,sys; d=json.load(open(sys.argv[1])); print(max(t["peak_rss_kb"] for t in d["trusts"]), d["failed"])' "$tmp/national-$j/summary.json")
+        rate=$(awk "BEGIN { printf \"%.1f\", $total / ${r% *} }")
+        echo "| $j | ${r% *} s | $rate | ${rss% *} KB | ${rss#* } |" >>"$report"
+    done
+    echo >>"$report"
+else
+    printf '## (b) Every multi-academy trust in England\n\nNot measured: run `make national` first.\n\n' >>"$report"
+fi
+
+# (d) the floor
+if [ -x build/bench_floor ]; then
+    rm -rf "$tmp/floor"; mkdir -p "$tmp/floor"
+    "$py" scripts/bench_plan.py "$tmp/pet" >"$tmp/plan.tsv"
+    f=$(best build/bench_floor "$tmp/plan.tsv" "$tmp/floor")
+    b=$(best "$bp" build --data fixtures/pet --out "$tmp/pet2")
+    ratio=$(awk "BEGIN { printf \"%.2f\", ${b% *} / ${f% *} }")
+    {
+        echo "## (d) The floor"
+        echo
+        echo "build/bench_floor writes the PET's documents directly with libharu and libxlsxwriter:"
+        echo "the same pages, the same text lines, the same number of path operations and the same"
+        echo "cells, with nothing computed (scripts/bench_plan.py reads them off boardpack's own"
+        echo "output)."
+        echo
+        echo "| | wall time |"
+        echo "| --- | --- |"
+        echo "| floor | ${f% *} s |"
+        echo "| boardpack | ${b% *} s |"
+        echo "| overhead | ${ratio}x |"
+        echo
+    } >>"$report"
+fi
+
+cat "$report"
+mkdir -p docs
+if [ -f docs/performance.md ] && grep -q '^## Where the time goes' docs/performance.md; then
+    # keep the hand-written analysis below the measured figures
+    sed -n '/^## Where the time goes/,$p' docs/performance.md >"$tmp/analysis"
+    cat "$report" "$tmp/analysis" >docs/performance.md
+else
+    cp "$report" docs/performance.md
+fi
+echo "bench: written to docs/performance.md"
