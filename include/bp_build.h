@@ -1,6 +1,6 @@
 /* bp_build: one data set to its complete output set - every pack as a PDF (one per local
- * governing body for per-LGB packs) and the results JSON - written all or nothing into
- * one directory.  Shared by `build` (one trust) and `batch` (many). */
+ * governing body for per-LGB packs), the audit workbook and the results JSON - written
+ * all or nothing into one directory.  Shared by `build` (one trust) and `batch` (many). */
 #ifndef BP_BUILD_H
 #define BP_BUILD_H
 

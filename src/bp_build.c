@@ -8,6 +8,7 @@
 #include "bp_json.h"
 #include "bp_outfile.h"
 #include "bp_packpdf.h"
+#include "bp_xlsx.h"
 
 bool bp_build_epoch(const bp_model *m, int64_t *epoch)
 {
@@ -70,6 +71,12 @@ static bp_err write_all(const bp_session *s, const bp_packset *packs, const bp_b
             err = write_pack(s, p, lgbs[j], o->epoch, set, base, diags);
     }
     free((void *)lgbs);
+    if (err == BP_OK) {
+        char name[160];
+        snprintf(name, sizeof name, "%s.xlsx", base);
+        const char *path = bp_outset_add_path(set, name, diags);
+        err = path ? bp_xlsx_write(s, o->epoch, path, diags) : BP_ERR_IO;
+    }
     if (err == BP_OK) {
         char name[160];
         snprintf(name, sizeof name, "%s-results.json", base);

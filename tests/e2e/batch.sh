@@ -44,7 +44,7 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 t = {x["trust"]: x for x in d["trusts"]}
 assert d["total"] == 4 and d["succeeded"] == 3 and d["failed"] == 1, d
-assert t["pet"]["status"] == "ok" and t["pet"]["files"] == 7 and t["pet"]["counts"]["red"] > 0
+assert t["pet"]["status"] == "ok" and t["pet"]["files"] == 8 and t["pet"]["counts"]["red"] > 0
 assert t["broken"]["status"] == "failed" and t["broken"]["exit_code"] == 65
 assert t["pet"]["worst_exceptions"] and t["pet"]["peak_rss_kb"] > 0
 ' "$tmp/out/summary.json"; then ok "summary.json: counts, files, exit codes, worst exceptions"; else ko "summary.json"; fi

@@ -1,0 +1,870 @@
+/* bp_formula: compiling KPI expressions into Excel formulas that aggregate exactly as
+ * bp_expr_eval does (see bp_formula.h for the representation of no data, the keys that
+ * select an entity's facts and the per-member Workings rows). */
+#include "bp_formula.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- text buffer ---- */
+
+void bp_fbuf_init(bp_fbuf *b) { memset(b, 0, sizeof *b); }
+
+void bp_fbuf_free(bp_fbuf *b)
+{
+    free(b->s);
+    memset(b, 0, sizeof *b);
+}
+
+void bp_fbuf_reset(bp_fbuf *b)
+{
+    b->len = 0;
+    if (b->s) b->s[0] = '\0';
+    b->nomem = false;
+    b->why = NULL;
+}
+
+static bool reserve(bp_fbuf *b, size_t more)
+{
+    if (b->nomem) return false;
+    if (b->len + more + 1 <= b->cap) return true;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < b->len + more + 1) cap *= 2;
+    char *s = realloc(b->s, cap);
+    if (!s) {
+        b->nomem = true;
+        return false;
+    }
+    b->s = s;
+    b->cap = cap;
+    return true;
+}
+
+void bp_fbuf_puts(bp_fbuf *b, const char *s)
+{
+    size_t n = strlen(s);
+    if (!reserve(b, n)) return;
+    memcpy(b->s + b->len, s, n + 1);
+    b->len += n;
+}
+
+void bp_fbuf_printf(bp_fbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        b->nomem = true;
+        return;
+    }
+    if (!reserve(b, (size_t)n)) return;
+    va_start(ap, fmt);
+    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+/* ---- references and constants ---- */
+
+void bp_formula_col(char *buf, size_t size, int col)
+{
+    char tmp[8];
+    int n = 0;
+    for (int c = col + 1; c > 0 && n < 7; c = (c - 1) / 26) tmp[n++] = (char)('A' + (c - 1) % 26);
+    size_t j = 0;
+    while (n && j + 1 < size) buf[j++] = tmp[--n];
+    if (size) buf[j] = '\0';
+}
+
+void bp_formula_ref(char *buf, size_t size, const char *sheet, int row, int col)
+{
+    char c[8];
+    bp_formula_col(c, sizeof c, col);
+    if (!sheet) snprintf(buf, size, "$%s$%d", c, row + 1);
+    else if (strchr(sheet, ' ')) snprintf(buf, size, "'%s'!$%s$%d", sheet, c, row + 1);
+    else snprintf(buf, size, "%s!$%s$%d", sheet, c, row + 1);
+}
+
+/* Excel keeps 15 significant digits; a decimal with more places is no better as text. */
+#define MAX_LITERAL_PLACES 15
+
+int bp_formula_num_places(bp_num v)
+{
+    if (!v.ok) return -1;
+    bp_i128 scale = 1;
+    for (int p = 0; p <= MAX_LITERAL_PLACES; p++, scale *= 10)
+        if (scale % v.den == 0) return p;
+    return -1;
+}
+
+static void put_i128(char *buf, size_t size, bp_i128 v, int places)
+{
+    char digs[64];
+    int nd = 0;
+    bool neg = v < 0;
+    bp_i128 a = neg ? -v : v;
+    do {
+        digs[nd++] = (char)('0' + (int)(a % 10));
+        a /= 10;
+    } while ((a || nd <= places) && nd < 60);
+    size_t j = 0;
+    if (neg && j + 1 < size) buf[j++] = '-';
+    while (nd && j + 1 < size) {
+        buf[j++] = digs[--nd];
+        if (nd == places && places && j + 1 < size) buf[j++] = '.';
+    }
+    buf[j] = '\0';
+}
+
+void bp_formula_num(char *buf, size_t size, bp_num v)
+{
+    int places = bp_formula_num_places(v);
+    bp_i128 scale = 1, n;
+    for (int p = 0; p < places; p++) scale *= 10;
+    if (places >= 0 && !__builtin_mul_overflow(v.num, scale / v.den, &n)) {
+        put_i128(buf, size, n, places);
+        return;
+    }
+    snprintf(buf, size, "%.17g", bp_num_to_double(v));
+}
+
+/* ---- what the engine does with a node ---- */
+
+/* kpi() nesting beyond this is no data, as in bp_expr_eval. */
+#define MAX_KPI_DEPTH 64
+
+static const bp_expr *kpi_target(const bp_expr *e, const bp_expr_ctx *c)
+{
+    return c->kpi_lookup ? c->kpi_lookup(c->kpi_arg, e->name) : NULL;
+}
+
+/* Does the value depend on the entity's data (as opposed to constants and benchmarks)? */
+static bool depends_on_data(const bp_expr *e)
+{
+    if (!e) return false;
+    switch (e->op) {
+    case BP_E_NUM:
+    case BP_E_NATIONAL: return false;
+    case BP_E_SUM:
+    case BP_E_ATTR:
+    case BP_E_KPI: return true;
+    default: return depends_on_data(e->a) || depends_on_data(e->b) || depends_on_data(e->c);
+    }
+}
+
+/* Formed for each member and then added up over the members (bp_expr.h).  A sum with
+ * a non-zero default belongs here too: every member without data adds the default. */
+static bool per_member(const bp_expr *e)
+{
+    switch (e->op) {
+    case BP_E_SUM: return e->has_dflt && !bp_num_is_zero(e->dflt);
+    case BP_E_NUM: case BP_E_ATTR: case BP_E_NATIONAL:
+    case BP_E_NEG: case BP_E_ADD: case BP_E_SUB: case BP_E_DIV:
+        return false;
+    case BP_E_MUL: return depends_on_data(e->a) && depends_on_data(e->b);
+    default: return true;
+    }
+}
+
+static bool is_course_code(const char *code) { return strncmp(code, "course.", 7) == 0; }
+
+static bool under(const char *code, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    return strncmp(code, prefix, n) == 0 && (code[n] == '\0' || code[n] == '.');
+}
+
+/* The codes consolidation eliminates at trust scope (bp_model_sum). */
+static const char *const internal_codes[] = {"income.internal", "exp.internal"};
+#define NINTERNAL (sizeof internal_codes / sizeof *internal_codes)
+
+static bool touches_internal(const bp_expr *e, const bp_expr_ctx *c, int depth)
+{
+    if (!e || depth > MAX_KPI_DEPTH) return false;
+    if (e->op == BP_E_SUM && !is_course_code(e->name))
+        for (size_t i = 0; i < NINTERNAL; i++)
+            if (under(e->name, internal_codes[i]) || under(internal_codes[i], e->name)) return true;
+    if (e->op == BP_E_KPI) return touches_internal(kpi_target(e, c), c, depth + 1);
+    return touches_internal(e->a, c, depth) || touches_internal(e->b, c, depth)
+           || touches_internal(e->c, c, depth);
+}
+
+static bool uses_national(const bp_expr *e, const bp_expr_ctx *c, int depth)
+{
+    if (!e || depth > MAX_KPI_DEPTH) return false;
+    if (e->op == BP_E_NATIONAL) return true;
+    if (e->op == BP_E_KPI) return uses_national(kpi_target(e, c), c, depth + 1);
+    return uses_national(e->a, c, depth) || uses_national(e->b, c, depth)
+           || uses_national(e->c, c, depth);
+}
+
+bp_expr_ctx bp_formula_member_ctx(const bp_expr *node, const bp_expr_ctx *ctx)
+{
+    bp_expr_ctx m = *ctx;
+    if (!uses_national(node, ctx, 0)) m.national_phase = NULL;
+    if (!touches_internal(node, ctx, 0)) m.eliminate = false;
+    return m;
+}
+
+/* ---- decimal places ---- */
+
+static int max_places(int a, int b) { return a < 0 || b < 0 ? -1 : (a > b ? a : b); }
+
+static int places_at(const bp_expr *e, const bp_expr_ctx *c, int depth)
+{
+    if (!e || depth > MAX_KPI_DEPTH) return -1;
+    switch (e->op) {
+    case BP_E_NUM: return bp_formula_num_places(e->num);
+    case BP_E_SUM: {
+        int p;
+        if (is_course_code(e->name))
+            p = strcmp(e->name, "course.income") == 0 || strcmp(e->name, "course.direct_costs") == 0
+                ? 2 : 0;
+        else
+            p = bp_code_is_money(e->name) ? 2 : 6;
+        return e->has_dflt ? max_places(p, bp_formula_num_places(e->dflt)) : p;
+    }
+    case BP_E_ATTR: return 0;
+    case BP_E_NATIONAL: return -1;
+    case BP_E_NEG: return places_at(e->a, c, depth);
+    case BP_E_ADD: case BP_E_SUB: case BP_E_MIN: case BP_E_MAX:
+        return max_places(places_at(e->a, c, depth), places_at(e->b, c, depth));
+    case BP_E_MUL: {
+        int a = places_at(e->a, c, depth), b = places_at(e->b, c, depth);
+        return a < 0 || b < 0 || a + b > 12 ? -1 : a + b;
+    }
+    case BP_E_DIV: return -1;
+    case BP_E_IF: return max_places(places_at(e->b, c, depth), places_at(e->c, c, depth));
+    case BP_E_KPI: return places_at(kpi_target(e, c), c, depth + 1);
+    default: return 0;   /* comparisons, and, or, not: 0 or 1 */
+    }
+}
+
+int bp_formula_places(const bp_expr *e, const bp_expr_ctx *ctx) { return places_at(e, ctx, 0); }
+
+/* Comparisons round to these places; a ratio to 12. */
+static int round_places(int places) { return places < 0 || places > 12 ? 12 : places; }
+
+/* ---- the compiler ---- */
+
+typedef struct {
+    const bp_formula_env *env;
+    bp_fbuf *b;
+    bool failed;
+} compiler;
+
+static void fail(compiler *x, const char *why)
+{
+    if (!x->failed) x->b->why = why;
+    x->failed = true;
+}
+
+static void put(compiler *x, const char *s) { bp_fbuf_puts(x->b, s); }
+
+static void put_num(compiler *x, bp_num v)
+{
+    char buf[64];
+    bp_formula_num(buf, sizeof buf, v);
+    /* brackets keep a negative literal from reading as a binary minus: a-(-2) */
+    if (buf[0] == '-') bp_fbuf_printf(x->b, "(%s)", buf);
+    else put(x, buf);
+}
+
+/* The key of the entity's facts, or false when the members are none of one institution,
+ * one whole phase or the whole trust.  Course rows carry no scenario. */
+static bool entity_key(const bp_formula_env *env, const bp_expr_ctx *c, bool scenario,
+                       char *buf, size_t size)
+{
+    const bp_model *m = env->model;
+    char tail[32];
+    bp_year_format(c->year, tail, sizeof tail);
+    if (scenario) {
+        size_t n = strlen(tail);
+        snprintf(tail + n, sizeof tail - n, "|%s", bp_scenario_id(c->scenario));
+    }
+    if (c->nmembers == 1) {
+        const bp_institution *in = &m->insts[c->members[0]];
+        snprintf(buf, size, "%s|%s|%s", bp_phase_id(in->phase), in->id, tail);
+        return true;
+    }
+    if (c->nmembers == m->ninsts) {
+        snprintf(buf, size, "*|%s", tail);
+        return true;
+    }
+    if (c->nmembers == 0) return false;
+    bp_phase ph = m->insts[c->members[0]].phase;
+    for (size_t i = 0; i < c->nmembers; i++)
+        if (m->insts[c->members[i]].phase != ph || c->members[i] == m->central) return false;
+    size_t in_phase = 0;
+    for (size_t i = 0; i < m->ninsts; i++) in_phase += m->insts[i].phase == ph && (int)i != m->central;
+    if (in_phase != c->nmembers) return false;
+    snprintf(buf, size, "%s|*|%s", bp_phase_id(ph), tail);
+    return true;
+}
+
+/* The members' positions in workbook order, which must be one contiguous run. */
+static bool member_span(compiler *x, const bp_expr_ctx *c, int *first, int *last)
+{
+    const int *pos = x->env->inst_pos;
+    int lo = pos[c->members[0]], hi = lo;
+    for (size_t i = 1; i < c->nmembers; i++) {
+        int p = pos[c->members[i]];
+        if (p < lo) lo = p;
+        if (p > hi) hi = p;
+    }
+    if ((size_t)(hi - lo + 1) != c->nmembers) {
+        fail(x, "the entity's institutions are not next to each other in the workbook");
+        return false;
+    }
+    *first = lo;
+    *last = hi;
+    return true;
+}
+
+static void put_range(compiler *x, const char *sheet, int row0, int col0, int row1, int col1)
+{
+    char a[64], b[64];
+    bp_formula_ref(a, sizeof a, sheet, row0, col0);
+    bp_formula_ref(b, sizeof b, NULL, row1, col1);
+    bp_fbuf_printf(x->b, "%s:%s", a, b);
+}
+
+/* "IF(COUNT(r),SUM(r),NA())" over a range: the members that have data, added up. */
+static void put_member_total(compiler *x, const char *sheet, int row0, int col0, int row1,
+                             int col1)
+{
+    put(x, "IF(COUNT(");
+    put_range(x, sheet, row0, col0, row1, col1);
+    put(x, "),SUM(");
+    put_range(x, sheet, row0, col0, row1, col1);
+    put(x, "),NA())");
+}
+
+/* One SUMIFS/COUNTIFS term of a fact sum. */
+typedef struct {
+    const char *code;
+    bool wild;       /* "code.*": the codes under it */
+    bool minus;
+} sum_term;
+
+static void put_ifs(compiler *x, bool count, const char *key, const sum_term *t)
+{
+    if (count) bp_fbuf_printf(x->b, "COUNTIFS(" BP_XL_FACT_KEY ",\"%s\",", key);
+    else bp_fbuf_printf(x->b, "SUMIFS(" BP_XL_FACT_VALUE "," BP_XL_FACT_KEY ",\"%s\",", key);
+    bp_fbuf_printf(x->b, BP_XL_FACT_CODE ",\"%s%s\")", t->code, t->wild ? ".*" : "");
+}
+
+static void put_terms(compiler *x, bool count, const char *key, const sum_term *t, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (t[i].minus) put(x, "-");
+        else if (i) put(x, "+");
+        put_ifs(x, count, key, &t[i]);
+    }
+}
+
+/* sum(code) when nothing can match: the default, else no data. */
+static void put_missing(compiler *x, const bp_expr *e)
+{
+    if (e->has_dflt) put_num(x, e->dflt);
+    else put(x, "NA()");
+}
+
+/* IF(count,total,NA()), the default in place of NA(), or the bare total for a default of
+ * 0 (a member without data adds nothing). */
+static void put_counted(compiler *x, const bp_expr *e, void (*total)(compiler *, const void *),
+                        void (*count)(compiler *, const void *), const void *arg)
+{
+    if (e->has_dflt && bp_num_is_zero(e->dflt)) {
+        put(x, "(");
+        total(x, arg);
+        put(x, ")");
+        return;
+    }
+    put(x, "IF(");
+    count(x, arg);
+    put(x, ",");
+    total(x, arg);
+    put(x, ",");
+    put_missing(x, e);
+    put(x, ")");
+}
+
+typedef struct {
+    const char *key;
+    sum_term terms[2 + 2 * NINTERNAL];
+    size_t n;
+} fact_sum;
+
+static void fact_total(compiler *x, const void *arg)
+{
+    const fact_sum *f = arg;
+    put_terms(x, false, f->key, f->terms, f->n);
+}
+
+static void fact_count(compiler *x, const void *arg)
+{
+    const fact_sum *f = arg;
+    put_terms(x, true, f->key, f->terms, f->n);
+}
+
+/* Returns false when elimination removes every code the sum could match. */
+static bool fact_terms(const char *code, bool eliminate, fact_sum *f)
+{
+    f->n = 0;
+    for (size_t i = 0; eliminate && i < NINTERNAL; i++)
+        if (under(code, internal_codes[i])) return false;
+    f->terms[f->n++] = (sum_term){code, false, false};
+    f->terms[f->n++] = (sum_term){code, true, false};
+    for (size_t i = 0; eliminate && i < NINTERNAL; i++) {
+        if (!under(internal_codes[i], code)) continue;
+        f->terms[f->n++] = (sum_term){internal_codes[i], false, true};
+        f->terms[f->n++] = (sum_term){internal_codes[i], true, true};
+    }
+    return true;
+}
+
+static void emit_fact_sum(compiler *x, const bp_expr *e, const bp_expr_ctx *c)
+{
+    char key[96];
+    if (!entity_key(x->env, c, true, key, sizeof key)) {
+        fail(x, "the entity is not one institution, one phase or the whole trust");
+        return;
+    }
+    fact_sum f;
+    f.key = key;
+    if (!fact_terms(e->name, c->eliminate, &f)) {
+        put_missing(x, e);
+        return;
+    }
+    put_counted(x, e, fact_total, fact_count, &f);
+}
+
+typedef struct {
+    const char *key;
+    const char *range;       /* the defined name of the summed column; NULL: the count */
+} course_sum;
+
+static void course_count(compiler *x, const void *arg)
+{
+    const course_sum *s = arg;
+    bp_fbuf_printf(x->b, "COUNTIFS(" BP_XL_COURSE_KEY ",\"%s\"," BP_XL_COURSE_MINORITY ",\"no\")",
+                   s->key);
+}
+
+static void course_total(compiler *x, const void *arg)
+{
+    const course_sum *s = arg;
+    if (!s->range) {
+        course_count(x, arg);
+        return;
+    }
+    bp_fbuf_printf(x->b, "SUMIFS(%s," BP_XL_COURSE_KEY ",\"%s\"," BP_XL_COURSE_MINORITY ",\"no\")",
+                   s->range, s->key);
+}
+
+/* courses.csv fields: the course row's own cell for a per-course result, else the
+ * non-minority courses of the entity's institutions in the year (any scenario). */
+static void emit_course_sum(compiler *x, const bp_expr *e, const bp_expr_ctx *c)
+{
+    const char *field = e->name + 7;
+    static const struct { const char *field, *range; int col; } fields[] = {
+        {"income", BP_XL_COURSE_INCOME, BP_XL_COURSE_C_INCOME},
+        {"direct_costs", BP_XL_COURSE_COSTS, BP_XL_COURSE_C_COSTS},
+        {"students", BP_XL_COURSE_STUDENTS, BP_XL_COURSE_C_STUDENTS},
+        {"count", NULL, -1},
+    };
+    size_t i = 0;
+    while (i < sizeof fields / sizeof *fields && strcmp(fields[i].field, field) != 0) i++;
+    if (i == sizeof fields / sizeof *fields) {
+        put_missing(x, e);
+        return;
+    }
+    if (c->course >= 0) {
+        char ref[64];
+        if (fields[i].col < 0) {
+            put(x, "1");
+            return;
+        }
+        bp_formula_ref(ref, sizeof ref, BP_XL_SHEET_COURSES, x->env->course_row[c->course],
+                       fields[i].col);
+        put(x, ref);
+        return;
+    }
+    char key[96];
+    if (!entity_key(x->env, c, false, key, sizeof key)) {
+        fail(x, "the entity is not one institution, one phase or the whole trust");
+        return;
+    }
+    course_sum s = {key, fields[i].range};
+    put_counted(x, e, course_total, course_count, &s);
+}
+
+/* capacity and pan: the members' cells that have a value, added up; years_in_trust:
+ * the year less each member's base year (Institutions!H: the academic year it joined,
+ * counted to 1 September). */
+static void emit_attr(compiler *x, const bp_expr *e, const bp_expr_ctx *c)
+{
+    bool years = strcmp(e->name, "years_in_trust") == 0;
+    int col = years ? BP_XL_INST_BASE
+              : strcmp(e->name, "capacity") == 0 ? BP_XL_INST_CAPACITY : BP_XL_INST_PAN;
+    int first, last;
+    if (!member_span(x, c, &first, &last)) return;
+    int r0 = BP_XL_INST_FIRST_ROW + first, r1 = BP_XL_INST_FIRST_ROW + last;
+    if (years && first == last) {
+        char ref[64];
+        bp_formula_ref(ref, sizeof ref, BP_XL_SHEET_INSTITUTIONS, r0, col);
+        bp_fbuf_printf(x->b, "(%d-%s)", c->year, ref);
+        return;
+    }
+    if (years) {
+        bp_fbuf_printf(x->b, "(%d*COUNT(", c->year);
+        put_range(x, BP_XL_SHEET_INSTITUTIONS, r0, col, r1, col);
+        put(x, ")-SUM(");
+        put_range(x, BP_XL_SHEET_INSTITUTIONS, r0, col, r1, col);
+        put(x, "))");
+        return;
+    }
+    if (first == last) {
+        char ref[64];
+        bp_formula_ref(ref, sizeof ref, BP_XL_SHEET_INSTITUTIONS, r0, col);
+        bp_fbuf_printf(x->b, "IF(ISNUMBER(%s),%s,NA())", ref, ref);
+        return;
+    }
+    put_member_total(x, BP_XL_SHEET_INSTITUTIONS, r0, col, r1, col);
+}
+
+static void emit_national(compiler *x, const bp_expr *e, const bp_expr_ctx *c)
+{
+    const char *phase = c->national_phase ? c->national_phase : "all";
+    int row = x->env->benchmark_row(x->env, c->year, phase, e->name);
+    if (row < 0) {
+        put(x, "NA()");
+        return;
+    }
+    char ref[64];
+    bp_formula_ref(ref, sizeof ref, BP_XL_SHEET_TARGETS, row, BP_XL_BENCH_VALUE_COL);
+    bp_fbuf_printf(x->b, "IF(ISNUMBER(%s),%s,NA())", ref, ref);
+}
+
+static void emit(compiler *x, const bp_expr *e, const bp_expr_ctx *c, int depth);
+
+/* A per-member term of a phase or the trust: its Workings row over the members. */
+static void emit_member_sum(compiler *x, const bp_expr *e, const bp_expr_ctx *c)
+{
+    int first, last;
+    if (!member_span(x, c, &first, &last)) return;
+    bp_expr_ctx mc = bp_formula_member_ctx(e, c);
+    int row = x->env->helper_row(x->env, e, &mc);
+    if (row < 0) {
+        x->b->nomem = true;
+        x->failed = true;
+        return;
+    }
+    put_member_total(x, BP_XL_SHEET_WORKINGS, row, BP_XL_WORK_FIRST_COL + first, row,
+                     BP_XL_WORK_FIRST_COL + last);
+}
+
+static void emit_binary(compiler *x, const bp_expr *e, const bp_expr_ctx *c, int depth,
+                        const char *op)
+{
+    put(x, "(");
+    emit(x, e->a, c, depth);
+    put(x, op);
+    emit(x, e->b, c, depth);
+    put(x, ")");
+}
+
+/* An operand of a comparison, rounded to the places at which it is exact. */
+static void emit_rounded(compiler *x, const bp_expr *e, const bp_expr_ctx *c, int depth,
+                         int places)
+{
+    if (e->op == BP_E_NUM) {
+        put_num(x, e->num);
+        return;
+    }
+    put(x, "ROUND(");
+    emit(x, e, c, depth);
+    bp_fbuf_printf(x->b, ",%d)", places);
+}
+
+static const char *cmp_text(bp_expr_op op)
+{
+    switch (op) {
+    case BP_E_LT: return "<";
+    case BP_E_LE: return "<=";
+    case BP_E_GT: return ">";
+    case BP_E_GE: return ">=";
+    case BP_E_EQ: return "=";
+    default: return "<>";
+    }
+}
+
+/* Conditions are 1 and 0, as numbers: SUM skips the booleans TRUE and FALSE.  Each side
+ * is rounded to the places at which it is exact. */
+static void emit_compare(compiler *x, const bp_expr *e, const bp_expr_ctx *c, int depth)
+{
+    put(x, "IF(");
+    emit_rounded(x, e->a, c, depth, round_places(places_at(e->a, c, depth)));
+    put(x, cmp_text(e->op));
+    emit_rounded(x, e->b, c, depth, round_places(places_at(e->b, c, depth)));
+    put(x, ",1,0)");
+}
+
+static void emit_call(compiler *x, const char *fn, const bp_expr *e, const bp_expr_ctx *c,
+                      int depth, const char *tail)
+{
+    bp_fbuf_printf(x->b, "%s(", fn);
+    emit(x, e->a, c, depth);
+    put(x, ",");
+    emit(x, e->b, c, depth);
+    if (e->c) {
+        put(x, ",");
+        emit(x, e->c, c, depth);
+    }
+    put(x, tail);
+}
+
+/* The node's own operation, for one institution (or a linear one for any entity). */
+static void emit_direct(compiler *x, const bp_expr *e, const bp_expr_ctx *c, int depth)
+{
+    switch (e->op) {
+    case BP_E_NUM: put_num(x, e->num); return;
+    case BP_E_SUM:
+        if (is_course_code(e->name)) emit_course_sum(x, e, c);
+        else emit_fact_sum(x, e, c);
+        return;
+    case BP_E_ATTR: emit_attr(x, e, c); return;
+    case BP_E_NATIONAL: emit_national(x, e, c); return;
+    case BP_E_NEG:
+        put(x, "(-");
+        emit(x, e->a, c, depth);
+        put(x, ")");
+        return;
+    case BP_E_ADD: emit_binary(x, e, c, depth, "+"); return;
+    case BP_E_SUB: emit_binary(x, e, c, depth, "-"); return;
+    case BP_E_MUL: emit_binary(x, e, c, depth, "*"); return;
+    case BP_E_DIV: emit_binary(x, e, c, depth, "/"); return;
+    case BP_E_LT: case BP_E_LE: case BP_E_GT: case BP_E_GE: case BP_E_EQ: case BP_E_NE:
+        emit_compare(x, e, c, depth);
+        return;
+    case BP_E_AND: emit_call(x, "IF(AND", e, c, depth, "),1,0)"); return;
+    case BP_E_OR: emit_call(x, "IF(OR", e, c, depth, "),1,0)"); return;
+    case BP_E_NOT:
+        put(x, "IF(");
+        emit(x, e->a, c, depth);
+        put(x, ",0,1)");
+        return;
+    case BP_E_IF: emit_call(x, "IF", e, c, depth, ")"); return;
+    case BP_E_MIN: emit_call(x, "MIN", e, c, depth, ")"); return;
+    case BP_E_MAX: emit_call(x, "MAX", e, c, depth, ")"); return;
+    case BP_E_KPI: {
+        const bp_expr *k = kpi_target(e, c);
+        if (!k || depth + 1 > MAX_KPI_DEPTH) put(x, "NA()");
+        else emit(x, k, c, depth + 1);
+        return;
+    }
+    }
+}
+
+static void emit(compiler *x, const bp_expr *e, const bp_expr_ctx *c, int depth)
+{
+    if (x->failed) return;
+    if (!e) {
+        put(x, "NA()");
+        return;
+    }
+    if (c->nmembers > 1 && per_member(e)) emit_member_sum(x, e, c);
+    else emit_direct(x, e, c, depth);
+}
+
+static bp_err finish(compiler *x)
+{
+    if (x->b->nomem) return BP_ERR_NOMEM;
+    return x->failed ? BP_ERR_RENDER : BP_OK;
+}
+
+bp_err bp_formula_expr(const bp_expr *e, const bp_expr_ctx *ctx, const bp_formula_env *env,
+                       bp_fbuf *out)
+{
+    compiler x = {env, out, false};
+    bp_fbuf_reset(out);
+    emit(&x, e, ctx, 0);
+    return finish(&x);
+}
+
+bp_err bp_formula_cell(const bp_expr *e, const bp_expr_ctx *ctx, bool money,
+                       const bp_formula_env *env, bp_fbuf *out)
+{
+    compiler x = {env, out, false};
+    bp_fbuf_reset(out);
+    put(&x, money ? "=IFERROR(ROUND(" : "=IFERROR(");
+    emit(&x, e, ctx, 0);
+    put(&x, money ? ",2),\"\")" : ",\"\")");
+    return finish(&x);
+}
+
+/* ---- statuses and grades ----
+ * The value is rounded to the places at which it is exact; a threshold (a typed constant
+ * or a benchmark) to 12, which leaves a written threshold as it is and only takes the
+ * floating-point noise off a computed one. */
+
+#define THRESHOLD_PLACES 12
+
+static bp_err done(bp_fbuf *out) { return out->nomem ? BP_ERR_NOMEM : BP_OK; }
+
+static void put_round(bp_fbuf *out, const char *v, int places)
+{
+    bp_fbuf_printf(out, "ROUND(%s,%d)", v, places);
+}
+
+/* v compared with a threshold: ROUND(v,p)>=ROUND(t,12) */
+static void put_test(bp_fbuf *out, const char *v, int p, const char *op, const char *t)
+{
+    put_round(out, v, p);
+    bp_fbuf_puts(out, op);
+    put_round(out, t, THRESHOLD_PLACES);
+}
+
+/* AND(v>=lo,v<=hi): inclusive at both ends */
+static void put_within(bp_fbuf *out, const char *v, const char *lo, const char *hi, int p)
+{
+    bp_fbuf_puts(out, "AND(");
+    put_test(out, v, p, ">=", lo);
+    bp_fbuf_puts(out, ",");
+    put_test(out, v, p, "<=", hi);
+    bp_fbuf_puts(out, ")");
+}
+
+/* green when met, else amber inside an amber range, else red: bp_target_decide. */
+static void put_decision(bp_fbuf *out, const char *v, const bp_formula_rule *r, int p)
+{
+    bp_fbuf_puts(out, "IFERROR(IF(");
+    switch (r->cmp) {
+    case BP_CMP_MIN:
+        put_test(out, v, p, ">=", r->lo);
+        break;
+    case BP_CMP_MAX:
+        put_test(out, v, p, "<=", r->hi);
+        break;
+    case BP_CMP_BAND:
+        put_within(out, v, r->lo, r->hi, p);
+        break;
+    }
+    bp_fbuf_puts(out, ",\"green\",");
+    for (size_t i = 0; i < r->namber; i++) {
+        bp_fbuf_puts(out, "IF(");
+        put_within(out, v, r->amber[i][0], r->amber[i][1], p);
+        bp_fbuf_puts(out, ",\"amber\",");
+    }
+    bp_fbuf_puts(out, "\"red\"");
+    for (size_t i = 0; i < r->namber; i++) bp_fbuf_puts(out, ")");
+    bp_fbuf_puts(out, "),\"none\")");
+}
+
+bp_err bp_formula_status(const char *value, const bp_formula_rule *rules, size_t n, int places,
+                         bp_fbuf *out)
+{
+    int p = round_places(places);
+    size_t open = 0;
+    bool decided = false;
+    bp_fbuf_reset(out);
+    bp_fbuf_printf(out, "=IF(ISNUMBER(%s),", value);
+    for (size_t i = 0; i < n && !decided; i++) {
+        if (rules[i].when) {
+            /* a condition with no data does not hold: try the next target */
+            bp_fbuf_printf(out, "IF(IFERROR((%s)<>0,FALSE),", rules[i].when);
+            open++;
+        } else {
+            decided = true;
+        }
+        put_decision(out, value, &rules[i], p);
+        if (!decided) bp_fbuf_puts(out, ",");
+    }
+    if (!decided) bp_fbuf_puts(out, "\"none\"");
+    for (size_t i = 0; i < open; i++) bp_fbuf_puts(out, ")");
+    bp_fbuf_puts(out, ",\"none\")");
+    return done(out);
+}
+
+bp_err bp_formula_points(const char *value, const bp_formula_points_row *rows, size_t n,
+                         int places, bp_fbuf *out)
+{
+    int p = round_places(places);
+    size_t open = 0;
+    bool last = false;
+    bp_fbuf_reset(out);
+    bp_fbuf_printf(out, "=IF(ISNUMBER(%s),", value);
+    for (size_t i = 0; i < n && !last; i++) {
+        if (!rows[i].threshold) {
+            bp_fbuf_puts(out, rows[i].score);
+            last = true;
+            break;
+        }
+        bp_fbuf_puts(out, "IF(");
+        put_test(out, value, p, rows[i].at_most ? "<=" : ">=", rows[i].threshold);
+        bp_fbuf_printf(out, ",%s,", rows[i].score);
+        open++;
+    }
+    if (!last) bp_fbuf_puts(out, "0");
+    for (size_t i = 0; i < open; i++) bp_fbuf_puts(out, ")");
+    bp_fbuf_puts(out, ",\"\")");
+    return done(out);
+}
+
+bp_err bp_formula_grade_total(const char *const *points, size_t n, bp_fbuf *out)
+{
+    bp_fbuf_reset(out);
+    if (n == 0) {
+        bp_fbuf_puts(out, "=\"\"");
+        return done(out);
+    }
+    bp_fbuf_puts(out, "=IF(COUNT(");
+    for (size_t i = 0; i < n; i++) bp_fbuf_printf(out, "%s%s", i ? "," : "", points[i]);
+    bp_fbuf_printf(out, ")=%zu,", n);
+    for (size_t i = 0; i < n; i++) bp_fbuf_printf(out, "%s%s", i ? "+" : "", points[i]);
+    bp_fbuf_puts(out, ",\"\")");
+    return done(out);
+}
+
+/* A string literal: quotes doubled. */
+static void put_string(bp_fbuf *out, const char *s)
+{
+    bp_fbuf_puts(out, "\"");
+    for (const char *q = strchr(s, '"'); q; q = strchr(s, '"')) {
+        bp_fbuf_printf(out, "%.*s\"\"", (int)(q - s), s);
+        s = q + 1;
+    }
+    bp_fbuf_puts(out, s);
+    bp_fbuf_puts(out, "\"");
+}
+
+bp_err bp_formula_grade_label(const char *total, const char *const *labels,
+                              const char *const *mins, size_t n, int places, bp_fbuf *out)
+{
+    int p = round_places(places);
+    size_t open = 0;
+    bool last = false;
+    bp_fbuf_reset(out);
+    bp_fbuf_printf(out, "=IF(ISNUMBER(%s),", total);
+    for (size_t i = 0; i < n && !last; i++) {
+        if (!mins[i]) {
+            put_string(out, labels[i]);
+            last = true;
+            break;
+        }
+        bp_fbuf_puts(out, "IF(");
+        put_test(out, total, p, ">=", mins[i]);
+        bp_fbuf_puts(out, ",");
+        put_string(out, labels[i]);
+        bp_fbuf_puts(out, ",");
+        open++;
+    }
+    if (!last) bp_fbuf_puts(out, "\"\"");
+    for (size_t i = 0; i < open; i++) bp_fbuf_puts(out, ")");
+    bp_fbuf_puts(out, ",\"\")");
+    return done(out);
+}

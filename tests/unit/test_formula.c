@@ -1,0 +1,484 @@
+/* bp_formula: the Excel formulas compiled from hand-written expressions over a
+ * hand-built model, compared with formulas written out here by hand; the status, points
+ * and grade formulas; the text helpers. */
+#include "bp_test.h"
+
+#include <stdlib.h>
+#include "bp_formula.h"
+
+/* ---- the model ----
+ * A (secondary, joined 2018-09-01, PAN 180) and B (secondary, joined 2021-09-02, no PAN):
+ * the secondary phase, laid out in workbook positions 0 and 1; C (central): position 2.
+ * One course row (index 0) on Courses row 5.  A benchmark for 2022/23 secondary
+ * attendance_pct on Targets row 41. */
+
+static bp_model M;
+static bp_institution INSTS[3];
+static const int POS[] = {0, 1, 2};
+static const int COURSE_ROW[] = {4};
+static const int A[] = {0}, AB[] = {0, 1}, ALL[] = {0, 1, 2}, AC[] = {0, 2};
+
+/* The helper rows the compiler asked for: row 10 onwards on Workings (rows are per
+ * expression, so each check starts afresh). */
+static const bp_expr *HELPED[8];
+static bp_expr_op HELPED_OP[8];
+static bp_expr_ctx HELPED_CTX[8];
+static size_t NHELPED;
+
+static int benchmark_row(const bp_formula_env *env, int year, const char *phase, const char *kpi)
+{
+    (void)env;
+    return year == 2022 && strcmp(phase, "secondary") == 0 && strcmp(kpi, "attendance_pct") == 0
+           ? 40 : -1;
+}
+
+static int helper_row(const bp_formula_env *env, const bp_expr *node, const bp_expr_ctx *ctx)
+{
+    (void)env;
+    for (size_t i = 0; i < NHELPED; i++)
+        if (HELPED[i] == node && HELPED_CTX[i].eliminate == ctx->eliminate
+            && HELPED_CTX[i].national_phase == ctx->national_phase)
+            return 10 + (int)i;
+    HELPED[NHELPED] = node;
+    HELPED_OP[NHELPED] = node->op;
+    HELPED_CTX[NHELPED] = *ctx;
+    return 10 + (int)NHELPED++;
+}
+
+static bp_formula_env ENV = {&M, POS, COURSE_ROW, benchmark_row, helper_row, NULL};
+
+static int model_setup(void **state)
+{
+    (void)state;
+    bp_model_init(&M);
+    INSTS[0] = (bp_institution){"A", "Alpha", BP_PHASE_SECONDARY, bp_date_from_ymd(2018, 9, 1),
+                                false, true, 0, 180, "A", 2};
+    INSTS[1] = (bp_institution){"B", "Beta", BP_PHASE_SECONDARY, bp_date_from_ymd(2021, 9, 2),
+                                false, false, 0, 0, "B", 3};
+    INSTS[2] = (bp_institution){"C", "Centre", BP_PHASE_CENTRAL, bp_date_from_ymd(2018, 9, 1),
+                                false, false, 0, 0, NULL, 4};
+    M.insts = INSTS;
+    M.ninsts = 3;
+    M.central = 2;
+    return 0;
+}
+
+static bp_expr *parse_ok(const char *text)
+{
+    bp_diags d;
+    bp_diags_init(&d);
+    bp_expr *e = NULL;
+    assert_int_equal(bp_expr_parse(text, strlen(text), "t.kpi", 1, 1, &e, &d), BP_OK);
+    bp_diags_free(&d);
+    return e;
+}
+
+static const bp_expr *KPI_TARGET;
+
+static const bp_expr *lookup(const void *arg, const char *id)
+{
+    (void)arg;
+    (void)id;
+    return KPI_TARGET;
+}
+
+static bp_expr_ctx ctx_of(const int *members, size_t n, bool eliminate, const char *national)
+{
+    bp_expr_ctx c;
+    memset(&c, 0, sizeof c);
+    c.model = &M;
+    c.members = members;
+    c.nmembers = n;
+    c.year = 2022;
+    c.scenario = BP_ACTUAL;
+    c.eliminate = eliminate;
+    c.national_phase = national;
+    c.course = -1;
+    c.kpi_lookup = lookup;
+    return c;
+}
+
+/* The formula body for text over the members, compared with want. */
+static void body_is(const char *text, const int *members, size_t n, bool eliminate,
+                    const char *want)
+{
+    bp_expr *e = parse_ok(text);
+    bp_expr_ctx c = ctx_of(members, n, eliminate, n == 3 ? "all" : "secondary");
+    bp_fbuf b;
+    bp_fbuf_init(&b);
+    NHELPED = 0;
+    assert_int_equal(bp_formula_expr(e, &c, &ENV, &b), BP_OK);
+    assert_string_equal(b.s, want);
+    bp_fbuf_free(&b);
+    bp_expr_free(e);
+}
+
+/* ---- keys and sums, written out by hand ---- */
+
+#define KA "\"secondary|A|2022/23|actual\""
+#define KS "\"secondary|*|2022/23|actual\""
+#define KT "\"*|2022/23|actual\""
+/* sum(code) over the facts a key selects: exact code plus the codes under it */
+#define COUNT2(k, code) \
+    "COUNTIFS(FactKey," k ",FactCode,\"" code "\")+COUNTIFS(FactKey," k ",FactCode,\"" code ".*\")"
+#define SUM2(k, code) \
+    "SUMIFS(FactValue,FactKey," k ",FactCode,\"" code "\")+SUMIFS(FactValue,FactKey," k \
+    ",FactCode,\"" code ".*\")"
+#define SUM(k, code) "IF(" COUNT2(k, code) "," SUM2(k, code) ",NA())"
+
+static void one_institution_sum(void **state)
+{
+    (void)state;
+    /* written out in full once: the exact code and the "code.*" wildcard, COUNTIFS for
+     * no data */
+    body_is("sum(exp.staff)", A, 1, false,
+            "IF(COUNTIFS(FactKey,\"secondary|A|2022/23|actual\",FactCode,\"exp.staff\")"
+            "+COUNTIFS(FactKey,\"secondary|A|2022/23|actual\",FactCode,\"exp.staff.*\"),"
+            "SUMIFS(FactValue,FactKey,\"secondary|A|2022/23|actual\",FactCode,\"exp.staff\")"
+            "+SUMIFS(FactValue,FactKey,\"secondary|A|2022/23|actual\",FactCode,\"exp.staff.*\"),"
+            "NA())");
+    body_is("exp.staff / income", A, 1, false, "(" SUM(KA, "exp.staff") "/" SUM(KA, "income") ")");
+}
+
+static void phase_is_a_ratio_of_sums(void **state)
+{
+    (void)state;
+    /* the phase's own key; a / b divides the totals */
+    body_is("exp.staff / income", AB, 2, false, "(" SUM(KS, "exp.staff") "/" SUM(KS, "income") ")");
+    body_is("(income - exp) / income", AB, 2, false,
+            "((" SUM(KS, "income") "-" SUM(KS, "exp") ")/" SUM(KS, "income") ")");
+    /* a constant factor stays linear */
+    body_is("2 * income", AB, 2, false, "(2*" SUM(KS, "income") ")");
+}
+
+static void trust_eliminates_internal_transfers(void **state)
+{
+    (void)state;
+    /* an ancestor of income.internal: its subtree is taken off, facts and counts alike */
+    body_is("income", ALL, 3, true,
+            "IF(" COUNT2(KT, "income") "-COUNTIFS(FactKey," KT ",FactCode,\"income.internal\")"
+            "-COUNTIFS(FactKey," KT ",FactCode,\"income.internal.*\"),"
+            SUM2(KT, "income") "-SUMIFS(FactValue,FactKey," KT ",FactCode,\"income.internal\")"
+            "-SUMIFS(FactValue,FactKey," KT ",FactCode,\"income.internal.*\"),NA())");
+    /* equal to or below an internal code: nothing is left */
+    body_is("sum(exp.internal)", ALL, 3, true, "NA()");
+    body_is("sum(income.internal.central_charge)", ALL, 3, true, "NA()");
+    body_is("sum(exp.internal, 0)", ALL, 3, true, "0");
+    /* unrelated codes, and the trust without elimination, are plain sums */
+    body_is("exp.staff", ALL, 3, true, SUM(KT, "exp.staff"));
+    body_is("sum(income.internal)", ALL, 3, false, SUM(KT, "income.internal"));
+}
+
+static void defaults(void **state)
+{
+    (void)state;
+    /* 0: a member without data adds nothing, so the total needs no count */
+    body_is("sum(memo.interest, 0)", AB, 2, false, "(" SUM2(KS, "memo.interest") ")");
+    /* otherwise the default for a member without data */
+    body_is("sum(memo.interest, -2)", A, 1, false,
+            "IF(" COUNT2(KA, "memo.interest") "," SUM2(KA, "memo.interest") ",(-2))");
+}
+
+static void attributes(void **state)
+{
+    (void)state;
+    body_is("pan", A, 1, false, "IF(ISNUMBER(Institutions!$F$5),Institutions!$F$5,NA())");
+    body_is("pan", AB, 2, false,
+            "IF(COUNT(Institutions!$F$5:$F$6),SUM(Institutions!$F$5:$F$6),NA())");
+    body_is("capacity", ALL, 3, true,
+            "IF(COUNT(Institutions!$E$5:$E$7),SUM(Institutions!$E$5:$E$7),NA())");
+    /* whole years to 1 September: the year less the base year on Institutions!H */
+    body_is("years_in_trust", A, 1, false, "(2022-Institutions!$H$5)");
+    body_is("years_in_trust", AB, 2, false,
+            "(2022*COUNT(Institutions!$H$5:$H$6)-SUM(Institutions!$H$5:$H$6))");
+}
+
+static void benchmarks(void **state)
+{
+    (void)state;
+    body_is("national(attendance_pct)", A, 1, false,
+            "IF(ISNUMBER(Targets!$D$41),Targets!$D$41,NA())");
+    /* no national.csv row for the trust ("all"): no data */
+    body_is("national(attendance_pct)", ALL, 3, true, "NA()");
+}
+
+#define PAN_A "IF(ISNUMBER(Institutions!$F$5),Institutions!$F$5,NA())"
+
+static void conditions_for_one_institution(void **state)
+{
+    (void)state;
+    /* conditions are 1 or 0, operands rounded to the places they are exact at */
+    body_is("inspection.grade <= 2", A, 1, false,
+            "IF(ROUND(" SUM(KA, "inspection.grade") ",6)<=2,1,0)");
+    body_is("years_in_trust >= 3 and pan > 0", A, 1, false,
+            "IF(AND(IF(ROUND((2022-Institutions!$H$5),0)>=3,1,0),IF(ROUND(" PAN_A ",0)>0,1,0)),1,0)");
+    body_is("pan == 180 or not (pan != 2)", A, 1, false,
+            "IF(OR(IF(ROUND(" PAN_A ",0)=180,1,0),IF(IF(ROUND(" PAN_A ",0)<>2,1,0),0,1)),1,0)");
+    body_is("if(pan > 0, 1, 2) + min(pan, 100) - max(pan, 0.5)", A, 1, false,
+            "((IF(IF(ROUND(" PAN_A ",0)>0,1,0),1,2)+MIN(" PAN_A ",100))-MAX(" PAN_A ",0.5))");
+    /* a ratio compared with a ratio: 12 places */
+    body_is("exp.staff / income > 0.8", A, 1, false,
+            "IF(ROUND((" SUM(KA, "exp.staff") "/" SUM(KA, "income") "),12)>0.8,1,0)");
+    body_is("pan - -2", A, 1, false, "(" PAN_A "-(-2))");
+    /* each side rounded where it is exact: money to the penny, a ratio to 12 places */
+    body_is("income - exp >= exp.staff / income", A, 1, false,
+            "IF(ROUND((" SUM(KA, "income") "-" SUM(KA, "exp") "),2)>=ROUND((" SUM(KA, "exp.staff")
+            "/" SUM(KA, "income") "),12),1,0)");
+}
+
+static void per_member_terms_use_workings(void **state)
+{
+    (void)state;
+    /* T / (P x F): P x F formed per institution on a Workings row, then added up */
+    const char *cr = "timetable.teaching_periods / (timetable.periods_per_cycle * staff.teacher_fte)";
+    body_is(cr, AB, 2, false,
+            "(" SUM(KS, "timetable.teaching_periods")
+            "/IF(COUNT(Workings!$D$11:$E$11),SUM(Workings!$D$11:$E$11),NA()))");
+    assert_int_equal(NHELPED, 1);
+    assert_int_equal(HELPED_OP[0], BP_E_MUL);
+    /* neither elimination nor benchmarks touch P x F: the phase and the trust share the
+     * row, each over its own institutions */
+    assert_false(HELPED_CTX[0].eliminate);
+    assert_null(HELPED_CTX[0].national_phase);
+    bp_expr *pf = parse_ok("timetable.periods_per_cycle * staff.teacher_fte");
+    bp_expr_ctx phase = ctx_of(AB, 2, false, "secondary"), trust = ctx_of(ALL, 3, true, "all");
+    bp_fbuf b;
+    bp_fbuf_init(&b);
+    NHELPED = 0;
+    assert_int_equal(bp_formula_expr(pf, &phase, &ENV, &b), BP_OK);
+    assert_string_equal(b.s, "IF(COUNT(Workings!$D$11:$E$11),SUM(Workings!$D$11:$E$11),NA())");
+    assert_int_equal(bp_formula_expr(pf, &trust, &ENV, &b), BP_OK);
+    assert_string_equal(b.s, "IF(COUNT(Workings!$D$11:$F$11),SUM(Workings!$D$11:$F$11),NA())");
+    assert_int_equal(NHELPED, 1);
+    bp_fbuf_free(&b);
+    bp_expr_free(pf);
+    /* for one institution the product is written out */
+    body_is("timetable.periods_per_cycle * staff.teacher_fte", A, 1, false,
+            "(" SUM(KA, "timetable.periods_per_cycle") "*" SUM(KA, "staff.teacher_fte") ")");
+    /* a condition counts members; a sum with a non-zero default is per member too */
+    body_is("inspection.grade <= 2", ALL, 3, true,
+            "IF(COUNT(Workings!$D$11:$F$11),SUM(Workings!$D$11:$F$11),NA())");
+    body_is("sum(memo.interest, -2)", AB, 2, false,
+            "IF(COUNT(Workings!$D$11:$E$11),SUM(Workings!$D$11:$E$11),NA())");
+}
+
+static void kpi_references_are_inlined(void **state)
+{
+    (void)state;
+    bp_expr *inner = parse_ok("pan / 2");
+    KPI_TARGET = inner;
+    body_is("kpi(other)", A, 1, false, "(" PAN_A "/2)");
+    /* over a phase: formed per member and added up */
+    body_is("kpi(other) + 1", AB, 2, false,
+            "(IF(COUNT(Workings!$D$11:$E$11),SUM(Workings!$D$11:$E$11),NA())+1)");
+    assert_int_equal(HELPED_OP[0], BP_E_KPI);
+    KPI_TARGET = NULL;
+    body_is("kpi(missing)", A, 1, false, "NA()");
+    bp_expr_free(inner);
+}
+
+static void course_fields(void **state)
+{
+    (void)state;
+    bp_expr *e = parse_ok("(course.income - course.direct_costs) / course.income + course.count");
+    bp_expr_ctx c = ctx_of(A, 1, false, "secondary");
+    bp_fbuf b;
+    bp_fbuf_init(&b);
+    /* one course: its row's cells */
+    c.course = 0;
+    assert_int_equal(bp_formula_expr(e, &c, &ENV, &b), BP_OK);
+    assert_string_equal(b.s, "(((Courses!$E$5-Courses!$F$5)/Courses!$E$5)+1)");
+    bp_expr_free(e);
+    /* an institution: its non-minority courses in the year, whatever the scenario */
+    body_is("course.income", A, 1, false,
+            "IF(COUNTIFS(CourseKey,\"secondary|A|2022/23\",CourseMinority,\"no\"),"
+            "SUMIFS(CourseIncome,CourseKey,\"secondary|A|2022/23\",CourseMinority,\"no\"),NA())");
+    body_is("course.count", AB, 2, false,
+            "IF(COUNTIFS(CourseKey,\"secondary|*|2022/23\",CourseMinority,\"no\"),"
+            "COUNTIFS(CourseKey,\"secondary|*|2022/23\",CourseMinority,\"no\"),NA())");
+    body_is("course.colour", A, 1, false, "NA()");
+    bp_fbuf_free(&b);
+}
+
+static void cells_and_failures(void **state)
+{
+    (void)state;
+    bp_expr *e = parse_ok("income - exp");
+    bp_expr_ctx c = ctx_of(A, 1, false, "secondary");
+    bp_fbuf b;
+    bp_fbuf_init(&b);
+    /* money to the penny; no data becomes "" at the cell */
+    assert_int_equal(bp_formula_cell(e, &c, true, &ENV, &b), BP_OK);
+    assert_string_equal(b.s, "=IFERROR(ROUND((" SUM(KA, "income") "-" SUM(KA, "exp") "),2),\"\")");
+    assert_int_equal(bp_formula_cell(e, &c, false, &ENV, &b), BP_OK);
+    assert_string_equal(b.s, "=IFERROR((" SUM(KA, "income") "-" SUM(KA, "exp") "),\"\")");
+    /* A and the centre are neither a phase nor the trust */
+    c = ctx_of(AC, 2, false, "secondary");
+    assert_int_equal(bp_formula_expr(e, &c, &ENV, &b), BP_ERR_RENDER);
+    assert_string_equal(b.why, "the entity is not one institution, one phase or the whole trust");
+    bp_expr_free(e);
+    /* and not next to each other in the workbook */
+    e = parse_ok("pan");
+    assert_int_equal(bp_formula_expr(e, &c, &ENV, &b), BP_ERR_RENDER);
+    assert_string_equal(b.why, "the entity's institutions are not next to each other in the workbook");
+    bp_expr_free(e);
+    bp_fbuf_free(&b);
+}
+
+static int places_of(const char *text)
+{
+    bp_expr *e = parse_ok(text);
+    bp_expr_ctx c = ctx_of(A, 1, false, "secondary");
+    int p = bp_formula_places(e, &c);
+    bp_expr_free(e);
+    return p;
+}
+
+static void places(void **state)
+{
+    (void)state;
+    assert_int_equal(places_of("income - exp"), 2);
+    assert_int_equal(places_of("students.on_roll"), 6);
+    assert_int_equal(places_of("pan + 1"), 0);
+    assert_int_equal(places_of("0.125 * income"), 5);
+    assert_int_equal(places_of("inspection.grade <= 2"), 0);
+    assert_int_equal(places_of("exp.staff / income"), -1);
+    assert_int_equal(places_of("national(attendance_pct)"), -1);
+    assert_int_equal(places_of("course.income - course.direct_costs"), 2);
+}
+
+static void member_ctx_drops_what_cannot_matter(void **state)
+{
+    (void)state;
+    bp_expr *p = parse_ok("staff.teacher_fte * timetable.periods_per_cycle");
+    bp_expr *i = parse_ok("income * national(attendance_pct)");
+    bp_expr_ctx c = ctx_of(ALL, 3, true, "all");
+    bp_expr_ctx m = bp_formula_member_ctx(p, &c);
+    assert_false(m.eliminate);
+    assert_null(m.national_phase);
+    m = bp_formula_member_ctx(i, &c);
+    assert_true(m.eliminate);
+    assert_string_equal(m.national_phase, "all");
+    bp_expr_free(p);
+    bp_expr_free(i);
+}
+
+/* ---- statuses and grades ---- */
+
+static void status_min_with_amber(void **state)
+{
+    (void)state;
+    /* a money value (exact at 2 places) against thresholds as typed (12) */
+    bp_formula_rule r = {NULL, BP_CMP_MIN, "T!$E$5", NULL, {{"T!$G$5", "T!$H$5"}}, 1};
+    bp_fbuf b;
+    bp_fbuf_init(&b);
+    assert_int_equal(bp_formula_status("$D$7", &r, 1, 2, &b), BP_OK);
+    assert_string_equal(b.s,
+        "=IF(ISNUMBER($D$7),IFERROR(IF(ROUND($D$7,2)>=ROUND(T!$E$5,12),\"green\","
+        "IF(AND(ROUND($D$7,2)>=ROUND(T!$G$5,12),ROUND($D$7,2)<=ROUND(T!$H$5,12)),\"amber\",\"red\")),"
+        "\"none\"),\"none\")");
+    bp_fbuf_free(&b);
+}
+
+static void status_conditions_and_bands(void **state)
+{
+    (void)state;
+    /* the first target whose condition holds decides; a condition with no data does not
+     * hold; a ratio (places -1) rounds to 12 */
+    bp_formula_rule r[2] = {
+        {"C1", BP_CMP_BAND, "L", "H", {{"a", "b"}, {"c", "d"}}, 2},
+        {NULL, BP_CMP_MAX, NULL, "X", {{NULL, NULL}}, 0},
+    };
+    bp_fbuf b;
+    bp_fbuf_init(&b);
+    assert_int_equal(bp_formula_status("V", r, 2, -1, &b), BP_OK);
+    assert_string_equal(b.s,
+        "=IF(ISNUMBER(V),IF(IFERROR((C1)<>0,FALSE),"
+        "IFERROR(IF(AND(ROUND(V,12)>=ROUND(L,12),ROUND(V,12)<=ROUND(H,12)),\"green\","
+        "IF(AND(ROUND(V,12)>=ROUND(a,12),ROUND(V,12)<=ROUND(b,12)),\"amber\","
+        "IF(AND(ROUND(V,12)>=ROUND(c,12),ROUND(V,12)<=ROUND(d,12)),\"amber\",\"red\"))),\"none\"),"
+        "IFERROR(IF(ROUND(V,12)<=ROUND(X,12),\"green\",\"red\"),\"none\")),\"none\")");
+    /* only a conditional target: none when it does not hold */
+    assert_int_equal(bp_formula_status("V", r, 1, 0, &b), BP_OK);
+    assert_true(strstr(b.s, "\"red\"))),\"none\"),\"none\"),\"none\")") != NULL);
+    bp_fbuf_free(&b);
+}
+
+static void points_and_grades(void **state)
+{
+    (void)state;
+    bp_formula_points_row rows[3] = {{"S1", "T1", false}, {"S2", "T2", true}, {"S3", NULL, false}};
+    bp_fbuf b;
+    bp_fbuf_init(&b);
+    assert_int_equal(bp_formula_points("M", rows, 3, -1, &b), BP_OK);
+    assert_string_equal(b.s, "=IF(ISNUMBER(M),IF(ROUND(M,12)>=ROUND(T1,12),S1,"
+                             "IF(ROUND(M,12)<=ROUND(T2,12),S2,S3)),\"\")");
+    /* no final row: 0 otherwise */
+    assert_int_equal(bp_formula_points("M", rows, 1, 0, &b), BP_OK);
+    assert_string_equal(b.s, "=IF(ISNUMBER(M),IF(ROUND(M,0)>=ROUND(T1,12),S1,0),\"\")");
+    const char *pts[] = {"P1", "P2", "P3"};
+    assert_int_equal(bp_formula_grade_total(pts, 3, &b), BP_OK);
+    assert_string_equal(b.s, "=IF(COUNT(P1,P2,P3)=3,P1+P2+P3,\"\")");
+    const char *labels[] = {"Outstanding", "Good \"plus\"", "Inadequate"};
+    const char *mins[] = {"G1", "G2", NULL};
+    assert_int_equal(bp_formula_grade_label("T", labels, mins, 3, 0, &b), BP_OK);
+    assert_string_equal(b.s, "=IF(ISNUMBER(T),IF(ROUND(T,0)>=ROUND(G1,12),\"Outstanding\","
+                             "IF(ROUND(T,0)>=ROUND(G2,12),\"Good \"\"plus\"\"\",\"Inadequate\")),\"\")");
+    bp_fbuf_free(&b);
+}
+
+/* ---- text ---- */
+
+static void references_and_numbers(void **state)
+{
+    (void)state;
+    char buf[64];
+    bp_formula_col(buf, sizeof buf, 0);
+    assert_string_equal(buf, "A");
+    bp_formula_col(buf, sizeof buf, 27);
+    assert_string_equal(buf, "AB");
+    bp_formula_col(buf, sizeof buf, 16383);
+    assert_string_equal(buf, "XFD");
+    bp_formula_ref(buf, sizeof buf, NULL, 0, 0);
+    assert_string_equal(buf, "$A$1");
+    bp_formula_ref(buf, sizeof buf, "Central charge", 9, 3);
+    assert_string_equal(buf, "'Central charge'!$D$10");
+    bp_formula_num(buf, sizeof buf, bp_num_frac(3, 4));
+    assert_string_equal(buf, "0.75");
+    bp_formula_num(buf, sizeof buf, bp_num_frac(-1650, 1));
+    assert_string_equal(buf, "-1650");
+    bp_formula_num(buf, sizeof buf, bp_num_frac(1, 200));
+    assert_string_equal(buf, "0.005");
+    bp_formula_num(buf, sizeof buf, bp_num_frac(1, 3));
+    assert_string_equal(buf, "0.33333333333333331");
+    assert_int_equal(bp_formula_num_places(bp_num_frac(1, 8)), 3);
+    assert_int_equal(bp_formula_num_places(bp_num_frac(1, 3)), -1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest compiler[] = {
+        cmocka_unit_test(one_institution_sum),
+        cmocka_unit_test(phase_is_a_ratio_of_sums),
+        cmocka_unit_test(trust_eliminates_internal_transfers),
+        cmocka_unit_test(defaults),
+        cmocka_unit_test(attributes),
+        cmocka_unit_test(benchmarks),
+        cmocka_unit_test(conditions_for_one_institution),
+        cmocka_unit_test(per_member_terms_use_workings),
+        cmocka_unit_test(kpi_references_are_inlined),
+        cmocka_unit_test(course_fields),
+        cmocka_unit_test(cells_and_failures),
+        cmocka_unit_test(places),
+        cmocka_unit_test(member_ctx_drops_what_cannot_matter),
+    };
+    const struct CMUnitTest statuses[] = {
+        cmocka_unit_test(status_min_with_amber),
+        cmocka_unit_test(status_conditions_and_bands),
+        cmocka_unit_test(points_and_grades),
+        cmocka_unit_test(references_and_numbers),
+    };
+    int fails = cmocka_run_group_tests_name("formula compiler", compiler, model_setup, NULL);
+    fails += cmocka_run_group_tests_name("statuses, grades and text", statuses, NULL, NULL);
+    return fails ? 1 : 0;
+}
