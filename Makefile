@@ -40,7 +40,7 @@ endif
 # Subset fonts (pyftsubset, Debian fonttools): a fifth of the data to parse and embed per
 # document.  The code points are BP_SUBSET_RANGES in include/bp_pdf.h, the one list.
 DEJAVU   := /usr/share/fonts/truetype/dejavu
-RANGES   := $(shell sed -n 's/.*BP_SUBSET_RANGES "\(.*\)" *\\$$/\1/p; s/^ *"\(U+[^"]*\)"$$/\1/p' include/bp_pdf.h | tr -d '\n')
+RANGES   := $(shell sed -n '/define BP_SUBSET_RANGES/,/[^\\]$$/p' include/bp_pdf.h | grep -o '"[^"]*"' | tr -d '"\n')
 FONTS    := $(BUILD)/fonts/DejaVuSans.ttf $(BUILD)/fonts/DejaVuSans-Bold.ttf
 
 .PHONY: all deps deps-test report check test unit e2e san clean national bench

@@ -68,6 +68,9 @@ typedef struct {
     bp_charge *charges; size_t ncharges;
     bp_phase phases[BP_PHASE_COUNT]; size_t nphases;   /* phases with institutions */
     const bp_result **exceptions; size_t nexceptions;  /* red then amber, worst first */
+    /* bp_results_find in constant time: result index by kpi, entity, year and scenario */
+    int *index;
+    int y0, ny;
 } bp_results;
 
 /* Evaluate everything.  Warnings (internal transfers that do not reconcile, missing

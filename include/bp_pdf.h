@@ -21,11 +21,13 @@
 typedef struct bp_pdf bp_pdf;
 
 /* The code points of the subset fonts `make` prepares (build/fonts, pyftsubset from the
- * Debian DejaVu fonts): Latin, punctuation, currency, arrows and marks.  A document set in
+ * Debian DejaVu fonts): Latin-1 and Latin Extended-A (with Welsh and Romanian letters),
+ * typographic punctuation, £ and €, arrows, the shapes and marks the packs draw.  A document set in
  * them embeds a fifth of the font data and is several times quicker to write; one that
  * needs anything else is set in the full fonts (bp_pdf_needs_full_fonts). */
-#define BP_SUBSET_RANGES "U+0020-007E,U+00A0-024F,U+02C6-02DD,U+0300-036F,U+1E00-1EFF," \
-    "U+2000-206F,U+20A0-20CF,U+2100-214F,U+2190-21FF,U+2200-22FF,U+25A0-25FF,U+2713-2717,U+FFFD"
+#define BP_SUBSET_RANGES "U+0020-007E,U+00A0-017F,U+0218-021B,U+02C6-02C7,U+02D8-02DD," \
+    "U+1E80-1E85,U+1EF2-1EF3,U+2010-2027,U+2030-203A,U+20AC,U+2122,U+2190-2193,U+2212," \
+    "U+2264-2265,U+25A0-25A1,U+25B2-25BC,U+25C6-25CF,U+2713-2717,U+FFFD"
 
 typedef struct {
     const char *font_regular;   /* TrueType paths; NULL: bp_pdf_default_fonts() */

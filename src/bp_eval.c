@@ -187,10 +187,40 @@ static int grow(void **arr, size_t *cap, size_t need, size_t size)
     return 0;
 }
 
+/* Institutions first, then the phases, then the trust: one slot per possible entity. */
+static size_t entity_slot(const bp_model *m, bp_scope scope, int entity)
+{
+    switch (scope) {
+    case BP_SCOPE_INSTITUTION: return (size_t)entity;
+    case BP_SCOPE_PHASE: return m->ninsts + (size_t)entity;
+    case BP_SCOPE_TRUST: break;
+    }
+    return m->ninsts + BP_PHASE_COUNT;
+}
+
+static size_t index_size(const bp_results *r)
+{
+    return r->kpis->count * (r->model->ninsts + BP_PHASE_COUNT + 1) * (size_t)r->ny * BP_SCENARIO_COUNT;
+}
+
+static size_t index_of(const bp_results *r, int kpi, bp_scope scope, int entity, int year,
+                       bp_scenario s)
+{
+    size_t nent = r->model->ninsts + BP_PHASE_COUNT + 1;
+    return (((size_t)kpi * nent + entity_slot(r->model, scope, entity)) * (size_t)r->ny
+            + (size_t)(year - r->y0)) * BP_SCENARIO_COUNT + (size_t)s;
+}
+
 static bp_err eval_results(evaluator *ev, bp_results *out, int y0, int ny,
                            bool present[][BP_SCENARIO_COUNT])
 {
     size_t cap = 0;
+    out->y0 = y0;
+    out->ny = ny;
+    size_t isize = index_size(out);
+    out->index = malloc((isize ? isize : 1) * sizeof *out->index);
+    if (!out->index) return BP_ERR_NOMEM;
+    for (size_t i = 0; i < isize; i++) out->index[i] = -1;
     for (size_t k = 0; k < ev->kpis->count; k++) {
         const bp_kpi *kp = &ev->kpis->kpis[k];
         for (size_t e = 0; e < ev->nents; e++) {
@@ -207,6 +237,8 @@ static bp_err eval_results(evaluator *ev, bp_results *out, int y0, int ny,
                     r->entity = en->entity;
                     r->year = y0 + y;
                     r->scenario = (bp_scenario)s;
+                    out->index[index_of(out, r->kpi, r->scope, r->entity, r->year, r->scenario)] =
+                        (int)(out->nresults - 1);
                     r->grade = -1;
                     r->counts = in_window(out->report_year, r->year, r->scenario);
                     bp_expr_ctx c = make_ctx(ev, en, r->year, r->scenario);
@@ -431,13 +463,14 @@ static void check_forecasts(const bp_model *m, int report_year, bp_diags *diags)
 const bp_result *bp_results_find(const bp_results *r, int kpi, bp_scope scope, int entity,
                                  int year, bp_scenario scenario)
 {
-    for (size_t i = 0; i < r->nresults; i++) {
-        const bp_result *x = &r->results[i];
-        if (x->kpi == kpi && x->scope == scope && x->entity == entity && x->year == year
-            && x->scenario == scenario)
-            return x;
-    }
-    return NULL;
+    if (!r->index || kpi < 0 || (size_t)kpi >= r->kpis->count || year < r->y0
+        || year >= r->y0 + r->ny || (int)scenario < 0 || scenario >= BP_SCENARIO_COUNT || entity < 0)
+        return NULL;
+    if ((scope == BP_SCOPE_INSTITUTION && (size_t)entity >= r->model->ninsts)
+        || (scope == BP_SCOPE_PHASE && entity >= BP_PHASE_COUNT))
+        return NULL;
+    int i = r->index[index_of(r, kpi, scope, entity, year, scenario)];
+    return i < 0 ? NULL : &r->results[i];
 }
 
 const char *bp_result_entity_name(const bp_results *r, const bp_result *res)
@@ -578,6 +611,7 @@ bp_err bp_evaluate(const bp_model *m, const bp_kpiset *kpis, int report_year,
 
 void bp_results_free(bp_results *r)
 {
+    free(r->index);
     free(r->results);
     free(r->courses);
     for (size_t i = 0; i < r->ncharges; i++) free(r->charges[i].lines);
