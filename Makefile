@@ -43,7 +43,7 @@ DEJAVU   := /usr/share/fonts/truetype/dejavu
 RANGES   := $(shell sed -n '/define BP_SUBSET_RANGES/,/[^\\]$$/p' include/bp_pdf.h | grep -o '"[^"]*"' | tr -d '"\n')
 FONTS    := $(BUILD)/fonts/DejaVuSans.ttf $(BUILD)/fonts/DejaVuSans-Bold.ttf
 
-.PHONY: all deps deps-test report check test unit e2e san clean national bench
+.PHONY: all deps deps-test report check test unit e2e san clean national bench fuzz fuzz-replay valgrind
 all: $(BIN) $(FONTS)
 
 $(BUILD)/fonts/%.ttf: $(DEJAVU)/%.ttf include/bp_pdf.h
@@ -87,6 +87,23 @@ san:
 	  tests/run.sh
 
 unit: $(UNIT_BIN)
+
+# libFuzzer harnesses (docs/fuzzing.md): each for FUZZ_SECONDS (default 60).
+fuzz:
+	@fuzz/run.sh
+
+# The seed corpus and every saved regression through each harness, no fuzzing (CI).
+fuzz-replay:
+	@fuzz/replay.sh
+
+# Both fixtures built end to end under valgrind: no invalid access, no definite leak.
+valgrind: all
+	@for fx in pet second-trust; do \
+	  out=$$(mktemp -d) && \
+	  valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
+	    ./boardpack build --data fixtures/$$fx --out $$out >/dev/null || { rm -rf $$out; exit 1; }; \
+	  rm -rf $$out; echo "valgrind: fixtures/$$fx clean"; \
+	done
 
 # Every multi-academy trust in England as a data set (docs/national-data.md).
 NATIONAL_SEED ?= 2021

@@ -73,6 +73,12 @@ typedef struct {
     int y0, ny;
 } bp_results;
 
+/* Does target t apply to an entity of this scope and phase (BP_PHASE_COUNT for the
+ * trust; central for the central services row) in this year and scenario?  Its `when`
+ * condition aside, which needs the entity's data.  Per-course targets never do. */
+bool bp_target_applies(const bp_target *t, bp_scope scope, bp_phase phase, bool central,
+                       int year, bp_scenario s);
+
 /* Evaluate everything.  Warnings (internal transfers that do not reconcile, missing
  * forecast years, central charge allocations without pupil numbers) go to diags. */
 bp_err bp_evaluate(const bp_model *m, const bp_kpiset *kpis, int report_year,

@@ -82,6 +82,11 @@ typedef struct {
 
 bp_num bp_expr_eval(const bp_expr *e, const bp_expr_ctx *ctx);
 
+/* Does e depend on an entity's data (facts, attributes, kpi()) rather than only on
+ * constants and benchmarks?  A product is formed per member only when both of its
+ * factors do. */
+bool bp_expr_depends_on_data(const bp_expr *e);
+
 /* Canonical text of the expression ("sum(exp.staff) / income") for methodology. */
 void bp_expr_to_text(const bp_expr *e, char *buf, size_t size);
 

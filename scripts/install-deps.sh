@@ -8,6 +8,7 @@ what=${1:-runtime}
 pkgs="gcc make pkg-config libc6-dev libhpdf-dev libxlsxwriter-dev libcsv-dev fonts-dejavu-core fonttools"
 if [ "$what" = test ]; then
     pkgs="$pkgs libcmocka-dev poppler-utils qpdf python3 python3-openpyxl libreoffice-calc-nogui"
+    pkgs="$pkgs clang libclang-rt-14-dev valgrind"
 fi
 missing=
 for p in $pkgs; do

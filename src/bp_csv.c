@@ -50,7 +50,20 @@ typedef struct {
     bool line_reported;          /* one encoding error per line is enough */
     bool resyncing;              /* skipped to the end of a broken line: not blank */
     size_t rows_cap;
+
+    size_t nerrors, nblank;      /* diagnostics given for this file (see diag) */
+    size_t blank_more;           /* blank lines over the listing cap */
+    int blank_more_line;         /* the first of them */
 } parser;
+
+/* A damaged file must not turn into an unbounded list of messages: a gigabyte of empty
+ * lines would otherwise be a thousand million warnings (about a hundred bytes of memory
+ * for each byte read), and a gigabyte of broken rows hundreds of millions of errors.
+ * So a file lists at most MAX_BLANK_WARNINGS blank lines (then one warning counts the
+ * rest) and at most MAX_ERRORS errors of its own structure (then one more error says the
+ * rest of the file was not read).  Documented in docs/limits.md. */
+#define MAX_BLANK_WARNINGS 100
+#define MAX_ERRORS 1000
 
 static void *grow(void *p, size_t *cap, size_t need, size_t elem)
 {
@@ -64,6 +77,19 @@ static void *grow(void *p, size_t *cap, size_t need, size_t elem)
 
 static void diag(parser *ps, bp_diag_level lvl, int line, int col, const char *msg)
 {
+    if (lvl == BP_DIAG_WARNING) {   /* the only warnings here are blank lines */
+        if (ps->nblank++ >= MAX_BLANK_WARNINGS) {
+            if (!ps->blank_more++) ps->blank_more_line = line;
+            return;
+        }
+    } else if (ps->nerrors++ >= MAX_ERRORS) {
+        if (!ps->fatal)
+            bp_diag_add(ps->diags, BP_DIAG_ERROR, ps->name, line, 0,
+                        "found more than %d errors in this file, expected fewer: the rest of "
+                        "the file was not read", MAX_ERRORS);
+        ps->fatal = true;
+        return;
+    }
     bp_diag_add(ps->diags, lvl, ps->name, line, col, "%s", msg);
 }
 
@@ -376,6 +402,10 @@ bp_err bp_csv_parse(const char *display_name, const char *data, size_t len, bp_c
 
     feed(&ps, &p, d, len);
     finish(&ps, &p);
+    if (ps.blank_more)
+        bp_diag_add(diags, BP_DIAG_WARNING, display_name, ps.blank_more_line, 0,
+                    "found %zu more blank line%s from here on, skipped and not listed one by one",
+                    ps.blank_more, ps.blank_more == 1 ? "" : "s");
     csv_free(&p);
     free(ps.pf);
     free(ps.text);
@@ -428,6 +458,26 @@ static bool same_name(const char *a, size_t alen, const char *b, size_t blen)
     return true;
 }
 
+/* A header name as quoted in a message, like every quoted value: at most 40 characters
+ * then "...", control characters (a quoted name may hold a line break) shown as spaces. */
+static void shown(const char *s, size_t n, char *buf, size_t size)
+{
+    size_t o = 0, chars = 0, i = 0;
+    for (; i < n && o + 8 < size; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c & 0xC0) != 0x80) {
+            if (chars == 40) break;
+            chars++;
+        }
+        buf[o++] = c < 0x20 ? ' ' : (char)c;
+    }
+    if (i < n) {
+        memcpy(buf + o, "...", 3);
+        o += 3;
+    }
+    buf[o] = '\0';
+}
+
 static void expected_list(const bp_csv_colspec *spec, size_t nspec, char *buf, size_t size)
 {
     size_t n = 0;
@@ -460,10 +510,12 @@ int bp_csv_bind(const bp_csv_table *t, const bp_csv_colspec *spec, size_t nspec,
             trim(h->fields[k].text, h->fields[k].len, &om, &olen);
             if (nlen && same_name(nm, nlen, om, olen)) break;
         }
+        char name[200];
+        shown(nm, nlen, name, sizeof name);
         if (k < j) {
             bp_diag_add(diags, BP_DIAG_ERROR, t->name, f->line, f->column,
-                        "found column \"%.*s\" a second time (first in column %d), expected each "
-                        "column name once", (int)(nlen > 40 ? 40 : nlen), nm, h->fields[k].column);
+                        "found column \"%s\" a second time (first in column %d), expected each "
+                        "column name once", name, h->fields[k].column);
             rc = -1;
             continue;
         }
@@ -478,8 +530,8 @@ int bp_csv_bind(const bp_csv_table *t, const bp_csv_colspec *spec, size_t nspec,
                         list);
         } else {
             bp_diag_add(diags, BP_DIAG_WARNING, t->name, f->line, f->column,
-                        "found unknown column \"%.*s\", expected one of %s: the column is ignored",
-                        (int)(nlen > 40 ? 40 : nlen), nm, list);
+                        "found unknown column \"%s\", expected one of %s: the column is ignored",
+                        name, list);
         }
     }
     int hline = h->count ? h->line : 1;

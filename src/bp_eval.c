@@ -57,19 +57,21 @@ static bp_expr_ctx make_ctx(const evaluator *ev, const ev_entity *e, int year, b
     return c;
 }
 
-static bool target_applies(const bp_target *t, const ev_entity *e, int year, bp_scenario s)
+bool bp_target_applies(const bp_target *t, bp_scope scope, bp_phase phase, bool central,
+                       int year, bp_scenario s)
 {
+    if (t->scopes == BP_SCOPE_F_COURSE) return false;
     unsigned scopes = t->scopes ? t->scopes
                                 : (BP_SCOPE_F_INSTITUTION | BP_SCOPE_F_PHASE | BP_SCOPE_F_TRUST);
     if (t->from_year && year < t->from_year) return false;
     if (t->scenarios && !(t->scenarios & (1u << s))) return false;
-    switch (e->scope) {
+    switch (scope) {
     case BP_SCOPE_INSTITUTION:
-        if (!(scopes & BP_SCOPE_F_INSTITUTION) || e->central) return false;
-        return !t->phases || (t->phases & (1u << e->phase));
+        if (!(scopes & BP_SCOPE_F_INSTITUTION) || central) return false;
+        return !t->phases || (t->phases & (1u << phase));
     case BP_SCOPE_PHASE:
         if (!(scopes & BP_SCOPE_F_PHASE)) return false;
-        return !t->phases || (t->phases & (1u << e->phase));
+        return !t->phases || (t->phases & (1u << phase));
     case BP_SCOPE_TRUST:
         /* A target that names phases is about those phases, not the whole trust,
          * unless it names the trust scope explicitly. */
@@ -93,8 +95,9 @@ static void decide(const bp_kpi *k, bp_result *r, const bp_expr_ctx *c, const ev
     r->lo = r->hi = bp_num_none();
     for (size_t i = 0; i < k->ntargets; i++) {
         const bp_target *t = &k->targets[i];
-        if (t->scopes == BP_SCOPE_F_COURSE) continue;
-        if (!target_applies(t, e, r->year, r->scenario) || !condition_holds(t, c)) continue;
+        if (!bp_target_applies(t, e->scope, e->phase, e->central, r->year, r->scenario)
+            || !condition_holds(t, c))
+            continue;
         r->target = (int)i;
         r->lo = t->lo ? bp_expr_eval(t->lo, c) : bp_num_none();
         r->hi = t->hi ? bp_expr_eval(t->hi, c) : bp_num_none();

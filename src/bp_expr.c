@@ -29,11 +29,16 @@ typedef struct {
     bp_diags *diags;
     bool failed;
     bool nomem;
-    int depth;
+    int depth;               /* recursion depth of the parser (brackets, -, not) */
+    int height;              /* operations on the longest path of the last tree parsed */
 } parser;
 
-/* Deep nesting is an error rather than a stack overflow on hostile input. */
+/* Deep nesting is an error rather than a stack overflow on hostile input: both the
+ * parser's own recursion (brackets, '-', 'not') and the height of the tree it builds
+ * (a + b + c + ... is one level per operator), which every later walk recurses over. */
 #define MAX_DEPTH 200
+#define BP_STR_(x) #x
+#define BP_STR(x) BP_STR_(x)
 
 /* Upper case is read so that "Income" gets a clear message rather than a bad character. */
 static bool is_ident_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
@@ -137,6 +142,12 @@ static void next(parser *p)
         break;
     default: break;
     }
+    /* a character that is not ASCII: take all of it, so messages quote it whole */
+    if ((unsigned char)c >= 0xC0)
+        while (p->pos < n && ((unsigned char)s[p->pos] & 0xC0) == 0x80 && t->len < 4) {
+            p->pos++;
+            t->len++;
+        }
     t->kind = T_BAD;
 }
 
@@ -196,6 +207,17 @@ static bp_expr *binary(parser *p, bp_expr_op op, size_t at, bp_expr *a, bp_expr 
     e->a = a;
     e->b = b;
     return e;
+}
+
+/* The tree made from subtrees of heights ha and hb is one taller; too tall is an error
+ * at the operator (at). */
+static bool taller(parser *p, int ha, int hb, size_t at)
+{
+    p->height = 1 + (ha > hb ? ha : hb);
+    if (p->height <= MAX_DEPTH) return true;
+    error_at(p, at, "%s", "expression nested too deeply: more than " BP_STR(MAX_DEPTH)
+             " levels of operations");
+    return false;
 }
 
 static bp_expr *parse_or(parser *p);
@@ -314,11 +336,14 @@ static bp_expr *parse_call(parser *p, bp_expr_op op, size_t at, int nargs)
     next(p);
     if (!expect(p, T_LPAREN, "'(' after the function name")) return NULL;
     bp_expr *args[3] = {NULL, NULL, NULL};
+    int h = 0;
     for (int i = 0; i < nargs; i++) {
         if (i > 0 && !expect(p, T_COMMA, "',' between arguments")) break;
         args[i] = parse_or(p);
         if (!args[i]) break;
+        if (p->height > h) h = p->height;
     }
+    if (!p->failed) taller(p, h, 0, at);
     if (!p->failed) expect(p, T_RPAREN, nargs == 3 ? "')' after the third argument"
                                                    : "')' after the second argument");
     if (p->failed) {
@@ -345,6 +370,7 @@ static bp_expr *parse_primary(parser *p)
         if (!e) return NULL;
         e->num = p->tok.num;
         next(p);
+        p->height = 0;   /* a leaf: no operation */
         return e;
     }
     case T_LPAREN: {
@@ -357,6 +383,7 @@ static bp_expr *parse_primary(parser *p)
         return e;
     }
     case T_IDENT:
+        p->height = 0;   /* a leaf: no operation */
         if (tok_is(p, "sum")) return parse_sum(p, at);
         if (tok_is(p, "national")) return parse_named_call(p, BP_E_NATIONAL, at, "national");
         if (tok_is(p, "kpi")) return parse_named_call(p, BP_E_KPI, at, "kpi");
@@ -411,6 +438,10 @@ static bp_expr *parse_unary(parser *p)
         bp_expr *a = parse_unary(p);
         p->depth--;
         if (!a) return NULL;
+        if (!taller(p, p->height, 0, at)) {
+            bp_expr_free(a);
+            return NULL;
+        }
         bp_expr *e = node(p, BP_E_NEG, at);
         if (!e) {
             bp_expr_free(a);
@@ -428,8 +459,13 @@ static bp_expr *parse_product(parser *p)
     while (a && (p->tok.kind == T_STAR || p->tok.kind == T_SLASH)) {
         bp_expr_op op = p->tok.kind == T_STAR ? BP_E_MUL : BP_E_DIV;
         size_t at = p->tok.start;
+        int ha = p->height;
         next(p);
         a = binary(p, op, at, a, parse_unary(p));
+        if (a && !taller(p, ha, p->height, at)) {
+            bp_expr_free(a);
+            a = NULL;
+        }
     }
     return a;
 }
@@ -440,8 +476,13 @@ static bp_expr *parse_sum_expr(parser *p)
     while (a && (p->tok.kind == T_PLUS || p->tok.kind == T_MINUS)) {
         bp_expr_op op = p->tok.kind == T_PLUS ? BP_E_ADD : BP_E_SUB;
         size_t at = p->tok.start;
+        int ha = p->height;
         next(p);
         a = binary(p, op, at, a, parse_product(p));
+        if (a && !taller(p, ha, p->height, at)) {
+            bp_expr_free(a);
+            a = NULL;
+        }
     }
     return a;
 }
@@ -461,8 +502,13 @@ static bp_expr *parse_cmp(parser *p)
     default: return a;
     }
     size_t at = p->tok.start;
+    int ha = p->height;
     next(p);
     a = binary(p, op, at, a, parse_sum_expr(p));
+    if (a && !taller(p, ha, p->height, at)) {
+        bp_expr_free(a);
+        return NULL;
+    }
     if (a && p->tok.kind >= T_LT && p->tok.kind <= T_NE) {
         expected(p, "'and' or 'or' between comparisons (a < b < c is not allowed)");
         bp_expr_free(a);
@@ -483,6 +529,10 @@ static bp_expr *parse_not(parser *p)
         bp_expr *a = parse_not(p);
         p->depth--;
         if (!a) return NULL;
+        if (!taller(p, p->height, 0, at)) {
+            bp_expr_free(a);
+            return NULL;
+        }
         bp_expr *e = node(p, BP_E_NOT, at);
         if (!e) {
             bp_expr_free(a);
@@ -499,8 +549,13 @@ static bp_expr *parse_and(parser *p)
     bp_expr *a = parse_not(p);
     while (a && tok_is(p, "and")) {
         size_t at = p->tok.start;
+        int ha = p->height;
         next(p);
         a = binary(p, BP_E_AND, at, a, parse_not(p));
+        if (a && !taller(p, ha, p->height, at)) {
+            bp_expr_free(a);
+            a = NULL;
+        }
     }
     return a;
 }
@@ -514,8 +569,13 @@ static bp_expr *parse_or(parser *p)
     bp_expr *a = parse_and(p);
     while (a && tok_is(p, "or")) {
         size_t at = p->tok.start;
+        int ha = p->height;
         next(p);
         a = binary(p, BP_E_OR, at, a, parse_and(p));
+        if (a && !taller(p, ha, p->height, at)) {
+            bp_expr_free(a);
+            a = NULL;
+        }
     }
     p->depth--;
     return a;
@@ -572,8 +632,7 @@ void bp_expr_free(bp_expr *e)
 
 /* ---- evaluation ---- */
 
-/* Does the value depend on the entity's data (as opposed to constants and benchmarks)? */
-static bool depends_on_data(const bp_expr *e)
+bool bp_expr_depends_on_data(const bp_expr *e)
 {
     if (!e) return false;
     switch (e->op) {
@@ -583,7 +642,8 @@ static bool depends_on_data(const bp_expr *e)
     case BP_E_ATTR:
     case BP_E_KPI: return true;
     default:
-        return depends_on_data(e->a) || depends_on_data(e->b) || depends_on_data(e->c);
+        return bp_expr_depends_on_data(e->a) || bp_expr_depends_on_data(e->b)
+               || bp_expr_depends_on_data(e->c);
     }
 }
 
@@ -725,7 +785,7 @@ static bp_num eval(const bp_expr *e, const bp_expr_ctx *c, int depth)
     case BP_E_DIV: return bp_num_div(eval(e->a, c, depth), eval(e->b, c, depth));
     case BP_E_MUL:
         /* A constant times a sum is still a sum; a product of two data terms is not. */
-        if (!depends_on_data(e->a) || !depends_on_data(e->b))
+        if (!bp_expr_depends_on_data(e->a) || !bp_expr_depends_on_data(e->b))
             return bp_num_mul(eval(e->a, c, depth), eval(e->b, c, depth));
         return eval_per_member(e, c, depth);
     case BP_E_KPI: return eval_per_member(e, c, depth + 1);
@@ -842,9 +902,9 @@ static void print(sbuf *b, const bp_expr *e)
         put(b, ")");
         return;
     default:
-        print_operand(b, e->a, prec(e), false);
-        put(b, op_text(e->op));
         /* comparisons do not chain, so both sides of one take brackets at equal level */
+        print_operand(b, e->a, prec(e), prec(e) == 4);
+        put(b, op_text(e->op));
         print_operand(b, e->b, prec(e), true);
         return;
     }

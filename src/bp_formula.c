@@ -141,20 +141,6 @@ static const bp_expr *kpi_target(const bp_expr *e, const bp_expr_ctx *c)
     return c->kpi_lookup ? c->kpi_lookup(c->kpi_arg, e->name) : NULL;
 }
 
-/* Does the value depend on the entity's data (as opposed to constants and benchmarks)? */
-static bool depends_on_data(const bp_expr *e)
-{
-    if (!e) return false;
-    switch (e->op) {
-    case BP_E_NUM:
-    case BP_E_NATIONAL: return false;
-    case BP_E_SUM:
-    case BP_E_ATTR:
-    case BP_E_KPI: return true;
-    default: return depends_on_data(e->a) || depends_on_data(e->b) || depends_on_data(e->c);
-    }
-}
-
 /* Formed for each member and then added up over the members (bp_expr.h).  A sum with
  * a non-zero default belongs here too: every member without data adds the default. */
 static bool per_member(const bp_expr *e)
@@ -164,7 +150,7 @@ static bool per_member(const bp_expr *e)
     case BP_E_NUM: case BP_E_ATTR: case BP_E_NATIONAL:
     case BP_E_NEG: case BP_E_ADD: case BP_E_SUB: case BP_E_DIV:
         return false;
-    case BP_E_MUL: return depends_on_data(e->a) && depends_on_data(e->b);
+    case BP_E_MUL: return bp_expr_depends_on_data(e->a) && bp_expr_depends_on_data(e->b);
     default: return true;
     }
 }

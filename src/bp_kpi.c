@@ -114,13 +114,20 @@ typedef struct {
     bool replace;
     bool any_setting;
     bool better_set;         /* the block says "better:" */
+    bool too_many;           /* more than MAX_KPIS blocks: reported, the rest not kept */
 } kparser;
+
+/* KPIs (and grades) in one file: the shipped set has about thirty.  The cap keeps the
+ * duplicate and kpi() checks, which compare KPIs pairwise, fast on a hostile file. */
+#define MAX_KPIS 1000
 
 static void perr(kparser *p, int column, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
+
+static size_t bad_utf8(const char *s, size_t n);
 
 static void perr(kparser *p, int column, const char *fmt, ...)
 {
@@ -129,6 +136,10 @@ static void perr(kparser *p, int column, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    /* quoted text cut short (here or by a caller's buffer) may end inside a character */
+    size_t n = strlen(msg);
+    for (size_t at = bad_utf8(msg, n); at < n; at += 1 + bad_utf8(msg + at + 1, n - at - 1))
+        msg[at] = '?';
     bp_diag_add(p->diags, BP_DIAG_ERROR, p->file, p->line, column, "%s", msg);
     p->failed = true;
 }
@@ -220,6 +231,14 @@ static bool parse_const(const char *s, size_t n, bp_num *out)
     return true;
 }
 
+/* The first "ab" inside s[0..n): the text is a line of a larger buffer, not a C string. */
+static const char *find_pair(const char *s, size_t n, char a, char b)
+{
+    for (size_t i = 0; i + 1 < n; i++)
+        if (s[i] == a && s[i + 1] == b) return s + i;
+    return NULL;
+}
+
 static bool parse_range(const char *s, size_t n, bp_range *r)
 {
     const char *dots = NULL;
@@ -284,8 +303,8 @@ static void set_target(kparser *p, const char *v, size_t n)
         return;
     }
     if (t->cmp == BP_CMP_BAND) {
-        const char *dots = strstr(rest, "..");
-        if (!dots || dots >= rest + rn) {
+        const char *dots = find_pair(rest, rn, '.', '.');
+        if (!dots) {
             perr(p, col_of(p, rest), "expected a band written LOW..HIGH, such as 0.5%%..2%%");
             return;
         }
@@ -426,8 +445,7 @@ static void set_grades(kparser *p, const char *v, size_t n)
     for (size_t i = 0; i < k; i++) {
         const char *s = items[i].s;
         size_t sn = items[i].n;
-        const char *ge = strstr(s, ">=");
-        if (ge && ge >= s + sn) ge = NULL;
+        const char *ge = find_pair(s, sn, '>', '=');
         size_t ln = ge ? (size_t)(ge - s) : sn;
         const char *label = s;
         trim(&label, &ln);
@@ -538,8 +556,10 @@ static void finish_block(kparser *p)
     p->grade_refs = NULL;
     p->grade_ref_cols = NULL;
     p->line = saved;
-    bp_kpi *nd = realloc(p->done, (p->ndone + 1) * sizeof *nd);
-    if (!nd) {
+    bp_kpi *nd = p->ndone < MAX_KPIS ? realloc(p->done, (p->ndone + 1) * sizeof *nd) : NULL;
+    if (p->ndone >= MAX_KPIS) {
+        kpi_free(k);   /* over the cap: already reported, the file fails */
+    } else if (!nd) {
         p->nomem = p->failed = true;
         kpi_free(k);
     } else {
@@ -553,6 +573,10 @@ static void finish_block(kparser *p)
 static void start_block(kparser *p, bool grade, const char *id, size_t n, int col)
 {
     finish_block(p);
+    if (p->ndone >= MAX_KPIS && !p->too_many) {
+        perr(p, col, "found more than %d KPIs in this file, expected at most %d", MAX_KPIS, MAX_KPIS);
+        p->too_many = true;
+    }
     if (!valid_id(id, n)) {
         perr(p, col, "'%.*s' is not a KPI id: use lower-case letters, digits and '_'", (int)n, id);
     }
@@ -590,7 +614,7 @@ static void kpi_setting(kparser *p, const char *key, size_t kn, const char *v, s
             if (ms->expr) perr(p, kcol, "'expr' is set twice for measure '%s'", ms->id);
             else ms->expr = parse_expr(p, v, n);
         } else {
-            if (ms->npoints) perr(p, kcol, "'points' is set twice for measure '%s'", ms->id);
+            if (ms->npoints || ms->points) perr(p, kcol, "'points' is set twice for measure '%s'", ms->id);
             else set_points(p, ms, v, n);
         }
         return;
@@ -650,7 +674,7 @@ static void kpi_setting(kparser *p, const char *key, size_t kn, const char *v, s
         else parse_unit(p, v, n, &k->unit);
     } else if (word_is(key, kn, "expr")) {
         if (p->is_grade) perr(p, kcol, "a grade has no 'expr:': its measures do");
-        else if (k->expr) perr(p, kcol, "'expr' is set twice in this block");
+        else if (k->expr || k->expr_text) perr(p, kcol, "'expr' is set twice in this block");
         else {
             k->expr = parse_expr(p, v, n);
             k->expr_text = dupn(p, v, n);
@@ -766,6 +790,39 @@ static void parse_line(kparser *p, const char *line, size_t n)
     kpi_setting(p, key, kn, v, vn, col_of(p, key));
 }
 
+/* Offset of the first byte in s[0..n) that is not part of valid UTF-8 (no overlong
+ * forms, surrogates or code points above U+10FFFF), or n when every byte is. */
+static size_t bad_utf8(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < n) {
+        unsigned char b = u[i];
+        if (b < 0x80) {
+            i++;
+            continue;
+        }
+        size_t len;
+        unsigned lo = 0x80, hi = 0xBF;
+        if (b >= 0xC2 && b <= 0xDF) len = 2;
+        else if (b >= 0xE0 && b <= 0xEF) {
+            len = 3;
+            if (b == 0xE0) lo = 0xA0;
+            if (b == 0xED) hi = 0x9F;
+        } else if (b >= 0xF0 && b <= 0xF4) {
+            len = 4;
+            if (b == 0xF0) lo = 0x90;
+            if (b == 0xF4) hi = 0x8F;
+        } else
+            return i;
+        if (n - i < len || u[i + 1] < lo || u[i + 1] > hi) return i;
+        for (size_t k = 2; k < len; k++)
+            if (u[i + k] < 0x80 || u[i + k] > 0xBF) return i;
+        i += len;
+    }
+    return n;
+}
+
 bp_err bp_kpi_parse(const char *display_name, const char *text, size_t len, bp_kpiset *s,
                     bp_diags *diags)
 {
@@ -784,9 +841,41 @@ bp_err bp_kpi_parse(const char *display_name, const char *text, size_t len, bp_k
         if (memchr(text + i, '\0', e - i)) {
             p.text = text + i;
             perr(&p, 0, "the file contains a NUL byte: is it a text file?");
+            /* the block being read stops here too: judging it incomplete would only add
+             * errors about lines that were never read */
+            if (p.in_block) {
+                if (p.grade_refs)
+                    for (size_t k = 0; k < p.cur.ntargets; k++) free(p.grade_refs[k]);
+                kpi_free(&p.cur);
+                free(p.grade_refs);
+                free(p.grade_ref_cols);
+                p.grade_refs = NULL;
+                p.grade_ref_cols = NULL;
+                p.in_block = false;
+            }
             break;
         }
-        parse_line(&p, text + i, e - i);
+        size_t n = e - i, bad = bad_utf8(text + i, n);
+        if (bad < n) {
+            /* names and descriptions reach the packs and the JSON: UTF-8 only.  The rest
+             * of the line is still read, with each bad byte as '?', so that one bad byte
+             * is one error (positions are unchanged: one byte for one byte) */
+            p.text = text + i;
+            perr(&p, (int)bad + 1, "found byte 0x%02X, which is not valid UTF-8, expected UTF-8 "
+                 "text: save the file as UTF-8", (unsigned char)text[i + bad]);
+            char *copy = malloc(n);
+            if (!copy) {
+                p.nomem = true;
+                break;
+            }
+            memcpy(copy, text + i, n);
+            for (size_t at = bad; at < n; at += 1 + bad_utf8(copy + at + 1, n - at - 1))
+                copy[at] = '?';
+            parse_line(&p, copy, n);
+            free(copy);
+        } else {
+            parse_line(&p, text + i, n);
+        }
         if (p.in_block || p.any_setting) p.any_setting = true;
         i = e + 1;
     }
@@ -854,6 +943,7 @@ typedef struct {
     const bp_kpi *kpi;
     bp_diags *diags;
     bool failed;
+    size_t *absent;          /* absent-code warnings given so far (warn_absent_codes) */
 } vctx;
 
 static void check_node(const bp_expr *e, void *arg)
@@ -934,17 +1024,142 @@ static bool find_cycle(const bp_kpiset *s, int k, unsigned char *colour, bp_diag
     return c.cycle;
 }
 
+/* ---- constant divisors and the size of an expression once kpi() is expanded ---- */
+
+/* The value of an expression made only of numbers and + - * /, if it is one. */
+static bool constant(const bp_expr *e, bp_num *v)
+{
+    bp_num a, b;
+    switch (e->op) {
+    case BP_E_NUM: *v = e->num; return true;
+    case BP_E_NEG:
+        if (!constant(e->a, &a)) return false;
+        *v = bp_num_neg(a);
+        return true;
+    case BP_E_ADD: case BP_E_SUB: case BP_E_MUL: case BP_E_DIV:
+        if (!constant(e->a, &a) || !constant(e->b, &b)) return false;
+        *v = e->op == BP_E_ADD ? bp_num_add(a, b) : e->op == BP_E_SUB ? bp_num_sub(a, b)
+           : e->op == BP_E_MUL ? bp_num_mul(a, b) : bp_num_div(a, b);
+        return v->ok;   /* 1 / 0 inside is reported where it is */
+    default: return false;
+    }
+}
+
+/* "income / 0" is always no data: a mistake, so an error at the divisor. */
+static void check_divisors(const bp_expr *e, vctx *v)
+{
+    if (!e) return;
+    bp_num d;
+    if (e->op == BP_E_DIV && constant(e->b, &d) && bp_num_is_zero(d)) {
+        bp_diag_add(v->diags, BP_DIAG_ERROR, v->kpi->file, e->b->line, e->b->column,
+                    "found a division by zero in KPI '%s': the divisor is always 0, so the "
+                    "result would always be no data", v->kpi->id);
+        v->failed = true;
+    }
+    check_divisors(e->a, v);
+    check_divisors(e->b, v);
+    check_divisors(e->c, v);
+}
+
+/* Evaluating kpi(x) evaluates x's expression in place, so the work and the stack an
+ * expression needs are those of its expansion.  Limits on it keep a hostile file from
+ * exhausting the stack (depth) or taking forever (kpi(b) + kpi(b), b = kpi(c) + kpi(c),
+ * ... doubles at each level).  MAX_KPI_LEVELS matches the evaluator's own guard. */
+#define MAX_EXPANDED_TERMS 10000
+#define MAX_EXPANDED_HEIGHT 1000
+#define MAX_KPI_LEVELS 64
+
+typedef struct {
+    size_t terms;            /* nodes, saturating at MAX_EXPANDED_TERMS + 1 */
+    int height, levels;      /* levels: kpi() references inside one another */
+} esize;
+
+static esize kpi_size(const bp_kpiset *s, int k, esize *memo, unsigned char *done);
+
+static esize expr_size(const bp_kpiset *s, const bp_expr *e, esize *memo, unsigned char *done)
+{
+    esize r = {0, 0, 0};
+    if (!e) return r;
+    const bp_expr *kids[3] = {e->a, e->b, e->c};
+    r.terms = 1;
+    for (int i = 0; i < 3; i++) {
+        esize c = expr_size(s, kids[i], memo, done);
+        r.terms += c.terms;
+        if (c.height + 1 > r.height) r.height = c.height + 1;
+        if (c.levels > r.levels) r.levels = c.levels;
+    }
+    if (r.height == 0) r.height = 1;
+    if (e->op == BP_E_KPI) {
+        int k = bp_kpi_find(s, e->name);
+        if (k >= 0 && s->kpis[k].expr) {
+            esize t = kpi_size(s, k, memo, done);
+            r.terms += t.terms;
+            if (t.height + 1 > r.height) r.height = t.height + 1;
+            if (t.levels + 1 > r.levels) r.levels = t.levels + 1;
+        }
+    }
+    if (r.terms > MAX_EXPANDED_TERMS) r.terms = MAX_EXPANDED_TERMS + 1;
+    return r;
+}
+
+/* Memoised per KPI; called only once the set is known to have no kpi() cycle. */
+static esize kpi_size(const bp_kpiset *s, int k, esize *memo, unsigned char *done)
+{
+    if (!done[k]) {
+        memo[k] = expr_size(s, s->kpis[k].expr, memo, done);
+        done[k] = 1;
+    }
+    return memo[k];
+}
+
+static void check_size(const bp_expr *e, vctx *v, esize *memo, unsigned char *done)
+{
+    if (!e) return;
+    esize z = expr_size(v->set, e, memo, done);
+    if (z.levels > MAX_KPI_LEVELS)
+        bp_diag_add(v->diags, BP_DIAG_ERROR, v->kpi->file, e->line, e->column,
+                    "found more than %d kpi() references inside one another in KPI '%s', "
+                    "expected at most %d", MAX_KPI_LEVELS, v->kpi->id, MAX_KPI_LEVELS);
+    else if (z.height > MAX_EXPANDED_HEIGHT)
+        bp_diag_add(v->diags, BP_DIAG_ERROR, v->kpi->file, e->line, e->column,
+                    "found KPI '%s' nested more than %d levels deep once its kpi() references "
+                    "are expanded, expected at most %d", v->kpi->id, MAX_EXPANDED_HEIGHT,
+                    MAX_EXPANDED_HEIGHT);
+    else if (z.terms > MAX_EXPANDED_TERMS)
+        bp_diag_add(v->diags, BP_DIAG_ERROR, v->kpi->file, e->line, e->column,
+                    "found KPI '%s' with more than %d terms once its kpi() references are "
+                    "expanded, expected at most %d", v->kpi->id, MAX_EXPANDED_TERMS,
+                    MAX_EXPANDED_TERMS);
+    else
+        return;
+    v->failed = true;
+}
+
 /* A code under a contract family that no fact carries is legal (the data may simply lack
  * it) but is often a typo: say so once per code. */
+/* Each look for an earlier warning scans the list, so the list is capped: a file naming
+ * thousands of absent codes gets the first MAX_ABSENT_WARNINGS and one more warning. */
+#define MAX_ABSENT_WARNINGS 100
+
 static void warn_absent_codes(const bp_expr *e, void *arg)
 {
     vctx *v = arg;
     if (e->op != BP_E_SUM || e->has_dflt || strncmp(e->name, "course.", 7) == 0) return;
     if (bp_model_has_code(v->m, e->name)) return;
+    if (*v->absent > MAX_ABSENT_WARNINGS) return;
+    /* once per code: "code 'exp.staf'" must not count as a warning about "exp" */
+    char needle[160];
+    snprintf(needle, sizeof needle, "has code '%s' (", e->name);
     for (size_t i = 0; i < v->diags->count; i++)
-        if (v->diags->items[i].level == BP_DIAG_WARNING && strstr(v->diags->items[i].message, e->name)
-            && strstr(v->diags->items[i].message, "no fact in the data set"))
+        if (v->diags->items[i].level == BP_DIAG_WARNING && strstr(v->diags->items[i].message, needle)
+            && strncmp(v->diags->items[i].message, "no fact in the data set", 23) == 0)
             return;
+    if ((*v->absent)++ == MAX_ABSENT_WARNINGS) {
+        bp_diag_add(v->diags, BP_DIAG_WARNING, v->kpi->file, e->line, e->column,
+                    "more codes that no fact in the data set has, from here on, are not listed "
+                    "(the first %d are)", MAX_ABSENT_WARNINGS);
+        return;
+    }
     bp_diag_add(v->diags, BP_DIAG_WARNING, v->kpi->file, e->line, e->column,
                 "no fact in the data set has code '%s' (KPI '%s' shows no data where it is needed)",
                 e->name, v->kpi->id);
@@ -961,24 +1176,105 @@ static void visit_kpi(const bp_kpi *k, bp_expr_visit_fn fn, vctx *v)
     }
 }
 
+/* Evaluation makes one result (about a kilobyte) for every KPI, entity (institution,
+ * phase with institutions, trust) and (year, scenario) present: a product of three
+ * input-driven numbers.  Checked here, the last step before evaluation, so that a data
+ * set and KPI file that would need gigabytes are refused with a message instead. */
+#define MAX_RESULTS 1000000
+
+/* The (year, scenario) pairs the evaluator will use: those with a fact, and course years,
+ * within the span of the fact years (bp_eval.c, present_pairs). */
+static size_t pairs_present(const bp_model *m)
+{
+    static const int lo = 1900, nyrs = 1100;   /* bp_year_parse: 1900..2999 */
+    bool seen[1100][BP_SCENARIO_COUNT];
+    memset(seen, 0, sizeof seen);
+    int y0 = m->nyears ? m->years[0] : m->report_year;
+    int y1 = m->nyears ? m->years[m->nyears - 1] : m->report_year;
+    for (size_t i = 0; i < m->nfacts; i++)
+        if (m->facts[i].year >= lo && m->facts[i].year < lo + nyrs)
+            seen[m->facts[i].year - lo][m->facts[i].scenario] = true;
+    for (size_t i = 0; i < m->ncourses; i++)
+        if (m->courses[i].year >= lo && m->courses[i].year < lo + nyrs)
+            seen[m->courses[i].year - lo][BP_ACTUAL] = true;
+    size_t n = 0;
+    for (int y = y0; y <= y1; y++)
+        for (int sc = 0; sc < BP_SCENARIO_COUNT; sc++)
+            if (y >= lo && y < lo + nyrs && seen[y - lo][sc]) n++;
+    return n;
+}
+
 bp_err bp_kpi_validate(const bp_kpiset *s, const bp_model *m, const char *warn_file,
                        bp_diags *diags)
 {
     bool failed = false;
+    {
+        unsigned phases = 0;
+        for (size_t i = 0; i < m->ninsts; i++)
+            if (m->insts[i].phase != BP_PHASE_CENTRAL) phases |= 1u << m->insts[i].phase;
+        size_t nphases = 0;
+        for (int p = 0; p < BP_PHASE_COUNT; p++) nphases += (phases >> p) & 1u;
+        size_t ents = m->ninsts + nphases + 1, pairs = pairs_present(m);
+        /* each factor is far below 2^21 (KPIs by the file cap, institutions by the
+         * loader's cap, pairs by 64 years x 3): the product fits in size_t */
+        size_t results = s->count * ents * pairs;
+        if (results > MAX_RESULTS) {
+            bp_diag_add(diags, BP_DIAG_ERROR, warn_file ? warn_file : "", 0, 0,
+                        "found %zu KPIs for %zu institutions, phases and the trust in %zu years "
+                        "and scenarios, %zu results, expected at most %d results", s->count, ents,
+                        pairs, results, MAX_RESULTS);
+            return BP_ERR_LIMIT;
+        }
+    }
     for (size_t i = 0; i < s->count; i++) {
-        vctx v = {s, m, &s->kpis[i], diags, false};
+        vctx v = {s, m, &s->kpis[i], diags, false, NULL};
         visit_kpi(&s->kpis[i], check_node, &v);
         failed |= v.failed;
     }
-    unsigned char *colour = calloc(s->count ? s->count : 1, 1);
-    if (!colour) return BP_ERR_NOMEM;
+    for (size_t i = 0; i < s->count; i++) {
+        vctx v = {s, m, &s->kpis[i], diags, false, NULL};
+        const bp_kpi *k = &s->kpis[i];
+        check_divisors(k->expr, &v);
+        for (size_t j = 0; j < k->nmeasures; j++) check_divisors(k->measures[j].expr, &v);
+        for (size_t j = 0; j < k->ntargets; j++) {
+            check_divisors(k->targets[j].lo, &v);
+            check_divisors(k->targets[j].hi, &v);
+            check_divisors(k->targets[j].when, &v);
+        }
+        failed |= v.failed;
+    }
+    size_t n = s->count ? s->count : 1;
+    unsigned char *colour = calloc(n, 1);
+    esize *memo = malloc(n * sizeof *memo);
+    if (!colour || !memo) {
+        free(colour);
+        free(memo);
+        return BP_ERR_NOMEM;
+    }
     for (size_t i = 0; i < s->count && !failed; i++)
         if (colour[i] == 0 && find_cycle(s, (int)i, colour, diags)) failed = true;
+    /* no cycle (and every kpi() known): the expansions are finite, and now measured */
+    memset(colour, 0, n);
+    bool sizes = !failed;
+    for (size_t i = 0; i < s->count && sizes; i++) {
+        vctx v = {s, m, &s->kpis[i], diags, false, NULL};
+        const bp_kpi *k = &s->kpis[i];
+        check_size(k->expr, &v, memo, colour);
+        for (size_t j = 0; j < k->nmeasures; j++) check_size(k->measures[j].expr, &v, memo, colour);
+        for (size_t j = 0; j < k->ntargets; j++) {
+            check_size(k->targets[j].lo, &v, memo, colour);
+            check_size(k->targets[j].hi, &v, memo, colour);
+            check_size(k->targets[j].when, &v, memo, colour);
+        }
+        failed |= v.failed;
+    }
     free(colour);
+    free(memo);
     if (failed) return BP_ERR_KPI;
+    size_t absent = 0;
     for (size_t i = 0; i < s->count; i++) {
         if (!warn_file || strcmp(s->kpis[i].file, warn_file) != 0) continue;
-        vctx v = {s, m, &s->kpis[i], diags, false};
+        vctx v = {s, m, &s->kpis[i], diags, false, &absent};
         visit_kpi(&s->kpis[i], warn_absent_codes, &v);
     }
     return diags->oom ? BP_ERR_NOMEM : BP_OK;

@@ -42,6 +42,11 @@ const size_t bp_load_nfiles = F_COUNT;
 #define EXP_AMBITION "an ambition id from ambitions.csv"
 #define EXP_WHOLE "a whole number that is not negative"
 
+/* Institutions in one data set.  The largest trusts run about a hundred schools; the cap
+ * bounds what every later stage does per institution (results are KPIs x institutions x
+ * years, and the text report looks each one up).  Documented in docs/limits.md. */
+#define MAX_INSTITUTIONS 1000
+
 /* A fact while loading: the column of its code, for a duplicate's diagnostic. */
 typedef struct {
     bp_fact f;
@@ -538,6 +543,13 @@ static void load_insts(loader *L)
     if (!bind(L, F_INSTS, spec, 7, idx)) return;
     bp_model *m = L->m;
     const bp_csv_table *t = &L->t[F_INSTS];
+    if (t->nrows > MAX_INSTITUTIONS) {
+        /* one error, not one per fact of an institution left out */
+        bp_diag_add(L->d, BP_DIAG_ERROR, "institutions.csv", t->rows[MAX_INSTITUTIONS].line, 0,
+                    "found more than %d institutions, expected at most %d: the files that refer "
+                    "to institutions were not checked", MAX_INSTITUTIONS, MAX_INSTITUTIONS);
+        return;
+    }
     keyset ids = {0};
     int central_rows = 0;
     char b[200];

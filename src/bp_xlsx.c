@@ -554,23 +554,7 @@ static const xl_entity *trust_entity(const xl *x) { return &x->ents[x->nents - 1
  * on the data, so it stays in the status formula. */
 static bool target_applies(const bp_target *t, const xl_entity *e, int year, bp_scenario sc)
 {
-    if (t->scopes == BP_SCOPE_F_COURSE) return false;
-    unsigned scopes = t->scopes ? t->scopes
-                                : (BP_SCOPE_F_INSTITUTION | BP_SCOPE_F_PHASE | BP_SCOPE_F_TRUST);
-    if (t->from_year && year < t->from_year) return false;
-    if (t->scenarios && !(t->scenarios & (1u << sc))) return false;
-    switch (e->scope) {
-    case BP_SCOPE_INSTITUTION:
-        if (!(scopes & BP_SCOPE_F_INSTITUTION) || e->central) return false;
-        return !t->phases || (t->phases & (1u << e->phase));
-    case BP_SCOPE_PHASE:
-        if (!(scopes & BP_SCOPE_F_PHASE)) return false;
-        return !t->phases || (t->phases & (1u << e->phase));
-    case BP_SCOPE_TRUST:
-        if (!(scopes & BP_SCOPE_F_TRUST)) return false;
-        return !t->phases || t->scopes;
-    }
-    return false;
+    return bp_target_applies(t, e->scope, e->phase, e->central, year, sc);
 }
 
 static const bp_result *result_of(const xl *x, size_t kpi, const xl_entity *e, int year,
