@@ -224,6 +224,73 @@ def under(code, prefix):
     return code == prefix or code.startswith(prefix + ".")
 
 
+def pounds(p):
+    """pence as the packs print money: -£1,234.50"""
+    return "%s£%s" % ("-" if p < 0 else "", "{:,.2f}".format(Decimal(abs(p)) / 100))
+
+
+def check_outputs(data_dir, out_dir):
+    """The consolidated income and expenditure of the report year's actuals, summed here
+    from the CSV text, must appear to the penny in the board pack's text (pdftotext) and
+    as the workbook's headline totals (the cached values of Headline_Income and
+    Headline_Expenditure)."""
+    import glob
+    import subprocess
+    h, rows = read_table(os.path.join(data_dir, "trust.csv"))
+    settings = {r[h.index("key")].strip(): r[h.index("value")].strip() for r in rows}
+    year = int(settings["report_year"][:4])
+    totals = {"income": None, "exp": None}
+    for name in ("finance.csv", "staff.csv", "students.csv", "governance.csv"):
+        path = os.path.join(data_dir, name)
+        if not os.path.exists(path):
+            continue
+        h, rows = read_table(path)
+        ix = {c: h.index(c) for c in FACT_COLS}
+        for r in rows:
+            code = r[ix["code"]].strip()
+            if (not is_money(code) or int(r[ix["year"]].strip()[:4]) != year
+                    or r[ix["scenario"]].strip() != "actual"
+                    or under(code, "income.internal") or under(code, "exp.internal")):
+                continue
+            for k in totals:
+                if under(code, k):
+                    totals[k] = (totals[k] or 0) + parse_money(r[ix["value"]])
+    board = glob.glob(os.path.join(out_dir, "*-board.pdf"))
+    book = glob.glob(os.path.join(out_dir, "*.xlsx"))
+    good = bool(board and book)
+    if not good:
+        print("FAIL no board pack or workbook in %s" % out_dir)
+        return False
+    text = subprocess.run(["pdftotext", "-layout", board[0], "-"], capture_output=True,
+                          text=True).stdout
+    import openpyxl
+    wb = openpyxl.load_workbook(book[0], data_only=True)
+
+    def headline(name):
+        dn = wb.defined_names.get(name) if hasattr(wb.defined_names, "get") else None
+        if dn is None:
+            dn = next((d for d in wb.defined_names.definedName if d.name == name), None)
+        if dn is None:
+            return None
+        sheet, cell = list(dn.destinations)[0]
+        return wb[sheet][cell.replace("$", "")].value
+
+    for k, cell in (("income", "Headline_Income"), ("exp", "Headline_Expenditure")):
+        p = totals[k]
+        if p is None:
+            continue
+        if pounds(p) not in text:
+            print("FAIL consolidated %s %s not in the board pack" % (k, pounds(p)))
+            good = False
+        v = headline(cell)
+        if v is None or abs(Decimal(str(v)) - Decimal(p) / 100) > Decimal("0.005"):
+            print("FAIL workbook %s = %s, expected %s" % (cell, v, Decimal(p) / 100))
+            good = False
+    print("consolidated income %s, expenditure %s in the PDF and the workbook" % (
+        pounds(totals["income"] or 0), pounds(totals["exp"] or 0)))
+    return good
+
+
 def check(data_dir, json_path):
     res = json.load(open(json_path, encoding="utf-8"), parse_float=Decimal)
     passed = failed = 0
@@ -344,6 +411,8 @@ def check(data_dir, json_path):
 
 
 if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "outputs":
+        sys.exit(0 if check_outputs(sys.argv[2], sys.argv[3]) else 1)
     if len(sys.argv) == 4 and sys.argv[1] == "make":
         make(int(sys.argv[2]), sys.argv[3])
     elif len(sys.argv) == 4 and sys.argv[1] == "check":
