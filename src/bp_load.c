@@ -1162,7 +1162,7 @@ static void load_national(loader *L)
         char pb[32];
         bp_phase ph;
         if (!small(pf, pb, sizeof pb) || (strcmp(pb, "all") != 0 && !bp_phase_parse(pb, &ph))) {
-            bad(L, F_NATIONAL, pf, "phase", "a phase (%s) or all", EXP_PHASE + 7);
+            bad(L, F_NATIONAL, pf, "phase", "a phase (%s) or all", &EXP_PHASE[7]);   /* past "one of " */
             ok = false;
         }
         view code = trimmed(cf);
