@@ -234,24 +234,26 @@ typedef struct {
  * that every value stays legible. */
 static void kpi_grid(pk_ctx *c, const bp_section *sec, const pk_column *cols, size_t ncols)
 {
-    const size_t per_table = 6;
+    /* At most this many entities across: a column then fits "improvement" on one line. */
+    enum { PER_TABLE = 5 };
+    const size_t per_table = PER_TABLE;
     for (size_t from = 0; from < ncols; from += per_table) {
         size_t n = ncols - from < per_table ? ncols - from : per_table;
-        bp_pdf_col tc[1 + 6];
+        bp_pdf_col tc[1 + PER_TABLE];
         tc[0] = (bp_pdf_col){"KPI", 3.2f, BP_PDF_LEFT};
         for (size_t j = 0; j < n; j++) tc[1 + j] = (bp_pdf_col){cols[from + j].label, 1.4f, BP_PDF_RIGHT};
         bp_pdf_table *t = bp_pdf_table_begin(c->pdf, tc, 1 + n, BP_PDF_SMALL);
         for (size_t k = 0; k < c->s->kpis.count; k++) {
             if (!pk_selects(c, sec, (int)k)) continue;
             bool any = false;
-            const bp_result *rs[6];
+            const bp_result *rs[PER_TABLE];
             for (size_t j = 0; j < n; j++) {
                 rs[j] = pk_result(c, (int)k, cols[from + j].scope, cols[from + j].entity);
                 any |= rs[j] && rs[j]->value.ok;
             }
             if (!any) continue;
-            bp_pdf_cell cells[7];
-            char bufs[6][96];
+            bp_pdf_cell cells[1 + PER_TABLE];
+            char bufs[PER_TABLE][96];
             memset(cells, 0, sizeof cells);
             cells[0].text = c->s->kpis.kpis[k].name;
             for (size_t j = 0; j < n; j++) pk_result_cell(c, rs[j], bufs[j], sizeof bufs[j], &cells[1 + j]);
