@@ -110,6 +110,12 @@ int bp_kpi_find(const bp_kpiset *s, const char *id);
 /* For bp_expr_ctx.kpi_lookup: arg is a const bp_kpiset *. */
 const bp_expr *bp_kpi_lookup_expr(const void *arg, const char *id);
 
+/* The context to evaluate the set's expressions over these members (one institution, a
+ * phase or the trust) in one year and scenario: eliminate for the trust, national the
+ * benchmark phase ("all" for the trust).  course is -1 (every course). */
+bp_expr_ctx bp_kpi_ctx(const bp_kpiset *s, const bp_model *m, const int *members, size_t n,
+                       int year, bp_scenario scenario, bool eliminate, const char *national);
+
 typedef enum { BP_STATUS_NONE, BP_STATUS_GREEN, BP_STATUS_AMBER, BP_STATUS_RED } bp_status;
 const char *bp_status_id(bp_status s);
 

@@ -42,19 +42,8 @@ typedef struct {
 
 static bp_expr_ctx make_ctx(const evaluator *ev, const ev_entity *e, int year, bp_scenario s)
 {
-    bp_expr_ctx c;
-    memset(&c, 0, sizeof c);
-    c.model = ev->m;
-    c.members = e->members;
-    c.nmembers = e->nmembers;
-    c.year = year;
-    c.scenario = s;
-    c.eliminate = e->eliminate;
-    c.national_phase = e->national_phase;
-    c.course = -1;
-    c.kpi_lookup = bp_kpi_lookup_expr;
-    c.kpi_arg = ev->kpis;
-    return c;
+    return bp_kpi_ctx(ev->kpis, ev->m, e->members, e->nmembers, year, s, e->eliminate,
+                      e->national_phase);
 }
 
 bool bp_target_applies(const bp_target *t, bp_scope scope, bp_phase phase, bool central,
@@ -272,17 +261,9 @@ static bp_err eval_courses(evaluator *ev, bp_results *out)
                 return BP_ERR_NOMEM;
             bp_course_result *cr = &out->courses[out->ncourses++];
             int member = co->inst;
-            bp_expr_ctx c;
-            memset(&c, 0, sizeof c);
-            c.model = m;
-            c.members = &member;
-            c.nmembers = 1;
-            c.year = co->year;
-            c.scenario = BP_ACTUAL;
-            c.national_phase = bp_phase_id(m->insts[co->inst].phase);
+            bp_expr_ctx c = bp_kpi_ctx(ev->kpis, m, &member, 1, co->year, BP_ACTUAL, false,
+                                       bp_phase_id(m->insts[co->inst].phase));
             c.course = (int)ci;
-            c.kpi_lookup = bp_kpi_lookup_expr;
-            c.kpi_arg = ev->kpis;
             cr->kpi = (int)k;
             cr->course = (int)ci;
             cr->value = bp_expr_eval(kp->expr, &c);

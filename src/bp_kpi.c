@@ -92,6 +92,24 @@ const bp_expr *bp_kpi_lookup_expr(const void *arg, const char *id)
     return i >= 0 ? s->kpis[i].expr : NULL;
 }
 
+bp_expr_ctx bp_kpi_ctx(const bp_kpiset *s, const bp_model *m, const int *members, size_t n,
+                       int year, bp_scenario scenario, bool eliminate, const char *national)
+{
+    bp_expr_ctx c;
+    memset(&c, 0, sizeof c);
+    c.model = m;
+    c.members = members;
+    c.nmembers = n;
+    c.year = year;
+    c.scenario = scenario;
+    c.eliminate = eliminate;
+    c.national_phase = national;
+    c.course = -1;
+    c.kpi_lookup = bp_kpi_lookup_expr;
+    c.kpi_arg = s;
+    return c;
+}
+
 /* ---- the parser ---- */
 
 typedef struct {

@@ -526,19 +526,8 @@ static void plan_entities(xl *x)
 /* The engine's context for an entity (bp_eval's make_ctx). */
 static bp_expr_ctx entity_ctx(const xl *x, const xl_entity *e, int year, bp_scenario sc)
 {
-    bp_expr_ctx c;
-    memset(&c, 0, sizeof c);
-    c.model = x->m;
-    c.members = e->members;
-    c.nmembers = e->nmembers;
-    c.year = year;
-    c.scenario = sc;
-    c.eliminate = e->eliminate;
-    c.national_phase = e->national;
-    c.course = -1;
-    c.kpi_lookup = bp_kpi_lookup_expr;
-    c.kpi_arg = &x->s->kpis;
-    return c;
+    return bp_kpi_ctx(&x->s->kpis, x->m, e->members, e->nmembers, year, sc, e->eliminate,
+                      e->national);
 }
 
 /* One institution on its own (the Finance and Central charge lines). */
