@@ -14,7 +14,8 @@ void bp_format_value(const bp_kpi *k, bp_num v, int grade, char *buf, size_t siz
 
 /* A result's value, with more decimal places when the usual rounding would make it read
  * the same as its threshold (or as zero) although it is not: 94.998% against a floor of
- * 95% shows as "94.998%", never as a red "95.0%". */
+ * 95% shows as "94.998%", never as a red "95.0%"; one that would still read the same
+ * after four more places shows as "just under 0.5%" or "just over 0.5%". */
 void bp_format_result_value(const bp_kpi *k, const bp_result *r, char *buf, size_t size);
 
 /* A threshold in the KPI's unit: "80%", "0.5%", "£1,000,000", "0.74", "1,650". */

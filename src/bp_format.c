@@ -153,6 +153,15 @@ void bp_format_result_value(const bp_kpi *k, const bp_result *r, char *buf, size
         while (extra < 4 && (reads_as(k, r->value, r->lo, extra) || reads_as(k, r->value, r->hi, extra)
                              || reads_as(k, r->value, bp_num_int(0), extra)))
             extra++;
+    /* Still indistinguishable after four more places: say which side of it the value is. */
+    const bp_num near[3] = {r->lo, r->hi, bp_num_int(0)};
+    for (int i = 0; i < 3 && r->value.ok && extra == 4; i++) {
+        if (!reads_as(k, r->value, near[i], extra)) continue;
+        char t[64];
+        value_at(k, near[i], -1, 0, t, sizeof t);
+        snprintf(buf, size, "just %s %s", bp_num_cmp(r->value, near[i]) < 0 ? "under" : "over", t);
+        return;
+    }
     value_at(k, r->value, r->grade, extra, buf, size);
 }
 

@@ -116,9 +116,9 @@ static void institutions_key(pk_ctx *c)
     bp_pdf_heading(c->pdf, 2, "Institutions in this paper", false);
     /* The name column is wide enough for a full name on one line: the one place every
      * institution's name appears unbroken. */
-    bp_pdf_col cols[] = {{"Code", 1, BP_PDF_LEFT}, {"Institution", 6.4f, BP_PDF_LEFT},
-                         {"Phase", 3.2f, BP_PDF_LEFT}, {"Joined", 2.2f, BP_PDF_LEFT},
-                         {"Governing body", 1.6f, BP_PDF_LEFT}};
+    bp_pdf_col cols[] = {{"Code", 1, BP_PDF_LEFT}, {"Institution", 6.2f, BP_PDF_LEFT},
+                         {"Phase", 3, BP_PDF_LEFT}, {"Joined", 2.2f, BP_PDF_LEFT},
+                         {"Governing body", 2.1f, BP_PDF_LEFT}};
     bp_pdf_table *t = bp_pdf_table_begin(c->pdf, cols, 5, BP_PDF_BODY);
     for (size_t i = 0; i < c->ninsts; i++) {
         const bp_institution *in = &c->m->insts[c->insts[i]];
@@ -232,26 +232,36 @@ typedef struct {
 
 /* KPIs down, entities across; wide sets of entities are split into several tables so
  * that every value stays legible. */
+/* The results of KPI k for columns [from, from + n); true when any has a value. */
+static bool grid_row(const pk_ctx *c, int k, const pk_column *cols, size_t from, size_t n,
+                     const bp_result **rs)
+{
+    bool any = false;
+    for (size_t j = 0; j < n; j++) {
+        rs[j] = pk_result(c, k, cols[from + j].scope, cols[from + j].entity);
+        any |= rs[j] && rs[j]->value.ok;
+    }
+    return any;
+}
+
 static void kpi_grid(pk_ctx *c, const bp_section *sec, const pk_column *cols, size_t ncols)
 {
     /* At most this many entities across: a column then fits "improvement" on one line. */
     enum { PER_TABLE = 5 };
-    const size_t per_table = PER_TABLE;
-    for (size_t from = 0; from < ncols; from += per_table) {
-        size_t n = ncols - from < per_table ? ncols - from : per_table;
+    const bp_result *rs[PER_TABLE];
+    bool shown = false;
+    for (size_t from = 0; from < ncols; from += PER_TABLE) {
+        size_t n = ncols - from < PER_TABLE ? ncols - from : PER_TABLE;
+        bool block = false;
+        for (size_t k = 0; k < c->s->kpis.count && !block; k++)
+            block = pk_selects(c, sec, (int)k) && grid_row(c, (int)k, cols, from, n, rs);
+        if (!block) continue;          /* no empty tables: a block with no data is left out */
         bp_pdf_col tc[1 + PER_TABLE];
         tc[0] = (bp_pdf_col){"KPI", 3.2f, BP_PDF_LEFT};
         for (size_t j = 0; j < n; j++) tc[1 + j] = (bp_pdf_col){cols[from + j].label, 1.4f, BP_PDF_RIGHT};
         bp_pdf_table *t = bp_pdf_table_begin(c->pdf, tc, 1 + n, BP_PDF_SMALL);
         for (size_t k = 0; k < c->s->kpis.count; k++) {
-            if (!pk_selects(c, sec, (int)k)) continue;
-            bool any = false;
-            const bp_result *rs[PER_TABLE];
-            for (size_t j = 0; j < n; j++) {
-                rs[j] = pk_result(c, (int)k, cols[from + j].scope, cols[from + j].entity);
-                any |= rs[j] && rs[j]->value.ok;
-            }
-            if (!any) continue;
+            if (!pk_selects(c, sec, (int)k) || !grid_row(c, (int)k, cols, from, n, rs)) continue;
             bp_pdf_cell cells[1 + PER_TABLE];
             char bufs[PER_TABLE][96];
             memset(cells, 0, sizeof cells);
@@ -261,8 +271,10 @@ static void kpi_grid(pk_ctx *c, const bp_section *sec, const pk_column *cols, si
         }
         bp_pdf_table_end(t);
         bp_pdf_space(c->pdf, 8);
+        shown = true;
     }
-    pk_status_key(c);
+    if (shown) pk_status_key(c);
+    else bp_pdf_paragraph(c->pdf, BP_PDF_BODY, "None of these KPIs has data in this data set.");
 }
 
 static void scorecard(pk_ctx *c, const bp_section *sec)

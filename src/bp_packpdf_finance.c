@@ -264,6 +264,18 @@ void pk_income_expenditure(pk_ctx *c, const bp_section *sec)
     free(rows);
 }
 
+/* A total over the document's institutions: consolidated (eliminations) for the trust,
+ * plain for a governing body's institutions. */
+static opt_pence trust_sum(const pk_ctx *c, int year, bp_scenario s, const char *code)
+{
+    opt_pence o = {false, 0};
+    for (size_t i = 0; i < c->m->ninsts; i++) {
+        if (c->lgb && !pk_has_inst(c, (int)i)) continue;
+        add(&o, sum_of(c, (int)i, year, s, code, !c->lgb));
+    }
+    return o;
+}
+
 /* ---- budget against actual ---- */
 
 void pk_budget_actual(pk_ctx *c, const bp_section *sec)
@@ -275,6 +287,11 @@ void pk_budget_actual(pk_ctx *c, const bp_section *sec)
              "The %s budget against the actual outturn. Variance is actual less budget: more "
              "income or less expenditure than budgeted improves the result.", yb);
     bp_pdf_paragraph(c->pdf, BP_PDF_BODY, intro);
+    if (!trust_sum(c, c->year, BP_BUDGET, "income").has) {
+        snprintf(intro, sizeof intro, "The data set holds no budget for %s.", yb);
+        bp_pdf_paragraph(c->pdf, BP_PDF_BODY, intro);
+        return;
+    }
     static const char *const what[] = {"Income", "Expenditure"};
     static const char *const code[] = {"income", "exp"};
     int *rows = alloc_rows(c);
@@ -343,16 +360,6 @@ static size_t trend_years(const pk_ctx *c, int *years)
         if (any) years[n++] = y;
     }
     return n;
-}
-
-static opt_pence trust_sum(const pk_ctx *c, int year, bp_scenario s, const char *code)
-{
-    opt_pence o = {false, 0};
-    for (size_t i = 0; i < c->m->ninsts; i++) {
-        if (c->lgb && !pk_has_inst(c, (int)i)) continue;
-        add(&o, sum_of(c, (int)i, year, s, code, !c->lgb));
-    }
-    return o;
 }
 
 void pk_trends(pk_ctx *c, const bp_section *sec)
