@@ -37,6 +37,10 @@ int bp_cli_batch(int argc, char **argv);
 bp_err bp_cli_load_packs(const char *const *want, size_t nwant, bp_packset *packs,
                          bp_diags *diags);
 
+/* A command that failed on data set `data`: every diagnostic, then one line saying why
+ * and that nothing was written.  Returns the exit status for err. */
+int bp_cli_failed(const char *data, bp_err err, const bp_diags *d);
+
 /* Exit status for --fail-on: BP_ERR_BREACH when a reported result is at or beyond the
  * level, else BP_OK. */
 bp_err bp_cli_fail_on(const bp_results *r, bp_status level);

@@ -4,6 +4,7 @@
 #ifndef BP_INFILE_H
 #define BP_INFILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "bp_error.h"
 
@@ -12,5 +13,10 @@
  * *buf, which is NULL on failure. */
 bp_err bp_read_file(const char *path, const char *display_name, size_t max, char **buf,
                     size_t *len, bp_diags *diags);
+
+/* Files shipped with the program (templates, prepared fonts) are found beside the
+ * executable, so it works from any working directory: the first of EXE_DIR/rel,
+ * EXE_DIR/../rel, ... (up to `up` parent levels) that is a directory, into buf. */
+bool bp_beside_exe(const char *rel, int up, char *buf, size_t size);
 
 #endif

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 
 bp_err bp_read_file(const char *path, const char *display_name, size_t max, char **buf,
                     size_t *len, bp_diags *diags)
@@ -63,4 +65,21 @@ bp_err bp_read_file(const char *path, const char *display_name, size_t max, char
     *buf = b;
     *len = n;
     return BP_OK;
+}
+
+bool bp_beside_exe(const char *rel, int up, char *buf, size_t size)
+{
+    char dir[4096];
+    ssize_t n = readlink("/proc/self/exe", dir, sizeof dir - 1);
+    if (n <= 0) return false;
+    dir[n] = 0;
+    for (int level = 0; level <= up; level++) {
+        char *slash = strrchr(dir, '/');
+        if (!slash) return false;
+        *slash = 0;
+        struct stat st;
+        int w = snprintf(buf, size, "%s/%s", dir, rel);
+        if (w > 0 && (size_t)w < size && stat(buf, &st) == 0 && S_ISDIR(st.st_mode)) return true;
+    }
+    return false;
 }

@@ -22,6 +22,7 @@
  * - HPDF_ReadFromStream reports the end of the stream through the error handler as
  *   HPDF_STREAM_EOF; that is not a failure. */
 #include "bp_pdf_internal.h"
+#include "bp_infile.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -548,18 +549,6 @@ bool bp_pdf_default_fonts(char *regular, size_t rsize, char *bold, size_t bsize)
     return readable(regular) && readable(bold);
 }
 
-/* The directory holding the running executable, into buf. */
-static bool exe_dir(char *buf, size_t size)
-{
-    ssize_t n = readlink("/proc/self/exe", buf, size - 1);
-    if (n <= 0) return false;
-    buf[n] = 0;
-    char *slash = strrchr(buf, '/');
-    if (!slash) return false;
-    *slash = 0;
-    return true;
-}
-
 static bool fonts_in(const char *dir, char *regular, size_t rsize, char *bold, size_t bsize)
 {
     int r = snprintf(regular, rsize, "%s/DejaVuSans.ttf", dir);
@@ -572,12 +561,10 @@ bool bp_pdf_subset_fonts(char *regular, size_t rsize, char *bold, size_t bsize)
 {
     const char *env = getenv("BOARDPACK_FONTS");
     if (env && *env) return fonts_in(env, regular, rsize, bold, bsize);
-    char dir[4096], cand[4200];
-    if (!exe_dir(dir, sizeof dir)) return false;
-    snprintf(cand, sizeof cand, "%s/fonts", dir);
-    if (fonts_in(cand, regular, rsize, bold, bsize)) return true;
-    snprintf(cand, sizeof cand, "%s/build/fonts", dir);
-    return fonts_in(cand, regular, rsize, bold, bsize);
+    char dir[4096];
+    return (bp_beside_exe("fonts", 0, dir, sizeof dir) && fonts_in(dir, regular, rsize, bold, bsize))
+           || (bp_beside_exe("build/fonts", 0, dir, sizeof dir)
+               && fonts_in(dir, regular, rsize, bold, bsize));
 }
 
 static HPDF_Font load_font(bp_pdf *p, const char *path)

@@ -6,16 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <sys/stat.h>
 
+#include "bp_infile.h"
 #include "bp_load.h"
-
-static bool is_dir(const char *p)
-{
-    struct stat st;
-    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
 
 void bp_templates_dir(char *buf, size_t size)
 {
@@ -24,23 +18,7 @@ void bp_templates_dir(char *buf, size_t size)
         snprintf(buf, size, "%s", env);
         return;
     }
-    /* Beside the executable, so the tool works from any working directory. */
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = 0;
-        for (int up = 0; up < 2; up++) {
-            char *slash = strrchr(exe, '/');
-            if (!slash) break;
-            *slash = 0;
-            char cand[PATH_MAX + 16];
-            snprintf(cand, sizeof cand, "%s/templates", exe);
-            if (is_dir(cand)) {
-                snprintf(buf, size, "%s", cand);
-                return;
-            }
-        }
-    }
+    if (bp_beside_exe("templates", 1, buf, size)) return;
     snprintf(buf, size, "templates");
 }
 

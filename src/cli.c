@@ -4,6 +4,7 @@
 #include <string.h>
 #include "bp_error.h"
 #include "bp_model.h"
+#include "bp_text.h"
 
 void bp_cli_usage(FILE *out)
 {
@@ -118,6 +119,14 @@ bool bp_cli_parse(int argc, char **argv, const char *command, const char *allowe
         return false;
     }
     return true;
+}
+
+int bp_cli_failed(const char *data, bp_err err, const bp_diags *d)
+{
+    bp_text_diags(stderr, d);
+    fprintf(stderr, "boardpack: %s: %s (%zu error%s); nothing written\n", data, bp_strerror(err),
+            d->errors, d->errors == 1 ? "" : "s");
+    return bp_exit_code(err);
 }
 
 bp_err bp_cli_fail_on(const bp_results *r, bp_status level)

@@ -5,7 +5,6 @@
 #include <string.h>
 #include "bp_build.h"
 #include "bp_cli.h"
-#include "bp_text.h"
 
 /* Templates: every pack of templates/packs, checked against the --pack names. */
 bp_err bp_cli_load_packs(const char *const *want, size_t nwant, bp_packset *packs,
@@ -49,10 +48,7 @@ int bp_cli_build(int argc, char **argv)
     bp_diags_sort(&s.diags);
     int rc;
     if (err != BP_OK) {
-        bp_text_diags(stderr, &s.diags);
-        fprintf(stderr, "boardpack: %s: %s (%zu error%s); nothing written\n", o.data,
-                bp_strerror(err), s.diags.errors, s.diags.errors == 1 ? "" : "s");
-        rc = bp_exit_code(err);
+        rc = bp_cli_failed(o.data, err, &s.diags);
     } else {
         printf("wrote %zu files into %s\n", written, o.out);
         rc = fflush(stdout) == 0 ? bp_exit_code(bp_cli_fail_on(&s.results, o.fail_on))

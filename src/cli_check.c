@@ -18,11 +18,9 @@ int bp_cli_check(int argc, char **argv)
     bp_diags_sort(&s.diags);
     if (err != BP_OK) {
         if (o.format == BP_FORMAT_JSON && s.diags.errors) bp_json_errors(stdout, &s.diags);
-        bp_text_diags(stderr, &s.diags);
-        fprintf(stderr, "boardpack: %s: %s (%zu error%s); nothing written\n", o.data,
-                bp_strerror(err), s.diags.errors, s.diags.errors == 1 ? "" : "s");
+        int rc = bp_cli_failed(o.data, err, &s.diags);
         bp_session_close(&s);
-        return bp_exit_code(err);
+        return rc;
     }
     err = o.format == BP_FORMAT_JSON ? bp_json_results(stdout, &s) : bp_text_report(stdout, &s);
     if (err == BP_OK && (fflush(stdout) != 0 || ferror(stdout))) err = BP_ERR_IO;
