@@ -37,7 +37,7 @@ else
 BIN := boardpack
 endif
 
-# Subset fonts (pyftsubset, Debian fonttools): a fifth of the data to parse and embed per
+# Subset fonts (scripts/subset-font.py, Debian fonttools): a fifth of the data to parse and embed per
 # document.  The code points are BP_SUBSET_RANGES in include/bp_pdf.h, the one list.
 DEJAVU   := /usr/share/fonts/truetype/dejavu
 RANGES   := $(shell sed -n '/define BP_SUBSET_RANGES/,/[^\\]$$/p' include/bp_pdf.h | grep -o '"[^"]*"' | tr -d '"\n')
@@ -46,10 +46,9 @@ FONTS    := $(BUILD)/fonts/DejaVuSans.ttf $(BUILD)/fonts/DejaVuSans-Bold.ttf
 .PHONY: all deps deps-test report check test unit e2e san clean national bench fuzz fuzz-replay valgrind
 all: $(BIN) $(FONTS)
 
-$(BUILD)/fonts/%.ttf: $(DEJAVU)/%.ttf include/bp_pdf.h
+$(BUILD)/fonts/%.ttf: $(DEJAVU)/%.ttf include/bp_pdf.h scripts/subset-font.py
 	@mkdir -p $(@D)
-	pyftsubset $< --unicodes='$(RANGES)' --no-hinting --layout-features='' --notdef-outline \
-	  --name-IDs='*' --output-file=$@.tmp 2>/dev/null && mv $@.tmp $@
+	/usr/bin/python3 scripts/subset-font.py $< '$(RANGES)' $@.tmp 2>/dev/null && mv $@.tmp $@
 
 $(BIN): $(LIB_OBJ) $(MAIN_OBJ)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)

@@ -22,17 +22,33 @@ typedef struct bp_pdf bp_pdf;
 
 /* The code points of the subset fonts `make` prepares (build/fonts, pyftsubset from the
  * Debian DejaVu fonts): Latin-1 and Latin Extended-A (with Welsh and Romanian letters),
- * typographic punctuation, £ and €, arrows, the shapes and marks the packs draw.  A document set in
- * them embeds a fifth of the font data and is several times quicker to write; one that
- * needs anything else is set in the full fonts (bp_pdf_needs_full_fonts). */
-#define BP_SUBSET_RANGES "U+0020-007E,U+00A0-017F,U+0218-021B,U+02C6-02C7,U+02D8-02DD," \
-    "U+1E80-1E85,U+1EF2-1EF3,U+2010-2027,U+2030-203A,U+20AC,U+2122,U+2190-2193,U+2212," \
-    "U+2264-2265,U+25A0-25A1,U+25B2-25BC,U+25C6-25CF,U+2713-2717,U+FFFD"
+ * all of Windows-1252, typographic punctuation, £ and €, arrows, shapes and marks.  A
+ * document set in them embeds a fifth of the font data and is several times quicker to
+ * write; one that needs anything else is set in the full fonts. */
+#define BP_SUBSET_RANGES "U+0020-007E,U+00A0-017F,U+0192,U+0218-021B,U+02C6-02C7," \
+    "U+02D8-02DD,U+1E80-1E85,U+1EF2-1EF3,U+2010-2027,U+2030-203A,U+20AC,U+2122," \
+    "U+2190-2193,U+2212,U+2264-2265,U+25A0-25A1,U+25B2-25BC,U+25C6-25CF,U+2713-2717," \
+    "U+FFFD"
+
+/* The fonts a document is set in; the larger the value, the cheaper.
+ * FULL: the DejaVu fonts as Unicode (CID) fonts - any text of the Basic Multilingual Plane.
+ * SUBSET: the subset fonts as Unicode fonts - the code points above.
+ * WINANSI: the subset fonts as simple fonts in Windows-1252 (WinAnsi) - one byte a
+ *   character, no per-document map of all 65,536 code points: about half the time of a
+ *   Unicode font for a typical pack.  English text, £, €, accents and typographic
+ *   punctuation all fit.
+ * Render in the cheapest, then ask bp_pdf_fonts_needed: when it is less than the fonts
+ * used, render again with what it says. */
+typedef enum {
+    BP_PDF_FONTS_FULL = 0,
+    BP_PDF_FONTS_SUBSET,
+    BP_PDF_FONTS_WINANSI,
+} bp_pdf_fonts;
 
 typedef struct {
     const char *font_regular;   /* TrueType paths; NULL: bp_pdf_default_fonts() */
     const char *font_bold;
-    bool subset_fonts;          /* use the subset fonts when they are installed */
+    bp_pdf_fonts fonts;         /* 0: the full fonts; the subset ones only when installed */
     const char *header_left;    /* trust name, on every page but the cover */
     const char *header_right;   /* the pack's title */
     const char *footer_left;    /* e.g. classification "Confidential"; may be NULL */
@@ -49,9 +65,12 @@ bool bp_pdf_default_fonts(char *regular, size_t rsize, char *bold, size_t bsize)
  * False when they are not there. */
 bool bp_pdf_subset_fonts(char *regular, size_t rsize, char *bold, size_t bsize);
 
-/* True when the document was set in the subset fonts but some text needs a glyph they
- * lack: render it again without subset_fonts. */
-bool bp_pdf_needs_full_fonts(const bp_pdf *p);
+/* The cheapest fonts that can set all the text drawn so far (see bp_pdf_fonts). */
+bp_pdf_fonts bp_pdf_fonts_needed(const bp_pdf *p);
+
+/* True when every character of Windows-1252 is in BP_SUBSET_RANGES (the WinAnsi fonts are
+ * the subset fonts; a test holds the two lists together). */
+bool bp_pdf_cp1252_in_subset(void);
 
 bp_err bp_pdf_new(bp_pdf **out, const bp_pdf_options *o, bp_diags *diags);
 void bp_pdf_free(bp_pdf *p);
@@ -132,6 +151,7 @@ typedef struct {
     bp_status status;       /* BP_STATUS_NONE: plain; else the cell is tinted (green, amber,
                                red) - the caller puts a text mark in the text as well */
     bool bold;
+    bool tick;              /* a tick in place of the text (drawn: it needs no glyph) */
 } bp_pdf_cell;
 
 void bp_pdf_table_row(bp_pdf_table *t, const bp_pdf_cell *cells);

@@ -678,19 +678,21 @@ bp_err bp_packpdf_write(const bp_session *s, const bp_pack *pack, const char *lg
     o.subject = subject;
     o.keywords = "board pack, KPIs, multi-academy trust";
     o.epoch = epoch;
-    /* The quick subset fonts first; the full fonts only if some name needs them. */
+    /* The cheapest fonts first; dearer ones only if some text needs them. */
     bp_err err = BP_OK;
-    for (int attempt = 0; attempt < 2; attempt++) {
-        o.subset_fonts = attempt == 0;
+    o.fonts = BP_PDF_FONTS_WINANSI;
+    for (;;) {
         c.section = c.appendix = 0;
         err = bp_pdf_new(&c.pdf, &o, diags);
         if (err != BP_OK) break;
         cover(&c, title);
         bp_pdf_contents(c.pdf);
         for (size_t i = 0; i < pack->nsections; i++) section(&c, &pack->sections[i]);
-        if (attempt == 0 && bp_pdf_needs_full_fonts(c.pdf)) {
+        bp_pdf_fonts needed = bp_pdf_fonts_needed(c.pdf);
+        if (needed < o.fonts) {
             bp_pdf_free(c.pdf);
             c.pdf = NULL;
+            o.fonts = needed;
             continue;
         }
         err = bp_pdf_write(c.pdf, fp, diags);

@@ -87,14 +87,14 @@ void pk_actions(pk_ctx *c, const bp_section *sec)
         bp_status colour = action_colour(c, a);
         snprintf(st, sizeof st, "%s%s%s%s", status_words(a->status), overdue(c, a) ? " - OVERDUE" : "",
                  colour == BP_STATUS_NONE ? "" : " ", pk_mark(colour));
-        bp_pdf_cell row[8] = {{a->id, BP_STATUS_NONE, false},
-                              {c->m->insts[a->inst].id, BP_STATUS_NONE, false},
-                              {c->m->ambitions[a->ambition].title, BP_STATUS_NONE, false},
-                              {a->action, BP_STATUS_NONE, false},
-                              {a->owner, BP_STATUS_NONE, false},
-                              {due, BP_STATUS_NONE, overdue(c, a)},
-                              {st, colour, overdue(c, a)},
-                              {a->evidence ? a->evidence : "", BP_STATUS_NONE, false}};
+        bp_pdf_cell row[8] = {{a->id, BP_STATUS_NONE, false, false},
+                              {c->m->insts[a->inst].id, BP_STATUS_NONE, false, false},
+                              {c->m->ambitions[a->ambition].title, BP_STATUS_NONE, false, false},
+                              {a->action, BP_STATUS_NONE, false, false},
+                              {a->owner, BP_STATUS_NONE, false, false},
+                              {due, BP_STATUS_NONE, overdue(c, a), false},
+                              {st, colour, overdue(c, a), false},
+                              {a->evidence ? a->evidence : "", BP_STATUS_NONE, false, false}};
         bp_pdf_table_row(t, row);
     }
     bp_pdf_table_end(t);
@@ -191,9 +191,8 @@ void pk_alignment(pk_ctx *c, const bp_section *sec)
         row[0].text = c->m->insts[p->inst].id;
         row[1].text = p->title;
         for (size_t a = 0; a < na; a++) {
-            row[2 + a].text = "";
             for (size_t j = 0; j < p->nambitions; j++)
-                if ((size_t)p->ambitions[j] == a) row[2 + a].text = "\xE2\x9C\x93";   /* ✓ */
+                if ((size_t)p->ambitions[j] == a) row[2 + a].tick = true;
         }
         bp_pdf_table_row(t, row);
         shown++;

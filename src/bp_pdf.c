@@ -14,6 +14,13 @@
  *   is cleaned first (bpi_clean).
  * - HPDF_Font_TextWidth measures UTF-8 text by code point, and widths add up (no
  *   kerning), so line breaking can measure one code point at a time.
+ * - A Unicode (CID) font has a fixed cost of about 3 ms per document: HPDF_GetFont with
+ *   the UTF-8 encoder maps all 65,536 code points through the font's cmap (a linear
+ *   search each), writes a width for each and a 128 KiB CIDToGIDMap to deflate.  A
+ *   simple font in Windows-1252 has none of that, and its text is one byte a character
+ *   instead of four hex digits; a pack is written in half the time.  So documents whose
+ *   text fits Windows-1252 are set that way (bp_pdf_fonts), widths measured from a table
+ *   of the 224 characters read once per font.
  * - No /ID is written (only with encryption or PDF/A), font subset tags come from a
  *   per-document counter ("HPDFAA", "HPDFAB") and object numbers follow call order: the
  *   output depends only on the calls and the epoch, which sets both dates in UTC.
@@ -140,12 +147,48 @@ static bool in_subset(unsigned long cp)
     return false;
 }
 
-bool bp_pdf_needs_full_fonts(const bp_pdf *p)
+/* Windows-1252's code points for its bytes 0x80-0x9F (0: unassigned); every other byte
+ * from 0x20 up is its own code point. */
+static const unsigned short cp1252_high[32] = {
+    0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017D, 0,
+    0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178,
+};
+
+/* The Windows-1252 byte of a code point; 0 when it has none. */
+static unsigned char cp1252_byte(unsigned long cp)
 {
-    return p->subset && p->uncovered;
+    if ((cp >= 0x20 && cp < 0x7F) || (cp >= 0xA0 && cp <= 0xFF)) return (unsigned char)cp;
+    for (unsigned i = 0; i < 32; i++)
+        if (cp1252_high[i] && cp1252_high[i] == cp) return (unsigned char)(0x80 + i);
+    return 0;
 }
 
-char *bpi_clean(bp_pdf *p, const char *utf8)
+bool bp_pdf_cp1252_in_subset(void)
+{
+    for (unsigned b = 0x20; b <= 0xFF; b++) {
+        unsigned long cp = b >= 0x80 && b < 0xA0 ? cp1252_high[b - 0x80] : b;
+        if (cp && b != 0x7F && !in_subset(cp)) return false;
+    }
+    return true;
+}
+
+/* The cheapest fonts that can set a code point. */
+static bp_pdf_fonts fonts_for(unsigned long cp)
+{
+    if (cp == '\n' || cp1252_byte(cp)) return BP_PDF_FONTS_WINANSI;
+    return in_subset(cp) ? BP_PDF_FONTS_SUBSET : BP_PDF_FONTS_FULL;
+}
+
+bp_pdf_fonts bp_pdf_fonts_needed(const bp_pdf *p)
+{
+    return p->needed;
+}
+
+/* bpi_clean; `drawn` text also counts towards the fonts the document needs (document
+ * information does not: it is stored as UTF-16, not set in a font). */
+static char *clean_text(bp_pdf *p, const char *utf8, bool drawn)
 {
     const unsigned char *s = (const unsigned char *)(utf8 ? utf8 : "");
     size_t len = strlen((const char *)s);
@@ -163,21 +206,32 @@ char *bpi_clean(bp_pdf *p, const char *utf8)
             memcpy(out + o, REPLACEMENT, 3);
             o += 3;
             s += n ? n : 1;
+            cp = 0xFFFD;
         } else if (cp == '\r') {
             if (s[1] != '\n') out[o++] = '\n';   /* CR LF and lone CR end a line */
             s++;
+            cp = '\n';
         } else if (cp < 0x20 ? cp != '\n' : (cp == 0x7F || (cp >= 0x80 && cp < 0xA0))) {
             out[o++] = ' ';
             s += n;
+            cp = ' ';
         } else {
-            if (p->subset && !in_subset(cp)) p->uncovered = true;
             memcpy(out + o, s, n);
             o += n;
             s += n;
         }
+        if (drawn && cp >= 0x80) {
+            bp_pdf_fonts f = fonts_for(cp);
+            if (f < p->needed) p->needed = f;
+        }
     }
     out[o] = '\0';
     return out;
+}
+
+char *bpi_clean(bp_pdf *p, const char *utf8)
+{
+    return clean_text(p, utf8, true);
 }
 
 static size_t cp_len(const char *s)
@@ -208,6 +262,19 @@ static HPDF_Font font_of(const bp_pdf *p, bool bold)
 float bpi_width(const bp_pdf *p, bool bold, float size, const char *s, size_t len)
 {
     if (len == 0) return 0.0f;
+    if (p->fonts == BP_PDF_FONTS_WINANSI) {
+        /* our own table: libharu would look every character up in the font again */
+        const unsigned short *w = p->widths[bold];
+        const unsigned char *u = (const unsigned char *)s, *end = u + len;
+        unsigned long total = 0, cp;
+        while (u < end) {
+            size_t n = *u < 0x80 ? (cp = *u, 1) : decode_utf8(u, &cp);
+            if (n == 0) n = 1, cp = 0;
+            total += w[cp1252_byte(cp)];
+            u += n;
+        }
+        return (float)total * size / 1000.0f;
+    }
     HPDF_TextWidth tw = HPDF_Font_TextWidth(font_of(p, bold), (const HPDF_BYTE *)s,
                                             (HPDF_UINT)len);
     return (float)tw.width * size / 1000.0f;
@@ -230,8 +297,23 @@ void bpi_text(bp_pdf *p, HPDF_Page pg, bool bold, float size, float ink, float x
         fail(p, BP_ERR_NOMEM, "out of memory while drawing text");
         return;
     }
-    memcpy(buf, s, len);
-    buf[len] = '\0';
+    if (p->fonts == BP_PDF_FONTS_WINANSI) {
+        /* one byte a character; a character Windows-1252 lacks (the document is then set
+         * again in Unicode fonts, see bp_pdf_fonts_needed) stands as '?' meanwhile */
+        const unsigned char *u = (const unsigned char *)s, *end = u + len;
+        size_t o = 0;
+        unsigned long cp;
+        while (u < end) {
+            size_t n = *u < 0x80 ? (cp = *u, 1) : decode_utf8(u, &cp);
+            unsigned char b = n ? cp1252_byte(cp) : 0;
+            buf[o++] = b ? (char)b : '?';
+            u += n ? n : 1;
+        }
+        buf[o] = '\0';
+    } else {
+        memcpy(buf, s, len);
+        buf[len] = '\0';
+    }
     HPDF_Page_SetGrayFill(pg, ink);
     HPDF_Page_BeginText(pg);
     HPDF_Page_SetFontAndSize(pg, font_of(p, bold), size);
@@ -574,22 +656,32 @@ static HPDF_Font load_font(bp_pdf *p, const char *path)
         return NULL;
     }
     const char *name = HPDF_LoadTTFontFromFile(p->doc, path, HPDF_TRUE);
-    HPDF_Font font = name ? HPDF_GetFont(p->doc, name, "UTF-8") : NULL;
+    const char *encoding = p->fonts == BP_PDF_FONTS_WINANSI ? "CP1252" : "UTF-8";
+    HPDF_Font font = name ? HPDF_GetFont(p->doc, name, encoding) : NULL;
     if (!font)
         fail(p, BP_ERR_RENDER, "cannot use the font file %s (libharu error 0x%04X): a "
                  "TrueType font is needed", path, (unsigned)p->hpdf_error);
     return font;
 }
 
+/* The advance widths of a Windows-1252 font's bytes, in thousandths of an em. */
+static void read_widths(HPDF_Font font, unsigned short widths[256])
+{
+    for (unsigned b = 0x20; b <= 0xFF; b++) {
+        HPDF_BYTE c = (HPDF_BYTE)b;
+        widths[b] = (unsigned short)HPDF_Font_TextWidth(font, &c, 1).width;
+    }
+}
+
 static void load_fonts(bp_pdf *p, const bp_pdf_options *o)
 {
     char reg[512], bold[512];
     const char *rpath = o->font_regular, *bpath = o->font_bold;
-    if ((!rpath || !bpath) && o->subset_fonts
+    p->fonts = o->fonts;
+    if ((!rpath || !bpath) && p->fonts != BP_PDF_FONTS_FULL
         && bp_pdf_subset_fonts(reg, sizeof reg, bold, sizeof bold)) {
         rpath = reg;
         bpath = bold;
-        p->subset = true;
     }
     if (!rpath || !bpath) {
         if (!bp_pdf_default_fonts(reg, sizeof reg, bold, sizeof bold)) {
@@ -602,6 +694,10 @@ static void load_fonts(bp_pdf *p, const bp_pdf_options *o)
     }
     p->regular = load_font(p, rpath);
     if (p->regular) p->bold = load_font(p, bpath);
+    if (p->bold && p->fonts == BP_PDF_FONTS_WINANSI) {
+        read_widths(p->regular, p->widths[0]);
+        read_widths(p->bold, p->widths[1]);
+    }
 }
 
 /* A cleaned copy for the header or footer; NULL for none. */
@@ -613,7 +709,7 @@ static char *keep_text(bp_pdf *p, const char *utf8)
 static void set_info(bp_pdf *p, HPDF_InfoType type, const char *utf8)
 {
     if (!utf8 || !*utf8 || !bpi_ok(p)) return;
-    char *s = bpi_clean(p, utf8);
+    char *s = clean_text(p, utf8, false);
     if (!s) return;
     shorten(s, INFO_MAX);
     /* through the current UTF-8 encoder: written as UTF-16BE (see the top of the file) */
@@ -696,6 +792,7 @@ bp_err bp_pdf_new(bp_pdf **out, const bp_pdf_options *o, bp_diags *diags)
         bp_diag_add(diags, BP_DIAG_ERROR, "pdf", 0, 0, "out of memory starting a PDF");
         return BP_ERR_NOMEM;
     }
+    p->needed = BP_PDF_FONTS_WINANSI;
     open_doc(p);
     if (bpi_ok(p)) load_fonts(p, o);
     p->header_left = keep_text(p, o->header_left);
@@ -990,7 +1087,7 @@ struct bp_pdf_table {
 typedef struct {
     char *text;
     size_t nlines, done;
-    bool bold;
+    bool bold, tick;
     bp_status status;
 } row_cell;
 
@@ -1107,6 +1204,25 @@ static void cell_lines(bp_pdf_table *t, HPDF_Page pg, size_t c, const char *text
     HPDF_Page_GRestore(pg);
 }
 
+/* A tick as tall as a capital letter on the first line of a cell, placed as the column
+ * aligns its text. */
+static void cell_tick(const bp_pdf_table *t, HPDF_Page pg, size_t c, float top)
+{
+    float size = t->st.size, h = 0.73f * size, w = 0.8f * size, tw = text_w(t, c);
+    float x = t->x[c] + CELL_PAD + align_offset(t->align[c], tw, w);
+    float y = bpi_baseline(top - CELL_PAD, size, t->st.leading);
+    HPDF_Page_SetLineWidth(pg, size / 8.0f);
+    HPDF_Page_SetGrayStroke(pg, BPI_INK);
+    HPDF_Page_SetLineCap(pg, HPDF_ROUND_END);
+    HPDF_Page_SetLineJoin(pg, HPDF_ROUND_JOIN);
+    HPDF_Page_MoveTo(pg, x, y + 0.45f * h);
+    HPDF_Page_LineTo(pg, x + 0.35f * w, y);
+    HPDF_Page_LineTo(pg, x + w, y + h);
+    HPDF_Page_Stroke(pg);
+    HPDF_Page_SetLineCap(pg, HPDF_BUTT_END);
+    HPDF_Page_SetLineJoin(pg, HPDF_MITER_JOIN);
+}
+
 static void draw_header(bp_pdf_table *t)
 {
     bp_pdf *p = t->p;
@@ -1157,9 +1273,11 @@ static row_cell *prepare_cells(bp_pdf_table *t, const bp_pdf_cell *cells, bool t
     for (size_t c = 0; c < t->ncols; c++) {
         rc[c].bold = total || cells[c].bold || t->st.bold;
         rc[c].status = cells[c].status;
-        rc[c].text = bpi_clean(t->p, cells[c].text);
+        rc[c].tick = cells[c].tick;
+        rc[c].text = bpi_clean(t->p, rc[c].tick ? "" : cells[c].text);
         if (!rc[c].text) continue;     /* failure recorded; nothing more is drawn */
-        rc[c].nlines = count_lines(t->p, rc[c].bold, t->st.size, text_w(t, c), rc[c].text);
+        rc[c].nlines = rc[c].tick ? 1
+                     : count_lines(t->p, rc[c].bold, t->st.size, text_w(t, c), rc[c].text);
     }
     return rc;
 }
@@ -1194,6 +1312,7 @@ static void draw_slice(bp_pdf_table *t, row_cell *rc, size_t lines, bool total)
         }
         size_t n = rc[c].nlines - rc[c].done;
         if (n > lines) n = lines;
+        if (rc[c].tick && n > 0) cell_tick(t, pg, c, top);
         cell_lines(t, pg, c, rc[c].text, rc[c].bold, rc[c].done, n, top, h);
         rc[c].done += n;
     }
@@ -1277,8 +1396,8 @@ static void cover_fields(bp_pdf *p, const bp_pdf_field *fields, size_t n)
     if (!t) return;
     for (size_t i = 0; i < n; i++) {
         if (!fields[i].value || !*fields[i].value) continue;
-        bp_pdf_cell row[2] = {{fields[i].label, BP_STATUS_NONE, true},
-                              {fields[i].value, BP_STATUS_NONE, false}};
+        bp_pdf_cell row[2] = {{fields[i].label, BP_STATUS_NONE, true, false},
+                              {fields[i].value, BP_STATUS_NONE, false, false}};
         bp_pdf_table_row(t, row);
     }
     table_free(t);

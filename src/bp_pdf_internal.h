@@ -38,8 +38,9 @@ typedef struct {
 struct bp_pdf {
     HPDF_Doc doc;
     HPDF_Font regular, bold;
-    bool subset;               /* set in the subset fonts (BP_SUBSET_RANGES) */
-    bool uncovered;            /* ... and some text needs a glyph they do not have */
+    bp_pdf_fonts fonts;        /* the fonts the document is set in */
+    bp_pdf_fonts needed;       /* the cheapest fonts for all the text drawn so far */
+    unsigned short widths[2][256];   /* WinAnsi: regular and bold advance widths */
     HPDF_Encoder utf8;
     char *header_left, *header_right, *footer_left;
 

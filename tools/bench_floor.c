@@ -47,9 +47,11 @@ static void pdf_start(pdf_state *s, const char *dir, const char *name, const cha
     char reg[4200], bold[4200];
     snprintf(reg, sizeof reg, "%s/DejaVuSans.ttf", fonts);
     snprintf(bold, sizeof bold, "%s/DejaVuSans-Bold.ttf", fonts);
-    /* both fonts are loaded, as boardpack loads them */
-    s->font = HPDF_GetFont(s->doc, HPDF_LoadTTFontFromFile(s->doc, reg, HPDF_TRUE), "UTF-8");
-    HPDF_GetFont(s->doc, HPDF_LoadTTFontFromFile(s->doc, bold, HPDF_TRUE), "UTF-8");
+    /* both fonts are loaded as boardpack loads them for English text: simple fonts in
+     * Windows-1252 (the plan's few non-ASCII characters go in as their UTF-8 bytes, the
+     * same volume within a byte or two) */
+    s->font = HPDF_GetFont(s->doc, HPDF_LoadTTFontFromFile(s->doc, reg, HPDF_TRUE), "CP1252");
+    HPDF_GetFont(s->doc, HPDF_LoadTTFontFromFile(s->doc, bold, HPDF_TRUE), "CP1252");
     s->page = NULL;
 }
 

@@ -18,10 +18,11 @@
 
 /* ---- helpers ---- */
 
-static bp_pdf *open_pdf(void)
+static bp_pdf *open_pdf_in(bp_pdf_fonts fonts)
 {
     bp_pdf_options o;
     memset(&o, 0, sizeof o);
+    o.fonts = fonts;
     o.header_left = "Moorside Learning Trust";
     o.header_right = "Finance and Resources Committee";
     o.footer_left = "Confidential \xE2\x80\x93 not for publication";
@@ -37,6 +38,12 @@ static bp_pdf *open_pdf(void)
     assert_int_equal(d.count, 0);
     bp_diags_free(&d);
     return p;
+}
+
+/* The full fonts: any text. */
+static bp_pdf *open_pdf(void)
+{
+    return open_pdf_in(BP_PDF_FONTS_FULL);
 }
 
 /* Everything left in a stream, NUL-terminated. */
@@ -116,6 +123,85 @@ static void measures_utf8_by_code_point(void **state)
     /* invalid UTF-8 is measured as U+FFFD, not as garbage or nothing */
     assert_true(bp_pdf_text_width(p, BP_PDF_BODY, "\xFF") > 1.0);
     bp_pdf_free(p);
+}
+
+/* The same widths from the WinAnsi fonts' own table as from libharu's Unicode fonts. */
+static void measures_winansi_text(void **state)
+{
+    (void)state;
+    setenv("BOARDPACK_FONTS", "build/fonts", 1);
+    bp_pdf *p = open_pdf_in(BP_PDF_FONTS_WINANSI);
+    assert_float_equal(bp_pdf_text_width(p, BP_PDF_BODY, "A"), 6.84, 0.015);
+    assert_float_equal(bp_pdf_text_width(p, BP_PDF_BODY, "\xC2\xA3"), 6.36, 0.015);   /* £ */
+    assert_float_equal(bp_pdf_text_width(p, BP_PDF_BODY, "A \xC2\xA3"), 6.84 + 3.17 + 6.36,
+                       0.03);
+    assert_float_equal(bp_pdf_text_width(p, BP_PDF_LEAD, "A"), 6.84 * 1.2, 0.015);
+    assert_true(bp_pdf_text_width(p, BP_PDF_BOLD, "A") > bp_pdf_text_width(p, BP_PDF_BODY, "A"));
+    /* en dash (1024 units), euro (1303): characters from Windows-1252's 0x80-0x9F */
+    assert_float_equal(bp_pdf_text_width(p, BP_PDF_BODY, "\xE2\x80\x93"), 5.00, 0.015);
+    assert_float_equal(bp_pdf_text_width(p, BP_PDF_BODY, "\xE2\x82\xAC"), 6.36, 0.015);
+    bp_pdf_free(p);
+    unsetenv("BOARDPACK_FONTS");
+}
+
+/* The cheapest fonts for the text drawn so far: WinAnsi for Windows-1252, the subset
+ * fonts for the rest of BP_SUBSET_RANGES, the full fonts beyond.  Document information
+ * is not set in a font and does not count. */
+static void fonts_follow_the_text(void **state)
+{
+    (void)state;
+    assert_true(bp_pdf_cp1252_in_subset());
+    bp_pdf *p = open_pdf_in(BP_PDF_FONTS_WINANSI);      /* its title has a Ŵ */
+    assert_int_equal(bp_pdf_fonts_needed(p), BP_PDF_FONTS_WINANSI);
+    bp_pdf_paragraph(p, BP_PDF_BODY, "\xC2\xA3" "1 \xE2\x80\x93 \xE2\x80\x98x\xE2\x80\x99 "
+                     "\xE2\x80\xA6 caf\xC3\xA9 \xE2\x82\xAC \xC5\x93 \xC6\x92");
+    assert_int_equal(bp_pdf_fonts_needed(p), BP_PDF_FONTS_WINANSI);
+    bp_pdf_paragraph(p, BP_PDF_BODY, "Ysgol \xC5\xB4");                 /* Ŵ: subset only */
+    assert_int_equal(bp_pdf_fonts_needed(p), BP_PDF_FONTS_SUBSET);
+    bp_pdf_paragraph(p, BP_PDF_BODY, "\xCE\x94 growth");                /* Greek Delta */
+    assert_int_equal(bp_pdf_fonts_needed(p), BP_PDF_FONTS_FULL);
+    bp_pdf_paragraph(p, BP_PDF_BODY, "plain");                          /* never cheaper again */
+    assert_int_equal(bp_pdf_fonts_needed(p), BP_PDF_FONTS_FULL);
+    bp_pdf_free(p);
+
+    /* text in a table cell or a heading counts too */
+    p = open_pdf_in(BP_PDF_FONTS_WINANSI);
+    bp_pdf_heading(p, 1, "\xE2\x9C\x93 Done", false);                    /* ✓ */
+    assert_int_equal(bp_pdf_fonts_needed(p), BP_PDF_FONTS_SUBSET);
+    bp_pdf_free(p);
+}
+
+/* The set-up's subset fonts end with a non-empty 'prep' table: libharu 2.3.0 cannot
+ * embed a font whose last table is empty when the rebuilt font is a whole number of its
+ * 4 KiB blocks long (scripts/subset-font.py). */
+static void subset_fonts_keep_a_prep_table(void **state)
+{
+    (void)state;
+    setenv("BOARDPACK_FONTS", "build/fonts", 1);
+    char reg[512], bold[512];
+    bool found = bp_pdf_subset_fonts(reg, sizeof reg, bold, sizeof bold);
+    unsetenv("BOARDPACK_FONTS");
+    if (!found) skip();
+    const char *paths[2] = {reg, bold};
+    for (int f = 0; f < 2; f++) {
+        size_t n;
+        unsigned char *b = (unsigned char *)slurp(paths[f], &n);
+        assert_true(n > 12);
+        unsigned tables = (unsigned)b[4] << 8 | b[5];
+        assert_true(12 + 16 * (size_t)tables <= n);
+        uint32_t prep_len = 0;
+        bool has_prep = false;
+        for (unsigned i = 0; i < tables; i++) {
+            const unsigned char *e = b + 12 + 16 * i;
+            if (memcmp(e, "prep", 4) == 0) {
+                has_prep = true;
+                prep_len = (uint32_t)e[12] << 24 | (uint32_t)e[13] << 16 | (uint32_t)e[14] << 8 | e[15];
+            }
+        }
+        assert_true(has_prep);
+        assert_true(prep_len > 0);
+        free(b);
+    }
 }
 
 static void widths_and_room_follow_the_page(void **state)
@@ -281,15 +367,15 @@ static void finance_table(bp_pdf *p)
                               "the variance against budget in full sentences so that it wraps "
                               "over several lines of the cell." : "As expected.");
         bp_pdf_cell row[5] = {
-            {SCHOOLS[i % 4], BP_STATUS_NONE, false}, {phases[i % 3], BP_STATUS_NONE, false},
-            {income, BP_STATUS_NONE, false}, {pct, st[i % 4], false},
-            {comment, BP_STATUS_NONE, false},
+            {SCHOOLS[i % 4], BP_STATUS_NONE, false, false}, {phases[i % 3], BP_STATUS_NONE, false, false},
+            {income, BP_STATUS_NONE, false, false}, {pct, st[i % 4], false, false},
+            {comment, BP_STATUS_NONE, false, false},
         };
         bp_pdf_table_row(t, row);
     }
-    bp_pdf_cell total[5] = {{"Trust", 0, false}, {"", 0, false},
-                            {"\xC2\xA3" "98,765,432", 0, false}, {"79.9% ok", 0, false},
-                            {NULL, 0, false}};
+    bp_pdf_cell total[5] = {{"Trust", 0, false, false}, {"", 0, false, false},
+                            {"\xC2\xA3" "98,765,432", 0, false, false}, {"79.9% ok", 0, false, false},
+                            {NULL, 0, false, false}};
     bp_pdf_table_total(t, total);
     bp_pdf_table_end(t);
     bp_pdf_heading(p, 2, "2.1 Reserves", false);
@@ -360,10 +446,10 @@ static void appendix(bp_pdf *p)
     assert_non_null(text);
     for (int i = 0; n + 80 < cap; i++)
         n += (size_t)snprintf(text + n, cap - n, "Sentence %d of a formula description. ", i + 1);
-    bp_pdf_cell row[2] = {{"Staff costs", BP_STATUS_NONE, true}, {text, BP_STATUS_NONE, false}};
+    bp_pdf_cell row[2] = {{"Staff costs", BP_STATUS_NONE, true, false}, {text, BP_STATUS_NONE, false, false}};
     bp_pdf_table_row(t, row);
-    bp_pdf_cell last[2] = {{"Reserves", BP_STATUS_NONE, true},
-                           {"Revenue reserves at the year end.", BP_STATUS_NONE, false}};
+    bp_pdf_cell last[2] = {{"Reserves", BP_STATUS_NONE, true, false},
+                           {"Revenue reserves at the year end.", BP_STATUS_NONE, false, false}};
     bp_pdf_table_row(t, last);
     bp_pdf_table_end(t);
     free(text);
@@ -705,6 +791,64 @@ static void document_reads_back(void **state)
     unlink(path);
 }
 
+/* A document in the WinAnsi fonts: every Windows-1252 character it was given reads back
+ * as itself, the fonts are embedded, a tick cell draws no text. */
+static void winansi_document_reads_back(void **state)
+{
+    (void)state;
+    if (!have("qpdf") || !have("pdftotext") || !have("pdffonts")) skip();
+    setenv("BOARDPACK_FONTS", "build/fonts", 1);
+    bp_pdf *p = open_pdf_in(BP_PDF_FONTS_WINANSI);
+    unsetenv("BOARDPACK_FONTS");
+    bp_pdf_heading(p, 1, "Caf\xC3\xA9 \xE2\x80\x93 \xE2\x80\x98Plans\xE2\x80\x99", false);
+    bp_pdf_paragraph(p, BP_PDF_BODY, "Reserves of \xC2\xA3" "1,234,567 and \xE2\x82\xAC" "89 "
+                     "\xE2\x80\x94 \xE2\x80\x9C" "enough\xE2\x80\x9D \xE2\x80\xA6 na\xC3\xAFve "
+                     "\xC5\x92uvre \xE2\x80\xA2 5\xC2\xB0 \xC2\xBD");
+    bp_pdf_col cols[3] = {{"Priority", 3, BP_PDF_LEFT}, {"Ambition", 1, BP_PDF_CENTRE},
+                          {"Other", 1, BP_PDF_CENTRE}};
+    bp_pdf_table *t = bp_pdf_table_begin(p, cols, 3, BP_PDF_SMALL);
+    bp_pdf_cell row[3] = {{"Reading at KS2", BP_STATUS_NONE, false, false},
+                          {"NOT SHOWN", BP_STATUS_NONE, false, true},
+                          {"", BP_STATUS_NONE, false, false}};
+    bp_pdf_table_row(t, row);
+    bp_pdf_table_end(t);
+    assert_int_equal(bp_pdf_fonts_needed(p), BP_PDF_FONTS_WINANSI);
+    char path[80];
+    temp_path(path, sizeof path, ".pdf");
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    bp_diags d;
+    bp_diags_init(&d);
+    assert_int_equal(bp_pdf_write(p, f, &d), BP_OK);
+    assert_int_equal(fclose(f), 0);
+    bp_diags_free(&d);
+    bp_pdf_free(p);
+
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "qpdf --check %s >/dev/null 2>&1", path);
+    assert_int_equal(system(cmd), 0);
+    char *all = tool("pdftotext %s - 2>/dev/null", path);
+    assert_non_null(strstr(all, "Caf\xC3\xA9 \xE2\x80\x93 \xE2\x80\x98Plans\xE2\x80\x99"));
+    assert_non_null(strstr(all, "Reserves of \xC2\xA3" "1,234,567 and \xE2\x82\xAC" "89 "
+                                "\xE2\x80\x94 \xE2\x80\x9C" "enough\xE2\x80\x9D \xE2\x80\xA6 "
+                                "na\xC3\xAFve \xC5\x92uvre \xE2\x80\xA2 5\xC2\xB0 \xC2\xBD"));
+    assert_non_null(strstr(all, "Reading at KS2"));
+    assert_null(strstr(all, "NOT SHOWN"));
+    free(all);
+    /* both fonts embedded TrueType, as simple fonts: no Type 0 (CID) font */
+    char *fonts = tool("pdffonts %s 2>/dev/null", path);
+    assert_non_null(strstr(fonts, "DejaVuSans,Book"));
+    assert_non_null(strstr(fonts, "DejaVuSans-Bold,Bold"));
+    assert_null(strstr(fonts, "CID"));
+    size_t truetype = 0, embedded = 0;
+    for (const char *q = fonts; (q = strstr(q, "TrueType ")); q++) truetype++;
+    for (const char *q = fonts; (q = strstr(q, " yes yes ")); q++) embedded++;   /* emb, sub */
+    assert_int_equal(truetype, 2);
+    assert_int_equal(embedded, 2);
+    free(fonts);
+    unlink(path);
+}
+
 /* Eighty sections need more than one contents page (an A4 page holds about fifty lines):
  * the numbers count every inserted page, and the last section is on the last page. */
 static void contents_spans_pages(void **state)
@@ -755,10 +899,14 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(measures_utf8_by_code_point),
+        cmocka_unit_test(measures_winansi_text),
+        cmocka_unit_test(fonts_follow_the_text),
+        cmocka_unit_test(subset_fonts_keep_a_prep_table),
         cmocka_unit_test(widths_and_room_follow_the_page),
         cmocka_unit_test(reports_failures),
         cmocka_unit_test(output_is_reproducible),
         cmocka_unit_test(document_reads_back),
+        cmocka_unit_test(winansi_document_reads_back),
         cmocka_unit_test(contents_spans_pages),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
