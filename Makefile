@@ -20,7 +20,9 @@ XLSX_LIBS   := $(shell pkg-config --libs xlsxwriter 2>/dev/null || echo -lxlsxwr
 CFLAGS   ?=
 CFLAGS   += $(CFLAGS_BASE) $(OPT) $(XLSX_CFLAGS)
 LDFLAGS  ?=
-LDLIBS   := $(XLSX_LIBS) -lhpdf -lcsv -lm
+# bp_deflate.c's zlib initialisers, where the libraries' calls can bind to them
+LDFLAGS  += -Wl,--export-dynamic-symbol=deflateInit_ -Wl,--export-dynamic-symbol=deflateInit2_
+LDLIBS   := $(XLSX_LIBS) -lhpdf -lcsv -lz -lm
 TEST_LIBS := -lcmocka
 
 SRC      := $(sort $(wildcard src/*.c))

@@ -124,10 +124,10 @@ static void institutions_key(pk_ctx *c)
         const bp_institution *in = &c->m->insts[c->insts[i]];
         char joined[32];
         bp_date_format_long(in->joined, joined, sizeof joined);
-        bp_pdf_cell row[5] = {{in->id, BP_STATUS_NONE, false}, {in->name, BP_STATUS_NONE, false},
-                              {bp_phase_title(in->phase), BP_STATUS_NONE, false},
-                              {joined, BP_STATUS_NONE, false},
-                              {in->lgb ? in->lgb : "", BP_STATUS_NONE, false}};
+        bp_pdf_cell row[5] = {{in->id, BP_STATUS_NONE, false, false}, {in->name, BP_STATUS_NONE, false, false},
+                              {bp_phase_title(in->phase), BP_STATUS_NONE, false, false},
+                              {joined, BP_STATUS_NONE, false, false},
+                              {in->lgb ? in->lgb : "", BP_STATUS_NONE, false, false}};
         bp_pdf_table_row(t, row);
     }
     bp_pdf_table_end(t);
@@ -545,8 +545,8 @@ static void data_quality(pk_ctx *c, const bp_section *sec)
             money[0] = 0;
             snprintf(sha, sizeof sha, "not supplied");
         }
-        bp_pdf_cell row[4] = {{in->name, BP_STATUS_NONE, false}, {rows, BP_STATUS_NONE, false},
-                              {money, BP_STATUS_NONE, false}, {sha, BP_STATUS_NONE, false}};
+        bp_pdf_cell row[4] = {{in->name, BP_STATUS_NONE, false, false}, {rows, BP_STATUS_NONE, false, false},
+                              {money, BP_STATUS_NONE, false, false}, {sha, BP_STATUS_NONE, false, false}};
         bp_pdf_table_row(t, row);
     }
     bp_pdf_table_end(t);

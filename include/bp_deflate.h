@@ -1,0 +1,25 @@
+/* bp_deflate: the compression level of every zlib stream the program writes.
+ *
+ * libharu (PDF content streams, embedded fonts) and libxlsxwriter (the workbook's zip
+ * parts, through minizip) both deflate at zlib's default level, 6, and neither has a
+ * setting for it.  Deflating was a third of a batch's time; level 1 deflates about three
+ * times faster for files some 6% larger (docs/performance.md).
+ *
+ * So bp_deflate.c defines zlib's two initialisers, deflateInit_ (what libharu's
+ * deflateInit() expands to) and deflateInit2_ (minizip's), in the executable.  The
+ * dynamic linker looks a symbol up in the executable before the shared libraries, so
+ * the libraries' calls reach these, which hand every stream on to zlib's own
+ * deflateInit2_ unchanged but for the level.  The Makefile exports the two names from
+ * the executable (--export-dynamic-symbol); tests/unit/test_deflate.c checks that a
+ * library's deflateInit() really gives level-1 output. */
+#ifndef BP_DEFLATE_H
+#define BP_DEFLATE_H
+
+/* zlib's Z_BEST_SPEED */
+#define BP_DEFLATE_LEVEL 1
+
+/* How many streams have been started through these initialisers: for tests, to see
+ * that the libraries' calls reach them. */
+unsigned long bp_deflate_streams(void);
+
+#endif
