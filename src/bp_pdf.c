@@ -31,6 +31,10 @@
 #include "bp_pdf_internal.h"
 #include "bp_infile.h"
 
+#include <hpdf_doc.h>
+#include <hpdf_fontdef.h>
+#include <hpdf_streams.h>
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -45,6 +49,9 @@
 /* Document information and bookmark titles longer than this are cut (libharu refuses
  * strings over 64 KiB; no reader shows more than a line). */
 #define INFO_MAX 1000
+
+/* Font files larger than this are refused (DejaVu Sans is 760 KB). */
+#define FONT_MAX (64u << 20)
 
 #define KEEP_WITH_NEXT 60.0f  /* room a heading wants below it */
 #define CELL_PAD 3.0f         /* table cell padding */
@@ -649,13 +656,79 @@ bool bp_pdf_subset_fonts(char *regular, size_t rsize, char *bold, size_t bsize)
                && fonts_in(dir, regular, rsize, bold, bsize));
 }
 
-static HPDF_Font load_font(bp_pdf *p, const char *path)
+/* A font file's bytes, read once per process: every document of a batch worker embeds
+ * the same two fonts. */
+typedef struct {
+    char *path;
+    char *data;
+    size_t len;
+} font_file;
+
+static font_file font_cache[4];
+
+static const font_file *font_bytes(bp_pdf *p, const char *path)
 {
-    if (!readable(path)) {
-        fail(p, BP_ERR_IO, "cannot read the font file %s: %s", path, strerror(errno));
+    size_t n = sizeof font_cache / sizeof *font_cache, i;
+    for (i = 0; i < n && font_cache[i].path; i++)
+        if (strcmp(font_cache[i].path, path) == 0) return &font_cache[i];
+    font_file f = {NULL, NULL, 0};
+    bp_diags d;
+    bp_diags_init(&d);
+    bp_err e = bp_read_file(path, path, FONT_MAX, &f.data, &f.len, &d);
+    if (e != BP_OK) {
+        fail(p, e, "cannot use the font file %s: %s", path,
+             d.count ? d.items[0].message : "unreadable");
+        bp_diags_free(&d);
         return NULL;
     }
-    const char *name = HPDF_LoadTTFontFromFile(p->doc, path, HPDF_TRUE);
+    bp_diags_free(&d);
+    f.path = malloc(strlen(path) + 1);
+    if (!f.path) {
+        free(f.data);
+        fail(p, BP_ERR_NOMEM, "out of memory reading the font file %s", path);
+        return NULL;
+    }
+    strcpy(f.path, path);
+    if (i == n) {                    /* full: forget the oldest */
+        free(font_cache[0].path);
+        free(font_cache[0].data);
+        memmove(font_cache, font_cache + 1, (n - 1) * sizeof *font_cache);
+        i = n - 1;
+    }
+    font_cache[i] = f;
+    return &font_cache[i];
+}
+
+/* HPDF_LoadTTFontFromFile reads through a FILE and seeks for every table and glyph it
+ * parses or embeds - some 2,000 lseek calls, each discarding the read buffer, per font
+ * per document.  The same steps over a memory stream, with libharu's internal API (its
+ * headers are part of libhpdf-dev): parse, register, tag "HPDFAA", "HPDFAB", ... as
+ * libharu does. */
+static const char *load_ttf(bp_pdf *p, const font_file *f)
+{
+    HPDF_Stream s = HPDF_MemStream_New(p->doc->mmgr, (HPDF_UINT)f->len);
+    if (!s) return NULL;
+    if (HPDF_Stream_Write(s, (const HPDF_BYTE *)f->data, (HPDF_UINT)f->len) != HPDF_OK) {
+        HPDF_Stream_Free(s);
+        return NULL;
+    }
+    HPDF_FontDef def = HPDF_TTFontDef_Load(p->doc->mmgr, s, HPDF_TRUE);   /* owns s */
+    if (!def) return NULL;
+    if (HPDF_Doc_RegisterFontDef(p->doc, def) != HPDF_OK) {
+        HPDF_FontDef_Free(def);
+        return NULL;
+    }
+    char tag[7] = "HPDFAA";
+    tag[5] = (char)('A' + p->nfonts++);
+    HPDF_TTFontDef_SetTagName(def, tag);
+    return def->base_font;
+}
+
+static HPDF_Font load_font(bp_pdf *p, const char *path)
+{
+    const font_file *f = font_bytes(p, path);
+    if (!f) return NULL;
+    const char *name = load_ttf(p, f);
     const char *encoding = p->fonts == BP_PDF_FONTS_WINANSI ? "CP1252" : "UTF-8";
     HPDF_Font font = name ? HPDF_GetFont(p->doc, name, encoding) : NULL;
     if (!font)

@@ -41,6 +41,7 @@ struct bp_pdf {
     bp_pdf_fonts fonts;        /* the fonts the document is set in */
     bp_pdf_fonts needed;       /* the cheapest fonts for all the text drawn so far */
     unsigned short widths[2][256];   /* WinAnsi: regular and bold advance widths */
+    int nfonts;                /* fonts loaded, for their subset tags */
     HPDF_Encoder utf8;
     char *header_left, *header_right, *footer_left;
 
