@@ -321,9 +321,15 @@ void bpi_text(bp_pdf *p, HPDF_Page pg, bool bold, float size, float ink, float x
         memcpy(buf, s, len);
         buf[len] = '\0';
     }
-    HPDF_Page_SetGrayFill(pg, ink);
+    /* Fill and font stay set across text objects (libharu tracks them through q and Q):
+     * set only when they change - most lines repeat the last ones. */
+    if (HPDF_Page_GetFillingColorSpace(pg) != HPDF_CS_DEVICE_GRAY
+        || HPDF_Page_GetGrayFill(pg) != ink)
+        HPDF_Page_SetGrayFill(pg, ink);
     HPDF_Page_BeginText(pg);
-    HPDF_Page_SetFontAndSize(pg, font_of(p, bold), size);
+    HPDF_Font font = font_of(p, bold);
+    if (HPDF_Page_GetCurrentFont(pg) != font || HPDF_Page_GetCurrentFontSize(pg) != size)
+        HPDF_Page_SetFontAndSize(pg, font, size);
     HPDF_Page_TextOut(pg, x, y, buf);
     HPDF_Page_EndText(pg);
     if (buf != small) free(buf);
@@ -1155,6 +1161,7 @@ struct bp_pdf_table {
     float header_h;
     size_t header_page;    /* npages when the header was last drawn */
     bool any_row;
+    bool header_cut;       /* the titles are taller than the header row allows */
 };
 
 typedef struct {
@@ -1203,7 +1210,7 @@ static void table_columns(bp_pdf_table *t, const bp_pdf_col *cols)
 
 /* The header row's height: its tallest title, at most a third of a page (longer titles
  * are clipped to their cell). */
-static float header_height(const bp_pdf_table *t)
+static float header_height(bp_pdf_table *t)
 {
     size_t lines = 1;
     for (size_t c = 0; c < t->ncols; c++) {
@@ -1212,6 +1219,7 @@ static float header_height(const bp_pdf_table *t)
     }
     float h = (float)lines * t->st.leading + 2.0f * CELL_PAD;
     float cap = fresh_room(t->p) / 3.0f;
+    t->header_cut = h > cap;
     return h < cap ? h : cap;
 }
 
@@ -1255,26 +1263,31 @@ bp_pdf_table *bp_pdf_table_begin(bp_pdf *p, const bp_pdf_col *cols, size_t ncols
     return table_new(p, cols, ncols, style, true, true);
 }
 
-/* Draws lines [from, from + count) of a cell's text from `top`, clipped to the cell. */
+/* Draws lines [from, from + count) of a cell's text from `top`, within the cell: all of
+ * them clipped to it when `clip` (they may run below it), else only a line wider than
+ * the column (a single character too wide to break) - clipping costs five operators. */
 static void cell_lines(bp_pdf_table *t, HPDF_Page pg, size_t c, const char *text, bool bold,
-                       size_t from, size_t count, float top, float h)
+                       size_t from, size_t count, float top, float h, bool clip)
 {
     bp_pdf *p = t->p;
     float tw = text_w(t, c), x0 = t->x[c] + CELL_PAD;
     bpi_wrap w;
     bpi_line line;
     bpi_wrap_init(&w, p, bold, t->st.size, tw, text);
-    clip_to(pg, t->x[c], top - h, t->w[c], h);
+    if (clip) clip_to(pg, t->x[c], top - h, t->w[c], h);
     float y = top - CELL_PAD;
     for (size_t i = 0; i < from && bpi_wrap_next(&w, &line); i++)
         continue;                        /* lines drawn on earlier pages */
     for (size_t i = 0; i < count && bpi_wrap_next(&w, &line); i++) {
         float x = x0 + align_offset(t->align[c], tw, line.width);
+        bool wide = !clip && line.width > tw;
+        if (wide) clip_to(pg, t->x[c], top - h, t->w[c], h);
         bpi_text(p, pg, bold, t->st.size, BPI_INK, x, bpi_baseline(y, t->st.size, t->st.leading),
                  line.s, line.len);
+        if (wide) HPDF_Page_GRestore(pg);
         y -= t->st.leading;
     }
-    HPDF_Page_GRestore(pg);
+    if (clip) HPDF_Page_GRestore(pg);
 }
 
 /* A tick as tall as a capital letter on the first line of a cell, placed as the column
@@ -1306,7 +1319,7 @@ static void draw_header(bp_pdf_table *t)
     static const float fill[3] = {0.88f, 0.88f, 0.88f};
     bpi_box(pg, x0, top - h, x1 - x0, h, fill, 0.0f);
     for (size_t c = 0; c < t->ncols; c++)
-        cell_lines(t, pg, c, t->titles[c], true, 0, SIZE_MAX, top, h);
+        cell_lines(t, pg, c, t->titles[c], true, 0, SIZE_MAX, top, h, t->header_cut);
     bpi_rule(pg, x0, x1, top - h, 0.8f, 0.4f);
     p->y = top - h;
     t->header_page = p->npages;
@@ -1386,7 +1399,7 @@ static void draw_slice(bp_pdf_table *t, row_cell *rc, size_t lines, bool total)
         size_t n = rc[c].nlines - rc[c].done;
         if (n > lines) n = lines;
         if (rc[c].tick && n > 0) cell_tick(t, pg, c, top);
-        cell_lines(t, pg, c, rc[c].text, rc[c].bold, rc[c].done, n, top, h);
+        cell_lines(t, pg, c, rc[c].text, rc[c].bold, rc[c].done, n, top, h, false);
         rc[c].done += n;
     }
     if (total) bpi_rule(pg, x0, x1, top, 0.9f, 0.2f);
