@@ -40,7 +40,9 @@ bool pk_selects(const pk_ctx *c, const bp_section *sec, int kpi)
 
 const bp_result *pk_result(const pk_ctx *c, int kpi, bp_scope scope, int entity)
 {
-    return bp_results_find(c->r, kpi, scope, entity, c->year, BP_ACTUAL);
+    const bp_result *r = bp_results_find(c->r, kpi, scope, entity, c->year, BP_ACTUAL);
+    if (r && r->value.ok) pk_shown(c, kpi);
+    return r;
 }
 
 const char *pk_mark(bp_status s)
@@ -54,6 +56,12 @@ const char *pk_mark(bp_status s)
     return "";
 }
 
+void pk_shown(const pk_ctx *c, int kpi)
+{
+    if (!c->shown || kpi < 0 || (size_t)kpi >= c->s->kpis.count) return;
+    c->shown[kpi] = true;
+}
+
 void pk_result_cell(const pk_ctx *c, const bp_result *r, char *buf, size_t size,
                     bp_pdf_cell *cell)
 {
@@ -63,6 +71,7 @@ void pk_result_cell(const pk_ctx *c, const bp_result *r, char *buf, size_t size,
         cell->text = buf;
         return;
     }
+    pk_shown(c, r->kpi);
     const bp_kpi *k = &c->s->kpis.kpis[r->kpi];
     char v[96];
     int64_t p;
@@ -203,6 +212,7 @@ static void exceptions(pk_ctx *c, const bp_section *sec)
     for (size_t i = 0; i < c->r->nexceptions; i++) {
         const bp_result *x = c->r->exceptions[i];
         if (!exception_in_scope(c, sec, x)) continue;
+        pk_shown(c, x->kpi);
         char text[600];
         bp_format_exception(c->r, x, text, sizeof text);
         size_t n = strlen(text);
@@ -389,6 +399,7 @@ static void kpi_chart(pk_ctx *c, int k)
         any = r && r->value.ok;
     }
     if (!any) return;
+    pk_shown(c, k);
     bp_pdf_band band;
     bool same = common_band(c, k, &band);
     char yb[16];
@@ -491,8 +502,12 @@ static void methodology(pk_ctx *c, const bp_section *sec)
                      "totals (a ratio of sums); a product such as P x F is formed for each "
                      "institution first. Money is exact to the penny and thresholds are compared "
                      "exactly: a value on a threshold meets it, a value on an amber edge is amber.");
+    /* the KPIs the document has shown so far, or all when it has shown none (a
+     * methodology-only pack, or one that puts the methodology first) */
+    bool any = false;
+    for (size_t k = 0; k < c->s->kpis.count && c->shown; k++) any |= c->shown[k];
     for (size_t k = 0; k < c->s->kpis.count; k++) {
-        if (!pk_selects(c, sec, (int)k)) continue;
+        if (!pk_selects(c, sec, (int)k) || (any && !c->shown[k])) continue;
         const bp_kpi *kp = &c->s->kpis.kpis[k];
         char buf[1024];
         snprintf(buf, sizeof buf, "%s (%s)", kp->name, kp->id);
@@ -646,7 +661,12 @@ bp_err bp_packpdf_write(const bp_session *s, const bp_pack *pack, const char *lg
     c.lgb = lgb;
     c.year = s->year;
     c.insts = calloc(c.m->ninsts ? c.m->ninsts : 1, sizeof *c.insts);
-    if (!c.insts) return BP_ERR_NOMEM;
+    c.shown = calloc(c.s->kpis.count ? c.s->kpis.count : 1, sizeof *c.shown);
+    if (!c.insts || !c.shown) {
+        free(c.insts);
+        free(c.shown);
+        return BP_ERR_NOMEM;
+    }
     for (size_t i = 0; i < c.m->ninsts; i++) {
         const bp_institution *in = &c.m->insts[i];
         if ((int)i == c.m->central) continue;
@@ -683,6 +703,7 @@ bp_err bp_packpdf_write(const bp_session *s, const bp_pack *pack, const char *lg
     o.fonts = BP_PDF_FONTS_WINANSI;
     for (;;) {
         c.section = c.appendix = 0;
+        memset(c.shown, 0, (c.s->kpis.count ? c.s->kpis.count : 1) * sizeof *c.shown);
         err = bp_pdf_new(&c.pdf, &o, diags);
         if (err != BP_OK) break;
         cover(&c, title);
@@ -700,5 +721,6 @@ bp_err bp_packpdf_write(const bp_session *s, const bp_pack *pack, const char *lg
         break;
     }
     free(c.insts);
+    free(c.shown);
     return err;
 }

@@ -66,7 +66,9 @@ static const bp_result *kpi_result(const pk_ctx *c, const char *id, bp_scope sco
                                    int year, bp_scenario s)
 {
     int k = bp_kpi_find(&c->s->kpis, id);
-    return k < 0 ? NULL : bp_results_find(c->r, k, scope, entity, year, s);
+    const bp_result *r = k < 0 ? NULL : bp_results_find(c->r, k, scope, entity, year, s);
+    if (r && r->value.ok) pk_shown(c, k);
+    return r;
 }
 
 static const char *inst_label(const pk_ctx *c, int inst)
@@ -413,10 +415,14 @@ void pk_trends(pk_ctx *c, const bp_section *sec)
 void pk_reserves(pk_ctx *c, const bp_section *sec)
 {
     pk_heading(c, sec, "Reserves and liquidity", false);
-    char yb[16], intro[300];
+    char yb[16], intro[600];
     bp_year_format(c->year, yb, sizeof yb);
-    snprintf(intro, sizeof intro, "Year-end balances, %s. Liquidity is cash as a share of the "
-             "year's income; the trust's targets apply to the consolidated figures.", yb);
+    /* named as the KPI set names it, which the methodology then explains */
+    int lk = bp_kpi_find(&c->s->kpis, "liquidity_pct");
+    snprintf(intro, sizeof intro, "Year-end balances, %s. Cash %% of income is %s%s%s, cash as a "
+             "share of the year's income; the trust's targets apply to the consolidated figures.",
+             yb, lk >= 0 ? "the KPI \xE2\x80\x9C" : "liquidity", lk >= 0 ? c->s->kpis.kpis[lk].name : "",
+             lk >= 0 ? "\xE2\x80\x9D" : "");
     bp_pdf_paragraph(c->pdf, BP_PDF_BODY, intro);
     bp_pdf_col cols[] = {{"Institution", 3.2f, BP_PDF_LEFT}, {"Revenue reserves", 2, BP_PDF_RIGHT},
                          {"Rainy-day reserve", 2, BP_PDF_RIGHT}, {"Cash", 2, BP_PDF_RIGHT},

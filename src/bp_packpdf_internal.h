@@ -23,6 +23,7 @@ typedef struct {
     size_t ninsts;
     int appendix;            /* appendices lettered so far */
     int section;             /* main sections numbered so far */
+    bool *shown;             /* per KPI: a value or exception of it is in the document */
 } pk_ctx;
 
 /* Start the section on a new page (landscape for wide tables and matrices) with its
@@ -35,10 +36,15 @@ bool pk_has_inst(const pk_ctx *c, int inst);
 /* The KPI selected by the section's filter (and present in the set). */
 bool pk_selects(const pk_ctx *c, const bp_section *sec, int kpi);
 
-/* A result of the report year's actuals, or NULL. */
+/* A result of the report year's actuals, or NULL.  Sections look up what they show: a
+ * result with a value marks its KPI shown (pk_shown). */
 const bp_result *pk_result(const pk_ctx *c, int kpi, bp_scope scope, int entity);
 
-/* A result's cell: value and status mark ("82.4% R"), tinted by status. */
+/* Records that the document shows KPI kpi (the methodology explains those). */
+void pk_shown(const pk_ctx *c, int kpi);
+
+/* A result's cell: value and status mark ("82.4% R"), tinted by status; the KPI counts
+ * as shown. */
 void pk_result_cell(const pk_ctx *c, const bp_result *r, char *buf, size_t size,
                     bp_pdf_cell *cell);
 

@@ -87,6 +87,29 @@ has "pet finance" "$out/pet-2022-23-finance.pdf" "£334,895.53" "£329,122.34" "
     "Physics" "37.0% R" "51.7% G" "Consolidated trust" "£1,974,032.89"
 has "pet quality" "$out/pet-2022-23-quality.pdf" "93.8% R" "89.3% R" "68.6% R" "Teaching and Learning"
 has "pet lgb WERR" "$out/pet-2022-23-lgb-WERR.pdf" "Moorside High School" "Werrington Primary School"
+# The methodology explains the KPIs "in this paper": each KPI it lists ("Name (id)") is
+# named in the pack before the appendices, and the quality pack, which shows no pupil to
+# teacher ratio, does not explain one.
+for f in "$out"/*.pdf; do
+    pdftotext "$f" "$tmp/raw.txt" 2>/dev/null
+    if "$py" - "$tmp/raw.txt" <<'PY'
+import re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+at = text.rfind("Appendix A. Methodology")
+body, appendix = " ".join(text[:at].split()), text[at:]
+end = appendix.find("Appendix B.")
+names = re.findall(r"^(.+) \(([a-z0-9_]+)\)$", appendix[:end if end > 0 else None], re.M)
+missing = [n for n, _ in names if " ".join(n.split()) not in body]
+print("  methodology lists %d KPIs; not in the body: %s" % (len(names), missing or "none"))
+sys.exit(0 if names and not missing else 1)
+PY
+    then ok "pet $(basename "$f"): methodology explains the KPIs shown"; else ko "pet $(basename "$f"): methodology"; fi
+done
+if pdftotext "$out/pet-2022-23-quality.pdf" - 2>/dev/null | grep -q "(pupil_teacher_ratio)"; then
+    ko "pet quality: methodology explains a KPI it does not show"
+else
+    ok "pet quality: methodology leaves out the KPIs it does not show"
+fi
 if "$py" -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["schema"]=="boardpack-results/1" and d["results"] else 1)' "$out/pet-2022-23-results.json"; then
     ok "pet: results JSON written beside the packs"
 else
