@@ -785,13 +785,36 @@ static char *keep_text(bp_pdf *p, const char *utf8)
     return utf8 && *utf8 && bpi_ok(p) ? bpi_clean(p, utf8) : NULL;
 }
 
+/* libharu's UTF-8 encoder.  The Unicode fonts need it; so do document information and
+ * bookmark titles beyond ASCII, which it writes as UTF-16BE (see the top of the file).
+ * Setting it up fills a map of 65,536 code points - a million instructions - so a
+ * WinAnsi document whose titles are ASCII never does. */
+static HPDF_Encoder use_utf8(bp_pdf *p)
+{
+    if (!p->utf8 && bpi_ok(p)) {
+        HPDF_UseUTFEncodings(p->doc);
+        HPDF_SetCurrentEncoder(p->doc, "UTF-8");
+        p->utf8 = HPDF_GetEncoder(p->doc, "UTF-8");
+    }
+    return p->utf8;
+}
+
+static bool is_ascii(const char *s)
+{
+    for (const unsigned char *u = (const unsigned char *)s; *u; u++)
+        if (*u >= 0x80) return false;
+    return true;
+}
+
 static void set_info(bp_pdf *p, HPDF_InfoType type, const char *utf8)
 {
     if (!utf8 || !*utf8 || !bpi_ok(p)) return;
     char *s = clean_text(p, utf8, false);
     if (!s) return;
     shorten(s, INFO_MAX);
-    /* through the current UTF-8 encoder: written as UTF-16BE (see the top of the file) */
+    /* written through the document's current encoder: none (plain ASCII) until some text
+     * needs the UTF-8 one */
+    if (!is_ascii(s)) use_utf8(p);
     HPDF_SetInfoAttr(p->doc, type, s);
     free(s);
 }
@@ -848,7 +871,7 @@ static void set_document_info(bp_pdf *p, const bp_pdf_options *o)
     set_dates(p, o->epoch);
 }
 
-static void open_doc(bp_pdf *p)
+static void open_doc(bp_pdf *p, const bp_pdf_options *o)
 {
     p->doc = HPDF_New(on_hpdf_error, p);
     if (!p->doc) {
@@ -856,9 +879,7 @@ static void open_doc(bp_pdf *p)
         return;
     }
     HPDF_SetCompressionMode(p->doc, HPDF_COMP_ALL);
-    HPDF_UseUTFEncodings(p->doc);
-    HPDF_SetCurrentEncoder(p->doc, "UTF-8");
-    p->utf8 = HPDF_GetEncoder(p->doc, "UTF-8");
+    if (o->fonts != BP_PDF_FONTS_WINANSI) use_utf8(p);
     /* the reader opens with the bookmarks showing: the paper's structure at a glance */
     HPDF_SetPageMode(p->doc, HPDF_PAGE_MODE_USE_OUTLINE);
 }
@@ -872,7 +893,7 @@ bp_err bp_pdf_new(bp_pdf **out, const bp_pdf_options *o, bp_diags *diags)
         return BP_ERR_NOMEM;
     }
     p->needed = BP_PDF_FONTS_WINANSI;
-    open_doc(p);
+    open_doc(p, o);
     if (bpi_ok(p)) load_fonts(p, o);
     p->header_left = keep_text(p, o->header_left);
     p->header_right = keep_text(p, o->header_right);
@@ -1086,7 +1107,8 @@ static void add_bookmark(bp_pdf *p, int level, const char *title, HPDF_Page page
 {
     /* level 2 nests under the last level 1; NULL parent means the outline root */
     HPDF_Outline parent = level == 2 ? p->last_top : NULL;
-    HPDF_Outline o = HPDF_CreateOutline(p->doc, parent, title, p->utf8);
+    HPDF_Outline o = HPDF_CreateOutline(p->doc, parent, title,
+                                        is_ascii(title) ? NULL : use_utf8(p));
     HPDF_Destination d = o ? destination(p, page, y) : NULL;
     if (!d) return;
     HPDF_Outline_SetDestination(o, d);

@@ -835,6 +835,11 @@ static void winansi_document_reads_back(void **state)
     assert_non_null(strstr(all, "Reading at KS2"));
     assert_null(strstr(all, "NOT SHOWN"));
     free(all);
+    /* the title's non-ASCII characters set up the UTF-8 encoder for it on demand */
+    char *info = tool("pdfinfo %s 2>/dev/null", path);
+    assert_non_null(strstr(info, "Title:           Board pack \xC2\xA3 \xC3\xA9 \xC5\xB4\n"));
+    assert_non_null(strstr(info, "Author:          Clerk to the Trust\n"));
+    free(info);
     /* both fonts embedded TrueType, as simple fonts: no Type 0 (CID) font */
     char *fonts = tool("pdffonts %s 2>/dev/null", path);
     assert_non_null(strstr(fonts, "DejaVuSans,Book"));
