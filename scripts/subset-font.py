@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Writes the subset of a TrueType font that boardpack embeds (see BP_SUBSET_RANGES in
-include/bp_pdf.h): the given code points, no hinting, no layout tables.
+include/bp_pdf.h): the given code points, no hinting, no layout tables, the names that
+identify the font and its licence.
 
 usage: subset-font.py FONT.ttf RANGES OUT.ttf   (RANGES as pyftsubset's --unicodes)
 
@@ -24,7 +25,11 @@ def main():
     options.hinting = False
     options.layout_features = []
     options.notdef_outline = True
-    options.name_IDs = ["*"]
+    # The names a reader shows (0-6: copyright, family, style, ids, version) and where the
+    # licence is (14, its URL).  The licence's 9.5 KB text (13) is left out: libharu
+    # rebuilds and deflates the whole name table in every document, where it was half the
+    # embedded font; the copyright notice and the licence's address stay with it.
+    options.name_IDs = [0, 1, 2, 3, 4, 5, 6, 14]
     font = subset.load_font(src, options)
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=subset.parse_unicodes(ranges))
