@@ -8,8 +8,14 @@
 /* Round v * 10^decimals half away from zero to an integer. */
 static bool scaled_round(bp_num v, int decimals, bp_i128 *out)
 {
+    if (!v.ok) return false;
+    /* The numerator times ten, while it stays far below the parts' limit (2^100): what
+     * bp_num_mul would give, without its reductions - this runs for every figure shown. */
     bp_num s = v;
-    for (int i = 0; i < decimals; i++) s = bp_num_mul(s, bp_num_int(10));
+    int i = 0;
+    for (; i < decimals && s.num < ((bp_i128)1 << 92) && s.num > -((bp_i128)1 << 92); i++)
+        s.num *= 10;
+    for (; i < decimals; i++) s = bp_num_mul(s, bp_num_int(10));
     if (!s.ok) return false;
     bp_i128 q = s.num / s.den, r = s.num % s.den;
     if (r < 0) r = -r;
