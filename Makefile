@@ -117,9 +117,9 @@ national: build/gen_national
 	  --seed $(NATIONAL_SEED)
 
 # Benchmarks (docs/performance.md); `make national` first for the batch figures.
-build/bench_floor: tools/bench_floor.c
+build/bench_floor: tools/bench_floor.c src/bp_deflate.c include/bp_deflate.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_BASE) -O2 $(XLSX_CFLAGS) -o $@ $< $(LDLIBS)
+	$(CC) $(CFLAGS_BASE) -O2 $(XLSX_CFLAGS) $(LDFLAGS) -o $@ $< src/bp_deflate.c $(LDLIBS)
 
 bench: all build/bench_floor
 	@scripts/bench.sh ./boardpack out/national
