@@ -24,21 +24,28 @@ static bool scaled_round(bp_num v, int decimals, bp_i128 *out)
     return true;
 }
 
-static void group_digits(bp_i128 v, char *buf, size_t size)
+/* sign, whole part (grouped in thousands or not), and `d` fraction digits of fp, then
+ * the suffix: what "%s%s.%0*lld%s" would print, without printf's cost - every figure in
+ * every pack, workbook and JSON file comes through here. */
+static void put_decimal(char *buf, size_t size, bool neg, bp_i128 ip, bool group, bp_i128 fp,
+                        int d, const char *suffix)
 {
-    char tmp[64];
-    int n = 0, digits = 0;
-    bp_i128 a = v < 0 ? -v : v;
+    char tmp[128];
+    int n = 0;
+    for (int i = 0; i < d && n < 40; i++, fp /= 10) tmp[n++] = (char)('0' + (int)(fp % 10));
+    if (d > 0) tmp[n++] = '.';
+    int digits = 0;
     do {
-        if (digits && digits % 3 == 0) tmp[n++] = ',';
-        tmp[n++] = (char)('0' + (int)(a % 10));
-        a /= 10;
+        if (group && digits && digits % 3 == 0) tmp[n++] = ',';
+        tmp[n++] = (char)('0' + (int)(ip % 10));
+        ip /= 10;
         digits++;
-    } while (a && n < 60);
-    if (v < 0) tmp[n++] = '-';
+    } while (ip && n < 120);
+    if (neg) tmp[n++] = '-';
     size_t j = 0;
     while (n && j + 1 < size) buf[j++] = tmp[--n];
-    buf[j] = 0;
+    while (*suffix && j + 1 < size) buf[j++] = *suffix++;
+    if (size) buf[j] = '\0';
 }
 
 void bp_format_number(bp_num v, int decimals, char *buf, size_t size)
@@ -59,10 +66,7 @@ void bp_format_number(bp_num v, int decimals, char *buf, size_t size)
         fp /= 10;
         d--;
     }
-    char ints[64];
-    group_digits(ip, ints, sizeof ints);
-    if (d > 0) snprintf(buf, size, "%s%s.%0*lld", neg ? "-" : "", ints, d, (long long)fp);
-    else snprintf(buf, size, "%s%s", neg ? "-" : "", ints);
+    put_decimal(buf, size, neg, ip, true, fp, d, "");
 }
 
 static void format_percent(bp_num v, int decimals, bool keep_zeros, char *buf, size_t size)
@@ -83,10 +87,7 @@ static void format_percent(bp_num v, int decimals, bool keep_zeros, char *buf, s
             fp /= 10;
             d--;
         }
-    if (d > 0)
-        snprintf(buf, size, "%s%lld.%0*lld%%", neg ? "-" : "", (long long)(a / scale), d, (long long)fp);
-    else
-        snprintf(buf, size, "%s%lld%%", neg ? "-" : "", (long long)(a / scale));
+    put_decimal(buf, size, neg, a / scale, false, fp, d, "%");
 }
 
 static void format_money(bp_num v, char *buf, size_t size)

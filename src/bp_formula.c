@@ -86,13 +86,36 @@ void bp_formula_col(char *buf, size_t size, int col)
     if (size) buf[j] = '\0';
 }
 
+/* Appends s at *n, cut to fit (as snprintf would). */
+static void cat(char *buf, size_t size, size_t *n, const char *s)
+{
+    while (*s && *n + 1 < size) buf[(*n)++] = *s++;
+    buf[*n] = '\0';
+}
+
 void bp_formula_ref(char *buf, size_t size, const char *sheet, int row, int col)
 {
-    char c[8];
+    /* Written for every formula reference, thousands per workbook: by hand, not with
+     * snprintf. */
+    if (size == 0) return;
+    char c[8], r[16];
     bp_formula_col(c, sizeof c, col);
-    if (!sheet) snprintf(buf, size, "$%s$%d", c, row + 1);
-    else if (strchr(sheet, ' ')) snprintf(buf, size, "'%s'!$%s$%d", sheet, c, row + 1);
-    else snprintf(buf, size, "%s!$%s$%d", sheet, c, row + 1);
+    unsigned long v = row >= 0 ? (unsigned long)row + 1 : 0;
+    int k = (int)sizeof r - 1;
+    r[k] = '\0';
+    do r[--k] = (char)('0' + v % 10); while ((v /= 10) && k > 0);
+    size_t n = 0;
+    buf[0] = '\0';
+    if (sheet) {
+        bool quote = strchr(sheet, ' ') != NULL;
+        if (quote) cat(buf, size, &n, "'");
+        cat(buf, size, &n, sheet);
+        cat(buf, size, &n, quote ? "'!" : "!");
+    }
+    cat(buf, size, &n, "$");
+    cat(buf, size, &n, c);
+    cat(buf, size, &n, "$");
+    cat(buf, size, &n, r + k);
 }
 
 /* Excel keeps 15 significant digits; a decimal with more places is no better as text. */

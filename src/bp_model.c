@@ -63,7 +63,21 @@ bool bp_action_status_parse(const char *s, bp_action_status *out)
 
 void bp_year_format(int year, char *buf, size_t size)
 {
-    snprintf(buf, size, "%04d/%02d", year, (year + 1) % 100);
+    /* Formatted for every fact and result written: by hand, not with snprintf, for the
+     * years a data set can hold. */
+    if (year < 0 || year > 9998 || size < 8) {
+        snprintf(buf, size, "%04d/%02d", year, (year + 1) % 100);
+        return;
+    }
+    int next = (year + 1) % 100;
+    buf[0] = (char)('0' + year / 1000);
+    buf[1] = (char)('0' + year / 100 % 10);
+    buf[2] = (char)('0' + year / 10 % 10);
+    buf[3] = (char)('0' + year % 10);
+    buf[4] = '/';
+    buf[5] = (char)('0' + next / 10);
+    buf[6] = (char)('0' + next % 10);
+    buf[7] = '\0';
 }
 
 static bool digits(const char *s, int n)

@@ -108,16 +108,19 @@ static void xlsx_finish(xlsx_state *x)
     x->wb = NULL;
 }
 
-static void xlsx_cells(xlsx_state *x, long numbers, long strings, long formulas)
+/* One cell as boardpack wrote it: "ROW\tCOL\tVALUE". */
+static void xlsx_cell(xlsx_state *x, char kind, char *v)
 {
     if (!x->ws) return;
-    lxw_row_t row = 0;
-    for (long i = 0; i < numbers; i++, row++) worksheet_write_number(x->ws, row, 0, (double)i * 1.5, NULL);
-    row = 0;
-    for (long i = 0; i < strings; i++, row++) worksheet_write_string(x->ws, row, 1, "text", NULL);
-    row = 0;
-    for (long i = 0; i < formulas; i++, row++)
-        worksheet_write_formula_num(x->ws, row, 2, "=SUMIFS(A:A,B:B,\"text\")", NULL, 1.0);
+    char *t1 = strchr(v, '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+    if (!t2) return;
+    *t1 = *t2 = 0;
+    lxw_row_t row = (lxw_row_t)atol(v);
+    lxw_col_t col = (lxw_col_t)atoi(t1 + 1);
+    const char *value = t2 + 1;
+    if (kind == 'n') worksheet_write_number(x->ws, row, col, atof(value), NULL);
+    else if (kind == 's') worksheet_write_string(x->ws, row, col, value, NULL);
+    else worksheet_write_formula_num(x->ws, row, col, value, NULL, 1.0);
 }
 
 int main(int argc, char **argv)
@@ -136,7 +139,7 @@ int main(int argc, char **argv)
     memset(&pdf, 0, sizeof pdf);
     xlsx_state xl;
     memset(&xl, 0, sizeof xl);
-    char line[8192];
+    char line[16384];     /* a formula is at most 8,192 characters */
     while (fgets(line, sizeof line, f)) {
         line[strcspn(line, "\n")] = 0;
         char *tab = strchr(line, '\t');
@@ -163,9 +166,9 @@ int main(int argc, char **argv)
             }
         } else if (strcmp(line, "sheet") == 0 && xl.wb) {
             xl.ws = workbook_add_worksheet(xl.wb, NULL);
-        } else if (strcmp(line, "cells") == 0) {
-            long n = 0, s = 0, fo = 0;
-            if (sscanf(v, "%ld\t%ld\t%ld", &n, &s, &fo) == 3) xlsx_cells(&xl, n, s, fo);
+        } else if (strcmp(line, "num") == 0 || strcmp(line, "str") == 0
+                   || strcmp(line, "fml") == 0) {
+            xlsx_cell(&xl, line[0] == 'n' ? 'n' : line[0] == 's' ? 's' : 'f', (char *)v);
         }
     }
     fclose(f);
