@@ -88,13 +88,20 @@ static void json_result(FILE *out, const bp_session *s, const bp_result *r)
     bp_format_target_short(k, r, target, sizeof target);
     fputs("{\"kpi\": ", out);
     bp_json_string(out, k->id);
-    fprintf(out, ", \"scope\": \"%s\", \"entity\": ", bp_scope_id(r->scope));
+    /* one object per result, thousands per file: plain writes, no format strings */
+    fputs(", \"scope\": \"", out);
+    fputs(bp_scope_id(r->scope), out);
+    fputs("\", \"entity\": ", out);
     bp_json_string(out, bp_result_entity_id(&s->results, r));
     fputs(", \"year\": ", out);
     json_year(out, r->year);
-    fprintf(out, ", \"scenario\": \"%s\", \"value\": ", bp_scenario_id(r->scenario));
+    fputs(", \"scenario\": \"", out);
+    fputs(bp_scenario_id(r->scenario), out);
+    fputs("\", \"value\": ", out);
     json_num(out, r->value, k->unit == BP_UNIT_MONEY);
-    fprintf(out, ", \"status\": \"%s\", \"target\": ", bp_status_id(r->status));
+    fputs(", \"status\": \"", out);
+    fputs(bp_status_id(r->status), out);
+    fputs("\", \"target\": ", out);
     bp_json_string(out, target);
     if (r->grade >= 0) {
         fputs(", \"grade\": ", out);
@@ -111,7 +118,7 @@ static void json_result(FILE *out, const bp_session *s, const bp_result *r)
         }
         fputc('}', out);
     }
-    fprintf(out, ", \"reported\": %s}", r->counts ? "true" : "false");
+    fputs(r->counts ? ", \"reported\": true}" : ", \"reported\": false}", out);
 }
 
 static void json_exceptions(FILE *out, const bp_session *s)
