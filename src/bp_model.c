@@ -305,7 +305,9 @@ bool bp_model_sum(const bp_model *m, int inst, int year, bp_scenario s, const ch
         *out = bp_num_none();
         return false;
     }
-    *out = bp_num_add(bp_num_pence(money), bp_num_micros(qty));
+    /* a code's facts are money or quantities, seldom both: no rational addition then */
+    *out = !qty ? bp_num_pence(money) : !money ? bp_num_micros(qty)
+                : bp_num_add(bp_num_pence(money), bp_num_micros(qty));
     return out->ok;
 }
 
