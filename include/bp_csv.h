@@ -33,6 +33,9 @@ typedef struct {
     bp_csv_row header;
     bp_csv_row *rows;      /* data rows, header excluded */
     size_t nrows;
+    bp_csv_row *rejected;  /* data rows refused whole (their error reported): the fields
+                              they had, so that a loader can tell what they named */
+    size_t nrejected;
     unsigned char sha256[32]; /* of the file's bytes as read */
     size_t bytes;
 } bp_csv_table;

@@ -49,7 +49,7 @@ typedef struct {
 
     bool line_reported;          /* one encoding error per line is enough */
     bool resyncing;              /* skipped to the end of a broken line: not blank */
-    size_t rows_cap;
+    size_t rows_cap, rejected_cap;
 
     size_t nerrors, nblank;      /* diagnostics given for this file (see diag) */
     size_t blank_more;           /* blank lines over the listing cap */
@@ -131,12 +131,25 @@ static bool row_is_empty(const parser *ps)
     return true;
 }
 
+/* Keeps a refused data row's fields (its error is reported already). */
+static void keep_rejected(parser *ps)
+{
+    bp_csv_table *t = ps->t;
+    if (!t->header.fields || t->nrejected >= BP_CSV_MAX_ROWS) return;
+    bp_csv_row *r = grow(t->rejected, &ps->rejected_cap, t->nrejected + 1, sizeof *r);
+    if (!r) { ps->err = BP_ERR_NOMEM; return; }
+    t->rejected = r;
+    if (!pack_row(ps, &t->rejected[t->nrejected])) { ps->err = BP_ERR_NOMEM; return; }
+    t->nrejected++;
+}
+
 static void end_row(parser *ps)
 {
     if (ps->err) return;
     if (ps->row_bad) {
         /* without its header a file cannot be read: its one error is already reported */
         if (!ps->t->header.fields) ps->fatal = true;
+        else keep_rejected(ps);
         return;
     }
     if (row_is_empty(ps)) {
@@ -155,6 +168,7 @@ static void end_row(parser *ps)
                  ps->npf == 1 ? "" : "s", t->header.count);
         int col = ps->npf > t->header.count ? ps->pf[t->header.count].column : 0;
         diag(ps, BP_DIAG_ERROR, ps->row_line, col, msg);
+        keep_rejected(ps);
         return;
     }
     if (t->nrows >= BP_CSV_MAX_ROWS) {
@@ -463,6 +477,8 @@ void bp_csv_table_free(bp_csv_table *t)
     free(t->header.fields);
     for (size_t i = 0; i < t->nrows; i++) free(t->rows[i].fields);
     free(t->rows);
+    for (size_t i = 0; i < t->nrejected; i++) free(t->rejected[i].fields);
+    free(t->rejected);
     memset(t, 0, sizeof *t);
 }
 

@@ -69,6 +69,17 @@ typedef struct {
     int index, line;
 } inst_ref;
 
+/* An id in a row of institutions.csv that was refused whole (wrong number of fields, bad
+ * encoding): the rows elsewhere naming it are counted here and reported once, not each
+ * as an unknown institution. */
+typedef struct {
+    const char *id;
+    size_t n;
+    int line;
+    size_t rows;
+    unsigned files;                 /* bit per file index */
+} lost_inst;
+
 typedef struct {
     bp_model *m;
     bp_diags *d;
@@ -79,6 +90,8 @@ typedef struct {
     inst_ref *inst_sorted;          /* m->insts sorted by id, for lookups */
     bool insts_ok;                  /* institutions.csv could be read at all */
     size_t ninst_sorted;
+    lost_inst *lost;
+    size_t nlost;
     tfact *facts;
     size_t nfacts, capfacts;
     size_t *hash;                   /* intern table: index+1 into m->strings, 0 empty */
@@ -292,15 +305,70 @@ static int find_inst(const loader *L, view v)
     return -1;
 }
 
+/* Is v the id of a refused institutions.csv row?  Then the row naming it is counted
+ * against that id (reported by report_lost), not reported on its own. */
+static bool lost_row(loader *L, int file, view v)
+{
+    for (size_t i = 0; i < L->nlost; i++) {
+        lost_inst *l = &L->lost[i];
+        if (l->n == v.n && memcmp(l->id, v.s, v.n) == 0) {
+            l->rows++;
+            l->files |= 1u << file;
+            return true;
+        }
+    }
+    return false;
+}
+
 static bool get_inst(loader *L, int file, const bp_csv_field *f, const char *col, int *inst)
 {
     view v = trimmed(f);
     *inst = v.n ? find_inst(L, v) : -1;
     if (*inst < 0) {
-        bad(L, file, f, col, EXP_INST);
+        if (!v.n || !lost_row(L, file, v)) bad(L, file, f, col, EXP_INST);
         return false;
     }
     return true;
+}
+
+/* The ids of the institutions.csv rows refused whole. */
+static void note_lost(loader *L)
+{
+    const bp_csv_table *t = &L->t[F_INSTS];
+    L->lost = calloc(t->nrejected ? t->nrejected : 1, sizeof *L->lost);
+    if (!L->lost) {
+        L->err = BP_ERR_NOMEM;
+        return;
+    }
+    for (size_t i = 0; i < t->nrejected; i++) {
+        if (!t->rejected[i].count) continue;
+        view v = trimmed(&t->rejected[i].fields[0]);
+        if (v.n) L->lost[L->nlost++] = (lost_inst){v.s, v.n, t->rejected[i].line, 0, 0};
+    }
+}
+
+/* One error per refused institution that other files name: how many rows, in which
+ * files, were left unchecked because of it. */
+static void report_lost(loader *L)
+{
+    for (size_t i = 0; i < L->nlost; i++) {
+        const lost_inst *l = &L->lost[i];
+        if (!l->rows) continue;
+        char files[400];
+        size_t n = 0;
+        files[0] = '\0';
+        for (int f = 0; f < F_COUNT && n < sizeof files; f++)
+            if (l->files & (1u << f))
+                n += (size_t)snprintf(files + n, sizeof files - n, "%s%s", n ? ", " : "",
+                                      bp_load_files[f]);
+        char txt[200];
+        shown((view){l->id, l->n}, txt, sizeof txt);
+        bp_diag_add(L->d, BP_DIAG_ERROR, "institutions.csv", l->line, 0,
+                    "found %zu row%s in %s naming \"%s\", whose row here is refused (its own "
+                    "error is reported), expected a valid row for \"%s\" before %s can be "
+                    "checked", l->rows, l->rows == 1 ? "" : "s", files, txt, txt,
+                    l->rows == 1 ? "that row" : "those rows");
+    }
 }
 
 static bool get_money(loader *L, int file, const bp_csv_field *f, const char *col, bool nonneg,
@@ -1125,7 +1193,8 @@ static void load_commentary(loader *L)
                                   || (small(ef, eb, sizeof eb)
                                       && (strcmp(eb, "trust") == 0 || bp_phase_parse(eb, &ph))));
         if (!known) {
-            bad(L, F_COMMENTARY, ef, "entity", "an institution id, a phase or trust");
+            if (!entity.n || !lost_row(L, F_COMMENTARY, entity))
+                bad(L, F_COMMENTARY, ef, "entity", "an institution id, a phase or trust");
             ok = false;
         }
         int year = 0;
@@ -1235,6 +1304,7 @@ bp_err bp_load_dataset(const char *dir, bp_model *m, bp_diags *diags)
     if (!L.err) find_kpi_file(&L, dir);
     /* dependency order: what is referred to is loaded before what refers to it */
     if (!L.err) load_trust(&L);
+    if (!L.err) note_lost(&L);
     if (!L.err) load_insts(&L);
     if (!L.err) load_ambitions(&L);
     /* without institutions, every row of these files would repeat one error */
@@ -1248,8 +1318,10 @@ bp_err bp_load_dataset(const char *dir, bp_model *m, bp_diags *diags)
     if (!L.err) load_papers(&L);
     if (!L.err) load_commentary(&L);
     if (!L.err) load_national(&L);
+    if (!L.err) report_lost(&L);
 
     for (int i = 0; i < F_COUNT; i++) bp_csv_table_free(&L.t[i]);
+    free(L.lost);
     free(L.inst_sorted);
     free(L.facts);
     free(L.hash);
