@@ -11,7 +11,7 @@
 
 #include "bp_csv.h"
 
-#define CHECK(c) do { if (!(c)) { fprintf(stderr, "invariant failed: %s (%s:%d)\n", #c, __FILE__, __LINE__); abort(); } } while (0)
+#include "fuzz_common.h"
 
 /* Lines as the parser counts them: LF, CR and CRLF each end one line (BOM skipped). */
 static int count_lines(const uint8_t *d, size_t n)

@@ -13,8 +13,7 @@
 
 #include "bp_expr.h"
 #include "bp_load.h"
-
-#define CHECK(c) do { if (!(c)) { fprintf(stderr, "invariant failed: %s (%s:%d)\n", #c, __FILE__, __LINE__); abort(); } } while (0)
+#include "fuzz_common.h"
 
 static bp_model model;
 static bool have_model;
@@ -36,13 +35,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    const char *dir = getenv("BP_FUZZ_FIXTURE");
-    if (!dir) dir = "tests/fixtures/handworked";
+    have_model = fuzz_load_fixture(&model, "fuzz_expr");
     bp_diags d;
     bp_diags_init(&d);
-    bp_model_init(&model);
-    have_model = bp_load_dataset(dir, &model, &d) == BP_OK;
-    if (!have_model) fprintf(stderr, "fuzz_expr: cannot load %s (run from the repository root)\n", dir);
     static const char fx[] = "(income - exp) / income";
     if (bp_expr_parse(fx, sizeof fx - 1, "fixed", 1, 1, &fixed, &d) != BP_OK) abort();
     bp_diags_free(&d);

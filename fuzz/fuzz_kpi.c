@@ -9,8 +9,7 @@
 #include "bp_eval.h"
 #include "bp_kpi.h"
 #include "bp_load.h"
-
-#define CHECK(c) do { if (!(c)) { fprintf(stderr, "invariant failed: %s (%s:%d)\n", #c, __FILE__, __LINE__); abort(); } } while (0)
+#include "fuzz_common.h"
 
 static bp_model model;
 static bool have_model;
@@ -20,14 +19,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    const char *dir = getenv("BP_FUZZ_FIXTURE");
-    if (!dir) dir = "tests/fixtures/handworked";
-    bp_diags d;
-    bp_diags_init(&d);
-    bp_model_init(&model);
-    have_model = bp_load_dataset(dir, &model, &d) == BP_OK;
-    if (!have_model) fprintf(stderr, "fuzz_kpi: cannot load %s (run from the repository root)\n", dir);
-    bp_diags_free(&d);
+    have_model = fuzz_load_fixture(&model, "fuzz_kpi");
     return 0;
 }
 

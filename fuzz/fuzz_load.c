@@ -22,7 +22,7 @@
 #include "bp_session.h"
 #include "bp_text.h"
 
-#define CHECK(c) do { if (!(c)) { fprintf(stderr, "invariant failed: %s (%s:%d)\n", #c, __FILE__, __LINE__); abort(); } } while (0)
+#include "fuzz_common.h"
 
 static const char *const names[] = {
     "trust.csv", "institutions.csv", "finance.csv", "staff.csv", "students.csv",

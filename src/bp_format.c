@@ -48,31 +48,13 @@ static void put_decimal(char *buf, size_t size, bool neg, bp_i128 ip, bool group
     if (size) buf[j] = '\0';
 }
 
-void bp_format_number(bp_num v, int decimals, char *buf, size_t size)
+/* v times 10^shift, rounded to `decimals` places and written with put_decimal; trailing
+ * zeros of the fraction are trimmed (27.0 reads better as 27) unless keep_zeros. */
+static void format_scaled(bp_num v, int shift, int decimals, bool keep_zeros, bool group,
+                          const char *suffix, char *buf, size_t size)
 {
     bp_i128 q;
-    if (!v.ok || !scaled_round(v, decimals, &q)) {
-        snprintf(buf, size, "no data");
-        return;
-    }
-    bp_i128 scale = 1;
-    for (int i = 0; i < decimals; i++) scale *= 10;
-    bool neg = q < 0;
-    bp_i128 a = neg ? -q : q;
-    bp_i128 ip = a / scale, fp = a % scale;
-    /* Trim trailing zeros of the fraction: 27.0 reads better as 27. */
-    int d = decimals;
-    while (d > 0 && fp % 10 == 0) {
-        fp /= 10;
-        d--;
-    }
-    put_decimal(buf, size, neg, ip, true, fp, d, "");
-}
-
-static void format_percent(bp_num v, int decimals, bool keep_zeros, char *buf, size_t size)
-{
-    bp_i128 q;
-    if (!v.ok || !scaled_round(v, decimals + 2, &q)) {
+    if (!v.ok || !scaled_round(v, decimals + shift, &q)) {
         snprintf(buf, size, "no data");
         return;
     }
@@ -87,7 +69,17 @@ static void format_percent(bp_num v, int decimals, bool keep_zeros, char *buf, s
             fp /= 10;
             d--;
         }
-    put_decimal(buf, size, neg, a / scale, false, fp, d, "%");
+    put_decimal(buf, size, neg, a / scale, group, fp, d, suffix);
+}
+
+void bp_format_number(bp_num v, int decimals, char *buf, size_t size)
+{
+    format_scaled(v, 0, decimals, false, true, "", buf, size);
+}
+
+static void format_percent(bp_num v, int decimals, bool keep_zeros, char *buf, size_t size)
+{
+    format_scaled(v, 2, decimals, keep_zeros, false, "%", buf, size);
 }
 
 static void format_money(bp_num v, char *buf, size_t size)

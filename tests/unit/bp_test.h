@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
+#include "bp_model.h"
 #include "bp_num.h"
 
 /* Exact comparison of a computed rational with num/den (cmocka has no safe double
@@ -20,5 +21,22 @@
     } while (0)
 
 #define assert_num_none(value) assert_false((value).ok)
+
+/* The hand-made model test_expr and test_formula share: two secondary schools and the
+ * centre - A (joined 2018-09-01, PAN 180, its own governing body), B (joined 2021-09-02),
+ * C (central services) - with no facts yet. */
+static inline void bp_test_three_insts(bp_model *m, bp_institution insts[3])
+{
+    bp_model_init(m);
+    insts[0] = (bp_institution){"A", "Alpha", BP_PHASE_SECONDARY, bp_date_from_ymd(2018, 9, 1),
+                                false, true, 0, 180, "A", 2};
+    insts[1] = (bp_institution){"B", "Beta", BP_PHASE_SECONDARY, bp_date_from_ymd(2021, 9, 2),
+                                false, false, 0, 0, "B", 3};
+    insts[2] = (bp_institution){"C", "Centre", BP_PHASE_CENTRAL, bp_date_from_ymd(2018, 9, 1),
+                                false, false, 0, 0, NULL, 4};
+    m->insts = insts;
+    m->ninsts = 3;
+    m->central = 2;
+}
 
 #endif

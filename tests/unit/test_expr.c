@@ -154,16 +154,7 @@ static bp_fact qty(int inst, const char *code, int64_t units)
 static int model_setup(void **state)
 {
     (void)state;
-    bp_model_init(&M);
-    INSTS[0] = (bp_institution){"A", "Alpha", BP_PHASE_SECONDARY, bp_date_from_ymd(2018, 9, 1),
-                                false, true, 0, 180, "A", 2};
-    INSTS[1] = (bp_institution){"B", "Beta", BP_PHASE_SECONDARY, bp_date_from_ymd(2021, 9, 2),
-                                false, false, 0, 0, "B", 3};
-    INSTS[2] = (bp_institution){"C", "Centre", BP_PHASE_CENTRAL, bp_date_from_ymd(2018, 9, 1),
-                                false, false, 0, 0, NULL, 4};
-    M.insts = INSTS;
-    M.ninsts = 3;
-    M.central = 2;
+    bp_test_three_insts(&M, INSTS);
     size_t n = 0;
     /* sorted by institution, then code */
     FACTS[n++] = money(0, "exp.staff.teaching", 80000);

@@ -50,16 +50,7 @@ static bp_formula_env ENV = {&M, POS, COURSE_ROW, benchmark_row, helper_row, NUL
 static int model_setup(void **state)
 {
     (void)state;
-    bp_model_init(&M);
-    INSTS[0] = (bp_institution){"A", "Alpha", BP_PHASE_SECONDARY, bp_date_from_ymd(2018, 9, 1),
-                                false, true, 0, 180, "A", 2};
-    INSTS[1] = (bp_institution){"B", "Beta", BP_PHASE_SECONDARY, bp_date_from_ymd(2021, 9, 2),
-                                false, false, 0, 0, "B", 3};
-    INSTS[2] = (bp_institution){"C", "Centre", BP_PHASE_CENTRAL, bp_date_from_ymd(2018, 9, 1),
-                                false, false, 0, 0, NULL, 4};
-    M.insts = INSTS;
-    M.ninsts = 3;
-    M.central = 2;
+    bp_test_three_insts(&M, INSTS);
     return 0;
 }
 
