@@ -131,15 +131,51 @@ if "$bp" build --data "$tmp/large-data" --out "$tmp/large" >"$tmp/build.log" 2>&
 for p in board finance quality lgb-L01; do check_pdf "large $p" "$tmp/large/large-2022-23-$p.pdf"; done
 has "large board" "$tmp/large/large-2022-23-board.pdf" "Ynys Môn" "I50"
 
-# ---- a name outside the subset fonts (Cyrillic) is set in the full fonts, not lost ----
-mkdir "$tmp/cyr"
-cp tests/fixtures/handworked/*.csv "$tmp/cyr/"
-sed -i 's/^P1,Primary One,/P1,Школа № 1 (Primary One),/' "$tmp/cyr/institutions.csv"
-if "$bp" build --data "$tmp/cyr" --out "$tmp/cyr-out" --pack board >/dev/null 2>&1; then
-    has "full-font fallback" "$tmp/cyr-out/hw-2022-23-board.pdf" "Школа № 1 (Primary One)"
-else
-    ko "build with a Cyrillic name"
-fi
+# ---- the fonts follow the text: simple WinAnsi fonts for Windows-1252 text, the Unicode
+# subset fonts for a Welsh Ŵ, the full fonts for Cyrillic; nothing is lost on the way ----
+# fonts_kind FILE: "simple" when every font is a simple TrueType font, "cid" when all are
+# CID fonts; font_bytes FILE: the largest embedded font program in bytes
+fonts_kind() {
+    pdffonts "$1" 2>/dev/null | awk 'NR > 2 { if ($0 ~ /CID TrueType/) c++; else s++ }
+        END { print (c && !s) ? "cid" : (s && !c) ? "simple" : "mixed" }'
+}
+font_bytes() {
+    "$py" - "$1" <<'PY'
+import re, subprocess, sys
+out = subprocess.run(["qpdf", "--qdf", "--object-streams=disable", sys.argv[1], "-"],
+                     capture_output=True).stdout.decode("latin-1")
+sizes = [int(m) for m in re.findall(r"/Length1 (\d+)", out)]
+print(max(sizes) if sizes else 0)
+PY
+}
+kind=$(fonts_kind "$out/pet-2022-23-board.pdf")
+if [ "$kind" = simple ]; then ok "pet board: set in simple (WinAnsi) fonts"; else ko "pet board: fonts are $kind"; fi
+for case in "welsh:Ysgol Ŵyn (Primary One):cid:subset" "cyr:Школа № 1 (Primary One):cid:full"; do
+    dir=${case%%:*}
+    rest=${case#*:}
+    name=${rest%%:*}
+    rest=${rest#*:}
+    fkind=${rest%%:*}
+    fset=${rest#*:}
+    mkdir "$tmp/$dir"
+    cp tests/fixtures/handworked/*.csv "$tmp/$dir/"
+    sed -i "s/^P1,Primary One,/P1,$name,/" "$tmp/$dir/institutions.csv"
+    if "$bp" build --data "$tmp/$dir" --out "$tmp/$dir-out" --pack board >/dev/null 2>&1; then
+        f="$tmp/$dir-out/hw-2022-23-board.pdf"
+        has "$fset-font fallback ($dir)" "$f" "$name"
+        kind=$(fonts_kind "$f") bytes=$(font_bytes "$f")
+        # as embedded (the glyphs used, every other table whole): about 10 KB from the
+        # subset fonts, 150 KB from the full DejaVu fonts
+        if [ "$kind" = "$fkind" ] && { { [ "$fset" = full ] && [ "$bytes" -gt 100000 ]; } || \
+                                      { [ "$fset" = subset ] && [ "$bytes" -lt 50000 ]; }; }; then
+            ok "$dir: $kind fonts from the $fset set ($bytes bytes)"
+        else
+            ko "$dir: $kind fonts of $bytes bytes, expected $fkind fonts from the $fset set"
+        fi
+    else
+        ko "build with the name $name"
+    fi
+done
 
 # ---- reproducible: other time, time zone and directory give the same bytes ----
 (cd "$tmp" && TZ=Asia/Tokyo "$bp" build --data "$root/fixtures/pet" --out "$tmp/again" >/dev/null 2>&1)
