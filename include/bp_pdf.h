@@ -1,9 +1,10 @@
 /* bp_pdf: the PDF page layer over libharu - A4 pages with header and footer ("Page X of
- * Y"), embedded TrueType fonts with UTF-8 text, our own line breaking, headings that
- * become PDF bookmarks and contents entries (with page numbers and links), tables that
- * split across pages with repeated header rows, status colours with text marks, and
- * charts drawn with paths.  Knows nothing about trusts or KPIs: bp_render_pack decides
- * what goes on the pages, this module how it is laid out.
+ * Y"), embedded TrueType fonts for UTF-8 text (simple WinAnsi fonts when the text fits
+ * Windows-1252, Unicode fonts otherwise: bp_pdf_fonts), our own line breaking, headings
+ * that become PDF bookmarks and contents entries (with page numbers and links), tables
+ * that split across pages with repeated header rows, status colours with text marks, and
+ * charts drawn with paths.  Knows nothing about trusts or KPIs: bp_packpdf decides what
+ * goes on the pages, this module how it is laid out.
  *
  * Flow model: content is appended top to bottom; whatever does not fit on the current
  * page continues on a new page of the same orientation.  Nothing is ever drawn outside
@@ -20,8 +21,8 @@
 
 typedef struct bp_pdf bp_pdf;
 
-/* The code points of the subset fonts `make` prepares (build/fonts, pyftsubset from the
- * Debian DejaVu fonts): Latin-1 and Latin Extended-A (with Welsh and Romanian letters),
+/* The code points of the subset fonts `make` prepares (build/fonts, scripts/subset-font.py
+ * over the Debian DejaVu fonts): Latin-1 and Latin Extended-A (with Welsh and Romanian letters),
  * all of Windows-1252, typographic punctuation, £ and €, arrows, shapes and marks.  A
  * document set in them embeds a fifth of the font data and is several times quicker to
  * write; one that needs anything else is set in the full fonts. */
@@ -48,7 +49,8 @@ typedef enum {
 typedef struct {
     const char *font_regular;   /* TrueType paths; NULL: bp_pdf_default_fonts() */
     const char *font_bold;
-    bp_pdf_fonts fonts;         /* 0: the full fonts; the subset ones only when installed */
+    bp_pdf_fonts fonts;         /* 0: the full fonts; SUBSET and WINANSI use the subset
+                                   fonts when they are installed, else the full ones */
     const char *header_left;    /* trust name, on every page but the cover */
     const char *header_right;   /* the pack's title */
     const char *footer_left;    /* e.g. classification "Confidential"; may be NULL */
