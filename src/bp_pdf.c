@@ -710,7 +710,7 @@ static const font_file *font_bytes(bp_pdf *p, const char *path)
  * per document.  The same steps over a memory stream, with libharu's internal API (its
  * headers are part of libhpdf-dev): parse, register, tag "HPDFAA", "HPDFAB", ... as
  * libharu does. */
-static const char *load_ttf(bp_pdf *p, const font_file *f)
+static HPDF_FontDef load_ttf(bp_pdf *p, const font_file *f)
 {
     HPDF_Stream s = HPDF_MemStream_New(p->doc->mmgr, (HPDF_UINT)f->len);
     if (!s) return NULL;
@@ -727,28 +727,34 @@ static const char *load_ttf(bp_pdf *p, const font_file *f)
     char tag[7] = "HPDFAA";
     tag[5] = (char)('A' + p->nfonts++);
     HPDF_TTFontDef_SetTagName(def, tag);
-    return def->base_font;
+    return def;
 }
 
-static HPDF_Font load_font(bp_pdf *p, const char *path)
+/* The font, and its definition in *def. */
+static HPDF_Font load_font(bp_pdf *p, const char *path, HPDF_FontDef *def)
 {
     const font_file *f = font_bytes(p, path);
     if (!f) return NULL;
-    const char *name = load_ttf(p, f);
+    *def = load_ttf(p, f);
     const char *encoding = p->fonts == BP_PDF_FONTS_WINANSI ? "CP1252" : "UTF-8";
-    HPDF_Font font = name ? HPDF_GetFont(p->doc, name, encoding) : NULL;
+    HPDF_Font font = *def ? HPDF_GetFont(p->doc, (*def)->base_font, encoding) : NULL;
     if (!font)
         fail(p, BP_ERR_RENDER, "cannot use the font file %s (libharu error 0x%04X): a "
                  "TrueType font is needed", path, (unsigned)p->hpdf_error);
     return font;
 }
 
-/* The advance widths of a Windows-1252 font's bytes, in thousandths of an em. */
-static void read_widths(HPDF_Font font, unsigned short widths[256])
+/* The advance widths of a Windows-1252 font's bytes, in thousandths of an em, read from
+ * the font's metrics.  Not through HPDF_Font_TextWidth: libharu marks every glyph it
+ * measures as used and embeds it, and measuring all 224 would embed them all - twice the
+ * glyphs a pack draws. */
+static void read_widths(HPDF_FontDef def, unsigned short widths[256])
 {
     for (unsigned b = 0x20; b <= 0xFF; b++) {
-        HPDF_BYTE c = (HPDF_BYTE)b;
-        widths[b] = (unsigned short)HPDF_Font_TextWidth(font, &c, 1).width;
+        unsigned cp = b >= 0x80 && b < 0xA0 ? cp1252_high[b - 0x80] : b;
+        widths[b] = cp ? (unsigned short)HPDF_TTFontDef_GetGidWidth(
+                             def, HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)cp))
+                       : 0;
     }
 }
 
@@ -771,11 +777,12 @@ static void load_fonts(bp_pdf *p, const bp_pdf_options *o)
         if (!rpath) rpath = reg;
         if (!bpath) bpath = bold;
     }
-    p->regular = load_font(p, rpath);
-    if (p->regular) p->bold = load_font(p, bpath);
+    HPDF_FontDef rdef = NULL, bdef = NULL;
+    p->regular = load_font(p, rpath, &rdef);
+    if (p->regular) p->bold = load_font(p, bpath, &bdef);
     if (p->bold && p->fonts == BP_PDF_FONTS_WINANSI) {
-        read_widths(p->regular, p->widths[0]);
-        read_widths(p->bold, p->widths[1]);
+        read_widths(rdef, p->widths[0]);
+        read_widths(bdef, p->widths[1]);
     }
 }
 

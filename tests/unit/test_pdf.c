@@ -853,6 +853,52 @@ static void winansi_document_reads_back(void **state)
     unlink(path);
 }
 
+/* The largest embedded font program of a PDF, in bytes (its /Length1). */
+static long font_program_bytes(const char *path)
+{
+    char *out = tool("qpdf --qdf --object-streams=disable %s - 2>/dev/null | grep -a -o "
+                     "'/Length1 [0-9]*'", path);
+    long most = 0;
+    for (const char *q = out; (q = strstr(q, "/Length1 ")); q++) {
+        long n = atol(q + 9);
+        if (n > most) most = n;
+    }
+    free(out);
+    return most;
+}
+
+/* A WinAnsi document embeds the glyphs it draws, not the 224 it could: measuring marks
+ * no glyph (libharu embeds every glyph it is asked the width of). */
+static void winansi_embeds_the_glyphs_drawn(void **state)
+{
+    (void)state;
+    if (!have("qpdf")) skip();
+    setenv("BOARDPACK_FONTS", "build/fonts", 1);
+    long bytes[2];
+    for (int k = 0; k < 2; k++) {
+        bp_pdf *p = open_pdf_in(BP_PDF_FONTS_WINANSI);
+        char all[400];
+        size_t n = 0;
+        for (unsigned c = 0xA1; c <= 0xFF; c++) {     /* Latin-1 letters, as UTF-8 */
+            all[n++] = (char)(0xC0 | (c >> 6));
+            all[n++] = (char)(0x80 | (c & 0x3F));
+        }
+        all[n] = '\0';
+        /* both measure everything (the table of contents, a wide table); only the
+         * second draws it */
+        assert_true(bp_pdf_text_width(p, BP_PDF_BODY, all) > 100.0f);
+        bp_pdf_paragraph(p, BP_PDF_BODY, k == 0 ? "Aa" : all);
+        char path[80];
+        temp_path(path, sizeof path, ".pdf");
+        save(p, path);
+        bytes[k] = font_program_bytes(path);
+        unlink(path);
+    }
+    unsetenv("BOARDPACK_FONTS");
+    assert_true(bytes[0] > 1000);
+    assert_true(bytes[0] * 3 / 2 < bytes[1]);
+}
+
 /* Eighty sections need more than one contents page (an A4 page holds about fifty lines):
  * the numbers count every inserted page, and the last section is on the last page. */
 static void contents_spans_pages(void **state)
@@ -904,6 +950,7 @@ int main(void)
         cmocka_unit_test(output_is_reproducible),
         cmocka_unit_test(document_reads_back),
         cmocka_unit_test(winansi_document_reads_back),
+        cmocka_unit_test(winansi_embeds_the_glyphs_drawn),
         cmocka_unit_test(contents_spans_pages),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
