@@ -104,6 +104,11 @@ __attribute__((format(printf, 2, 3)))
 #endif
 void bp_fbuf_printf(bp_fbuf *b, const char *fmt, ...);
 
+/* A key of the Data sheet (see "Sums" above): the parts joined with '|', such as
+ * {"secondary", "MHS", "2022/23", "actual"} for a fact or one institution, {"*",
+ * "2022/23", "actual"} for the trust; cut to fit as snprintf would. */
+void bp_formula_key(char *buf, size_t size, const char *const *parts, size_t nparts);
+
 /* "Sheet!$E$5" (the sheet quoted when it has a space); 0-based row and column. */
 void bp_formula_ref(char *buf, size_t size, const char *sheet, int row, int col);
 /* Column letters of a 0-based column: 0 -> "A", 27 -> "AB". */

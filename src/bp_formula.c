@@ -93,6 +93,17 @@ static void cat(char *buf, size_t size, size_t *n, const char *s)
     buf[*n] = '\0';
 }
 
+void bp_formula_key(char *buf, size_t size, const char *const *parts, size_t nparts)
+{
+    if (size == 0) return;
+    size_t n = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < nparts; i++) {
+        if (i) cat(buf, size, &n, "|");
+        cat(buf, size, &n, parts[i]);
+    }
+}
+
 void bp_formula_ref(char *buf, size_t size, const char *sheet, int row, int col)
 {
     /* Written for every formula reference, thousands per workbook: by hand, not with
@@ -295,29 +306,30 @@ static bool entity_key(const bp_formula_env *env, const bp_expr_ctx *c, bool sce
                        char *buf, size_t size)
 {
     const bp_model *m = env->model;
-    char tail[32];
-    bp_year_format(c->year, tail, sizeof tail);
-    if (scenario) {
-        size_t n = strlen(tail);
-        snprintf(tail + n, sizeof tail - n, "|%s", bp_scenario_id(c->scenario));
-    }
+    char year[16];
+    bp_year_format(c->year, year, sizeof year);
+    const char *parts[4];
+    size_t n = 0;
     if (c->nmembers == 1) {
         const bp_institution *in = &m->insts[c->members[0]];
-        snprintf(buf, size, "%s|%s|%s", bp_phase_id(in->phase), in->id, tail);
-        return true;
+        parts[n++] = bp_phase_id(in->phase);
+        parts[n++] = in->id;
+    } else if (c->nmembers == m->ninsts) {
+        parts[n++] = "*";
+    } else {
+        if (c->nmembers == 0) return false;
+        bp_phase ph = m->insts[c->members[0]].phase;
+        for (size_t i = 0; i < c->nmembers; i++)
+            if (m->insts[c->members[i]].phase != ph || c->members[i] == m->central) return false;
+        size_t in_phase = 0;
+        for (size_t i = 0; i < m->ninsts; i++) in_phase += m->insts[i].phase == ph && (int)i != m->central;
+        if (in_phase != c->nmembers) return false;
+        parts[n++] = bp_phase_id(ph);
+        parts[n++] = "*";
     }
-    if (c->nmembers == m->ninsts) {
-        snprintf(buf, size, "*|%s", tail);
-        return true;
-    }
-    if (c->nmembers == 0) return false;
-    bp_phase ph = m->insts[c->members[0]].phase;
-    for (size_t i = 0; i < c->nmembers; i++)
-        if (m->insts[c->members[i]].phase != ph || c->members[i] == m->central) return false;
-    size_t in_phase = 0;
-    for (size_t i = 0; i < m->ninsts; i++) in_phase += m->insts[i].phase == ph && (int)i != m->central;
-    if (in_phase != c->nmembers) return false;
-    snprintf(buf, size, "%s|*|%s", bp_phase_id(ph), tail);
+    parts[n++] = year;
+    if (scenario) parts[n++] = bp_scenario_id(c->scenario);
+    bp_formula_key(buf, size, parts, n);
     return true;
 }
 

@@ -198,7 +198,16 @@ bp_pdf_fonts bp_pdf_fonts_needed(const bp_pdf *p)
 static char *clean_text(bp_pdf *p, const char *utf8, bool drawn)
 {
     const unsigned char *s = (const unsigned char *)(utf8 ? utf8 : "");
-    size_t len = strlen((const char *)s);
+    size_t len = 0;
+    while (s[len] >= 0x20 ? s[len] < 0x7F : s[len] == '\n') len++;
+    if (!s[len]) {
+        /* printable ASCII and line breaks, most text: already clean, any font sets it */
+        char *copy = malloc(len + 1);
+        if (!copy) fail(p, BP_ERR_NOMEM, "out of memory while laying out text");
+        else memcpy(copy, s, len + 1);
+        return copy;
+    }
+    len += strlen((const char *)s + len);
     /* one invalid byte can become the 3 bytes of U+FFFD */
     char *out = len < ((size_t)-1) / 3 ? malloc(len * 3 + 1) : NULL;
     if (!out) {

@@ -967,8 +967,8 @@ static void fact_key(const xl *x, const bp_fact *f, char *buf, size_t size)
     char yb[16];
     const bp_institution *in = &x->m->insts[f->inst];
     bp_year_format(f->year, yb, sizeof yb);
-    snprintf(buf, size, "%s|%s|%s|%s", bp_phase_id(in->phase), in->id, yb,
-             bp_scenario_id(f->scenario));
+    const char *parts[4] = {bp_phase_id(in->phase), in->id, yb, bp_scenario_id(f->scenario)};
+    bp_formula_key(buf, size, parts, 4);
 }
 
 /* The key as a formula over the row, the phase looked up on Institutions, so that a
