@@ -430,7 +430,12 @@ bool bpi_wrap_next(bpi_wrap *w, bpi_line *line)
         }
         if (*q == ' ' && q > s && q[-1] != ' ') brk = q;   /* before a run of spaces */
         size_t n = cp_len(q);
-        float cw = bpi_width(w->p, w->bold, w->size, q, n);
+        /* a printable ASCII character in the WinAnsi fonts straight from the table, as
+         * bpi_width would give it: the line breaker measures every character */
+        unsigned char b = (unsigned char)*q;
+        float cw = w->p->fonts == BP_PDF_FONTS_WINANSI && b >= 0x20 && b < 0x7F
+                   ? (float)w->p->widths[w->bold][b] * w->size / 1000.0f
+                   : bpi_width(w->p, w->bold, w->size, q, n);
         if (used + cw > w->width && q > s) {
             /* break at the last space, or inside a word too long for the line */
             const char *end = brk ? brk : q;
