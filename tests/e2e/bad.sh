@@ -8,14 +8,9 @@
 # appear exactly, and the run must report exactly as many errors as are listed, so that
 # a lost error and a spurious one both fail.  A case that is accepted (exit 0) must give
 # exactly the results of the untouched data set, unless it says otherwise (`differs`).
-set -u
-: "${BOARDPACK:=./boardpack}"
+. "$(dirname "$0")/lib/common.sh"
 base=tests/fixtures/handworked
 cat=tests/bad
-pass=0 fail=0 skip=0
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-ko() { fail=$((fail + 1)); echo "FAIL $1"; }
 sk() { skip=$((skip + 1)); echo "skip $1"; }
 indent() { sed 's/^/    /' "$@" | head -n 40; }
 
@@ -250,5 +245,4 @@ else
     sk "/dev/full: no such device here"
 fi
 
-echo "e2e: $pass passed, $fail failed, $skip skipped"
-[ "$fail" -eq 0 ]
+summary

@@ -2,12 +2,7 @@
 # boardpack batch: many data sets, worker processes, a broken data set reported and
 # skipped, shards that partition the work, identical output whatever the number of
 # workers, and the summary files.
-set -u
-: "${BOARDPACK:=./boardpack}"
-pass=0 fail=0
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-ko() { fail=$((fail + 1)); echo "FAIL $1"; }
+. "$(dirname "$0")/lib/common.sh"
 
 root=$tmp/root
 mkdir -p "$root"
@@ -70,5 +65,4 @@ if [ "$rc" -eq 2 ]; then ok "--shard 3/2 is a usage error"; else ko "--shard 3/2
 "$BOARDPACK" batch --out "$tmp/s4" >/dev/null 2>&1; rc=$?
 if [ "$rc" -eq 2 ]; then ok "missing --root is a usage error"; else ko "missing --root: exit $rc"; fi
 
-echo "e2e: $pass passed, $fail failed, 0 skipped"
-[ "$fail" -eq 0 ]
+summary

@@ -3,14 +3,9 @@
 # data errors with file:line:column (65, nothing on stdout but the JSON errors object),
 # I/O errors (74), --fail-on (1), --year, KPI file errors, and a messy but valid export
 # giving exactly the same results as a tidy one.
-set -u
-: "${BOARDPACK:=./boardpack}"
+. "$(dirname "$0")/lib/common.sh"
 py=/usr/bin/python3
 hw=tests/fixtures/handworked
-pass=0 fail=0
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-ko() { fail=$((fail + 1)); echo "FAIL $1"; }
 # expect NAME RC CMD...: run CMD, compare its exit status
 expect() {
     name=$1 want=$2; shift 2
@@ -131,5 +126,4 @@ sys.exit(0 if a["results"] == b["results"] and a["central_charge"] == b["central
 PY
 has "unknown column is a warning" "$tmp/out" "Note"
 
-echo "e2e: $pass passed, $fail failed, 0 skipped"
-[ "$fail" -eq 0 ]
+summary

@@ -2,13 +2,8 @@
 # The shipped fixtures: each loads and checks cleanly, its JSON has every KPI of its KPI
 # set for every institution, phase and the trust, and a different trust runs on its own
 # KPIs with no code change.
-set -u
-: "${BOARDPACK:=./boardpack}"
+. "$(dirname "$0")/lib/common.sh"
 py=/usr/bin/python3
-pass=0 fail=0 skip=0
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-ko() { fail=$((fail + 1)); echo "FAIL $1"; }
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
 if [ ! -x "$py" ]; then
     skip=$((skip + 1)); echo "skip: $py missing"
@@ -123,5 +118,4 @@ PY
     else ko "$fx: control totals"; fi
 done
 
-echo "e2e: $pass passed, $fail failed, $skip skipped"
-[ "$fail" -eq 0 ]
+summary

@@ -1,12 +1,9 @@
 #!/bin/sh
 # The hand-worked trust (tests/fixtures/handworked): every figure in expected.tsv, the
 # central charge, the warnings and the control totals, all derived by hand in EXPECTED.md.
-set -u
-: "${BOARDPACK:=./boardpack}"
+. "$(dirname "$0")/lib/common.sh"
 py=/usr/bin/python3
 dir=tests/fixtures/handworked
-pass=0 fail=0 skip=0
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
 if [ ! -x "$py" ]; then
     echo "skip: $py missing"

@@ -2,12 +2,7 @@
 # Output failures: an output directory that cannot be created, a write that fails part way
 # (a file-size limit), existing outputs never truncated, symlinks at output paths never
 # followed, and results to a full device.
-set -u
-: "${BOARDPACK:=./boardpack}"
-pass=0 fail=0
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-ko() { fail=$((fail + 1)); echo "FAIL $1"; }
+. "$(dirname "$0")/lib/common.sh"
 
 # an output path below a plain file cannot be created
 : >"$tmp/afile"
@@ -46,5 +41,4 @@ if [ -w /dev/full ]; then
     if [ "$rc" -eq 74 ]; then ok "check to /dev/full: exit 74"; else ko "check to /dev/full: exit $rc"; fi
 fi
 
-echo "e2e: $pass passed, $fail failed, 0 skipped"
-[ "$fail" -eq 0 ]
+summary

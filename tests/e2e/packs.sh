@@ -4,13 +4,8 @@
 # bookmarks and page numbers, the figures a clerk expects (worked out independently in
 # the fixtures' README and generators), no word outside the page margins, and
 # byte-identical rebuilds whatever the time, time zone or working directory.
-set -u
-: "${BOARDPACK:=./boardpack}"
+. "$(dirname "$0")/lib/common.sh"
 py=/usr/bin/python3
-pass=0 fail=0 skip=0
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-ko() { fail=$((fail + 1)); echo "FAIL $1"; }
 bp=$(cd "$(dirname "$BOARDPACK")" && pwd)/$(basename "$BOARDPACK")
 root=$(pwd)
 
@@ -219,5 +214,4 @@ fi
 # an existing pack is replaced whole, never left half-written: no temporary files remain
 if [ -z "$(ls -A "$out" | grep '^\.')" ]; then ok "no temporary files left"; else ko "temporary files left"; fi
 
-echo "e2e: $pass passed, $fail failed, $skip skipped"
-[ "$fail" -eq 0 ]
+summary

@@ -9,12 +9,10 @@
 # the board pack's text and as the workbook's headline totals.
 # PROPERTY_SEED sets the first seed (default 1): a failure names its seed, and
 # `tests/property/gen.py make SEED DIR` rebuilds that data set.
-set -u
+. "$(dirname "$0")/lib/common.sh"
 : "${BOARDPACK:=./boardpack}" "${PROPERTY_RUNS:=30}" "${PROPERTY_SEED:=1}"
 py=/usr/bin/python3
 gen=tests/property/gen.py
-pass=0 fail=0
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
 if [ ! -x "$py" ]; then
     echo "skip: $py missing"
@@ -53,5 +51,4 @@ while [ "$i" -lt "$PROPERTY_RUNS" ]; do
         grep -v '^checks:' "$tmp/check.log" | head -n 20 | sed 's/^/    /'
     fi
 done
-echo "e2e: $pass passed, $fail failed, 0 skipped"
-[ "$fail" -eq 0 ]
+summary

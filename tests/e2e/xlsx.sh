@@ -11,14 +11,9 @@
 #  (f) a 50-institution trust keeps every formula within Excel's 8,192 characters.
 # Skips (counted) only what needs LibreOffice (soffice) or /usr/bin/python3 with openpyxl
 # when they are missing.
-set -u
-: "${BOARDPACK:=./boardpack}"
+. "$(dirname "$0")/lib/common.sh"
 py=/usr/bin/python3
 check=tests/e2e/xlsx_check.py
-pass=0 fail=0 skip=0
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-ko() { fail=$((fail + 1)); echo "FAIL $1"; }
 sk() { skip=$((skip + 1)); echo "skip $1"; }
 
 have_py=false have_lo=false
@@ -186,5 +181,4 @@ else
     sk "large trust (python3)"
 fi
 
-echo "e2e: $pass passed, $fail failed, $skip skipped"
-[ "$fail" -eq 0 ]
+summary

@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include "bp_expr.h"
+#include "bp_kpi.h"
 
 /* ---- parsing ---- */
 
@@ -186,16 +187,7 @@ static bp_num eval_over(const char *text, const int *members, size_t n, bool eli
                         const bp_expr *kpi_target)
 {
     bp_expr *e = parse_ok(text);
-    bp_expr_ctx c;
-    memset(&c, 0, sizeof c);
-    c.model = &M;
-    c.members = members;
-    c.nmembers = n;
-    c.year = 2022;
-    c.scenario = BP_ACTUAL;
-    c.eliminate = eliminate;
-    c.national_phase = "secondary";
-    c.course = -1;
+    bp_expr_ctx c = bp_kpi_ctx(NULL, &M, members, n, 2022, BP_ACTUAL, eliminate, "secondary");
     c.kpi_lookup = lookup;
     c.kpi_arg = kpi_target;
     bp_num v = bp_expr_eval(e, &c);

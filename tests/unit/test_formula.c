@@ -75,16 +75,7 @@ static const bp_expr *lookup(const void *arg, const char *id)
 
 static bp_expr_ctx ctx_of(const int *members, size_t n, bool eliminate, const char *national)
 {
-    bp_expr_ctx c;
-    memset(&c, 0, sizeof c);
-    c.model = &M;
-    c.members = members;
-    c.nmembers = n;
-    c.year = 2022;
-    c.scenario = BP_ACTUAL;
-    c.eliminate = eliminate;
-    c.national_phase = national;
-    c.course = -1;
+    bp_expr_ctx c = bp_kpi_ctx(NULL, &M, members, n, 2022, BP_ACTUAL, eliminate, national);
     c.kpi_lookup = lookup;
     return c;
 }
