@@ -71,7 +71,6 @@ void pk_result_cell(const pk_ctx *c, const bp_result *r, char *buf, size_t size,
         cell->text = buf;
         return;
     }
-    pk_shown(c, r->kpi);
     const bp_kpi *k = &c->s->kpis.kpis[r->kpi];
     char v[96];
     int64_t p;

@@ -43,8 +43,7 @@ const bp_result *pk_result(const pk_ctx *c, int kpi, bp_scope scope, int entity)
 /* Records that the document shows KPI kpi (the methodology explains those). */
 void pk_shown(const pk_ctx *c, int kpi);
 
-/* A result's cell: value and status mark ("82.4% R"), tinted by status; the KPI counts
- * as shown. */
+/* A result's cell: value and status mark ("82.4% R"), tinted by status. */
 void pk_result_cell(const pk_ctx *c, const bp_result *r, char *buf, size_t size,
                     bp_pdf_cell *cell);
 
