@@ -275,25 +275,39 @@ static HPDF_Font font_of(const bp_pdf *p, bool bold)
     return bold ? p->bold : p->regular;
 }
 
+/* Points from thousandths of an em. */
+static float em_width(unsigned long units, float size)
+{
+    return (float)units * size / 1000.0f;
+}
+
+/* The Windows-1252 byte of the code point of clean text at u (0 when it has none) into
+ * *b; returns the code point's length. */
+static size_t next_cp1252(const unsigned char *u, unsigned char *b)
+{
+    unsigned long cp;
+    size_t n = *u < 0x80 ? (cp = *u, 1) : decode_utf8(u, &cp);
+    *b = n ? cp1252_byte(cp) : 0;
+    return n ? n : 1;
+}
+
 float bpi_width(const bp_pdf *p, bool bold, float size, const char *s, size_t len)
 {
     if (len == 0) return 0.0f;
     if (p->fonts == BP_PDF_FONTS_WINANSI) {
         /* our own table: libharu would look every character up in the font again */
-        const unsigned short *w = p->widths[bold];
         const unsigned char *u = (const unsigned char *)s, *end = u + len;
-        unsigned long total = 0, cp;
+        unsigned long total = 0;
+        unsigned char b;
         while (u < end) {
-            size_t n = *u < 0x80 ? (cp = *u, 1) : decode_utf8(u, &cp);
-            if (n == 0) n = 1, cp = 0;
-            total += w[cp1252_byte(cp)];
-            u += n;
+            u += next_cp1252(u, &b);
+            total += p->widths[bold][b];
         }
-        return (float)total * size / 1000.0f;
+        return em_width(total, size);
     }
     HPDF_TextWidth tw = HPDF_Font_TextWidth(font_of(p, bold), (const HPDF_BYTE *)s,
                                             (HPDF_UINT)len);
-    return (float)tw.width * size / 1000.0f;
+    return em_width(tw.width, size);
 }
 
 float bpi_baseline(float top, float size, float leading)
@@ -318,12 +332,10 @@ void bpi_text(bp_pdf *p, HPDF_Page pg, bool bold, float size, float ink, float x
          * again in Unicode fonts, see bp_pdf_fonts_needed) stands as '?' meanwhile */
         const unsigned char *u = (const unsigned char *)s, *end = u + len;
         size_t o = 0;
-        unsigned long cp;
+        unsigned char b;
         while (u < end) {
-            size_t n = *u < 0x80 ? (cp = *u, 1) : decode_utf8(u, &cp);
-            unsigned char b = n ? cp1252_byte(cp) : 0;
+            u += next_cp1252(u, &b);
             buf[o++] = b ? (char)b : '?';
-            u += n ? n : 1;
         }
         buf[o] = '\0';
     } else {
@@ -434,7 +446,7 @@ bool bpi_wrap_next(bpi_wrap *w, bpi_line *line)
          * bpi_width would give it: the line breaker measures every character */
         unsigned char b = (unsigned char)*q;
         float cw = w->p->fonts == BP_PDF_FONTS_WINANSI && b >= 0x20 && b < 0x7F
-                   ? (float)w->p->widths[w->bold][b] * w->size / 1000.0f
+                   ? em_width(w->p->widths[w->bold][b], w->size)
                    : bpi_width(w->p, w->bold, w->size, q, n);
         if (used + cw > w->width && q > s) {
             /* break at the last space, or inside a word too long for the line */
