@@ -1,13 +1,22 @@
 /* cli_batch: `boardpack batch` - every data set under --root rendered into its own folder
- * under --out by worker processes, one data set per process so that a broken or hostile
- * data set can never take the others down, with progress on a terminal and a summary
- * (summary.csv, summary.json) at the end. */
-/* wait4() reports each worker's own peak memory: a BSD call glibc shows with this. */
+ * under --out by worker processes, so that a broken or hostile data set can never take the
+ * others (or the batch) down, with progress on a terminal and a summary (summary.csv,
+ * summary.json) at the end.
+ *
+ * A worker is a forked child that takes data sets one at a time through a pipe and answers
+ * each with a fixed-size record. It serves many data sets, so the cost of a fresh process
+ * (its memory faulted in again, fonts and templates read again) is paid once per worker,
+ * not once per trust; it retires after RETIRE_AFTER data sets or when its resident memory
+ * passes RETIRE_KB, and a worker that dies fails only the data set it was on. */
+/* wait4() reports a worker's own peak memory: a BSD call glibc shows with this. */
 #define _DEFAULT_SOURCE
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +34,10 @@
 #include "bp_outfile.h"
 #include "bp_text.h"
 
+/* Memory the allocator keeps for reuse (main.c) is returned with the process: retiring
+ * workers bounds a worker's footprint by the data sets it is on, not by the batch. */
+enum { RETIRE_AFTER = 128, RETIRE_KB = 40 * 1024 };
+
 typedef struct {
     const char *root, *out;
     long jobs;
@@ -38,6 +51,8 @@ typedef struct {
 typedef struct {
     int ok;
     int exit_code;
+    int retire;                      /* the worker exits after this record */
+    long rss_kb;                     /* peak resident memory while on this data set */
     unsigned counts[4];              /* by bp_status over the reported results */
     unsigned files;
     char name[160];
@@ -193,7 +208,7 @@ static bp_err discover(const batch_opts *o, batch_item **items, size_t *n)
     return BP_OK;
 }
 
-/* ---- the worker: one data set, in a child process ---- */
+/* ---- the worker: data sets one at a time, in a child process ---- */
 
 static void first_error(const bp_diags *d, char *buf, size_t size)
 {
@@ -269,12 +284,68 @@ static bool read_all(int fd, void *buf, size_t n)
     return true;
 }
 
+/* A field of /proc/self/status in KB, -1 when there is none (not Linux). */
+static long status_kb(const char *field)
+{
+    char buf[4096];
+    int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) return -1;
+    buf[n] = 0;
+    const char *p = strstr(buf, field);
+    return p ? strtol(p + strlen(field), NULL, 10) : -1;
+}
+
+/* The kernel's high-water mark of resident memory starts again from the current size, so
+ * that each data set's record carries its own peak (Linux; elsewhere the peak stays the
+ * worker's, which is still an upper bound). */
+static void peak_reset(void)
+{
+    int fd = open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    if (write(fd, "5", 1) != 1) {
+        /* an older kernel: the peak stays the worker's */
+    }
+    close(fd);
+}
+
+static long peak_kb(void)
+{
+    long kb = status_kb("VmHWM:");
+    if (kb < 0) {
+        struct rusage ru;
+        kb = getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : 0;
+    }
+    return kb;
+}
+
+static void serve(const batch_opts *o, const batch_item *items, size_t n, int in, int out)
+{
+    size_t index;
+    unsigned served = 0;
+    while (read_all(in, &index, sizeof index) && index < n) {
+        batch_record rec;
+        peak_reset();
+        run_one(o, items[index].dir, &rec);
+        rec.rss_kb = peak_kb();
+        long now_kb = status_kb("VmRSS:");
+        rec.retire = ++served >= RETIRE_AFTER || now_kb > RETIRE_KB;
+        if (!write_all(out, &rec, sizeof rec)) _exit(74);
+        if (rec.retire) break;
+    }
+    _exit(0);
+}
+
 /* ---- the parent: workers, progress, summary ---- */
 
+#define IDLE SIZE_MAX
+
 typedef struct {
-    pid_t pid;
-    int fd;
-    size_t item;
+    pid_t pid;                       /* 0: no worker in this slot */
+    int to, from;                    /* data set indexes to it, records from it */
+    size_t item;                     /* the data set it is on, IDLE when none */
     double start;
 } worker;
 
@@ -381,50 +452,84 @@ static bp_err write_summary(const batch_opts *o, const batch_item *items, size_t
     return err;
 }
 
-static void finish_item(batch_item *it, worker *w, int status, const struct rusage *ru)
+static bool start_worker(const batch_opts *o, const batch_item *items, size_t n, worker *ws,
+                         size_t nws, size_t slot)
+{
+    int down[2], up[2];
+    if (pipe(down) != 0) return false;
+    if (pipe(up) != 0) {
+        close(down[0]);
+        close(down[1]);
+        return false;
+    }
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(down[0]);
+        close(down[1]);
+        close(up[0]);
+        close(up[1]);
+        return false;
+    }
+    if (pid == 0) {
+        /* Another worker's pipes held open here would keep it from ever seeing the end. */
+        for (size_t k = 0; k < nws; k++)
+            if (ws[k].pid) {
+                close(ws[k].to);
+                close(ws[k].from);
+            }
+        close(down[1]);
+        close(up[0]);
+        serve(o, items, n, down[0], up[1]);
+    }
+    close(down[0]);
+    close(up[1]);
+    ws[slot] = (worker){pid, down[1], up[0], IDLE, 0};
+    return true;
+}
+
+/* Closes the worker's pipes (it exits when it reads their end) and waits for it. */
+static void stop_worker(worker *w, int *status, struct rusage *ru)
+{
+    close(w->to);
+    close(w->from);
+    int st = 0;
+    struct rusage r;
+    memset(&r, 0, sizeof r);
+    while (wait4(w->pid, &st, 0, &r) < 0 && errno == EINTR) {
+    }
+    if (status) *status = st;
+    if (ru) *ru = r;
+    w->pid = 0;
+    w->item = IDLE;
+}
+
+/* The worker's answer for the data set it is on; a worker that died instead fails that
+ * data set alone. */
+static void collect(worker *w, batch_item *it)
 {
     batch_record rec;
-    bool got = read_all(w->fd, &rec, sizeof rec);
-    close(w->fd);
+    bool got = read_all(w->from, &rec, sizeof rec);
     it->seconds = now() - w->start;
-    it->rss_kb = ru->ru_maxrss;
     it->done = true;
-    if (got && WIFEXITED(status)) {
+    w->item = IDLE;
+    if (got) {
         it->rec = rec;
+        it->rss_kb = rec.rss_kb;
+        if (rec.retire) stop_worker(w, NULL, NULL);
         return;
     }
+    int status;
+    struct rusage ru;
+    stop_worker(w, &status, &ru);
     memset(&it->rec, 0, sizeof it->rec);
+    it->rss_kb = ru.ru_maxrss;
     it->rec.exit_code = 70;
     if (WIFSIGNALED(status))
         snprintf(it->rec.error, sizeof it->rec.error, "the worker stopped on signal %d",
                  WTERMSIG(status));
     else
         snprintf(it->rec.error, sizeof it->rec.error, "the worker ended without a result");
-}
-
-static bool spawn(const batch_opts *o, batch_item *it, size_t index, worker *w)
-{
-    int fds[2];
-    if (pipe(fds) != 0) return false;
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0) {
-        close(fds[0]);
-        close(fds[1]);
-        return false;
-    }
-    if (pid == 0) {
-        close(fds[0]);
-        batch_record rec;
-        run_one(o, it->dir, &rec);
-        _exit(write_all(fds[1], &rec, sizeof rec) ? 0 : 74);
-    }
-    close(fds[1]);
-    w->pid = pid;
-    w->fd = fds[0];
-    w->item = index;
-    w->start = now();
-    return true;
 }
 
 int bp_cli_batch(int argc, char **argv)
@@ -455,46 +560,68 @@ int bp_cli_batch(int argc, char **argv)
         fputs("boardpack batch: out of memory\n", stderr);
         return bp_exit_code(BP_ERR_NOMEM);
     }
+    /* A worker that died between data sets must not kill the batch with SIGPIPE. */
+    signal(SIGPIPE, SIG_IGN);
+    size_t nws = (size_t)o.jobs;
+    struct pollfd *pfd = calloc(nws, sizeof *pfd);
+    size_t *busy = calloc(nws, sizeof *busy);
+    if (!pfd || !busy) {
+        fputs("boardpack batch: out of memory\n", stderr);
+        return bp_exit_code(BP_ERR_NOMEM);
+    }
     double t0 = now();
-    size_t next = 0, running = 0, done = 0, failed = 0;
+    size_t next = 0, done = 0, failed = 0;
     while (done < n) {
-        while (running < (size_t)o.jobs && next < n) {
-            size_t slot = 0;
-            while (ws[slot].pid) slot++;
-            if (!spawn(&o, &items[next], next, &ws[slot])) {
-                items[next].done = true;
-                snprintf(items[next].rec.error, sizeof items[next].rec.error,
-                         "cannot start a worker: %s", strerror(errno));
-                items[next].rec.exit_code = 71;
+        size_t npoll = 0;
+        for (size_t k = 0; k < nws; k++) {
+            worker *w = &ws[k];
+            if (!w->pid && next < n && !start_worker(&o, items, n, ws, nws, k)) {
+                batch_item *it = &items[next++];
+                it->done = true;
+                snprintf(it->rec.error, sizeof it->rec.error, "cannot start a worker: %s",
+                         strerror(errno));
+                it->rec.exit_code = 71;
                 done++;
                 failed++;
-            } else {
-                running++;
+                if (tty) fprintf(stderr, "\r\033[KFAILED %s: %s\n", it->dir, it->rec.error);
+                continue;
             }
-            next++;
+            if (w->pid && w->item == IDLE && next < n) {
+                if (write_all(w->to, &next, sizeof next)) {
+                    w->item = next++;
+                    w->start = now();
+                } else {
+                    stop_worker(w, NULL, NULL);   /* died while idle: the slot starts another */
+                }
+            }
+            if (w->pid && w->item != IDLE) {
+                pfd[npoll] = (struct pollfd){w->from, POLLIN, 0};
+                busy[npoll++] = k;
+            }
         }
-        if (!running) continue;
-        int status;
-        struct rusage ru;
-        pid_t pid = wait4(-1, &status, 0, &ru);
-        if (pid < 0) {
+        if (!npoll) continue;
+        if (poll(pfd, (nfds_t)npoll, -1) < 0) {
             if (errno == EINTR) continue;
+            fprintf(stderr, "boardpack batch: poll: %s\n", strerror(errno));
             break;
         }
-        size_t slot = 0;
-        while (slot < (size_t)o.jobs && ws[slot].pid != pid) slot++;
-        if (slot == (size_t)o.jobs) continue;
-        batch_item *it = &items[ws[slot].item];
-        finish_item(it, &ws[slot], status, &ru);
-        ws[slot].pid = 0;
-        running--;
-        done++;
-        if (!it->rec.ok) {
-            failed++;
-            if (tty) fprintf(stderr, "\r\033[KFAILED %s: %s\n", it->dir, it->rec.error);
+        for (size_t p = 0; p < npoll; p++) {
+            if (!pfd[p].revents) continue;
+            worker *w = &ws[busy[p]];
+            batch_item *it = &items[w->item];
+            collect(w, it);
+            done++;
+            if (!it->rec.ok) {
+                failed++;
+                if (tty) fprintf(stderr, "\r\033[KFAILED %s: %s\n", it->dir, it->rec.error);
+            }
+            if (tty) progress(done, n, failed, now() - t0);
         }
-        if (tty) progress(done, n, failed, now() - t0);
     }
+    for (size_t k = 0; k < nws; k++)
+        if (ws[k].pid) stop_worker(&ws[k], NULL, NULL);
+    free(pfd);
+    free(busy);
     free(ws);
     double seconds = now() - t0;
     if (tty) fputc('\n', stderr);

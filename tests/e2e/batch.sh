@@ -54,6 +54,42 @@ for f in "$tmp/one"/*/*; do
 done
 if [ "$same" -eq 1 ]; then ok "-j 1 and -j 3 write identical files"; else ko "-j 1 and -j 3 differ"; fi
 
+# a worker killed on its data set fails that data set alone; the batch goes on with a new
+# worker and accounts for every data set
+kroot=$tmp/kroot
+mkdir -p "$kroot"
+for i in 1 2 3 4 5 6; do cp -r fixtures/pet "$kroot/pet$i"; done
+"$BOARDPACK" batch --root "$kroot" --out "$tmp/kout" -j 2 >/dev/null 2>&1 &
+bpid=$!
+killed=0
+for _ in $(seq 1 500); do
+    kids=$(cat "/proc/$bpid/task/$bpid/children" 2>/dev/null)
+    if [ -n "$kids" ]; then
+        kill -KILL "${kids%% *}" 2>/dev/null && killed=1
+        break
+    fi
+    sleep 0.01
+done
+wait "$bpid"; rc=$?
+if [ "$killed" -eq 1 ]; then ok "a worker was killed mid-batch"; else ko "no worker to kill"; fi
+if /usr/bin/python3 -c '
+import json, os, sys
+d = json.load(open(sys.argv[1]))
+rc = int(sys.argv[3])
+bad = [t for t in d["trusts"] if t["status"] != "ok"]
+assert d["total"] == 6 and len(d["trusts"]) == 6, d["total"]
+assert len(bad) <= 1, bad
+assert all(t["error"] == "the worker stopped on signal 9" for t in bad), bad
+assert rc == (1 if bad else 0), rc
+for t in d["trusts"]:
+    if t["status"] == "ok":
+        assert len(os.listdir(os.path.join(sys.argv[2], t["trust"]))) == 8, t
+' "$tmp/kout/summary.json" "$tmp/kout" "$rc"; then
+    ok "the killed worker failed at most its own data set; the others were rendered"
+else
+    ko "after a killed worker (exit $rc)"; cat "$tmp/kout/summary.csv"
+fi
+
 # shards partition the data sets
 "$BOARDPACK" batch --root "$root" --out "$tmp/s1" --shard 1/2 >/dev/null 2>&1
 "$BOARDPACK" batch --root "$root" --out "$tmp/s2" --shard 2/2 >/dev/null 2>&1
