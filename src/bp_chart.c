@@ -251,11 +251,11 @@ static void draw_y_axis(bp_pdf *p, HPDF_Page pg, const frame *f, bp_unit unit)
         bpi_text(p, pg, false, LABEL_SIZE, BPI_INK_SOFT, f->plot_left - 4.0f - w,
                  y - LABEL_CAP / 2.0f, buf, strlen(buf));
     }
-    HPDF_Page_SetLineWidth(pg, 0.5f);
-    HPDF_Page_SetGrayStroke(pg, 0.4f);
-    HPDF_Page_MoveTo(pg, f->plot_left, f->plot_bottom);
-    HPDF_Page_LineTo(pg, f->plot_left, f->plot_top);
-    HPDF_Page_Stroke(pg);
+    bpi_line_width(pg, 0.5f);
+    bpi_gray_stroke(pg, 0.4f);
+    bpi_move_to(pg, f->plot_left, f->plot_bottom);
+    bpi_line_to(pg, f->plot_left, f->plot_top);
+    bpi_stroke(pg);
 }
 
 /* Up to `max_lines` lines of clean text centred on cx within `width` from `top`; the last
@@ -337,16 +337,16 @@ static size_t legend(bp_pdf *p, HPDF_Page pg, const legend_item *items, size_t n
 static void hatch(HPDF_Page pg, float x, float y, float w, float h)
 {
     HPDF_Page_GSave(pg);
-    HPDF_Page_Rectangle(pg, x, y, w, h);
-    HPDF_Page_Clip(pg);
-    HPDF_Page_EndPath(pg);
-    HPDF_Page_SetLineWidth(pg, 0.4f);
-    HPDF_Page_SetGrayStroke(pg, 0.62f);
+    bpi_rectangle(pg, x, y, w, h);
+    bpi_clip(pg);
+    bpi_end_path(pg);
+    bpi_line_width(pg, 0.4f);
+    bpi_gray_stroke(pg, 0.62f);
     for (float d = -h; d < w; d += 5.0f) {
-        HPDF_Page_MoveTo(pg, x + d, y);
-        HPDF_Page_LineTo(pg, x + d + h, y + h);
+        bpi_move_to(pg, x + d, y);
+        bpi_line_to(pg, x + d + h, y + h);
     }
-    HPDF_Page_Stroke(pg);
+    bpi_stroke(pg);
     HPDF_Page_GRestore(pg);
 }
 
@@ -604,7 +604,7 @@ static const float SERIES_RGB[MAX_SERIES][3] = {
 
 static void stroke_rgb(HPDF_Page pg, size_t s)
 {
-    HPDF_Page_SetRGBStroke(pg, SERIES_RGB[s][0], SERIES_RGB[s][1], SERIES_RGB[s][2]);
+    bpi_rgb_stroke(pg, SERIES_RGB[s][0], SERIES_RGB[s][1], SERIES_RGB[s][2]);
 }
 
 static void draw_marker(HPDF_Page pg, size_t s, float x, float y)
@@ -612,38 +612,38 @@ static void draw_marker(HPDF_Page pg, size_t s, float x, float y)
     const float r = 3.0f;
     bpi_fill_rgb(pg, SERIES_RGB[s]);
     stroke_rgb(pg, s);
-    HPDF_Page_SetLineWidth(pg, 1.2f);
+    bpi_line_width(pg, 1.2f);
     switch ((marker)s) {
-    case MARK_CIRCLE: HPDF_Page_Circle(pg, x, y, r); HPDF_Page_Fill(pg); return;
-    case MARK_SQUARE: HPDF_Page_Rectangle(pg, x - r, y - r, 2 * r, 2 * r); HPDF_Page_Fill(pg); return;
+    case MARK_CIRCLE: HPDF_Page_Circle(pg, x, y, r); bpi_fill(pg); return;
+    case MARK_SQUARE: bpi_rectangle(pg, x - r, y - r, 2 * r, 2 * r); bpi_fill(pg); return;
     case MARK_TRIANGLE:
-        HPDF_Page_MoveTo(pg, x - r * 1.15f, y - r);
-        HPDF_Page_LineTo(pg, x + r * 1.15f, y - r);
-        HPDF_Page_LineTo(pg, x, y + r * 1.1f);
-        HPDF_Page_ClosePath(pg);
-        HPDF_Page_Fill(pg);
+        bpi_move_to(pg, x - r * 1.15f, y - r);
+        bpi_line_to(pg, x + r * 1.15f, y - r);
+        bpi_line_to(pg, x, y + r * 1.1f);
+        bpi_close_path(pg);
+        bpi_fill(pg);
         return;
     case MARK_DIAMOND:
-        HPDF_Page_MoveTo(pg, x, y - r * 1.3f);
-        HPDF_Page_LineTo(pg, x + r * 1.1f, y);
-        HPDF_Page_LineTo(pg, x, y + r * 1.3f);
-        HPDF_Page_LineTo(pg, x - r * 1.1f, y);
-        HPDF_Page_ClosePath(pg);
-        HPDF_Page_Fill(pg);
+        bpi_move_to(pg, x, y - r * 1.3f);
+        bpi_line_to(pg, x + r * 1.1f, y);
+        bpi_line_to(pg, x, y + r * 1.3f);
+        bpi_line_to(pg, x - r * 1.1f, y);
+        bpi_close_path(pg);
+        bpi_fill(pg);
         return;
     case MARK_CROSS:
-        HPDF_Page_MoveTo(pg, x - r, y - r);
-        HPDF_Page_LineTo(pg, x + r, y + r);
-        HPDF_Page_MoveTo(pg, x - r, y + r);
-        HPDF_Page_LineTo(pg, x + r, y - r);
-        HPDF_Page_Stroke(pg);
+        bpi_move_to(pg, x - r, y - r);
+        bpi_line_to(pg, x + r, y + r);
+        bpi_move_to(pg, x - r, y + r);
+        bpi_line_to(pg, x + r, y - r);
+        bpi_stroke(pg);
         return;
     case MARK_PLUS:
-        HPDF_Page_MoveTo(pg, x - r * 1.2f, y);
-        HPDF_Page_LineTo(pg, x + r * 1.2f, y);
-        HPDF_Page_MoveTo(pg, x, y - r * 1.2f);
-        HPDF_Page_LineTo(pg, x, y + r * 1.2f);
-        HPDF_Page_Stroke(pg);
+        bpi_move_to(pg, x - r * 1.2f, y);
+        bpi_line_to(pg, x + r * 1.2f, y);
+        bpi_move_to(pg, x, y - r * 1.2f);
+        bpi_line_to(pg, x, y + r * 1.2f);
+        bpi_stroke(pg);
         return;
     }
 }
@@ -652,8 +652,8 @@ static void line_style(HPDF_Page pg, size_t s, bool dashed)
 {
     static const HPDF_UINT16 dash[2] = {4, 2};
     stroke_rgb(pg, s);
-    HPDF_Page_SetLineWidth(pg, 1.3f);
-    HPDF_Page_SetDash(pg, dashed ? dash : NULL, dashed ? 2 : 0, 0);
+    bpi_line_width(pg, 1.3f);
+    bpi_dash(pg, dashed ? dash : NULL, dashed ? 2 : 0);
 }
 
 typedef struct {
@@ -665,10 +665,10 @@ static void series_key(HPDF_Page pg, float x, float y, const void *arg)
 {
     const series_key_arg *k = arg;
     line_style(pg, k->index, k->dashed);
-    HPDF_Page_MoveTo(pg, x, y);
-    HPDF_Page_LineTo(pg, x + KEY_W, y);
-    HPDF_Page_Stroke(pg);
-    HPDF_Page_SetDash(pg, NULL, 0, 0);
+    bpi_move_to(pg, x, y);
+    bpi_line_to(pg, x + KEY_W, y);
+    bpi_stroke(pg);
+    bpi_dash(pg, NULL, 0);
     draw_marker(pg, k->index, x + KEY_W / 2.0f, y);
 }
 
@@ -685,11 +685,11 @@ static void draw_series(HPDF_Page pg, const frame *f, const bp_pdf_series *s, si
     line_style(pg, index, s->dashed);
     for (size_t i = 0; i + 1 < nx; i++) {
         if (!point_has(s, i) || !point_has(s, i + 1)) continue;
-        HPDF_Page_MoveTo(pg, f->plot_left + ((float)i + 0.5f) * slot, y_of(f, s->values[i]));
-        HPDF_Page_LineTo(pg, f->plot_left + ((float)i + 1.5f) * slot, y_of(f, s->values[i + 1]));
-        HPDF_Page_Stroke(pg);
+        bpi_move_to(pg, f->plot_left + ((float)i + 0.5f) * slot, y_of(f, s->values[i]));
+        bpi_line_to(pg, f->plot_left + ((float)i + 1.5f) * slot, y_of(f, s->values[i + 1]));
+        bpi_stroke(pg);
     }
-    HPDF_Page_SetDash(pg, NULL, 0, 0);
+    bpi_dash(pg, NULL, 0);
     for (size_t i = 0; i < nx; i++)
         if (point_has(s, i))
             draw_marker(pg, index, f->plot_left + ((float)i + 0.5f) * slot, y_of(f, s->values[i]));

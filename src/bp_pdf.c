@@ -346,13 +346,17 @@ void bpi_text(bp_pdf *p, HPDF_Page pg, bool bold, float size, float ink, float x
      * set only when they change - most lines repeat the last ones. */
     if (HPDF_Page_GetFillingColorSpace(pg) != HPDF_CS_DEVICE_GRAY
         || HPDF_Page_GetGrayFill(pg) != ink)
-        HPDF_Page_SetGrayFill(pg, ink);
-    HPDF_Page_BeginText(pg);
+        bpi_gray_fill(pg, ink);
     HPDF_Font font = font_of(p, bold);
-    if (HPDF_Page_GetCurrentFont(pg) != font || HPDF_Page_GetCurrentFontSize(pg) != size)
-        HPDF_Page_SetFontAndSize(pg, font, size);
-    HPDF_Page_TextOut(pg, x, y, buf);
-    HPDF_Page_EndText(pg);
+    if (p->fonts == BP_PDF_FONTS_WINANSI) {
+        bpi_text_simple(pg, font, size, x, y, (const unsigned char *)buf, strlen(buf));
+    } else {
+        HPDF_Page_BeginText(pg);
+        if (HPDF_Page_GetCurrentFont(pg) != font || HPDF_Page_GetCurrentFontSize(pg) != size)
+            HPDF_Page_SetFontAndSize(pg, font, size);
+        HPDF_Page_TextOut(pg, x, y, buf);
+        HPDF_Page_EndText(pg);
+    }
     if (buf != small) free(buf);
 }
 
@@ -486,16 +490,16 @@ void bpi_status_rgb(bp_status s, float rgb[3])
 
 void bpi_fill_rgb(HPDF_Page pg, const float rgb[3])
 {
-    HPDF_Page_SetRGBFill(pg, rgb[0], rgb[1], rgb[2]);
+    bpi_rgb_fill(pg, rgb[0], rgb[1], rgb[2]);
 }
 
 void bpi_rule(HPDF_Page pg, float x0, float x1, float y, float width, float grey)
 {
-    HPDF_Page_SetLineWidth(pg, width);
-    HPDF_Page_SetGrayStroke(pg, grey);
-    HPDF_Page_MoveTo(pg, x0, y);
-    HPDF_Page_LineTo(pg, x1, y);
-    HPDF_Page_Stroke(pg);
+    bpi_line_width(pg, width);
+    bpi_gray_stroke(pg, grey);
+    bpi_move_to(pg, x0, y);
+    bpi_line_to(pg, x1, y);
+    bpi_stroke(pg);
 }
 
 void bpi_box(HPDF_Page pg, float x, float y, float w, float h, const float fill[3],
@@ -504,23 +508,23 @@ void bpi_box(HPDF_Page pg, float x, float y, float w, float h, const float fill[
     /* graphics state first: it cannot change while a path is being built */
     bpi_fill_rgb(pg, fill);
     if (line_width > 0.0f) {
-        HPDF_Page_SetLineWidth(pg, line_width);
-        HPDF_Page_SetGrayStroke(pg, BPI_OUTLINE);
+        bpi_line_width(pg, line_width);
+        bpi_gray_stroke(pg, BPI_OUTLINE);
     }
-    HPDF_Page_Rectangle(pg, x, y, w, h);
+    bpi_rectangle(pg, x, y, w, h);
     if (line_width > 0.0f)
-        HPDF_Page_FillStroke(pg);
+        bpi_fill_stroke(pg);
     else
-        HPDF_Page_Fill(pg);
+        bpi_fill(pg);
 }
 
 /* Starts clipping to a rectangle; end with HPDF_Page_GRestore. */
 static void clip_to(HPDF_Page pg, float x, float y, float w, float h)
 {
     HPDF_Page_GSave(pg);
-    HPDF_Page_Rectangle(pg, x, y, w, h);
-    HPDF_Page_Clip(pg);
-    HPDF_Page_EndPath(pg);
+    bpi_rectangle(pg, x, y, w, h);
+    bpi_clip(pg);
+    bpi_end_path(pg);
 }
 
 /* ---- page geometry and flow ---- */
@@ -1352,16 +1356,16 @@ static void cell_tick(const bp_pdf_table *t, HPDF_Page pg, size_t c, float top)
     float size = t->st.size, h = 0.73f * size, w = 0.8f * size, tw = text_w(t, c);
     float x = t->x[c] + CELL_PAD + align_offset(t->align[c], tw, w);
     float y = bpi_baseline(top - CELL_PAD, size, t->st.leading);
-    HPDF_Page_SetLineWidth(pg, size / 8.0f);
-    HPDF_Page_SetGrayStroke(pg, BPI_INK);
-    HPDF_Page_SetLineCap(pg, HPDF_ROUND_END);
-    HPDF_Page_SetLineJoin(pg, HPDF_ROUND_JOIN);
-    HPDF_Page_MoveTo(pg, x, y + 0.45f * h);
-    HPDF_Page_LineTo(pg, x + 0.35f * w, y);
-    HPDF_Page_LineTo(pg, x + w, y + h);
-    HPDF_Page_Stroke(pg);
-    HPDF_Page_SetLineCap(pg, HPDF_BUTT_END);
-    HPDF_Page_SetLineJoin(pg, HPDF_MITER_JOIN);
+    bpi_line_width(pg, size / 8.0f);
+    bpi_gray_stroke(pg, BPI_INK);
+    bpi_line_cap(pg, HPDF_ROUND_END);
+    bpi_line_join(pg, HPDF_ROUND_JOIN);
+    bpi_move_to(pg, x, y + 0.45f * h);
+    bpi_line_to(pg, x + 0.35f * w, y);
+    bpi_line_to(pg, x + w, y + h);
+    bpi_stroke(pg);
+    bpi_line_cap(pg, HPDF_BUTT_END);
+    bpi_line_join(pg, HPDF_MITER_JOIN);
 }
 
 static void draw_header(bp_pdf_table *t)
@@ -1625,9 +1629,9 @@ static void leader(HPDF_Page pg, float x0, float x1, float y)
 {
     if (x1 - x0 < 6.0f) return;
     static const HPDF_UINT16 dots[2] = {1, 3};
-    HPDF_Page_SetDash(pg, dots, 2, 0);
+    bpi_dash(pg, dots, 2);
     bpi_rule(pg, x0, x1, y, 0.7f, 0.45f);
-    HPDF_Page_SetDash(pg, NULL, 0, 0);
+    bpi_dash(pg, NULL, 0);
 }
 
 /* Draws one entry's title lines; returns the x where the last line ends. */

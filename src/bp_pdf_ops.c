@@ -1,0 +1,256 @@
+/* bp_pdf_ops: PDF content-stream operators written straight into libharu's page stream.
+ *
+ * libharu's HPDF_Page_* operators clear a 512-byte buffer byte by byte, measure the
+ * string they built and copy it a byte at a time for every operator; a board pack has
+ * tens of thousands of them.  These write the same bytes (numbers through libharu's own
+ * HPDF_FToA) and keep libharu's page state - graphics mode, current point, colours,
+ * line style, font - exactly as its operators do, so that the two can be mixed on a page
+ * (q/Q, circles, the Unicode fonts' text still go through libharu) and its getters stay
+ * true.  Arguments are the caller's responsibility: libharu's range checks are not
+ * repeated. */
+#include "bp_pdf_internal.h"
+
+#include <hpdf_encoder.h>
+#include <hpdf_font.h>
+#include <hpdf_fontdef.h>
+#include <hpdf_pages.h>
+#include <hpdf_streams.h>
+#include <hpdf_utils.h>
+#include <string.h>
+
+static HPDF_PageAttr attr_of(HPDF_Page pg)
+{
+    return (HPDF_PageAttr)pg->attr;
+}
+
+/* A libharu failure goes to the document's error handler, as its operators do. */
+static void emit(HPDF_Page pg, const char *buf, size_t len)
+{
+    if (HPDF_Stream_Write(attr_of(pg)->stream, (const HPDF_BYTE *)buf, (HPDF_UINT)len) != HPDF_OK)
+        HPDF_CheckError(pg->error);
+}
+
+/* Numbers then an operator: "x y op\n". */
+static void emit_op(HPDF_Page pg, const float *v, size_t n, const char *op)
+{
+    char buf[160];
+    char *o = buf, *end = buf + sizeof buf - 1;
+    for (size_t i = 0; i < n; i++) {
+        o = HPDF_FToA(o, v[i], end);
+        *o++ = ' ';
+    }
+    size_t l = strlen(op);
+    memcpy(o, op, l);
+    o[l] = '\n';
+    emit(pg, buf, (size_t)(o - buf) + l + 1);
+}
+
+static void paint(HPDF_Page pg, const char *op)
+{
+    HPDF_PageAttr a = attr_of(pg);
+    emit(pg, op, strlen(op));
+    a->gmode = HPDF_GMODE_PAGE_DESCRIPTION;
+    a->cur_pos = (HPDF_Point){0, 0};
+}
+
+void bpi_line_width(HPDF_Page pg, float w)
+{
+    emit_op(pg, &w, 1, "w");
+    attr_of(pg)->gstate->line_width = w;
+}
+
+void bpi_line_cap(HPDF_Page pg, HPDF_LineCap cap)
+{
+    char buf[8] = {(char)('0' + cap), ' ', 'J', '\n'};
+    emit(pg, buf, 4);
+    attr_of(pg)->gstate->line_cap = cap;
+}
+
+void bpi_line_join(HPDF_Page pg, HPDF_LineJoin join)
+{
+    char buf[8] = {(char)('0' + join), ' ', 'j', '\n'};
+    emit(pg, buf, 4);
+    attr_of(pg)->gstate->line_join = join;
+}
+
+void bpi_dash(HPDF_Page pg, const HPDF_UINT16 *pattern, unsigned n)
+{
+    char buf[96];
+    char *o = buf, *end = buf + sizeof buf - 1;
+    *o++ = '[';
+    for (unsigned i = 0; i < n && i < 8; i++) {
+        o = HPDF_IToA(o, pattern[i], end);
+        *o++ = ' ';
+    }
+    memcpy(o, "] 0 d\n", 6);
+    emit(pg, buf, (size_t)(o - buf) + 6);
+    HPDF_DashMode *d = &attr_of(pg)->gstate->dash_mode;
+    memset(d, 0, sizeof *d);
+    d->num_ptn = n;
+    for (unsigned i = 0; i < n && i < 8; i++) d->ptn[i] = pattern[i];
+}
+
+void bpi_gray_fill(HPDF_Page pg, float g)
+{
+    emit_op(pg, &g, 1, "g");
+    HPDF_GState s = attr_of(pg)->gstate;
+    s->gray_fill = g;
+    s->cs_fill = HPDF_CS_DEVICE_GRAY;
+}
+
+void bpi_gray_stroke(HPDF_Page pg, float g)
+{
+    emit_op(pg, &g, 1, "G");
+    HPDF_GState s = attr_of(pg)->gstate;
+    s->gray_stroke = g;
+    s->cs_stroke = HPDF_CS_DEVICE_GRAY;
+}
+
+void bpi_rgb_fill(HPDF_Page pg, float r, float g, float b)
+{
+    const float v[3] = {r, g, b};
+    emit_op(pg, v, 3, "rg");
+    HPDF_GState s = attr_of(pg)->gstate;
+    s->rgb_fill = (HPDF_RGBColor){r, g, b};
+    s->cs_fill = HPDF_CS_DEVICE_RGB;
+}
+
+void bpi_rgb_stroke(HPDF_Page pg, float r, float g, float b)
+{
+    const float v[3] = {r, g, b};
+    emit_op(pg, v, 3, "RG");
+    HPDF_GState s = attr_of(pg)->gstate;
+    s->rgb_stroke = (HPDF_RGBColor){r, g, b};
+    s->cs_stroke = HPDF_CS_DEVICE_RGB;
+}
+
+void bpi_move_to(HPDF_Page pg, float x, float y)
+{
+    const float v[2] = {x, y};
+    emit_op(pg, v, 2, "m");
+    HPDF_PageAttr a = attr_of(pg);
+    a->cur_pos = (HPDF_Point){x, y};
+    a->str_pos = a->cur_pos;
+    a->gmode = HPDF_GMODE_PATH_OBJECT;
+}
+
+void bpi_line_to(HPDF_Page pg, float x, float y)
+{
+    const float v[2] = {x, y};
+    emit_op(pg, v, 2, "l");
+    attr_of(pg)->cur_pos = (HPDF_Point){x, y};
+}
+
+void bpi_rectangle(HPDF_Page pg, float x, float y, float w, float h)
+{
+    const float v[4] = {x, y, w, h};
+    emit_op(pg, v, 4, "re");
+    HPDF_PageAttr a = attr_of(pg);
+    a->cur_pos = (HPDF_Point){x, y};
+    a->str_pos = a->cur_pos;
+    a->gmode = HPDF_GMODE_PATH_OBJECT;
+}
+
+void bpi_close_path(HPDF_Page pg)
+{
+    emit(pg, "h\n", 2);
+    HPDF_PageAttr a = attr_of(pg);
+    a->cur_pos = a->str_pos;
+}
+
+void bpi_clip(HPDF_Page pg)
+{
+    emit(pg, "W\n", 2);
+    attr_of(pg)->gmode = HPDF_GMODE_CLIPPING_PATH;
+}
+
+void bpi_stroke(HPDF_Page pg)
+{
+    paint(pg, "S\n");
+}
+
+void bpi_fill(HPDF_Page pg)
+{
+    paint(pg, "f\n");
+}
+
+void bpi_fill_stroke(HPDF_Page pg)
+{
+    paint(pg, "B\n");
+}
+
+void bpi_end_path(HPDF_Page pg)
+{
+    paint(pg, "n\n");
+}
+
+/* One text object: BT, the font when it changes, Td, the string, ET - the bytes of
+ * HPDF_Page_BeginText, SetFontAndSize, TextOut and EndText for a single-byte font, with
+ * the characters marked used as libharu's measuring marks them (their widths go into the
+ * font's /Widths and their glyphs into the embedded subset). */
+void bpi_text_simple(HPDF_Page pg, HPDF_Font font, float size, float x, float y,
+                     const unsigned char *s, size_t len)
+{
+    HPDF_PageAttr a = attr_of(pg);
+    HPDF_FontAttr fa = (HPDF_FontAttr)font->attr;
+    emit(pg, "BT\n", 3);
+    if (a->gstate->font != font || a->gstate->font_size != size) {
+        const char *name = HPDF_Page_GetLocalFontName(pg, font);
+        if (!name) {
+            HPDF_CheckError(pg->error);
+            return;
+        }
+        char buf[96];
+        char *o = buf, *end = buf + sizeof buf - 1;
+        *o++ = '/';
+        size_t nl = strlen(name);
+        if (nl > 32) nl = 32;
+        memcpy(o, name, nl);
+        o += nl;
+        *o++ = ' ';
+        o = HPDF_FToA(o, size, end);
+        memcpy(o, " Tf\n", 4);
+        emit(pg, buf, (size_t)(o - buf) + 4);
+        a->gstate->font = font;
+        a->gstate->font_size = size;
+        a->gstate->writing_mode = fa->writing_mode;
+    }
+    const float v[2] = {x, y};
+    emit_op(pg, v, 2, "Td");
+    long width = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = s[i];
+        if (!fa->used[c]) {
+            fa->used[c] = 1;
+            fa->widths[c] = HPDF_TTFontDef_GetCharWidth(fa->fontdef,
+                                                         HPDF_Encoder_ToUnicode(fa->encoder, c));
+        }
+        width += fa->widths[c];
+    }
+    /* libharu writes nothing for a string of no width */
+    if (width != 0) {
+        char buf[512];
+        size_t o = 0;
+        buf[o++] = '(';
+        for (size_t i = 0; i < len; i++) {
+            unsigned char c = s[i];
+            if (HPDF_NEEDS_ESCAPE(c)) {
+                buf[o++] = '\\';
+                buf[o++] = (char)('0' + (c >> 6));
+                buf[o++] = (char)('0' + ((c & 0x38) >> 3));
+                buf[o++] = (char)('0' + (c & 0x07));
+            } else {
+                buf[o++] = (char)c;
+            }
+            if (o > sizeof buf - 8) {
+                emit(pg, buf, o);
+                o = 0;
+            }
+        }
+        memcpy(buf + o, ") Tj\n", 5);
+        emit(pg, buf, o + 5);
+    }
+    emit(pg, "ET\n", 3);
+    a->text_pos = (HPDF_Point){0, 0};
+    a->gmode = HPDF_GMODE_PAGE_DESCRIPTION;
+}
