@@ -1,4 +1,6 @@
 /* bp_outfile: all-or-nothing output. */
+/* sync_file_range (Linux) */
+#define _GNU_SOURCE
 #include "bp_outfile.h"
 
 #include <errno.h>
@@ -90,6 +92,8 @@ FILE *bp_outset_add(bp_outset *s, const char *name, bp_diags *diags)
         free(f->tmp);
         return NULL;
     }
+    /* packs and results run to hundreds of KB: a few large writes, not one per 4 KB */
+    setvbuf(f->fp, NULL, _IOFBF, 1 << 16);
     s->count++;
     return f->fp;
 }
@@ -109,41 +113,63 @@ const char *bp_outset_add_path(bp_outset *s, const char *name, bp_diags *diags)
     return f->tmp;
 }
 
-/* A file written by path was closed by its writer: sync it by name before the rename. */
-static bool sync_path(const char *path)
+/* Starts writing a finished file back to the disk without waiting for it, so that the
+ * set's fsyncs wait for one round of writes instead of one round each (Linux; elsewhere
+ * fsync alone does it). */
+static void start_writeback(int fd)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return false;
-    bool ok = fsync(fd) == 0;
-    return close(fd) == 0 && ok;
+#if defined(__linux__) && defined(SYNC_FILE_RANGE_WRITE)
+    (void)sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#else
+    (void)fd;
+#endif
+}
+
+static void write_failed(bp_outfile *f, int errnum, bp_err *err, bp_diags *diags)
+{
+    if (*err != BP_OK) return;
+    bp_diag_add(diags, BP_DIAG_ERROR, f->final, 0, 0, "cannot write the output file: %s",
+                strerror(errnum));
+    *err = BP_ERR_IO;
 }
 
 bp_err bp_outset_commit(bp_outset *s, bp_diags *diags)
 {
     bp_err err = BP_OK;
+    int *fds = malloc((s->count ? s->count : 1) * sizeof *fds);
+    if (!fds) {
+        bp_outset_abort(s);
+        return BP_ERR_NOMEM;
+    }
+    /* every file complete and on its way to the disk; a file written by path (closed by
+     * its writer) is synced by name */
     for (size_t i = 0; i < s->count; i++) {
         bp_outfile *f = &s->files[i];
-        if (!f->fp) {
-            if (f->tmp && !sync_path(f->tmp) && err == BP_OK) {
-                bp_diag_add(diags, BP_DIAG_ERROR, f->final, 0, 0,
-                            "cannot write the output file: %s", strerror(errno));
-                err = BP_ERR_IO;
+        fds[i] = -1;
+        if (f->fp) {
+            if (fflush(f->fp) != 0 || ferror(f->fp)) {
+                write_failed(f, errno, &err, diags);
+                continue;
             }
+            fds[i] = fileno(f->fp);
+        } else if (f->tmp && (fds[i] = open(f->tmp, O_RDONLY | O_CLOEXEC)) < 0) {
+            write_failed(f, errno, &err, diags);
             continue;
         }
-        bool bad = fflush(f->fp) != 0 || ferror(f->fp) || fsync(fileno(f->fp)) != 0;
-        int saved = errno;
-        if (fclose(f->fp) != 0 && !bad) {
-            bad = true;
-            saved = errno;
-        }
-        f->fp = NULL;
-        if (bad && err == BP_OK) {
-            bp_diag_add(diags, BP_DIAG_ERROR, f->final, 0, 0, "cannot write the output file: %s",
-                        strerror(saved));
-            err = BP_ERR_IO;
+        if (fds[i] >= 0) start_writeback(fds[i]);
+    }
+    /* on the disk */
+    for (size_t i = 0; i < s->count; i++) {
+        bp_outfile *f = &s->files[i];
+        if (fds[i] >= 0 && fsync(fds[i]) != 0) write_failed(f, errno, &err, diags);
+        if (f->fp) {
+            if (fclose(f->fp) != 0) write_failed(f, errno, &err, diags);
+            f->fp = NULL;
+        } else if (fds[i] >= 0 && close(fds[i]) != 0) {
+            write_failed(f, errno, &err, diags);
         }
     }
+    free(fds);
     if (err != BP_OK) {
         bp_outset_abort(s);
         return err;
