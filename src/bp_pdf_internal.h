@@ -121,6 +121,9 @@ bool bpi_wrap_next(bpi_wrap *w, bpi_line *line);
  * The bytes and page state of libharu's HPDF_Page_* operators of the same names, written
  * without their per-operator overhead; mixable with libharu's own. */
 
+/* v as libharu writes a number into a content stream (at most 13 bytes, and a NUL may
+ * follow them); returns the end of the number. */
+char *bpi_real(char *s, float v);
 void bpi_line_width(HPDF_Page pg, float w);
 void bpi_line_cap(HPDF_Page pg, HPDF_LineCap cap);
 void bpi_line_join(HPDF_Page pg, HPDF_LineJoin join);

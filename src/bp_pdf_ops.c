@@ -2,8 +2,8 @@
  *
  * libharu's HPDF_Page_* operators clear a 512-byte buffer byte by byte, measure the
  * string they built and copy it a byte at a time for every operator; a board pack has
- * tens of thousands of them.  These write the same bytes (numbers through libharu's own
- * HPDF_FToA) and keep libharu's page state - graphics mode, current point, colours,
+ * tens of thousands of them.  These write the same bytes (numbers formatted as its
+ * HPDF_FToA formats them) and keep libharu's page state - graphics mode, current point, colours,
  * line style, font - exactly as its operators do, so that the two can be mixed on a page
  * (q/Q, circles, the Unicode fonts' text still go through libharu) and its getters stay
  * true.  Arguments are the caller's responsibility: libharu's range checks are not
@@ -11,11 +11,13 @@
 #include "bp_pdf_internal.h"
 
 #include <hpdf_encoder.h>
+#include <hpdf_error.h>
 #include <hpdf_font.h>
 #include <hpdf_fontdef.h>
 #include <hpdf_pages.h>
 #include <hpdf_streams.h>
 #include <hpdf_utils.h>
+#include <stdint.h>
 #include <string.h>
 
 static HPDF_PageAttr attr_of(HPDF_Page pg)
@@ -23,20 +25,77 @@ static HPDF_PageAttr attr_of(HPDF_Page pg)
     return (HPDF_PageAttr)pg->attr;
 }
 
-/* A libharu failure goes to the document's error handler, as its operators do. */
+/* Appends to the page's content stream.  libharu's memory streams copy a byte at a time;
+ * bytes that fit the stream's current block are placed there with memcpy, exactly where
+ * HPDF_Stream_Write would put them, the rest go through it.  A libharu failure goes to the
+ * document's error handler, as its operators do. */
 static void emit(HPDF_Page pg, const char *buf, size_t len)
 {
-    if (HPDF_Stream_Write(attr_of(pg)->stream, (const HPDF_BYTE *)buf, (HPDF_UINT)len) != HPDF_OK)
+    HPDF_Stream st = attr_of(pg)->stream;
+    if (st->type == HPDF_STREAM_MEMORY && HPDF_Error_GetCode(st->error) == HPDF_OK) {
+        HPDF_MemStreamAttr m = st->attr;
+        if (m->w_ptr && m->w_pos <= m->buf_siz && len <= m->buf_siz - m->w_pos) {
+            memcpy(m->w_ptr, buf, len);
+            m->w_ptr += len;
+            m->w_pos += (HPDF_UINT)len;
+            st->size += (HPDF_UINT)len;
+            return;
+        }
+    }
+    if (HPDF_Stream_Write(st, (const HPDF_BYTE *)buf, (HPDF_UINT)len) != HPDF_OK)
         HPDF_CheckError(pg->error);
+}
+
+/* A number as libharu's HPDF_FToA writes it - five decimals at most, trailing zeros and
+ * point dropped, clamped to +-32767 - computed the same way, in the same float and
+ * double steps, so that the digits are the same for every value; returns the end. */
+char *bpi_real(char *s, float val)
+{
+    char buf[24];
+    char *t = buf + sizeof buf - 1;
+    char *start = s;
+    if (val > 32767) val = 32767;
+    else if (val < -32767) val = -32767;
+    *t-- = 0;
+    if (val < 0) {
+        *s++ = '-';
+        val = -val;
+    }
+    int32_t int_val = (int32_t)(val + 0.000005);
+    int32_t fpart_val = (int32_t)((float)(val - (float)int_val + 0.000005) * 100000);
+    for (int i = 0; i < 5; i++) {
+        *t-- = (char)(fpart_val % 10 + '0');
+        fpart_val /= 10;
+    }
+    *t-- = '.';
+    *t = '0';
+    if (int_val == 0) t--;
+    while (int_val > 0) {
+        *t-- = (char)(int_val % 10 + '0');
+        int_val /= 10;
+    }
+    t++;
+    while (*t) *s++ = *t++;
+    s--;
+    while (s > start) {
+        if (*s == '0') {
+            *s = 0;
+        } else {
+            if (*s == '.') *s = 0;
+            break;
+        }
+        s--;
+    }
+    return *s == 0 ? s : s + 1;
 }
 
 /* Numbers then an operator: "x y op\n". */
 static void emit_op(HPDF_Page pg, const float *v, size_t n, const char *op)
 {
     char buf[160];
-    char *o = buf, *end = buf + sizeof buf - 1;
+    char *o = buf;
     for (size_t i = 0; i < n; i++) {
-        o = HPDF_FToA(o, v[i], end);
+        o = bpi_real(o, v[i]);
         *o++ = ' ';
     }
     size_t l = strlen(op);
@@ -201,14 +260,14 @@ void bpi_text_simple(HPDF_Page pg, HPDF_Font font, float size, float x, float y,
             return;
         }
         char buf[96];
-        char *o = buf, *end = buf + sizeof buf - 1;
+        char *o = buf;
         *o++ = '/';
         size_t nl = strlen(name);
         if (nl > 32) nl = 32;
         memcpy(o, name, nl);
         o += nl;
         *o++ = ' ';
-        o = HPDF_FToA(o, size, end);
+        o = bpi_real(o, size);
         memcpy(o, " Tf\n", 4);
         emit(pg, buf, (size_t)(o - buf) + 4);
         a->gstate->font = font;
