@@ -12,6 +12,7 @@ typedef struct {
     char *final;             /* dir/name */
     char *tmp;               /* dir/.name.tmp-PID-N */
     FILE *fp;
+    char *buf;               /* fp's buffer */
 } bp_outfile;
 
 typedef struct {

@@ -39,6 +39,8 @@ bp_err bp_mkdirs(const char *dir, bp_diags *diags)
     return err;
 }
 
+#define OUT_BUFFER (64 * 1024)
+
 void bp_outset_init(bp_outset *s, const char *dir)
 {
     memset(s, 0, sizeof *s);
@@ -92,24 +94,32 @@ FILE *bp_outset_add(bp_outset *s, const char *name, bp_diags *diags)
         free(f->tmp);
         return NULL;
     }
-    /* packs and results run to hundreds of KB: a few large writes, not one per 4 KB */
-    setvbuf(f->fp, NULL, _IOFBF, 1 << 16);
+    /* packs and results run to hundreds of KB: a few large writes, not one per 4 KB
+     * (glibc takes a size only with a buffer) */
+    if ((f->buf = malloc(OUT_BUFFER)) != NULL) setvbuf(f->fp, f->buf, _IOFBF, OUT_BUFFER);
     s->count++;
     return f->fp;
 }
 
+/* Closes a file's stream and releases its buffer. */
+static int close_stream(bp_outfile *f)
+{
+    int r = fclose(f->fp);
+    f->fp = NULL;
+    free(f->buf);
+    f->buf = NULL;
+    return r;
+}
+
 const char *bp_outset_add_path(bp_outset *s, const char *name, bp_diags *diags)
 {
-    FILE *fp = bp_outset_add(s, name, diags);
-    if (!fp) return NULL;
+    if (!bp_outset_add(s, name, diags)) return NULL;
     bp_outfile *f = &s->files[s->count - 1];
-    if (fclose(fp) != 0) {
+    if (close_stream(f) != 0) {
         bp_diag_add(diags, BP_DIAG_ERROR, f->final, 0, 0, "cannot create the output file: %s",
                     strerror(errno));
-        f->fp = NULL;
         return NULL;
     }
-    f->fp = NULL;
     return f->tmp;
 }
 
@@ -163,8 +173,7 @@ bp_err bp_outset_commit(bp_outset *s, bp_diags *diags)
         bp_outfile *f = &s->files[i];
         if (fds[i] >= 0 && fsync(fds[i]) != 0) write_failed(f, errno, &err, diags);
         if (f->fp) {
-            if (fclose(f->fp) != 0) write_failed(f, errno, &err, diags);
-            f->fp = NULL;
+            if (close_stream(f) != 0) write_failed(f, errno, &err, diags);
         } else if (fds[i] >= 0 && close(fds[i]) != 0) {
             write_failed(f, errno, &err, diags);
         }
@@ -193,8 +202,7 @@ void bp_outset_abort(bp_outset *s)
 {
     for (size_t i = 0; i < s->count; i++) {
         bp_outfile *f = &s->files[i];
-        if (f->fp) fclose(f->fp);
-        f->fp = NULL;
+        if (f->fp) close_stream(f);
         if (f->tmp) unlink(f->tmp);
         free(f->tmp);
         f->tmp = NULL;
