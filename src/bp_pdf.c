@@ -693,61 +693,97 @@ bool bp_pdf_subset_fonts(char *regular, size_t rsize, char *bold, size_t bsize)
 }
 
 /* A font file's bytes, read once per process: every document of a batch worker embeds
- * the same two fonts. */
-typedef struct {
+ * the same two fonts.  Entries are never freed - documents read their fonts in place
+ * (below) - and there are as many as distinct font files, two or four in practice. */
+typedef struct font_file {
     char *path;
     char *data;
     size_t len;
+    struct font_file *next;
 } font_file;
 
-static font_file font_cache[4];
+static font_file *font_cache;
 
 static const font_file *font_bytes(bp_pdf *p, const char *path)
 {
-    size_t n = sizeof font_cache / sizeof *font_cache, i;
-    for (i = 0; i < n && font_cache[i].path; i++)
-        if (strcmp(font_cache[i].path, path) == 0) return &font_cache[i];
-    font_file f = {NULL, NULL, 0};
+    for (const font_file *c = font_cache; c; c = c->next)
+        if (strcmp(c->path, path) == 0) return c;
+    font_file *f = calloc(1, sizeof *f);
     bp_diags d;
     bp_diags_init(&d);
-    bp_err e = bp_read_file(path, path, FONT_MAX, &f.data, &f.len, &d);
+    bp_err e = f ? bp_read_file(path, path, FONT_MAX, &f->data, &f->len, &d) : BP_ERR_NOMEM;
     if (e != BP_OK) {
         fail(p, e, "cannot use the font file %s: %s", path,
-             d.count ? d.items[0].message : "unreadable");
+             d.count ? d.items[0].message : "out of memory");
         bp_diags_free(&d);
+        free(f);
         return NULL;
     }
     bp_diags_free(&d);
-    f.path = malloc(strlen(path) + 1);
-    if (!f.path) {
-        free(f.data);
+    if (!(f->path = malloc(strlen(path) + 1))) {
+        free(f->data);
+        free(f);
         fail(p, BP_ERR_NOMEM, "out of memory reading the font file %s", path);
         return NULL;
     }
-    strcpy(f.path, path);
-    if (i == n) {                    /* full: forget the oldest */
-        free(font_cache[0].path);
-        free(font_cache[0].data);
-        memmove(font_cache, font_cache + 1, (n - 1) * sizeof *font_cache);
-        i = n - 1;
+    strcpy(f->path, path);
+    f->next = font_cache;
+    font_cache = f;
+    return f;
+}
+
+/* A libharu stream reading a cached font file in place, with the semantics of its memory
+ * streams (a short read returns HPDF_STREAM_EOF; a seek past the end is an error).  A
+ * memory stream would copy the file in and read it back a byte at a time, a few bytes a
+ * call, some 10,000 calls per font per document. */
+static HPDF_STATUS font_read(HPDF_Stream s, HPDF_BYTE *buf, HPDF_UINT *size)
+{
+    bpi_font_src *c = s->attr;
+    size_t left = c->len - c->pos;
+    HPDF_UINT n = *size <= left ? *size : (HPDF_UINT)left;
+    memcpy(buf, c->data + c->pos, n);
+    c->pos += n;
+    if (n < *size) {
+        *size = n;
+        return HPDF_STREAM_EOF;
     }
-    font_cache[i] = f;
-    return &font_cache[i];
+    return HPDF_OK;
+}
+
+static HPDF_STATUS font_seek(HPDF_Stream s, HPDF_INT pos, HPDF_WhenceMode mode)
+{
+    bpi_font_src *c = s->attr;
+    long to = mode == HPDF_SEEK_CUR ? (long)c->pos + pos
+              : mode == HPDF_SEEK_END ? (long)c->len - pos   /* sic: as libharu's memory streams */
+              : pos;
+    if (to < 0 || (size_t)to > c->len) return HPDF_SetError(s->error, HPDF_STREAM_EOF, 0);
+    c->pos = (size_t)to;
+    return HPDF_OK;
+}
+
+static HPDF_INT32 font_tell(HPDF_Stream s)
+{
+    return (HPDF_INT32)((bpi_font_src *)s->attr)->pos;
+}
+
+static HPDF_UINT32 font_size(HPDF_Stream s)
+{
+    return (HPDF_UINT32)((bpi_font_src *)s->attr)->len;
 }
 
 /* HPDF_LoadTTFontFromFile reads through a FILE and seeks for every table and glyph it
  * parses or embeds - some 2,000 lseek calls, each discarding the read buffer, per font
- * per document.  The same steps over a memory stream, with libharu's internal API (its
+ * per document.  The same steps over the cached bytes, with libharu's internal API (its
  * headers are part of libhpdf-dev): parse, register, tag "HPDFAA", "HPDFAB", ... as
  * libharu does. */
 static HPDF_FontDef load_ttf(bp_pdf *p, const font_file *f)
 {
-    HPDF_Stream s = HPDF_MemStream_New(p->doc->mmgr, (HPDF_UINT)f->len);
+    size_t slot = (size_t)p->nfonts;
+    if (slot >= sizeof p->font_src / sizeof *p->font_src) return NULL;
+    p->font_src[slot] = (bpi_font_src){(const unsigned char *)f->data, f->len, 0};
+    HPDF_Stream s = HPDF_CallbackReader_New(p->doc->mmgr, font_read, font_seek, font_tell,
+                                            font_size, &p->font_src[slot]);
     if (!s) return NULL;
-    if (HPDF_Stream_Write(s, (const HPDF_BYTE *)f->data, (HPDF_UINT)f->len) != HPDF_OK) {
-        HPDF_Stream_Free(s);
-        return NULL;
-    }
     HPDF_FontDef def = HPDF_TTFontDef_Load(p->doc->mmgr, s, HPDF_TRUE);   /* owns s */
     if (!def) return NULL;
     if (HPDF_Doc_RegisterFontDef(p->doc, def) != HPDF_OK) {

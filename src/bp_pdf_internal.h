@@ -35,6 +35,12 @@ typedef struct {
     float y;               /* top of the heading on that page */
 } bpi_entry;
 
+/* A cached font file as a libharu stream's source: its bytes and the read position. */
+typedef struct {
+    const unsigned char *data;
+    size_t len, pos;
+} bpi_font_src;
+
 struct bp_pdf {
     HPDF_Doc doc;
     HPDF_Font regular, bold;
@@ -42,6 +48,7 @@ struct bp_pdf {
     bp_pdf_fonts needed;       /* the cheapest fonts for all the text drawn so far */
     unsigned short widths[2][256];   /* WinAnsi: regular and bold advance widths */
     int nfonts;                /* fonts loaded, for their subset tags */
+    bpi_font_src font_src[2];  /* what the regular and bold fonts' streams read */
     HPDF_Encoder utf8;
     char *header_left, *header_right, *footer_left;
 
