@@ -11,17 +11,21 @@
 void bp_json_string(FILE *out, const char *s)
 {
     fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    const unsigned char *run = (const unsigned char *)s, *p = run;
+    for (;; p++) {
+        /* runs that need no escape are written whole */
+        if (*p >= 0x20 && *p != '"' && *p != '\\') continue;
+        if (p > run) fwrite(run, 1, (size_t)(p - run), out);
+        if (!*p) break;
         switch (*p) {
         case '"': fputs("\\\"", out); break;
         case '\\': fputs("\\\\", out); break;
         case '\n': fputs("\\n", out); break;
         case '\r': fputs("\\r", out); break;
         case '\t': fputs("\\t", out); break;
-        default:
-            if (*p < 0x20) fprintf(out, "\\u%04x", *p);
-            else fputc(*p, out);
+        default: fprintf(out, "\\u%04x", *p);
         }
+        run = p + 1;
     }
     fputc('"', out);
 }
