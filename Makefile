@@ -40,10 +40,14 @@ BIN := boardpack
 endif
 
 # Subset fonts (scripts/subset-font.py, Debian fonttools): a fifth of the data to parse and embed per
-# document.  The code points are BP_SUBSET_RANGES in include/bp_pdf.h, the one list.
+# document; the WinAnsi fonts (build/fonts/winansi), half of that again for documents whose text
+# is all Windows-1252.  The code points are BP_SUBSET_RANGES and BP_WINANSI_RANGES in
+# include/bp_pdf.h, the one place each is listed.
 DEJAVU   := /usr/share/fonts/truetype/dejavu
 RANGES   := $(shell sed -n '/define BP_SUBSET_RANGES/,/[^\\]$$/p' include/bp_pdf.h | grep -o '"[^"]*"' | tr -d '"\n')
-FONTS    := $(BUILD)/fonts/DejaVuSans.ttf $(BUILD)/fonts/DejaVuSans-Bold.ttf
+WINANSI  := $(shell sed -n '/define BP_WINANSI_RANGES/,/[^\\]$$/p' include/bp_pdf.h | grep -o '"[^"]*"' | tr -d '"\n')
+FONTS    := $(BUILD)/fonts/DejaVuSans.ttf $(BUILD)/fonts/DejaVuSans-Bold.ttf \
+            $(BUILD)/fonts/winansi/DejaVuSans.ttf $(BUILD)/fonts/winansi/DejaVuSans-Bold.ttf
 
 .PHONY: all deps deps-test report check test unit e2e san clean national bench fuzz fuzz-replay valgrind
 all: $(BIN) $(FONTS)
@@ -51,6 +55,10 @@ all: $(BIN) $(FONTS)
 $(BUILD)/fonts/%.ttf: $(DEJAVU)/%.ttf include/bp_pdf.h scripts/subset-font.py
 	@mkdir -p $(@D)
 	/usr/bin/python3 scripts/subset-font.py $< '$(RANGES)' $@.tmp 2>/dev/null && mv $@.tmp $@
+
+$(BUILD)/fonts/winansi/%.ttf: $(DEJAVU)/%.ttf include/bp_pdf.h scripts/subset-font.py
+	@mkdir -p $(@D)
+	/usr/bin/python3 scripts/subset-font.py $< '$(WINANSI)' $@.tmp 2>/dev/null && mv $@.tmp $@
 
 $(BIN): $(LIB_OBJ) $(MAIN_OBJ)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)

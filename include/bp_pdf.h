@@ -31,13 +31,20 @@ typedef struct bp_pdf bp_pdf;
     "U+2190-2193,U+2212,U+2264-2265,U+25A0-25A1,U+25B2-25BC,U+25C6-25CF,U+2713-2717," \
     "U+FFFD"
 
+/* The code points of Windows-1252, exactly: the WinAnsi fonts `make` prepares from the
+ * same DejaVu fonts (build/fonts/winansi), half the glyphs of the subset fonts for a
+ * document whose text is all in Windows-1252 - which is every pack of English text. */
+#define BP_WINANSI_RANGES "U+0020-007E,U+00A0-00FF,U+0152-0153,U+0160-0161,U+0178," \
+    "U+017D-017E,U+0192,U+02C6,U+02DC,U+2013-2014,U+2018-201A,U+201C-201E,U+2020-2022," \
+    "U+2026,U+2030,U+2039-203A,U+20AC,U+2122"
+
 /* The fonts a document is set in; the larger the value, the cheaper.
  * FULL: the DejaVu fonts as Unicode (CID) fonts - any text of the Basic Multilingual Plane.
  * SUBSET: the subset fonts as Unicode fonts - the code points above.
- * WINANSI: the subset fonts as simple fonts in Windows-1252 (WinAnsi) - one byte a
- *   character, no per-document map of all 65,536 code points: about half the time of a
- *   Unicode font for a typical pack.  English text, £, €, accents and typographic
- *   punctuation all fit.
+ * WINANSI: the WinAnsi fonts (else the subset fonts) as simple fonts in Windows-1252 -
+ *   one byte a character, no per-document map of all 65,536 code points: about half the
+ *   time of a Unicode font for a typical pack.  English text, £, €, accents and
+ *   typographic punctuation all fit.
  * Render in the cheapest, then ask bp_pdf_fonts_needed: when it is less than the fonts
  * used, render again with what it says. */
 typedef enum {
@@ -49,8 +56,9 @@ typedef enum {
 typedef struct {
     const char *font_regular;   /* TrueType paths; NULL: bp_pdf_default_fonts() */
     const char *font_bold;
-    bp_pdf_fonts fonts;         /* 0: the full fonts; SUBSET and WINANSI use the subset
-                                   fonts when they are installed, else the full ones */
+    bp_pdf_fonts fonts;         /* 0: the full fonts; SUBSET uses the subset fonts and
+                                   WINANSI the WinAnsi (else the subset) fonts when they
+                                   are installed, else the full ones */
     const char *header_left;    /* trust name, on every page but the cover */
     const char *header_right;   /* the pack's title */
     const char *footer_left;    /* e.g. classification "Confidential"; may be NULL */
@@ -67,12 +75,16 @@ bool bp_pdf_default_fonts(char *regular, size_t rsize, char *bold, size_t bsize)
  * False when they are not there. */
 bool bp_pdf_subset_fonts(char *regular, size_t rsize, char *bold, size_t bsize);
 
+/* The WinAnsi fonts: the winansi/ folder of where the subset fonts are found. */
+bool bp_pdf_winansi_fonts(char *regular, size_t rsize, char *bold, size_t bsize);
+
 /* The cheapest fonts that can set all the text drawn so far (see bp_pdf_fonts). */
 bp_pdf_fonts bp_pdf_fonts_needed(const bp_pdf *p);
 
-/* True when every character of Windows-1252 is in BP_SUBSET_RANGES (the WinAnsi fonts are
- * the subset fonts; a test holds the two lists together). */
+/* True when every character of Windows-1252 is in BP_SUBSET_RANGES, and BP_WINANSI_RANGES
+ * is Windows-1252 exactly (a test holds the lists together). */
 bool bp_pdf_cp1252_in_subset(void);
+bool bp_pdf_winansi_is_cp1252(void);
 
 bp_err bp_pdf_new(bp_pdf **out, const bp_pdf_options *o, bp_diags *diags);
 void bp_pdf_free(bp_pdf *p);

@@ -127,32 +127,36 @@ static size_t decode_utf8(const unsigned char *s, unsigned long *cp)
     return n;
 }
 
-/* BP_SUBSET_RANGES as a table, read once. */
+/* A list of code-point ranges ("U+0020-007E,U+0192,...") as a table, read once. */
 typedef struct { unsigned long lo, hi; } cp_range;
-static cp_range subset_ranges[32];
-static size_t nsubset_ranges;
+typedef struct {
+    const char *text;
+    cp_range r[32];
+    size_t n;
+} cp_ranges;
 
-static void read_ranges(void)
+static cp_ranges subset_ranges = {BP_SUBSET_RANGES, {{0, 0}}, 0};
+static cp_ranges winansi_ranges = {BP_WINANSI_RANGES, {{0, 0}}, 0};
+
+static bool in_ranges(cp_ranges *t, unsigned long cp)
 {
-    if (nsubset_ranges) return;
-    const char *s = BP_SUBSET_RANGES;
-    while (*s && nsubset_ranges < sizeof subset_ranges / sizeof *subset_ranges) {
-        char *end;
-        if (strncmp(s, "U+", 2) != 0) break;
-        unsigned long lo = strtoul(s + 2, &end, 16), hi = lo;
-        if (*end == '-') hi = strtoul(end + 1, &end, 16);
-        subset_ranges[nsubset_ranges++] = (cp_range){lo, hi};
-        s = *end == ',' ? end + 1 : end;
+    if (!t->n) {
+        const char *s = t->text;
+        while (*s && t->n < sizeof t->r / sizeof *t->r) {
+            char *end;
+            if (strncmp(s, "U+", 2) != 0) break;
+            unsigned long lo = strtoul(s + 2, &end, 16), hi = lo;
+            if (*end == '-') hi = strtoul(end + 1, &end, 16);
+            t->r[t->n++] = (cp_range){lo, hi};
+            s = *end == ',' ? end + 1 : end;
+        }
     }
-}
-
-static bool in_subset(unsigned long cp)
-{
-    read_ranges();
-    for (size_t i = 0; i < nsubset_ranges; i++)
-        if (cp >= subset_ranges[i].lo && cp <= subset_ranges[i].hi) return true;
+    for (size_t i = 0; i < t->n; i++)
+        if (cp >= t->r[i].lo && cp <= t->r[i].hi) return true;
     return false;
 }
+
+static bool in_subset(unsigned long cp) { return in_ranges(&subset_ranges, cp); }
 
 /* Windows-1252's code points for its bytes 0x80-0x9F (0: unassigned); every other byte
  * from 0x20 up is its own code point. */
@@ -179,6 +183,22 @@ bool bp_pdf_cp1252_in_subset(void)
         if (cp && b != 0x7F && !in_subset(cp)) return false;
     }
     return true;
+}
+
+bool bp_pdf_winansi_is_cp1252(void)
+{
+    size_t n = 0;
+    for (unsigned b = 0x20; b <= 0xFF; b++) {
+        unsigned long cp = b >= 0x80 && b < 0xA0 ? cp1252_high[b - 0x80] : b;
+        if (!cp || b == 0x7F) continue;
+        if (!in_ranges(&winansi_ranges, cp)) return false;
+        n++;
+    }
+    /* and nothing else: as many code points in the list as characters */
+    size_t listed = 0;
+    for (size_t i = 0; i < winansi_ranges.n; i++)
+        listed += winansi_ranges.r[i].hi - winansi_ranges.r[i].lo + 1;
+    return listed == n;
 }
 
 /* The cheapest fonts that can set a code point. */
@@ -682,14 +702,32 @@ static bool fonts_in(const char *dir, char *regular, size_t rsize, char *bold, s
     return readable(regular) && readable(bold);
 }
 
+/* The prepared fonts in `sub` ("" or "/winansi") of $BOARDPACK_FONTS, else of fonts/ or
+ * build/fonts/ beside the executable. */
+static bool prepared_fonts(const char *sub, char *regular, size_t rsize, char *bold,
+                           size_t bsize)
+{
+    static const char *const beside[] = {"fonts", "build/fonts"};
+    char dir[4096], base[4096];
+    const char *env = getenv("BOARDPACK_FONTS");
+    for (size_t i = 0; i < (env && *env ? 1 : 2); i++) {
+        if (env && *env) snprintf(base, sizeof base, "%s", env);
+        else if (!bp_beside_exe(beside[i], 0, base, sizeof base)) continue;
+        int n = snprintf(dir, sizeof dir, "%s%s", base, sub);
+        if (n > 0 && (size_t)n < sizeof dir && fonts_in(dir, regular, rsize, bold, bsize))
+            return true;
+    }
+    return false;
+}
+
 bool bp_pdf_subset_fonts(char *regular, size_t rsize, char *bold, size_t bsize)
 {
-    const char *env = getenv("BOARDPACK_FONTS");
-    if (env && *env) return fonts_in(env, regular, rsize, bold, bsize);
-    char dir[4096];
-    return (bp_beside_exe("fonts", 0, dir, sizeof dir) && fonts_in(dir, regular, rsize, bold, bsize))
-           || (bp_beside_exe("build/fonts", 0, dir, sizeof dir)
-               && fonts_in(dir, regular, rsize, bold, bsize));
+    return prepared_fonts("", regular, rsize, bold, bsize);
+}
+
+bool bp_pdf_winansi_fonts(char *regular, size_t rsize, char *bold, size_t bsize)
+{
+    return prepared_fonts("/winansi", regular, rsize, bold, bsize);
 }
 
 /* A font file's bytes, read once per process: every document of a batch worker embeds
@@ -830,7 +868,8 @@ static void load_fonts(bp_pdf *p, const bp_pdf_options *o)
     const char *rpath = o->font_regular, *bpath = o->font_bold;
     p->fonts = o->fonts;
     if ((!rpath || !bpath) && p->fonts != BP_PDF_FONTS_FULL
-        && bp_pdf_subset_fonts(reg, sizeof reg, bold, sizeof bold)) {
+        && ((p->fonts == BP_PDF_FONTS_WINANSI && bp_pdf_winansi_fonts(reg, sizeof reg, bold, sizeof bold))
+            || bp_pdf_subset_fonts(reg, sizeof reg, bold, sizeof bold))) {
         rpath = reg;
         bpath = bold;
     }

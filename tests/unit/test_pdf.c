@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include "bp_pdf.h"
 
 #define EPOCH 1700000000     /* 2023-11-14 22:13:20 UTC */
@@ -151,6 +152,7 @@ static void fonts_follow_the_text(void **state)
 {
     (void)state;
     assert_true(bp_pdf_cp1252_in_subset());
+    assert_true(bp_pdf_winansi_is_cp1252());
     bp_pdf *p = open_pdf_in(BP_PDF_FONTS_WINANSI);      /* its title has a Ŵ */
     assert_int_equal(bp_pdf_fonts_needed(p), BP_PDF_FONTS_WINANSI);
     bp_pdf_paragraph(p, BP_PDF_BODY, "\xC2\xA3" "1 \xE2\x80\x93 \xE2\x80\x98x\xE2\x80\x99 "
@@ -178,12 +180,13 @@ static void subset_fonts_keep_a_prep_table(void **state)
 {
     (void)state;
     setenv("BOARDPACK_FONTS", "build/fonts", 1);
-    char reg[512], bold[512];
-    bool found = bp_pdf_subset_fonts(reg, sizeof reg, bold, sizeof bold);
+    char reg[512], bold[512], wreg[512], wbold[512];
+    bool found = bp_pdf_subset_fonts(reg, sizeof reg, bold, sizeof bold)
+                 && bp_pdf_winansi_fonts(wreg, sizeof wreg, wbold, sizeof wbold);
     unsetenv("BOARDPACK_FONTS");
     if (!found) skip();
-    const char *paths[2] = {reg, bold};
-    for (int f = 0; f < 2; f++) {
+    const char *paths[4] = {reg, bold, wreg, wbold};
+    for (int f = 0; f < 4; f++) {
         size_t n;
         unsigned char *b = (unsigned char *)slurp(paths[f], &n);
         assert_true(n > 12);
@@ -899,6 +902,49 @@ static void winansi_embeds_the_glyphs_drawn(void **state)
     assert_true(bytes[0] * 3 / 2 < bytes[1]);
 }
 
+/* A WinAnsi document is set in the WinAnsi fonts (Windows-1252's glyphs only) when they
+ * are installed, and in the subset fonts when they are not: the same page, a smaller
+ * font program. */
+static void winansi_documents_use_the_winansi_fonts(void **state)
+{
+    (void)state;
+    if (!have("qpdf")) skip();
+    char cwd[512], dir[600], link[700], target[700];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    snprintf(dir, sizeof dir, "/tmp/bp-fonts-%ld", (long)getpid());
+    assert_int_equal(mkdir(dir, 0700), 0);
+    static const char *const names[] = {"DejaVuSans.ttf", "DejaVuSans-Bold.ttf"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(link, sizeof link, "%s/%s", dir, names[i]);
+        snprintf(target, sizeof target, "%s/build/fonts/%s", cwd, names[i]);
+        assert_int_equal(symlink(target, link), 0);
+    }
+    long bytes[2];
+    const char *where[2] = {"build/fonts", dir};
+    for (int k = 0; k < 2; k++) {
+        setenv("BOARDPACK_FONTS", where[k], 1);
+        bp_pdf *p = open_pdf_in(BP_PDF_FONTS_WINANSI);
+        bp_pdf_paragraph(p, BP_PDF_BODY, "Income \xC2\xA3" "1,234 \xE2\x80\x93 caf\xC3\xA9");
+        char path[80];
+        temp_path(path, sizeof path, ".pdf");
+        save(p, path);
+        bytes[k] = font_program_bytes(path);
+        char *text = tool("pdftotext %s - 2>/dev/null", path);
+        assert_non_null(strstr(text, "Income \xC2\xA3" "1,234 \xE2\x80\x93 caf\xC3\xA9"));
+        free(text);
+        unlink(path);
+    }
+    unsetenv("BOARDPACK_FONTS");
+    for (int i = 0; i < 2; i++) {
+        snprintf(link, sizeof link, "%s/%s", dir, names[i]);
+        unlink(link);
+    }
+    rmdir(dir);
+    /* 453 glyph slots in the subset fonts, 219 in the WinAnsi ones: loca and hmtx */
+    assert_true(bytes[0] > 1000);
+    assert_true(bytes[0] + 1000 < bytes[1]);
+}
+
 /* Eighty sections need more than one contents page (an A4 page holds about fifty lines):
  * the numbers count every inserted page, and the last section is on the last page. */
 static void contents_spans_pages(void **state)
@@ -945,6 +991,7 @@ int main(void)
         cmocka_unit_test(measures_winansi_text),
         cmocka_unit_test(fonts_follow_the_text),
         cmocka_unit_test(subset_fonts_keep_a_prep_table),
+        cmocka_unit_test(winansi_documents_use_the_winansi_fonts),
         cmocka_unit_test(widths_and_room_follow_the_page),
         cmocka_unit_test(reports_failures),
         cmocka_unit_test(output_is_reproducible),
