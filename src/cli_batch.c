@@ -60,13 +60,28 @@ typedef struct {
     char worst[3][300];
 } batch_record;
 
+/* A data set and what the parent keeps of it.  Its record (some 2 KB) goes to the
+ * record file until the summary is written: workers are forked from the parent and carry
+ * its memory in their resident size, which must not grow with the batch. */
 typedef struct {
     char *dir;                       /* the data set's folder name under --root */
-    batch_record rec;
     double seconds;
     long rss_kb;
-    bool done;
+    bool done, ok;
 } batch_item;
+
+/* Records by data set index in an unlinked temporary file. */
+static bool store_record(FILE *recs, size_t index, const batch_record *r)
+{
+    return pwrite(fileno(recs), r, sizeof *r, (off_t)(index * sizeof *r)) == (ssize_t)sizeof *r;
+}
+
+/* A data set's record; zeros for one never done. */
+static void load_record(FILE *recs, size_t index, batch_record *r)
+{
+    if (pread(fileno(recs), r, sizeof *r, (off_t)(index * sizeof *r)) != (ssize_t)sizeof *r)
+        memset(r, 0, sizeof *r);
+}
 
 static double now(void)
 {
@@ -386,7 +401,7 @@ static void csv_field(FILE *f, const char *s)
     fputc('"', f);
 }
 
-static bp_err write_summary(const batch_opts *o, const batch_item *items, size_t n,
+static bp_err write_summary(const batch_opts *o, const batch_item *items, FILE *recs, size_t n,
                             double seconds, bp_diags *diags)
 {
     bp_outset set;
@@ -399,9 +414,11 @@ static bp_err write_summary(const batch_opts *o, const batch_item *items, size_t
     }
     fputs("trust,name,status,green,amber,red,none,files,seconds,peak_rss_kb,worst_exceptions,error\n", c);
     size_t ok = 0;
+    batch_record rec;
+    const batch_record *r = &rec;
     for (size_t i = 0; i < n; i++) {
         const batch_item *it = &items[i];
-        const batch_record *r = &it->rec;
+        load_record(recs, i, &rec);
         char worst[1000] = "";
         for (int w = 0; w < 3 && r->worst[w][0]; w++) {
             size_t l = strlen(worst);
@@ -426,7 +443,7 @@ static bp_err write_summary(const batch_opts *o, const batch_item *items, size_t
             n, ok, n - ok, seconds);
     for (size_t i = 0; i < n; i++) {
         const batch_item *it = &items[i];
-        const batch_record *r = &it->rec;
+        load_record(recs, i, &rec);
         fputs(i ? ",\n  {\"trust\": " : "\n  {\"trust\": ", j);
         bp_json_string(j, it->dir);
         fputs(", \"name\": ", j);
@@ -504,32 +521,48 @@ static void stop_worker(worker *w, int *status, struct rusage *ru)
     w->item = IDLE;
 }
 
-/* The worker's answer for the data set it is on; a worker that died instead fails that
- * data set alone. */
-static void collect(worker *w, batch_item *it)
+/* The worker's answer for the data set it is on (into *rec); a worker that died instead
+ * fails that data set alone. */
+static void collect(worker *w, batch_item *it, batch_record *rec)
 {
-    batch_record rec;
-    bool got = read_all(w->from, &rec, sizeof rec);
+    bool got = read_all(w->from, rec, sizeof *rec);
     it->seconds = now() - w->start;
     it->done = true;
     w->item = IDLE;
     if (got) {
-        it->rec = rec;
-        it->rss_kb = rec.rss_kb;
-        if (rec.retire) stop_worker(w, NULL, NULL);
+        it->rss_kb = rec->rss_kb;
+        if (rec->retire) stop_worker(w, NULL, NULL);
         return;
     }
     int status;
     struct rusage ru;
     stop_worker(w, &status, &ru);
-    memset(&it->rec, 0, sizeof it->rec);
+    memset(rec, 0, sizeof *rec);
     it->rss_kb = ru.ru_maxrss;
-    it->rec.exit_code = 70;
+    rec->exit_code = 70;
     if (WIFSIGNALED(status))
-        snprintf(it->rec.error, sizeof it->rec.error, "the worker stopped on signal %d",
+        snprintf(rec->error, sizeof rec->error, "the worker stopped on signal %d",
                  WTERMSIG(status));
     else
-        snprintf(it->rec.error, sizeof it->rec.error, "the worker ended without a result");
+        snprintf(rec->error, sizeof rec->error, "the worker ended without a result");
+}
+
+/* A data set is done: its record kept, the failure counted and shown. */
+static void finish(batch_item *it, size_t index, batch_record *rec, FILE *recs, size_t *failed,
+                   bool tty)
+{
+    it->ok = rec->ok != 0;
+    if (!store_record(recs, index, rec)) {
+        /* the summary would lose it: the data set counts as failed */
+        it->ok = false;
+        rec->ok = 0;
+        snprintf(rec->error, sizeof rec->error, "cannot keep the result for the summary: %s",
+                 strerror(errno));
+    }
+    if (!it->ok) {
+        (*failed)++;
+        if (tty) fprintf(stderr, "\r\033[KFAILED %s: %s\n", it->dir, rec->error);
+    }
 }
 
 int bp_cli_batch(int argc, char **argv)
@@ -560,6 +593,11 @@ int bp_cli_batch(int argc, char **argv)
         fputs("boardpack batch: out of memory\n", stderr);
         return bp_exit_code(BP_ERR_NOMEM);
     }
+    FILE *recs = tmpfile();
+    if (!recs) {
+        fprintf(stderr, "boardpack batch: cannot create a temporary file: %s\n", strerror(errno));
+        return bp_exit_code(BP_ERR_IO);
+    }
     /* A worker that died between data sets must not kill the batch with SIGPIPE. */
     signal(SIGPIPE, SIG_IGN);
     size_t nws = (size_t)o.jobs;
@@ -576,14 +614,14 @@ int bp_cli_batch(int argc, char **argv)
         for (size_t k = 0; k < nws; k++) {
             worker *w = &ws[k];
             if (!w->pid && next < n && !start_worker(&o, items, n, ws, nws, k)) {
-                batch_item *it = &items[next++];
-                it->done = true;
-                snprintf(it->rec.error, sizeof it->rec.error, "cannot start a worker: %s",
-                         strerror(errno));
-                it->rec.exit_code = 71;
+                batch_record rec;
+                memset(&rec, 0, sizeof rec);
+                snprintf(rec.error, sizeof rec.error, "cannot start a worker: %s", strerror(errno));
+                rec.exit_code = 71;
+                items[next].done = true;
+                finish(&items[next], next, &rec, recs, &failed, tty);
+                next++;
                 done++;
-                failed++;
-                if (tty) fprintf(stderr, "\r\033[KFAILED %s: %s\n", it->dir, it->rec.error);
                 continue;
             }
             if (w->pid && w->item == IDLE && next < n) {
@@ -608,13 +646,11 @@ int bp_cli_batch(int argc, char **argv)
         for (size_t p = 0; p < npoll; p++) {
             if (!pfd[p].revents) continue;
             worker *w = &ws[busy[p]];
-            batch_item *it = &items[w->item];
-            collect(w, it);
+            size_t index = w->item;
+            batch_record rec;
+            collect(w, &items[index], &rec);
+            finish(&items[index], index, &rec, recs, &failed, tty);
             done++;
-            if (!it->rec.ok) {
-                failed++;
-                if (tty) fprintf(stderr, "\r\033[KFAILED %s: %s\n", it->dir, it->rec.error);
-            }
             if (tty) progress(done, n, failed, now() - t0);
         }
     }
@@ -625,7 +661,8 @@ int bp_cli_batch(int argc, char **argv)
     free(ws);
     double seconds = now() - t0;
     if (tty) fputc('\n', stderr);
-    err = write_summary(&o, items, n, seconds, &diags);
+    err = write_summary(&o, items, recs, n, seconds, &diags);
+    fclose(recs);
     if (err != BP_OK) bp_text_diags(stderr, &diags);
     fprintf(stderr, "batch: %zu data set%s, %zu ok, %zu failed, %.1f s (%.1f trusts/s); summary in "
             "%s/summary.csv\n", n, n == 1 ? "" : "s", n - failed, failed, seconds,
