@@ -33,13 +33,16 @@ int deflateInit2_(z_streamp strm, int level, int method, int window_bits, int me
     if (!fn) return Z_VERSION_ERROR;   /* no zlib loaded: cannot happen when linked with it */
     streams++;
     /* Z_NO_COMPRESSION (0) is a deliberate choice of stored blocks: kept */
-    if (level != Z_NO_COMPRESSION) level = BP_DEFLATE_LEVEL;
+    if (level != Z_NO_COMPRESSION) {
+        level = BP_DEFLATE_LEVEL;
+        mem_level = BP_DEFLATE_MEM_LEVEL;
+    }
     return fn(strm, level, method, window_bits, mem_level, strategy, version, stream_size);
 }
 
 int deflateInit_(z_streamp strm, int level, const char *version, int stream_size)
 {
-    /* zlib's deflateInit_ is exactly this call with its defaults */
-    return deflateInit2_(strm, level, Z_DEFLATED, MAX_WBITS, 8, Z_DEFAULT_STRATEGY, version,
-                         stream_size);
+    /* zlib's deflateInit_ is this call with its defaults, but for the window */
+    return deflateInit2_(strm, level, Z_DEFLATED, BP_DEFLATE_PDF_WINDOW_BITS, 8,
+                         Z_DEFAULT_STRATEGY, version, stream_size);
 }

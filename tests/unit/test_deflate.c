@@ -1,8 +1,10 @@
-/* bp_deflate: every stream the libraries start is deflated at BP_DEFLATE_LEVEL, whatever
- * level they ask for - and libharu's and libxlsxwriter's calls really reach the
- * initialisers (a change in linking would silently bring back zlib's own). */
+/* bp_deflate: every stream the libraries start is deflated at BP_DEFLATE_LEVEL with the
+ * smaller memory, whatever they ask for - and libharu's and libxlsxwriter's calls really
+ * reach the initialisers (a change in linking would silently bring back zlib's own). */
+#define _GNU_SOURCE     /* RTLD_NEXT */
 #include "bp_test.h"
 
+#include <dlfcn.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -74,6 +76,74 @@ static void streams_get_the_fast_level(void **state)
     free(data);
 }
 
+typedef int (*init2_fn)(z_streamp, int, int, int, int, int, const char *, int);
+
+/* Deflates data with zlib's own deflateInit2_ (the next definition after the
+ * executable's) and explicit parameters. */
+static size_t real_deflate(const unsigned char *data, size_t n, int level, int bits, int mem,
+                           unsigned char *out, size_t cap)
+{
+    void *sym = dlsym(RTLD_NEXT, "deflateInit2_");
+    assert_non_null(sym);
+    init2_fn init2;
+    memcpy(&init2, &sym, sizeof init2);
+    z_stream s;
+    memset(&s, 0, sizeof s);
+    assert_int_equal(init2(&s, level, Z_DEFLATED, bits, mem, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
+                           (int)sizeof s),
+                     Z_OK);
+    s.next_in = (unsigned char *)data;
+    s.avail_in = (uInt)n;
+    s.next_out = out;
+    s.avail_out = (uInt)cap;
+    assert_int_equal(deflate(&s, Z_FINISH), Z_STREAM_END);
+    size_t got = cap - s.avail_out;
+    deflateEnd(&s);
+    return got;
+}
+
+/* The memory: libharu's deflateInit() streams get a 16 KB window and memory level 6, and
+ * minizip's deflateInit2() streams keep their window with memory level 6 - byte for byte
+ * what zlib itself writes with those parameters.  A zlib header names the window:
+ * CINFO 6 (2^14 bytes), FLEVEL 0 (fastest), and a check that makes it a multiple of 31. */
+static void streams_get_less_memory(void **state)
+{
+    (void)state;
+    size_t n;
+    unsigned char *data = sample(&n);
+    size_t cap = n + n / 100 + 64;
+    unsigned char *a = malloc(cap), *b = malloc(cap);
+    assert_true(a && b);
+    size_t na = deflate_with(data, n, Z_DEFAULT_COMPRESSION, -1, a, cap);
+    size_t nb = real_deflate(data, n, 1, 14, 6, b, cap);
+    assert_int_equal(na, nb);
+    assert_memory_equal(a, b, na);
+    assert_int_equal(a[0], 0x68);
+    assert_int_equal(a[1] >> 6, 0);
+    assert_int_equal((a[0] * 256 + a[1]) % 31, 0);
+    /* a raw stream as minizip starts it: its own window, memory level 6 */
+    z_stream s;
+    memset(&s, 0, sizeof s);
+    assert_int_equal(deflateInit2(&s, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -MAX_WBITS, 8,
+                                  Z_DEFAULT_STRATEGY), Z_OK);
+    s.next_in = data;
+    s.avail_in = (uInt)n;
+    s.next_out = a;
+    s.avail_out = (uInt)cap;
+    assert_int_equal(deflate(&s, Z_FINISH), Z_STREAM_END);
+    na = cap - s.avail_out;
+    deflateEnd(&s);
+    nb = real_deflate(data, n, 1, -MAX_WBITS, 6, b, cap);
+    assert_int_equal(na, nb);
+    assert_memory_equal(a, b, na);
+    /* and not what memory level 8 gives */
+    size_t n8 = real_deflate(data, n, 1, -MAX_WBITS, 8, b, cap);
+    assert_true(n8 != na || memcmp(a, b, na) != 0);
+    free(a);
+    free(b);
+    free(data);
+}
+
 static void libharu_streams_come_here(void **state)
 {
     (void)state;
@@ -112,6 +182,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(streams_get_the_fast_level),
+        cmocka_unit_test(streams_get_less_memory),
         cmocka_unit_test(libharu_streams_come_here),
         cmocka_unit_test(workbook_parts_come_here),
     };
