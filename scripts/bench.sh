@@ -40,7 +40,8 @@ mem=$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
     echo
     echo "Measured by \`make bench\` (scripts/bench.sh) on $(date -u +%Y-%m-%d): $cpu, $cores cores, $mem,"
     echo "$(uname -sr). Wall times are the best of three runs; peak RSS is the maximum resident"
-    echo "set size reported by the kernel (\`/usr/bin/time\`, \`wait4\` for batch workers)."
+    echo "set size reported by the kernel (\`/usr/bin/time\`; for batch workers, /proc's"
+    echo "high-water mark, reset before each data set)."
     echo
 } >"$report"
 
