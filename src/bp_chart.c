@@ -251,8 +251,7 @@ static void draw_y_axis(bp_pdf *p, HPDF_Page pg, const frame *f, bp_unit unit)
         bpi_text(p, pg, false, LABEL_SIZE, BPI_INK_SOFT, f->plot_left - 4.0f - w,
                  y - LABEL_CAP / 2.0f, buf, strlen(buf));
     }
-    bpi_line_width(pg, 0.5f);
-    bpi_gray_stroke(pg, 0.4f);
+    bpi_stroke_style(pg, 0.5f, 0.4f);
     bpi_move_to(pg, f->plot_left, f->plot_bottom);
     bpi_line_to(pg, f->plot_left, f->plot_top);
     bpi_stroke(pg);
@@ -340,8 +339,7 @@ static void hatch(HPDF_Page pg, float x, float y, float w, float h)
     bpi_rectangle(pg, x, y, w, h);
     bpi_clip(pg);
     bpi_end_path(pg);
-    bpi_line_width(pg, 0.4f);
-    bpi_gray_stroke(pg, 0.62f);
+    bpi_stroke_style(pg, 0.4f, 0.62f);
     for (float d = -h; d < w; d += 5.0f) {
         bpi_move_to(pg, x + d, y);
         bpi_line_to(pg, x + d + h, y + h);

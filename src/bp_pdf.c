@@ -508,15 +508,27 @@ void bpi_status_rgb(bp_status s, float rgb[3])
     memcpy(rgb, tint[i], sizeof tint[i]);
 }
 
+/* Colours and line widths persist on a page (libharu follows them through q and Q): set
+ * only when they change, as most rules and boxes repeat the last ones. */
 void bpi_fill_rgb(HPDF_Page pg, const float rgb[3])
 {
-    bpi_rgb_fill(pg, rgb[0], rgb[1], rgb[2]);
+    HPDF_RGBColor c = HPDF_Page_GetRGBFill(pg);
+    if (HPDF_Page_GetFillingColorSpace(pg) != HPDF_CS_DEVICE_RGB || c.r != rgb[0]
+        || c.g != rgb[1] || c.b != rgb[2])
+        bpi_rgb_fill(pg, rgb[0], rgb[1], rgb[2]);
+}
+
+void bpi_stroke_style(HPDF_Page pg, float width, float grey)
+{
+    if (HPDF_Page_GetLineWidth(pg) != width) bpi_line_width(pg, width);
+    if (HPDF_Page_GetStrokingColorSpace(pg) != HPDF_CS_DEVICE_GRAY
+        || HPDF_Page_GetGrayStroke(pg) != grey)
+        bpi_gray_stroke(pg, grey);
 }
 
 void bpi_rule(HPDF_Page pg, float x0, float x1, float y, float width, float grey)
 {
-    bpi_line_width(pg, width);
-    bpi_gray_stroke(pg, grey);
+    bpi_stroke_style(pg, width, grey);
     bpi_move_to(pg, x0, y);
     bpi_line_to(pg, x1, y);
     bpi_stroke(pg);
@@ -527,10 +539,7 @@ void bpi_box(HPDF_Page pg, float x, float y, float w, float h, const float fill[
 {
     /* graphics state first: it cannot change while a path is being built */
     bpi_fill_rgb(pg, fill);
-    if (line_width > 0.0f) {
-        bpi_line_width(pg, line_width);
-        bpi_gray_stroke(pg, BPI_OUTLINE);
-    }
+    if (line_width > 0.0f) bpi_stroke_style(pg, line_width, BPI_OUTLINE);
     bpi_rectangle(pg, x, y, w, h);
     if (line_width > 0.0f)
         bpi_fill_stroke(pg);
@@ -1431,8 +1440,7 @@ static void cell_tick(const bp_pdf_table *t, HPDF_Page pg, size_t c, float top)
     float size = t->st.size, h = 0.73f * size, w = 0.8f * size, tw = text_w(t, c);
     float x = t->x[c] + CELL_PAD + align_offset(t->align[c], tw, w);
     float y = bpi_baseline(top - CELL_PAD, size, t->st.leading);
-    bpi_line_width(pg, size / 8.0f);
-    bpi_gray_stroke(pg, BPI_INK);
+    bpi_stroke_style(pg, size / 8.0f, BPI_INK);
     bpi_line_cap(pg, HPDF_ROUND_END);
     bpi_line_join(pg, HPDF_ROUND_JOIN);
     bpi_move_to(pg, x, y + 0.45f * h);

@@ -159,6 +159,8 @@ void bpi_text_simple(HPDF_Page pg, HPDF_Font font, float size, float x, float y,
 /* The tint of a status (white for none). */
 void bpi_status_rgb(bp_status s, float rgb[3]);
 void bpi_fill_rgb(HPDF_Page pg, const float rgb[3]);
+/* Line width and grey for strokes, each set only when it changes. */
+void bpi_stroke_style(HPDF_Page pg, float width, float grey);
 
 /* ---- shapes ---- */
 

@@ -317,6 +317,41 @@ static void numbers_match(void **state)
     }
 }
 
+static size_t count_of(const char *hay, const char *needle)
+{
+    size_t n = 0;
+    for (const char *q = hay; (q = strstr(q, needle)) != NULL; q++) n++;
+    return n;
+}
+
+/* Rules and boxes set a stroke width, a grey or a fill only when it changes - also
+ * across q/Q, where libharu restores its record of them as the viewer restores them. */
+static void styles_only_when_they_change(void **state)
+{
+    (void)state;
+    side o;
+    open_side(&o);
+    static const float tint[3] = {0.8f, 0.92f, 0.8f};
+    bpi_rule(o.page, 50, 500, 700, 0.5f, 0.7f);
+    bpi_rule(o.page, 50, 500, 690, 0.5f, 0.7f);            /* same: no w, no G */
+    bpi_rule(o.page, 50, 500, 680, 1.0f, 0.7f);            /* a new width only */
+    bpi_box(o.page, 50, 600, 40, 10, tint, 0.0f);
+    bpi_box(o.page, 50, 580, 40, 10, tint, 0.0f);          /* same fill: no rg */
+    HPDF_Page_GSave(o.page);
+    bpi_rule(o.page, 50, 500, 560, 0.25f, 0.2f);
+    HPDF_Page_GRestore(o.page);
+    bpi_rule(o.page, 50, 500, 550, 1.0f, 0.7f);            /* as before the q: nothing */
+    bpi_rule(o.page, 50, 500, 540, 0.25f, 0.2f);           /* both again */
+    size_t n;
+    char *c = stream_bytes(((HPDF_PageAttr)o.page->attr)->stream, &n);
+    assert_int_equal(count_of(c, " w\n"), 4);     /* 0.5, 1, 0.25 inside q, 0.25 */
+    assert_int_equal(count_of(c, " G\n"), 3);     /* 0.7, 0.2 inside q, 0.2 */
+    assert_int_equal(count_of(c, " rg\n"), 1);
+    assert_int_equal(count_of(c, "\nS\n"), 6);    /* every rule drawn */
+    free(c);
+    HPDF_Free(o.doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -324,6 +359,7 @@ int main(void)
         cmocka_unit_test(paths_match),
         cmocka_unit_test(style_and_colour_match),
         cmocka_unit_test(text_matches),
+        cmocka_unit_test(styles_only_when_they_change),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
