@@ -30,6 +30,20 @@ static unsigned char *sample(size_t *n)
     return buf;
 }
 
+/* Deflates all of data through a started stream and ends it; the size written. */
+static size_t finish_stream(z_stream *s, const unsigned char *data, size_t n,
+                            unsigned char *out, size_t cap)
+{
+    s->next_in = (unsigned char *)data;
+    s->avail_in = (uInt)n;
+    s->next_out = out;
+    s->avail_out = (uInt)cap;
+    assert_int_equal(deflate(s, Z_FINISH), Z_STREAM_END);
+    size_t got = cap - s->avail_out;
+    deflateEnd(s);
+    return got;
+}
+
 /* Deflates data through a stream from deflateInit (level `init`), optionally switched to
  * `params` before any data (deflateParams is not interposed: the real level). */
 static size_t deflate_with(const unsigned char *data, size_t n, int init, int params,
@@ -39,14 +53,7 @@ static size_t deflate_with(const unsigned char *data, size_t n, int init, int pa
     memset(&s, 0, sizeof s);
     assert_int_equal(deflateInit(&s, init), Z_OK);
     if (params >= 0) assert_int_equal(deflateParams(&s, params, Z_DEFAULT_STRATEGY), Z_OK);
-    s.next_in = (unsigned char *)data;
-    s.avail_in = (uInt)n;
-    s.next_out = out;
-    s.avail_out = (uInt)cap;
-    assert_int_equal(deflate(&s, Z_FINISH), Z_STREAM_END);
-    size_t got = cap - s.avail_out;
-    deflateEnd(&s);
-    return got;
+    return finish_stream(&s, data, n, out, cap);
 }
 
 static void streams_get_the_fast_level(void **state)
@@ -92,14 +99,7 @@ static size_t real_deflate(const unsigned char *data, size_t n, int level, int b
     assert_int_equal(init2(&s, level, Z_DEFLATED, bits, mem, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
                            (int)sizeof s),
                      Z_OK);
-    s.next_in = (unsigned char *)data;
-    s.avail_in = (uInt)n;
-    s.next_out = out;
-    s.avail_out = (uInt)cap;
-    assert_int_equal(deflate(&s, Z_FINISH), Z_STREAM_END);
-    size_t got = cap - s.avail_out;
-    deflateEnd(&s);
-    return got;
+    return finish_stream(&s, data, n, out, cap);
 }
 
 /* The memory: libharu's deflateInit() streams get a 16 KB window and memory level 6, and
@@ -126,13 +126,7 @@ static void streams_get_less_memory(void **state)
     memset(&s, 0, sizeof s);
     assert_int_equal(deflateInit2(&s, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -MAX_WBITS, 8,
                                   Z_DEFAULT_STRATEGY), Z_OK);
-    s.next_in = data;
-    s.avail_in = (uInt)n;
-    s.next_out = a;
-    s.avail_out = (uInt)cap;
-    assert_int_equal(deflate(&s, Z_FINISH), Z_STREAM_END);
-    na = cap - s.avail_out;
-    deflateEnd(&s);
+    na = finish_stream(&s, data, n, a, cap);
     nb = real_deflate(data, n, 1, -MAX_WBITS, 6, b, cap);
     assert_int_equal(na, nb);
     assert_memory_equal(a, b, na);
