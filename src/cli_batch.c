@@ -5,8 +5,8 @@
  *
  * A worker is a forked child that takes data sets one at a time through a pipe and answers
  * each with a fixed-size record. It serves many data sets, so the cost of a fresh process
- * (its memory faulted in again, fonts and templates read again) is paid once per worker,
- * not once per trust; it retires after RETIRE_AFTER data sets or when its resident memory
+ * (its memory faulted in again, the fonts read again) is paid once per worker, not once
+ * per trust; it retires after RETIRE_AFTER data sets or when its resident memory
  * passes RETIRE_KB, and a worker that dies fails only the data set it was on. */
 /* wait4() reports a worker's own peak memory: a BSD call glibc shows with this. */
 #define _DEFAULT_SOURCE
@@ -67,7 +67,6 @@ typedef struct {
     char *dir;                       /* the data set's folder name under --root */
     double seconds;
     long rss_kb;
-    bool done, ok;
 } batch_item;
 
 /* Records by data set index in an unlinked temporary file. */
@@ -527,7 +526,6 @@ static void collect(worker *w, batch_item *it, batch_record *rec)
 {
     bool got = read_all(w->from, rec, sizeof *rec);
     it->seconds = now() - w->start;
-    it->done = true;
     w->item = IDLE;
     if (got) {
         it->rss_kb = rec->rss_kb;
@@ -551,15 +549,13 @@ static void collect(worker *w, batch_item *it, batch_record *rec)
 static void finish(batch_item *it, size_t index, batch_record *rec, FILE *recs, size_t *failed,
                    bool tty)
 {
-    it->ok = rec->ok != 0;
     if (!store_record(recs, index, rec)) {
         /* the summary would lose it: the data set counts as failed */
-        it->ok = false;
         rec->ok = 0;
         snprintf(rec->error, sizeof rec->error, "cannot keep the result for the summary: %s",
                  strerror(errno));
     }
-    if (!it->ok) {
+    if (!rec->ok) {
         (*failed)++;
         if (tty) fprintf(stderr, "\r\033[KFAILED %s: %s\n", it->dir, rec->error);
     }
@@ -618,7 +614,6 @@ int bp_cli_batch(int argc, char **argv)
                 memset(&rec, 0, sizeof rec);
                 snprintf(rec.error, sizeof rec.error, "cannot start a worker: %s", strerror(errno));
                 rec.exit_code = 71;
-                items[next].done = true;
                 finish(&items[next], next, &rec, recs, &failed, tty);
                 next++;
                 done++;
