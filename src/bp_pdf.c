@@ -167,6 +167,12 @@ static const unsigned short cp1252_high[32] = {
     0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178,
 };
 
+/* The code point of a Windows-1252 byte from 0x20 (0: unassigned). */
+static unsigned long cp1252_cp(unsigned b)
+{
+    return b >= 0x80 && b < 0xA0 ? cp1252_high[b - 0x80] : b;
+}
+
 /* The Windows-1252 byte of a code point; 0 when it has none. */
 static unsigned char cp1252_byte(unsigned long cp)
 {
@@ -179,7 +185,7 @@ static unsigned char cp1252_byte(unsigned long cp)
 bool bp_pdf_cp1252_in_subset(void)
 {
     for (unsigned b = 0x20; b <= 0xFF; b++) {
-        unsigned long cp = b >= 0x80 && b < 0xA0 ? cp1252_high[b - 0x80] : b;
+        unsigned long cp = cp1252_cp(b);
         if (cp && b != 0x7F && !in_subset(cp)) return false;
     }
     return true;
@@ -189,7 +195,7 @@ bool bp_pdf_winansi_is_cp1252(void)
 {
     size_t n = 0;
     for (unsigned b = 0x20; b <= 0xFF; b++) {
-        unsigned long cp = b >= 0x80 && b < 0xA0 ? cp1252_high[b - 0x80] : b;
+        unsigned long cp = cp1252_cp(b);
         if (!cp || b == 0x7F) continue;
         if (!in_ranges(&winansi_ranges, cp)) return false;
         n++;
@@ -864,7 +870,7 @@ static HPDF_Font load_font(bp_pdf *p, const char *path, HPDF_FontDef *def)
 static void read_widths(HPDF_FontDef def, unsigned short widths[256])
 {
     for (unsigned b = 0x20; b <= 0xFF; b++) {
-        unsigned cp = b >= 0x80 && b < 0xA0 ? cp1252_high[b - 0x80] : b;
+        unsigned long cp = cp1252_cp(b);
         widths[b] = cp ? (unsigned short)HPDF_TTFontDef_GetGidWidth(
                              def, HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)cp))
                        : 0;

@@ -149,38 +149,42 @@ void bpi_dash(HPDF_Page pg, const HPDF_UINT16 *pattern, unsigned n)
     for (unsigned i = 0; i < n && i < 8; i++) d->ptn[i] = pattern[i];
 }
 
+/* A colour operator and libharu's record of the colour and its space. */
+static void set_colour(HPDF_Page pg, const float *v, size_t n, const char *op,
+                       HPDF_ColorSpace *space, HPDF_ColorSpace value)
+{
+    emit_op(pg, v, n, op);
+    *space = value;
+}
+
 void bpi_gray_fill(HPDF_Page pg, float g)
 {
-    emit_op(pg, &g, 1, "g");
     HPDF_GState s = attr_of(pg)->gstate;
+    set_colour(pg, &g, 1, "g", &s->cs_fill, HPDF_CS_DEVICE_GRAY);
     s->gray_fill = g;
-    s->cs_fill = HPDF_CS_DEVICE_GRAY;
 }
 
 void bpi_gray_stroke(HPDF_Page pg, float g)
 {
-    emit_op(pg, &g, 1, "G");
     HPDF_GState s = attr_of(pg)->gstate;
+    set_colour(pg, &g, 1, "G", &s->cs_stroke, HPDF_CS_DEVICE_GRAY);
     s->gray_stroke = g;
-    s->cs_stroke = HPDF_CS_DEVICE_GRAY;
 }
 
 void bpi_rgb_fill(HPDF_Page pg, float r, float g, float b)
 {
     const float v[3] = {r, g, b};
-    emit_op(pg, v, 3, "rg");
     HPDF_GState s = attr_of(pg)->gstate;
+    set_colour(pg, v, 3, "rg", &s->cs_fill, HPDF_CS_DEVICE_RGB);
     s->rgb_fill = (HPDF_RGBColor){r, g, b};
-    s->cs_fill = HPDF_CS_DEVICE_RGB;
 }
 
 void bpi_rgb_stroke(HPDF_Page pg, float r, float g, float b)
 {
     const float v[3] = {r, g, b};
-    emit_op(pg, v, 3, "RG");
     HPDF_GState s = attr_of(pg)->gstate;
+    set_colour(pg, v, 3, "RG", &s->cs_stroke, HPDF_CS_DEVICE_RGB);
     s->rgb_stroke = (HPDF_RGBColor){r, g, b};
-    s->cs_stroke = HPDF_CS_DEVICE_RGB;
 }
 
 void bpi_move_to(HPDF_Page pg, float x, float y)

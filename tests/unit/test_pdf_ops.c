@@ -92,10 +92,28 @@ static void check(side *lib, side *ours, const char *step)
     same_state(lib, ours);
 }
 
-static void close_sides(side *lib, side *ours)
+/* Each test's two documents: one drawn through libharu, one through bpi_*. */
+typedef struct {
+    side lib, ours;
+} sides;
+
+static int open_sides(void **state)
 {
-    HPDF_Free(lib->doc);
-    HPDF_Free(ours->doc);
+    sides *s = malloc(sizeof *s);
+    if (!s) return -1;
+    open_side(&s->lib);
+    open_side(&s->ours);
+    *state = s;
+    return 0;
+}
+
+static int close_sides(void **state)
+{
+    sides *s = *state;
+    HPDF_Free(s->lib.doc);
+    HPDF_Free(s->ours.doc);
+    free(s);
+    return 0;
 }
 
 /* Coordinates that take every path through libharu's number formatting: whole, negative,
@@ -107,10 +125,8 @@ static const float NUMS[] = {0.0f, 1.0f, 50.0f, 595.276f, 841.89f, 0.62f, -3.25f
 
 static void paths_match(void **state)
 {
-    (void)state;
-    side l, o;
-    open_side(&l);
-    open_side(&o);
+    sides *two = *state;
+    side l = two->lib, o = two->ours;
     for (size_t i = 0; i < NNUMS; i++) {
         float x = NUMS[i], y = NUMS[(i + 3) % NNUMS];
         float w = NUMS[(i + 5) % NNUMS] < 0 ? 1.5f : NUMS[(i + 5) % NNUMS];
@@ -167,15 +183,12 @@ static void paths_match(void **state)
     HPDF_Page_Fill(l.page);
     bpi_fill(o.page);
     check(&l, &o, "circle f");
-    close_sides(&l, &o);
 }
 
 static void style_and_colour_match(void **state)
 {
-    (void)state;
-    side l, o;
-    open_side(&l);
-    open_side(&o);
+    sides *two = *state;
+    side l = two->lib, o = two->ours;
     for (size_t i = 0; i < NNUMS; i++) {
         float g = NUMS[i] < 0 ? -NUMS[i] : NUMS[i];
         while (g > 1.0f) g /= 10.0f;
@@ -211,7 +224,6 @@ static void style_and_colour_match(void **state)
     HPDF_Page_SetDash(l.page, NULL, 0, 0);
     bpi_dash(o.page, NULL, 0);
     check(&l, &o, "d solid");
-    close_sides(&l, &o);
 }
 
 /* What bp_pdf does for a line of WinAnsi text, through libharu. */
@@ -240,10 +252,8 @@ static char *saved(HPDF_Doc doc, size_t *n)
 
 static void text_matches(void **state)
 {
-    (void)state;
-    side l, o;
-    open_side(&l);
-    open_side(&o);
+    sides *two = *state;
+    side l = two->lib, o = two->ours;
     /* Windows-1252 bytes: the characters PDF strings escape, £ (A3), € (80), é (E9), a
      * long line that crosses libharu's 256-byte escaping buffer */
     char longline[700];
@@ -272,7 +282,6 @@ static void text_matches(void **state)
     assert_memory_equal(a, b, na);
     free(a);
     free(b);
-    close_sides(&l, &o);
 }
 
 static void check_real(float v)
@@ -328,9 +337,7 @@ static size_t count_of(const char *hay, const char *needle)
  * across q/Q, where libharu restores its record of them as the viewer restores them. */
 static void styles_only_when_they_change(void **state)
 {
-    (void)state;
-    side o;
-    open_side(&o);
+    side o = ((sides *)*state)->ours;
     static const float tint[3] = {0.8f, 0.92f, 0.8f};
     bpi_rule(o.page, 50, 500, 700, 0.5f, 0.7f);
     bpi_rule(o.page, 50, 500, 690, 0.5f, 0.7f);            /* same: no w, no G */
@@ -349,17 +356,16 @@ static void styles_only_when_they_change(void **state)
     assert_int_equal(count_of(c, " rg\n"), 1);
     assert_int_equal(count_of(c, "\nS\n"), 6);    /* every rule drawn */
     free(c);
-    HPDF_Free(o.doc);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(numbers_match),
-        cmocka_unit_test(paths_match),
-        cmocka_unit_test(style_and_colour_match),
-        cmocka_unit_test(text_matches),
-        cmocka_unit_test(styles_only_when_they_change),
+        cmocka_unit_test_setup_teardown(paths_match, open_sides, close_sides),
+        cmocka_unit_test_setup_teardown(style_and_colour_match, open_sides, close_sides),
+        cmocka_unit_test_setup_teardown(text_matches, open_sides, close_sides),
+        cmocka_unit_test_setup_teardown(styles_only_when_they_change, open_sides, close_sides),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
