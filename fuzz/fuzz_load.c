@@ -32,6 +32,7 @@ static const char *const names[] = {
 #define NFILES (sizeof names / sizeof *names)
 
 static char dir[256];
+static char templates[4200];
 static FILE *devnull;
 
 static void cleanup(void)
@@ -56,14 +57,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         abort();
     }
     atexit(cleanup);
-    /* the shipped KPI set, found from the repository root */
-    if (!getenv("BOARDPACK_TEMPLATES")) {
-        char cwd[4096], t[4200];
-        if (getcwd(cwd, sizeof cwd)) {
-            snprintf(t, sizeof t, "%s/templates", cwd);
-            setenv("BOARDPACK_TEMPLATES", t, 1);
-        }
-    }
+    /* the shipped KPI set: $BOARDPACK_TEMPLATES, as for boardpack, else found from the
+     * repository root */
+    const char *env = getenv("BOARDPACK_TEMPLATES");
+    char cwd[4096];
+    if (env && *env) snprintf(templates, sizeof templates, "%s", env);
+    else if (getcwd(cwd, sizeof cwd)) snprintf(templates, sizeof templates, "%s/templates", cwd);
     devnull = fopen("/dev/null", "w");
     if (!devnull) abort();
     return 0;
@@ -128,7 +127,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (; file < NFILES; file++) put(file, NULL, 0);
 
     bp_session s;
-    bp_err err = bp_session_open(&s, dir, 0);
+    bp_err err = bp_session_open(&s, dir, 0, templates);
     CHECK(err == BP_OK || err == BP_ERR_DATA || err == BP_ERR_KPI || err == BP_ERR_LIMIT);
     CHECK((err == BP_OK) == (s.diags.errors == 0));
     if (err == BP_OK) {

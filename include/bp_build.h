@@ -14,13 +14,15 @@ typedef struct {
     const char *out;                 /* directory, created if needed */
     const char *const *packs;        /* only these pack ids; npacks 0 = every pack */
     size_t npacks;
-    int64_t epoch;                   /* the documents' date (SOURCE_DATE_EPOCH) */
+    int64_t epoch;                   /* the documents' date (bp_build_epoch) */
+    const char *fonts_dir;           /* the prepared fonts (bp_pdf_options.fonts_dir) */
+    const char *tmpdir;              /* the workbook's scratch folder (bp_xlsx_write) */
 } bp_build_opts;
 
-/* SOURCE_DATE_EPOCH when set (digits only), else midnight UTC of the as-of date, so a
- * rebuild is byte-identical whenever and wherever it runs.  False when the variable is
- * set but not a whole number of seconds. */
-bool bp_build_epoch(const bp_model *m, int64_t *epoch);
+/* source_date_epoch (the command line's SOURCE_DATE_EPOCH) when set and not empty (digits
+ * only), else midnight UTC of the as-of date, so a rebuild is byte-identical whenever and
+ * wherever it runs.  False when it is set but not a whole number of seconds. */
+bool bp_build_epoch(const bp_model *m, const char *source_date_epoch, int64_t *epoch);
 
 /* Render and write everything for an evaluated session.  On success *written (may be
  * NULL) receives how many files were renamed into place; on failure nothing is. */

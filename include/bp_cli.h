@@ -1,5 +1,7 @@
 /* bp_cli: the command line - argument parsing shared by the commands, and one function
- * per command (cli_check.c, ...).  Returns the process exit status. */
+ * per command (cli_check.c, ...).  Returns the process exit status.  The only reader of
+ * the environment: the library is handed SOURCE_DATE_EPOCH, BOARDPACK_TEMPLATES,
+ * BOARDPACK_FONTS and TMPDIR as values. */
 #ifndef BP_CLI_H
 #define BP_CLI_H
 

@@ -11,9 +11,10 @@
 #include "bp_session.h"
 
 /* Render `pack` for the session's trust (lgb NULL) or for one local governing body (an
- * lgb pack) and write it to fp.  epoch dates the document (SOURCE_DATE_EPOCH). */
+ * lgb pack) and write it to fp.  epoch dates the document (SOURCE_DATE_EPOCH); fonts_dir
+ * is where the prepared fonts are (bp_pdf_options.fonts_dir). */
 bp_err bp_packpdf_write(const bp_session *s, const bp_pack *pack, const char *lgb,
-                        int64_t epoch, FILE *fp, bp_diags *diags);
+                        int64_t epoch, const char *fonts_dir, FILE *fp, bp_diags *diags);
 
 /* The data set's local governing bodies, in institutions.csv order, each once; the
  * central row has none.  Returns how many (at most max are stored). */

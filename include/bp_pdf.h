@@ -59,6 +59,9 @@ typedef struct {
     bp_pdf_fonts fonts;         /* 0: the full fonts; SUBSET uses the subset fonts and
                                    WINANSI the WinAnsi (else the subset) fonts when they
                                    are installed, else the full ones */
+    const char *fonts_dir;      /* the folder of the subset fonts (winansi/ in it: the
+                                   WinAnsi fonts), the command line's $BOARDPACK_FONTS;
+                                   NULL or "": fonts/ or build/fonts/ beside the executable */
     const char *header_left;    /* trust name, on every page but the cover */
     const char *header_right;   /* the pack's title */
     const char *footer_left;    /* e.g. classification "Confidential"; may be NULL */
@@ -71,12 +74,14 @@ typedef struct {
  * false when they are missing. */
 bool bp_pdf_default_fonts(char *regular, size_t rsize, char *bold, size_t bsize);
 
-/* The subset fonts: $BOARDPACK_FONTS, else fonts/ or build/fonts/ beside the executable.
- * False when they are not there. */
-bool bp_pdf_subset_fonts(char *regular, size_t rsize, char *bold, size_t bsize);
+/* The subset fonts: in dir when it is set and not empty, else in fonts/ or build/fonts/
+ * beside the executable.  False when they are not there. */
+bool bp_pdf_subset_fonts(const char *dir, char *regular, size_t rsize, char *bold,
+                         size_t bsize);
 
 /* The WinAnsi fonts: the winansi/ folder of where the subset fonts are found. */
-bool bp_pdf_winansi_fonts(char *regular, size_t rsize, char *bold, size_t bsize);
+bool bp_pdf_winansi_fonts(const char *dir, char *regular, size_t rsize, char *bold,
+                          size_t bsize);
 
 /* The cheapest fonts that can set all the text drawn so far (see bp_pdf_fonts). */
 bp_pdf_fonts bp_pdf_fonts_needed(const bp_pdf *p);

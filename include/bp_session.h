@@ -18,13 +18,15 @@ typedef struct {
     bool evaluated;
 } bp_session;
 
-/* Where the shipped templates live: $BOARDPACK_TEMPLATES, else templates/ beside the
- * executable, else ./templates.  Writes the directory path into buf. */
-void bp_templates_dir(char *buf, size_t size);
+/* Where the shipped templates live: templates (the command line's $BOARDPACK_TEMPLATES)
+ * when set and not empty, else templates/ beside the executable, else ./templates.
+ * Writes the directory path into buf. */
+void bp_templates_dir(const char *templates, char *buf, size_t size);
 
-/* Load dir, the KPI set and evaluate for year (0: the data set's report_year).
- * On error the diagnostics say why; the session must still be closed. */
-bp_err bp_session_open(bp_session *s, const char *dir, int year);
+/* Load dir, the KPI set (templates: as for bp_templates_dir) and evaluate for year (0:
+ * the data set's report_year).  On error the diagnostics say why; the session must
+ * still be closed. */
+bp_err bp_session_open(bp_session *s, const char *dir, int year, const char *templates);
 void bp_session_close(bp_session *s);
 
 #endif

@@ -13,8 +13,11 @@
 
 /* Write the workbook for an evaluated session to path (the caller's temporary name).
  * epoch (SOURCE_DATE_EPOCH or the as-of date) is the document's creation time, so two
- * writes of the same data are byte-identical.  Errors: BP_ERR_RENDER with a diagnostic
- * (naming the libxlsxwriter error when it is one), BP_ERR_NOMEM. */
-bp_err bp_xlsx_write(const bp_session *s, int64_t epoch, const char *path, bp_diags *diags);
+ * writes of the same data are byte-identical.  tmpdir (the command line's $TMPDIR) is
+ * where libxlsxwriter assembles the parts; NULL or "": /dev/shm when writable, else
+ * libxlsxwriter's default.  Errors: BP_ERR_RENDER with a diagnostic (naming the
+ * libxlsxwriter error when it is one), BP_ERR_NOMEM. */
+bp_err bp_xlsx_write(const bp_session *s, int64_t epoch, const char *tmpdir, const char *path,
+                     bp_diags *diags);
 
 #endif

@@ -10,9 +10,9 @@
 #include "bp_packpdf.h"
 #include "bp_xlsx.h"
 
-bool bp_build_epoch(const bp_model *m, int64_t *epoch)
+bool bp_build_epoch(const bp_model *m, const char *source_date_epoch, int64_t *epoch)
 {
-    const char *env = getenv("SOURCE_DATE_EPOCH");
+    const char *env = source_date_epoch;
     if (!env || !*env) {
         *epoch = (int64_t)m->as_of * 86400;
         return true;
@@ -35,14 +35,15 @@ static bool wanted(const bp_build_opts *o, const char *id)
 }
 
 static bp_err write_pack(const bp_session *s, const bp_pack *pack, const char *lgb,
-                         int64_t epoch, bp_outset *set, const char *base, bp_diags *diags)
+                         int64_t epoch, const char *fonts_dir, bp_outset *set, const char *base,
+                         bp_diags *diags)
 {
     char name[512];
     if (lgb) snprintf(name, sizeof name, "%s-%s-%s.pdf", base, pack->id, lgb);
     else snprintf(name, sizeof name, "%s-%s.pdf", base, pack->id);
     FILE *fp = bp_outset_add(set, name, diags);
     if (!fp) return BP_ERR_IO;
-    return bp_packpdf_write(s, pack, lgb, epoch, fp, diags);
+    return bp_packpdf_write(s, pack, lgb, epoch, fonts_dir, fp, diags);
 }
 
 static bp_err write_all(const bp_session *s, const bp_packset *packs, const bp_build_opts *o,
@@ -58,7 +59,7 @@ static bp_err write_all(const bp_session *s, const bp_packset *packs, const bp_b
         const bp_pack *p = &packs->packs[i];
         if (!wanted(o, p->id)) continue;
         if (!p->per_lgb) {
-            err = write_pack(s, p, NULL, o->epoch, set, base, diags);
+            err = write_pack(s, p, NULL, o->epoch, o->fonts_dir, set, base, diags);
             continue;
         }
         size_t n = bp_lgb_ids(&s->model, NULL, 0);
@@ -68,14 +69,14 @@ static bp_err write_all(const bp_session *s, const bp_packset *packs, const bp_b
         }
         bp_lgb_ids(&s->model, lgbs, n);
         for (size_t j = 0; j < n && err == BP_OK; j++)
-            err = write_pack(s, p, lgbs[j], o->epoch, set, base, diags);
+            err = write_pack(s, p, lgbs[j], o->epoch, o->fonts_dir, set, base, diags);
     }
     free((void *)lgbs);
     if (err == BP_OK) {
         char name[160];
         snprintf(name, sizeof name, "%s.xlsx", base);
         const char *path = bp_outset_add_path(set, name, diags);
-        err = path ? bp_xlsx_write(s, o->epoch, path, diags) : BP_ERR_IO;
+        err = path ? bp_xlsx_write(s, o->epoch, o->tmpdir, path, diags) : BP_ERR_IO;
     }
     if (err == BP_OK) {
         char name[160];

@@ -649,7 +649,7 @@ static void cover(pk_ctx *c, const char *title)
 }
 
 bp_err bp_packpdf_write(const bp_session *s, const bp_pack *pack, const char *lgb,
-                        int64_t epoch, FILE *fp, bp_diags *diags)
+                        int64_t epoch, const char *fonts_dir, FILE *fp, bp_diags *diags)
 {
     pk_ctx c;
     memset(&c, 0, sizeof c);
@@ -697,6 +697,7 @@ bp_err bp_packpdf_write(const bp_session *s, const bp_pack *pack, const char *lg
     o.subject = subject;
     o.keywords = "board pack, KPIs, multi-academy trust";
     o.epoch = epoch;
+    o.fonts_dir = fonts_dir;
     /* The cheapest fonts first; dearer ones only if some text needs them. */
     bp_err err = BP_OK;
     o.fonts = BP_PDF_FONTS_WINANSI;

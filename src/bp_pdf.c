@@ -717,14 +717,13 @@ static bool fonts_in(const char *dir, char *regular, size_t rsize, char *bold, s
     return readable(regular) && readable(bold);
 }
 
-/* The prepared fonts in `sub` ("" or "/winansi") of $BOARDPACK_FONTS, else of fonts/ or
- * build/fonts/ beside the executable. */
-static bool prepared_fonts(const char *sub, char *regular, size_t rsize, char *bold,
-                           size_t bsize)
+/* The prepared fonts in `sub` ("" or "/winansi") of env ($BOARDPACK_FONTS) when set, else
+ * of fonts/ or build/fonts/ beside the executable. */
+static bool prepared_fonts(const char *env, const char *sub, char *regular, size_t rsize,
+                           char *bold, size_t bsize)
 {
     static const char *const beside[] = {"fonts", "build/fonts"};
     char dir[4096], base[4096];
-    const char *env = getenv("BOARDPACK_FONTS");
     for (size_t i = 0; i < (env && *env ? 1 : 2); i++) {
         if (env && *env) snprintf(base, sizeof base, "%s", env);
         else if (!bp_beside_exe(beside[i], 0, base, sizeof base)) continue;
@@ -735,14 +734,16 @@ static bool prepared_fonts(const char *sub, char *regular, size_t rsize, char *b
     return false;
 }
 
-bool bp_pdf_subset_fonts(char *regular, size_t rsize, char *bold, size_t bsize)
+bool bp_pdf_subset_fonts(const char *dir, char *regular, size_t rsize, char *bold,
+                         size_t bsize)
 {
-    return prepared_fonts("", regular, rsize, bold, bsize);
+    return prepared_fonts(dir, "", regular, rsize, bold, bsize);
 }
 
-bool bp_pdf_winansi_fonts(char *regular, size_t rsize, char *bold, size_t bsize)
+bool bp_pdf_winansi_fonts(const char *dir, char *regular, size_t rsize, char *bold,
+                          size_t bsize)
 {
-    return prepared_fonts("/winansi", regular, rsize, bold, bsize);
+    return prepared_fonts(dir, "/winansi", regular, rsize, bold, bsize);
 }
 
 /* A font file's bytes, read once per process: every document of a batch worker embeds
@@ -883,8 +884,9 @@ static void load_fonts(bp_pdf *p, const bp_pdf_options *o)
     const char *rpath = o->font_regular, *bpath = o->font_bold;
     p->fonts = o->fonts;
     if ((!rpath || !bpath) && p->fonts != BP_PDF_FONTS_FULL
-        && ((p->fonts == BP_PDF_FONTS_WINANSI && bp_pdf_winansi_fonts(reg, sizeof reg, bold, sizeof bold))
-            || bp_pdf_subset_fonts(reg, sizeof reg, bold, sizeof bold))) {
+        && ((p->fonts == BP_PDF_FONTS_WINANSI
+             && bp_pdf_winansi_fonts(o->fonts_dir, reg, sizeof reg, bold, sizeof bold))
+            || bp_pdf_subset_fonts(o->fonts_dir, reg, sizeof reg, bold, sizeof bold))) {
         rpath = reg;
         bpath = bold;
     }

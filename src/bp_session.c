@@ -11,18 +11,17 @@
 #include "bp_infile.h"
 #include "bp_load.h"
 
-void bp_templates_dir(char *buf, size_t size)
+void bp_templates_dir(const char *templates, char *buf, size_t size)
 {
-    const char *env = getenv("BOARDPACK_TEMPLATES");
-    if (env && *env) {
-        snprintf(buf, size, "%s", env);
+    if (templates && *templates) {
+        snprintf(buf, size, "%s", templates);
         return;
     }
     if (bp_beside_exe("templates", 1, buf, size)) return;
     snprintf(buf, size, "templates");
 }
 
-bp_err bp_session_open(bp_session *s, const char *dir, int year)
+bp_err bp_session_open(bp_session *s, const char *dir, int year, const char *templates)
 {
     memset(s, 0, sizeof *s);
     bp_model_init(&s->model);
@@ -39,7 +38,7 @@ bp_err bp_session_open(bp_session *s, const char *dir, int year)
     if (err != BP_OK) return err;
 
     char tdir[PATH_MAX], path[PATH_MAX + 32];
-    bp_templates_dir(tdir, sizeof tdir);
+    bp_templates_dir(templates, tdir, sizeof tdir);
     snprintf(path, sizeof path, "%s/kpis/default.kpi", tdir);
     err = bp_kpi_load_file(path, "templates/kpis/default.kpi", &s->kpis, &s->diags);
     if (err == BP_OK && s->model.kpi_file)

@@ -2488,27 +2488,27 @@ static void write_workings(xl *x)
 
 /* ---- the workbook ---- */
 
-/* Where libxlsxwriter assembles the workbook's parts before zipping them: $TMPDIR when
- * set (libxlsxwriter itself reads only $TMP and $TEMP), else /dev/shm when it is a
+/* Where libxlsxwriter assembles the workbook's parts before zipping them: tmpdir ($TMPDIR)
+ * when set (libxlsxwriter itself reads only $TMP and $TEMP), else /dev/shm when it is a
  * writable directory, else libxlsxwriter's default (/tmp).  The parts are a megabyte or
  * so, unlinked as soon as they are created; in memory they cost nothing to create and
  * delete, where a disk file system spends a tenth of a batch's time on their inodes
  * (docs/performance.md). */
-static char *scratch_dir(void)
+static char *scratch_dir(const char *tmpdir)
 {
     static char shm[] = "/dev/shm";
-    char *env = getenv("TMPDIR");
-    if (env && *env) return env;
+    /* libxlsxwriter's option is not const, but it only reads the folder's name */
+    if (tmpdir && *tmpdir) return (char *)tmpdir;
     if (access(shm, W_OK | X_OK) == 0) return shm;
     return NULL;
 }
 
-static void open_workbook(xl *x, int64_t epoch)
+static void open_workbook(xl *x, int64_t epoch, const char *tmpdir)
 {
     char title[256];
     lxw_workbook_options opts;
     memset(&opts, 0, sizeof opts);
-    opts.tmpdir = scratch_dir();
+    opts.tmpdir = scratch_dir(tmpdir);
     x->wb = workbook_new_opt(x->path, &opts);
     if (!x->wb) {
         fail(x, BP_ERR_RENDER, "libxlsxwriter could not start the workbook");
@@ -2600,7 +2600,8 @@ static void release(xl *x, bp_expr **ex)
     free(x->helpers);
 }
 
-bp_err bp_xlsx_write(const bp_session *s, int64_t epoch, const char *path, bp_diags *diags)
+bp_err bp_xlsx_write(const bp_session *s, int64_t epoch, const char *tmpdir, const char *path,
+                     bp_diags *diags)
 {
     xl x;
     bp_expr *ex[FX_COUNT] = {NULL};
@@ -2619,7 +2620,7 @@ bp_err bp_xlsx_write(const bp_session *s, int64_t epoch, const char *path, bp_di
              numeric ? numeric : "unknown");
     if (live(&x)) parse_fixed(&x, ex);
     if (live(&x)) plan(&x);
-    if (live(&x)) open_workbook(&x, epoch);
+    if (live(&x)) open_workbook(&x, epoch, tmpdir);
     if (live(&x)) write_sheets(&x, ex);
     if (x.wb && live(&x)) check_book(&x, workbook_close(x.wb), "writing the file");
     else if (x.wb) lxw_workbook_free(x.wb);

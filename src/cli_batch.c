@@ -241,12 +241,13 @@ static void run_one(const batch_opts *o, const char *dir, batch_record *rec)
     snprintf(data, sizeof data, "%s/%s", o->root, dir);
     snprintf(out, sizeof out, "%s/%s", o->out, dir);
     bp_session s;
-    bp_err err = bp_session_open(&s, data, 0);
+    bp_err err = bp_session_open(&s, data, 0, getenv("BOARDPACK_TEMPLATES"));
     bp_packset packs;
     bp_packset_init(&packs);
     if (err == BP_OK) err = bp_cli_load_packs(o->packs, o->npacks, &packs, &s.diags);
-    bp_build_opts bo = {out, o->packs, o->npacks, 0};
-    if (err == BP_OK && !bp_build_epoch(&s.model, &bo.epoch)) err = BP_ERR_USAGE;
+    bp_build_opts bo = {out, o->packs, o->npacks, 0, getenv("BOARDPACK_FONTS"), getenv("TMPDIR")};
+    if (err == BP_OK && !bp_build_epoch(&s.model, getenv("SOURCE_DATE_EPOCH"), &bo.epoch))
+        err = BP_ERR_USAGE;
     size_t written = 0;
     if (err == BP_OK) err = bp_build_write(&s, &packs, &bo, &written, &s.diags);
     if (s.model.name) snprintf(rec->name, sizeof rec->name, "%s", s.model.name);

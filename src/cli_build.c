@@ -11,7 +11,7 @@ bp_err bp_cli_load_packs(const char *const *want, size_t nwant, bp_packset *pack
                          bp_diags *diags)
 {
     char tdir[PATH_MAX], pdir[PATH_MAX + 16];
-    bp_templates_dir(tdir, sizeof tdir);
+    bp_templates_dir(getenv("BOARDPACK_TEMPLATES"), tdir, sizeof tdir);
     snprintf(pdir, sizeof pdir, "%s/packs", tdir);
     bp_err err = bp_pack_load_dir(pdir, packs, diags);
     for (size_t i = 0; err == BP_OK && i < nwant; i++)
@@ -33,12 +33,12 @@ int bp_cli_build(int argc, char **argv)
         return bp_exit_code(BP_ERR_USAGE);
     }
     bp_session s;
-    bp_err err = bp_session_open(&s, o.data, o.year);
+    bp_err err = bp_session_open(&s, o.data, o.year, getenv("BOARDPACK_TEMPLATES"));
     bp_packset packs;
     bp_packset_init(&packs);
     if (err == BP_OK) err = bp_cli_load_packs(o.packs, o.npacks, &packs, &s.diags);
-    bp_build_opts bo = {o.out, o.packs, o.npacks, 0};
-    if (err == BP_OK && !bp_build_epoch(&s.model, &bo.epoch)) {
+    bp_build_opts bo = {o.out, o.packs, o.npacks, 0, getenv("BOARDPACK_FONTS"), getenv("TMPDIR")};
+    if (err == BP_OK && !bp_build_epoch(&s.model, getenv("SOURCE_DATE_EPOCH"), &bo.epoch)) {
         fprintf(stderr, "boardpack build: SOURCE_DATE_EPOCH '%s': expected whole seconds since "
                 "1970, such as 1700438400\n", getenv("SOURCE_DATE_EPOCH"));
         err = BP_ERR_USAGE;

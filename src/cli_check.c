@@ -1,5 +1,6 @@
 /* cli_check: `boardpack check` - the KPI results for people (text) or machines (JSON). */
 #include <stdio.h>
+#include <stdlib.h>
 #include "bp_cli.h"
 #include "bp_json.h"
 #include "bp_session.h"
@@ -14,7 +15,7 @@ int bp_cli_check(int argc, char **argv)
         return bp_exit_code(BP_ERR_USAGE);
     }
     bp_session s;
-    bp_err err = bp_session_open(&s, o.data, o.year);
+    bp_err err = bp_session_open(&s, o.data, o.year, getenv("BOARDPACK_TEMPLATES"));
     bp_diags_sort(&s.diags);
     if (err != BP_OK) {
         if (o.format == BP_FORMAT_JSON && s.diags.errors) bp_json_errors(stdout, &s.diags);

@@ -19,11 +19,16 @@
 
 /* ---- helpers ---- */
 
+/* Where open_pdf_in's documents find the prepared fonts (bp_pdf_options.fonts_dir);
+ * NULL: beside the test binary. */
+static const char *fonts_dir;
+
 static bp_pdf *open_pdf_in(bp_pdf_fonts fonts)
 {
     bp_pdf_options o;
     memset(&o, 0, sizeof o);
     o.fonts = fonts;
+    o.fonts_dir = fonts_dir;
     o.header_left = "Moorside Learning Trust";
     o.header_right = "Finance and Resources Committee";
     o.footer_left = "Confidential \xE2\x80\x93 not for publication";
@@ -130,7 +135,7 @@ static void measures_utf8_by_code_point(void **state)
 static void measures_winansi_text(void **state)
 {
     (void)state;
-    setenv("BOARDPACK_FONTS", "build/fonts", 1);
+    fonts_dir = "build/fonts";
     bp_pdf *p = open_pdf_in(BP_PDF_FONTS_WINANSI);
     assert_float_equal(bp_pdf_text_width(p, BP_PDF_BODY, "A"), 6.84, 0.015);
     assert_float_equal(bp_pdf_text_width(p, BP_PDF_BODY, "\xC2\xA3"), 6.36, 0.015);   /* £ */
@@ -142,7 +147,7 @@ static void measures_winansi_text(void **state)
     assert_float_equal(bp_pdf_text_width(p, BP_PDF_BODY, "\xE2\x80\x93"), 5.00, 0.015);
     assert_float_equal(bp_pdf_text_width(p, BP_PDF_BODY, "\xE2\x82\xAC"), 6.36, 0.015);
     bp_pdf_free(p);
-    unsetenv("BOARDPACK_FONTS");
+    fonts_dir = NULL;
 }
 
 /* The cheapest fonts for the text drawn so far: WinAnsi for Windows-1252, the subset
@@ -179,11 +184,9 @@ static void fonts_follow_the_text(void **state)
 static void subset_fonts_keep_a_prep_table(void **state)
 {
     (void)state;
-    setenv("BOARDPACK_FONTS", "build/fonts", 1);
     char reg[512], bold[512], wreg[512], wbold[512];
-    bool found = bp_pdf_subset_fonts(reg, sizeof reg, bold, sizeof bold)
-                 && bp_pdf_winansi_fonts(wreg, sizeof wreg, wbold, sizeof wbold);
-    unsetenv("BOARDPACK_FONTS");
+    bool found = bp_pdf_subset_fonts("build/fonts", reg, sizeof reg, bold, sizeof bold)
+                 && bp_pdf_winansi_fonts("build/fonts", wreg, sizeof wreg, wbold, sizeof wbold);
     if (!found) skip();
     const char *paths[4] = {reg, bold, wreg, wbold};
     for (int f = 0; f < 4; f++) {
@@ -806,9 +809,9 @@ static void winansi_document_reads_back(void **state)
 {
     (void)state;
     if (!have("qpdf") || !have("pdftotext") || !have("pdffonts")) skip();
-    setenv("BOARDPACK_FONTS", "build/fonts", 1);
+    fonts_dir = "build/fonts";
     bp_pdf *p = open_pdf_in(BP_PDF_FONTS_WINANSI);
-    unsetenv("BOARDPACK_FONTS");
+    fonts_dir = NULL;
     bp_pdf_heading(p, 1, "Caf\xC3\xA9 \xE2\x80\x93 \xE2\x80\x98Plans\xE2\x80\x99", false);
     bp_pdf_paragraph(p, BP_PDF_BODY, "Reserves of \xC2\xA3" "1,234,567 and \xE2\x82\xAC" "89 "
                      "\xE2\x80\x94 \xE2\x80\x9C" "enough\xE2\x80\x9D \xE2\x80\xA6 na\xC3\xAFve "
@@ -876,7 +879,7 @@ static void winansi_embeds_the_glyphs_drawn(void **state)
 {
     (void)state;
     if (!have("qpdf")) skip();
-    setenv("BOARDPACK_FONTS", "build/fonts", 1);
+    fonts_dir = "build/fonts";
     long bytes[2];
     for (int k = 0; k < 2; k++) {
         bp_pdf *p = open_pdf_in(BP_PDF_FONTS_WINANSI);
@@ -897,7 +900,7 @@ static void winansi_embeds_the_glyphs_drawn(void **state)
         bytes[k] = font_program_bytes(path);
         unlink(path);
     }
-    unsetenv("BOARDPACK_FONTS");
+    fonts_dir = NULL;
     assert_true(bytes[0] > 1000);
     assert_true(bytes[0] * 3 / 2 < bytes[1]);
 }
@@ -922,7 +925,7 @@ static void winansi_documents_use_the_winansi_fonts(void **state)
     long bytes[2];
     const char *where[2] = {"build/fonts", dir};
     for (int k = 0; k < 2; k++) {
-        setenv("BOARDPACK_FONTS", where[k], 1);
+        fonts_dir = where[k];
         bp_pdf *p = open_pdf_in(BP_PDF_FONTS_WINANSI);
         bp_pdf_paragraph(p, BP_PDF_BODY, "Income \xC2\xA3" "1,234 \xE2\x80\x93 caf\xC3\xA9");
         char path[80];
@@ -934,7 +937,7 @@ static void winansi_documents_use_the_winansi_fonts(void **state)
         free(text);
         unlink(path);
     }
-    unsetenv("BOARDPACK_FONTS");
+    fonts_dir = NULL;
     for (int i = 0; i < 2; i++) {
         snprintf(link, sizeof link, "%s/%s", dir, names[i]);
         unlink(link);
