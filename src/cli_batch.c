@@ -28,7 +28,7 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 #include "bp_build.h"
-#include "bp_cli.h"
+#include "bp_cli_commands.h"
 #include "bp_format.h"
 #include "bp_json.h"
 #include "bp_outfile.h"
@@ -41,9 +41,9 @@ enum { RETIRE_AFTER = 128, RETIRE_KB = 40 * 1024 };
 typedef struct {
     const char *root, *out;
     long jobs;
-    long shard_k, shard_n;
-    const char *packs[32];
-    size_t npacks;
+    struct batch_shard { long k, n; } shard;   /* --shard K/N */
+    bp_cli_list packs;
+    const bp_cli_env *env;
 } batch_opts;
 
 /* What a worker reports for its data set: a fixed-size record through a pipe (smaller
@@ -89,12 +89,6 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void usage(void)
-{
-    fputs("usage: boardpack batch --root DIR --out DIR [-j N] [--shard K/N] [--pack NAME]...\n",
-          stderr);
-}
-
 static bool parse_long(const char *s, long lo, long hi, long *out)
 {
     char *end;
@@ -105,60 +99,36 @@ static bool parse_long(const char *s, long lo, long hi, long *out)
     return true;
 }
 
-static bool parse_args(int argc, char **argv, batch_opts *o)
+static bool set_jobs(const bp_cli_opt *opt, const char *value, void *dest, const char **why)
 {
-    memset(o, 0, sizeof *o);
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    o->jobs = cores > 0 ? cores : 1;
-    o->shard_k = o->shard_n = 1;
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strncmp(a, "-j", 2) == 0 && a[2]) {
-            if (!parse_long(a + 2, 1, 1024, &o->jobs)) goto bad_jobs;
-            continue;
-        }
-        if (!v) {
-            fprintf(stderr, "boardpack batch: option '%s' needs a value\n", a);
-            return false;
-        }
-        i++;
-        if (strcmp(a, "--root") == 0) o->root = v;
-        else if (strcmp(a, "--out") == 0) o->out = v;
-        else if (strcmp(a, "-j") == 0 || strcmp(a, "--jobs") == 0) {
-            if (!parse_long(v, 1, 1024, &o->jobs)) goto bad_jobs;
-        } else if (strcmp(a, "--shard") == 0) {
-            const char *slash = strchr(v, '/');
-            char k[32];
-            if (!slash || (size_t)(slash - v) >= sizeof k) goto bad_shard;
-            memcpy(k, v, (size_t)(slash - v));
-            k[slash - v] = 0;
-            if (!parse_long(slash + 1, 1, 1000000, &o->shard_n)
-                || !parse_long(k, 1, o->shard_n, &o->shard_k))
-                goto bad_shard;
-        } else if (strcmp(a, "--pack") == 0) {
-            if (o->npacks == sizeof o->packs / sizeof *o->packs) {
-                fputs("boardpack batch: too many --pack options\n", stderr);
-                return false;
-            }
-            o->packs[o->npacks++] = v;
-        } else {
-            fprintf(stderr, "boardpack batch: unknown option '%s'\n", a);
-            return false;
-        }
-    }
-    if (!o->root || !o->out) {
-        fputs("boardpack batch: --root DIR and --out DIR are required\n", stderr);
-        return false;
-    }
-    return true;
-bad_jobs:
-    fputs("boardpack batch: -j: expected a number of workers from 1 to 1024\n", stderr);
-    return false;
-bad_shard:
-    fputs("boardpack batch: --shard: expected K/N with 1 <= K <= N, such as 2/8\n", stderr);
+    if (parse_long(value, 1, 1024, (long *)((char *)dest + opt->offset))) return true;
+    *why = "expected a number of workers from 1 to 1024";
     return false;
 }
+
+static bool set_shard(const bp_cli_opt *opt, const char *value, void *dest, const char **why)
+{
+    struct batch_shard *sh = (struct batch_shard *)((char *)dest + opt->offset);
+    const char *slash = strchr(value, '/');
+    char k[32];
+    *why = "expected K/N with 1 <= K <= N, such as 2/8";
+    if (!slash || (size_t)(slash - value) >= sizeof k) return false;
+    memcpy(k, value, (size_t)(slash - value));
+    k[slash - value] = 0;
+    return parse_long(slash + 1, 1, 1000000, &sh->n) && parse_long(k, 1, sh->n, &sh->k);
+}
+
+static const bp_cli_opt options[] = {
+    {"root", 0, "DIR", "the folder whose subfolders holding a trust.csv are the data sets",
+     BP_CLI_REQUIRED, bp_cli_set_string, offsetof(batch_opts, root)},
+    {"out", 0, "DIR", "each data set's files go into DIR/FOLDER/; the summary into DIR",
+     BP_CLI_REQUIRED, bp_cli_set_string, offsetof(batch_opts, out)},
+    {"jobs", 'j', "N", "N worker processes, 1 to 1024 (default: one per core)", 0, set_jobs,
+     offsetof(batch_opts, jobs)},
+    {"shard", 0, "K/N", "only the K-th of N slices of the folders in name order (folder i,\n"
+     "counting from 0, is in slice i mod N + 1)", 0, set_shard, offsetof(batch_opts, shard)},
+    BP_CLI_OPT_PACK(batch_opts, packs),
+};
 
 static int name_cmp(const void *a, const void *b)
 {
@@ -208,7 +178,7 @@ static bp_err discover(const batch_opts *o, batch_item **items, size_t *n)
         qsort(all, count, sizeof *all, name_cmp);
         size_t keep = 0;
         for (size_t i = 0; i < count; i++) {
-            if ((long)(i % (size_t)o->shard_n) + 1 == o->shard_k) all[keep++] = all[i];
+            if ((long)(i % (size_t)o->shard.n) + 1 == o->shard.k) all[keep++] = all[i];
             else free(all[i].dir);
         }
         count = keep;
@@ -241,12 +211,12 @@ static void run_one(const batch_opts *o, const char *dir, batch_record *rec)
     snprintf(data, sizeof data, "%s/%s", o->root, dir);
     snprintf(out, sizeof out, "%s/%s", o->out, dir);
     bp_session s;
-    bp_err err = bp_session_open(&s, data, 0, getenv("BOARDPACK_TEMPLATES"));
+    bp_err err = bp_session_open(&s, data, 0, o->env->templates);
     bp_packset packs;
     bp_packset_init(&packs);
-    if (err == BP_OK) err = bp_cli_load_packs(o->packs, o->npacks, &packs, &s.diags);
-    bp_build_opts bo = {out, o->packs, o->npacks, 0, getenv("BOARDPACK_FONTS"), getenv("TMPDIR")};
-    if (err == BP_OK && !bp_build_epoch(&s.model, getenv("SOURCE_DATE_EPOCH"), &bo.epoch))
+    if (err == BP_OK) err = bp_cli_load_packs(o->env, &o->packs, &packs, &s.diags);
+    bp_build_opts bo = bp_cli_build_opts(o->env, out, &o->packs);
+    if (err == BP_OK && !bp_build_epoch(&s.model, o->env->source_date_epoch, &bo.epoch))
         err = BP_ERR_USAGE;
     size_t written = 0;
     if (err == BP_OK) err = bp_build_write(&s, &packs, &bo, &written, &s.diags);
@@ -439,7 +409,7 @@ static bp_err write_summary(const batch_opts *o, const batch_item *items, FILE *
     fputs("{\"schema\": \"boardpack-batch/1\", \"root\": ", j);
     bp_json_string(j, o->root);
     fprintf(j, ", \"shard\": \"%ld/%ld\", \"workers\": %ld, \"total\": %zu, \"succeeded\": %zu, "
-            "\"failed\": %zu, \"seconds\": %.3f,\n \"trusts\": [", o->shard_k, o->shard_n, o->jobs,
+            "\"failed\": %zu, \"seconds\": %.3f,\n \"trusts\": [", o->shard.k, o->shard.n, o->jobs,
             n, ok, n - ok, seconds);
     for (size_t i = 0; i < n; i++) {
         const batch_item *it = &items[i];
@@ -562,18 +532,17 @@ static void finish(batch_item *it, size_t index, batch_record *rec, FILE *recs, 
     }
 }
 
-int bp_cli_batch(int argc, char **argv)
+static int run(int argc, char **argv, const bp_cli_env *env)
 {
-    batch_opts o;
-    if (!parse_args(argc, argv, &o)) {
-        usage();
-        return bp_exit_code(BP_ERR_USAGE);
-    }
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    batch_opts o = {.jobs = cores > 0 ? cores : 1, .shard = {1, 1}, .env = env};
+    int status;
+    if (!bp_cli_parse(&bp_cli_batch.spec, argc, argv, &o, &status)) return status;
     bp_diags diags;
     bp_diags_init(&diags);
     bp_packset check;
     bp_packset_init(&check);
-    bp_err err = bp_cli_load_packs(o.packs, o.npacks, &check, &diags);
+    bp_err err = bp_cli_load_packs(env, &o.packs, &check, &diags);
     bp_packset_free(&check);
     if (err == BP_OK) err = bp_mkdirs(o.out, &diags);
     batch_item *items = NULL;
@@ -669,3 +638,13 @@ int bp_cli_batch(int argc, char **argv)
     if (err != BP_OK) return bp_exit_code(err);
     return failed ? 1 : 0;
 }
+
+const bp_cli_command bp_cli_batch = {
+    {"batch",
+     "build every data set under --root (each folder holding a trust.csv) into\n"
+     "--out/FOLDER/ with N worker processes (default: one per core); a broken\n"
+     "data set is reported and skipped; writes summary.csv and summary.json.\n"
+     "--shard K/N takes the K-th of N slices of the folders in name order.",
+     options, sizeof options / sizeof *options},
+    run,
+};

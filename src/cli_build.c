@@ -1,46 +1,39 @@
 /* cli_build: `boardpack build` - one trust's packs and results into --out. */
-#include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include "bp_build.h"
-#include "bp_cli.h"
+#include "bp_cli_commands.h"
+#include "bp_session.h"
 
-/* Templates: every pack of templates/packs, checked against the --pack names. */
-bp_err bp_cli_load_packs(const char *const *want, size_t nwant, bp_packset *packs,
-                         bp_diags *diags)
-{
-    char tdir[PATH_MAX], pdir[PATH_MAX + 16];
-    bp_templates_dir(getenv("BOARDPACK_TEMPLATES"), tdir, sizeof tdir);
-    snprintf(pdir, sizeof pdir, "%s/packs", tdir);
-    bp_err err = bp_pack_load_dir(pdir, packs, diags);
-    for (size_t i = 0; err == BP_OK && i < nwant; i++)
-        if (bp_pack_find(packs, want[i]) < 0) {
-            fprintf(stderr, "boardpack: no pack '%s' (packs:", want[i]);
-            for (size_t j = 0; j < packs->count; j++) fprintf(stderr, " %s", packs->packs[j].id);
-            fputs(")\n", stderr);
-            err = BP_ERR_USAGE;
-        }
-    return err;
-}
+typedef struct {
+    const char *data, *out;
+    bp_cli_list packs;               /* none: every pack */
+    int year;                        /* 0: report_year */
+    bp_status fail_on;               /* BP_STATUS_NONE: off */
+} build_opts;
 
-int bp_cli_build(int argc, char **argv)
+static const bp_cli_opt options[] = {
+    BP_CLI_OPT_DATA(build_opts, data),
+    {"out", 0, "DIR", "where the files go (created if needed; files replaced whole)",
+     BP_CLI_REQUIRED, bp_cli_set_string, offsetof(build_opts, out)},
+    BP_CLI_OPT_PACK(build_opts, packs),
+    BP_CLI_OPT_YEAR(build_opts, year),
+    BP_CLI_OPT_FAIL_ON(build_opts, fail_on),
+};
+
+static int run(int argc, char **argv, const bp_cli_env *env)
 {
-    bp_cli_opts o;
-    if (!bp_cli_parse(argc, argv, "build", "data,out,pack,year,fail-on", &o)) {
-        fputs("usage: boardpack build --data DIR --out DIR [--pack NAME]... [--year YYYY/YY] "
-              "[--fail-on red|amber]\n", stderr);
-        return bp_exit_code(BP_ERR_USAGE);
-    }
+    build_opts o = {.fail_on = BP_STATUS_NONE};
+    int status;
+    if (!bp_cli_parse(&bp_cli_build.spec, argc, argv, &o, &status)) return status;
     bp_session s;
-    bp_err err = bp_session_open(&s, o.data, o.year, getenv("BOARDPACK_TEMPLATES"));
+    bp_err err = bp_session_open(&s, o.data, o.year, env->templates);
     bp_packset packs;
     bp_packset_init(&packs);
-    if (err == BP_OK) err = bp_cli_load_packs(o.packs, o.npacks, &packs, &s.diags);
-    bp_build_opts bo = {o.out, o.packs, o.npacks, 0, getenv("BOARDPACK_FONTS"), getenv("TMPDIR")};
-    if (err == BP_OK && !bp_build_epoch(&s.model, getenv("SOURCE_DATE_EPOCH"), &bo.epoch)) {
+    if (err == BP_OK) err = bp_cli_load_packs(env, &o.packs, &packs, &s.diags);
+    bp_build_opts bo = bp_cli_build_opts(env, o.out, &o.packs);
+    if (err == BP_OK && !bp_build_epoch(&s.model, env->source_date_epoch, &bo.epoch)) {
         fprintf(stderr, "boardpack build: SOURCE_DATE_EPOCH '%s': expected whole seconds since "
-                "1970, such as 1700438400\n", getenv("SOURCE_DATE_EPOCH"));
+                "1970, such as 1700438400\n", env->source_date_epoch);
         err = BP_ERR_USAGE;
     }
     size_t written = 0;
@@ -58,3 +51,13 @@ int bp_cli_build(int argc, char **argv)
     bp_session_close(&s);
     return rc;
 }
+
+const bp_cli_command bp_cli_build = {
+    {"build",
+     "write the board packs (PDF), the audit workbook (XLSX) and the results\n"
+     "(JSON) into --out: TRUST-YYYY-YY-PACK.pdf for each pack in templates/packs\n"
+     "(one per local governing body for lgb packs), TRUST-YYYY-YY.xlsx and\n"
+     "TRUST-YYYY-YY-results.json.",
+     options, sizeof options / sizeof *options},
+    run,
+};

@@ -1,21 +1,32 @@
 /* cli_check: `boardpack check` - the KPI results for people (text) or machines (JSON). */
 #include <stdio.h>
-#include <stdlib.h>
-#include "bp_cli.h"
+#include "bp_cli_commands.h"
 #include "bp_json.h"
 #include "bp_session.h"
 #include "bp_text.h"
 
-int bp_cli_check(int argc, char **argv)
+typedef struct {
+    const char *data;
+    int year;                        /* 0: report_year */
+    bp_out_format format;
+    bp_status fail_on;               /* BP_STATUS_NONE: off */
+} check_opts;
+
+static const bp_cli_opt options[] = {
+    BP_CLI_OPT_DATA(check_opts, data),
+    BP_CLI_OPT_YEAR(check_opts, year),
+    {"format", 0, "text|json", "text for people (default) or json (docs/results-json.md)", 0,
+     bp_cli_set_format, offsetof(check_opts, format)},
+    BP_CLI_OPT_FAIL_ON(check_opts, fail_on),
+};
+
+static int run(int argc, char **argv, const bp_cli_env *env)
 {
-    bp_cli_opts o;
-    if (!bp_cli_parse(argc, argv, "check", "data,year,format,fail-on", &o)) {
-        fputs("usage: boardpack check --data DIR [--year YYYY/YY] [--format text|json] "
-              "[--fail-on red|amber]\n", stderr);
-        return bp_exit_code(BP_ERR_USAGE);
-    }
+    check_opts o = {NULL, 0, BP_FORMAT_TEXT, BP_STATUS_NONE};
+    int status;
+    if (!bp_cli_parse(&bp_cli_check.spec, argc, argv, &o, &status)) return status;
     bp_session s;
-    bp_err err = bp_session_open(&s, o.data, o.year, getenv("BOARDPACK_TEMPLATES"));
+    bp_err err = bp_session_open(&s, o.data, o.year, env->templates);
     bp_diags_sort(&s.diags);
     if (err != BP_OK) {
         if (o.format == BP_FORMAT_JSON && s.diags.errors) bp_json_errors(stdout, &s.diags);
@@ -35,3 +46,11 @@ int bp_cli_check(int argc, char **argv)
     bp_session_close(&s);
     return rc;
 }
+
+const bp_cli_command bp_cli_check = {
+    {"check",
+     "load a trust's data set, compute every KPI against its targets and print\n"
+     "the scorecard, the exceptions and the data-quality summary.",
+     options, sizeof options / sizeof *options},
+    run,
+};

@@ -1,0 +1,69 @@
+/* bp_cli_common: what the commands share below the dispatch - the environment, read once
+ * and handed down to the library as values; the options several commands take (their
+ * table entries and setters, so that --data or --year means the same everywhere); the
+ * pack templates checked against --pack; the report of a data set that failed; and the
+ * verdict of --fail-on. */
+#ifndef BP_CLI_COMMON_H
+#define BP_CLI_COMMON_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include "bp_build.h"
+#include "bp_cli_opts.h"
+#include "bp_error.h"
+#include "bp_eval.h"
+#include "bp_kpi.h"
+#include "bp_pack.h"
+
+/* The environment variables boardpack reads: the only place it reads any.  NULL when
+ * unset; an empty value means the default, as unset does. */
+typedef struct {
+    const char *source_date_epoch;   /* SOURCE_DATE_EPOCH: the documents' date */
+    const char *templates;           /* BOARDPACK_TEMPLATES: the templates folder */
+    const char *fonts;               /* BOARDPACK_FONTS: the prepared (subset) fonts */
+    const char *tmpdir;              /* TMPDIR: where the workbook is assembled */
+} bp_cli_env;
+
+void bp_cli_env_read(bp_cli_env *env);
+
+typedef enum { BP_FORMAT_TEXT, BP_FORMAT_JSON } bp_out_format;
+
+/* Setters for the shared options: --year YYYY/YY (an int, 0 = report_year), --format
+ * (a bp_out_format), --fail-on (a bp_status, BP_STATUS_NONE = off). */
+bool bp_cli_set_year(const bp_cli_opt *opt, const char *value, void *dest, const char **why);
+bool bp_cli_set_format(const bp_cli_opt *opt, const char *value, void *dest, const char **why);
+bool bp_cli_set_fail_on(const bp_cli_opt *opt, const char *value, void *dest, const char **why);
+
+/* Table entries of the shared options, for the field f of the options struct T. */
+#define BP_CLI_OPT_DATA(T, f) \
+    {"data", 0, "DIR", "the trust's data set (docs/data-format.md)", BP_CLI_REQUIRED, \
+     bp_cli_set_string, offsetof(T, f)}
+#define BP_CLI_OPT_YEAR(T, f) \
+    {"year", 0, "YYYY/YY", "the year to report on (default: report_year in trust.csv)", 0, \
+     bp_cli_set_year, offsetof(T, f)}
+#define BP_CLI_OPT_FAIL_ON(T, f) \
+    {"fail-on", 0, "red|amber", "exit 1 when any reported KPI is red (red), or red or amber\n" \
+     "(amber)", 0, bp_cli_set_fail_on, offsetof(T, f)}
+#define BP_CLI_OPT_PACK(T, f) \
+    {"pack", 0, "NAME", "build only this pack (board, finance, quality, lgb, ...);\n" \
+     "repeat for several (default: every pack in templates/packs)", BP_CLI_REPEAT, \
+     bp_cli_set_list, offsetof(T, f)}
+
+/* The pack templates (templates/packs under the environment's templates folder), with
+ * every wanted id checked: BP_ERR_USAGE and a message listing the packs when one does
+ * not exist. */
+bp_err bp_cli_load_packs(const bp_cli_env *env, const bp_cli_list *want, bp_packset *packs,
+                         bp_diags *diags);
+
+/* The build options for one data set's output folder: --pack and the environment. */
+bp_build_opts bp_cli_build_opts(const bp_cli_env *env, const char *out, const bp_cli_list *packs);
+
+/* A command that failed on data set `data`: every diagnostic, then one line saying why
+ * and that nothing was written.  Returns the exit status for err. */
+int bp_cli_failed(const char *data, bp_err err, const bp_diags *d);
+
+/* Exit status for --fail-on: BP_ERR_BREACH when a reported result is at or beyond the
+ * level, else BP_OK. */
+bp_err bp_cli_fail_on(const bp_results *r, bp_status level);
+
+#endif
