@@ -66,7 +66,7 @@ void bp_packset_init(bp_packset *s);
 void bp_packset_free(bp_packset *s);
 
 /* Parse one template's text and append its packs (a pack id already present is
- * replaced).  Errors as file:line:column go to diags; returns BP_OK or BP_ERR_KPI. */
+ * replaced).  Errors as file:line:column go to diags; returns BP_OK or BP_ERR_PACK. */
 bp_err bp_pack_parse(const char *display_name, const char *text, size_t len, bp_packset *s,
                      bp_diags *diags);
 
