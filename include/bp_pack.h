@@ -70,7 +70,8 @@ void bp_packset_free(bp_packset *s);
 bp_err bp_pack_parse(const char *display_name, const char *text, size_t len, bp_packset *s,
                      bp_diags *diags);
 
-/* Every *.pack file in dir, in name order. */
+/* Every *.pack file in dir, in name order.  A folder that defines no pack is an error
+ * (BP_ERR_PACK): build and batch exist to write packs. */
 bp_err bp_pack_load_dir(const char *dir, bp_packset *s, bp_diags *diags);
 
 int bp_pack_find(const bp_packset *s, const char *id);

@@ -272,7 +272,8 @@ bp_err bp_pack_load_dir(const char *dir, bp_packset *s, bp_diags *diags)
         names[n++] = copy;
     }
     closedir(d);
-    if (err == BP_OK) qsort(names, n, sizeof *names, name_cmp);
+    /* names is NULL for an empty folder, and qsort must not be given a null pointer */
+    if (err == BP_OK && n > 1) qsort(names, n, sizeof *names, name_cmp);
     for (size_t i = 0; i < n && err == BP_OK; i++) {
         char path[4096];
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
@@ -285,6 +286,13 @@ bp_err bp_pack_load_dir(const char *dir, bp_packset *s, bp_diags *diags)
     }
     for (size_t i = 0; i < n; i++) free(names[i]);
     free(names);
+    /* build and batch exist to write packs: a folder without one is a mistake to report,
+     * not a run that quietly writes only the workbook */
+    if (err == BP_OK && s->count == 0) {
+        bp_diag_add(diags, BP_DIAG_ERROR, dir, 0, 0,
+                    "found no pack, expected at least one NAME.pack file with a 'pack ID' line");
+        err = pack_kind.err;
+    }
     return err;
 }
 

@@ -2,7 +2,8 @@
 # The pack templates as a clerk may leave them (BOARDPACK_TEMPLATES pointing at a copy of
 # templates/): saved by a Windows editor with a byte-order mark and CRLF (the same pack,
 # byte for byte), broken (every error with its position, the summary naming the pack
-# templates, nothing written).
+# templates, nothing written), and a packs folder with no pack in it (an error, for build
+# and for batch, never a sanitizer abort: run it under `make san`).
 . "$(dirname "$0")/lib/common.sh"
 bp=$(cd "$(dirname "$BOARDPACK")" && pwd)/$(basename "$BOARDPACK")
 data=tests/fixtures/handworked
@@ -40,6 +41,32 @@ if [ "$rc" -eq 65 ] && cmp -s "$tmp/want" "$tmp/errors" && [ -z "$(ls -A "$tmp/b
     ok "broken minutes.pack: exit 65, both errors, 'invalid pack templates', nothing written"
 else
     ko "broken minutes.pack: exit $rc"; diff "$tmp/want" "$tmp/errors" | sed 's/^/    /'
+fi
+
+# ---- no pack at all: build and batch both refuse ----
+templates "$tmp/none"
+rm "$tmp/none/packs/"*.pack
+printf 'notes, not a template\n' >"$tmp/none/packs/README"
+BOARDPACK_TEMPLATES=$tmp/none "$bp" build --data "$data" --out "$tmp/none-out" \
+    >/dev/null 2>"$tmp/err"; rc=$?
+cat >"$tmp/want" <<EOF
+  $tmp/none/packs: error: found no pack, expected at least one NAME.pack file with a 'pack ID' line
+boardpack: $data: invalid pack templates (1 error); nothing written
+EOF
+grep -v ': warning: ' "$tmp/err" >"$tmp/errors"
+if [ "$rc" -eq 65 ] && cmp -s "$tmp/want" "$tmp/errors" && [ ! -e "$tmp/none-out" ]; then
+    ok "build with no pack template: exit 65, the folder named, nothing written"
+else
+    ko "build with no pack template: exit $rc"; diff "$tmp/want" "$tmp/errors" | sed 's/^/    /'
+fi
+mkdir "$tmp/root" && cp -R "$data" "$tmp/root/hw"
+BOARDPACK_TEMPLATES=$tmp/none "$bp" batch --root "$tmp/root" --out "$tmp/batch-out" \
+    >/dev/null 2>"$tmp/err"; rc=$?
+if [ "$rc" -eq 65 ] && grep -qxF "  $tmp/none/packs: error: found no pack, expected at least one NAME.pack file with a 'pack ID' line" "$tmp/err" &&
+   [ ! -e "$tmp/batch-out" ]; then
+    ok "batch with no pack template: exit 65 before any data set"
+else
+    ko "batch with no pack template: exit $rc"; sed 's/^/    /' "$tmp/err"
 fi
 
 summary

@@ -1,8 +1,9 @@
 /* Tests for bp_pack: pack templates - sections in order, errors with their positions and
- * the pack kind's words, a byte-order mark and CRLF accepted. */
+ * the pack kind's words, a byte-order mark and CRLF accepted, an empty templates folder. */
 #include "bp_test.h"
 
 #include <stdlib.h>
+#include <unistd.h>
 #include "bp_pack.h"
 
 static bp_err parse(const char *text, bp_packset *s, bp_diags *d)
@@ -203,6 +204,47 @@ static void nul_byte_stops_reading(void **state)
     bp_diags_free(&d);
 }
 
+/* A templates folder with no pack in it - empty, or only files that are not packs or
+ * define none - is an error naming the folder, not a build without packs. */
+static void folder_without_packs(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/bp-packs-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[64];
+    for (int round = 0; round < 2; round++) {
+        if (round == 1) {             /* a README and a template of comments only */
+            snprintf(path, sizeof path, "%s/README", dir);
+            FILE *f = fopen(path, "w");
+            assert_non_null(f);
+            fputs("pack x\n  title: not a template\n", f);
+            fclose(f);
+            snprintf(path, sizeof path, "%s/old.pack", dir);
+            f = fopen(path, "w");
+            assert_non_null(f);
+            fputs("# pack old\n#   title: Old\n", f);
+            fclose(f);
+        }
+        bp_packset s;
+        bp_diags d;
+        bp_packset_init(&s);
+        bp_diags_init(&d);
+        assert_int_equal(bp_pack_load_dir(dir, &s, &d), BP_ERR_PACK);
+        assert_int_equal(d.errors, 1);
+        assert_string_equal(d.items[0].file, dir);
+        assert_string_equal(d.items[0].message,
+                            "found no pack, expected at least one NAME.pack file with a 'pack ID' line");
+        assert_int_equal(s.count, 0);
+        bp_packset_free(&s);
+        bp_diags_free(&d);
+    }
+    snprintf(path, sizeof path, "%s/README", dir);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/old.pack", dir);
+    unlink(path);
+    rmdir(dir);
+}
+
 static void shipped_templates_parse(void **state)
 {
     (void)state;
@@ -232,6 +274,7 @@ int main(void)
         cmocka_unit_test(reader_errors_in_pack_words),
         cmocka_unit_test(bom_and_crlf_accepted),
         cmocka_unit_test(nul_byte_stops_reading),
+        cmocka_unit_test(folder_without_packs),
         cmocka_unit_test(shipped_templates_parse),
     };
     return cmocka_run_group_tests_name("pack templates", tests, NULL, NULL);
