@@ -14,6 +14,7 @@ typedef enum {
     BP_ERR_IO,       /* a file could not be read or written */
     BP_ERR_DATA,     /* the data set breaks the data contract (see diagnostics) */
     BP_ERR_KPI,      /* a KPI definition file is invalid (see diagnostics) */
+    BP_ERR_PACK,     /* the pack templates are invalid (see diagnostics) */
     BP_ERR_USAGE,    /* bad command line */
     BP_ERR_LIMIT,    /* an input exceeds a documented resource limit */
     BP_ERR_RENDER,   /* the PDF or XLSX library failed */

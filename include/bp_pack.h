@@ -66,11 +66,12 @@ void bp_packset_init(bp_packset *s);
 void bp_packset_free(bp_packset *s);
 
 /* Parse one template's text and append its packs (a pack id already present is
- * replaced).  Errors as file:line:column go to diags; returns BP_OK or BP_ERR_KPI. */
+ * replaced).  Errors as file:line:column go to diags; returns BP_OK or BP_ERR_PACK. */
 bp_err bp_pack_parse(const char *display_name, const char *text, size_t len, bp_packset *s,
                      bp_diags *diags);
 
-/* Every *.pack file in dir, in name order. */
+/* Every *.pack file in dir, in name order.  A folder that defines no pack is an error
+ * (BP_ERR_PACK): build and batch exist to write packs. */
 bp_err bp_pack_load_dir(const char *dir, bp_packset *s, bp_diags *diags);
 
 int bp_pack_find(const bp_packset *s, const char *id);

@@ -14,6 +14,7 @@ const char *bp_strerror(bp_err err)
     case BP_ERR_IO: return "input/output error";
     case BP_ERR_DATA: return "the data set does not meet the data contract";
     case BP_ERR_KPI: return "invalid KPI definition file";
+    case BP_ERR_PACK: return "invalid pack templates";
     case BP_ERR_USAGE: return "invalid command line";
     case BP_ERR_LIMIT: return "input exceeds a resource limit";
     case BP_ERR_RENDER: return "could not render the output";
@@ -28,7 +29,7 @@ int bp_exit_code(bp_err err)
     case BP_OK: return 0;
     case BP_ERR_BREACH: return 1;
     case BP_ERR_USAGE: return 2;
-    case BP_ERR_DATA: case BP_ERR_KPI: case BP_ERR_LIMIT: return 65;
+    case BP_ERR_DATA: case BP_ERR_KPI: case BP_ERR_PACK: case BP_ERR_LIMIT: return 65;
     case BP_ERR_IO: case BP_ERR_RENDER: return 74;
     case BP_ERR_NOMEM: return 71;
     }

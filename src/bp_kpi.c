@@ -1,5 +1,5 @@
-/* bp_kpi: reading KPI definition files line by line (docs/kpi-format.md), checking them
- * against a data set, and deciding a target's status exactly. */
+/* bp_kpi: the meaning of KPI definition files (docs/kpi-format.md; their lines are read by
+ * bp_settings), checking them against a data set, and deciding a target's status exactly. */
 #include "bp_kpi.h"
 
 #include <errno.h>
@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "bp_infile.h"
+#include "bp_settings.h"
 
 const char *bp_unit_id(bp_unit u)
 {
@@ -115,6 +115,7 @@ bp_expr_ctx bp_kpi_ctx(const bp_kpiset *s, const bp_model *m, const int *members
 typedef struct {
     const char *file;
     bp_diags *diags;
+    bp_settings *rd;         /* the reader: the file's lines, and every error goes through it */
     bool failed, nomem;
     int line;
     const char *text;        /* the current line */
@@ -139,26 +140,28 @@ typedef struct {
  * duplicate and kpi() checks, which compare KPIs pairwise, fast on a hostile file. */
 #define MAX_KPIS 1000
 
+/* KPI files are small; a limit keeps a mistaken path (a log file) from eating memory. */
+#define MAX_KPI_FILE (4u << 20)
+
+static const char *const kpi_headers[] = {"kpi", "grade", NULL};
+static const char *const kpi_preamble[] = {"defaults", NULL};
+/* No line cap: a long expression meets the expression parser's own nesting caps. */
+static const bp_settings_kind kpi_kind = {
+    .headers = kpi_headers, .id_noun = "KPI", .id_chars = "_", .id_max = 64,
+    .preamble = kpi_preamble, .max_bytes = MAX_KPI_FILE, .max_line = 0, .err = BP_ERR_KPI};
+
 static void perr(kparser *p, int column, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
 
-static size_t bad_utf8(const char *s, size_t n);
-
 static void perr(kparser *p, int column, const char *fmt, ...)
 {
-    char msg[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    bp_settings_verror(p->rd, p->line, column, fmt, ap);
     va_end(ap);
-    /* quoted text cut short (here or by a caller's buffer) may end inside a character */
-    size_t n = strlen(msg);
-    for (size_t at = bad_utf8(msg, n); at < n; at += 1 + bad_utf8(msg + at + 1, n - at - 1))
-        msg[at] = '?';
-    bp_diag_add(p->diags, BP_DIAG_ERROR, p->file, p->line, column, "%s", msg);
     p->failed = true;
 }
 
@@ -187,47 +190,18 @@ static void trim(const char **s, size_t *n)
 
 static int col_of(const kparser *p, const char *at) { return (int)(at - p->text) + 1; }
 
-static bool valid_id(const char *s, size_t n)
-{
-    if (n == 0 || n > 64) return false;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
-    }
-    return true;
-}
-
 static bool word_is(const char *s, size_t n, const char *w)
 {
     return strlen(w) == n && memcmp(s, w, n) == 0;
 }
 
-/* Split a list on commas that separate items.  A comma between a digit and exactly three
- * digits is a thousands separator ("1,000,000"), not a separator. */
-typedef struct { const char *s; size_t n; } span;
+/* Lists split on the commas that separate items, never on a thousands separator
+ * ("1,000,000"): amber ranges and points tables hold numbers. */
+typedef bp_span span;
 
 static size_t split_list(const char *s, size_t n, span *out, size_t max)
 {
-    size_t count = 0, start = 0;
-    for (size_t i = 0; i <= n; i++) {
-        bool sep = i == n;
-        if (!sep && s[i] == ',') {
-            bool thousands = i > 0 && s[i - 1] >= '0' && s[i - 1] <= '9' && i + 3 < n
-                             && s[i + 1] >= '0' && s[i + 1] <= '9' && s[i + 2] >= '0'
-                             && s[i + 2] <= '9' && s[i + 3] >= '0' && s[i + 3] <= '9'
-                             && (i + 4 >= n || s[i + 4] < '0' || s[i + 4] > '9');
-            sep = !thousands;
-        }
-        if (!sep) continue;
-        if (count < max) {
-            span sp = {s + start, i - start};
-            trim(&sp.s, &sp.n);
-            out[count] = sp;
-        }
-        count++;
-        start = i + 1;
-    }
-    return count;
+    return bp_settings_list(s, n, true, out, max);
 }
 
 /* A constant such as 75%, 0.75, 1,650, -2 or £300,000. */
@@ -588,15 +562,20 @@ static void finish_block(kparser *p)
     p->in_block = false;
 }
 
-static void start_block(kparser *p, bool grade, const char *id, size_t n, int col)
+static void start_block(kparser *p, const bp_setting *e)
 {
+    bool grade = e->word == 1;
+    const char *id = e->value;
+    size_t n = e->vlen;
+    int col = e->vcol;
     finish_block(p);
     if (p->ndone >= MAX_KPIS && !p->too_many) {
         perr(p, col, "found more than %d KPIs in this file, expected at most %d", MAX_KPIS, MAX_KPIS);
         p->too_many = true;
     }
-    if (!valid_id(id, n)) {
-        perr(p, col, "'%.*s' is not a KPI id: use lower-case letters, digits and '_'", (int)n, id);
+    if (!e->id_ok) {
+        bp_settings_bad_id(p->rd, e);
+        p->failed = true;
     }
     for (size_t i = 0; i < p->ndone; i++)
         if (word_is(id, n, p->done[i].id)) {
@@ -716,7 +695,7 @@ static void kpi_setting(kparser *p, const char *key, size_t kn, const char *v, s
             perr(p, kcol, "at most 8 measures in a grade");
             return;
         }
-        if (!valid_id(v, n)) {
+        if (!bp_settings_id_ok(&kpi_kind, v, n)) {
             perr(p, vcol, "'%.*s' is not a measure id: use lower-case letters, digits and '_'",
                  (int)n, v);
             return;
@@ -748,97 +727,32 @@ static void kpi_setting(kparser *p, const char *key, size_t kn, const char *v, s
     }
 }
 
-static void parse_line(kparser *p, const char *line, size_t n)
+/* One header or entry of the file (bp_settings has checked its shape). */
+static void on_setting(kparser *p, const bp_setting *e)
 {
-    p->text = line;
-    /* A '#' at the start or after a space begins a comment. */
-    for (size_t i = 0; i < n; i++)
-        if (line[i] == '#' && (i == 0 || is_space(line[i - 1]))) {
-            n = i;
-            break;
-        }
-    const char *s = line;
-    size_t sn = n;
-    trim(&s, &sn);
-    if (!sn) return;
-
-    size_t w = 0;
-    while (w < sn && !is_space(s[w]) && s[w] != ':') w++;
-    if (w < sn && s[w] != ':' && (word_is(s, w, "kpi") || word_is(s, w, "grade"))) {
-        const char *id = s + w;
-        size_t idn = sn - w;
-        trim(&id, &idn);
-        start_block(p, word_is(s, w, "grade"), id, idn, col_of(p, id));
+    p->line = e->line;
+    p->text = e->text;
+    if (p->rd->errors) p->failed = true;   /* the reader's own, on this line or before */
+    if (e->header) {
+        start_block(p, e);
         return;
     }
-    const char *colon = memchr(s, ':', sn);
-    if (!colon) {
-        perr(p, col_of(p, s), "expected 'kpi ID', 'grade ID' or 'key: value', found '%.*s'",
-             (int)(sn > 40 ? 40 : sn), s);
+    const char *key = e->key, *v = e->value;
+    size_t kn = e->klen, vn = e->vlen;
+    if (e->in_block && word_is(key, kn, "defaults")) {
+        perr(p, e->kcol, "'defaults:' must come before the first kpi");
         return;
     }
-    const char *key = s;
-    size_t kn = (size_t)(colon - s);
-    trim(&key, &kn);
-    const char *v = colon + 1;
-    size_t vn = sn - (size_t)(v - s);
-    trim(&v, &vn);
-    if (!vn) {
-        perr(p, col_of(p, colon) + 1, "'%.*s:' needs a value", (int)kn, key);
+    if (!e->in_block) {        /* "defaults:", the one setting before the first block */
+        if (p->any_setting)
+            perr(p, e->kcol, "'defaults:' must come before the first kpi");
+        else if (word_is(v, vn, "replace")) p->replace = true;
+        else if (!word_is(v, vn, "extend"))
+            perr(p, e->vcol, "expected 'replace' or 'extend', found '%.*s'", (int)vn, v);
+        p->any_setting = true;
         return;
     }
-    if (p->in_block && word_is(key, kn, "defaults")) {
-        perr(p, col_of(p, key), "'defaults:' must come before the first kpi");
-        return;
-    }
-    if (!p->in_block) {
-        if (word_is(key, kn, "defaults")) {
-            if (p->any_setting)
-                perr(p, col_of(p, key), "'defaults:' must come before the first kpi");
-            else if (word_is(v, vn, "replace")) p->replace = true;
-            else if (!word_is(v, vn, "extend"))
-                perr(p, col_of(p, v), "expected 'replace' or 'extend', found '%.*s'", (int)vn, v);
-            p->any_setting = true;
-            return;
-        }
-        perr(p, col_of(p, key), "'%.*s:' outside a block: start one with 'kpi ID' or 'grade ID'",
-             (int)kn, key);
-        return;
-    }
-    kpi_setting(p, key, kn, v, vn, col_of(p, key));
-}
-
-/* Offset of the first byte in s[0..n) that is not part of valid UTF-8 (no overlong
- * forms, surrogates or code points above U+10FFFF), or n when every byte is. */
-static size_t bad_utf8(const char *s, size_t n)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    size_t i = 0;
-    while (i < n) {
-        unsigned char b = u[i];
-        if (b < 0x80) {
-            i++;
-            continue;
-        }
-        size_t len;
-        unsigned lo = 0x80, hi = 0xBF;
-        if (b >= 0xC2 && b <= 0xDF) len = 2;
-        else if (b >= 0xE0 && b <= 0xEF) {
-            len = 3;
-            if (b == 0xE0) lo = 0xA0;
-            if (b == 0xED) hi = 0x9F;
-        } else if (b >= 0xF0 && b <= 0xF4) {
-            len = 4;
-            if (b == 0xF0) lo = 0x90;
-            if (b == 0xF4) hi = 0x8F;
-        } else
-            return i;
-        if (n - i < len || u[i + 1] < lo || u[i + 1] > hi) return i;
-        for (size_t k = 2; k < len; k++)
-            if (u[i + k] < 0x80 || u[i + k] > 0xBF) return i;
-        i += len;
-    }
-    return n;
+    kpi_setting(p, key, kn, v, vn, e->kcol);
 }
 
 bp_err bp_kpi_parse(const char *display_name, const char *text, size_t len, bp_kpiset *s,
@@ -849,59 +763,31 @@ bp_err bp_kpi_parse(const char *display_name, const char *text, size_t len, bp_k
     p.file = display_name;
     p.diags = diags;
     p.cur_measure = p.cur_target = -1;
-    size_t i = 0;
-    /* a UTF-8 byte-order mark from a Windows editor */
-    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) i = 3;
-    while (i < len) {
-        size_t e = i;
-        while (e < len && text[e] != '\n') e++;
-        p.line++;
-        if (memchr(text + i, '\0', e - i)) {
-            p.text = text + i;
-            perr(&p, 0, "the file contains a NUL byte: is it a text file?");
-            /* the block being read stops here too: judging it incomplete would only add
-             * errors about lines that were never read */
-            if (p.in_block) {
-                if (p.grade_refs)
-                    for (size_t k = 0; k < p.cur.ntargets; k++) free(p.grade_refs[k]);
-                kpi_free(&p.cur);
-                free(p.grade_refs);
-                free(p.grade_ref_cols);
-                p.grade_refs = NULL;
-                p.grade_ref_cols = NULL;
-                p.in_block = false;
-            }
-            break;
-        }
-        size_t n = e - i, bad = bad_utf8(text + i, n);
-        if (bad < n) {
-            /* names and descriptions reach the packs and the JSON: UTF-8 only.  The rest
-             * of the line is still read, with each bad byte as '?', so that one bad byte
-             * is one error (positions are unchanged: one byte for one byte) */
-            p.text = text + i;
-            perr(&p, (int)bad + 1, "found byte 0x%02X, which is not valid UTF-8, expected UTF-8 "
-                 "text: save the file as UTF-8", (unsigned char)text[i + bad]);
-            char *copy = malloc(n);
-            if (!copy) {
-                p.nomem = true;
-                break;
-            }
-            memcpy(copy, text + i, n);
-            for (size_t at = bad; at < n; at += 1 + bad_utf8(copy + at + 1, n - at - 1))
-                copy[at] = '?';
-            parse_line(&p, copy, n);
-            free(copy);
-        } else {
-            parse_line(&p, text + i, n);
-        }
-        if (p.in_block || p.any_setting) p.any_setting = true;
-        i = e + 1;
+    bp_settings rd;
+    bp_settings_open(&rd, &kpi_kind, display_name, text, len, diags);
+    p.rd = &rd;
+    bp_setting e;
+    while (bp_settings_next(&rd, &e)) on_setting(&p, &e);
+    if (rd.errors) p.failed = true;   /* the reader's own: bad UTF-8, lines it refused */
+    if (rd.nomem) p.nomem = true;
+    if (rd.stopped && p.in_block) {
+        /* a NUL byte: the block being read stops there too, and judging it incomplete
+         * would only add errors about lines that were never read */
+        if (p.grade_refs)
+            for (size_t k = 0; k < p.cur.ntargets; k++) free(p.grade_refs[k]);
+        kpi_free(&p.cur);
+        free(p.grade_refs);
+        free(p.grade_ref_cols);
+        p.grade_refs = NULL;
+        p.grade_ref_cols = NULL;
+        p.in_block = false;
     }
     finish_block(&p);
+    bp_settings_close(&rd);
     if (p.failed || p.nomem) {
         for (size_t k = 0; k < p.ndone; k++) kpi_free(&p.done[k]);
         free(p.done);
-        return p.nomem ? BP_ERR_NOMEM : BP_ERR_KPI;
+        return p.nomem ? BP_ERR_NOMEM : kpi_kind.err;
     }
     if (p.replace) bp_kpiset_free(s);
     for (size_t k = 0; k < p.ndone; k++) {
@@ -924,15 +810,12 @@ bp_err bp_kpi_parse(const char *display_name, const char *text, size_t len, bp_k
     return BP_OK;
 }
 
-/* KPI files are small; a limit keeps a mistaken path (a log file) from eating memory. */
-#define MAX_KPI_FILE (4u << 20)
-
 bp_err bp_kpi_load_file(const char *path, const char *display_name, bp_kpiset *s,
                         bp_diags *diags)
 {
     char *buf;
     size_t len;
-    bp_err err = bp_read_file(path, display_name, MAX_KPI_FILE, &buf, &len, diags);
+    bp_err err = bp_settings_read_file(&kpi_kind, path, display_name, &buf, &len, diags);
     if (err != BP_OK) return err;
     err = bp_kpi_parse(display_name, buf, len, s, diags);
     free(buf);

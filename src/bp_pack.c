@@ -1,13 +1,20 @@
-/* bp_pack: parsing pack templates.  Same line shape as KPI files: "pack ID" opens a pack,
- * "key: value" lines set it, "section: KIND" opens a section whose settings follow. */
+/* bp_pack: the meaning of pack templates, read by bp_settings like KPI files: "pack ID"
+ * opens a pack, "key: value" lines set it, "section: KIND" opens a section whose settings
+ * follow. */
 #include "bp_pack.h"
 
-#include <ctype.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "bp_infile.h"
+#include "bp_settings.h"
+
+static const char *const pack_headers[] = {"pack", NULL};
+/* A template is a page or two of text; the caps stop a mistaken file (a log, a binary)
+ * early.  The id names output files, hence its shorter cap. */
+static const bp_settings_kind pack_kind = {
+    .headers = pack_headers, .id_noun = "pack", .id_chars = "_-", .id_max = 32,
+    .preamble = NULL, .max_bytes = 1u << 20, .max_line = 1023, .err = BP_ERR_PACK};
 
 static const char *const kinds[BP_SEC_KIND_COUNT] = {
     "summary", "exceptions", "scorecard", "phases", "kpi_charts", "finance_summary",
@@ -66,47 +73,37 @@ static char *dupn(const char *s, size_t n)
     return p;
 }
 
-/* Split "a, b, c" into a new list; false on allocation failure. */
-static bool split_list(const char *v, char ***out, size_t *n)
+/* Split "a, b, c" into a new list, empty items left out; false on allocation failure. */
+static bool split_list(const char *v, size_t vn, char ***out, size_t *n)
 {
     *out = NULL;
     *n = 0;
-    const char *p = v;
-    while (*p) {
-        while (*p == ' ' || *p == ',') p++;
-        const char *s = p;
-        while (*p && *p != ',') p++;
-        const char *e = p;
-        while (e > s && e[-1] == ' ') e--;
-        if (e == s) continue;
-        char **nv = realloc(*out, (*n + 1) * sizeof *nv);
-        char *item = dupn(s, (size_t)(e - s));
-        if (!nv || !item) {
-            free(item);
-            if (nv) *out = nv;
-            return false;
-        }
-        *out = nv;
-        (*out)[(*n)++] = item;
+    size_t count = bp_settings_list(v, vn, false, NULL, 0);
+    bp_span *items = malloc(count * sizeof *items);
+    char **list = malloc(count * sizeof *list);
+    if (!items || !list) {
+        free(items);
+        free(list);
+        return false;
     }
-    return true;
-}
-
-static bool valid_id(const char *s)
-{
-    if (!*s || strlen(s) > 32) return false;
-    for (; *s; s++)
-        if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '_' || *s == '-'))
-            return false;
-    return true;
+    bp_settings_list(v, vn, false, items, count);
+    bool ok = true;
+    for (size_t i = 0; i < count && ok; i++) {
+        if (!items[i].n) continue;
+        ok = (list[*n] = dupn(items[i].s, items[i].n)) != NULL;
+        if (ok) ++*n;
+    }
+    free(items);
+    *out = list;
+    return ok;
 }
 
 typedef struct {
-    const char *file;
+    bp_settings *rd;         /* the reader: the file's lines, and every error goes through it */
     bp_packset *set;
-    bp_diags *diags;
     bp_pack cur;
     bool open;
+    bool bad_id;             /* the open pack's id is wrong (reported): it is not kept */
     bp_section *sec;         /* the section settings apply to, or NULL */
     bool oom;
 } parser;
@@ -116,9 +113,13 @@ static void finish_pack(parser *ps)
     if (!ps->open) return;
     ps->open = false;
     ps->sec = NULL;
+    if (ps->bad_id) {
+        pack_free(&ps->cur);
+        return;
+    }
     if (!ps->cur.title) {
-        bp_diag_add(ps->diags, BP_DIAG_ERROR, ps->file, ps->cur.line, 1,
-                    "pack '%s' has no title: expected a line 'title: ...'", ps->cur.id);
+        bp_settings_error(ps->rd, ps->cur.line, 1,
+                          "pack '%s' has no title: expected a line 'title: ...'", ps->cur.id);
         pack_free(&ps->cur);
         return;
     }
@@ -138,16 +139,19 @@ static void finish_pack(parser *ps)
     ps->set->packs[ps->set->count++] = ps->cur;
 }
 
-static void setting(parser *ps, int line, int col, const char *key, const char *val, int vcol)
+static void setting(parser *ps, const bp_setting *e)
 {
     bp_pack *p = &ps->cur;
+    int line = e->line, col = e->kcol, vcol = e->vcol;
+    const char *key = e->key, *val = e->value;
     if (strcmp(key, "section") == 0) {
         int kind = -1;
         for (int i = 0; i < BP_SEC_KIND_COUNT; i++)
             if (strcmp(val, kinds[i]) == 0) kind = i;
         if (kind < 0) {
-            bp_diag_add(ps->diags, BP_DIAG_ERROR, ps->file, line, vcol,
-                        "found section kind '%s', expected one of the kinds in docs/pack-format.md", val);
+            bp_settings_error(ps->rd, line, vcol,
+                              "found section kind '%s', expected one of the kinds in docs/pack-format.md",
+                              val);
             return;
         }
         bp_section *ns = realloc(p->sections, (p->nsections + 1) * sizeof *ns);
@@ -168,15 +172,14 @@ static void setting(parser *ps, int line, int col, const char *key, const char *
         ok = (ps->sec->title = dupn(val, strlen(val))) != NULL;
     } else if (ps->sec && strcmp(key, "kpis") == 0) {
         free_list(ps->sec->kpis, ps->sec->nkpis);
-        ok = split_list(val, &ps->sec->kpis, &ps->sec->nkpis);
+        ok = split_list(val, e->vlen, &ps->sec->kpis, &ps->sec->nkpis);
     } else if (ps->sec && strcmp(key, "ambitions") == 0) {
         free_list(ps->sec->ambitions, ps->sec->nambitions);
-        ok = split_list(val, &ps->sec->ambitions, &ps->sec->nambitions);
+        ok = split_list(val, e->vlen, &ps->sec->ambitions, &ps->sec->nambitions);
     } else if (ps->sec && strcmp(key, "appendix") == 0) {
         if (strcmp(val, "yes") == 0) ps->sec->appendix = true;
         else if (strcmp(val, "no") == 0) ps->sec->appendix = false;
-        else bp_diag_add(ps->diags, BP_DIAG_ERROR, ps->file, line, vcol,
-                         "found '%s', expected yes or no", val);
+        else bp_settings_error(ps->rd, line, vcol, "found '%s', expected yes or no", val);
     } else if (!ps->sec && strcmp(key, "title") == 0) {
         free(p->title);
         ok = (p->title = dupn(val, strlen(val))) != NULL;
@@ -186,13 +189,12 @@ static void setting(parser *ps, int line, int col, const char *key, const char *
     } else if (!ps->sec && strcmp(key, "per") == 0) {
         if (strcmp(val, "lgb") == 0) p->per_lgb = true;
         else if (strcmp(val, "trust") == 0) p->per_lgb = false;
-        else bp_diag_add(ps->diags, BP_DIAG_ERROR, ps->file, line, vcol,
-                         "found '%s', expected trust or lgb", val);
+        else bp_settings_error(ps->rd, line, vcol, "found '%s', expected trust or lgb", val);
     } else {
-        bp_diag_add(ps->diags, BP_DIAG_ERROR, ps->file, line, col,
-                    "found setting '%s'%s, expected %s", key, ps->sec ? " in a section" : "",
-                    ps->sec ? "title, kpis, ambitions, appendix or section"
-                            : "title, audience, per or section");
+        bp_settings_error(ps->rd, line, col, "found setting '%s'%s, expected %s", key,
+                          ps->sec ? " in a section" : "",
+                          ps->sec ? "title, kpis, ambitions, appendix or section"
+                                  : "title, audience, per or section");
     }
     if (!ok) ps->oom = true;
 }
@@ -202,81 +204,41 @@ bp_err bp_pack_parse(const char *display_name, const char *text, size_t len, bp_
 {
     parser ps;
     memset(&ps, 0, sizeof ps);
-    ps.file = display_name;
+    bp_settings rd;
+    bp_settings_open(&rd, &pack_kind, display_name, text, len, diags);
+    ps.rd = &rd;
     ps.set = s;
-    ps.diags = diags;
-    size_t errors0 = diags->errors;
-    int line = 0;
-    for (size_t pos = 0; pos < len && !ps.oom;) {
-        line++;
-        size_t end = pos;
-        while (end < len && text[end] != '\n') end++;
-        char buf[1024];
-        size_t n = end - pos;
-        if (n >= sizeof buf) {
-            bp_diag_add(diags, BP_DIAG_ERROR, display_name, line, 1,
-                        "line is %zu bytes long, expected at most %zu", n, sizeof buf - 1);
-            pos = end + 1;
+    bp_setting e;
+    while (!ps.oom && bp_settings_next(&rd, &e)) {
+        if (!e.header) {
+            setting(&ps, &e);
             continue;
         }
-        memcpy(buf, text + pos, n);
-        buf[n] = 0;
-        pos = end + 1;
-        char *hash = strchr(buf, '#');
-        if (hash) *hash = 0;
-        size_t l = strlen(buf);
-        while (l && (buf[l - 1] == ' ' || buf[l - 1] == '\t' || buf[l - 1] == '\r')) buf[--l] = 0;
-        char *p = buf;
-        while (*p == ' ' || *p == '\t') p++;
-        if (!*p) continue;
-        int col = (int)(p - buf) + 1;
-        if (strncmp(p, "pack ", 5) == 0 && p == buf) {
-            finish_pack(&ps);
-            char *id = p + 5;
-            while (*id == ' ') id++;
-            if (!valid_id(id)) {
-                bp_diag_add(diags, BP_DIAG_ERROR, display_name, line, (int)(id - buf) + 1,
-                            "found pack id '%s', expected lower case letters, digits, '_' or '-'", id);
-                continue;
-            }
-            memset(&ps.cur, 0, sizeof ps.cur);
-            ps.cur.id = dupn(id, strlen(id));
-            ps.cur.file = dupn(display_name, strlen(display_name));
-            ps.cur.line = line;
-            if (!ps.cur.id || !ps.cur.file) {
-                ps.oom = true;
-                pack_free(&ps.cur);
-                break;
-            }
-            ps.open = true;
-            continue;
+        finish_pack(&ps);
+        if (!e.id_ok) bp_settings_bad_id(&rd, &e);
+        memset(&ps.cur, 0, sizeof ps.cur);
+        ps.cur.id = dupn(e.value, e.vlen);
+        ps.cur.file = dupn(display_name, strlen(display_name));
+        ps.cur.line = e.line;
+        if (!ps.cur.id || !ps.cur.file) {
+            ps.oom = true;
+            pack_free(&ps.cur);
+            break;
         }
-        char *colon = strchr(p, ':');
-        if (!colon) {
-            bp_diag_add(diags, BP_DIAG_ERROR, display_name, line, col,
-                        "found '%s', expected 'pack ID' or a 'key: value' setting", p);
-            continue;
-        }
-        if (!ps.open) {
-            bp_diag_add(diags, BP_DIAG_ERROR, display_name, line, col,
-                        "found a setting before any 'pack ID' line");
-            continue;
-        }
-        *colon = 0;
-        char *key = p;
-        size_t kl = strlen(key);
-        while (kl && key[kl - 1] == ' ') key[--kl] = 0;
-        char *val = colon + 1;
-        while (*val == ' ' || *val == '\t') val++;
-        setting(&ps, line, col, key, val, (int)(val - buf) + 1);
+        /* opened even with a wrong id, so that its settings are checked rather than each
+         * reported as outside a pack */
+        ps.open = true;
+        ps.bad_id = !e.id_ok;
     }
-    if (ps.oom) {
-        if (ps.open) pack_free(&ps.cur);
-        return BP_ERR_NOMEM;
-    }
-    finish_pack(&ps);
+    if (rd.nomem) ps.oom = true;
+    /* after a NUL byte the open pack is not judged: its other lines were never read */
+    if (rd.stopped) ps.bad_id = true;
+    if (!ps.oom) finish_pack(&ps);
+    else if (ps.open) pack_free(&ps.cur);
+    size_t errors = rd.errors;
+    bp_settings_close(&rd);
     if (ps.oom) return BP_ERR_NOMEM;
-    return diags->errors > errors0 ? BP_ERR_KPI : BP_OK;
+    return errors ? pack_kind.err : BP_OK;
 }
 
 static int name_cmp(const void *a, const void *b)
@@ -310,19 +272,27 @@ bp_err bp_pack_load_dir(const char *dir, bp_packset *s, bp_diags *diags)
         names[n++] = copy;
     }
     closedir(d);
-    if (err == BP_OK) qsort(names, n, sizeof *names, name_cmp);
+    /* names is NULL for an empty folder, and qsort must not be given a null pointer */
+    if (err == BP_OK && n > 1) qsort(names, n, sizeof *names, name_cmp);
     for (size_t i = 0; i < n && err == BP_OK; i++) {
         char path[4096];
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
         char shown[300], *buf;
         size_t len;
         snprintf(shown, sizeof shown, "templates/packs/%s", names[i]);
-        err = bp_read_file(path, shown, 1u << 20, &buf, &len, diags);
+        err = bp_settings_read_file(&pack_kind, path, shown, &buf, &len, diags);
         if (err == BP_OK) err = bp_pack_parse(shown, buf, len, s, diags);
         free(buf);
     }
     for (size_t i = 0; i < n; i++) free(names[i]);
     free(names);
+    /* build and batch exist to write packs: a folder without one is a mistake to report,
+     * not a run that quietly writes only the workbook */
+    if (err == BP_OK && s->count == 0) {
+        bp_diag_add(diags, BP_DIAG_ERROR, dir, 0, 0,
+                    "found no pack, expected at least one NAME.pack file with a 'pack ID' line");
+        err = pack_kind.err;
+    }
     return err;
 }
 

@@ -1,7 +1,9 @@
-/* Tests for bp_pack: pack templates. */
+/* Tests for bp_pack: pack templates - sections in order, errors with their positions and
+ * the pack kind's words, a byte-order mark and CRLF accepted, an empty templates folder. */
 #include "bp_test.h"
 
 #include <stdlib.h>
+#include <unistd.h>
 #include "bp_pack.h"
 
 static bp_err parse(const char *text, bp_packset *s, bp_diags *d)
@@ -59,7 +61,7 @@ static void errors_name_line_and_column(void **state)
                     "  section: pie_chart\n"
                     "  colour: blue\n"
                     "  per: school\n";
-    assert_int_equal(parse(t, &s, &d), BP_ERR_KPI);
+    assert_int_equal(parse(t, &s, &d), BP_ERR_PACK);
     assert_int_equal(d.errors, 3);
     char buf[256];
     bp_diag_format(&d.items[0], buf, sizeof buf);
@@ -82,13 +84,14 @@ static void missing_title_and_bad_id(void **state)
     bp_packset_init(&s);
     bp_diags_init(&d);
     assert_int_equal(parse("pack ../evil\n  title: X\npack ok\n  section: summary\n", &s, &d),
-                     BP_ERR_KPI);
+                     BP_ERR_PACK);
+    /* the pack with the wrong id is still read (its title is no error), never kept */
+    assert_int_equal(d.errors, 2);
     char buf[256];
     bp_diag_format(&d.items[0], buf, sizeof buf);
-    assert_string_equal(buf, "t.pack:1:6: error: found pack id '../evil', expected lower case "
-                             "letters, digits, '_' or '-'");
-    assert_string_equal(d.items[1].message, "found a setting before any 'pack ID' line");
-    bp_diag_format(&d.items[2], buf, sizeof buf);
+    assert_string_equal(buf, "t.pack:1:6: error: '../evil' is not a pack id: use lower-case "
+                             "letters, digits, '_' and '-'");
+    bp_diag_format(&d.items[1], buf, sizeof buf);
     assert_string_equal(buf, "t.pack:3:1: error: pack 'ok' has no title: expected a line 'title: ...'");
     assert_int_equal(s.count, 0);
     bp_packset_free(&s);
@@ -109,6 +112,137 @@ static void later_pack_replaces_same_id(void **state)
     assert_true(s.packs[0].per_lgb);
     bp_packset_free(&s);
     bp_diags_free(&d);
+}
+
+/* The lines a pack file shares with KPI files (bp_settings), in the pack's words; each
+ * position counted by hand. */
+static void reader_errors_in_pack_words(void **state)
+{
+    (void)state;
+    bp_packset s;
+    bp_diags d;
+    bp_packset_init(&s);
+    bp_diags_init(&d);
+    char big[1100];
+    memset(big, 'x', sizeof big);
+    memcpy(big, "  title: ", 9);
+    big[9 + 1015] = 0;                    /* a 1,024-byte line, one over the cap */
+    char t[1400];
+    snprintf(t, sizeof t, "  title: Early\n"          /* 1: before any pack */
+                          "pack a\n"
+                          "  title: A\n"
+                          "  just words\n"            /* 4: no colon */
+                          "  audience:   # none\n"    /* 5: no value */
+                          "  audience: Caf\xE9\n"     /* 6: Latin-1 e-acute at 16 */
+                          "%s\n", big);               /* 7: too long */
+    assert_int_equal(parse(t, &s, &d), BP_ERR_PACK);
+    assert_int_equal(d.errors, 5);
+    const char *want[] = {
+        "t.pack:1:3: error: 'title:' outside a block: start one with 'pack ID'",
+        "t.pack:4:3: error: expected 'pack ID' or 'key: value', found 'just words'",
+        "t.pack:5:12: error: 'audience:' needs a value",
+        "t.pack:6:16: error: found byte 0xE9, which is not valid UTF-8, expected UTF-8 text: "
+        "save the file as UTF-8",
+        "t.pack:7:1: error: line is 1024 bytes long, expected at most 1023",
+    };
+    char buf[256];
+    for (size_t i = 0; i < 5; i++) {
+        bp_diag_format(&d.items[i], buf, sizeof buf);
+        assert_string_equal(buf, want[i]);
+    }
+    /* the bad byte is read as '?', so the rest of the pack is still checked and kept */
+    assert_int_equal(s.count, 1);
+    assert_string_equal(s.packs[0].audience, "Caf?");
+    assert_string_equal(bp_strerror(BP_ERR_PACK), "invalid pack templates");
+    bp_packset_free(&s);
+    bp_diags_free(&d);
+}
+
+/* A byte-order mark and CRLF line endings, as a Windows editor saves a template, change
+ * nothing; a '#' inside a word is text, after a space a comment (as in KPI files). */
+static void bom_and_crlf_accepted(void **state)
+{
+    (void)state;
+    bp_packset s;
+    bp_diags d;
+    bp_packset_init(&s);
+    bp_diags_init(&d);
+    const char *t = "\xEF\xBB\xBFpack board\r\n"
+                    "  title: Board#1 # the main one\r\n"
+                    "\r\n"
+                    "  section: scorecard\r\n"
+                    "    title: Item#2\r\n"
+                    "    kpis: a, , b,\r\n";
+    assert_int_equal(parse(t, &s, &d), BP_OK);
+    assert_int_equal(d.count, 0);
+    assert_int_equal(s.count, 1);
+    assert_string_equal(s.packs[0].id, "board");
+    assert_string_equal(s.packs[0].title, "Board#1");
+    assert_int_equal(s.packs[0].nsections, 1);
+    assert_string_equal(s.packs[0].sections[0].title, "Item#2");
+    assert_int_equal(s.packs[0].sections[0].nkpis, 2);     /* empty items left out */
+    assert_string_equal(s.packs[0].sections[0].kpis[1], "b");
+    bp_packset_free(&s);
+    bp_diags_free(&d);
+}
+
+/* A NUL byte ends the file: the pack it is in is not judged (no "has no title"). */
+static void nul_byte_stops_reading(void **state)
+{
+    (void)state;
+    bp_packset s;
+    bp_diags d;
+    bp_packset_init(&s);
+    bp_diags_init(&d);
+    const char t[] = "pack a\n  title: A\npack b\n  ti\0tle: B\n  colour: red\n";
+    assert_int_equal(bp_pack_parse("t.pack", t, sizeof t - 1, &s, &d), BP_ERR_PACK);
+    assert_int_equal(d.errors, 1);
+    char buf[256];
+    bp_diag_format(&d.items[0], buf, sizeof buf);
+    assert_string_equal(buf, "t.pack:4: error: the file contains a NUL byte: is it a text file?");
+    bp_packset_free(&s);
+    bp_diags_free(&d);
+}
+
+/* A templates folder with no pack in it - empty, or only files that are not packs or
+ * define none - is an error naming the folder, not a build without packs. */
+static void folder_without_packs(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/bp-packs-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[64];
+    for (int round = 0; round < 2; round++) {
+        if (round == 1) {             /* a README and a template of comments only */
+            snprintf(path, sizeof path, "%s/README", dir);
+            FILE *f = fopen(path, "w");
+            assert_non_null(f);
+            fputs("pack x\n  title: not a template\n", f);
+            fclose(f);
+            snprintf(path, sizeof path, "%s/old.pack", dir);
+            f = fopen(path, "w");
+            assert_non_null(f);
+            fputs("# pack old\n#   title: Old\n", f);
+            fclose(f);
+        }
+        bp_packset s;
+        bp_diags d;
+        bp_packset_init(&s);
+        bp_diags_init(&d);
+        assert_int_equal(bp_pack_load_dir(dir, &s, &d), BP_ERR_PACK);
+        assert_int_equal(d.errors, 1);
+        assert_string_equal(d.items[0].file, dir);
+        assert_string_equal(d.items[0].message,
+                            "found no pack, expected at least one NAME.pack file with a 'pack ID' line");
+        assert_int_equal(s.count, 0);
+        bp_packset_free(&s);
+        bp_diags_free(&d);
+    }
+    snprintf(path, sizeof path, "%s/README", dir);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/old.pack", dir);
+    unlink(path);
+    rmdir(dir);
 }
 
 static void shipped_templates_parse(void **state)
@@ -137,6 +271,10 @@ int main(void)
         cmocka_unit_test(errors_name_line_and_column),
         cmocka_unit_test(missing_title_and_bad_id),
         cmocka_unit_test(later_pack_replaces_same_id),
+        cmocka_unit_test(reader_errors_in_pack_words),
+        cmocka_unit_test(bom_and_crlf_accepted),
+        cmocka_unit_test(nul_byte_stops_reading),
+        cmocka_unit_test(folder_without_packs),
         cmocka_unit_test(shipped_templates_parse),
     };
     return cmocka_run_group_tests_name("pack templates", tests, NULL, NULL);
