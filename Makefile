@@ -20,7 +20,7 @@ XLSX_LIBS   := $(shell pkg-config --libs xlsxwriter 2>/dev/null || echo -lxlsxwr
 CFLAGS   ?=
 CFLAGS   += $(CFLAGS_BASE) $(OPT) $(XLSX_CFLAGS)
 LDFLAGS  ?=
-# bp_deflate.c's zlib initialisers, where the libraries' calls can bind to them
+# bp_libs.c's zlib initialisers, where the libraries' calls can bind to them
 LDFLAGS  += -Wl,--export-dynamic-symbol=deflateInit_ -Wl,--export-dynamic-symbol=deflateInit2_
 LDLIBS   := $(XLSX_LIBS) -lhpdf -lcsv -lz -lm
 TEST_LIBS := -lcmocka
@@ -125,9 +125,9 @@ national: build/gen_national
 	  --seed $(NATIONAL_SEED)
 
 # Benchmarks (docs/performance.md); `make national` first for the batch figures.
-build/bench_floor: tools/bench_floor.c src/bp_deflate.c include/bp_deflate.h
+build/bench_floor: tools/bench_floor.c src/bp_libs.c src/bp_error.c include/bp_libs.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_BASE) -O2 $(XLSX_CFLAGS) $(LDFLAGS) -o $@ $< src/bp_deflate.c $(LDLIBS)
+	$(CC) $(CFLAGS_BASE) -O2 $(XLSX_CFLAGS) $(LDFLAGS) -o $@ $< src/bp_libs.c src/bp_error.c $(LDLIBS)
 
 bench: all build/bench_floor
 	@scripts/bench.sh ./boardpack out/national

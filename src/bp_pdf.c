@@ -31,10 +31,6 @@
 #include "bp_pdf_internal.h"
 #include "bp_infile.h"
 
-#include <hpdf_doc.h>
-#include <hpdf_fontdef.h>
-#include <hpdf_streams.h>
-
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -785,67 +781,15 @@ static const font_file *font_bytes(bp_pdf *p, const char *path)
     return f;
 }
 
-/* A libharu stream reading a cached font file in place, with the semantics of its memory
- * streams (a short read returns HPDF_STREAM_EOF; a seek past the end is an error).  A
- * memory stream would copy the file in and read it back a byte at a time, a few bytes a
- * call, some 10,000 calls per font per document. */
-static HPDF_STATUS font_read(HPDF_Stream s, HPDF_BYTE *buf, HPDF_UINT *size)
-{
-    bpi_font_src *c = s->attr;
-    size_t left = c->len - c->pos;
-    HPDF_UINT n = *size <= left ? *size : (HPDF_UINT)left;
-    memcpy(buf, c->data + c->pos, n);
-    c->pos += n;
-    if (n < *size) {
-        *size = n;
-        return HPDF_STREAM_EOF;
-    }
-    return HPDF_OK;
-}
-
-static HPDF_STATUS font_seek(HPDF_Stream s, HPDF_INT pos, HPDF_WhenceMode mode)
-{
-    bpi_font_src *c = s->attr;
-    long to = mode == HPDF_SEEK_CUR ? (long)c->pos + pos
-              : mode == HPDF_SEEK_END ? (long)c->len - pos   /* sic: as libharu's memory streams */
-              : pos;
-    if (to < 0 || (size_t)to > c->len) return HPDF_SetError(s->error, HPDF_STREAM_EOF, 0);
-    c->pos = (size_t)to;
-    return HPDF_OK;
-}
-
-static HPDF_INT32 font_tell(HPDF_Stream s)
-{
-    return (HPDF_INT32)((bpi_font_src *)s->attr)->pos;
-}
-
-static HPDF_UINT32 font_size(HPDF_Stream s)
-{
-    return (HPDF_UINT32)((bpi_font_src *)s->attr)->len;
-}
-
-/* HPDF_LoadTTFontFromFile reads through a FILE and seeks for every table and glyph it
- * parses or embeds - some 2,000 lseek calls, each discarding the read buffer, per font
- * per document.  The same steps over the cached bytes, with libharu's internal API (its
- * headers are part of libhpdf-dev): parse, register, tag "HPDFAA", "HPDFAB", ... as
- * libharu does. */
+/* The font parsed from the cached bytes (bp_libs: HPDF_LoadTTFontFromFile would read
+ * through a FILE and seek some 2,000 times per font per document). */
 static HPDF_FontDef load_ttf(bp_pdf *p, const font_file *f)
 {
     size_t slot = (size_t)p->nfonts;
     if (slot >= sizeof p->font_src / sizeof *p->font_src) return NULL;
     p->font_src[slot] = (bpi_font_src){(const unsigned char *)f->data, f->len, 0};
-    HPDF_Stream s = HPDF_CallbackReader_New(p->doc->mmgr, font_read, font_seek, font_tell,
-                                            font_size, &p->font_src[slot]);
-    if (!s) return NULL;
-    HPDF_FontDef def = HPDF_TTFontDef_Load(p->doc->mmgr, s, HPDF_TRUE);   /* owns s */
-    if (!def) return NULL;
-    if (HPDF_Doc_RegisterFontDef(p->doc, def) != HPDF_OK) {
-        HPDF_FontDef_Free(def);
-        return NULL;
-    }
-    char tag[7] = "HPDFAA";
-    tag[5] = (char)('A' + p->nfonts++);
-    HPDF_TTFontDef_SetTagName(def, tag);
+    HPDF_FontDef def = bpi_ttf_load(p->doc, &p->font_src[slot], p->nfonts);
+    if (def) p->nfonts++;
     return def;
 }
 
@@ -856,7 +800,7 @@ static HPDF_Font load_font(bp_pdf *p, const char *path, HPDF_FontDef *def)
     if (!f) return NULL;
     *def = load_ttf(p, f);
     const char *encoding = p->fonts == BP_PDF_FONTS_WINANSI ? "CP1252" : "UTF-8";
-    HPDF_Font font = *def ? HPDF_GetFont(p->doc, (*def)->base_font, encoding) : NULL;
+    HPDF_Font font = *def ? HPDF_GetFont(p->doc, bpi_ttf_name(*def), encoding) : NULL;
     if (!font)
         fail(p, BP_ERR_RENDER, "cannot use the font file %s (libharu error 0x%04X): a "
                  "TrueType font is needed", path, (unsigned)p->hpdf_error);
@@ -871,9 +815,7 @@ static void read_widths(HPDF_FontDef def, unsigned short widths[256])
 {
     for (unsigned b = 0x20; b <= 0xFF; b++) {
         unsigned long cp = cp1252_cp(b);
-        widths[b] = cp ? (unsigned short)HPDF_TTFontDef_GetGidWidth(
-                             def, HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)cp))
-                       : 0;
+        widths[b] = cp ? (unsigned short)bpi_ttf_width(def, cp) : 0;
     }
 }
 
@@ -1014,6 +956,9 @@ static void open_doc(bp_pdf *p, const bp_pdf_options *o)
 bp_err bp_pdf_new(bp_pdf **out, const bp_pdf_options *o, bp_diags *diags)
 {
     *out = NULL;
+    /* before anything reaches into libharu's structures or starts a zlib stream */
+    bp_err ve = bp_libs_check(diags);
+    if (ve != BP_OK) return ve;
     bp_pdf *p = calloc(1, sizeof *p);
     if (!p) {
         bp_diag_add(diags, BP_DIAG_ERROR, "pdf", 0, 0, "out of memory starting a PDF");
