@@ -45,14 +45,14 @@ TEST_LIBS := -lcmocka
 # render - results into files people and machines read: bp_format (the figures and
 #          sentences every renderer shares), bp_text, bp_json, bp_outfile (all-or-nothing
 #          output sets), bp_libs (libharu's object layer, zlib's initialisers), bp_pdf,
-#          bp_chart, bp_packpdf_finance, bp_packpdf_plan, bp_packpdf,
+#          bp_chart, bp_packpdf_common, bp_packpdf_finance, bp_packpdf_plan, bp_packpdf,
 #          bp_formula (KPI expressions as the workbook's formulas), bp_xlsx, bp_build.
 # cli    - the command line (cli*.c, main.c): only the boardpack binary.
 # Each layer is an archive (build/libbpcore.a, build/libbprender.a) that the binary, every
 # unit test and every fuzz harness link; `make layers` (run by check) fails when a core
 # object refers to a render or cli symbol or a render object to a cli one.
 CORE_MOD   := error infile csv sha256 money num model load expr kpi eval session pack
-RENDER_MOD := format text json outfile libs pdf chart packpdf_finance \
+RENDER_MOD := format text json outfile libs pdf chart packpdf_common packpdf_finance \
               packpdf_plan packpdf formula xlsx build
 CORE_SRC   := $(CORE_MOD:%=src/bp_%.c)
 RENDER_SRC := $(RENDER_MOD:%=src/bp_%.c)

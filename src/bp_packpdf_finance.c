@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "bp_format.h"
-#include "bp_packpdf_internal.h"
+#include "bp_packpdf_sections.h"
 
 #define NONE_CELL {"", BP_STATUS_NONE, false, false}
 

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "bp_packpdf_internal.h"
+#include "bp_packpdf_sections.h"
 
 static bool action_in_scope(const pk_ctx *c, const bp_section *sec, const bp_action *a)
 {
