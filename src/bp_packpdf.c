@@ -26,10 +26,10 @@ static void institutions_key(pk_ctx *c)
         const bp_institution *in = &c->m->insts[c->insts[i]];
         char joined[32];
         bp_date_format_long(in->joined, joined, sizeof joined);
-        bp_pdf_cell row[5] = {{in->id, BP_STATUS_NONE, false, false}, {in->name, BP_STATUS_NONE, false, false},
-                              {bp_phase_title(in->phase), BP_STATUS_NONE, false, false},
-                              {joined, BP_STATUS_NONE, false, false},
-                              {in->lgb ? in->lgb : "", BP_STATUS_NONE, false, false}};
+        bp_pdf_cell row[5] = {{in->id, BP_PDF_TINT_NONE, false, false}, {in->name, BP_PDF_TINT_NONE, false, false},
+                              {bp_phase_title(in->phase), BP_PDF_TINT_NONE, false, false},
+                              {joined, BP_PDF_TINT_NONE, false, false},
+                              {in->lgb ? in->lgb : "", BP_PDF_TINT_NONE, false, false}};
         bp_pdf_table_row(t, row);
     }
     bp_pdf_table_end(t);
@@ -110,7 +110,7 @@ static void exceptions(pk_ctx *c, const bp_section *sec)
         bp_format_exception(c->r, x, text, sizeof text);
         size_t n = strlen(text);
         if (n + 1 < sizeof text) memcpy(text + n, ".", 2);
-        bp_pdf_status_paragraph(c->pdf, x->status, text);
+        bp_pdf_status_paragraph(c->pdf, pk_tint(x->status), text);
         const char *comment = bp_commentary(c->m, c->s->kpis.kpis[x->kpi].id,
                                             bp_result_entity_id(c->r, x), x->year);
         if (comment) {
@@ -274,7 +274,7 @@ static void fill_bar(const pk_ctx *c, const bp_result *r, const char *label, bp_
     b->label = label;
     b->has = r && r->value.ok;
     b->value = b->has ? bp_num_to_double(r->value) : 0;
-    b->status = r ? r->status : BP_STATUS_NONE;
+    b->tint = pk_tint(r ? r->status : BP_STATUS_NONE);
     (void)c;
 }
 
@@ -310,7 +310,7 @@ static void kpi_chart(pk_ctx *c, int k)
                      from + 1, from + n, c->ninsts);
         else
             snprintf(title, sizeof title, "%s, %s", kp->name, yb);
-        bp_pdf_bar_chart(c->pdf, title, kp->unit, bars, n + 1, &band, 190);
+        bp_pdf_bar_chart(c->pdf, title, pk_chart_unit(kp->unit), bars, n + 1, &band, 190);
         if (from + n >= c->ninsts) break;
         bp_pdf_space(c->pdf, 6);
     }
@@ -453,8 +453,8 @@ static void data_quality(pk_ctx *c, const bp_section *sec)
             money[0] = 0;
             snprintf(sha, sizeof sha, "not supplied");
         }
-        bp_pdf_cell row[4] = {{in->name, BP_STATUS_NONE, false, false}, {rows, BP_STATUS_NONE, false, false},
-                              {money, BP_STATUS_NONE, false, false}, {sha, BP_STATUS_NONE, false, false}};
+        bp_pdf_cell row[4] = {{in->name, BP_PDF_TINT_NONE, false, false}, {rows, BP_PDF_TINT_NONE, false, false},
+                              {money, BP_PDF_TINT_NONE, false, false}, {sha, BP_PDF_TINT_NONE, false, false}};
         bp_pdf_table_row(t, row);
     }
     bp_pdf_table_end(t);

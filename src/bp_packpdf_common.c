@@ -1,6 +1,7 @@
 /* bp_packpdf_common: what every file of pack sections shares (bp_packpdf_common.h) - the
  * section heading, the document's institutions and KPIs, results as cells and marks,
- * money and percentages. */
+ * money and percentages, and the page layer's tints and chart units for the results'
+ * statuses and units. */
 #include "bp_packpdf_common.h"
 
 #include <stdio.h>
@@ -51,6 +52,28 @@ const char *pk_mark(bp_status s)
     return "";
 }
 
+bp_pdf_tint pk_tint(bp_status s)
+{
+    switch (s) {
+    case BP_STATUS_GREEN: return BP_PDF_TINT_GREEN;
+    case BP_STATUS_AMBER: return BP_PDF_TINT_AMBER;
+    case BP_STATUS_RED: return BP_PDF_TINT_RED;
+    case BP_STATUS_NONE: break;
+    }
+    return BP_PDF_TINT_NONE;
+}
+
+bp_pdf_unit pk_chart_unit(bp_unit u)
+{
+    switch (u) {
+    case BP_UNIT_PERCENT: return BP_PDF_UNIT_PERCENT;
+    case BP_UNIT_RATIO: return BP_PDF_UNIT_RATIO;
+    case BP_UNIT_MONEY: return BP_PDF_UNIT_MONEY;
+    case BP_UNIT_NUMBER: case BP_UNIT_GRADE: break;
+    }
+    return BP_PDF_UNIT_NUMBER;
+}
+
 void pk_shown(const pk_ctx *c, int kpi)
 {
     if (!c->shown || kpi < 0 || (size_t)kpi >= c->s->kpis.count) return;
@@ -81,7 +104,7 @@ void pk_result_cell(const pk_ctx *c, const bp_result *r, char *buf, size_t size,
     const char *mark = pk_mark(r->status);
     snprintf(buf, size, "%s%s%s", v, *mark ? " " : "", mark);
     cell->text = buf;
-    cell->status = r->status;
+    cell->tint = pk_tint(r->status);
 }
 
 bool pk_pence(const pk_ctx *c, int inst, int year, bp_scenario s, const char *code,

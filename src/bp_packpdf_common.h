@@ -55,6 +55,10 @@ bool pk_pence(const pk_ctx *c, int inst, int year, bp_scenario s, const char *co
 void pk_money(int64_t pence, char *buf, size_t size);
 void pk_percent(bp_num v, char *buf, size_t size);
 const char *pk_mark(bp_status s);    /* "G", "A", "R", "" */
+/* The page layer's tint for a status (the same traffic light), and its chart unit for a
+ * KPI's unit (a grade's points chart as a number). */
+bp_pdf_tint pk_tint(bp_status s);
+bp_pdf_unit pk_chart_unit(bp_unit u);
 
 /* The status key printed under tables that show marks. */
 void pk_status_key(pk_ctx *c);

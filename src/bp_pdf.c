@@ -498,7 +498,7 @@ static size_t count_lines(const bp_pdf *p, bool bold, float size, float width, c
 
 /* ---- colour and shapes ---- */
 
-void bpi_status_rgb(bp_status s, float rgb[3])
+void bpi_tint_rgb(bp_pdf_tint s, float rgb[3])
 {
     static const float tint[4][3] = {
         {1.0f, 1.0f, 1.0f},     /* none */
@@ -506,7 +506,8 @@ void bpi_status_rgb(bp_status s, float rgb[3])
         {1.0f, 0.88f, 0.60f},   /* amber */
         {0.96f, 0.75f, 0.75f},  /* red */
     };
-    int i = s == BP_STATUS_GREEN ? 1 : s == BP_STATUS_AMBER ? 2 : s == BP_STATUS_RED ? 3 : 0;
+    int i = s == BP_PDF_TINT_GREEN ? 1 : s == BP_PDF_TINT_AMBER ? 2
+            : s == BP_PDF_TINT_RED ? 3 : 0;
     memcpy(rgb, tint[i], sizeof tint[i]);
 }
 
@@ -1077,13 +1078,13 @@ float bp_pdf_text_width(bp_pdf *p, bp_pdf_style style, const char *utf8)
 #define MARK_SIZE 7.5f
 #define MARK_HEIGHT 11.0f
 
-static const char *mark_word(bp_status s)
+static const char *mark_word(bp_pdf_tint s)
 {
     switch (s) {
-    case BP_STATUS_RED: return "RED";
-    case BP_STATUS_AMBER: return "AMBER";
-    case BP_STATUS_GREEN: return "OK";
-    case BP_STATUS_NONE: break;
+    case BP_PDF_TINT_RED: return "RED";
+    case BP_PDF_TINT_AMBER: return "AMBER";
+    case BP_PDF_TINT_GREEN: return "OK";
+    case BP_PDF_TINT_NONE: break;
     }
     return "N/A";
 }
@@ -1096,10 +1097,10 @@ static float mark_width(const bp_pdf *p)
 
 /* The word in bold in a box of its status colour with a dark border: readable in
  * greyscale and for colour-blind readers. */
-static void draw_mark(bp_pdf *p, HPDF_Page pg, bp_status s, float x, float top)
+static void draw_mark(bp_pdf *p, HPDF_Page pg, bp_pdf_tint s, float x, float top)
 {
     float rgb[3], w = mark_width(p);
-    bpi_status_rgb(s, rgb);
+    bpi_tint_rgb(s, rgb);
     bpi_box(pg, x, top - MARK_HEIGHT, w, MARK_HEIGHT, rgb, 0.6f);
     const char *word = mark_word(s);
     float ww = bpi_width(p, true, MARK_SIZE, word, strlen(word));
@@ -1108,7 +1109,7 @@ static void draw_mark(bp_pdf *p, HPDF_Page pg, bp_status s, float x, float top)
     bpi_text(p, pg, true, MARK_SIZE, BPI_INK, x + (w - ww) / 2.0f, base, word, strlen(word));
 }
 
-void bp_pdf_status_paragraph(bp_pdf *p, bp_status status, const char *utf8)
+void bp_pdf_status_paragraph(bp_pdf *p, bp_pdf_tint tint, const char *utf8)
 {
     if (!bpi_ok(p)) return;
     char *text = bpi_clean(p, utf8);
@@ -1117,7 +1118,7 @@ void bp_pdf_status_paragraph(bp_pdf *p, bp_status status, const char *utf8)
     bp_pdf_need(p, st.leading > MARK_HEIGHT ? st.leading : MARK_HEIGHT);
     HPDF_Page pg = bpi_page_here(p);
     if (pg) {
-        draw_mark(p, pg, status, bpi_left(), p->y - (st.leading - MARK_HEIGHT) / 2.0f);
+        draw_mark(p, pg, tint, bpi_left(), p->y - (st.leading - MARK_HEIGHT) / 2.0f);
         flow(p, st, BPI_INK, mark_width(p) + 7.0f, BP_PDF_LEFT, text);
         if (!*text) p->y -= st.leading;    /* the mark alone still takes its line */
         bp_pdf_space(p, st.after + 2.0f);
@@ -1262,7 +1263,7 @@ typedef struct {
     char *text;
     size_t nlines, done;
     bool bold, tick;
-    bp_status status;
+    bp_pdf_tint tint;
 } row_cell;
 
 static void table_free(bp_pdf_table *t)
@@ -1451,7 +1452,7 @@ static row_cell *prepare_cells(bp_pdf_table *t, const bp_pdf_cell *cells, bool t
     }
     for (size_t c = 0; c < t->ncols; c++) {
         rc[c].bold = total || cells[c].bold || t->st.bold;
-        rc[c].status = cells[c].status;
+        rc[c].tint = cells[c].tint;
         rc[c].tick = cells[c].tick;
         rc[c].text = bpi_clean(t->p, rc[c].tick ? "" : cells[c].text);
         if (!rc[c].text) continue;     /* failure recorded; nothing more is drawn */
@@ -1484,9 +1485,9 @@ static void draw_slice(bp_pdf_table *t, row_cell *rc, size_t lines, bool total)
     float h = (float)lines * t->st.leading + 2.0f * CELL_PAD, top = p->y;
     float x0 = t->x[0], x1 = t->x[t->ncols - 1] + t->w[t->ncols - 1];
     for (size_t c = 0; c < t->ncols; c++) {
-        if (rc[c].status != BP_STATUS_NONE) {
+        if (rc[c].tint != BP_PDF_TINT_NONE) {
             float rgb[3];
-            bpi_status_rgb(rc[c].status, rgb);
+            bpi_tint_rgb(rc[c].tint, rgb);
             bpi_box(pg, t->x[c], top - h, t->w[c], h, rgb, 0.0f);
         }
         size_t n = rc[c].nlines - rc[c].done;
@@ -1575,8 +1576,8 @@ static void cover_fields(bp_pdf *p, const bp_pdf_field *fields, size_t n)
     if (!t) return;
     for (size_t i = 0; i < n; i++) {
         if (!fields[i].value || !*fields[i].value) continue;
-        bp_pdf_cell row[2] = {{fields[i].label, BP_STATUS_NONE, true, false},
-                              {fields[i].value, BP_STATUS_NONE, false, false}};
+        bp_pdf_cell row[2] = {{fields[i].label, BP_PDF_TINT_NONE, true, false},
+                              {fields[i].value, BP_PDF_TINT_NONE, false, false}};
         bp_pdf_table_row(t, row);
     }
     table_free(t);

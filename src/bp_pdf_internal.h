@@ -121,8 +121,8 @@ bool bpi_wrap_next(bpi_wrap *w, bpi_line *line);
 
 /* ---- colour ---- */
 
-/* The tint of a status (white for none). */
-void bpi_status_rgb(bp_status s, float rgb[3]);
+/* The colour of a tint (white for none). */
+void bpi_tint_rgb(bp_pdf_tint t, float rgb[3]);
 void bpi_fill_rgb(HPDF_Page pg, const float rgb[3]);
 /* Line width and grey for strokes, each set only when it changes. */
 void bpi_stroke_style(HPDF_Page pg, float width, float grey);
