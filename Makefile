@@ -133,7 +133,8 @@ endif
 
 # The layer boundary, from the archives' symbol tables (scripts/check-layers.sh).
 layers: $(LIBS_BP) $(CLI_OBJ)
-	@scripts/check-layers.sh $(CORE_LIB) $(RENDER_LIB) $(CLI_OBJ)
+	@CORE_MOD="$(CORE_MOD)" RENDER_MOD="$(RENDER_MOD)" \
+	  scripts/check-layers.sh $(CORE_LIB) $(RENDER_LIB) $(CLI_OBJ)
 
 # The layers' sources, for scripts and other build descriptions.
 print-core-src:
