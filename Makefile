@@ -7,9 +7,17 @@ ifeq ($(origin CC),default)
 endif
 BUILD    ?= build
 SAN      ?=
+FUZZ     ?=
+CC_FUZZ  ?= clang
 CFLAGS_BASE := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
                -D_POSIX_C_SOURCE=200809L -DBP_VERSION='"$(VERSION)"' -Iinclude
-ifeq ($(SAN),1)
+ifeq ($(FUZZ),1)
+  # the libFuzzer harnesses' build (fuzz/build.sh): the same archives, instrumented for the
+  # fuzzer; override, as it runs inside make fuzz-replay, whose command line may set these
+  override BUILD := build/fuzz
+  override CC    := $(CC_FUZZ)
+  override OPT   := -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
+else ifeq ($(SAN),1)
   BUILD  := build-san
   OPT    := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 else
@@ -20,15 +28,50 @@ XLSX_LIBS   := $(shell pkg-config --libs xlsxwriter 2>/dev/null || echo -lxlsxwr
 CFLAGS   ?=
 CFLAGS   += $(CFLAGS_BASE) $(OPT) $(XLSX_CFLAGS)
 LDFLAGS  ?=
-# bp_deflate.c's zlib initialisers, where the libraries' calls can bind to them
-LDFLAGS  += -Wl,--export-dynamic-symbol=deflateInit_ -Wl,--export-dynamic-symbol=deflateInit2_
+# bp_libs.c's zlib initialisers, where the libraries' calls can bind to them.  Nothing of
+# ours calls them, and the linker takes an archive member only for a symbol still undefined:
+# --undefined makes it take bp_libs.o from the render archive in every program.
+LDFLAGS  += -Wl,--undefined=deflateInit_ -Wl,--undefined=deflateInit2_ \
+            -Wl,--export-dynamic-symbol=deflateInit_ -Wl,--export-dynamic-symbol=deflateInit2_
 LDLIBS   := $(XLSX_LIBS) -lhpdf -lcsv -lz -lm
 TEST_LIBS := -lcmocka
 
-SRC      := $(sort $(wildcard src/*.c))
-LIB_SRC  := $(filter-out src/main.c,$(SRC))
-LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
-MAIN_OBJ := $(BUILD)/obj/main.o
+# The layers, data-flow order, each module in exactly one (its includes decide):
+# core   - everything that reads, models and decides; no renderer, no libharu, zlib or
+#          libxlsxwriter: bp_error (the error type), bp_infile, bp_csv (libcsv), bp_sha256,
+#          bp_money, bp_num, bp_model, bp_load, bp_settings (the .kpi/.pack reader), bp_expr,
+#          bp_kpi, bp_eval, bp_session (a data set to results), bp_pack (the pack templates: which papers and sections - a
+#          settings file, read like a .kpi file; drawing them is bp_packpdf's).
+# render - results into files people and machines read: bp_format (the figures and
+#          sentences every renderer shares), bp_text, bp_json, bp_outfile (all-or-nothing
+#          output sets), bp_libs (libharu's object layer, zlib's initialisers), bp_pdf,
+#          bp_chart, bp_packpdf_common, bp_packpdf_finance, bp_packpdf_plan, bp_packpdf,
+#          bp_formula (KPI expressions as the workbook's formulas), bp_xlsx, bp_build.
+# cli    - the command line (cli*.c, main.c): only the boardpack binary.
+# Each layer is an archive (build/libbpcore.a, build/libbprender.a) that the binary, every
+# unit test and every fuzz harness link; `make layers` (run by check) fails when a core
+# object refers to a render or cli symbol or a render object to a cli one.
+CORE_MOD   := error infile csv sha256 money num model load settings expr kpi eval session pack
+RENDER_MOD := format text json outfile libs pdf chart packpdf_common packpdf_finance \
+              packpdf_plan packpdf formula xlsx build
+CORE_SRC   := $(CORE_MOD:%=src/bp_%.c)
+RENDER_SRC := $(RENDER_MOD:%=src/bp_%.c)
+CLI_SRC    := $(sort $(wildcard src/cli*.c)) src/main.c
+SRC        := $(sort $(wildcard src/*.c))
+ifneq ($(filter-out $(CORE_SRC) $(RENDER_SRC) $(CLI_SRC),$(SRC)),)
+  $(error $(filter-out $(CORE_SRC) $(RENDER_SRC) $(CLI_SRC),$(SRC)) in no layer: add it to CORE_MOD or RENDER_MOD in the Makefile)
+endif
+ifneq ($(filter-out $(SRC),$(CORE_SRC) $(RENDER_SRC)),)
+  $(error CORE_MOD or RENDER_MOD names $(filter-out $(SRC),$(CORE_SRC) $(RENDER_SRC)), which does not exist)
+endif
+CORE_OBJ   := $(CORE_SRC:src/%.c=$(BUILD)/obj/%.o)
+RENDER_OBJ := $(RENDER_SRC:src/%.c=$(BUILD)/obj/%.o)
+CLI_OBJ    := $(CLI_SRC:src/%.c=$(BUILD)/obj/%.o)
+CORE_LIB   := $(BUILD)/libbpcore.a
+RENDER_LIB := $(BUILD)/libbprender.a
+# what every program links, the higher layer first (an archive only resolves what
+# precedes it)
+LIBS_BP    := $(RENDER_LIB) $(CORE_LIB)
 HDR      := $(wildcard include/*.h src/*.h)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -49,7 +92,8 @@ WINANSI  := $(shell sed -n '/define BP_WINANSI_RANGES/,/[^\\]$$/p' include/bp_pd
 FONTS    := $(BUILD)/fonts/DejaVuSans.ttf $(BUILD)/fonts/DejaVuSans-Bold.ttf \
             $(BUILD)/fonts/winansi/DejaVuSans.ttf $(BUILD)/fonts/winansi/DejaVuSans-Bold.ttf
 
-.PHONY: all deps deps-test report check test unit e2e san clean national bench fuzz fuzz-replay valgrind
+.PHONY: all deps deps-test report check test unit e2e san clean national bench fuzz fuzz-replay valgrind \
+        layers print-core-src print-render-src
 all: $(BIN) $(FONTS)
 
 $(BUILD)/fonts/%.ttf: $(DEJAVU)/%.ttf include/bp_pdf.h scripts/subset-font.py
@@ -60,16 +104,43 @@ $(BUILD)/fonts/winansi/%.ttf: $(DEJAVU)/%.ttf include/bp_pdf.h scripts/subset-fo
 	@mkdir -p $(@D)
 	/usr/bin/python3 scripts/subset-font.py $< '$(WINANSI)' $@.tmp 2>/dev/null && mv $@.tmp $@
 
-$(BIN): $(LIB_OBJ) $(MAIN_OBJ)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BIN): $(CLI_OBJ) $(LIBS_BP)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIBS_BP) $(LDLIBS)
 
 $(BUILD)/obj/%.o: src/%.c $(HDR)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ) tests/unit/bp_test.h
+# rebuilt from scratch: a module moved to the other layer must leave this one
+$(CORE_LIB): $(CORE_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(RENDER_LIB): $(RENDER_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIBS_BP) tests/unit/bp_test.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(LDLIBS) $(TEST_LIBS)
+	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIBS_BP) $(LDLIBS) $(TEST_LIBS)
+
+# A libFuzzer harness (make FUZZ=1 build/fuzz/fuzz_NAME, as fuzz/build.sh does): the
+# archives and libFuzzer's main.
+ifeq ($(FUZZ),1)
+$(BUILD)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_common.h $(LIBS_BP)
+	$(CC) $(CFLAGS) -fsanitize=fuzzer -o $@ $< $(LIBS_BP) $(LDLIBS)
+endif
+
+# The layer boundary, from the archives' symbol tables (scripts/check-layers.sh).
+layers: $(LIBS_BP) $(CLI_OBJ)
+	@CORE_MOD="$(CORE_MOD)" RENDER_MOD="$(RENDER_MOD)" \
+	  scripts/check-layers.sh $(CORE_LIB) $(RENDER_LIB) $(CLI_OBJ)
+
+# The layers' sources, for scripts and other build descriptions.
+print-core-src:
+	@echo $(CORE_SRC)
+print-render-src:
+	@echo $(RENDER_SRC)
 
 # Installs the Debian packages the tool needs (apt-get; sudo when not root).
 deps:
@@ -85,12 +156,12 @@ report: deps
 
 # Builds and runs every test.
 check: deps-test
-	@$(MAKE) --no-print-directory all $(UNIT_BIN)
+	@$(MAKE) --no-print-directory all $(UNIT_BIN) layers
 	@BOARDPACK=./boardpack UNIT_DIR=$(BUILD)/tests tests/run.sh
 
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 san:
-	@$(MAKE) --no-print-directory SAN=1 all $(UNIT_SRC:tests/unit/%.c=build-san/tests/%)
+	@$(MAKE) --no-print-directory SAN=1 all $(UNIT_SRC:tests/unit/%.c=build-san/tests/%) layers
 	@BOARDPACK=build-san/boardpack UNIT_DIR=build-san/tests \
 	  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  tests/run.sh
@@ -125,9 +196,9 @@ national: build/gen_national
 	  --seed $(NATIONAL_SEED)
 
 # Benchmarks (docs/performance.md); `make national` first for the batch figures.
-build/bench_floor: tools/bench_floor.c src/bp_deflate.c include/bp_deflate.h
+build/bench_floor: tools/bench_floor.c $(LIBS_BP)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_BASE) -O2 $(XLSX_CFLAGS) $(LDFLAGS) -o $@ $< src/bp_deflate.c $(LDLIBS)
+	$(CC) $(CFLAGS_BASE) -O2 $(XLSX_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBS_BP) $(LDLIBS)
 
 bench: all build/bench_floor
 	@scripts/bench.sh ./boardpack out/national

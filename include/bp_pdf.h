@@ -17,9 +17,26 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "bp_error.h"
-#include "bp_kpi.h"
 
 typedef struct bp_pdf bp_pdf;
+
+/* The traffic-light tints of table cells, bars and marks, each drawn with a word or a
+ * letter as well, so that they read in greyscale.  What a tint stands for (a KPI's
+ * status, an action's progress) is the caller's to say; this layer only draws it. */
+typedef enum {
+    BP_PDF_TINT_NONE,       /* plain */
+    BP_PDF_TINT_GREEN,
+    BP_PDF_TINT_AMBER,
+    BP_PDF_TINT_RED
+} bp_pdf_tint;
+
+/* How a chart writes its axis ticks and values. */
+typedef enum {
+    BP_PDF_UNIT_PERCENT,    /* ratios as percentages: 0.714 -> "71.4%" */
+    BP_PDF_UNIT_RATIO,      /* two decimals: "0.77" */
+    BP_PDF_UNIT_MONEY,      /* pounds: "£1.23m", "£250k" */
+    BP_PDF_UNIT_NUMBER      /* up to one decimal, thousands grouped */
+} bp_pdf_unit;
 
 /* The code points of the subset fonts `make` prepares (build/fonts, scripts/subset-font.py
  * over the Debian DejaVu fonts): Latin-1 and Latin Extended-A (with Welsh and Romanian letters),
@@ -140,9 +157,10 @@ void bp_pdf_heading(bp_pdf *p, int level, const char *text, bool new_page);
 void bp_pdf_paragraph(bp_pdf *p, bp_pdf_style style, const char *utf8);
 void bp_pdf_paragraph_indent(bp_pdf *p, bp_pdf_style style, float indent, const char *utf8);
 
-/* A paragraph with a coloured status mark at its left ("RED", "AMBER", "OK"), used for
- * exceptions: the mark is a filled box with its word, the text wraps beside it. */
-void bp_pdf_status_paragraph(bp_pdf *p, bp_status status, const char *utf8);
+/* A paragraph with a coloured status mark at its left ("RED", "AMBER", "OK" for the red,
+ * amber and green tints), used for exceptions: the mark is a filled box with its word, the
+ * text wraps beside it. */
+void bp_pdf_status_paragraph(bp_pdf *p, bp_pdf_tint tint, const char *utf8);
 
 /* Width of text in a style, in points. */
 float bp_pdf_text_width(bp_pdf *p, bp_pdf_style style, const char *utf8);
@@ -167,7 +185,7 @@ bp_pdf_table *bp_pdf_table_begin(bp_pdf *p, const bp_pdf_col *cols, size_t ncols
 
 typedef struct {
     const char *text;       /* NULL or "" for an empty cell */
-    bp_status status;       /* BP_STATUS_NONE: plain; else the cell is tinted (green, amber,
+    bp_pdf_tint tint;       /* BP_PDF_TINT_NONE: plain; else the cell is tinted (green, amber,
                                red) - the caller puts a text mark in the text as well */
     bool bold;
     bool tick;              /* a tick in place of the text (drawn: it needs no glyph) */
@@ -185,7 +203,7 @@ typedef struct {
     const char *label;      /* x-axis label (an institution id, a phase, "Trust") */
     double value;
     bool has;               /* false: no data, shown as "no data" at the axis */
-    bp_status status;       /* the bar's fill: green, amber, red or neutral */
+    bp_pdf_tint tint;       /* the bar's fill (and its letter G, A, R): NONE is neutral */
 } bp_pdf_bar;
 
 typedef struct {
@@ -197,7 +215,7 @@ typedef struct {
 /* A bar chart `height` points tall across the page width, with a y axis whose ticks are
  * formatted in `unit` (percent from ratios: 0.8 -> "80%"; money in pounds: "£1.2m"),
  * each bar's value printed above it, the target band shaded and a legend line. */
-void bp_pdf_bar_chart(bp_pdf *p, const char *title, bp_unit unit, const bp_pdf_bar *bars,
+void bp_pdf_bar_chart(bp_pdf *p, const char *title, bp_pdf_unit unit, const bp_pdf_bar *bars,
                       size_t nbars, const bp_pdf_band *band, float height);
 
 typedef struct {
@@ -209,7 +227,8 @@ typedef struct {
 
 /* A line chart over years (x labels such as "2020/21"), at most 6 series, each with its
  * own marker shape and dash pattern, a legend, and the y axis in `unit`. */
-void bp_pdf_line_chart(bp_pdf *p, const char *title, bp_unit unit, const char *const *xlabels,
-                       size_t nx, const bp_pdf_series *series, size_t nseries, float height);
+void bp_pdf_line_chart(bp_pdf *p, const char *title, bp_pdf_unit unit,
+                       const char *const *xlabels, size_t nx, const bp_pdf_series *series,
+                       size_t nseries, float height);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "bp_json.h"
+#include "bp_libs.h"
 #include "bp_outfile.h"
 #include "bp_packpdf.h"
 #include "bp_xlsx.h"
@@ -91,7 +92,10 @@ bp_err bp_build_write(const bp_session *s, const bp_packset *packs, const bp_bui
                       size_t *written, bp_diags *diags)
 {
     if (written) *written = 0;
-    bp_err err = bp_mkdirs(o->out, diags);
+    /* the packs and the workbook reach below libharu's and zlib's APIs: the libraries
+     * must be the ones compiled against, before anything is written */
+    bp_err err = bp_libs_check(diags);
+    if (err == BP_OK) err = bp_mkdirs(o->out, diags);
     if (err != BP_OK) return err;
     bp_outset set;
     bp_outset_init(&set, o->out);

@@ -53,13 +53,13 @@ static int decimals_of(double v)
 
 /* Steps finer than a unit shows are no use: percent one decimal, ratio two, money
  * whole pounds, numbers one decimal. */
-static bool step_shown(double step, bp_unit unit)
+static bool step_shown(double step, bp_pdf_unit unit)
 {
     switch (unit) {
-    case BP_UNIT_PERCENT: return decimals_of(step * 100.0) <= 1;
-    case BP_UNIT_RATIO: return decimals_of(step) <= 2;
-    case BP_UNIT_MONEY: return decimals_of(step) == 0;
-    case BP_UNIT_NUMBER: case BP_UNIT_GRADE: break;
+    case BP_PDF_UNIT_PERCENT: return decimals_of(step * 100.0) <= 1;
+    case BP_PDF_UNIT_RATIO: return decimals_of(step) <= 2;
+    case BP_PDF_UNIT_MONEY: return decimals_of(step) == 0;
+    case BP_PDF_UNIT_NUMBER: break;
     }
     return decimals_of(step) <= 1;
 }
@@ -72,10 +72,10 @@ static int steps_between(double lo, double hi, double step)
 
 /* An axis over lo..hi with 4 to 6 ticks at a "nice" step: 1, 2, 2.5 or 5 times a power
  * of ten, no finer than the unit shows. */
-static axis nice_axis(double lo, double hi, bp_unit unit)
+static axis nice_axis(double lo, double hi, bp_pdf_unit unit)
 {
     if (!(hi > lo)) {   /* one value: a tenth either side; zero: up to 1 (money £1,000) */
-        double pad = lo != 0.0 ? fabs(lo) * 0.1 : unit == BP_UNIT_MONEY ? 1000.0 : 1.0;
+        double pad = lo != 0.0 ? fabs(lo) * 0.1 : unit == BP_PDF_UNIT_MONEY ? 1000.0 : 1.0;
         if (lo != 0.0) lo -= pad;
         hi += pad;
     }
@@ -158,22 +158,22 @@ static double money_scale(double biggest)
     return biggest >= 1e9 ? 1e9 : biggest >= 1e6 ? 1e6 : biggest >= 1e3 ? 1e3 : 1.0;
 }
 
-static void tick_label(char *buf, size_t n, const axis *a, int i, bp_unit unit)
+static void tick_label(char *buf, size_t n, const axis *a, int i, bp_pdf_unit unit)
 {
     double v = tick_value(a, i);
     switch (unit) {
-    case BP_UNIT_PERCENT:
+    case BP_PDF_UNIT_PERCENT:
         snprintf(buf, n, "%.*f%%", decimals_of(a->step * 100.0), v * 100.0);
         return;
-    case BP_UNIT_RATIO:
+    case BP_PDF_UNIT_RATIO:
         snprintf(buf, n, "%.2f", v);
         return;
-    case BP_UNIT_MONEY: {
+    case BP_PDF_UNIT_MONEY: {
         double scale = money_scale(fmax(fabs(a->lo), fabs(a->hi)));
         money(buf, n, v, scale, decimals_of(a->step / scale), false);
         return;
     }
-    case BP_UNIT_NUMBER: case BP_UNIT_GRADE:
+    case BP_PDF_UNIT_NUMBER:
         break;
     }
     snprintf(buf, n, "%.*f", decimals_of(a->step), v);
@@ -182,20 +182,20 @@ static void tick_label(char *buf, size_t n, const axis *a, int i, bp_unit unit)
 
 /* A bar's own value: percent with one decimal ("71.4%", "80%"), ratio with two, money
  * to three significant figures ("£1.23m", "£250k", "£900"), numbers with one decimal. */
-static void value_label(char *buf, size_t n, double v, bp_unit unit)
+static void value_label(char *buf, size_t n, double v, bp_pdf_unit unit)
 {
     switch (unit) {
-    case BP_UNIT_PERCENT:
+    case BP_PDF_UNIT_PERCENT:
         snprintf(buf, n, "%.1f", v * 100.0);
         trim_zeros(buf);
         drop_minus_zero(buf);
         strncat(buf, "%", n - strlen(buf) - 1);
         return;
-    case BP_UNIT_RATIO:
+    case BP_PDF_UNIT_RATIO:
         snprintf(buf, n, "%.2f", v);
         drop_minus_zero(buf);
         return;
-    case BP_UNIT_MONEY: {
+    case BP_PDF_UNIT_MONEY: {
         double m = fabs(v);
         /* the scale the value shows in once rounded: 999,999 is "£1m", not "£1000k" */
         double scale = m >= 999.5e6 ? 1e9 : m >= 999500.0 ? 1e6 : m >= 999.5 ? 1e3 : 1.0;
@@ -203,7 +203,7 @@ static void value_label(char *buf, size_t n, double v, bp_unit unit)
         money(buf, n, v, scale, scale == 1.0 ? 0 : s < 9.995 ? 2 : s < 99.95 ? 1 : 0, true);
         return;
     }
-    case BP_UNIT_NUMBER: case BP_UNIT_GRADE:
+    case BP_PDF_UNIT_NUMBER:
         break;
     }
     snprintf(buf, n, "%.1f", v);
@@ -227,7 +227,7 @@ static float y_of(const frame *f, double v)
     return f->plot_bottom + (float)t * (f->plot_top - f->plot_bottom);
 }
 
-static float tick_label_width(bp_pdf *p, const axis *a, bp_unit unit)
+static float tick_label_width(bp_pdf *p, const axis *a, bp_pdf_unit unit)
 {
     float widest = 0.0f;
     for (int i = 0; i <= a->nsteps; i++) {
@@ -240,7 +240,7 @@ static float tick_label_width(bp_pdf *p, const axis *a, bp_unit unit)
 }
 
 /* Gridlines and tick labels at the left of the plot, and the axis line. */
-static void draw_y_axis(bp_pdf *p, HPDF_Page pg, const frame *f, bp_unit unit)
+static void draw_y_axis(bp_pdf *p, HPDF_Page pg, const frame *f, bp_pdf_unit unit)
 {
     for (int i = 0; i <= f->ax.nsteps; i++) {
         float y = y_of(f, tick_value(&f->ax, i));
@@ -379,9 +379,10 @@ static void draw_band(HPDF_Page pg, const frame *f, const bp_pdf_band *band)
 
 static const float NEUTRAL_BAR[3] = {0.78f, 0.82f, 0.88f};
 
-static const char *status_letter(bp_status s)
+static const char *status_letter(bp_pdf_tint s)
 {
-    return s == BP_STATUS_GREEN ? "G" : s == BP_STATUS_AMBER ? "A" : s == BP_STATUS_RED ? "R" : "";
+    return s == BP_PDF_TINT_GREEN ? "G" : s == BP_PDF_TINT_AMBER ? "A"
+           : s == BP_PDF_TINT_RED ? "R" : "";
 }
 
 static bool bar_has(const bp_pdf_bar *b)
@@ -392,7 +393,7 @@ static bool bar_has(const bp_pdf_bar *b)
 static void status_key(HPDF_Page pg, float x, float y, const void *arg)
 {
     float rgb[3];
-    bpi_status_rgb(*(const bp_status *)arg, rgb);
+    bpi_tint_rgb(*(const bp_pdf_tint *)arg, rgb);
     bpi_box(pg, x + 4.0f, y - 4.0f, 8.0f, 8.0f, rgb, 0.6f);
 }
 
@@ -400,14 +401,15 @@ static void status_key(HPDF_Page pg, float x, float y, const void *arg)
 static size_t bar_legend(const bp_pdf_bar *bars, size_t n, const bp_pdf_band *band,
                          legend_item *items)
 {
-    static const bp_status order[3] = {BP_STATUS_GREEN, BP_STATUS_AMBER, BP_STATUS_RED};
+    static const bp_pdf_tint order[3] = {BP_PDF_TINT_GREEN, BP_PDF_TINT_AMBER,
+                                         BP_PDF_TINT_RED};
     static const char *const text[3] = {"G  on target", "A  close to target", "R  off target"};
     size_t k = 0;
     if (band && band->has_band && (band->has_lo || band->has_hi))
         items[k++] = (legend_item){"Target", band_key, NULL};
     for (size_t s = 0; s < 3; s++)
         for (size_t i = 0; i < n; i++)
-            if (bar_has(&bars[i]) && bars[i].status == order[s]) {
+            if (bar_has(&bars[i]) && bars[i].tint == order[s]) {
                 items[k++] = (legend_item){text[s], status_key, &order[s]};
                 break;
             }
@@ -440,7 +442,8 @@ static void bar_range(const bp_pdf_bar *bars, size_t n, const bp_pdf_band *band,
 /* One size for every value label of a chart: the largest, up to LABEL_SIZE, at which
  * each fits its slot; 0 when that would be too small to read (the figures are in the
  * paper's tables, so they are left out rather than shown in a blur). */
-static float value_size(bp_pdf *p, const bp_pdf_bar *bars, size_t n, bp_unit unit, float slot)
+static float value_size(bp_pdf *p, const bp_pdf_bar *bars, size_t n, bp_pdf_unit unit,
+                        float slot)
 {
     float size = LABEL_SIZE;
     for (size_t i = 0; i < n; i++) {
@@ -454,8 +457,8 @@ static float value_size(bp_pdf *p, const bp_pdf_bar *bars, size_t n, bp_unit uni
 }
 
 /* The value and the status letter beyond the end of a bar, away from zero. */
-static void bar_labels(bp_pdf *p, HPDF_Page pg, const bp_pdf_bar *b, bp_unit unit, float cx,
-                       float size, float end, bool up)
+static void bar_labels(bp_pdf *p, HPDF_Page pg, const bp_pdf_bar *b, bp_pdf_unit unit,
+                       float cx, float size, float end, bool up)
 {
     float dir = up ? 1.0f : -1.0f;
     float base = up ? end + 2.5f : end - 2.5f - LABEL_CAP;
@@ -465,7 +468,7 @@ static void bar_labels(bp_pdf *p, HPDF_Page pg, const bp_pdf_bar *b, bp_unit uni
         float w = bpi_width(p, false, size, buf, strlen(buf));
         bpi_text(p, pg, false, size, BPI_INK, cx - w / 2.0f, base, buf, strlen(buf));
     }
-    const char *letter = status_letter(b->status);
+    const char *letter = status_letter(b->tint);
     if (*letter) {
         float lw = bpi_width(p, true, LABEL_SIZE, letter, 1);
         float off = size > 0.0f ? dir * LABEL_LEADING : 0.0f;    /* beyond the value */
@@ -474,7 +477,7 @@ static void bar_labels(bp_pdf *p, HPDF_Page pg, const bp_pdf_bar *b, bp_unit uni
 }
 
 static void draw_bar(bp_pdf *p, HPDF_Page pg, const frame *f, const bp_pdf_bar *b,
-                     bp_unit unit, float cx, float slot, float label_size)
+                     bp_pdf_unit unit, float cx, float slot, float label_size)
 {
     float zero = y_of(f, 0.0);
     if (!bar_has(b)) {
@@ -484,8 +487,8 @@ static void draw_bar(bp_pdf *p, HPDF_Page pg, const frame *f, const bp_pdf_bar *
     }
     float bw = slot * 0.62f > 48.0f ? 48.0f : slot * 0.62f, end = y_of(f, b->value);
     float rgb[3];
-    if (b->status == BP_STATUS_NONE) memcpy(rgb, NEUTRAL_BAR, sizeof rgb);
-    else bpi_status_rgb(b->status, rgb);
+    if (b->tint == BP_PDF_TINT_NONE) memcpy(rgb, NEUTRAL_BAR, sizeof rgb);
+    else bpi_tint_rgb(b->tint, rgb);
     bpi_box(pg, cx - bw / 2.0f, fminf(zero, end), bw, fabsf(end - zero), rgb, 0.6f);
     bar_labels(p, pg, b, unit, cx, label_size, end, b->value >= 0.0);
 }
@@ -528,7 +531,7 @@ static void room_for_end_labels(frame *f, const bp_pdf_bar *bars, size_t n)
 
 /* The chart's box from the flow position, and its plot: under the title and legend rows,
  * over the x labels, right of the tick labels. */
-static frame chart_frame(bp_pdf *p, float height, float head, axis ax, bp_unit unit)
+static frame chart_frame(bp_pdf *p, float height, float head, axis ax, bp_pdf_unit unit)
 {
     frame f;
     f.ax = ax;
@@ -559,7 +562,7 @@ static float head_height(bp_pdf *p, const char *title, const legend_item *items,
     return (title && *title ? TITLE_H : 0.0f) + (float)legend(p, NULL, items, n, 0.0f) * LEGEND_ROW;
 }
 
-void bp_pdf_bar_chart(bp_pdf *p, const char *title, bp_unit unit, const bp_pdf_bar *bars,
+void bp_pdf_bar_chart(bp_pdf *p, const char *title, bp_pdf_unit unit, const bp_pdf_bar *bars,
                       size_t nbars, const bp_pdf_band *band, float height)
 {
     if (!bpi_ok(p) || (!bars && nbars)) return;
@@ -708,8 +711,9 @@ static bool series_range(const bp_pdf_series *series, size_t ns, size_t nx, doub
     return any;
 }
 
-void bp_pdf_line_chart(bp_pdf *p, const char *title, bp_unit unit, const char *const *xlabels,
-                       size_t nx, const bp_pdf_series *series, size_t nseries, float height)
+void bp_pdf_line_chart(bp_pdf *p, const char *title, bp_pdf_unit unit,
+                       const char *const *xlabels, size_t nx, const bp_pdf_series *series,
+                       size_t nseries, float height)
 {
     if (!bpi_ok(p) || (!series && nseries) || nx == 0) return;
     if (nseries > MAX_SERIES) nseries = MAX_SERIES;     /* the documented limit */

@@ -1,121 +1,15 @@
 /* bp_packpdf: a pack from its template - cover, contents, then each section in the
- * template's order.  This file holds the driver, the shared helpers and the KPI
- * sections (summary, exceptions, scorecards, charts, comparison, methodology, data
- * quality); the finance and the development-plan sections have files of their own. */
+ * template's order.  This file holds the driver and the KPI sections (summary,
+ * exceptions, scorecards, charts, comparison, methodology, data quality); the finance and
+ * the development-plan sections have files of their own, and the helpers all of them
+ * share are bp_packpdf_common.c's. */
 #include "bp_packpdf.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "bp_format.h"
-#include "bp_money.h"
-#include "bp_packpdf_internal.h"
-
-/* ---- shared helpers ---- */
-
-void pk_heading(pk_ctx *c, const bp_section *sec, const char *fallback, bool landscape)
-{
-    char h[256];
-    const char *title = sec->title ? sec->title : fallback;
-    if (sec->appendix)
-        snprintf(h, sizeof h, "Appendix %c. %s", 'A' + c->appendix++ % 26, title);
-    else
-        snprintf(h, sizeof h, "%d. %s", ++c->section, title);
-    bp_pdf_page(c->pdf, landscape);
-    bp_pdf_heading(c->pdf, 1, h, false);
-}
-
-bool pk_has_inst(const pk_ctx *c, int inst)
-{
-    for (size_t i = 0; i < c->ninsts; i++)
-        if (c->insts[i] == inst) return true;
-    return false;
-}
-
-bool pk_selects(const pk_ctx *c, const bp_section *sec, int kpi)
-{
-    const bp_kpi *k = &c->s->kpis.kpis[kpi];
-    return bp_section_selects(sec, k->id, k->section);
-}
-
-const bp_result *pk_result(const pk_ctx *c, int kpi, bp_scope scope, int entity)
-{
-    const bp_result *r = bp_results_find(c->r, kpi, scope, entity, c->year, BP_ACTUAL);
-    if (r && r->value.ok) pk_shown(c, kpi);
-    return r;
-}
-
-const char *pk_mark(bp_status s)
-{
-    switch (s) {
-    case BP_STATUS_GREEN: return "G";
-    case BP_STATUS_AMBER: return "A";
-    case BP_STATUS_RED: return "R";
-    case BP_STATUS_NONE: return "";
-    }
-    return "";
-}
-
-void pk_shown(const pk_ctx *c, int kpi)
-{
-    if (!c->shown || kpi < 0 || (size_t)kpi >= c->s->kpis.count) return;
-    c->shown[kpi] = true;
-}
-
-void pk_result_cell(const pk_ctx *c, const bp_result *r, char *buf, size_t size,
-                    bp_pdf_cell *cell)
-{
-    memset(cell, 0, sizeof *cell);
-    if (!r || !r->value.ok) {
-        snprintf(buf, size, "-");
-        cell->text = buf;
-        return;
-    }
-    const bp_kpi *k = &c->s->kpis.kpis[r->kpi];
-    char v[96];
-    int64_t p;
-    if (k->unit == BP_UNIT_GRADE && r->grade >= 0) {
-        snprintf(v, sizeof v, "%s", k->grades[r->grade].label);
-    } else if (k->unit == BP_UNIT_MONEY && bp_num_to_pence(r->value, &p)) {
-        /* Scorecards show whole pounds; the finance sections carry the pence. */
-        int64_t pounds = (p >= 0 ? p + 50 : p - 50) / 100;
-        bp_money_format(pounds * 100, false, v, sizeof v);
-    } else {
-        bp_format_result_value(k, r, v, sizeof v);
-    }
-    const char *mark = pk_mark(r->status);
-    snprintf(buf, size, "%s%s%s", v, *mark ? " " : "", mark);
-    cell->text = buf;
-    cell->status = r->status;
-}
-
-bool pk_pence(const pk_ctx *c, int inst, int year, bp_scenario s, const char *code,
-              bool eliminate, int64_t *out)
-{
-    bp_num v;
-    return bp_model_sum(c->m, inst, year, s, code, eliminate, &v) && bp_num_to_pence(v, out);
-}
-
-void pk_money(int64_t pence, char *buf, size_t size)
-{
-    bp_money_format(pence, true, buf, size);
-}
-
-void pk_percent(bp_num v, char *buf, size_t size)
-{
-    bp_kpi k;
-    memset(&k, 0, sizeof k);
-    k.unit = BP_UNIT_PERCENT;
-    bp_format_value(&k, v, -1, buf, size);
-}
-
-void pk_status_key(pk_ctx *c)
-{
-    bp_pdf_paragraph(c->pdf, BP_PDF_SMALL,
-                     "Status: G = target met (green), A = within the amber zone (amber), R = "
-                     "outside it (red); cells are tinted to match. - = no data. A blank mark "
-                     "means no target applies.");
-}
+#include "bp_packpdf_sections.h"
 
 /* ---- summary ---- */
 
@@ -132,10 +26,10 @@ static void institutions_key(pk_ctx *c)
         const bp_institution *in = &c->m->insts[c->insts[i]];
         char joined[32];
         bp_date_format_long(in->joined, joined, sizeof joined);
-        bp_pdf_cell row[5] = {{in->id, BP_STATUS_NONE, false, false}, {in->name, BP_STATUS_NONE, false, false},
-                              {bp_phase_title(in->phase), BP_STATUS_NONE, false, false},
-                              {joined, BP_STATUS_NONE, false, false},
-                              {in->lgb ? in->lgb : "", BP_STATUS_NONE, false, false}};
+        bp_pdf_cell row[5] = {{in->id, BP_PDF_TINT_NONE, false, false}, {in->name, BP_PDF_TINT_NONE, false, false},
+                              {bp_phase_title(in->phase), BP_PDF_TINT_NONE, false, false},
+                              {joined, BP_PDF_TINT_NONE, false, false},
+                              {in->lgb ? in->lgb : "", BP_PDF_TINT_NONE, false, false}};
         bp_pdf_table_row(t, row);
     }
     bp_pdf_table_end(t);
@@ -216,7 +110,7 @@ static void exceptions(pk_ctx *c, const bp_section *sec)
         bp_format_exception(c->r, x, text, sizeof text);
         size_t n = strlen(text);
         if (n + 1 < sizeof text) memcpy(text + n, ".", 2);
-        bp_pdf_status_paragraph(c->pdf, x->status, text);
+        bp_pdf_status_paragraph(c->pdf, pk_tint(x->status), text);
         const char *comment = bp_commentary(c->m, c->s->kpis.kpis[x->kpi].id,
                                             bp_result_entity_id(c->r, x), x->year);
         if (comment) {
@@ -380,7 +274,7 @@ static void fill_bar(const pk_ctx *c, const bp_result *r, const char *label, bp_
     b->label = label;
     b->has = r && r->value.ok;
     b->value = b->has ? bp_num_to_double(r->value) : 0;
-    b->status = r ? r->status : BP_STATUS_NONE;
+    b->tint = pk_tint(r ? r->status : BP_STATUS_NONE);
     (void)c;
 }
 
@@ -416,7 +310,7 @@ static void kpi_chart(pk_ctx *c, int k)
                      from + 1, from + n, c->ninsts);
         else
             snprintf(title, sizeof title, "%s, %s", kp->name, yb);
-        bp_pdf_bar_chart(c->pdf, title, kp->unit, bars, n + 1, &band, 190);
+        bp_pdf_bar_chart(c->pdf, title, pk_chart_unit(kp->unit), bars, n + 1, &band, 190);
         if (from + n >= c->ninsts) break;
         bp_pdf_space(c->pdf, 6);
     }
@@ -559,8 +453,8 @@ static void data_quality(pk_ctx *c, const bp_section *sec)
             money[0] = 0;
             snprintf(sha, sizeof sha, "not supplied");
         }
-        bp_pdf_cell row[4] = {{in->name, BP_STATUS_NONE, false, false}, {rows, BP_STATUS_NONE, false, false},
-                              {money, BP_STATUS_NONE, false, false}, {sha, BP_STATUS_NONE, false, false}};
+        bp_pdf_cell row[4] = {{in->name, BP_PDF_TINT_NONE, false, false}, {rows, BP_PDF_TINT_NONE, false, false},
+                              {money, BP_PDF_TINT_NONE, false, false}, {sha, BP_PDF_TINT_NONE, false, false}};
         bp_pdf_table_row(t, row);
     }
     bp_pdf_table_end(t);

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "bp_format.h"
-#include "bp_packpdf_internal.h"
+#include "bp_packpdf_sections.h"
 
-#define NONE_CELL {"", BP_STATUS_NONE, false, false}
+#define NONE_CELL {"", BP_PDF_TINT_NONE, false, false}
 
 /* The rows of a money table: the document's institutions and, in trust packs, the
  * central services row. */
@@ -108,27 +108,27 @@ void pk_finance_summary(pk_ctx *c, const bp_section *sec)
         const bp_result *sp = kpi_result(c, "surplus_pct", BP_SCOPE_INSTITUTION, rows[i], c->year, BP_ACTUAL);
         snprintf(pct, sizeof pct, "%s%s%s", share_text(res, in, e, sizeof e),
                  sp && *pk_mark(sp->status) ? " " : "", sp ? pk_mark(sp->status) : "");
-        bp_pdf_cell row[5] = {{inst_label(c, rows[i]), BP_STATUS_NONE, false, false},
-                              {money_text(in, a, sizeof a), BP_STATUS_NONE, false, false},
-                              {money_text(ex, b, sizeof b), BP_STATUS_NONE, false, false},
-                              {money_text(res, d, sizeof d), BP_STATUS_NONE, false, false},
-                              {pct, sp ? sp->status : BP_STATUS_NONE, false, false}};
+        bp_pdf_cell row[5] = {{inst_label(c, rows[i]), BP_PDF_TINT_NONE, false, false},
+                              {money_text(in, a, sizeof a), BP_PDF_TINT_NONE, false, false},
+                              {money_text(ex, b, sizeof b), BP_PDF_TINT_NONE, false, false},
+                              {money_text(res, d, sizeof d), BP_PDF_TINT_NONE, false, false},
+                              {pct, pk_tint(sp ? sp->status : BP_STATUS_NONE), false, false}};
         bp_pdf_table_row(t, row);
     }
     if (!c->lgb) {
         char a[48], b[48], d[48], e[48];
         opt_pence tr = {ti.has && te.has, ti.v - te.v};
-        bp_pdf_cell tot[5] = {{"Total of the institutions and the centre", BP_STATUS_NONE, true, false},
-                              {money_text(ti, a, sizeof a), BP_STATUS_NONE, true, false},
-                              {money_text(te, b, sizeof b), BP_STATUS_NONE, true, false},
-                              {money_text(tr, d, sizeof d), BP_STATUS_NONE, true, false},
-                              {share_text(tr, ti, e, sizeof e), BP_STATUS_NONE, true, false}};
+        bp_pdf_cell tot[5] = {{"Total of the institutions and the centre", BP_PDF_TINT_NONE, true, false},
+                              {money_text(ti, a, sizeof a), BP_PDF_TINT_NONE, true, false},
+                              {money_text(te, b, sizeof b), BP_PDF_TINT_NONE, true, false},
+                              {money_text(tr, d, sizeof d), BP_PDF_TINT_NONE, true, false},
+                              {share_text(tr, ti, e, sizeof e), BP_PDF_TINT_NONE, true, false}};
         bp_pdf_table_total(t, tot);
         opt_pence ni = {ii.has, -ii.v}, ne = {ie.has, -ie.v}, nr = {ii.has || ie.has, ie.v - ii.v};
-        bp_pdf_cell el[5] = {{"Less internal transfers (central charge)", BP_STATUS_NONE, false, false},
-                             {money_text(ni, a, sizeof a), BP_STATUS_NONE, false, false},
-                             {money_text(ne, b, sizeof b), BP_STATUS_NONE, false, false},
-                             {money_text(nr, d, sizeof d), BP_STATUS_NONE, false, false}, NONE_CELL};
+        bp_pdf_cell el[5] = {{"Less internal transfers (central charge)", BP_PDF_TINT_NONE, false, false},
+                             {money_text(ni, a, sizeof a), BP_PDF_TINT_NONE, false, false},
+                             {money_text(ne, b, sizeof b), BP_PDF_TINT_NONE, false, false},
+                             {money_text(nr, d, sizeof d), BP_PDF_TINT_NONE, false, false}, NONE_CELL};
         bp_pdf_table_row(t, el);
         /* The consolidation summed independently, fact by fact, with eliminations. */
         opt_pence ci = {false, 0}, ce = {false, 0};
@@ -137,11 +137,11 @@ void pk_finance_summary(pk_ctx *c, const bp_section *sec)
             add(&ce, sum_of(c, (int)i, c->year, BP_ACTUAL, "exp", true));
         }
         opt_pence cr = {ci.has && ce.has, ci.v - ce.v};
-        bp_pdf_cell con[5] = {{"Consolidated trust", BP_STATUS_NONE, true, false},
-                              {money_text(ci, a, sizeof a), BP_STATUS_NONE, true, false},
-                              {money_text(ce, b, sizeof b), BP_STATUS_NONE, true, false},
-                              {money_text(cr, d, sizeof d), BP_STATUS_NONE, true, false},
-                              {share_text(cr, ci, e, sizeof e), BP_STATUS_NONE, true, false}};
+        bp_pdf_cell con[5] = {{"Consolidated trust", BP_PDF_TINT_NONE, true, false},
+                              {money_text(ci, a, sizeof a), BP_PDF_TINT_NONE, true, false},
+                              {money_text(ce, b, sizeof b), BP_PDF_TINT_NONE, true, false},
+                              {money_text(cr, d, sizeof d), BP_PDF_TINT_NONE, true, false},
+                              {share_text(cr, ci, e, sizeof e), BP_PDF_TINT_NONE, true, false}};
         bp_pdf_table_total(t, con);
         if (ii.has && ie.has && ii.v != ie.v) {
             char diff[48], msg[256];
@@ -151,7 +151,7 @@ void pk_finance_summary(pk_ctx *c, const bp_section *sec)
                      "Internal transfers do not reconcile: the centre's central-charge income "
                      "differs from what the institutions paid by %s, so the consolidated result "
                      "differs from the sum of the parts by that amount.", diff);
-            bp_pdf_status_paragraph(c->pdf, BP_STATUS_AMBER, msg);
+            bp_pdf_status_paragraph(c->pdf, BP_PDF_TINT_AMBER, msg);
             free(rows);
             return;
         }
@@ -325,18 +325,18 @@ void pk_budget_actual(pk_ctx *c, const bp_section *sec)
             }
             opt_pence var = {a.has && b.has, a.v - b.v};
             /* for expenditure a positive variance is an overspend: flag it amber */
-            bp_status st = BP_STATUS_NONE;
+            bp_pdf_tint st = BP_PDF_TINT_NONE;
             if (var.has && var.v != 0) {
                 bool worse = w == 1 ? var.v > 0 : var.v < 0;
-                st = worse ? BP_STATUS_AMBER : BP_STATUS_NONE;
+                st = worse ? BP_PDF_TINT_AMBER : BP_PDF_TINT_NONE;
             }
             char x[48], y[48], z[48], p[48];
             opt_pence absb = {b.has, b.v < 0 ? -b.v : b.v};
-            bp_pdf_cell row[5] = {{trust ? "Consolidated trust" : inst_label(c, rows[i]), BP_STATUS_NONE, trust, false},
-                                  {money_text(b, x, sizeof x), BP_STATUS_NONE, trust, false},
-                                  {money_text(a, y, sizeof y), BP_STATUS_NONE, trust, false},
+            bp_pdf_cell row[5] = {{trust ? "Consolidated trust" : inst_label(c, rows[i]), BP_PDF_TINT_NONE, trust, false},
+                                  {money_text(b, x, sizeof x), BP_PDF_TINT_NONE, trust, false},
+                                  {money_text(a, y, sizeof y), BP_PDF_TINT_NONE, trust, false},
                                   {money_text(var, z, sizeof z), st, trust, false},
-                                  {share_text(var, absb, p, sizeof p), BP_STATUS_NONE, trust, false}};
+                                  {share_text(var, absb, p, sizeof p), BP_PDF_TINT_NONE, trust, false}};
             if (trust) bp_pdf_table_total(t, row);
             else bp_pdf_table_row(t, row);
         }
@@ -389,12 +389,12 @@ void pk_trends(pk_ctx *c, const bp_section *sec)
         bp_year_format(years[i], labels[i], sizeof labels[i]);
         xl[i] = labels[i];
         char s1[48], s2[48], s3[48], s4[48], s5[48];
-        bp_pdf_cell row[6] = {{labels[i], BP_STATUS_NONE, false, false},
-                              {money_text(a, s1, sizeof s1), BP_STATUS_NONE, false, false},
-                              {money_text(b, s2, sizeof s2), BP_STATUS_NONE, false, false},
-                              {money_text(d, s3, sizeof s3), BP_STATUS_NONE, false, false},
-                              {money_text(r, s4, sizeof s4), BP_STATUS_NONE, false, false},
-                              {money_text(k, s5, sizeof s5), BP_STATUS_NONE, false, false}};
+        bp_pdf_cell row[6] = {{labels[i], BP_PDF_TINT_NONE, false, false},
+                              {money_text(a, s1, sizeof s1), BP_PDF_TINT_NONE, false, false},
+                              {money_text(b, s2, sizeof s2), BP_PDF_TINT_NONE, false, false},
+                              {money_text(d, s3, sizeof s3), BP_PDF_TINT_NONE, false, false},
+                              {money_text(r, s4, sizeof s4), BP_PDF_TINT_NONE, false, false},
+                              {money_text(k, s5, sizeof s5), BP_PDF_TINT_NONE, false, false}};
         bp_pdf_table_row(t, row);
         inc[i] = (double)a.v / 100.0; hi[i] = a.has;
         exp[i] = (double)b.v / 100.0; he[i] = b.has;
@@ -405,7 +405,7 @@ void pk_trends(pk_ctx *c, const bp_section *sec)
         bp_pdf_series s[3] = {{"Income", inc, hi, false}, {"Expenditure", exp, he, false},
                               {"Revenue reserves", res, hr, false}};
         bp_pdf_space(c->pdf, 10);
-        bp_pdf_line_chart(c->pdf, "Income, expenditure and revenue reserves", BP_UNIT_MONEY, xl, ny,
+        bp_pdf_line_chart(c->pdf, "Income, expenditure and revenue reserves", BP_PDF_UNIT_MONEY, xl, ny,
                           s, 3, 200);
     }
 }
@@ -455,11 +455,11 @@ void pk_reserves(pk_ctx *c, const bp_section *sec)
                  kd ? pk_mark(kd->status) : "");
         snprintf(s4, sizeof s4, "%s%s%s", share_text(k, in, t3, sizeof t3), kl && *pk_mark(kl->status) ? " " : "",
                  kl ? pk_mark(kl->status) : "");
-        bp_pdf_cell row[5] = {{trust ? "Consolidated trust" : inst_label(c, rows[i]), BP_STATUS_NONE, trust, false},
-                              {s1, kr ? kr->status : BP_STATUS_NONE, trust, false},
-                              {s2, kd ? kd->status : BP_STATUS_NONE, trust, false},
-                              {money_text(k, s3, sizeof s3), BP_STATUS_NONE, trust, false},
-                              {s4, kl ? kl->status : BP_STATUS_NONE, trust, false}};
+        bp_pdf_cell row[5] = {{trust ? "Consolidated trust" : inst_label(c, rows[i]), BP_PDF_TINT_NONE, trust, false},
+                              {s1, pk_tint(kr ? kr->status : BP_STATUS_NONE), trust, false},
+                              {s2, pk_tint(kd ? kd->status : BP_STATUS_NONE), trust, false},
+                              {money_text(k, s3, sizeof s3), BP_PDF_TINT_NONE, trust, false},
+                              {s4, pk_tint(kl ? kl->status : BP_STATUS_NONE), trust, false}};
         if (trust) bp_pdf_table_total(t, row);
         else bp_pdf_table_row(t, row);
     }
@@ -521,7 +521,7 @@ void pk_health(pk_ctx *c, const bp_section *sec)
                 bp_format_value(kp, r->value, r->grade, v, sizeof v);
                 snprintf(bufs[1 + nm], sizeof bufs[1 + nm], "%s%s%s", v, *pk_mark(r->status) ? " " : "",
                          pk_mark(r->status));
-                row[1 + nm].status = r->status;
+                row[1 + nm].tint = pk_tint(r->status);
             } else {
                 snprintf(bufs[1 + nm], sizeof bufs[1 + nm], "no data");
             }
@@ -605,7 +605,7 @@ void pk_forecast(pk_ctx *c, const bp_section *sec)
             snprintf(bufs[j], sizeof bufs[j], "%s%s%s", money_text(d, m, sizeof m),
                      fr && *pk_mark(fr->status) ? " " : "", fr ? pk_mark(fr->status) : "");
             row[1 + j].text = bufs[j];
-            row[1 + j].status = fr ? fr->status : BP_STATUS_NONE;
+            row[1 + j].tint = pk_tint(fr ? fr->status : BP_STATUS_NONE);
             row[1 + j].bold = trust;
         }
         if (trust) bp_pdf_table_total(t, row);
@@ -657,7 +657,7 @@ void pk_forecast(pk_ctx *c, const bp_section *sec)
         bp_pdf_space(c->pdf, 10);
         bp_pdf_line_chart(c->pdf, c->lgb ? "Income and expenditure: actuals and plan"
                                          : "Consolidated income and expenditure: actuals and plan",
-                          BP_UNIT_MONEY, xl, nx, s, 4, 210);
+                          BP_PDF_UNIT_MONEY, xl, nx, s, 4, 210);
         bp_pdf_paragraph(c->pdf, BP_PDF_SMALL,
                          "Plan years use the latest forecast where there is one, otherwise the budget.");
     }
@@ -700,19 +700,19 @@ void pk_central_charge(pk_ctx *c, const bp_section *sec)
                 sum_charged += ln->charged;
                 any_charged = true;
             }
-            bp_pdf_cell row[5] = {{inst_label(c, ln->inst), BP_STATUS_NONE, false, false},
-                                  {w, BP_STATUS_NONE, false, false}, {s1, BP_STATUS_NONE, false, false},
-                                  {money_text(chg, s2, sizeof s2), BP_STATUS_NONE, false, false},
-                                  {money_text(diff, s3, sizeof s3), BP_STATUS_NONE, false, false}};
+            bp_pdf_cell row[5] = {{inst_label(c, ln->inst), BP_PDF_TINT_NONE, false, false},
+                                  {w, BP_PDF_TINT_NONE, false, false}, {s1, BP_PDF_TINT_NONE, false, false},
+                                  {money_text(chg, s2, sizeof s2), BP_PDF_TINT_NONE, false, false},
+                                  {money_text(diff, s3, sizeof s3), BP_PDF_TINT_NONE, false, false}};
             bp_pdf_table_row(t, row);
         }
         char s1[48], s2[48], s3[48];
         pk_money(sum_share, s1, sizeof s1);
         opt_pence chg = {any_charged, sum_charged}, diff = {any_charged, sum_charged - sum_share};
-        bp_pdf_cell row[5] = {{"Total", BP_STATUS_NONE, true, false}, {"", BP_STATUS_NONE, true, false},
-                              {s1, BP_STATUS_NONE, true, false},
-                              {money_text(chg, s2, sizeof s2), BP_STATUS_NONE, true, false},
-                              {money_text(diff, s3, sizeof s3), BP_STATUS_NONE, true, false}};
+        bp_pdf_cell row[5] = {{"Total", BP_PDF_TINT_NONE, true, false}, {"", BP_PDF_TINT_NONE, true, false},
+                              {s1, BP_PDF_TINT_NONE, true, false},
+                              {money_text(chg, s2, sizeof s2), BP_PDF_TINT_NONE, true, false},
+                              {money_text(diff, s3, sizeof s3), BP_PDF_TINT_NONE, true, false}};
         bp_pdf_table_total(t, row);
         bp_pdf_table_end(t);
         bp_pdf_space(c->pdf, 6);
@@ -761,10 +761,10 @@ void pk_courses(pk_ctx *c, const bp_section *sec)
             else snprintf(pct, sizeof pct, "no data");
             if (co->minority) snprintf(val, sizeof val, "%s minority", pct);
             else snprintf(val, sizeof val, "%s%s%s", pct, *pk_mark(cr->status) ? " " : "", pk_mark(cr->status));
-            bp_pdf_cell row[5] = {{co->course, BP_STATUS_NONE, false, false}, {st, BP_STATUS_NONE, false, false},
-                                  {inc, BP_STATUS_NONE, false, false}, {dc, BP_STATUS_NONE, false, false},
+            bp_pdf_cell row[5] = {{co->course, BP_PDF_TINT_NONE, false, false}, {st, BP_PDF_TINT_NONE, false, false},
+                                  {inc, BP_PDF_TINT_NONE, false, false}, {dc, BP_PDF_TINT_NONE, false, false},
                                   {val, cr->status == BP_STATUS_RED || cr->status == BP_STATUS_AMBER
-                                            ? cr->status : BP_STATUS_NONE, false, false}};
+                                            ? pk_tint(cr->status) : BP_PDF_TINT_NONE, false, false}};
             bp_pdf_table_row(t, row);
         }
         if (kpi >= 0) {
@@ -773,7 +773,7 @@ void pk_courses(pk_ctx *c, const bp_section *sec)
             bp_pdf_cell cell;
             pk_result_cell(c, avg, v, sizeof v, &cell);
             cell.bold = true;
-            bp_pdf_cell row[5] = {{"Institution average (non-minority courses)", BP_STATUS_NONE, true, false},
+            bp_pdf_cell row[5] = {{"Institution average (non-minority courses)", BP_PDF_TINT_NONE, true, false},
                                   NONE_CELL, NONE_CELL, NONE_CELL, cell};
             bp_pdf_table_total(t, row);
         }

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "bp_packpdf_internal.h"
+#include "bp_packpdf_sections.h"
 
 static bool action_in_scope(const pk_ctx *c, const bp_section *sec, const bp_action *a)
 {
@@ -87,14 +87,14 @@ void pk_actions(pk_ctx *c, const bp_section *sec)
         bp_status colour = action_colour(c, a);
         snprintf(st, sizeof st, "%s%s%s%s", status_words(a->status), overdue(c, a) ? " - OVERDUE" : "",
                  colour == BP_STATUS_NONE ? "" : " ", pk_mark(colour));
-        bp_pdf_cell row[8] = {{a->id, BP_STATUS_NONE, false, false},
-                              {c->m->insts[a->inst].id, BP_STATUS_NONE, false, false},
-                              {c->m->ambitions[a->ambition].title, BP_STATUS_NONE, false, false},
-                              {a->action, BP_STATUS_NONE, false, false},
-                              {a->owner, BP_STATUS_NONE, false, false},
-                              {due, BP_STATUS_NONE, overdue(c, a), false},
-                              {st, colour, overdue(c, a), false},
-                              {a->evidence ? a->evidence : "", BP_STATUS_NONE, false, false}};
+        bp_pdf_cell row[8] = {{a->id, BP_PDF_TINT_NONE, false, false},
+                              {c->m->insts[a->inst].id, BP_PDF_TINT_NONE, false, false},
+                              {c->m->ambitions[a->ambition].title, BP_PDF_TINT_NONE, false, false},
+                              {a->action, BP_PDF_TINT_NONE, false, false},
+                              {a->owner, BP_PDF_TINT_NONE, false, false},
+                              {due, BP_PDF_TINT_NONE, overdue(c, a), false},
+                              {st, pk_tint(colour), overdue(c, a), false},
+                              {a->evidence ? a->evidence : "", BP_PDF_TINT_NONE, false, false}};
         bp_pdf_table_row(t, row);
     }
     bp_pdf_table_end(t);
@@ -136,7 +136,7 @@ void pk_actions_summary(pk_ctx *c, const bp_section *sec)
         }
         if (cnt[BP_ACTION_STATUS_COUNT + 1]) {
             snprintf(b[BP_ACTION_STATUS_COUNT + 1], sizeof b[0], "%zu R", cnt[BP_ACTION_STATUS_COUNT + 1]);
-            row[7].status = BP_STATUS_RED;
+            row[7].tint = BP_PDF_TINT_RED;
         }
         bp_pdf_table_row(t, row);
     }

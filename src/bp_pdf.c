@@ -31,10 +31,6 @@
 #include "bp_pdf_internal.h"
 #include "bp_infile.h"
 
-#include <hpdf_doc.h>
-#include <hpdf_fontdef.h>
-#include <hpdf_streams.h>
-
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -502,7 +498,7 @@ static size_t count_lines(const bp_pdf *p, bool bold, float size, float width, c
 
 /* ---- colour and shapes ---- */
 
-void bpi_status_rgb(bp_status s, float rgb[3])
+void bpi_tint_rgb(bp_pdf_tint s, float rgb[3])
 {
     static const float tint[4][3] = {
         {1.0f, 1.0f, 1.0f},     /* none */
@@ -510,7 +506,8 @@ void bpi_status_rgb(bp_status s, float rgb[3])
         {1.0f, 0.88f, 0.60f},   /* amber */
         {0.96f, 0.75f, 0.75f},  /* red */
     };
-    int i = s == BP_STATUS_GREEN ? 1 : s == BP_STATUS_AMBER ? 2 : s == BP_STATUS_RED ? 3 : 0;
+    int i = s == BP_PDF_TINT_GREEN ? 1 : s == BP_PDF_TINT_AMBER ? 2
+            : s == BP_PDF_TINT_RED ? 3 : 0;
     memcpy(rgb, tint[i], sizeof tint[i]);
 }
 
@@ -786,67 +783,15 @@ static const font_file *font_bytes(bp_pdf *p, const char *path)
     return f;
 }
 
-/* A libharu stream reading a cached font file in place, with the semantics of its memory
- * streams (a short read returns HPDF_STREAM_EOF; a seek past the end is an error).  A
- * memory stream would copy the file in and read it back a byte at a time, a few bytes a
- * call, some 10,000 calls per font per document. */
-static HPDF_STATUS font_read(HPDF_Stream s, HPDF_BYTE *buf, HPDF_UINT *size)
-{
-    bpi_font_src *c = s->attr;
-    size_t left = c->len - c->pos;
-    HPDF_UINT n = *size <= left ? *size : (HPDF_UINT)left;
-    memcpy(buf, c->data + c->pos, n);
-    c->pos += n;
-    if (n < *size) {
-        *size = n;
-        return HPDF_STREAM_EOF;
-    }
-    return HPDF_OK;
-}
-
-static HPDF_STATUS font_seek(HPDF_Stream s, HPDF_INT pos, HPDF_WhenceMode mode)
-{
-    bpi_font_src *c = s->attr;
-    long to = mode == HPDF_SEEK_CUR ? (long)c->pos + pos
-              : mode == HPDF_SEEK_END ? (long)c->len - pos   /* sic: as libharu's memory streams */
-              : pos;
-    if (to < 0 || (size_t)to > c->len) return HPDF_SetError(s->error, HPDF_STREAM_EOF, 0);
-    c->pos = (size_t)to;
-    return HPDF_OK;
-}
-
-static HPDF_INT32 font_tell(HPDF_Stream s)
-{
-    return (HPDF_INT32)((bpi_font_src *)s->attr)->pos;
-}
-
-static HPDF_UINT32 font_size(HPDF_Stream s)
-{
-    return (HPDF_UINT32)((bpi_font_src *)s->attr)->len;
-}
-
-/* HPDF_LoadTTFontFromFile reads through a FILE and seeks for every table and glyph it
- * parses or embeds - some 2,000 lseek calls, each discarding the read buffer, per font
- * per document.  The same steps over the cached bytes, with libharu's internal API (its
- * headers are part of libhpdf-dev): parse, register, tag "HPDFAA", "HPDFAB", ... as
- * libharu does. */
+/* The font parsed from the cached bytes (bp_libs: HPDF_LoadTTFontFromFile would read
+ * through a FILE and seek some 2,000 times per font per document). */
 static HPDF_FontDef load_ttf(bp_pdf *p, const font_file *f)
 {
     size_t slot = (size_t)p->nfonts;
     if (slot >= sizeof p->font_src / sizeof *p->font_src) return NULL;
     p->font_src[slot] = (bpi_font_src){(const unsigned char *)f->data, f->len, 0};
-    HPDF_Stream s = HPDF_CallbackReader_New(p->doc->mmgr, font_read, font_seek, font_tell,
-                                            font_size, &p->font_src[slot]);
-    if (!s) return NULL;
-    HPDF_FontDef def = HPDF_TTFontDef_Load(p->doc->mmgr, s, HPDF_TRUE);   /* owns s */
-    if (!def) return NULL;
-    if (HPDF_Doc_RegisterFontDef(p->doc, def) != HPDF_OK) {
-        HPDF_FontDef_Free(def);
-        return NULL;
-    }
-    char tag[7] = "HPDFAA";
-    tag[5] = (char)('A' + p->nfonts++);
-    HPDF_TTFontDef_SetTagName(def, tag);
+    HPDF_FontDef def = bpi_ttf_load(p->doc, &p->font_src[slot], p->nfonts);
+    if (def) p->nfonts++;
     return def;
 }
 
@@ -857,7 +802,7 @@ static HPDF_Font load_font(bp_pdf *p, const char *path, HPDF_FontDef *def)
     if (!f) return NULL;
     *def = load_ttf(p, f);
     const char *encoding = p->fonts == BP_PDF_FONTS_WINANSI ? "CP1252" : "UTF-8";
-    HPDF_Font font = *def ? HPDF_GetFont(p->doc, (*def)->base_font, encoding) : NULL;
+    HPDF_Font font = *def ? HPDF_GetFont(p->doc, bpi_ttf_name(*def), encoding) : NULL;
     if (!font)
         fail(p, BP_ERR_RENDER, "cannot use the font file %s (libharu error 0x%04X): a "
                  "TrueType font is needed", path, (unsigned)p->hpdf_error);
@@ -872,9 +817,7 @@ static void read_widths(HPDF_FontDef def, unsigned short widths[256])
 {
     for (unsigned b = 0x20; b <= 0xFF; b++) {
         unsigned long cp = cp1252_cp(b);
-        widths[b] = cp ? (unsigned short)HPDF_TTFontDef_GetGidWidth(
-                             def, HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)cp))
-                       : 0;
+        widths[b] = cp ? (unsigned short)bpi_ttf_width(def, cp) : 0;
     }
 }
 
@@ -1016,6 +959,9 @@ static void open_doc(bp_pdf *p, const bp_pdf_options *o)
 bp_err bp_pdf_new(bp_pdf **out, const bp_pdf_options *o, bp_diags *diags)
 {
     *out = NULL;
+    /* before anything reaches into libharu's structures or starts a zlib stream */
+    bp_err ve = bp_libs_check(diags);
+    if (ve != BP_OK) return ve;
     bp_pdf *p = calloc(1, sizeof *p);
     if (!p) {
         bp_diag_add(diags, BP_DIAG_ERROR, "pdf", 0, 0, "out of memory starting a PDF");
@@ -1134,13 +1080,13 @@ float bp_pdf_text_width(bp_pdf *p, bp_pdf_style style, const char *utf8)
 #define MARK_SIZE 7.5f
 #define MARK_HEIGHT 11.0f
 
-static const char *mark_word(bp_status s)
+static const char *mark_word(bp_pdf_tint s)
 {
     switch (s) {
-    case BP_STATUS_RED: return "RED";
-    case BP_STATUS_AMBER: return "AMBER";
-    case BP_STATUS_GREEN: return "OK";
-    case BP_STATUS_NONE: break;
+    case BP_PDF_TINT_RED: return "RED";
+    case BP_PDF_TINT_AMBER: return "AMBER";
+    case BP_PDF_TINT_GREEN: return "OK";
+    case BP_PDF_TINT_NONE: break;
     }
     return "N/A";
 }
@@ -1153,10 +1099,10 @@ static float mark_width(const bp_pdf *p)
 
 /* The word in bold in a box of its status colour with a dark border: readable in
  * greyscale and for colour-blind readers. */
-static void draw_mark(bp_pdf *p, HPDF_Page pg, bp_status s, float x, float top)
+static void draw_mark(bp_pdf *p, HPDF_Page pg, bp_pdf_tint s, float x, float top)
 {
     float rgb[3], w = mark_width(p);
-    bpi_status_rgb(s, rgb);
+    bpi_tint_rgb(s, rgb);
     bpi_box(pg, x, top - MARK_HEIGHT, w, MARK_HEIGHT, rgb, 0.6f);
     const char *word = mark_word(s);
     float ww = bpi_width(p, true, MARK_SIZE, word, strlen(word));
@@ -1165,7 +1111,7 @@ static void draw_mark(bp_pdf *p, HPDF_Page pg, bp_status s, float x, float top)
     bpi_text(p, pg, true, MARK_SIZE, BPI_INK, x + (w - ww) / 2.0f, base, word, strlen(word));
 }
 
-void bp_pdf_status_paragraph(bp_pdf *p, bp_status status, const char *utf8)
+void bp_pdf_status_paragraph(bp_pdf *p, bp_pdf_tint tint, const char *utf8)
 {
     if (!bpi_ok(p)) return;
     char *text = bpi_clean(p, utf8);
@@ -1174,7 +1120,7 @@ void bp_pdf_status_paragraph(bp_pdf *p, bp_status status, const char *utf8)
     bp_pdf_need(p, st.leading > MARK_HEIGHT ? st.leading : MARK_HEIGHT);
     HPDF_Page pg = bpi_page_here(p);
     if (pg) {
-        draw_mark(p, pg, status, bpi_left(), p->y - (st.leading - MARK_HEIGHT) / 2.0f);
+        draw_mark(p, pg, tint, bpi_left(), p->y - (st.leading - MARK_HEIGHT) / 2.0f);
         flow(p, st, BPI_INK, mark_width(p) + 7.0f, BP_PDF_LEFT, text);
         if (!*text) p->y -= st.leading;    /* the mark alone still takes its line */
         bp_pdf_space(p, st.after + 2.0f);
@@ -1319,7 +1265,7 @@ typedef struct {
     char *text;
     size_t nlines, done;
     bool bold, tick;
-    bp_status status;
+    bp_pdf_tint tint;
 } row_cell;
 
 static void table_free(bp_pdf_table *t)
@@ -1508,7 +1454,7 @@ static row_cell *prepare_cells(bp_pdf_table *t, const bp_pdf_cell *cells, bool t
     }
     for (size_t c = 0; c < t->ncols; c++) {
         rc[c].bold = total || cells[c].bold || t->st.bold;
-        rc[c].status = cells[c].status;
+        rc[c].tint = cells[c].tint;
         rc[c].tick = cells[c].tick;
         rc[c].text = bpi_clean(t->p, rc[c].tick ? "" : cells[c].text);
         if (!rc[c].text) continue;     /* failure recorded; nothing more is drawn */
@@ -1541,9 +1487,9 @@ static void draw_slice(bp_pdf_table *t, row_cell *rc, size_t lines, bool total)
     float h = (float)lines * t->st.leading + 2.0f * CELL_PAD, top = p->y;
     float x0 = t->x[0], x1 = t->x[t->ncols - 1] + t->w[t->ncols - 1];
     for (size_t c = 0; c < t->ncols; c++) {
-        if (rc[c].status != BP_STATUS_NONE) {
+        if (rc[c].tint != BP_PDF_TINT_NONE) {
             float rgb[3];
-            bpi_status_rgb(rc[c].status, rgb);
+            bpi_tint_rgb(rc[c].tint, rgb);
             bpi_box(pg, t->x[c], top - h, t->w[c], h, rgb, 0.0f);
         }
         size_t n = rc[c].nlines - rc[c].done;
@@ -1632,8 +1578,8 @@ static void cover_fields(bp_pdf *p, const bp_pdf_field *fields, size_t n)
     if (!t) return;
     for (size_t i = 0; i < n; i++) {
         if (!fields[i].value || !*fields[i].value) continue;
-        bp_pdf_cell row[2] = {{fields[i].label, BP_STATUS_NONE, true, false},
-                              {fields[i].value, BP_STATUS_NONE, false, false}};
+        bp_pdf_cell row[2] = {{fields[i].label, BP_PDF_TINT_NONE, true, false},
+                              {fields[i].value, BP_PDF_TINT_NONE, false, false}};
         bp_pdf_table_row(t, row);
     }
     table_free(t);

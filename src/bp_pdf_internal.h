@@ -5,6 +5,7 @@
 #define BP_PDF_INTERNAL_H
 
 #include <hpdf.h>
+#include "bp_libs.h"     /* the content-stream operators, fonts from memory */
 #include "bp_pdf.h"
 
 /* A4 in points, and the margins.  The header and footer sit inside the top and bottom
@@ -34,12 +35,6 @@ typedef struct {
     size_t page;           /* index into bp_pdf.pages (before the contents are inserted) */
     float y;               /* top of the heading on that page */
 } bpi_entry;
-
-/* A cached font file as a libharu stream's source: its bytes and the read position. */
-typedef struct {
-    const unsigned char *data;
-    size_t len, pos;
-} bpi_font_src;
 
 struct bp_pdf {
     HPDF_Doc doc;
@@ -124,40 +119,10 @@ void bpi_wrap_init(bpi_wrap *w, const bp_pdf *p, bool bold, float size, float wi
                    const char *text);
 bool bpi_wrap_next(bpi_wrap *w, bpi_line *line);
 
-/* ---- content-stream operators (bp_pdf_ops.c) ----
- * The bytes and page state of libharu's HPDF_Page_* operators of the same names, written
- * without their per-operator overhead; mixable with libharu's own. */
-
-/* v as libharu writes a number into a content stream (at most 13 bytes, and a NUL may
- * follow them); returns the end of the number. */
-char *bpi_real(char *s, float v);
-void bpi_line_width(HPDF_Page pg, float w);
-void bpi_line_cap(HPDF_Page pg, HPDF_LineCap cap);
-void bpi_line_join(HPDF_Page pg, HPDF_LineJoin join);
-/* A dash pattern of n (at most 8) lengths from phase 0; n = 0: solid. */
-void bpi_dash(HPDF_Page pg, const HPDF_UINT16 *pattern, unsigned n);
-void bpi_gray_fill(HPDF_Page pg, float g);
-void bpi_gray_stroke(HPDF_Page pg, float g);
-void bpi_rgb_fill(HPDF_Page pg, float r, float g, float b);
-void bpi_rgb_stroke(HPDF_Page pg, float r, float g, float b);
-void bpi_move_to(HPDF_Page pg, float x, float y);
-void bpi_line_to(HPDF_Page pg, float x, float y);
-void bpi_rectangle(HPDF_Page pg, float x, float y, float w, float h);
-void bpi_close_path(HPDF_Page pg);
-void bpi_clip(HPDF_Page pg);
-void bpi_stroke(HPDF_Page pg);
-void bpi_fill(HPDF_Page pg);
-void bpi_fill_stroke(HPDF_Page pg);
-void bpi_end_path(HPDF_Page pg);
-/* len bytes of a single-byte (WinAnsi) font's text with its baseline at (x, y), in a
- * text object of its own; the font is set when it or the size changes. */
-void bpi_text_simple(HPDF_Page pg, HPDF_Font font, float size, float x, float y,
-                     const unsigned char *s, size_t len);
-
 /* ---- colour ---- */
 
-/* The tint of a status (white for none). */
-void bpi_status_rgb(bp_status s, float rgb[3]);
+/* The colour of a tint (white for none). */
+void bpi_tint_rgb(bp_pdf_tint t, float rgb[3]);
 void bpi_fill_rgb(HPDF_Page pg, const float rgb[3]);
 /* Line width and grey for strokes, each set only when it changes. */
 void bpi_stroke_style(HPDF_Page pg, float width, float grey);

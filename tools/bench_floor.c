@@ -2,7 +2,7 @@
  * with libharu and libxlsxwriter, computing nothing.  Reads a plan (scripts/bench_plan.py:
  * every PDF's pages, text runs and path operations; every workbook's sheets and cells)
  * and writes those files into OUTDIR, with the same subset fonts and compression as
- * boardpack (it is linked with src/bp_deflate.c: the same zlib level), so that
+ * boardpack (it links the render archive's bp_libs: the same zlib level), so that
  * boardpack's time over this one's is its own overhead.
  * Usage: bench_floor PLAN.tsv OUTDIR */
 #include <stdio.h>

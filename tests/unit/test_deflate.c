@@ -1,6 +1,7 @@
-/* bp_deflate: every stream the libraries start is deflated at BP_DEFLATE_LEVEL with the
- * smaller memory, whatever they ask for - and libharu's and libxlsxwriter's calls really
- * reach the initialisers (a change in linking would silently bring back zlib's own). */
+/* bp_libs, zlib's initialisers: every stream the libraries start is deflated at
+ * BP_DEFLATE_LEVEL with the smaller memory, whatever they ask for - and libharu's and
+ * libxlsxwriter's calls really reach the initialisers (a change in linking would silently
+ * bring back zlib's own). */
 #define _GNU_SOURCE     /* RTLD_NEXT */
 #include "bp_test.h"
 
@@ -11,7 +12,7 @@
 #include <zlib.h>
 #include <hpdf.h>
 #include <xlsxwriter.h>
-#include "bp_deflate.h"
+#include "bp_libs.h"
 
 /* Text that deflates differently at levels 1 and 9: repeats near and far. */
 static unsigned char *sample(size_t *n)

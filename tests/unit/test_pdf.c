@@ -333,13 +333,13 @@ static void cover_and_summary(bp_pdf *p)
                          "pay grant, while staff costs rose with the September pay award. The "
                          "consolidated reserves remain above the policy minimum of \xC2\xA3"
                          "1,234,567 and every academy holds cash for more than thirty days.");
-    bp_pdf_status_paragraph(p, BP_STATUS_RED, "Staff costs at Moorside High School are 82.4% "
+    bp_pdf_status_paragraph(p, BP_PDF_TINT_RED, "Staff costs at Moorside High School are 82.4% "
                             "of income against a ceiling of 80%; the recovery plan is in "
                             "section 2 and the committee is asked to note the risk to the "
                             "in-year surplus.");
-    bp_pdf_status_paragraph(p, BP_STATUS_AMBER, "Attendance at Castle Vale is 93.1%, inside "
+    bp_pdf_status_paragraph(p, BP_PDF_TINT_AMBER, "Attendance at Castle Vale is 93.1%, inside "
                             "the amber band.");
-    bp_pdf_status_paragraph(p, BP_STATUS_GREEN, "Liquidity is on target everywhere.");
+    bp_pdf_status_paragraph(p, BP_PDF_TINT_GREEN, "Liquidity is on target everywhere.");
     char word[700];
     long_word(word);
     bp_pdf_paragraph(p, BP_PDF_BODY, word);
@@ -357,7 +357,7 @@ static void finance_table(bp_pdf *p)
         {"Commentary", 3.0f, BP_PDF_LEFT},
     };
     static const char *const phases[] = {"Secondary", "Primary", "Sixth form"};
-    static const bp_status st[] = {BP_STATUS_GREEN, BP_STATUS_AMBER, BP_STATUS_RED, BP_STATUS_NONE};
+    static const bp_pdf_tint st[] = {BP_PDF_TINT_GREEN, BP_PDF_TINT_AMBER, BP_PDF_TINT_RED, BP_PDF_TINT_NONE};
     bp_pdf_heading(p, 1, "2. Finance", true);
     bp_pdf_table *t = bp_pdf_table_begin(p, cols, 5, BP_PDF_SMALL);
     assert_non_null(t);
@@ -367,15 +367,15 @@ static void finance_table(bp_pdf *p)
         else snprintf(income, sizeof income, "\xC2\xA3%d,%03d,%03d", 1 + i % 9, (i * 37) % 1000,
                       (i * 91) % 1000);
         snprintf(pct, sizeof pct, "%d.%d%% %s", 70 + i % 15, i % 10,
-                 st[i % 4] == BP_STATUS_RED ? "R!" : st[i % 4] == BP_STATUS_AMBER ? "A!" : "ok");
+                 st[i % 4] == BP_PDF_TINT_RED ? "R!" : st[i % 4] == BP_PDF_TINT_AMBER ? "A!" : "ok");
         snprintf(comment, sizeof comment, "Row %d: %s", i + 1,
                  i % 5 == 0 ? "Long commentary from the academy's business manager explaining "
                               "the variance against budget in full sentences so that it wraps "
                               "over several lines of the cell." : "As expected.");
         bp_pdf_cell row[5] = {
-            {SCHOOLS[i % 4], BP_STATUS_NONE, false, false}, {phases[i % 3], BP_STATUS_NONE, false, false},
-            {income, BP_STATUS_NONE, false, false}, {pct, st[i % 4], false, false},
-            {comment, BP_STATUS_NONE, false, false},
+            {SCHOOLS[i % 4], BP_PDF_TINT_NONE, false, false}, {phases[i % 3], BP_PDF_TINT_NONE, false, false},
+            {income, BP_PDF_TINT_NONE, false, false}, {pct, st[i % 4], false, false},
+            {comment, BP_PDF_TINT_NONE, false, false},
         };
         bp_pdf_table_row(t, row);
     }
@@ -393,24 +393,24 @@ static void charts(bp_pdf *p)
     bp_pdf_page(p, true);
     bp_pdf_heading(p, 1, "3. Charts", false);
     bp_pdf_bar bars[] = {
-        {"MHS", 0.021, true, BP_STATUS_GREEN},
-        {"YGC", -0.034, true, BP_STATUS_RED},
-        {"St Aidan's C of E Primary Academy", 0.004, true, BP_STATUS_AMBER},
-        {"CVC", 0.0, false, BP_STATUS_NONE},
-        {"Primary phase", 0.012, true, BP_STATUS_GREEN},
-        {"Secondary phase", -0.008, true, BP_STATUS_RED},
-        {"Sixth form", 0.0, false, BP_STATUS_NONE},
-        {"Trust", 0.009, true, BP_STATUS_NONE},
+        {"MHS", 0.021, true, BP_PDF_TINT_GREEN},
+        {"YGC", -0.034, true, BP_PDF_TINT_RED},
+        {"St Aidan's C of E Primary Academy", 0.004, true, BP_PDF_TINT_AMBER},
+        {"CVC", 0.0, false, BP_PDF_TINT_NONE},
+        {"Primary phase", 0.012, true, BP_PDF_TINT_GREEN},
+        {"Secondary phase", -0.008, true, BP_PDF_TINT_RED},
+        {"Sixth form", 0.0, false, BP_PDF_TINT_NONE},
+        {"Trust", 0.009, true, BP_PDF_TINT_NONE},
     };
     bp_pdf_band band = {true, 0.005, 0.02, true, true};
-    bp_pdf_bar_chart(p, "In-year surplus as a share of income", BP_UNIT_PERCENT, bars, 8, &band,
+    bp_pdf_bar_chart(p, "In-year surplus as a share of income", BP_PDF_UNIT_PERCENT, bars, 8, &band,
                      230.0f);
     bp_pdf_bar money[] = {
-        {"MHS", 1234567.0, true, BP_STATUS_GREEN}, {"YGC", -250000.0, true, BP_STATUS_RED},
-        {"SAP", 900.0, true, BP_STATUS_AMBER}, {"Trust", 3100000.0, true, BP_STATUS_GREEN},
+        {"MHS", 1234567.0, true, BP_PDF_TINT_GREEN}, {"YGC", -250000.0, true, BP_PDF_TINT_RED},
+        {"SAP", 900.0, true, BP_PDF_TINT_AMBER}, {"Trust", 3100000.0, true, BP_PDF_TINT_GREEN},
     };
     bp_pdf_band min_only = {true, 500000.0, 0.0, true, false};
-    bp_pdf_bar_chart(p, "Revenue reserves", BP_UNIT_MONEY, money, 4, &min_only, 200.0f);
+    bp_pdf_bar_chart(p, "Revenue reserves", BP_PDF_UNIT_MONEY, money, 4, &min_only, 200.0f);
 
     static const char *const years[] = {"2020/21", "2021/22", "2022/23", "2023/24", "2024/25",
                                         "2025/26"};
@@ -425,7 +425,7 @@ static void charts(bp_pdf *p)
         {"Reserves (no figure for 2022/23)", reserves, gap, false},
         {"Income forecast", income, forecast, true},
     };
-    bp_pdf_line_chart(p, "Income, expenditure and reserves", BP_UNIT_MONEY, years, 6, series, 4,
+    bp_pdf_line_chart(p, "Income, expenditure and reserves", BP_PDF_UNIT_MONEY, years, 6, series, 4,
                       240.0f);
 
     /* narrow slots: labels are shortened, values shrunk or left out, never overlapping */
@@ -433,10 +433,10 @@ static void charts(bp_pdf *p)
     char names[30][48];
     for (int i = 0; i < 30; i++) {
         snprintf(names[i], sizeof names[i], "Academy number %d of the trust", i + 1);
-        many[i] = (bp_pdf_bar){names[i], -1234.5 * i, i % 5 != 4, (bp_status)(i % 4)};
+        many[i] = (bp_pdf_bar){names[i], -1234.5 * i, i % 5 != 4, (bp_pdf_tint)(i % 4)};
     }
     bp_pdf_band below = {true, 0.0, -5000.0, false, true};
-    bp_pdf_bar_chart(p, "Thirty academies, all at or below zero", BP_UNIT_NUMBER, many, 30,
+    bp_pdf_bar_chart(p, "Thirty academies, all at or below zero", BP_PDF_UNIT_NUMBER, many, 30,
                      &below, 200.0f);
 }
 
@@ -452,10 +452,10 @@ static void appendix(bp_pdf *p)
     assert_non_null(text);
     for (int i = 0; n + 80 < cap; i++)
         n += (size_t)snprintf(text + n, cap - n, "Sentence %d of a formula description. ", i + 1);
-    bp_pdf_cell row[2] = {{"Staff costs", BP_STATUS_NONE, true, false}, {text, BP_STATUS_NONE, false, false}};
+    bp_pdf_cell row[2] = {{"Staff costs", BP_PDF_TINT_NONE, true, false}, {text, BP_PDF_TINT_NONE, false, false}};
     bp_pdf_table_row(t, row);
-    bp_pdf_cell last[2] = {{"Reserves", BP_STATUS_NONE, true, false},
-                           {"Revenue reserves at the year end.", BP_STATUS_NONE, false, false}};
+    bp_pdf_cell last[2] = {{"Reserves", BP_PDF_TINT_NONE, true, false},
+                           {"Revenue reserves at the year end.", BP_PDF_TINT_NONE, false, false}};
     bp_pdf_table_row(t, last);
     bp_pdf_table_end(t);
     free(text);
@@ -819,9 +819,9 @@ static void winansi_document_reads_back(void **state)
     bp_pdf_col cols[3] = {{"Priority", 3, BP_PDF_LEFT}, {"Ambition", 1, BP_PDF_CENTRE},
                           {"Other", 1, BP_PDF_CENTRE}};
     bp_pdf_table *t = bp_pdf_table_begin(p, cols, 3, BP_PDF_SMALL);
-    bp_pdf_cell row[3] = {{"Reading at KS2", BP_STATUS_NONE, false, false},
-                          {"NOT SHOWN", BP_STATUS_NONE, false, true},
-                          {"", BP_STATUS_NONE, false, false}};
+    bp_pdf_cell row[3] = {{"Reading at KS2", BP_PDF_TINT_NONE, false, false},
+                          {"NOT SHOWN", BP_PDF_TINT_NONE, false, true},
+                          {"", BP_PDF_TINT_NONE, false, false}};
     bp_pdf_table_row(t, row);
     bp_pdf_table_end(t);
     assert_int_equal(bp_pdf_fonts_needed(p), BP_PDF_FONTS_WINANSI);

@@ -1,8 +1,8 @@
-/* bp_pdf_ops: each operator writes the bytes libharu's operator of the same name writes
- * and leaves the page in the same state.  libharu itself is the oracle: the same drawing
- * is made once through HPDF_Page_* and once through bpi_*, in two documents, and the
- * content streams, the page state after every step and finally the two saved documents
- * (fonts, widths and embedded glyphs included) must be identical. */
+/* bp_libs, the content-stream operators: each writes the bytes libharu's operator of the
+ * same name writes and leaves the page in the same state.  libharu itself is the oracle:
+ * the same drawing is made once through HPDF_Page_* and once through bpi_*, in two
+ * documents, and the content streams, the page state after every step and finally the
+ * two saved documents (fonts, widths and embedded glyphs included) must be identical. */
 #include "bp_test.h"
 
 #include <math.h>

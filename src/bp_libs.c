@@ -1,4 +1,163 @@
-/* bp_pdf_ops: PDF content-stream operators written straight into libharu's page stream.
+/* bp_libs: everything that goes below libharu's and zlib's public APIs (see bp_libs.h):
+ * the version checks, fonts parsed from memory, the content-stream operators and zlib's
+ * initialisers.  The private headers below are included here and nowhere else. */
+#define _GNU_SOURCE     /* RTLD_NEXT */
+#include "bp_libs.h"
+
+#include <dlfcn.h>
+#include <hpdf_doc.h>
+#include <hpdf_encoder.h>
+#include <hpdf_error.h>
+#include <hpdf_font.h>
+#include <hpdf_fontdef.h>
+#include <hpdf_pages.h>
+#include <hpdf_streams.h>
+#include <hpdf_utils.h>
+#include <hpdf_version.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <zlib.h>
+
+/* What this file was written against (see bp_libs.h): the fields of libharu 2.3.0's
+ * page, graphics state, stream, font and font-definition structures used below, and
+ * zlib 1.2's initialisers and their defaults (deflateInit_ is deflateInit2_ with
+ * Z_DEFLATED, MAX_WBITS, memory level 8, Z_DEFAULT_STRATEGY). */
+#if !defined(HPDF_VERSION_ID) || HPDF_VERSION_ID != 20300
+#error "bp_libs.c writes into libharu 2.3.0's private structures (hpdf_pages.h, hpdf_streams.h, hpdf_font.h, hpdf_fontdef.h) and this is another libharu: check every field it uses against these headers, then update the versions here and in bp_libs_check"
+#endif
+#if !defined(ZLIB_VERNUM) || ZLIB_VERNUM < 0x1200 || ZLIB_VERNUM >= 0x1300
+#error "bp_libs.c interposes zlib 1.2's deflateInit_ and deflateInit2_ and this is another zlib: check their signatures and deflateInit_'s defaults against its zlib.h and deflate.c, then update the versions here and in bp_libs_check"
+#endif
+
+/* ---- versions ---- */
+
+/* The number at *s and the end of its digits; -1 when there is none. */
+static long version_part(const char **s)
+{
+    const char *p = *s;
+    long v = 0;
+    if (*p < '0' || *p > '9') return -1;
+    for (; *p >= '0' && *p <= '9'; p++)
+        if (v < 100000) v = v * 10 + (*p - '0');
+    *s = p;
+    return v;
+}
+
+bool bp_libs_version_ok(const char *name, const char *built, const char *running,
+                        int parts, char *msg, size_t size)
+{
+    const char *b = built, *r = running;
+    bool known = r && *r;
+    bool ok = known;
+    for (int i = 0; ok && i < parts; i++) {
+        if (i > 0) {
+            ok = *b == '.' && *r == '.';
+            b++;
+            r++;
+        }
+        if (ok) {
+            long vb = version_part(&b), vr = version_part(&r);
+            ok = vb >= 0 && vb == vr;
+        }
+    }
+    if (!ok && msg && size)
+        snprintf(msg, size, "built for %s %s, running with %s %s: rebuild boardpack", name,
+                 built, known ? name : "an unknown version of", known ? running : name);
+    return ok;
+}
+
+static bool zlib_ok(char *msg, size_t size)
+{
+    return bp_libs_version_ok("zlib", ZLIB_VERSION, zlibVersion(), 2, msg, size);
+}
+
+bp_err bp_libs_check(bp_diags *diags)
+{
+    char msg[256];
+    if (!bp_libs_version_ok("libharu", HPDF_VERSION_TEXT, HPDF_GetVersion(), 3, msg, sizeof msg)
+        || !zlib_ok(msg, sizeof msg)) {
+        bp_diag_add(diags, BP_DIAG_ERROR, "boardpack", 0, 0, "%s", msg);
+        return BP_ERR_RENDER;
+    }
+    return BP_OK;
+}
+
+/* ---- fonts from memory ---- */
+
+/* A libharu stream reading a cached font file in place, with the semantics of its memory
+ * streams (a short read returns HPDF_STREAM_EOF; a seek past the end is an error).  A
+ * memory stream would copy the file in and read it back a byte at a time, a few bytes a
+ * call, some 10,000 calls per font per document. */
+static HPDF_STATUS font_read(HPDF_Stream s, HPDF_BYTE *buf, HPDF_UINT *size)
+{
+    bpi_font_src *c = s->attr;
+    size_t left = c->len - c->pos;
+    HPDF_UINT n = *size <= left ? *size : (HPDF_UINT)left;
+    memcpy(buf, c->data + c->pos, n);
+    c->pos += n;
+    if (n < *size) {
+        *size = n;
+        return HPDF_STREAM_EOF;
+    }
+    return HPDF_OK;
+}
+
+static HPDF_STATUS font_seek(HPDF_Stream s, HPDF_INT pos, HPDF_WhenceMode mode)
+{
+    bpi_font_src *c = s->attr;
+    long to = mode == HPDF_SEEK_CUR ? (long)c->pos + pos
+              : mode == HPDF_SEEK_END ? (long)c->len - pos   /* sic: as libharu's memory streams */
+              : pos;
+    if (to < 0 || (size_t)to > c->len) return HPDF_SetError(s->error, HPDF_STREAM_EOF, 0);
+    c->pos = (size_t)to;
+    return HPDF_OK;
+}
+
+static HPDF_INT32 font_tell(HPDF_Stream s)
+{
+    return (HPDF_INT32)((bpi_font_src *)s->attr)->pos;
+}
+
+static HPDF_UINT32 font_size(HPDF_Stream s)
+{
+    return (HPDF_UINT32)((bpi_font_src *)s->attr)->len;
+}
+
+/* HPDF_LoadTTFontFromFile reads through a FILE and seeks for every table and glyph it
+ * parses or embeds - some 2,000 lseek calls, each discarding the read buffer, per font
+ * per document.  The same steps over the cached bytes, with libharu's internal API (its
+ * headers are part of libhpdf-dev): parse, register, tag "HPDFAA", "HPDFAB", ... as
+ * libharu does. */
+HPDF_FontDef bpi_ttf_load(HPDF_Doc doc, bpi_font_src *src, int n)
+{
+    src->pos = 0;
+    HPDF_Stream s = HPDF_CallbackReader_New(doc->mmgr, font_read, font_seek, font_tell,
+                                            font_size, src);
+    if (!s) return NULL;
+    HPDF_FontDef def = HPDF_TTFontDef_Load(doc->mmgr, s, HPDF_TRUE);   /* owns s */
+    if (!def) return NULL;
+    if (HPDF_Doc_RegisterFontDef(doc, def) != HPDF_OK) {
+        HPDF_FontDef_Free(def);
+        return NULL;
+    }
+    char tag[7] = "HPDFAA";
+    tag[5] = (char)('A' + n);
+    HPDF_TTFontDef_SetTagName(def, tag);
+    return def;
+}
+
+const char *bpi_ttf_name(HPDF_FontDef def)
+{
+    return def->base_font;
+}
+
+int bpi_ttf_width(HPDF_FontDef def, unsigned long cp)
+{
+    return HPDF_TTFontDef_GetGidWidth(def, HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)cp));
+}
+
+/* ---- content-stream operators ----
  *
  * libharu's HPDF_Page_* operators clear a 512-byte buffer byte by byte, measure the
  * string they built and copy it a byte at a time for every operator; a board pack has
@@ -8,17 +167,6 @@
  * (q/Q, circles, the Unicode fonts' text still go through libharu) and its getters stay
  * true.  Arguments are the caller's responsibility: libharu's range checks are not
  * repeated. */
-#include "bp_pdf_internal.h"
-
-#include <hpdf_encoder.h>
-#include <hpdf_error.h>
-#include <hpdf_font.h>
-#include <hpdf_fontdef.h>
-#include <hpdf_pages.h>
-#include <hpdf_streams.h>
-#include <hpdf_utils.h>
-#include <stdint.h>
-#include <string.h>
 
 static HPDF_PageAttr attr_of(HPDF_Page pg)
 {
@@ -316,4 +464,51 @@ void bpi_text_simple(HPDF_Page pg, HPDF_Font font, float size, float x, float y,
     emit(pg, "ET\n", 3);
     a->text_pos = (HPDF_Point){0, 0};
     a->gmode = HPDF_GMODE_PAGE_DESCRIPTION;
+}
+
+/* ---- zlib's initialisers ---- */
+
+typedef int (*init2_fn)(z_streamp, int, int, int, int, int, const char *, int);
+
+static unsigned long streams;
+
+unsigned long bp_deflate_streams(void)
+{
+    return streams;
+}
+
+/* zlib's own deflateInit2_: the next definition after this executable's. */
+static init2_fn zlib_init2(void)
+{
+    static init2_fn fn;
+    if (!fn) {
+        void *sym = dlsym(RTLD_NEXT, "deflateInit2_");
+        memcpy(&fn, &sym, sizeof fn);   /* POSIX: a data pointer that is a function */
+    }
+    return fn;
+}
+
+int deflateInit2_(z_streamp strm, int level, int method, int window_bits, int mem_level,
+                  int strategy, const char *version, int stream_size)
+{
+    static int zlib_agrees = -1;
+    if (zlib_agrees < 0) zlib_agrees = zlib_ok(NULL, 0);
+    /* not the zlib these were written for (bp_libs_check says why): start nothing */
+    if (!zlib_agrees) return Z_VERSION_ERROR;
+    init2_fn fn = zlib_init2();
+    if (!fn) return Z_VERSION_ERROR;   /* no zlib loaded: cannot happen when linked with it */
+    streams++;
+    /* Z_NO_COMPRESSION (0) is a deliberate choice of stored blocks: kept */
+    if (level != Z_NO_COMPRESSION) {
+        level = BP_DEFLATE_LEVEL;
+        mem_level = BP_DEFLATE_MEM_LEVEL;
+    }
+    return fn(strm, level, method, window_bits, mem_level, strategy, version, stream_size);
+}
+
+int deflateInit_(z_streamp strm, int level, const char *version, int stream_size)
+{
+    /* zlib's deflateInit_ is this call with its defaults, but for the window */
+    return deflateInit2_(strm, level, Z_DEFLATED, BP_DEFLATE_PDF_WINDOW_BITS, 8,
+                         Z_DEFAULT_STRATEGY, version, stream_size);
 }

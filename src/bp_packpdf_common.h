@@ -1,7 +1,9 @@
-/* Shared by the files that render pack sections (bp_packpdf*.c): the context of one
- * document and the small helpers every section uses.  Not a public header. */
-#ifndef BP_PACKPDF_INTERNAL_H
-#define BP_PACKPDF_INTERNAL_H
+/* bp_packpdf_common: what the files that render pack sections (bp_packpdf.c,
+ * bp_packpdf_finance.c, bp_packpdf_plan.c) share - the context of one document and the
+ * small helpers every section uses.  It calls none of them: the section files sit above
+ * it, the driver (bp_packpdf.c) above those.  Not a public header. */
+#ifndef BP_PACKPDF_COMMON_H
+#define BP_PACKPDF_COMMON_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -53,23 +55,12 @@ bool pk_pence(const pk_ctx *c, int inst, int year, bp_scenario s, const char *co
 void pk_money(int64_t pence, char *buf, size_t size);
 void pk_percent(bp_num v, char *buf, size_t size);
 const char *pk_mark(bp_status s);    /* "G", "A", "R", "" */
+/* The page layer's tint for a status (the same traffic light), and its chart unit for a
+ * KPI's unit (a grade's points chart as a number). */
+bp_pdf_tint pk_tint(bp_status s);
+bp_pdf_unit pk_chart_unit(bp_unit u);
 
 /* The status key printed under tables that show marks. */
 void pk_status_key(pk_ctx *c);
-
-/* Section renderers, one per kind (bp_packpdf_finance.c, bp_packpdf_plan.c). */
-void pk_finance_summary(pk_ctx *c, const bp_section *sec);
-void pk_income_expenditure(pk_ctx *c, const bp_section *sec);
-void pk_budget_actual(pk_ctx *c, const bp_section *sec);
-void pk_trends(pk_ctx *c, const bp_section *sec);
-void pk_reserves(pk_ctx *c, const bp_section *sec);
-void pk_health(pk_ctx *c, const bp_section *sec);
-void pk_forecast(pk_ctx *c, const bp_section *sec);
-void pk_central_charge(pk_ctx *c, const bp_section *sec);
-void pk_courses(pk_ctx *c, const bp_section *sec);
-void pk_actions(pk_ctx *c, const bp_section *sec);
-void pk_actions_summary(pk_ctx *c, const bp_section *sec);
-void pk_alignment(pk_ctx *c, const bp_section *sec);
-void pk_priorities(pk_ctx *c, const bp_section *sec);
 
 #endif

@@ -1,0 +1,119 @@
+/* bp_libs: the one module that goes below the public APIs of the libraries boardpack
+ * links - libharu's object layer (a page's content stream and graphics state, fonts
+ * parsed from memory; the tagged-PDF structure tree will be built here too) and zlib's
+ * stream initialisers (interposed for the compression level) - and the check that those
+ * libraries are the versions this was written against.  Every other module uses only
+ * hpdf.h, zlib.h and xlsxwriter.h as documented.
+ *
+ * Versions.  libharu's private structures are no ABI: any release may move a field, so
+ * the running libharu must be the one compiled against, major.minor.bugfix, and that one
+ * 2.3.0 (checked at build time).  zlib keeps its initialisers' ABI within a release
+ * series: the running zlib must be the compiled one's major.minor, and that 1.2 (checked
+ * at build time).  bp_libs_check is called wherever a program first reaches either
+ * library (a PDF document's creation, an output set's writing); a mismatch fails there
+ * with BP_ERR_RENDER (exit 74) and says to rebuild, and the interposed initialisers
+ * refuse to start a stream (Z_VERSION_ERROR) rather than guess. */
+#ifndef BP_LIBS_H
+#define BP_LIBS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <hpdf.h>
+#include "bp_error.h"
+
+/* ---- versions ---- */
+
+/* Whether a library `name` running as version `running` is the one compiled against
+ * (`built`): their first `parts` dot-separated numbers agree (what follows them is not
+ * compared: "1.2.13.1-motley" is zlib 1.2).  Otherwise false, with "built for NAME
+ * BUILT, running with NAME RUNNING: rebuild boardpack" in msg (NULL or "" running: "an
+ * unknown version of NAME"). */
+bool bp_libs_version_ok(const char *name, const char *built, const char *running,
+                        int parts, char *msg, size_t size);
+
+/* The libraries this process runs with against those it was compiled with: BP_OK, or
+ * BP_ERR_RENDER with the message as a diagnostic of "boardpack". */
+bp_err bp_libs_check(bp_diags *diags);
+
+/* ---- zlib: one compression level for every stream ----
+ *
+ * libharu (PDF content streams, embedded fonts) and libxlsxwriter (the workbook's zip
+ * parts, through minizip) both deflate at zlib's default level, 6, and neither has a
+ * setting for it.  Deflating was a third of a batch's time; level 1 deflates about three
+ * times faster for files some 6% larger (docs/performance.md).
+ *
+ * So bp_libs.c defines zlib's two initialisers, deflateInit_ (what libharu's
+ * deflateInit() expands to) and deflateInit2_ (minizip's), in the executable.  The
+ * dynamic linker looks a symbol up in the executable before the shared libraries, so
+ * the libraries' calls reach these, which hand every stream on to zlib's own
+ * deflateInit2_ unchanged but for the level and the memory (below).  The Makefile makes
+ * every program take bp_libs.o from its archive and exports the two names from the
+ * executable (--undefined, --export-dynamic-symbol); tests/unit/test_deflate.c checks that
+ * a library's deflateInit() really gives level-1 output. */
+
+/* zlib's Z_BEST_SPEED */
+#define BP_DEFLATE_LEVEL 1
+
+/* zlib's defaults (memory level 8, a 32 KB window) set up some 256 KB per stream, and a
+ * pack has a stream per page of a few KB: memory level 6 (a quarter of the hash table),
+ * and a 16 KB window for libharu's streams (deflateInit_), deflate a pack's streams in
+ * half the time and the workbook's parts (minizip's deflateInit2_, which keeps its own
+ * window) in four-fifths, for output 0.2% larger. */
+#define BP_DEFLATE_MEM_LEVEL 6
+#define BP_DEFLATE_PDF_WINDOW_BITS 14
+
+/* How many streams have been started through these initialisers: for tests, to see
+ * that the libraries' calls reach them. */
+unsigned long bp_deflate_streams(void);
+
+/* ---- libharu: fonts from memory ---- */
+
+/* A font file's bytes as the source of a libharu stream, read in place: the bytes must
+ * outlive the document. */
+typedef struct {
+    const unsigned char *data;
+    size_t len, pos;
+} bpi_font_src;
+
+/* A TrueType font parsed from src (from its start) and registered with doc for
+ * embedding, its subset tagged "HPDFA" + ('A' + n) as libharu tags its own; NULL on
+ * failure (libharu's error handler has the reason). */
+HPDF_FontDef bpi_ttf_load(HPDF_Doc doc, bpi_font_src *src, int n);
+/* The font's name, as HPDF_GetFont takes it. */
+const char *bpi_ttf_name(HPDF_FontDef def);
+/* The advance width of a code point of the Basic Multilingual Plane, in thousandths of
+ * an em, from the font's metrics.  Unlike HPDF_Font_TextWidth it does not mark the glyph
+ * used (which would embed it). */
+int bpi_ttf_width(HPDF_FontDef def, unsigned long cp);
+
+/* ---- libharu: content-stream operators ----
+ * The bytes and page state of libharu's HPDF_Page_* operators of the same names, written
+ * without their per-operator overhead; mixable with libharu's own. */
+
+/* v as libharu writes a number into a content stream (at most 13 bytes, and a NUL may
+ * follow them); returns the end of the number. */
+char *bpi_real(char *s, float v);
+void bpi_line_width(HPDF_Page pg, float w);
+void bpi_line_cap(HPDF_Page pg, HPDF_LineCap cap);
+void bpi_line_join(HPDF_Page pg, HPDF_LineJoin join);
+/* A dash pattern of n (at most 8) lengths from phase 0; n = 0: solid. */
+void bpi_dash(HPDF_Page pg, const HPDF_UINT16 *pattern, unsigned n);
+void bpi_gray_fill(HPDF_Page pg, float g);
+void bpi_gray_stroke(HPDF_Page pg, float g);
+void bpi_rgb_fill(HPDF_Page pg, float r, float g, float b);
+void bpi_rgb_stroke(HPDF_Page pg, float r, float g, float b);
+void bpi_move_to(HPDF_Page pg, float x, float y);
+void bpi_line_to(HPDF_Page pg, float x, float y);
+void bpi_rectangle(HPDF_Page pg, float x, float y, float w, float h);
+void bpi_close_path(HPDF_Page pg);
+void bpi_clip(HPDF_Page pg);
+void bpi_stroke(HPDF_Page pg);
+void bpi_fill(HPDF_Page pg);
+void bpi_fill_stroke(HPDF_Page pg);
+void bpi_end_path(HPDF_Page pg);
+/* len bytes of a single-byte (WinAnsi) font's text with its baseline at (x, y), in a
+ * text object of its own; the font is set when it or the size changes. */
+void bpi_text_simple(HPDF_Page pg, HPDF_Font font, float size, float x, float y,
+                     const unsigned char *s, size_t len);
+
+#endif

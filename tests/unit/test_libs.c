@@ -1,0 +1,102 @@
+/* bp_libs, the version check: a library running as another version than the one compiled
+ * against is refused with a message saying both and what to do; the messages are written
+ * out by hand from bp_libs.h's wording. */
+#include "bp_test.h"
+
+#include <stdbool.h>
+#include <hpdf.h>
+#include <zlib.h>
+#include "bp_libs.h"
+
+/* ok, and msg untouched */
+static void expect_ok(const char *built, const char *running, int parts)
+{
+    char msg[200] = "untouched";
+    if (!bp_libs_version_ok("lib", built, running, parts, msg, sizeof msg))
+        fail_msg("\"%s\" against \"%s\" (%d parts) refused: %s", built, running, parts, msg);
+    assert_string_equal(msg, "untouched");
+}
+
+static void expect_refused(const char *name, const char *built, const char *running,
+                           int parts, const char *want)
+{
+    char msg[200] = "";
+    if (bp_libs_version_ok(name, built, running, parts, msg, sizeof msg))
+        fail_msg("\"%s\" against \"%s\" (%d parts) accepted", built, running, parts);
+    assert_string_equal(msg, want);
+}
+
+static void same_versions_pass(void **state)
+{
+    (void)state;
+    expect_ok("2.3.0", "2.3.0", 3);
+    expect_ok("1.2.13", "1.2.13", 2);
+    expect_ok("1.2.13", "1.2.11", 2);            /* zlib: a later or earlier 1.2 release */
+    expect_ok("1.2.13", "1.2.13.1-motley", 2);   /* what follows the compared numbers */
+    expect_ok("1.2.13", "1.2", 2);
+    expect_ok("2.3.0", "2.3.0RC2", 3);
+}
+
+static void other_versions_are_refused(void **state)
+{
+    (void)state;
+    expect_refused("libharu", "2.3.0", "2.4.0", 3,
+                   "built for libharu 2.3.0, running with libharu 2.4.0: rebuild boardpack");
+    expect_refused("libharu", "2.3.0", "2.3.1", 3,
+                   "built for libharu 2.3.0, running with libharu 2.3.1: rebuild boardpack");
+    /* a missing part is no match */
+    expect_refused("libharu", "2.3.0", "2.3", 3,
+                   "built for libharu 2.3.0, running with libharu 2.3: rebuild boardpack");
+    expect_refused("zlib", "1.2.13", "1.3.1", 2,
+                   "built for zlib 1.2.13, running with zlib 1.3.1: rebuild boardpack");
+    /* numbers, not prefixes: 1.2 is neither 1.20 nor 12.3 */
+    expect_refused("zlib", "1.2.13", "1.20.1", 2,
+                   "built for zlib 1.2.13, running with zlib 1.20.1: rebuild boardpack");
+    expect_refused("libharu", "2.3.0", "12.3.0", 3,
+                   "built for libharu 2.3.0, running with libharu 12.3.0: rebuild boardpack");
+    expect_refused("zlib", "1.2.13", "", 2,
+                   "built for zlib 1.2.13, running with an unknown version of zlib: rebuild "
+                   "boardpack");
+    expect_refused("zlib", "1.2.13", "v1.2.13", 2,
+                   "built for zlib 1.2.13, running with zlib v1.2.13: rebuild boardpack");
+    expect_refused("zlib", "1.2.13", NULL, 2,
+                   "built for zlib 1.2.13, running with an unknown version of zlib: rebuild "
+                   "boardpack");
+}
+
+/* A short buffer gets the start of the message; none at all is fine. */
+static void messages_fit_their_buffer(void **state)
+{
+    (void)state;
+    char msg[12];
+    assert_false(bp_libs_version_ok("libharu", "2.3.0", "2.4.0", 3, msg, sizeof msg));
+    assert_string_equal(msg, "built for l");
+    assert_false(bp_libs_version_ok("libharu", "2.3.0", "2.4.0", 3, NULL, 0));
+}
+
+/* The libraries this test runs with are the ones it was compiled with (one machine), and
+ * those are the versions bp_libs.c was written for. */
+static void this_process_passes(void **state)
+{
+    (void)state;
+    assert_string_equal(HPDF_GetVersion(), HPDF_VERSION_TEXT);
+    assert_string_equal(HPDF_VERSION_TEXT, "2.3.0");
+    assert_int_equal(zlibVersion()[0], ZLIB_VERSION[0]);
+    assert_int_equal(strncmp(ZLIB_VERSION, "1.2.", 4), 0);
+    bp_diags d;
+    bp_diags_init(&d);
+    assert_int_equal(bp_libs_check(&d), BP_OK);
+    assert_int_equal(d.count, 0);
+    bp_diags_free(&d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(same_versions_pass),
+        cmocka_unit_test(other_versions_are_refused),
+        cmocka_unit_test(messages_fit_their_buffer),
+        cmocka_unit_test(this_process_passes),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
