@@ -146,6 +146,28 @@ else
     ko "pet2 differs from pet1"
 fi
 
+# a --root with no data set in it (empty, or only folders without a trust.csv, or hidden
+# ones): nothing failed, so exit 0, with the one summary line and both summary files
+# saying 0 (where an empty list was once sorted through a null pointer)
+mkdir -p "$tmp/empty1" "$tmp/empty2/not-a-data-set" "$tmp/empty2/.hidden"
+cp tests/fixtures/handworked/trust.csv "$tmp/empty2/.hidden/"
+for e in empty1 empty2; do
+    "$BOARDPACK" batch --root "$tmp/$e" --out "$tmp/$e-out" >/dev/null 2>"$tmp/eerr"; rc=$?
+    if [ "$rc" -eq 0 ] && [ "$(wc -l <"$tmp/eerr")" -eq 1 ] && \
+            grep -q "^batch: 0 data sets, 0 ok, 0 failed, .*summary in $tmp/$e-out/summary.csv$" "$tmp/eerr" && \
+            [ "$(cat "$tmp/$e-out/summary.csv")" = "trust,name,status,green,amber,red,none,files,seconds,peak_rss_kb,worst_exceptions,error" ] && \
+            /usr/bin/python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert (d["total"], d["succeeded"], d["failed"], d["trusts"]) == (0, 0, 0, []), d
+' "$tmp/$e-out/summary.json" && [ "$(ls -A "$tmp/$e-out")" = "summary.csv
+summary.json" ]; then
+        ok "--root with no data set ($e): exit 0, 0 data sets, empty summaries"
+    else
+        ko "--root with no data set ($e): exit $rc"; cat "$tmp/eerr"
+    fi
+done
+
 # shards partition the data sets
 "$BOARDPACK" batch --root "$root" --out "$tmp/s1" --shard 1/2 >/dev/null 2>&1
 "$BOARDPACK" batch --root "$root" --out "$tmp/s2" --shard 2/2 >/dev/null 2>&1
