@@ -175,7 +175,7 @@ static bp_err discover(const batch_opts *o, batch_item **items, size_t *n)
     }
     closedir(d);
     if (err == BP_OK) {
-        qsort(all, count, sizeof *all, name_cmp);
+        if (count) qsort(all, count, sizeof *all, name_cmp);   /* all is NULL when count is 0 */
         size_t keep = 0;
         for (size_t i = 0; i < count; i++) {
             if ((long)(i % (size_t)o->shard.n) + 1 == o->shard.k) all[keep++] = all[i];
