@@ -14,7 +14,9 @@
 /* Write the workbook for an evaluated session to path (the caller's temporary name).
  * epoch (SOURCE_DATE_EPOCH or the as-of date) is the document's creation time, so two
  * writes of the same data are byte-identical.  Errors: BP_ERR_RENDER with a diagnostic
- * (naming the libxlsxwriter error when it is one), BP_ERR_NOMEM. */
+ * (naming the libxlsxwriter error when it is one), BP_ERR_NOMEM.  The institution ids
+ * must differ in more than letter case, as bp_load makes sure: the workbook's lookups
+ * ignore case. */
 bp_err bp_xlsx_write(const bp_session *s, int64_t epoch, const char *path, bp_diags *diags);
 
 #endif

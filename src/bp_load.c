@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "bp_csv.h"
@@ -595,6 +596,25 @@ static void load_trust(loader *L)
 
 /* ---------- institutions.csv ---------- */
 
+/* Excel compares text without regard to letter case, so in the workbook the facts of
+ * "p1" would be summed with those of "P1": ids that differ only in case are refused here,
+ * where check sees them as build does.  Compared with the ids of the rows before (at most
+ * MAX_INSTITUTIONS); an exact repeat is the duplicate check's error, not this one. */
+static void case_twin(loader *L, const bp_csv_field *f, view id)
+{
+    const bp_model *m = L->m;
+    const bp_institution *twin = NULL;
+    for (size_t i = 0; i < m->ninsts; i++) {
+        const char *s = m->insts[i].id;
+        if (!s || strlen(s) != id.n || strncasecmp(s, id.s, id.n) != 0) continue;
+        if (memcmp(s, id.s, id.n) == 0) return;
+        if (!twin) twin = &m->insts[i];
+    }
+    if (twin)
+        bad(L, F_INSTS, f, "id", "an institution id that differs from \"%s\" (line %d) in more "
+            "than letter case: spreadsheet lookups ignore case", twin->id, twin->line);
+}
+
 static int inst_ref_cmp(const void *a, const void *b)
 {
     const inst_ref *x = a, *y = b;
@@ -651,6 +671,7 @@ static void load_insts(loader *L)
          * that one mistake is reported once, not again on every row that refers to it. */
         if (!valid_id(id, 16, false)) continue;
         key_add(L, &ids, row->line, idf->column, "id \"%s\"", q(id, b, sizeof b));
+        case_twin(L, idf, id);
         bp_institution *in = &m->insts[m->ninsts++];
         memset(in, 0, sizeof *in);
         in->id = dupn(L, id.s, id.n);

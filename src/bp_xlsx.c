@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
 
@@ -473,18 +472,6 @@ static void plan_institutions(xl *x)
     }
     if (m->central >= 0) x->inst_order[k++] = m->central;
     for (size_t p = 0; p < k; p++) x->inst_pos[x->inst_order[p]] = (int)p;
-}
-
-/* Excel compares text without regard to case, so ids differing only in case would
- * select each other's facts: refuse rather than write wrong figures. */
-static void check_ids(xl *x)
-{
-    const bp_model *m = x->m;
-    for (size_t i = 0; i < m->ninsts; i++)
-        for (size_t j = i + 1; j < m->ninsts; j++)
-            if (strcasecmp(m->insts[i].id, m->insts[j].id) == 0)
-                fail(x, BP_ERR_RENDER, "institution ids %s and %s differ only in letter case, which "
-                     "spreadsheet lookups cannot tell apart", m->insts[i].id, m->insts[j].id);
 }
 
 /* Institutions in workbook order, the phases that have institutions, then the trust. */
@@ -2537,7 +2524,6 @@ static void plan(xl *x)
 {
     size_t nk = x->s->kpis.count;
     plan_institutions(x);
-    if (live(x)) check_ids(x);
     if (live(x)) plan_entities(x);
     if (live(x)) plan_targets(x);
     if (live(x)) plan_courses(x);
