@@ -271,13 +271,3 @@ const char *bp_status_mark(bp_status s)
     }
     return "?";
 }
-
-const char *bp_commentary(const bp_model *m, const char *kpi, const char *entity, int year)
-{
-    for (size_t i = 0; i < m->ncomments; i++) {
-        const bp_comment *c = &m->comments[i];
-        if (c->year == year && strcmp(c->kpi, kpi) == 0 && strcmp(c->entity, entity) == 0)
-            return c->text;
-    }
-    return NULL;
-}

@@ -352,18 +352,32 @@ bool bp_model_has_code(const bp_model *m, const char *prefix)
     return false;
 }
 
-bool bp_model_benchmark(const bp_model *m, int year, const char *phase, const char *kpi,
-                        bp_num *out)
+bool bp_model_has_facts(const bp_model *m, int year, bp_scenario s, const char *prefix)
+{
+    size_t plen = strlen(prefix);
+    for (size_t i = 0; i < m->nfacts; i++) {
+        const bp_fact *f = &m->facts[i];
+        if (f->year == year && f->scenario == s && under(f->code, prefix, plen)) return true;
+    }
+    return false;
+}
+
+int bp_model_find_benchmark(const bp_model *m, int year, const char *phase, const char *kpi)
 {
     for (size_t i = 0; i < m->nbenchmarks; i++) {
         const bp_benchmark *b = &m->benchmarks[i];
-        if (b->year == year && strcmp(b->phase, phase) == 0 && strcmp(b->kpi, kpi) == 0) {
-            *out = b->value;
-            return true;
-        }
+        if (b->year == year && strcmp(b->phase, phase) == 0 && strcmp(b->kpi, kpi) == 0)
+            return (int)i;
     }
-    *out = bp_num_none();
-    return false;
+    return -1;
+}
+
+bool bp_model_benchmark(const bp_model *m, int year, const char *phase, const char *kpi,
+                        bp_num *out)
+{
+    int i = bp_model_find_benchmark(m, year, phase, kpi);
+    *out = i >= 0 ? m->benchmarks[i].value : bp_num_none();
+    return i >= 0;
 }
 
 int bp_years_in_trust(const bp_institution *in, int year)
@@ -380,5 +394,15 @@ const bp_paper *bp_model_paper(const bp_model *m, const char *pack)
 {
     for (size_t i = 0; i < m->npapers; i++)
         if (strcmp(m->papers[i].pack, pack) == 0) return &m->papers[i];
+    return NULL;
+}
+
+const char *bp_commentary(const bp_model *m, const char *kpi, const char *entity, int year)
+{
+    for (size_t i = 0; i < m->ncomments; i++) {
+        const bp_comment *c = &m->comments[i];
+        if (c->year == year && strcmp(c->kpi, kpi) == 0 && strcmp(c->entity, entity) == 0)
+            return c->text;
+    }
     return NULL;
 }

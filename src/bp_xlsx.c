@@ -546,13 +546,8 @@ static int env_benchmark_row(const bp_formula_env *env, int year, const char *ph
                              const char *kpi)
 {
     const xl *x = env->arg;
-    const bp_model *m = x->m;
-    for (size_t i = 0; i < m->nbenchmarks; i++) {
-        const bp_benchmark *b = &m->benchmarks[i];
-        if (b->year == year && strcmp(b->phase, phase) == 0 && strcmp(b->kpi, kpi) == 0)
-            return x->bench_row[i];
-    }
-    return -1;
+    int i = bp_model_find_benchmark(x->m, year, phase, kpi);
+    return i >= 0 ? x->bench_row[i] : -1;
 }
 
 /* Workings: title, subtitle, a blank row and the header above the terms. */
@@ -1727,21 +1722,9 @@ typedef struct {
 #define FIN_FIRST_COL 2
 #define FIN_HEADER_ROW 3
 
-static bool code_under(const char *code, const char *prefix)
-{
-    size_t n = strlen(prefix);
-    return strncmp(code, prefix, n) == 0 && (code[n] == '\0' || code[n] == '.');
-}
-
 static bool has_finance(const bp_model *m, int year, bp_scenario sc)
 {
-    for (size_t i = 0; i < m->nfacts; i++) {
-        const bp_fact *f = &m->facts[i];
-        if (f->year == year && f->scenario == sc
-            && (code_under(f->code, "income") || code_under(f->code, "exp")))
-            return true;
-    }
-    return false;
+    return bp_model_has_facts(m, year, sc, "income") || bp_model_has_facts(m, year, sc, "exp");
 }
 
 /* Years with income or expenditure: actuals first (the chart's run), then budgets and
@@ -2275,13 +2258,8 @@ static int write_inputs(xl *x, int row)
 
 static bool has_internal(const bp_model *m, int year, bp_scenario sc)
 {
-    for (size_t i = 0; i < m->nfacts; i++) {
-        const bp_fact *f = &m->facts[i];
-        if (f->year == year && f->scenario == sc
-            && (code_under(f->code, "income.internal") || code_under(f->code, "exp.internal")))
-            return true;
-    }
-    return false;
+    return bp_model_has_facts(m, year, sc, "income.internal")
+           || bp_model_has_facts(m, year, sc, "exp.internal");
 }
 
 /* Internal transfers for the trust, both sides, per year and scenario: consolidation is
