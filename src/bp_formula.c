@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bp_util.h"
+
 /* ---- text buffer ---- */
 
 void bp_fbuf_init(bp_fbuf *b) { memset(b, 0, sizeof *b); }
@@ -29,16 +31,12 @@ void bp_fbuf_reset(bp_fbuf *b)
 static bool reserve(bp_fbuf *b, size_t more)
 {
     if (b->nomem) return false;
-    if (b->len + more + 1 <= b->cap) return true;
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap < b->len + more + 1) cap *= 2;
-    char *s = realloc(b->s, cap);
+    char *s = bp_grow(b->s, &b->cap, b->len + more + 1, 1);
     if (!s) {
         b->nomem = true;
         return false;
     }
     b->s = s;
-    b->cap = cap;
     return true;
 }
 

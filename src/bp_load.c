@@ -17,6 +17,7 @@
 
 #include "bp_csv.h"
 #include "bp_money.h"
+#include "bp_util.h"
 
 enum {
     F_TRUST, F_INSTS, F_FINANCE, F_STAFF, F_STUDENTS, F_GOV, F_COURSES, F_ACTIONS,
@@ -103,29 +104,18 @@ typedef struct {
 
 /* ---------- small helpers ---------- */
 
+/* bp_grow and strndup, an allocation failure recorded in L->err. */
 static void *grow(loader *L, void *p, size_t *cap, size_t need, size_t elem)
 {
-    if (need <= *cap) return p;
-    size_t c = *cap ? *cap : 16;
-    while (c < need) c *= 2;
-    void *q = realloc(p, c * elem);
-    if (!q) {
-        L->err = BP_ERR_NOMEM;
-        return NULL;
-    }
-    *cap = c;
+    void *q = bp_grow(p, cap, need, elem);
+    if (!q && need) L->err = BP_ERR_NOMEM;
     return q;
 }
 
 static char *dupn(loader *L, const char *s, size_t n)
 {
-    char *p = malloc(n + 1);
-    if (!p) {
-        L->err = BP_ERR_NOMEM;
-        return NULL;
-    }
-    memcpy(p, s, n);
-    p[n] = '\0';
+    char *p = strndup(s, n);
+    if (!p) L->err = BP_ERR_NOMEM;
     return p;
 }
 

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bp_util.h"
+
 static const struct { const char *id, *title; } phases[BP_PHASE_COUNT] = {
     {"primary", "Primary"},
     {"secondary", "Secondary (11-16)"},
@@ -111,18 +113,9 @@ int32_t bp_date_from_ymd(int y, int m, int d)
 
 void bp_date_ymd(int32_t days, int *y, int *m, int *d)
 {
-    int z = days + 719468;
-    int era = (z >= 0 ? z : z - 146096) / 146097;
-    int doe = z - era * 146097;
-    int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int yy = yoe + era * 400;
-    int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int mp = (5 * doy + 2) / 153;
-    int dd = doy - (153 * mp + 2) / 5 + 1;
-    int mm = mp + (mp < 10 ? 3 : -9);
-    *y = yy + (mm <= 2);
-    *m = mm;
-    *d = dd;
+    int64_t year;
+    bp_civil_from_days(days, &year, m, d);
+    *y = (int)year;
 }
 
 bool bp_date_parse(const char *s, int32_t *days)

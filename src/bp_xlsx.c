@@ -15,6 +15,7 @@
 
 #include "bp_formula.h"
 #include "bp_sha256.h"
+#include "bp_util.h"
 
 /* ---- sheets ---- */
 
@@ -159,13 +160,8 @@ static bool compiled(xl *x, bp_err err, const char *what)
 
 static char *copy_text(xl *x, const char *s)
 {
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (!d) {
-        nomem(x);
-        return NULL;
-    }
-    memcpy(d, s, n);
+    char *d = strdup(s);
+    if (!d) nomem(x);
     return d;
 }
 
@@ -567,13 +563,9 @@ static int env_helper_row(const bp_formula_env *env, const bp_expr *node, const 
             && h->eliminate == c->eliminate && same_text(h->national_phase, c->national_phase))
             return WORK_FIRST_ROW + (int)i;
     }
-    if (x->nhelpers == x->caphelpers) {
-        size_t cap = x->caphelpers ? 2 * x->caphelpers : 32;
-        xl_helper *n = realloc(x->helpers, cap * sizeof *n);
-        if (!n) return -1;
-        x->helpers = n;
-        x->caphelpers = cap;
-    }
+    xl_helper *n = bp_grow(x->helpers, &x->caphelpers, x->nhelpers + 1, sizeof *n);
+    if (!n) return -1;
+    x->helpers = n;
     x->helpers[x->nhelpers].node = node;
     x->helpers[x->nhelpers].ctx = *c;
     return WORK_FIRST_ROW + (int)x->nhelpers++;
