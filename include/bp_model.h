@@ -51,6 +51,11 @@ typedef struct {
     int line;                /* in institutions.csv */
 } bp_institution;
 
+/* True when code is prefix or under it: prefix followed by '.' and more segments
+ * ("exp.staff.teachers" is under "exp.staff"; "exp.staffing" is not).  The rule by which
+ * sum(), consolidation and every code family select their codes. */
+bool bp_code_under(const char *code, const char *prefix);
+
 /* Money codes are those whose first segment is income, exp, memo or bs. */
 bool bp_code_is_money(const char *code);
 

@@ -196,12 +196,6 @@ static bool per_member(const bp_expr *e)
 
 static bool is_course_code(const char *code) { return strncmp(code, "course.", 7) == 0; }
 
-static bool under(const char *code, const char *prefix)
-{
-    size_t n = strlen(prefix);
-    return strncmp(code, prefix, n) == 0 && (code[n] == '\0' || code[n] == '.');
-}
-
 /* The codes consolidation eliminates at trust scope (bp_model_sum). */
 static const char *const internal_codes[] = {"income.internal", "exp.internal"};
 #define NINTERNAL (sizeof internal_codes / sizeof *internal_codes)
@@ -211,7 +205,7 @@ static bool touches_internal(const bp_expr *e, const bp_expr_ctx *c, int depth)
     if (!e || depth > MAX_KPI_DEPTH) return false;
     if (e->op == BP_E_SUM && !is_course_code(e->name))
         for (size_t i = 0; i < NINTERNAL; i++)
-            if (under(e->name, internal_codes[i]) || under(internal_codes[i], e->name)) return true;
+            if (bp_code_under(e->name, internal_codes[i]) || bp_code_under(internal_codes[i], e->name)) return true;
     if (e->op == BP_E_KPI) return touches_internal(kpi_target(e, c), c, depth + 1);
     return touches_internal(e->a, c, depth) || touches_internal(e->b, c, depth)
            || touches_internal(e->c, c, depth);
@@ -445,11 +439,11 @@ static bool fact_terms(const char *code, bool eliminate, fact_sum *f)
 {
     f->n = 0;
     for (size_t i = 0; eliminate && i < NINTERNAL; i++)
-        if (under(code, internal_codes[i])) return false;
+        if (bp_code_under(code, internal_codes[i])) return false;
     f->terms[f->n++] = (sum_term){code, false, false};
     f->terms[f->n++] = (sum_term){code, true, false};
     for (size_t i = 0; eliminate && i < NINTERNAL; i++) {
-        if (!under(internal_codes[i], code)) continue;
+        if (!bp_code_under(internal_codes[i], code)) continue;
         f->terms[f->n++] = (sum_term){internal_codes[i], false, true};
         f->terms[f->n++] = (sum_term){internal_codes[i], true, true};
     }

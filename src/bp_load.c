@@ -218,18 +218,12 @@ static bool valid_code(view v, bool dots)
     return seg;
 }
 
-static bool head_is(const char *code, const char *head)
-{
-    size_t n = strlen(head);
-    return strncmp(code, head, n) == 0 && (code[n] == '\0' || code[n] == '.');
-}
-
 /* Codes that count things: a negative value is impossible. */
 static bool is_count_code(const char *code)
 {
     static const char *const heads[] = {"students", "staff", "gov", "classes", "timetable", "survey"};
     for (size_t i = 0; i < sizeof heads / sizeof *heads; i++)
-        if (head_is(code, heads[i])) return true;
+        if (bp_code_under(code, heads[i])) return true;
     return false;
 }
 

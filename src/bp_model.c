@@ -152,10 +152,8 @@ void bp_date_format_iso(int32_t days, char *buf, size_t size)
 bool bp_code_is_money(const char *code)
 {
     static const char *const heads[] = {"income", "exp", "memo", "bs"};
-    for (size_t i = 0; i < sizeof heads / sizeof *heads; i++) {
-        size_t n = strlen(heads[i]);
-        if (strncmp(code, heads[i], n) == 0 && (code[n] == '\0' || code[n] == '.')) return true;
-    }
+    for (size_t i = 0; i < sizeof heads / sizeof *heads; i++)
+        if (bp_code_under(code, heads[i])) return true;
     return false;
 }
 
@@ -250,9 +248,15 @@ int bp_model_find_ambition(const bp_model *m, const char *id)
     return -1;
 }
 
+/* bp_code_under with the prefix's length known: the loops over every fact. */
 static bool under(const char *code, const char *prefix, size_t plen)
 {
     return strncmp(code, prefix, plen) == 0 && (code[plen] == '\0' || code[plen] == '.');
+}
+
+bool bp_code_under(const char *code, const char *prefix)
+{
+    return under(code, prefix, strlen(prefix));
 }
 
 static bool eliminated(const char *code)

@@ -1,5 +1,6 @@
-/* bp_model's lookups that the renderers use: facts present for a year and scenario,
- * benchmarks, commentary.  A hand-made model; every expected value read off it. */
+/* bp_model's lookups that the renderers use: codes under a prefix, facts present for a
+ * year and scenario, benchmarks, commentary.  A hand-made model; every expected value
+ * read off it. */
 #include "bp_test.h"
 
 static bp_fact facts[] = {
@@ -27,6 +28,22 @@ static void model(bp_model *m, bp_institution insts[3])
     m->nbenchmarks = 3;
     m->comments = comments;
     m->ncomments = sizeof comments / sizeof *comments;
+}
+
+static void codes_under_a_prefix(void **state)
+{
+    (void)state;
+    assert_true(bp_code_under("exp.staff", "exp.staff"));
+    assert_true(bp_code_under("exp.staff.teachers", "exp.staff"));
+    assert_true(bp_code_under("exp.staff.teachers.supply", "exp"));
+    assert_false(bp_code_under("exp.staffing", "exp.staff"));   /* a longer segment */
+    assert_false(bp_code_under("exp", "exp.staff"));            /* above, not under */
+    assert_false(bp_code_under("income.exp", "exp"));           /* from the start only */
+    assert_true(bp_code_is_money("income"));
+    assert_true(bp_code_is_money("bs.cash"));
+    assert_true(bp_code_is_money("memo.depreciation"));
+    assert_false(bp_code_is_money("incomes"));
+    assert_false(bp_code_is_money("students.roll"));
 }
 
 static void facts_for_a_year_and_scenario(void **state)
@@ -83,6 +100,7 @@ static void commentary_by_kpi_entity_and_year(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(codes_under_a_prefix),
         cmocka_unit_test(facts_for_a_year_and_scenario),
         cmocka_unit_test(benchmarks_by_year_phase_and_kpi),
         cmocka_unit_test(commentary_by_kpi_entity_and_year),
