@@ -468,26 +468,6 @@ static bool same_name(const char *a, size_t alen, const char *b, size_t blen)
     return true;
 }
 
-/* A header name as quoted in a message, like every quoted value: at most 40 characters
- * then "...", control characters (a quoted name may hold a line break) shown as spaces. */
-static void shown(const char *s, size_t n, char *buf, size_t size)
-{
-    size_t o = 0, chars = 0, i = 0;
-    for (; i < n && o + 8 < size; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if ((c & 0xC0) != 0x80) {
-            if (chars == 40) break;
-            chars++;
-        }
-        buf[o++] = c < 0x20 ? ' ' : (char)c;
-    }
-    if (i < n) {
-        memcpy(buf + o, "...", 3);
-        o += 3;
-    }
-    buf[o] = '\0';
-}
-
 static void expected_list(const bp_csv_colspec *spec, size_t nspec, char *buf, size_t size)
 {
     size_t n = 0;
@@ -521,7 +501,7 @@ int bp_csv_bind(const bp_csv_table *t, const bp_csv_colspec *spec, size_t nspec,
             if (nlen && same_name(nm, nlen, om, olen)) break;
         }
         char name[200];
-        shown(nm, nlen, name, sizeof name);
+        bp_diag_quote(nm, nlen, name, sizeof name);
         if (k < j) {
             bp_diag_add(diags, BP_DIAG_ERROR, t->name, f->line, f->column,
                         "found column \"%s\" a second time (first in column %d), expected each "

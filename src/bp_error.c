@@ -137,3 +137,21 @@ void bp_diag_format(const bp_diag *dg, char *buf, size_t size)
     else
         snprintf(buf, size, "%s: %s", lvl, dg->message);
 }
+
+void bp_diag_quote(const char *s, size_t n, char *buf, size_t size)
+{
+    size_t o = 0, chars = 0, i = 0;
+    for (; i < n && o + 8 < size; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c & 0xC0) != 0x80) {   /* a character starts: not a continuation byte */
+            if (chars == 40) break;
+            chars++;
+        }
+        buf[o++] = c < 0x20 ? ' ' : (char)c;
+    }
+    if (i < n) {
+        memcpy(buf + o, "...", 3);
+        o += 3;
+    }
+    buf[o] = '\0';
+}

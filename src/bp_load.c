@@ -138,26 +138,6 @@ static view trimmed(const bp_csv_field *f)
     return v;
 }
 
-/* The text as quoted in a message: at most 40 characters, control characters shown as
- * spaces so a diagnostic stays on one line. */
-static void shown(view v, char *buf, size_t size)
-{
-    size_t o = 0, chars = 0, i = 0;
-    for (; i < v.n && o + 8 < size; i++) {
-        unsigned char c = (unsigned char)v.s[i];
-        if ((c & 0xC0) != 0x80) {
-            if (chars == 40) break;
-            chars++;
-        }
-        buf[o++] = c < 0x20 ? ' ' : (char)c;
-    }
-    if (i < v.n) {
-        memcpy(buf + o, "...", 3);
-        o += 3;
-    }
-    buf[o] = '\0';
-}
-
 #if defined(__GNUC__)
 __attribute__((format(printf, 5, 6)))
 #endif
@@ -175,7 +155,7 @@ static void bad(loader *L, int file, const bp_csv_field *f, const char *column, 
         return;
     }
     char txt[200];
-    shown(v, txt, sizeof txt);
+    bp_diag_quote(v.s, v.n, txt, sizeof txt);
     bp_diag_add(L->d, BP_DIAG_ERROR, bp_load_files[file], f->line, f->column,
                 "found \"%s\" in column \"%s\", expected %s", txt, column, exp);
 }
@@ -347,7 +327,7 @@ static void report_lost(loader *L)
                 n += (size_t)snprintf(files + n, sizeof files - n, "%s%s", n ? ", " : "",
                                       bp_load_files[f]);
         char txt[200];
-        shown((view){l->id, l->n}, txt, sizeof txt);
+        bp_diag_quote(l->id, l->n, txt, sizeof txt);
         bp_diag_add(L->d, BP_DIAG_ERROR, "institutions.csv", l->line, 0,
                     "found %zu row%s in %s naming \"%s\", whose row here is refused (its own "
                     "error is reported), expected a valid row for \"%s\" before %s can be "
@@ -440,7 +420,7 @@ static void key_check(loader *L, keyset *ks, int file, const char *what)
 /* Keys quote user text: truncate it as every message does. */
 static const char *q(view v, char *buf, size_t size)
 {
-    shown(v, buf, size);
+    bp_diag_quote(v.s, v.n, buf, size);
     return buf;
 }
 
@@ -1002,7 +982,7 @@ static bool ambition_list(loader *L, const bp_csv_field *f, int **out, size_t *n
             ok = false;
         } else if (a < 0) {
             char b[200];
-            shown(iv, b, sizeof b);
+            bp_diag_quote(iv.s, iv.n, b, sizeof b);
             bp_diag_add(L->d, BP_DIAG_ERROR, "priorities.csv", f->line, f->column,
                         "found \"%s\" in column \"ambitions\", expected %s", b, EXP_AMBITION);
             ok = false;
