@@ -109,10 +109,9 @@ void bp_formula_ref(char *buf, size_t size, const char *sheet, int row, int col)
     if (size == 0) return;
     char c[8], r[16];
     bp_formula_col(c, sizeof c, col);
-    unsigned long v = row >= 0 ? (unsigned long)row + 1 : 0;
-    int k = (int)sizeof r - 1;
-    r[k] = '\0';
-    do r[--k] = (char)('0' + v % 10); while ((v /= 10) && k > 0);
+    r[sizeof r - 1] = '\0';
+    const char *digits = bp_digits_before(row >= 0 ? (unsigned long)row + 1 : 0, false,
+                                          r + sizeof r - 1);
     size_t n = 0;
     buf[0] = '\0';
     if (sheet) {
@@ -124,7 +123,7 @@ void bp_formula_ref(char *buf, size_t size, const char *sheet, int row, int col)
     cat(buf, size, &n, "$");
     cat(buf, size, &n, c);
     cat(buf, size, &n, "$");
-    cat(buf, size, &n, r + k);
+    cat(buf, size, &n, digits);
 }
 
 /* Excel keeps 15 significant digits; a decimal with more places is no better as text. */
@@ -139,22 +138,18 @@ int bp_formula_num_places(bp_num v)
     return -1;
 }
 
+/* v / 10^places as a decimal: "-12.05", "0.5", "3". */
 static void put_i128(char *buf, size_t size, bp_i128 v, int places)
 {
-    char digs[64];
-    int nd = 0;
-    bool neg = v < 0;
-    bp_i128 a = neg ? -v : v;
-    do {
-        digs[nd++] = (char)('0' + (int)(a % 10));
-        a /= 10;
-    } while ((a || nd <= places) && nd < 60);
+    char tmp[96], *p = tmp + sizeof tmp - 1;    /* written from the right */
+    *p = '\0';
+    bp_u128 a = v < 0 ? -(bp_u128)v : (bp_u128)v;
+    for (int i = 0; i < places; i++, a /= 10) *--p = (char)('0' + (int)(a % 10));
+    if (places) *--p = '.';
+    p = bp_digits_before(a, false, p);
+    if (v < 0) *--p = '-';
     size_t j = 0;
-    if (neg && j + 1 < size) buf[j++] = '-';
-    while (nd && j + 1 < size) {
-        buf[j++] = digs[--nd];
-        if (nd == places && places && j + 1 < size) buf[j++] = '.';
-    }
+    while (*p && j + 1 < size) buf[j++] = *p++;
     buf[j] = '\0';
 }
 
