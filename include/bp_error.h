@@ -60,4 +60,9 @@ void bp_diags_sort(bp_diags *d);
 /* "file:line:column: error: message" - the one way a diagnostic is shown to people. */
 void bp_diag_format(const bp_diag *dg, char *buf, size_t size);
 
+/* The text s[0..n) as a message quotes it, into buf: at most 40 characters, then "...",
+ * and control characters (a quoted field may hold a line break) as spaces, so that a
+ * diagnostic stays on one line.  size at least 4; 200 bytes hold any 40 characters. */
+void bp_diag_quote(const char *s, size_t n, char *buf, size_t size);
+
 #endif

@@ -43,7 +43,4 @@ const char *bp_status_mark(bp_status s);
  * from zero: 1650 -> "1,650", 27.44 -> "27.4". */
 void bp_format_number(bp_num v, int decimals, char *buf, size_t size);
 
-/* Commentary for a KPI, entity id and year from commentary.csv, or NULL. */
-const char *bp_commentary(const bp_model *m, const char *kpi, const char *entity, int year);
-
 #endif

@@ -51,6 +51,11 @@ typedef struct {
     int line;                /* in institutions.csv */
 } bp_institution;
 
+/* True when code is prefix or under it: prefix followed by '.' and more segments
+ * ("exp.staff.teachers" is under "exp.staff"; "exp.staffing" is not).  The rule by which
+ * sum(), consolidation and every code family select their codes. */
+bool bp_code_under(const char *code, const char *prefix);
+
 /* Money codes are those whose first segment is income, exp, memo or bs. */
 bool bp_code_is_money(const char *code);
 
@@ -180,7 +185,13 @@ bool bp_model_course_sum(const bp_model *m, int inst, int year, const char *fiel
 /* True when any fact of the data set has this code or a code under it. */
 bool bp_model_has_code(const bp_model *m, const char *prefix);
 
-/* Benchmark lookup: national.csv row for (year, phase id or "all", kpi). */
+/* True when any institution has a fact for year and scenario with this code or a code
+ * under it. */
+bool bp_model_has_facts(const bp_model *m, int year, bp_scenario s, const char *prefix);
+
+/* Benchmark lookup: national.csv row for (year, phase id or "all", kpi); its index in
+ * m->benchmarks, or -1 when there is none. */
+int bp_model_find_benchmark(const bp_model *m, int year, const char *phase, const char *kpi);
 bool bp_model_benchmark(const bp_model *m, int year, const char *phase, const char *kpi,
                         bp_num *out);
 
@@ -188,5 +199,8 @@ bool bp_model_benchmark(const bp_model *m, int year, const char *phase, const ch
 int bp_years_in_trust(const bp_institution *in, int year);
 
 const bp_paper *bp_model_paper(const bp_model *m, const char *pack);
+
+/* Commentary for a KPI, entity id and year from commentary.csv, or NULL. */
+const char *bp_commentary(const bp_model *m, const char *kpi, const char *entity, int year);
 
 #endif

@@ -16,7 +16,8 @@
  * writes of the same data are byte-identical.  tmpdir (the command line's $TMPDIR) is
  * where libxlsxwriter assembles the parts; NULL or "": /dev/shm when writable, else
  * libxlsxwriter's default.  Errors: BP_ERR_RENDER with a diagnostic (naming the
- * libxlsxwriter error when it is one), BP_ERR_NOMEM. */
+ * libxlsxwriter error when it is one), BP_ERR_NOMEM.  The institution ids must differ in
+ * more than letter case, as bp_load makes sure: the workbook's lookups ignore case. */
 bp_err bp_xlsx_write(const bp_session *s, int64_t epoch, const char *tmpdir, const char *path,
                      bp_diags *diags);
 

@@ -9,6 +9,7 @@
 #include "bp_csv.h"
 #include "bp_infile.h"
 #include "bp_sha256.h"
+#include "bp_util.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -64,16 +65,6 @@ typedef struct {
  * rest of the file was not read).  Documented in docs/limits.md. */
 #define MAX_BLANK_WARNINGS 100
 #define MAX_ERRORS 1000
-
-static void *grow(void *p, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap) return p;
-    size_t c = *cap ? *cap : 16;
-    while (c < need) c *= 2;
-    void *q = realloc(p, c * elem);
-    if (q) *cap = c;
-    return q;
-}
 
 static void diag(parser *ps, bp_diag_level lvl, int line, int col, const char *msg)
 {
@@ -136,7 +127,7 @@ static void keep_rejected(parser *ps)
 {
     bp_csv_table *t = ps->t;
     if (!t->header.fields || t->nrejected >= BP_CSV_MAX_ROWS) return;
-    bp_csv_row *r = grow(t->rejected, &ps->rejected_cap, t->nrejected + 1, sizeof *r);
+    bp_csv_row *r = bp_grow(t->rejected, &ps->rejected_cap, t->nrejected + 1, sizeof *r);
     if (!r) { ps->err = BP_ERR_NOMEM; return; }
     t->rejected = r;
     if (!pack_row(ps, &t->rejected[t->nrejected])) { ps->err = BP_ERR_NOMEM; return; }
@@ -179,7 +170,7 @@ static void end_row(parser *ps)
         ps->fatal = true;
         return;
     }
-    bp_csv_row *rows = grow(t->rows, &ps->rows_cap, t->nrows + 1, sizeof *rows);
+    bp_csv_row *rows = bp_grow(t->rows, &ps->rows_cap, t->nrows + 1, sizeof *rows);
     if (!rows) { ps->err = BP_ERR_NOMEM; return; }
     t->rows = rows;
     if (!pack_row(ps, &t->rows[t->nrows])) { ps->err = BP_ERR_NOMEM; return; }
@@ -200,10 +191,10 @@ static void on_field(void *s, size_t len, void *data)
         ps->row_bad = true;
         return;
     }
-    pending_field *pf = grow(ps->pf, &ps->cappf, ps->npf + 1, sizeof *pf);
+    pending_field *pf = bp_grow(ps->pf, &ps->cappf, ps->npf + 1, sizeof *pf);
     if (!pf) { ps->err = BP_ERR_NOMEM; return; }
     ps->pf = pf;
-    char *text = grow(ps->text, &ps->captext, ps->ntext + len + 1, 1);
+    char *text = bp_grow(ps->text, &ps->captext, ps->ntext + len + 1, 1);
     if (!text) { ps->err = BP_ERR_NOMEM; return; }
     ps->text = text;
     if (len) memcpy(text + ps->ntext, s, len);
@@ -223,31 +214,6 @@ static void on_row(int c, void *data)
     (void)c;
     end_row(ps);
     reset_row(ps);
-}
-
-/* Length of the valid UTF-8 sequence at p (1 for ASCII), or 0 when invalid. */
-static size_t utf8_len(const unsigned char *p, size_t avail)
-{
-    unsigned char b = p[0];
-    if (b < 0x80) return 1;
-    size_t n;
-    unsigned lo = 0x80, hi = 0xBF;
-    if (b >= 0xC2 && b <= 0xDF) n = 2;
-    else if (b >= 0xE0 && b <= 0xEF) {
-        n = 3;
-        if (b == 0xE0) lo = 0xA0;          /* overlong */
-        if (b == 0xED) hi = 0x9F;          /* surrogates */
-    } else if (b >= 0xF0 && b <= 0xF4) {
-        n = 4;
-        if (b == 0xF0) lo = 0x90;
-        if (b == 0xF4) hi = 0x8F;          /* beyond U+10FFFF */
-    } else
-        return 0;
-    if (avail < n) return 0;
-    if (p[1] < lo || p[1] > hi) return 0;
-    for (size_t i = 2; i < n; i++)
-        if (p[i] < 0x80 || p[i] > 0xBF) return 0;
-    return n;
 }
 
 static void encoding_error(parser *ps, unsigned char b)
@@ -365,7 +331,7 @@ static void feed(parser *ps, struct csv_parser *p, const unsigned char *d, size_
         bool is_cont = cont > 0;
         if (cont) cont--;
         else if (b == 0 || b >= 0x80) {
-            size_t n = b ? utf8_len(d + i, len - i) : 0;
+            size_t n = b ? bp_utf8_decode(d + i, len - i, NULL) : 0;
             if (n == 0) encoding_error(ps, b);
             else cont = n - 1;
         }
@@ -413,10 +379,8 @@ bp_err bp_csv_parse(const char *display_name, const char *data, size_t len, bp_c
                     bp_diags *diags)
 {
     memset(out, 0, sizeof *out);
-    size_t nd = strlen(display_name) + 1;
-    out->name = malloc(nd);
+    out->name = strdup(display_name);
     if (!out->name) return BP_ERR_NOMEM;
-    memcpy(out->name, display_name, nd);
     out->bytes = len;
 
     size_t before = diags->errors;
@@ -504,26 +468,6 @@ static bool same_name(const char *a, size_t alen, const char *b, size_t blen)
     return true;
 }
 
-/* A header name as quoted in a message, like every quoted value: at most 40 characters
- * then "...", control characters (a quoted name may hold a line break) shown as spaces. */
-static void shown(const char *s, size_t n, char *buf, size_t size)
-{
-    size_t o = 0, chars = 0, i = 0;
-    for (; i < n && o + 8 < size; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if ((c & 0xC0) != 0x80) {
-            if (chars == 40) break;
-            chars++;
-        }
-        buf[o++] = c < 0x20 ? ' ' : (char)c;
-    }
-    if (i < n) {
-        memcpy(buf + o, "...", 3);
-        o += 3;
-    }
-    buf[o] = '\0';
-}
-
 static void expected_list(const bp_csv_colspec *spec, size_t nspec, char *buf, size_t size)
 {
     size_t n = 0;
@@ -557,7 +501,7 @@ int bp_csv_bind(const bp_csv_table *t, const bp_csv_colspec *spec, size_t nspec,
             if (nlen && same_name(nm, nlen, om, olen)) break;
         }
         char name[200];
-        shown(nm, nlen, name, sizeof name);
+        bp_diag_quote(nm, nlen, name, sizeof name);
         if (k < j) {
             bp_diag_add(diags, BP_DIAG_ERROR, t->name, f->line, f->column,
                         "found column \"%s\" a second time (first in column %d), expected each "

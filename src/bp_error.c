@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bp_util.h"
+
 const char *bp_strerror(bp_err err)
 {
     switch (err) {
@@ -51,33 +53,20 @@ void bp_diags_free(bp_diags *d)
     memset(d, 0, sizeof *d);
 }
 
-static char *dup_or_null(const char *s)
-{
-    if (!s) return NULL;
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (p) memcpy(p, s, n);
-    return p;
-}
-
 void bp_diag_add(bp_diags *d, bp_diag_level level, const char *file, int line, int column,
                  const char *fmt, ...)
 {
     /* Counted first so that an out-of-memory still leaves the run failing. */
     if (level == BP_DIAG_ERROR) d->errors++;
-    if (d->count == d->cap) {
-        size_t cap = d->cap ? d->cap * 2 : 16;
-        bp_diag *items = realloc(d->items, cap * sizeof *items);
-        if (!items) { d->oom = 1; return; }
-        d->items = items;
-        d->cap = cap;
-    }
+    bp_diag *items = bp_grow(d->items, &d->cap, d->count + 1, sizeof *items);
+    if (!items) { d->oom = 1; return; }
+    d->items = items;
     va_list ap;
     va_start(ap, fmt);
     int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
     char *msg = n >= 0 ? malloc((size_t)n + 1) : NULL;
-    char *f = dup_or_null(file ? file : "");
+    char *f = strdup(file ? file : "");
     if (!msg || !f) { free(msg); free(f); d->oom = 1; return; }
     va_start(ap, fmt);
     vsnprintf(msg, (size_t)n + 1, fmt, ap);
@@ -148,4 +137,22 @@ void bp_diag_format(const bp_diag *dg, char *buf, size_t size)
         snprintf(buf, size, "%s: %s: %s", dg->file, lvl, dg->message);
     else
         snprintf(buf, size, "%s: %s", lvl, dg->message);
+}
+
+void bp_diag_quote(const char *s, size_t n, char *buf, size_t size)
+{
+    size_t o = 0, chars = 0, i = 0;
+    for (; i < n && o + 8 < size; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c & 0xC0) != 0x80) {   /* a character starts: not a continuation byte */
+            if (chars == 40) break;
+            chars++;
+        }
+        buf[o++] = c < 0x20 ? ' ' : (char)c;
+    }
+    if (i < n) {
+        memcpy(buf + o, "...", 3);
+        o += 3;
+    }
+    buf[o] = '\0';
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "bp_money.h"
+#include "bp_util.h"
 
 const char *bp_scope_id(bp_scope s)
 {
@@ -36,7 +37,7 @@ typedef struct {
     const bp_model *m;
     const bp_kpiset *kpis;
     ev_entity *ents;
-    size_t nents;
+    size_t nents, capents;
     int *member_buf;
 } evaluator;
 
@@ -110,7 +111,7 @@ static void eval_grade(const bp_kpi *k, bp_result *r, const bp_expr_ctx *c)
 
 static int add_entity(evaluator *ev, ev_entity e)
 {
-    ev_entity *n = realloc(ev->ents, (ev->nents + 1) * sizeof *n);
+    ev_entity *n = bp_grow(ev->ents, &ev->capents, ev->nents + 1, sizeof *n);
     if (!n) return -1;
     ev->ents = n;
     ev->ents[ev->nents++] = e;
@@ -167,18 +168,6 @@ static bool in_window(int report_year, int year, bp_scenario s)
     return year > report_year;
 }
 
-static int grow(void **arr, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap) return 0;
-    size_t c = *cap ? *cap * 2 : 256;
-    while (c < need) c *= 2;
-    void *n = realloc(*arr, c * size);
-    if (!n) return -1;
-    *arr = n;
-    *cap = c;
-    return 0;
-}
-
 /* Institutions first, then the phases, then the trust: one slot per possible entity. */
 static size_t entity_slot(const bp_model *m, bp_scope scope, int entity)
 {
@@ -220,8 +209,9 @@ static bp_err eval_results(evaluator *ev, bp_results *out, int y0, int ny,
             for (int y = 0; y < ny; y++) {
                 for (int s = 0; s < BP_SCENARIO_COUNT; s++) {
                     if (!present[y][s]) continue;
-                    if (grow((void **)&out->results, &cap, out->nresults + 1, sizeof(bp_result)))
-                        return BP_ERR_NOMEM;
+                    bp_result *rs = bp_grow(out->results, &cap, out->nresults + 1, sizeof *rs);
+                    if (!rs) return BP_ERR_NOMEM;
+                    out->results = rs;
                     bp_result *r = &out->results[out->nresults++];
                     memset(r, 0, sizeof *r);
                     r->kpi = (int)k;
@@ -257,8 +247,9 @@ static bp_err eval_courses(evaluator *ev, bp_results *out)
         const bp_target *t = &kp->targets[ti];
         for (size_t ci = 0; ci < m->ncourses; ci++) {
             const bp_course *co = &m->courses[ci];
-            if (grow((void **)&out->courses, &cap, out->ncourses + 1, sizeof(bp_course_result)))
-                return BP_ERR_NOMEM;
+            bp_course_result *cs = bp_grow(out->courses, &cap, out->ncourses + 1, sizeof *cs);
+            if (!cs) return BP_ERR_NOMEM;
+            out->courses = cs;
             bp_course_result *cr = &out->courses[out->ncourses++];
             int member = co->inst;
             bp_expr_ctx c = bp_kpi_ctx(ev->kpis, m, &member, 1, co->year, BP_ACTUAL, false,
@@ -564,7 +555,7 @@ bp_err bp_evaluate(const bp_model *m, const bp_kpiset *kpis, int report_year,
     out->model = m;
     out->kpis = kpis;
     out->report_year = report_year;
-    evaluator ev = {m, kpis, NULL, 0, NULL};
+    evaluator ev = {m, kpis, NULL, 0, 0, NULL};
     bp_err err = build_entities(&ev, out);
     int y0 = m->nyears ? m->years[0] : report_year;
     int y1 = m->nyears ? m->years[m->nyears - 1] : report_year;

@@ -234,13 +234,8 @@ static bool expect(parser *p, tok_kind k, const char *what)
 
 static char *tok_dup(parser *p)
 {
-    char *s = malloc(p->tok.len + 1);
-    if (!s) {
-        p->nomem = p->failed = true;
-        return NULL;
-    }
-    memcpy(s, p->s + p->tok.start, p->tok.len);
-    s[p->tok.len] = 0;
+    char *s = strndup(p->s + p->tok.start, p->tok.len);
+    if (!s) p->nomem = p->failed = true;
     return s;
 }
 

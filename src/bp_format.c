@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "bp_money.h"
+#include "bp_util.h"
 
 /* Round v * 10^decimals half away from zero to an integer. */
 static bool scaled_round(bp_num v, int decimals, bp_i128 *out)
@@ -30,20 +31,13 @@ static bool scaled_round(bp_num v, int decimals, bp_i128 *out)
 static void put_decimal(char *buf, size_t size, bool neg, bp_i128 ip, bool group, bp_i128 fp,
                         int d, const char *suffix)
 {
-    char tmp[128];
-    int n = 0;
-    for (int i = 0; i < d && n < 40; i++, fp /= 10) tmp[n++] = (char)('0' + (int)(fp % 10));
-    if (d > 0) tmp[n++] = '.';
-    int digits = 0;
-    do {
-        if (group && digits && digits % 3 == 0) tmp[n++] = ',';
-        tmp[n++] = (char)('0' + (int)(ip % 10));
-        ip /= 10;
-        digits++;
-    } while (ip && n < 120);
-    if (neg) tmp[n++] = '-';
+    char tmp[128], *end = tmp + sizeof tmp, *p = end;   /* written from the right */
+    for (int i = 0; i < d && i < 40; i++, fp /= 10) *--p = (char)('0' + (int)(fp % 10));
+    if (d > 0) *--p = '.';
+    p = bp_digits_before((bp_u128)ip, group, p);
+    if (neg) *--p = '-';
     size_t j = 0;
-    while (n && j + 1 < size) buf[j++] = tmp[--n];
+    while (p < end && j + 1 < size) buf[j++] = *p++;
     while (*suffix && j + 1 < size) buf[j++] = *suffix++;
     if (size) buf[j] = '\0';
 }
@@ -270,14 +264,4 @@ const char *bp_status_mark(bp_status s)
     case BP_STATUS_NONE: return "-";
     }
     return "?";
-}
-
-const char *bp_commentary(const bp_model *m, const char *kpi, const char *entity, int year)
-{
-    for (size_t i = 0; i < m->ncomments; i++) {
-        const bp_comment *c = &m->comments[i];
-        if (c->year == year && strcmp(c->kpi, kpi) == 0 && strcmp(c->entity, entity) == 0)
-            return c->text;
-    }
-    return NULL;
 }

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bp_util.h"
+
 /* ---- text buffer ---- */
 
 void bp_fbuf_init(bp_fbuf *b) { memset(b, 0, sizeof *b); }
@@ -29,16 +31,12 @@ void bp_fbuf_reset(bp_fbuf *b)
 static bool reserve(bp_fbuf *b, size_t more)
 {
     if (b->nomem) return false;
-    if (b->len + more + 1 <= b->cap) return true;
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap < b->len + more + 1) cap *= 2;
-    char *s = realloc(b->s, cap);
+    char *s = bp_grow(b->s, &b->cap, b->len + more + 1, 1);
     if (!s) {
         b->nomem = true;
         return false;
     }
     b->s = s;
-    b->cap = cap;
     return true;
 }
 
@@ -111,10 +109,9 @@ void bp_formula_ref(char *buf, size_t size, const char *sheet, int row, int col)
     if (size == 0) return;
     char c[8], r[16];
     bp_formula_col(c, sizeof c, col);
-    unsigned long v = row >= 0 ? (unsigned long)row + 1 : 0;
-    int k = (int)sizeof r - 1;
-    r[k] = '\0';
-    do r[--k] = (char)('0' + v % 10); while ((v /= 10) && k > 0);
+    r[sizeof r - 1] = '\0';
+    const char *digits = bp_digits_before(row >= 0 ? (unsigned long)row + 1 : 0, false,
+                                          r + sizeof r - 1);
     size_t n = 0;
     buf[0] = '\0';
     if (sheet) {
@@ -126,7 +123,7 @@ void bp_formula_ref(char *buf, size_t size, const char *sheet, int row, int col)
     cat(buf, size, &n, "$");
     cat(buf, size, &n, c);
     cat(buf, size, &n, "$");
-    cat(buf, size, &n, r + k);
+    cat(buf, size, &n, digits);
 }
 
 /* Excel keeps 15 significant digits; a decimal with more places is no better as text. */
@@ -141,22 +138,18 @@ int bp_formula_num_places(bp_num v)
     return -1;
 }
 
+/* v / 10^places as a decimal: "-12.05", "0.5", "3". */
 static void put_i128(char *buf, size_t size, bp_i128 v, int places)
 {
-    char digs[64];
-    int nd = 0;
-    bool neg = v < 0;
-    bp_i128 a = neg ? -v : v;
-    do {
-        digs[nd++] = (char)('0' + (int)(a % 10));
-        a /= 10;
-    } while ((a || nd <= places) && nd < 60);
+    char tmp[96], *p = tmp + sizeof tmp - 1;    /* written from the right */
+    *p = '\0';
+    bp_u128 a = v < 0 ? -(bp_u128)v : (bp_u128)v;
+    for (int i = 0; i < places; i++, a /= 10) *--p = (char)('0' + (int)(a % 10));
+    if (places) *--p = '.';
+    p = bp_digits_before(a, false, p);
+    if (v < 0) *--p = '-';
     size_t j = 0;
-    if (neg && j + 1 < size) buf[j++] = '-';
-    while (nd && j + 1 < size) {
-        buf[j++] = digs[--nd];
-        if (nd == places && places && j + 1 < size) buf[j++] = '.';
-    }
+    while (*p && j + 1 < size) buf[j++] = *p++;
     buf[j] = '\0';
 }
 
@@ -198,12 +191,6 @@ static bool per_member(const bp_expr *e)
 
 static bool is_course_code(const char *code) { return strncmp(code, "course.", 7) == 0; }
 
-static bool under(const char *code, const char *prefix)
-{
-    size_t n = strlen(prefix);
-    return strncmp(code, prefix, n) == 0 && (code[n] == '\0' || code[n] == '.');
-}
-
 /* The codes consolidation eliminates at trust scope (bp_model_sum). */
 static const char *const internal_codes[] = {"income.internal", "exp.internal"};
 #define NINTERNAL (sizeof internal_codes / sizeof *internal_codes)
@@ -213,7 +200,7 @@ static bool touches_internal(const bp_expr *e, const bp_expr_ctx *c, int depth)
     if (!e || depth > MAX_KPI_DEPTH) return false;
     if (e->op == BP_E_SUM && !is_course_code(e->name))
         for (size_t i = 0; i < NINTERNAL; i++)
-            if (under(e->name, internal_codes[i]) || under(internal_codes[i], e->name)) return true;
+            if (bp_code_under(e->name, internal_codes[i]) || bp_code_under(internal_codes[i], e->name)) return true;
     if (e->op == BP_E_KPI) return touches_internal(kpi_target(e, c), c, depth + 1);
     return touches_internal(e->a, c, depth) || touches_internal(e->b, c, depth)
            || touches_internal(e->c, c, depth);
@@ -447,11 +434,11 @@ static bool fact_terms(const char *code, bool eliminate, fact_sum *f)
 {
     f->n = 0;
     for (size_t i = 0; eliminate && i < NINTERNAL; i++)
-        if (under(code, internal_codes[i])) return false;
+        if (bp_code_under(code, internal_codes[i])) return false;
     f->terms[f->n++] = (sum_term){code, false, false};
     f->terms[f->n++] = (sum_term){code, true, false};
     for (size_t i = 0; eliminate && i < NINTERNAL; i++) {
-        if (!under(internal_codes[i], code)) continue;
+        if (!bp_code_under(internal_codes[i], code)) continue;
         f->terms[f->n++] = (sum_term){internal_codes[i], false, true};
         f->terms[f->n++] = (sum_term){internal_codes[i], true, true};
     }

@@ -12,10 +12,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "bp_csv.h"
 #include "bp_money.h"
+#include "bp_util.h"
 
 enum {
     F_TRUST, F_INSTS, F_FINANCE, F_STAFF, F_STUDENTS, F_GOV, F_COURSES, F_ACTIONS,
@@ -102,29 +104,18 @@ typedef struct {
 
 /* ---------- small helpers ---------- */
 
+/* bp_grow and strndup, an allocation failure recorded in L->err. */
 static void *grow(loader *L, void *p, size_t *cap, size_t need, size_t elem)
 {
-    if (need <= *cap) return p;
-    size_t c = *cap ? *cap : 16;
-    while (c < need) c *= 2;
-    void *q = realloc(p, c * elem);
-    if (!q) {
-        L->err = BP_ERR_NOMEM;
-        return NULL;
-    }
-    *cap = c;
+    void *q = bp_grow(p, cap, need, elem);
+    if (!q && need) L->err = BP_ERR_NOMEM;
     return q;
 }
 
 static char *dupn(loader *L, const char *s, size_t n)
 {
-    char *p = malloc(n + 1);
-    if (!p) {
-        L->err = BP_ERR_NOMEM;
-        return NULL;
-    }
-    memcpy(p, s, n);
-    p[n] = '\0';
+    char *p = strndup(s, n);
+    if (!p) L->err = BP_ERR_NOMEM;
     return p;
 }
 
@@ -147,26 +138,6 @@ static view trimmed(const bp_csv_field *f)
     return v;
 }
 
-/* The text as quoted in a message: at most 40 characters, control characters shown as
- * spaces so a diagnostic stays on one line. */
-static void shown(view v, char *buf, size_t size)
-{
-    size_t o = 0, chars = 0, i = 0;
-    for (; i < v.n && o + 8 < size; i++) {
-        unsigned char c = (unsigned char)v.s[i];
-        if ((c & 0xC0) != 0x80) {
-            if (chars == 40) break;
-            chars++;
-        }
-        buf[o++] = c < 0x20 ? ' ' : (char)c;
-    }
-    if (i < v.n) {
-        memcpy(buf + o, "...", 3);
-        o += 3;
-    }
-    buf[o] = '\0';
-}
-
 #if defined(__GNUC__)
 __attribute__((format(printf, 5, 6)))
 #endif
@@ -184,7 +155,7 @@ static void bad(loader *L, int file, const bp_csv_field *f, const char *column, 
         return;
     }
     char txt[200];
-    shown(v, txt, sizeof txt);
+    bp_diag_quote(v.s, v.n, txt, sizeof txt);
     bp_diag_add(L->d, BP_DIAG_ERROR, bp_load_files[file], f->line, f->column,
                 "found \"%s\" in column \"%s\", expected %s", txt, column, exp);
 }
@@ -227,18 +198,12 @@ static bool valid_code(view v, bool dots)
     return seg;
 }
 
-static bool head_is(const char *code, const char *head)
-{
-    size_t n = strlen(head);
-    return strncmp(code, head, n) == 0 && (code[n] == '\0' || code[n] == '.');
-}
-
 /* Codes that count things: a negative value is impossible. */
 static bool is_count_code(const char *code)
 {
     static const char *const heads[] = {"students", "staff", "gov", "classes", "timetable", "survey"};
     for (size_t i = 0; i < sizeof heads / sizeof *heads; i++)
-        if (head_is(code, heads[i])) return true;
+        if (bp_code_under(code, heads[i])) return true;
     return false;
 }
 
@@ -362,7 +327,7 @@ static void report_lost(loader *L)
                 n += (size_t)snprintf(files + n, sizeof files - n, "%s%s", n ? ", " : "",
                                       bp_load_files[f]);
         char txt[200];
-        shown((view){l->id, l->n}, txt, sizeof txt);
+        bp_diag_quote(l->id, l->n, txt, sizeof txt);
         bp_diag_add(L->d, BP_DIAG_ERROR, "institutions.csv", l->line, 0,
                     "found %zu row%s in %s naming \"%s\", whose row here is refused (its own "
                     "error is reported), expected a valid row for \"%s\" before %s can be "
@@ -455,7 +420,7 @@ static void key_check(loader *L, keyset *ks, int file, const char *what)
 /* Keys quote user text: truncate it as every message does. */
 static const char *q(view v, char *buf, size_t size)
 {
-    shown(v, buf, size);
+    bp_diag_quote(v.s, v.n, buf, size);
     return buf;
 }
 
@@ -595,6 +560,25 @@ static void load_trust(loader *L)
 
 /* ---------- institutions.csv ---------- */
 
+/* Excel compares text without regard to letter case, so in the workbook the facts of
+ * "p1" would be summed with those of "P1": ids that differ only in case are refused here,
+ * where check sees them as build does.  Compared with the ids of the rows before (at most
+ * MAX_INSTITUTIONS); an exact repeat is the duplicate check's error, not this one. */
+static void case_twin(loader *L, const bp_csv_field *f, view id)
+{
+    const bp_model *m = L->m;
+    const bp_institution *twin = NULL;
+    for (size_t i = 0; i < m->ninsts; i++) {
+        const char *s = m->insts[i].id;
+        if (!s || strlen(s) != id.n || strncasecmp(s, id.s, id.n) != 0) continue;
+        if (memcmp(s, id.s, id.n) == 0) return;
+        if (!twin) twin = &m->insts[i];
+    }
+    if (twin)
+        bad(L, F_INSTS, f, "id", "an institution id that differs from \"%s\" (line %d) in more "
+            "than letter case: spreadsheet lookups ignore case", twin->id, twin->line);
+}
+
 static int inst_ref_cmp(const void *a, const void *b)
 {
     const inst_ref *x = a, *y = b;
@@ -651,6 +635,7 @@ static void load_insts(loader *L)
          * that one mistake is reported once, not again on every row that refers to it. */
         if (!valid_id(id, 16, false)) continue;
         key_add(L, &ids, row->line, idf->column, "id \"%s\"", q(id, b, sizeof b));
+        case_twin(L, idf, id);
         bp_institution *in = &m->insts[m->ninsts++];
         memset(in, 0, sizeof *in);
         in->id = dupn(L, id.s, id.n);
@@ -997,7 +982,7 @@ static bool ambition_list(loader *L, const bp_csv_field *f, int **out, size_t *n
             ok = false;
         } else if (a < 0) {
             char b[200];
-            shown(iv, b, sizeof b);
+            bp_diag_quote(iv.s, iv.n, b, sizeof b);
             bp_diag_add(L->d, BP_DIAG_ERROR, "priorities.csv", f->line, f->column,
                         "found \"%s\" in column \"ambitions\", expected %s", b, EXP_AMBITION);
             ok = false;

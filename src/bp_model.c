@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bp_util.h"
+
 static const struct { const char *id, *title; } phases[BP_PHASE_COUNT] = {
     {"primary", "Primary"},
     {"secondary", "Secondary (11-16)"},
@@ -111,18 +113,9 @@ int32_t bp_date_from_ymd(int y, int m, int d)
 
 void bp_date_ymd(int32_t days, int *y, int *m, int *d)
 {
-    int z = days + 719468;
-    int era = (z >= 0 ? z : z - 146096) / 146097;
-    int doe = z - era * 146097;
-    int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int yy = yoe + era * 400;
-    int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int mp = (5 * doy + 2) / 153;
-    int dd = doy - (153 * mp + 2) / 5 + 1;
-    int mm = mp + (mp < 10 ? 3 : -9);
-    *y = yy + (mm <= 2);
-    *m = mm;
-    *d = dd;
+    int64_t year;
+    bp_civil_from_days(days, &year, m, d);
+    *y = (int)year;
 }
 
 bool bp_date_parse(const char *s, int32_t *days)
@@ -159,10 +152,8 @@ void bp_date_format_iso(int32_t days, char *buf, size_t size)
 bool bp_code_is_money(const char *code)
 {
     static const char *const heads[] = {"income", "exp", "memo", "bs"};
-    for (size_t i = 0; i < sizeof heads / sizeof *heads; i++) {
-        size_t n = strlen(heads[i]);
-        if (strncmp(code, heads[i], n) == 0 && (code[n] == '\0' || code[n] == '.')) return true;
-    }
+    for (size_t i = 0; i < sizeof heads / sizeof *heads; i++)
+        if (bp_code_under(code, heads[i])) return true;
     return false;
 }
 
@@ -257,9 +248,15 @@ int bp_model_find_ambition(const bp_model *m, const char *id)
     return -1;
 }
 
+/* bp_code_under with the prefix's length known: the loops over every fact. */
 static bool under(const char *code, const char *prefix, size_t plen)
 {
     return strncmp(code, prefix, plen) == 0 && (code[plen] == '\0' || code[plen] == '.');
+}
+
+bool bp_code_under(const char *code, const char *prefix)
+{
+    return under(code, prefix, strlen(prefix));
 }
 
 static bool eliminated(const char *code)
@@ -352,18 +349,32 @@ bool bp_model_has_code(const bp_model *m, const char *prefix)
     return false;
 }
 
-bool bp_model_benchmark(const bp_model *m, int year, const char *phase, const char *kpi,
-                        bp_num *out)
+bool bp_model_has_facts(const bp_model *m, int year, bp_scenario s, const char *prefix)
+{
+    size_t plen = strlen(prefix);
+    for (size_t i = 0; i < m->nfacts; i++) {
+        const bp_fact *f = &m->facts[i];
+        if (f->year == year && f->scenario == s && under(f->code, prefix, plen)) return true;
+    }
+    return false;
+}
+
+int bp_model_find_benchmark(const bp_model *m, int year, const char *phase, const char *kpi)
 {
     for (size_t i = 0; i < m->nbenchmarks; i++) {
         const bp_benchmark *b = &m->benchmarks[i];
-        if (b->year == year && strcmp(b->phase, phase) == 0 && strcmp(b->kpi, kpi) == 0) {
-            *out = b->value;
-            return true;
-        }
+        if (b->year == year && strcmp(b->phase, phase) == 0 && strcmp(b->kpi, kpi) == 0)
+            return (int)i;
     }
-    *out = bp_num_none();
-    return false;
+    return -1;
+}
+
+bool bp_model_benchmark(const bp_model *m, int year, const char *phase, const char *kpi,
+                        bp_num *out)
+{
+    int i = bp_model_find_benchmark(m, year, phase, kpi);
+    *out = i >= 0 ? m->benchmarks[i].value : bp_num_none();
+    return i >= 0;
 }
 
 int bp_years_in_trust(const bp_institution *in, int year)
@@ -380,5 +391,15 @@ const bp_paper *bp_model_paper(const bp_model *m, const char *pack)
 {
     for (size_t i = 0; i < m->npapers; i++)
         if (strcmp(m->papers[i].pack, pack) == 0) return &m->papers[i];
+    return NULL;
+}
+
+const char *bp_commentary(const bp_model *m, const char *kpi, const char *entity, int year)
+{
+    for (size_t i = 0; i < m->ncomments; i++) {
+        const bp_comment *c = &m->comments[i];
+        if (c->year == year && strcmp(c->kpi, kpi) == 0 && strcmp(c->entity, entity) == 0)
+            return c->text;
+    }
     return NULL;
 }

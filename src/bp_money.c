@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bp_util.h"
+
 /* The two grammars differ only in these settings. */
 typedef struct {
     bool pound;          /* '£' allowed */
@@ -136,29 +138,15 @@ bool bp_quantity_parse(const char *s, size_t len, int64_t *micros, const char **
     return parse(&quantity_grammar, s, len, micros, why, col);
 }
 
-/* Whole pounds with thousands commas, from an unsigned magnitude (so INT64_MIN is safe). */
-static size_t group_digits(uint64_t v, char *buf)
-{
-    char rev[32];
-    size_t n = 0, k = 0;
-    do {
-        if (k && k % 3 == 0) rev[n++] = ',';
-        rev[n++] = (char)('0' + v % 10);
-        v /= 10;
-        k++;
-    } while (v);
-    for (size_t i = 0; i < n; i++) buf[i] = rev[n - 1 - i];
-    buf[n] = '\0';
-    return n;
-}
-
 static uint64_t magnitude(int64_t v) { return v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v; }
 
 void bp_money_format(int64_t pence, bool force_pence, char *buf, size_t size)
 {
+    /* whole pounds with thousands commas, from the unsigned magnitude (so INT64_MIN is safe) */
     uint64_t m = magnitude(pence);
-    char pounds[40];
-    group_digits(m / 100, pounds);
+    char digits[32];
+    digits[sizeof digits - 1] = '\0';
+    const char *pounds = bp_digits_before(m / 100, true, digits + sizeof digits - 1);
     unsigned p = (unsigned)(m % 100);
     const char *sign = pence < 0 ? "-" : "";
     if (p || force_pence)

@@ -14,9 +14,8 @@
 bp_err bp_mkdirs(const char *dir, bp_diags *diags)
 {
     size_t n = strlen(dir);
-    char *p = malloc(n + 1);
+    char *p = strdup(dir);
     if (!p) return BP_ERR_NOMEM;
-    memcpy(p, dir, n + 1);
     for (size_t i = 1; i <= n; i++) {
         if (p[i] != '/' && p[i] != '\0') continue;
         char c = p[i];

@@ -30,6 +30,7 @@
  *   HPDF_STREAM_EOF; that is not a failure. */
 #include "bp_pdf_internal.h"
 #include "bp_infile.h"
+#include "bp_util.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -102,26 +103,6 @@ static bp_err report(const bp_pdf *p, bp_diags *diags)
 }
 
 /* ---- clean UTF-8 ---- */
-
-/* Decodes the code point at s; returns its length, or 0 when the bytes are not valid
- * UTF-8 (bad lead, missing continuation, overlong form, surrogate, above U+10FFFF). */
-static size_t decode_utf8(const unsigned char *s, unsigned long *cp)
-{
-    size_t n;
-    unsigned long c, min;
-    if (s[0] < 0x80) { *cp = s[0]; return 1; }
-    if (s[0] >= 0xC2 && s[0] < 0xE0) { n = 2; c = s[0] & 0x1Fu; min = 0x80; }
-    else if (s[0] >= 0xE0 && s[0] < 0xF0) { n = 3; c = s[0] & 0x0Fu; min = 0x800; }
-    else if (s[0] >= 0xF0 && s[0] < 0xF5) { n = 4; c = s[0] & 0x07u; min = 0x10000; }
-    else return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80) return 0;   /* also stops at the terminating NUL */
-        c = (c << 6) | (s[i] & 0x3Fu);
-    }
-    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return 0;
-    *cp = c;
-    return n;
-}
 
 /* A list of code-point ranges ("U+0020-007E,U+0192,...") as a table, read once. */
 typedef struct { unsigned long lo, hi; } cp_range;
@@ -224,9 +205,8 @@ static char *clean_text(bp_pdf *p, const char *utf8, bool drawn)
     while (s[len] >= 0x20 ? s[len] < 0x7F : s[len] == '\n') len++;
     if (!s[len]) {
         /* printable ASCII and line breaks, most text: already clean, any font sets it */
-        char *copy = malloc(len + 1);
+        char *copy = strdup((const char *)s);
         if (!copy) fail(p, BP_ERR_NOMEM, "out of memory while laying out text");
-        else memcpy(copy, s, len + 1);
         return copy;
     }
     len += strlen((const char *)s + len);
@@ -238,8 +218,8 @@ static char *clean_text(bp_pdf *p, const char *utf8, bool drawn)
     }
     size_t o = 0;
     while (*s) {
-        unsigned long cp;
-        size_t n = decode_utf8(s, &cp);
+        uint32_t cp;
+        size_t n = bp_utf8_decode(s, SIZE_MAX, &cp);
         if (n == 0 || cp > 0xFFFF) {
             memcpy(out + o, REPLACEMENT, 3);
             o += 3;
@@ -307,8 +287,8 @@ static float em_width(unsigned long units, float size)
  * *b; returns the code point's length. */
 static size_t next_cp1252(const unsigned char *u, unsigned char *b)
 {
-    unsigned long cp;
-    size_t n = *u < 0x80 ? (cp = *u, 1) : decode_utf8(u, &cp);
+    uint32_t cp;
+    size_t n = *u < 0x80 ? (cp = *u, 1) : bp_utf8_decode(u, SIZE_MAX, &cp);
     *b = n ? cp1252_byte(cp) : 0;
     return n ? n : 1;
 }
@@ -588,16 +568,12 @@ float bpi_bottom(void)
 
 static bool push_page(bp_pdf *p, HPDF_Page pg, bool landscape, bool cover)
 {
-    if (p->npages == p->cap_pages) {
-        size_t cap = p->cap_pages ? p->cap_pages * 2 : 16;
-        bpi_page *pages = realloc(p->pages, cap * sizeof *pages);
-        if (!pages) {
-            fail(p, BP_ERR_NOMEM, "out of memory while adding a page");
-            return false;
-        }
-        p->pages = pages;
-        p->cap_pages = cap;
+    bpi_page *pages = bp_grow(p->pages, &p->cap_pages, p->npages + 1, sizeof *pages);
+    if (!pages) {
+        fail(p, BP_ERR_NOMEM, "out of memory while adding a page");
+        return false;
     }
+    p->pages = pages;
     p->pages[p->npages++] = (bpi_page){pg, landscape, cover};
     return true;
 }
@@ -905,16 +881,10 @@ static HPDF_Date utc_date(int64_t epoch)
         secs += 86400;
         days--;
     }
-    /* days to civil date: H. Hinnant's algorithm over 400-year eras from 0000-03-01 */
-    int64_t z = days + 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    int64_t month = mp < 10 ? mp + 3 : mp - 9;
-    int64_t year = yoe + era * 400 + (month <= 2);
-    HPDF_Date d = {(HPDF_INT)year, (HPDF_INT)month, (HPDF_INT)(doy - (153 * mp + 2) / 5 + 1),
+    int64_t year;
+    int month, day;
+    bp_civil_from_days(days, &year, &month, &day);
+    HPDF_Date d = {(HPDF_INT)year, (HPDF_INT)month, (HPDF_INT)day,
                    (HPDF_INT)(secs / 3600), (HPDF_INT)(secs / 60 % 60), (HPDF_INT)(secs % 60),
                    'Z', 0, 0};
     return d;
@@ -1143,16 +1113,12 @@ static heading_style heading_of(int level)
 
 static bool add_entry(bp_pdf *p, int level, char *title, size_t page, float y)
 {
-    if (p->nentries == p->cap_entries) {
-        size_t cap = p->cap_entries ? p->cap_entries * 2 : 32;
-        bpi_entry *e = realloc(p->entries, cap * sizeof *e);
-        if (!e) {
-            fail(p, BP_ERR_NOMEM, "out of memory while recording a heading");
-            return false;
-        }
-        p->entries = e;
-        p->cap_entries = cap;
+    bpi_entry *e = bp_grow(p->entries, &p->cap_entries, p->nentries + 1, sizeof *e);
+    if (!e) {
+        fail(p, BP_ERR_NOMEM, "out of memory while recording a heading");
+        return false;
     }
+    p->entries = e;
     p->entries[p->nentries++] = (bpi_entry){level, title, page, y};
     return true;
 }

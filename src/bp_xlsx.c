@@ -10,12 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
 
 #include "bp_formula.h"
 #include "bp_sha256.h"
+#include "bp_util.h"
 
 /* ---- sheets ---- */
 
@@ -160,13 +160,8 @@ static bool compiled(xl *x, bp_err err, const char *what)
 
 static char *copy_text(xl *x, const char *s)
 {
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (!d) {
-        nomem(x);
-        return NULL;
-    }
-    memcpy(d, s, n);
+    char *d = strdup(s);
+    if (!d) nomem(x);
     return d;
 }
 
@@ -475,18 +470,6 @@ static void plan_institutions(xl *x)
     for (size_t p = 0; p < k; p++) x->inst_pos[x->inst_order[p]] = (int)p;
 }
 
-/* Excel compares text without regard to case, so ids differing only in case would
- * select each other's facts: refuse rather than write wrong figures. */
-static void check_ids(xl *x)
-{
-    const bp_model *m = x->m;
-    for (size_t i = 0; i < m->ninsts; i++)
-        for (size_t j = i + 1; j < m->ninsts; j++)
-            if (strcasecmp(m->insts[i].id, m->insts[j].id) == 0)
-                fail(x, BP_ERR_RENDER, "institution ids %s and %s differ only in letter case, which "
-                     "spreadsheet lookups cannot tell apart", m->insts[i].id, m->insts[j].id);
-}
-
 /* Institutions in workbook order, the phases that have institutions, then the trust. */
 static void plan_entities(xl *x)
 {
@@ -559,13 +542,8 @@ static int env_benchmark_row(const bp_formula_env *env, int year, const char *ph
                              const char *kpi)
 {
     const xl *x = env->arg;
-    const bp_model *m = x->m;
-    for (size_t i = 0; i < m->nbenchmarks; i++) {
-        const bp_benchmark *b = &m->benchmarks[i];
-        if (b->year == year && strcmp(b->phase, phase) == 0 && strcmp(b->kpi, kpi) == 0)
-            return x->bench_row[i];
-    }
-    return -1;
+    int i = bp_model_find_benchmark(x->m, year, phase, kpi);
+    return i >= 0 ? x->bench_row[i] : -1;
 }
 
 /* Workings: title, subtitle, a blank row and the header above the terms. */
@@ -585,13 +563,9 @@ static int env_helper_row(const bp_formula_env *env, const bp_expr *node, const 
             && h->eliminate == c->eliminate && same_text(h->national_phase, c->national_phase))
             return WORK_FIRST_ROW + (int)i;
     }
-    if (x->nhelpers == x->caphelpers) {
-        size_t cap = x->caphelpers ? 2 * x->caphelpers : 32;
-        xl_helper *n = realloc(x->helpers, cap * sizeof *n);
-        if (!n) return -1;
-        x->helpers = n;
-        x->caphelpers = cap;
-    }
+    xl_helper *n = bp_grow(x->helpers, &x->caphelpers, x->nhelpers + 1, sizeof *n);
+    if (!n) return -1;
+    x->helpers = n;
     x->helpers[x->nhelpers].node = node;
     x->helpers[x->nhelpers].ctx = *c;
     return WORK_FIRST_ROW + (int)x->nhelpers++;
@@ -1740,21 +1714,9 @@ typedef struct {
 #define FIN_FIRST_COL 2
 #define FIN_HEADER_ROW 3
 
-static bool code_under(const char *code, const char *prefix)
-{
-    size_t n = strlen(prefix);
-    return strncmp(code, prefix, n) == 0 && (code[n] == '\0' || code[n] == '.');
-}
-
 static bool has_finance(const bp_model *m, int year, bp_scenario sc)
 {
-    for (size_t i = 0; i < m->nfacts; i++) {
-        const bp_fact *f = &m->facts[i];
-        if (f->year == year && f->scenario == sc
-            && (code_under(f->code, "income") || code_under(f->code, "exp")))
-            return true;
-    }
-    return false;
+    return bp_model_has_facts(m, year, sc, "income") || bp_model_has_facts(m, year, sc, "exp");
 }
 
 /* Years with income or expenditure: actuals first (the chart's run), then budgets and
@@ -2288,13 +2250,8 @@ static int write_inputs(xl *x, int row)
 
 static bool has_internal(const bp_model *m, int year, bp_scenario sc)
 {
-    for (size_t i = 0; i < m->nfacts; i++) {
-        const bp_fact *f = &m->facts[i];
-        if (f->year == year && f->scenario == sc
-            && (code_under(f->code, "income.internal") || code_under(f->code, "exp.internal")))
-            return true;
-    }
-    return false;
+    return bp_model_has_facts(m, year, sc, "income.internal")
+           || bp_model_has_facts(m, year, sc, "exp.internal");
 }
 
 /* Internal transfers for the trust, both sides, per year and scenario: consolidation is
@@ -2537,7 +2494,6 @@ static void plan(xl *x)
 {
     size_t nk = x->s->kpis.count;
     plan_institutions(x);
-    if (live(x)) check_ids(x);
     if (live(x)) plan_entities(x);
     if (live(x)) plan_targets(x);
     if (live(x)) plan_courses(x);

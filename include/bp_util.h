@@ -1,0 +1,38 @@
+/* bp_util: the small helpers that every layer needs and none owns, one of each - decoding
+ * UTF-8, growing an array, writing a whole number's digits in thousands, the calendar
+ * date of a day number.  The lowest
+ * module: it includes no other, so that the CSV reader, the loader, the engine and the
+ * renderers share one version of each instead of writing their own. */
+#ifndef BP_UTIL_H
+#define BP_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The UTF-8 character at s, of which avail bytes may be read: returns its length (1 to
+ * 4) and its code point in *cp (cp may be NULL), or 0 when the bytes there are not UTF-8
+ * - a continuation or 0xC0, 0xC1, 0xF5-0xFF as the first byte, a missing continuation,
+ * an overlong form, a surrogate (U+D800-DFFF), above U+10FFFF, or cut short by avail.
+ * A byte is read only when the bytes before it fit, so NUL-terminated text may be
+ * passed with avail SIZE_MAX: the NUL ends a sequence as any non-continuation byte does. */
+size_t bp_utf8_decode(const unsigned char *s, size_t avail, uint32_t *cp);
+
+/* Room for need elements of elem bytes in arr, which has room for *cap: when need is more,
+ * arr is reallocated to *cap doubled (16 when 0) as often as it takes, and *cap updated.
+ * Returns the array, moved or not (NULL when it was NULL and need is 0), or NULL when out
+ * of memory or the size overflows; arr is then untouched and still the caller's. */
+void *bp_grow(void *arr, size_t *cap, size_t need, size_t elem);
+
+__extension__ typedef unsigned __int128 bp_u128;
+
+/* Writes v's decimal digits to end just before `end` - "1,234,567" when grouped (a comma
+ * before each group of three from the right), "1234567" when not - and returns where
+ * they start: at most 51 bytes before end (39 digits, 12 commas), no NUL written. */
+char *bp_digits_before(bp_u128 v, bool grouped, char *end);
+
+/* The proleptic Gregorian date of a day counted from 1970-01-01 (0; negative before):
+ * 11017 is 2000-03-01, -719468 is 0000-03-01. */
+void bp_civil_from_days(int64_t days, int64_t *year, int *month, int *day);
+
+#endif

@@ -1,0 +1,109 @@
+/* bp_model's lookups that the renderers use: codes under a prefix, facts present for a
+ * year and scenario, benchmarks, commentary.  A hand-made model; every expected value
+ * read off it. */
+#include "bp_test.h"
+
+static bp_fact facts[] = {
+    {0, 2022, BP_ACTUAL, "income.esfa.gag", 10000, true, 0, 2},
+    {0, 2022, BP_BUDGET, "exp.staff", 5000, true, 0, 3},
+    {2, 2022, BP_ACTUAL, "income.internal", 1000, true, 0, 4},
+};
+
+static bp_benchmark benchmarks[3];
+
+static bp_comment comments[] = {
+    {(char *)"attendance", (char *)"A", 2022, (char *)"Two weeks lost to snow."},
+    {(char *)"attendance", (char *)"trust", 2022, (char *)"Every school below the floor."},
+};
+
+static void model(bp_model *m, bp_institution insts[3])
+{
+    bp_test_three_insts(m, insts);
+    m->facts = facts;
+    m->nfacts = sizeof facts / sizeof *facts;
+    benchmarks[0] = (bp_benchmark){2022, (char *)"all", (char *)"attendance", bp_num_frac(95, 100)};
+    benchmarks[1] = (bp_benchmark){2022, (char *)"primary", (char *)"attendance", bp_num_frac(96, 100)};
+    benchmarks[2] = (bp_benchmark){2023, (char *)"all", (char *)"attendance", bp_num_frac(94, 100)};
+    m->benchmarks = benchmarks;
+    m->nbenchmarks = 3;
+    m->comments = comments;
+    m->ncomments = sizeof comments / sizeof *comments;
+}
+
+static void codes_under_a_prefix(void **state)
+{
+    (void)state;
+    assert_true(bp_code_under("exp.staff", "exp.staff"));
+    assert_true(bp_code_under("exp.staff.teachers", "exp.staff"));
+    assert_true(bp_code_under("exp.staff.teachers.supply", "exp"));
+    assert_false(bp_code_under("exp.staffing", "exp.staff"));   /* a longer segment */
+    assert_false(bp_code_under("exp", "exp.staff"));            /* above, not under */
+    assert_false(bp_code_under("income.exp", "exp"));           /* from the start only */
+    assert_true(bp_code_is_money("income"));
+    assert_true(bp_code_is_money("bs.cash"));
+    assert_true(bp_code_is_money("memo.depreciation"));
+    assert_false(bp_code_is_money("incomes"));
+    assert_false(bp_code_is_money("students.roll"));
+}
+
+static void facts_for_a_year_and_scenario(void **state)
+{
+    (void)state;
+    bp_model m;
+    bp_institution insts[3];
+    model(&m, insts);
+    /* income.esfa.gag (A) and income.internal (C) are under income */
+    assert_true(bp_model_has_facts(&m, 2022, BP_ACTUAL, "income"));
+    assert_true(bp_model_has_facts(&m, 2022, BP_ACTUAL, "income.internal"));
+    assert_true(bp_model_has_facts(&m, 2022, BP_ACTUAL, "income.esfa.gag"));
+    /* exp.staff is a budget, not an actual */
+    assert_false(bp_model_has_facts(&m, 2022, BP_ACTUAL, "exp"));
+    assert_true(bp_model_has_facts(&m, 2022, BP_BUDGET, "exp"));
+    /* a code deeper than any fact's, and the start of a segment, are not under it */
+    assert_false(bp_model_has_facts(&m, 2022, BP_BUDGET, "exp.staff.teachers"));
+    assert_false(bp_model_has_facts(&m, 2022, BP_ACTUAL, "income.esf"));
+    assert_false(bp_model_has_facts(&m, 2023, BP_ACTUAL, "income"));
+}
+
+static void benchmarks_by_year_phase_and_kpi(void **state)
+{
+    (void)state;
+    bp_model m;
+    bp_institution insts[3];
+    model(&m, insts);
+    assert_int_equal(bp_model_find_benchmark(&m, 2022, "all", "attendance"), 0);
+    assert_int_equal(bp_model_find_benchmark(&m, 2022, "primary", "attendance"), 1);
+    assert_int_equal(bp_model_find_benchmark(&m, 2023, "all", "attendance"), 2);
+    assert_int_equal(bp_model_find_benchmark(&m, 2022, "secondary", "attendance"), -1);
+    assert_int_equal(bp_model_find_benchmark(&m, 2022, "all", "staff_costs"), -1);
+    bp_num v;
+    assert_true(bp_model_benchmark(&m, 2023, "all", "attendance", &v));
+    assert_num_frac(v, 47, 50);
+    assert_false(bp_model_benchmark(&m, 2024, "all", "attendance", &v));
+    assert_num_none(v);
+}
+
+static void commentary_by_kpi_entity_and_year(void **state)
+{
+    (void)state;
+    bp_model m;
+    bp_institution insts[3];
+    model(&m, insts);
+    assert_string_equal(bp_commentary(&m, "attendance", "A", 2022), "Two weeks lost to snow.");
+    assert_string_equal(bp_commentary(&m, "attendance", "trust", 2022),
+                        "Every school below the floor.");
+    assert_null(bp_commentary(&m, "attendance", "A", 2023));
+    assert_null(bp_commentary(&m, "attendance", "B", 2022));
+    assert_null(bp_commentary(&m, "staff_costs", "A", 2022));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(codes_under_a_prefix),
+        cmocka_unit_test(facts_for_a_year_and_scenario),
+        cmocka_unit_test(benchmarks_by_year_phase_and_kpi),
+        cmocka_unit_test(commentary_by_kpi_entity_and_year),
+    };
+    return cmocka_run_group_tests_name("model lookups", tests, NULL, NULL) ? 1 : 0;
+}
