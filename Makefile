@@ -38,10 +38,11 @@ TEST_LIBS := -lcmocka
 
 # The layers, data-flow order, each module in exactly one (its includes decide):
 # core   - everything that reads, models and decides; no renderer, no libharu, zlib or
-#          libxlsxwriter: bp_util (small helpers), bp_error (the error type), bp_infile, bp_csv (libcsv), bp_sha256,
-#          bp_money, bp_num, bp_model, bp_load, bp_settings (the .kpi/.pack reader), bp_expr,
-#          bp_kpi, bp_eval, bp_session (a data set to results), bp_pack (the pack templates: which papers and sections - a
-#          settings file, read like a .kpi file; drawing them is bp_packpdf's).
+#          libxlsxwriter: bp_util (small helpers), bp_error (the error type), bp_infile,
+#          bp_csv (libcsv), bp_sha256, bp_money, bp_num, bp_model, bp_load, bp_settings (the
+#          .kpi/.pack reader), bp_expr, bp_kpi, bp_eval, bp_session (a data set to results),
+#          bp_pack (the pack templates: which papers and sections - a settings file, read
+#          like a .kpi file; drawing them is bp_packpdf's).
 # render - results into files people and machines read: bp_format (the figures and
 #          sentences every renderer shares), bp_text, bp_json, bp_outfile (all-or-nothing
 #          output sets), bp_libs (libharu's object layer, zlib's initialisers), bp_pdf,
