@@ -97,6 +97,11 @@ bool bp_settings_id_ok(const bp_settings_kind *kind, const char *s, size_t n);
  * before, so that each message keeps its place. */
 void bp_settings_bad_id(bp_settings *r, const bp_setting *header);
 
+/* The helpers the formats' modules share with the reader: s[0..n) without the spaces, tabs
+ * and carriage returns at either end; is s[0..n) the word w, whole? */
+void bp_settings_trim(const char **s, size_t *n);
+bool bp_settings_word_is(const char *s, size_t n, const char *w);
+
 /* Split a list value on commas into up to max trimmed items (empty ones kept); returns how
  * many items there are, which may be more than max.  With numbers, a comma between a digit
  * and exactly three digits is a thousands separator ("1,000,000" is one item). */

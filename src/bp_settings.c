@@ -6,38 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include "bp_infile.h"
+#include "bp_util.h"
 
-/* Offset of the first byte in s[0..n) that is not part of valid UTF-8 (no overlong
- * forms, surrogates or code points above U+10FFFF), or n when every byte is. */
+/* Offset of the first byte in s[0..n) that is not part of valid UTF-8, or n when every
+ * byte is. */
 static size_t bad_utf8(const char *s, size_t n)
 {
-    const unsigned char *u = (const unsigned char *)s;
-    size_t i = 0;
-    while (i < n) {
-        unsigned char b = u[i];
-        if (b < 0x80) {
-            i++;
-            continue;
-        }
-        size_t len;
-        unsigned lo = 0x80, hi = 0xBF;
-        if (b >= 0xC2 && b <= 0xDF) len = 2;
-        else if (b >= 0xE0 && b <= 0xEF) {
-            len = 3;
-            if (b == 0xE0) lo = 0xA0;
-            if (b == 0xED) hi = 0x9F;
-        } else if (b >= 0xF0 && b <= 0xF4) {
-            len = 4;
-            if (b == 0xF0) lo = 0x90;
-            if (b == 0xF4) hi = 0x8F;
-        } else
-            return i;
-        if (n - i < len || u[i + 1] < lo || u[i + 1] > hi) return i;
-        for (size_t k = 2; k < len; k++)
-            if (u[i + k] < 0x80 || u[i + k] > 0xBF) return i;
-        i += len;
-    }
-    return n;
+    size_t i = 0, k;
+    while (i < n && (k = bp_utf8_decode((const unsigned char *)s + i, n - i, NULL)) > 0) i += k;
+    return i;
 }
 
 /* Every byte of s[0..n) that is not part of valid UTF-8 becomes '?': one byte for one
@@ -94,7 +71,7 @@ void bp_settings_close(bp_settings *r)
 
 static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
-static void trim(const char **s, size_t *n)
+void bp_settings_trim(const char **s, size_t *n)
 {
     while (*n && is_space(**s)) {
         (*s)++;
@@ -103,7 +80,7 @@ static void trim(const char **s, size_t *n)
     while (*n && is_space((*s)[*n - 1])) (*n)--;
 }
 
-static bool word_is(const char *s, size_t n, const char *w)
+bool bp_settings_word_is(const char *s, size_t n, const char *w)
 {
     return strlen(w) == n && memcmp(s, w, n) == 0;
 }
@@ -135,7 +112,7 @@ size_t bp_settings_list(const char *s, size_t n, bool numbers, bp_span *out, siz
         if (!sep) continue;
         if (count < max) {
             bp_span sp = {s + start, i - start};
-            trim(&sp.s, &sp.n);
+            bp_settings_trim(&sp.s, &sp.n);
             out[count] = sp;
         }
         count++;
@@ -189,7 +166,7 @@ static bool read_line(bp_settings *r, size_t n, bp_setting *out)
         }
     const char *s = line;
     size_t sn = n;
-    trim(&s, &sn);
+    bp_settings_trim(&s, &sn);
     if (!sn) return false;
     memset(out, 0, sizeof *out);
     out->line = r->line;
@@ -199,10 +176,10 @@ static bool read_line(bp_settings *r, size_t n, bp_setting *out)
     while (w < sn && !is_space(s[w]) && s[w] != ':') w++;
     if (w < sn && s[w] != ':')
         for (int h = 0; r->kind->headers[h]; h++) {
-            if (!word_is(s, w, r->kind->headers[h])) continue;
+            if (!bp_settings_word_is(s, w, r->kind->headers[h])) continue;
             const char *id = s + w;
             size_t idn = sn - w;
-            trim(&id, &idn);
+            bp_settings_trim(&id, &idn);
             out->header = true;
             out->word = h;
             out->id_ok = bp_settings_id_ok(r->kind, id, idn);
@@ -227,10 +204,10 @@ static bool read_line(bp_settings *r, size_t n, bp_setting *out)
     }
     const char *key = s;
     size_t kn = (size_t)(colon - s);
-    trim(&key, &kn);
+    bp_settings_trim(&key, &kn);
     const char *v = colon + 1;
     size_t vn = sn - (size_t)(v - s);
-    trim(&v, &vn);
+    bp_settings_trim(&v, &vn);
     if (!vn) {
         bp_settings_error(r, r->line, col(r, colon) + 1, "'%.*s:' needs a value", (int)kn, key);
         return false;
@@ -238,7 +215,7 @@ static bool read_line(bp_settings *r, size_t n, bp_setting *out)
     if (!r->in_block) {
         bool allowed = false;
         for (int i = 0; r->kind->preamble && r->kind->preamble[i]; i++)
-            if (word_is(key, kn, r->kind->preamble[i])) allowed = true;
+            if (bp_settings_word_is(key, kn, r->kind->preamble[i])) allowed = true;
         if (!allowed) {
             char want[256];
             expected_lines(r->kind, false, want, sizeof want);
@@ -278,17 +255,12 @@ bool bp_settings_next(bp_settings *r, bp_setting *out)
                               r->kind->max_line);
             continue;
         }
-        if (n + 1 > r->cap) {
-            size_t cap = r->cap ? r->cap : 256;
-            while (cap < n + 1) cap *= 2;
-            char *b = realloc(r->buf, cap);
-            if (!b) {
-                r->nomem = true;
-                return false;
-            }
-            r->buf = b;
-            r->cap = cap;
+        char *b = bp_grow(r->buf, &r->cap, n + 1, 1);
+        if (!b) {
+            r->nomem = true;
+            return false;
         }
+        r->buf = b;
         memcpy(r->buf, s, n);
         r->buf[n] = 0;
         size_t bad = bad_utf8(r->buf, n);
