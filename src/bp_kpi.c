@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "bp_settings.h"
+#include "bp_util.h"
 
 const char *bp_unit_id(bp_unit u)
 {
@@ -113,6 +114,11 @@ bp_expr_ctx bp_kpi_ctx(const bp_kpiset *s, const bp_model *m, const int *members
 /* ---- the parser ---- */
 
 typedef struct {
+    char *label;             /* NULL: the target names no grade */
+    int col;
+} grade_ref;
+
+typedef struct {
     const char *file;
     bp_diags *diags;
     bp_settings *rd;         /* the reader: the file's lines, and every error goes through it */
@@ -125,11 +131,11 @@ typedef struct {
     bool is_grade;
     int cur_measure;         /* index of the measure being read, -1 when none */
     int cur_target;          /* index of the target being read, -1 when none */
-    char **grade_refs;       /* per target: a grade label in "min Good", resolved at the end */
-    int *grade_ref_cols;
+    grade_ref *grade_refs;   /* per target: a grade label in "min Good", resolved at the end */
+    size_t targets_cap, refs_cap, measures_cap;   /* room in the block's arrays (bp_grow) */
     int expr_line, name_line, unit_line;
     bp_kpi *done;            /* the blocks read so far */
-    size_t ndone;
+    size_t ndone, done_cap;
     bool replace;
     bool any_setting;
     bool better_set;         /* the block says "better:" */
@@ -165,35 +171,15 @@ static void perr(kparser *p, int column, const char *fmt, ...)
     p->failed = true;
 }
 
-static char *dupn(kparser *p, const char *s, size_t n)
+/* strndup, an allocation failure recorded in the parser. */
+static char *copy(kparser *p, const char *s, size_t n)
 {
-    char *r = malloc(n + 1);
-    if (!r) {
-        p->nomem = p->failed = true;
-        return NULL;
-    }
-    memcpy(r, s, n);
-    r[n] = 0;
+    char *r = strndup(s, n);
+    if (!r) p->nomem = p->failed = true;
     return r;
 }
 
-static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r'; }
-
-static void trim(const char **s, size_t *n)
-{
-    while (*n && is_space(**s)) {
-        (*s)++;
-        (*n)--;
-    }
-    while (*n && is_space((*s)[*n - 1])) (*n)--;
-}
-
 static int col_of(const kparser *p, const char *at) { return (int)(at - p->text) + 1; }
-
-static bool word_is(const char *s, size_t n, const char *w)
-{
-    return strlen(w) == n && memcmp(s, w, n) == 0;
-}
 
 /* Lists split on the commas that separate items, never on a thousands separator
  * ("1,000,000"): amber ranges and points tables hold numbers. */
@@ -207,7 +193,7 @@ static size_t split_list(const char *s, size_t n, span *out, size_t max)
 /* A constant such as 75%, 0.75, 1,650, -2 or £300,000. */
 static bool parse_const(const char *s, size_t n, bp_num *out)
 {
-    trim(&s, &n);
+    bp_settings_trim(&s, &n);
     bool neg = false;
     if (n && s[0] == '-') {
         neg = true;
@@ -233,12 +219,7 @@ static const char *find_pair(const char *s, size_t n, char a, char b)
 
 static bool parse_range(const char *s, size_t n, bp_range *r)
 {
-    const char *dots = NULL;
-    for (size_t i = 0; i + 1 < n; i++)
-        if (s[i] == '.' && s[i + 1] == '.') {
-            dots = s + i;
-            break;
-        }
+    const char *dots = find_pair(s, n, '.', '.');
     if (!dots) return false;
     return parse_const(s, (size_t)(dots - s), &r->lo)
            && parse_const(dots + 2, n - (size_t)(dots - s) - 2, &r->hi)
@@ -262,30 +243,27 @@ static bp_target *cur_target(kparser *p)
 /* target: min X | max X | band X..Y */
 static void set_target(kparser *p, const char *v, size_t n)
 {
-    bp_target *nt = realloc(p->cur.targets, (p->cur.ntargets + 1) * sizeof *nt);
-    char **refs = realloc(p->grade_refs, (p->cur.ntargets + 1) * sizeof *refs);
-    int *cols = realloc(p->grade_ref_cols, (p->cur.ntargets + 1) * sizeof *cols);
+    bp_target *nt = bp_grow(p->cur.targets, &p->targets_cap, p->cur.ntargets + 1, sizeof *nt);
     if (nt) p->cur.targets = nt;
+    grade_ref *refs = bp_grow(p->grade_refs, &p->refs_cap, p->cur.ntargets + 1, sizeof *refs);
     if (refs) p->grade_refs = refs;
-    if (cols) p->grade_ref_cols = cols;
-    if (!nt || !refs || !cols) {
+    if (!nt || !refs) {
         p->nomem = p->failed = true;
         return;
     }
     bp_target *t = &p->cur.targets[p->cur.ntargets];
     memset(t, 0, sizeof *t);
-    p->grade_refs[p->cur.ntargets] = NULL;
+    p->grade_refs[p->cur.ntargets].label = NULL;
     p->cur_target = (int)p->cur.ntargets++;
     t->line = p->line;
-    t->text = dupn(p, v, n);
-    size_t w = 0;
-    while (w < n && !is_space(v[w])) w++;
+    t->text = copy(p, v, n);
+    size_t w = strcspn(v, " \t\r");   /* the value is a C string (bp_setting) */
     const char *rest = v + w;
     size_t rn = n - w;
-    trim(&rest, &rn);
-    if (word_is(v, w, "min")) t->cmp = BP_CMP_MIN;
-    else if (word_is(v, w, "max")) t->cmp = BP_CMP_MAX;
-    else if (word_is(v, w, "band")) t->cmp = BP_CMP_BAND;
+    bp_settings_trim(&rest, &rn);
+    if (bp_settings_word_is(v, w, "min")) t->cmp = BP_CMP_MIN;
+    else if (bp_settings_word_is(v, w, "max")) t->cmp = BP_CMP_MAX;
+    else if (bp_settings_word_is(v, w, "band")) t->cmp = BP_CMP_BAND;
     else {
         perr(p, col_of(p, v), "unknown comparator '%.*s': expected min, max or band", (int)w, v);
         return;
@@ -310,8 +288,8 @@ static void set_target(kparser *p, const char *v, size_t n)
     bp_expr **slot = t->cmp == BP_CMP_MIN ? &t->lo : &t->hi;
     if (p->is_grade && rn && ((rest[0] >= 'A' && rest[0] <= 'Z'))) {
         /* "min Good": a grade label, resolved once the grades are known. */
-        p->grade_refs[p->cur_target] = dupn(p, rest, rn);
-        p->grade_ref_cols[p->cur_target] = col_of(p, rest);
+        p->grade_refs[p->cur_target].label = copy(p, rest, rn);
+        p->grade_refs[p->cur_target].col = col_of(p, rest);
         return;
     }
     *slot = parse_expr(p, rest, rn);
@@ -345,7 +323,7 @@ static void set_flags(kparser *p, const char *v, size_t n, unsigned *flags, cons
     *flags = 0;
     for (size_t i = 0; i < k && i < 16; i++) {
         size_t j = 0;
-        while (j < nnames && !word_is(items[i].s, items[i].n, names[j])) j++;
+        while (j < nnames && !bp_settings_word_is(items[i].s, items[i].n, names[j])) j++;
         if (j == nnames) {
             perr(p, col_of(p, items[i].s), "unknown %s '%.*s': expected %s", what,
                  (int)items[i].n, items[i].s, expected);
@@ -440,9 +418,9 @@ static void set_grades(kparser *p, const char *v, size_t n)
         const char *ge = find_pair(s, sn, '>', '=');
         size_t ln = ge ? (size_t)(ge - s) : sn;
         const char *label = s;
-        trim(&label, &ln);
+        bp_settings_trim(&label, &ln);
         bp_grade_band *g = &p->cur.grades[i];
-        g->label = dupn(p, label, ln);
+        g->label = copy(p, label, ln);
         p->cur.ngrades = i + 1;
         if (!ln) {
             perr(p, col_of(p, s), "a grade needs a name");
@@ -471,10 +449,10 @@ static void set_grades(kparser *p, const char *v, size_t n)
 
 static bool parse_unit(kparser *p, const char *v, size_t n, bp_unit *u)
 {
-    if (word_is(v, n, "percent")) *u = BP_UNIT_PERCENT;
-    else if (word_is(v, n, "ratio")) *u = BP_UNIT_RATIO;
-    else if (word_is(v, n, "money")) *u = BP_UNIT_MONEY;
-    else if (word_is(v, n, "number")) *u = BP_UNIT_NUMBER;
+    if (bp_settings_word_is(v, n, "percent")) *u = BP_UNIT_PERCENT;
+    else if (bp_settings_word_is(v, n, "ratio")) *u = BP_UNIT_RATIO;
+    else if (bp_settings_word_is(v, n, "money")) *u = BP_UNIT_MONEY;
+    else if (bp_settings_word_is(v, n, "number")) *u = BP_UNIT_NUMBER;
     else {
         perr(p, col_of(p, v), "unknown unit '%.*s': expected percent, ratio, money or number",
              (int)n, v);
@@ -490,7 +468,17 @@ static void set_string(kparser *p, char **field, const char *key, const char *v,
         perr(p, col, "'%s' is set twice in this block", key);
         return;
     }
-    *field = dupn(p, v, n);
+    *field = copy(p, v, n);
+}
+
+/* What the parser keeps beside the block being read: its grade labels are freed, and its
+ * arrays' room is forgotten, as the arrays go with the block. */
+static void drop_block_state(kparser *p)
+{
+    for (size_t i = 0; i < p->cur.ntargets; i++) free(p->grade_refs[i].label);
+    free(p->grade_refs);
+    p->grade_refs = NULL;
+    p->targets_cap = p->refs_cap = p->measures_cap = 0;
 }
 
 /* Close the block being read: check it is complete and add it to the file's list. */
@@ -512,18 +500,19 @@ static void finish_block(kparser *p)
             p->line = ms->line;
             if (!ms->expr && !p->failed) perr(p, 0, "measure '%s' has no 'expr:'", ms->id);
             if (!ms->npoints && !p->failed) perr(p, 0, "measure '%s' has no 'points:'", ms->id);
-            if (!ms->name) ms->name = dupn(p, ms->id, strlen(ms->id));
+            if (!ms->name) ms->name = copy(p, ms->id, strlen(ms->id));
         }
     }
     for (size_t i = 0; i < k->ntargets; i++) {
         bp_target *t = &k->targets[i];
         p->line = t->line;
-        if (p->grade_refs && p->grade_refs[i]) {
+        const grade_ref *ref = &p->grade_refs[i];
+        if (ref->label) {
             size_t g = 0;
-            while (g < k->ngrades && strcmp(k->grades[g].label, p->grade_refs[i]) != 0) g++;
+            while (g < k->ngrades && strcmp(k->grades[g].label, ref->label) != 0) g++;
             if (g == k->ngrades || !k->grades[g].has_min) {
-                perr(p, p->grade_ref_cols[i], "'%s' is not a grade of '%s' with a lowest total",
-                     p->grade_refs[i], k->id);
+                perr(p, ref->col, "'%s' is not a grade of '%s' with a lowest total", ref->label,
+                     k->id);
             } else {
                 bp_expr *e = calloc(1, sizeof *e);
                 if (!e) {
@@ -532,7 +521,7 @@ static void finish_block(kparser *p)
                     e->op = BP_E_NUM;
                     e->num = k->grades[g].min;
                     e->line = t->line;
-                    e->column = p->grade_ref_cols[i];
+                    e->column = ref->col;
                     if (t->cmp == BP_CMP_MIN) t->lo = e;
                     else t->hi = e;
                 }
@@ -541,14 +530,10 @@ static void finish_block(kparser *p)
         if (t->scopes & BP_SCOPE_F_COURSE && p->is_grade)
             perr(p, 0, "a grade has no per-course target");
     }
-    if (p->grade_refs)
-        for (size_t i = 0; i < k->ntargets; i++) free(p->grade_refs[i]);
-    free(p->grade_refs);
-    free(p->grade_ref_cols);
-    p->grade_refs = NULL;
-    p->grade_ref_cols = NULL;
+    drop_block_state(p);
     p->line = saved;
-    bp_kpi *nd = p->ndone < MAX_KPIS ? realloc(p->done, (p->ndone + 1) * sizeof *nd) : NULL;
+    bp_kpi *nd = p->ndone < MAX_KPIS ? bp_grow(p->done, &p->done_cap, p->ndone + 1, sizeof *nd)
+                                     : NULL;
     if (p->ndone >= MAX_KPIS) {
         kpi_free(k);   /* over the cap: already reported, the file fails */
     } else if (!nd) {
@@ -578,14 +563,14 @@ static void start_block(kparser *p, const bp_setting *e)
         p->failed = true;
     }
     for (size_t i = 0; i < p->ndone; i++)
-        if (word_is(id, n, p->done[i].id)) {
+        if (bp_settings_word_is(id, n, p->done[i].id)) {
             perr(p, col, "'%.*s' is defined twice in this file (first on line %d)", (int)n, id,
                  p->done[i].line);
             break;
         }
     memset(&p->cur, 0, sizeof p->cur);
-    p->cur.id = dupn(p, id, n);
-    p->cur.file = dupn(p, p->file, strlen(p->file));
+    p->cur.id = copy(p, id, n);
+    p->cur.file = copy(p, p->file, strlen(p->file));
     p->cur.line = p->line;
     p->cur.higher_is_better = true;
     p->in_block = true;
@@ -603,11 +588,11 @@ static void kpi_setting(kparser *p, const char *key, size_t kn, const char *v, s
     bp_target *t = cur_target(p);
 
     /* Measure settings while a measure is open. */
-    if (ms && (word_is(key, kn, "name") || word_is(key, kn, "unit") || word_is(key, kn, "expr")
-               || word_is(key, kn, "points"))) {
-        if (word_is(key, kn, "name")) set_string(p, &ms->name, "name", v, n, kcol);
-        else if (word_is(key, kn, "unit")) parse_unit(p, v, n, &ms->unit);
-        else if (word_is(key, kn, "expr")) {
+    if (ms && (bp_settings_word_is(key, kn, "name") || bp_settings_word_is(key, kn, "unit")
+               || bp_settings_word_is(key, kn, "expr") || bp_settings_word_is(key, kn, "points"))) {
+        if (bp_settings_word_is(key, kn, "name")) set_string(p, &ms->name, "name", v, n, kcol);
+        else if (bp_settings_word_is(key, kn, "unit")) parse_unit(p, v, n, &ms->unit);
+        else if (bp_settings_word_is(key, kn, "expr")) {
             if (ms->expr) perr(p, kcol, "'expr' is set twice for measure '%s'", ms->id);
             else ms->expr = parse_expr(p, v, n);
         } else {
@@ -617,7 +602,7 @@ static void kpi_setting(kparser *p, const char *key, size_t kn, const char *v, s
         return;
     }
     /* Target settings while a target is open. */
-    if (t && word_is(key, kn, "scope")) {
+    if (t && bp_settings_word_is(key, kn, "scope")) {
         static const char *const names[] = {"institution", "phase", "trust", "course"};
         static const unsigned bits[] = {BP_SCOPE_F_INSTITUTION, BP_SCOPE_F_PHASE, BP_SCOPE_F_TRUST,
                                         BP_SCOPE_F_COURSE};
@@ -625,26 +610,26 @@ static void kpi_setting(kparser *p, const char *key, size_t kn, const char *v, s
                   "institution, phase, trust or course");
         return;
     }
-    if (t && word_is(key, kn, "phases")) { set_phases(p, t, v, n); return; }
-    if (t && word_is(key, kn, "scenarios")) {
+    if (t && bp_settings_word_is(key, kn, "phases")) { set_phases(p, t, v, n); return; }
+    if (t && bp_settings_word_is(key, kn, "scenarios")) {
         static const char *const names[] = {"actual", "budget", "forecast"};
         static const unsigned bits[] = {1u << BP_ACTUAL, 1u << BP_BUDGET, 1u << BP_FORECAST};
         set_flags(p, v, n, &t->scenarios, "scenario", names, bits, 3, "actual, budget or forecast");
         return;
     }
-    if (t && word_is(key, kn, "from")) {
+    if (t && bp_settings_word_is(key, kn, "from")) {
         char buf[32];
         snprintf(buf, sizeof buf, "%.*s", (int)(n < 31 ? n : 31), v);
         if (!bp_year_parse(buf, &t->from_year))
             perr(p, vcol, "expected a year such as 2021/22, found '%.*s'", (int)n, v);
         return;
     }
-    if (t && word_is(key, kn, "when")) {
+    if (t && bp_settings_word_is(key, kn, "when")) {
         if (t->when) perr(p, kcol, "'when' is set twice for this target");
         else t->when = parse_expr(p, v, n);
         return;
     }
-    if (t && word_is(key, kn, "amber")) {
+    if (t && bp_settings_word_is(key, kn, "amber")) {
         if (t->namber) perr(p, kcol, "'amber' is set twice for this target");
         else set_amber(p, t, v, n);
         return;
@@ -652,9 +637,10 @@ static void kpi_setting(kparser *p, const char *key, size_t kn, const char *v, s
 
     /* Anything else closes an open measure and belongs to the KPI itself. */
     p->cur_measure = -1;
-    if (word_is(key, kn, "name")) set_string(p, &k->name, "name", v, n, kcol);
-    else if (word_is(key, kn, "section")) set_string(p, &k->section, "section", v, n, kcol);
-    else if (word_is(key, kn, "description")) {
+    if (bp_settings_word_is(key, kn, "name")) set_string(p, &k->name, "name", v, n, kcol);
+    else if (bp_settings_word_is(key, kn, "section"))
+        set_string(p, &k->section, "section", v, n, kcol);
+    else if (bp_settings_word_is(key, kn, "description")) {
         /* several description lines are joined with a space */
         size_t old = k->description ? strlen(k->description) : 0;
         char *d = realloc(k->description, old + n + 2);
@@ -666,27 +652,27 @@ static void kpi_setting(kparser *p, const char *key, size_t kn, const char *v, s
         memcpy(d + old, v, n);
         d[old + n] = 0;
         k->description = d;
-    } else if (word_is(key, kn, "unit")) {
+    } else if (bp_settings_word_is(key, kn, "unit")) {
         if (p->is_grade) perr(p, kcol, "a grade's unit is its grades: set 'unit:' on each measure");
         else parse_unit(p, v, n, &k->unit);
-    } else if (word_is(key, kn, "expr")) {
+    } else if (bp_settings_word_is(key, kn, "expr")) {
         if (p->is_grade) perr(p, kcol, "a grade has no 'expr:': its measures do");
         else if (k->expr || k->expr_text) perr(p, kcol, "'expr' is set twice in this block");
         else {
             k->expr = parse_expr(p, v, n);
-            k->expr_text = dupn(p, v, n);
+            k->expr_text = copy(p, v, n);
         }
-    } else if (word_is(key, kn, "better")) {
-        if (word_is(v, n, "higher")) k->higher_is_better = true;
-        else if (word_is(v, n, "lower")) k->higher_is_better = false;
+    } else if (bp_settings_word_is(key, kn, "better")) {
+        if (bp_settings_word_is(v, n, "higher")) k->higher_is_better = true;
+        else if (bp_settings_word_is(v, n, "lower")) k->higher_is_better = false;
         else perr(p, vcol, "expected 'higher' or 'lower', found '%.*s'", (int)n, v);
         p->better_set = true;
-    } else if (word_is(key, kn, "target")) {
+    } else if (bp_settings_word_is(key, kn, "target")) {
         set_target(p, v, n);
         bp_target *nt = cur_target(p);
         if (nt && !p->better_set && k->ntargets == 1)
             k->higher_is_better = nt->cmp != BP_CMP_MAX;
-    } else if (word_is(key, kn, "measure")) {
+    } else if (bp_settings_word_is(key, kn, "measure")) {
         if (!p->is_grade) {
             perr(p, kcol, "'measure:' belongs in a grade block (grade ID), not a kpi");
             return;
@@ -700,26 +686,27 @@ static void kpi_setting(kparser *p, const char *key, size_t kn, const char *v, s
                  (int)n, v);
             return;
         }
-        bp_measure *nm = realloc(k->measures, (k->nmeasures + 1) * sizeof *nm);
+        bp_measure *nm = bp_grow(k->measures, &p->measures_cap, k->nmeasures + 1, sizeof *nm);
         if (!nm) {
             p->nomem = p->failed = true;
             return;
         }
         k->measures = nm;
         memset(&k->measures[k->nmeasures], 0, sizeof *nm);
-        k->measures[k->nmeasures].id = dupn(p, v, n);
+        k->measures[k->nmeasures].id = copy(p, v, n);
         k->measures[k->nmeasures].line = p->line;
         k->measures[k->nmeasures].unit = BP_UNIT_NUMBER;
         p->cur_measure = (int)k->nmeasures++;
         p->cur_target = -1;
-    } else if (word_is(key, kn, "grades")) {
+    } else if (bp_settings_word_is(key, kn, "grades")) {
         if (!p->is_grade) perr(p, kcol, "'grades:' belongs in a grade block (grade ID), not a kpi");
         else if (k->ngrades) perr(p, kcol, "'grades' is set twice in this block");
         else set_grades(p, v, n);
-    } else if (word_is(key, kn, "scope") || word_is(key, kn, "phases") || word_is(key, kn, "scenarios")
-               || word_is(key, kn, "from") || word_is(key, kn, "when") || word_is(key, kn, "amber")) {
+    } else if (bp_settings_word_is(key, kn, "scope") || bp_settings_word_is(key, kn, "phases")
+               || bp_settings_word_is(key, kn, "scenarios") || bp_settings_word_is(key, kn, "from")
+               || bp_settings_word_is(key, kn, "when") || bp_settings_word_is(key, kn, "amber")) {
         perr(p, kcol, "'%.*s' describes a target: put it after a 'target:' line", (int)kn, key);
-    } else if (word_is(key, kn, "points")) {
+    } else if (bp_settings_word_is(key, kn, "points")) {
         perr(p, kcol, "'points' belongs to a measure: put it after a 'measure:' line");
     } else {
         perr(p, kcol, "unknown setting '%.*s': expected name, expr, unit, section, description, "
@@ -739,15 +726,15 @@ static void on_setting(kparser *p, const bp_setting *e)
     }
     const char *key = e->key, *v = e->value;
     size_t kn = e->klen, vn = e->vlen;
-    if (e->in_block && word_is(key, kn, "defaults")) {
+    if (e->in_block && bp_settings_word_is(key, kn, "defaults")) {
         perr(p, e->kcol, "'defaults:' must come before the first kpi");
         return;
     }
     if (!e->in_block) {        /* "defaults:", the one setting before the first block */
         if (p->any_setting)
             perr(p, e->kcol, "'defaults:' must come before the first kpi");
-        else if (word_is(v, vn, "replace")) p->replace = true;
-        else if (!word_is(v, vn, "extend"))
+        else if (bp_settings_word_is(v, vn, "replace")) p->replace = true;
+        else if (!bp_settings_word_is(v, vn, "extend"))
             perr(p, e->vcol, "expected 'replace' or 'extend', found '%.*s'", (int)vn, v);
         p->any_setting = true;
         return;
@@ -773,13 +760,8 @@ bp_err bp_kpi_parse(const char *display_name, const char *text, size_t len, bp_k
     if (rd.stopped && p.in_block) {
         /* a NUL byte: the block being read stops there too, and judging it incomplete
          * would only add errors about lines that were never read */
-        if (p.grade_refs)
-            for (size_t k = 0; k < p.cur.ntargets; k++) free(p.grade_refs[k]);
+        drop_block_state(&p);
         kpi_free(&p.cur);
-        free(p.grade_refs);
-        free(p.grade_ref_cols);
-        p.grade_refs = NULL;
-        p.grade_ref_cols = NULL;
         p.in_block = false;
     }
     finish_block(&p);
@@ -790,6 +772,7 @@ bp_err bp_kpi_parse(const char *display_name, const char *text, size_t len, bp_k
         return p.nomem ? BP_ERR_NOMEM : kpi_kind.err;
     }
     if (p.replace) bp_kpiset_free(s);
+    size_t cap = s->count;   /* room known to be there */
     for (size_t k = 0; k < p.ndone; k++) {
         int at = bp_kpi_find(s, p.done[k].id);
         if (at >= 0) {
@@ -797,7 +780,7 @@ bp_err bp_kpi_parse(const char *display_name, const char *text, size_t len, bp_k
             s->kpis[at] = p.done[k];
             continue;
         }
-        bp_kpi *n = realloc(s->kpis, (s->count + 1) * sizeof *n);
+        bp_kpi *n = bp_grow(s->kpis, &cap, s->count + 1, sizeof *n);
         if (!n) {
             for (size_t j = k; j < p.ndone; j++) kpi_free(&p.done[j]);
             free(p.done);
@@ -834,7 +817,7 @@ static bool contract_root(const char *code)
 {
     size_t n = strcspn(code, ".");
     for (size_t i = 0; i < sizeof contract_roots / sizeof *contract_roots; i++)
-        if (word_is(code, n, contract_roots[i])) return true;
+        if (bp_settings_word_is(code, n, contract_roots[i])) return true;
     return false;
 }
 
