@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "bp_settings.h"
+#include "bp_util.h"
 
 static const char *const pack_headers[] = {"pack", NULL};
 /* A template is a page or two of text; the caps stop a mistaken file (a log, a binary)
@@ -63,16 +64,6 @@ int bp_pack_find(const bp_packset *s, const char *id)
     return -1;
 }
 
-static char *dupn(const char *s, size_t n)
-{
-    char *p = malloc(n + 1);
-    if (p) {
-        memcpy(p, s, n);
-        p[n] = 0;
-    }
-    return p;
-}
-
 /* Split "a, b, c" into a new list, empty items left out; false on allocation failure. */
 static bool split_list(const char *v, size_t vn, char ***out, size_t *n)
 {
@@ -90,7 +81,7 @@ static bool split_list(const char *v, size_t vn, char ***out, size_t *n)
     bool ok = true;
     for (size_t i = 0; i < count && ok; i++) {
         if (!items[i].n) continue;
-        ok = (list[*n] = dupn(items[i].s, items[i].n)) != NULL;
+        ok = (list[*n] = strndup(items[i].s, items[i].n)) != NULL;
         if (ok) ++*n;
     }
     free(items);
@@ -105,6 +96,7 @@ typedef struct {
     bool open;
     bool bad_id;             /* the open pack's id is wrong (reported): it is not kept */
     bp_section *sec;         /* the section settings apply to, or NULL */
+    size_t packs_cap, sections_cap;   /* room in set->packs and cur.sections (bp_grow) */
     bool oom;
 } parser;
 
@@ -129,7 +121,7 @@ static void finish_pack(parser *ps)
         ps->set->packs[at] = ps->cur;
         return;
     }
-    bp_pack *np = realloc(ps->set->packs, (ps->set->count + 1) * sizeof *np);
+    bp_pack *np = bp_grow(ps->set->packs, &ps->packs_cap, ps->set->count + 1, sizeof *np);
     if (!np) {
         pack_free(&ps->cur);
         ps->oom = true;
@@ -154,7 +146,7 @@ static void setting(parser *ps, const bp_setting *e)
                               val);
             return;
         }
-        bp_section *ns = realloc(p->sections, (p->nsections + 1) * sizeof *ns);
+        bp_section *ns = bp_grow(p->sections, &ps->sections_cap, p->nsections + 1, sizeof *ns);
         if (!ns) {
             ps->oom = true;
             return;
@@ -169,7 +161,7 @@ static void setting(parser *ps, const bp_setting *e)
     bool ok = true;
     if (ps->sec && strcmp(key, "title") == 0) {
         free(ps->sec->title);
-        ok = (ps->sec->title = dupn(val, strlen(val))) != NULL;
+        ok = (ps->sec->title = strdup(val)) != NULL;
     } else if (ps->sec && strcmp(key, "kpis") == 0) {
         free_list(ps->sec->kpis, ps->sec->nkpis);
         ok = split_list(val, e->vlen, &ps->sec->kpis, &ps->sec->nkpis);
@@ -182,10 +174,10 @@ static void setting(parser *ps, const bp_setting *e)
         else bp_settings_error(ps->rd, line, vcol, "found '%s', expected yes or no", val);
     } else if (!ps->sec && strcmp(key, "title") == 0) {
         free(p->title);
-        ok = (p->title = dupn(val, strlen(val))) != NULL;
+        ok = (p->title = strdup(val)) != NULL;
     } else if (!ps->sec && strcmp(key, "audience") == 0) {
         free(p->audience);
-        ok = (p->audience = dupn(val, strlen(val))) != NULL;
+        ok = (p->audience = strdup(val)) != NULL;
     } else if (!ps->sec && strcmp(key, "per") == 0) {
         if (strcmp(val, "lgb") == 0) p->per_lgb = true;
         else if (strcmp(val, "trust") == 0) p->per_lgb = false;
@@ -208,6 +200,7 @@ bp_err bp_pack_parse(const char *display_name, const char *text, size_t len, bp_
     bp_settings_open(&rd, &pack_kind, display_name, text, len, diags);
     ps.rd = &rd;
     ps.set = s;
+    ps.packs_cap = s->count;   /* room known to be there: the packs of earlier files */
     bp_setting e;
     while (!ps.oom && bp_settings_next(&rd, &e)) {
         if (!e.header) {
@@ -217,8 +210,9 @@ bp_err bp_pack_parse(const char *display_name, const char *text, size_t len, bp_
         finish_pack(&ps);
         if (!e.id_ok) bp_settings_bad_id(&rd, &e);
         memset(&ps.cur, 0, sizeof ps.cur);
-        ps.cur.id = dupn(e.value, e.vlen);
-        ps.cur.file = dupn(display_name, strlen(display_name));
+        ps.sections_cap = 0;
+        ps.cur.id = strdup(e.value);
+        ps.cur.file = strdup(display_name);
         ps.cur.line = e.line;
         if (!ps.cur.id || !ps.cur.file) {
             ps.oom = true;
@@ -254,14 +248,14 @@ bp_err bp_pack_load_dir(const char *dir, bp_packset *s, bp_diags *diags)
         return BP_ERR_IO;
     }
     char **names = NULL;
-    size_t n = 0;
+    size_t n = 0, cap = 0;
     bp_err err = BP_OK;
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
         size_t l = strlen(e->d_name);
         if (l < 6 || strcmp(e->d_name + l - 5, ".pack") != 0) continue;
-        char **nn = realloc(names, (n + 1) * sizeof *nn);
-        char *copy = dupn(e->d_name, l);
+        char **nn = bp_grow(names, &cap, n + 1, sizeof *nn);
+        char *copy = strdup(e->d_name);
         if (!nn || !copy) {
             free(copy);
             if (nn) names = nn;
