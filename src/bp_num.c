@@ -4,7 +4,7 @@
 #include "bp_num.h"
 
 #include <stdio.h>
-#include <string.h>
+#include "bp_util.h"
 
 static bp_i128 i128_abs(bp_i128 x) { return x < 0 ? -x : x; }
 
@@ -209,25 +209,14 @@ void bp_num_format_plain(bp_num a, char *buf, size_t size)
     }
     if (places <= 6) {
         bp_i128 v = a.num * (scale / a.den);
-        bool neg = v < 0;
-        if (neg) v = -v;
-        bp_i128 ip = v / scale, fp = v % scale;
-        char tmp[64];
-        int n = 0;
-        char digs[48];
-        int nd = 0;
-        do { digs[nd++] = (char)('0' + (int)(ip % 10)); ip /= 10; } while (ip && nd < 40);
-        if (neg) tmp[n++] = '-';
-        while (nd) tmp[n++] = digs[--nd];
-        if (places) {
-            tmp[n++] = '.';
-            char f[8];
-            for (int k = places - 1; k >= 0; k--) { f[k] = (char)('0' + (int)(fp % 10)); fp /= 10; }
-            memcpy(tmp + n, f, (size_t)places);
-            n += places;
-        }
-        tmp[n] = 0;
-        snprintf(buf, size, "%s", tmp);
+        bp_u128 mag = v < 0 ? -(bp_u128)v : (bp_u128)v;
+        char digs[52], *end = digs + sizeof digs;
+        char *d = bp_digits_before(mag / (bp_u128)scale, false, end);
+        unsigned long frac = (unsigned long)(mag % (bp_u128)scale);   /* below 10^6 */
+        if (places)
+            snprintf(buf, size, "%s%.*s.%0*lu", v < 0 ? "-" : "", (int)(end - d), d, places, frac);
+        else
+            snprintf(buf, size, "%s%.*s", v < 0 ? "-" : "", (int)(end - d), d);
         return;
     }
     snprintf(buf, size, "%.6g", bp_num_to_double(a));
