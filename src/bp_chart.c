@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "bp_util.h"
 
 #define TITLE_SIZE 10.0f
 #define TITLE_H 16.0f
@@ -122,20 +123,21 @@ static void drop_minus_zero(char *s)
     if (s[0] == '-' && !strpbrk(s, "123456789")) memmove(s, s + 1, strlen(s));
 }
 
-/* Thousands separators in a formatted number's whole part: "-12345.5" -> "-12,345.5". */
+/* Thousands separators in a formatted number's whole part: "-12345.5" -> "-12,345.5".  A
+ * whole part of more than 38 digits (beyond 10^38: no chart's value), or a result longer
+ * than the buffer, leaves s as it is. */
 static void group_thousands(char *s, size_t n)
 {
-    char out[96];
     const char *q = s + (s[0] == '-');
-    size_t whole = strspn(q, "0123456789"), o = 0;
-    if (strlen(s) + whole / 3 + 1 > sizeof out) return;
-    if (s[0] == '-') out[o++] = '-';
-    for (size_t i = 0; i < whole; i++) {
-        if (i > 0 && (whole - i) % 3 == 0) out[o++] = ',';
-        out[o++] = q[i];
-    }
-    snprintf(out + o, sizeof out - o, "%s", q + whole);
-    snprintf(s, n, "%s", out);
+    size_t whole = strspn(q, "0123456789");
+    if (whole == 0 || whole > 38) return;
+    bp_u128 v = 0;
+    for (size_t i = 0; i < whole; i++) v = v * 10 + (unsigned)(q[i] - '0');
+    char digits[52], *end = digits + sizeof digits, out[96];
+    const char *d = bp_digits_before(v, true, end);
+    int len = snprintf(out, sizeof out, "%.*s%.*s%s", (int)(q - s), s, (int)(end - d), d,
+                       q + whole);
+    if (len > 0 && (size_t)len < n) memcpy(s, out, (size_t)len + 1);   /* never a cut figure */
 }
 
 /* Money in pounds, in a given scale (1, 1e3 "k", 1e6 "m", 1e9 "bn") with `d` decimals. */
