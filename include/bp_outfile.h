@@ -17,7 +17,7 @@ typedef struct {
 
 typedef struct {
     bp_outfile *files;
-    size_t count;
+    size_t count, cap;       /* files written and room for them (bp_grow) */
     char *dir;
 } bp_outset;
 

@@ -310,6 +310,7 @@ static bp_err eval_charges(evaluator *ev, bp_results *out, int y0, int ny,
 {
     const bp_model *m = ev->m;
     if (m->central < 0) return BP_OK;
+    size_t cap = out->ncharges;   /* room known to be there */
     for (int y = 0; y < ny; y++)
         for (int s = 0; s < BP_SCENARIO_COUNT; s++) {
             if (!present[y][s]) continue;
@@ -362,7 +363,7 @@ static bp_err eval_charges(evaluator *ev, bp_results *out, int y0, int ny,
                 free(ch.lines);
                 return err;
             }
-            bp_charge *n = realloc(out->charges, (out->ncharges + 1) * sizeof *n);
+            bp_charge *n = bp_grow(out->charges, &cap, out->ncharges + 1, sizeof *n);
             if (!n) {
                 free(ch.lines);
                 return BP_ERR_NOMEM;

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include "bp_util.h"
 
 bp_err bp_mkdirs(const char *dir, bp_diags *diags)
 {
@@ -60,7 +61,7 @@ FILE *bp_outset_add(bp_outset *s, const char *name, bp_diags *diags)
         bp_diag_add(diags, BP_DIAG_ERROR, name, 0, 0, "not a valid output file name");
         return NULL;
     }
-    bp_outfile *nf = realloc(s->files, (s->count + 1) * sizeof *nf);
+    bp_outfile *nf = bp_grow(s->files, &s->cap, s->count + 1, sizeof *nf);
     if (!nf) return NULL;
     s->files = nf;
     bp_outfile *f = &s->files[s->count];

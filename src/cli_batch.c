@@ -33,6 +33,7 @@
 #include "bp_json.h"
 #include "bp_outfile.h"
 #include "bp_text.h"
+#include "bp_util.h"
 
 /* Memory the allocator keeps for reuse (main.c) is returned with the process: retiring
  * workers bounds a worker's footprint by the data sets it is on, not by the batch. */
@@ -157,15 +158,12 @@ static bp_err discover(const batch_opts *o, batch_item **items, size_t *n)
         if (snprintf(path, sizeof path, "%s/%s/trust.csv", o->root, e->d_name) >= (int)sizeof path
             || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
             continue;
-        if (count == cap) {
-            cap = cap ? cap * 2 : 256;
-            batch_item *na = realloc(all, cap * sizeof *na);
-            if (!na) {
-                err = BP_ERR_NOMEM;
-                break;
-            }
-            all = na;
+        batch_item *na = bp_grow(all, &cap, count + 1, sizeof *na);
+        if (!na) {
+            err = BP_ERR_NOMEM;
+            break;
         }
+        all = na;
         memset(&all[count], 0, sizeof *all);
         if (!(all[count].dir = strdup(e->d_name))) {
             err = BP_ERR_NOMEM;
