@@ -337,10 +337,7 @@ static size_t legend(bp_pdf *p, HPDF_Page pg, const legend_item *items, size_t n
 /* Diagonal hatching over a rectangle, so the band shows without colour. */
 static void hatch(HPDF_Page pg, float x, float y, float w, float h)
 {
-    HPDF_Page_GSave(pg);
-    bpi_rectangle(pg, x, y, w, h);
-    bpi_clip(pg);
-    bpi_end_path(pg);
+    bpi_clip_to(pg, x, y, w, h);
     bpi_stroke_style(pg, 0.4f, 0.62f);
     for (float d = -h; d < w; d += 5.0f) {
         bpi_move_to(pg, x + d, y);

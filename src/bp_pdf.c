@@ -530,8 +530,7 @@ void bpi_box(HPDF_Page pg, float x, float y, float w, float h, const float fill[
         bpi_fill(pg);
 }
 
-/* Starts clipping to a rectangle; end with HPDF_Page_GRestore. */
-static void clip_to(HPDF_Page pg, float x, float y, float w, float h)
+void bpi_clip_to(HPDF_Page pg, float x, float y, float w, float h)
 {
     HPDF_Page_GSave(pg);
     bpi_rectangle(pg, x, y, w, h);
@@ -1337,14 +1336,14 @@ static void cell_lines(bp_pdf_table *t, HPDF_Page pg, size_t c, const char *text
     bpi_wrap w;
     bpi_line line;
     bpi_wrap_init(&w, p, bold, t->st.size, tw, text);
-    if (clip) clip_to(pg, t->x[c], top - h, t->w[c], h);
+    if (clip) bpi_clip_to(pg, t->x[c], top - h, t->w[c], h);
     float y = top - CELL_PAD;
     for (size_t i = 0; i < from && bpi_wrap_next(&w, &line); i++)
         continue;                        /* lines drawn on earlier pages */
     for (size_t i = 0; i < count && bpi_wrap_next(&w, &line); i++) {
         float x = x0 + align_offset(t->align[c], tw, line.width);
         bool wide = !clip && line.width > tw;
-        if (wide) clip_to(pg, t->x[c], top - h, t->w[c], h);
+        if (wide) bpi_clip_to(pg, t->x[c], top - h, t->w[c], h);
         bpi_text(p, pg, bold, t->st.size, BPI_INK, x, bpi_baseline(y, t->st.size, t->st.leading),
                  line.s, line.len);
         if (wide) HPDF_Page_GRestore(pg);

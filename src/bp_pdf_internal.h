@@ -134,5 +134,7 @@ void bpi_rule(HPDF_Page pg, float x0, float x1, float y, float width, float grey
 /* A rectangle filled with `fill`, outlined in BPI_OUTLINE when line_width > 0. */
 void bpi_box(HPDF_Page pg, float x, float y, float w, float h, const float fill[3],
              float line_width);
+/* Starts clipping to a rectangle; end with HPDF_Page_GRestore. */
+void bpi_clip_to(HPDF_Page pg, float x, float y, float w, float h);
 
 #endif
