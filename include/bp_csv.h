@@ -66,4 +66,8 @@ int bp_csv_bind(const bp_csv_table *t, const bp_csv_colspec *spec, size_t nspec,
 /* The field for column index idx in row r, or NULL when idx < 0 or the row is short. */
 const bp_csv_field *bp_csv_get(const bp_csv_row *r, int idx);
 
+/* A field's text without the spaces and tabs around it (a quoted field keeps them in the
+ * table): returns where it starts and sets *n to its length; "" and 0 for a NULL field. */
+const char *bp_csv_trimmed(const bp_csv_field *f, size_t *n);
+
 #endif

@@ -446,16 +446,22 @@ void bp_csv_table_free(bp_csv_table *t)
     memset(t, 0, sizeof *t);
 }
 
-/* Header names compare case-insensitively after trimming spaces (quoted names may
- * still carry them). */
-static void trim(const char *s, size_t len, const char **b, size_t *n)
+const char *bp_csv_trimmed(const bp_csv_field *f, size_t *n)
 {
+    if (!f) {
+        *n = 0;
+        return "";
+    }
+    const char *s = f->text;
+    size_t len = f->len;
     while (len && (*s == ' ' || *s == '\t')) { s++; len--; }
     while (len && (s[len - 1] == ' ' || s[len - 1] == '\t')) len--;
-    *b = s;
     *n = len;
+    return s;
 }
 
+/* Header names compare case-insensitively after trimming spaces (quoted names may
+ * still carry them). */
 static bool same_name(const char *a, size_t alen, const char *b, size_t blen)
 {
     if (alen != blen) return false;
@@ -489,15 +495,13 @@ int bp_csv_bind(const bp_csv_table *t, const bp_csv_colspec *spec, size_t nspec,
     const bp_csv_row *h = &t->header;
     for (size_t j = 0; j < h->count; j++) {
         const bp_csv_field *f = &h->fields[j];
-        const char *nm;
         size_t nlen;
-        trim(f->text, f->len, &nm, &nlen);
+        const char *nm = bp_csv_trimmed(f, &nlen);
         /* a name seen before in this header? */
         size_t k;
         for (k = 0; k < j; k++) {
-            const char *om;
             size_t olen;
-            trim(h->fields[k].text, h->fields[k].len, &om, &olen);
+            const char *om = bp_csv_trimmed(&h->fields[k], &olen);
             if (nlen && same_name(nm, nlen, om, olen)) break;
         }
         char name[200];

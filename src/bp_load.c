@@ -129,12 +129,8 @@ typedef struct {
 
 static view trimmed(const bp_csv_field *f)
 {
-    view v = {"", 0};
-    if (!f) return v;
-    v.s = f->text;
-    v.n = f->len;
-    while (v.n && (*v.s == ' ' || *v.s == '\t')) { v.s++; v.n--; }
-    while (v.n && (v.s[v.n - 1] == ' ' || v.s[v.n - 1] == '\t')) v.n--;
+    view v;
+    v.s = bp_csv_trimmed(f, &v.n);
     return v;
 }
 
