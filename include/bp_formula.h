@@ -152,6 +152,9 @@ bp_expr_ctx bp_formula_member_ctx(const bp_expr *node, const bp_expr_ctx *ctx);
 int bp_formula_places(const bp_expr *e, const bp_expr_ctx *ctx);
 /* The same for a constant. */
 int bp_formula_num_places(bp_num v);
+/* The same for a grade's total: the most places of its measures' scores (-1 when one has
+ * more than a formula's literal can hold). */
+int bp_formula_grade_places(const bp_kpi *k);
 
 /* A constant as formula text: exact decimals when it has at most 15 places. */
 void bp_formula_num(char *buf, size_t size, bp_num v);

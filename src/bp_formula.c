@@ -259,6 +259,15 @@ static int places_at(const bp_expr *e, const bp_expr_ctx *c, int depth)
 
 int bp_formula_places(const bp_expr *e, const bp_expr_ctx *ctx) { return places_at(e, ctx, 0); }
 
+int bp_formula_grade_places(const bp_kpi *k)
+{
+    int p = 0;
+    for (size_t i = 0; i < k->nmeasures; i++)
+        for (size_t j = 0; j < k->measures[i].npoints; j++)
+            p = max_places(p, bp_formula_num_places(k->measures[i].points[j].score));
+    return p;
+}
+
 /* Comparisons round to these places; a ratio to 12. */
 static int round_places(int places) { return places < 0 || places > 12 ? 12 : places; }
 

@@ -1028,8 +1028,6 @@ static void write_data(xl *x)
 
 /* ---- statuses ---- */
 
-static int max_places(int a, int b) { return a < 0 || b < 0 ? -1 : (a > b ? a : b); }
-
 /* Where a KPI's cell value is exact: a money figure is rounded to the penny in its cell. */
 static int value_places(const bp_kpi *k, const bp_expr *e, const bp_expr_ctx *c)
 {
@@ -1409,16 +1407,6 @@ static void write_kpi_value(xl *x, xl_sheet s, int row, size_t kpi, size_t ei, i
     put_status(x, s, row, col + 1, kpi, e, &c, value, value_places(k, k->expr, &c), r->status);
 }
 
-/* The places of a grade's total: its measures' scores. */
-static int grade_places(const bp_kpi *k)
-{
-    int p = 0;
-    for (size_t i = 0; i < k->nmeasures; i++)
-        for (size_t j = 0; j < k->measures[i].npoints; j++)
-            p = max_places(p, bp_formula_num_places(k->measures[i].points[j].score));
-    return p;
-}
-
 static size_t grade_measures(const bp_kpi *k)
 {
     return k->nmeasures < BP_MAX_MEASURES ? k->nmeasures : BP_MAX_MEASURES;
@@ -1464,7 +1452,7 @@ static void write_grade_label(xl *x, xl_sheet s, int row, int col, size_t kpi, c
         mins[g] = cells[g];
     }
     if (live(x) && compiled(x, bp_formula_grade_label(total, labels, mins, k->ngrades,
-                                                      grade_places(k), &x->fb), k->id))
+                                                      bp_formula_grade_places(k), &x->fb), k->id))
         put_formula(x, s, row, col, x->fb.s, x->f.text,
                     cache_text(grade >= 0 ? k->grades[grade].label : ""));
     free(labels);
@@ -1502,7 +1490,7 @@ static void write_grade_values(xl *x, xl_sheet s, int row, size_t kpi, size_t ei
     if (!live(x) || !compiled(x, bp_formula_grade_total(refs, nm, &x->fb), k->id)) return;
     put_formula(x, s, row, col, x->fb.s, x->f.whole, cache_num(r->value, false));
     bp_formula_ref(total, sizeof total, NULL, row, col);
-    put_status(x, s, row, col + 1, kpi, e, &c, total, grade_places(k), r->status);
+    put_status(x, s, row, col + 1, kpi, e, &c, total, bp_formula_grade_places(k), r->status);
     write_grade_label(x, s, row + (int)nm + 1, col, kpi, total, r->grade);
 }
 
