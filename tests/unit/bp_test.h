@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
+#include "bp_expr.h"
 #include "bp_model.h"
 #include "bp_num.h"
 
@@ -21,6 +22,21 @@
     } while (0)
 
 #define assert_num_none(value) assert_false((value).ok)
+
+/* An expression that must parse, with no diagnostic (the first one shown when it does not),
+ * as if on line 1 of t.kpi. */
+static inline bp_expr *bp_test_parse_expr(const char *text)
+{
+    bp_diags d;
+    bp_diags_init(&d);
+    bp_expr *e = NULL;
+    bp_err err = bp_expr_parse(text, strlen(text), "t.kpi", 1, 1, &e, &d);
+    if (err != BP_OK && d.count) fprintf(stderr, "%s: %s\n", text, d.items[0].message);
+    assert_int_equal(err, BP_OK);
+    assert_int_equal(d.count, 0);
+    bp_diags_free(&d);
+    return e;
+}
 
 /* The hand-made model test_expr and test_formula share: two secondary schools and the
  * centre - A (joined 2018-09-01, PAN 180, its own governing body), B (joined 2021-09-02),

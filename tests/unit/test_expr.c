@@ -8,22 +8,9 @@
 
 /* ---- parsing ---- */
 
-static bp_expr *parse_ok(const char *text)
-{
-    bp_diags d;
-    bp_diags_init(&d);
-    bp_expr *e = NULL;
-    bp_err err = bp_expr_parse(text, strlen(text), "t.kpi", 1, 1, &e, &d);
-    if (err != BP_OK && d.count) fprintf(stderr, "%s: %s\n", text, d.items[0].message);
-    assert_int_equal(err, BP_OK);
-    assert_int_equal(d.count, 0);
-    bp_diags_free(&d);
-    return e;
-}
-
 static void round_trip(const char *text, const char *canonical)
 {
-    bp_expr *e = parse_ok(text);
+    bp_expr *e = bp_test_parse_expr(text);
     char buf[256];
     bp_expr_to_text(e, buf, sizeof buf);
     assert_string_equal(buf, canonical);
@@ -54,21 +41,21 @@ static void numbers(void **state)
 {
     (void)state;
     /* 75% is 3/4; 1,650 is one number; "min(a, 1,650)" keeps its argument comma. */
-    bp_expr *e = parse_ok("75%");
+    bp_expr *e = bp_test_parse_expr("75%");
     assert_int_equal(e->op, BP_E_NUM);
     assert_num_frac(e->num, 3, 4);
     bp_expr_free(e);
-    e = parse_ok("1,650");
+    e = bp_test_parse_expr("1,650");
     assert_num_frac(e->num, 1650, 1);
     bp_expr_free(e);
-    e = parse_ok("min(a, 1,650)");
+    e = bp_test_parse_expr("min(a, 1,650)");
     assert_int_equal(e->op, BP_E_MIN);
     assert_num_frac(e->b->num, 1650, 1);
     bp_expr_free(e);
-    e = parse_ok("\xC2\xA3" "300,000");
+    e = bp_test_parse_expr("\xC2\xA3" "300,000");
     assert_num_frac(e->num, 300000, 1);
     bp_expr_free(e);
-    e = parse_ok("0.125");
+    e = bp_test_parse_expr("0.125");
     assert_num_frac(e->num, 1, 8);
     bp_expr_free(e);
 }
@@ -186,7 +173,7 @@ static const bp_expr *lookup(const void *arg, const char *id)
 static bp_num eval_over(const char *text, const int *members, size_t n, bool eliminate,
                         const bp_expr *kpi_target)
 {
-    bp_expr *e = parse_ok(text);
+    bp_expr *e = bp_test_parse_expr(text);
     bp_expr_ctx c = bp_kpi_ctx(NULL, &M, members, n, 2022, BP_ACTUAL, eliminate, "secondary");
     c.kpi_lookup = lookup;
     c.kpi_arg = kpi_target;
@@ -276,7 +263,7 @@ static void kpi_reference(void **state)
 {
     (void)state;
     /* kpi() is formed per member and summed: staff/income per school = 0.8 + 0.82 */
-    bp_expr *inner = parse_ok("exp.staff / income");
+    bp_expr *inner = bp_test_parse_expr("exp.staff / income");
     assert_num_frac(eval_over("kpi(other)", AB, 2, false, inner), 81, 50);
     bp_expr_free(inner);
 }
@@ -291,7 +278,7 @@ static void collect(const bp_expr *node, void *arg)
 static void visit_lists_references(void **state)
 {
     (void)state;
-    bp_expr *e = parse_ok("sum(a.b) / national(x) + kpi(y) * pan - 3");
+    bp_expr *e = bp_test_parse_expr("sum(a.b) / national(x) + kpi(y) * pan - 3");
     char names[256] = "";
     bp_expr_visit(e, collect, names);
     assert_string_equal(names, "a.b x y pan");

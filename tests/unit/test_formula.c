@@ -54,16 +54,6 @@ static int model_setup(void **state)
     return 0;
 }
 
-static bp_expr *parse_ok(const char *text)
-{
-    bp_diags d;
-    bp_diags_init(&d);
-    bp_expr *e = NULL;
-    assert_int_equal(bp_expr_parse(text, strlen(text), "t.kpi", 1, 1, &e, &d), BP_OK);
-    bp_diags_free(&d);
-    return e;
-}
-
 static const bp_expr *KPI_TARGET;
 
 static const bp_expr *lookup(const void *arg, const char *id)
@@ -84,7 +74,7 @@ static bp_expr_ctx ctx_of(const int *members, size_t n, bool eliminate, const ch
 static void body_is(const char *text, const int *members, size_t n, bool eliminate,
                     const char *want)
 {
-    bp_expr *e = parse_ok(text);
+    bp_expr *e = bp_test_parse_expr(text);
     bp_expr_ctx c = ctx_of(members, n, eliminate, n == 3 ? "all" : "secondary");
     bp_fbuf b;
     bp_fbuf_init(&b);
@@ -222,7 +212,7 @@ static void per_member_terms_use_workings(void **state)
      * row, each over its own institutions */
     assert_false(HELPED_CTX[0].eliminate);
     assert_null(HELPED_CTX[0].national_phase);
-    bp_expr *pf = parse_ok("timetable.periods_per_cycle * staff.teacher_fte");
+    bp_expr *pf = bp_test_parse_expr("timetable.periods_per_cycle * staff.teacher_fte");
     bp_expr_ctx phase = ctx_of(AB, 2, false, "secondary"), trust = ctx_of(ALL, 3, true, "all");
     bp_fbuf b;
     bp_fbuf_init(&b);
@@ -247,7 +237,7 @@ static void per_member_terms_use_workings(void **state)
 static void kpi_references_are_inlined(void **state)
 {
     (void)state;
-    bp_expr *inner = parse_ok("pan / 2");
+    bp_expr *inner = bp_test_parse_expr("pan / 2");
     KPI_TARGET = inner;
     body_is("kpi(other)", A, 1, false, "(" PAN_A "/2)");
     /* over a phase: formed per member and added up */
@@ -262,7 +252,7 @@ static void kpi_references_are_inlined(void **state)
 static void course_fields(void **state)
 {
     (void)state;
-    bp_expr *e = parse_ok("(course.income - course.direct_costs) / course.income + course.count");
+    bp_expr *e = bp_test_parse_expr("(course.income - course.direct_costs) / course.income + course.count");
     bp_expr_ctx c = ctx_of(A, 1, false, "secondary");
     bp_fbuf b;
     bp_fbuf_init(&b);
@@ -285,7 +275,7 @@ static void course_fields(void **state)
 static void cells_and_failures(void **state)
 {
     (void)state;
-    bp_expr *e = parse_ok("income - exp");
+    bp_expr *e = bp_test_parse_expr("income - exp");
     bp_expr_ctx c = ctx_of(A, 1, false, "secondary");
     bp_fbuf b;
     bp_fbuf_init(&b);
@@ -300,7 +290,7 @@ static void cells_and_failures(void **state)
     assert_string_equal(b.why, "the entity is not one institution, one phase or the whole trust");
     bp_expr_free(e);
     /* and not next to each other in the workbook */
-    e = parse_ok("pan");
+    e = bp_test_parse_expr("pan");
     assert_int_equal(bp_formula_expr(e, &c, &ENV, &b), BP_ERR_RENDER);
     assert_string_equal(b.why, "the entity's institutions are not next to each other in the workbook");
     bp_expr_free(e);
@@ -309,7 +299,7 @@ static void cells_and_failures(void **state)
 
 static int places_of(const char *text)
 {
-    bp_expr *e = parse_ok(text);
+    bp_expr *e = bp_test_parse_expr(text);
     bp_expr_ctx c = ctx_of(A, 1, false, "secondary");
     int p = bp_formula_places(e, &c);
     bp_expr_free(e);
@@ -332,8 +322,8 @@ static void places(void **state)
 static void member_ctx_drops_what_cannot_matter(void **state)
 {
     (void)state;
-    bp_expr *p = parse_ok("staff.teacher_fte * timetable.periods_per_cycle");
-    bp_expr *i = parse_ok("income * national(attendance_pct)");
+    bp_expr *p = bp_test_parse_expr("staff.teacher_fte * timetable.periods_per_cycle");
+    bp_expr *i = bp_test_parse_expr("income * national(attendance_pct)");
     bp_expr_ctx c = ctx_of(ALL, 3, true, "all");
     bp_expr_ctx m = bp_formula_member_ctx(p, &c);
     assert_false(m.eliminate);
