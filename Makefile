@@ -51,7 +51,9 @@ TEST_LIBS := -lcmocka
 # cli    - the command line (cli*.c, main.c): only the boardpack binary.
 # Each layer is an archive (build/libbpcore.a, build/libbprender.a) that the binary, every
 # unit test and every fuzz harness link; `make layers` (run by check) fails when a core
-# object refers to a render or cli symbol or a render object to a cli one.
+# object refers to a render or cli symbol or a render object to a cli one, a core file
+# includes a render header or a render file a cli one, or the objects of one layer (an
+# archive, or the cli's) refer to each other in a cycle.
 CORE_MOD   := util error infile csv sha256 money num model load settings expr kpi eval session pack
 RENDER_MOD := format text json outfile libs pdf chart packpdf_common packpdf_finance \
               packpdf_plan packpdf formula xlsx build

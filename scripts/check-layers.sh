@@ -2,12 +2,12 @@
 # The layer boundary, from the symbol tables: no core object may refer to a symbol that
 # the render archive or the command line defines, and no render object to one the command
 # line defines; a core source or header includes only core headers, a render one no
-# command-line header; and within each archive the members' references form no cycle
-# (each module depends on modules below it only).  Run by `make layers` (and so by make
-# check), from the repository root:
+# command-line header; and within each archive, and among the command line's objects, the
+# references form no cycle (each module depends on modules below it only).  Run by `make
+# layers` (and so by make check), from the repository root:
 #   CORE_MOD="csv ..." RENDER_MOD="pdf ..." scripts/check-layers.sh CORE.a RENDER.a CLI.o...
 # Prints each offending reference as "member: refers to SYMBOL, defined in LAYER member",
-# or the members of a cycle, and fails; a reference to the C library or another library
+# or the objects of a cycle, and fails; a reference to the C library or another library
 # is no concern of this.
 set -eu
 export LC_ALL=C
@@ -65,18 +65,23 @@ for m in ${RENDER_MOD:-}; do
     done
 done
 
-# "user definer" for every reference between two members of one archive; tsort names the
-# members of any loop
-for lib in "$core" "$render"; do
-    defined "$lib" >"$tmp/own.def"
-    undefined "$lib" >"$tmp/own.und"
+# "user definer" for every reference between two objects of one layer (WHAT, then the
+# archive or the objects); tsort names the objects of any loop
+cycles() {
+    what=$1
+    shift
+    defined "$@" >"$tmp/own.def"
+    undefined "$@" >"$tmp/own.und"
     join "$tmp/own.und" "$tmp/own.def" | awk '$2 != $3 { print $2, $3 }' | sort -u >"$tmp/edges"
     if ! tsort "$tmp/edges" >/dev/null 2>"$tmp/loop"; then
-        echo "layers: the members of $lib refer to each other in a cycle:"
-        sed -n 's/^tsort: \([^ ]*\[[^]]*\]\)$/  \1/p' "$tmp/loop" | sort -u
+        echo "layers: $what refer to each other in a cycle:"
+        sed -n 's/^tsort: \([^ ]*\)$/  \1/p' "$tmp/loop" | sort -u
         status=1
     fi
-done
+}
+cycles "the members of $core" "$core"
+cycles "the members of $render" "$render"
+cycles "the command line's objects" "$@"
 if [ "$status" -eq 0 ]; then
     echo "layers: core refers to no render or cli symbol or header, render to no cli one; no cycles"
 else
