@@ -2,7 +2,8 @@
  *
  * Every module reports failure as a bp_err.  Problems found in a user's files are
  * collected as diagnostics (file, line, column, message) so that a run can report all of
- * them at once rather than stopping at the first. */
+ * them at once rather than stopping at the first; this module owns how one is shown and
+ * how it quotes the user's text. */
 #ifndef BP_ERROR_H
 #define BP_ERROR_H
 

@@ -1,8 +1,8 @@
 /* bp_util: the small helpers that every layer needs and none owns, one of each - decoding
  * UTF-8, growing an array, writing a whole number's digits in thousands, the calendar
- * date of a day number.  The lowest
- * module: it includes no other, so that the CSV reader, the loader, the engine and the
- * renderers share one version of each instead of writing their own. */
+ * date of a day number.  The lowest module: it includes no other, so that the CSV reader,
+ * the loader, the engine and the renderers share one version of each instead of writing
+ * their own. */
 #ifndef BP_UTIL_H
 #define BP_UTIL_H
 
