@@ -96,7 +96,7 @@ FONTS    := $(BUILD)/fonts/DejaVuSans.ttf $(BUILD)/fonts/DejaVuSans-Bold.ttf \
             $(BUILD)/fonts/winansi/DejaVuSans.ttf $(BUILD)/fonts/winansi/DejaVuSans-Bold.ttf
 
 .PHONY: all deps deps-test report check test unit e2e san clean national bench fuzz fuzz-replay valgrind \
-        layers print-core-src print-render-src
+        layers
 all: $(BIN) $(FONTS)
 
 $(BUILD)/fonts/%.ttf: $(DEJAVU)/%.ttf include/bp_pdf.h scripts/subset-font.py
@@ -138,12 +138,6 @@ endif
 layers: $(LIBS_BP) $(CLI_OBJ)
 	@CORE_MOD="$(CORE_MOD)" RENDER_MOD="$(RENDER_MOD)" \
 	  scripts/check-layers.sh $(CORE_LIB) $(RENDER_LIB) $(CLI_OBJ)
-
-# The layers' sources, for scripts and other build descriptions.
-print-core-src:
-	@echo $(CORE_SRC)
-print-render-src:
-	@echo $(RENDER_SRC)
 
 # Installs the Debian packages the tool needs (apt-get; sudo when not root).
 deps:
