@@ -59,6 +59,10 @@ bool bp_code_under(const char *code, const char *prefix);
 /* Money codes are those whose first segment is income, exp, memo or bs. */
 bool bp_code_is_money(const char *code);
 
+/* The field of a course code, courses.csv's figures as facts ("income" for
+ * "course.income", as bp_model_course_sum takes it), or NULL when code is not one. */
+const char *bp_course_field(const char *code);
+
 typedef struct {
     int inst;                /* index into model.insts */
     int year;

@@ -650,11 +650,11 @@ static bp_num eval_sum(const bp_expr *e, const bp_expr_ctx *c)
 {
     bp_num total = bp_num_int(0);
     bool any = false;
-    bool course = strncmp(e->name, "course.", 7) == 0;
+    const char *course = bp_course_field(e->name);
     for (size_t i = 0; i < c->nmembers; i++) {
         bp_num v;
         bool ok = course
-            ? bp_model_course_sum(c->model, c->members[i], c->year, e->name + 7, c->course, &v)
+            ? bp_model_course_sum(c->model, c->members[i], c->year, course, c->course, &v)
             : bp_model_sum(c->model, c->members[i], c->year, c->scenario, e->name, c->eliminate, &v);
         if (!ok) {
             if (!e->has_dflt) continue;

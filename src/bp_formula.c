@@ -189,7 +189,7 @@ static bool per_member(const bp_expr *e)
     }
 }
 
-static bool is_course_code(const char *code) { return strncmp(code, "course.", 7) == 0; }
+static bool is_course_code(const char *code) { return bp_course_field(code) != NULL; }
 
 /* The codes consolidation eliminates at trust scope (bp_model_sum). */
 static const char *const internal_codes[] = {"income.internal", "exp.internal"};

@@ -835,9 +835,9 @@ static void check_node(const bp_expr *e, void *arg)
     vctx *v = arg;
     const char *file = v->kpi->file;
     switch (e->op) {
-    case BP_E_SUM:
-        if (strncmp(e->name, "course.", 7) == 0) {
-            const char *f = e->name + 7;
+    case BP_E_SUM: {
+        const char *f = bp_course_field(e->name);
+        if (f) {
             if (strcmp(f, "income") && strcmp(f, "direct_costs") && strcmp(f, "students")
                 && strcmp(f, "count")) {
                 bp_diag_add(v->diags, BP_DIAG_ERROR, file, e->line, e->column,
@@ -852,6 +852,7 @@ static void check_node(const bp_expr *e, void *arg)
             v->failed = true;
         }
         break;
+    }
     case BP_E_NATIONAL:
     case BP_E_KPI: {
         int k = bp_kpi_find(v->set, e->name);
@@ -1028,7 +1029,7 @@ static void check_size(const bp_expr *e, vctx *v, esize *memo, unsigned char *do
 static void warn_absent_codes(const bp_expr *e, void *arg)
 {
     vctx *v = arg;
-    if (e->op != BP_E_SUM || e->has_dflt || strncmp(e->name, "course.", 7) == 0) return;
+    if (e->op != BP_E_SUM || e->has_dflt || bp_course_field(e->name)) return;
     if (bp_model_has_code(v->m, e->name)) return;
     if (*v->absent > MAX_ABSENT_WARNINGS) return;
     /* once per code: "code 'exp.staf'" must not count as a warning about "exp" */

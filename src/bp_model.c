@@ -259,6 +259,11 @@ bool bp_code_under(const char *code, const char *prefix)
     return under(code, prefix, strlen(prefix));
 }
 
+const char *bp_course_field(const char *code)
+{
+    return strncmp(code, "course.", 7) == 0 ? code + 7 : NULL;
+}
+
 static bool eliminated(const char *code)
 {
     return under(code, "income.internal", 15) || under(code, "exp.internal", 12);
