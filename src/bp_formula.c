@@ -200,7 +200,9 @@ static bool touches_internal(const bp_expr *e, const bp_expr_ctx *c, int depth)
     if (!e || depth > MAX_KPI_DEPTH) return false;
     if (e->op == BP_E_SUM && !is_course_code(e->name))
         for (size_t i = 0; i < NINTERNAL; i++)
-            if (bp_code_under(e->name, internal_codes[i]) || bp_code_under(internal_codes[i], e->name)) return true;
+            if (bp_code_under(e->name, internal_codes[i])
+                || bp_code_under(internal_codes[i], e->name))
+                return true;
     if (e->op == BP_E_KPI) return touches_internal(kpi_target(e, c), c, depth + 1);
     return touches_internal(e->a, c, depth) || touches_internal(e->b, c, depth)
            || touches_internal(e->c, c, depth);

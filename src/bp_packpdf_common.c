@@ -134,4 +134,3 @@ void pk_status_key(pk_ctx *c)
                      "outside it (red); cells are tinted to match. - = no data. A blank mark "
                      "means no target applies.");
 }
-
