@@ -196,10 +196,10 @@ static bool read_line(bp_settings *r, size_t n, bp_setting *out)
         }
     const char *colon = memchr(s, ':', sn);
     if (!colon) {
-        char want[256];
+        char want[256], found[200];
         expected_lines(r->kind, true, want, sizeof want);
-        bp_settings_error(r, r->line, col(r, s), "expected %s, found '%.*s'", want,
-                          (int)(sn > 40 ? 40 : sn), s);
+        bp_diag_quote(s, sn, found, sizeof found);
+        bp_settings_error(r, r->line, col(r, s), "expected %s, found '%s'", want, found);
         return false;
     }
     const char *key = s;

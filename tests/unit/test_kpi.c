@@ -132,6 +132,7 @@ static void expect_error(const char *text, const char *want)
 }
 
 #define HEAD "kpi a\n  name: A\n"   /* lines 1-2 */
+#define P62 "pppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppp"   /* 62 */
 
 static void validation_errors(void **state)
 {
@@ -157,6 +158,12 @@ static void validation_errors(void **state)
     expect_error(HEAD "  expr: 1\n  target: min 5\n    phases: secondary, college\n",
                  "k.kpi:5:24: error: unknown phase 'college': expected primary, secondary, secondary_sixth, "
                  "sixth_form_college, all_through, special or alternative_provision");
+    /* a phase quoted from a 64-byte buffer: 62 p's and the first byte of an e-acute fit
+     * (63 bytes and the NUL); the character cut in two is shown as '?' */
+    expect_error(HEAD "  expr: 1\n  target: min 5\n    phases: " P62 "\xC3\xA9\n",
+                 "k.kpi:5:13: error: unknown phase '" P62 "?': expected primary, secondary, "
+                 "secondary_sixth, sixth_form_college, all_through, special or "
+                 "alternative_provision");
     expect_error(HEAD "  expr: 1\n  target: min 5\n    scope: school\n",
                  "k.kpi:5:12: error: unknown scope 'school': expected institution, phase, trust or course");
     expect_error(HEAD "  expr: 1\n  target: min 5\n    scenarios: plan\n",

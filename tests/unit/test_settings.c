@@ -158,14 +158,20 @@ static void messages_in_the_kinds_words(void **state)
                         "1:1 pack p@6\n2:2 t=1@5\n3:2 t=2@5\n");
 }
 
-/* A line quoted in a message is cut at 40 bytes; a character cut in two becomes '?'. */
-static void quoted_line_cut_at_40_bytes(void **state)
+/* A line quoted in a message is quoted as every message quotes text (bp_diag_quote): 40
+ * characters, never a character cut in two, then "...". */
+static void quoted_line_cut_at_40_characters(void **state)
 {
     (void)state;
-    /* 39 x's then a two-byte pound sign: the 40th byte is the sign's first */
+    /* 39 x's, a two-byte pound sign (the 40th character, its bytes the 40th and 41st),
+     * then " more": the five characters after the 40th become "..." */
     assert_string_equal(READ(KPI, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\xC2\xA3 more\n"),
                         "f.x:1:1: error: expected 'kpi ID', 'grade ID' or 'key: value', found "
-                        "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx?'\n");
+                        "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\xC2\xA3...'\n");
+    /* exactly 40 characters: all of them, no "..." */
+    assert_string_equal(READ(KPI, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\xC2\xA3\n"),
+                        "f.x:1:1: error: expected 'kpi ID', 'grade ID' or 'key: value', found "
+                        "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\xC2\xA3'\n");
 }
 
 /* Each line with bytes that are not UTF-8 is one error at its first bad byte; the line is
@@ -344,7 +350,7 @@ int main(void)
         cmocka_unit_test(headers_entries_and_columns),
         cmocka_unit_test(bom_crlf_blank_lines_and_comments),
         cmocka_unit_test(messages_in_the_kinds_words),
-        cmocka_unit_test(quoted_line_cut_at_40_bytes),
+        cmocka_unit_test(quoted_line_cut_at_40_characters),
         cmocka_unit_test(bad_utf8_at_its_column),
         cmocka_unit_test(nul_byte_stops),
         cmocka_unit_test(line_cap),
