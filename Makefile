@@ -30,7 +30,8 @@ CFLAGS   += $(CFLAGS_BASE) $(OPT) $(XLSX_CFLAGS)
 LDFLAGS  ?=
 # bp_libs.c's zlib initialisers, where the libraries' calls can bind to them.  Nothing of
 # ours calls them, and the linker takes an archive member only for a symbol still undefined:
-# --undefined makes it take bp_libs.o from the render archive in every program.
+# --undefined makes it take bp_libs.o from the render archive in every program linked with
+# LDFLAGS (the fuzz harnesses are not: they write no PDF or workbook).
 LDFLAGS  += -Wl,--undefined=deflateInit_ -Wl,--undefined=deflateInit2_ \
             -Wl,--export-dynamic-symbol=deflateInit_ -Wl,--export-dynamic-symbol=deflateInit2_
 LDLIBS   := $(XLSX_LIBS) -lhpdf -lcsv -lz -lm

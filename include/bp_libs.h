@@ -47,9 +47,10 @@ bp_err bp_libs_check(bp_diags *diags);
  * dynamic linker looks a symbol up in the executable before the shared libraries, so
  * the libraries' calls reach these, which hand every stream on to zlib's own
  * deflateInit2_ unchanged but for the level and the memory (below).  The Makefile makes
- * every program take bp_libs.o from its archive and exports the two names from the
- * executable (--undefined, --export-dynamic-symbol); tests/unit/test_deflate.c checks that
- * a library's deflateInit() really gives level-1 output. */
+ * every program linked with its LDFLAGS (all but the fuzz harnesses, which write no PDF or
+ * workbook) take bp_libs.o from its archive and exports the two names from the executable
+ * (--undefined, --export-dynamic-symbol); tests/unit/test_deflate.c checks that a
+ * library's deflateInit() really gives level-1 output. */
 
 /* zlib's Z_BEST_SPEED */
 #define BP_DEFLATE_LEVEL 1
