@@ -786,7 +786,8 @@ static bool fact_value(loader *L, int file, const bp_csv_field *vf, const char *
         bad(L, file, vf, "value", "a number that is not negative for %s", code);
         return false;
     }
-    if (strcmp(code, "inspection.grade") == 0
+    /* a documented range holds for the code's sub-codes too (inspection.grade.previous) */
+    if (bp_code_under(code, "inspection.grade")
         && (*value % 1000000 != 0 || *value < 1000000 || *value > 4000000)) {
         bad(L, file, vf, "value", "an Ofsted grade 1, 2, 3 or 4");
         return false;
