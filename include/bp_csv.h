@@ -1,7 +1,10 @@
 /* bp_csv: reading one RFC 4180 file into rows of fields, each field knowing the line and
  * column where it starts.  Wraps libcsv in strict mode; strips a UTF-8 BOM; accepts LF,
  * CRLF and mixed endings; blank lines are skipped with a warning.  Header names are
- * matched case-insensitively after trimming.  Every defect becomes a diagnostic. */
+ * matched case-insensitively after trimming.  Every defect becomes a diagnostic, a
+ * control character or U+FFFE/U+FFFF in any field among them (bp_cp_refused).  A TAB is
+ * read as a space - free text is printed with it as one - and the field remembers it,
+ * since in an id or a code it is an error (the loader's to say). */
 #ifndef BP_CSV_H
 #define BP_CSV_H
 
@@ -20,6 +23,7 @@ typedef struct {
     int line;       /* line where the field starts (for a quoted field, where it opened) */
     int column;     /* 1-based column (in characters) where the field starts */
     int quoted;
+    int tab;        /* the field held a TAB, read as a space (its edges' TABs too) */
 } bp_csv_field;
 
 typedef struct {

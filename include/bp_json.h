@@ -14,7 +14,8 @@ bp_err bp_json_results(FILE *out, const bp_session *s);
 /* {"errors": [{"file", "line", "column", "message"}], "warnings": [...]} */
 bp_err bp_json_errors(FILE *out, const bp_diags *d);
 
-/* A JSON string literal (quotes included) with every control character escaped. */
+/* A JSON string literal (quotes included) with every C0 control character escaped and
+ * each byte that is not UTF-8 written as \ufffd: valid JSON whatever the text. */
 void bp_json_string(FILE *out, const char *s);
 
 #endif

@@ -10,8 +10,10 @@
 #include <stdint.h>
 
 /* Accepts "1234", "1234.5", "1,234.50", "£1,234.50", "-1,200", "(1,200)" (= -1200),
- * "-£5", "£-5", surrounding spaces.  Rejects empty text, "1e300", "12.345", "1,23",
- * "%", stray characters, and values beyond +/- 90,000,000,000,000.00.
+ * "-£5", "£-5", surrounding spaces.  Rejects empty text, "1e300", "12.345", "%", stray
+ * characters, values beyond +/- 90,000,000,000,000.00 and every comma but the
+ * thousands of [1-9][0-9]{0,2}(,[0-9]{3})+ - so "0,125", "1,23", "1,2345", ",123" and
+ * "1,,234" are errors.
  * On failure returns false and sets *why to a static "expected ..." phrase and *col to
  * the 0-based offset in s of the offending character. */
 bool bp_money_parse(const char *s, size_t len, int64_t *pence, const char **why, size_t *col);

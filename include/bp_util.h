@@ -18,6 +18,18 @@
  * passed with avail SIZE_MAX: the NUL ends a sequence as any non-continuation byte does. */
 size_t bp_utf8_decode(const unsigned char *s, size_t avail, uint32_t *cp);
 
+/* What a code point is, for a message, when no text boardpack reads may hold it (the
+ * contract's text rule): "a control character" for C0 other than TAB, LF and CR, for DEL
+ * and for C1 (U+0080-U+009F); "a noncharacter" for U+FFFE and U+FFFF.  NULL for every
+ * other code point.  XML 1.0 cannot carry C0 at all nor U+FFFE/U+FFFF, and a terminal
+ * obeys C0 and C1: refused on input, so that no output has to alter text. */
+const char *bp_cp_refused(uint32_t cp);
+
+/* The length of s[0..n) without the UTF-8 sequence cut short at its end, if any - what
+ * snprintf leaves when it truncates inside a character - so that a shortened text stays
+ * UTF-8.  Only the tail is looked at: at most 3 bytes. */
+size_t bp_utf8_whole(const char *s, size_t n);
+
 /* Room for need elements of elem bytes in arr, which has room for *cap: when need is more,
  * arr is reallocated to *cap doubled (16 when 0) as often as it takes, and *cap updated.
  * Returns the array, moved or not (NULL when it was NULL and need is 0), or NULL when out

@@ -3,7 +3,8 @@
  * libcsv only knows byte offsets and has no limits of its own, so we feed it one byte at
  * a time and keep, alongside, everything the diagnostics need: the line and character
  * column of every byte, where each field opened, whether a row has begun (to see blank
- * lines, which libcsv skips silently), UTF-8 validity, NUL bytes and the field-size cap.
+ * lines, which libcsv skips silently), UTF-8 validity, NUL bytes, control characters,
+ * the TABs of each field and the field-size cap.
  * A row with a defect is reported and left out of the table, and parsing resumes at the
  * next line, so that one run reports every defect of a file. */
 #include "bp_csv.h"
@@ -21,7 +22,7 @@
 /* A field of the row being assembled: its text lives in the shared text buffer. */
 typedef struct {
     size_t off, len;
-    int line, column, quoted;
+    int line, column, quoted, tab;
 } pending_field;
 
 typedef struct {
@@ -38,6 +39,7 @@ typedef struct {
     bool need_start;             /* the next non-blank byte starts a field */
     int f_line, f_col, f_quoted;
     size_t f_bytes;
+    bool f_tab;                  /* a TAB since the last field ended: this field's */
 
     /* the row being read */
     bool row_open;
@@ -49,6 +51,10 @@ typedef struct {
     size_t ntext, captext;
 
     bool line_reported;          /* one encoding error per line is enough */
+    bool ctl_pending;            /* a control character's error, given at the line's end
+                                    unless a bad byte on the line says more */
+    int ctl_line, ctl_col;
+    char ctl_msg[400];
     bool resyncing;              /* skipped to the end of a broken line: not blank */
     size_t rows_cap, rejected_cap;
 
@@ -90,6 +96,7 @@ static void reset_row(parser *ps)
     ps->row_bad = false;
     ps->npf = ps->ntext = ps->nfields = 0;
     ps->need_start = true;
+    ps->f_tab = false;
 }
 
 /* One allocation per row: the field array followed by the NUL-terminated texts, so
@@ -108,6 +115,7 @@ static bool pack_row(parser *ps, bp_csv_row *row)
         f[i].line = ps->pf[i].line;
         f[i].column = ps->pf[i].column;
         f[i].quoted = ps->pf[i].quoted;
+        f[i].tab = ps->pf[i].tab;
     }
     row->fields = f;
     row->count = ps->npf;
@@ -182,6 +190,8 @@ static void on_field(void *s, size_t len, void *data)
     parser *ps = data;
     ps->nfields++;
     ps->need_start = true;
+    bool tab = ps->f_tab;
+    ps->f_tab = false;
     if (ps->row_bad || ps->err) return;
     if (ps->nfields > BP_CSV_MAX_FIELDS) {
         char msg[128];
@@ -199,12 +209,15 @@ static void on_field(void *s, size_t len, void *data)
     ps->text = text;
     if (len) memcpy(text + ps->ntext, s, len);
     text[ps->ntext + len] = '\0';
+    for (size_t k = 0; tab && k < len; k++)
+        if (text[ps->ntext + k] == '\t') text[ps->ntext + k] = ' ';
     pending_field *f = &pf[ps->npf++];
     f->off = ps->ntext;
     f->len = len;
     f->line = ps->f_line;
     f->column = ps->f_col;
     f->quoted = ps->f_quoted;
+    f->tab = tab;
     ps->ntext += len + 1;
 }
 
@@ -219,6 +232,7 @@ static void on_row(int c, void *data)
 static void encoding_error(parser *ps, unsigned char b)
 {
     ps->row_bad = true;
+    ps->ctl_pending = false;
     if (ps->line_reported) return;
     ps->line_reported = true;
     char msg[200];
@@ -229,6 +243,49 @@ static void encoding_error(parser *ps, unsigned char b)
         snprintf(msg, sizeof msg, "found byte 0x%02X, which is not valid UTF-8, expected UTF-8 "
                  "text: save the file as \"CSV UTF-8\" (a Windows-1252 \xC2\xA3 is 0xA3)", b);
     diag(ps, BP_DIAG_ERROR, ps->line, ps->col, msg);
+}
+
+static void trim(const char *s, size_t len, const char **b, size_t *n);
+
+/* A control character or a noncharacter (bp_cp_refused) at the byte being fed, in the
+ * field being read: the row is refused, as for a bad byte, and the message names the
+ * column, so that one in a long quoted field can be found.  It is one error per line
+ * like a bad byte, and gives way to one: a NUL or a byte that is not UTF-8 later on the
+ * line says more (a workbook named .csv starts "PK\x03\x04"). */
+static void refused_char(parser *ps, uint32_t cp)
+{
+    ps->row_bad = true;
+    if (ps->line_reported || ps->ctl_pending) return;
+    const char *what = bp_cp_refused(cp);
+    const bp_csv_row *h = &ps->t->header;
+    char where[240];
+    if (!h->fields) {
+        snprintf(where, sizeof where, "in the header");
+    } else if (ps->nfields < h->count) {
+        const char *nm;
+        size_t nlen;
+        char name[200];
+        trim(h->fields[ps->nfields].text, h->fields[ps->nfields].len, &nm, &nlen);
+        bp_diag_quote(nm, nlen, name, sizeof name);
+        snprintf(where, sizeof where, "in column \"%s\"", name);
+    } else {
+        snprintf(where, sizeof where, "in field %zu, beyond the header's %zu", ps->nfields + 1,
+                 h->count);
+    }
+    /* "a control character" -> "control characters" */
+    snprintf(ps->ctl_msg, sizeof ps->ctl_msg, "found U+%04X (%s) %s, expected text without %ss",
+             (unsigned)cp, what, where, what + 2);
+    ps->ctl_pending = true;
+    ps->ctl_line = ps->line;
+    ps->ctl_col = ps->col;
+}
+
+static void flush_ctl(parser *ps)
+{
+    if (!ps->ctl_pending) return;
+    ps->ctl_pending = false;
+    ps->line_reported = true;
+    diag(ps, BP_DIAG_ERROR, ps->ctl_line, ps->ctl_col, ps->ctl_msg);
 }
 
 /* libcsv stopped on a strict-mode violation: explain it, drop the row and resume on a
@@ -329,11 +386,18 @@ static void feed(parser *ps, struct csv_parser *p, const unsigned char *d, size_
         }
 
         bool is_cont = cont > 0;
-        if (cont) cont--;
-        else if (b == 0 || b >= 0x80) {
-            size_t n = b ? bp_utf8_decode(d + i, len - i, NULL) : 0;
+        if (cont) {
+            cont--;
+        } else if (b == 0 || b >= 0x80) {
+            uint32_t cp = 0;
+            size_t n = b ? bp_utf8_decode(d + i, len - i, &cp) : 0;
             if (n == 0) encoding_error(ps, b);
             else cont = n - 1;
+            if (n && bp_cp_refused(cp)) refused_char(ps, cp);
+        } else if (b == '\t') {
+            ps->f_tab = true;
+        } else if (bp_cp_refused(b)) {
+            refused_char(ps, b);
         }
 
         if (csv_parse(p, &b, 1, on_field, on_row, ps) != 1) {
@@ -353,6 +417,7 @@ static void feed(parser *ps, struct csv_parser *p, const unsigned char *d, size_
         }
 
         if (eol) {
+            flush_ctl(ps);
             ps->line++;
             ps->col = 1;
             ps->line_reported = false;
@@ -409,6 +474,7 @@ bp_err bp_csv_parse(const char *display_name, const char *data, size_t len, bp_c
     reset_row(&ps);
 
     feed(&ps, &p, d, len);
+    flush_ctl(&ps);
     finish(&ps, &p);
     if (ps.blank_more)
         bp_diag_add(diags, BP_DIAG_WARNING, display_name, ps.blank_more_line, 0,

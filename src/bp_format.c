@@ -246,8 +246,12 @@ void bp_format_exception(const bp_results *res, const bp_result *r, char *buf, s
             break;
         }
     }
-    snprintf(buf, size, "%s at %s %s %s in %s%s%s (%s)", k->name, bp_result_entity_name(res, r),
-             verb, val, yb, when, against, bp_status_word(r->status));
+    int n = snprintf(buf, size, "%s at %s %s %s in %s%s%s (%s)", k->name,
+                     bp_result_entity_name(res, r), verb, val, yb, when, against,
+                     bp_status_word(r->status));
+    /* a long name cut short: never inside a character, which would make the JSON, the
+     * workbook and the terminal text invalid UTF-8 */
+    if (n >= 0 && (size_t)n >= size && size) buf[bp_utf8_whole(buf, size - 1)] = '\0';
 }
 
 const char *bp_status_word(bp_status s)

@@ -7,14 +7,26 @@
 #include "bp_format.h"
 #include "bp_money.h"
 #include "bp_sha256.h"
+#include "bp_util.h"
 
+/* Every C0 control is escaped (RFC 8259 requires it; DEL, C1 and U+2028/9 are legal
+ * as they are).  JSON must be UTF-8: a byte that is not - no loaded text holds one, so
+ * only a writer's bug could bring it - is written as \ufffd, the replacement character,
+ * rather than make the whole file unreadable. */
 void bp_json_string(FILE *out, const char *s)
 {
     fputc('"', out);
     const unsigned char *run = (const unsigned char *)s, *p = run;
     for (;; p++) {
         /* runs that need no escape are written whole */
-        if (*p >= 0x20 && *p != '"' && *p != '\\') continue;
+        if (*p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\') continue;
+        if (*p >= 0x80) {
+            size_t k = bp_utf8_decode(p, SIZE_MAX, NULL);
+            if (k) {
+                p += k - 1;
+                continue;
+            }
+        }
         if (p > run) fwrite(run, 1, (size_t)(p - run), out);
         if (!*p) break;
         switch (*p) {
@@ -23,7 +35,9 @@ void bp_json_string(FILE *out, const char *s)
         case '\n': fputs("\\n", out); break;
         case '\r': fputs("\\r", out); break;
         case '\t': fputs("\\t", out); break;
-        default: fprintf(out, "\\u%04x", *p);
+        default:
+            if (*p >= 0x80) fputs("\\ufffd", out);
+            else fprintf(out, "\\u%04x", *p);
         }
         run = p + 1;
     }

@@ -134,6 +134,21 @@ static view trimmed(const bp_csv_field *f)
     return v;
 }
 
+/* A TAB or a line break in the field?  Free text keeps its line breaks and shows a TAB
+ * as the space the reader made of it; in an id, a code or one of the fixed words
+ * (scenario, phase, status, yes/no) either is an error, at the edges too, where a space
+ * would be trimmed: a TAB there is a sign of a wrongly saved file, and an id names
+ * files and sheets. */
+static const char *tab_or_break(const bp_csv_field *f)
+{
+    if (!f) return NULL;
+    if (f->tab) return "a TAB";
+    if (memchr(f->text, '\n', f->len) || memchr(f->text, '\r', f->len)) return "a line break";
+    return NULL;
+}
+
+static bool word_ok(const bp_csv_field *f) { return !tab_or_break(f); }
+
 #if defined(__GNUC__)
 __attribute__((format(printf, 5, 6)))
 #endif
@@ -154,6 +169,27 @@ static void bad(loader *L, int file, const bp_csv_field *f, const char *column, 
     bp_diag_quote(v.s, v.n, txt, sizeof txt);
     bp_diag_add(L->d, BP_DIAG_ERROR, bp_load_files[file], f->line, f->column,
                 "found \"%s\" in column \"%s\", expected %s", txt, column, exp);
+}
+
+/* bad() for an id, a code or a fixed word: a TAB or a line break named as what is wrong
+ * (quoted, either would show as a space). */
+#if defined(__GNUC__)
+__attribute__((format(printf, 5, 6)))
+#endif
+static void bad_word(loader *L, int file, const bp_csv_field *f, const char *column,
+                     const char *fmt, ...)
+{
+    char exp[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(exp, sizeof exp, fmt, ap);
+    va_end(ap);
+    const char *brk = tab_or_break(f);
+    if (brk)
+        bp_diag_add(L->d, BP_DIAG_ERROR, bp_load_files[file], f->line, f->column,
+                    "found %s in column \"%s\", expected %s", brk, column, exp);
+    else
+        bad(L, file, f, column, "%s", exp);
 }
 
 /* A short trimmed copy for the parsers that want a C string; false when too long. */
@@ -223,8 +259,8 @@ static bool get_text(loader *L, int file, const bp_csv_field *f, const char *col
 static bool get_id(loader *L, int file, const bp_csv_field *f, const char *col, bool key, view *out)
 {
     view v = trimmed(f);
-    if (!valid_id(v, key ? 64 : 16, key)) {
-        bad(L, file, f, col, "%s", key ? EXP_KEY : EXP_ID16);
+    if (!word_ok(f) || !valid_id(v, key ? 64 : 16, key)) {
+        bad_word(L, file, f, col, "%s", key ? EXP_KEY : EXP_ID16);
         return false;
     }
     *out = v;
@@ -284,9 +320,9 @@ static bool lost_row(loader *L, int file, view v)
 static bool get_inst(loader *L, int file, const bp_csv_field *f, const char *col, int *inst)
 {
     view v = trimmed(f);
-    *inst = v.n ? find_inst(L, v) : -1;
+    *inst = v.n && word_ok(f) ? find_inst(L, v) : -1;
     if (*inst < 0) {
-        if (!v.n || !lost_row(L, file, v)) bad(L, file, f, col, EXP_INST);
+        if (!v.n || !word_ok(f) || !lost_row(L, file, v)) bad_word(L, file, f, col, EXP_INST);
         return false;
     }
     return true;
@@ -508,6 +544,10 @@ static void load_trust(loader *L)
         const bp_csv_field *kf = cell(row, idx[0]), *vf = cell(row, idx[1]);
         view k = {"", 0}, v = trimmed(vf);
         if (!get_text(L, F_TRUST, kf, "key", "a setting name such as report_year", &k)) continue;
+        if (!word_ok(kf)) {
+            bad_word(L, F_TRUST, kf, "key", "a setting name such as report_year");
+            continue;
+        }
         key_add(L, &keys, row->line, kf->column, "key \"%s\"", q(k, b, sizeof b));
         bp_kv *kv = &m->settings[m->nsettings];
         kv->key = dupn(L, k.s, k.n);
@@ -612,9 +652,9 @@ static void load_insts(loader *L)
         bp_phase ph = BP_PHASE_PRIMARY;
         char buf[32];
         const bp_csv_field *pf = cell(row, idx[2]);
-        bool phase_ok = small(pf, buf, sizeof buf) && bp_phase_parse(buf, &ph);
+        bool phase_ok = word_ok(pf) && small(pf, buf, sizeof buf) && bp_phase_parse(buf, &ph);
         if (!phase_ok) {
-            bad(L, F_INSTS, pf, "phase", EXP_PHASE);
+            bad_word(L, F_INSTS, pf, "phase", EXP_PHASE);
         }
         int32_t joined = 0;
         get_date(L, F_INSTS, cell(row, idx[3]), "joined", &joined);
@@ -742,7 +782,8 @@ static bool fact_value(loader *L, int file, const bp_csv_field *vf, const char *
         bad(L, file, vf, "value", "a number that is not negative for %s", code);
         return false;
     }
-    if (strcmp(code, "inspection.grade") == 0
+    /* a documented range holds for the code's sub-codes too (inspection.grade.previous) */
+    if (bp_code_under(code, "inspection.grade")
         && (*value % 1000000 != 0 || *value < 1000000 || *value > 4000000)) {
         bad(L, file, vf, "value", "an Ofsted grade 1, 2, 3 or 4");
         return false;
@@ -766,14 +807,14 @@ static void load_facts(loader *L, int file)
         if (!get_year(L, file, cell(row, idx[1]), "year", &year)) ok = false;
         char buf[16];
         const bp_csv_field *sf = cell(row, idx[2]);
-        if (!small(sf, buf, sizeof buf) || !bp_scenario_parse(buf, &sc)) {
-            bad(L, file, sf, "scenario", EXP_SCENARIO);
+        if (!word_ok(sf) || !small(sf, buf, sizeof buf) || !bp_scenario_parse(buf, &sc)) {
+            bad_word(L, file, sf, "scenario", EXP_SCENARIO);
             ok = false;
         }
         const bp_csv_field *cf = cell(row, idx[3]);
         view code = trimmed(cf);
-        if (!valid_code(code, true)) {
-            bad(L, file, cf, "code", EXP_CODE);
+        if (!word_ok(cf) || !valid_code(code, true)) {
+            bad_word(L, file, cf, "code", EXP_CODE);
             continue;   /* the value cannot be judged without its code */
         }
         const char *ic = intern(L, code);
@@ -888,10 +929,11 @@ static void load_courses(loader *L)
         const bp_csv_field *mf = cell(row, idx[6]);
         char buf[8];
         bool minority = false;
-        if (small(mf, buf, sizeof buf) && (strcmp(buf, "yes") == 0 || strcmp(buf, "no") == 0)) {
+        if (word_ok(mf) && small(mf, buf, sizeof buf)
+            && (strcmp(buf, "yes") == 0 || strcmp(buf, "no") == 0)) {
             minority = buf[0] == 'y';
         } else {
-            bad(L, F_COURSES, mf, "minority", "yes or no");
+            bad_word(L, F_COURSES, mf, "minority", "yes or no");
             ok = false;
         }
         if (!ok) continue;
@@ -955,6 +997,10 @@ static bool ambition_list(loader *L, const bp_csv_field *f, int **out, size_t *n
     view v = trimmed(f);
     *out = NULL;
     *n = 0;
+    if (!word_ok(f)) {
+        bad_word(L, F_PRIORITIES, f, "ambitions", "%s, separated by ';'", EXP_AMBITION);
+        return false;
+    }
     if (v.n == 0) return true;
     size_t items = 1;
     for (size_t i = 0; i < v.n; i++) items += v.s[i] == ';';
@@ -1057,9 +1103,9 @@ static void load_actions(loader *L)
         bool ok = get_id(L, F_ACTIONS, idf, "id", true, &id);
         if (!get_inst(L, F_ACTIONS, cell(row, idx[1]), "institution", &inst)) ok = false;
         view av = trimmed(af);
-        int amb = av.n ? find_ambition(m, av) : -1;
+        int amb = av.n && word_ok(af) ? find_ambition(m, av) : -1;
         if (amb < 0) {
-            bad(L, F_ACTIONS, af, "ambition", EXP_AMBITION);
+            bad_word(L, F_ACTIONS, af, "ambition", EXP_AMBITION);
             ok = false;
         }
         if (!get_text(L, F_ACTIONS, cell(row, idx[4]), "action", "a description of the action", &action))
@@ -1069,8 +1115,8 @@ static void load_actions(loader *L)
         bp_action_status st = BP_ST_NOT_STARTED;
         const bp_csv_field *sf = cell(row, idx[7]);
         char buf[16];
-        if (!small(sf, buf, sizeof buf) || !bp_action_status_parse(buf, &st)) {
-            bad(L, F_ACTIONS, sf, "status", EXP_STATUS);
+        if (!word_ok(sf) || !small(sf, buf, sizeof buf) || !bp_action_status_parse(buf, &st)) {
+            bad_word(L, F_ACTIONS, sf, "status", EXP_STATUS);
             ok = false;
         }
         const bp_csv_field *uf = cell(row, idx[8]);
@@ -1128,6 +1174,10 @@ static void load_papers(loader *L)
         const bp_csv_field *pf = cell(row, idx[0]), *mf = cell(row, idx[1]);
         view pack = {"", 0};
         bool ok = get_text(L, F_PAPERS, pf, "pack", "a pack name such as board, finance, quality or lgb", &pack);
+        if (ok && !word_ok(pf)) {
+            bad_word(L, F_PAPERS, pf, "pack", "a pack name such as board, finance, quality or lgb");
+            ok = false;
+        }
         view meeting = trimmed(mf);
         int32_t date = 0;
         bool has_date = looks_like_date(meeting);
@@ -1164,18 +1214,18 @@ static void load_commentary(loader *L)
         const bp_csv_field *kf = cell(row, idx[0]), *ef = cell(row, idx[1]);
         view kpi = trimmed(kf), entity = trimmed(ef), text = {"", 0};
         bool ok = true;
-        if (!valid_code(kpi, false)) {
-            bad(L, F_COMMENTARY, kf, "kpi", "a KPI id such as surplus_pct");
+        if (!word_ok(kf) || !valid_code(kpi, false)) {
+            bad_word(L, F_COMMENTARY, kf, "kpi", "a KPI id such as surplus_pct");
             ok = false;
         }
         char eb[32];
         bp_phase ph;
-        bool known = entity.n && (find_inst(L, entity) >= 0
+        bool known = entity.n && word_ok(ef) && (find_inst(L, entity) >= 0
                                   || (small(ef, eb, sizeof eb)
                                       && (strcmp(eb, "trust") == 0 || bp_phase_parse(eb, &ph))));
         if (!known) {
-            if (!entity.n || !lost_row(L, F_COMMENTARY, entity))
-                bad(L, F_COMMENTARY, ef, "entity", "an institution id, a phase or trust");
+            if (!entity.n || !word_ok(ef) || !lost_row(L, F_COMMENTARY, entity))
+                bad_word(L, F_COMMENTARY, ef, "entity", "an institution id, a phase or trust");
             ok = false;
         }
         int year = 0;
@@ -1211,13 +1261,14 @@ static void load_national(loader *L)
         const bp_csv_field *pf = cell(row, idx[1]), *cf = cell(row, idx[2]), *vf = cell(row, idx[3]);
         char pb[32];
         bp_phase ph;
-        if (!small(pf, pb, sizeof pb) || (strcmp(pb, "all") != 0 && !bp_phase_parse(pb, &ph))) {
-            bad(L, F_NATIONAL, pf, "phase", "a phase (%s) or all", &EXP_PHASE[7]);   /* past "one of " */
+        if (!word_ok(pf) || !small(pf, pb, sizeof pb)
+            || (strcmp(pb, "all") != 0 && !bp_phase_parse(pb, &ph))) {
+            bad_word(L, F_NATIONAL, pf, "phase", "a phase (%s) or all", &EXP_PHASE[7]);   /* past "one of " */
             ok = false;
         }
         view code = trimmed(cf);
-        if (!valid_code(code, false)) {
-            bad(L, F_NATIONAL, cf, "code", "a KPI id such as attendance_pct");
+        if (!word_ok(cf) || !valid_code(code, false)) {
+            bad_word(L, F_NATIONAL, cf, "code", "a KPI id such as attendance_pct");
             ok = false;
         }
         bp_num v;

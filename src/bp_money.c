@@ -86,6 +86,7 @@ static bool parse(const grammar *g, const char *s, size_t len, int64_t *out, con
     int64_t whole = 0;
     int digits = 0, group = 0;   /* digits in the current comma group */
     bool commas = false;
+    size_t first = i;            /* the whole part's first digit */
     for (; i < end; i++) {
         char c = s[i];
         if (is_digit(c)) {
@@ -96,6 +97,11 @@ static bool parse(const grammar *g, const char *s, size_t len, int64_t *out, con
         } else if (c == ',') {
             if (digits == 0 || (commas ? group != 3 : group > 3))
                 return fail(why, col, "expected thousands separated by commas in groups of three digits", i);
+            /* the contract's [1-9][0-9]{0,2}(,[0-9]{3})+: "0,125" is a decimal comma, which
+             * read as thousands would be 125 - a thousand times the figure meant */
+            if (!commas && s[first] == '0')
+                return fail(why, col, "expected a decimal point, not a comma (0.125), or thousands "
+                            "separated by commas after a first digit of 1 to 9 (1,250)", i);
             commas = true;
             group = 0;
         } else {

@@ -171,7 +171,8 @@ bool bp_num_parse(const char *s, size_t len, bp_num *out)
             }
         } else if (c == ',' && !dot && digits > 0) {
             if (had_comma && i - last_comma != 4) return false;
-            if (!had_comma && (i == 0 || digits > 3)) return false;
+            /* a first group of 1-3 digits not starting with 0: "0,947" is no thousands */
+            if (!had_comma && (i == 0 || digits > 3 || s[i - (size_t)digits] == '0')) return false;
             had_comma = true;
             last_comma = i;
         } else if (c == '.' && !dot) {

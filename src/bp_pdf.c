@@ -229,7 +229,17 @@ static char *clean_text(bp_pdf *p, const char *utf8, bool drawn)
             if (s[1] != '\n') out[o++] = '\n';   /* CR LF and lone CR end a line */
             s++;
             cp = '\n';
-        } else if (cp < 0x20 ? cp != '\n' : (cp == 0x7F || (cp >= 0x80 && cp < 0xA0))) {
+        } else if (cp == '\t' || bp_cp_refused(cp)) {
+            /* A TAB is a space, as the contract prints it.  A control character or a
+             * noncharacter cannot come from any input (loading refuses them): one here
+             * is boardpack's own bug, so the document fails, naming the text, rather
+             * than differ from it unseen; meanwhile a space keeps the page valid. */
+            if (cp != '\t') {
+                char shown[200];
+                bp_diag_quote(utf8, strlen(utf8), shown, sizeof shown);
+                fail(p, BP_ERR_RENDER, "internal error: the text \"%s\" holds U+%04X (%s), which "
+                     "no page may show", shown, (unsigned)cp, bp_cp_refused(cp));
+            }
             out[o++] = ' ';
             s += n;
             cp = ' ';

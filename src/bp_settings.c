@@ -153,10 +153,40 @@ void bp_settings_bad_id(bp_settings *r, const bp_setting *header)
 
 static int col(const bp_settings *r, const char *at) { return (int)(at - r->buf) + 1; }
 
+/* The contract's text rule, as in every input file: a control character or U+FFFE/U+FFFF
+ * is an error (the first of a line reported, each read as '?' byte for byte so that
+ * columns stay), and a TAB is a space - the grammar takes it as one already, and a
+ * label or title is printed with it as one. */
+static void refuse_controls(bp_settings *r, size_t n)
+{
+    unsigned char *u = (unsigned char *)r->buf;
+    bool reported = false;
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t k = bp_utf8_decode(u + i, n - i, &cp);
+        if (k == 0) {               /* not UTF-8: reported and mended already */
+            i++;
+            continue;
+        }
+        const char *what = bp_cp_refused(cp);
+        if (cp == '\t') {
+            u[i] = ' ';
+        } else if (what) {
+            if (!reported)
+                bp_settings_error(r, r->line, (int)i + 1, "found U+%04X (%s), expected text "
+                                  "without %ss", (unsigned)cp, what, what + 2);
+            reported = true;
+            memset(u + i, '?', k);
+        }
+        i += k;
+    }
+}
+
 /* One line (NUL-terminated in r->buf, n bytes) into *out; false for a line that says
  * nothing or is wrong (reported). */
 static bool read_line(bp_settings *r, size_t n, bp_setting *out)
 {
+    refuse_controls(r, n);
     char *line = r->buf;
     /* A '#' at the start or after a space begins a comment, so "75%#note" is a value. */
     for (size_t i = 0; i < n; i++)

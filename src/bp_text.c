@@ -1,11 +1,89 @@
 /* bp_text: the plain-text check report. */
 #include "bp_text.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "bp_format.h"
 #include "bp_money.h"
 #include "bp_sha256.h"
+#include "bp_util.h"
+
+/* ---- text a terminal shows without obeying it ---- */
+
+/* The visible stand-in for what a terminal would act on rather than show, into e (16
+ * bytes), or NULL for a code point shown as it is: C0 and C1 controls and DEL (ESC, the
+ * start of every terminal command, among them) as \x1b, \n or <U+0085>; the byte-order
+ * mark, the bidirectional embeddings, overrides and isolates (U+202A-U+202E,
+ * U+2066-U+2069), which would turn the rest of a line around, and the noncharacters as
+ * <U+FEFF>.  Loading refuses the controls (this is defence in depth); a BOM or a bidi
+ * mark inside a field is legal input. */
+static const char *stand_in(uint32_t cp, char e[16])
+{
+    switch (cp) {
+    case '\n': return "\\n";
+    case '\r': return "\\r";
+    case '\t': return "\\t";
+    }
+    if (cp < 0x20 || cp == 0x7F) snprintf(e, 16, "\\x%02x", (unsigned)cp);
+    else if ((cp >= 0x80 && cp <= 0x9F) || cp == 0xFEFF || (cp >= 0x202A && cp <= 0x202E)
+             || (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFFFE || cp == 0xFFFF)
+        snprintf(e, 16, "<U+%04X>", (unsigned)cp);
+    else return NULL;
+    return e;
+}
+
+/* Writes s with stand-ins into out (NULL: only counts) and returns its length.  With
+ * indent, a line break (LF, CR or CRLF) stays one, followed by indent, so that free text
+ * keeps its lines under its label; without, it is shown as \n.  A byte that is not
+ * UTF-8 (none can be loaded) is \xHH. */
+static size_t escape(const char *s, const char *indent, char *out)
+{
+    size_t n = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        uint32_t cp;
+        size_t k = bp_utf8_decode(p, SIZE_MAX, &cp);
+        char e[16];
+        const char *rep;
+        if (k == 0) {
+            snprintf(e, sizeof e, "\\x%02x", *p);
+            rep = e;
+            k = 1;
+        } else if (indent && (cp == '\n' || cp == '\r')) {
+            if (cp == '\r' && p[1] == '\n') k = 2;
+            if (out) out[n] = '\n';
+            n++;
+            rep = indent;
+        } else {
+            rep = stand_in(cp, e);
+        }
+        size_t rl = rep ? strlen(rep) : k;
+        if (out) memcpy(out + n, rep ? rep : (const char *)p, rl);
+        n += rl;
+        p += k;
+    }
+    if (out) out[n] = '\0';
+    return n;
+}
+
+/* The escaped copy of s (free it), or NULL when out of memory. */
+static char *shown(const char *s, const char *indent)
+{
+    char *out = malloc(escape(s, indent, NULL) + 1);
+    if (out) escape(s, indent, out);
+    return out;
+}
+
+/* fputs of the escaped s; false when out of memory. */
+static bool put(FILE *out, const char *s, const char *indent)
+{
+    char *t = shown(s, indent);
+    if (!t) return false;
+    fputs(t, out);
+    free(t);
+    return true;
+}
 
 /* Display width of UTF-8 text: one column per code point (good enough for names). */
 static size_t width(const char *s)
@@ -16,9 +94,16 @@ static size_t width(const char *s)
     return w;
 }
 
-/* Print s padded (or cut, on a code point boundary, with "~") to exactly w columns. */
-static void cell(FILE *out, const char *s, size_t w, bool right)
+/* Print s padded (or cut, on a code point boundary, with "~") to exactly w columns;
+ * escaped first, so that a stand-in is measured as what is shown. */
+static void cell(FILE *out, const char *raw, size_t w, bool right)
 {
+    char *s = shown(raw, NULL);
+    if (!s) {
+        for (size_t i = 0; i + 1 < w; i++) fputc(' ', out);
+        fputc('?', out);
+        return;
+    }
     size_t sw = width(s);
     if (sw > w) {
         size_t cols = 0;
@@ -33,6 +118,7 @@ static void cell(FILE *out, const char *s, size_t w, bool right)
         /* finish the last code point's continuation bytes */
         while (*p && (*p & 0xC0) == 0x80) fputc(*p++, out);
         fputc('~', out);
+        free(s);
         return;
     }
     if (right)
@@ -40,6 +126,7 @@ static void cell(FILE *out, const char *s, size_t w, bool right)
     fputs(s, out);
     if (!right)
         for (size_t i = sw; i < w; i++) fputc(' ', out);
+    free(s);
 }
 
 static void rule(FILE *out, size_t n, char c)
@@ -126,7 +213,7 @@ static void scorecards(FILE *out, const bp_session *s, const column *cols, size_
     }
 }
 
-static void exceptions(FILE *out, const bp_session *s)
+static bool exceptions(FILE *out, const bp_session *s)
 {
     size_t red = 0, amber = 0;
     for (size_t i = 0; i < s->results.nexceptions; i++) {
@@ -141,15 +228,23 @@ static void exceptions(FILE *out, const bp_session *s)
         const bp_result *r = s->results.exceptions[i];
         char text[512];
         bp_format_exception(&s->results, r, text, sizeof text);
-        fprintf(out, "%3zu. %-5s %s.\n", i + 1, r->status == BP_STATUS_RED ? "RED" : "AMBER", text);
+        fprintf(out, "%3zu. %-5s ", i + 1, r->status == BP_STATUS_RED ? "RED" : "AMBER");
+        if (!put(out, text, NULL)) return false;
+        fputs(".\n", out);
         const char *c = bp_commentary(&s->model, s->kpis.kpis[r->kpi].id,
                                       bp_result_entity_id(&s->results, r), r->year);
-        if (c) fprintf(out, "           Commentary: %s\n", c);
+        if (c) {
+            /* its own lines, each under the first */
+            fputs("           Commentary: ", out);
+            if (!put(out, c, "                       ")) return false;
+            fputc('\n', out);
+        }
     }
     fputc('\n', out);
+    return true;
 }
 
-static void data_quality(FILE *out, const bp_session *s)
+static bp_err data_quality(FILE *out, const bp_session *s)
 {
     const bp_model *m = &s->model;
     fputs("DATA QUALITY\n", out);
@@ -169,7 +264,7 @@ static void data_quality(FILE *out, const bp_session *s)
     fprintf(out, "%zu data rows read, every one used.\n", m->rows_read);
     size_t nw = s->diags.count - s->diags.errors;
     fprintf(out, "Warnings: %zu\n", nw);
-    bp_text_diags(out, &s->diags);
+    return bp_text_diags(out, &s->diags);
 }
 
 bp_err bp_text_diags(FILE *out, const bp_diags *d)
@@ -177,7 +272,9 @@ bp_err bp_text_diags(FILE *out, const bp_diags *d)
     for (size_t i = 0; i < d->count; i++) {
         char line[1200];
         bp_diag_format(&d->items[i], line, sizeof line);
-        fprintf(out, "  %s\n", line);
+        fputs("  ", out);
+        if (!put(out, line, NULL)) return BP_ERR_NOMEM;
+        fputc('\n', out);
     }
     return ferror(out) ? BP_ERR_IO : BP_OK;
 }
@@ -188,7 +285,8 @@ bp_err bp_text_report(FILE *out, const bp_session *s)
     char yb[16], asof[40];
     bp_year_format(s->year, yb, sizeof yb);
     bp_date_format_long(m->as_of, asof, sizeof asof);
-    fprintf(out, "%s: KPI check for %s, as at %s\n\n", m->name, yb, asof);
+    if (!put(out, m->name, NULL)) return BP_ERR_NOMEM;
+    fprintf(out, ": KPI check for %s, as at %s\n\n", yb, asof);
 
     /* One column per institution, then the trust; wide trusts in blocks a terminal can
      * show, so no institution is ever left out. */
@@ -208,13 +306,16 @@ bp_err bp_text_report(FILE *out, const bp_session *s)
     free(cols);
 
     fputs("Institutions: ", out);
-    for (size_t i = 0; i < m->ninsts; i++)
-        fprintf(out, "%s%s = %s (%s)", i ? "; " : "", m->insts[i].id, m->insts[i].name,
-                bp_phase_title(m->insts[i].phase));
+    for (size_t i = 0; i < m->ninsts; i++) {
+        fprintf(out, "%s%s = ", i ? "; " : "", m->insts[i].id);
+        if (!put(out, m->insts[i].name, NULL)) return BP_ERR_NOMEM;
+        fprintf(out, " (%s)", bp_phase_title(m->insts[i].phase));
+    }
     fputs(".\nStatus marks: ok = target met, A! = amber, R! = red; - = no data.\n\n", out);
 
-    exceptions(out, s);
-    data_quality(out, s);
+    if (!exceptions(out, s)) return BP_ERR_NOMEM;
+    bp_err err = data_quality(out, s);
     fflush(out);
+    if (err != BP_OK) return err;
     return ferror(out) ? BP_ERR_IO : BP_OK;
 }

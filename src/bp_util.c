@@ -43,6 +43,29 @@ size_t bp_utf8_decode(const unsigned char *s, size_t avail, uint32_t *cp)
     return n;
 }
 
+const char *bp_cp_refused(uint32_t cp)
+{
+    if (cp < 0x20) return cp == '\t' || cp == '\n' || cp == '\r' ? NULL : "a control character";
+    if (cp >= 0x7F && cp <= 0x9F) return "a control character";
+    if (cp == 0xFFFE || cp == 0xFFFF) return "a noncharacter";
+    return NULL;
+}
+
+size_t bp_utf8_whole(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    /* back over at most 3 continuation bytes to the lead byte of the last character */
+    size_t i = n, back = 0;
+    while (i > 0 && back < 3 && (u[i - 1] & 0xC0) == 0x80) {
+        i--;
+        back++;
+    }
+    if (i == 0 || u[i - 1] < 0xC0) return n;       /* ASCII last, or no lead byte */
+    unsigned char b = u[i - 1];
+    size_t need = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2;
+    return back + 1 < need ? i - 1 : n;
+}
+
 void *bp_grow(void *arr, size_t *cap, size_t need, size_t elem)
 {
     if (need <= *cap) return arr;

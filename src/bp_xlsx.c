@@ -158,6 +158,67 @@ static bool compiled(xl *x, bp_err err, const char *what)
     return false;
 }
 
+/* ---- text: the one gate of every string libxlsxwriter is given ---- */
+
+/* libxlsxwriter writes Excel's _x0007_ for a control character only in cell text; in a
+ * chart's cached labels, the document properties, defined names and formulas' cached
+ * text it writes the byte as it is, and U+FFFE or a byte that is not UTF-8 everywhere -
+ * any one of them makes the whole workbook unreadable (Excel offers to repair it,
+ * openpyxl refuses it).  XML 1.0 carries TAB, LF, CR and every other code point;
+ * bp_cp_refused names the rest (with DEL and C1, which the loader refuses too).  Loading
+ * refuses every such character, so a string that fails here is boardpack's own bug: the
+ * build fails with BP_ERR_RENDER naming where, rather than write a broken file or alter
+ * the text unseen.  Most text is printable ASCII. */
+static bool xml_text_ok(xl *x, const char *text, const char *where)
+{
+    const unsigned char *u = (const unsigned char *)(text ? text : "");
+    for (size_t i = 0; u[i];) {
+        if (u[i] >= 0x20 && u[i] < 0x7F) {
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        size_t k = bp_utf8_decode(u + i, SIZE_MAX, &cp);
+        const char *what = k ? bp_cp_refused(cp) : NULL;
+        if (k && !what) {
+            i += k;
+            continue;
+        }
+        if (k) fail(x, BP_ERR_RENDER, "internal error: the text for %s holds U+%04X (%s), which "
+                    "a workbook cannot hold; nothing is written", where, (unsigned)cp, what);
+        else fail(x, BP_ERR_RENDER, "internal error: the text for %s holds byte 0x%02X, which is "
+                  "not UTF-8; nothing is written", where, u[i]);
+        return false;
+    }
+    return true;
+}
+
+/* xml_text_ok for the text of a cell, named as Sheet!A1. */
+static bool cell_text_ok(xl *x, const char *text, xl_sheet s, int row, int col)
+{
+    if (!live(x)) return false;
+    const unsigned char *u = (const unsigned char *)(text ? text : "");
+    while (*u >= 0x20 && *u < 0x7F) u++;
+    if (!*u) return true;
+    char cell[64];
+    bp_formula_ref(cell, sizeof cell, sheet_info[s].name, row, col);
+    return xml_text_ok(x, text, cell);
+}
+
+/* snprintf for text holding names: a name cut short by the buffer is cut between
+ * characters, never inside one (which the gate would refuse). */
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static void text_fmt(char *buf, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, size, fmt, ap);
+    va_end(ap);
+    if (n >= 0 && (size_t)n >= size) buf[bp_utf8_whole(buf, size - 1)] = '\0';
+}
+
 static char *copy_text(xl *x, const char *s)
 {
     char *d = strdup(s);
@@ -188,7 +249,7 @@ static xl_cache cache_num(bp_num v, bool money)
 
 static void put_text(xl *x, xl_sheet s, int row, int col, const char *text, lxw_format *f)
 {
-    if (!live(x)) return;
+    if (!cell_text_ok(x, text, s, row, col)) return;
     /* write_string: input text such as "=1+1" or "@cmd" is a string, never a formula */
     check(x, worksheet_write_string(x->ws[s], (lxw_row_t)row, (lxw_col_t)col, text, f), s, row, col);
 }
@@ -232,6 +293,8 @@ static void put_formula(xl *x, xl_sheet s, int row, int col, const char *formula
              BP_FORMULA_MAX);
         return;
     }
+    if (!cell_text_ok(x, formula, s, row, col) || (v.is_text && !cell_text_ok(x, v.text, s, row, col)))
+        return;
     lxw_row_t r = (lxw_row_t)row;
     lxw_col_t c = (lxw_col_t)col;
     lxw_error e = v.is_text ? worksheet_write_formula_str(x->ws[s], r, c, formula, f, v.text)
@@ -287,7 +350,7 @@ static int max_int(int a, int b) { return a > b ? a : b; }
 
 static void merge(xl *x, xl_sheet s, int row, int c0, int c1, const char *text, lxw_format *f)
 {
-    if (!live(x)) return;
+    if (!cell_text_ok(x, text, s, row, c0)) return;
     check(x, worksheet_merge_range(x->ws[s], (lxw_row_t)row, (lxw_col_t)c0, (lxw_row_t)row,
                                    (lxw_col_t)c1, text, f), s, row, c0);
 }
@@ -436,6 +499,7 @@ static void status_colours(xl *x, xl_sheet s, int r0, int c0, int r1, int c1)
         cf.type = LXW_CONDITIONAL_TYPE_FORMULA;
         cf.value_string = formula;
         cf.format = fmts[i];
+        if (!cell_text_ok(x, formula, s, r0, c0)) return;
         check(x, worksheet_conditional_format_range(x->ws[s], (lxw_row_t)r0, (lxw_col_t)c0,
                                                     (lxw_row_t)r1, (lxw_col_t)c1, &cf), s, r0, c0);
     }
@@ -864,7 +928,7 @@ static void write_grade_scales(xl *x)
         for (size_t g = 0; g < kp->ngrades; g++) {
             int r = x->band_row[x->band0[k] + g];
             char label[160];
-            snprintf(label, sizeof label, "Grade: %s", kp->grades[g].label);
+            text_fmt(label, sizeof label, "Grade: %s", kp->grades[g].label);
             put_text(x, s, r, 0, kp->id, x->f.text);
             put_text(x, s, r, 1, label, x->f.text);
             if (kp->grades[g].has_min) {
@@ -983,6 +1047,7 @@ static void write_fact(xl *x, size_t i, const char *lookup)
 
 static void define(xl *x, const char *name, const char *formula)
 {
+    if (!xml_text_ok(x, name, "a defined name") || !xml_text_ok(x, formula, name)) return;
     check_book(x, workbook_define_name(x->wb, name, formula), name);
 }
 
@@ -998,6 +1063,7 @@ static void write_data(xl *x)
         lxw_table_column cols[DT_NCOLS], *ptrs[DT_NCOLS + 1];
         memset(cols, 0, sizeof cols);
         for (int c = 0; c < DT_NCOLS; c++) {
+            if (!cell_text_ok(x, heads[c], s, 0, c)) return;
             cols[c].header = heads[c];
             ptrs[c] = &cols[c];
         }
@@ -1138,6 +1204,7 @@ static void targets_summary(const bp_kpi *k, char *buf, size_t size)
         if (w < 0) return;
         len += (size_t)w;
     }
+    if (len >= size) buf[bp_utf8_whole(buf, size - 1)] = '\0';   /* "£" cut short */
 }
 
 /* ---- Courses ---- */
@@ -1512,7 +1579,7 @@ static int write_kpi_rows(xl *x, xl_sheet s, int row, size_t kpi, int year, bp_s
     for (size_t i = 0; i < nm; i++) {
         snprintf(label, sizeof label, "%s/%s", k->id, k->measures[i].id);
         put_text(x, s, row + 1 + (int)i, 0, label, x->f.text);
-        snprintf(label, sizeof label, "    %s (value, points)", k->measures[i].name);
+        text_fmt(label, sizeof label, "    %s (value, points)", k->measures[i].name);
         put_text(x, s, row + 1 + (int)i, 1, label, x->f.text);
     }
     snprintf(label, sizeof label, "%s/grade", k->id);
@@ -1601,7 +1668,7 @@ static void write_staff_chart(xl *x, int row)
     if (kpi < 0 || x->score_row[kpi] < 0 || !x->s->kpis.kpis[kpi].expr) return;
     char yb[16], title[160];
     bp_year_format(x->s->year, yb, sizeof yb);
-    snprintf(title, sizeof title, "%s against the ceiling, %s", x->s->kpis.kpis[kpi].name, yb);
+    text_fmt(title, sizeof title, "%s against the ceiling, %s", x->s->kpis.kpis[kpi].name, yb);
     int end = staff_chart_table(x, row, (size_t)kpi, title);
     if (!live(x) || end == row + 2) return;
     lxw_chart *ch = workbook_add_chart(x->wb, LXW_CHART_COLUMN);
@@ -1615,6 +1682,7 @@ static void write_staff_chart(xl *x, int row)
     lxw_row_t r0 = (lxw_row_t)row + 2, r1 = (lxw_row_t)end - 1;
     chart_series_set_categories(v, sheet, r0, 0, r1, 0);
     chart_series_set_values(v, sheet, r0, 1, r1, 1);
+    if (!xml_text_ok(x, title, "the staff costs chart's title")) return;
     chart_series_set_name(v, "Staff costs / income");
     chart_series_set_categories(c, sheet, r0, 0, r1, 0);
     chart_series_set_values(c, sheet, r0, 2, r1, 2);
@@ -1634,7 +1702,7 @@ static void write_scorecard(xl *x)
     const xl_sheet s = XS_SCORECARD;
     char yb[16], title[256];
     bp_year_format(x->s->year, yb, sizeof yb);
-    snprintf(title, sizeof title, "%s: KPI scorecard %s (actual)", x->m->name, yb);
+    text_fmt(title, sizeof title, "%s: KPI scorecard %s (actual)", x->m->name, yb);
     put_title(x, s, title,
               "Every figure is a live formula over the Data sheet; each status compares it with "
               "the thresholds on Targets. A blank figure is no data (never zero).");
@@ -2165,6 +2233,7 @@ static void write_actions(xl *x)
         cf.value_string = formula;
         cf.format = x->f.red;
         int last = first + (int)x->m->nactions - 1;
+        if (!cell_text_ok(x, formula, s, first, 0)) return;
         check(x, worksheet_conditional_format_range(x->ws[s], (lxw_row_t)first, 0, (lxw_row_t)last,
                                                     AC_NCOLS - 1, &cf), s, first, 0);
     } else if (!x->m->nactions) {
@@ -2356,7 +2425,7 @@ static void write_contents(xl *x)
     char yb[16], asof[40], title[256], sub[256];
     bp_year_format(x->s->year, yb, sizeof yb);
     bp_date_format_long(x->m->as_of, asof, sizeof asof);
-    snprintf(title, sizeof title, "%s: audit workbook %s", x->m->name, yb);
+    text_fmt(title, sizeof title, "%s: audit workbook %s", x->m->name, yb);
     snprintf(sub, sizeof sub, "Report year %s, as at %s. Written by boardpack %s.", yb, asof,
              BP_VERSION);
     put_title(x, s, title, sub);
@@ -2366,6 +2435,8 @@ static void write_contents(xl *x)
     for (int i = XS_CONTENTS + 1; i < XS_COUNT && live(x); i++, row++) {
         char url[64];
         snprintf(url, sizeof url, "internal:'%s'!A1", sheet_info[i].name);
+        if (!cell_text_ok(x, url, s, row, 0) || !cell_text_ok(x, sheet_info[i].name, s, row, 0))
+            return;
         check(x, worksheet_write_url_opt(x->ws[s], (lxw_row_t)row, 0, url, x->f.link,
                                          sheet_info[i].name, NULL), s, row, 0);
         put_text(x, s, row, 1, sheet_info[i].about, x->f.text);
@@ -2461,17 +2532,20 @@ static void open_workbook(xl *x, int64_t epoch, const char *tmpdir)
     }
     lxw_doc_properties props;
     memset(&props, 0, sizeof props);
-    snprintf(title, sizeof title, "%s: audit workbook", x->m->name);
+    text_fmt(title, sizeof title, "%s: audit workbook", x->m->name);
     props.title = title;
     props.author = "boardpack";
     props.company = x->m->name;
+    if (!xml_text_ok(x, props.title, "the document's title")
+        || !xml_text_ok(x, props.company, "the document's company"))
+        return;
     /* libxlsxwriter reads 0 as "now": the first second of 1970 stands in for it.  The zip
      * entries carry libxlsxwriter's fixed 1980-01-01 timestamps, whatever the clock. */
     props.created = epoch > 0 ? (time_t)epoch : 1;
     check_book(x, workbook_set_properties(x->wb, &props), "document properties");
     for (int i = 0; i < XS_COUNT && live(x); i++) {
         check_book(x, workbook_validate_sheet_name(x->wb, sheet_info[i].name), sheet_info[i].name);
-        if (!live(x)) return;
+        if (!xml_text_ok(x, sheet_info[i].name, "a sheet name") || !live(x)) return;
         x->ws[i] = workbook_add_worksheet(x->wb, sheet_info[i].name);
         if (!x->ws[i]) nomem(x);
     }

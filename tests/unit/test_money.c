@@ -92,6 +92,78 @@ static void test_money_rejects(void **state)
     expect_reject("\xA3" "5", "pounds", 0);   /* Windows-1252 pound sign */
 }
 
+/* The contract's comma rule: after an optional sign, pound sign or brackets, a number
+ * with commas is [1-9][0-9]{0,2}(,[0-9]{3})+(\.[0-9]+)?; every other comma is an error.
+ * Each position was counted by hand: the offending comma, or for a group cut short or
+ * run long the end of the digits ("1,2345" ends at 6). */
+static void test_money_comma_rule(void **state)
+{
+    (void)state;
+    /* the rule's own shapes: 1 to 3 leading digits, then groups of exactly three */
+    expect_money("1,000", 100000);
+    expect_money("12,345", 1234500);
+    expect_money("999,999,999.99", 99999999999LL);
+    expect_money("1,000.5", 100050);
+    expect_money("-1,000", -100000);
+    expect_money("\xC2\xA3" "1,000", 100000);
+    expect_money("(1,000)", -100000);
+    expect_money("\xC2\xA3-1,000", -100000);
+    /* without a comma a leading zero is only a zero */
+    expect_money("0125", 12500);
+    expect_money("0.12", 12);
+    /* a first group that starts with 0: a decimal comma, not thousands (0,125 is not 125) */
+    expect_reject("0,125", "decimal point, not a comma", 1);
+    expect_reject("00,125", "decimal point, not a comma", 2);
+    expect_reject("01,234", "decimal point, not a comma", 2);
+    expect_reject("0,000", "decimal point, not a comma", 1);
+    expect_reject("-0,125", "decimal point, not a comma", 2);
+    expect_reject("\xC2\xA3" "0,125", "decimal point, not a comma", 3);
+    expect_reject("(0,125)", "decimal point, not a comma", 2);
+    expect_reject("0,125.5", "decimal point, not a comma", 1);
+    /* groups of other sizes, and commas with no digits between */
+    expect_reject("1,23", "groups of three", 4);
+    expect_reject("1,2345", "groups of three", 6);
+    expect_reject("1,234,56", "groups of three", 8);
+    expect_reject("1234,567", "groups of three", 4);
+    expect_reject(",123", "groups of three", 0);
+    expect_reject("1,,234", "groups of three", 2);
+    expect_reject("1,234,", "groups of three", 6);
+    /* a comma after the point is no thousands separator */
+    expect_reject("1,234.5,6", "pounds", 7);
+}
+
+/* The same rule for other numbers (bp_quantity_parse) and plain decimals (bp_num_parse:
+ * national.csv, trust weights, KPI constants), where "0,947" would be 947. */
+static void test_comma_rule_elsewhere(void **state)
+{
+    (void)state;
+    int64_t v = -777;
+    const char *why;
+    size_t col;
+    assert_true(bp_quantity_parse("1,650", 5, &v, &why, &col));
+    assert_int_equal(v, 1650000000LL);
+    assert_false(bp_quantity_parse("0,125", 5, &v, &why, &col));
+    assert_non_null(strstr(why, "decimal point, not a comma"));
+    assert_int_equal(col, 1);
+    assert_false(bp_quantity_parse("1,2345", 6, &v, &why, &col));
+    assert_int_equal(col, 6);
+    bp_num n;
+    assert_true(bp_num_parse("1,000", 5, &n));
+    assert_num_frac(n, 1000, 1);
+    assert_true(bp_num_parse("-12,345.5", 9, &n));
+    assert_num_frac(n, -24691, 2);
+    assert_true(bp_num_parse("0.947", 5, &n));
+    assert_num_frac(n, 947, 1000);
+    assert_false(bp_num_parse("0,947", 5, &n));
+    assert_false(bp_num_parse("00,947", 6, &n));
+    assert_false(bp_num_parse("-0,947", 6, &n));
+    assert_false(bp_num_parse("0,947%", 6, &n));
+    assert_false(bp_num_parse("1,23", 4, &n));
+    assert_false(bp_num_parse("1,2345", 6, &n));
+    assert_false(bp_num_parse(",123", 4, &n));
+    assert_false(bp_num_parse("1,,234", 6, &n));
+}
+
 static void test_quantity(void **state)
 {
     (void)state;
@@ -151,6 +223,8 @@ int main(void)
         cmocka_unit_test(test_money_accepts),
         cmocka_unit_test(test_money_boundaries),
         cmocka_unit_test(test_money_rejects),
+        cmocka_unit_test(test_money_comma_rule),
+        cmocka_unit_test(test_comma_rule_elsewhere),
         cmocka_unit_test(test_quantity),
         cmocka_unit_test(test_money_format),
     };
