@@ -541,6 +541,27 @@ static void check_forecasts(const bp_model *m, int report_year, bp_diags *diags)
     }
 }
 
+/* Commentary is shown beside the exceptions, which are of the report year's actuals and
+ * the later years' budgets and forecasts: a comment on any other year would be read by
+ * no one, so it is a warning at its row rather than silently unused. */
+static void check_commentary(const bp_model *m, int report_year, int y0, int ny,
+                             bool present[][BP_SCENARIO_COUNT], bp_diags *diags)
+{
+    for (size_t i = 0; i < m->ncomments; i++) {
+        const bp_comment *c = &m->comments[i];
+        int y = c->year - y0;
+        bool later = c->year > report_year && y < ny
+                     && (present[y][BP_BUDGET] || present[y][BP_FORECAST]);
+        if (c->year == report_year || later) continue;
+        char yb[16], rb[16];
+        bp_year_format(c->year, yb, sizeof yb);
+        bp_year_format(report_year, rb, sizeof rb);
+        bp_diag_add(diags, BP_DIAG_WARNING, "commentary.csv", c->line, c->column,
+                    "found commentary on %s, a year the packs do not show (they show %s and "
+                    "the budgets and forecasts after it): not used", yb, rb);
+    }
+}
+
 const bp_result *bp_results_find(const bp_results *r, int kpi, bp_scope scope, int entity,
                                  int year, bp_scenario scenario)
 {
@@ -682,6 +703,7 @@ bp_err bp_evaluate(const bp_model *m, const bp_kpiset *kpis, int report_year,
     if (err == BP_OK) {
         check_reconciliation(m, y0, ny, present, diags);
         check_forecasts(m, report_year, diags);
+        check_commentary(m, report_year, y0, ny, present, diags);
         err = order_exceptions(out);
     }
     free(present);

@@ -1182,6 +1182,31 @@ static bp_err check_work(const bp_kpiset *s, const bp_model *m, bp_diags *diags)
     return ok ? BP_OK : BP_ERR_LIMIT;
 }
 
+static int str_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A benchmark is looked up by KPI id: one for an id the set does not have is never used
+ * (a typo, or a KPI the trust replaced).  The ids are searched in sorted order: national.csv
+ * may hold millions of rows. */
+static bp_err warn_unused_benchmarks(const bp_kpiset *s, const bp_model *m, bp_diags *diags)
+{
+    const char **ids = malloc((s->count ? s->count : 1) * sizeof *ids);
+    if (!ids) return BP_ERR_NOMEM;
+    for (size_t i = 0; i < s->count; i++) ids[i] = s->kpis[i].id;
+    if (s->count > 1) qsort(ids, s->count, sizeof *ids, str_cmp);
+    for (size_t i = 0; i < m->nbenchmarks; i++) {
+        const bp_benchmark *b = &m->benchmarks[i];
+        if (s->count && bsearch(&b->kpi, ids, s->count, sizeof *ids, str_cmp)) continue;
+        bp_diag_add(diags, BP_DIAG_WARNING, "national.csv", b->line, b->column,
+                    "found code '%s', which is not a KPI of the set: this benchmark is not used",
+                    b->kpi);
+    }
+    free(ids);
+    return diags->oom ? BP_ERR_NOMEM : BP_OK;
+}
+
 bp_err bp_kpi_validate(const bp_kpiset *s, const bp_model *m, const char *warn_file,
                        bp_diags *diags)
 {
@@ -1257,7 +1282,7 @@ bp_err bp_kpi_validate(const bp_kpiset *s, const bp_model *m, const char *warn_f
         vctx v = {s, m, &s->kpis[i], diags, false, &absent};
         visit_kpi(&s->kpis[i], warn_absent_codes, &v);
     }
-    return diags->oom ? BP_ERR_NOMEM : BP_OK;
+    return warn_unused_benchmarks(s, m, diags);
 }
 
 /* ---- decisions ---- */

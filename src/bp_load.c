@@ -1163,6 +1163,8 @@ static void load_papers(loader *L)
         }
         p->has_meeting_date = has_date;
         p->meeting_date = date;
+        p->line = row->line;
+        p->column = pf->column;
     }
     key_check(L, &keys, F_PAPERS, "pack");
 }
@@ -1208,6 +1210,8 @@ static void load_commentary(loader *L)
         c->entity = dupn(L, entity.s, entity.n);
         c->year = year;
         c->text = dupn(L, text.s, text.n);
+        c->line = row->line;
+        c->column = cell(row, idx[2])->column;
     }
     key_check(L, &keys, F_COMMENTARY, "KPI, entity and year");
 }
@@ -1252,6 +1256,8 @@ static void load_national(loader *L)
         bm->phase = dup(L, pb);
         bm->kpi = dupn(L, code.s, code.n);
         bm->value = v;
+        bm->line = row->line;
+        bm->column = cf->column;
     }
     key_check(L, &keys, F_NATIONAL, "code, phase and year");
 }

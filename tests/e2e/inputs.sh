@@ -65,6 +65,41 @@ else
     ko "a FIFO among the pack templates: exit $rc"; head -n 5 "$tmp/err"
 fi
 
+# ---- a pack section naming a KPI the set does not have: a warning at the section ----
+templates "$tmp/tpl-kpi"
+sed 's/^    kpis: staff_cost_pct, contact_ratio, set_size_main$/    kpis: staff_cost_pct, contact_ratios, set_size_main/' \
+    templates/packs/finance.pack >"$tmp/tpl-kpi/packs/finance.pack"
+# the section opens on line 16 of finance.pack (its kpis: line is 18)
+want='templates/packs/finance.pack:16: warning: found KPI '"'contact_ratios'"' in a kpi_charts section, which is not a KPI of the set: it shows nothing'
+BOARDPACK_TEMPLATES=$tmp/tpl-kpi run 60 "$BOARDPACK" check --data "$base" >"$tmp/out" 2>"$tmp/err"; rc=$?
+if [ "$rc" -eq 0 ] && grep -qxF "  $want" "$tmp/out"; then
+    ok "check: a pack section naming an unknown KPI is a warning at the section"
+else
+    ko "check: a pack section naming an unknown KPI: exit $rc"; head -n 5 "$tmp/err"
+fi
+# build reports it where it reports every warning: in the packs and the results
+BOARDPACK_TEMPLATES=$tmp/tpl-kpi run 60 "$BOARDPACK" build --data "$base" --out "$tmp/kpi-out" >"$tmp/out" 2>"$tmp/err"; rc=$?
+if [ "$rc" -eq 0 ] && grep -qF '"file": "templates/packs/finance.pack", "line": 16, "column": 0, "message": "found KPI '"'contact_ratios'"' in a kpi_charts section' "$tmp/kpi-out/hw-2022-23-results.json"; then
+    ok "build: the same warning in the results"
+else
+    ko "build: a pack section naming an unknown KPI: exit $rc"; head -n 5 "$tmp/err"
+fi
+
+# ---- more outputs than open files: a 132-institution trust has 66 LGBs, 71 outputs,
+# under a limit of 64 descriptors (a thousand LGBs under 1,024 once failed the same way,
+# saying that the fonts were missing) ----
+if [ -x "$py" ]; then
+    "$py" scripts/fixtures/gen_large.py "$tmp/t132" 132 >/dev/null
+    (ulimit -n 64 && run 300 "$BOARDPACK" build --data "$tmp/t132" --out "$tmp/o132") >"$tmp/out" 2>"$tmp/err"; rc=$?
+    n=$(ls "$tmp/o132" | wc -l)
+    if [ "$rc" -eq 0 ] && [ "$n" -eq 71 ] && ! grep -q 'fonts are missing' "$tmp/err" &&
+        grep -qxF "wrote 71 files into $tmp/o132" "$tmp/out"; then
+        ok "71 outputs under ulimit -n 64: every one written"
+    else
+        ko "71 outputs under ulimit -n 64: exit $rc, $n files"; grep ': error: ' "$tmp/err" | head -n 5
+    fi
+fi
+
 # ---- batch: a data set with a FIFO fails alone, the others are built ----
 mkdir -p "$tmp/root"
 data "$tmp/root/a-good" && data "$tmp/root/b-fifo" && data "$tmp/root/c-good"
