@@ -78,7 +78,8 @@ static const bp_expr *memo_lookup(void *arg, const char *id, const bp_expr_ctx *
      * context other than the two the results use (the benchmark phase tells) */
     int member = one->members[0];
     const char *own = one->eliminate ? "all" : bp_phase_id(ev->m->insts[member].phase);
-    if (ev->slot[k] >= 0 && one->course < 0 && strcmp(one->national_phase, own) == 0)
+    if (ev->slot[k] >= 0 && one->course < 0 && one->national_phase
+        && strcmp(one->national_phase, own) == 0)
         *memo = &ev->memo[((size_t)ev->slot[k] * ev->m->ninsts + (size_t)member) * 2
                           + one->eliminate];
     return ev->kpis->kpis[k].expr;
