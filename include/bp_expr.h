@@ -56,6 +56,9 @@ struct bp_expr {
     bp_num dflt;           /* sum(code, default) */
     bp_expr *a, *b, *c;
     int line, column;      /* where the node starts, in the KPI file */
+    bool data;             /* bp_expr_depends_on_data, worked out once when parsed: asked
+                              at every product evaluated, a walk of the subtree each time
+                              made a chain of products quadratic */
 };
 
 /* Parse text that starts at (line, column) of file; errors go to diags with positions
@@ -67,7 +70,22 @@ void bp_expr_free(bp_expr *e);
 /* Resolves kpi(id) references while evaluating. */
 typedef const bp_expr *(*bp_expr_kpi_lookup)(const void *arg, const char *id);
 
+/* One remembered value of kpi(id) for one member in one year and scenario. */
 typedef struct {
+    bp_num value;
+    bool known;
+} bp_expr_memo;
+
+typedef struct bp_expr_ctx bp_expr_ctx;
+
+/* Resolves kpi(id) for the context's one member, and gives where its value is remembered
+ * (*memo; NULL: not remembered).  A KPI file may refer to one KPI thousands of times in
+ * every result, and kpi() chains multiply: without this the work of a result is that of
+ * its whole expansion, 10,000 terms at the cap, worked out again for each reference. */
+typedef const bp_expr *(*bp_expr_kpi_memo_lookup)(void *arg, const char *id,
+                                                  const bp_expr_ctx *one, bp_expr_memo **memo);
+
+struct bp_expr_ctx {
     const bp_model *model;
     const int *members;        /* institution indexes; one for an institution's own value */
     size_t nmembers;
@@ -78,7 +96,9 @@ typedef struct {
     int course;                /* >= 0: evaluate course.* for this one course row */
     bp_expr_kpi_lookup kpi_lookup;
     const void *kpi_arg;
-} bp_expr_ctx;
+    bp_expr_kpi_memo_lookup kpi_memo;   /* when set, used instead of kpi_lookup */
+    void *kpi_memo_arg;
+};
 
 bp_num bp_expr_eval(const bp_expr *e, const bp_expr_ctx *ctx);
 

@@ -116,11 +116,14 @@ typedef struct {
     char *pack, *meeting, *reference, *classification, *author, *purpose, *recommendation;
     bool has_meeting_date;
     int32_t meeting_date;    /* days, when meeting is a YYYY-MM-DD date */
+    int line, column;        /* of the pack field: a row no pack uses is warned of there */
 } bp_paper;
 
-typedef struct { char *kpi, *entity; int year; char *text; } bp_comment;
+/* line, column: of the year (comment) and code (benchmark) fields, for the warnings of
+ * rows nothing uses */
+typedef struct { char *kpi, *entity; int year; char *text; int line, column; } bp_comment;
 
-typedef struct { int year; char *phase; char *kpi; bp_num value; } bp_benchmark;
+typedef struct { int year; char *phase; char *kpi; bp_num value; int line, column; } bp_benchmark;
 
 /* One input file as read: for the data-quality section. */
 typedef struct {

@@ -35,6 +35,12 @@ FILE *bp_outset_add(bp_outset *s, const char *name, bp_diags *diags);
  * bp_outset_commit then syncs and renames it with the others.  NULL on failure. */
 const char *bp_outset_add_path(bp_outset *s, const char *name, bp_diags *diags);
 
+/* The writer of the set's file whose stream is fp is done with it: flush it, start its
+ * writeback and close it, so that a set of a thousand files never holds a thousand open
+ * (past `ulimit -n`, the next open anywhere fails).  bp_outset_commit syncs it by name.
+ * BP_ERR_IO with a diagnostic when it cannot be written. */
+bp_err bp_outset_close(bp_outset *s, FILE *fp, bp_diags *diags);
+
 /* Flush, sync and close every file, then rename them all into place.  On any failure
  * every temporary file is removed and BP_ERR_IO returned with a diagnostic. */
 bp_err bp_outset_commit(bp_outset *s, bp_diags *diags);

@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "bp_error.h"
+#include "bp_kpi.h"
+#include "bp_model.h"
 
 typedef enum {
     BP_SEC_SUMMARY,            /* purpose, recommendation, headline counts */
@@ -75,6 +77,12 @@ bp_err bp_pack_parse(const char *display_name, const char *text, size_t len, bp_
 bp_err bp_pack_load_dir(const char *dir, bp_packset *s, bp_diags *diags);
 
 int bp_pack_find(const bp_packset *s, const char *id);
+
+/* What names nothing is never silently unused: a warning for each KPI id a section lists
+ * that is not in the KPI set (at the section's line), and for each papers.csv row of a
+ * pack the templates do not define (at the row). */
+void bp_pack_warn_unused(const bp_packset *s, const bp_kpiset *kpis, const bp_model *m,
+                         bp_diags *diags);
 
 /* Does the section's KPI filter select this KPI (by id or by "section:NAME")? */
 bool bp_section_selects(const bp_section *sec, const char *kpi_id, const char *kpi_section);

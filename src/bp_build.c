@@ -44,7 +44,9 @@ static bp_err write_pack(const bp_session *s, const bp_pack *pack, const char *l
     else snprintf(name, sizeof name, "%s-%s.pdf", base, pack->id);
     FILE *fp = bp_outset_add(set, name, diags);
     if (!fp) return BP_ERR_IO;
-    return bp_packpdf_write(s, pack, lgb, epoch, fonts_dir, fp, diags);
+    bp_err err = bp_packpdf_write(s, pack, lgb, epoch, fonts_dir, fp, diags);
+    /* one pack open at a time, whatever the number of LGBs */
+    return err == BP_OK ? bp_outset_close(set, fp, diags) : err;
 }
 
 static bp_err write_all(const bp_session *s, const bp_packset *packs, const bp_build_opts *o,
@@ -84,6 +86,7 @@ static bp_err write_all(const bp_session *s, const bp_packset *packs, const bp_b
         snprintf(name, sizeof name, "%s-results.json", base);
         FILE *fp = bp_outset_add(set, name, diags);
         err = fp ? bp_json_results(fp, s) : BP_ERR_IO;
+        if (err == BP_OK) err = bp_outset_close(set, fp, diags);
     }
     return err;
 }

@@ -4,6 +4,7 @@
 #include "bp_eval.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,12 +40,97 @@ typedef struct {
     ev_entity *ents;
     size_t nents, capents;
     int *member_buf;
+    /* kpi() by id: the KPIs' indexes in id order, for a binary search (a KPI file may
+     * hold a thousand KPIs and a result thousands of references) */
+    struct kpi_id { const char *id; int k; } *by_id;
+    /* kpi() values of one (year, scenario): for each KPI that is referred to (slot[k] >= 0),
+     * each institution and each of the two ways a member is evaluated (for itself or
+     * a phase: variant 0; for the trust, internal transfers eliminated: variant 1) */
+    int *slot;
+    size_t nslots;
+    bp_expr_memo *memo;
 } evaluator;
 
-static bp_expr_ctx make_ctx(const evaluator *ev, const ev_entity *e, int year, bp_scenario s)
+static int by_id_cmp(const void *a, const void *b)
 {
-    return bp_kpi_ctx(ev->kpis, ev->m, e->members, e->nmembers, year, s, e->eliminate,
-                      e->national_phase);
+    return strcmp(((const struct kpi_id *)a)->id, ((const struct kpi_id *)b)->id);
+}
+
+static int find_kpi(const evaluator *ev, const char *id)
+{
+    size_t lo = 0, hi = ev->kpis->count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(ev->by_id[mid].id, id);
+        if (c == 0) return ev->by_id[mid].k;
+        if (c < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return -1;
+}
+
+static const bp_expr *memo_lookup(void *arg, const char *id, const bp_expr_ctx *one,
+                                  bp_expr_memo **memo)
+{
+    const evaluator *ev = arg;
+    int k = find_kpi(ev, id);
+    if (k < 0) return NULL;
+    /* a course's own figures differ from the institution's: never remembered; nor a
+     * context other than the two the results use (the benchmark phase tells) */
+    int member = one->members[0];
+    const char *own = one->eliminate ? "all" : bp_phase_id(ev->m->insts[member].phase);
+    if (ev->slot[k] >= 0 && one->course < 0 && one->national_phase
+        && strcmp(one->national_phase, own) == 0)
+        *memo = &ev->memo[((size_t)ev->slot[k] * ev->m->ninsts + (size_t)member) * 2
+                          + one->eliminate];
+    return ev->kpis->kpis[k].expr;
+}
+
+static void mark_ref(const bp_expr *e, void *arg)
+{
+    evaluator *ev = arg;
+    if (e->op != BP_E_KPI) return;
+    int k = find_kpi(ev, e->name);
+    if (k >= 0 && ev->slot[k] < 0) ev->slot[k] = (int)ev->nslots++;
+}
+
+/* The id index, and a slot for each KPI that some expression refers to. */
+static bp_err prepare_kpis(evaluator *ev)
+{
+    const bp_kpiset *s = ev->kpis;
+    size_t n = s->count ? s->count : 1;
+    ev->by_id = malloc(n * sizeof *ev->by_id);
+    ev->slot = malloc(n * sizeof *ev->slot);
+    if (!ev->by_id || !ev->slot) return BP_ERR_NOMEM;
+    for (size_t k = 0; k < s->count; k++) {
+        ev->by_id[k].id = s->kpis[k].id;
+        ev->by_id[k].k = (int)k;
+        ev->slot[k] = -1;
+    }
+    /* ids are unique in a validated set; qsort must not be given a null pointer */
+    if (s->count > 1) qsort(ev->by_id, s->count, sizeof *ev->by_id, by_id_cmp);
+    for (size_t k = 0; k < s->count; k++) {
+        const bp_kpi *kp = &s->kpis[k];
+        bp_expr_visit(kp->expr, mark_ref, ev);
+        for (size_t i = 0; i < kp->nmeasures; i++) bp_expr_visit(kp->measures[i].expr, mark_ref, ev);
+        for (size_t i = 0; i < kp->ntargets; i++) {
+            bp_expr_visit(kp->targets[i].lo, mark_ref, ev);
+            bp_expr_visit(kp->targets[i].hi, mark_ref, ev);
+            bp_expr_visit(kp->targets[i].when, mark_ref, ev);
+        }
+    }
+    size_t cells = ev->nslots * ev->m->ninsts * 2;
+    ev->memo = calloc(cells ? cells : 1, sizeof *ev->memo);
+    return ev->memo ? BP_OK : BP_ERR_NOMEM;
+}
+
+static bp_expr_ctx make_ctx(evaluator *ev, const ev_entity *e, int year, bp_scenario s)
+{
+    bp_expr_ctx c = bp_kpi_ctx(ev->kpis, ev->m, e->members, e->nmembers, year, s, e->eliminate,
+                               e->national_phase);
+    c.kpi_memo = memo_lookup;
+    c.kpi_memo_arg = ev;
+    return c;
 }
 
 bool bp_target_applies(const bp_target *t, bp_scope scope, bp_phase phase, bool central,
@@ -192,35 +278,45 @@ static size_t index_of(const bp_results *r, int kpi, bp_scope scope, int entity,
             + (size_t)(year - r->y0)) * BP_SCENARIO_COUNT + (size_t)s;
 }
 
+/* The results stand in KPI, entity, year, scenario order, but are worked out one
+ * (year, scenario) at a time: the kpi() values remembered for it serve every KPI and
+ * entity, and are forgotten before the next. */
 static bp_err eval_results(evaluator *ev, bp_results *out, int y0, int ny,
                            bool present[][BP_SCENARIO_COUNT])
 {
-    size_t cap = 0;
     out->y0 = y0;
     out->ny = ny;
     size_t isize = index_size(out);
     out->index = malloc((isize ? isize : 1) * sizeof *out->index);
     if (!out->index) return BP_ERR_NOMEM;
     for (size_t i = 0; i < isize; i++) out->index[i] = -1;
-    for (size_t k = 0; k < ev->kpis->count; k++) {
-        const bp_kpi *kp = &ev->kpis->kpis[k];
-        for (size_t e = 0; e < ev->nents; e++) {
-            const ev_entity *en = &ev->ents[e];
-            for (int y = 0; y < ny; y++) {
-                for (int s = 0; s < BP_SCENARIO_COUNT; s++) {
-                    if (!present[y][s]) continue;
-                    bp_result *rs = bp_grow(out->results, &cap, out->nresults + 1, sizeof *rs);
-                    if (!rs) return BP_ERR_NOMEM;
-                    out->results = rs;
-                    bp_result *r = &out->results[out->nresults++];
-                    memset(r, 0, sizeof *r);
+    size_t np = 0;
+    for (int y = 0; y < ny; y++)
+        for (int s = 0; s < BP_SCENARIO_COUNT; s++) np += present[y][s];
+    size_t per_kpi = ev->nents * np, n = ev->kpis->count * per_kpi;
+    if (n && (per_kpi > SIZE_MAX / ev->kpis->count || n > SIZE_MAX / sizeof(bp_result)))
+        return BP_ERR_NOMEM;
+    out->results = calloc(n ? n : 1, sizeof(bp_result));
+    if (!out->results) return BP_ERR_NOMEM;
+    out->nresults = n;
+    size_t p = 0;
+    for (int y = 0; y < ny; y++) {
+        for (int s = 0; s < BP_SCENARIO_COUNT; s++) {
+            if (!present[y][s]) continue;
+            memset(ev->memo, 0, ev->nslots * ev->m->ninsts * 2 * sizeof *ev->memo);
+            for (size_t k = 0; k < ev->kpis->count; k++) {
+                const bp_kpi *kp = &ev->kpis->kpis[k];
+                for (size_t e = 0; e < ev->nents; e++) {
+                    const ev_entity *en = &ev->ents[e];
+                    size_t at = k * per_kpi + e * np + p;
+                    bp_result *r = &out->results[at];
                     r->kpi = (int)k;
                     r->scope = en->scope;
                     r->entity = en->entity;
                     r->year = y0 + y;
                     r->scenario = (bp_scenario)s;
                     out->index[index_of(out, r->kpi, r->scope, r->entity, r->year, r->scenario)] =
-                        (int)(out->nresults - 1);
+                        (int)at;
                     r->grade = -1;
                     r->counts = in_window(out->report_year, r->year, r->scenario);
                     bp_expr_ctx c = make_ctx(ev, en, r->year, r->scenario);
@@ -229,6 +325,7 @@ static bp_err eval_results(evaluator *ev, bp_results *out, int y0, int ny,
                     decide(kp, r, &c, en);
                 }
             }
+            p++;
         }
     }
     return BP_OK;
@@ -436,6 +533,27 @@ static void check_forecasts(const bp_model *m, int report_year, bp_diags *diags)
     }
 }
 
+/* Commentary is shown beside the exceptions, which are of the report year's actuals and
+ * the later years' budgets and forecasts: a comment on any other year would be read by
+ * no one, so it is a warning at its row rather than silently unused. */
+static void check_commentary(const bp_model *m, int report_year, int y0, int ny,
+                             bool present[][BP_SCENARIO_COUNT], bp_diags *diags)
+{
+    for (size_t i = 0; i < m->ncomments; i++) {
+        const bp_comment *c = &m->comments[i];
+        int y = c->year - y0;
+        bool later = c->year > report_year && y < ny
+                     && (present[y][BP_BUDGET] || present[y][BP_FORECAST]);
+        if (c->year == report_year || later) continue;
+        char yb[16], rb[16];
+        bp_year_format(c->year, yb, sizeof yb);
+        bp_year_format(report_year, rb, sizeof rb);
+        bp_diag_add(diags, BP_DIAG_WARNING, "commentary.csv", c->line, c->column,
+                    "found commentary on %s, a year the packs do not show (they show %s and "
+                    "the budgets and forecasts after it): not used", yb, rb);
+    }
+}
+
 const bp_result *bp_results_find(const bp_results *r, int kpi, bp_scope scope, int entity,
                                  int year, bp_scenario scenario)
 {
@@ -556,8 +674,9 @@ bp_err bp_evaluate(const bp_model *m, const bp_kpiset *kpis, int report_year,
     out->model = m;
     out->kpis = kpis;
     out->report_year = report_year;
-    evaluator ev = {m, kpis, NULL, 0, 0, NULL};
+    evaluator ev = {.m = m, .kpis = kpis};
     bp_err err = build_entities(&ev, out);
+    if (err == BP_OK) err = prepare_kpis(&ev);
     int y0 = m->nyears ? m->years[0] : report_year;
     int y1 = m->nyears ? m->years[m->nyears - 1] : report_year;
     for (size_t i = 0; i < m->ncourses; i++) {
@@ -576,11 +695,15 @@ bp_err bp_evaluate(const bp_model *m, const bp_kpiset *kpis, int report_year,
     if (err == BP_OK) {
         check_reconciliation(m, y0, ny, present, diags);
         check_forecasts(m, report_year, diags);
+        check_commentary(m, report_year, y0, ny, present, diags);
         err = order_exceptions(out);
     }
     free(present);
     free(ev.ents);
     free(ev.member_buf);
+    free(ev.by_id);
+    free(ev.slot);
+    free(ev.memo);
     if (err != BP_OK) bp_results_free(out);
     return err;
 }

@@ -576,6 +576,8 @@ static bp_expr *parse_or(parser *p)
     return a;
 }
 
+static bool mark_data(bp_expr *e);
+
 bp_err bp_expr_parse(const char *text, size_t len, const char *file, int line, int column,
                      bp_expr **out, bp_diags *diags)
 {
@@ -611,8 +613,24 @@ bp_err bp_expr_parse(const char *text, size_t len, const char *file, int line, i
         bp_expr_free(e);
         return BP_ERR_KPI;
     }
+    mark_data(e);
     *out = e;
     return BP_OK;
+}
+
+static bool mark_data(bp_expr *e)
+{
+    if (!e) return false;
+    bool a = mark_data(e->a), b = mark_data(e->b), c = mark_data(e->c);
+    switch (e->op) {
+    case BP_E_NUM:
+    case BP_E_NATIONAL: e->data = false; break;
+    case BP_E_SUM:
+    case BP_E_ATTR:
+    case BP_E_KPI: e->data = true; break;
+    default: e->data = a || b || c; break;
+    }
+    return e->data;
 }
 
 void bp_expr_free(bp_expr *e)
@@ -629,17 +647,7 @@ void bp_expr_free(bp_expr *e)
 
 bool bp_expr_depends_on_data(const bp_expr *e)
 {
-    if (!e) return false;
-    switch (e->op) {
-    case BP_E_NUM:
-    case BP_E_NATIONAL: return false;
-    case BP_E_SUM:
-    case BP_E_ATTR:
-    case BP_E_KPI: return true;
-    default:
-        return bp_expr_depends_on_data(e->a) || bp_expr_depends_on_data(e->b)
-               || bp_expr_depends_on_data(e->c);
-    }
+    return e && e->data;
 }
 
 static bp_num truth(bool b) { return bp_num_int(b ? 1 : 0); }
@@ -732,8 +740,20 @@ static bp_num eval_direct(const bp_expr *e, const bp_expr_ctx *c, int depth)
         if (!a.ok || !b.ok) return bp_num_none();
         return (bp_num_cmp(a, b) <= 0) == (e->op == BP_E_MIN) ? a : b;
     case BP_E_KPI: {
-        const bp_expr *k = c->kpi_lookup ? c->kpi_lookup(c->kpi_arg, e->name) : NULL;
-        return k ? eval(k, c, depth) : bp_num_none();
+        /* one member here (eval_per_member): a value the evaluator may remember.  The
+         * depth guard is never reached by a validated set, so the value does not depend
+         * on the depth it is worked out at */
+        bp_expr_memo *memo = NULL;
+        const bp_expr *k = c->kpi_memo ? c->kpi_memo(c->kpi_memo_arg, e->name, c, &memo)
+                         : c->kpi_lookup ? c->kpi_lookup(c->kpi_arg, e->name) : NULL;
+        if (!k) return bp_num_none();
+        if (memo && memo->known) return memo->value;
+        bp_num v = eval(k, c, depth);
+        if (memo) {
+            memo->value = v;
+            memo->known = true;
+        }
+        return v;
     }
     default:
         return bp_num_none();

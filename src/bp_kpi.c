@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1089,6 +1090,107 @@ static size_t pairs_present(const bp_model *m)
     return n;
 }
 
+/* Evaluation works out every term of a KPI's expressions (its targets' too) for each
+ * member of each entity - an institution once for itself, once for its phase and once
+ * for the trust - in each (year, scenario); a KPI that kpi() refers to, once more per
+ * member (its values are remembered, bp_eval.c); a KPI with a course target, once for
+ * each course.  Each factor is capped, but their product is not: 1,000 KPIs of 1,650
+ * terms, within the 4 MiB file cap, took 150 s for 50 institutions.  So the product is
+ * capped too, at what evaluates in well under 10 s on one core (docs/limits.md): about
+ * 4 s for terms that are sums, the slowest kind. */
+#define MAX_WORK 50000000
+
+static uint64_t nodes(const bp_expr *e)
+{
+    return e ? 1 + nodes(e->a) + nodes(e->b) + nodes(e->c) : 0;
+}
+
+typedef struct {
+    const bp_kpiset *s;
+    unsigned char *referred;
+} refs;
+
+static void mark_referred(const bp_expr *e, void *arg)
+{
+    refs *r = arg;
+    int k = e->op == BP_E_KPI ? bp_kpi_find(r->s, e->name) : -1;
+    if (k >= 0) r->referred[k] = 1;
+}
+
+
+/* BP_OK, BP_ERR_LIMIT (reported) or BP_ERR_NOMEM. */
+static bp_err check_work(const bp_kpiset *s, const bp_model *m, bp_diags *diags)
+{
+    size_t n = s->count ? s->count : 1, pairs = pairs_present(m);
+    refs r = {s, calloc(n, 1)};
+    if (!r.referred) return BP_ERR_NOMEM;
+    for (size_t i = 0; i < s->count; i++) {
+        const bp_kpi *k = &s->kpis[i];
+        bp_expr_visit(k->expr, mark_referred, &r);
+        for (size_t j = 0; j < k->nmeasures; j++) bp_expr_visit(k->measures[j].expr, mark_referred, &r);
+        for (size_t j = 0; j < k->ntargets; j++) {
+            bp_expr_visit(k->targets[j].lo, mark_referred, &r);
+            bp_expr_visit(k->targets[j].hi, mark_referred, &r);
+            bp_expr_visit(k->targets[j].when, mark_referred, &r);
+        }
+    }
+    unsigned char *referred = r.referred;
+    uint64_t members = 2 * (uint64_t)m->ninsts;   /* each for itself, and in the trust */
+    for (size_t i = 0; i < m->ninsts; i++) members += m->insts[i].phase != BP_PHASE_CENTRAL;
+    uint64_t per_term = members * pairs, work = 0;
+    bool ok = true;
+    for (size_t i = 0; i < s->count && ok; i++) {
+        const bp_kpi *k = &s->kpis[i];
+        uint64_t terms = nodes(k->expr), course = 0;
+        for (size_t j = 0; j < k->nmeasures; j++) terms += nodes(k->measures[j].expr);
+        for (size_t j = 0; j < k->ntargets; j++) {
+            const bp_target *t = &k->targets[j];
+            uint64_t tt = nodes(t->lo) + nodes(t->hi) + nodes(t->when);
+            terms += tt;
+            if (t->scopes & BP_SCOPE_F_COURSE) course = nodes(k->expr) + tt;
+        }
+        if (referred[i]) terms += nodes(k->expr);
+        work += terms * per_term + course * m->ncourses;
+        if (work > MAX_WORK) {
+            const bp_expr *at = k->expr ? k->expr : k->nmeasures ? k->measures[0].expr : NULL;
+            bp_diag_add(diags, BP_DIAG_ERROR, k->file, at ? at->line : k->line, at ? at->column : 0,
+                        "found KPI '%s' at which evaluation passes %d operations, expected at "
+                        "most %d: the terms of the KPIs so far, each worked out %llu times (for "
+                        "%llu institutions, phase members and trust members in %zu years and "
+                        "scenarios)", k->id, MAX_WORK, MAX_WORK, (unsigned long long)per_term,
+                        (unsigned long long)members, pairs);
+            ok = false;
+        }
+    }
+    free(referred);
+    return ok ? BP_OK : BP_ERR_LIMIT;
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A benchmark is looked up by KPI id: one for an id the set does not have is never used
+ * (a typo, or a KPI the trust replaced).  The ids are searched in sorted order: national.csv
+ * may hold millions of rows. */
+static bp_err warn_unused_benchmarks(const bp_kpiset *s, const bp_model *m, bp_diags *diags)
+{
+    const char **ids = malloc((s->count ? s->count : 1) * sizeof *ids);
+    if (!ids) return BP_ERR_NOMEM;
+    for (size_t i = 0; i < s->count; i++) ids[i] = s->kpis[i].id;
+    if (s->count > 1) qsort(ids, s->count, sizeof *ids, str_cmp);
+    for (size_t i = 0; i < m->nbenchmarks; i++) {
+        const bp_benchmark *b = &m->benchmarks[i];
+        if (s->count && bsearch(&b->kpi, ids, s->count, sizeof *ids, str_cmp)) continue;
+        bp_diag_add(diags, BP_DIAG_WARNING, "national.csv", b->line, b->column,
+                    "found code '%s', which is not a KPI of the set: this benchmark is not used",
+                    b->kpi);
+    }
+    free(ids);
+    return diags->oom ? BP_ERR_NOMEM : BP_OK;
+}
+
 bp_err bp_kpi_validate(const bp_kpiset *s, const bp_model *m, const char *warn_file,
                        bp_diags *diags)
 {
@@ -1156,13 +1258,15 @@ bp_err bp_kpi_validate(const bp_kpiset *s, const bp_model *m, const char *warn_f
     free(colour);
     free(memo);
     if (failed) return BP_ERR_KPI;
+    bp_err werr = check_work(s, m, diags);
+    if (werr != BP_OK) return werr;
     size_t absent = 0;
     for (size_t i = 0; i < s->count; i++) {
         if (!warn_file || strcmp(s->kpis[i].file, warn_file) != 0) continue;
         vctx v = {s, m, &s->kpis[i], diags, false, &absent};
         visit_kpi(&s->kpis[i], warn_absent_codes, &v);
     }
-    return diags->oom ? BP_ERR_NOMEM : BP_OK;
+    return warn_unused_benchmarks(s, m, diags);
 }
 
 /* ---- decisions ---- */

@@ -7,15 +7,14 @@
  * for freeing). */
 #include "bp_load.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
 #include "bp_csv.h"
+#include "bp_infile.h"
 #include "bp_money.h"
 #include "bp_util.h"
 
@@ -461,21 +460,22 @@ static const char *q(view v, char *buf, size_t size)
 static void read_all(loader *L, const char *dir)
 {
     for (int i = 0; i < F_COUNT; i++) {
-        size_t n = strlen(dir) + strlen(bp_load_files[i]) + 2;
-        char *path = malloc(n);
-        if (!path) {
-            L->err = BP_ERR_NOMEM;
-            return;
-        }
-        snprintf(path, n, "%s/%s", dir, bp_load_files[i]);
-        struct stat st;
+        char *path;
         bool required = i == F_TRUST || i == F_INSTS;
-        if (stat(path, &st) != 0 && errno == ENOENT) {
+        bp_err pe = bp_infile_in_dir(dir, bp_load_files[i], bp_load_files[i], &path, L->d);
+        if (pe == BP_ERR_NOMEM || pe == BP_ERR_IO) {
+            if (L->err != BP_ERR_NOMEM) L->err = pe;
+            continue;
+        }
+        if (pe != BP_OK) {   /* a link out of the data set: there, but not to be read */
+            L->present[i] = true;
+            continue;
+        }
+        if (!path) {
             if (required)
                 bp_diag_add(L->d, BP_DIAG_ERROR, bp_load_files[i], 0, 0,
                             "found no file %s in %s, expected this required file of the data set",
                             bp_load_files[i], dir);
-            free(path);
             continue;
         }
         L->present[i] = true;
@@ -1194,6 +1194,8 @@ static void load_papers(loader *L)
         }
         p->has_meeting_date = has_date;
         p->meeting_date = date;
+        p->line = row->line;
+        p->column = pf->column;
     }
     key_check(L, &keys, F_PAPERS, "pack");
 }
@@ -1239,6 +1241,8 @@ static void load_commentary(loader *L)
         c->entity = dupn(L, entity.s, entity.n);
         c->year = year;
         c->text = dupn(L, text.s, text.n);
+        c->line = row->line;
+        c->column = cell(row, idx[2])->column;
     }
     key_check(L, &keys, F_COMMENTARY, "KPI, entity and year");
 }
@@ -1284,6 +1288,8 @@ static void load_national(loader *L)
         bm->phase = dup(L, pb);
         bm->kpi = dupn(L, code.s, code.n);
         bm->value = v;
+        bm->line = row->line;
+        bm->column = cf->column;
     }
     key_check(L, &keys, F_NATIONAL, "code, phase and year");
 }
@@ -1309,18 +1315,12 @@ static void fill_inputs(loader *L)
     }
 }
 
+/* Whatever stands at kpis.kpi is the trust's KPI file: a FIFO or a directory there is
+ * refused when it is read, never passed over as if there were none. */
 static void find_kpi_file(loader *L, const char *dir)
 {
-    size_t n = strlen(dir) + sizeof "/kpis.kpi";
-    char *path = malloc(n);
-    if (!path) {
-        L->err = BP_ERR_NOMEM;
-        return;
-    }
-    snprintf(path, n, "%s/kpis.kpi", dir);
-    struct stat st;
-    if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) L->m->kpi_file = path;
-    else free(path);
+    bp_err e = bp_infile_in_dir(dir, "kpis.kpi", "kpis.kpi", &L->m->kpi_file, L->d);
+    if (e == BP_ERR_NOMEM || e == BP_ERR_IO) L->err = e;
 }
 
 bp_err bp_load_dataset(const char *dir, bp_model *m, bp_diags *diags)

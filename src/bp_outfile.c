@@ -143,42 +143,55 @@ static void write_failed(bp_outfile *f, int errnum, bp_err *err, bp_diags *diags
     *err = BP_ERR_IO;
 }
 
+bp_err bp_outset_close(bp_outset *s, FILE *fp, bp_diags *diags)
+{
+    bp_err err = BP_OK;
+    for (size_t i = 0; i < s->count; i++) {
+        bp_outfile *f = &s->files[i];
+        if (!fp || f->fp != fp) continue;
+        if (fflush(f->fp) != 0 || ferror(f->fp)) write_failed(f, errno, &err, diags);
+        else start_writeback(fileno(f->fp));
+        if (close_stream(f) != 0) write_failed(f, errno, &err, diags);
+        break;
+    }
+    return err;
+}
+
+/* A file closed by its writer, synced by name: at most one more descriptor open. */
+static int sync_path(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    int r = fsync(fd), e = errno;
+    if (close(fd) != 0 && r == 0) return -1;
+    errno = e;
+    return r;
+}
+
 bp_err bp_outset_commit(bp_outset *s, bp_diags *diags)
 {
     bp_err err = BP_OK;
-    int *fds = malloc((s->count ? s->count : 1) * sizeof *fds);
-    if (!fds) {
-        bp_outset_abort(s);
-        return BP_ERR_NOMEM;
-    }
-    /* every file complete and on its way to the disk; a file written by path (closed by
-     * its writer) is synced by name */
+    /* every file complete and on its way to the disk; a file its writer closed already is
+     * on its way */
     for (size_t i = 0; i < s->count; i++) {
         bp_outfile *f = &s->files[i];
-        fds[i] = -1;
-        if (f->fp) {
-            if (fflush(f->fp) != 0 || ferror(f->fp)) {
-                write_failed(f, errno, &err, diags);
-                continue;
-            }
-            fds[i] = fileno(f->fp);
-        } else if (f->tmp && (fds[i] = open(f->tmp, O_RDONLY | O_CLOEXEC)) < 0) {
+        if (!f->fp) continue;
+        if (fflush(f->fp) != 0 || ferror(f->fp)) {
             write_failed(f, errno, &err, diags);
             continue;
         }
-        if (fds[i] >= 0) start_writeback(fds[i]);
+        start_writeback(fileno(f->fp));
     }
     /* on the disk */
-    for (size_t i = 0; i < s->count; i++) {
+    for (size_t i = 0; i < s->count && err == BP_OK; i++) {
         bp_outfile *f = &s->files[i];
-        if (fds[i] >= 0 && fsync(fds[i]) != 0) write_failed(f, errno, &err, diags);
         if (f->fp) {
+            if (fsync(fileno(f->fp)) != 0) write_failed(f, errno, &err, diags);
             if (close_stream(f) != 0) write_failed(f, errno, &err, diags);
-        } else if (fds[i] >= 0 && close(fds[i]) != 0) {
+        } else if (f->tmp && sync_path(f->tmp) != 0) {
             write_failed(f, errno, &err, diags);
         }
     }
-    free(fds);
     if (err != BP_OK) {
         bp_outset_abort(s);
         return err;

@@ -290,6 +290,48 @@ bp_err bp_pack_load_dir(const char *dir, bp_packset *s, bp_diags *diags)
     return err;
 }
 
+/* Text of a template or a data file as a message quotes it: at most 40 characters (of
+ * at most 4 bytes: buf holds 200), then "...", control characters as spaces. */
+static const char *quoted(const char *s, char *buf, size_t size)
+{
+    size_t o = 0, chars = 0, i = 0;
+    for (; s[i] && o + 8 < size; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c & 0xC0) != 0x80 && chars++ == 40) break;
+        buf[o++] = c < 0x20 || c == 0x7F ? ' ' : (char)c;
+    }
+    memcpy(buf + o, s[i] ? "..." : "", s[i] ? 4 : 1);
+    return buf;
+}
+
+void bp_pack_warn_unused(const bp_packset *s, const bp_kpiset *kpis, const bp_model *m,
+                         bp_diags *diags)
+{
+    char b[200];
+    for (size_t i = 0; i < s->count; i++) {
+        const bp_pack *p = &s->packs[i];
+        for (size_t j = 0; j < p->nsections; j++) {
+            const bp_section *sec = &p->sections[j];
+            for (size_t k = 0; k < sec->nkpis; k++) {
+                const char *id = sec->kpis[k];
+                if (strcmp(id, "all") == 0 || strncmp(id, "section:", 8) == 0
+                    || bp_kpi_find(kpis, id) >= 0)
+                    continue;
+                bp_diag_add(diags, BP_DIAG_WARNING, p->file, sec->line, 0,
+                            "found KPI '%s' in a %s section, which is not a KPI of the set: it "
+                            "shows nothing", quoted(id, b, sizeof b), bp_section_kind_id(sec->kind));
+            }
+        }
+    }
+    for (size_t i = 0; i < m->npapers; i++) {
+        const bp_paper *pa = &m->papers[i];
+        if (bp_pack_find(s, pa->pack) >= 0) continue;
+        bp_diag_add(diags, BP_DIAG_WARNING, "papers.csv", pa->line, pa->column,
+                    "found pack \"%s\", which the pack templates do not define: this row is not "
+                    "used", quoted(pa->pack, b, sizeof b));
+    }
+}
+
 bool bp_section_selects(const bp_section *sec, const char *kpi_id, const char *kpi_section)
 {
     if (!sec->nkpis) return true;

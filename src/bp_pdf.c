@@ -674,12 +674,11 @@ void bp_pdf_space(bp_pdf *p, float height)
 
 /* ---- the document ---- */
 
+/* access, not fopen: with every descriptor in use an open fails, and fonts that are
+ * there would be reported missing; reading them then says what is wrong. */
 static bool readable(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) return false;
-    fclose(f);
-    return true;
+    return access(path, R_OK) == 0;
 }
 
 bool bp_pdf_default_fonts(char *regular, size_t rsize, char *bold, size_t bsize)

@@ -46,7 +46,9 @@ void bp_settings_error(bp_settings *r, int line, int column, const char *fmt, ..
 bp_err bp_settings_read_file(const bp_settings_kind *kind, const char *path,
                              const char *display_name, char **buf, size_t *len, bp_diags *diags)
 {
-    return bp_read_file(path, display_name, kind->max_bytes, buf, len, diags);
+    bp_err err = bp_read_file(path, display_name, kind->max_bytes, buf, len, diags);
+    /* not a regular file: a defect of this kind of file, reported as one */
+    return err == BP_ERR_DATA ? kind->err : err;
 }
 
 void bp_settings_open(bp_settings *r, const bp_settings_kind *kind, const char *display_name,

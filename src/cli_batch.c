@@ -213,6 +213,7 @@ static void run_one(const batch_opts *o, const char *dir, batch_record *rec)
     bp_packset packs;
     bp_packset_init(&packs);
     if (err == BP_OK) err = bp_cli_load_packs(o->env, &o->packs, &packs, &s.diags);
+    if (err == BP_OK) bp_pack_warn_unused(&packs, &s.kpis, &s.model, &s.diags);
     bp_build_opts bo = bp_cli_build_opts(o->env, out, &o->packs);
     if (err == BP_OK && !bp_build_epoch(&s.model, o->env->source_date_epoch, &bo.epoch))
         err = BP_ERR_USAGE;

@@ -30,6 +30,7 @@ static int run(int argc, char **argv, const bp_cli_env *env)
     bp_packset packs;
     bp_packset_init(&packs);
     if (err == BP_OK) err = bp_cli_load_packs(env, &o.packs, &packs, &s.diags);
+    if (err == BP_OK) bp_pack_warn_unused(&packs, &s.kpis, &s.model, &s.diags);
     bp_build_opts bo = bp_cli_build_opts(env, o.out, &o.packs);
     if (err == BP_OK && !bp_build_epoch(&s.model, env->source_date_epoch, &bo.epoch)) {
         fprintf(stderr, "boardpack build: SOURCE_DATE_EPOCH '%s': expected whole seconds since "

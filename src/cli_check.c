@@ -27,6 +27,14 @@ static int run(int argc, char **argv, const bp_cli_env *env)
     if (!bp_cli_parse(&bp_cli_check.spec, argc, argv, &o, &status)) return status;
     bp_session s;
     bp_err err = bp_session_open(&s, o.data, o.year, env->templates);
+    /* the packs build would write: what the data set names that they do not have is
+     * reported here too, and broken templates fail check as they fail build */
+    bp_packset packs;
+    bp_packset_init(&packs);
+    bp_cli_list all = {0};
+    if (err == BP_OK) err = bp_cli_load_packs(env, &all, &packs, &s.diags);
+    if (err == BP_OK) bp_pack_warn_unused(&packs, &s.kpis, &s.model, &s.diags);
+    bp_packset_free(&packs);
     bp_diags_sort(&s.diags);
     if (err != BP_OK) {
         if (o.format == BP_FORMAT_JSON && s.diags.errors) bp_json_errors(stdout, &s.diags);
