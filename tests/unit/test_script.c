@@ -1,9 +1,12 @@
 /* bp_script: which font draws a code point, which scripts are right to left, and the
- * warnings for a field - their words, their lists, the cap per file.  Which font has which
+ * warnings for a field - their words, their lists, the cap per file - and that KPI and
+ * pack files are warned of at the line of the text.  Which font has which
  * character was looked up in the fonts' cmaps with fontTools (DejaVu Sans 2.37, Debian's
  * fonts-wqy-microhei 0.2.0-beta); the blocks are the Unicode standard's. */
 #include "bp_test.h"
 
+#include "bp_kpi.h"
+#include "bp_pack.h"
 #include "bp_script.h"
 
 static void main_fonts_draw_latin_and_more(void **state)
@@ -159,6 +162,57 @@ static void caps_the_warnings_of_a_file(void **state)
     bp_diags_free(&d);
 }
 
+/* The settings reader warns of a KPI file's text at its line; ids keep their own rules. */
+static void kpi_files_are_checked_at_their_lines(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "kpi pupils\n"
+        "  name: \xD9\x86\xD8\xB3\xD8\xA8\xD8\xA9 pupils\n"              /* line 2: Arabic */
+        "  unit: number\n"
+        "  expr: students.fte\n"
+        "  description: \xE7\x94\x9F\xE5\xBE\x92 \xE0\xB8\x81\n"         /* line 5: 生徒, Thai */
+        "  target: min 1\n";
+    bp_kpiset s;
+    bp_kpiset_init(&s);
+    bp_diags d;
+    bp_diags_init(&d);
+    assert_int_equal(bp_kpi_parse("kpis.kpi", text, sizeof text - 1, &s, &d), BP_OK);
+    assert_string_equal(printed(&d),
+                        "kpis.kpi:2: warning: \"name\" holds right-to-left text (Arabic), "
+                        "which the PDF packs draw unshaped, left to right\n"
+                        "kpis.kpi:5: warning: \"description\" holds characters no font can "
+                        "draw (U+0E01): they print as empty boxes\n");
+    bp_diags_free(&d);
+    bp_kpiset_free(&s);
+}
+
+/* ... and a pack file's titles. */
+static void pack_files_are_checked_at_their_lines(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "# \xD7\xA9 a comment is never drawn\n"
+        "pack board\n"
+        "  title: Board \xF0\x9F\x98\x80\n"                            /* line 3: emoji */
+        "  audience: Trustees\n"
+        "  section: summary\n"
+        "    title: \xD7\xA1\xD7\x99\xD7\x9B\xD7\x95\xD7\x9D\n";  /* line 6: סיכום */
+    bp_packset s;
+    bp_packset_init(&s);
+    bp_diags d;
+    bp_diags_init(&d);
+    assert_int_equal(bp_pack_parse("templates/packs/board.pack", text, sizeof text - 1, &s, &d),
+                     BP_OK);
+    assert_string_equal(printed(&d),
+                        "templates/packs/board.pack:3: warning: \"title\" holds characters no "
+                        "font can draw (U+1F600): they print as the replacement mark U+FFFD\n"
+                        "templates/packs/board.pack:6: warning: \"title\" holds right-to-left "
+                        "text (Hebrew), which the PDF packs draw unshaped, left to right\n");
+    bp_diags_free(&d);
+    bp_packset_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -168,6 +222,8 @@ int main(void)
         cmocka_unit_test(right_to_left_scripts),
         cmocka_unit_test(warns_of_a_field),
         cmocka_unit_test(caps_the_warnings_of_a_file),
+        cmocka_unit_test(kpi_files_are_checked_at_their_lines),
+        cmocka_unit_test(pack_files_are_checked_at_their_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
