@@ -40,7 +40,8 @@ TEST_LIBS := -lcmocka
 # The layers, data-flow order, each module in exactly one (its includes decide):
 # core   - everything that reads, models and decides; no renderer, no libharu, zlib or
 #          libxlsxwriter: bp_util (small helpers), bp_error (the error type), bp_infile,
-#          bp_csv (libcsv), bp_sha256, bp_money, bp_num, bp_model, bp_load, bp_settings (the
+#          bp_csv (libcsv), bp_sha256, bp_money, bp_num, bp_model, bp_script (what the
+#          shipped fonts draw, right-to-left scripts), bp_load, bp_settings (the
 #          .kpi/.pack reader), bp_expr, bp_kpi, bp_eval, bp_session (a data set to results),
 #          bp_pack (the pack templates: which papers and sections - a settings file, read
 #          like a .kpi file; drawing them is bp_packpdf's).
@@ -55,7 +56,7 @@ TEST_LIBS := -lcmocka
 # object refers to a render or cli symbol or a render object to a cli one, a core file
 # includes a render header or a render file a cli one, or the objects of one layer (an
 # archive, or the cli's) refer to each other in a cycle.
-CORE_MOD   := util error infile csv sha256 money num model load settings expr kpi eval session pack
+CORE_MOD   := util error infile csv sha256 money num model script load settings expr kpi eval session pack
 RENDER_MOD := format text json outfile libs pdf chart packpdf_common packpdf_finance \
               packpdf_plan packpdf formula xlsx build
 CORE_SRC   := $(CORE_MOD:%=src/bp_%.c)
@@ -93,8 +94,16 @@ endif
 DEJAVU   := /usr/share/fonts/truetype/dejavu
 RANGES   := $(shell sed -n '/define BP_SUBSET_RANGES/,/[^\\]$$/p' include/bp_pdf.h | grep -o '"[^"]*"' | tr -d '"\n')
 WINANSI  := $(shell sed -n '/define BP_WINANSI_RANGES/,/[^\\]$$/p' include/bp_pdf.h | grep -o '"[^"]*"' | tr -d '"\n')
+# The fallback font (scripts/fallback-font.py, from Debian's fonts-wqy-microhei): the CJK
+# characters DejaVu lacks, for the documents that hold some.  What the fonts draw is compiled
+# into the core (scripts/font-coverage.py: $(BUILD)/gen/font_coverage.inc, for src/bp_script.c),
+# which warns of text that would print as empty boxes.
+FALLBACK_TTC := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
+FALLBACK := $(BUILD)/fonts/fallback/WenQuanYiMicroHei.ttf
+COVERAGE := $(BUILD)/gen/font_coverage.inc
 FONTS    := $(BUILD)/fonts/DejaVuSans.ttf $(BUILD)/fonts/DejaVuSans-Bold.ttf \
-            $(BUILD)/fonts/winansi/DejaVuSans.ttf $(BUILD)/fonts/winansi/DejaVuSans-Bold.ttf
+            $(BUILD)/fonts/winansi/DejaVuSans.ttf $(BUILD)/fonts/winansi/DejaVuSans-Bold.ttf \
+            $(FALLBACK)
 
 .PHONY: all deps deps-test report check test unit e2e san clean national bench fuzz fuzz-replay valgrind \
         layers
@@ -107,6 +116,21 @@ $(BUILD)/fonts/%.ttf: $(DEJAVU)/%.ttf include/bp_pdf.h scripts/subset-font.py
 $(BUILD)/fonts/winansi/%.ttf: $(DEJAVU)/%.ttf include/bp_pdf.h scripts/subset-font.py
 	@mkdir -p $(@D)
 	/usr/bin/python3 scripts/subset-font.py $< '$(WINANSI)' $@.tmp 2>/dev/null && mv $@.tmp $@
+
+$(FALLBACK): $(FALLBACK_TTC) $(DEJAVU)/DejaVuSans.ttf $(DEJAVU)/DejaVuSans-Bold.ttf \
+             scripts/fallback-font.py
+	@mkdir -p $(@D)
+	/usr/bin/python3 scripts/fallback-font.py $< 0 $@.tmp $(DEJAVU)/DejaVuSans.ttf \
+	  $(DEJAVU)/DejaVuSans-Bold.ttf 2>/dev/null && mv $@.tmp $@
+
+$(COVERAGE): $(FALLBACK) $(DEJAVU)/DejaVuSans.ttf $(DEJAVU)/DejaVuSans-Bold.ttf \
+             scripts/font-coverage.py
+	@mkdir -p $(@D)
+	/usr/bin/python3 scripts/font-coverage.py $@.tmp $< $(DEJAVU)/DejaVuSans.ttf \
+	  $(DEJAVU)/DejaVuSans-Bold.ttf && mv $@.tmp $@
+
+$(BUILD)/obj/bp_script.o: $(COVERAGE)
+$(BUILD)/obj/bp_script.o: CFLAGS += -I$(BUILD)/gen
 
 $(BIN): $(CLI_OBJ) $(LIBS_BP)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIBS_BP) $(LDLIBS)

@@ -80,12 +80,23 @@ typedef struct {
  * embedding, its subset tagged "HPDFA" + ('A' + n) as libharu tags its own; NULL on
  * failure (libharu's error handler has the reason). */
 HPDF_FontDef bpi_ttf_load(HPDF_Doc doc, bpi_font_src *src, int n);
+/* The same for font `index` of a TrueType collection (.ttc). */
+HPDF_FontDef bpi_ttc_load(HPDF_Doc doc, bpi_font_src *src, int index, int n);
 /* The font's name, as HPDF_GetFont takes it. */
 const char *bpi_ttf_name(HPDF_FontDef def);
 /* The advance width of a code point of the Basic Multilingual Plane, in thousandths of
  * an em, from the font's metrics.  Unlike HPDF_Font_TextWidth it does not mark the glyph
  * used (which would embed it). */
 int bpi_ttf_width(HPDF_FontDef def, unsigned long cp);
+/* Whether the font has a glyph for a code point of the Basic Multilingual Plane. */
+bool bpi_ttf_has(HPDF_FontDef def, unsigned long cp);
+/* Marks for embedding the parts of every composite glyph marked so far, read from src (the
+ * font's bytes; call before the document is saved).  libharu 2.3.0 marks them itself as
+ * it measures a glyph, but reads each part's glyph number as a signed 16-bit number and
+ * skips those above 32767: in a font of more glyphs (WenQuanYi Micro Hei: 47,000, most
+ * Han and Hangul characters composites of parts numbered above 32767) such characters
+ * would be embedded without their outlines and print blank. */
+void bpi_ttf_mark_parts(HPDF_FontDef def, const bpi_font_src *src);
 
 /* ---- libharu: content-stream operators ----
  * The bytes and page state of libharu's HPDF_Page_* operators of the same names, written

@@ -1,6 +1,7 @@
 /* bp_pdf: the PDF page layer over libharu - A4 pages with header and footer ("Page X of
  * Y"), embedded TrueType fonts for UTF-8 text (simple WinAnsi fonts when the text fits
- * Windows-1252, Unicode fonts otherwise: bp_pdf_fonts), our own line breaking, headings
+ * Windows-1252, Unicode fonts otherwise, a fallback font for the CJK characters DejaVu
+ * lacks: bp_pdf_fonts), our own line breaking, headings
  * that become PDF bookmarks and contents entries (with page numbers and links), tables
  * that split across pages with repeated header rows, status colours with text marks, and
  * charts drawn with paths.  Knows nothing about trusts or KPIs: bp_packpdf decides what
@@ -56,6 +57,9 @@ typedef enum {
     "U+2026,U+2030,U+2039-203A,U+20AC,U+2122"
 
 /* The fonts a document is set in; the larger the value, the cheaper.
+ * FALLBACK: the full fonts, and for each character they lack the fallback font
+ *   (WenQuanYi Micro Hei: CJK - bp_pdf_fallback_font), a run of text at a time; some
+ *   100 KB more per document, so only documents with such text are set in it.
  * FULL: the DejaVu fonts as Unicode (CID) fonts - any text of the Basic Multilingual Plane.
  * SUBSET: the subset fonts as Unicode fonts - the code points above.
  * WINANSI: the WinAnsi fonts (else the subset fonts) as simple fonts in Windows-1252 -
@@ -65,6 +69,7 @@ typedef enum {
  * Render in the cheapest, then ask bp_pdf_fonts_needed: when it is less than the fonts
  * used, render again with what it says. */
 typedef enum {
+    BP_PDF_FONTS_FALLBACK = -1,
     BP_PDF_FONTS_FULL = 0,
     BP_PDF_FONTS_SUBSET,
     BP_PDF_FONTS_WINANSI,
@@ -75,10 +80,13 @@ typedef struct {
     const char *font_bold;
     bp_pdf_fonts fonts;         /* 0: the full fonts; SUBSET uses the subset fonts and
                                    WINANSI the WinAnsi (else the subset) fonts when they
-                                   are installed, else the full ones */
+                                   are installed, else the full ones; FALLBACK the full
+                                   fonts and the fallback font (an error when it is not
+                                   installed) */
     const char *fonts_dir;      /* the folder of the subset fonts (winansi/ in it: the
-                                   WinAnsi fonts), the command line's $BOARDPACK_FONTS;
-                                   NULL or "": fonts/ or build/fonts/ beside the executable */
+                                   WinAnsi fonts; fallback/: the fallback font), the command
+                                   line's $BOARDPACK_FONTS; NULL or "": fonts/ or
+                                   build/fonts/ beside the executable */
     const char *header_left;    /* trust name, on every page but the cover */
     const char *header_right;   /* the pack's title */
     const char *footer_left;    /* e.g. classification "Confidential"; may be NULL */
@@ -99,6 +107,13 @@ bool bp_pdf_subset_fonts(const char *dir, char *regular, size_t rsize, char *bol
 /* The WinAnsi fonts: the winansi/ folder of where the subset fonts are found. */
 bool bp_pdf_winansi_fonts(const char *dir, char *regular, size_t rsize, char *bold,
                           size_t bsize);
+
+/* The fallback font: WenQuanYiMicroHei.ttf in the fallback/ folder of where the subset
+ * fonts are found (prepared by `make`: only what DejaVu lacks), else the font of Debian's
+ * fonts-wqy-microhei (the first of its collection: *index 0).  Writes the path and the
+ * font's index in its file (-1: a single font, not a collection); false when neither is
+ * there. */
+bool bp_pdf_fallback_font(const char *dir, char *path, size_t size, int *index);
 
 /* The cheapest fonts that can set all the text drawn so far (see bp_pdf_fonts). */
 bp_pdf_fonts bp_pdf_fonts_needed(const bp_pdf *p);

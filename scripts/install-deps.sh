@@ -6,6 +6,9 @@
 set -eu
 what=${1:-runtime}
 pkgs="gcc make pkg-config libc6-dev libhpdf-dev libxlsxwriter-dev libcsv-dev fonts-dejavu-core fonttools"
+# the fallback font for CJK text (TrueType outlines, which libharu can embed; fonts-noto-cjk
+# is CFF, which it cannot)
+pkgs="$pkgs fonts-wqy-microhei"
 if [ "$what" = test ]; then
     pkgs="$pkgs libcmocka-dev poppler-utils qpdf python3 python3-openpyxl libreoffice-calc-nogui"
     pkgs="$pkgs clang libclang-rt-14-dev valgrind"

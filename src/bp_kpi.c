@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "bp_script.h"
 #include "bp_settings.h"
 #include "bp_util.h"
 
@@ -755,7 +756,13 @@ bp_err bp_kpi_parse(const char *display_name, const char *text, size_t len, bp_k
     bp_settings_open(&rd, &kpi_kind, display_name, text, len, diags);
     p.rd = &rd;
     bp_setting e;
-    while (bp_settings_next(&rd, &e)) on_setting(&p, &e);
+    while (bp_settings_next(&rd, &e)) {
+        /* names, descriptions and labels reach the packs: text they cannot draw as
+         * written is a warning at its line (ids follow stricter rules of their own) */
+        if (!e.header)
+            bp_script_check(NULL, diags, display_name, e.line, e.key, e.value, e.vlen);
+        on_setting(&p, &e);
+    }
     if (rd.errors) p.failed = true;   /* the reader's own: bad UTF-8, lines it refused */
     if (rd.nomem) p.nomem = true;
     if (rd.stopped && p.in_block) {

@@ -129,13 +129,14 @@ static HPDF_UINT32 font_size(HPDF_Stream s)
  * per document.  The same steps over the cached bytes, with libharu's internal API (its
  * headers are part of libhpdf-dev): parse, register, tag "HPDFAA", "HPDFAB", ... as
  * libharu does. */
-HPDF_FontDef bpi_ttf_load(HPDF_Doc doc, bpi_font_src *src, int n)
+static HPDF_FontDef ttf_load(HPDF_Doc doc, bpi_font_src *src, int index, int n)
 {
     src->pos = 0;
     HPDF_Stream s = HPDF_CallbackReader_New(doc->mmgr, font_read, font_seek, font_tell,
                                             font_size, src);
     if (!s) return NULL;
-    HPDF_FontDef def = HPDF_TTFontDef_Load(doc->mmgr, s, HPDF_TRUE);   /* owns s */
+    HPDF_FontDef def = index < 0 ? HPDF_TTFontDef_Load(doc->mmgr, s, HPDF_TRUE)  /* owns s */
+                                 : HPDF_TTFontDef_Load2(doc->mmgr, s, (HPDF_UINT)index, HPDF_TRUE);
     if (!def) return NULL;
     if (HPDF_Doc_RegisterFontDef(doc, def) != HPDF_OK) {
         HPDF_FontDef_Free(def);
@@ -147,6 +148,16 @@ HPDF_FontDef bpi_ttf_load(HPDF_Doc doc, bpi_font_src *src, int n)
     return def;
 }
 
+HPDF_FontDef bpi_ttf_load(HPDF_Doc doc, bpi_font_src *src, int n)
+{
+    return ttf_load(doc, src, -1, n);
+}
+
+HPDF_FontDef bpi_ttc_load(HPDF_Doc doc, bpi_font_src *src, int index, int n)
+{
+    return ttf_load(doc, src, index, n);
+}
+
 const char *bpi_ttf_name(HPDF_FontDef def)
 {
     return def->base_font;
@@ -155,6 +166,53 @@ const char *bpi_ttf_name(HPDF_FontDef def)
 int bpi_ttf_width(HPDF_FontDef def, unsigned long cp)
 {
     return HPDF_TTFontDef_GetGidWidth(def, HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)cp));
+}
+
+bool bpi_ttf_has(HPDF_FontDef def, unsigned long cp)
+{
+    return cp <= 0xFFFF && HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)cp) != 0;
+}
+
+static unsigned be16(const unsigned char *b)
+{
+    return (unsigned)b[0] << 8 | b[1];
+}
+
+/* The parts of composite glyph gid into flgs; true when it marked one that was not. */
+static bool mark_glyph_parts(HPDF_TTFontDefAttr a, const bpi_font_src *src, unsigned gid)
+{
+    enum { WORDS = 0x1, SCALE = 0x8, MORE = 0x20, XY_SCALE = 0x40, TWO_BY_TWO = 0x80 };
+    size_t scale = a->header.index_to_loc_format == 0 ? 2 : 1;
+    size_t at = a->glyph_tbl.base_offset + a->glyph_tbl.offsets[gid] * scale;
+    size_t end = a->glyph_tbl.base_offset + a->glyph_tbl.offsets[gid + 1] * scale;
+    if (end > src->len || at + 10 > end) return false;   /* empty, or not within the file */
+    if ((int16_t)be16(src->data + at) >= 0) return false;   /* a simple glyph: its contours */
+    bool marked = false;
+    unsigned flags;
+    at += 10;                                           /* the contours' count and the box */
+    do {
+        if (at + 4 > end) break;
+        flags = be16(src->data + at);
+        unsigned part = be16(src->data + at + 2);
+        if (part < a->num_glyphs && !a->glyph_tbl.flgs[part]) {
+            a->glyph_tbl.flgs[part] = 1;
+            marked = true;
+        }
+        at += 4 + (flags & WORDS ? 4 : 2)
+              + (flags & SCALE ? 2 : flags & XY_SCALE ? 4 : flags & TWO_BY_TWO ? 8 : 0);
+    } while (flags & MORE);
+    return marked;
+}
+
+void bpi_ttf_mark_parts(HPDF_FontDef def, const bpi_font_src *src)
+{
+    HPDF_TTFontDefAttr a = def->attr;
+    /* until nothing changes: a part may itself be a composite of lower-numbered parts */
+    for (bool again = true; again;) {
+        again = false;
+        for (unsigned gid = 0; gid < a->num_glyphs; gid++)
+            if (a->glyph_tbl.flgs[gid] && mark_glyph_parts(a, src, gid)) again = true;
+    }
 }
 
 /* ---- content-stream operators ----

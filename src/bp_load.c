@@ -16,6 +16,7 @@
 #include "bp_csv.h"
 #include "bp_infile.h"
 #include "bp_money.h"
+#include "bp_script.h"
 #include "bp_util.h"
 
 enum {
@@ -507,10 +508,28 @@ static void read_all(loader *L, const char *dir)
     }
 }
 
+/* Warns of the text of every field of the columns read that the PDF packs cannot draw as
+ * written (bp_script): right-to-left scripts, characters no font has. */
+static void script_check(loader *L, int file, const bp_csv_colspec *spec, size_t n,
+                         const int *idx)
+{
+    bp_script_tally tally = {0};
+    const bp_csv_table *t = &L->t[file];
+    for (size_t r = 0; r < t->nrows; r++)
+        for (size_t c = 0; c < n; c++) {
+            const bp_csv_field *f = cell(&t->rows[r], idx[c]);
+            if (f) bp_script_check(&tally, L->d, bp_load_files[file], f->line, spec[c].name,
+                                   f->text, f->len);
+        }
+    bp_script_done(&tally, L->d, bp_load_files[file]);
+}
+
 static bool bind(loader *L, int file, const bp_csv_colspec *spec, size_t n, int *idx)
 {
     if (!L->parsed[file]) return false;
-    return bp_csv_bind(&L->t[file], spec, n, idx, L->d) == 0;
+    if (bp_csv_bind(&L->t[file], spec, n, idx, L->d) != 0) return false;
+    script_check(L, file, spec, n, idx);
+    return true;
 }
 
 /* ---------- trust.csv ---------- */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "bp_script.h"
 #include "bp_settings.h"
 #include "bp_util.h"
 
@@ -204,6 +205,8 @@ bp_err bp_pack_parse(const char *display_name, const char *text, size_t len, bp_
     bp_setting e;
     while (!ps.oom && bp_settings_next(&rd, &e)) {
         if (!e.header) {
+            /* titles reach the packs: text they cannot draw as written is a warning */
+            bp_script_check(NULL, diags, display_name, e.line, e.key, e.value, e.vlen);
             setting(&ps, &e);
             continue;
         }

@@ -27,9 +27,15 @@
  * - HPDF_Destination_SetXYZ refuses a zoom of 0 ("keep the reader's zoom"), so link
  *   and bookmark targets are written as arrays directly (see destination()).
  * - HPDF_ReadFromStream reports the end of the stream through the error handler as
- *   HPDF_STREAM_EOF; that is not a failure. */
+ *   HPDF_STREAM_EOF; that is not a failure.
+ * - A Type0 font draws only what its own font has: a character DejaVu lacks (CJK) is set
+ *   in the fallback font, a run of such characters at a time (next_run), and its text
+ *   objects switch fonts between runs.  libharu embeds the glyphs measured, but not the
+ *   parts of composite glyphs numbered above 32767, which most of the fallback font's
+ *   are (bpi_ttf_mark_parts puts them back). */
 #include "bp_pdf_internal.h"
 #include "bp_infile.h"
+#include "bp_script.h"
 #include "bp_util.h"
 
 #include <errno.h>
@@ -184,11 +190,14 @@ bool bp_pdf_winansi_is_cp1252(void)
     return listed == n;
 }
 
-/* The cheapest fonts that can set a code point. */
+/* The cheapest fonts that can set a code point: what DejaVu lacks and the fallback font
+ * has, as bp_script knows from the fonts themselves, needs the fallback. */
 static bp_pdf_fonts fonts_for(unsigned long cp)
 {
     if (cp == '\n' || cp1252_byte(cp)) return BP_PDF_FONTS_WINANSI;
-    return in_subset(cp) ? BP_PDF_FONTS_SUBSET : BP_PDF_FONTS_FULL;
+    if (in_subset(cp)) return BP_PDF_FONTS_SUBSET;
+    return bp_script_font((uint32_t)cp) == BP_GLYPH_FALLBACK ? BP_PDF_FONTS_FALLBACK
+                                                             : BP_PDF_FONTS_FULL;
 }
 
 bp_pdf_fonts bp_pdf_fonts_needed(const bp_pdf *p)
@@ -293,6 +302,39 @@ static float em_width(unsigned long units, float size)
     return (float)units * size / 1000.0f;
 }
 
+/* With the fallback font: whether a code point of clean text is set in it - when the
+ * main font of its weight has no glyph for it and the fallback has one (a character
+ * neither has stays with the main font's empty box: bp_script has warned of it).  Found
+ * once per document for each weight and code point. */
+static bool in_fallback(const bp_pdf *p, bool bold, uint32_t cp)
+{
+    if (cp < 0x80 || cp > 0xFFFF) return false;
+    unsigned char *c = &p->run_font[(bold ? 0x10000u : 0u) + cp];
+    if (!*c)
+        *c = !bpi_ttf_has(p->main_def[bold], cp) && bpi_ttf_has(p->fallback_def, cp) ? 2 : 1;
+    return *c == 2;
+}
+
+/* With the fallback font: the bytes of the run of clean text at s (of len bytes) that is
+ * set in one font, and that font in *font.  Measuring and drawing both go run by run, so
+ * that every width is the width drawn. */
+static size_t next_run(const bp_pdf *p, bool bold, const char *s, size_t len, HPDF_Font *font)
+{
+    size_t i = 0;
+    bool first = false;
+    while (i < len) {
+        uint32_t cp = (unsigned char)s[i];
+        size_t n = cp < 0x80 ? 1 : bp_utf8_decode((const unsigned char *)s + i, len - i, &cp);
+        if (n == 0) n = 1;             /* cannot happen in clean text */
+        bool fb = in_fallback(p, bold, cp);
+        if (i == 0) first = fb;
+        else if (fb != first) break;
+        i += n;
+    }
+    *font = first ? p->fallback : font_of(p, bold);
+    return i;
+}
+
 /* The Windows-1252 byte of the code point of clean text at u (0 when it has none) into
  * *b; returns the code point's length. */
 static size_t next_cp1252(const unsigned char *u, unsigned char *b)
@@ -314,6 +356,15 @@ float bpi_width(const bp_pdf *p, bool bold, float size, const char *s, size_t le
         while (u < end) {
             u += next_cp1252(u, &b);
             total += p->widths[bold][b];
+        }
+        return em_width(total, size);
+    }
+    if (p->fallback) {
+        unsigned long total = 0;
+        for (size_t i = 0, n; i < len; i += n) {
+            HPDF_Font f;
+            n = next_run(p, bold, s + i, len - i, &f);
+            total += HPDF_Font_TextWidth(f, (const HPDF_BYTE *)s + i, (HPDF_UINT)n).width;
         }
         return em_width(total, size);
     }
@@ -362,6 +413,23 @@ void bpi_text(bp_pdf *p, HPDF_Page pg, bool bold, float size, float ink, float x
     HPDF_Font font = font_of(p, bold);
     if (p->fonts == BP_PDF_FONTS_WINANSI) {
         bpi_text_simple(pg, font, size, x, y, (const unsigned char *)buf, strlen(buf));
+    } else if (p->fallback) {
+        /* run by run, each from where the one before ends, in one text object */
+        HPDF_Page_BeginText(pg);
+        float at = x;
+        for (size_t i = 0, n; i < len; i += n) {
+            HPDF_Font f;
+            n = next_run(p, bold, buf + i, len - i, &f);
+            char after = buf[i + n];
+            buf[i + n] = '\0';
+            if (HPDF_Page_GetCurrentFont(pg) != f || HPDF_Page_GetCurrentFontSize(pg) != size)
+                HPDF_Page_SetFontAndSize(pg, f, size);
+            HPDF_Page_TextOut(pg, at, y, buf + i);
+            at += em_width(HPDF_Font_TextWidth(f, (const HPDF_BYTE *)buf + i, (HPDF_UINT)n).width,
+                           size);
+            buf[i + n] = after;
+        }
+        HPDF_Page_EndText(pg);
     } else {
         HPDF_Page_BeginText(pg);
         if (HPDF_Page_GetCurrentFont(pg) != font || HPDF_Page_GetCurrentFontSize(pg) != size)
@@ -698,16 +766,23 @@ static bool fonts_in(const char *dir, char *regular, size_t rsize, char *bold, s
     return readable(regular) && readable(bold);
 }
 
-/* The prepared fonts in `sub` ("" or "/winansi") of env ($BOARDPACK_FONTS) when set, else
- * of fonts/ or build/fonts/ beside the executable. */
+/* The i-th folder where the prepared fonts may be: env ($BOARDPACK_FONTS) when set (only
+ * that one), else fonts/ or build/fonts/ beside the executable.  False when there is no
+ * such folder. */
+static bool prepared_dir(const char *env, size_t i, char *base, size_t size)
+{
+    static const char *const beside[] = {"fonts", "build/fonts"};
+    if (env && *env) return i == 0 && snprintf(base, size, "%s", env) > 0;
+    return i < 2 && bp_beside_exe(beside[i], 0, base, size);
+}
+
+/* The prepared fonts in `sub` ("" or "/winansi") of the first prepared_dir that has them. */
 static bool prepared_fonts(const char *env, const char *sub, char *regular, size_t rsize,
                            char *bold, size_t bsize)
 {
-    static const char *const beside[] = {"fonts", "build/fonts"};
     char dir[4096], base[4096];
-    for (size_t i = 0; i < (env && *env ? 1 : 2); i++) {
-        if (env && *env) snprintf(base, sizeof base, "%s", env);
-        else if (!bp_beside_exe(beside[i], 0, base, sizeof base)) continue;
+    for (size_t i = 0; i < 2; i++) {
+        if (!prepared_dir(env, i, base, sizeof base)) continue;
         int n = snprintf(dir, sizeof dir, "%s%s", base, sub);
         if (n > 0 && (size_t)n < sizeof dir && fonts_in(dir, regular, rsize, bold, bsize))
             return true;
@@ -727,9 +802,27 @@ bool bp_pdf_winansi_fonts(const char *dir, char *regular, size_t rsize, char *bo
     return prepared_fonts(dir, "/winansi", regular, rsize, bold, bsize);
 }
 
+bool bp_pdf_fallback_font(const char *dir, char *path, size_t size, int *index)
+{
+    char base[4096];
+    for (size_t i = 0; i < 2; i++) {
+        if (!prepared_dir(dir, i, base, sizeof base)) continue;
+        int n = snprintf(path, size, "%s/fallback/WenQuanYiMicroHei.ttf", base);
+        if (n > 0 && (size_t)n < size && readable(path)) {
+            *index = -1;
+            return true;
+        }
+    }
+    /* the whole collection: some 200 KB more per document than the prepared font, which
+     * leaves out its glyph names and what DejaVu draws */
+    int n = snprintf(path, size, "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc");
+    *index = 0;
+    return n > 0 && (size_t)n < size && readable(path);
+}
+
 /* A font file's bytes, read once per process: every document of a batch worker embeds
  * the same two fonts.  Entries are never freed - documents read their fonts in place
- * (below) - and there are as many as distinct font files, two or four in practice. */
+ * (below) - and there are as many as distinct font files, two to seven in practice. */
 typedef struct font_file {
     char *path;
     char *data;
@@ -769,22 +862,23 @@ static const font_file *font_bytes(bp_pdf *p, const char *path)
 
 /* The font parsed from the cached bytes (bp_libs: HPDF_LoadTTFontFromFile would read
  * through a FILE and seek some 2,000 times per font per document). */
-static HPDF_FontDef load_ttf(bp_pdf *p, const font_file *f)
+static HPDF_FontDef load_ttf(bp_pdf *p, const font_file *f, int index)
 {
     size_t slot = (size_t)p->nfonts;
     if (slot >= sizeof p->font_src / sizeof *p->font_src) return NULL;
     p->font_src[slot] = (bpi_font_src){(const unsigned char *)f->data, f->len, 0};
-    HPDF_FontDef def = bpi_ttf_load(p->doc, &p->font_src[slot], p->nfonts);
+    HPDF_FontDef def = index < 0 ? bpi_ttf_load(p->doc, &p->font_src[slot], p->nfonts)
+                                 : bpi_ttc_load(p->doc, &p->font_src[slot], index, p->nfonts);
     if (def) p->nfonts++;
     return def;
 }
 
-/* The font, and its definition in *def. */
-static HPDF_Font load_font(bp_pdf *p, const char *path, HPDF_FontDef *def)
+/* The font (index: in a collection; -1 a single font), and its definition in *def. */
+static HPDF_Font load_font(bp_pdf *p, const char *path, int index, HPDF_FontDef *def)
 {
     const font_file *f = font_bytes(p, path);
     if (!f) return NULL;
-    *def = load_ttf(p, f);
+    *def = load_ttf(p, f, index);
     const char *encoding = p->fonts == BP_PDF_FONTS_WINANSI ? "CP1252" : "UTF-8";
     HPDF_Font font = *def ? HPDF_GetFont(p->doc, bpi_ttf_name(*def), encoding) : NULL;
     if (!font)
@@ -805,12 +899,34 @@ static void read_widths(HPDF_FontDef def, unsigned short widths[256])
     }
 }
 
+/* The fallback font beside the main ones, for the characters they lack. */
+static void load_fallback(bp_pdf *p, const bp_pdf_options *o, HPDF_FontDef rdef,
+                          HPDF_FontDef bdef)
+{
+    char path[4096];
+    int index;
+    if (!bp_pdf_fallback_font(o->fonts_dir, path, sizeof path, &index)) {
+        fail(p, BP_ERR_RENDER, "the fallback font for CJK text is missing (%s): install "
+                 "fonts-wqy-microhei", path);
+        return;
+    }
+    p->run_font = calloc(2, 0x10000);
+    if (!p->run_font) {
+        fail(p, BP_ERR_NOMEM, "out of memory loading the fonts");
+        return;
+    }
+    p->main_def[0] = rdef;
+    p->main_def[1] = bdef;
+    p->fallback = load_font(p, path, index, &p->fallback_def);
+    if (p->fallback_def) p->fallback_src = &p->font_src[p->nfonts - 1];
+}
+
 static void load_fonts(bp_pdf *p, const bp_pdf_options *o)
 {
     char reg[512], bold[512];
     const char *rpath = o->font_regular, *bpath = o->font_bold;
     p->fonts = o->fonts;
-    if ((!rpath || !bpath) && p->fonts != BP_PDF_FONTS_FULL
+    if ((!rpath || !bpath) && p->fonts > BP_PDF_FONTS_FULL
         && ((p->fonts == BP_PDF_FONTS_WINANSI
              && bp_pdf_winansi_fonts(o->fonts_dir, reg, sizeof reg, bold, sizeof bold))
             || bp_pdf_subset_fonts(o->fonts_dir, reg, sizeof reg, bold, sizeof bold))) {
@@ -827,12 +943,13 @@ static void load_fonts(bp_pdf *p, const bp_pdf_options *o)
         if (!bpath) bpath = bold;
     }
     HPDF_FontDef rdef = NULL, bdef = NULL;
-    p->regular = load_font(p, rpath, &rdef);
-    if (p->regular) p->bold = load_font(p, bpath, &bdef);
+    p->regular = load_font(p, rpath, -1, &rdef);
+    if (p->regular) p->bold = load_font(p, bpath, -1, &bdef);
     if (p->bold && p->fonts == BP_PDF_FONTS_WINANSI) {
         read_widths(rdef, p->widths[0]);
         read_widths(bdef, p->widths[1]);
     }
+    if (p->bold && p->fonts == BP_PDF_FONTS_FALLBACK) load_fallback(p, o, rdef, bdef);
 }
 
 /* A cleaned copy for the header or footer; NULL for none. */
@@ -971,6 +1088,7 @@ void bp_pdf_free(bp_pdf *p)
     free(p->header_left);
     free(p->header_right);
     free(p->footer_left);
+    free(p->run_font);
     free(p);
 }
 
@@ -1828,6 +1946,9 @@ bp_err bp_pdf_write(bp_pdf *p, FILE *fp, bp_diags *diags)
     if (bpi_ok(p) && !p->finished) finish(p);
     bp_err e = report(p, diags);
     if (e != BP_OK) return e;
+    /* the fallback font's characters are mostly composites of parts numbered above 32767,
+     * which libharu leaves out (bp_libs.h); DejaVu's 6,300 glyphs are all below */
+    if (p->fallback_def) bpi_ttf_mark_parts(p->fallback_def, p->fallback_src);
     if (HPDF_SaveToStream(p->doc) != HPDF_OK || !bpi_ok(p)) {
         e = report(p, diags);
         if (e != BP_OK) return e;

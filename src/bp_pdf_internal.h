@@ -43,7 +43,14 @@ struct bp_pdf {
     bp_pdf_fonts needed;       /* the cheapest fonts for all the text drawn so far */
     unsigned short widths[2][256];   /* WinAnsi: regular and bold advance widths */
     int nfonts;                /* fonts loaded, for their subset tags */
-    bpi_font_src font_src[2];  /* what the regular and bold fonts' streams read */
+    bpi_font_src font_src[3];  /* what the regular, bold and fallback fonts' streams read */
+    /* FALLBACK: the fallback font, the main fonts' definitions (which characters they
+     * have), and for each weight and code point the font it is set in, found once:
+     * 0 not yet, 1 the main font, 2 the fallback */
+    HPDF_Font fallback;
+    HPDF_FontDef main_def[2], fallback_def;
+    const bpi_font_src *fallback_src;   /* its bytes, in font_src */
+    unsigned char *run_font;   /* [2][65536] */
     HPDF_Encoder utf8;
     char *header_left, *header_right, *footer_left;
 
