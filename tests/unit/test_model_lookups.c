@@ -12,8 +12,8 @@ static bp_fact facts[] = {
 static bp_benchmark benchmarks[3];
 
 static bp_comment comments[] = {
-    {(char *)"attendance", (char *)"A", 2022, (char *)"Two weeks lost to snow."},
-    {(char *)"attendance", (char *)"trust", 2022, (char *)"Every school below the floor."},
+    {(char *)"attendance", (char *)"A", 2022, (char *)"Two weeks lost to snow.", 2, 1},
+    {(char *)"attendance", (char *)"trust", 2022, (char *)"Every school below the floor.", 3, 1},
 };
 
 static void model(bp_model *m, bp_institution insts[3])
@@ -21,9 +21,9 @@ static void model(bp_model *m, bp_institution insts[3])
     bp_test_three_insts(m, insts);
     m->facts = facts;
     m->nfacts = sizeof facts / sizeof *facts;
-    benchmarks[0] = (bp_benchmark){2022, (char *)"all", (char *)"attendance", bp_num_frac(95, 100)};
-    benchmarks[1] = (bp_benchmark){2022, (char *)"primary", (char *)"attendance", bp_num_frac(96, 100)};
-    benchmarks[2] = (bp_benchmark){2023, (char *)"all", (char *)"attendance", bp_num_frac(94, 100)};
+    benchmarks[0] = (bp_benchmark){2022, (char *)"all", (char *)"attendance", bp_num_frac(95, 100), 2, 1};
+    benchmarks[1] = (bp_benchmark){2022, (char *)"primary", (char *)"attendance", bp_num_frac(96, 100), 3, 1};
+    benchmarks[2] = (bp_benchmark){2023, (char *)"all", (char *)"attendance", bp_num_frac(94, 100), 4, 1};
     m->benchmarks = benchmarks;
     m->nbenchmarks = 3;
     m->comments = comments;
