@@ -1,5 +1,6 @@
-/* bp_sha256: a straightforward one-shot SHA-256 (FIPS 180-4).  Inputs are whole files
- * already in memory, so no streaming interface is needed. */
+/* bp_sha256: a straightforward SHA-256 (FIPS 180-4): one-shot for inputs already in
+ * memory, streamed for output files read back in pieces (they can be larger than is
+ * worth holding). */
 #include "bp_sha256.h"
 
 #include <stdint.h>
@@ -47,32 +48,64 @@ static void block(uint32_t h[8], const unsigned char *p)
     h[4] += e; h[5] += f; h[6] += g; h[7] += k;
 }
 
-void bp_sha256(const void *data, size_t len, unsigned char out[32])
+void bp_sha256_init(bp_sha256_ctx *c)
 {
-    uint32_t h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                     0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+    static const uint32_t h0[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                                   0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+    memcpy(c->h, h0, sizeof h0);
+    c->len = 0;
+    c->n = 0;
+}
+
+void bp_sha256_update(bp_sha256_ctx *c, const void *data, size_t len)
+{
     const unsigned char *p = data;
-    size_t n = len;
-    while (n >= 64) {
-        block(h, p);
-        p += 64;
-        n -= 64;
+    c->len += len;
+    if (c->n) {
+        size_t take = 64 - c->n < len ? 64 - c->n : len;
+        memcpy(c->buf + c->n, p, take);
+        c->n += take;
+        p += take;
+        len -= take;
+        if (c->n < 64) return;
+        block(c->h, c->buf);
+        c->n = 0;
     }
+    while (len >= 64) {
+        block(c->h, p);
+        p += 64;
+        len -= 64;
+    }
+    if (len) memcpy(c->buf, p, len);
+    c->n = len;
+}
+
+void bp_sha256_final(bp_sha256_ctx *c, unsigned char out[32])
+{
     /* Padding: 0x80, zeros, then the length in bits, big-endian, in one or two blocks. */
     unsigned char tail[128] = {0};
-    if (n) memcpy(tail, p, n);
+    size_t n = c->n;
+    if (n) memcpy(tail, c->buf, n);
     tail[n] = 0x80;
     size_t tlen = n + 1 + 8 <= 64 ? 64 : 128;
-    uint64_t bits = (uint64_t)len * 8;
+    uint64_t bits = c->len * 8;
     for (int i = 0; i < 8; i++) tail[tlen - 1 - i] = (unsigned char)(bits >> (8 * i));
-    block(h, tail);
-    if (tlen == 128) block(h, tail + 64);
+    block(c->h, tail);
+    if (tlen == 128) block(c->h, tail + 64);
     for (int i = 0; i < 8; i++) {
-        out[4 * i] = (unsigned char)(h[i] >> 24);
-        out[4 * i + 1] = (unsigned char)(h[i] >> 16);
-        out[4 * i + 2] = (unsigned char)(h[i] >> 8);
-        out[4 * i + 3] = (unsigned char)h[i];
+        out[4 * i] = (unsigned char)(c->h[i] >> 24);
+        out[4 * i + 1] = (unsigned char)(c->h[i] >> 16);
+        out[4 * i + 2] = (unsigned char)(c->h[i] >> 8);
+        out[4 * i + 3] = (unsigned char)c->h[i];
     }
+}
+
+void bp_sha256(const void *data, size_t len, unsigned char out[32])
+{
+    bp_sha256_ctx c;
+    bp_sha256_init(&c);
+    bp_sha256_update(&c, data, len);
+    bp_sha256_final(&c, out);
 }
 
 void bp_sha256_hex(const unsigned char digest[32], char out[65])
