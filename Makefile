@@ -47,9 +47,10 @@ TEST_LIBS := -lcmocka
 #          like a .kpi file; drawing them is bp_packpdf's).
 # render - results into files people and machines read: bp_format (the figures and
 #          sentences every renderer shares), bp_text, bp_json, bp_outfile (all-or-nothing
-#          output sets), bp_libs (libharu's object layer, zlib's initialisers), bp_pdf,
-#          bp_chart, bp_packpdf_common, bp_packpdf_finance, bp_packpdf_plan, bp_packpdf,
-#          bp_formula (KPI expressions as the workbook's formulas), bp_xlsx, bp_build.
+#          output sets), bp_manifest (an output set's inputs and outputs), bp_libs
+#          (libharu's object layer, zlib's initialisers), bp_pdf, bp_chart, bp_packpdf_common,
+#          bp_packpdf_finance, bp_packpdf_plan, bp_packpdf, bp_formula (KPI expressions as the
+#          workbook's formulas), bp_xlsx, bp_build.
 # cli    - the command line (cli*.c, main.c): only the boardpack binary.
 # Each layer is an archive (build/libbpcore.a, build/libbprender.a) that the binary, every
 # unit test and every fuzz harness link; `make layers` (run by check) fails when a core
@@ -57,7 +58,7 @@ TEST_LIBS := -lcmocka
 # includes a render header or a render file a cli one, or the objects of one layer (an
 # archive, or the cli's) refer to each other in a cycle.
 CORE_MOD   := util error infile csv sha256 money num model script load settings expr kpi eval session pack
-RENDER_MOD := format text json outfile libs pdf chart packpdf_common packpdf_finance \
+RENDER_MOD := format text json outfile manifest libs pdf chart packpdf_common packpdf_finance \
               packpdf_plan packpdf formula xlsx build
 CORE_SRC   := $(CORE_MOD:%=src/bp_%.c)
 RENDER_SRC := $(RENDER_MOD:%=src/bp_%.c)

@@ -13,6 +13,7 @@
 #include "bp_error.h"
 #include "bp_eval.h"
 #include "bp_kpi.h"
+#include "bp_manifest.h"
 #include "bp_pack.h"
 
 /* The environment variables boardpack reads: the only place it reads any.  NULL when
@@ -55,8 +56,13 @@ bool bp_cli_set_fail_on(const bp_cli_opt *opt, const char *value, void *dest, co
 bp_err bp_cli_load_packs(const bp_cli_env *env, const bp_cli_list *want, bp_packset *packs,
                          bp_diags *diags);
 
-/* The build options for one data set's output folder: --pack and the environment. */
+/* The build options for one data set's output folder: --pack and the environment
+ * (inputs and epoch still to be set). */
 bp_build_opts bp_cli_build_opts(const bp_cli_env *env, const char *out, const bp_cli_list *packs);
+
+/* The inputs of a build of data set `data` with the environment's templates, as they are
+ * now: taken before the data set is loaded, for its manifest or to compare with one. */
+bp_err bp_cli_fingerprint(const bp_cli_env *env, const char *data, bp_fingerprint *fp);
 
 /* A command that failed on data set `data`: every diagnostic, then one line saying why
  * and that nothing was written.  Returns the exit status for err. */

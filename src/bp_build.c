@@ -2,6 +2,7 @@
 #include "bp_build.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,57 +36,158 @@ static bool wanted(const bp_build_opts *o, const char *id)
     return false;
 }
 
-static bp_err write_pack(const bp_session *s, const bp_pack *pack, const char *lgb,
-                         int64_t epoch, const char *fonts_dir, bp_outset *set, const char *base,
-                         bp_diags *diags)
+/* ---- the plan: every output's name, known before anything is written ---- */
+
+typedef enum { OUT_PACK, OUT_WORKBOOK, OUT_RESULTS, OUT_MANIFEST } out_kind;
+
+typedef struct {
+    char *name;
+    out_kind kind;
+    const bp_pack *pack;             /* OUT_PACK */
+    const char *lgb;                 /* its governing body, for a per-LGB pack */
+} planned;
+
+typedef struct {
+    planned *v;
+    size_t n, cap;
+} plan;
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 5, 6)))
+#endif
+static bp_err plan_add(plan *p, out_kind kind, const bp_pack *pack, const char *lgb,
+                       const char *fmt, ...)
 {
-    char name[512];
-    if (lgb) snprintf(name, sizeof name, "%s-%s-%s.pdf", base, pack->id, lgb);
-    else snprintf(name, sizeof name, "%s-%s.pdf", base, pack->id);
-    FILE *fp = bp_outset_add(set, name, diags);
-    if (!fp) return BP_ERR_IO;
-    bp_err err = bp_packpdf_write(s, pack, lgb, epoch, fonts_dir, fp, diags);
-    /* one pack open at a time, whatever the number of LGBs */
-    return err == BP_OK ? bp_outset_close(set, fp, diags) : err;
+    if (p->n == p->cap) {
+        size_t cap = p->cap ? p->cap * 2 : 16;
+        planned *nv = realloc(p->v, cap * sizeof *nv);
+        if (!nv) return BP_ERR_NOMEM;
+        p->v = nv;
+        p->cap = cap;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    int len = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *name = len >= 0 ? malloc((size_t)len + 1) : NULL;
+    if (!name) return BP_ERR_NOMEM;
+    va_start(ap, fmt);
+    vsnprintf(name, (size_t)len + 1, fmt, ap);
+    va_end(ap);
+    p->v[p->n++] = (planned){name, kind, pack, lgb};
+    return BP_OK;
 }
 
-static bp_err write_all(const bp_session *s, const bp_packset *packs, const bp_build_opts *o,
-                        bp_outset *set, bp_diags *diags)
+static void plan_free(plan *p)
+{
+    for (size_t i = 0; i < p->n; i++) free(p->v[i].name);
+    free(p->v);
+}
+
+static bp_err plan_make(const bp_session *s, const bp_packset *packs, const bp_build_opts *o,
+                        const char **lgbs, size_t nlgb, plan *p)
 {
     char yb[16], base[128];
     bp_year_format(s->year, yb, sizeof yb);
     yb[4] = '-';                      /* 2022/23 -> 2022-23 for a file name */
     snprintf(base, sizeof base, "%s-%s", s->model.id, yb);
     bp_err err = BP_OK;
-    const char **lgbs = NULL;
     for (size_t i = 0; i < packs->count && err == BP_OK; i++) {
-        const bp_pack *p = &packs->packs[i];
-        if (!wanted(o, p->id)) continue;
-        if (!p->per_lgb) {
-            err = write_pack(s, p, NULL, o->epoch, o->fonts_dir, set, base, diags);
-            continue;
-        }
-        size_t n = bp_lgb_ids(&s->model, NULL, 0);
-        if (!lgbs && !(lgbs = calloc(n ? n : 1, sizeof *lgbs))) {
-            err = BP_ERR_NOMEM;
+        const bp_pack *pk = &packs->packs[i];
+        if (!wanted(o, pk->id)) continue;
+        if (!pk->per_lgb) err = plan_add(p, OUT_PACK, pk, NULL, "%s-%s.pdf", base, pk->id);
+        for (size_t j = 0; pk->per_lgb && j < nlgb && err == BP_OK; j++)
+            err = plan_add(p, OUT_PACK, pk, lgbs[j], "%s-%s-%s.pdf", base, pk->id, lgbs[j]);
+    }
+    if (err == BP_OK) err = plan_add(p, OUT_WORKBOOK, NULL, NULL, "%s.xlsx", base);
+    if (err == BP_OK) err = plan_add(p, OUT_RESULTS, NULL, NULL, "%s-results.json", base);
+    if (err == BP_OK) {
+        char name[160];
+        bp_manifest_name(base, name, sizeof name);
+        err = plan_add(p, OUT_MANIFEST, NULL, NULL, "%s", name);
+    }
+    return err;
+}
+
+static void describe(const planned *o, char *buf, size_t size)
+{
+    static const char *const what[] = {"", "the workbook", "the results", "the manifest"};
+    if (o->kind != OUT_PACK) snprintf(buf, size, "%s", what[o->kind]);
+    else if (o->lgb)
+        snprintf(buf, size, "the pack '%s' (%s:%d) for the local governing body '%s'", o->pack->id,
+                 o->pack->file, o->pack->line, o->lgb);
+    else snprintf(buf, size, "the pack '%s' (%s:%d)", o->pack->id, o->pack->file, o->pack->line);
+}
+
+/* Windows and macOS file systems take names differing only in case for one file:
+ * compared with ASCII case folding, the folding they all agree on. */
+static bool same_name_any_case(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++)
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b)) return false;
+    return *a == *b;
+}
+
+/* Two outputs with one name would leave one of them lost while the run counts both: each
+ * clash is an error naming both outputs' sources. */
+static bp_err check_names(const plan *p, bp_diags *diags)
+{
+    bp_err err = BP_OK;
+    for (size_t j = 1; j < p->n; j++)
+        for (size_t i = 0; i < j; i++) {
+            const planned *a = &p->v[i], *b = &p->v[j];
+            if (!same_name_any_case(a->name, b->name)) continue;
+            char da[600], db[600], names[600];
+            describe(a, da, sizeof da);
+            describe(b, db, sizeof db);
+            if (strcmp(a->name, b->name) == 0) snprintf(names, sizeof names, "%s", a->name);
+            else snprintf(names, sizeof names, "%s and %s, one name where case is ignored "
+                          "(Windows, macOS)", a->name, b->name);
+            const bp_pack *at = b->pack ? b->pack : a->pack;
+            bp_diag_add(diags, BP_DIAG_ERROR, at ? at->file : NULL, at ? at->line : 0, 0,
+                        "found two outputs named %s: %s and %s, expected every output of a "
+                        "set to have a name of its own: rename a pack or a governing body",
+                        names, da, db);
+            err = BP_ERR_DATA;
             break;
         }
-        bp_lgb_ids(&s->model, lgbs, n);
-        for (size_t j = 0; j < n && err == BP_OK; j++)
-            err = write_pack(s, p, lgbs[j], o->epoch, o->fonts_dir, set, base, diags);
-    }
-    free((void *)lgbs);
-    if (err == BP_OK) {
-        char name[160];
-        snprintf(name, sizeof name, "%s.xlsx", base);
-        const char *path = bp_outset_add_path(set, name, diags);
-        err = path ? bp_xlsx_write(s, o->epoch, o->tmpdir, path, diags) : BP_ERR_IO;
-    }
-    if (err == BP_OK) {
-        char name[160];
-        snprintf(name, sizeof name, "%s-results.json", base);
-        FILE *fp = bp_outset_add(set, name, diags);
-        err = fp ? bp_json_results(fp, s) : BP_ERR_IO;
+    return err;
+}
+
+/* ---- writing ---- */
+
+static bp_err write_all(const bp_session *s, const bp_build_opts *o, const plan *p,
+                        bp_outset *set, bp_diags *diags)
+{
+    bp_err err = BP_OK;
+    for (size_t i = 0; i < p->n && err == BP_OK; i++) {
+        const planned *f = &p->v[i];
+        if (f->kind == OUT_WORKBOOK) {
+            const char *path = bp_outset_add_path(set, f->name, diags);
+            err = path ? bp_xlsx_write(s, o->epoch, o->tmpdir, path, diags) : BP_ERR_IO;
+            continue;
+        }
+        if (f->kind == OUT_MANIFEST) {
+            /* last: every other file complete, on the disk and read back for its digest */
+            size_t n = set->count;
+            err = bp_outset_sync(set, diags);
+            FILE *fp = err == BP_OK ? bp_outset_add(set, f->name, diags) : NULL;
+            if (err == BP_OK && !fp) err = BP_ERR_IO;
+            if (err == BP_OK) {
+                bp_manifest_info info = {s->model.inputs, s->model.ninputs, o->inputs,
+                                         o->packs, o->npacks,
+                                         s->year == s->model.report_year, s->year, o->epoch,
+                                         o->epoch_from_env};
+                err = bp_manifest_write(fp, &info, set, n, diags);
+            }
+            continue;
+        }
+        FILE *fp = bp_outset_add(set, f->name, diags);
+        if (!fp) err = BP_ERR_IO;
+        else if (f->kind == OUT_PACK)
+            err = bp_packpdf_write(s, f->pack, f->lgb, o->epoch, o->fonts_dir, fp, diags);
+        else err = bp_json_results(fp, s);
+        /* one file open at a time, whatever the number of LGBs */
         if (err == BP_OK) err = bp_outset_close(set, fp, diags);
     }
     return err;
@@ -98,14 +200,27 @@ bp_err bp_build_write(const bp_session *s, const bp_packset *packs, const bp_bui
     /* the packs and the workbook reach below libharu's and zlib's APIs: the libraries
      * must be the ones compiled against, before anything is written */
     bp_err err = bp_libs_check(diags);
-    if (err == BP_OK) err = bp_mkdirs(o->out, diags);
     if (err != BP_OK) return err;
-    bp_outset set;
-    bp_outset_init(&set, o->out);
-    err = write_all(s, packs, o, &set, diags);
-    if (err == BP_OK) err = bp_outset_commit(&set, diags);
-    else bp_outset_abort(&set);
-    if (err == BP_OK && written) *written = set.count;
-    bp_outset_free(&set);
+    size_t nlgb = bp_lgb_ids(&s->model, NULL, 0);
+    const char **lgbs = calloc(nlgb ? nlgb : 1, sizeof *lgbs);
+    plan p = {0};
+    if (!lgbs) return BP_ERR_NOMEM;
+    bp_lgb_ids(&s->model, lgbs, nlgb);
+    err = plan_make(s, packs, o, lgbs, nlgb, &p);
+    if (err == BP_OK) err = check_names(&p, diags);
+    bp_outlock lock;
+    if (err == BP_OK) err = bp_outdir_open(o->out, &lock, diags);
+    if (err == BP_OK) {
+        bp_outset set;
+        bp_outset_init(&set, o->out);
+        err = write_all(s, o, &p, &set, diags);
+        if (err == BP_OK) err = bp_outset_commit(&set, diags);
+        else bp_outset_abort(&set);
+        if (err == BP_OK && written) *written = set.count;
+        bp_outset_free(&set);
+        bp_outdir_unlock(&lock);
+    }
+    plan_free(&p);
+    free((void *)lgbs);
     return err;
 }

@@ -208,13 +208,31 @@ static void run_one(const batch_opts *o, const char *dir, batch_record *rec)
     char data[PATH_MAX], out[PATH_MAX];
     snprintf(data, sizeof data, "%s/%s", o->root, dir);
     snprintf(out, sizeof out, "%s/%s", o->out, dir);
+    /* what an interrupted run left in the folder goes first; then the inputs as they are,
+     * for the manifest */
     bp_session s;
-    bp_err err = bp_session_open(&s, data, 0, o->env->templates);
+    bp_fingerprint inputs = {0};
+    bp_diags early;
+    bp_diags_init(&early);
+    bp_err err = bp_outdir_tidy(out, &early);
+    if (err == BP_OK && (err = bp_cli_fingerprint(o->env, data, &inputs)) != BP_OK)
+        bp_diag_add(&early, BP_DIAG_ERROR, data, 0, 0, "out of memory");
+    if (err != BP_OK) {
+        char e[500];
+        first_error(&early, e, sizeof e);
+        rec->exit_code = bp_exit_code(err);
+        snprintf(rec->error, sizeof rec->error, "%s", e);
+        bp_diags_free(&early);
+        return;
+    }
+    bp_diags_free(&early);
+    err = bp_session_open(&s, data, 0, o->env->templates);
     bp_packset packs;
     bp_packset_init(&packs);
     if (err == BP_OK) err = bp_cli_load_packs(o->env, &o->packs, &packs, &s.diags);
     if (err == BP_OK) bp_pack_warn_unused(&packs, &s.kpis, &s.model, &s.diags);
     bp_build_opts bo = bp_cli_build_opts(o->env, out, &o->packs);
+    bo.inputs = &inputs;
     if (err == BP_OK && !bp_build_epoch(&s.model, o->env->source_date_epoch, &bo.epoch))
         err = BP_ERR_USAGE;
     size_t written = 0;
@@ -240,6 +258,7 @@ static void run_one(const batch_opts *o, const char *dir, batch_record *rec)
     }
     bp_packset_free(&packs);
     bp_session_close(&s);
+    bp_fingerprint_free(&inputs);
 }
 
 static bool write_all(int fd, const void *buf, size_t n)

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include "bp_build.h"
 #include "bp_cli_commands.h"
+#include "bp_outfile.h"
 #include "bp_session.h"
 
 typedef struct {
@@ -13,7 +14,7 @@ typedef struct {
 
 static const bp_cli_opt options[] = {
     BP_CLI_OPT_DATA(build_opts, data),
-    {"out", 0, "DIR", "where the files go (created if needed; files replaced whole)",
+    {"out", 0, "DIR", "where the files go (created if needed; the set replaced whole)",
      BP_CLI_REQUIRED, bp_cli_set_string, offsetof(build_opts, out)},
     BP_CLI_OPT_PACK(build_opts, packs),
     BP_CLI_OPT_YEAR(build_opts, year),
@@ -25,13 +26,33 @@ static int run(int argc, char **argv, const bp_cli_env *env)
     build_opts o = {.fail_on = BP_STATUS_NONE};
     int status;
     if (!bp_cli_parse(&bp_cli_build.spec, argc, argv, &o, &status)) return status;
+    /* an interrupted build leaves no temporary file and no lock behind */
+    bp_outfile_catch_signals();
+    bp_fingerprint inputs;
+    if (bp_cli_fingerprint(env, o.data, &inputs) != BP_OK) {
+        fputs("boardpack build: out of memory\n", stderr);
+        return bp_exit_code(BP_ERR_NOMEM);
+    }
     bp_session s;
-    bp_err err = bp_session_open(&s, o.data, o.year, env->templates);
+    /* first an interrupted run's commit rolled back, whether or not this one gets as
+     * far as writing */
+    bp_diags early;
+    bp_diags_init(&early);
+    bp_err err = bp_outdir_tidy(o.out, &early);
+    if (err != BP_OK) {
+        int rc = bp_cli_failed(o.data, err, &early);
+        bp_diags_free(&early);
+        bp_fingerprint_free(&inputs);
+        return rc;
+    }
+    bp_diags_free(&early);
+    err = bp_session_open(&s, o.data, o.year, env->templates);
     bp_packset packs;
     bp_packset_init(&packs);
     if (err == BP_OK) err = bp_cli_load_packs(env, &o.packs, &packs, &s.diags);
     if (err == BP_OK) bp_pack_warn_unused(&packs, &s.kpis, &s.model, &s.diags);
     bp_build_opts bo = bp_cli_build_opts(env, o.out, &o.packs);
+    bo.inputs = &inputs;
     if (err == BP_OK && !bp_build_epoch(&s.model, env->source_date_epoch, &bo.epoch)) {
         fprintf(stderr, "boardpack build: SOURCE_DATE_EPOCH '%s': expected whole seconds since "
                 "1970, such as 1700438400\n", env->source_date_epoch);
@@ -50,6 +71,7 @@ static int run(int argc, char **argv, const bp_cli_env *env)
     }
     bp_packset_free(&packs);
     bp_session_close(&s);
+    bp_fingerprint_free(&inputs);
     return rc;
 }
 
@@ -57,8 +79,8 @@ const bp_cli_command bp_cli_build = {
     {"build",
      "write the board packs (PDF), the audit workbook (XLSX) and the results\n"
      "(JSON) into --out: TRUST-YYYY-YY-PACK.pdf for each pack in templates/packs\n"
-     "(one per local governing body for lgb packs), TRUST-YYYY-YY.xlsx and\n"
-     "TRUST-YYYY-YY-results.json.",
+     "(one per local governing body for lgb packs), TRUST-YYYY-YY.xlsx,\n"
+     "TRUST-YYYY-YY-results.json and TRUST-YYYY-YY-manifest.txt, all or nothing.",
      options, sizeof options / sizeof *options},
     run,
 };

@@ -67,8 +67,16 @@ bp_err bp_cli_load_packs(const bp_cli_env *env, const bp_cli_list *want, bp_pack
 bp_build_opts bp_cli_build_opts(const bp_cli_env *env, const char *out, const bp_cli_list *packs)
 {
     bp_build_opts o = {.out = out, .packs = packs->items, .npacks = packs->count,
-                       .fonts_dir = env->fonts, .tmpdir = env->tmpdir};
+                       .fonts_dir = env->fonts, .tmpdir = env->tmpdir,
+                       .epoch_from_env = env->source_date_epoch && *env->source_date_epoch};
     return o;
+}
+
+bp_err bp_cli_fingerprint(const bp_cli_env *env, const char *data, bp_fingerprint *fp)
+{
+    char tdir[PATH_MAX];
+    bp_templates_dir(env->templates, tdir, sizeof tdir);
+    return bp_fingerprint_take(data, tdir, fp);
 }
 
 int bp_cli_failed(const char *data, bp_err err, const bp_diags *d)

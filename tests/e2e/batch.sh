@@ -39,7 +39,7 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 t = {x["trust"]: x for x in d["trusts"]}
 assert d["total"] == 4 and d["succeeded"] == 3 and d["failed"] == 1, d
-assert t["pet"]["status"] == "ok" and t["pet"]["files"] == 8 and t["pet"]["counts"]["red"] > 0
+assert t["pet"]["status"] == "ok" and t["pet"]["files"] == 9 and t["pet"]["counts"]["red"] > 0
 assert t["broken"]["status"] == "failed" and t["broken"]["exit_code"] == 65
 assert t["pet"]["worst_exceptions"] and t["pet"]["peak_rss_kb"] > 0
 ' "$tmp/out/summary.json"; then ok "summary.json: counts, files, exit codes, worst exceptions"; else ko "summary.json"; fi
@@ -112,8 +112,8 @@ assert k["error"] == "the worker stopped on signal 9", k["error"]
 kdir = os.path.join(sys.argv[2], "pet3")
 assert not os.path.isdir(kdir) or not os.listdir(kdir), os.listdir(kdir)
 for x in t.values():
-    assert x["status"] == "ok" and x["error"] is None and x["files"] == 8, (x["trust"], x["error"])
-    assert len(os.listdir(os.path.join(sys.argv[2], x["trust"]))) == 8, x["trust"]
+    assert x["status"] == "ok" and x["error"] is None and x["files"] == 9, (x["trust"], x["error"])
+    assert len(os.listdir(os.path.join(sys.argv[2], x["trust"]))) == 9, x["trust"]
 ' "$tmp/kout/summary.json" "$tmp/kout"; then
     ok "summary.json: pet3 failed on signal 9, nothing written for it; every other data set rendered"
 else

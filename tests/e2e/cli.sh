@@ -92,20 +92,20 @@ expect "check --fail-on=amber" 1 "$BOARDPACK" check --data="$hw" --fail-on=amber
 # the hand-worked trust has reds: --fail-on=red is read, and the files are written
 expect "build --opt=VALUE" 1 "$BOARDPACK" build --data="$hw" --out="$tmp/eq" --pack=finance --year=2022/23 --fail-on=red
 # finance alone: its PDF, the workbook and the results
-if [ "$(ls "$tmp/eq" | tr '\n' ' ')" = "hw-2022-23-finance.pdf hw-2022-23-results.json hw-2022-23.xlsx " ]; then
-    ok "build --pack=finance: the finance pack, the workbook and the results"
+if [ "$(ls "$tmp/eq" | tr '\n' ' ')" = "hw-2022-23-finance.pdf hw-2022-23-manifest.txt hw-2022-23-results.json hw-2022-23.xlsx " ]; then
+    ok "build --pack=finance: the finance pack, the manifest, the workbook and the results"
 else
     ko "build --pack=finance wrote: $(ls "$tmp/eq" | tr '\n' ' ')"
 fi
-has "build: the files counted" "$tmp/out" "wrote 3 files into $tmp/eq"
+has "build: the files counted" "$tmp/out" "wrote 4 files into $tmp/eq"
 mkdir "$tmp/root"
 cp -r "$hw" "$tmp/root/a"
 cp -r "$hw" "$tmp/root/b"
 cp -r "$hw" "$tmp/root/c"
 # folders a, b, c are 0, 1, 2 in name order: shard 2 of 2 is b alone (1 mod 2 = 1)
 expect "batch --opt=VALUE" 0 "$BOARDPACK" batch --root="$tmp/root" --out="$tmp/bo" --jobs=1 --shard=2/2 --pack=finance
-if [ "$(ls "$tmp/bo" | tr '\n' ' ')" = "b summary.csv summary.json " ] && [ "$(ls "$tmp/bo/b" | wc -l)" -eq 3 ]; then
-    ok "batch --root= --out= --shard=2/2 --pack=: b alone, three files"
+if [ "$(ls "$tmp/bo" | tr '\n' ' ')" = "b summary.csv summary.json " ] && [ "$(ls "$tmp/bo/b" | wc -l)" -eq 4 ]; then
+    ok "batch --root= --out= --shard=2/2 --pack=: b alone, four files"
 else
     ko "batch --opt=VALUE wrote: $(ls -R "$tmp/bo" | tr '\n' ' ')"
 fi
@@ -121,7 +121,7 @@ mkdir -p "$tmp/tpl/packs"
 cp -r templates/kpis "$tmp/tpl/kpis"
 cp templates/packs/finance.pack "$tmp/tpl/packs/"
 expect "BOARDPACK_TEMPLATES: its packs" 0 env BOARDPACK_TEMPLATES="$tmp/tpl" "$BOARDPACK" build --data "$hw" --out "$tmp/tp"
-has "BOARDPACK_TEMPLATES: the one pack there, the workbook and the results" "$tmp/out" "wrote 3 files into $tmp/tp"
+has "BOARDPACK_TEMPLATES: the one pack there, the workbook, the results and the manifest" "$tmp/out" "wrote 4 files into $tmp/tp"
 expect "BOARDPACK_TEMPLATES: --pack checked against its packs" 2 env BOARDPACK_TEMPLATES="$tmp/tpl" "$BOARDPACK" build --data "$hw" --out "$tmp/tq" --pack board
 has "BOARDPACK_TEMPLATES: the packs listed" "$tmp/err" "boardpack: no pack 'board' (packs: finance)"
 expect "BOARDPACK_TEMPLATES: its KPI set" 74 env BOARDPACK_TEMPLATES="$tmp/none" "$BOARDPACK" check --data "$hw"

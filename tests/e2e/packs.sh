@@ -105,7 +105,7 @@ has() {
 # ---- the PET ----
 out=$tmp/pet
 if "$bp" build --data fixtures/pet --out "$out" >"$tmp/build.log" 2>&1; then ok "pet: build exits 0"; else ko "pet: build failed"; cat "$tmp/build.log"; fi
-want="pet-2022-23-board.pdf pet-2022-23-finance.pdf pet-2022-23-quality.pdf pet-2022-23-lgb-SFC.pdf pet-2022-23-lgb-BHS.pdf pet-2022-23-lgb-WERR.pdf pet-2022-23-results.json pet-2022-23.xlsx"
+want="pet-2022-23-board.pdf pet-2022-23-finance.pdf pet-2022-23-quality.pdf pet-2022-23-lgb-SFC.pdf pet-2022-23-lgb-BHS.pdf pet-2022-23-lgb-WERR.pdf pet-2022-23-results.json pet-2022-23.xlsx pet-2022-23-manifest.txt"
 got=$(ls "$out" 2>/dev/null | sort | tr '\n' ' ')
 exp=$(echo $want | tr ' ' '\n' | sort | tr '\n' ' ')
 if [ "$got" = "$exp" ]; then ok "pet: exactly the expected files"; else ko "pet: files: $got"; fi
@@ -235,7 +235,7 @@ fi
 # ---- options and failures ----
 "$bp" build --data fixtures/pet --out "$tmp/one" --pack board --pack finance >/dev/null 2>&1
 got=$(ls "$tmp/one" | tr '\n' ' ')
-if [ "$got" = "pet-2022-23-board.pdf pet-2022-23-finance.pdf pet-2022-23-results.json pet-2022-23.xlsx " ]; then ok "--pack selects packs"; else ko "--pack: $got"; fi
+if [ "$got" = "pet-2022-23-board.pdf pet-2022-23-finance.pdf pet-2022-23-manifest.txt pet-2022-23-results.json pet-2022-23.xlsx " ]; then ok "--pack selects packs"; else ko "--pack: $got"; fi
 "$bp" build --data fixtures/pet --out "$tmp/none" --pack minutes >/dev/null 2>"$tmp/err"; rc=$?
 if [ "$rc" -eq 2 ] && grep -q "no pack 'minutes'" "$tmp/err" && [ ! -e "$tmp/none" ]; then ok "unknown --pack: exit 2, nothing written"; else ko "unknown --pack: exit $rc"; fi
 "$bp" build --data fixtures/pet --out "$tmp/red" --fail-on red >/dev/null 2>&1; rc=$?
