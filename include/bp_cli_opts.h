@@ -50,10 +50,11 @@ typedef struct {
     size_t count;
 } bp_cli_list;
 
-/* Setters for the plain kinds: the value itself (a const char * field) and one more item
- * of a bp_cli_list. */
+/* Setters for the plain kinds: the value itself (a const char * field), one more item
+ * of a bp_cli_list, and a flag (a bool field set true; the entry's value is NULL). */
 bool bp_cli_set_string(const bp_cli_opt *opt, const char *value, void *dest, const char **why);
 bool bp_cli_set_list(const bp_cli_opt *opt, const char *value, void *dest, const char **why);
+bool bp_cli_set_flag(const bp_cli_opt *opt, const char *value, void *dest, const char **why);
 
 /* Parses the arguments after the command name into dest, which holds the defaults.
  * Returns true when the command is to run.  Otherwise the run ends with exit status

@@ -30,6 +30,14 @@ bool bp_cli_set_list(const bp_cli_opt *opt, const char *value, void *dest, const
     return true;
 }
 
+bool bp_cli_set_flag(const bp_cli_opt *opt, const char *value, void *dest, const char **why)
+{
+    (void)value;
+    (void)why;
+    *(bool *)((char *)dest + opt->offset) = true;
+    return true;
+}
+
 static const bp_cli_opt *find_long(const bp_cli_spec *c, const char *name, size_t n)
 {
     for (size_t i = 0; i < c->nopts; i++)

@@ -1,7 +1,8 @@
 #!/bin/sh
 # boardpack batch: many data sets, worker processes, a broken data set reported and
 # skipped, shards that partition the work, identical output whatever the number of
-# workers, and the summary files.
+# workers, and the summary files; a per-data-set time limit, the summary after SIGTERM,
+# --resume, and one batch at a time in an output folder.
 . "$(dirname "$0")/lib/common.sh"
 
 root=$tmp/root
@@ -165,5 +166,138 @@ if [ "$a" = "hw second " ] && [ "$b" = "pet " ]; then ok "--shard 1/2 and 2/2 sp
 if [ "$rc" -eq 2 ]; then ok "--shard 3/2 is a usage error"; else ko "--shard 3/2: exit $rc"; fi
 "$BOARDPACK" batch --out "$tmp/s4" >/dev/null 2>&1; rc=$?
 if [ "$rc" -eq 2 ]; then ok "missing --root is a usage error"; else ko "missing --root: exit $rc"; fi
+
+py=/usr/bin/python3
+# status FILE: "trust:status" of every data set in summary.json FILE, in order
+status() { "$py" -c '
+import json, sys
+print(" ".join("%s:%s" % (t["trust"], t["status"]) for t in json.load(open(sys.argv[1]))["trusts"]))
+' "$1"; }
+# no_hidden DIR: nothing hidden (temporary files, locks, journals) anywhere under DIR
+no_hidden() { [ -z "$(find "$1" -name '.*' 2>/dev/null)" ]; }
+
+# ---- --timeout: a data set still building past its limit fails alone, at once ----
+troot=$tmp/troot
+mkdir -p "$troot"
+cp -r tests/fixtures/handworked "$troot/a"
+"$py" scripts/fixtures/gen_large.py "$troot/big" 600      # some seconds to build
+"$BOARDPACK" batch --root "$troot" --out "$tmp/tout" -j 2 --timeout 2 >/dev/null 2>"$tmp/stderr"; rc=$?
+if [ "$rc" -eq 1 ] && [ "$(status "$tmp/tout/summary.json")" = "a:ok big:failed" ]; then
+    ok "--timeout 2: the slow data set failed, the other built (exit 1)"
+else
+    ko "--timeout: exit $rc, $(status "$tmp/tout/summary.json" 2>&1)"; cat "$tmp/stderr"
+fi
+if "$py" -c '
+import json, sys
+t = {x["trust"]: x for x in json.load(open(sys.argv[1]))["trusts"]}
+b = t["big"]
+assert b["error"] == "timed out after 2 s" and b["exit_code"] == 75, b
+assert 2.0 <= b["seconds"] < 7.0, b["seconds"]
+' "$tmp/tout/summary.json" && grep -q '^big,,failed,.*,timed out after 2 s$' "$tmp/tout/summary.csv"; then
+    ok "--timeout: \"timed out after 2 s\" in both summaries, stopped within seconds"
+else
+    ko "--timeout summary"; cat "$tmp/tout/summary.csv"
+fi
+if no_hidden "$tmp/tout"; then ok "--timeout: the stopped worker left no temporary file"; else ko "left: $(find "$tmp/tout" -name '.*')"; fi
+"$BOARDPACK" batch --root "$troot" --out "$tmp/t0" --timeout -1 >/dev/null 2>"$tmp/stderr"; rc=$?
+if [ "$rc" -eq 2 ] && grep -q "boardpack batch: --timeout '-1': expected whole seconds" "$tmp/stderr"; then ok "--timeout -1: a usage error"; else ko "--timeout -1: exit $rc"; fi
+
+# ---- SIGTERM to the batch: the data set under way is interrupted, the others not run,
+# and the summary says so; the batch ends with the signal ----
+sroot=$tmp/sroot
+mkdir -p "$sroot"
+for i in 1 2 3; do cp -r "$troot/big" "$sroot/big$i"; done
+"$BOARDPACK" batch --root "$sroot" --out "$tmp/sout" -j 1 >/dev/null 2>"$tmp/stderr" &
+bpid=$!
+started=0
+for _ in $(seq 1 500); do
+    if [ -n "$(cat "/proc/$bpid/task/$bpid/children" 2>/dev/null)" ]; then started=1; break; fi
+    sleep 0.01
+done
+sleep 0.5
+kill -TERM "$bpid"
+wait "$bpid" 2>/dev/null; rc=$?
+if [ "$started" -eq 1 ] && [ "$rc" -eq 143 ]; then ok "SIGTERM to the batch: it ends with the signal (exit 143)"; else ko "SIGTERM: started $started, exit $rc"; fi
+if [ "$(status "$tmp/sout/summary.json" 2>/dev/null)" = "big1:interrupted big2:not run big3:not run" ] \
+    && grep -q '"total": 3, "succeeded": 0, "failed": 0, "skipped": 0, "interrupted": 1, "not_run": 2, "signal": 15' "$tmp/sout/summary.json" \
+    && [ "$(cut -d, -f1,3 "$tmp/sout/summary.csv" | tr '\n' ' ')" = "trust,status big1,interrupted big2,not run big3,not run " ]; then
+    ok "SIGTERM: the summary lists what ran and what did not"
+else
+    ko "SIGTERM summary: $(status "$tmp/sout/summary.json" 2>&1)"; cat "$tmp/sout/summary.csv"
+fi
+if grep -q "^batch: 3 data sets, 0 ok, 0 failed, 1 interrupted, 2 not run (stopped by signal 15)" "$tmp/stderr"; then ok "SIGTERM: the closing line says so"; else ko "SIGTERM stderr"; cat "$tmp/stderr"; fi
+if no_hidden "$tmp/sout"; then ok "SIGTERM: no temporary file or lock left"; else ko "left: $(find "$tmp/sout" -name '.*')"; fi
+
+# ---- --resume skips a data set whose output is complete and current ----
+rroot=$tmp/rroot
+mkdir -p "$rroot"
+cp -r tests/fixtures/handworked "$rroot/hw"
+cp -r fixtures/second-trust "$rroot/second"
+"$BOARDPACK" batch --root "$rroot" --out "$tmp/rout" -j 2 >/dev/null 2>&1
+touch "$tmp/marker"
+sleep 1
+"$BOARDPACK" batch --root "$rroot" --out "$tmp/rout" -j 2 --resume >/dev/null 2>"$tmp/stderr"; rc=$?
+# files: hw 3 packs + 3 LGB packs, second 3 + 6; each + workbook, results, manifest
+if [ "$rc" -eq 0 ] && [ "$(status "$tmp/rout/summary.json")" = "hw:skipped second:skipped" ] \
+    && "$py" -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+t = {x["trust"]: x for x in d["trusts"]}
+assert t["hw"]["files"] == 9 and t["second"]["files"] == 12, t
+assert d["succeeded"] == 2 and d["skipped"] == 2, d
+' "$tmp/rout/summary.json" && [ -z "$(find "$tmp/rout/hw" "$tmp/rout/second" -type f -newer "$tmp/marker")" ]; then
+    ok "--resume: both complete, both skipped (9 and 12 files), nothing rewritten"
+else
+    ko "--resume: exit $rc, $(status "$tmp/rout/summary.json")"; cat "$tmp/stderr"
+fi
+if grep -q "^batch: 2 data sets, 0 ok, 0 failed, 2 skipped as complete" "$tmp/stderr"; then ok "--resume: the closing line counts the skipped"; else ko "--resume stderr"; cat "$tmp/stderr"; fi
+# a changed input (the trust's name) is built again; the other is still skipped
+sed -i 's/^name,Handworked Trust$/name,Handworked Trust Renamed/' "$rroot/hw/trust.csv"
+"$BOARDPACK" batch --root "$rroot" --out "$tmp/rout" --resume >/dev/null 2>&1
+if [ "$(status "$tmp/rout/summary.json")" = "hw:ok second:skipped" ] && grep -q "Handworked Trust Renamed" "$tmp/rout/hw/hw-2022-23-results.json"; then
+    ok "--resume: a changed data file is built again"
+else
+    ko "--resume after a change: $(status "$tmp/rout/summary.json")"
+fi
+# a changed kpis.kpi too (a comment: the same figures, but another input)
+echo "# checked" >>"$rroot/second/kpis.kpi"
+"$BOARDPACK" batch --root "$rroot" --out "$tmp/rout" --resume >/dev/null 2>&1
+if [ "$(status "$tmp/rout/summary.json")" = "hw:skipped second:ok" ]; then ok "--resume: a changed kpis.kpi is built again"; else ko "--resume kpis.kpi: $(status "$tmp/rout/summary.json")"; fi
+# an output missing, or changed in place with its size kept, is built again
+rm "$tmp/rout/second/horizon-2022-23-board.pdf"
+printf 'X' | dd of="$tmp/rout/hw/hw-2022-23.xlsx" bs=1 seek=100 conv=notrunc 2>/dev/null
+"$BOARDPACK" batch --root "$rroot" --out "$tmp/rout" --resume >/dev/null 2>&1
+if [ "$(status "$tmp/rout/summary.json")" = "hw:ok second:ok" ] && [ -s "$tmp/rout/second/horizon-2022-23-board.pdf" ]; then
+    ok "--resume: a missing or altered output is built again"
+else
+    ko "--resume outputs: $(status "$tmp/rout/summary.json")"
+fi
+# other options, another output: --pack, SOURCE_DATE_EPOCH
+"$BOARDPACK" batch --root "$rroot" --out "$tmp/rout" --resume --pack finance >/dev/null 2>&1
+a=$(status "$tmp/rout/summary.json")
+SOURCE_DATE_EPOCH=1700000000 "$BOARDPACK" batch --root "$rroot" --out "$tmp/rout" --resume >/dev/null 2>&1
+b=$(status "$tmp/rout/summary.json")
+if [ "$a" = "hw:ok second:ok" ] && [ "$b" = "hw:ok second:ok" ]; then ok "--resume: another --pack or date is built again"; else ko "--resume options: '$a' '$b'"; fi
+
+# ---- one batch at a time in an output folder ----
+mkdir -p "$tmp/held"
+"$py" -c '
+import fcntl, os, sys, time
+f = open(sys.argv[1], "a+")
+fcntl.flock(f, fcntl.LOCK_EX)
+f.truncate(0); f.write("%d\n" % os.getpid()); f.flush()
+open(sys.argv[2], "w").close()
+time.sleep(120)
+' "$tmp/held/.boardpack.lock" "$tmp/holding" &
+holder=$!
+for _ in $(seq 1 200); do [ -e "$tmp/holding" ] && break; sleep 0.05; done
+"$BOARDPACK" batch --root "$rroot" --out "$tmp/held" >/dev/null 2>"$tmp/stderr"; rc=$?
+kill "$holder"
+wait "$holder" 2>/dev/null
+if [ "$rc" -eq 74 ] && grep -q "another run (process $holder) is writing into this folder" "$tmp/stderr" && [ -z "$(ls "$tmp/held")" ]; then
+    ok "a batch into a locked folder: exit 74 naming the process, nothing written"
+else
+    ko "locked batch: exit $rc"; cat "$tmp/stderr"
+fi
 
 summary

@@ -45,7 +45,7 @@ for c in check build batch; do
     case $c in
         check) opts="--data --year --format --fail-on" ;;
         build) opts="--data --out --pack --year --fail-on" ;;
-        batch) opts="--root --out -j, --jobs --shard --pack" ;;
+        batch) opts="--root --out -j, --jobs --shard --pack --timeout --resume" ;;
     esac
     for h in --help -h; do
         expect "$c $h" 0 "$BOARDPACK" "$c" "$h"
