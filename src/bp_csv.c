@@ -245,8 +245,6 @@ static void encoding_error(parser *ps, unsigned char b)
     diag(ps, BP_DIAG_ERROR, ps->line, ps->col, msg);
 }
 
-static void trim(const char *s, size_t len, const char **b, size_t *n);
-
 /* A control character or a noncharacter (bp_cp_refused) at the byte being fed, in the
  * field being read: the row is refused, as for a bad byte, and the message names the
  * column, so that one in a long quoted field can be found.  It is one error per line
@@ -262,10 +260,9 @@ static void refused_char(parser *ps, uint32_t cp)
     if (!h->fields) {
         snprintf(where, sizeof where, "in the header");
     } else if (ps->nfields < h->count) {
-        const char *nm;
         size_t nlen;
         char name[200];
-        trim(h->fields[ps->nfields].text, h->fields[ps->nfields].len, &nm, &nlen);
+        const char *nm = bp_csv_trimmed(&h->fields[ps->nfields], &nlen);
         bp_diag_quote(nm, nlen, name, sizeof name);
         snprintf(where, sizeof where, "in column \"%s\"", name);
     } else {
