@@ -31,7 +31,7 @@ LDFLAGS  ?=
 # bp_libs.c's zlib initialisers, where the libraries' calls can bind to them.  Nothing of
 # ours calls them, and the linker takes an archive member only for a symbol still undefined:
 # --undefined makes it take bp_libs.o from the render archive in every program linked with
-# LDFLAGS (the fuzz harnesses are not: they write no PDF or workbook).
+# LDFLAGS (the fuzz harnesses too: fuzz_render writes PDFs and workbooks as boardpack does).
 LDFLAGS  += -Wl,--undefined=deflateInit_ -Wl,--undefined=deflateInit2_ \
             -Wl,--export-dynamic-symbol=deflateInit_ -Wl,--export-dynamic-symbol=deflateInit2_
 LDLIBS   := $(XLSX_LIBS) -lhpdf -lcsv -lz -lm
@@ -154,10 +154,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBS_BP) tests/unit/bp_test.h
 	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIBS_BP) $(LDLIBS) $(TEST_LIBS)
 
 # A libFuzzer harness (make FUZZ=1 build/fuzz/fuzz_NAME, as fuzz/build.sh does): the
-# archives and libFuzzer's main.
+# archives and libFuzzer's main.  fuzz_render draws PDFs: the subset fonts beside it.
 ifeq ($(FUZZ),1)
-$(BUILD)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_common.h $(LIBS_BP)
-	$(CC) $(CFLAGS) -fsanitize=fuzzer -o $@ $< $(LIBS_BP) $(LDLIBS)
+$(BUILD)/fuzz_%: fuzz/fuzz_%.c $(wildcard fuzz/*.h) $(LIBS_BP)
+	$(CC) $(CFLAGS) $(LDFLAGS) -fsanitize=fuzzer -o $@ $< $(LIBS_BP) $(LDLIBS)
+$(BUILD)/fuzz_render: $(FONTS)
 endif
 
 # The layer boundary, from the archives' symbol tables (scripts/check-layers.sh).

@@ -1,6 +1,6 @@
 /* libFuzzer harness: arbitrary bytes as a whole data set, through the same entry point as
  * `boardpack check` (bp_session_open: load, KPI files, validation, evaluation), then the
- * text report and the JSON results (or the JSON errors) written to /dev/null.
+ * text report and the JSON results (or the diagnostics and the JSON errors), in memory.
  *
  * Input format: the files' contents one after another, separated by lines "%%".  The
  * chunks fill, in order, trust.csv, institutions.csv, finance.csv, staff.csv,
@@ -11,7 +11,8 @@
  *
  * Oracle ("nothing lost"): when a data set loads, every data row of every file is in the
  * model - each fact-file row is one fact, each institutions.csv row one institution, and
- * so on - and rows_read is the sum of the files' rows. */
+ * so on - and rows_read is the sum of the files' rows.  Whatever loads or not, the JSON
+ * is valid JSON and the text holds nothing a terminal would obey (fuzz_valid.h). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 #include "bp_text.h"
 
 #include "fuzz_common.h"
+#include "fuzz_valid.h"
 
 static const char *const names[] = {
     "trust.csv", "institutions.csv", "finance.csv", "staff.csv", "students.csv",
@@ -33,7 +35,6 @@ static const char *const names[] = {
 
 static char dir[256];
 static char templates[4200];
-static FILE *devnull;
 
 static void cleanup(void)
 {
@@ -63,8 +64,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     char cwd[4096];
     if (env && *env) snprintf(templates, sizeof templates, "%s", env);
     else if (getcwd(cwd, sizeof cwd)) snprintf(templates, sizeof templates, "%s/templates", cwd);
-    devnull = fopen("/dev/null", "w");
-    if (!devnull) abort();
     return 0;
 }
 
@@ -82,8 +81,8 @@ static void put(size_t i, const uint8_t *p, size_t n)
     if (fclose(f) != 0) abort();
 }
 
-/* JSON for machines: valid UTF-8 with no raw control characters but the line breaks
- * between members (inside strings they must be escaped). */
+/* JSON for machines: a valid document (fuzz_valid.h: RFC 8259, UTF-8, every control
+ * character inside a string escaped). */
 static void check_json(bp_err (*write)(FILE *, const void *), const void *arg)
 {
     char *buf = NULL;
@@ -92,23 +91,30 @@ static void check_json(bp_err (*write)(FILE *, const void *), const void *arg)
     if (!f) abort();
     CHECK(write(f, arg) == BP_OK);
     fclose(f);
-    const unsigned char *u = (const unsigned char *)buf;
-    for (size_t i = 0; i < n;) {
-        unsigned char b = u[i];
-        if (b < 0x80) {
-            CHECK(b >= 0x20 || b == '\n');
-            i++;
-            continue;
-        }
-        size_t len = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2;
-        CHECK(b >= 0xC2 && b <= 0xF4 && i + len <= n);
-        for (size_t k = 1; k < len; k++) CHECK((u[i + k] & 0xC0) == 0x80);
-        i += len;
-    }
+    const char *why = fv_json_valid(buf, n);
+    if (why) fprintf(stderr, "invalid JSON: %s\n", why);
+    CHECK(why == NULL);
     free(buf);
 }
 static bp_err write_results(FILE *f, const void *s) { return bp_json_results(f, s); }
 static bp_err write_errors(FILE *f, const void *d) { return bp_json_errors(f, d); }
+
+/* The text for a terminal: nothing in it a terminal would obey (fuzz_valid.h). */
+static void check_text(bp_err (*write)(FILE *, const void *), const void *arg)
+{
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&buf, &n);
+    if (!f) abort();
+    CHECK(write(f, arg) == BP_OK);
+    fclose(f);
+    const char *why = fv_text_valid(buf, n);
+    if (why) fprintf(stderr, "invalid check text: %s\n", why);
+    CHECK(why == NULL);
+    free(buf);
+}
+static bp_err write_report(FILE *f, const void *s) { return bp_text_report(f, s); }
+static bp_err write_diags(FILE *f, const void *d) { return bp_text_diags(f, d); }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -146,12 +152,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         CHECK(m->npapers == m->inputs[10].rows);
         CHECK(m->ncomments == m->inputs[11].rows);
         CHECK(m->nbenchmarks == m->inputs[12].rows);
-        CHECK(bp_text_report(devnull, &s) == BP_OK);
+        check_text(write_report, &s);
         check_json(write_results, &s);
     } else {
         bp_diags_sort(&s.diags);
         check_json(write_errors, &s.diags);
-        bp_text_diags(devnull, &s.diags);
+        check_text(write_diags, &s.diags);
     }
     bp_session_close(&s);
     return 0;

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Builds the libFuzzer harnesses and fuzzes each one for $FUZZ_SECONDS (default 60).
 #   fuzz/run.sh                 every harness, one after another
-#   fuzz/run.sh csv expr        only these (csv, load, kpi, expr)
+#   fuzz/run.sh csv expr        only these (csv, load, kpi, expr, render)
 #   FUZZ_JOBS=2 fuzz/run.sh     several harnesses at once (one process each)
 # Run from the repository root.  New inputs go to build/fuzz/corpus/NAME (seeded from
 # fuzz/corpus/NAME, which stays small); a crash is written to build/fuzz/crash-NAME-*:
@@ -13,16 +13,19 @@ cd "$(dirname "$0")/.."
 : "${FUZZ_SECONDS:=60}" "${FUZZ_JOBS:=1}" "${CC_FUZZ:=clang}"
 out=build/fuzz
 mkdir -p "$out"
-targets=${*:-csv load kpi expr}
+targets=${*:-csv load kpi expr render}
 fuzz/build.sh $targets
 
 run_one() {
     name=$1
     mkdir -p "$out/corpus/$name"
+    # a dictionary of the tokens that matter to this harness, when it has one
+    set --
+    [ -f "fuzz/$name.dict" ] && set -- -dict="fuzz/$name.dict"
     # the seeds plus everything earlier runs found (libFuzzer writes new inputs to the first dir)
     "$out/fuzz_$name" -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2048 \
         -max_len="$(max_len "$name")" -print_final_stats=1 \
-        -artifact_prefix="$out/crash-$name-" \
+        -artifact_prefix="$out/crash-$name-" "$@" \
         "$out/corpus/$name" "fuzz/corpus/$name" >"$out/fuzz_$name.log" 2>&1
 }
 max_len() {

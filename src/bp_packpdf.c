@@ -114,9 +114,13 @@ static void exceptions(pk_ctx *c, const bp_section *sec)
         const char *comment = bp_commentary(c->m, c->s->kpis.kpis[x->kpi].id,
                                             bp_result_entity_id(c->r, x), x->year);
         if (comment) {
-            char cm[1200];
-            snprintf(cm, sizeof cm, "Commentary: %s", comment);
-            bp_pdf_paragraph_indent(c->pdf, BP_PDF_SMALL, 60, cm);
+            /* sized to the text: a fixed buffer cut commentary after 1,188 bytes; out of
+             * memory, the text still goes without its label */
+            size_t size = strlen(comment) + sizeof "Commentary: ";
+            char *cm = malloc(size);
+            if (cm) snprintf(cm, size, "Commentary: %s", comment);
+            bp_pdf_paragraph_indent(c->pdf, BP_PDF_SMALL, 60, cm ? cm : comment);
+            free(cm);
         }
         bp_pdf_space(c->pdf, 4);
         shown++;

@@ -217,13 +217,19 @@ void pk_priorities(pk_ctx *c, const bp_section *sec)
                 bp_pdf_heading(c->pdf, 2, c->m->insts[inst].name, false);
                 heading = true;
             }
-            char buf[2048];
-            size_t n = (size_t)snprintf(buf, sizeof buf, "%s. %s Serves: ", p->id, p->title);
-            for (size_t j = 0; j < p->nambitions && n < sizeof buf; j++)
-                n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s", j ? ", " : "",
+            /* sized to the text: a fixed buffer of 2,048 bytes cut a long title and the
+             * ambitions it serves; out of memory, the title still goes alone */
+            size_t size = strlen(p->id) + strlen(p->title) + sizeof ".  Serves: no ambition listed";
+            for (size_t j = 0; j < p->nambitions; j++)
+                size += strlen(c->m->ambitions[p->ambitions[j]].title) + 2;
+            char *buf = malloc(size);
+            size_t n = buf ? (size_t)snprintf(buf, size, "%s. %s Serves: ", p->id, p->title) : 0;
+            for (size_t j = 0; buf && j < p->nambitions; j++)
+                n += (size_t)snprintf(buf + n, size - n, "%s%s", j ? ", " : "",
                                       c->m->ambitions[p->ambitions[j]].title);
-            if (!p->nambitions && n < sizeof buf) snprintf(buf + n, sizeof buf - n, "no ambition listed");
-            bp_pdf_paragraph_indent(c->pdf, BP_PDF_BODY, 12, buf);
+            if (buf && !p->nambitions) snprintf(buf + n, size - n, "no ambition listed");
+            bp_pdf_paragraph_indent(c->pdf, BP_PDF_BODY, 12, buf ? buf : p->title);
+            free(buf);
             bp_pdf_space(c->pdf, 3);
             shown++;
         }

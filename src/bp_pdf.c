@@ -225,10 +225,16 @@ static char *clean_text(bp_pdf *p, const char *utf8, bool drawn)
         fail(p, BP_ERR_NOMEM, "out of memory while laying out text");
         return NULL;
     }
+    /* A text cut short by its caller's buffer (a title of a long name, snprintf) can
+     * end inside a character: the start of a character cut there is dropped, as
+     * bp_utf8_whole does, rather than drawn as U+FFFD.  Loading lets no other broken
+     * sequence through; any other (a stray 0xFF) is still U+FFFD. */
+    size_t whole = bp_utf8_whole((const char *)s, len);
+    const unsigned char *end = s + (whole < len && s[whole] >= 0xC2 && s[whole] <= 0xF4 ? whole : len);
     size_t o = 0;
-    while (*s) {
+    while (s < end) {
         uint32_t cp;
-        size_t n = bp_utf8_decode(s, SIZE_MAX, &cp);
+        size_t n = bp_utf8_decode(s, (size_t)(end - s), &cp);
         if (n == 0 || cp > 0xFFFF) {
             memcpy(out + o, REPLACEMENT, 3);
             o += 3;
@@ -463,8 +469,8 @@ static size_t fit_prefix(const bp_pdf *p, bool bold, float size, const char *s, 
     return i;
 }
 
-void bpi_text_fit(bp_pdf *p, HPDF_Page pg, bool bold, float size, float ink, float x,
-                  float y, float width, bp_pdf_align align, const char *s)
+static void text_fit(bp_pdf *p, HPDF_Page pg, bool bold, float size, float ink, float x,
+                     float y, float width, bp_pdf_align align, const char *s)
 {
     size_t len = strlen(s);
     float w = bpi_width(p, bold, size, s, len);
@@ -487,6 +493,26 @@ void bpi_text_fit(bp_pdf *p, HPDF_Page pg, bool bold, float size, float ink, flo
     w = bpi_width(p, bold, size, buf, blen);
     bpi_text(p, pg, bold, size, ink, x + align_offset(align, width, w), y, buf, blen);
     free(buf);
+}
+
+void bpi_text_fit(bp_pdf *p, HPDF_Page pg, bool bold, float size, float ink, float x,
+                  float y, float width, bp_pdf_align align, const char *s)
+{
+    if (!strchr(s, '\n')) {
+        text_fit(p, pg, bold, size, ink, x, y, width, align, s);
+        return;
+    }
+    /* One line: a line break in the text - a trust's name over two lines in the header,
+     * the rest of a long title on the last line of its contents entry - is a space here,
+     * never drawn ('?' in the WinAnsi fonts, U+000A in the Unicode ones). */
+    char *flat = strdup(s);
+    if (!flat) {
+        fail(p, BP_ERR_NOMEM, "out of memory while drawing text");
+        return;
+    }
+    for (char *c = flat; (c = strchr(c, '\n')) != NULL;) *c = ' ';
+    text_fit(p, pg, bold, size, ink, x, y, width, align, flat);
+    free(flat);
 }
 
 /* ---- line breaking ---- */

@@ -102,7 +102,7 @@ float bpi_baseline(float top, float size, float leading);
 void bpi_text(bp_pdf *p, HPDF_Page pg, bool bold, float size, float ink, float x, float y,
               const char *s, size_t len);
 /* Draws clean text on one line within `width` from x, shortened with an ellipsis when too
- * long; align places it within the width. */
+ * long, a line break in it a space; align places it within the width. */
 void bpi_text_fit(bp_pdf *p, HPDF_Page pg, bool bold, float size, float ink, float x,
                   float y, float width, bp_pdf_align align, const char *s);
 
