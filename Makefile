@@ -38,7 +38,8 @@ TEST_LIBS := -lcmocka
 
 # The layers, data-flow order, each module in exactly one (its includes decide):
 # core   - everything that reads, models and decides; no renderer, no libharu, zlib or
-#          libxlsxwriter: bp_error (the error type), bp_infile, bp_csv (libcsv), bp_sha256,
+#          libxlsxwriter: bp_error (the error type), bp_excel (what a
+#          spreadsheet holds), bp_infile, bp_csv (libcsv), bp_sha256,
 #          bp_money, bp_num, bp_model, bp_load, bp_settings (the .kpi/.pack reader), bp_expr,
 #          bp_kpi, bp_eval, bp_session (a data set to results), bp_pack (the pack templates: which papers and sections - a
 #          settings file, read like a .kpi file; drawing them is bp_packpdf's).
@@ -51,7 +52,7 @@ TEST_LIBS := -lcmocka
 # Each layer is an archive (build/libbpcore.a, build/libbprender.a) that the binary, every
 # unit test and every fuzz harness link; `make layers` (run by check) fails when a core
 # object refers to a render or cli symbol or a render object to a cli one.
-CORE_MOD   := error infile csv sha256 money num model load settings expr kpi eval session pack
+CORE_MOD   := error excel infile csv sha256 money num model load settings expr kpi eval session pack
 RENDER_MOD := format text json outfile libs pdf chart packpdf_common packpdf_finance \
               packpdf_plan packpdf formula xlsx build
 CORE_SRC   := $(CORE_MOD:%=src/bp_%.c)

@@ -21,7 +21,7 @@
 
 typedef enum {
     XS_CONTENTS, XS_SCORECARD, XS_DATA, XS_INSTITUTIONS, XS_TARGETS, XS_FINANCE, XS_FORECAST,
-    XS_COURSES, XS_CHARGE, XS_ACTIONS, XS_QUALITY, XS_WORKINGS, XS_COUNT
+    XS_COURSES, XS_CHARGE, XS_ACTIONS, XS_QUALITY, XS_WORKINGS, XS_RATIOS, XS_COUNT
 } xl_sheet;
 
 static const struct {
@@ -46,6 +46,8 @@ static const struct {
                      "warnings"},
     {BP_XL_SHEET_WORKINGS, "Per-institution terms (such as periods x FTE) that phase and trust "
                            "figures add up"},
+    {"Ratios", "The numerator and denominator of each ratio a status decides, as whole numbers, "
+               "so that every status compares exactly"},
 };
 
 /* ---- the writer's state ---- */
@@ -75,6 +77,15 @@ typedef struct {
     const bp_expr *node;
     bp_expr_ctx ctx;
 } xl_helper;
+
+/* Whole numbers a status compares, on the Ratios sheet: a ratio's numerator and
+ * denominator (den NULL: a value on its own) in ctx, in units of 10^-parts. */
+typedef struct {
+    const bp_expr *num, *den;
+    bp_expr_ctx ctx;
+    int parts;
+    const char *kpi, *measure;
+} xl_ratio;
 
 typedef struct {
     const bp_session *s;
@@ -108,6 +119,8 @@ typedef struct {
     int finance_report_col;       /* the report year's actual column, -1 if none */
     xl_helper *helpers;
     size_t nhelpers, caphelpers;
+    xl_ratio *ratios;
+    size_t nratios, capratios;
 } xl;
 
 /* ---- failures ---- */
@@ -1056,17 +1069,120 @@ static void write_data(xl *x)
 
 static int max_places(int a, int b) { return a < 0 || b < 0 ? -1 : (a > b ? a : b); }
 
-/* Where a KPI's cell value is exact: a money figure is rounded to the penny in its cell. */
-static int value_places(const bp_kpi *k, const bp_expr *e, const bp_expr_ctx *c)
+/* A value a status, points or grade formula decides on: its cell, and what the cell
+ * holds - an expression (a KPI's or a measure's), or a grade's total. */
+typedef struct {
+    const char *cell;
+    const bp_expr *e;        /* NULL: a grade's total, the engine's value total */
+    bool money;              /* the cell is rounded to the penny */
+    bp_num total;            /* a grade's total */
+    int places;              /* a grade's total: where it is exact */
+    const char *kpi, *measure;   /* what it is, for the Ratios sheet */
+} xl_value;
+
+/* How the formula compares the value (bp_formula_exact), with the text it points at. */
+typedef struct {
+    bp_formula_exact ex;
+    char num[96], den[96];
+} xl_exact;
+
+/* Ratios: title, subtitle, a blank row and the header above the whole numbers. */
+#define RATIO_FIRST_ROW 4
+enum { RT_KPI, RT_ENTITY, RT_COURSE, RT_YEAR, RT_SCEN, RT_NUM, RT_DEN, RT_SCALE, RT_NCOLS };
+
+static bool same_ctx(const bp_expr_ctx *a, const bp_expr_ctx *b)
 {
-    return k->unit == BP_UNIT_MONEY ? 2 : bp_formula_places(e, c);
+    return a->members == b->members && a->nmembers == b->nmembers && a->year == b->year
+           && a->scenario == b->scenario && a->eliminate == b->eliminate
+           && a->national_phase == b->national_phase && a->course == b->course;
 }
 
-/* The candidate targets of one value as bp_formula rules, with the strings they own. */
+/* The Ratios row holding num (and den, NULL for a value on its own) in units of
+ * 10^-parts for ctx; -1 when out of memory. */
+static int ratio_row(xl *x, const xl_value *v, const bp_expr *num, const bp_expr *den,
+                     const bp_expr_ctx *c, int parts)
+{
+    for (size_t i = 0; i < x->nratios; i++) {
+        const xl_ratio *r = &x->ratios[i];
+        if (r->num == num && r->den == den && r->parts == parts && same_ctx(&r->ctx, c))
+            return RATIO_FIRST_ROW + (int)i;
+    }
+    if (x->nratios == x->capratios) {
+        size_t cap = x->capratios ? 2 * x->capratios : 64;
+        xl_ratio *n = realloc(x->ratios, cap * sizeof *n);
+        if (!n) return -1;
+        x->ratios = n;
+        x->capratios = cap;
+    }
+    x->ratios[x->nratios] = (xl_ratio){num, den, *c, parts, v->kpi, v->measure};
+    return RATIO_FIRST_ROW + (int)x->nratios++;
+}
+
+static void ratio_refs(xl *x, xl_exact *p, int row, bool den)
+{
+    bp_formula_ref(p->num, sizeof p->num, sheet_info[XS_RATIOS].name, row, RT_NUM);
+    if (den) bp_formula_ref(p->den, sizeof p->den, sheet_info[XS_RATIOS].name, row, RT_DEN);
+    p->ex.num = p->num;
+    p->ex.den = den ? p->den : NULL;
+    (void)x;
+}
+
+/* The exact comparison of a value with the thresholds th (the engine's values, for the
+ * bounds): a division of two exact decimals through its numerator and denominator on
+ * Ratios; another exact decimal through its own cell, when the cell holds it exactly,
+ * else through Ratios; anything else as before, rounded (bp_formula.h, "Exactness"). */
+static void plan_exact(xl *x, xl_exact *p, const xl_value *v, const bp_expr_ctx *c,
+                       const bp_num *th, size_t nth)
+{
+    const bp_expr *e = v->e;
+    memset(p, 0, sizeof *p);
+    p->ex.kind = BP_EXACT_NONE;
+    p->ex.places = e ? (v->money ? 2 : bp_formula_places(e, c)) : v->places;
+    int parts, scale, row;
+    if (e && e->op == BP_E_DIV) {
+        int pa = bp_formula_places(e->a, c), pb = bp_formula_places(e->b, c);
+        if (pa >= 0 && pb >= 0) {
+            bp_formula_ratio_scales(bp_expr_eval(e->a, c), bp_expr_eval(e->b, c), max_places(pa, pb),
+                                    th, nth, &parts, &scale);
+            if (scale < 0) return;
+            if ((row = ratio_row(x, v, e->a, e->b, c, parts)) < 0) {
+                nomem(x);
+                return;
+            }
+            ratio_refs(x, p, row, true);
+            p->ex.kind = BP_EXACT_RATIO;
+            p->ex.scale = scale;
+            return;
+        }
+    }
+    int places = e ? bp_formula_places(e, c) : v->places;
+    if (places < 0) return;
+    bp_formula_decimal_scale(e ? bp_expr_eval(e, c) : v->total, places, th, nth, &scale);
+    if (scale < 0) return;
+    p->ex.kind = BP_EXACT_DECIMAL;
+    p->ex.scale = scale;
+    if (!e || !v->money || places <= 2) {
+        bp_formula_whole(p->num, sizeof p->num, v->cell, scale);
+        p->ex.num = p->num;
+        return;
+    }
+    /* a money figure with more places than the penny its cell is rounded to */
+    if ((row = ratio_row(x, v, e, NULL, c, scale)) < 0) {
+        nomem(x);
+        p->ex.kind = BP_EXACT_NONE;
+        return;
+    }
+    ratio_refs(x, p, row, false);
+}
+
+/* The candidate targets of one value as bp_formula rules, with the strings they own and
+ * the engine's thresholds. */
 typedef struct {
     bp_formula_rule *rules;
     char **owned;
     size_t nrules, nowned;
+    bp_num *th;
+    size_t nth;
 } xl_rules;
 
 static bool rules_init(xl *x, xl_rules *r, size_t ntargets)
@@ -1074,10 +1190,12 @@ static bool rules_init(xl *x, xl_rules *r, size_t ntargets)
     memset(r, 0, sizeof *r);
     r->rules = calloc(ntargets ? ntargets : 1, sizeof *r->rules);
     r->owned = calloc(7 * (ntargets ? ntargets : 1), sizeof *r->owned);
-    if (r->rules && r->owned) return true;
+    r->th = calloc(6 * (ntargets ? ntargets : 1), sizeof *r->th);
+    if (r->rules && r->owned && r->th) return true;
     nomem(x);
     free(r->rules);
     free(r->owned);
+    free(r->th);
     return false;
 }
 
@@ -1086,6 +1204,7 @@ static void rules_free(xl_rules *r)
     for (size_t i = 0; i < r->nowned; i++) free(r->owned[i]);
     free(r->owned);
     free(r->rules);
+    free(r->th);
 }
 
 static const char *own(xl_rules *r, char *s)
@@ -1101,6 +1220,7 @@ static const char *threshold(xl *x, xl_rules *r, size_t kpi, size_t ti, const bp
 {
     char ref[80];
     if (!th) return own(r, copy_text(x, "NA()"));
+    r->th[r->nth++] = th->op == BP_E_NUM ? th->num : bp_expr_eval(th, c);
     if (th->op != BP_E_NUM) return own(r, body_formula(x, th, c, "a threshold"));
     target_cell(x, ref, sizeof ref, kpi, ti, col);
     return own(r, copy_text(x, ref));
@@ -1117,37 +1237,42 @@ static void add_rule(xl *x, xl_rules *r, size_t kpi, size_t ti, const bp_expr_ct
     else if (t->when) rule->when = own(r, body_formula(x, t->when, c, "a target condition"));
     if (t->cmp != BP_CMP_MAX) rule->lo = threshold(x, r, kpi, ti, t->lo, c, TG_LO);
     if (t->cmp != BP_CMP_MIN) rule->hi = threshold(x, r, kpi, ti, t->hi, c, TG_HI);
-    for (size_t a = 0; a < t->namber; a++)
+    for (size_t a = 0; a < t->namber; a++) {
+        r->th[r->nth++] = t->amber[a].lo;
+        r->th[r->nth++] = t->amber[a].hi;
         for (int end = 0; end < 2; end++) {
             target_cell(x, ref, sizeof ref, kpi, ti, TG_AMBER + 2 * (int)a + end);
             rule->amber[a][end] = own(r, copy_text(x, ref));
         }
+    }
     rule->namber = t->namber;
 }
 
-static void put_status_rules(xl *x, xl_sheet s, int row, int col, const char *value,
-                             int value_places, xl_rules *r, bp_status cached)
+static void put_status_rules(xl *x, xl_sheet s, int row, int col, const xl_value *v,
+                             const bp_expr_ctx *c, xl_rules *r, bp_status cached)
 {
     if (!live(x)) return;
     if (r->nrules == 0) {
         put_text(x, s, row, col, "none", x->f.none);
         return;
     }
-    if (compiled(x, bp_formula_status(value, r->rules, r->nrules, value_places, &x->fb), "a status"))
+    xl_exact p;
+    plan_exact(x, &p, v, c, r->th, r->nth);
+    if (live(x) && compiled(x, bp_formula_status(v->cell, r->rules, r->nrules, &p.ex, &x->fb),
+                            "a status"))
         put_formula(x, s, row, col, x->fb.s, x->f.status, cache_text(bp_status_id(cached)));
 }
 
 /* The status of a value cell: the candidate targets of the entity, tried in order. */
 static void put_status(xl *x, xl_sheet s, int row, int col, size_t kpi, const xl_entity *e,
-                       const bp_expr_ctx *c, const char *value, int value_places,
-                       bp_status cached)
+                       const bp_expr_ctx *c, const xl_value *v, bp_status cached)
 {
     const bp_kpi *k = &x->s->kpis.kpis[kpi];
     xl_rules r;
     if (!rules_init(x, &r, k->ntargets)) return;
     for (size_t t = 0; t < k->ntargets && live(x); t++)
         if (target_applies(&k->targets[t], e, c->year, c->scenario)) add_rule(x, &r, kpi, t, c, NULL);
-    put_status_rules(x, s, row, col, value, value_places, &r, cached);
+    put_status_rules(x, s, row, col, v, c, &r, cached);
     rules_free(&r);
 }
 
@@ -1246,7 +1371,8 @@ static void write_course_result(xl *x, size_t ci, size_t kpi, int col)
     xl_rules r;
     if (!rules_init(x, &r, 1)) return;
     add_rule(x, &r, kpi, (size_t)course_target(k), &c, when);
-    put_status_rules(x, s, row, col + 1, value, value_places(k, k->expr, &c), &r, cr->status);
+    xl_value v = {value, k->expr, k->unit == BP_UNIT_MONEY, bp_num_none(), 0, k->id, NULL};
+    put_status_rules(x, s, row, col + 1, &v, &c, &r, cr->status);
     rules_free(&r);
 }
 
@@ -1287,8 +1413,8 @@ static void write_average(xl *x, int row, const xl_entity *e, int year, const si
         put_formula(x, s, row, col, x->fb.s, kpi_format(x, k),
                     cache_num(res->value, k->unit == BP_UNIT_MONEY));
         bp_formula_ref(value, sizeof value, NULL, row, col);
-        put_status(x, s, row, col + 1, kpis[j], e, &c, value, value_places(k, k->expr, &c),
-                   res->status);
+        xl_value v = {value, k->expr, k->unit == BP_UNIT_MONEY, bp_num_none(), 0, k->id, NULL};
+        put_status(x, s, row, col + 1, kpis[j], e, &c, &v, res->status);
     }
 }
 
@@ -1432,7 +1558,8 @@ static void write_kpi_value(xl *x, xl_sheet s, int row, size_t kpi, size_t ei, i
     if (!r || !cell_formula(x, k->expr, &c, money, k->id)) return;
     put_formula(x, s, row, col, x->fb.s, kpi_format(x, k), cache_num(r->value, money));
     bp_formula_ref(value, sizeof value, NULL, row, col);
-    put_status(x, s, row, col + 1, kpi, e, &c, value, value_places(k, k->expr, &c), r->status);
+    xl_value v = {value, k->expr, money, bp_num_none(), 0, k->id, NULL};
+    put_status(x, s, row, col + 1, kpi, e, &c, &v, r->status);
 }
 
 /* The places of a grade's total: its measures' scores. */
@@ -1452,14 +1579,17 @@ static size_t grade_measures(const bp_kpi *k)
 
 /* A measure's points over the grade scale on Targets. */
 static void write_measure_points(xl *x, xl_sheet s, int row, int col, size_t kpi, size_t m,
-                         const char *value, int value_places, bp_num cached)
+                                 const xl_value *v, const bp_expr_ctx *c, bp_num cached)
 {
     const bp_measure *ms = &x->s->kpis.kpis[kpi].measures[m];
     size_t p0 = x->points0[x->measure0[kpi] + m], n = ms->npoints;
     bp_formula_points_row *rows = calloc(n ? n : 1, sizeof *rows);
     char (*cells)[2][64] = calloc(n ? n : 1, sizeof *cells);
-    if (!rows || !cells) nomem(x);
+    bp_num *th = calloc(n ? n : 1, sizeof *th);
+    xl_exact p;
+    if (!rows || !cells || !th) nomem(x);
     for (size_t j = 0; j < n && live(x); j++) {
+        th[j] = ms->points[j].has_threshold ? ms->points[j].threshold : bp_num_none();
         bp_formula_ref(cells[j][0], sizeof cells[j][0], BP_XL_SHEET_TARGETS, x->points_row[p0 + j],
                        GS_SCORE);
         bp_formula_ref(cells[j][1], sizeof cells[j][1], BP_XL_SHEET_TARGETS, x->points_row[p0 + j],
@@ -1468,34 +1598,41 @@ static void write_measure_points(xl *x, xl_sheet s, int row, int col, size_t kpi
         rows[j].threshold = ms->points[j].has_threshold ? cells[j][1] : NULL;
         rows[j].at_most = ms->points[j].at_most;
     }
-    if (live(x) && compiled(x, bp_formula_points(value, rows, n, value_places, &x->fb), ms->id))
+    if (live(x)) plan_exact(x, &p, v, c, th, n);
+    if (live(x) && compiled(x, bp_formula_points(v->cell, rows, n, &p.ex, &x->fb), ms->id))
         put_formula(x, s, row, col, x->fb.s, x->f.whole, cache_num(cached, false));
     free(rows);
     free(cells);
+    free(th);
 }
 
-static void write_grade_label(xl *x, xl_sheet s, int row, int col, size_t kpi, const char *total,
-                              int grade)
+static void write_grade_label(xl *x, xl_sheet s, int row, int col, size_t kpi,
+                              const xl_value *total, const bp_expr_ctx *c, int grade)
 {
     const bp_kpi *k = &x->s->kpis.kpis[kpi];
     const char **labels = calloc(k->ngrades + 1, sizeof *labels);
     const char **mins = calloc(k->ngrades + 1, sizeof *mins);
     char (*cells)[64] = calloc(k->ngrades + 1, sizeof *cells);
-    if (!labels || !mins || !cells) nomem(x);
+    bp_num *th = calloc(k->ngrades + 1, sizeof *th);
+    xl_exact p;
+    if (!labels || !mins || !cells || !th) nomem(x);
     for (size_t g = 0; g < k->ngrades && live(x); g++) {
         labels[g] = k->grades[g].label;
+        th[g] = k->grades[g].has_min ? k->grades[g].min : bp_num_none();
         if (!k->grades[g].has_min) continue;
         bp_formula_ref(cells[g], sizeof cells[g], BP_XL_SHEET_TARGETS, x->band_row[x->band0[kpi] + g],
                        GS_SCORE);
         mins[g] = cells[g];
     }
-    if (live(x) && compiled(x, bp_formula_grade_label(total, labels, mins, k->ngrades,
-                                                      grade_places(k), &x->fb), k->id))
+    if (live(x)) plan_exact(x, &p, total, c, th, k->ngrades);
+    if (live(x) && compiled(x, bp_formula_grade_label(total->cell, labels, mins, k->ngrades, &p.ex,
+                                                      &x->fb), k->id))
         put_formula(x, s, row, col, x->fb.s, x->f.text,
                     cache_text(grade >= 0 ? k->grades[grade].label : ""));
     free(labels);
     free(mins);
     free(cells);
+    free(th);
 }
 
 /* A grade KPI for one entity: each measure's value and points (rows below the total),
@@ -1520,16 +1657,17 @@ static void write_grade_values(xl *x, xl_sheet s, int row, size_t kpi, size_t ei
         if (!cell_formula(x, ms->expr, &c, money, ms->id)) return;
         put_formula(x, s, mrow, col, x->fb.s, unit_format(x, ms->unit), cache_num(r->measure[i], money));
         bp_formula_ref(value, sizeof value, NULL, mrow, col);
-        write_measure_points(x, s, mrow, col + 1, kpi, i, value,
-                             money ? 2 : bp_formula_places(ms->expr, &c), r->points[i]);
+        xl_value v = {value, ms->expr, money, bp_num_none(), 0, k->id, ms->id};
+        write_measure_points(x, s, mrow, col + 1, kpi, i, &v, &c, r->points[i]);
         bp_formula_ref(points[i], sizeof points[i], NULL, mrow, col + 1);
         refs[i] = points[i];
     }
     if (!live(x) || !compiled(x, bp_formula_grade_total(refs, nm, &x->fb), k->id)) return;
     put_formula(x, s, row, col, x->fb.s, x->f.whole, cache_num(r->value, false));
     bp_formula_ref(total, sizeof total, NULL, row, col);
-    put_status(x, s, row, col + 1, kpi, e, &c, total, grade_places(k), r->status);
-    write_grade_label(x, s, row + (int)nm + 1, col, kpi, total, r->grade);
+    xl_value v = {total, NULL, false, r->value, grade_places(k), k->id, NULL};
+    put_status(x, s, row, col + 1, kpi, e, &c, &v, r->status);
+    write_grade_label(x, s, row + (int)nm + 1, col, kpi, &v, &c, r->grade);
 }
 
 static int write_kpi_rows(xl *x, xl_sheet s, int row, size_t kpi, int year, bp_scenario sc)
@@ -2486,6 +2624,77 @@ static void write_workings(xl *x)
     print_setup(x, s, WORK_FIRST_ROW - 1, WORK_FIRST_ROW - 1);
 }
 
+/* ---- Ratios ---- */
+
+/* The id of the entity whose members ctx has ("trust", a phase, an institution). */
+static const char *ctx_entity(const xl *x, const bp_expr_ctx *c)
+{
+    for (size_t i = 0; i < x->nents; i++)
+        if (x->ents[i].members == c->members && x->ents[i].nmembers == c->nmembers)
+            return x->ents[i].id;
+    return c->nmembers == 1 ? x->m->insts[c->members[0]].id : "";
+}
+
+/* A whole number: the engine's value times 10^parts (exact below 2^53, where it stays). */
+static xl_cache cache_whole(bp_num v, int parts)
+{
+    if (!v.ok) return cache_text("");
+    bp_i128 p = 1, n;
+    for (int i = 0; i < parts; i++) p *= 10;
+    if (__builtin_mul_overflow(v.num, p, &n)) return cache_double(bp_num_to_double(v) * (double)p);
+    bp_i128 q = n / v.den, r = n % v.den;
+    /* half away from zero, as ROUND */
+    if (2 * (r < 0 ? -r : r) >= v.den) q += n < 0 ? -1 : 1;
+    return cache_double((double)q);
+}
+
+static void write_ratio(xl *x, size_t i)
+{
+    const xl_sheet s = XS_RATIOS;
+    const xl_ratio *r = &x->ratios[i];
+    int row = RATIO_FIRST_ROW + (int)i;
+    char what[160], yb[16];
+    snprintf(what, sizeof what, "%s%s%s", r->kpi, r->measure ? "/" : "", r->measure ? r->measure : "");
+    bp_year_format(r->ctx.year, yb, sizeof yb);
+    put_text(x, s, row, RT_KPI, what, x->f.text);
+    put_text(x, s, row, RT_ENTITY, ctx_entity(x, &r->ctx), x->f.text);
+    if (r->ctx.course >= 0) put_text(x, s, row, RT_COURSE, x->m->courses[r->ctx.course].course, x->f.text);
+    put_text(x, s, row, RT_YEAR, yb, x->f.text);
+    put_text(x, s, row, RT_SCEN, bp_scenario_id(r->ctx.scenario), x->f.text);
+    const bp_expr *parts[2] = {r->num, r->den};
+    for (int k = 0; k < 2 && live(x); k++) {
+        if (!parts[k]) continue;
+        if (!compiled(x, bp_formula_whole_cell(parts[k], &r->ctx, r->parts, &x->env, &x->fb), r->kpi))
+            return;
+        put_formula(x, s, row, RT_NUM + k, x->fb.s, x->f.whole,
+                    cache_whole(bp_expr_eval(parts[k], &r->ctx), r->parts));
+    }
+    bp_i128 scale = 1;
+    for (int k = 0; k < r->parts; k++) scale *= 10;
+    put_number(x, s, row, RT_SCALE, (double)scale, x->f.whole);
+}
+
+static void write_ratios(xl *x)
+{
+    const xl_sheet s = XS_RATIOS;
+    static const char *const heads[RT_NCOLS] = {"KPI", "Entity", "Course", "Year", "Scenario",
+                                                "Numerator", "Denominator", "Scale"};
+    put_title(x, s, "Ratios: the whole numbers each status compares",
+              "A ratio's numerator and denominator times Scale (pence, millionths or whole units), "
+              "as whole numbers; its status compares numerator x 10^k x sign(denominator) with "
+              "threshold x 10^k x |denominator|, so a value a penny past a threshold is past it.");
+    put_headers(x, s, RATIO_FIRST_ROW - 1, 0, heads, RT_NCOLS);
+    for (size_t i = 0; i < x->nratios && live(x); i++) write_ratio(x, i);
+    if (!x->nratios) put_text(x, s, RATIO_FIRST_ROW, 0, "No ratios.", x->f.note);
+    set_col(x, s, RT_KPI, RT_KPI, 28, NULL);
+    set_col(x, s, RT_ENTITY, RT_SCEN, 12, NULL);
+    set_col(x, s, RT_COURSE, RT_COURSE, 24, NULL);
+    set_col(x, s, RT_NUM, RT_DEN, 22, NULL);
+    set_col(x, s, RT_SCALE, RT_SCALE, 12, NULL);
+    if (live(x)) worksheet_freeze_panes(x->ws[s], RATIO_FIRST_ROW, 0);
+    print_setup(x, s, RATIO_FIRST_ROW - 1, RATIO_FIRST_ROW - 1);
+}
+
 /* ---- the workbook ---- */
 
 /* Where libxlsxwriter assembles the workbook's parts before zipping them: tmpdir ($TMPDIR)
@@ -2575,7 +2784,9 @@ static void write_sheets(xl *x, bp_expr *const *ex)
     write_actions(x);
     write_quality(x, ex);
     write_contents(x);
-    /* last: every other sheet has asked for its per-institution terms by now */
+    /* last: every other sheet has asked for its ratios and per-institution terms by now,
+     * and the ratios' own formulas may ask for more terms */
+    write_ratios(x);
     write_workings(x);
 }
 
@@ -2598,6 +2809,7 @@ static void release(xl *x, bp_expr **ex)
     free(x->course_row);
     free(x->score_row);
     free(x->helpers);
+    free(x->ratios);
 }
 
 bp_err bp_xlsx_write(const bp_session *s, int64_t epoch, const char *tmpdir, const char *path,
