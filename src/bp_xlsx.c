@@ -72,10 +72,19 @@ typedef struct {
     const char *id, *name;
 } xl_entity;
 
+/* The input the cells being written come from, for the message of a limit they break:
+ * a position in a data set file or a KPI file (file NULL: none), and what it is. */
+typedef struct {
+    const char *file;
+    int line, column;
+    char what[96];
+} xl_src;
+
 /* A per-institution term on the Workings sheet. */
 typedef struct {
     const bp_expr *node;
     bp_expr_ctx ctx;
+    xl_src src;              /* the KPI that asked for it first */
 } xl_helper;
 
 /* Whole numbers a status compares, on the Ratios sheet: a ratio's numerator and
@@ -85,6 +94,7 @@ typedef struct {
     bp_expr_ctx ctx;
     int parts;
     const char *kpi, *measure;
+    xl_src src;
 } xl_ratio;
 
 typedef struct {
@@ -94,6 +104,10 @@ typedef struct {
     const char *path;
     bp_diags *diags;
     bp_err err;                   /* the first failure; later writes are skipped */
+    bool dry;                     /* bp_xlsx_check: every cell planned, nothing written */
+    xl_src src;                   /* where the cells being written come from */
+    size_t nlimits;               /* limits reported (a dry run goes on past them) */
+    bool full[XS_COUNT];          /* a sheet's rows ran out: reported once */
     lxw_workbook *wb;
     lxw_worksheet *ws[XS_COUNT];
     xl_formats f;
@@ -144,10 +158,66 @@ static void fail(xl *x, bp_err err, const char *fmt, ...)
 
 static void nomem(xl *x) { fail(x, BP_ERR_NOMEM, "out of memory writing the workbook"); }
 
+/* A limit of the spreadsheet that the input breaks: an error at the input's position
+ * (exit 65, BP_ERR_LIMIT).  A dry run notes it and goes on, to report every one (each
+ * position once); writing stops at the first. */
+#define MAX_LIMITS 1000
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static void limit(xl *x, const xl_src *at, const char *fmt, ...)
+{
+    if (!live(x)) return;
+    for (size_t i = 0; i < x->diags->count; i++) {
+        const bp_diag *d = &x->diags->items[i];
+        if (at->file && d->level == BP_DIAG_ERROR && d->line == at->line && d->column == at->column
+            && strcmp(d->file, at->file) == 0)
+            return;
+    }
+    char msg[768];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    bp_diag_add(x->diags, BP_DIAG_ERROR, at->file ? at->file : x->path, at->line, at->column, "%s",
+                msg);
+    if (!x->dry || ++x->nlimits >= MAX_LIMITS) x->err = BP_ERR_LIMIT;
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 5, 6)))
+#endif
+static void set_src(xl *x, const char *file, int line, int column, const char *fmt, ...)
+{
+    x->src.file = file;
+    x->src.line = line;
+    x->src.column = column;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(x->src.what, sizeof x->src.what, fmt, ap);
+    va_end(ap);
+}
+
+/* Cells whose input is no one position (the workbook's own sums, its headings). */
+static void no_src(xl *x) { memset(&x->src, 0, sizeof x->src); }
+
+/* Is there a row for this cell?  The first that is not is reported, once for a sheet. */
+static bool room(xl *x, xl_sheet s, int row)
+{
+    if (row < BP_EXCEL_ROWS) return true;
+    if (!x->full[s] && live(x))
+        limit(x, &x->src, "found more rows for %s than the workbook's %s sheet holds, expected at "
+              "most %d rows on a sheet", x->src.file ? x->src.what : "the workbook", sheet_info[s].name,
+              BP_EXCEL_ROWS);
+    x->full[s] = true;
+    return false;
+}
+
 /* Every libxlsxwriter call that can fail goes through here. */
 static void check(xl *x, lxw_error e, xl_sheet s, int row, int col)
 {
-    if (e == LXW_NO_ERROR || !live(x)) return;
+    /* a sheet whose rows ran out has its error: the ranges past its end follow from it */
+    if (e == LXW_NO_ERROR || !live(x) || x->full[s]) return;
     char cell[64];
     bp_formula_ref(cell, sizeof cell, sheet_info[s].name, row, col);
     if (e == LXW_ERROR_MEMORY_MALLOC_FAILED) nomem(x);
@@ -165,9 +235,25 @@ static void check_book(xl *x, lxw_error e, const char *what)
 static bool compiled(xl *x, bp_err err, const char *what)
 {
     if (err == BP_OK) return live(x);
-    if (err == BP_ERR_NOMEM) nomem(x);
-    else fail(x, err, "cannot write the formula for %s: %s", what,
+    if (err == BP_ERR_NOMEM) {
+        nomem(x);
+    } else if (err == BP_ERR_LIMIT && x->fb.at && x->fb.at->name) {
+        /* a code too long for a formula's text: at the code itself */
+        const bp_expr *at = x->fb.at;
+        xl_src src = x->src;
+        src.line = at->line;
+        src.column = at->column;
+        size_t n = strlen(at->name);
+        limit(x, &src, "found code '%.40s%s' of %zu characters in %s, expected at most %d "
+              "characters: %s", at->name, n > 40 ? "..." : "", n, x->src.what, BP_FORMULA_CODE_MAX,
+              x->fb.why);
+    } else if (err == BP_ERR_LIMIT) {
+        limit(x, &x->src, "found %s that the workbook cannot hold: %s", x->src.what,
               x->fb.why ? x->fb.why : bp_strerror(err));
+    } else {
+        fail(x, err, "cannot write the formula for %s: %s", what,
+             x->fb.why ? x->fb.why : bp_strerror(err));
+    }
     return false;
 }
 
@@ -204,16 +290,28 @@ static xl_cache cache_num(bp_num v, bool money)
     return cache_double(bp_num_to_double(v));
 }
 
+/* A text no cell can hold: the readers refuse such input (bp_csv, bp_kpi), so this is
+ * what the workbook makes of it (a heading, a joined list). */
+static bool fits_cell(xl *x, const char *text)
+{
+    size_t n = strlen(text);
+    if (n <= BP_EXCEL_CELL_CHARS || bp_excel_chars(text, n) <= BP_EXCEL_CELL_CHARS) return true;
+    limit(x, &x->src, "found a text of %zu characters for %s, expected at most %d characters, the "
+          "most a spreadsheet cell holds", bp_excel_chars(text, n),
+          x->src.file ? x->src.what : "the workbook", BP_EXCEL_CELL_CHARS);
+    return false;
+}
+
 static void put_text(xl *x, xl_sheet s, int row, int col, const char *text, lxw_format *f)
 {
-    if (!live(x)) return;
+    if (!live(x) || !room(x, s, row) || !fits_cell(x, text) || x->dry) return;
     /* write_string: input text such as "=1+1" or "@cmd" is a string, never a formula */
     check(x, worksheet_write_string(x->ws[s], (lxw_row_t)row, (lxw_col_t)col, text, f), s, row, col);
 }
 
 static void put_number(xl *x, xl_sheet s, int row, int col, double v, lxw_format *f)
 {
-    if (!live(x)) return;
+    if (!live(x) || !room(x, s, row) || x->dry) return;
     check(x, worksheet_write_number(x->ws[s], (lxw_row_t)row, (lxw_col_t)col, v, f), s, row, col);
 }
 
@@ -224,14 +322,14 @@ static void put_money(xl *x, xl_sheet s, int row, int col, int64_t pence, lxw_fo
 
 static void put_blank(xl *x, xl_sheet s, int row, int col, lxw_format *f)
 {
-    if (!live(x)) return;
+    if (!live(x) || !room(x, s, row) || x->dry) return;
     check(x, worksheet_write_blank(x->ws[s], (lxw_row_t)row, (lxw_col_t)col, f), s, row, col);
 }
 
 static void put_date(xl *x, xl_sheet s, int row, int col, int32_t days)
 {
     int y, mo, d;
-    if (!live(x)) return;
+    if (!live(x) || !room(x, s, row) || x->dry) return;
     bp_date_ymd(days, &y, &mo, &d);
     lxw_datetime dt = {y, mo, d, 0, 0, 0.0};
     check(x, worksheet_write_datetime(x->ws[s], (lxw_row_t)row, (lxw_col_t)col, &dt, x->f.date),
@@ -241,15 +339,17 @@ static void put_date(xl *x, xl_sheet s, int row, int col, int32_t days)
 static void put_formula(xl *x, xl_sheet s, int row, int col, const char *formula, lxw_format *f,
                         xl_cache v)
 {
-    if (!live(x)) return;
+    if (!live(x) || !room(x, s, row)) return;
     size_t n = strlen(formula) - (formula[0] == '=');
     if (n > BP_FORMULA_MAX) {
         char cell[64];
         bp_formula_ref(cell, sizeof cell, sheet_info[s].name, row, col);
-        fail(x, BP_ERR_RENDER, "the formula for %s has %zu characters; Excel allows %d", cell, n,
-             BP_FORMULA_MAX);
+        limit(x, &x->src, "found a workbook formula of %zu characters for %s (%s), expected at most "
+              "%d characters, Excel's limit on a formula", n,
+              x->src.file ? x->src.what : "the workbook", cell, BP_FORMULA_MAX);
         return;
     }
+    if (x->dry) return;
     lxw_row_t r = (lxw_row_t)row;
     lxw_col_t c = (lxw_col_t)col;
     lxw_error e = v.is_text ? worksheet_write_formula_str(x->ws[s], r, c, formula, f, v.text)
@@ -305,7 +405,7 @@ static int max_int(int a, int b) { return a > b ? a : b; }
 
 static void merge(xl *x, xl_sheet s, int row, int c0, int c1, const char *text, lxw_format *f)
 {
-    if (!live(x)) return;
+    if (!live(x) || !room(x, s, row) || !fits_cell(x, text) || x->dry) return;
     check(x, worksheet_merge_range(x->ws[s], (lxw_row_t)row, (lxw_col_t)c0, (lxw_row_t)row,
                                    (lxw_col_t)c1, text, f), s, row, c0);
 }
@@ -607,6 +707,10 @@ static int env_helper_row(const bp_formula_env *env, const bp_expr *node, const 
     }
     x->helpers[x->nhelpers].node = node;
     x->helpers[x->nhelpers].ctx = *c;
+    /* a term too long for a formula is reported at the term, in the KPI that asked */
+    x->helpers[x->nhelpers].src = x->src;
+    x->helpers[x->nhelpers].src.line = node->line;
+    x->helpers[x->nhelpers].src.column = node->column;
     return WORK_FIRST_ROW + (int)x->nhelpers++;
 }
 
@@ -641,6 +745,7 @@ static void write_institution(xl *x, int pos)
     const bp_institution *in = &x->m->insts[x->inst_order[pos]];
     int row = BP_XL_INST_FIRST_ROW + pos;
     char ref[16], formula[128];
+    set_src(x, "institutions.csv", in->line, 0, "an institution");
     put_text(x, s, row, BP_XL_INST_ID, in->id, x->f.text);
     put_text(x, s, row, BP_XL_INST_NAME, in->name, x->f.text);
     put_text(x, s, row, BP_XL_INST_PHASE, bp_phase_id(in->phase), x->f.text);
@@ -819,6 +924,7 @@ static void write_target(xl *x, size_t kpi, size_t ti)
     int row = x->target_row[x->target0[kpi] + ti];
     static const char *const cmp[] = {"min", "max", "band"};
     char buf[256];
+    set_src(x, k->file, t->line, 0, "a target of %s '%s'", k->expr ? "KPI" : "grade", k->id);
     put_text(x, s, row, TG_KPI, k->id, x->f.text);
     put_text(x, s, row, TG_NAME, k->name, x->f.text);
     put_text(x, s, row, TG_TEXT, t->text, x->f.text);
@@ -859,6 +965,7 @@ static void write_benchmarks(xl *x)
     for (size_t i = 0; i < x->m->nbenchmarks; i++) {
         const bp_benchmark *b = &x->m->benchmarks[i];
         int kpi = bp_kpi_find(&x->s->kpis, b->kpi);
+        set_src(x, "national.csv", 0, 0, "the benchmarks");
         int r = x->bench_row[i];
         bp_year_format(b->year, yb, sizeof yb);
         put_text(x, s, r, 0, yb, x->f.text);
@@ -873,6 +980,7 @@ static void write_points_scale(xl *x, size_t kpi, size_t m)
 {
     const bp_measure *ms = &x->s->kpis.kpis[kpi].measures[m];
     size_t p0 = x->points0[x->measure0[kpi] + m];
+    set_src(x, x->s->kpis.kpis[kpi].file, ms->line, 0, "measure '%s'", ms->id);
     for (size_t j = 0; j < ms->npoints; j++) {
         const bp_points *pt = &ms->points[j];
         int r = x->points_row[p0 + j];
@@ -900,6 +1008,7 @@ static void write_grade_scales(xl *x)
     for (size_t k = 0; k < ks->count; k++) {
         const bp_kpi *kp = &ks->kpis[k];
         for (size_t m = 0; m < kp->nmeasures; m++) write_points_scale(x, k, m);
+        set_src(x, kp->file, kp->line, 1, "grade '%s'", kp->id);
         for (size_t g = 0; g < kp->ngrades; g++) {
             int r = x->band_row[x->band0[k] + g];
             char label[160];
@@ -930,6 +1039,7 @@ static void write_definitions(xl *x)
     for (size_t k = 0; k < ks->count; k++, row++) {
         const bp_kpi *kp = &ks->kpis[k];
         char text[1024];
+        set_src(x, kp->file, kp->line, 1, "%s '%s'", kp->expr ? "KPI" : "grade", kp->id);
         put_text(x, s, row, 0, kp->id, x->f.text);
         put_text(x, s, row, 1, kp->name, x->f.text);
         put_text(x, s, row, 2, bp_unit_id(kp->unit), x->f.text);
@@ -1006,6 +1116,7 @@ static void write_fact(xl *x, size_t i, const char *lookup)
     const bp_fact *f = &x->m->facts[i];
     int row = (int)i + 1;
     char yb[16], buf[160], formula[256];
+    set_src(x, x->m->inputs[f->file].name, f->line, 0, "a fact");
     bp_year_format(f->year, yb, sizeof yb);
     put_text(x, s, row, DT_INST, x->m->insts[f->inst].id, NULL);
     put_text(x, s, row, DT_YEAR, yb, NULL);
@@ -1025,6 +1136,44 @@ static void define(xl *x, const char *name, const char *formula)
     check_book(x, workbook_define_name(x->wb, name, formula), name);
 }
 
+static int line_cmp(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+/* More facts than the Data sheet has rows below its header: an error at the first fact
+ * that does not fit, in reading order (the files in the documented order, each top to
+ * bottom). */
+static void too_many_facts(xl *x, size_t cap)
+{
+    const bp_model *m = x->m;
+    size_t before = 0;
+    for (size_t file = 0; file < m->ninputs; file++) {
+        size_t here = 0;
+        for (size_t i = 0; i < m->nfacts; i++) here += m->facts[i].file == (int)file;
+        if (before + here <= cap) {
+            before += here;
+            continue;
+        }
+        int *lines = malloc(here * sizeof *lines);
+        if (!lines) {
+            nomem(x);
+            return;
+        }
+        size_t k = 0;
+        for (size_t i = 0; i < m->nfacts; i++)
+            if (m->facts[i].file == (int)file) lines[k++] = m->facts[i].line;
+        qsort(lines, here, sizeof *lines, line_cmp);
+        xl_src at = {m->inputs[file].name, lines[cap - before], 0, "a fact"};
+        free(lines);
+        limit(x, &at, "found more than %zu facts, expected at most %zu: the rows of the workbook's "
+              "Data sheet below its header", cap, cap);
+        x->full[XS_DATA] = true;
+        return;
+    }
+}
+
 static void write_data(xl *x)
 {
     const xl_sheet s = XS_DATA;
@@ -1032,6 +1181,11 @@ static void write_data(xl *x)
                                     "Key"};
     size_t n = x->m->nfacts;
     char lookup[80];
+    /* one row a fact, below the header */
+    if (n > BP_EXCEL_ROWS - 1) {
+        too_many_facts(x, BP_EXCEL_ROWS - 1);
+        n = BP_EXCEL_ROWS - 1;
+    }
     inst_lookup_range(x, lookup, sizeof lookup);
     if (n && live(x)) {
         lxw_table_column cols[DT_NCOLS], *ptrs[DT_NCOLS + 1];
@@ -1051,7 +1205,10 @@ static void write_data(xl *x)
     } else {
         put_headers(x, s, 0, 0, (const char *const *)heads, DT_NCOLS);
     }
-    for (size_t i = 0; i < n && live(x); i++) write_fact(x, i, lookup);
+    /* a dry run counts the rows (above) and need not write a million facts out: their
+     * texts are CSV fields, which hold no more than a cell does (bp_csv), and their
+     * formulas are a short lookup */
+    for (size_t i = 0; i < n && live(x) && !x->dry; i++) write_fact(x, i, lookup);
     set_col(x, s, DT_INST, DT_SCEN, 11, NULL);
     set_col(x, s, DT_CODE, DT_CODE, 34, NULL);
     set_col(x, s, DT_VALUE, DT_VALUE, 16, NULL);
@@ -1114,7 +1271,14 @@ static int ratio_row(xl *x, const xl_value *v, const bp_expr *num, const bp_expr
         x->ratios = n;
         x->capratios = cap;
     }
-    x->ratios[x->nratios] = (xl_ratio){num, den, *c, parts, v->kpi, v->measure};
+    x->ratios[x->nratios] = (xl_ratio){num, den, *c, parts, v->kpi, v->measure, x->src};
+    /* at the expression whose parts they are */
+    xl_src *src = &x->ratios[x->nratios].src;
+    src->line = v->e->line;
+    src->column = v->e->column;
+    snprintf(src->what, sizeof src->what, "the numerator and denominator of %s%s%s '%s'",
+             v->measure ? "measure '" : "", v->measure ? v->measure : "",
+             v->measure ? "' of grade" : "KPI", v->kpi);
     return RATIO_FIRST_ROW + (int)x->nratios++;
 }
 
@@ -1263,6 +1427,14 @@ static void put_status_rules(xl *x, xl_sheet s, int row, int col, const xl_value
         put_formula(x, s, row, col, x->fb.s, x->f.status, cache_text(bp_status_id(cached)));
 }
 
+/* A status formula comes from its targets: at the first one's condition or threshold. */
+static void target_src(xl *x, const bp_kpi *k, const bp_target *t)
+{
+    const bp_expr *at = t->when ? t->when : t->lo ? t->lo : t->hi;
+    set_src(x, k->file, at ? at->line : t->line, at ? at->column : 0, "the status of %s '%s'",
+            k->expr ? "KPI" : "grade", k->id);
+}
+
 /* The status of a value cell: the candidate targets of the entity, tried in order. */
 static void put_status(xl *x, xl_sheet s, int row, int col, size_t kpi, const xl_entity *e,
                        const bp_expr_ctx *c, const xl_value *v, bp_status cached)
@@ -1271,7 +1443,10 @@ static void put_status(xl *x, xl_sheet s, int row, int col, size_t kpi, const xl
     xl_rules r;
     if (!rules_init(x, &r, k->ntargets)) return;
     for (size_t t = 0; t < k->ntargets && live(x); t++)
-        if (target_applies(&k->targets[t], e, c->year, c->scenario)) add_rule(x, &r, kpi, t, c, NULL);
+        if (target_applies(&k->targets[t], e, c->year, c->scenario)) {
+            if (!r.nrules) target_src(x, k, &k->targets[t]);
+            add_rule(x, &r, kpi, t, c, NULL);
+        }
     put_status_rules(x, s, row, col, v, c, &r, cached);
     rules_free(&r);
 }
@@ -1331,6 +1506,7 @@ static void write_course_inputs(xl *x, size_t ci, const char *lookup)
     const bp_institution *in = &x->m->insts[co->inst];
     int row = x->course_row[ci];
     char yb[16], key[96], formula[256];
+    set_src(x, "courses.csv", co->line, 0, "a course");
     bp_year_format(co->year, yb, sizeof yb);
     put_text(x, s, row, BP_XL_COURSE_C_INST, in->id, x->f.text);
     put_text(x, s, row, BP_XL_COURSE_C_YEAR, yb, x->f.text);
@@ -1356,7 +1532,9 @@ static void write_course_result(xl *x, size_t ci, size_t kpi, int col)
     int row = x->course_row[ci], member = co->inst;
     bp_expr_ctx c = inst_ctx(x, member, co->year, BP_ACTUAL);
     c.course = (int)ci;
-    if (!cr || !cell_formula(x, k->expr, &c, k->unit == BP_UNIT_MONEY, k->id)) return;
+    if (!cr) return;
+    set_src(x, k->file, k->expr->line, k->expr->column, "KPI '%s'", k->id);
+    if (!cell_formula(x, k->expr, &c, k->unit == BP_UNIT_MONEY, k->id)) return;
     put_formula(x, s, row, col, x->fb.s, kpi_format(x, k), cache_num(cr->value, k->unit == BP_UNIT_MONEY));
     bool applies = (!t->from_year || co->year >= t->from_year)
                    && (!t->phases || (t->phases & (1u << x->m->insts[member].phase)));
@@ -1370,6 +1548,7 @@ static void write_course_result(xl *x, size_t ci, size_t kpi, int col)
     snprintf(when, sizeof when, "IF(%s=\"yes\",0,1)", minority);
     xl_rules r;
     if (!rules_init(x, &r, 1)) return;
+    target_src(x, k, t);
     add_rule(x, &r, kpi, (size_t)course_target(k), &c, when);
     xl_value v = {value, k->expr, k->unit == BP_UNIT_MONEY, bp_num_none(), 0, k->id, NULL};
     put_status_rules(x, s, row, col + 1, &v, &c, &r, cr->status);
@@ -1409,7 +1588,9 @@ static void write_average(xl *x, int row, const xl_entity *e, int year, const si
         bp_expr_ctx c = entity_ctx(x, e, year, BP_ACTUAL);
         int col = 3 + 2 * (int)j;
         char value[16];
-        if (!res || !cell_formula(x, k->expr, &c, k->unit == BP_UNIT_MONEY, k->id)) continue;
+        if (!res) continue;
+        set_src(x, k->file, k->expr->line, k->expr->column, "KPI '%s'", k->id);
+        if (!cell_formula(x, k->expr, &c, k->unit == BP_UNIT_MONEY, k->id)) continue;
         put_formula(x, s, row, col, x->fb.s, kpi_format(x, k),
                     cache_num(res->value, k->unit == BP_UNIT_MONEY));
         bp_formula_ref(value, sizeof value, NULL, row, col);
@@ -1555,7 +1736,9 @@ static void write_kpi_value(xl *x, xl_sheet s, int row, size_t kpi, size_t ei, i
     bool money = k->unit == BP_UNIT_MONEY;
     int col = value_col(ei);
     char value[16];
-    if (!r || !cell_formula(x, k->expr, &c, money, k->id)) return;
+    if (!r) return;
+    set_src(x, k->file, k->expr->line, k->expr->column, "KPI '%s'", k->id);
+    if (!cell_formula(x, k->expr, &c, money, k->id)) return;
     put_formula(x, s, row, col, x->fb.s, kpi_format(x, k), cache_num(r->value, money));
     bp_formula_ref(value, sizeof value, NULL, row, col);
     xl_value v = {value, k->expr, money, bp_num_none(), 0, k->id, NULL};
@@ -1654,6 +1837,8 @@ static void write_grade_values(xl *x, xl_sheet s, int row, size_t kpi, size_t ei
         bool money = ms->unit == BP_UNIT_MONEY;
         char value[16];
         int mrow = row + 1 + (int)i;
+        set_src(x, k->file, ms->expr->line, ms->expr->column, "measure '%s' of grade '%s'", ms->id,
+                k->id);
         if (!cell_formula(x, ms->expr, &c, money, ms->id)) return;
         put_formula(x, s, mrow, col, x->fb.s, unit_format(x, ms->unit), cache_num(r->measure[i], money));
         bp_formula_ref(value, sizeof value, NULL, mrow, col);
@@ -1662,11 +1847,13 @@ static void write_grade_values(xl *x, xl_sheet s, int row, size_t kpi, size_t ei
         bp_formula_ref(points[i], sizeof points[i], NULL, mrow, col + 1);
         refs[i] = points[i];
     }
+    set_src(x, k->file, k->line, 1, "grade '%s'", k->id);
     if (!live(x) || !compiled(x, bp_formula_grade_total(refs, nm, &x->fb), k->id)) return;
     put_formula(x, s, row, col, x->fb.s, x->f.whole, cache_num(r->value, false));
     bp_formula_ref(total, sizeof total, NULL, row, col);
     xl_value v = {total, NULL, false, r->value, grade_places(k), k->id, NULL};
     put_status(x, s, row, col + 1, kpi, e, &c, &v, r->status);
+    set_src(x, k->file, k->line, 1, "grade '%s'", k->id);
     write_grade_label(x, s, row + (int)nm + 1, col, kpi, &v, &c, r->grade);
 }
 
@@ -1674,6 +1861,7 @@ static int write_kpi_rows(xl *x, xl_sheet s, int row, size_t kpi, int year, bp_s
 {
     const bp_kpi *k = &x->s->kpis.kpis[kpi];
     char targets[512], label[160];
+    set_src(x, k->file, k->line, 1, "%s '%s'", k->expr ? "KPI" : "grade", k->id);
     targets_summary(k, targets, sizeof targets);
     put_text(x, s, row, 0, k->id, x->f.text);
     put_text(x, s, row, 1, k->name, x->f.wrap);
@@ -2304,6 +2492,7 @@ static void write_action(xl *x, size_t i, int row, const char *asof)
     const char *ambition = a->ambition >= 0 && (size_t)a->ambition < x->m->nambitions
                            ? x->m->ambitions[a->ambition].title : "";
     char due[16], st[16], formula[128];
+    set_src(x, "actions.csv", a->line, 0, "an action");
     put_text(x, s, row, AC_ID, a->id, x->f.wrap);
     put_text(x, s, row, AC_INST, x->m->insts[a->inst].id, x->f.wrap);
     put_text(x, s, row, AC_AMBITION, ambition, x->f.wrap);
@@ -2489,6 +2678,7 @@ static void write_quality(xl *x, bp_expr *const *ex)
         const bp_diag *d = &x->s->diags.items[i];
         if (d->level != BP_DIAG_WARNING) continue;
         char msg[1024];
+        set_src(x, d->file, d->line, d->column, "a warning");
         bp_diag_format(d, msg, sizeof msg);
         put_text(x, s, row++, 0, msg, x->f.text);
         n++;
@@ -2581,6 +2771,7 @@ static void write_helper(xl *x, size_t i)
     const xl_sheet s = XS_WORKINGS;
     const xl_helper *h = &x->helpers[i];
     int row = WORK_FIRST_ROW + (int)i;
+    x->src = h->src;
     char text[768], yb[16];
     size_t n;
     bp_expr_to_text(h->node, text, sizeof text);
@@ -2653,6 +2844,7 @@ static void write_ratio(xl *x, size_t i)
     const xl_sheet s = XS_RATIOS;
     const xl_ratio *r = &x->ratios[i];
     int row = RATIO_FIRST_ROW + (int)i;
+    x->src = r->src;
     char what[160], yb[16];
     snprintf(what, sizeof what, "%s%s%s", r->kpi, r->measure ? "/" : "", r->measure ? r->measure : "");
     bp_year_format(r->ctx.year, yb, sizeof yb);
@@ -2718,6 +2910,8 @@ static void open_workbook(xl *x, int64_t epoch, const char *tmpdir)
     lxw_workbook_options opts;
     memset(&opts, 0, sizeof opts);
     opts.tmpdir = scratch_dir(tmpdir);
+    /* a dry run's workbook lives in memory only: libxlsxwriter opens its file when it is
+     * closed, and a dry run frees it instead */
     x->wb = workbook_new_opt(x->path, &opts);
     if (!x->wb) {
         fail(x, BP_ERR_RENDER, "libxlsxwriter could not start the workbook");
@@ -2772,22 +2966,23 @@ static void parse_fixed(xl *x, bp_expr **ex)
 
 static void write_sheets(xl *x, bp_expr *const *ex)
 {
-    /* inputs first: the formulas of the other sheets point into them */
-    write_institutions(x);
-    write_targets(x);
-    write_data(x);
-    write_courses(x);
-    write_scorecard(x);
-    write_forecast(x);
-    write_finance(x, ex);
-    write_charges(x, ex);
-    write_actions(x);
-    write_quality(x, ex);
-    write_contents(x);
+    /* inputs first: the formulas of the other sheets point into them; each sheet names
+     * the inputs its cells come from (no_src: the workbook's own) */
+    no_src(x), write_institutions(x);
+    no_src(x), write_targets(x);
+    no_src(x), write_data(x);
+    no_src(x), write_courses(x);
+    no_src(x), write_scorecard(x);
+    no_src(x), write_forecast(x);
+    no_src(x), write_finance(x, ex);
+    no_src(x), write_charges(x, ex);
+    no_src(x), write_actions(x);
+    no_src(x), write_quality(x, ex);
+    no_src(x), write_contents(x);
     /* last: every other sheet has asked for its ratios and per-institution terms by now,
      * and the ratios' own formulas may ask for more terms */
-    write_ratios(x);
-    write_workings(x);
+    no_src(x), write_ratios(x);
+    no_src(x), write_workings(x);
 }
 
 static void release(xl *x, bp_expr **ex)
@@ -2812,8 +3007,8 @@ static void release(xl *x, bp_expr **ex)
     free(x->ratios);
 }
 
-bp_err bp_xlsx_write(const bp_session *s, int64_t epoch, const char *tmpdir, const char *path,
-                     bp_diags *diags)
+static bp_err run(const bp_session *s, int64_t epoch, const char *tmpdir, const char *path,
+                  bool dry, bp_diags *diags)
 {
     xl x;
     bp_expr *ex[FX_COUNT] = {NULL};
@@ -2822,6 +3017,7 @@ bp_err bp_xlsx_write(const bp_session *s, int64_t epoch, const char *tmpdir, con
     x.m = &s->model;
     x.res = &s->results;
     x.path = path;
+    x.dry = dry;
     x.diags = diags;
     bp_fbuf_init(&x.fb);
     /* formulas and libxlsxwriter's numbers are written with printf: a decimal comma
@@ -2834,8 +3030,19 @@ bp_err bp_xlsx_write(const bp_session *s, int64_t epoch, const char *tmpdir, con
     if (live(&x)) plan(&x);
     if (live(&x)) open_workbook(&x, epoch, tmpdir);
     if (live(&x)) write_sheets(&x, ex);
-    if (x.wb && live(&x)) check_book(&x, workbook_close(x.wb), "writing the file");
+    if (x.wb && live(&x) && !dry) check_book(&x, workbook_close(x.wb), "writing the file");
     else if (x.wb) lxw_workbook_free(x.wb);
     release(&x, ex);
-    return x.err;
+    return x.err == BP_OK && x.nlimits ? BP_ERR_LIMIT : x.err;
+}
+
+bp_err bp_xlsx_write(const bp_session *s, int64_t epoch, const char *tmpdir, const char *path,
+                     bp_diags *diags)
+{
+    return run(s, epoch, tmpdir, path, false, diags);
+}
+
+bp_err bp_xlsx_check(const bp_session *s, bp_diags *diags)
+{
+    return run(s, 1, NULL, "the workbook", true, diags);
 }

@@ -1,5 +1,6 @@
 /* cli_check: `boardpack check` - the KPI results for people (text) or machines (JSON). */
 #include <stdio.h>
+#include "bp_build.h"
 #include "bp_cli_commands.h"
 #include "bp_json.h"
 #include "bp_session.h"
@@ -27,6 +28,8 @@ static int run(int argc, char **argv, const bp_cli_env *env)
     if (!bp_cli_parse(&bp_cli_check.spec, argc, argv, &o, &status)) return status;
     bp_session s;
     bp_err err = bp_session_open(&s, o.data, o.year, env->templates);
+    /* what build would refuse, check refuses the same way */
+    if (err == BP_OK) err = bp_build_check(&s, &s.diags);
     bp_diags_sort(&s.diags);
     if (err != BP_OK) {
         if (o.format == BP_FORMAT_JSON && s.diags.errors) bp_json_errors(stdout, &s.diags);
