@@ -32,10 +32,16 @@ typedef struct {
  * wherever it runs.  False when it is set but not a whole number of seconds. */
 bool bp_build_epoch(const bp_model *m, const char *source_date_epoch, int64_t *epoch);
 
+/* What the outputs need of an evaluated session beyond the data contract, checked before
+ * any of them is written and by `check` alike, so that the two commands agree: the
+ * workbook's limits (bp_xlsx_check).  BP_ERR_LIMIT with an error at each input that
+ * breaks one. */
+bp_err bp_build_check(const bp_session *s, bp_diags *diags);
+
 /* Render and write everything for an evaluated session.  On success *written (may be
  * NULL) receives how many files were renamed into place, the manifest included; on
  * failure nothing is (BP_ERR_DATA when two outputs would share a name, BP_ERR_IO when
- * another run holds the directory's lock). */
+ * another run holds the directory's lock).  Runs bp_build_check first. */
 bp_err bp_build_write(const bp_session *s, const bp_packset *packs, const bp_build_opts *o,
                       size_t *written, bp_diags *diags);
 

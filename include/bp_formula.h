@@ -27,11 +27,23 @@
  * out phase by phase, so every phase and the trust is one contiguous range and formula
  * length does not grow with the number of institutions.
  *
- * Exactness.  Comparisons (in expressions, statuses and grade points) round a computed
- * value to the decimal places at which the engine's value is exact - 2 for money, 6 for
- * other facts, 0 for counts and conditions, 12 for ratios - and a threshold to 12, so
- * binary floating point never moves a value that the engine finds exactly on a
- * threshold, and a threshold a finance officer types is compared as typed.
+ * Exactness.  A status, points or grade formula decides on whole numbers, as
+ * bp_target_decide decides on exact rationals.  A ratio a / b (the expression is a
+ * division of two exact decimals) compares a' x 10^k with T x b', where a' and b' are
+ * the numerator and denominator times one power of ten (pence, millionths or the data's
+ * own smallest unit), rounded to whole numbers in cells of their own (the Ratios sheet),
+ * and T is the threshold times 10^k, rounded; any other exact decimal v compares
+ * ROUND(v x 10^k, 0) with T.  Whole numbers below 2^53 are exact in a double and compare
+ * exactly in Excel and LibreOffice alike (LibreOffice counts other doubles within 2^-48
+ * of each other as equal), so a value one penny past a threshold is past it in the
+ * spreadsheet too.  bp_formula_ratio_scales and bp_formula_decimal_scale choose the
+ * powers of ten from the engine's values so that every whole number stays within
+ * BP_FORMULA_EXACT_MAX and a' and b' within BP_FORMULA_PART_MAX; docs/limits.md says
+ * what happens past them.  A value that is neither form (a ratio of ratios, a benchmark
+ * inside the expression) is compared rounded to 12 places, and a threshold rounded to
+ * 12.  Comparisons inside an expression (conditions, if) round each side to the decimal
+ * places at which the engine's value is exact - 2 for money, 6 for other facts, 0 for
+ * counts and conditions, 12 for ratios.
  *
  * This header is also the workbook's layout contract: the sheets, columns and defined
  * names the formulas refer to, which bp_xlsx writes. */
@@ -41,12 +53,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "bp_error.h"
+#include "bp_excel.h"
 #include "bp_expr.h"
 #include "bp_kpi.h"
 #include "bp_model.h"
 
 /* Excel's limit on the length of a formula. */
-#define BP_FORMULA_MAX 8192
+#define BP_FORMULA_MAX BP_EXCEL_FORMULA_CHARS
 
 /* ---- the layout contract ---- */
 
@@ -93,6 +106,7 @@ typedef struct {
     size_t len, cap;
     bool nomem;
     const char *why;     /* why compiling failed, for the diagnostic */
+    const bp_expr *at;   /* BP_ERR_LIMIT: the node that cannot be written (its position) */
 } bp_fbuf;
 
 void bp_fbuf_init(bp_fbuf *b);
@@ -133,7 +147,9 @@ struct bp_formula_env {
 
 /* The expression as a formula body (no '='): a number, or an error for no data.
  * BP_ERR_RENDER with out->why when the entity cannot be expressed (members that are
- * neither one institution, a whole phase nor the whole trust, or not contiguous). */
+ * neither one institution, a whole phase nor the whole trust, or not contiguous);
+ * BP_ERR_LIMIT with out->why and out->at when a code is too long for the text string a
+ * formula holds it in (BP_FORMULA_CODE_MAX). */
 bp_err bp_formula_expr(const bp_expr *e, const bp_expr_ctx *ctx, const bp_formula_env *env,
                        bp_fbuf *out);
 
@@ -141,6 +157,15 @@ bp_err bp_formula_expr(const bp_expr *e, const bp_expr_ctx *ctx, const bp_formul
  * figures are printed. */
 bp_err bp_formula_cell(const bp_expr *e, const bp_expr_ctx *ctx, bool money,
                        const bp_formula_env *env, bp_fbuf *out);
+
+/* A whole number: "=IFERROR(ROUND(body*10^places,0),\"\")", the expression in units of
+ * 10^-places (a ratio's numerator or denominator on the Ratios sheet). */
+bp_err bp_formula_whole_cell(const bp_expr *e, const bp_expr_ctx *ctx, int places,
+                             const bp_formula_env *env, bp_fbuf *out);
+
+/* The longest code a formula can hold: it is written as the text "code.*", and a text
+ * string in a formula holds at most BP_EXCEL_STRING_CHARS characters. */
+#define BP_FORMULA_CODE_MAX (BP_EXCEL_STRING_CHARS - 2)
 
 /* The ctx a per-member term is evaluated in, with what cannot affect the term's value
  * dropped (elimination when no summed code touches an internal transfer, the benchmark
@@ -172,12 +197,54 @@ typedef struct {
     size_t namber;
 } bp_formula_rule;
 
+/* How a status, points or grade formula compares its value with each threshold t
+ * (see "Exactness"), S standing for 10^scale:
+ *   BP_EXACT_RATIO:   num*S*SIGN(den) >= ROUND(t*S,0)*ABS(den)  - num and den cells of
+ *                     whole numbers, the value being num / den;
+ *   BP_EXACT_DECIMAL: num >= ROUND(t*S,0)  - num a whole number, the value times S
+ *                     (bp_formula_whole, or a cell);
+ *   BP_EXACT_NONE:    ROUND(value,places) >= ROUND(t,12), places -1 (a ratio) as 12. */
+typedef enum { BP_EXACT_NONE, BP_EXACT_DECIMAL, BP_EXACT_RATIO } bp_exact_kind;
+typedef struct {
+    bp_exact_kind kind;
+    const char *num, *den;
+    int scale;
+    int places;
+} bp_formula_exact;
+
+/* "ROUND(value*10^scale,0)": a value exact at scale places as a whole number. */
+void bp_formula_whole(char *buf, size_t size, const char *value, int scale);
+
+/* Whole numbers a comparison multiplies stay below BP_FORMULA_EXACT_MAX, where a double
+ * holds every whole number; a value or ratio part the spreadsheet adds up from facts
+ * below BP_FORMULA_PART_MAX, so that the rounding of each addition (half a unit in the
+ * last place of the sum) cannot reach half a unit of the whole number even after 256
+ * additions.  A threshold is scaled to at least BP_FORMULA_EDIT_PLACES places when that
+ * fits, so that one edited in the workbook keeps hundredths of a percent. */
+#define BP_FORMULA_EXACT_MAX ((bp_i128)1 << 53)
+#define BP_FORMULA_PART_MAX ((bp_i128)1 << 45)
+#define BP_FORMULA_EDIT_PLACES 4
+
+/* The scales of an exact comparison, from the engine's values.  A ratio num / den whose
+ * parts are exact at places (the larger of bp_formula_places of each side): *parts, the
+ * power of ten of the Ratios cells - places when that fits, else the data's own smallest
+ * unit - and *scale, the thresholds'.  A decimal value exact at places: *scale, for the
+ * value and the thresholds alike.  Thresholds that are no data are skipped; value, num
+ * and den may be no data.  Returns false when a threshold is not a decimal of at most 15
+ * places (no exact form: BP_EXACT_NONE), or when even the smallest scales leave a whole
+ * number past its bound (then the smallest are given: the comparison is as exact as
+ * doubles are, docs/limits.md). */
+bool bp_formula_ratio_scales(bp_num num, bp_num den, int places, const bp_num *th, size_t nth,
+                             int *parts, int *scale);
+bool bp_formula_decimal_scale(bp_num value, int places, const bp_num *th, size_t nth,
+                              int *scale);
+
 /* "=IF(ISNUMBER(value), ..., \"none\")" giving "green", "amber", "red" or "none" as
  * bp_target_decide does: the first rule whose condition holds decides; inclusive
- * thresholds; no data in the value or a used threshold gives none.  places: where the
- * value is exact (bp_formula_places; -1: a ratio, 12). */
-bp_err bp_formula_status(const char *value, const bp_formula_rule *rules, size_t n, int places,
-                         bp_fbuf *out);
+ * thresholds; no data in the value or a used threshold gives none.  ex: how the value
+ * is compared. */
+bp_err bp_formula_status(const char *value, const bp_formula_rule *rules, size_t n,
+                         const bp_formula_exact *ex, bp_fbuf *out);
 
 /* A grade measure's points: rows tried in order, the last with no threshold. */
 typedef struct {
@@ -186,14 +253,16 @@ typedef struct {
     bool at_most;
 } bp_formula_points_row;
 bp_err bp_formula_points(const char *value, const bp_formula_points_row *rows, size_t n,
-                         int places, bp_fbuf *out);
+                         const bp_formula_exact *ex, bp_fbuf *out);
 
 /* The grade's total: the sum of the points cells, no data if any is. */
 bp_err bp_formula_grade_total(const char *const *points, size_t n, bp_fbuf *out);
 
 /* The grade's label for a total: labels best first with their lowest totals (cells;
- * NULL for the last band, which has none); places: where the total is exact. */
+ * NULL for the last band, which has none); ex: how the total is compared.  A label of
+ * more than BP_EXCEL_STRING_CHARS characters is BP_ERR_LIMIT (bp_kpi refuses them). */
 bp_err bp_formula_grade_label(const char *total, const char *const *labels,
-                              const char *const *mins, size_t n, int places, bp_fbuf *out);
+                              const char *const *mins, size_t n, const bp_formula_exact *ex,
+                              bp_fbuf *out);
 
 #endif

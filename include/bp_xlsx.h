@@ -16,9 +16,19 @@
  * writes of the same data are byte-identical.  tmpdir (the command line's $TMPDIR) is
  * where libxlsxwriter assembles the parts; NULL or "": /dev/shm when writable, else
  * libxlsxwriter's default.  Errors: BP_ERR_RENDER with a diagnostic (naming the
- * libxlsxwriter error when it is one), BP_ERR_NOMEM.  The institution ids must differ in
- * more than letter case, as bp_load makes sure: the workbook's lookups ignore case. */
+ * libxlsxwriter error when it is one), BP_ERR_LIMIT as bp_xlsx_check gives it,
+ * BP_ERR_NOMEM.  The institution ids must differ in more than letter case, as bp_load
+ * makes sure: the workbook's lookups ignore case. */
 bp_err bp_xlsx_write(const bp_session *s, int64_t epoch, const char *tmpdir, const char *path,
                      bp_diags *diags);
+
+/* The workbook's limits for this data set and KPI set, decided before anything is
+ * written: the writer itself, run without writing a file, checks every formula within
+ * Excel's 8,192 characters and every code within what a formula's text holds, every
+ * sheet within its 1,048,576 rows (the Data sheet: one row a fact below its header) and
+ * every cell's text within 32,767 characters (bp_excel.h).  Each one broken is an error
+ * at the input that breaks it - the KPI file's expression, target or grade, the data
+ * set's row - each position once.  BP_ERR_LIMIT (exit 65) when any is, BP_ERR_NOMEM. */
+bp_err bp_xlsx_check(const bp_session *s, bp_diags *diags);
 
 #endif

@@ -193,6 +193,11 @@ static bp_err write_all(const bp_session *s, const bp_build_opts *o, const plan 
     return err;
 }
 
+bp_err bp_build_check(const bp_session *s, bp_diags *diags)
+{
+    return bp_xlsx_check(s, diags);
+}
+
 bp_err bp_build_write(const bp_session *s, const bp_packset *packs, const bp_build_opts *o,
                       size_t *written, bp_diags *diags)
 {
@@ -200,6 +205,7 @@ bp_err bp_build_write(const bp_session *s, const bp_packset *packs, const bp_bui
     /* the packs and the workbook reach below libharu's and zlib's APIs: the libraries
      * must be the ones compiled against, before anything is written */
     bp_err err = bp_libs_check(diags);
+    if (err == BP_OK) err = bp_build_check(s, diags);
     if (err != BP_OK) return err;
     size_t nlgb = bp_lgb_ids(&s->model, NULL, 0);
     const char **lgbs = calloc(nlgb ? nlgb : 1, sizeof *lgbs);

@@ -8,6 +8,7 @@
  * A row with a defect is reported and left out of the table, and parsing resumes at the
  * next line, so that one run reports every defect of a file. */
 #include "bp_csv.h"
+#include "bp_excel.h"
 #include "bp_infile.h"
 #include "bp_sha256.h"
 #include "bp_util.h"
@@ -197,6 +198,17 @@ static void on_field(void *s, size_t len, void *data)
         char msg[128];
         snprintf(msg, sizeof msg, "found more than %d fields in one row, expected at most %d",
                  BP_CSV_MAX_FIELDS, BP_CSV_MAX_FIELDS);
+        diag(ps, BP_DIAG_ERROR, ps->f_line, ps->f_col, msg);
+        ps->row_bad = true;
+        return;
+    }
+    /* every text of a data set may end up in a workbook cell: one no cell can hold
+     * cannot have come from a spreadsheet either (UTF-16 units never outnumber bytes, so
+     * only a long field is counted) */
+    if (len > BP_EXCEL_CELL_CHARS && bp_excel_chars(s, len) > BP_EXCEL_CELL_CHARS) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "found a field of %zu characters, expected at most %d characters, "
+                 "the most a spreadsheet cell holds", bp_excel_chars(s, len), BP_EXCEL_CELL_CHARS);
         diag(ps, BP_DIAG_ERROR, ps->f_line, ps->f_col, msg);
         ps->row_bad = true;
         return;

@@ -26,6 +26,7 @@ void bp_fbuf_reset(bp_fbuf *b)
     if (b->s) b->s[0] = '\0';
     b->nomem = false;
     b->why = NULL;
+    b->at = NULL;
 }
 
 static bool reserve(bp_fbuf *b, size_t more)
@@ -279,11 +280,23 @@ typedef struct {
     const bp_formula_env *env;
     bp_fbuf *b;
     bool failed;
+    bool limit;          /* failed on a limit of the formula's text (BP_ERR_LIMIT) */
 } compiler;
 
 static void fail(compiler *x, const char *why)
 {
     if (!x->failed) x->b->why = why;
+    x->failed = true;
+}
+
+/* What the input asks for cannot be written in a formula at all: at is the node. */
+static void fail_limit(compiler *x, const bp_expr *at, const char *why)
+{
+    if (!x->failed) {
+        x->b->why = why;
+        x->b->at = at;
+        x->limit = true;
+    }
     x->failed = true;
 }
 
@@ -459,6 +472,13 @@ static bool fact_terms(const char *code, bool eliminate, fact_sum *f)
 static void emit_fact_sum(compiler *x, const bp_expr *e, const bp_expr_ctx *c)
 {
     char key[96];
+    /* the criteria hold the code as "code.*": a text string of a formula, whose length
+     * Excel limits (codes are ASCII: bytes are characters) */
+    if (strlen(e->name) > BP_FORMULA_CODE_MAX) {
+        fail_limit(x, e, "a code in a workbook formula is written as the text \"code.*\", and "
+                   "Excel allows at most 255 characters in a formula's text");
+        return;
+    }
     if (!entity_key(x->env, c, true, key, sizeof key)) {
         fail(x, "the entity is not one institution, one phase or the whole trust");
         return;
@@ -713,13 +733,14 @@ static void emit(compiler *x, const bp_expr *e, const bp_expr_ctx *c, int depth)
 static bp_err finish(compiler *x)
 {
     if (x->b->nomem) return BP_ERR_NOMEM;
+    if (x->limit) return BP_ERR_LIMIT;
     return x->failed ? BP_ERR_RENDER : BP_OK;
 }
 
 bp_err bp_formula_expr(const bp_expr *e, const bp_expr_ctx *ctx, const bp_formula_env *env,
                        bp_fbuf *out)
 {
-    compiler x = {env, out, false};
+    compiler x = {env, out, false, false};
     bp_fbuf_reset(out);
     emit(&x, e, ctx, 0);
     return finish(&x);
@@ -728,7 +749,7 @@ bp_err bp_formula_expr(const bp_expr *e, const bp_expr_ctx *ctx, const bp_formul
 bp_err bp_formula_cell(const bp_expr *e, const bp_expr_ctx *ctx, bool money,
                        const bp_formula_env *env, bp_fbuf *out)
 {
-    compiler x = {env, out, false};
+    compiler x = {env, out, false, false};
     bp_fbuf_reset(out);
     put(&x, money ? "=IFERROR(ROUND(" : "=IFERROR(");
     emit(&x, e, ctx, 0);
@@ -736,10 +757,34 @@ bp_err bp_formula_cell(const bp_expr *e, const bp_expr_ctx *ctx, bool money,
     return finish(&x);
 }
 
+/* "1" and places zeros: 10^places as formula text. */
+static void put_power(bp_fbuf *out, int places)
+{
+    bp_fbuf_puts(out, "1");
+    for (int i = 0; i < places; i++) bp_fbuf_puts(out, "0");
+}
+
+bp_err bp_formula_whole_cell(const bp_expr *e, const bp_expr_ctx *ctx, int places,
+                             const bp_formula_env *env, bp_fbuf *out)
+{
+    compiler x = {env, out, false, false};
+    bp_fbuf_reset(out);
+    put(&x, "=IFERROR(ROUND(");
+    emit(&x, e, ctx, 0);
+    if (places > 0) {
+        put(&x, "*");
+        put_power(out, places);
+    }
+    put(&x, ",0),\"\")");
+    return finish(&x);
+}
+
 /* ---- statuses and grades ----
- * The value is rounded to the places at which it is exact; a threshold (a typed constant
- * or a benchmark) to 12, which leaves a written threshold as it is and only takes the
- * floating-point noise off a computed one. */
+ * Every test is of whole numbers (see "Exactness" in bp_formula.h): a threshold t becomes
+ * ROUND(t*S,0) with S = 10^scale, which leaves a threshold written with at most scale
+ * places exactly as written, and the value is the whole number ex->num (over ex->den for
+ * a ratio).  Without an exact form the value is rounded to the places at which it is
+ * exact and a threshold to 12, which takes only the floating-point noise off. */
 
 #define THRESHOLD_PLACES 12
 
@@ -750,43 +795,82 @@ static void put_round(bp_fbuf *out, const char *v, int places)
     bp_fbuf_printf(out, "ROUND(%s,%d)", v, places);
 }
 
-/* v compared with a threshold: ROUND(v,p)>=ROUND(t,12) */
-static void put_test(bp_fbuf *out, const char *v, int p, const char *op, const char *t)
+/* "*10^scale" (nothing for scale 0) */
+static void put_times(bp_fbuf *out, int scale)
 {
-    put_round(out, v, p);
+    if (scale <= 0) return;
+    bp_fbuf_puts(out, "*");
+    put_power(out, scale);
+}
+
+void bp_formula_whole(char *buf, size_t size, const char *value, int scale)
+{
+    char s[24] = "";
+    if (scale > 0) {
+        s[0] = '*';
+        s[1] = '1';
+        for (int i = 0; i < scale && i < 20; i++) s[2 + i] = '0';
+        s[2 + (scale < 20 ? scale : 20)] = '\0';
+    }
+    snprintf(buf, size, "ROUND(%s%s,0)", value, s);
+}
+
+/* The value compared with a threshold t, as ex says (bp_formula_exact):
+ *   ratio    num*S*SIGN(den)>=ROUND(t*S,0)*ABS(den)
+ *   decimal  num>=ROUND(t*S,0)
+ *   none     ROUND(v,p)>=ROUND(t,12) */
+static void put_test(bp_fbuf *out, const char *v, const bp_formula_exact *ex, const char *op,
+                     const char *t)
+{
+    if (ex->kind == BP_EXACT_NONE) {
+        put_round(out, v, round_places(ex->places));
+        bp_fbuf_puts(out, op);
+        put_round(out, t, THRESHOLD_PLACES);
+        return;
+    }
+    bp_fbuf_puts(out, ex->num);
+    if (ex->kind == BP_EXACT_RATIO) {
+        put_times(out, ex->scale);
+        bp_fbuf_printf(out, "*SIGN(%s)", ex->den);
+    }
     bp_fbuf_puts(out, op);
-    put_round(out, t, THRESHOLD_PLACES);
+    bp_fbuf_printf(out, "ROUND(%s", t);
+    put_times(out, ex->scale);
+    bp_fbuf_puts(out, ",0)");
+    if (ex->kind == BP_EXACT_RATIO) bp_fbuf_printf(out, "*ABS(%s)", ex->den);
 }
 
 /* AND(v>=lo,v<=hi): inclusive at both ends */
-static void put_within(bp_fbuf *out, const char *v, const char *lo, const char *hi, int p)
+static void put_within(bp_fbuf *out, const char *v, const char *lo, const char *hi,
+                       const bp_formula_exact *ex)
 {
     bp_fbuf_puts(out, "AND(");
-    put_test(out, v, p, ">=", lo);
+    put_test(out, v, ex, ">=", lo);
     bp_fbuf_puts(out, ",");
-    put_test(out, v, p, "<=", hi);
+    put_test(out, v, ex, "<=", hi);
     bp_fbuf_puts(out, ")");
 }
 
 /* green when met, else amber inside an amber range, else red: bp_target_decide. */
-static void put_decision(bp_fbuf *out, const char *v, const bp_formula_rule *r, int p)
+static void put_decision(bp_fbuf *out, const char *v, const bp_formula_rule *r,
+                         const bp_formula_exact *ex)
 {
     bp_fbuf_puts(out, "IFERROR(IF(");
     switch (r->cmp) {
     case BP_CMP_MIN:
-        put_test(out, v, p, ">=", r->lo);
+        put_test(out, v, ex, ">=", r->lo);
         break;
     case BP_CMP_MAX:
-        put_test(out, v, p, "<=", r->hi);
+        put_test(out, v, ex, "<=", r->hi);
         break;
     case BP_CMP_BAND:
-        put_within(out, v, r->lo, r->hi, p);
+        put_within(out, v, r->lo, r->hi, ex);
         break;
     }
     bp_fbuf_puts(out, ",\"green\",");
     for (size_t i = 0; i < r->namber; i++) {
         bp_fbuf_puts(out, "IF(");
-        put_within(out, v, r->amber[i][0], r->amber[i][1], p);
+        put_within(out, v, r->amber[i][0], r->amber[i][1], ex);
         bp_fbuf_puts(out, ",\"amber\",");
     }
     bp_fbuf_puts(out, "\"red\"");
@@ -794,10 +878,9 @@ static void put_decision(bp_fbuf *out, const char *v, const bp_formula_rule *r, 
     bp_fbuf_puts(out, "),\"none\")");
 }
 
-bp_err bp_formula_status(const char *value, const bp_formula_rule *rules, size_t n, int places,
-                         bp_fbuf *out)
+bp_err bp_formula_status(const char *value, const bp_formula_rule *rules, size_t n,
+                         const bp_formula_exact *ex, bp_fbuf *out)
 {
-    int p = round_places(places);
     size_t open = 0;
     bool decided = false;
     bp_fbuf_reset(out);
@@ -810,7 +893,7 @@ bp_err bp_formula_status(const char *value, const bp_formula_rule *rules, size_t
         } else {
             decided = true;
         }
-        put_decision(out, value, &rules[i], p);
+        put_decision(out, value, &rules[i], ex);
         if (!decided) bp_fbuf_puts(out, ",");
     }
     if (!decided) bp_fbuf_puts(out, "\"none\"");
@@ -820,9 +903,8 @@ bp_err bp_formula_status(const char *value, const bp_formula_rule *rules, size_t
 }
 
 bp_err bp_formula_points(const char *value, const bp_formula_points_row *rows, size_t n,
-                         int places, bp_fbuf *out)
+                         const bp_formula_exact *ex, bp_fbuf *out)
 {
-    int p = round_places(places);
     size_t open = 0;
     bool last = false;
     bp_fbuf_reset(out);
@@ -834,7 +916,7 @@ bp_err bp_formula_points(const char *value, const bp_formula_points_row *rows, s
             break;
         }
         bp_fbuf_puts(out, "IF(");
-        put_test(out, value, p, rows[i].at_most ? "<=" : ">=", rows[i].threshold);
+        put_test(out, value, ex, rows[i].at_most ? "<=" : ">=", rows[i].threshold);
         bp_fbuf_printf(out, ",%s,", rows[i].score);
         open++;
     }
@@ -842,6 +924,117 @@ bp_err bp_formula_points(const char *value, const bp_formula_points_row *rows, s
     for (size_t i = 0; i < open; i++) bp_fbuf_puts(out, ")");
     bp_fbuf_puts(out, ",\"\")");
     return done(out);
+}
+
+/* ---- the scales of exact comparisons ---- */
+
+static bp_i128 power10(int places)
+{
+    bp_i128 p = 1;
+    for (int i = 0; i < places; i++) p *= 10;
+    return p;
+}
+
+/* |v| x 10^places, rounded down; BP_FORMULA_EXACT_MAX or more when it is past the
+ * bounds (parts are below 2^100 and places at most 15, but the product is checked). */
+static bp_i128 scaled(bp_num v, int places)
+{
+    bp_i128 a = v.num < 0 ? -v.num : v.num, p = power10(places), r;
+    if (__builtin_mul_overflow(a, p, &r)) return BP_FORMULA_EXACT_MAX;
+    return r / v.den;
+}
+
+/* The places the thresholds are written with (the most of any), -1 when one is not a
+ * decimal of at most 15 places. */
+static int threshold_places(const bp_num *th, size_t n)
+{
+    int k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!th[i].ok) continue;
+        int p = bp_formula_num_places(th[i]);
+        if (p < 0) return -1;
+        if (p > k) k = p;
+    }
+    return k;
+}
+
+/* Does every threshold times 10^scale, times the whole number d (1 for a decimal), stay
+ * below BP_FORMULA_EXACT_MAX? */
+static bool thresholds_fit(const bp_num *th, size_t n, int scale, bp_i128 d)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!th[i].ok) continue;
+        bp_i128 t = scaled(th[i], scale), r;
+        if (t >= BP_FORMULA_EXACT_MAX || __builtin_mul_overflow(t, d, &r) || r >= BP_FORMULA_EXACT_MAX)
+            return false;
+    }
+    return true;
+}
+
+/* The places a value needs: where the data's own smallest unit is (at most places). */
+static int needed(bp_num v, int places)
+{
+    int p = v.ok ? bp_formula_num_places(v) : places;
+    return p < 0 || p > places ? places : p;
+}
+
+static bool ratio_fits(bp_num num, bp_num den, int parts, const bp_num *th, size_t nth, int scale)
+{
+    bp_i128 a = num.ok ? scaled(num, parts) : 0, d = den.ok ? scaled(den, parts) : 0;
+    if (a >= BP_FORMULA_PART_MAX || d >= BP_FORMULA_PART_MAX) return false;
+    if (scaled(bp_num_int(1), scale) * a >= BP_FORMULA_EXACT_MAX) return false;
+    return thresholds_fit(th, nth, scale, d ? d : 1);
+}
+
+bool bp_formula_ratio_scales(bp_num num, bp_num den, int places, const bp_num *th, size_t nth,
+                             int *parts, int *scale)
+{
+    int kw = threshold_places(th, nth);
+    *parts = places;
+    *scale = kw;
+    if (kw < 0 || places < 0) {
+        *scale = -1;
+        return false;
+    }
+    int own = needed(num, places), d = needed(den, places);
+    if (d > own) own = d;
+    /* edits of a threshold before edits of a fact: a fact with more places than the data
+     * set's own is rarer than a target typed to a hundredth of a percent */
+    const int ks[2] = {kw > BP_FORMULA_EDIT_PLACES ? kw : BP_FORMULA_EDIT_PLACES, kw};
+    const int ps[2] = {places, own};
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 2; j++)
+            if (ratio_fits(num, den, ps[j], th, nth, ks[i])) {
+                *parts = ps[j];
+                *scale = ks[i];
+                return true;
+            }
+    *parts = own;
+    return false;
+}
+
+bool bp_formula_decimal_scale(bp_num value, int places, const bp_num *th, size_t nth, int *scale)
+{
+    int kw = threshold_places(th, nth);
+    *scale = kw;
+    if (kw < 0 || places < 0) {
+        *scale = -1;
+        return false;
+    }
+    int own = needed(value, places);
+    const int ks[2] = {kw > BP_FORMULA_EDIT_PLACES ? kw : BP_FORMULA_EDIT_PLACES, kw};
+    const int ps[2] = {places, own};
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 2; j++) {
+            int m = ps[j] > ks[i] ? ps[j] : ks[i];
+            if ((!value.ok || scaled(value, m) < BP_FORMULA_PART_MAX)
+                && thresholds_fit(th, nth, m, 1)) {
+                *scale = m;
+                return true;
+            }
+        }
+    *scale = own > kw ? own : kw;
+    return false;
 }
 
 bp_err bp_formula_grade_total(const char *const *points, size_t n, bp_fbuf *out)
@@ -872,12 +1065,18 @@ static void put_string(bp_fbuf *out, const char *s)
 }
 
 bp_err bp_formula_grade_label(const char *total, const char *const *labels,
-                              const char *const *mins, size_t n, int places, bp_fbuf *out)
+                              const char *const *mins, size_t n, const bp_formula_exact *ex,
+                              bp_fbuf *out)
 {
-    int p = round_places(places);
     size_t open = 0;
     bool last = false;
     bp_fbuf_reset(out);
+    for (size_t i = 0; i < n; i++)
+        if (bp_excel_chars(labels[i], strlen(labels[i])) > BP_EXCEL_STRING_CHARS) {
+            out->why = "a grade label sits in the grade's formula, and Excel allows at most 255 "
+                       "characters in a formula's text";
+            return BP_ERR_LIMIT;
+        }
     bp_fbuf_printf(out, "=IF(ISNUMBER(%s),", total);
     for (size_t i = 0; i < n && !last; i++) {
         if (!mins[i]) {
@@ -886,7 +1085,7 @@ bp_err bp_formula_grade_label(const char *total, const char *const *labels,
             break;
         }
         bp_fbuf_puts(out, "IF(");
-        put_test(out, total, p, ">=", mins[i]);
+        put_test(out, total, ex, ">=", mins[i]);
         bp_fbuf_puts(out, ",");
         put_string(out, labels[i]);
         bp_fbuf_puts(out, ",");

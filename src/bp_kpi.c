@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "bp_excel.h"
 #include "bp_script.h"
 #include "bp_settings.h"
 #include "bp_util.h"
@@ -421,6 +422,14 @@ static void set_grades(kparser *p, const char *v, size_t n)
         size_t ln = ge ? (size_t)(ge - s) : sn;
         const char *label = s;
         bp_settings_trim(&label, &ln);
+        /* each label is a text string of the workbook's grade formula */
+        if (bp_excel_chars(label, ln) > BP_EXCEL_STRING_CHARS) {
+            perr(p, col_of(p, label), "found a grade label of %zu characters, expected at most %d "
+                 "characters: the workbook's grade formula holds each label as a text string, and "
+                 "Excel allows %d characters in one", bp_excel_chars(label, ln),
+                 BP_EXCEL_STRING_CHARS, BP_EXCEL_STRING_CHARS);
+            return;
+        }
         bp_grade_band *g = &p->cur.grades[i];
         g->label = copy(p, label, ln);
         p->cur.ngrades = i + 1;
@@ -463,6 +472,16 @@ static bool parse_unit(kparser *p, const char *v, size_t n, bp_unit *u)
     return true;
 }
 
+/* A text the workbook shows in a cell of its own (names, sections, descriptions): no
+ * longer than a cell holds.  chars: its characters as Excel counts them. */
+static bool cell_text_ok(kparser *p, const char *what, size_t chars, int col)
+{
+    if (chars <= BP_EXCEL_CELL_CHARS) return true;
+    perr(p, col, "found %s of %zu characters, expected at most %d characters, the most a "
+         "spreadsheet cell holds", what, chars, BP_EXCEL_CELL_CHARS);
+    return false;
+}
+
 static void set_string(kparser *p, char **field, const char *key, const char *v, size_t n,
                        int col)
 {
@@ -470,6 +489,10 @@ static void set_string(kparser *p, char **field, const char *key, const char *v,
         perr(p, col, "'%s' is set twice in this block", key);
         return;
     }
+    char what[32];
+    snprintf(what, sizeof what, "a %s", key);
+    /* kept even when too long: the block is not also missing its name */
+    cell_text_ok(p, what, bp_excel_chars(v, n), col_of(p, v));
     *field = copy(p, v, n);
 }
 
@@ -645,6 +668,11 @@ static void kpi_setting(kparser *p, const char *key, size_t kn, const char *v, s
     else if (bp_settings_word_is(key, kn, "description")) {
         /* several description lines are joined with a space */
         size_t old = k->description ? strlen(k->description) : 0;
+        size_t had = old ? bp_excel_chars(k->description, old) : 0;
+        /* reported at the line that goes over, once: the lines after it are kept */
+        if (had <= BP_EXCEL_CELL_CHARS)
+            cell_text_ok(p, "a description (its lines joined)",
+                         had + (old ? 1 : 0) + bp_excel_chars(v, n), col_of(p, v));
         char *d = realloc(k->description, old + n + 2);
         if (!d) {
             p->nomem = p->failed = true;

@@ -21,7 +21,7 @@
 
 typedef enum {
     XS_CONTENTS, XS_SCORECARD, XS_DATA, XS_INSTITUTIONS, XS_TARGETS, XS_FINANCE, XS_FORECAST,
-    XS_COURSES, XS_CHARGE, XS_ACTIONS, XS_QUALITY, XS_WORKINGS, XS_COUNT
+    XS_COURSES, XS_CHARGE, XS_ACTIONS, XS_QUALITY, XS_WORKINGS, XS_RATIOS, XS_COUNT
 } xl_sheet;
 
 static const struct {
@@ -46,6 +46,8 @@ static const struct {
                      "warnings"},
     {BP_XL_SHEET_WORKINGS, "Per-institution terms (such as periods x FTE) that phase and trust "
                            "figures add up"},
+    {"Ratios", "The numerator and denominator of each ratio a status decides, as whole numbers, "
+               "so that every status compares exactly"},
 };
 
 /* ---- the writer's state ---- */
@@ -70,11 +72,30 @@ typedef struct {
     const char *id, *name;
 } xl_entity;
 
+/* The input the cells being written come from, for the message of a limit they break:
+ * a position in a data set file or a KPI file (file NULL: none), and what it is. */
+typedef struct {
+    const char *file;
+    int line, column;
+    char what[96];
+} xl_src;
+
 /* A per-institution term on the Workings sheet. */
 typedef struct {
     const bp_expr *node;
     bp_expr_ctx ctx;
+    xl_src src;              /* the KPI that asked for it first */
 } xl_helper;
+
+/* Whole numbers a status compares, on the Ratios sheet: a ratio's numerator and
+ * denominator (den NULL: a value on its own) in ctx, in units of 10^-parts. */
+typedef struct {
+    const bp_expr *num, *den;
+    bp_expr_ctx ctx;
+    int parts;
+    const char *kpi, *measure;
+    xl_src src;
+} xl_ratio;
 
 typedef struct {
     const bp_session *s;
@@ -83,6 +104,10 @@ typedef struct {
     const char *path;
     bp_diags *diags;
     bp_err err;                   /* the first failure; later writes are skipped */
+    bool dry;                     /* bp_xlsx_check: every cell planned, nothing written */
+    xl_src src;                   /* where the cells being written come from */
+    size_t nlimits;               /* limits reported (a dry run goes on past them) */
+    bool full[XS_COUNT];          /* a sheet's rows ran out: reported once */
     lxw_workbook *wb;
     lxw_worksheet *ws[XS_COUNT];
     xl_formats f;
@@ -108,6 +133,8 @@ typedef struct {
     int finance_report_col;       /* the report year's actual column, -1 if none */
     xl_helper *helpers;
     size_t nhelpers, caphelpers;
+    xl_ratio *ratios;
+    size_t nratios, capratios;
 } xl;
 
 /* ---- failures ---- */
@@ -131,10 +158,66 @@ static void fail(xl *x, bp_err err, const char *fmt, ...)
 
 static void nomem(xl *x) { fail(x, BP_ERR_NOMEM, "out of memory writing the workbook"); }
 
+/* A limit of the spreadsheet that the input breaks: an error at the input's position
+ * (exit 65, BP_ERR_LIMIT).  A dry run notes it and goes on, to report every one (each
+ * position once); writing stops at the first. */
+#define MAX_LIMITS 1000
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static void limit(xl *x, const xl_src *at, const char *fmt, ...)
+{
+    if (!live(x)) return;
+    for (size_t i = 0; i < x->diags->count; i++) {
+        const bp_diag *d = &x->diags->items[i];
+        if (at->file && d->level == BP_DIAG_ERROR && d->line == at->line && d->column == at->column
+            && strcmp(d->file, at->file) == 0)
+            return;
+    }
+    char msg[768];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    bp_diag_add(x->diags, BP_DIAG_ERROR, at->file ? at->file : x->path, at->line, at->column, "%s",
+                msg);
+    if (!x->dry || ++x->nlimits >= MAX_LIMITS) x->err = BP_ERR_LIMIT;
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 5, 6)))
+#endif
+static void set_src(xl *x, const char *file, int line, int column, const char *fmt, ...)
+{
+    x->src.file = file;
+    x->src.line = line;
+    x->src.column = column;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(x->src.what, sizeof x->src.what, fmt, ap);
+    va_end(ap);
+}
+
+/* Cells whose input is no one position (the workbook's own sums, its headings). */
+static void no_src(xl *x) { memset(&x->src, 0, sizeof x->src); }
+
+/* Is there a row for this cell?  The first that is not is reported, once for a sheet. */
+static bool room(xl *x, xl_sheet s, int row)
+{
+    if (row < BP_EXCEL_ROWS) return true;
+    if (!x->full[s] && live(x))
+        limit(x, &x->src, "found more rows for %s than the workbook's %s sheet holds, expected at "
+              "most %d rows on a sheet", x->src.file ? x->src.what : "the workbook", sheet_info[s].name,
+              BP_EXCEL_ROWS);
+    x->full[s] = true;
+    return false;
+}
+
 /* Every libxlsxwriter call that can fail goes through here. */
 static void check(xl *x, lxw_error e, xl_sheet s, int row, int col)
 {
-    if (e == LXW_NO_ERROR || !live(x)) return;
+    /* a sheet whose rows ran out has its error: the ranges past its end follow from it */
+    if (e == LXW_NO_ERROR || !live(x) || x->full[s]) return;
     char cell[64];
     bp_formula_ref(cell, sizeof cell, sheet_info[s].name, row, col);
     if (e == LXW_ERROR_MEMORY_MALLOC_FAILED) nomem(x);
@@ -152,9 +235,25 @@ static void check_book(xl *x, lxw_error e, const char *what)
 static bool compiled(xl *x, bp_err err, const char *what)
 {
     if (err == BP_OK) return live(x);
-    if (err == BP_ERR_NOMEM) nomem(x);
-    else fail(x, err, "cannot write the formula for %s: %s", what,
+    if (err == BP_ERR_NOMEM) {
+        nomem(x);
+    } else if (err == BP_ERR_LIMIT && x->fb.at && x->fb.at->name) {
+        /* a code too long for a formula's text: at the code itself */
+        const bp_expr *at = x->fb.at;
+        xl_src src = x->src;
+        src.line = at->line;
+        src.column = at->column;
+        size_t n = strlen(at->name);
+        limit(x, &src, "found code '%.40s%s' of %zu characters in %s, expected at most %d "
+              "characters: %s", at->name, n > 40 ? "..." : "", n, x->src.what, BP_FORMULA_CODE_MAX,
+              x->fb.why);
+    } else if (err == BP_ERR_LIMIT) {
+        limit(x, &x->src, "found %s that the workbook cannot hold: %s", x->src.what,
               x->fb.why ? x->fb.why : bp_strerror(err));
+    } else {
+        fail(x, err, "cannot write the formula for %s: %s", what,
+             x->fb.why ? x->fb.why : bp_strerror(err));
+    }
     return false;
 }
 
@@ -247,16 +346,30 @@ static xl_cache cache_num(bp_num v, bool money)
     return cache_double(bp_num_to_double(v));
 }
 
+/* A text no cell can hold: the readers refuse such input (bp_csv, bp_kpi), so this is
+ * what the workbook makes of it (a heading, a joined list). */
+static bool fits_cell(xl *x, const char *text)
+{
+    size_t n = strlen(text);
+    if (n <= BP_EXCEL_CELL_CHARS || bp_excel_chars(text, n) <= BP_EXCEL_CELL_CHARS) return true;
+    limit(x, &x->src, "found a text of %zu characters for %s, expected at most %d characters, the "
+          "most a spreadsheet cell holds", bp_excel_chars(text, n),
+          x->src.file ? x->src.what : "the workbook", BP_EXCEL_CELL_CHARS);
+    return false;
+}
+
 static void put_text(xl *x, xl_sheet s, int row, int col, const char *text, lxw_format *f)
 {
-    if (!cell_text_ok(x, text, s, row, col)) return;
+    if (!live(x) || !room(x, s, row) || !fits_cell(x, text) || !cell_text_ok(x, text, s, row, col)
+        || x->dry)
+        return;
     /* write_string: input text such as "=1+1" or "@cmd" is a string, never a formula */
     check(x, worksheet_write_string(x->ws[s], (lxw_row_t)row, (lxw_col_t)col, text, f), s, row, col);
 }
 
 static void put_number(xl *x, xl_sheet s, int row, int col, double v, lxw_format *f)
 {
-    if (!live(x)) return;
+    if (!live(x) || !room(x, s, row) || x->dry) return;
     check(x, worksheet_write_number(x->ws[s], (lxw_row_t)row, (lxw_col_t)col, v, f), s, row, col);
 }
 
@@ -267,14 +380,14 @@ static void put_money(xl *x, xl_sheet s, int row, int col, int64_t pence, lxw_fo
 
 static void put_blank(xl *x, xl_sheet s, int row, int col, lxw_format *f)
 {
-    if (!live(x)) return;
+    if (!live(x) || !room(x, s, row) || x->dry) return;
     check(x, worksheet_write_blank(x->ws[s], (lxw_row_t)row, (lxw_col_t)col, f), s, row, col);
 }
 
 static void put_date(xl *x, xl_sheet s, int row, int col, int32_t days)
 {
     int y, mo, d;
-    if (!live(x)) return;
+    if (!live(x) || !room(x, s, row) || x->dry) return;
     bp_date_ymd(days, &y, &mo, &d);
     lxw_datetime dt = {y, mo, d, 0, 0, 0.0};
     check(x, worksheet_write_datetime(x->ws[s], (lxw_row_t)row, (lxw_col_t)col, &dt, x->f.date),
@@ -284,17 +397,19 @@ static void put_date(xl *x, xl_sheet s, int row, int col, int32_t days)
 static void put_formula(xl *x, xl_sheet s, int row, int col, const char *formula, lxw_format *f,
                         xl_cache v)
 {
-    if (!live(x)) return;
+    if (!live(x) || !room(x, s, row)) return;
     size_t n = strlen(formula) - (formula[0] == '=');
     if (n > BP_FORMULA_MAX) {
         char cell[64];
         bp_formula_ref(cell, sizeof cell, sheet_info[s].name, row, col);
-        fail(x, BP_ERR_RENDER, "the formula for %s has %zu characters; Excel allows %d", cell, n,
-             BP_FORMULA_MAX);
+        limit(x, &x->src, "found a workbook formula of %zu characters for %s (%s), expected at most "
+              "%d characters, Excel's limit on a formula", n,
+              x->src.file ? x->src.what : "the workbook", cell, BP_FORMULA_MAX);
         return;
     }
     if (!cell_text_ok(x, formula, s, row, col) || (v.is_text && !cell_text_ok(x, v.text, s, row, col)))
         return;
+    if (x->dry) return;
     lxw_row_t r = (lxw_row_t)row;
     lxw_col_t c = (lxw_col_t)col;
     lxw_error e = v.is_text ? worksheet_write_formula_str(x->ws[s], r, c, formula, f, v.text)
@@ -350,7 +465,9 @@ static int max_int(int a, int b) { return a > b ? a : b; }
 
 static void merge(xl *x, xl_sheet s, int row, int c0, int c1, const char *text, lxw_format *f)
 {
-    if (!cell_text_ok(x, text, s, row, c0)) return;
+    if (!live(x) || !room(x, s, row) || !fits_cell(x, text) || !cell_text_ok(x, text, s, row, c0)
+        || x->dry)
+        return;
     check(x, worksheet_merge_range(x->ws[s], (lxw_row_t)row, (lxw_col_t)c0, (lxw_row_t)row,
                                    (lxw_col_t)c1, text, f), s, row, c0);
 }
@@ -632,6 +749,10 @@ static int env_helper_row(const bp_formula_env *env, const bp_expr *node, const 
     x->helpers = n;
     x->helpers[x->nhelpers].node = node;
     x->helpers[x->nhelpers].ctx = *c;
+    /* a term too long for a formula is reported at the term, in the KPI that asked */
+    x->helpers[x->nhelpers].src = x->src;
+    x->helpers[x->nhelpers].src.line = node->line;
+    x->helpers[x->nhelpers].src.column = node->column;
     return WORK_FIRST_ROW + (int)x->nhelpers++;
 }
 
@@ -666,6 +787,7 @@ static void write_institution(xl *x, int pos)
     const bp_institution *in = &x->m->insts[x->inst_order[pos]];
     int row = BP_XL_INST_FIRST_ROW + pos;
     char ref[16], formula[128];
+    set_src(x, "institutions.csv", in->line, 0, "an institution");
     put_text(x, s, row, BP_XL_INST_ID, in->id, x->f.text);
     put_text(x, s, row, BP_XL_INST_NAME, in->name, x->f.text);
     put_text(x, s, row, BP_XL_INST_PHASE, bp_phase_id(in->phase), x->f.text);
@@ -844,6 +966,7 @@ static void write_target(xl *x, size_t kpi, size_t ti)
     int row = x->target_row[x->target0[kpi] + ti];
     static const char *const cmp[] = {"min", "max", "band"};
     char buf[256];
+    set_src(x, k->file, t->line, 0, "a target of %s '%s'", k->expr ? "KPI" : "grade", k->id);
     put_text(x, s, row, TG_KPI, k->id, x->f.text);
     put_text(x, s, row, TG_NAME, k->name, x->f.text);
     put_text(x, s, row, TG_TEXT, t->text, x->f.text);
@@ -884,6 +1007,7 @@ static void write_benchmarks(xl *x)
     for (size_t i = 0; i < x->m->nbenchmarks; i++) {
         const bp_benchmark *b = &x->m->benchmarks[i];
         int kpi = bp_kpi_find(&x->s->kpis, b->kpi);
+        set_src(x, "national.csv", 0, 0, "the benchmarks");
         int r = x->bench_row[i];
         bp_year_format(b->year, yb, sizeof yb);
         put_text(x, s, r, 0, yb, x->f.text);
@@ -898,6 +1022,7 @@ static void write_points_scale(xl *x, size_t kpi, size_t m)
 {
     const bp_measure *ms = &x->s->kpis.kpis[kpi].measures[m];
     size_t p0 = x->points0[x->measure0[kpi] + m];
+    set_src(x, x->s->kpis.kpis[kpi].file, ms->line, 0, "measure '%s'", ms->id);
     for (size_t j = 0; j < ms->npoints; j++) {
         const bp_points *pt = &ms->points[j];
         int r = x->points_row[p0 + j];
@@ -925,6 +1050,7 @@ static void write_grade_scales(xl *x)
     for (size_t k = 0; k < ks->count; k++) {
         const bp_kpi *kp = &ks->kpis[k];
         for (size_t m = 0; m < kp->nmeasures; m++) write_points_scale(x, k, m);
+        set_src(x, kp->file, kp->line, 1, "grade '%s'", kp->id);
         for (size_t g = 0; g < kp->ngrades; g++) {
             int r = x->band_row[x->band0[k] + g];
             char label[160];
@@ -955,6 +1081,7 @@ static void write_definitions(xl *x)
     for (size_t k = 0; k < ks->count; k++, row++) {
         const bp_kpi *kp = &ks->kpis[k];
         char text[1024];
+        set_src(x, kp->file, kp->line, 1, "%s '%s'", kp->expr ? "KPI" : "grade", kp->id);
         put_text(x, s, row, 0, kp->id, x->f.text);
         put_text(x, s, row, 1, kp->name, x->f.text);
         put_text(x, s, row, 2, bp_unit_id(kp->unit), x->f.text);
@@ -1031,6 +1158,7 @@ static void write_fact(xl *x, size_t i, const char *lookup)
     const bp_fact *f = &x->m->facts[i];
     int row = (int)i + 1;
     char yb[16], buf[160], formula[256];
+    set_src(x, x->m->inputs[f->file].name, f->line, 0, "a fact");
     bp_year_format(f->year, yb, sizeof yb);
     put_text(x, s, row, DT_INST, x->m->insts[f->inst].id, NULL);
     put_text(x, s, row, DT_YEAR, yb, NULL);
@@ -1051,6 +1179,44 @@ static void define(xl *x, const char *name, const char *formula)
     check_book(x, workbook_define_name(x->wb, name, formula), name);
 }
 
+static int line_cmp(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+/* More facts than the Data sheet has rows below its header: an error at the first fact
+ * that does not fit, in reading order (the files in the documented order, each top to
+ * bottom). */
+static void too_many_facts(xl *x, size_t cap)
+{
+    const bp_model *m = x->m;
+    size_t before = 0;
+    for (size_t file = 0; file < m->ninputs; file++) {
+        size_t here = 0;
+        for (size_t i = 0; i < m->nfacts; i++) here += m->facts[i].file == (int)file;
+        if (before + here <= cap) {
+            before += here;
+            continue;
+        }
+        int *lines = malloc(here * sizeof *lines);
+        if (!lines) {
+            nomem(x);
+            return;
+        }
+        size_t k = 0;
+        for (size_t i = 0; i < m->nfacts; i++)
+            if (m->facts[i].file == (int)file) lines[k++] = m->facts[i].line;
+        qsort(lines, here, sizeof *lines, line_cmp);
+        xl_src at = {m->inputs[file].name, lines[cap - before], 0, "a fact"};
+        free(lines);
+        limit(x, &at, "found more than %zu facts, expected at most %zu: the rows of the workbook's "
+              "Data sheet below its header", cap, cap);
+        x->full[XS_DATA] = true;
+        return;
+    }
+}
+
 static void write_data(xl *x)
 {
     const xl_sheet s = XS_DATA;
@@ -1058,6 +1224,11 @@ static void write_data(xl *x)
                                     "Key"};
     size_t n = x->m->nfacts;
     char lookup[80];
+    /* one row a fact, below the header */
+    if (n > BP_EXCEL_ROWS - 1) {
+        too_many_facts(x, BP_EXCEL_ROWS - 1);
+        n = BP_EXCEL_ROWS - 1;
+    }
     inst_lookup_range(x, lookup, sizeof lookup);
     if (n && live(x)) {
         lxw_table_column cols[DT_NCOLS], *ptrs[DT_NCOLS + 1];
@@ -1078,7 +1249,10 @@ static void write_data(xl *x)
     } else {
         put_headers(x, s, 0, 0, (const char *const *)heads, DT_NCOLS);
     }
-    for (size_t i = 0; i < n && live(x); i++) write_fact(x, i, lookup);
+    /* a dry run counts the rows (above) and need not write a million facts out: their
+     * texts are CSV fields, which hold no more than a cell does (bp_csv), and their
+     * formulas are a short lookup */
+    for (size_t i = 0; i < n && live(x) && !x->dry; i++) write_fact(x, i, lookup);
     set_col(x, s, DT_INST, DT_SCEN, 11, NULL);
     set_col(x, s, DT_CODE, DT_CODE, 34, NULL);
     set_col(x, s, DT_VALUE, DT_VALUE, 16, NULL);
@@ -1094,17 +1268,125 @@ static void write_data(xl *x)
 
 /* ---- statuses ---- */
 
-/* Where a KPI's cell value is exact: a money figure is rounded to the penny in its cell. */
-static int value_places(const bp_kpi *k, const bp_expr *e, const bp_expr_ctx *c)
+static int max_places(int a, int b) { return a < 0 || b < 0 ? -1 : (a > b ? a : b); }
+
+/* A value a status, points or grade formula decides on: its cell, and what the cell
+ * holds - an expression (a KPI's or a measure's), or a grade's total. */
+typedef struct {
+    const char *cell;
+    const bp_expr *e;        /* NULL: a grade's total, the engine's value total */
+    bool money;              /* the cell is rounded to the penny */
+    bp_num total;            /* a grade's total */
+    int places;              /* a grade's total: where it is exact */
+    const char *kpi, *measure;   /* what it is, for the Ratios sheet */
+} xl_value;
+
+/* How the formula compares the value (bp_formula_exact), with the text it points at. */
+typedef struct {
+    bp_formula_exact ex;
+    char num[96], den[96];
+} xl_exact;
+
+/* Ratios: title, subtitle, a blank row and the header above the whole numbers. */
+#define RATIO_FIRST_ROW 4
+enum { RT_KPI, RT_ENTITY, RT_COURSE, RT_YEAR, RT_SCEN, RT_NUM, RT_DEN, RT_SCALE, RT_NCOLS };
+
+static bool same_ctx(const bp_expr_ctx *a, const bp_expr_ctx *b)
 {
-    return k->unit == BP_UNIT_MONEY ? 2 : bp_formula_places(e, c);
+    return a->members == b->members && a->nmembers == b->nmembers && a->year == b->year
+           && a->scenario == b->scenario && a->eliminate == b->eliminate
+           && a->national_phase == b->national_phase && a->course == b->course;
 }
 
-/* The candidate targets of one value as bp_formula rules, with the strings they own. */
+/* The Ratios row holding num (and den, NULL for a value on its own) in units of
+ * 10^-parts for ctx; -1 when out of memory. */
+static int ratio_row(xl *x, const xl_value *v, const bp_expr *num, const bp_expr *den,
+                     const bp_expr_ctx *c, int parts)
+{
+    for (size_t i = 0; i < x->nratios; i++) {
+        const xl_ratio *r = &x->ratios[i];
+        if (r->num == num && r->den == den && r->parts == parts && same_ctx(&r->ctx, c))
+            return RATIO_FIRST_ROW + (int)i;
+    }
+    xl_ratio *n = bp_grow(x->ratios, &x->capratios, x->nratios + 1, sizeof *n);
+    if (!n) return -1;
+    x->ratios = n;
+    x->ratios[x->nratios] = (xl_ratio){num, den, *c, parts, v->kpi, v->measure, x->src};
+    /* at the expression whose parts they are */
+    xl_src *src = &x->ratios[x->nratios].src;
+    src->line = v->e->line;
+    src->column = v->e->column;
+    snprintf(src->what, sizeof src->what, "the numerator and denominator of %s%s%s '%s'",
+             v->measure ? "measure '" : "", v->measure ? v->measure : "",
+             v->measure ? "' of grade" : "KPI", v->kpi);
+    return RATIO_FIRST_ROW + (int)x->nratios++;
+}
+
+static void ratio_refs(xl *x, xl_exact *p, int row, bool den)
+{
+    bp_formula_ref(p->num, sizeof p->num, sheet_info[XS_RATIOS].name, row, RT_NUM);
+    if (den) bp_formula_ref(p->den, sizeof p->den, sheet_info[XS_RATIOS].name, row, RT_DEN);
+    p->ex.num = p->num;
+    p->ex.den = den ? p->den : NULL;
+    (void)x;
+}
+
+/* The exact comparison of a value with the thresholds th (the engine's values, for the
+ * bounds): a division of two exact decimals through its numerator and denominator on
+ * Ratios; another exact decimal through its own cell, when the cell holds it exactly,
+ * else through Ratios; anything else as before, rounded (bp_formula.h, "Exactness"). */
+static void plan_exact(xl *x, xl_exact *p, const xl_value *v, const bp_expr_ctx *c,
+                       const bp_num *th, size_t nth)
+{
+    const bp_expr *e = v->e;
+    memset(p, 0, sizeof *p);
+    p->ex.kind = BP_EXACT_NONE;
+    p->ex.places = e ? (v->money ? 2 : bp_formula_places(e, c)) : v->places;
+    int parts, scale, row;
+    if (e && e->op == BP_E_DIV) {
+        int pa = bp_formula_places(e->a, c), pb = bp_formula_places(e->b, c);
+        if (pa >= 0 && pb >= 0) {
+            bp_formula_ratio_scales(bp_expr_eval(e->a, c), bp_expr_eval(e->b, c), max_places(pa, pb),
+                                    th, nth, &parts, &scale);
+            if (scale < 0) return;
+            if ((row = ratio_row(x, v, e->a, e->b, c, parts)) < 0) {
+                nomem(x);
+                return;
+            }
+            ratio_refs(x, p, row, true);
+            p->ex.kind = BP_EXACT_RATIO;
+            p->ex.scale = scale;
+            return;
+        }
+    }
+    int places = e ? bp_formula_places(e, c) : v->places;
+    if (places < 0) return;
+    bp_formula_decimal_scale(e ? bp_expr_eval(e, c) : v->total, places, th, nth, &scale);
+    if (scale < 0) return;
+    p->ex.kind = BP_EXACT_DECIMAL;
+    p->ex.scale = scale;
+    if (!e || !v->money || places <= 2) {
+        bp_formula_whole(p->num, sizeof p->num, v->cell, scale);
+        p->ex.num = p->num;
+        return;
+    }
+    /* a money figure with more places than the penny its cell is rounded to */
+    if ((row = ratio_row(x, v, e, NULL, c, scale)) < 0) {
+        nomem(x);
+        p->ex.kind = BP_EXACT_NONE;
+        return;
+    }
+    ratio_refs(x, p, row, false);
+}
+
+/* The candidate targets of one value as bp_formula rules, with the strings they own and
+ * the engine's thresholds. */
 typedef struct {
     bp_formula_rule *rules;
     char **owned;
     size_t nrules, nowned;
+    bp_num *th;
+    size_t nth;
 } xl_rules;
 
 static bool rules_init(xl *x, xl_rules *r, size_t ntargets)
@@ -1112,10 +1394,12 @@ static bool rules_init(xl *x, xl_rules *r, size_t ntargets)
     memset(r, 0, sizeof *r);
     r->rules = calloc(ntargets ? ntargets : 1, sizeof *r->rules);
     r->owned = calloc(7 * (ntargets ? ntargets : 1), sizeof *r->owned);
-    if (r->rules && r->owned) return true;
+    r->th = calloc(6 * (ntargets ? ntargets : 1), sizeof *r->th);
+    if (r->rules && r->owned && r->th) return true;
     nomem(x);
     free(r->rules);
     free(r->owned);
+    free(r->th);
     return false;
 }
 
@@ -1124,6 +1408,7 @@ static void rules_free(xl_rules *r)
     for (size_t i = 0; i < r->nowned; i++) free(r->owned[i]);
     free(r->owned);
     free(r->rules);
+    free(r->th);
 }
 
 static const char *own(xl_rules *r, char *s)
@@ -1139,6 +1424,7 @@ static const char *threshold(xl *x, xl_rules *r, size_t kpi, size_t ti, const bp
 {
     char ref[80];
     if (!th) return own(r, copy_text(x, "NA()"));
+    r->th[r->nth++] = th->op == BP_E_NUM ? th->num : bp_expr_eval(th, c);
     if (th->op != BP_E_NUM) return own(r, body_formula(x, th, c, "a threshold"));
     target_cell(x, ref, sizeof ref, kpi, ti, col);
     return own(r, copy_text(x, ref));
@@ -1155,37 +1441,53 @@ static void add_rule(xl *x, xl_rules *r, size_t kpi, size_t ti, const bp_expr_ct
     else if (t->when) rule->when = own(r, body_formula(x, t->when, c, "a target condition"));
     if (t->cmp != BP_CMP_MAX) rule->lo = threshold(x, r, kpi, ti, t->lo, c, TG_LO);
     if (t->cmp != BP_CMP_MIN) rule->hi = threshold(x, r, kpi, ti, t->hi, c, TG_HI);
-    for (size_t a = 0; a < t->namber; a++)
+    for (size_t a = 0; a < t->namber; a++) {
+        r->th[r->nth++] = t->amber[a].lo;
+        r->th[r->nth++] = t->amber[a].hi;
         for (int end = 0; end < 2; end++) {
             target_cell(x, ref, sizeof ref, kpi, ti, TG_AMBER + 2 * (int)a + end);
             rule->amber[a][end] = own(r, copy_text(x, ref));
         }
+    }
     rule->namber = t->namber;
 }
 
-static void put_status_rules(xl *x, xl_sheet s, int row, int col, const char *value,
-                             int value_places, xl_rules *r, bp_status cached)
+static void put_status_rules(xl *x, xl_sheet s, int row, int col, const xl_value *v,
+                             const bp_expr_ctx *c, xl_rules *r, bp_status cached)
 {
     if (!live(x)) return;
     if (r->nrules == 0) {
         put_text(x, s, row, col, "none", x->f.none);
         return;
     }
-    if (compiled(x, bp_formula_status(value, r->rules, r->nrules, value_places, &x->fb), "a status"))
+    xl_exact p;
+    plan_exact(x, &p, v, c, r->th, r->nth);
+    if (live(x) && compiled(x, bp_formula_status(v->cell, r->rules, r->nrules, &p.ex, &x->fb),
+                            "a status"))
         put_formula(x, s, row, col, x->fb.s, x->f.status, cache_text(bp_status_id(cached)));
+}
+
+/* A status formula comes from its targets: at the first one's condition or threshold. */
+static void target_src(xl *x, const bp_kpi *k, const bp_target *t)
+{
+    const bp_expr *at = t->when ? t->when : t->lo ? t->lo : t->hi;
+    set_src(x, k->file, at ? at->line : t->line, at ? at->column : 0, "the status of %s '%s'",
+            k->expr ? "KPI" : "grade", k->id);
 }
 
 /* The status of a value cell: the candidate targets of the entity, tried in order. */
 static void put_status(xl *x, xl_sheet s, int row, int col, size_t kpi, const xl_entity *e,
-                       const bp_expr_ctx *c, const char *value, int value_places,
-                       bp_status cached)
+                       const bp_expr_ctx *c, const xl_value *v, bp_status cached)
 {
     const bp_kpi *k = &x->s->kpis.kpis[kpi];
     xl_rules r;
     if (!rules_init(x, &r, k->ntargets)) return;
     for (size_t t = 0; t < k->ntargets && live(x); t++)
-        if (target_applies(&k->targets[t], e, c->year, c->scenario)) add_rule(x, &r, kpi, t, c, NULL);
-    put_status_rules(x, s, row, col, value, value_places, &r, cached);
+        if (target_applies(&k->targets[t], e, c->year, c->scenario)) {
+            if (!r.nrules) target_src(x, k, &k->targets[t]);
+            add_rule(x, &r, kpi, t, c, NULL);
+        }
+    put_status_rules(x, s, row, col, v, c, &r, cached);
     rules_free(&r);
 }
 
@@ -1245,6 +1547,7 @@ static void write_course_inputs(xl *x, size_t ci, const char *lookup)
     const bp_institution *in = &x->m->insts[co->inst];
     int row = x->course_row[ci];
     char yb[16], key[96], formula[256];
+    set_src(x, "courses.csv", co->line, 0, "a course");
     bp_year_format(co->year, yb, sizeof yb);
     put_text(x, s, row, BP_XL_COURSE_C_INST, in->id, x->f.text);
     put_text(x, s, row, BP_XL_COURSE_C_YEAR, yb, x->f.text);
@@ -1270,7 +1573,9 @@ static void write_course_result(xl *x, size_t ci, size_t kpi, int col)
     int row = x->course_row[ci], member = co->inst;
     bp_expr_ctx c = inst_ctx(x, member, co->year, BP_ACTUAL);
     c.course = (int)ci;
-    if (!cr || !cell_formula(x, k->expr, &c, k->unit == BP_UNIT_MONEY, k->id)) return;
+    if (!cr) return;
+    set_src(x, k->file, k->expr->line, k->expr->column, "KPI '%s'", k->id);
+    if (!cell_formula(x, k->expr, &c, k->unit == BP_UNIT_MONEY, k->id)) return;
     put_formula(x, s, row, col, x->fb.s, kpi_format(x, k), cache_num(cr->value, k->unit == BP_UNIT_MONEY));
     bool applies = (!t->from_year || co->year >= t->from_year)
                    && (!t->phases || (t->phases & (1u << x->m->insts[member].phase)));
@@ -1284,8 +1589,10 @@ static void write_course_result(xl *x, size_t ci, size_t kpi, int col)
     snprintf(when, sizeof when, "IF(%s=\"yes\",0,1)", minority);
     xl_rules r;
     if (!rules_init(x, &r, 1)) return;
+    target_src(x, k, t);
     add_rule(x, &r, kpi, (size_t)course_target(k), &c, when);
-    put_status_rules(x, s, row, col + 1, value, value_places(k, k->expr, &c), &r, cr->status);
+    xl_value v = {value, k->expr, k->unit == BP_UNIT_MONEY, bp_num_none(), 0, k->id, NULL};
+    put_status_rules(x, s, row, col + 1, &v, &c, &r, cr->status);
     rules_free(&r);
 }
 
@@ -1322,12 +1629,14 @@ static void write_average(xl *x, int row, const xl_entity *e, int year, const si
         bp_expr_ctx c = entity_ctx(x, e, year, BP_ACTUAL);
         int col = 3 + 2 * (int)j;
         char value[16];
-        if (!res || !cell_formula(x, k->expr, &c, k->unit == BP_UNIT_MONEY, k->id)) continue;
+        if (!res) continue;
+        set_src(x, k->file, k->expr->line, k->expr->column, "KPI '%s'", k->id);
+        if (!cell_formula(x, k->expr, &c, k->unit == BP_UNIT_MONEY, k->id)) continue;
         put_formula(x, s, row, col, x->fb.s, kpi_format(x, k),
                     cache_num(res->value, k->unit == BP_UNIT_MONEY));
         bp_formula_ref(value, sizeof value, NULL, row, col);
-        put_status(x, s, row, col + 1, kpis[j], e, &c, value, value_places(k, k->expr, &c),
-                   res->status);
+        xl_value v = {value, k->expr, k->unit == BP_UNIT_MONEY, bp_num_none(), 0, k->id, NULL};
+        put_status(x, s, row, col + 1, kpis[j], e, &c, &v, res->status);
     }
 }
 
@@ -1468,10 +1777,13 @@ static void write_kpi_value(xl *x, xl_sheet s, int row, size_t kpi, size_t ei, i
     bool money = k->unit == BP_UNIT_MONEY;
     int col = value_col(ei);
     char value[16];
-    if (!r || !cell_formula(x, k->expr, &c, money, k->id)) return;
+    if (!r) return;
+    set_src(x, k->file, k->expr->line, k->expr->column, "KPI '%s'", k->id);
+    if (!cell_formula(x, k->expr, &c, money, k->id)) return;
     put_formula(x, s, row, col, x->fb.s, kpi_format(x, k), cache_num(r->value, money));
     bp_formula_ref(value, sizeof value, NULL, row, col);
-    put_status(x, s, row, col + 1, kpi, e, &c, value, value_places(k, k->expr, &c), r->status);
+    xl_value v = {value, k->expr, money, bp_num_none(), 0, k->id, NULL};
+    put_status(x, s, row, col + 1, kpi, e, &c, &v, r->status);
 }
 
 static size_t grade_measures(const bp_kpi *k)
@@ -1481,14 +1793,17 @@ static size_t grade_measures(const bp_kpi *k)
 
 /* A measure's points over the grade scale on Targets. */
 static void write_measure_points(xl *x, xl_sheet s, int row, int col, size_t kpi, size_t m,
-                         const char *value, int value_places, bp_num cached)
+                                 const xl_value *v, const bp_expr_ctx *c, bp_num cached)
 {
     const bp_measure *ms = &x->s->kpis.kpis[kpi].measures[m];
     size_t p0 = x->points0[x->measure0[kpi] + m], n = ms->npoints;
     bp_formula_points_row *rows = calloc(n ? n : 1, sizeof *rows);
     char (*cells)[2][64] = calloc(n ? n : 1, sizeof *cells);
-    if (!rows || !cells) nomem(x);
+    bp_num *th = calloc(n ? n : 1, sizeof *th);
+    xl_exact p;
+    if (!rows || !cells || !th) nomem(x);
     for (size_t j = 0; j < n && live(x); j++) {
+        th[j] = ms->points[j].has_threshold ? ms->points[j].threshold : bp_num_none();
         bp_formula_ref(cells[j][0], sizeof cells[j][0], BP_XL_SHEET_TARGETS, x->points_row[p0 + j],
                        GS_SCORE);
         bp_formula_ref(cells[j][1], sizeof cells[j][1], BP_XL_SHEET_TARGETS, x->points_row[p0 + j],
@@ -1497,34 +1812,41 @@ static void write_measure_points(xl *x, xl_sheet s, int row, int col, size_t kpi
         rows[j].threshold = ms->points[j].has_threshold ? cells[j][1] : NULL;
         rows[j].at_most = ms->points[j].at_most;
     }
-    if (live(x) && compiled(x, bp_formula_points(value, rows, n, value_places, &x->fb), ms->id))
+    if (live(x)) plan_exact(x, &p, v, c, th, n);
+    if (live(x) && compiled(x, bp_formula_points(v->cell, rows, n, &p.ex, &x->fb), ms->id))
         put_formula(x, s, row, col, x->fb.s, x->f.whole, cache_num(cached, false));
     free(rows);
     free(cells);
+    free(th);
 }
 
-static void write_grade_label(xl *x, xl_sheet s, int row, int col, size_t kpi, const char *total,
-                              int grade)
+static void write_grade_label(xl *x, xl_sheet s, int row, int col, size_t kpi,
+                              const xl_value *total, const bp_expr_ctx *c, int grade)
 {
     const bp_kpi *k = &x->s->kpis.kpis[kpi];
     const char **labels = calloc(k->ngrades + 1, sizeof *labels);
     const char **mins = calloc(k->ngrades + 1, sizeof *mins);
     char (*cells)[64] = calloc(k->ngrades + 1, sizeof *cells);
-    if (!labels || !mins || !cells) nomem(x);
+    bp_num *th = calloc(k->ngrades + 1, sizeof *th);
+    xl_exact p;
+    if (!labels || !mins || !cells || !th) nomem(x);
     for (size_t g = 0; g < k->ngrades && live(x); g++) {
         labels[g] = k->grades[g].label;
+        th[g] = k->grades[g].has_min ? k->grades[g].min : bp_num_none();
         if (!k->grades[g].has_min) continue;
         bp_formula_ref(cells[g], sizeof cells[g], BP_XL_SHEET_TARGETS, x->band_row[x->band0[kpi] + g],
                        GS_SCORE);
         mins[g] = cells[g];
     }
-    if (live(x) && compiled(x, bp_formula_grade_label(total, labels, mins, k->ngrades,
-                                                      bp_formula_grade_places(k), &x->fb), k->id))
+    if (live(x)) plan_exact(x, &p, total, c, th, k->ngrades);
+    if (live(x) && compiled(x, bp_formula_grade_label(total->cell, labels, mins, k->ngrades, &p.ex,
+                                                      &x->fb), k->id))
         put_formula(x, s, row, col, x->fb.s, x->f.text,
                     cache_text(grade >= 0 ? k->grades[grade].label : ""));
     free(labels);
     free(mins);
     free(cells);
+    free(th);
 }
 
 /* A grade KPI for one entity: each measure's value and points (rows below the total),
@@ -1546,25 +1868,31 @@ static void write_grade_values(xl *x, xl_sheet s, int row, size_t kpi, size_t ei
         bool money = ms->unit == BP_UNIT_MONEY;
         char value[16];
         int mrow = row + 1 + (int)i;
+        set_src(x, k->file, ms->expr->line, ms->expr->column, "measure '%s' of grade '%s'", ms->id,
+                k->id);
         if (!cell_formula(x, ms->expr, &c, money, ms->id)) return;
         put_formula(x, s, mrow, col, x->fb.s, unit_format(x, ms->unit), cache_num(r->measure[i], money));
         bp_formula_ref(value, sizeof value, NULL, mrow, col);
-        write_measure_points(x, s, mrow, col + 1, kpi, i, value,
-                             money ? 2 : bp_formula_places(ms->expr, &c), r->points[i]);
+        xl_value v = {value, ms->expr, money, bp_num_none(), 0, k->id, ms->id};
+        write_measure_points(x, s, mrow, col + 1, kpi, i, &v, &c, r->points[i]);
         bp_formula_ref(points[i], sizeof points[i], NULL, mrow, col + 1);
         refs[i] = points[i];
     }
+    set_src(x, k->file, k->line, 1, "grade '%s'", k->id);
     if (!live(x) || !compiled(x, bp_formula_grade_total(refs, nm, &x->fb), k->id)) return;
     put_formula(x, s, row, col, x->fb.s, x->f.whole, cache_num(r->value, false));
     bp_formula_ref(total, sizeof total, NULL, row, col);
-    put_status(x, s, row, col + 1, kpi, e, &c, total, bp_formula_grade_places(k), r->status);
-    write_grade_label(x, s, row + (int)nm + 1, col, kpi, total, r->grade);
+    xl_value v = {total, NULL, false, r->value, bp_formula_grade_places(k), k->id, NULL};
+    put_status(x, s, row, col + 1, kpi, e, &c, &v, r->status);
+    set_src(x, k->file, k->line, 1, "grade '%s'", k->id);
+    write_grade_label(x, s, row + (int)nm + 1, col, kpi, &v, &c, r->grade);
 }
 
 static int write_kpi_rows(xl *x, xl_sheet s, int row, size_t kpi, int year, bp_scenario sc)
 {
     const bp_kpi *k = &x->s->kpis.kpis[kpi];
     char targets[512], label[160];
+    set_src(x, k->file, k->line, 1, "%s '%s'", k->expr ? "KPI" : "grade", k->id);
     targets_summary(k, targets, sizeof targets);
     put_text(x, s, row, 0, k->id, x->f.text);
     put_text(x, s, row, 1, k->name, x->f.wrap);
@@ -2184,6 +2512,7 @@ static void write_action(xl *x, size_t i, int row, const char *asof)
     const char *ambition = a->ambition >= 0 && (size_t)a->ambition < x->m->nambitions
                            ? x->m->ambitions[a->ambition].title : "";
     char due[16], st[16], formula[128];
+    set_src(x, "actions.csv", a->line, 0, "an action");
     put_text(x, s, row, AC_ID, a->id, x->f.wrap);
     put_text(x, s, row, AC_INST, x->m->insts[a->inst].id, x->f.wrap);
     put_text(x, s, row, AC_AMBITION, ambition, x->f.wrap);
@@ -2365,6 +2694,7 @@ static void write_quality(xl *x, bp_expr *const *ex)
         const bp_diag *d = &x->s->diags.items[i];
         if (d->level != BP_DIAG_WARNING) continue;
         char msg[1024];
+        set_src(x, d->file, d->line, d->column, "a warning");
         bp_diag_format(d, msg, sizeof msg);
         put_text(x, s, row++, 0, msg, x->f.text);
         n++;
@@ -2459,6 +2789,7 @@ static void write_helper(xl *x, size_t i)
     const xl_sheet s = XS_WORKINGS;
     const xl_helper *h = &x->helpers[i];
     int row = WORK_FIRST_ROW + (int)i;
+    x->src = h->src;
     char text[768], yb[16];
     size_t n;
     bp_expr_to_text(h->node, text, sizeof text);
@@ -2502,6 +2833,78 @@ static void write_workings(xl *x)
     print_setup(x, s, WORK_FIRST_ROW - 1, WORK_FIRST_ROW - 1);
 }
 
+/* ---- Ratios ---- */
+
+/* The id of the entity whose members ctx has ("trust", a phase, an institution). */
+static const char *ctx_entity(const xl *x, const bp_expr_ctx *c)
+{
+    for (size_t i = 0; i < x->nents; i++)
+        if (x->ents[i].members == c->members && x->ents[i].nmembers == c->nmembers)
+            return x->ents[i].id;
+    return c->nmembers == 1 ? x->m->insts[c->members[0]].id : "";
+}
+
+/* A whole number: the engine's value times 10^parts (exact below 2^53, where it stays). */
+static xl_cache cache_whole(bp_num v, int parts)
+{
+    if (!v.ok) return cache_text("");
+    bp_i128 p = 1, n;
+    for (int i = 0; i < parts; i++) p *= 10;
+    if (__builtin_mul_overflow(v.num, p, &n)) return cache_double(bp_num_to_double(v) * (double)p);
+    bp_i128 q = n / v.den, r = n % v.den;
+    /* half away from zero, as ROUND */
+    if (2 * (r < 0 ? -r : r) >= v.den) q += n < 0 ? -1 : 1;
+    return cache_double((double)q);
+}
+
+static void write_ratio(xl *x, size_t i)
+{
+    const xl_sheet s = XS_RATIOS;
+    const xl_ratio *r = &x->ratios[i];
+    int row = RATIO_FIRST_ROW + (int)i;
+    x->src = r->src;
+    char what[160], yb[16];
+    snprintf(what, sizeof what, "%s%s%s", r->kpi, r->measure ? "/" : "", r->measure ? r->measure : "");
+    bp_year_format(r->ctx.year, yb, sizeof yb);
+    put_text(x, s, row, RT_KPI, what, x->f.text);
+    put_text(x, s, row, RT_ENTITY, ctx_entity(x, &r->ctx), x->f.text);
+    if (r->ctx.course >= 0) put_text(x, s, row, RT_COURSE, x->m->courses[r->ctx.course].course, x->f.text);
+    put_text(x, s, row, RT_YEAR, yb, x->f.text);
+    put_text(x, s, row, RT_SCEN, bp_scenario_id(r->ctx.scenario), x->f.text);
+    const bp_expr *parts[2] = {r->num, r->den};
+    for (int k = 0; k < 2 && live(x); k++) {
+        if (!parts[k]) continue;
+        if (!compiled(x, bp_formula_whole_cell(parts[k], &r->ctx, r->parts, &x->env, &x->fb), r->kpi))
+            return;
+        put_formula(x, s, row, RT_NUM + k, x->fb.s, x->f.whole,
+                    cache_whole(bp_expr_eval(parts[k], &r->ctx), r->parts));
+    }
+    bp_i128 scale = 1;
+    for (int k = 0; k < r->parts; k++) scale *= 10;
+    put_number(x, s, row, RT_SCALE, (double)scale, x->f.whole);
+}
+
+static void write_ratios(xl *x)
+{
+    const xl_sheet s = XS_RATIOS;
+    static const char *const heads[RT_NCOLS] = {"KPI", "Entity", "Course", "Year", "Scenario",
+                                                "Numerator", "Denominator", "Scale"};
+    put_title(x, s, "Ratios: the whole numbers each status compares",
+              "A ratio's numerator and denominator times Scale (pence, millionths or whole units), "
+              "as whole numbers; its status compares numerator x 10^k x sign(denominator) with "
+              "threshold x 10^k x |denominator|, so a value a penny past a threshold is past it.");
+    put_headers(x, s, RATIO_FIRST_ROW - 1, 0, heads, RT_NCOLS);
+    for (size_t i = 0; i < x->nratios && live(x); i++) write_ratio(x, i);
+    if (!x->nratios) put_text(x, s, RATIO_FIRST_ROW, 0, "No ratios.", x->f.note);
+    set_col(x, s, RT_KPI, RT_KPI, 28, NULL);
+    set_col(x, s, RT_ENTITY, RT_SCEN, 12, NULL);
+    set_col(x, s, RT_COURSE, RT_COURSE, 24, NULL);
+    set_col(x, s, RT_NUM, RT_DEN, 22, NULL);
+    set_col(x, s, RT_SCALE, RT_SCALE, 12, NULL);
+    if (live(x)) worksheet_freeze_panes(x->ws[s], RATIO_FIRST_ROW, 0);
+    print_setup(x, s, RATIO_FIRST_ROW - 1, RATIO_FIRST_ROW - 1);
+}
+
 /* ---- the workbook ---- */
 
 /* Where libxlsxwriter assembles the workbook's parts before zipping them: tmpdir ($TMPDIR)
@@ -2525,6 +2928,8 @@ static void open_workbook(xl *x, int64_t epoch, const char *tmpdir)
     lxw_workbook_options opts;
     memset(&opts, 0, sizeof opts);
     opts.tmpdir = scratch_dir(tmpdir);
+    /* a dry run's workbook lives in memory only: libxlsxwriter opens its file when it is
+     * closed, and a dry run frees it instead */
     x->wb = workbook_new_opt(x->path, &opts);
     if (!x->wb) {
         fail(x, BP_ERR_RENDER, "libxlsxwriter could not start the workbook");
@@ -2581,20 +2986,23 @@ static void parse_fixed(xl *x, bp_expr **ex)
 
 static void write_sheets(xl *x, bp_expr *const *ex)
 {
-    /* inputs first: the formulas of the other sheets point into them */
-    write_institutions(x);
-    write_targets(x);
-    write_data(x);
-    write_courses(x);
-    write_scorecard(x);
-    write_forecast(x);
-    write_finance(x, ex);
-    write_charges(x, ex);
-    write_actions(x);
-    write_quality(x, ex);
-    write_contents(x);
-    /* last: every other sheet has asked for its per-institution terms by now */
-    write_workings(x);
+    /* inputs first: the formulas of the other sheets point into them; each sheet names
+     * the inputs its cells come from (no_src: the workbook's own) */
+    no_src(x), write_institutions(x);
+    no_src(x), write_targets(x);
+    no_src(x), write_data(x);
+    no_src(x), write_courses(x);
+    no_src(x), write_scorecard(x);
+    no_src(x), write_forecast(x);
+    no_src(x), write_finance(x, ex);
+    no_src(x), write_charges(x, ex);
+    no_src(x), write_actions(x);
+    no_src(x), write_quality(x, ex);
+    no_src(x), write_contents(x);
+    /* last: every other sheet has asked for its ratios and per-institution terms by now,
+     * and the ratios' own formulas may ask for more terms */
+    no_src(x), write_ratios(x);
+    no_src(x), write_workings(x);
 }
 
 static void release(xl *x, bp_expr **ex)
@@ -2616,10 +3024,11 @@ static void release(xl *x, bp_expr **ex)
     free(x->course_row);
     free(x->score_row);
     free(x->helpers);
+    free(x->ratios);
 }
 
-bp_err bp_xlsx_write(const bp_session *s, int64_t epoch, const char *tmpdir, const char *path,
-                     bp_diags *diags)
+static bp_err run(const bp_session *s, int64_t epoch, const char *tmpdir, const char *path,
+                  bool dry, bp_diags *diags)
 {
     xl x;
     bp_expr *ex[FX_COUNT] = {NULL};
@@ -2628,6 +3037,7 @@ bp_err bp_xlsx_write(const bp_session *s, int64_t epoch, const char *tmpdir, con
     x.m = &s->model;
     x.res = &s->results;
     x.path = path;
+    x.dry = dry;
     x.diags = diags;
     bp_fbuf_init(&x.fb);
     /* formulas and libxlsxwriter's numbers are written with printf: a decimal comma
@@ -2640,8 +3050,19 @@ bp_err bp_xlsx_write(const bp_session *s, int64_t epoch, const char *tmpdir, con
     if (live(&x)) plan(&x);
     if (live(&x)) open_workbook(&x, epoch, tmpdir);
     if (live(&x)) write_sheets(&x, ex);
-    if (x.wb && live(&x)) check_book(&x, workbook_close(x.wb), "writing the file");
+    if (x.wb && live(&x) && !dry) check_book(&x, workbook_close(x.wb), "writing the file");
     else if (x.wb) lxw_workbook_free(x.wb);
     release(&x, ex);
-    return x.err;
+    return x.err == BP_OK && x.nlimits ? BP_ERR_LIMIT : x.err;
+}
+
+bp_err bp_xlsx_write(const bp_session *s, int64_t epoch, const char *tmpdir, const char *path,
+                     bp_diags *diags)
+{
+    return run(s, epoch, tmpdir, path, false, diags);
+}
+
+bp_err bp_xlsx_check(const bp_session *s, bp_diags *diags)
+{
+    return run(s, 1, NULL, "the workbook", true, diags);
 }

@@ -1,5 +1,6 @@
 /* cli_check: `boardpack check` - the KPI results for people (text) or machines (JSON). */
 #include <stdio.h>
+#include "bp_build.h"
 #include "bp_cli_commands.h"
 #include "bp_json.h"
 #include "bp_session.h"
@@ -35,6 +36,8 @@ static int run(int argc, char **argv, const bp_cli_env *env)
     if (err == BP_OK) err = bp_cli_load_packs(env, &all, &packs, &s.diags);
     if (err == BP_OK) bp_pack_warn_unused(&packs, &s.kpis, &s.model, &s.diags);
     bp_packset_free(&packs);
+    /* what build would refuse, check refuses the same way */
+    if (err == BP_OK) err = bp_build_check(&s, &s.diags);
     bp_diags_sort(&s.diags);
     if (err != BP_OK) {
         if (o.format == BP_FORMAT_JSON && s.diags.errors) bp_json_errors(stdout, &s.diags);

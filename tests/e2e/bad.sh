@@ -29,7 +29,7 @@ make_case() {
         [ -f "$f" ] || continue
         n=${f##*/}
         case $n in
-            expect|args|delete|gen|differs|same-as|timeout|README*) ;;
+            expect|args|delete|gen|differs|same-as|timeout|build|README*) ;;
             *.hex) unhex "$f" "$2/${n%.hex}" || return 1 ;;
             *) cp "$f" "$2/$n" || return 1 ;;
         esac
@@ -97,8 +97,27 @@ run_case() {
         [ -s "$tmp/case.results" ] && cmp -s "$ref" "$tmp/case.results" ||
             bad="${bad:+$bad; }results differ from ${ref##*/}"
     fi
+    # build must refuse what check refuses, with the same diagnostics, and write nothing;
+    # what check accepts, it writes
+    if [ -f "$c/build" ]; then
+        rm -rf "$tmp/built"
+        # shellcheck disable=SC2086
+        $limit "$BOARDPACK" build --data "$tmp/data" --out "$tmp/built" $args >/dev/null 2>"$tmp/berr"; brc=$?
+        sed -n 's/^  \([^ ]\)/\1/p' "$tmp/berr" >"$tmp/bdiags"
+        [ "$brc" -eq "$want" ] || bad="${bad:+$bad; }build: exit $brc, expected $want"
+        while IFS= read -r line; do
+            grep -qxF -- "$line" "$tmp/bdiags" || bad="${bad:+$bad; }build missing: $line"
+        done <"$tmp/want"
+        be=$(grep -c ': error: ' "$tmp/bdiags")
+        [ "$be" -eq "$we" ] || bad="${bad:+$bad; }build: $be errors reported, $we expected"
+        if [ "$want" -ne 0 ]; then
+            [ -n "$(ls -A "$tmp/built" 2>/dev/null)" ] && bad="${bad:+$bad; }build wrote files"
+        else
+            ls "$tmp/built"/*.xlsx >/dev/null 2>&1 || bad="${bad:+$bad; }build wrote no workbook"
+        fi
+    fi
     if [ -z "$bad" ]; then
-        ok "$name (exit $rc, $we error(s))"
+        ok "$name (exit $rc, $we error(s)$([ -f "$c/build" ] && echo ', build too'))"
     else
         ko "$name: $bad"
         echo "    stderr:"; indent "$tmp/err"
@@ -177,6 +196,29 @@ else
     ko "1,000,000-row finance.csv: exit $rc"; indent "$tmp/err"; grep -E '"(file|rows_read)"' "$tmp/out" | head -n 12
 fi
 if [ $((t1 - t0)) -lt 20 ]; then ok "1,000,000 rows in under 20 s ($((t1 - t0)) s)"; else ko "1,000,000 rows took $((t1 - t0)) s"; fi
+
+# more facts than the workbook's Data sheet has rows: 1,048,576 rows below its header, one
+# a fact.  finance.csv alone holds 1,048,576 facts (each institution, scenario and code
+# once in each of three years), so the first that does not fit, in reading order, is its
+# last, on line 1,048,577.  check refuses it as build does, and build writes nothing
+# (today both pass it to the workbook, which fails with exit 74).
+fresh
+awk 'BEGIN {
+    print "institution,year,scenario,code,value"
+    split("P1 P2 S1 CENTRAL", inst, " ")
+    for (i = 0; i < 1048576; i++) {
+        y = 2000 + int(i / 400000)
+        printf "%s,%d/%02d,%s,income.self.c%d,1\n", inst[i % 4 + 1], y, (y + 1) % 100,
+            (int(i / 4) % 2 ? "budget" : "actual"), int(i / 8) % 50000
+    }
+}' >"$tmp/gen/finance.csv"
+want='finance.csv:1048577: error: found more than 1048575 facts, expected at most 1048575: the rows of the workbook'"'"'s Data sheet below its header'
+"$BOARDPACK" check --data "$tmp/gen" >"$tmp/out" 2>"$tmp/err"; rc=$?
+expect_run "1,048,576 facts: more than the Data sheet holds (check)" 65 "$want"
+rm -rf "$tmp/built"
+"$BOARDPACK" build --data "$tmp/gen" --out "$tmp/built" >"$tmp/out" 2>"$tmp/err"; rc=$?
+expect_run "1,048,576 facts: more than the Data sheet holds (build)" 65 "$want"
+if [ -e "$tmp/built" ]; then ko "1,048,576 facts: build wrote $tmp/built"; else ok "1,048,576 facts: build wrote nothing"; fi
 
 # an expression of 50,000 additions (200 KB): once a stack overflow, now the nesting cap
 fresh

@@ -8,7 +8,10 @@
 #  (d) input text starting with = + - @ is written as text, never as a formula;
 #  (e) two builds at different times and in different time zones are byte-identical,
 #      and the document's creation time is SOURCE_DATE_EPOCH, else the as-of date;
-#  (f) a 50-institution trust keeps every formula within Excel's 8,192 characters.
+#  (f) a 50-institution trust keeps every formula within Excel's 8,192 characters;
+#  (g) every threshold of the default KPIs met exactly, missed and passed by one penny or
+#      one unit (tests/e2e/edges.py): the engine decides each as worked out there, and the
+#      recalculated workbook every status as the engine does.
 # Skips (counted) only what needs LibreOffice (soffice) or /usr/bin/python3 with openpyxl
 # when they are missing.
 . "$(dirname "$0")/lib/common.sh"
@@ -179,6 +182,36 @@ if $have_py; then
     fi
 else
     sk "large trust (python3)"
+fi
+
+# ---- (g) engine and workbook agree exactly, on the edges of every threshold ----
+if ! $have_py; then
+    sk "edges (python3-openpyxl)"
+elif ! "$py" tests/e2e/edges.py "$tmp/edges" >"$tmp/edges.log" 2>&1; then
+    ko "edges: the data set is generated"; cat "$tmp/edges.log"
+else
+    # the data set would catch the old formulas out: rounding to 12 places decided some
+    # of its edges otherwise
+    differ=$(sed -n 's/^[0-9]* edges, \([0-9]*\) of them decided otherwise.*/\1/p' "$tmp/edges.log")
+    if [ "${differ:-0}" -gt 0 ]; then ok "edges: $(cat "$tmp/edges.log")"; else ko "edges: $(cat "$tmp/edges.log")"; fi
+    if "$BOARDPACK" check --data "$tmp/edges" --format json >"$tmp/edges.json" 2>"$tmp/err"; then
+        "$py" tests/e2e/edges.py check "$tmp/edges" "$tmp/edges.json" >"$tmp/py.out" 2>&1
+        cat "$tmp/py.out"
+        if grep -q '^ok ' "$tmp/py.out"; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
+    else
+        ko "edges: check --format json"; cat "$tmp/err"
+    fi
+    if ! book=$(build "$tmp/edges" "$tmp/edges-out"); then
+        ko "edges: build writes the workbook"
+    elif ! $have_lo; then
+        py "edges JSON agreement" json "$book" "$tmp/edges.json"
+        sk "edges: LibreOffice recalculation (soffice)"
+    elif recalc "$book" "$tmp/edges-csv"; then
+        py "edges recalculation" recalc "$book" "$tmp/edges-csv"
+        py "edges JSON agreement" json "$book" "$tmp/edges.json"
+    else
+        ko "edges: LibreOffice converts the workbook"
+    fi
 fi
 
 summary

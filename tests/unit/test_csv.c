@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include "bp_csv.h"
+#include "bp_excel.h"
 #include "bp_sha256.h"
 
 typedef struct {
@@ -245,15 +246,19 @@ static void test_field_cap(void **state)
     size_t n = BP_CSV_MAX_FIELD;
     char *data = malloc(n + 32);
     assert_non_null(data);
-    /* exactly at the cap: accepted */
+    /* exactly at the cap: read whole - and refused as longer than a cell, its row left
+     * out and the next one read */
     memcpy(data, "a,b\n1,", 6);
     memset(data + 6, 'x', n);
-    memcpy(data + 6 + n, "\n", 1);
+    memcpy(data + 6 + n, "\n2,3\n", 5);
     parsed p;
-    parse(&p, data, 6 + n + 1);
-    assert_int_equal(p.err, BP_OK);
+    parse(&p, data, 6 + n + 5);
+    assert_int_equal(p.err, BP_ERR_DATA);
+    assert_int_equal(p.d.count, 1);
+    expect_diag(&p, 0, "t.csv:2:3: error: found a field of 1048576 characters, expected at most "
+                       "32767 characters, the most a spreadsheet cell holds");
     assert_int_equal(p.t.nrows, 1);
-    assert_int_equal(p.t.rows[0].fields[1].len, n);
+    assert_string_equal(p.t.rows[0].fields[1].text, "3");
     done(&p);
     /* one byte over: an error at the field's start, and reading stops */
     memset(data + 6, 'x', n + 1);
@@ -267,6 +272,45 @@ static void test_field_cap(void **state)
     assert_int_equal(p.t.nrows, 0);
     done(&p);
     free(data);
+}
+
+/* What a spreadsheet cell holds: 32,767 characters as Excel counts them, a character
+ * beyond U+FFFF (4 bytes of UTF-8) counting two. */
+static void test_cell_cap(void **state)
+{
+    (void)state;
+    size_t n = 4 * 16384 + 64;
+    char *data = malloc(3 * n);
+    assert_non_null(data);
+    size_t o = 0;
+    o += (size_t)sprintf(data + o, "a,b\n1,");
+    memset(data + o, 'x', 32767);                 /* row 2: 32,767 characters */
+    o += 32767;
+    o += (size_t)sprintf(data + o, "\n2,\"");
+    for (int i = 0; i < 16384; i++) {             /* row 3, quoted: 16,384 x U+1F600 */
+        memcpy(data + o, "\xF0\x9F\x98\x80", 4);
+        o += 4;
+    }
+    o += (size_t)sprintf(data + o, "\"\n3,");
+    for (int i = 0; i < 16383; i++) {             /* row 4: 16,383 of them and "y" */
+        memcpy(data + o, "\xF0\x9F\x98\x80", 4);
+        o += 4;
+    }
+    o += (size_t)sprintf(data + o, "y\n");
+    parsed p;
+    parse(&p, data, o);
+    assert_int_equal(p.err, BP_ERR_DATA);
+    assert_int_equal(p.d.count, 1);
+    /* at the opening quote of the field, column 3 */
+    expect_diag(&p, 0, "t.csv:3:3: error: found a field of 32768 characters, expected at most "
+                       "32767 characters, the most a spreadsheet cell holds");
+    assert_int_equal(p.t.nrows, 2);
+    assert_int_equal(p.t.rows[0].fields[1].len, 32767);
+    assert_int_equal(p.t.rows[1].fields[1].len, 4 * 16383 + 1);
+    assert_int_equal(p.t.nrejected, 1);
+    done(&p);
+    free(data);
+    assert_int_equal(bp_excel_chars("\xC2\xA3\xE2\x80\x93\xF0\x9F\x98\x80x", 10), 5);
 }
 
 static void test_too_many_fields(void **state)
@@ -371,6 +415,7 @@ int main(void)
         cmocka_unit_test(test_blank_lines),
         cmocka_unit_test(test_multibyte_error_column),
         cmocka_unit_test(test_field_cap),
+        cmocka_unit_test(test_cell_cap),
         cmocka_unit_test(test_too_many_fields),
         cmocka_unit_test(test_empty_and_header_only),
         cmocka_unit_test(test_bind),

@@ -340,15 +340,19 @@ static void member_ctx_drops_what_cannot_matter(void **state)
 static void status_min_with_amber(void **state)
 {
     (void)state;
-    /* a money value (exact at 2 places) against thresholds as typed (12) */
+    /* a money value compared in ten-thousandths of a pound: whole numbers on both sides */
     bp_formula_rule r = {NULL, BP_CMP_MIN, "T!$E$5", NULL, {{"T!$G$5", "T!$H$5"}}, 1};
+    char whole[64];
+    bp_formula_whole(whole, sizeof whole, "$D$7", 4);
+    assert_string_equal(whole, "ROUND($D$7*10000,0)");
+    bp_formula_exact ex = {BP_EXACT_DECIMAL, whole, NULL, 4, 2};
     bp_fbuf b;
     bp_fbuf_init(&b);
-    assert_int_equal(bp_formula_status("$D$7", &r, 1, 2, &b), BP_OK);
+    assert_int_equal(bp_formula_status("$D$7", &r, 1, &ex, &b), BP_OK);
     assert_string_equal(b.s,
-        "=IF(ISNUMBER($D$7),IFERROR(IF(ROUND($D$7,2)>=ROUND(T!$E$5,12),\"green\","
-        "IF(AND(ROUND($D$7,2)>=ROUND(T!$G$5,12),ROUND($D$7,2)<=ROUND(T!$H$5,12)),\"amber\",\"red\")),"
-        "\"none\"),\"none\")");
+        "=IF(ISNUMBER($D$7),IFERROR(IF(ROUND($D$7*10000,0)>=ROUND(T!$E$5*10000,0),\"green\","
+        "IF(AND(ROUND($D$7*10000,0)>=ROUND(T!$G$5*10000,0),ROUND($D$7*10000,0)<=ROUND(T!$H$5*10000,0)),"
+        "\"amber\",\"red\")),\"none\"),\"none\")");
     bp_fbuf_free(&b);
 }
 
@@ -356,23 +360,38 @@ static void status_conditions_and_bands(void **state)
 {
     (void)state;
     /* the first target whose condition holds decides; a condition with no data does not
-     * hold; a ratio (places -1) rounds to 12 */
+     * hold; a ratio N / D: N x 100 x sign(D) against the threshold x 100 x |D| */
     bp_formula_rule r[2] = {
         {"C1", BP_CMP_BAND, "L", "H", {{"a", "b"}, {"c", "d"}}, 2},
         {NULL, BP_CMP_MAX, NULL, "X", {{NULL, NULL}}, 0},
     };
+    bp_formula_exact ex = {BP_EXACT_RATIO, "N", "D", 2, -1};
+#define GE(t) "N*100*SIGN(D)>=ROUND(" t "*100,0)*ABS(D)"
+#define LE(t) "N*100*SIGN(D)<=ROUND(" t "*100,0)*ABS(D)"
     bp_fbuf b;
     bp_fbuf_init(&b);
-    assert_int_equal(bp_formula_status("V", r, 2, -1, &b), BP_OK);
+    assert_int_equal(bp_formula_status("V", r, 2, &ex, &b), BP_OK);
     assert_string_equal(b.s,
         "=IF(ISNUMBER(V),IF(IFERROR((C1)<>0,FALSE),"
-        "IFERROR(IF(AND(ROUND(V,12)>=ROUND(L,12),ROUND(V,12)<=ROUND(H,12)),\"green\","
-        "IF(AND(ROUND(V,12)>=ROUND(a,12),ROUND(V,12)<=ROUND(b,12)),\"amber\","
-        "IF(AND(ROUND(V,12)>=ROUND(c,12),ROUND(V,12)<=ROUND(d,12)),\"amber\",\"red\"))),\"none\"),"
-        "IFERROR(IF(ROUND(V,12)<=ROUND(X,12),\"green\",\"red\"),\"none\")),\"none\")");
+        "IFERROR(IF(AND(" GE("L") "," LE("H") "),\"green\","
+        "IF(AND(" GE("a") "," LE("b") "),\"amber\","
+        "IF(AND(" GE("c") "," LE("d") "),\"amber\",\"red\"))),\"none\"),"
+        "IFERROR(IF(" LE("X") ",\"green\",\"red\"),\"none\")),\"none\")");
     /* only a conditional target: none when it does not hold */
-    assert_int_equal(bp_formula_status("V", r, 1, 0, &b), BP_OK);
+    assert_int_equal(bp_formula_status("V", r, 1, &ex, &b), BP_OK);
     assert_true(strstr(b.s, "\"red\"))),\"none\"),\"none\"),\"none\")") != NULL);
+    /* no exact form (a ratio of ratios): the value rounded to 12 places, as is a threshold */
+    bp_formula_exact none = {BP_EXACT_NONE, NULL, NULL, 0, -1};
+    assert_int_equal(bp_formula_status("V", r + 1, 1, &none, &b), BP_OK);
+    assert_string_equal(b.s, "=IF(ISNUMBER(V),IFERROR(IF(ROUND(V,12)<=ROUND(X,12),\"green\",\"red\"),"
+                             "\"none\"),\"none\")");
+    /* whole units: no factor */
+    bp_formula_exact units = {BP_EXACT_RATIO, "N", "D", 0, -1};
+    assert_int_equal(bp_formula_status("V", r + 1, 1, &units, &b), BP_OK);
+    assert_string_equal(b.s, "=IF(ISNUMBER(V),IFERROR(IF(N*SIGN(D)<=ROUND(X,0)*ABS(D),\"green\","
+                             "\"red\"),\"none\"),\"none\")");
+#undef GE
+#undef LE
     bp_fbuf_free(&b);
 }
 
@@ -380,23 +399,144 @@ static void points_and_grades(void **state)
 {
     (void)state;
     bp_formula_points_row rows[3] = {{"S1", "T1", false}, {"S2", "T2", true}, {"S3", NULL, false}};
+    bp_formula_exact ratio = {BP_EXACT_RATIO, "N", "D", 1, -1};
     bp_fbuf b;
     bp_fbuf_init(&b);
-    assert_int_equal(bp_formula_points("M", rows, 3, -1, &b), BP_OK);
-    assert_string_equal(b.s, "=IF(ISNUMBER(M),IF(ROUND(M,12)>=ROUND(T1,12),S1,"
-                             "IF(ROUND(M,12)<=ROUND(T2,12),S2,S3)),\"\")");
+    assert_int_equal(bp_formula_points("M", rows, 3, &ratio, &b), BP_OK);
+    assert_string_equal(b.s, "=IF(ISNUMBER(M),IF(N*10*SIGN(D)>=ROUND(T1*10,0)*ABS(D),S1,"
+                             "IF(N*10*SIGN(D)<=ROUND(T2*10,0)*ABS(D),S2,S3)),\"\")");
     /* no final row: 0 otherwise */
-    assert_int_equal(bp_formula_points("M", rows, 1, 0, &b), BP_OK);
-    assert_string_equal(b.s, "=IF(ISNUMBER(M),IF(ROUND(M,0)>=ROUND(T1,12),S1,0),\"\")");
+    bp_formula_exact count = {BP_EXACT_DECIMAL, "ROUND(M,0)", NULL, 0, 0};
+    assert_int_equal(bp_formula_points("M", rows, 1, &count, &b), BP_OK);
+    assert_string_equal(b.s, "=IF(ISNUMBER(M),IF(ROUND(M,0)>=ROUND(T1,0),S1,0),\"\")");
     const char *pts[] = {"P1", "P2", "P3"};
     assert_int_equal(bp_formula_grade_total(pts, 3, &b), BP_OK);
     assert_string_equal(b.s, "=IF(COUNT(P1,P2,P3)=3,P1+P2+P3,\"\")");
     const char *labels[] = {"Outstanding", "Good \"plus\"", "Inadequate"};
     const char *mins[] = {"G1", "G2", NULL};
-    assert_int_equal(bp_formula_grade_label("T", labels, mins, 3, 0, &b), BP_OK);
-    assert_string_equal(b.s, "=IF(ISNUMBER(T),IF(ROUND(T,0)>=ROUND(G1,12),\"Outstanding\","
-                             "IF(ROUND(T,0)>=ROUND(G2,12),\"Good \"\"plus\"\"\",\"Inadequate\")),\"\")");
+    bp_formula_exact total = {BP_EXACT_DECIMAL, "ROUND(T,0)", NULL, 0, 0};
+    assert_int_equal(bp_formula_grade_label("T", labels, mins, 3, &total, &b), BP_OK);
+    assert_string_equal(b.s, "=IF(ISNUMBER(T),IF(ROUND(T,0)>=ROUND(G1,0),\"Outstanding\","
+                             "IF(ROUND(T,0)>=ROUND(G2,0),\"Good \"\"plus\"\"\",\"Inadequate\")),\"\")");
+    /* a label is a text string of the formula: 255 characters at most (an emoji is two) */
+    char label[300];
+    memset(label, 'g', 255);
+    label[255] = '\0';
+    labels[1] = label;
+    assert_int_equal(bp_formula_grade_label("T", labels, mins, 3, &total, &b), BP_OK);
+    memcpy(label + 251, "\xF0\x9F\x98\x80", 5);   /* 251 + 2 = 253: still fits */
+    assert_int_equal(bp_formula_grade_label("T", labels, mins, 3, &total, &b), BP_OK);
+    memcpy(label + 251, "gg\xF0\x9F\x98\x80", 7);  /* 253 + 2 = 255 */
+    assert_int_equal(bp_formula_grade_label("T", labels, mins, 3, &total, &b), BP_OK);
+    memcpy(label + 251, "ggg\xF0\x9F\x98\x80", 8); /* 254 + 2 = 256 */
+    assert_int_equal(bp_formula_grade_label("T", labels, mins, 3, &total, &b), BP_ERR_LIMIT);
+    assert_non_null(b.why);
     bp_fbuf_free(&b);
+}
+
+static void whole_numbers(void **state)
+{
+    (void)state;
+    bp_expr *e = parse_ok("income - exp");
+    bp_expr_ctx c = ctx_of(A, 1, false, "secondary");
+    bp_fbuf b;
+    bp_fbuf_init(&b);
+    assert_int_equal(bp_formula_whole_cell(e, &c, 2, &ENV, &b), BP_OK);
+    assert_string_equal(b.s, "=IFERROR(ROUND((" SUM(KA, "income") "-" SUM(KA, "exp") ")*100,0),\"\")");
+    bp_expr_free(e);
+    e = parse_ok("pan");
+    assert_int_equal(bp_formula_whole_cell(e, &c, 0, &ENV, &b), BP_OK);
+    assert_string_equal(b.s, "=IFERROR(ROUND(" PAN_A ",0),\"\")");
+    bp_expr_free(e);
+    char w[32];
+    bp_formula_whole(w, sizeof w, "X", 0);
+    assert_string_equal(w, "ROUND(X,0)");
+    bp_fbuf_free(&b);
+}
+
+/* A code is written as the text "code.*": 253 characters fit, 254 do not. */
+static void long_codes(void **state)
+{
+    (void)state;
+    char text[300] = "sum(a";
+    memset(text + 5, 'b', 252);
+    strcpy(text + 257, ")");
+    bp_expr *e = parse_ok(text);
+    assert_int_equal((int)strlen(e->name), 253);
+    bp_expr_ctx c = ctx_of(A, 1, false, "secondary");
+    bp_fbuf b;
+    bp_fbuf_init(&b);
+    assert_int_equal(bp_formula_expr(e, &c, &ENV, &b), BP_OK);
+    bp_expr_free(e);
+    strcpy(text + 257, "b)");
+    e = parse_ok(text);
+    assert_int_equal(bp_formula_expr(e, &c, &ENV, &b), BP_ERR_LIMIT);
+    assert_ptr_equal(b.at, e);
+    assert_non_null(b.why);
+    /* inside a larger expression: the node of the code */
+    bp_expr_free(e);
+    memmove(text + 9, text, strlen(text) + 1);
+    memcpy(text, "income + ", 9);
+    e = parse_ok(text);
+    assert_int_equal(bp_formula_cell(e, &c, true, &ENV, &b), BP_ERR_LIMIT);
+    assert_ptr_equal(b.at, e->b);
+    assert_int_equal(b.at->column, 10);
+    bp_expr_free(e);
+    bp_fbuf_free(&b);
+}
+
+/* The powers of ten of exact comparisons, worked out by hand against 2^53
+ * (9,007,199,254,740,992) and 2^45 (35,184,372,088,832). */
+static void exact_scales(void **state)
+{
+    (void)state;
+    int parts, scale;
+    /* staff costs of 40,000,000,000.01 pounds over an income of 50,000,000,000 against 80%
+     * and 82%: 4,000,000,000,001 pence x 10^4 is past 2^53, x 10^2 (4e14) is not, nor is
+     * 82 x 5e12 pence */
+    bp_num th[3] = {bp_num_frac(4, 5), bp_num_frac(41, 50), bp_num_none()};
+    assert_true(bp_formula_ratio_scales(bp_num_pence(4000000000001), bp_num_pence(5000000000000), 2,
+                                        th, 3, &parts, &scale));
+    assert_int_equal(parts, 2);
+    assert_int_equal(scale, 2);
+    /* 950 of 1,000 sessions (6 places) against 95%: 1e9 millionths x 9,500 is 9.5e12 */
+    bp_num att[1] = {bp_num_frac(19, 20)};
+    assert_true(bp_formula_ratio_scales(bp_num_int(950), bp_num_int(1000), 6, att, 1, &parts, &scale));
+    assert_int_equal(parts, 6);
+    assert_int_equal(scale, 4);
+    /* 19,000,000 sessions: 1.9e13 millionths x 9,500 is past 2^53; in whole sessions
+     * (the data's own unit) 1.9e7 x 9,500 = 1.8e11 is not */
+    assert_true(bp_formula_ratio_scales(bp_num_int(18000000), bp_num_int(19000000), 6, att, 1,
+                                        &parts, &scale));
+    assert_int_equal(parts, 0);
+    assert_int_equal(scale, 4);
+    /* half a session: millionths would do, but not with 10^4; tenths with 10^4 do */
+    assert_true(bp_formula_ratio_scales(bp_num_frac(36000001, 2), bp_num_int(19000000), 6, att, 1,
+                                        &parts, &scale));
+    assert_int_equal(parts, 1);
+    assert_int_equal(scale, 4);
+    /* 9e15 pence: past 2^45 whatever the scale - the smallest scales, and false */
+    assert_false(bp_formula_ratio_scales(bp_num_pence(7200000000000001), bp_num_pence(9000000000000000),
+                                         2, th, 2, &parts, &scale));
+    assert_int_equal(parts, 2);
+    assert_int_equal(scale, 2);
+    /* a threshold that is no decimal: no exact form */
+    bp_num third[1] = {bp_num_frac(1, 3)};
+    assert_false(bp_formula_ratio_scales(bp_num_int(1), bp_num_int(3), 0, third, 1, &parts, &scale));
+    assert_int_equal(scale, -1);
+    /* decimals: 1,000,000.01 pounds against 1,000,000 in ten-thousandths (1e10); 9e10
+     * pounds needs the penny (9e12 pence) */
+    bp_num mil[2] = {bp_num_int(1000000), bp_num_int(800000)};
+    assert_true(bp_formula_decimal_scale(bp_num_pence(100000001), 2, mil, 2, &scale));
+    assert_int_equal(scale, 4);
+    assert_true(bp_formula_decimal_scale(bp_num_pence(9000000000000), 2, mil, 2, &scale));
+    assert_int_equal(scale, 2);
+    /* a threshold of 0.125 (3 places) against a count: at least 4 */
+    bp_num eighth[1] = {bp_num_frac(1, 8)};
+    assert_true(bp_formula_decimal_scale(bp_num_int(3), 0, eighth, 1, &scale));
+    assert_int_equal(scale, 4);
+    assert_false(bp_formula_decimal_scale(bp_num_int(1), 0, third, 1, &scale));
+    assert_int_equal(scale, -1);
 }
 
 /* ---- text ---- */
@@ -448,6 +588,9 @@ int main(void)
         cmocka_unit_test(status_min_with_amber),
         cmocka_unit_test(status_conditions_and_bands),
         cmocka_unit_test(points_and_grades),
+        cmocka_unit_test(whole_numbers),
+        cmocka_unit_test(long_codes),
+        cmocka_unit_test(exact_scales),
         cmocka_unit_test(references_and_numbers),
     };
     int fails = cmocka_run_group_tests_name("formula compiler", compiler, model_setup, NULL);
