@@ -158,22 +158,31 @@ static void fail(xl *x, bp_err err, const char *fmt, ...)
 
 static void nomem(xl *x) { fail(x, BP_ERR_NOMEM, "out of memory writing the workbook"); }
 
+#define MAX_LIMITS 1000
+
+/* Has this input already an error?  (Only limits are looked for: nothing else lets
+ * the writer go on.) */
+static bool reported(const xl *x, const xl_src *at)
+{
+    if (!at->file || !x->nlimits) return false;
+    for (size_t i = 0; i < x->diags->count; i++) {
+        const bp_diag *d = &x->diags->items[i];
+        if (d->level == BP_DIAG_ERROR && d->line == at->line && d->column == at->column
+            && strcmp(d->file, at->file) == 0)
+            return true;
+    }
+    return false;
+}
+
 /* A limit of the spreadsheet that the input breaks: an error at the input's position
  * (exit 65, BP_ERR_LIMIT).  A dry run notes it and goes on, to report every one (each
  * position once); writing stops at the first. */
-#define MAX_LIMITS 1000
 #if defined(__GNUC__)
 __attribute__((format(printf, 3, 4)))
 #endif
 static void limit(xl *x, const xl_src *at, const char *fmt, ...)
 {
-    if (!live(x)) return;
-    for (size_t i = 0; i < x->diags->count; i++) {
-        const bp_diag *d = &x->diags->items[i];
-        if (at->file && d->level == BP_DIAG_ERROR && d->line == at->line && d->column == at->column
-            && strcmp(d->file, at->file) == 0)
-            return;
-    }
+    if (!live(x) || reported(x, at)) return;
     char msg[768];
     va_list ap;
     va_start(ap, fmt);
@@ -760,13 +769,16 @@ static int env_helper_row(const bp_formula_env *env, const bp_expr *node, const 
 static bool cell_formula(xl *x, const bp_expr *e, const bp_expr_ctx *c, bool money,
                          const char *what)
 {
+    /* a dry run goes on past a limit, but an input already reported is not compiled
+     * again for every entity and year: a KPI file at the caps would take minutes */
+    if (reported(x, &x->src)) return false;
     return compiled(x, bp_formula_cell(e, c, money, &x->env, &x->fb), what);
 }
 
 /* A formula body for an expression, as an owned string (NULL after a failure). */
 static char *body_formula(xl *x, const bp_expr *e, const bp_expr_ctx *c, const char *what)
 {
-    if (!compiled(x, bp_formula_expr(e, c, &x->env, &x->fb), what)) return NULL;
+    if (reported(x, &x->src) || !compiled(x, bp_formula_expr(e, c, &x->env, &x->fb), what)) return NULL;
     return copy_text(x, x->fb.s);
 }
 
