@@ -437,14 +437,14 @@ static void points_and_grades(void **state)
 static void whole_numbers(void **state)
 {
     (void)state;
-    bp_expr *e = parse_ok("income - exp");
+    bp_expr *e = bp_test_parse_expr("income - exp");
     bp_expr_ctx c = ctx_of(A, 1, false, "secondary");
     bp_fbuf b;
     bp_fbuf_init(&b);
     assert_int_equal(bp_formula_whole_cell(e, &c, 2, &ENV, &b), BP_OK);
     assert_string_equal(b.s, "=IFERROR(ROUND((" SUM(KA, "income") "-" SUM(KA, "exp") ")*100,0),\"\")");
     bp_expr_free(e);
-    e = parse_ok("pan");
+    e = bp_test_parse_expr("pan");
     assert_int_equal(bp_formula_whole_cell(e, &c, 0, &ENV, &b), BP_OK);
     assert_string_equal(b.s, "=IFERROR(ROUND(" PAN_A ",0),\"\")");
     bp_expr_free(e);
@@ -461,7 +461,7 @@ static void long_codes(void **state)
     char text[300] = "sum(a";
     memset(text + 5, 'b', 252);
     strcpy(text + 257, ")");
-    bp_expr *e = parse_ok(text);
+    bp_expr *e = bp_test_parse_expr(text);
     assert_int_equal((int)strlen(e->name), 253);
     bp_expr_ctx c = ctx_of(A, 1, false, "secondary");
     bp_fbuf b;
@@ -469,7 +469,7 @@ static void long_codes(void **state)
     assert_int_equal(bp_formula_expr(e, &c, &ENV, &b), BP_OK);
     bp_expr_free(e);
     strcpy(text + 257, "b)");
-    e = parse_ok(text);
+    e = bp_test_parse_expr(text);
     assert_int_equal(bp_formula_expr(e, &c, &ENV, &b), BP_ERR_LIMIT);
     assert_ptr_equal(b.at, e);
     assert_non_null(b.why);
@@ -477,7 +477,7 @@ static void long_codes(void **state)
     bp_expr_free(e);
     memmove(text + 9, text, strlen(text) + 1);
     memcpy(text, "income + ", 9);
-    e = parse_ok(text);
+    e = bp_test_parse_expr(text);
     assert_int_equal(bp_formula_cell(e, &c, true, &ENV, &b), BP_ERR_LIMIT);
     assert_ptr_equal(b.at, e->b);
     assert_int_equal(b.at->column, 10);
