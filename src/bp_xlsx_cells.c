@@ -1,0 +1,545 @@
+/* bp_xlsx_cells: the writer's state helpers - failures and the spreadsheet's limits, the
+ * one gate every string passes before libxlsxwriter sees it, cells and formats.  Every
+ * libxlsxwriter call that writes goes through here, so that each return code is checked
+ * in one place. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bp_xlsx_internal.h"
+#include "bp_util.h"
+
+/* ---- sheets ---- */
+
+const xl_sheet_info xl_sheets[XS_COUNT] = {
+    {"Contents", "This page: what each sheet holds and how to read the workbook"},
+    {"Scorecard", "Every KPI for each institution, phase and the trust in the report year, "
+                  "with its status against the targets"},
+    {"Data", "Every input fact (finance, staff, students, governance) as a filterable table: "
+             "the figures every formula adds up"},
+    {BP_XL_SHEET_INSTITUTIONS, "The institutions, their phases, dates and attributes"},
+    {BP_XL_SHEET_TARGETS, "Targets and thresholds as cells, national benchmarks, grade scales "
+                          "and the KPI definitions"},
+    {"Finance", "Income and expenditure by institution and year, consolidated with internal "
+                "transfers eliminated"},
+    {"Forecast", "The KPIs of the budget and forecast years after the report year"},
+    {BP_XL_SHEET_COURSES, "Post-16 course contribution per course and the institution averages"},
+    {"Central charge", "The centre's costs shared in proportion to weighted pupils, against "
+                       "what each institution was charged"},
+    {"Actions", "Development-plan actions; overdue actions highlighted"},
+    {"Data quality", "Input files, control totals, reconciliation of internal transfers and "
+                     "warnings"},
+    {BP_XL_SHEET_WORKINGS, "Per-institution terms (such as periods x FTE) that phase and trust "
+                           "figures add up"},
+    {"Ratios", "The numerator and denominator of each ratio a status decides, as whole numbers, "
+               "so that every status compares exactly"},
+};
+
+/* ---- failures ---- */
+
+bool xl_live(const xl *x) { return x->err == BP_OK; }
+
+void xl_fail(xl *x, bp_err err, const char *fmt, ...)
+{
+    if (!xl_live(x)) return;
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    x->err = err;
+    bp_diag_add(x->diags, BP_DIAG_ERROR, x->path, 0, 0, "%s", msg);
+}
+
+void xl_nomem(xl *x) { xl_fail(x, BP_ERR_NOMEM, "out of memory writing the workbook"); }
+
+#define MAX_LIMITS 1000
+
+/* Has this input already an error?  (Only limits are looked for: nothing else lets
+ * the writer go on.) */
+bool xl_reported(const xl *x, const xl_src *at)
+{
+    if (!at->file || !x->nlimits) return false;
+    for (size_t i = 0; i < x->diags->count; i++) {
+        const bp_diag *d = &x->diags->items[i];
+        if (d->level == BP_DIAG_ERROR && d->line == at->line && d->column == at->column
+            && strcmp(d->file, at->file) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* A limit of the spreadsheet that the input breaks: an error at the input's position
+ * (exit 65, BP_ERR_LIMIT).  A dry run notes it and goes on, to report every one (each
+ * position once); writing stops at the first. */
+void xl_limit(xl *x, const xl_src *at, const char *fmt, ...)
+{
+    if (!xl_live(x) || xl_reported(x, at)) return;
+    char msg[768];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    bp_diag_add(x->diags, BP_DIAG_ERROR, at->file ? at->file : x->path, at->line, at->column, "%s",
+                msg);
+    if (!x->dry || ++x->nlimits >= MAX_LIMITS) x->err = BP_ERR_LIMIT;
+}
+
+void xl_set_src(xl *x, const char *file, int line, int column, const char *fmt, ...)
+{
+    x->src.file = file;
+    x->src.line = line;
+    x->src.column = column;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(x->src.what, sizeof x->src.what, fmt, ap);
+    va_end(ap);
+}
+
+/* Cells whose input is no one position (the workbook's own sums, its headings). */
+void xl_no_src(xl *x) { memset(&x->src, 0, sizeof x->src); }
+
+/* Is there a row for this cell?  The first that is not is reported, once for a sheet. */
+static bool room(xl *x, xl_sheet s, int row)
+{
+    if (row < BP_EXCEL_ROWS) return true;
+    if (!x->full[s] && xl_live(x))
+        xl_limit(x, &x->src, "found more rows for %s than the workbook's %s sheet holds, expected at "
+                 "most %d rows on a sheet", x->src.file ? x->src.what : "the workbook", xl_sheets[s].name,
+                 BP_EXCEL_ROWS);
+    x->full[s] = true;
+    return false;
+}
+
+/* Every libxlsxwriter call that can fail goes through here. */
+void xl_check(xl *x, lxw_error e, xl_sheet s, int row, int col)
+{
+    /* a sheet whose rows ran out has its error: the ranges past its end follow from it */
+    if (e == LXW_NO_ERROR || !xl_live(x) || x->full[s]) return;
+    char cell[64];
+    bp_formula_ref(cell, sizeof cell, xl_sheets[s].name, row, col);
+    if (e == LXW_ERROR_MEMORY_MALLOC_FAILED) xl_nomem(x);
+    else xl_fail(x, BP_ERR_RENDER, "libxlsxwriter at %s: %s", cell, lxw_strerror(e));
+}
+
+void xl_check_book(xl *x, lxw_error e, const char *what)
+{
+    if (e == LXW_NO_ERROR || !xl_live(x)) return;
+    if (e == LXW_ERROR_MEMORY_MALLOC_FAILED) xl_nomem(x);
+    else xl_fail(x, BP_ERR_RENDER, "libxlsxwriter: %s: %s", what, lxw_strerror(e));
+}
+
+/* A compiler result: false (with a diagnostic) when the formula could not be made. */
+bool xl_compiled(xl *x, bp_err err, const char *what)
+{
+    if (err == BP_OK) return xl_live(x);
+    if (err == BP_ERR_NOMEM) {
+        xl_nomem(x);
+    } else if (err == BP_ERR_LIMIT && x->fb.at && x->fb.at->name) {
+        /* a code too long for a formula's text: at the code itself */
+        const bp_expr *at = x->fb.at;
+        xl_src src = x->src;
+        src.line = at->line;
+        src.column = at->column;
+        size_t n = strlen(at->name);
+        xl_limit(x, &src, "found code '%.40s%s' of %zu characters in %s, expected at most %d "
+                 "characters: %s", at->name, n > 40 ? "..." : "", n, x->src.what, BP_FORMULA_CODE_MAX,
+                 x->fb.why);
+    } else if (err == BP_ERR_LIMIT) {
+        xl_limit(x, &x->src, "found %s that the workbook cannot hold: %s", x->src.what,
+                 x->fb.why ? x->fb.why : bp_strerror(err));
+    } else {
+        xl_fail(x, err, "cannot write the formula for %s: %s", what,
+                x->fb.why ? x->fb.why : bp_strerror(err));
+    }
+    return false;
+}
+
+/* ---- text: the one gate of every string libxlsxwriter is given ---- */
+
+/* libxlsxwriter writes Excel's _x0007_ for a control character only in cell text; in a
+ * chart's cached labels, the document properties, defined names and formulas' cached
+ * text it writes the byte as it is, and U+FFFE or a byte that is not UTF-8 everywhere -
+ * any one of them makes the whole workbook unreadable (Excel offers to repair it,
+ * openpyxl refuses it).  XML 1.0 carries TAB, LF, CR and every other code point;
+ * bp_cp_refused names the rest (with DEL and C1, which the loader refuses too).  Loading
+ * refuses every such character, so a string that fails here is boardpack's own bug: the
+ * build fails with BP_ERR_RENDER naming where, rather than write a broken file or alter
+ * the text unseen.  Most text is printable ASCII. */
+bool xl_xml_text_ok(xl *x, const char *text, const char *where)
+{
+    const unsigned char *u = (const unsigned char *)(text ? text : "");
+    for (size_t i = 0; u[i];) {
+        if (u[i] >= 0x20 && u[i] < 0x7F) {
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        size_t k = bp_utf8_decode(u + i, SIZE_MAX, &cp);
+        const char *what = k ? bp_cp_refused(cp) : NULL;
+        if (k && !what) {
+            i += k;
+            continue;
+        }
+        if (k) xl_fail(x, BP_ERR_RENDER, "internal error: the text for %s holds U+%04X (%s), which "
+                       "a workbook cannot hold; nothing is written", where, (unsigned)cp, what);
+        else xl_fail(x, BP_ERR_RENDER, "internal error: the text for %s holds byte 0x%02X, which is "
+                     "not UTF-8; nothing is written", where, u[i]);
+        return false;
+    }
+    return true;
+}
+
+/* xml_text_ok for the text of a cell, named as Sheet!A1. */
+bool xl_cell_text_ok(xl *x, const char *text, xl_sheet s, int row, int col)
+{
+    if (!xl_live(x)) return false;
+    const unsigned char *u = (const unsigned char *)(text ? text : "");
+    while (*u >= 0x20 && *u < 0x7F) u++;
+    if (!*u) return true;
+    char cell[64];
+    bp_formula_ref(cell, sizeof cell, xl_sheets[s].name, row, col);
+    return xl_xml_text_ok(x, text, cell);
+}
+
+/* snprintf for text holding names: a name cut short by the buffer is cut between
+ * characters, never inside one (which the gate would refuse). */
+void xl_text_fmt(char *buf, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, size, fmt, ap);
+    va_end(ap);
+    if (n >= 0 && (size_t)n >= size) buf[bp_utf8_whole(buf, size - 1)] = '\0';
+}
+
+char *xl_copy_text(xl *x, const char *s)
+{
+    char *d = strdup(s);
+    if (!d) xl_nomem(x);
+    return d;
+}
+
+/* ---- cells ---- */
+
+xl_cache xl_cache_text(const char *t) { return (xl_cache){true, 0, t}; }
+xl_cache xl_cache_double(double v) { return (xl_cache){false, v, NULL}; }
+
+/* The engine's value as the workbook shows it: money to the penny, as the JSON prints. */
+xl_cache xl_cache_num(bp_num v, bool money)
+{
+    int64_t p;
+    if (!v.ok) return xl_cache_text("");
+    if (money && bp_num_to_pence(v, &p)) return xl_cache_double((double)p / 100.0);
+    return xl_cache_double(bp_num_to_double(v));
+}
+
+/* A text no cell can hold: the readers refuse such input (bp_csv, bp_kpi), so this is
+ * what the workbook makes of it (a heading, a joined list). */
+static bool fits_cell(xl *x, const char *text)
+{
+    size_t n = strlen(text);
+    if (n <= BP_EXCEL_CELL_CHARS || bp_excel_chars(text, n) <= BP_EXCEL_CELL_CHARS) return true;
+    xl_limit(x, &x->src, "found a text of %zu characters for %s, expected at most %d characters, the "
+             "most a spreadsheet cell holds", bp_excel_chars(text, n),
+             x->src.file ? x->src.what : "the workbook", BP_EXCEL_CELL_CHARS);
+    return false;
+}
+
+void xl_put_text(xl *x, xl_sheet s, int row, int col, const char *text, lxw_format *f)
+{
+    if (!xl_live(x) || !room(x, s, row) || !fits_cell(x, text) || !xl_cell_text_ok(x, text, s, row, col)
+        || x->dry)
+        return;
+    /* write_string: input text such as "=1+1" or "@cmd" is a string, never a formula */
+    xl_check(x, worksheet_write_string(x->ws[s], (lxw_row_t)row, (lxw_col_t)col, text, f), s, row, col);
+}
+
+void xl_put_number(xl *x, xl_sheet s, int row, int col, double v, lxw_format *f)
+{
+    if (!xl_live(x) || !room(x, s, row) || x->dry) return;
+    xl_check(x, worksheet_write_number(x->ws[s], (lxw_row_t)row, (lxw_col_t)col, v, f), s, row, col);
+}
+
+void xl_put_money(xl *x, xl_sheet s, int row, int col, int64_t pence, lxw_format *f)
+{
+    xl_put_number(x, s, row, col, (double)pence / 100.0, f);
+}
+
+void xl_put_blank(xl *x, xl_sheet s, int row, int col, lxw_format *f)
+{
+    if (!xl_live(x) || !room(x, s, row) || x->dry) return;
+    xl_check(x, worksheet_write_blank(x->ws[s], (lxw_row_t)row, (lxw_col_t)col, f), s, row, col);
+}
+
+void xl_put_date(xl *x, xl_sheet s, int row, int col, int32_t days)
+{
+    int y, mo, d;
+    if (!xl_live(x) || !room(x, s, row) || x->dry) return;
+    bp_date_ymd(days, &y, &mo, &d);
+    lxw_datetime dt = {y, mo, d, 0, 0, 0.0};
+    xl_check(x, worksheet_write_datetime(x->ws[s], (lxw_row_t)row, (lxw_col_t)col, &dt, x->f.date),
+             s, row, col);
+}
+
+void xl_put_formula(xl *x, xl_sheet s, int row, int col, const char *formula, lxw_format *f,
+                    xl_cache v)
+{
+    if (!xl_live(x) || !room(x, s, row)) return;
+    size_t n = strlen(formula) - (formula[0] == '=');
+    if (n > BP_FORMULA_MAX) {
+        char cell[64];
+        bp_formula_ref(cell, sizeof cell, xl_sheets[s].name, row, col);
+        xl_limit(x, &x->src, "found a workbook formula of %zu characters for %s (%s), expected at most "
+                 "%d characters, Excel's limit on a formula", n,
+                 x->src.file ? x->src.what : "the workbook", cell, BP_FORMULA_MAX);
+        return;
+    }
+    if (!xl_cell_text_ok(x, formula, s, row, col) || (v.is_text && !xl_cell_text_ok(x, v.text, s, row, col)))
+        return;
+    if (x->dry) return;
+    lxw_row_t r = (lxw_row_t)row;
+    lxw_col_t c = (lxw_col_t)col;
+    lxw_error e = v.is_text ? worksheet_write_formula_str(x->ws[s], r, c, formula, f, v.text)
+                            : worksheet_write_formula_num(x->ws[s], r, c, formula, f, v.num);
+    xl_check(x, e, s, row, col);
+}
+
+/* The formula "=Sheet!$C$7" pointing at another cell, with that cell's cached value. */
+void xl_put_link(xl *x, xl_sheet s, int row, int col, xl_sheet to, int trow, int tcol,
+                 lxw_format *f, xl_cache v)
+{
+    char ref[80], formula[96];
+    bp_formula_ref(ref, sizeof ref, xl_sheets[to].name, trow, tcol);
+    snprintf(formula, sizeof formula, "=%s", ref);
+    xl_put_formula(x, s, row, col, formula, f, v);
+}
+
+void xl_set_col(xl *x, xl_sheet s, int first, int last, double width, lxw_format *f)
+{
+    if (!xl_live(x)) return;
+    xl_check(x, worksheet_set_column(x->ws[s], (lxw_col_t)first, (lxw_col_t)last, width, f), s, 0,
+             first);
+}
+
+/* Lines a text needs in a column of this width, wrapped at spaces.  Row heights are not
+ * recomputed when a workbook is opened, so rows with wrapped text are sized here. */
+int xl_wrapped_lines(const char *text, double width)
+{
+    int per = (int)(width * 1.25), lines = 1, used = 0;
+    if (per < 1) per = 1;
+    for (const char *p = text; *p;) {
+        int n = 0;
+        const char *w = p;
+        for (; *w && *w != ' '; w++) n += ((unsigned char)*w & 0xC0) != 0x80;
+        if (used && used + 1 + n > per) {
+            lines++;
+            used = 0;
+        }
+        used += (used ? 1 : 0) + n;
+        for (; used > per; used -= per) lines++;
+        p = *w ? w + 1 : w;
+    }
+    return lines;
+}
+
+void xl_fit_row(xl *x, xl_sheet s, int row, int lines)
+{
+    if (lines > 1 && xl_live(x))
+        xl_check(x, worksheet_set_row(x->ws[s], (lxw_row_t)row, 12.75 * lines, NULL), s, row, 0);
+}
+
+int xl_max_int(int a, int b) { return a > b ? a : b; }
+
+void xl_merge(xl *x, xl_sheet s, int row, int c0, int c1, const char *text, lxw_format *f)
+{
+    if (!xl_live(x) || !room(x, s, row) || !fits_cell(x, text) || !xl_cell_text_ok(x, text, s, row, c0)
+        || x->dry)
+        return;
+    xl_check(x, worksheet_merge_range(x->ws[s], (lxw_row_t)row, (lxw_col_t)c0, (lxw_row_t)row,
+                                      (lxw_col_t)c1, text, f), s, row, c0);
+}
+
+/* Title and subtitle on rows 0 and 1 of a sheet. */
+void xl_put_title(xl *x, xl_sheet s, const char *title, const char *subtitle)
+{
+    xl_put_text(x, s, 0, 0, title, x->f.title);
+    xl_put_text(x, s, 1, 0, subtitle, x->f.subtitle);
+}
+
+void xl_put_headers(xl *x, xl_sheet s, int row, int col, const char *const *names, size_t n)
+{
+    for (size_t i = 0; i < n; i++) xl_put_text(x, s, row, col + (int)i, names[i], x->f.header);
+}
+
+/* Landscape on A4, one page wide, the header rows repeated on every page. */
+void xl_print_setup(xl *x, xl_sheet s, int header_first, int header_last)
+{
+    if (!xl_live(x)) return;
+    lxw_worksheet *ws = x->ws[s];
+    worksheet_set_landscape(ws);
+    worksheet_set_paper(ws, 9);
+    worksheet_fit_to_pages(ws, 1, 0);
+    xl_check(x, worksheet_set_footer(ws, "&L&A&RPage &P of &N"), s, 0, 0);
+    if (header_last >= header_first)
+        xl_check(x, worksheet_repeat_rows(ws, (lxw_row_t)header_first, (lxw_row_t)header_last), s,
+                 header_first, 0);
+}
+
+/* ---- formats ---- */
+
+static lxw_format *new_format(xl *x, const char *num_format)
+{
+    lxw_format *f = workbook_add_format(x->wb);
+    if (!f) {
+        xl_nomem(x);
+        return NULL;
+    }
+    format_set_font_name(f, "Arial");
+    format_set_font_size(f, 10);
+    /* rows with wrapped text are taller: everything reads from the top line */
+    format_set_align(f, LXW_ALIGN_VERTICAL_TOP);
+    if (num_format) format_set_num_format(f, num_format);
+    return f;
+}
+
+#define XL_GREEN_BG 0xC6EFCE
+#define XL_GREEN_FG 0x006100
+#define XL_AMBER_BG 0xFFEB9C
+#define XL_AMBER_FG 0x9C5700
+#define XL_RED_BG 0xFFC7CE
+#define XL_RED_FG 0x9C0006
+#define XL_HEADER_BG 0x1F3864
+
+static lxw_format *status_format(xl *x, lxw_color_t bg, lxw_color_t fg)
+{
+    lxw_format *f = new_format(x, NULL);
+    if (!f) return NULL;
+    format_set_bg_color(f, bg);
+    format_set_font_color(f, fg);
+    return f;
+}
+
+void xl_make_formats(xl *x)
+{
+    xl_formats *f = &x->f;
+    f->title = new_format(x, NULL);
+    f->subtitle = new_format(x, NULL);
+    f->note = new_format(x, NULL);
+    f->header = new_format(x, NULL);
+    f->header_wrap = new_format(x, NULL);
+    f->text = new_format(x, NULL);
+    f->wrap = new_format(x, NULL);
+    f->bold = new_format(x, NULL);
+    f->money = new_format(x, "\xC2\xA3#,##0.00;-\xC2\xA3#,##0.00");
+    f->money_bold = new_format(x, "\xC2\xA3#,##0.00;-\xC2\xA3#,##0.00");
+    f->pounds = new_format(x, "\xC2\xA3#,##0;-\xC2\xA3#,##0");
+    f->percent = new_format(x, "0.0%");
+    f->fine_percent = new_format(x, "0.0##%");
+    f->ratio = new_format(x, "0.00");
+    f->number = new_format(x, "#,##0.0");
+    f->whole = new_format(x, "#,##0");
+    f->quantity = new_format(x, "General");
+    f->exact = new_format(x, "#,##0.000000");
+    f->date = new_format(x, "d mmm yyyy");
+    f->link = new_format(x, NULL);
+    f->status = new_format(x, NULL);
+    f->none = new_format(x, NULL);
+    f->formula_text = new_format(x, NULL);
+    f->green = status_format(x, XL_GREEN_BG, XL_GREEN_FG);
+    f->amber = status_format(x, XL_AMBER_BG, XL_AMBER_FG);
+    f->red = status_format(x, XL_RED_BG, XL_RED_FG);
+    if (!xl_live(x)) return;
+    format_set_bold(f->title);
+    format_set_font_size(f->title, 14);
+    format_set_font_color(f->title, XL_HEADER_BG);
+    format_set_italic(f->subtitle);
+    format_set_font_color(f->subtitle, 0x595959);
+    format_set_text_wrap(f->note);
+    lxw_format *heads[] = {f->header, f->header_wrap};
+    for (size_t i = 0; i < 2; i++) {
+        format_set_bold(heads[i]);
+        format_set_font_color(heads[i], LXW_COLOR_WHITE);
+        format_set_bg_color(heads[i], XL_HEADER_BG);
+    }
+    format_set_text_wrap(f->header_wrap);
+    format_set_text_wrap(f->wrap);
+    format_set_bold(f->bold);
+    format_set_bold(f->money_bold);
+    format_set_top(f->money_bold, LXW_BORDER_THIN);
+    format_set_underline(f->link, LXW_UNDERLINE_SINGLE);
+    format_set_font_color(f->link, LXW_COLOR_BLUE);
+    format_set_align(f->status, LXW_ALIGN_CENTER);
+    format_set_align(f->none, LXW_ALIGN_CENTER);
+    format_set_font_color(f->none, 0x808080);
+    format_set_font_name(f->formula_text, "Courier New");
+    format_set_font_size(f->formula_text, 9);
+}
+
+/* The number format of a KPI or measure value. */
+lxw_format *xl_unit_format(const xl *x, bp_unit u)
+{
+    switch (u) {
+    case BP_UNIT_PERCENT: return x->f.percent;
+    case BP_UNIT_RATIO: return x->f.ratio;
+    case BP_UNIT_MONEY: return x->f.pounds;
+    case BP_UNIT_NUMBER: return x->f.number;
+    case BP_UNIT_GRADE: return x->f.whole;
+    }
+    return x->f.quantity;
+}
+
+/* Colour a value and its status (columns c0 and c1) by the status word in c1. */
+void xl_status_colours(xl *x, xl_sheet s, int r0, int c0, int r1, int c1)
+{
+    static const char *const words[] = {"green", "amber", "red"};
+    lxw_format *fmts[] = {x->f.green, x->f.amber, x->f.red};
+    char col[8];
+    bp_formula_col(col, sizeof col, c1);
+    for (size_t i = 0; i < 3 && xl_live(x); i++) {
+        char formula[64];
+        snprintf(formula, sizeof formula, "=$%s%d=\"%s\"", col, r0 + 1, words[i]);
+        lxw_conditional_format cf;
+        memset(&cf, 0, sizeof cf);
+        cf.type = LXW_CONDITIONAL_TYPE_FORMULA;
+        cf.value_string = formula;
+        cf.format = fmts[i];
+        if (!xl_cell_text_ok(x, formula, s, r0, c0)) return;
+        xl_check(x, worksheet_conditional_format_range(x->ws[s], (lxw_row_t)r0, (lxw_col_t)c0,
+                                                       (lxw_row_t)r1, (lxw_col_t)c1, &cf), s, r0, c0);
+    }
+}
+
+lxw_format *xl_kpi_format(const xl *x, const bp_kpi *k) { return xl_unit_format(x, k->unit); }
+
+/* ---- flags as words ---- */
+
+/* "institution, phase", "sixth_form_college", "budget, forecast": a flag set as words. */
+void xl_flag_words(unsigned flags, const char *(*name)(int), int n, char *buf, size_t size)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < n; i++) {
+        if (!(flags & (1u << i))) continue;
+        int w = snprintf(buf + len, size - len, "%s%s", len ? ", " : "", name(i));
+        if (w < 0 || (size_t)w >= size - len) return;
+        len += (size_t)w;
+    }
+}
+
+const char *xl_scope_word(int i)
+{
+    static const char *const w[] = {"institution", "phase", "trust", "course"};
+    return i < 4 ? w[i] : "?";
+}
+const char *xl_phase_word(int i) { return bp_phase_id((bp_phase)i); }
+const char *xl_scenario_word(int i) { return bp_scenario_id((bp_scenario)i); }
+
+/* ---- defined names ---- */
+
+void xl_define(xl *x, const char *name, const char *formula)
+{
+    if (!xl_xml_text_ok(x, name, "a defined name") || !xl_xml_text_ok(x, formula, name)) return;
+    xl_check_book(x, workbook_define_name(x->wb, name, formula), name);
+}

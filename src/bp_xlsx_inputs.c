@@ -1,0 +1,630 @@
+/* bp_xlsx_inputs: the input sheets - Institutions, Targets, Data (every fact) and
+ * Courses - laid out first, because every other figure is a formula over them. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bp_xlsx_internal.h"
+#include "bp_util.h"
+
+/* ---- Institutions ---- */
+
+/* The academic year from which years_in_trust counts: bp_years_in_trust is the year
+ * less this (a school joining after 1 September counts from the next year). */
+static int base_year(const bp_institution *in)
+{
+    int y, mo, d;
+    bp_date_ymd(in->joined, &y, &mo, &d);
+    return y + (mo > 9 || (mo == 9 && d > 1));
+}
+
+static void write_institution(xl *x, int pos)
+{
+    const xl_sheet s = XS_INSTITUTIONS;
+    const bp_institution *in = &x->m->insts[x->inst_order[pos]];
+    int row = BP_XL_INST_FIRST_ROW + pos;
+    char ref[16], formula[128];
+    xl_set_src(x, "institutions.csv", in->line, 0, "an institution");
+    xl_put_text(x, s, row, BP_XL_INST_ID, in->id, x->f.text);
+    xl_put_text(x, s, row, BP_XL_INST_NAME, in->name, x->f.text);
+    xl_put_text(x, s, row, BP_XL_INST_PHASE, bp_phase_id(in->phase), x->f.text);
+    xl_put_date(x, s, row, BP_XL_INST_JOINED, in->joined);
+    if (in->has_capacity) xl_put_number(x, s, row, BP_XL_INST_CAPACITY, (double)in->capacity, x->f.whole);
+    if (in->has_pan) xl_put_number(x, s, row, BP_XL_INST_PAN, (double)in->pan, x->f.whole);
+    if (in->lgb) xl_put_text(x, s, row, BP_XL_INST_LGB, in->lgb, x->f.text);
+    bp_formula_ref(ref, sizeof ref, NULL, row, BP_XL_INST_JOINED);
+    snprintf(formula, sizeof formula, "=YEAR(%s)+IF(%s>DATE(YEAR(%s),9,1),1,0)", ref, ref, ref);
+    xl_put_formula(x, s, row, BP_XL_INST_BASE, formula, x->f.quantity, xl_cache_double(base_year(in)));
+    bp_formula_ref(ref, sizeof ref, NULL, row, BP_XL_INST_BASE);
+    snprintf(formula, sizeof formula, "=%d-%s", x->s->year, ref);
+    xl_put_formula(x, s, row, BP_XL_INST_YEARS, formula, x->f.quantity,
+                   xl_cache_double(bp_years_in_trust(in, x->s->year)));
+}
+
+void xl_write_institutions(xl *x)
+{
+    const xl_sheet s = XS_INSTITUTIONS;
+    char yb[16], years[48];
+    bp_year_format(x->s->year, yb, sizeof yb);
+    snprintf(years, sizeof years, "Years in trust %s", yb);
+    const char *heads[BP_XL_INST_NCOLS] = {"ID", "Name", "Phase", "Joined", "Capacity", "PAN",
+                                           "LGB", "Counts from", years};
+    xl_put_title(x, s, "Institutions",
+                 "Grouped by phase; years in trust are whole years from joining to 1 September "
+                 "(the year less 'Counts from').");
+    xl_put_headers(x, s, BP_XL_INST_FIRST_ROW - 1, 0, heads, BP_XL_INST_NCOLS);
+    for (size_t p = 0; p < x->m->ninsts; p++) write_institution(x, (int)p);
+    xl_set_col(x, s, BP_XL_INST_ID, BP_XL_INST_ID, 12, NULL);
+    xl_set_col(x, s, BP_XL_INST_NAME, BP_XL_INST_NAME, 44, NULL);
+    xl_set_col(x, s, BP_XL_INST_PHASE, BP_XL_INST_PHASE, 22, NULL);
+    xl_set_col(x, s, BP_XL_INST_JOINED, BP_XL_INST_YEARS, 13, NULL);
+    worksheet_freeze_panes(x->ws[s], BP_XL_INST_FIRST_ROW, 0);
+    xl_print_setup(x, s, BP_XL_INST_FIRST_ROW - 1, BP_XL_INST_FIRST_ROW - 1);
+}
+
+/* "Institutions!$A$5:$C$9": the id..phase block the Data and Courses keys look up. */
+static void inst_lookup_range(const xl *x, char *buf, size_t size)
+{
+    char a[64], b[16];
+    int last = BP_XL_INST_FIRST_ROW + (int)(x->m->ninsts ? x->m->ninsts : 1) - 1;
+    bp_formula_ref(a, sizeof a, BP_XL_SHEET_INSTITUTIONS, BP_XL_INST_FIRST_ROW, BP_XL_INST_ID);
+    bp_formula_ref(b, sizeof b, NULL, last, BP_XL_INST_PHASE);
+    snprintf(buf, size, "%s:%s", a, b);
+}
+
+/* ---- Targets ---- */
+
+/* The grade band a grade target names ("min Good"): its threshold is that band's
+ * lowest total, so the cell links to the grade scale. */
+static int target_band(const bp_kpi *k, const bp_target *t, bp_num v)
+{
+    const char *label = strchr(t->text, ' ');
+    for (size_t g = 0; label && g < k->ngrades; g++)
+        if (k->grades[g].has_min && bp_num_cmp(k->grades[g].min, v) == 0
+            && strcmp(label + 1, k->grades[g].label) == 0)
+            return (int)g;
+    return -1;
+}
+
+/* Thresholds such as 0.25% must not read as 0.3%. */
+static lxw_format *threshold_format(const xl *x, const bp_kpi *k)
+{
+    return k->unit == BP_UNIT_PERCENT ? x->f.fine_percent : xl_kpi_format(x, k);
+}
+
+static void put_threshold(xl *x, int row, int col, size_t kpi, const bp_target *t,
+                          const bp_expr *th)
+{
+    const bp_kpi *k = &x->s->kpis.kpis[kpi];
+    if (!th) return;
+    if (th->op != BP_E_NUM) {
+        char text[256];
+        bp_expr_to_text(th, text, sizeof text);
+        xl_put_text(x, XS_TARGETS, row, col, text, x->f.formula_text);
+        return;
+    }
+    int band = target_band(k, t, th->num);
+    if (band >= 0)
+        xl_put_link(x, XS_TARGETS, row, col, XS_TARGETS, x->band_row[x->band0[kpi] + (size_t)band],
+                    GS_SCORE, x->f.whole, xl_cache_num(th->num, false));
+    else
+        xl_put_number(x, XS_TARGETS, row, col, bp_num_to_double(th->num), threshold_format(x, k));
+}
+
+static void write_target(xl *x, size_t kpi, size_t ti)
+{
+    const xl_sheet s = XS_TARGETS;
+    const bp_kpi *k = &x->s->kpis.kpis[kpi];
+    const bp_target *t = &k->targets[ti];
+    int row = x->target_row[x->target0[kpi] + ti];
+    static const char *const cmp[] = {"min", "max", "band"};
+    char buf[256];
+    xl_set_src(x, k->file, t->line, 0, "a target of %s '%s'", k->expr ? "KPI" : "grade", k->id);
+    xl_put_text(x, s, row, TG_KPI, k->id, x->f.text);
+    xl_put_text(x, s, row, TG_NAME, k->name, x->f.text);
+    xl_put_text(x, s, row, TG_TEXT, t->text, x->f.text);
+    xl_put_text(x, s, row, TG_CMP, cmp[t->cmp], x->f.text);
+    if (t->cmp != BP_CMP_MAX) put_threshold(x, row, TG_LO, kpi, t, t->lo);
+    if (t->cmp != BP_CMP_MIN) put_threshold(x, row, TG_HI, kpi, t, t->hi);
+    for (size_t a = 0; a < t->namber; a++) {
+        xl_put_number(x, s, row, TG_AMBER + 2 * (int)a, bp_num_to_double(t->amber[a].lo),
+                      threshold_format(x, k));
+        xl_put_number(x, s, row, TG_AMBER + 2 * (int)a + 1, bp_num_to_double(t->amber[a].hi),
+                      threshold_format(x, k));
+    }
+    xl_flag_words(t->scopes ? t->scopes : 7u, xl_scope_word, 4, buf, sizeof buf);
+    xl_put_text(x, s, row, TG_SCOPE, buf, x->f.text);
+    xl_flag_words(t->phases, xl_phase_word, BP_PHASE_COUNT, buf, sizeof buf);
+    xl_put_text(x, s, row, TG_PHASES, t->phases ? buf : "every phase", x->f.text);
+    xl_flag_words(t->scenarios, xl_scenario_word, BP_SCENARIO_COUNT, buf, sizeof buf);
+    xl_put_text(x, s, row, TG_SCENARIOS, t->scenarios ? buf : "every scenario", x->f.text);
+    if (t->from_year) {
+        bp_year_format(t->from_year, buf, sizeof buf);
+        xl_put_text(x, s, row, TG_FROM, buf, x->f.text);
+    }
+    if (t->when) {
+        bp_expr_to_text(t->when, buf, sizeof buf);
+        xl_put_text(x, s, row, TG_WHEN, buf, x->f.formula_text);
+    }
+}
+
+static void write_benchmarks(xl *x)
+{
+    int row = x->tg_bench_at;
+    const xl_sheet s = XS_TARGETS;
+    static const char *const heads[] = {"Year", "Phase", "KPI", "Value"};
+    char yb[16];
+    xl_put_text(x, s, row + 1, 0, "National benchmarks (national.csv): the thresholds of national() targets",
+                x->f.bold);
+    xl_put_headers(x, s, row + 2, 0, heads, 4);
+    for (size_t i = 0; i < x->m->nbenchmarks; i++) {
+        const bp_benchmark *b = &x->m->benchmarks[i];
+        int kpi = bp_kpi_find(&x->s->kpis, b->kpi);
+        xl_set_src(x, "national.csv", 0, 0, "the benchmarks");
+        int r = x->bench_row[i];
+        bp_year_format(b->year, yb, sizeof yb);
+        xl_put_text(x, s, r, 0, yb, x->f.text);
+        xl_put_text(x, s, r, 1, b->phase, x->f.text);
+        xl_put_text(x, s, r, 2, b->kpi, x->f.text);
+        xl_put_number(x, s, r, BP_XL_BENCH_VALUE_COL, bp_num_to_double(b->value),
+                      kpi >= 0 ? threshold_format(x, &x->s->kpis.kpis[kpi]) : x->f.quantity);
+    }
+}
+
+static void write_points_scale(xl *x, size_t kpi, size_t m)
+{
+    const bp_measure *ms = &x->s->kpis.kpis[kpi].measures[m];
+    size_t p0 = x->points0[x->measure0[kpi] + m];
+    xl_set_src(x, x->s->kpis.kpis[kpi].file, ms->line, 0, "measure '%s'", ms->id);
+    for (size_t j = 0; j < ms->npoints; j++) {
+        const bp_points *pt = &ms->points[j];
+        int r = x->points_row[p0 + j];
+        xl_put_text(x, XS_TARGETS, r, 0, x->s->kpis.kpis[kpi].id, x->f.text);
+        xl_put_text(x, XS_TARGETS, r, 1, ms->name, x->f.text);
+        xl_put_number(x, XS_TARGETS, r, GS_SCORE, bp_num_to_double(pt->score), x->f.quantity);
+        xl_put_text(x, XS_TARGETS, r, GS_TEST, !pt->has_threshold ? "otherwise" : pt->at_most ? "<=" : ">=",
+                    x->f.text);
+        if (pt->has_threshold)
+            xl_put_number(x, XS_TARGETS, r, GS_THRESHOLD, bp_num_to_double(pt->threshold),
+                          xl_unit_format(x, ms->unit));
+    }
+}
+
+static void write_grade_scales(xl *x)
+{
+    int row = x->tg_grades_at;
+    const xl_sheet s = XS_TARGETS;
+    const bp_kpiset *ks = &x->s->kpis;
+    static const char *const heads[] = {"KPI", "Measure or grade", "Points / lowest total", "Test",
+                                        "Threshold"};
+    xl_put_text(x, s, row + 1, 0, "Grade scales: the points each measure scores, and the grades "
+                "by total points", x->f.bold);
+    xl_put_headers(x, s, row + 2, 0, heads, 5);
+    for (size_t k = 0; k < ks->count; k++) {
+        const bp_kpi *kp = &ks->kpis[k];
+        for (size_t m = 0; m < kp->nmeasures; m++) write_points_scale(x, k, m);
+        xl_set_src(x, kp->file, kp->line, 1, "grade '%s'", kp->id);
+        for (size_t g = 0; g < kp->ngrades; g++) {
+            int r = x->band_row[x->band0[k] + g];
+            char label[160];
+            xl_text_fmt(label, sizeof label, "Grade: %s", kp->grades[g].label);
+            xl_put_text(x, s, r, 0, kp->id, x->f.text);
+            xl_put_text(x, s, r, 1, label, x->f.text);
+            if (kp->grades[g].has_min) {
+                xl_put_number(x, s, r, GS_SCORE, bp_num_to_double(kp->grades[g].min), x->f.quantity);
+                xl_put_text(x, s, r, GS_TEST, ">=", x->f.text);
+            } else {
+                xl_put_text(x, s, r, GS_TEST, "otherwise", x->f.text);
+            }
+        }
+    }
+}
+
+static void write_definitions(xl *x)
+{
+    int row = x->tg_defs_at;
+    const xl_sheet s = XS_TARGETS;
+    const bp_kpiset *ks = &x->s->kpis;
+    static const char *const heads[] = {"KPI", "Name", "Unit", "Section", "Expression",
+                                        "Description"};
+    xl_put_text(x, s, row + 1, 0, "KPI definitions: the expressions every formula in this workbook "
+                "is compiled from", x->f.bold);
+    xl_put_headers(x, s, row + 2, 0, heads, 6);
+    row += 3;
+    for (size_t k = 0; k < ks->count; k++, row++) {
+        const bp_kpi *kp = &ks->kpis[k];
+        char text[1024];
+        xl_set_src(x, kp->file, kp->line, 1, "%s '%s'", kp->expr ? "KPI" : "grade", kp->id);
+        xl_put_text(x, s, row, 0, kp->id, x->f.text);
+        xl_put_text(x, s, row, 1, kp->name, x->f.text);
+        xl_put_text(x, s, row, 2, bp_unit_id(kp->unit), x->f.text);
+        xl_put_text(x, s, row, 3, kp->section ? kp->section : "", x->f.text);
+        if (kp->expr) bp_expr_to_text(kp->expr, text, sizeof text);
+        else snprintf(text, sizeof text, "grade: the total points of its measures");
+        xl_put_text(x, s, row, 4, text, x->f.formula_text);
+        xl_put_text(x, s, row, 5, kp->description ? kp->description : "", x->f.text);
+    }
+}
+
+void xl_write_targets(xl *x)
+{
+    const xl_sheet s = XS_TARGETS;
+    const bp_kpiset *ks = &x->s->kpis;
+    static const char *const heads[TG_NCOLS] = {
+        "KPI", "Name", "Target", "Comparator", "Lower", "Upper", "Amber from", "Amber to",
+        "Amber from", "Amber to", "Applies to", "Phases", "Scenarios", "From", "When"};
+    xl_put_title(x, s, "Targets and thresholds",
+                 "Edit a threshold here and every status that depends on it updates. Thresholds are "
+                 "inclusive: a value on a threshold meets it; a value on an amber edge is amber.");
+    xl_put_headers(x, s, TARGETS_FIRST_ROW - 1, 0, heads, TG_NCOLS);
+    for (size_t k = 0; k < ks->count; k++)
+        for (size_t t = 0; t < ks->kpis[k].ntargets; t++) write_target(x, k, t);
+    write_benchmarks(x);
+    write_grade_scales(x);
+    write_definitions(x);
+    xl_set_col(x, s, TG_KPI, TG_KPI, 24, NULL);
+    xl_set_col(x, s, TG_NAME, TG_NAME, 40, NULL);
+    xl_set_col(x, s, TG_TEXT, TG_TEXT, 22, NULL);
+    xl_set_col(x, s, TG_CMP, TG_CMP, 11, NULL);
+    xl_set_col(x, s, TG_LO, TG_AMBER + 3, 11, NULL);
+    xl_set_col(x, s, TG_SCOPE, TG_PHASES, 28, NULL);
+    xl_set_col(x, s, TG_SCENARIOS, TG_SCENARIOS, 18, NULL);
+    xl_set_col(x, s, TG_FROM, TG_FROM, 9, NULL);
+    xl_set_col(x, s, TG_WHEN, TG_WHEN, 22, NULL);
+    worksheet_freeze_panes(x->ws[s], TARGETS_FIRST_ROW, 1);
+    xl_print_setup(x, s, TARGETS_FIRST_ROW - 1, TARGETS_FIRST_ROW - 1);
+}
+
+/* ---- Data ---- */
+
+enum { DT_INST, DT_YEAR, DT_SCEN, DT_CODE, DT_VALUE, DT_SOURCE, DT_KEY, DT_NCOLS };
+
+/* The key a fact is selected by: phase|institution|year|scenario (bp_formula.h). */
+static void fact_key(const xl *x, const bp_fact *f, char *buf, size_t size)
+{
+    char yb[16];
+    const bp_institution *in = &x->m->insts[f->inst];
+    bp_year_format(f->year, yb, sizeof yb);
+    const char *parts[4] = {bp_phase_id(in->phase), in->id, yb, bp_scenario_id(f->scenario)};
+    bp_formula_key(buf, size, parts, 4);
+}
+
+/* The key as a formula over the row, the phase looked up on Institutions, so that a
+ * fact row added by hand is picked up by every formula. */
+static void key_formula(char *buf, size_t size, const char *lookup, int row, int inst_col,
+                        int year_col, int scen_col)
+{
+    char i[16], y[16], sc[16];
+    bp_formula_ref(i, sizeof i, NULL, row, inst_col);
+    bp_formula_ref(y, sizeof y, NULL, row, year_col);
+    int n = snprintf(buf, size, "=IFERROR(VLOOKUP(%s,%s,%d,FALSE),\"?\")&\"|\"&%s&\"|\"&%s", i,
+                     lookup, BP_XL_INST_PHASE - BP_XL_INST_ID + 1, i, y);
+    if (scen_col >= 0 && n > 0 && (size_t)n < size) {
+        bp_formula_ref(sc, sizeof sc, NULL, row, scen_col);
+        snprintf(buf + n, size - (size_t)n, "&\"|\"&%s", sc);
+    }
+}
+
+static void write_fact(xl *x, size_t i, const char *lookup)
+{
+    const xl_sheet s = XS_DATA;
+    const bp_fact *f = &x->m->facts[i];
+    int row = (int)i + 1;
+    char yb[16], buf[160], formula[256];
+    xl_set_src(x, x->m->inputs[f->file].name, f->line, 0, "a fact");
+    bp_year_format(f->year, yb, sizeof yb);
+    xl_put_text(x, s, row, DT_INST, x->m->insts[f->inst].id, NULL);
+    xl_put_text(x, s, row, DT_YEAR, yb, NULL);
+    xl_put_text(x, s, row, DT_SCEN, bp_scenario_id(f->scenario), NULL);
+    xl_put_text(x, s, row, DT_CODE, f->code, NULL);
+    if (f->money) xl_put_money(x, s, row, DT_VALUE, f->value, x->f.money);
+    else xl_put_number(x, s, row, DT_VALUE, (double)f->value / 1e6, x->f.quantity);
+    snprintf(buf, sizeof buf, "%s:%d", x->m->inputs[f->file].name, f->line);
+    xl_put_text(x, s, row, DT_SOURCE, buf, NULL);
+    key_formula(formula, sizeof formula, lookup, row, DT_INST, DT_YEAR, DT_SCEN);
+    fact_key(x, f, buf, sizeof buf);
+    xl_put_formula(x, s, row, DT_KEY, formula, NULL, xl_cache_text(buf));
+}
+
+static int line_cmp(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+/* More facts than the Data sheet has rows below its header: an error at the first fact
+ * that does not fit, in reading order (the files in the documented order, each top to
+ * bottom). */
+static void too_many_facts(xl *x, size_t cap)
+{
+    const bp_model *m = x->m;
+    size_t before = 0;
+    for (size_t file = 0; file < m->ninputs; file++) {
+        size_t here = 0;
+        for (size_t i = 0; i < m->nfacts; i++) here += m->facts[i].file == (int)file;
+        if (before + here <= cap) {
+            before += here;
+            continue;
+        }
+        int *lines = malloc(here * sizeof *lines);
+        if (!lines) {
+            xl_nomem(x);
+            return;
+        }
+        size_t k = 0;
+        for (size_t i = 0; i < m->nfacts; i++)
+            if (m->facts[i].file == (int)file) lines[k++] = m->facts[i].line;
+        qsort(lines, here, sizeof *lines, line_cmp);
+        xl_src at = {m->inputs[file].name, lines[cap - before], 0, "a fact"};
+        free(lines);
+        xl_limit(x, &at, "found more than %zu facts, expected at most %zu: the rows of the workbook's "
+                 "Data sheet below its header", cap, cap);
+        x->full[XS_DATA] = true;
+        return;
+    }
+}
+
+void xl_write_data(xl *x)
+{
+    const xl_sheet s = XS_DATA;
+    static char *heads[DT_NCOLS] = {"Institution", "Year", "Scenario", "Code", "Value", "Source",
+                                    "Key"};
+    size_t n = x->m->nfacts;
+    char lookup[80];
+    /* one row a fact, below the header */
+    if (n > BP_EXCEL_ROWS - 1) {
+        too_many_facts(x, BP_EXCEL_ROWS - 1);
+        n = BP_EXCEL_ROWS - 1;
+    }
+    inst_lookup_range(x, lookup, sizeof lookup);
+    if (n && xl_live(x)) {
+        lxw_table_column cols[DT_NCOLS], *ptrs[DT_NCOLS + 1];
+        memset(cols, 0, sizeof cols);
+        for (int c = 0; c < DT_NCOLS; c++) {
+            if (!xl_cell_text_ok(x, heads[c], s, 0, c)) return;
+            cols[c].header = heads[c];
+            ptrs[c] = &cols[c];
+        }
+        ptrs[DT_NCOLS] = NULL;
+        lxw_table_options opt;
+        memset(&opt, 0, sizeof opt);
+        opt.name = "Facts";
+        opt.columns = ptrs;
+        opt.style_type = LXW_TABLE_STYLE_TYPE_LIGHT;
+        opt.style_type_number = 9;
+        xl_check(x, worksheet_add_table(x->ws[s], 0, 0, (lxw_row_t)n, DT_NCOLS - 1, &opt), s, 0, 0);
+    } else {
+        xl_put_headers(x, s, 0, 0, (const char *const *)heads, DT_NCOLS);
+    }
+    /* a dry run counts the rows (above) and need not write a million facts out: their
+     * texts are CSV fields, which hold no more than a cell does (bp_csv), and their
+     * formulas are a short lookup */
+    for (size_t i = 0; i < n && xl_live(x) && !x->dry; i++) write_fact(x, i, lookup);
+    xl_set_col(x, s, DT_INST, DT_SCEN, 11, NULL);
+    xl_set_col(x, s, DT_CODE, DT_CODE, 34, NULL);
+    xl_set_col(x, s, DT_VALUE, DT_VALUE, 16, NULL);
+    xl_set_col(x, s, DT_SOURCE, DT_SOURCE, 18, NULL);
+    xl_set_col(x, s, DT_KEY, DT_KEY, 40, NULL);
+    worksheet_freeze_panes(x->ws[s], 1, 0);
+    xl_print_setup(x, s, 0, 0);
+    xl_define(x, BP_XL_FACT_VALUE, "=Data!$E:$E");
+    xl_define(x, BP_XL_FACT_CODE, "=Data!$D:$D");
+    xl_define(x, BP_XL_FACT_SOURCE, "=Data!$F:$F");
+    xl_define(x, BP_XL_FACT_KEY, "=Data!$G:$G");
+}
+
+/* ---- Courses ---- */
+
+
+/* KPIs with a per-course target (the first one), as bp_eval's eval_courses finds them. */
+static int course_target(const bp_kpi *k)
+{
+    if (!k->expr) return -1;
+    for (size_t t = 0; t < k->ntargets; t++)
+        if (k->targets[t].scopes & BP_SCOPE_F_COURSE) return (int)t;
+    return -1;
+}
+
+static const bp_course_result *course_result(const xl *x, size_t kpi, size_t course)
+{
+    for (size_t i = 0; i < x->res->ncourses; i++)
+        if (x->res->courses[i].kpi == (int)kpi && x->res->courses[i].course == (int)course)
+            return &x->res->courses[i];
+    return NULL;
+}
+
+static void write_course_inputs(xl *x, size_t ci, const char *lookup)
+{
+    const xl_sheet s = XS_COURSES;
+    const bp_course *co = &x->m->courses[ci];
+    const bp_institution *in = &x->m->insts[co->inst];
+    int row = x->course_row[ci];
+    char yb[16], key[96], formula[256];
+    xl_set_src(x, "courses.csv", co->line, 0, "a course");
+    bp_year_format(co->year, yb, sizeof yb);
+    xl_put_text(x, s, row, BP_XL_COURSE_C_INST, in->id, x->f.text);
+    xl_put_text(x, s, row, BP_XL_COURSE_C_YEAR, yb, x->f.text);
+    xl_put_text(x, s, row, BP_XL_COURSE_C_NAME, co->course, x->f.text);
+    xl_put_number(x, s, row, BP_XL_COURSE_C_STUDENTS, (double)co->students, x->f.whole);
+    xl_put_money(x, s, row, BP_XL_COURSE_C_INCOME, co->income, x->f.money);
+    xl_put_money(x, s, row, BP_XL_COURSE_C_COSTS, co->direct_costs, x->f.money);
+    xl_put_text(x, s, row, BP_XL_COURSE_C_MINORITY, co->minority ? "yes" : "no", x->f.text);
+    key_formula(formula, sizeof formula, lookup, row, BP_XL_COURSE_C_INST, BP_XL_COURSE_C_YEAR, -1);
+    snprintf(key, sizeof key, "%s|%s|%s", bp_phase_id(in->phase), in->id, yb);
+    xl_put_formula(x, s, row, BP_XL_COURSE_C_KEY, formula, NULL, xl_cache_text(key));
+}
+
+/* One course's result for a KPI: its value over the course row and its status against
+ * the per-course target, which an agreed minority subject is exempt from. */
+static void write_course_result(xl *x, size_t ci, size_t kpi, int col)
+{
+    const xl_sheet s = XS_COURSES;
+    const bp_kpi *k = &x->s->kpis.kpis[kpi];
+    const bp_course *co = &x->m->courses[ci];
+    const bp_target *t = &k->targets[course_target(k)];
+    const bp_course_result *cr = course_result(x, kpi, ci);
+    int row = x->course_row[ci], member = co->inst;
+    bp_expr_ctx c = xl_inst_ctx(x, member, co->year, BP_ACTUAL);
+    c.course = (int)ci;
+    if (!cr) return;
+    xl_set_src(x, k->file, k->expr->line, k->expr->column, "KPI '%s'", k->id);
+    if (!xl_cell_formula(x, k->expr, &c, k->unit == BP_UNIT_MONEY, k->id)) return;
+    xl_put_formula(x, s, row, col, x->fb.s, xl_kpi_format(x, k),
+                   xl_cache_num(cr->value, k->unit == BP_UNIT_MONEY));
+    bool applies = (!t->from_year || co->year >= t->from_year)
+                   && (!t->phases || (t->phases & (1u << x->m->insts[member].phase)));
+    if (!applies) {
+        xl_put_text(x, s, row, col + 1, "none", x->f.none);
+        return;
+    }
+    char value[16], minority[16], when[64];
+    bp_formula_ref(value, sizeof value, NULL, row, col);
+    bp_formula_ref(minority, sizeof minority, NULL, row, BP_XL_COURSE_C_MINORITY);
+    snprintf(when, sizeof when, "IF(%s=\"yes\",0,1)", minority);
+    xl_rules r;
+    if (!xl_rules_init(x, &r, 1)) return;
+    xl_target_src(x, k, t);
+    xl_add_rule(x, &r, kpi, (size_t)course_target(k), &c, when);
+    xl_value v = {value, k->expr, k->unit == BP_UNIT_MONEY, bp_num_none(), 0, k->id, NULL};
+    xl_put_status_rules(x, s, row, col + 1, &v, &c, &r, cr->status);
+    xl_rules_free(&r);
+}
+
+/* The distinct years of courses.csv, ascending. */
+static size_t course_years(const xl *x, int *years, size_t max)
+{
+    size_t n = 0;
+    for (size_t ci = 0; ci < x->m->ncourses; ci++) {
+        int y = x->m->courses[ci].year;
+        size_t at = 0;
+        while (at < n && years[at] < y) at++;
+        if ((at < n && years[at] == y) || n == max) continue;
+        memmove(years + at + 1, years + at, (n - at) * sizeof *years);
+        years[at] = y;
+        n++;
+    }
+    return n;
+}
+
+/* One institution's average for one year: each course KPI for the institution, with
+ * the institution's targets. */
+static void write_average(xl *x, int row, const xl_entity *e, int year, const size_t *kpis,
+                          size_t nk)
+{
+    const xl_sheet s = XS_COURSES;
+    char yb[16];
+    bp_year_format(year, yb, sizeof yb);
+    xl_put_text(x, s, row, 0, e->id, x->f.text);
+    xl_put_text(x, s, row, 1, e->name, x->f.text);
+    xl_put_text(x, s, row, 2, yb, x->f.text);
+    for (size_t j = 0; j < nk; j++) {
+        const bp_kpi *k = &x->s->kpis.kpis[kpis[j]];
+        const bp_result *res = xl_result_of(x, kpis[j], e, year, BP_ACTUAL);
+        bp_expr_ctx c = xl_entity_ctx(x, e, year, BP_ACTUAL);
+        int col = 3 + 2 * (int)j;
+        char value[16];
+        if (!res) continue;
+        xl_set_src(x, k->file, k->expr->line, k->expr->column, "KPI '%s'", k->id);
+        if (!xl_cell_formula(x, k->expr, &c, k->unit == BP_UNIT_MONEY, k->id)) continue;
+        xl_put_formula(x, s, row, col, x->fb.s, xl_kpi_format(x, k),
+                       xl_cache_num(res->value, k->unit == BP_UNIT_MONEY));
+        bp_formula_ref(value, sizeof value, NULL, row, col);
+        xl_value v = {value, k->expr, k->unit == BP_UNIT_MONEY, bp_num_none(), 0, k->id, NULL};
+        xl_put_status(x, s, row, col + 1, kpis[j], e, &c, &v, res->status);
+    }
+}
+
+static bool has_courses(const xl *x, int inst, int year)
+{
+    for (size_t ci = 0; ci < x->m->ncourses; ci++)
+        if (x->m->courses[ci].inst == inst && x->m->courses[ci].year == year) return true;
+    return false;
+}
+
+/* Each institution's average over its non-minority courses, year by year. */
+static void write_course_averages(xl *x, int row, const size_t *kpis, size_t nk)
+{
+    const xl_sheet s = XS_COURSES;
+    int years[64];
+    size_t ny = course_years(x, years, 64);
+    xl_put_text(x, s, row, 0, "Institution averages: income less direct costs over income, "
+                "non-minority courses", x->f.bold);
+    xl_put_text(x, s, row + 1, 0, "Institution", x->f.header);
+    xl_put_text(x, s, row + 1, 1, "Name", x->f.header);
+    xl_put_text(x, s, row + 1, 2, "Year", x->f.header);
+    for (size_t j = 0; j < nk; j++) {
+        xl_put_text(x, s, row + 1, 3 + 2 * (int)j, x->s->kpis.kpis[kpis[j]].id, x->f.header);
+        xl_put_text(x, s, row + 1, 4 + 2 * (int)j, "status", x->f.header);
+    }
+    int first = row + 2;
+    row = first;
+    for (size_t p = 0; p < x->m->ninsts && xl_live(x); p++)
+        for (size_t yi = 0; yi < ny; yi++)
+            if (has_courses(x, x->ents[p].entity, years[yi]))
+                write_average(x, row++, &x->ents[p], years[yi], kpis, nk);
+    for (size_t j = 0; j < nk && row > first; j++)
+        xl_status_colours(x, s, first, 3 + 2 * (int)j, row - 1, 4 + 2 * (int)j);
+}
+
+static void define_course_range(xl *x, const char *name, int col)
+{
+    char a[64], b[16], formula[96];
+    int last = COURSES_FIRST_ROW + (int)(x->m->ncourses ? x->m->ncourses : 1) - 1;
+    bp_formula_ref(a, sizeof a, BP_XL_SHEET_COURSES, COURSES_FIRST_ROW, col);
+    bp_formula_ref(b, sizeof b, NULL, last, col);
+    snprintf(formula, sizeof formula, "=%s:%s", a, b);
+    xl_define(x, name, formula);
+}
+
+void xl_write_courses(xl *x)
+{
+    const xl_sheet s = XS_COURSES;
+    static const char *const heads[BP_XL_COURSE_NCOLS] = {
+        "Institution", "Year", "Course", "Students", "Income", "Direct costs", "Minority", "Key"};
+    const bp_kpiset *ks = &x->s->kpis;
+    size_t *kpis = malloc((ks->count + 1) * sizeof *kpis), nk = 0;
+    char lookup[80];
+    if (!kpis) {
+        xl_nomem(x);
+        return;
+    }
+    for (size_t k = 0; k < ks->count; k++)
+        if (course_target(&ks->kpis[k]) >= 0) kpis[nk++] = k;
+    inst_lookup_range(x, lookup, sizeof lookup);
+    xl_put_title(x, s, "Post-16 courses",
+                 "Contribution = (income - direct costs) / income; agreed minority subjects are "
+                 "exempt from the per-course floor and left out of the averages.");
+    xl_put_headers(x, s, COURSES_FIRST_ROW - 1, 0, heads, BP_XL_COURSE_NCOLS);
+    for (size_t j = 0; j < nk; j++) {
+        xl_put_text(x, s, COURSES_FIRST_ROW - 1, BP_XL_COURSE_NCOLS + 2 * (int)j, ks->kpis[kpis[j]].id,
+                    x->f.header);
+        xl_put_text(x, s, COURSES_FIRST_ROW - 1, BP_XL_COURSE_NCOLS + 2 * (int)j + 1, "status",
+                    x->f.header);
+    }
+    for (size_t ci = 0; ci < x->m->ncourses && xl_live(x); ci++) {
+        write_course_inputs(x, ci, lookup);
+        for (size_t j = 0; j < nk; j++)
+            write_course_result(x, ci, kpis[j], BP_XL_COURSE_NCOLS + 2 * (int)j);
+    }
+    int last = COURSES_FIRST_ROW + (int)x->m->ncourses - 1;
+    for (size_t j = 0; j < nk && x->m->ncourses; j++) {
+        int col = BP_XL_COURSE_NCOLS + 2 * (int)j;
+        xl_status_colours(x, s, COURSES_FIRST_ROW, col, last, col + 1);
+    }
+    if (x->m->ncourses) write_course_averages(x, last + 3, kpis, nk);
+    else xl_put_text(x, s, COURSES_FIRST_ROW, 0, "No courses.csv: no course data.", x->f.note);
+    free(kpis);
+    define_course_range(x, BP_XL_COURSE_KEY, BP_XL_COURSE_C_KEY);
+    define_course_range(x, BP_XL_COURSE_MINORITY, BP_XL_COURSE_C_MINORITY);
+    define_course_range(x, BP_XL_COURSE_INCOME, BP_XL_COURSE_C_INCOME);
+    define_course_range(x, BP_XL_COURSE_COSTS, BP_XL_COURSE_C_COSTS);
+    define_course_range(x, BP_XL_COURSE_STUDENTS, BP_XL_COURSE_C_STUDENTS);
+    xl_set_col(x, s, 0, 1, 12, NULL);
+    xl_set_col(x, s, BP_XL_COURSE_C_NAME, BP_XL_COURSE_C_NAME, 40, NULL);
+    xl_set_col(x, s, BP_XL_COURSE_C_STUDENTS, BP_XL_COURSE_C_COSTS, 14, NULL);
+    xl_set_col(x, s, BP_XL_COURSE_C_MINORITY, BP_XL_COURSE_C_MINORITY, 9, NULL);
+    xl_set_col(x, s, BP_XL_COURSE_C_KEY, BP_XL_COURSE_C_KEY, 30, NULL);
+    xl_set_col(x, s, BP_XL_COURSE_NCOLS, BP_XL_COURSE_NCOLS + 2 * (int)(nk ? nk : 1), 12, NULL);
+    worksheet_freeze_panes(x->ws[s], COURSES_FIRST_ROW, 0);
+    xl_print_setup(x, s, COURSES_FIRST_ROW - 1, COURSES_FIRST_ROW - 1);
+}

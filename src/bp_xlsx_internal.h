@@ -1,0 +1,282 @@
+/* bp_xlsx_internal: what the audit workbook's writer shares between its files, as
+ * libxlsxwriter shares its own between workbook, worksheet and styles - the sheets, the
+ * writer's state (xl), the layout every formula points into, and the helpers that write
+ * cells through one gate.  Not a public header: only src/bp_xlsx*.c include it.
+ *
+ * The files, lowest first (each calls only those before it, `make layers`):
+ *   bp_xlsx_cells.c       failures and limits, the text gate, cells, formats
+ *   bp_xlsx_layout.c      where everything goes: institution order, entities, the Targets
+ *                         and Courses rows, the compiler's view of them (bp_formula_env)
+ *   bp_xlsx_kpis.c        statuses; Scorecard, Forecast, Workings, Ratios
+ *   bp_xlsx_inputs.c      Institutions, Targets, Data, Courses
+ *   bp_xlsx_statements.c  Finance, Central charge
+ *   bp_xlsx_quality.c     Actions, Data quality, Contents
+ *   bp_xlsx.c             the workbook: open, plan, write the sheets, close */
+#ifndef BP_XLSX_INTERNAL_H
+#define BP_XLSX_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <xlsxwriter.h>
+
+#include "bp_formula.h"
+#include "bp_session.h"
+
+/* ---- sheets ---- */
+
+typedef enum {
+    XS_CONTENTS, XS_SCORECARD, XS_DATA, XS_INSTITUTIONS, XS_TARGETS, XS_FINANCE, XS_FORECAST,
+    XS_COURSES, XS_CHARGE, XS_ACTIONS, XS_QUALITY, XS_WORKINGS, XS_RATIOS, XS_COUNT
+} xl_sheet;
+
+typedef struct {
+    const char *name, *about;
+} xl_sheet_info;
+extern const xl_sheet_info xl_sheets[XS_COUNT];
+
+/* ---- the writer's state ---- */
+
+typedef struct {
+    lxw_format *title, *subtitle, *note, *header, *header_wrap, *text, *wrap, *bold, *link,
+        *formula_text, *date, *status, *none, *green, *amber, *red;
+    lxw_format *money, *money_bold, *pounds, *percent, *fine_percent, *ratio, *number, *whole,
+        *quantity, *exact;
+} xl_formats;
+
+/* An institution, a phase or the trust, with its members in workbook order. */
+typedef struct {
+    bp_scope scope;
+    int entity;              /* institution index, bp_phase, 0 for the trust */
+    const int *members;
+    size_t nmembers;
+    bool eliminate;
+    const char *national;    /* benchmark phase: the phase id, "all" for the trust */
+    bp_phase phase;          /* own phase; BP_PHASE_COUNT for the trust */
+    bool central;
+    const char *id, *name;
+} xl_entity;
+
+/* The input the cells being written come from, for the message of a limit they break:
+ * a position in a data set file or a KPI file (file NULL: none), and what it is. */
+typedef struct {
+    const char *file;
+    int line, column;
+    char what[96];
+} xl_src;
+
+/* A per-institution term on the Workings sheet. */
+typedef struct {
+    const bp_expr *node;
+    bp_expr_ctx ctx;
+    xl_src src;              /* the KPI that asked for it first */
+} xl_helper;
+
+/* Whole numbers a status compares, on the Ratios sheet: a ratio's numerator and
+ * denominator (den NULL: a value on its own) in ctx, in units of 10^-parts. */
+typedef struct {
+    const bp_expr *num, *den;
+    bp_expr_ctx ctx;
+    int parts;
+    const char *kpi, *measure;
+    xl_src src;
+} xl_ratio;
+
+typedef struct {
+    const bp_session *s;
+    const bp_model *m;
+    const bp_results *res;
+    const char *path;
+    bp_diags *diags;
+    bp_err err;                   /* the first failure; later writes are skipped */
+    bool dry;                     /* bp_xlsx_check: every cell planned, nothing written */
+    xl_src src;                   /* where the cells being written come from */
+    size_t nlimits;               /* limits reported (a dry run goes on past them) */
+    bool full[XS_COUNT];          /* a sheet's rows ran out: reported once */
+    lxw_workbook *wb;
+    lxw_worksheet *ws[XS_COUNT];
+    xl_formats f;
+    bp_formula_env env;
+    bp_fbuf fb;
+    /* layout */
+    int *inst_order, *inst_pos;   /* workbook position <-> model index */
+    int *members;                 /* the entities' member lists */
+    xl_entity *ents;
+    size_t nents;
+    size_t *target0;              /* per KPI: index of its first target in target_row */
+    int *target_row;              /* per target: its Targets row */
+    int *bench_row;               /* per benchmark: its Targets row */
+    size_t *measure0;             /* per KPI: index of its first measure */
+    size_t *points0;              /* per measure: index of its first points row */
+    int *points_row;              /* per points row: its Targets row */
+    size_t *band0;                /* per KPI: index of its first grade band */
+    int *band_row;                /* per grade band: its Targets row */
+    int tg_bench_at, tg_grades_at, tg_defs_at;   /* Targets sections: their blank row */
+    int *course_row;              /* per course: its Courses row */
+    int *score_row;               /* per KPI: its row in the Scorecard, -1 if none */
+    int finance_row[3];           /* consolidated income, expenditure, result rows */
+    int finance_report_col;       /* the report year's actual column, -1 if none */
+    xl_helper *helpers;
+    size_t nhelpers, caphelpers;
+    xl_ratio *ratios;
+    size_t nratios, capratios;
+} xl;
+
+/* ---- the layout: rows and columns the formulas point at ---- */
+
+/* Targets sheet columns, and the grade scale rows' */
+enum {
+    TG_KPI, TG_NAME, TG_TEXT, TG_CMP, TG_LO, TG_HI, TG_AMBER, TG_SCOPE = TG_AMBER + 4, TG_PHASES,
+    TG_SCENARIOS, TG_FROM, TG_WHEN, TG_NCOLS
+};
+/* Grade scale rows: points (score, test, threshold) and grade bands (lowest total). */
+enum { GS_SCORE = 2, GS_TEST = 3, GS_THRESHOLD = 4 };
+#define TARGETS_FIRST_ROW 4
+#define COURSES_FIRST_ROW 4
+/* Workings: title, subtitle, a blank row and the header above the terms. */
+#define WORK_FIRST_ROW 4
+
+/* The finance lines' expressions, parsed once: the same compiler and evaluator as the
+ * KPIs, so consolidation here is exactly the engine's. */
+enum { FX_INCOME, FX_EXP, FX_INCOME_INTERNAL, FX_EXP_INTERNAL, FX_RESULT, FX_ON_ROLL,
+       FX_INTERNAL_IN, FX_INTERNAL_OUT, FX_CHARGED, FX_COUNT };
+
+/* ---- failures and limits (bp_xlsx_cells.c) ---- */
+
+bool xl_live(const xl *x);
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+void xl_fail(xl *x, bp_err err, const char *fmt, ...);
+void xl_nomem(xl *x);
+/* A dry run goes on past a limit: has this input already had its error? */
+bool xl_reported(const xl *x, const xl_src *at);
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+void xl_limit(xl *x, const xl_src *at, const char *fmt, ...);
+#if defined(__GNUC__)
+__attribute__((format(printf, 5, 6)))
+#endif
+void xl_set_src(xl *x, const char *file, int line, int column, const char *fmt, ...);
+void xl_no_src(xl *x);
+void xl_check(xl *x, lxw_error e, xl_sheet s, int row, int col);
+void xl_check_book(xl *x, lxw_error e, const char *what);
+bool xl_compiled(xl *x, bp_err err, const char *what);
+
+/* ---- text ---- */
+
+bool xl_xml_text_ok(xl *x, const char *text, const char *where);
+bool xl_cell_text_ok(xl *x, const char *text, xl_sheet s, int row, int col);
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+void xl_text_fmt(char *buf, size_t size, const char *fmt, ...);
+char *xl_copy_text(xl *x, const char *s);
+void xl_flag_words(unsigned flags, const char *(*name)(int), int n, char *buf, size_t size);
+const char *xl_scope_word(int i);
+const char *xl_phase_word(int i);
+const char *xl_scenario_word(int i);
+
+/* ---- cells ---- */
+
+/* A formula's cached result: a number, or text ("" for no data, a status word). */
+typedef struct {
+    bool is_text;
+    double num;
+    const char *text;
+} xl_cache;
+
+xl_cache xl_cache_text(const char *t);
+xl_cache xl_cache_double(double v);
+xl_cache xl_cache_num(bp_num v, bool money);
+void xl_put_text(xl *x, xl_sheet s, int row, int col, const char *text, lxw_format *f);
+void xl_put_number(xl *x, xl_sheet s, int row, int col, double v, lxw_format *f);
+void xl_put_money(xl *x, xl_sheet s, int row, int col, int64_t pence, lxw_format *f);
+void xl_put_blank(xl *x, xl_sheet s, int row, int col, lxw_format *f);
+void xl_put_date(xl *x, xl_sheet s, int row, int col, int32_t days);
+void xl_put_formula(xl *x, xl_sheet s, int row, int col, const char *formula, lxw_format *f,
+                    xl_cache v);
+void xl_put_link(xl *x, xl_sheet s, int row, int col, xl_sheet to, int trow, int tcol,
+                 lxw_format *f, xl_cache v);
+void xl_set_col(xl *x, xl_sheet s, int first, int last, double width, lxw_format *f);
+int xl_wrapped_lines(const char *text, double width);
+void xl_fit_row(xl *x, xl_sheet s, int row, int lines);
+int xl_max_int(int a, int b);
+void xl_merge(xl *x, xl_sheet s, int row, int c0, int c1, const char *text, lxw_format *f);
+void xl_put_title(xl *x, xl_sheet s, const char *title, const char *subtitle);
+void xl_put_headers(xl *x, xl_sheet s, int row, int col, const char *const *names, size_t n);
+void xl_print_setup(xl *x, xl_sheet s, int header_first, int header_last);
+void xl_define(xl *x, const char *name, const char *formula);
+
+/* ---- formats ---- */
+
+void xl_make_formats(xl *x);
+lxw_format *xl_unit_format(const xl *x, bp_unit u);
+lxw_format *xl_kpi_format(const xl *x, const bp_kpi *k);
+void xl_status_colours(xl *x, xl_sheet s, int r0, int c0, int r1, int c1);
+
+/* ---- layout (bp_xlsx_layout.c) ---- */
+
+void xl_plan(xl *x);
+bp_expr_ctx xl_entity_ctx(const xl *x, const xl_entity *e, int year, bp_scenario sc);
+bp_expr_ctx xl_inst_ctx(const xl *x, int inst, int year, bp_scenario sc);
+const xl_entity *xl_trust_entity(const xl *x);
+bool xl_target_applies(const bp_target *t, const xl_entity *e, int year, bp_scenario sc);
+const bp_result *xl_result_of(const xl *x, size_t kpi, const xl_entity *e, int year,
+                              bp_scenario sc);
+void xl_target_cell(const xl *x, char *buf, size_t size, size_t kpi, size_t t, int col);
+bool xl_cell_formula(xl *x, const bp_expr *e, const bp_expr_ctx *c, bool money,
+                     const char *what);
+char *xl_body_formula(xl *x, const bp_expr *e, const bp_expr_ctx *c, const char *what);
+
+/* ---- statuses (bp_xlsx_kpis.c) ---- */
+
+/* A value a status, points or grade formula decides on: its cell, and what the cell
+ * holds - an expression (a KPI's or a measure's), or a grade's total. */
+typedef struct {
+    const char *cell;
+    const bp_expr *e;        /* NULL: a grade's total, the engine's value total */
+    bool money;              /* the cell is rounded to the penny */
+    bp_num total;            /* a grade's total */
+    int places;              /* a grade's total: where it is exact */
+    const char *kpi, *measure;   /* what it is, for the Ratios sheet */
+} xl_value;
+
+/* The candidate targets of one value as bp_formula rules, with the strings they own and
+ * the engine's thresholds. */
+typedef struct {
+    bp_formula_rule *rules;
+    char **owned;
+    size_t nrules, nowned;
+    bp_num *th;
+    size_t nth;
+} xl_rules;
+
+bool xl_rules_init(xl *x, xl_rules *r, size_t ntargets);
+void xl_rules_free(xl_rules *r);
+void xl_add_rule(xl *x, xl_rules *r, size_t kpi, size_t ti, const bp_expr_ctx *c,
+                 const char *when);
+void xl_put_status_rules(xl *x, xl_sheet s, int row, int col, const xl_value *v,
+                         const bp_expr_ctx *c, xl_rules *r, bp_status cached);
+void xl_target_src(xl *x, const bp_kpi *k, const bp_target *t);
+void xl_put_status(xl *x, xl_sheet s, int row, int col, size_t kpi, const xl_entity *e,
+                   const bp_expr_ctx *c, const xl_value *v, bp_status cached);
+
+/* ---- the sheets, in the order bp_xlsx.c writes them ---- */
+
+void xl_write_institutions(xl *x);
+void xl_write_targets(xl *x);
+void xl_write_data(xl *x);
+void xl_write_courses(xl *x);
+void xl_write_scorecard(xl *x);
+void xl_write_forecast(xl *x);
+void xl_write_finance(xl *x, bp_expr *const *ex);
+void xl_write_charges(xl *x, bp_expr *const *ex);
+void xl_write_actions(xl *x);
+void xl_write_quality(xl *x, bp_expr *const *ex);
+void xl_write_contents(xl *x);
+void xl_write_ratios(xl *x);
+void xl_write_workings(xl *x);
+
+#endif

@@ -1,0 +1,701 @@
+/* bp_xlsx_kpis: the KPI sheets - statuses (each compared exactly with its thresholds),
+ * the Scorecard, the Forecast, and the per-institution terms (Workings) and whole numbers
+ * (Ratios) their formulas asked for. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bp_xlsx_internal.h"
+#include "bp_util.h"
+
+/* ---- statuses ---- */
+
+static int max_places(int a, int b) { return a < 0 || b < 0 ? -1 : (a > b ? a : b); }
+
+/* How the formula compares the value (bp_formula_exact), with the text it points at. */
+typedef struct {
+    bp_formula_exact ex;
+    char num[96], den[96];
+} xl_exact;
+
+/* Ratios: title, subtitle, a blank row and the header above the whole numbers. */
+#define RATIO_FIRST_ROW 4
+enum { RT_KPI, RT_ENTITY, RT_COURSE, RT_YEAR, RT_SCEN, RT_NUM, RT_DEN, RT_SCALE, RT_NCOLS };
+
+static bool same_ctx(const bp_expr_ctx *a, const bp_expr_ctx *b)
+{
+    return a->members == b->members && a->nmembers == b->nmembers && a->year == b->year
+           && a->scenario == b->scenario && a->eliminate == b->eliminate
+           && a->national_phase == b->national_phase && a->course == b->course;
+}
+
+/* The Ratios row holding num (and den, NULL for a value on its own) in units of
+ * 10^-parts for ctx; -1 when out of memory. */
+static int ratio_row(xl *x, const xl_value *v, const bp_expr *num, const bp_expr *den,
+                     const bp_expr_ctx *c, int parts)
+{
+    for (size_t i = 0; i < x->nratios; i++) {
+        const xl_ratio *r = &x->ratios[i];
+        if (r->num == num && r->den == den && r->parts == parts && same_ctx(&r->ctx, c))
+            return RATIO_FIRST_ROW + (int)i;
+    }
+    xl_ratio *n = bp_grow(x->ratios, &x->capratios, x->nratios + 1, sizeof *n);
+    if (!n) return -1;
+    x->ratios = n;
+    x->ratios[x->nratios] = (xl_ratio){num, den, *c, parts, v->kpi, v->measure, x->src};
+    /* at the expression whose parts they are */
+    xl_src *src = &x->ratios[x->nratios].src;
+    src->line = v->e->line;
+    src->column = v->e->column;
+    snprintf(src->what, sizeof src->what, "the numerator and denominator of %s%s%s '%s'",
+             v->measure ? "measure '" : "", v->measure ? v->measure : "",
+             v->measure ? "' of grade" : "KPI", v->kpi);
+    return RATIO_FIRST_ROW + (int)x->nratios++;
+}
+
+static void ratio_refs(xl *x, xl_exact *p, int row, bool den)
+{
+    bp_formula_ref(p->num, sizeof p->num, xl_sheets[XS_RATIOS].name, row, RT_NUM);
+    if (den) bp_formula_ref(p->den, sizeof p->den, xl_sheets[XS_RATIOS].name, row, RT_DEN);
+    p->ex.num = p->num;
+    p->ex.den = den ? p->den : NULL;
+    (void)x;
+}
+
+/* The exact comparison of a value with the thresholds th (the engine's values, for the
+ * bounds): a division of two exact decimals through its numerator and denominator on
+ * Ratios; another exact decimal through its own cell, when the cell holds it exactly,
+ * else through Ratios; anything else as before, rounded (bp_formula.h, "Exactness"). */
+static void plan_exact(xl *x, xl_exact *p, const xl_value *v, const bp_expr_ctx *c,
+                       const bp_num *th, size_t nth)
+{
+    const bp_expr *e = v->e;
+    memset(p, 0, sizeof *p);
+    p->ex.kind = BP_EXACT_NONE;
+    p->ex.places = e ? (v->money ? 2 : bp_formula_places(e, c)) : v->places;
+    int parts, scale, row;
+    if (e && e->op == BP_E_DIV) {
+        int pa = bp_formula_places(e->a, c), pb = bp_formula_places(e->b, c);
+        if (pa >= 0 && pb >= 0) {
+            bp_formula_ratio_scales(bp_expr_eval(e->a, c), bp_expr_eval(e->b, c), max_places(pa, pb),
+                                    th, nth, &parts, &scale);
+            if (scale < 0) return;
+            if ((row = ratio_row(x, v, e->a, e->b, c, parts)) < 0) {
+                xl_nomem(x);
+                return;
+            }
+            ratio_refs(x, p, row, true);
+            p->ex.kind = BP_EXACT_RATIO;
+            p->ex.scale = scale;
+            return;
+        }
+    }
+    int places = e ? bp_formula_places(e, c) : v->places;
+    if (places < 0) return;
+    bp_formula_decimal_scale(e ? bp_expr_eval(e, c) : v->total, places, th, nth, &scale);
+    if (scale < 0) return;
+    p->ex.kind = BP_EXACT_DECIMAL;
+    p->ex.scale = scale;
+    if (!e || !v->money || places <= 2) {
+        bp_formula_whole(p->num, sizeof p->num, v->cell, scale);
+        p->ex.num = p->num;
+        return;
+    }
+    /* a money figure with more places than the penny its cell is rounded to */
+    if ((row = ratio_row(x, v, e, NULL, c, scale)) < 0) {
+        xl_nomem(x);
+        p->ex.kind = BP_EXACT_NONE;
+        return;
+    }
+    ratio_refs(x, p, row, false);
+}
+
+bool xl_rules_init(xl *x, xl_rules *r, size_t ntargets)
+{
+    memset(r, 0, sizeof *r);
+    r->rules = calloc(ntargets ? ntargets : 1, sizeof *r->rules);
+    r->owned = calloc(7 * (ntargets ? ntargets : 1), sizeof *r->owned);
+    r->th = calloc(6 * (ntargets ? ntargets : 1), sizeof *r->th);
+    if (r->rules && r->owned && r->th) return true;
+    xl_nomem(x);
+    free(r->rules);
+    free(r->owned);
+    free(r->th);
+    return false;
+}
+
+void xl_rules_free(xl_rules *r)
+{
+    for (size_t i = 0; i < r->nowned; i++) free(r->owned[i]);
+    free(r->owned);
+    free(r->rules);
+    free(r->th);
+}
+
+static const char *own(xl_rules *r, char *s)
+{
+    if (s) r->owned[r->nowned++] = s;
+    return s;
+}
+
+/* A threshold: its Targets cell when it is a number, else its compiled expression
+ * (national() - the benchmark cell for the entity's phase and year). */
+static const char *threshold(xl *x, xl_rules *r, size_t kpi, size_t ti, const bp_expr *th,
+                             const bp_expr_ctx *c, int col)
+{
+    char ref[80];
+    if (!th) return own(r, xl_copy_text(x, "NA()"));
+    r->th[r->nth++] = th->op == BP_E_NUM ? th->num : bp_expr_eval(th, c);
+    if (th->op != BP_E_NUM) return own(r, xl_body_formula(x, th, c, "a threshold"));
+    xl_target_cell(x, ref, sizeof ref, kpi, ti, col);
+    return own(r, xl_copy_text(x, ref));
+}
+
+void xl_add_rule(xl *x, xl_rules *r, size_t kpi, size_t ti, const bp_expr_ctx *c,
+                 const char *when)
+{
+    const bp_target *t = &x->s->kpis.kpis[kpi].targets[ti];
+    bp_formula_rule *rule = &r->rules[r->nrules++];
+    char ref[80];
+    rule->cmp = t->cmp;
+    if (when) rule->when = own(r, xl_copy_text(x, when));
+    else if (t->when) rule->when = own(r, xl_body_formula(x, t->when, c, "a target condition"));
+    if (t->cmp != BP_CMP_MAX) rule->lo = threshold(x, r, kpi, ti, t->lo, c, TG_LO);
+    if (t->cmp != BP_CMP_MIN) rule->hi = threshold(x, r, kpi, ti, t->hi, c, TG_HI);
+    for (size_t a = 0; a < t->namber; a++) {
+        r->th[r->nth++] = t->amber[a].lo;
+        r->th[r->nth++] = t->amber[a].hi;
+        for (int end = 0; end < 2; end++) {
+            xl_target_cell(x, ref, sizeof ref, kpi, ti, TG_AMBER + 2 * (int)a + end);
+            rule->amber[a][end] = own(r, xl_copy_text(x, ref));
+        }
+    }
+    rule->namber = t->namber;
+}
+
+void xl_put_status_rules(xl *x, xl_sheet s, int row, int col, const xl_value *v,
+                         const bp_expr_ctx *c, xl_rules *r, bp_status cached)
+{
+    if (!xl_live(x)) return;
+    if (r->nrules == 0) {
+        xl_put_text(x, s, row, col, "none", x->f.none);
+        return;
+    }
+    xl_exact p;
+    plan_exact(x, &p, v, c, r->th, r->nth);
+    if (xl_live(x) && xl_compiled(x, bp_formula_status(v->cell, r->rules, r->nrules, &p.ex, &x->fb),
+                                  "a status"))
+        xl_put_formula(x, s, row, col, x->fb.s, x->f.status, xl_cache_text(bp_status_id(cached)));
+}
+
+/* A status formula comes from its targets: at the first one's condition or threshold. */
+void xl_target_src(xl *x, const bp_kpi *k, const bp_target *t)
+{
+    const bp_expr *at = t->when ? t->when : t->lo ? t->lo : t->hi;
+    xl_set_src(x, k->file, at ? at->line : t->line, at ? at->column : 0, "the status of %s '%s'",
+               k->expr ? "KPI" : "grade", k->id);
+}
+
+/* The status of a value cell: the candidate targets of the entity, tried in order. */
+void xl_put_status(xl *x, xl_sheet s, int row, int col, size_t kpi, const xl_entity *e,
+                   const bp_expr_ctx *c, const xl_value *v, bp_status cached)
+{
+    const bp_kpi *k = &x->s->kpis.kpis[kpi];
+    xl_rules r;
+    if (!xl_rules_init(x, &r, k->ntargets)) return;
+    for (size_t t = 0; t < k->ntargets && xl_live(x); t++)
+        if (xl_target_applies(&k->targets[t], e, c->year, c->scenario)) {
+            if (!r.nrules) xl_target_src(x, k, &k->targets[t]);
+            xl_add_rule(x, &r, kpi, t, c, NULL);
+        }
+    xl_put_status_rules(x, s, row, col, v, c, &r, cached);
+    xl_rules_free(&r);
+}
+
+/* "max 75% (sixth_form_college); max 80% (secondary, ...)" for the scorecard. */
+static void targets_summary(const bp_kpi *k, char *buf, size_t size)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < k->ntargets && len + 1 < size; i++) {
+        const bp_target *t = &k->targets[i];
+        char who[160] = "";
+        if (t->phases) xl_flag_words(t->phases, xl_phase_word, BP_PHASE_COUNT, who, sizeof who);
+        else if (t->scopes) xl_flag_words(t->scopes, xl_scope_word, 4, who, sizeof who);
+        int w = snprintf(buf + len, size - len, "%s%s%s%s%s", len ? "; " : "", t->text,
+                         who[0] ? " (" : "", who, who[0] ? ")" : "");
+        if (w < 0) return;
+        len += (size_t)w;
+    }
+    if (len >= size) buf[bp_utf8_whole(buf, size - 1)] = '\0';   /* "£" cut short */
+}
+
+/* ---- Scorecard and Forecast: KPIs by entity ---- */
+
+#define MX_FIRST_COL 3   /* A: KPI id, B: name, C: targets */
+#define MX_NAME_WIDTH 40
+#define MX_TARGETS_WIDTH 30
+
+static int value_col(size_t ei) { return MX_FIRST_COL + 2 * (int)ei; }
+
+static bool kpi_has_data(const xl *x, size_t kpi, int year, bp_scenario sc)
+{
+    for (size_t e = 0; e < x->nents; e++) {
+        const bp_result *r = xl_result_of(x, kpi, &x->ents[e], year, sc);
+        if (r && r->value.ok) return true;
+    }
+    return false;
+}
+
+/* Entity names over their value and status columns, then KPI, id and "status". */
+static void matrix_header(xl *x, xl_sheet s, int row)
+{
+    static const char *const heads[] = {"KPI", "Name", "Targets"};
+    for (int c = 0; c < MX_FIRST_COL; c++) xl_put_blank(x, s, row, c, x->f.header);
+    xl_put_headers(x, s, row + 1, 0, heads, MX_FIRST_COL);
+    for (size_t e = 0; e < x->nents; e++) {
+        int c = value_col(e);
+        xl_merge(x, s, row, c, c + 1, x->ents[e].name, x->f.header_wrap);
+        xl_put_text(x, s, row + 1, c, x->ents[e].id, x->f.header);
+        xl_put_text(x, s, row + 1, c + 1, "status", x->f.header);
+    }
+    if (xl_live(x)) xl_check(x, worksheet_set_row(x->ws[s], (lxw_row_t)row, 40, NULL), s, row, 0);
+}
+
+static void write_kpi_value(xl *x, xl_sheet s, int row, size_t kpi, size_t ei, int year,
+                            bp_scenario sc)
+{
+    const bp_kpi *k = &x->s->kpis.kpis[kpi];
+    const xl_entity *e = &x->ents[ei];
+    const bp_result *r = xl_result_of(x, kpi, e, year, sc);
+    bp_expr_ctx c = xl_entity_ctx(x, e, year, sc);
+    bool money = k->unit == BP_UNIT_MONEY;
+    int col = value_col(ei);
+    char value[16];
+    if (!r) return;
+    xl_set_src(x, k->file, k->expr->line, k->expr->column, "KPI '%s'", k->id);
+    if (!xl_cell_formula(x, k->expr, &c, money, k->id)) return;
+    xl_put_formula(x, s, row, col, x->fb.s, xl_kpi_format(x, k), xl_cache_num(r->value, money));
+    bp_formula_ref(value, sizeof value, NULL, row, col);
+    xl_value v = {value, k->expr, money, bp_num_none(), 0, k->id, NULL};
+    xl_put_status(x, s, row, col + 1, kpi, e, &c, &v, r->status);
+}
+
+static size_t grade_measures(const bp_kpi *k)
+{
+    return k->nmeasures < BP_MAX_MEASURES ? k->nmeasures : BP_MAX_MEASURES;
+}
+
+/* A measure's points over the grade scale on Targets. */
+static void write_measure_points(xl *x, xl_sheet s, int row, int col, size_t kpi, size_t m,
+                                 const xl_value *v, const bp_expr_ctx *c, bp_num cached)
+{
+    const bp_measure *ms = &x->s->kpis.kpis[kpi].measures[m];
+    size_t p0 = x->points0[x->measure0[kpi] + m], n = ms->npoints;
+    bp_formula_points_row *rows = calloc(n ? n : 1, sizeof *rows);
+    char (*cells)[2][64] = calloc(n ? n : 1, sizeof *cells);
+    bp_num *th = calloc(n ? n : 1, sizeof *th);
+    xl_exact p;
+    if (!rows || !cells || !th) xl_nomem(x);
+    for (size_t j = 0; j < n && xl_live(x); j++) {
+        th[j] = ms->points[j].has_threshold ? ms->points[j].threshold : bp_num_none();
+        bp_formula_ref(cells[j][0], sizeof cells[j][0], BP_XL_SHEET_TARGETS, x->points_row[p0 + j],
+                       GS_SCORE);
+        bp_formula_ref(cells[j][1], sizeof cells[j][1], BP_XL_SHEET_TARGETS, x->points_row[p0 + j],
+                       GS_THRESHOLD);
+        rows[j].score = cells[j][0];
+        rows[j].threshold = ms->points[j].has_threshold ? cells[j][1] : NULL;
+        rows[j].at_most = ms->points[j].at_most;
+    }
+    if (xl_live(x)) plan_exact(x, &p, v, c, th, n);
+    if (xl_live(x) && xl_compiled(x, bp_formula_points(v->cell, rows, n, &p.ex, &x->fb), ms->id))
+        xl_put_formula(x, s, row, col, x->fb.s, x->f.whole, xl_cache_num(cached, false));
+    free(rows);
+    free(cells);
+    free(th);
+}
+
+static void write_grade_label(xl *x, xl_sheet s, int row, int col, size_t kpi,
+                              const xl_value *total, const bp_expr_ctx *c, int grade)
+{
+    const bp_kpi *k = &x->s->kpis.kpis[kpi];
+    const char **labels = calloc(k->ngrades + 1, sizeof *labels);
+    const char **mins = calloc(k->ngrades + 1, sizeof *mins);
+    char (*cells)[64] = calloc(k->ngrades + 1, sizeof *cells);
+    bp_num *th = calloc(k->ngrades + 1, sizeof *th);
+    xl_exact p;
+    if (!labels || !mins || !cells || !th) xl_nomem(x);
+    for (size_t g = 0; g < k->ngrades && xl_live(x); g++) {
+        labels[g] = k->grades[g].label;
+        th[g] = k->grades[g].has_min ? k->grades[g].min : bp_num_none();
+        if (!k->grades[g].has_min) continue;
+        bp_formula_ref(cells[g], sizeof cells[g], BP_XL_SHEET_TARGETS, x->band_row[x->band0[kpi] + g],
+                       GS_SCORE);
+        mins[g] = cells[g];
+    }
+    if (xl_live(x)) plan_exact(x, &p, total, c, th, k->ngrades);
+    if (xl_live(x) && xl_compiled(x, bp_formula_grade_label(total->cell, labels, mins, k->ngrades, &p.ex,
+                                                            &x->fb), k->id))
+        xl_put_formula(x, s, row, col, x->fb.s, x->f.text,
+                       xl_cache_text(grade >= 0 ? k->grades[grade].label : ""));
+    free(labels);
+    free(mins);
+    free(cells);
+    free(th);
+}
+
+/* A grade KPI for one entity: each measure's value and points (rows below the total),
+ * the total with its status, and the grade. */
+static void write_grade_values(xl *x, xl_sheet s, int row, size_t kpi, size_t ei, int year,
+                               bp_scenario sc)
+{
+    const bp_kpi *k = &x->s->kpis.kpis[kpi];
+    const xl_entity *e = &x->ents[ei];
+    const bp_result *r = xl_result_of(x, kpi, e, year, sc);
+    bp_expr_ctx c = xl_entity_ctx(x, e, year, sc);
+    size_t nm = grade_measures(k);
+    int col = value_col(ei);
+    char points[BP_MAX_MEASURES][16], total[16];
+    const char *refs[BP_MAX_MEASURES];
+    if (!r) return;
+    for (size_t i = 0; i < nm && xl_live(x); i++) {
+        const bp_measure *ms = &k->measures[i];
+        bool money = ms->unit == BP_UNIT_MONEY;
+        char value[16];
+        int mrow = row + 1 + (int)i;
+        xl_set_src(x, k->file, ms->expr->line, ms->expr->column, "measure '%s' of grade '%s'", ms->id,
+                   k->id);
+        if (!xl_cell_formula(x, ms->expr, &c, money, ms->id)) return;
+        xl_put_formula(x, s, mrow, col, x->fb.s, xl_unit_format(x, ms->unit),
+                       xl_cache_num(r->measure[i], money));
+        bp_formula_ref(value, sizeof value, NULL, mrow, col);
+        xl_value v = {value, ms->expr, money, bp_num_none(), 0, k->id, ms->id};
+        write_measure_points(x, s, mrow, col + 1, kpi, i, &v, &c, r->points[i]);
+        bp_formula_ref(points[i], sizeof points[i], NULL, mrow, col + 1);
+        refs[i] = points[i];
+    }
+    xl_set_src(x, k->file, k->line, 1, "grade '%s'", k->id);
+    if (!xl_live(x) || !xl_compiled(x, bp_formula_grade_total(refs, nm, &x->fb), k->id)) return;
+    xl_put_formula(x, s, row, col, x->fb.s, x->f.whole, xl_cache_num(r->value, false));
+    bp_formula_ref(total, sizeof total, NULL, row, col);
+    xl_value v = {total, NULL, false, r->value, bp_formula_grade_places(k), k->id, NULL};
+    xl_put_status(x, s, row, col + 1, kpi, e, &c, &v, r->status);
+    xl_set_src(x, k->file, k->line, 1, "grade '%s'", k->id);
+    write_grade_label(x, s, row + (int)nm + 1, col, kpi, &v, &c, r->grade);
+}
+
+static int write_kpi_rows(xl *x, xl_sheet s, int row, size_t kpi, int year, bp_scenario sc)
+{
+    const bp_kpi *k = &x->s->kpis.kpis[kpi];
+    char targets[512], label[160];
+    xl_set_src(x, k->file, k->line, 1, "%s '%s'", k->expr ? "KPI" : "grade", k->id);
+    targets_summary(k, targets, sizeof targets);
+    xl_put_text(x, s, row, 0, k->id, x->f.text);
+    xl_put_text(x, s, row, 1, k->name, x->f.wrap);
+    xl_put_text(x, s, row, 2, targets, x->f.wrap);
+    xl_fit_row(x, s, row, xl_max_int(xl_wrapped_lines(k->name, MX_NAME_WIDTH),
+                                     xl_wrapped_lines(targets, MX_TARGETS_WIDTH)));
+    if (k->expr) {
+        for (size_t e = 0; e < x->nents && xl_live(x); e++) write_kpi_value(x, s, row, kpi, e, year, sc);
+        return row + 1;
+    }
+    size_t nm = grade_measures(k);
+    for (size_t i = 0; i < nm; i++) {
+        snprintf(label, sizeof label, "%s/%s", k->id, k->measures[i].id);
+        xl_put_text(x, s, row + 1 + (int)i, 0, label, x->f.text);
+        xl_text_fmt(label, sizeof label, "    %s (value, points)", k->measures[i].name);
+        xl_put_text(x, s, row + 1 + (int)i, 1, label, x->f.text);
+    }
+    snprintf(label, sizeof label, "%s/grade", k->id);
+    xl_put_text(x, s, row + 1 + (int)nm, 0, label, x->f.text);
+    xl_put_text(x, s, row + 1 + (int)nm, 1, "    Grade", x->f.text);
+    for (size_t e = 0; e < x->nents && xl_live(x); e++) write_grade_values(x, s, row, kpi, e, year, sc);
+    return row + (int)nm + 2;
+}
+
+/* One year and scenario: every KPI (or those with data) by entity.  Returns the next
+ * free row. */
+static int write_matrix(xl *x, xl_sheet s, int row, int year, bp_scenario sc, bool all_kpis)
+{
+    const bp_kpiset *ks = &x->s->kpis;
+    matrix_header(x, s, row);
+    int first = row + 2;
+    row = first;
+    for (size_t k = 0; k < ks->count && xl_live(x); k++) {
+        if (!all_kpis && !kpi_has_data(x, k, year, sc)) continue;
+        if (s == XS_SCORECARD) x->score_row[k] = row;
+        row = write_kpi_rows(x, s, row, k, year, sc);
+    }
+    for (size_t e = 0; e < x->nents && row > first; e++)
+        xl_status_colours(x, s, first, value_col(e), row - 1, value_col(e) + 1);
+    return row;
+}
+
+static void matrix_columns(xl *x, xl_sheet s)
+{
+    xl_set_col(x, s, 0, 0, 24, NULL);
+    xl_set_col(x, s, 1, 1, MX_NAME_WIDTH, NULL);
+    xl_set_col(x, s, 2, 2, MX_TARGETS_WIDTH, NULL);
+    for (size_t e = 0; e < x->nents; e++) {
+        xl_set_col(x, s, value_col(e), value_col(e), 13, NULL);
+        xl_set_col(x, s, value_col(e) + 1, value_col(e) + 1, 7, NULL);
+    }
+}
+
+/* The threshold the engine applied to a result: its Targets cell, or its compiled
+ * expression (a benchmark). */
+static void write_ceiling(xl *x, int row, size_t kpi, const bp_result *res, const xl_entity *e)
+{
+    const bp_kpi *k = &x->s->kpis.kpis[kpi];
+    const bp_target *t = &k->targets[res->target];
+    bool upper = t->cmp != BP_CMP_MIN;
+    const bp_expr *th = upper ? t->hi : t->lo;
+    xl_cache v = xl_cache_num(upper ? res->hi : res->lo, false);
+    bp_expr_ctx c = xl_entity_ctx(x, e, x->s->year, BP_ACTUAL);
+    if (!th) return;
+    if (th->op == BP_E_NUM)
+        xl_put_link(x, XS_SCORECARD, row, 2, XS_TARGETS,
+                    x->target_row[x->target0[kpi] + (size_t)res->target], upper ? TG_HI : TG_LO,
+                    xl_kpi_format(x, k), v);
+    else if (xl_cell_formula(x, th, &c, false, "a ceiling"))
+        xl_put_formula(x, XS_SCORECARD, row, 2, x->fb.s, xl_kpi_format(x, k), v);
+}
+
+/* The chart's data: each school's value (a link to the scorecard) and its threshold.
+ * Returns the row after the last. */
+static int staff_chart_table(xl *x, int row, size_t kpi, const char *title)
+{
+    const xl_sheet s = XS_SCORECARD;
+    const bp_kpi *k = &x->s->kpis.kpis[kpi];
+    xl_put_text(x, s, row, 0, title, x->f.bold);
+    xl_put_text(x, s, row + 1, 0, "Institution", x->f.header);
+    xl_put_text(x, s, row + 1, 1, k->name, x->f.header);
+    xl_put_text(x, s, row + 1, 2, "Ceiling", x->f.header);
+    int r = row + 2;
+    for (size_t ei = 0; ei < x->nents && xl_live(x); ei++) {
+        const xl_entity *e = &x->ents[ei];
+        const bp_result *res = xl_result_of(x, kpi, e, x->s->year, BP_ACTUAL);
+        if (e->scope != BP_SCOPE_INSTITUTION || e->central || !res) continue;
+        xl_put_text(x, s, r, 0, e->name, x->f.text);
+        xl_put_link(x, s, r, 1, s, x->score_row[kpi], value_col(ei), xl_kpi_format(x, k),
+                    xl_cache_num(res->value, false));
+        if (res->target >= 0) write_ceiling(x, r, kpi, res, e);
+        r++;
+    }
+    return r;
+}
+
+/* Chart 1: staff costs as a share of income by institution against its ceiling. */
+static void write_staff_chart(xl *x, int row)
+{
+    const xl_sheet s = XS_SCORECARD;
+    int kpi = bp_kpi_find(&x->s->kpis, "staff_cost_pct");
+    if (kpi < 0 || x->score_row[kpi] < 0 || !x->s->kpis.kpis[kpi].expr) return;
+    char yb[16], title[160];
+    bp_year_format(x->s->year, yb, sizeof yb);
+    xl_text_fmt(title, sizeof title, "%s against the ceiling, %s", x->s->kpis.kpis[kpi].name, yb);
+    int end = staff_chart_table(x, row, (size_t)kpi, title);
+    if (!xl_live(x) || end == row + 2) return;
+    lxw_chart *ch = workbook_add_chart(x->wb, LXW_CHART_COLUMN);
+    lxw_chart_series *v = ch ? chart_add_series(ch, NULL, NULL) : NULL;
+    lxw_chart_series *c = ch ? chart_add_series(ch, NULL, NULL) : NULL;
+    if (!ch || !v || !c) {
+        xl_nomem(x);
+        return;
+    }
+    const char *sheet = xl_sheets[s].name;
+    lxw_row_t r0 = (lxw_row_t)row + 2, r1 = (lxw_row_t)end - 1;
+    chart_series_set_categories(v, sheet, r0, 0, r1, 0);
+    chart_series_set_values(v, sheet, r0, 1, r1, 1);
+    if (!xl_xml_text_ok(x, title, "the staff costs chart's title")) return;
+    chart_series_set_name(v, "Staff costs / income");
+    chart_series_set_categories(c, sheet, r0, 0, r1, 0);
+    chart_series_set_values(c, sheet, r0, 2, r1, 2);
+    chart_series_set_name(c, "Ceiling");
+    lxw_chart_fill grey = {.color = 0xA6A6A6};
+    chart_series_set_fill(c, &grey);
+    chart_title_set_name(ch, title);
+    chart_axis_set_num_format(ch->y_axis, "0%");
+    chart_axis_set_min(ch->y_axis, 0);
+    chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
+    lxw_chart_options opt = {.x_scale = 1.6, .y_scale = 1.3};
+    xl_check(x, worksheet_insert_chart_opt(x->ws[s], (lxw_row_t)end + 1, 1, ch, &opt), s, end + 1, 1);
+}
+
+void xl_write_scorecard(xl *x)
+{
+    const xl_sheet s = XS_SCORECARD;
+    char yb[16], title[256];
+    bp_year_format(x->s->year, yb, sizeof yb);
+    xl_text_fmt(title, sizeof title, "%s: KPI scorecard %s (actual)", x->m->name, yb);
+    xl_put_title(x, s, title,
+                 "Every figure is a live formula over the Data sheet; each status compares it with "
+                 "the thresholds on Targets. A blank figure is no data (never zero).");
+    int end = write_matrix(x, s, 3, x->s->year, BP_ACTUAL, true);
+    matrix_columns(x, s);
+    worksheet_freeze_panes(x->ws[s], 5, MX_FIRST_COL);
+    xl_print_setup(x, s, 3, 4);
+    write_staff_chart(x, end + 2);
+}
+
+static int last_year(const xl *x)
+{
+    int y = x->s->year;
+    if (x->m->nyears && x->m->years[x->m->nyears - 1] > y) y = x->m->years[x->m->nyears - 1];
+    for (size_t i = 0; i < x->m->ncourses; i++)
+        if (x->m->courses[i].year > y) y = x->m->courses[i].year;
+    return y;
+}
+
+static bool pair_present(const xl *x, int year, bp_scenario sc)
+{
+    return x->s->kpis.count && bp_results_find(x->res, 0, BP_SCOPE_TRUST, 0, year, sc);
+}
+
+void xl_write_forecast(xl *x)
+{
+    const xl_sheet s = XS_FORECAST;
+    xl_put_title(x, s, "Budgets and forecasts after the report year",
+                 "The KPIs with data in each budget and forecast year, by institution, phase and "
+                 "the trust, with their statuses.");
+    int row = 3, blocks = 0;
+    for (int y = x->s->year + 1; y <= last_year(x) && xl_live(x); y++)
+        for (bp_scenario sc = BP_BUDGET; sc <= BP_FORECAST; sc++) {
+            if (!pair_present(x, y, sc)) continue;
+            char yb[16], title[64];
+            bp_year_format(y, yb, sizeof yb);
+            snprintf(title, sizeof title, "%s %s", yb, bp_scenario_id(sc));
+            xl_put_text(x, s, row, 0, title, x->f.title);
+            row = write_matrix(x, s, row + 1, y, sc, false) + 2;
+            blocks++;
+        }
+    if (!blocks)
+        xl_put_text(x, s, row, 0, "No budget or forecast data after the report year.", x->f.note);
+    matrix_columns(x, s);
+    worksheet_freeze_panes(x->ws[s], 3, MX_FIRST_COL);
+    xl_print_setup(x, s, 0, -1);
+}
+
+/* ---- Workings ---- */
+
+static void write_helper(xl *x, size_t i)
+{
+    const xl_sheet s = XS_WORKINGS;
+    const xl_helper *h = &x->helpers[i];
+    int row = WORK_FIRST_ROW + (int)i;
+    x->src = h->src;
+    char text[768], yb[16];
+    size_t n;
+    bp_expr_to_text(h->node, text, sizeof text);
+    n = strlen(text);
+    if (h->ctx.eliminate) snprintf(text + n, sizeof text - n, " (internal transfers eliminated)");
+    else if (h->ctx.national_phase)
+        snprintf(text + n, sizeof text - n, " (benchmarks: %s)", h->ctx.national_phase);
+    bp_year_format(h->ctx.year, yb, sizeof yb);
+    xl_put_text(x, s, row, 0, text, x->f.formula_text);
+    xl_put_text(x, s, row, 1, yb, x->f.text);
+    xl_put_text(x, s, row, 2, bp_scenario_id(h->ctx.scenario), x->f.text);
+    for (size_t p = 0; p < x->m->ninsts && xl_live(x); p++) {
+        bp_expr_ctx c = h->ctx;
+        c.members = &x->inst_order[p];
+        c.nmembers = 1;
+        if (!xl_cell_formula(x, h->node, &c, false, "a per-institution term")) return;
+        xl_put_formula(x, s, row, BP_XL_WORK_FIRST_COL + (int)p, x->fb.s, x->f.quantity,
+                       xl_cache_num(bp_expr_eval(h->node, &c), false));
+    }
+}
+
+void xl_write_workings(xl *x)
+{
+    const xl_sheet s = XS_WORKINGS;
+    xl_put_title(x, s, "Workings: terms formed for each institution",
+                 "Products of two facts, conditions and other per-institution terms, one row per "
+                 "term, year and scenario; a phase or the trust adds up its institutions' cells "
+                 "that have data.");
+    xl_put_text(x, s, WORK_FIRST_ROW - 1, 0, "Term", x->f.header);
+    xl_put_text(x, s, WORK_FIRST_ROW - 1, 1, "Year", x->f.header);
+    xl_put_text(x, s, WORK_FIRST_ROW - 1, 2, "Scenario", x->f.header);
+    for (size_t p = 0; p < x->m->ninsts; p++)
+        xl_put_text(x, s, WORK_FIRST_ROW - 1, BP_XL_WORK_FIRST_COL + (int)p,
+                    x->m->insts[x->inst_order[p]].id, x->f.header);
+    for (size_t i = 0; i < x->nhelpers && xl_live(x); i++) write_helper(x, i);
+    if (!x->nhelpers) xl_put_text(x, s, WORK_FIRST_ROW, 0, "No per-institution terms.", x->f.note);
+    xl_set_col(x, s, 0, 0, 60, NULL);
+    xl_set_col(x, s, 1, 2, 10, NULL);
+    xl_set_col(x, s, BP_XL_WORK_FIRST_COL, BP_XL_WORK_FIRST_COL + (int)x->m->ninsts, 12, NULL);
+    worksheet_freeze_panes(x->ws[s], WORK_FIRST_ROW, BP_XL_WORK_FIRST_COL);
+    xl_print_setup(x, s, WORK_FIRST_ROW - 1, WORK_FIRST_ROW - 1);
+}
+
+/* ---- Ratios ---- */
+
+/* The id of the entity whose members ctx has ("trust", a phase, an institution). */
+static const char *ctx_entity(const xl *x, const bp_expr_ctx *c)
+{
+    for (size_t i = 0; i < x->nents; i++)
+        if (x->ents[i].members == c->members && x->ents[i].nmembers == c->nmembers)
+            return x->ents[i].id;
+    return c->nmembers == 1 ? x->m->insts[c->members[0]].id : "";
+}
+
+/* A whole number: the engine's value times 10^parts (exact below 2^53, where it stays). */
+static xl_cache cache_whole(bp_num v, int parts)
+{
+    if (!v.ok) return xl_cache_text("");
+    bp_i128 p = 1, n;
+    for (int i = 0; i < parts; i++) p *= 10;
+    if (__builtin_mul_overflow(v.num, p, &n)) return xl_cache_double(bp_num_to_double(v) * (double)p);
+    bp_i128 q = n / v.den, r = n % v.den;
+    /* half away from zero, as ROUND */
+    if (2 * (r < 0 ? -r : r) >= v.den) q += n < 0 ? -1 : 1;
+    return xl_cache_double((double)q);
+}
+
+static void write_ratio(xl *x, size_t i)
+{
+    const xl_sheet s = XS_RATIOS;
+    const xl_ratio *r = &x->ratios[i];
+    int row = RATIO_FIRST_ROW + (int)i;
+    x->src = r->src;
+    char what[160], yb[16];
+    snprintf(what, sizeof what, "%s%s%s", r->kpi, r->measure ? "/" : "", r->measure ? r->measure : "");
+    bp_year_format(r->ctx.year, yb, sizeof yb);
+    xl_put_text(x, s, row, RT_KPI, what, x->f.text);
+    xl_put_text(x, s, row, RT_ENTITY, ctx_entity(x, &r->ctx), x->f.text);
+    if (r->ctx.course >= 0)
+        xl_put_text(x, s, row, RT_COURSE, x->m->courses[r->ctx.course].course, x->f.text);
+    xl_put_text(x, s, row, RT_YEAR, yb, x->f.text);
+    xl_put_text(x, s, row, RT_SCEN, bp_scenario_id(r->ctx.scenario), x->f.text);
+    const bp_expr *parts[2] = {r->num, r->den};
+    for (int k = 0; k < 2 && xl_live(x); k++) {
+        if (!parts[k]) continue;
+        if (!xl_compiled(x, bp_formula_whole_cell(parts[k], &r->ctx, r->parts, &x->env, &x->fb), r->kpi))
+            return;
+        xl_put_formula(x, s, row, RT_NUM + k, x->fb.s, x->f.whole,
+                       cache_whole(bp_expr_eval(parts[k], &r->ctx), r->parts));
+    }
+    bp_i128 scale = 1;
+    for (int k = 0; k < r->parts; k++) scale *= 10;
+    xl_put_number(x, s, row, RT_SCALE, (double)scale, x->f.whole);
+}
+
+void xl_write_ratios(xl *x)
+{
+    const xl_sheet s = XS_RATIOS;
+    static const char *const heads[RT_NCOLS] = {"KPI", "Entity", "Course", "Year", "Scenario",
+                                                "Numerator", "Denominator", "Scale"};
+    xl_put_title(x, s, "Ratios: the whole numbers each status compares",
+                 "A ratio's numerator and denominator times Scale (pence, millionths or whole units), "
+                 "as whole numbers; its status compares numerator x 10^k x sign(denominator) with "
+                 "threshold x 10^k x |denominator|, so a value a penny past a threshold is past it.");
+    xl_put_headers(x, s, RATIO_FIRST_ROW - 1, 0, heads, RT_NCOLS);
+    for (size_t i = 0; i < x->nratios && xl_live(x); i++) write_ratio(x, i);
+    if (!x->nratios) xl_put_text(x, s, RATIO_FIRST_ROW, 0, "No ratios.", x->f.note);
+    xl_set_col(x, s, RT_KPI, RT_KPI, 28, NULL);
+    xl_set_col(x, s, RT_ENTITY, RT_SCEN, 12, NULL);
+    xl_set_col(x, s, RT_COURSE, RT_COURSE, 24, NULL);
+    xl_set_col(x, s, RT_NUM, RT_DEN, 22, NULL);
+    xl_set_col(x, s, RT_SCALE, RT_SCALE, 12, NULL);
+    if (xl_live(x)) worksheet_freeze_panes(x->ws[s], RATIO_FIRST_ROW, 0);
+    xl_print_setup(x, s, RATIO_FIRST_ROW - 1, RATIO_FIRST_ROW - 1);
+}

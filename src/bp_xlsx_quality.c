@@ -1,0 +1,298 @@
+/* bp_xlsx_quality: the sheets around the figures - development-plan actions, data
+ * quality (the input files' control totals, internal transfers, warnings) and the
+ * Contents page. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bp_xlsx_internal.h"
+#include "bp_sha256.h"
+#include "bp_util.h"
+
+/* ---- Actions ---- */
+
+enum {
+    AC_ID, AC_INST, AC_AMBITION, AC_PLAN, AC_ACTION, AC_OWNER, AC_DUE, AC_STATUS, AC_UPDATED,
+    AC_EVIDENCE, AC_OVERDUE, AC_NCOLS
+};
+#define ACTIONS_HEADER_ROW 4
+#define AC_NARROW 24
+#define AC_WIDE 48
+
+static void write_action(xl *x, size_t i, int row, const char *asof)
+{
+    const xl_sheet s = XS_ACTIONS;
+    const bp_action *a = &x->m->actions[i];
+    const char *ambition = a->ambition >= 0 && (size_t)a->ambition < x->m->nambitions
+                           ? x->m->ambitions[a->ambition].title : "";
+    char due[16], st[16], formula[128];
+    xl_set_src(x, "actions.csv", a->line, 0, "an action");
+    xl_put_text(x, s, row, AC_ID, a->id, x->f.wrap);
+    xl_put_text(x, s, row, AC_INST, x->m->insts[a->inst].id, x->f.wrap);
+    xl_put_text(x, s, row, AC_AMBITION, ambition, x->f.wrap);
+    xl_put_text(x, s, row, AC_PLAN, a->plan, x->f.wrap);
+    xl_put_text(x, s, row, AC_ACTION, a->action, x->f.wrap);
+    xl_put_text(x, s, row, AC_OWNER, a->owner, x->f.wrap);
+    xl_put_date(x, s, row, AC_DUE, a->due);
+    xl_put_text(x, s, row, AC_STATUS, bp_action_status_id(a->status), x->f.wrap);
+    if (a->has_updated) xl_put_date(x, s, row, AC_UPDATED, a->updated);
+    xl_put_text(x, s, row, AC_EVIDENCE, a->evidence, x->f.wrap);
+    int lines = xl_wrapped_lines(ambition, AC_NARROW);
+    lines = xl_max_int(lines, xl_wrapped_lines(a->plan, AC_NARROW));
+    lines = xl_max_int(lines, xl_wrapped_lines(a->action, AC_WIDE));
+    lines = xl_max_int(lines, xl_wrapped_lines(a->owner, AC_NARROW));
+    lines = xl_max_int(lines, xl_wrapped_lines(a->evidence, AC_WIDE));
+    xl_fit_row(x, s, row, lines);
+    bp_formula_ref(due, sizeof due, NULL, row, AC_DUE);
+    bp_formula_ref(st, sizeof st, NULL, row, AC_STATUS);
+    snprintf(formula, sizeof formula, "=IF(AND(%s<%s,%s<>\"complete\"),\"overdue\",\"\")", due, asof, st);
+    bool overdue = a->due < x->m->as_of && a->status != BP_ST_COMPLETE;
+    xl_put_formula(x, s, row, AC_OVERDUE, formula, x->f.bold, xl_cache_text(overdue ? "overdue" : ""));
+}
+
+void xl_write_actions(xl *x)
+{
+    const xl_sheet s = XS_ACTIONS;
+    static const char *const heads[AC_NCOLS] = {"ID", "Institution", "Ambition", "Plan", "Action",
+                                                "Owner", "Due", "Status", "Updated", "Evidence",
+                                                "Overdue"};
+    char asof[16];
+    xl_put_title(x, s, "Development-plan actions",
+                 "Overdue: due before the as-of date and not complete (highlighted). Change the "
+                 "as-of date to see what will be overdue.");
+    xl_put_text(x, s, 2, 0, "As of", x->f.bold);
+    xl_put_date(x, s, 2, 1, x->m->as_of);
+    bp_formula_ref(asof, sizeof asof, NULL, 2, 1);
+    xl_put_headers(x, s, ACTIONS_HEADER_ROW, 0, heads, AC_NCOLS);
+    int first = ACTIONS_HEADER_ROW + 1;
+    for (size_t i = 0; i < x->m->nactions && xl_live(x); i++) write_action(x, i, first + (int)i, asof);
+    if (x->m->nactions && xl_live(x)) {
+        char col[8], formula[64];
+        bp_formula_col(col, sizeof col, AC_OVERDUE);
+        snprintf(formula, sizeof formula, "=$%s%d=\"overdue\"", col, first + 1);
+        lxw_conditional_format cf;
+        memset(&cf, 0, sizeof cf);
+        cf.type = LXW_CONDITIONAL_TYPE_FORMULA;
+        cf.value_string = formula;
+        cf.format = x->f.red;
+        int last = first + (int)x->m->nactions - 1;
+        if (!xl_cell_text_ok(x, formula, s, first, 0)) return;
+        xl_check(x, worksheet_conditional_format_range(x->ws[s], (lxw_row_t)first, 0, (lxw_row_t)last,
+                                                       AC_NCOLS - 1, &cf), s, first, 0);
+    } else if (!x->m->nactions) {
+        xl_put_text(x, s, first, 0, "No actions.csv: no actions.", x->f.note);
+    }
+    xl_set_col(x, s, AC_ID, AC_INST, 10, NULL);
+    xl_set_col(x, s, AC_AMBITION, AC_PLAN, AC_NARROW, NULL);
+    xl_set_col(x, s, AC_ACTION, AC_ACTION, AC_WIDE, NULL);
+    xl_set_col(x, s, AC_OWNER, AC_OWNER, AC_NARROW, NULL);
+    xl_set_col(x, s, AC_DUE, AC_UPDATED, 12, NULL);
+    xl_set_col(x, s, AC_EVIDENCE, AC_EVIDENCE, AC_WIDE, NULL);
+    xl_set_col(x, s, AC_OVERDUE, AC_OVERDUE, 10, NULL);
+    worksheet_freeze_panes(x->ws[s], ACTIONS_HEADER_ROW + 1, 1);
+    xl_print_setup(x, s, ACTIONS_HEADER_ROW, ACTIONS_HEADER_ROW);
+    xl_define(x, "As_of", "=Actions!$B$3");
+}
+
+/* ---- Data quality ---- */
+
+static const char *const money_heads[] = {"income", "exp", "memo", "bs"};
+
+/* The money facts of one input file as they stand in the Data sheet: the control total
+ * to compare with the file as read. */
+static void money_formula(bp_fbuf *b, const char *file)
+{
+    bp_fbuf_reset(b);
+    bp_fbuf_puts(b, "=");
+    for (size_t h = 0; h < sizeof money_heads / sizeof *money_heads; h++)
+        for (int wild = 0; wild < 2; wild++)
+            bp_fbuf_printf(b, "%sSUMIFS(" BP_XL_FACT_VALUE "," BP_XL_FACT_SOURCE ",\"%s:*\","
+                           BP_XL_FACT_CODE ",\"%s%s\")", h || wild ? "+" : "", file,
+                           money_heads[h], wild ? ".*" : "");
+}
+
+static int write_inputs(xl *x, int row)
+{
+    const xl_sheet s = XS_QUALITY;
+    static const char *const heads[] = {"File", "Rows", "Money total as read", "Money total in Data",
+                                        "Check", "SHA-256"};
+    xl_put_headers(x, s, row, 0, heads, 6);
+    row++;
+    for (size_t i = 0; i < x->m->ninputs && xl_live(x); i++) {
+        const bp_input *in = &x->m->inputs[i];
+        bool facts = false;
+        if (!in->present) continue;
+        for (size_t f = 0; f < x->m->nfacts && !facts; f++) facts = x->m->facts[f].file == (int)i;
+        char hex[65], a[16], b[16], formula[96];
+        bp_sha256_hex(in->sha256, hex);
+        xl_put_text(x, s, row, 0, in->name, x->f.text);
+        xl_put_number(x, s, row, 1, (double)in->rows, x->f.whole);
+        if (in->has_money) xl_put_money(x, s, row, 2, in->money_total, x->f.money);
+        if (facts) {
+            money_formula(&x->fb, in->name);
+            if (x->fb.nomem) {
+                xl_nomem(x);
+                break;
+            }
+            xl_put_formula(x, s, row, 3, x->fb.s, x->f.money,
+                           xl_cache_double((double)in->money_total / 100.0));
+            bp_formula_ref(a, sizeof a, NULL, row, 2);
+            bp_formula_ref(b, sizeof b, NULL, row, 3);
+            snprintf(formula, sizeof formula, "=IF(ROUND(N(%s)-%s,2)=0,\"agrees\",\"differs\")", a, b);
+            xl_put_formula(x, s, row, 4, formula, x->f.status, xl_cache_text("agrees"));
+        }
+        xl_put_text(x, s, row, 5, hex, x->f.formula_text);
+        row++;
+    }
+    xl_put_text(x, s, row, 0, "Rows read", x->f.bold);
+    xl_put_number(x, s, row, 1, (double)x->m->rows_read, x->f.whole);
+    return row + 2;
+}
+
+static bool has_internal(const bp_model *m, int year, bp_scenario sc)
+{
+    return bp_model_has_facts(m, year, sc, "income.internal")
+           || bp_model_has_facts(m, year, sc, "exp.internal");
+}
+
+/* Internal transfers for the trust, both sides, per year and scenario: consolidation is
+ * right only when they agree (bp_eval's reconciliation warning). */
+static int write_reconciliation(xl *x, int row, bp_expr *const *ex)
+{
+    const xl_sheet s = XS_QUALITY;
+    static const char *const heads[] = {"Year", "Scenario", "income.internal", "exp.internal",
+                                        "Difference", "Check"};
+    xl_put_text(x, s, row, 0, "Internal transfers: the two sides must agree for consolidation",
+                x->f.bold);
+    xl_put_headers(x, s, row + 1, 0, heads, 6);
+    row += 2;
+    for (size_t y = 0; y < x->m->nyears && xl_live(x); y++)
+        for (bp_scenario sc = BP_ACTUAL; sc < BP_SCENARIO_COUNT; sc++) {
+            int year = x->m->years[y];
+            if (!has_internal(x->m, year, sc)) continue;
+            bp_expr_ctx c = xl_entity_ctx(x, xl_trust_entity(x), year, sc);
+            c.eliminate = false;
+            bp_num in = bp_expr_eval(ex[FX_INTERNAL_IN], &c), out = bp_expr_eval(ex[FX_INTERNAL_OUT], &c);
+            bp_num diff = bp_num_sub(in, out);
+            char yb[16], a[16], b[16], formula[96];
+            bp_year_format(year, yb, sizeof yb);
+            xl_put_text(x, s, row, 0, yb, x->f.text);
+            xl_put_text(x, s, row, 1, bp_scenario_id(sc), x->f.text);
+            if (xl_cell_formula(x, ex[FX_INTERNAL_IN], &c, true, "income.internal"))
+                xl_put_formula(x, s, row, 2, x->fb.s, x->f.money, xl_cache_num(in, true));
+            if (xl_cell_formula(x, ex[FX_INTERNAL_OUT], &c, true, "exp.internal"))
+                xl_put_formula(x, s, row, 3, x->fb.s, x->f.money, xl_cache_num(out, true));
+            bp_formula_ref(a, sizeof a, NULL, row, 2);
+            bp_formula_ref(b, sizeof b, NULL, row, 3);
+            snprintf(formula, sizeof formula, "=%s-%s", a, b);
+            xl_put_formula(x, s, row, 4, formula, x->f.money, xl_cache_num(diff, true));
+            bp_formula_ref(a, sizeof a, NULL, row, 4);
+            snprintf(formula, sizeof formula, "=IF(ROUND(%s,2)=0,\"reconciles\",\"does not reconcile\")", a);
+            xl_put_formula(x, s, row, 5, formula, x->f.status,
+                           xl_cache_text(bp_num_is_zero(diff) ? "reconciles" : "does not reconcile"));
+            row++;
+        }
+    return row + 1;
+}
+
+void xl_write_quality(xl *x, bp_expr *const *ex)
+{
+    const xl_sheet s = XS_QUALITY;
+    xl_put_title(x, s, "Data quality",
+                 "Each input file as read (rows, money control total, SHA-256) against the money "
+                 "facts now in the Data sheet; internal transfers; the warnings of the run.");
+    int row = write_inputs(x, 3);
+    row = write_reconciliation(x, row, ex);
+    xl_put_text(x, s, row++, 0, "Warnings", x->f.bold);
+    size_t n = 0;
+    for (size_t i = 0; i < x->s->diags.count && xl_live(x); i++) {
+        const bp_diag *d = &x->s->diags.items[i];
+        if (d->level != BP_DIAG_WARNING) continue;
+        char msg[1024];
+        xl_set_src(x, d->file, d->line, d->column, "a warning");
+        bp_diag_format(d, msg, sizeof msg);
+        xl_put_text(x, s, row++, 0, msg, x->f.text);
+        n++;
+    }
+    if (!n) xl_put_text(x, s, row, 0, "None.", x->f.text);
+    xl_set_col(x, s, 0, 0, 22, NULL);
+    xl_set_col(x, s, 1, 1, 12, NULL);
+    xl_set_col(x, s, 2, 4, 20, NULL);
+    xl_set_col(x, s, 5, 5, 70, NULL);
+    xl_print_setup(x, s, 0, -1);
+}
+
+/* ---- Contents ---- */
+
+static int write_headlines(xl *x, int row)
+{
+    const xl_sheet s = XS_CONTENTS;
+    static const char *const labels[3] = {"Consolidated income", "Consolidated expenditure",
+                                          "Consolidated in-year result"};
+    static const char *const names[3] = {"=Headline_Income", "=Headline_Expenditure",
+                                         "=Headline_Result"};
+    if (x->finance_report_col < 0) return row;
+    bp_expr *e = NULL;
+    char yb[16], title[64];
+    bp_year_format(x->s->year, yb, sizeof yb);
+    snprintf(title, sizeof title, "Headline totals, %s (defined names Headline_*)", yb);
+    xl_put_text(x, s, row++, 0, title, x->f.bold);
+    for (int i = 0; i < 3 && xl_live(x); i++, row++) {
+        const char *text = i == 0 ? "sum(income)" : i == 1 ? "sum(exp)" : "sum(income) - sum(exp)";
+        if (bp_expr_parse(text, strlen(text), "workbook", 1, 1, &e, x->diags) != BP_OK) {
+            xl_nomem(x);
+            return row;
+        }
+        bp_expr_ctx c = xl_entity_ctx(x, xl_trust_entity(x), x->s->year, BP_ACTUAL);
+        xl_put_text(x, s, row, 0, labels[i], x->f.text);
+        xl_put_formula(x, s, row, 1, names[i], x->f.money, xl_cache_num(bp_expr_eval(e, &c), true));
+        bp_expr_free(e);
+    }
+    return row + 1;
+}
+
+void xl_write_contents(xl *x)
+{
+    const xl_sheet s = XS_CONTENTS;
+    static const char *const notes[] = {
+        "Every computed figure is a live formula over the Data sheet, compiled from the same KPI "
+        "expressions the engine evaluates (see Targets, KPI definitions). Edit a fact on Data or a "
+        "threshold on Targets and every dependent figure and status updates.",
+        "A blank figure is no data: a missing fact, or a division by zero. No data is never zero.",
+        "A phase or the trust is a ratio of sums, never an average of ratios; products such as "
+        "periods x FTE and conditions are formed per institution (Workings) and then added up.",
+        "The trust is consolidated: income.internal and exp.internal (the central charge) are "
+        "eliminated. Institutions and phases keep them.",
+        "Statuses: green (target met), amber (in the amber zone), red, none (no target applies "
+        "or no data). Thresholds are inclusive: a value on a threshold meets it; a value on an "
+        "amber edge is amber.",
+    };
+    char yb[16], asof[40], title[256], sub[256];
+    bp_year_format(x->s->year, yb, sizeof yb);
+    bp_date_format_long(x->m->as_of, asof, sizeof asof);
+    xl_text_fmt(title, sizeof title, "%s: audit workbook %s", x->m->name, yb);
+    snprintf(sub, sizeof sub, "Report year %s, as at %s. Written by boardpack %s.", yb, asof,
+             BP_VERSION);
+    xl_put_title(x, s, title, sub);
+    xl_put_text(x, s, 3, 0, "Sheet", x->f.header);
+    xl_put_text(x, s, 3, 1, "What it holds", x->f.header);
+    int row = 4;
+    for (int i = XS_CONTENTS + 1; i < XS_COUNT && xl_live(x); i++, row++) {
+        char url[64];
+        snprintf(url, sizeof url, "internal:'%s'!A1", xl_sheets[i].name);
+        if (!xl_cell_text_ok(x, url, s, row, 0) || !xl_cell_text_ok(x, xl_sheets[i].name, s, row, 0))
+            return;
+        xl_check(x, worksheet_write_url_opt(x->ws[s], (lxw_row_t)row, 0, url, x->f.link,
+                                            xl_sheets[i].name, NULL), s, row, 0);
+        xl_put_text(x, s, row, 1, xl_sheets[i].about, x->f.text);
+    }
+    row = write_headlines(x, row + 1);
+    xl_put_text(x, s, row++, 0, "Reading the workbook", x->f.bold);
+    for (size_t i = 0; i < sizeof notes / sizeof *notes; i++, row++) {
+        xl_merge(x, s, row, 0, 1, notes[i], x->f.note);
+        if (xl_live(x)) xl_check(x, worksheet_set_row(x->ws[s], (lxw_row_t)row, 27, NULL), s, row, 0);
+    }
+    xl_set_col(x, s, 0, 0, 30, NULL);
+    xl_set_col(x, s, 1, 1, 110, NULL);
+    xl_print_setup(x, s, 0, -1);
+}

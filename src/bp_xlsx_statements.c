@@ -1,0 +1,420 @@
+/* bp_xlsx_statements: the financial statements - income and expenditure by institution,
+ * consolidated with internal transfers eliminated (Finance), and the central charge
+ * allocation. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bp_xlsx_internal.h"
+#include "bp_util.h"
+
+/* ---- Finance ---- */
+
+
+typedef struct {
+    int year;
+    bp_scenario sc;
+} xl_pair;
+
+#define FIN_FIRST_COL 2
+#define FIN_HEADER_ROW 3
+
+static bool has_finance(const bp_model *m, int year, bp_scenario sc)
+{
+    return bp_model_has_facts(m, year, sc, "income") || bp_model_has_facts(m, year, sc, "exp");
+}
+
+/* Years with income or expenditure: actuals first (the chart's run), then budgets and
+ * forecasts, each ascending. */
+static size_t finance_pairs(const xl *x, xl_pair *out, size_t max, size_t *nactual)
+{
+    size_t n = 0;
+    for (bp_scenario sc = BP_ACTUAL; sc < BP_SCENARIO_COUNT; sc++) {
+        for (size_t i = 0; i < x->m->nyears && n < max; i++)
+            if (has_finance(x->m, x->m->years[i], sc)) out[n++] = (xl_pair){x->m->years[i], sc};
+        if (sc == BP_ACTUAL) *nactual = n;
+    }
+    return n;
+}
+
+static void finance_line(xl *x, int row, const char *label, const char *id, const bp_expr *e,
+                         const xl_entity *ent, bool eliminate, const xl_pair *pairs, size_t np,
+                         lxw_format *f)
+{
+    xl_put_text(x, XS_FINANCE, row, 0, label, f == x->f.money_bold ? x->f.bold : x->f.text);
+    xl_put_text(x, XS_FINANCE, row, 1, id, x->f.text);
+    for (size_t j = 0; j < np && xl_live(x); j++) {
+        bp_expr_ctx c = xl_entity_ctx(x, ent, pairs[j].year, pairs[j].sc);
+        c.eliminate = eliminate;
+        if (!xl_cell_formula(x, e, &c, true, label)) return;
+        xl_put_formula(x, XS_FINANCE, row, FIN_FIRST_COL + (int)j, x->fb.s, f,
+                       xl_cache_num(bp_expr_eval(e, &c), true));
+    }
+}
+
+/* One block: every institution, their total, the internal transfers eliminated and the
+ * consolidated trust.  Returns the consolidated row. */
+static int finance_block(xl *x, int row, const char *title, bp_expr *const *ex, int line,
+                         int internal, const char *total_label, const xl_pair *pairs, size_t np)
+{
+    const xl_entity *trust = xl_trust_entity(x);
+    xl_put_text(x, XS_FINANCE, row++, 0, title, x->f.bold);
+    for (size_t p = 0; p < x->m->ninsts; p++, row++)
+        finance_line(x, row, x->ents[p].name, x->ents[p].id, ex[line], &x->ents[p], false, pairs, np,
+                     x->f.money);
+    if (internal >= 0) {
+        finance_line(x, row++, "Total of the institutions", "", ex[line], trust, false, pairs, np,
+                     x->f.money);
+        finance_line(x, row++, "Less internal transfers (eliminated)", "", ex[internal], trust,
+                     false, pairs, np, x->f.money);
+    }
+    finance_line(x, row, total_label, "trust", ex[line], trust, true, pairs, np, x->f.money_bold);
+    return row;
+}
+
+/* Chart 2: consolidated income and expenditure over the actual years. */
+static void write_finance_chart(xl *x, int row, size_t nactual)
+{
+    const char *sheet = xl_sheets[XS_FINANCE].name;
+    lxw_chart *ch = workbook_add_chart(x->wb, LXW_CHART_LINE);
+    lxw_chart_series *in = ch ? chart_add_series(ch, NULL, NULL) : NULL;
+    lxw_chart_series *out = ch ? chart_add_series(ch, NULL, NULL) : NULL;
+    if (!ch || !in || !out) {
+        xl_nomem(x);
+        return;
+    }
+    lxw_col_t c0 = FIN_FIRST_COL, c1 = (lxw_col_t)(FIN_FIRST_COL + (int)nactual - 1);
+    chart_series_set_categories(in, sheet, FIN_HEADER_ROW, c0, FIN_HEADER_ROW, c1);
+    chart_series_set_values(in, sheet, (lxw_row_t)x->finance_row[0], c0, (lxw_row_t)x->finance_row[0], c1);
+    chart_series_set_name(in, "Income (consolidated)");
+    chart_series_set_categories(out, sheet, FIN_HEADER_ROW, c0, FIN_HEADER_ROW, c1);
+    chart_series_set_values(out, sheet, (lxw_row_t)x->finance_row[1], c0, (lxw_row_t)x->finance_row[1], c1);
+    chart_series_set_name(out, "Expenditure (consolidated)");
+    chart_series_set_marker_type(in, LXW_CHART_MARKER_CIRCLE);
+    chart_series_set_marker_type(out, LXW_CHART_MARKER_SQUARE);
+    chart_title_set_name(ch, "Income against expenditure, consolidated, by year");
+    chart_axis_set_num_format(ch->y_axis, "\xC2\xA3#,##0");
+    chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
+    lxw_chart_options opt = {.x_scale = 1.6, .y_scale = 1.3};
+    xl_check(x, worksheet_insert_chart_opt(x->ws[XS_FINANCE], (lxw_row_t)row, 0, ch, &opt), XS_FINANCE,
+             row, 0);
+}
+
+/* Defined names for the report year's consolidated income, expenditure and result. */
+static void define_headlines(xl *x)
+{
+    static const char *const names[3] = {"Headline_Income", "Headline_Expenditure",
+                                         "Headline_Result"};
+    for (int i = 0; i < 3 && x->finance_report_col >= 0; i++) {
+        char ref[64], formula[80];
+        bp_formula_ref(ref, sizeof ref, xl_sheets[XS_FINANCE].name, x->finance_row[i],
+                       x->finance_report_col);
+        snprintf(formula, sizeof formula, "=%s", ref);
+        xl_define(x, names[i], formula);
+    }
+}
+
+void xl_write_finance(xl *x, bp_expr *const *ex)
+{
+    const xl_sheet s = XS_FINANCE;
+    xl_pair pairs[3 * 64];
+    size_t nactual = 0, np = finance_pairs(x, pairs, sizeof pairs / sizeof *pairs, &nactual);
+    xl_put_title(x, s, "Income and expenditure",
+                 "Each institution keeps its internal transfers (the central charge); the trust is "
+                 "consolidated with income.internal and exp.internal eliminated.");
+    xl_put_text(x, s, FIN_HEADER_ROW, 0, "Line", x->f.header);
+    xl_put_text(x, s, FIN_HEADER_ROW, 1, "ID", x->f.header);
+    x->finance_report_col = -1;
+    for (size_t j = 0; j < np; j++) {
+        char yb[16], head[48];
+        bp_year_format(pairs[j].year, yb, sizeof yb);
+        snprintf(head, sizeof head, "%s %s", yb, bp_scenario_id(pairs[j].sc));
+        xl_put_text(x, s, FIN_HEADER_ROW, FIN_FIRST_COL + (int)j, head, x->f.header);
+        if (pairs[j].year == x->s->year && pairs[j].sc == BP_ACTUAL)
+            x->finance_report_col = FIN_FIRST_COL + (int)j;
+    }
+    int row = FIN_HEADER_ROW + 1;
+    x->finance_row[0] = finance_block(x, row, "Income", ex, FX_INCOME, FX_INCOME_INTERNAL,
+                                      "Consolidated income", pairs, np);
+    x->finance_row[1] = finance_block(x, x->finance_row[0] + 2, "Expenditure", ex, FX_EXP,
+                                      FX_EXP_INTERNAL, "Consolidated expenditure", pairs, np);
+    x->finance_row[2] = finance_block(x, x->finance_row[1] + 2, "In-year result (income less "
+                                      "expenditure)", ex, FX_RESULT, -1,
+                                      "Consolidated in-year result", pairs, np);
+    xl_set_col(x, s, 0, 0, 44, NULL);
+    xl_set_col(x, s, 1, 1, 10, NULL);
+    xl_set_col(x, s, FIN_FIRST_COL, FIN_FIRST_COL + (int)(np ? np : 1) - 1, 17, NULL);
+    worksheet_freeze_panes(x->ws[s], FIN_HEADER_ROW + 1, FIN_FIRST_COL);
+    xl_print_setup(x, s, FIN_HEADER_ROW, FIN_HEADER_ROW);
+    if (nactual) write_finance_chart(x, x->finance_row[2] + 3, nactual);
+    define_headlines(x);
+}
+
+/* ---- Central charge ---- */
+
+enum {
+    CC_ID, CC_NAME, CC_ROLL, CC_WEIGHT, CC_WEIGHTED, CC_EXACT, CC_FLOOR, CC_REM, CC_RANK, CC_SHARE,
+    CC_CHARGED, CC_DIFF, CC_NCOLS
+};
+
+/* The exact figures behind one allocation, as the engine works them (bp_allocate_pence):
+ * for the cached values of the formulas that reproduce it. */
+typedef struct {
+    bp_num exact;
+    bp_i128 floor;
+    double rem;              /* exact - floor to 6 places, as the sheet ranks it */
+    int rank;
+} xl_share;
+
+static bp_i128 floor_of(bp_num v)
+{
+    bp_i128 q = v.num / v.den;
+    if (v.num < 0 && v.num % v.den) q -= 1;
+    return q;
+}
+
+static void plan_shares(const bp_charge *ch, xl_share *sh)
+{
+    bp_num w = bp_num_int(0);
+    for (size_t i = 0; i < ch->nlines; i++) w = bp_num_add(w, ch->lines[i].weighted);
+    bool alloc = w.ok && bp_num_cmp(w, bp_num_int(0)) > 0;
+    for (size_t i = 0; i < ch->nlines; i++) {
+        sh[i].exact = alloc ? bp_num_div(bp_num_mul(bp_num_int(ch->total), ch->lines[i].weighted), w)
+                            : bp_num_int(0);
+        if (!sh[i].exact.ok) sh[i].exact = bp_num_int(0);
+        sh[i].floor = floor_of(sh[i].exact);
+    }
+    for (size_t i = 0; i < ch->nlines; i++) {
+        bp_num ri = bp_num_sub(sh[i].exact, bp_num_frac((int64_t)sh[i].floor, 1));
+        bp_num scaled = bp_num_mul(ri, bp_num_int(1000000));
+        sh[i].rem = scaled.ok ? (double)floor_of(bp_num_add(scaled, bp_num_frac(1, 2))) / 1e6 : 0;
+        sh[i].rank = 1;
+        for (size_t j = 0; j < ch->nlines; j++) {
+            bp_num rj = bp_num_sub(sh[j].exact, bp_num_frac((int64_t)sh[j].floor, 1));
+            int c = bp_num_cmp(rj, ri);
+            sh[i].rank += c > 0 || (c == 0 && j < i);
+        }
+    }
+}
+
+/* Weights by phase: trust.csv weight.PHASE, as cells.  Returns the row after them. */
+static int write_weights(xl *x, int *weight_row)
+{
+    const xl_sheet s = XS_CHARGE;
+    xl_put_text(x, s, 3, 0, "Phase", x->f.header);
+    xl_put_text(x, s, 3, 1, "Weight", x->f.header);
+    int row = 4;
+    for (size_t p = 0; p < x->res->nphases; p++, row++) {
+        bp_phase ph = x->res->phases[p];
+        weight_row[ph] = row;
+        xl_put_text(x, s, row, 0, bp_phase_id(ph), x->f.text);
+        xl_put_number(x, s, row, 1, bp_num_to_double(x->m->weight[ph]), x->f.quantity);
+    }
+    return row + 1;
+}
+
+/* Where one allocation block keeps its totals: the weighted pupils, the total in pence
+ * and the pence left over after whole pence; and its first and last line. */
+typedef struct {
+    char weighted[16], pence[16], left[16];
+    int first, last;
+} xl_block;
+
+/* Pupils on roll.  Budgets and forecasts often carry none: the engine then uses the
+ * year's actual, and 0 without either. */
+static void charge_roll(xl *x, const bp_charge *ch, const bp_charge_line *l, int row,
+                        bp_expr *const *ex)
+{
+    bp_expr_ctx c = xl_inst_ctx(x, l->inst, ch->year, BP_ACTUAL);
+    char *actual = xl_body_formula(x, ex[FX_ON_ROLL], &c, "pupils on roll");
+    c.scenario = ch->scenario;
+    char *own = xl_body_formula(x, ex[FX_ON_ROLL], &c, "pupils on roll");
+    bp_num v;
+    if (own && actual) {
+        bp_fbuf_reset(&x->fb);
+        bp_fbuf_printf(&x->fb, "=IFERROR(%s,IFERROR(%s,0))", own, actual);
+        if (!bp_model_sum(x->m, l->inst, ch->year, ch->scenario, "students.on_roll", false, &v)
+            && !bp_model_sum(x->m, l->inst, ch->year, BP_ACTUAL, "students.on_roll", false, &v))
+            v = bp_num_int(0);
+        if (x->fb.nomem) xl_nomem(x);
+        else xl_put_formula(x, XS_CHARGE, row, CC_ROLL, x->fb.s, x->f.quantity, xl_cache_num(v, false));
+    }
+    free(own);
+    free(actual);
+}
+
+/* Weighted pupils, the exact share in pence, its whole pence and remainder, the
+ * remainder's rank and the share: bp_allocate_pence as formulas. */
+static void charge_share(xl *x, const bp_charge_line *l, const xl_share *sh, int row,
+                         const xl_block *b)
+{
+    const xl_sheet s = XS_CHARGE;
+    char f[256], roll[16], weight[16], weighted[16], exact[16], whole[16], rem[16], rank[16];
+    char top[16], bottom[16];
+    bp_formula_ref(roll, sizeof roll, NULL, row, CC_ROLL);
+    bp_formula_ref(weight, sizeof weight, NULL, row, CC_WEIGHT);
+    bp_formula_ref(weighted, sizeof weighted, NULL, row, CC_WEIGHTED);
+    bp_formula_ref(exact, sizeof exact, NULL, row, CC_EXACT);
+    bp_formula_ref(whole, sizeof whole, NULL, row, CC_FLOOR);
+    bp_formula_ref(rem, sizeof rem, NULL, row, CC_REM);
+    bp_formula_ref(rank, sizeof rank, NULL, row, CC_RANK);
+    bp_formula_ref(top, sizeof top, NULL, b->first, CC_REM);
+    bp_formula_ref(bottom, sizeof bottom, NULL, b->last, CC_REM);
+    snprintf(f, sizeof f, "=%s*%s", roll, weight);
+    xl_put_formula(x, s, row, CC_WEIGHTED, f, x->f.quantity, xl_cache_num(l->weighted, false));
+    snprintf(f, sizeof f, "=IF(%s>0,%s*%s/%s,0)", b->weighted, b->pence, weighted, b->weighted);
+    xl_put_formula(x, s, row, CC_EXACT, f, x->f.exact, xl_cache_num(sh->exact, false));
+    snprintf(f, sizeof f, "=INT(ROUND(%s,6))", exact);
+    xl_put_formula(x, s, row, CC_FLOOR, f, x->f.whole, xl_cache_double((double)sh->floor));
+    snprintf(f, sizeof f, "=ROUND(%s-%s,6)", exact, whole);
+    xl_put_formula(x, s, row, CC_REM, f, x->f.quantity, xl_cache_double(sh->rem));
+    /* largest remainder first, ties to the earlier line */
+    snprintf(f, sizeof f, "=1+SUMPRODUCT((%s:%s>%s)+(%s:%s=%s)*(ROW(%s:%s)<ROW(%s)))", top, bottom,
+             rem, top, bottom, rem, top, bottom, rem);
+    xl_put_formula(x, s, row, CC_RANK, f, x->f.whole, xl_cache_double(sh->rank));
+    snprintf(f, sizeof f, "=IF(%s>0,(%s+IF(%s<=%s,1,0))/100,0)", b->weighted, whole, rank, b->left);
+    xl_put_formula(x, s, row, CC_SHARE, f, x->f.money, xl_cache_double((double)l->share / 100.0));
+}
+
+/* What the institution was charged (its exp.internal) and how it compares. */
+static void charge_charged(xl *x, const bp_charge *ch, const bp_charge_line *l, int row,
+                           bp_expr *const *ex)
+{
+    bp_expr_ctx c = xl_inst_ctx(x, l->inst, ch->year, ch->scenario);
+    char f[96], charged[16], share[16];
+    if (!xl_cell_formula(x, ex[FX_CHARGED], &c, true, "the charge")) return;
+    xl_put_formula(x, XS_CHARGE, row, CC_CHARGED, x->fb.s, x->f.money,
+                   l->has_charged ? xl_cache_double((double)l->charged / 100.0) : xl_cache_text(""));
+    bp_formula_ref(charged, sizeof charged, NULL, row, CC_CHARGED);
+    bp_formula_ref(share, sizeof share, NULL, row, CC_SHARE);
+    snprintf(f, sizeof f, "=IF(ISNUMBER(%s),%s-%s,\"\")", charged, charged, share);
+    xl_put_formula(x, XS_CHARGE, row, CC_DIFF, f, x->f.money,
+                   l->has_charged ? xl_cache_double((double)(l->charged - l->share) / 100.0)
+                                  : xl_cache_text(""));
+}
+
+static void charge_line(xl *x, const bp_charge *ch, size_t i, const xl_share *sh,
+                        const xl_block *b, bp_expr *const *ex, const int *weight_row)
+{
+    const bp_charge_line *l = &ch->lines[i];
+    const bp_institution *in = &x->m->insts[l->inst];
+    int row = b->first + (int)i;
+    xl_put_text(x, XS_CHARGE, row, CC_ID, in->id, x->f.text);
+    xl_put_text(x, XS_CHARGE, row, CC_NAME, in->name, x->f.text);
+    charge_roll(x, ch, l, row, ex);
+    xl_put_link(x, XS_CHARGE, row, CC_WEIGHT, XS_CHARGE, weight_row[in->phase], 1, x->f.quantity,
+                xl_cache_num(x->m->weight[in->phase], false));
+    charge_share(x, l, &sh[i], row, b);
+    charge_charged(x, ch, l, row, ex);
+}
+
+/* A "=SUM(col first:last)" total under a block, with its cached value. */
+static void put_sum(xl *x, xl_sheet s, int row, int col, int first, int last, lxw_format *f,
+                    xl_cache v)
+{
+    char a[16], b[16], formula[64];
+    bp_formula_ref(a, sizeof a, NULL, first, col);
+    bp_formula_ref(b, sizeof b, NULL, last, col);
+    snprintf(formula, sizeof formula, "=SUM(%s:%s)", a, b);
+    xl_put_formula(x, s, row, col, formula, f, v);
+}
+
+/* The block's title, the centre's expenditure in pounds and pence, and the pence left
+ * after whole pence. */
+static void charge_heading(xl *x, int row, const bp_charge *ch, const xl_share *sh,
+                           const xl_block *b, bp_expr *const *ex)
+{
+    const xl_sheet s = XS_CHARGE;
+    char yb[16], title[64], formula[96], pounds[16], fa[16], fb[16];
+    bp_i128 given = 0;
+    for (size_t i = 0; i < ch->nlines; i++) given += sh[i].floor;
+    bp_year_format(ch->year, yb, sizeof yb);
+    snprintf(title, sizeof title, "%s %s", yb, bp_scenario_id(ch->scenario));
+    xl_put_text(x, s, row, 0, title, x->f.bold);
+    xl_put_text(x, s, row + 1, 0, "Centre's expenditure, internal transfers excluded", x->f.text);
+    bp_expr_ctx c = xl_inst_ctx(x, x->m->central, ch->year, ch->scenario);
+    c.eliminate = true;
+    if (xl_cell_formula(x, ex[FX_EXP], &c, true, "the centre's expenditure"))
+        xl_put_formula(x, s, row + 1, CC_ROLL, x->fb.s, x->f.money,
+                       xl_cache_double((double)ch->total / 100.0));
+    xl_put_text(x, s, row + 1, CC_WEIGHT, "in pence", x->f.text);
+    bp_formula_ref(pounds, sizeof pounds, NULL, row + 1, CC_ROLL);
+    snprintf(formula, sizeof formula, "=ROUND(%s*100,0)", pounds);
+    xl_put_formula(x, s, row + 1, CC_WEIGHTED, formula, x->f.whole, xl_cache_double((double)ch->total));
+    xl_put_text(x, s, row + 2, 0, "Pence left after whole pence, one each to the largest remainders",
+                x->f.text);
+    bp_formula_ref(fa, sizeof fa, NULL, b->first, CC_FLOOR);
+    bp_formula_ref(fb, sizeof fb, NULL, b->last, CC_FLOOR);
+    snprintf(formula, sizeof formula, "=%s-SUM(%s:%s)", b->pence, fa, fb);
+    xl_put_formula(x, s, row + 2, CC_WEIGHTED, formula, x->f.whole,
+                   xl_cache_double((double)(ch->total - given)));
+}
+
+static void charge_totals(xl *x, int row, const bp_charge *ch, const xl_share *sh,
+                          const xl_block *b)
+{
+    const xl_sheet s = XS_CHARGE;
+    bp_i128 given = 0;
+    bp_num w = bp_num_int(0);
+    int64_t shared = 0, charged = 0;
+    for (size_t i = 0; i < ch->nlines; i++) {
+        given += sh[i].floor;
+        w = bp_num_add(w, ch->lines[i].weighted);
+        shared += ch->lines[i].share;
+        charged += ch->lines[i].has_charged ? ch->lines[i].charged : 0;
+    }
+    xl_put_text(x, s, row, 0, "Total", x->f.bold);
+    put_sum(x, s, row, CC_WEIGHTED, b->first, b->last, x->f.quantity, xl_cache_num(w, false));
+    put_sum(x, s, row, CC_FLOOR, b->first, b->last, x->f.whole, xl_cache_double((double)given));
+    put_sum(x, s, row, CC_SHARE, b->first, b->last, x->f.money_bold,
+            xl_cache_double((double)shared / 100.0));
+    put_sum(x, s, row, CC_CHARGED, b->first, b->last, x->f.money_bold,
+            xl_cache_double((double)charged / 100.0));
+}
+
+/* One year and scenario's allocation.  Returns the next free row. */
+static int write_charge(xl *x, int row, const bp_charge *ch, bp_expr *const *ex,
+                        const int *weight_row)
+{
+    static const char *const heads[CC_NCOLS] = {
+        "Institution", "Name", "Pupils on roll", "Weight", "Weighted pupils", "Exact share (p)",
+        "Whole pence", "Remainder", "Rank", "Share", "Charged", "Charged less share"};
+    int total = row + 4 + (int)ch->nlines;
+    xl_share *sh = calloc(ch->nlines ? ch->nlines : 1, sizeof *sh);
+    xl_block b;
+    if (!sh) {
+        xl_nomem(x);
+        return row;
+    }
+    plan_shares(ch, sh);
+    b.first = row + 4;
+    b.last = total - 1;
+    bp_formula_ref(b.weighted, sizeof b.weighted, NULL, total, CC_WEIGHTED);
+    bp_formula_ref(b.pence, sizeof b.pence, NULL, row + 1, CC_WEIGHTED);
+    bp_formula_ref(b.left, sizeof b.left, NULL, row + 2, CC_WEIGHTED);
+    charge_heading(x, row, ch, sh, &b, ex);
+    xl_put_headers(x, XS_CHARGE, row + 3, 0, heads, CC_NCOLS);
+    for (size_t i = 0; i < ch->nlines && xl_live(x); i++) charge_line(x, ch, i, sh, &b, ex, weight_row);
+    if (ch->nlines) charge_totals(x, total, ch, sh, &b);
+    free(sh);
+    return total + 2;
+}
+
+void xl_write_charges(xl *x, bp_expr *const *ex)
+{
+    const xl_sheet s = XS_CHARGE;
+    int weight_row[BP_PHASE_COUNT] = {0};
+    xl_put_title(x, s, "Central charge allocation",
+                 "The centre's expenditure shared in proportion to pupils on roll x the phase "
+                 "weight, in whole pence by largest remainder, against each institution's "
+                 "exp.internal.");
+    int row = write_weights(x, weight_row);
+    for (size_t i = 0; i < x->res->ncharges && xl_live(x); i++)
+        row = write_charge(x, row + 1, &x->res->charges[i], ex, weight_row);
+    if (!x->res->ncharges)
+        xl_put_text(x, s, row, 0, "No central expenditure to allocate.", x->f.note);
+    xl_set_col(x, s, CC_ID, CC_ID, 14, NULL);
+    xl_set_col(x, s, CC_NAME, CC_NAME, 40, NULL);
+    xl_set_col(x, s, CC_ROLL, CC_DIFF, 14, NULL);
+    xl_print_setup(x, s, 0, -1);
+}
