@@ -490,6 +490,10 @@ static lxw_format *status_format(xl *x, lxw_color_t bg, lxw_color_t fg)
     return f;
 }
 
+/* Figures end a bracket's width short of their column's right edge, where a negative
+ * amount's closing bracket goes, so that every figure of a column lines up. */
+#define XL_PAD "_)"
+
 /* Money: whole pounds, or thousands with the "£000" heading notes (xl_money_note); a
  * negative amount in brackets, and a positive one padded by a bracket's width so that
  * the digits of both line up.  Pence keep their two places. */
@@ -526,7 +530,9 @@ void xl_make_formats(xl *x)
     f->note = new_format(x, NULL);
     f->header = new_format(x, NULL);
     f->header_wrap = new_format(x, NULL);
-    f->header_num = new_format(x, NULL);
+    /* padded as the figures under it are (XL_PAD), which also keeps it off a text
+     * header to its right */
+    f->header_num = new_format(x, "@" XL_PAD);
     f->header_mid = new_format(x, NULL);
     with_input(x, &f->text, NULL);
     lxw_format *wrap_in = with_input(x, &f->wrap, NULL);
@@ -535,14 +541,14 @@ void xl_make_formats(xl *x)
     f->money_bold = new_format(x, money);
     with_input(x, &f->pounds, XL_POUNDS);
     with_input(x, &f->pence, XL_PENCE);
-    f->percent = new_format(x, "0.0%");
-    with_input(x, &f->fine_percent, "0.0##%");
-    with_input(x, &f->ratio, "0.00");
-    with_input(x, &f->number, "#,##0.0");
-    with_input(x, &f->whole, "#,##0");
-    with_input(x, &f->quantity, "General");
-    f->exact = new_format(x, "#,##0.000000");
-    with_input(x, &f->date, "d mmm yyyy");
+    f->percent = new_format(x, "0.0%" XL_PAD);
+    with_input(x, &f->fine_percent, "0.0##%" XL_PAD);
+    with_input(x, &f->ratio, "0.00" XL_PAD);
+    with_input(x, &f->number, "#,##0.0" XL_PAD);
+    with_input(x, &f->whole, "#,##0" XL_PAD);
+    with_input(x, &f->quantity, "General" XL_PAD);
+    f->exact = new_format(x, "#,##0.000000" XL_PAD);
+    with_input(x, &f->date, "d mmm yyyy" XL_PAD);
     f->link = new_format(x, NULL);
     f->status = new_format(x, NULL);
     f->none = new_format(x, NULL);

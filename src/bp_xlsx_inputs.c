@@ -64,7 +64,8 @@ void xl_write_institutions(xl *x)
     xl_set_col(x, s, BP_XL_INST_ID, BP_XL_INST_ID, 12, NULL);
     xl_set_col(x, s, BP_XL_INST_NAME, BP_XL_INST_NAME, 44, NULL);
     xl_set_col(x, s, BP_XL_INST_PHASE, BP_XL_INST_PHASE, 22, NULL);
-    xl_set_col(x, s, BP_XL_INST_JOINED, BP_XL_INST_YEARS, 13, NULL);
+    xl_set_col(x, s, BP_XL_INST_JOINED, BP_XL_INST_BASE, 13, NULL);
+    xl_set_col(x, s, BP_XL_INST_YEARS, BP_XL_INST_YEARS, 22, NULL);
     worksheet_freeze_panes(x->ws[s], BP_XL_INST_FIRST_ROW, 0);
     xl_print_setup(x, s, BP_XL_INST_FIRST_ROW - 1, BP_XL_INST_FIRST_ROW - 1);
 }
@@ -774,7 +775,6 @@ void xl_write_courses(xl *x)
                       "yes or no");
     if (x->m->ncourses) write_course_averages(x, last + 3, kpis, nk);
     else xl_put_text(x, s, COURSES_FIRST_ROW, 0, "No courses.csv: no course data.", x->f.note);
-    free(kpis);
     define_course_range(x, BP_XL_COURSE_KEY, BP_XL_COURSE_C_KEY);
     define_course_range(x, BP_XL_COURSE_MINORITY, BP_XL_COURSE_C_MINORITY);
     define_course_range(x, BP_XL_COURSE_INCOME, BP_XL_COURSE_C_INCOME);
@@ -785,7 +785,15 @@ void xl_write_courses(xl *x)
     xl_set_col(x, s, BP_XL_COURSE_C_STUDENTS, BP_XL_COURSE_C_COSTS, 14, NULL);
     xl_set_col(x, s, BP_XL_COURSE_C_MINORITY, BP_XL_COURSE_C_MINORITY, 9, NULL);
     xl_set_col(x, s, BP_XL_COURSE_C_KEY, BP_XL_COURSE_C_KEY, 30, NULL);
-    xl_set_col(x, s, BP_XL_COURSE_NCOLS, BP_XL_COURSE_NCOLS + 2 * (int)(nk ? nk : 1), 12, NULL);
+    /* each KPI's column wide enough for its id, which is its header */
+    for (size_t j = 0; j < nk; j++) {
+        int col = BP_XL_COURSE_NCOLS + 2 * (int)j;
+        size_t w = strlen(ks->kpis[kpis[j]].id) + 2;
+        xl_set_col(x, s, col, col, w < 12 ? 12 : w > 60 ? 60 : (double)w, NULL);
+        xl_set_col(x, s, col + 1, col + 1, 12, NULL);
+    }
+    if (!nk) xl_set_col(x, s, BP_XL_COURSE_NCOLS, BP_XL_COURSE_NCOLS + 2, 12, NULL);
+    free(kpis);
     worksheet_freeze_panes(x->ws[s], COURSES_FIRST_ROW, 0);
     xl_print_setup(x, s, COURSES_FIRST_ROW - 1, COURSES_FIRST_ROW - 1);
 }
