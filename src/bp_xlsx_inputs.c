@@ -232,7 +232,11 @@ static void put_target_label(xl *x, int row, const bp_target *t)
             && label_number(text, cmp, n, t->cmp == BP_CMP_MIN ? TG_LO : TG_HI, &nums[nn]))
             nn++;
     }
-    if (!nn) {
+    /* the text around the numbers goes into string constants, which hold 255 characters */
+    bool fits = true;
+    for (size_t i = 0, end = 0; i <= nn; end = i < nn ? nums[i].at + nums[i].len : end, i++)
+        fits = fits && (i < nn ? nums[i].at : n) - end <= 255;
+    if (!nn || !fits) {
         xl_put_text(x, XS_TARGETS, row, TG_TEXT, text, x->f.text);
         return;
     }
