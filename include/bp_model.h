@@ -139,6 +139,10 @@ typedef struct {
     char *key, *value;
 } bp_kv;
 
+/* trust.csv money_units: how statements show money (docs/data-format.md).  A
+ * presentation setting only: every figure stays exact to the penny. */
+typedef enum { BP_MONEY_POUNDS, BP_MONEY_THOUSANDS } bp_money_units;
+
 typedef struct {
     /* trust.csv */
     char *id, *name;
@@ -147,6 +151,7 @@ typedef struct {
     char *central_id;
     int central;             /* index of the central row in insts */
     bp_num weight[BP_PHASE_COUNT];   /* weight.PHASE, default 1 */
+    bp_money_units money_units;      /* money_units, default pounds */
     bp_kv *settings; size_t nsettings;   /* every trust.csv row, for extensions */
 
     bp_institution *insts; size_t ninsts;

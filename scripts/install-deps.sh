@@ -12,6 +12,8 @@ pkgs="$pkgs fonts-wqy-microhei"
 if [ "$what" = test ]; then
     pkgs="$pkgs libcmocka-dev poppler-utils qpdf python3 python3-openpyxl libreoffice-calc-nogui"
     pkgs="$pkgs clang libclang-rt-14-dev valgrind"
+    # ssconvert: the workbook as Gnumeric renders and recalculates it (tests/e2e/xlsx_present.sh)
+    pkgs="$pkgs gnumeric"
 fi
 missing=
 for p in $pkgs; do

@@ -553,6 +553,7 @@ static void load_trust(loader *L)
         {"report_year", "the year the pack reports on, such as 2022/23", NULL},
         {"as_of", "the date the pack is as at, as YYYY-MM-DD", NULL},
         {"central_id", NULL, NULL},
+        {"money_units", NULL, NULL},
     };
     keyset keys = {0};
     m->settings = grow(L, NULL, &L->capsettings, t->nrows ? t->nrows : 1, sizeof *m->settings);
@@ -611,6 +612,13 @@ static void load_trust(loader *L)
     } else {
         m->central_id = dup(L, "CENTRAL");
     }
+    /* a fixed word, as a phase or a scenario is: exact, lower case */
+    const bp_csv_field *uf = known[5].val;
+    char ub[16] = "";
+    bool word = uf && word_ok(uf) && small(uf, ub, sizeof ub);
+    if (word && strcmp(ub, "thousands") == 0) m->money_units = BP_MONEY_THOUSANDS;
+    else if (uf && !(word && strcmp(ub, "pounds") == 0))
+        bad_word(L, F_TRUST, uf, "value", "pounds or thousands for money_units");
 }
 
 /* ---------- institutions.csv ---------- */

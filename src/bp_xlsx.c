@@ -60,7 +60,9 @@ static void open_workbook(xl *x, int64_t epoch, const char *tmpdir)
      * entries carry libxlsxwriter's fixed 1980-01-01 timestamps, whatever the clock. */
     props.created = epoch > 0 ? (time_t)epoch : 1;
     xl_check_book(x, workbook_set_properties(x->wb, &props), "document properties");
-    for (int i = 0; i < XS_COUNT && xl_live(x); i++) {
+    /* the tabs in their order: libxlsxwriter keeps the order sheets are added in */
+    for (int t = 0; t < XS_COUNT && xl_live(x); t++) {
+        xl_sheet i = xl_tab_order[t];
         xl_check_book(x, workbook_validate_sheet_name(x->wb, xl_sheets[i].name), xl_sheets[i].name);
         if (!xl_xml_text_ok(x, xl_sheets[i].name, "a sheet name") || !xl_live(x)) return;
         x->ws[i] = workbook_add_worksheet(x->wb, xl_sheets[i].name);
@@ -76,6 +78,20 @@ static void parse_fixed(xl *x, bp_expr **ex)
                                    x->diags);
         if (err != BP_OK) xl_fail(x, err, "cannot read the workbook's own expression %s", fixed_exprs[i]);
     }
+}
+
+/* Every calculation sheet is protected, without a password (Review > Unprotect Sheet
+ * lifts it; the Contents sheet says so), against a figure overwritten by accident; its
+ * input cells are unlocked (xl_input).  Columns and rows may still be resized.  The
+ * input sheets stay open: protection would block sorting and inserting rows. */
+static void protect_sheets(xl *x)
+{
+    lxw_protection opt;
+    memset(&opt, 0, sizeof opt);
+    opt.format_columns = 1;
+    opt.format_rows = 1;
+    for (int i = 0; i < XS_COUNT && xl_live(x) && !x->dry; i++)
+        if (!xl_input_sheet((xl_sheet)i)) worksheet_protect(x->ws[i], NULL, &opt);
 }
 
 static void write_sheets(xl *x, bp_expr *const *ex)
@@ -97,6 +113,7 @@ static void write_sheets(xl *x, bp_expr *const *ex)
      * and the ratios' own formulas may ask for more terms */
     xl_no_src(x), xl_write_ratios(x);
     xl_no_src(x), xl_write_workings(x);
+    protect_sheets(x);
 }
 
 static void release(xl *x, bp_expr **ex)

@@ -36,6 +36,16 @@ const xl_sheet_info xl_sheets[XS_COUNT] = {
                "so that every status compares exactly"},
 };
 
+const xl_sheet xl_tab_order[XS_COUNT] = {
+    XS_CONTENTS, XS_INSTITUTIONS, XS_TARGETS, XS_DATA, XS_COURSES, XS_ACTIONS, XS_SCORECARD,
+    XS_FINANCE, XS_FORECAST, XS_CHARGE, XS_QUALITY, XS_WORKINGS, XS_RATIOS,
+};
+
+bool xl_input_sheet(xl_sheet s)
+{
+    return s == XS_DATA || s == XS_INSTITUTIONS || s == XS_TARGETS;
+}
+
 /* ---- failures ---- */
 
 bool xl_live(const xl *x) { return x->err == BP_OK; }
@@ -273,14 +283,25 @@ void xl_put_blank(xl *x, xl_sheet s, int row, int col, lxw_format *f)
     xl_check(x, worksheet_write_blank(x->ws[s], (lxw_row_t)row, (lxw_col_t)col, f), s, row, col);
 }
 
-void xl_put_date(xl *x, xl_sheet s, int row, int col, int32_t days)
+static void put_date(xl *x, xl_sheet s, int row, int col, int32_t days, lxw_format *f)
 {
     int y, mo, d;
     if (!xl_live(x) || !room(x, s, row) || x->dry) return;
     bp_date_ymd(days, &y, &mo, &d);
     lxw_datetime dt = {y, mo, d, 0, 0, 0.0};
-    xl_check(x, worksheet_write_datetime(x->ws[s], (lxw_row_t)row, (lxw_col_t)col, &dt, x->f.date),
-             s, row, col);
+    xl_check(x, worksheet_write_datetime(x->ws[s], (lxw_row_t)row, (lxw_col_t)col, &dt, f), s, row,
+             col);
+}
+
+void xl_put_date(xl *x, xl_sheet s, int row, int col, int32_t days)
+{
+    put_date(x, s, row, col, days, x->f.date);
+}
+
+/* A date a user may change (joined, due, the as-of date), in the input style. */
+void xl_put_input_date(xl *x, xl_sheet s, int row, int col, int32_t days)
+{
+    put_date(x, s, row, col, days, xl_input(x, x->f.date));
 }
 
 void xl_put_formula(xl *x, xl_sheet s, int row, int col, const char *formula, lxw_format *f,
@@ -361,6 +382,38 @@ void xl_merge(xl *x, xl_sheet s, int row, int c0, int c1, const char *text, lxw_
                                       (lxw_col_t)c1, text, f), s, row, c0);
 }
 
+/* Rows a user may add below the rows written, and still be checked: as many as the
+ * bounded ranges over Data leave room for. */
+#define XL_NEW_ROWS 10000
+
+/* A drop-down list of the words word(0..n-1) on a column, over the nrows rows written
+ * from first and XL_NEW_ROWS more, so that a row a user adds is checked too; what: the
+ * words' name ("phase") for the message Excel and LibreOffice show when a cell holds
+ * another word. */
+void xl_validate_words(xl *x, xl_sheet s, int first, int col, size_t nrows,
+                       const char *(*word)(int), int n, const char *what)
+{
+    char *list[16], title[32], msg[255];
+    size_t len = 0;
+    if (!xl_live(x) || x->dry || n < 1 || n > 15) return;
+    for (int i = 0; i < n; i++) list[i] = (char *)word(i);   /* libxlsxwriter only reads them */
+    list[n] = NULL;
+    snprintf(title, sizeof title, "Not a %s", what);
+    len = (size_t)snprintf(msg, sizeof msg, "Expected a %s: one of", what);
+    for (int i = 0; i < n && len < sizeof msg; i++)
+        len += (size_t)snprintf(msg + len, sizeof msg - len, "%s %s", i ? "," : "", list[i]);
+    size_t last = (size_t)first + nrows + XL_NEW_ROWS - 1;
+    if (last > BP_EXCEL_ROWS - 1) last = BP_EXCEL_ROWS - 1;
+    lxw_data_validation dv;
+    memset(&dv, 0, sizeof dv);
+    dv.validate = LXW_VALIDATION_TYPE_LIST;
+    dv.value_list = list;
+    dv.error_title = title;
+    dv.error_message = msg;
+    xl_check(x, worksheet_data_validation_range(x->ws[s], (lxw_row_t)first, (lxw_col_t)col,
+                                                (lxw_row_t)last, (lxw_col_t)col, &dv), s, first, col);
+}
+
 /* Title and subtitle on rows 0 and 1 of a sheet. */
 void xl_put_title(xl *x, xl_sheet s, const char *title, const char *subtitle)
 {
@@ -373,6 +426,23 @@ void xl_put_headers(xl *x, xl_sheet s, int row, int col, const char *const *name
     for (size_t i = 0; i < n; i++) xl_put_text(x, s, row, col + (int)i, names[i], x->f.header);
 }
 
+/* A header aligned as the column's cells are: 'r' over figures (right, as numbers are),
+ * 'c' over statuses (centred), anything else left, over text. */
+lxw_format *xl_header_as(const xl *x, char align)
+{
+    return align == 'r' ? x->f.header_num : align == 'c' ? x->f.header_mid : x->f.header;
+}
+
+/* Headers with align[i] the alignment of column col + i ("llrr": two text columns, then
+ * two of figures); past the end of align, left. */
+void xl_put_headers_as(xl *x, xl_sheet s, int row, int col, const char *const *names, size_t n,
+                       const char *align)
+{
+    size_t na = strlen(align);
+    for (size_t i = 0; i < n; i++)
+        xl_put_text(x, s, row, col + (int)i, names[i], xl_header_as(x, i < na ? align[i] : 'l'));
+}
+
 /* Landscape on A4, one page wide, the header rows repeated on every page. */
 void xl_print_setup(xl *x, xl_sheet s, int header_first, int header_last)
 {
@@ -381,13 +451,16 @@ void xl_print_setup(xl *x, xl_sheet s, int header_first, int header_last)
     worksheet_set_landscape(ws);
     worksheet_set_paper(ws, 9);
     worksheet_fit_to_pages(ws, 1, 0);
-    xl_check(x, worksheet_set_footer(ws, "&L&A&RPage &P of &N"), s, 0, 0);
+    /* the footer names its font too: else it takes the spreadsheet's default */
+    xl_check(x, worksheet_set_footer(ws, "&L&\"" XL_FONT ",Regular\"&A"
+                                         "&R&\"" XL_FONT ",Regular\"Page &P of &N"), s, 0, 0);
     if (header_last >= header_first)
         xl_check(x, worksheet_repeat_rows(ws, (lxw_row_t)header_first, (lxw_row_t)header_last), s,
                  header_first, 0);
 }
 
 /* ---- formats ---- */
+
 
 static lxw_format *new_format(xl *x, const char *num_format)
 {
@@ -396,8 +469,8 @@ static lxw_format *new_format(xl *x, const char *num_format)
         xl_nomem(x);
         return NULL;
     }
-    format_set_font_name(f, "Arial");
-    format_set_font_size(f, 10);
+    format_set_font_name(f, XL_FONT);
+    format_set_font_size(f, XL_FONT_SIZE);
     /* rows with wrapped text are taller: everything reads from the top line */
     format_set_align(f, LXW_ALIGN_VERTICAL_TOP);
     if (num_format) format_set_num_format(f, num_format);
@@ -411,6 +484,11 @@ static lxw_format *new_format(xl *x, const char *num_format)
 #define XL_RED_BG 0xFFC7CE
 #define XL_RED_FG 0x9C0006
 #define XL_HEADER_BG 0x1F3864
+/* The input style (docs/workbook.md, "Conventions"): a pale yellow fill with blue text,
+ * as DfE's budget forecast return marks the cells a trust fills in and as financial
+ * models colour what was typed rather than calculated. */
+#define XL_INPUT_BG 0xFFF2CC
+#define XL_INPUT_FG 0x0000FF
 
 static lxw_format *status_format(xl *x, lxw_color_t bg, lxw_color_t fg)
 {
@@ -421,28 +499,65 @@ static lxw_format *status_format(xl *x, lxw_color_t bg, lxw_color_t fg)
     return f;
 }
 
+/* Figures end a bracket's width short of their column's right edge, where a negative
+ * amount's closing bracket goes, so that every figure of a column lines up. */
+#define XL_PAD "_)"
+
+/* Money: whole pounds, or thousands with the "£000" heading notes (xl_money_note); a
+ * negative amount in brackets, and a positive one padded by a bracket's width so that
+ * the digits of both line up.  Pence keep their two places. */
+#define XL_POUNDS "\xC2\xA3#,##0_);(\xC2\xA3#,##0)"
+#define XL_THOUSANDS "#,##0,_);(#,##0,)"
+#define XL_PENCE "\xC2\xA3#,##0.00_);(\xC2\xA3#,##0.00)"
+
+/* The plain format and its twin in the input style: the same number format, the input
+ * fill and text, and unlocked, so that it stays editable on a protected sheet. */
+static lxw_format *with_input(xl *x, lxw_format **plain, const char *num_format)
+{
+    xl_formats *f = &x->f;
+    *plain = new_format(x, num_format);
+    lxw_format *in = new_format(x, num_format);
+    if (!*plain || !in || f->ninputs == XL_NINPUTS) {
+        if (xl_live(x)) xl_fail(x, BP_ERR_RENDER, "internal error: more input formats than %d",
+                                XL_NINPUTS);
+        return NULL;
+    }
+    format_set_bg_color(in, XL_INPUT_BG);
+    format_set_font_color(in, XL_INPUT_FG);
+    format_set_unlocked(in);
+    f->plain[f->ninputs] = *plain;
+    f->input[f->ninputs++] = in;
+    return in;
+}
+
 void xl_make_formats(xl *x)
 {
     xl_formats *f = &x->f;
+    const char *money = x->m->money_units == BP_MONEY_THOUSANDS ? XL_THOUSANDS : XL_POUNDS;
     f->title = new_format(x, NULL);
     f->subtitle = new_format(x, NULL);
     f->note = new_format(x, NULL);
     f->header = new_format(x, NULL);
     f->header_wrap = new_format(x, NULL);
-    f->text = new_format(x, NULL);
-    f->wrap = new_format(x, NULL);
+    /* padded as the figures under it are (XL_PAD), which also keeps it off a text
+     * header to its right */
+    f->header_num = new_format(x, "@" XL_PAD);
+    f->header_mid = new_format(x, NULL);
+    with_input(x, &f->text, NULL);
+    lxw_format *wrap_in = with_input(x, &f->wrap, NULL);
     f->bold = new_format(x, NULL);
-    f->money = new_format(x, "\xC2\xA3#,##0.00;-\xC2\xA3#,##0.00");
-    f->money_bold = new_format(x, "\xC2\xA3#,##0.00;-\xC2\xA3#,##0.00");
-    f->pounds = new_format(x, "\xC2\xA3#,##0;-\xC2\xA3#,##0");
-    f->percent = new_format(x, "0.0%");
-    f->fine_percent = new_format(x, "0.0##%");
-    f->ratio = new_format(x, "0.00");
-    f->number = new_format(x, "#,##0.0");
-    f->whole = new_format(x, "#,##0");
-    f->quantity = new_format(x, "General");
-    f->exact = new_format(x, "#,##0.000000");
-    f->date = new_format(x, "d mmm yyyy");
+    with_input(x, &f->money, money);
+    f->money_bold = new_format(x, money);
+    with_input(x, &f->pounds, XL_POUNDS);
+    with_input(x, &f->pence, XL_PENCE);
+    f->percent = new_format(x, "0.0%" XL_PAD);
+    with_input(x, &f->fine_percent, "0.0##%" XL_PAD);
+    with_input(x, &f->ratio, "0.00" XL_PAD);
+    with_input(x, &f->number, "#,##0.0" XL_PAD);
+    with_input(x, &f->whole, "#,##0" XL_PAD);
+    with_input(x, &f->quantity, "General" XL_PAD);
+    f->exact = new_format(x, "#,##0.000000" XL_PAD);
+    with_input(x, &f->date, "d mmm yyyy" XL_PAD);
     f->link = new_format(x, NULL);
     f->status = new_format(x, NULL);
     f->none = new_format(x, NULL);
@@ -457,14 +572,18 @@ void xl_make_formats(xl *x)
     format_set_italic(f->subtitle);
     format_set_font_color(f->subtitle, 0x595959);
     format_set_text_wrap(f->note);
-    lxw_format *heads[] = {f->header, f->header_wrap};
-    for (size_t i = 0; i < 2; i++) {
+    lxw_format *heads[] = {f->header, f->header_wrap, f->header_num, f->header_mid};
+    for (size_t i = 0; i < sizeof heads / sizeof *heads; i++) {
         format_set_bold(heads[i]);
         format_set_font_color(heads[i], LXW_COLOR_WHITE);
         format_set_bg_color(heads[i], XL_HEADER_BG);
     }
     format_set_text_wrap(f->header_wrap);
+    format_set_align(f->header_wrap, LXW_ALIGN_CENTER);
+    format_set_align(f->header_num, LXW_ALIGN_RIGHT);
+    format_set_align(f->header_mid, LXW_ALIGN_CENTER);
     format_set_text_wrap(f->wrap);
+    format_set_text_wrap(wrap_in);
     format_set_bold(f->bold);
     format_set_bold(f->money_bold);
     format_set_top(f->money_bold, LXW_BORDER_THIN);
@@ -473,8 +592,35 @@ void xl_make_formats(xl *x)
     format_set_align(f->status, LXW_ALIGN_CENTER);
     format_set_align(f->none, LXW_ALIGN_CENTER);
     format_set_font_color(f->none, 0x808080);
-    format_set_font_name(f->formula_text, "Courier New");
-    format_set_font_size(f->formula_text, 9);
+}
+
+/* A chart in the workbook's font, its value axis from min(0, the lowest value plotted):
+ * an axis that starts above zero makes a small difference look large. */
+void xl_chart_style(xl *x, lxw_chart *ch, double lowest)
+{
+    static char font_name[] = XL_FONT;   /* libxlsxwriter copies it */
+    lxw_chart_font font = {.name = font_name};
+    (void)x;
+    chart_title_set_name_font(ch, &font);
+    chart_axis_set_num_font(ch->x_axis, &font);
+    chart_axis_set_num_font(ch->y_axis, &font);
+    chart_legend_set_font(ch, &font);
+    chart_axis_set_min(ch->y_axis, lowest < 0 ? lowest : 0);
+}
+
+/* The input style's twin of a format (the format itself when it has none). */
+lxw_format *xl_input(const xl *x, lxw_format *plain)
+{
+    for (size_t i = 0; i < x->f.ninputs; i++)
+        if (x->f.plain[i] == plain) return x->f.input[i];
+    return plain;
+}
+
+/* " (£000)" after the heading of money shown in thousands; "" in pounds, where the
+ * figures carry their own £. */
+const char *xl_money_note(const xl *x)
+{
+    return x->m->money_units == BP_MONEY_THOUSANDS ? " (\xC2\xA3" "000)" : "";
 }
 
 /* The number format of a KPI or measure value. */
@@ -483,7 +629,7 @@ lxw_format *xl_unit_format(const xl *x, bp_unit u)
     switch (u) {
     case BP_UNIT_PERCENT: return x->f.percent;
     case BP_UNIT_RATIO: return x->f.ratio;
-    case BP_UNIT_MONEY: return x->f.pounds;
+    case BP_UNIT_MONEY: return x->f.money;
     case BP_UNIT_NUMBER: return x->f.number;
     case BP_UNIT_GRADE: return x->f.whole;
     }

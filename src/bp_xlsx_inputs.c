@@ -24,14 +24,19 @@ static void write_institution(xl *x, int pos)
     const bp_institution *in = &x->m->insts[x->inst_order[pos]];
     int row = BP_XL_INST_FIRST_ROW + pos;
     char ref[16], formula[128];
+    lxw_format *text = xl_input(x, x->f.text), *whole = xl_input(x, x->f.whole);
     xl_set_src(x, "institutions.csv", in->line, 0, "an institution");
-    xl_put_text(x, s, row, BP_XL_INST_ID, in->id, x->f.text);
-    xl_put_text(x, s, row, BP_XL_INST_NAME, in->name, x->f.text);
-    xl_put_text(x, s, row, BP_XL_INST_PHASE, bp_phase_id(in->phase), x->f.text);
-    xl_put_date(x, s, row, BP_XL_INST_JOINED, in->joined);
-    if (in->has_capacity) xl_put_number(x, s, row, BP_XL_INST_CAPACITY, (double)in->capacity, x->f.whole);
-    if (in->has_pan) xl_put_number(x, s, row, BP_XL_INST_PAN, (double)in->pan, x->f.whole);
-    if (in->lgb) xl_put_text(x, s, row, BP_XL_INST_LGB, in->lgb, x->f.text);
+    xl_put_text(x, s, row, BP_XL_INST_ID, in->id, text);
+    xl_put_text(x, s, row, BP_XL_INST_NAME, in->name, text);
+    xl_put_text(x, s, row, BP_XL_INST_PHASE, bp_phase_id(in->phase), text);
+    xl_put_input_date(x, s, row, BP_XL_INST_JOINED, in->joined);
+    /* an empty input is still an input: marked, to be filled in */
+    if (in->has_capacity) xl_put_number(x, s, row, BP_XL_INST_CAPACITY, (double)in->capacity, whole);
+    else xl_put_blank(x, s, row, BP_XL_INST_CAPACITY, whole);
+    if (in->has_pan) xl_put_number(x, s, row, BP_XL_INST_PAN, (double)in->pan, whole);
+    else xl_put_blank(x, s, row, BP_XL_INST_PAN, whole);
+    if (in->lgb) xl_put_text(x, s, row, BP_XL_INST_LGB, in->lgb, text);
+    else xl_put_blank(x, s, row, BP_XL_INST_LGB, text);
     bp_formula_ref(ref, sizeof ref, NULL, row, BP_XL_INST_JOINED);
     snprintf(formula, sizeof formula, "=YEAR(%s)+IF(%s>DATE(YEAR(%s),9,1),1,0)", ref, ref, ref);
     xl_put_formula(x, s, row, BP_XL_INST_BASE, formula, x->f.quantity, xl_cache_double(base_year(in)));
@@ -52,12 +57,15 @@ void xl_write_institutions(xl *x)
     xl_put_title(x, s, "Institutions",
                  "Grouped by phase; years in trust are whole years from joining to 1 September "
                  "(the year less 'Counts from').");
-    xl_put_headers(x, s, BP_XL_INST_FIRST_ROW - 1, 0, heads, BP_XL_INST_NCOLS);
+    xl_put_headers_as(x, s, BP_XL_INST_FIRST_ROW - 1, 0, heads, BP_XL_INST_NCOLS, "lllrrrlrr");
     for (size_t p = 0; p < x->m->ninsts; p++) write_institution(x, (int)p);
+    xl_validate_words(x, s, BP_XL_INST_FIRST_ROW, BP_XL_INST_PHASE, x->m->ninsts, xl_phase_word,
+                      BP_PHASE_COUNT, "phase");
     xl_set_col(x, s, BP_XL_INST_ID, BP_XL_INST_ID, 12, NULL);
     xl_set_col(x, s, BP_XL_INST_NAME, BP_XL_INST_NAME, 44, NULL);
     xl_set_col(x, s, BP_XL_INST_PHASE, BP_XL_INST_PHASE, 22, NULL);
-    xl_set_col(x, s, BP_XL_INST_JOINED, BP_XL_INST_YEARS, 13, NULL);
+    xl_set_col(x, s, BP_XL_INST_JOINED, BP_XL_INST_BASE, 13, NULL);
+    xl_set_col(x, s, BP_XL_INST_YEARS, BP_XL_INST_YEARS, 22, NULL);
     worksheet_freeze_panes(x->ws[s], BP_XL_INST_FIRST_ROW, 0);
     xl_print_setup(x, s, BP_XL_INST_FIRST_ROW - 1, BP_XL_INST_FIRST_ROW - 1);
 }
@@ -86,10 +94,19 @@ static int target_band(const bp_kpi *k, const bp_target *t, bp_num v)
     return -1;
 }
 
-/* Thresholds such as 0.25% must not read as 0.3%. */
+/* A threshold as it is typed, in the input style: 0.25% must not read as 0.3%, and
+ * money is whole pounds whatever money_units says (a threshold typed in £000 would be a
+ * thousand times too small). */
+static lxw_format *threshold_unit_format(const xl *x, bp_unit u)
+{
+    lxw_format *f = u == BP_UNIT_PERCENT ? x->f.fine_percent
+                    : u == BP_UNIT_MONEY ? x->f.pounds : xl_unit_format(x, u);
+    return xl_input(x, f);
+}
+
 static lxw_format *threshold_format(const xl *x, const bp_kpi *k)
 {
-    return k->unit == BP_UNIT_PERCENT ? x->f.fine_percent : xl_kpi_format(x, k);
+    return threshold_unit_format(x, k->unit);
 }
 
 static void put_threshold(xl *x, int row, int col, size_t kpi, const bp_target *t,
@@ -111,6 +128,140 @@ static void put_threshold(xl *x, int row, int col, size_t kpi, const bp_target *
         xl_put_number(x, XS_TARGETS, row, col, bp_num_to_double(th->num), threshold_format(x, k));
 }
 
+/* ---- target labels: built from their threshold cells ---- */
+
+/* A threshold written as a plain number in a target's text ("75%", "1,650", "0.80",
+ * "£1,000,000"): where its digits are, its cell (TG_LO or TG_HI) and how it is written. */
+typedef struct {
+    size_t at, len;
+    int col, places;
+    bool grouped, percent;
+} xl_label_num;
+
+static bool is_digit_char(char c) { return c >= '0' && c <= '9'; }
+
+/* Is text[from..to), trimmed and after an optional "£", a number exactly as the label's
+ * TEXT() format writes it back (digits grouped by threes with commas or not at all, no
+ * leading zeros, its decimals kept)?  Then the label shows the cell as the text has it. */
+static bool label_number(const char *text, size_t from, size_t to, int col, xl_label_num *out)
+{
+    while (from < to && (text[from] == ' ' || text[from] == '\t')) from++;
+    while (to > from && (text[to - 1] == ' ' || text[to - 1] == '\t')) to--;
+    if (to - from > 2 && (unsigned char)text[from] == 0xC2 && (unsigned char)text[from + 1] == 0xA3)
+        from += 2;
+    xl_label_num l = {from, to - from, col, 0, false, false};
+    char digits[48], canon[96];
+    size_t nd = 0, nc = 0, i = from, dec = 0;
+    for (; i < to && (is_digit_char(text[i]) || text[i] == ','); i++) {
+        if (text[i] == ',') l.grouped = true;
+        else if (nd < sizeof digits) digits[nd++] = text[i];
+        else return false;
+    }
+    if (!nd) return false;
+    if (i < to && text[i] == '.') {
+        for (dec = ++i; i < to && is_digit_char(text[i]); i++) l.places++;
+        if (!l.places || l.places > 20) return false;
+    }
+    if (i < to && text[i] == '%') l.percent = true, i++;
+    if (i != to) return false;
+    size_t lead = 0;
+    while (lead + 1 < nd && digits[lead] == '0') lead++;
+    for (size_t k = lead; k < nd; k++) {
+        if (l.grouped && k > lead && (nd - k) % 3 == 0) canon[nc++] = ',';
+        canon[nc++] = digits[k];
+    }
+    if (l.places) {
+        canon[nc++] = '.';
+        memcpy(canon + nc, text + dec, (size_t)l.places);
+        nc += (size_t)l.places;
+    }
+    if (l.percent) canon[nc++] = '%';
+    if (nc != l.len || memcmp(canon, text + from, nc) != 0) return false;
+    *out = l;
+    return true;
+}
+
+/* An Excel string constant: quotes doubled. */
+static void put_string(bp_fbuf *b, const char *s, size_t n)
+{
+    bp_fbuf_puts(b, "\"");
+    for (size_t i = 0, q; i < n; i += q + 1) {
+        q = 0;
+        while (i + q < n && s[i + q] != '"') q++;
+        bp_fbuf_printf(b, "%.*s%s", (int)q, s + i, i + q < n ? "\"\"" : "");
+    }
+    bp_fbuf_puts(b, "\"");
+}
+
+/* The cell as the text writes it: its decimals (and two more, should an edit need them),
+ * grouped or not, as a percentage or not.  With no decimals written, a whole number
+ * shows none and any other two: "0.##%" leaves "75.%" in Gnumeric and "75%" in
+ * LibreOffice, so the point is taken off; MOD tells a whole number from another. */
+static void put_label_text(bp_fbuf *b, const char *ref, const xl_label_num *l)
+{
+    const char *whole = l->grouped ? "#,##0" : "0";
+    if (l->places) {
+        bp_fbuf_printf(b, "TEXT(%s,\"%s.", ref, whole);
+        for (int i = 0; i < l->places; i++) bp_fbuf_puts(b, "0");
+        bp_fbuf_printf(b, "##%s\")", l->percent ? "%" : "");
+    } else if (l->percent) {
+        bp_fbuf_printf(b, "SUBSTITUTE(TEXT(%s,\"%s.##%%\"),\".%%\",\"%%\")", ref, whole);
+    } else {
+        bp_fbuf_printf(b, "IF(MOD(%s,1),TEXT(%s,\"%s.0#\"),TEXT(%s,\"%s\"))", ref, ref, whole, ref,
+                       whole);
+    }
+}
+
+/* The target's text ("max 75%", "band 0.5%..2.0%"), in column TG_TEXT of its row: a
+ * formula over the row's threshold cells wherever the text writes a threshold as a plain
+ * number, so that editing the threshold edits the label; its cached value is the text
+ * itself.  A threshold written otherwise (national(...), a grade, "-2") stays as written. */
+static void put_target_label(xl *x, int row, const bp_target *t)
+{
+    const char *text = t->text;
+    size_t n = strlen(text), cmp = strcspn(text, " \t"), nn = 0;
+    xl_label_num nums[2];
+    const char *dots = t->cmp == BP_CMP_BAND ? strstr(text + cmp, "..") : NULL;
+    if (t->cmp == BP_CMP_BAND && dots) {
+        size_t d = (size_t)(dots - text);
+        if (t->lo && t->lo->op == BP_E_NUM && label_number(text, cmp, d, TG_LO, &nums[nn])) nn++;
+        if (t->hi && t->hi->op == BP_E_NUM && label_number(text, d + 2, n, TG_HI, &nums[nn])) nn++;
+    } else if (t->cmp != BP_CMP_BAND) {
+        const bp_expr *th = t->cmp == BP_CMP_MIN ? t->lo : t->hi;
+        if (th && th->op == BP_E_NUM
+            && label_number(text, cmp, n, t->cmp == BP_CMP_MIN ? TG_LO : TG_HI, &nums[nn]))
+            nn++;
+    }
+    /* the text around the numbers goes into string constants, which hold 255 characters */
+    bool fits = true;
+    for (size_t i = 0, end = 0; i <= nn; end = i < nn ? nums[i].at + nums[i].len : end, i++)
+        fits = fits && (i < nn ? nums[i].at : n) - end <= 255;
+    if (!nn || !fits) {
+        xl_put_text(x, XS_TARGETS, row, TG_TEXT, text, x->f.text);
+        return;
+    }
+    bp_fbuf b;
+    bp_fbuf_init(&b);
+    bp_fbuf_puts(&b, "=");
+    size_t at = 0;
+    for (size_t i = 0; i < nn; i++) {
+        char col[8], ref[24];
+        bp_formula_col(col, sizeof col, nums[i].col);
+        snprintf(ref, sizeof ref, "%s%d", col, row + 1);   /* its own row: fills down */
+        if (nums[i].at > at) {
+            put_string(&b, text + at, nums[i].at - at);
+            bp_fbuf_puts(&b, "&");
+        }
+        put_label_text(&b, ref, &nums[i]);
+        at = nums[i].at + nums[i].len;
+        if (at < n) bp_fbuf_puts(&b, "&");
+    }
+    if (at < n) put_string(&b, text + at, n - at);
+    if (b.nomem) xl_nomem(x);
+    else xl_put_formula(x, XS_TARGETS, row, TG_TEXT, b.s, x->f.text, xl_cache_text(text));
+    bp_fbuf_free(&b);
+}
+
 static void write_target(xl *x, size_t kpi, size_t ti)
 {
     const xl_sheet s = XS_TARGETS;
@@ -122,7 +273,7 @@ static void write_target(xl *x, size_t kpi, size_t ti)
     xl_set_src(x, k->file, t->line, 0, "a target of %s '%s'", k->expr ? "KPI" : "grade", k->id);
     xl_put_text(x, s, row, TG_KPI, k->id, x->f.text);
     xl_put_text(x, s, row, TG_NAME, k->name, x->f.text);
-    xl_put_text(x, s, row, TG_TEXT, t->text, x->f.text);
+    put_target_label(x, row, t);
     xl_put_text(x, s, row, TG_CMP, cmp[t->cmp], x->f.text);
     if (t->cmp != BP_CMP_MAX) put_threshold(x, row, TG_LO, kpi, t, t->lo);
     if (t->cmp != BP_CMP_MIN) put_threshold(x, row, TG_HI, kpi, t, t->hi);
@@ -156,7 +307,7 @@ static void write_benchmarks(xl *x)
     char yb[16];
     xl_put_text(x, s, row + 1, 0, "National benchmarks (national.csv): the thresholds of national() targets",
                 x->f.bold);
-    xl_put_headers(x, s, row + 2, 0, heads, 4);
+    xl_put_headers_as(x, s, row + 2, 0, heads, 4, "lllr");
     for (size_t i = 0; i < x->m->nbenchmarks; i++) {
         const bp_benchmark *b = &x->m->benchmarks[i];
         int kpi = bp_kpi_find(&x->s->kpis, b->kpi);
@@ -167,7 +318,7 @@ static void write_benchmarks(xl *x)
         xl_put_text(x, s, r, 1, b->phase, x->f.text);
         xl_put_text(x, s, r, 2, b->kpi, x->f.text);
         xl_put_number(x, s, r, BP_XL_BENCH_VALUE_COL, bp_num_to_double(b->value),
-                      kpi >= 0 ? threshold_format(x, &x->s->kpis.kpis[kpi]) : x->f.quantity);
+                      kpi >= 0 ? threshold_format(x, &x->s->kpis.kpis[kpi]) : xl_input(x, x->f.quantity));
     }
 }
 
@@ -181,12 +332,12 @@ static void write_points_scale(xl *x, size_t kpi, size_t m)
         int r = x->points_row[p0 + j];
         xl_put_text(x, XS_TARGETS, r, 0, x->s->kpis.kpis[kpi].id, x->f.text);
         xl_put_text(x, XS_TARGETS, r, 1, ms->name, x->f.text);
-        xl_put_number(x, XS_TARGETS, r, GS_SCORE, bp_num_to_double(pt->score), x->f.quantity);
+        xl_put_number(x, XS_TARGETS, r, GS_SCORE, bp_num_to_double(pt->score), xl_input(x, x->f.quantity));
         xl_put_text(x, XS_TARGETS, r, GS_TEST, !pt->has_threshold ? "otherwise" : pt->at_most ? "<=" : ">=",
                     x->f.text);
         if (pt->has_threshold)
             xl_put_number(x, XS_TARGETS, r, GS_THRESHOLD, bp_num_to_double(pt->threshold),
-                          xl_unit_format(x, ms->unit));
+                          threshold_unit_format(x, ms->unit));
     }
 }
 
@@ -199,7 +350,7 @@ static void write_grade_scales(xl *x)
                                         "Threshold"};
     xl_put_text(x, s, row + 1, 0, "Grade scales: the points each measure scores, and the grades "
                 "by total points", x->f.bold);
-    xl_put_headers(x, s, row + 2, 0, heads, 5);
+    xl_put_headers_as(x, s, row + 2, 0, heads, 5, "llrlr");
     for (size_t k = 0; k < ks->count; k++) {
         const bp_kpi *kp = &ks->kpis[k];
         for (size_t m = 0; m < kp->nmeasures; m++) write_points_scale(x, k, m);
@@ -211,7 +362,8 @@ static void write_grade_scales(xl *x)
             xl_put_text(x, s, r, 0, kp->id, x->f.text);
             xl_put_text(x, s, r, 1, label, x->f.text);
             if (kp->grades[g].has_min) {
-                xl_put_number(x, s, r, GS_SCORE, bp_num_to_double(kp->grades[g].min), x->f.quantity);
+                xl_put_number(x, s, r, GS_SCORE, bp_num_to_double(kp->grades[g].min),
+                              xl_input(x, x->f.quantity));
                 xl_put_text(x, s, r, GS_TEST, ">=", x->f.text);
             } else {
                 xl_put_text(x, s, r, GS_TEST, "otherwise", x->f.text);
@@ -256,7 +408,7 @@ void xl_write_targets(xl *x)
     xl_put_title(x, s, "Targets and thresholds",
                  "Edit a threshold here and every status that depends on it updates. Thresholds are "
                  "inclusive: a value on a threshold meets it; a value on an amber edge is amber.");
-    xl_put_headers(x, s, TARGETS_FIRST_ROW - 1, 0, heads, TG_NCOLS);
+    xl_put_headers_as(x, s, TARGETS_FIRST_ROW - 1, 0, heads, TG_NCOLS, "llllrrrrrr");
     for (size_t k = 0; k < ks->count; k++)
         for (size_t t = 0; t < ks->kpis[k].ntargets; t++) write_target(x, k, t);
     write_benchmarks(x);
@@ -311,19 +463,21 @@ static void write_fact(xl *x, size_t i, const char *lookup)
     const bp_fact *f = &x->m->facts[i];
     int row = (int)i + 1;
     char yb[16], buf[160], formula[256];
+    lxw_format *in = xl_input(x, x->f.text);
     xl_set_src(x, x->m->inputs[f->file].name, f->line, 0, "a fact");
     bp_year_format(f->year, yb, sizeof yb);
-    xl_put_text(x, s, row, DT_INST, x->m->insts[f->inst].id, NULL);
-    xl_put_text(x, s, row, DT_YEAR, yb, NULL);
-    xl_put_text(x, s, row, DT_SCEN, bp_scenario_id(f->scenario), NULL);
-    xl_put_text(x, s, row, DT_CODE, f->code, NULL);
-    if (f->money) xl_put_money(x, s, row, DT_VALUE, f->value, x->f.money);
-    else xl_put_number(x, s, row, DT_VALUE, (double)f->value / 1e6, x->f.quantity);
+    /* the criteria every formula selects by, and the value: inputs (pence kept) */
+    xl_put_text(x, s, row, DT_INST, x->m->insts[f->inst].id, in);
+    xl_put_text(x, s, row, DT_YEAR, yb, in);
+    xl_put_text(x, s, row, DT_SCEN, bp_scenario_id(f->scenario), in);
+    xl_put_text(x, s, row, DT_CODE, f->code, in);
+    if (f->money) xl_put_money(x, s, row, DT_VALUE, f->value, xl_input(x, x->f.pence));
+    else xl_put_number(x, s, row, DT_VALUE, (double)f->value / 1e6, xl_input(x, x->f.quantity));
     snprintf(buf, sizeof buf, "%s:%d", x->m->inputs[f->file].name, f->line);
-    xl_put_text(x, s, row, DT_SOURCE, buf, NULL);
+    xl_put_text(x, s, row, DT_SOURCE, buf, x->f.text);
     key_formula(formula, sizeof formula, lookup, row, DT_INST, DT_YEAR, DT_SCEN);
     fact_key(x, f, buf, sizeof buf);
-    xl_put_formula(x, s, row, DT_KEY, formula, NULL, xl_cache_text(buf));
+    xl_put_formula(x, s, row, DT_KEY, formula, x->f.text, xl_cache_text(buf));
 }
 
 static int line_cmp(const void *a, const void *b)
@@ -383,6 +537,7 @@ void xl_write_data(xl *x)
         for (int c = 0; c < DT_NCOLS; c++) {
             if (!xl_cell_text_ok(x, heads[c], s, 0, c)) return;
             cols[c].header = heads[c];
+            cols[c].header_format = xl_header_as(x, c == DT_VALUE ? 'r' : 'l');
             ptrs[c] = &cols[c];
         }
         ptrs[DT_NCOLS] = NULL;
@@ -394,8 +549,9 @@ void xl_write_data(xl *x)
         opt.style_type_number = 9;
         xl_check(x, worksheet_add_table(x->ws[s], 0, 0, (lxw_row_t)n, DT_NCOLS - 1, &opt), s, 0, 0);
     } else {
-        xl_put_headers(x, s, 0, 0, (const char *const *)heads, DT_NCOLS);
+        xl_put_headers_as(x, s, 0, 0, (const char *const *)heads, DT_NCOLS, "llllr");
     }
+    xl_validate_words(x, s, 1, DT_SCEN, n, xl_scenario_word, BP_SCENARIO_COUNT, "scenario");
     /* a dry run counts the rows (above) and need not write a million facts out: their
      * texts are CSV fields, which hold no more than a cell does (bp_csv), and their
      * formulas are a short lookup */
@@ -440,18 +596,19 @@ static void write_course_inputs(xl *x, size_t ci, const char *lookup)
     const bp_institution *in = &x->m->insts[co->inst];
     int row = x->course_row[ci];
     char yb[16], key[96], formula[256];
+    lxw_format *text = xl_input(x, x->f.text), *money = xl_input(x, x->f.money);
     xl_set_src(x, "courses.csv", co->line, 0, "a course");
     bp_year_format(co->year, yb, sizeof yb);
-    xl_put_text(x, s, row, BP_XL_COURSE_C_INST, in->id, x->f.text);
-    xl_put_text(x, s, row, BP_XL_COURSE_C_YEAR, yb, x->f.text);
-    xl_put_text(x, s, row, BP_XL_COURSE_C_NAME, co->course, x->f.text);
-    xl_put_number(x, s, row, BP_XL_COURSE_C_STUDENTS, (double)co->students, x->f.whole);
-    xl_put_money(x, s, row, BP_XL_COURSE_C_INCOME, co->income, x->f.money);
-    xl_put_money(x, s, row, BP_XL_COURSE_C_COSTS, co->direct_costs, x->f.money);
-    xl_put_text(x, s, row, BP_XL_COURSE_C_MINORITY, co->minority ? "yes" : "no", x->f.text);
+    xl_put_text(x, s, row, BP_XL_COURSE_C_INST, in->id, text);
+    xl_put_text(x, s, row, BP_XL_COURSE_C_YEAR, yb, text);
+    xl_put_text(x, s, row, BP_XL_COURSE_C_NAME, co->course, text);
+    xl_put_number(x, s, row, BP_XL_COURSE_C_STUDENTS, (double)co->students, xl_input(x, x->f.whole));
+    xl_put_money(x, s, row, BP_XL_COURSE_C_INCOME, co->income, money);
+    xl_put_money(x, s, row, BP_XL_COURSE_C_COSTS, co->direct_costs, money);
+    xl_put_text(x, s, row, BP_XL_COURSE_C_MINORITY, co->minority ? "yes" : "no", text);
     key_formula(formula, sizeof formula, lookup, row, BP_XL_COURSE_C_INST, BP_XL_COURSE_C_YEAR, -1);
     snprintf(key, sizeof key, "%s|%s|%s", bp_phase_id(in->phase), in->id, yb);
-    xl_put_formula(x, s, row, BP_XL_COURSE_C_KEY, formula, NULL, xl_cache_text(key));
+    xl_put_formula(x, s, row, BP_XL_COURSE_C_KEY, formula, x->f.text, xl_cache_text(key));
 }
 
 /* One course's result for a KPI: its value over the course row and its status against
@@ -553,8 +710,8 @@ static void write_course_averages(xl *x, int row, const size_t *kpis, size_t nk)
     xl_put_text(x, s, row + 1, 1, "Name", x->f.header);
     xl_put_text(x, s, row + 1, 2, "Year", x->f.header);
     for (size_t j = 0; j < nk; j++) {
-        xl_put_text(x, s, row + 1, 3 + 2 * (int)j, x->s->kpis.kpis[kpis[j]].id, x->f.header);
-        xl_put_text(x, s, row + 1, 4 + 2 * (int)j, "status", x->f.header);
+        xl_put_text(x, s, row + 1, 3 + 2 * (int)j, x->s->kpis.kpis[kpis[j]].id, x->f.header_num);
+        xl_put_text(x, s, row + 1, 4 + 2 * (int)j, "status", x->f.header_mid);
     }
     int first = row + 2;
     row = first;
@@ -565,6 +722,8 @@ static void write_course_averages(xl *x, int row, const size_t *kpis, size_t nk)
     for (size_t j = 0; j < nk && row > first; j++)
         xl_status_colours(x, s, first, 3 + 2 * (int)j, row - 1, 4 + 2 * (int)j);
 }
+
+static const char *yes_no(int i) { return i ? "no" : "yes"; }
 
 static void define_course_range(xl *x, const char *name, int col)
 {
@@ -579,8 +738,13 @@ static void define_course_range(xl *x, const char *name, int col)
 void xl_write_courses(xl *x)
 {
     const xl_sheet s = XS_COURSES;
-    static const char *const heads[BP_XL_COURSE_NCOLS] = {
+    const char *heads[BP_XL_COURSE_NCOLS] = {
         "Institution", "Year", "Course", "Students", "Income", "Direct costs", "Minority", "Key"};
+    char income[32], costs[32];
+    snprintf(income, sizeof income, "Income%s", xl_money_note(x));
+    snprintf(costs, sizeof costs, "Direct costs%s", xl_money_note(x));
+    heads[BP_XL_COURSE_C_INCOME] = income;
+    heads[BP_XL_COURSE_C_COSTS] = costs;
     const bp_kpiset *ks = &x->s->kpis;
     size_t *kpis = malloc((ks->count + 1) * sizeof *kpis), nk = 0;
     char lookup[80];
@@ -594,12 +758,12 @@ void xl_write_courses(xl *x)
     xl_put_title(x, s, "Post-16 courses",
                  "Contribution = (income - direct costs) / income; agreed minority subjects are "
                  "exempt from the per-course floor and left out of the averages.");
-    xl_put_headers(x, s, COURSES_FIRST_ROW - 1, 0, heads, BP_XL_COURSE_NCOLS);
+    xl_put_headers_as(x, s, COURSES_FIRST_ROW - 1, 0, heads, BP_XL_COURSE_NCOLS, "lllrrr");
     for (size_t j = 0; j < nk; j++) {
         xl_put_text(x, s, COURSES_FIRST_ROW - 1, BP_XL_COURSE_NCOLS + 2 * (int)j, ks->kpis[kpis[j]].id,
-                    x->f.header);
+                    x->f.header_num);
         xl_put_text(x, s, COURSES_FIRST_ROW - 1, BP_XL_COURSE_NCOLS + 2 * (int)j + 1, "status",
-                    x->f.header);
+                    x->f.header_mid);
     }
     for (size_t ci = 0; ci < x->m->ncourses && xl_live(x); ci++) {
         write_course_inputs(x, ci, lookup);
@@ -611,9 +775,10 @@ void xl_write_courses(xl *x)
         int col = BP_XL_COURSE_NCOLS + 2 * (int)j;
         xl_status_colours(x, s, COURSES_FIRST_ROW, col, last, col + 1);
     }
+    xl_validate_words(x, s, COURSES_FIRST_ROW, BP_XL_COURSE_C_MINORITY, x->m->ncourses, yes_no, 2,
+                      "yes or no");
     if (x->m->ncourses) write_course_averages(x, last + 3, kpis, nk);
     else xl_put_text(x, s, COURSES_FIRST_ROW, 0, "No courses.csv: no course data.", x->f.note);
-    free(kpis);
     define_course_range(x, BP_XL_COURSE_KEY, BP_XL_COURSE_C_KEY);
     define_course_range(x, BP_XL_COURSE_MINORITY, BP_XL_COURSE_C_MINORITY);
     define_course_range(x, BP_XL_COURSE_INCOME, BP_XL_COURSE_C_INCOME);
@@ -624,7 +789,15 @@ void xl_write_courses(xl *x)
     xl_set_col(x, s, BP_XL_COURSE_C_STUDENTS, BP_XL_COURSE_C_COSTS, 14, NULL);
     xl_set_col(x, s, BP_XL_COURSE_C_MINORITY, BP_XL_COURSE_C_MINORITY, 9, NULL);
     xl_set_col(x, s, BP_XL_COURSE_C_KEY, BP_XL_COURSE_C_KEY, 30, NULL);
-    xl_set_col(x, s, BP_XL_COURSE_NCOLS, BP_XL_COURSE_NCOLS + 2 * (int)(nk ? nk : 1), 12, NULL);
+    /* each KPI's column wide enough for its id, which is its header */
+    for (size_t j = 0; j < nk; j++) {
+        int col = BP_XL_COURSE_NCOLS + 2 * (int)j;
+        size_t w = strlen(ks->kpis[kpis[j]].id) + 2;
+        xl_set_col(x, s, col, col, w < 12 ? 12 : w > 60 ? 60 : (double)w, NULL);
+        xl_set_col(x, s, col + 1, col + 1, 12, NULL);
+    }
+    if (!nk) xl_set_col(x, s, BP_XL_COURSE_NCOLS, BP_XL_COURSE_NCOLS + 2, 12, NULL);
+    free(kpis);
     worksheet_freeze_panes(x->ws[s], COURSES_FIRST_ROW, 0);
     xl_print_setup(x, s, COURSES_FIRST_ROW - 1, COURSES_FIRST_ROW - 1);
 }

@@ -34,14 +34,32 @@ typedef struct {
     const char *name, *about;
 } xl_sheet_info;
 extern const xl_sheet_info xl_sheets[XS_COUNT];
+/* The sheets as their tabs run: the cover, the inputs, then what is calculated from
+ * them, the per-institution terms and whole numbers last (docs/workbook.md). */
+extern const xl_sheet xl_tab_order[XS_COUNT];
+/* The input sheets: never protected, since protection blocks sorting and inserting. */
+bool xl_input_sheet(xl_sheet s);
 
 /* ---- the writer's state ---- */
 
+/* The workbook's one font (docs/workbook.md): every format and chart names it, so that
+ * nothing boardpack writes falls back on the spreadsheet's default font. */
+#define XL_FONT "Arial"
+#define XL_FONT_SIZE 10
+
+/* The number formats (docs/workbook.md, "Conventions"): money is whole pounds, or £000
+ * with trust.csv money_units thousands (money, money_bold), negatives in brackets; pence
+ * only where the penny is the point (pence: the Data sheet and the control totals);
+ * pounds: whole pounds whatever money_units says (thresholds, as they are typed). */
+#define XL_NINPUTS 12
 typedef struct {
-    lxw_format *title, *subtitle, *note, *header, *header_wrap, *text, *wrap, *bold, *link,
-        *formula_text, *date, *status, *none, *green, *amber, *red;
-    lxw_format *money, *money_bold, *pounds, *percent, *fine_percent, *ratio, *number, *whole,
-        *quantity, *exact;
+    lxw_format *title, *subtitle, *note, *header, *header_wrap, *header_num, *header_mid, *text,
+        *wrap, *bold, *link, *formula_text, *date, *status, *none, *green, *amber, *red;
+    lxw_format *money, *money_bold, *pounds, *pence, *percent, *fine_percent, *ratio, *number,
+        *whole, *quantity, *exact;
+    /* each format an input cell takes, and its twin in the input style (xl_input) */
+    lxw_format *plain[XL_NINPUTS], *input[XL_NINPUTS];
+    size_t ninputs;
 } xl_formats;
 
 /* An institution, a phase or the trust, with its members in workbook order. */
@@ -206,12 +224,21 @@ int xl_max_int(int a, int b);
 void xl_merge(xl *x, xl_sheet s, int row, int c0, int c1, const char *text, lxw_format *f);
 void xl_put_title(xl *x, xl_sheet s, const char *title, const char *subtitle);
 void xl_put_headers(xl *x, xl_sheet s, int row, int col, const char *const *names, size_t n);
+void xl_put_headers_as(xl *x, xl_sheet s, int row, int col, const char *const *names, size_t n,
+                       const char *align);
+lxw_format *xl_header_as(const xl *x, char align);
+void xl_put_input_date(xl *x, xl_sheet s, int row, int col, int32_t days);
+void xl_validate_words(xl *x, xl_sheet s, int first, int col, size_t nrows,
+                       const char *(*word)(int), int n, const char *what);
 void xl_print_setup(xl *x, xl_sheet s, int header_first, int header_last);
 void xl_define(xl *x, const char *name, const char *formula);
 
 /* ---- formats ---- */
 
 void xl_make_formats(xl *x);
+lxw_format *xl_input(const xl *x, lxw_format *plain);
+const char *xl_money_note(const xl *x);
+void xl_chart_style(xl *x, lxw_chart *ch, double lowest);
 lxw_format *xl_unit_format(const xl *x, bp_unit u);
 lxw_format *xl_kpi_format(const xl *x, const bp_kpi *k);
 void xl_status_colours(xl *x, xl_sheet s, int r0, int c0, int r1, int c1);

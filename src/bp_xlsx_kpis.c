@@ -212,8 +212,9 @@ void xl_put_status(xl *x, xl_sheet s, int row, int col, size_t kpi, const xl_ent
     xl_rules_free(&r);
 }
 
-/* "max 75% (sixth_form_college); max 80% (secondary, ...)" for the scorecard. */
-static void targets_summary(const bp_kpi *k, char *buf, size_t size)
+/* "max 75% (sixth_form_college); max 80% (secondary, ...)" for the scorecard; false
+ * when it is cut short to fit. */
+static bool targets_summary(const bp_kpi *k, char *buf, size_t size)
 {
     size_t len = 0;
     buf[0] = '\0';
@@ -224,10 +225,45 @@ static void targets_summary(const bp_kpi *k, char *buf, size_t size)
         else if (t->scopes) xl_flag_words(t->scopes, xl_scope_word, 4, who, sizeof who);
         int w = snprintf(buf + len, size - len, "%s%s%s%s%s", len ? "; " : "", t->text,
                          who[0] ? " (" : "", who, who[0] ? ")" : "");
-        if (w < 0) return;
+        if (w < 0) return false;
         len += (size_t)w;
     }
     if (len >= size) buf[bp_utf8_whole(buf, size - 1)] = '\0';   /* "£" cut short */
+    return len < size;
+}
+
+/* The summary as a formula over the Targets sheet: each target's label (a formula over
+ * its thresholds there) and the phases or scopes it names, so that editing a threshold
+ * edits this text too; its cached value is the summary.  Written as text when the
+ * summary was cut short. */
+static void put_targets_summary(xl *x, xl_sheet s, int row, int col, size_t kpi,
+                                const char *text, bool whole)
+{
+    const bp_kpi *k = &x->s->kpis.kpis[kpi];
+    if (!k->ntargets || !whole) {
+        xl_put_text(x, s, row, col, text, x->f.wrap);
+        return;
+    }
+    bp_fbuf b;
+    bp_fbuf_init(&b);
+    bp_fbuf_puts(&b, "=");
+    bool open = false;   /* a "(" to close */
+    for (size_t i = 0; i < k->ntargets; i++) {
+        const bp_target *t = &k->targets[i];
+        char ref[80];
+        int who = t->phases ? TG_PHASES : t->scopes ? TG_SCOPE : -1;
+        xl_target_cell(x, ref, sizeof ref, kpi, i, TG_TEXT);
+        bp_fbuf_printf(&b, "%s%s", !i ? "" : open ? "&\"); \"&" : "&\"; \"&", ref);
+        open = who >= 0;
+        if (!open) continue;
+        xl_target_cell(x, ref, sizeof ref, kpi, i, who);
+        bp_fbuf_printf(&b, "&\" (\"&%s", ref);
+    }
+    if (open) bp_fbuf_puts(&b, "&\")\"");
+    if (b.nomem) xl_nomem(x);
+    else if (strlen(b.s) - 1 > BP_FORMULA_MAX) xl_put_text(x, s, row, col, text, x->f.wrap);
+    else xl_put_formula(x, s, row, col, b.s, x->f.wrap, xl_cache_text(text));
+    bp_fbuf_free(&b);
 }
 
 /* ---- Scorecard and Forecast: KPIs by entity ---- */
@@ -256,8 +292,8 @@ static void matrix_header(xl *x, xl_sheet s, int row)
     for (size_t e = 0; e < x->nents; e++) {
         int c = value_col(e);
         xl_merge(x, s, row, c, c + 1, x->ents[e].name, x->f.header_wrap);
-        xl_put_text(x, s, row + 1, c, x->ents[e].id, x->f.header);
-        xl_put_text(x, s, row + 1, c + 1, "status", x->f.header);
+        xl_put_text(x, s, row + 1, c, x->ents[e].id, x->f.header_num);
+        xl_put_text(x, s, row + 1, c + 1, "status", x->f.header_mid);
     }
     if (xl_live(x)) xl_check(x, worksheet_set_row(x->ws[s], (lxw_row_t)row, 40, NULL), s, row, 0);
 }
@@ -389,10 +425,23 @@ static int write_kpi_rows(xl *x, xl_sheet s, int row, size_t kpi, int year, bp_s
     const bp_kpi *k = &x->s->kpis.kpis[kpi];
     char targets[512], label[160];
     xl_set_src(x, k->file, k->line, 1, "%s '%s'", k->expr ? "KPI" : "grade", k->id);
-    targets_summary(k, targets, sizeof targets);
+    bool whole = targets_summary(k, targets, sizeof targets);
     xl_put_text(x, s, row, 0, k->id, x->f.text);
-    xl_put_text(x, s, row, 1, k->name, x->f.wrap);
-    xl_put_text(x, s, row, 2, targets, x->f.wrap);
+    if (k->unit == BP_UNIT_MONEY && *xl_money_note(x)) {
+        /* the name of a money row says its unit, as a column of money does */
+        size_t n = strlen(k->name) + strlen(xl_money_note(x)) + 1;
+        char *named = malloc(n);
+        if (!named) {
+            xl_nomem(x);
+            return row + 1;
+        }
+        snprintf(named, n, "%s%s", k->name, xl_money_note(x));
+        xl_put_text(x, s, row, 1, named, x->f.wrap);
+        free(named);
+    } else {
+        xl_put_text(x, s, row, 1, k->name, x->f.wrap);
+    }
+    put_targets_summary(x, s, row, 2, kpi, targets, whole);
     xl_fit_row(x, s, row, xl_max_int(xl_wrapped_lines(k->name, MX_NAME_WIDTH),
                                      xl_wrapped_lines(targets, MX_TARGETS_WIDTH)));
     if (k->expr) {
@@ -461,16 +510,22 @@ static void write_ceiling(xl *x, int row, size_t kpi, const bp_result *res, cons
         xl_put_formula(x, XS_SCORECARD, row, 2, x->fb.s, xl_kpi_format(x, k), v);
 }
 
-/* The chart's data: each school's value (a link to the scorecard) and its threshold.
- * Returns the row after the last. */
-static int staff_chart_table(xl *x, int row, size_t kpi, const char *title)
+/* The lower of *lowest and a value plotted (no data is not plotted). */
+static void lower(double *lowest, bp_num v)
+{
+    if (v.ok && bp_num_to_double(v) < *lowest) *lowest = bp_num_to_double(v);
+}
+
+/* The chart's data: each school's value (a link to the scorecard) and its threshold,
+ * the lowest of them in *lowest.  Returns the row after the last. */
+static int staff_chart_table(xl *x, int row, size_t kpi, const char *title, double *lowest)
 {
     const xl_sheet s = XS_SCORECARD;
     const bp_kpi *k = &x->s->kpis.kpis[kpi];
     xl_put_text(x, s, row, 0, title, x->f.bold);
     xl_put_text(x, s, row + 1, 0, "Institution", x->f.header);
-    xl_put_text(x, s, row + 1, 1, k->name, x->f.header);
-    xl_put_text(x, s, row + 1, 2, "Ceiling", x->f.header);
+    xl_put_text(x, s, row + 1, 1, k->name, x->f.header_num);
+    xl_put_text(x, s, row + 1, 2, "Ceiling", x->f.header_num);
     int r = row + 2;
     for (size_t ei = 0; ei < x->nents && xl_live(x); ei++) {
         const xl_entity *e = &x->ents[ei];
@@ -479,7 +534,13 @@ static int staff_chart_table(xl *x, int row, size_t kpi, const char *title)
         xl_put_text(x, s, r, 0, e->name, x->f.text);
         xl_put_link(x, s, r, 1, s, x->score_row[kpi], value_col(ei), xl_kpi_format(x, k),
                     xl_cache_num(res->value, false));
-        if (res->target >= 0) write_ceiling(x, r, kpi, res, e);
+        lower(lowest, res->value);
+        if (res->target >= 0) {
+            write_ceiling(x, r, kpi, res, e);
+            const bp_target *t = &k->targets[res->target];
+            if (t->cmp != BP_CMP_MIN ? t->hi : t->lo)
+                lower(lowest, t->cmp != BP_CMP_MIN ? res->hi : res->lo);
+        }
         r++;
     }
     return r;
@@ -494,7 +555,8 @@ static void write_staff_chart(xl *x, int row)
     char yb[16], title[160];
     bp_year_format(x->s->year, yb, sizeof yb);
     xl_text_fmt(title, sizeof title, "%s against the ceiling, %s", x->s->kpis.kpis[kpi].name, yb);
-    int end = staff_chart_table(x, row, (size_t)kpi, title);
+    double lowest = 0;
+    int end = staff_chart_table(x, row, (size_t)kpi, title, &lowest);
     if (!xl_live(x) || end == row + 2) return;
     lxw_chart *ch = workbook_add_chart(x->wb, LXW_CHART_COLUMN);
     lxw_chart_series *v = ch ? chart_add_series(ch, NULL, NULL) : NULL;
@@ -516,7 +578,7 @@ static void write_staff_chart(xl *x, int row)
     chart_series_set_fill(c, &grey);
     chart_title_set_name(ch, title);
     chart_axis_set_num_format(ch->y_axis, "0%");
-    chart_axis_set_min(ch->y_axis, 0);
+    xl_chart_style(x, ch, lowest);
     chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
     lxw_chart_options opt = {.x_scale = 1.6, .y_scale = 1.3};
     xl_check(x, worksheet_insert_chart_opt(x->ws[s], (lxw_row_t)end + 1, 1, ch, &opt), s, end + 1, 1);
@@ -617,7 +679,7 @@ void xl_write_workings(xl *x)
     xl_put_text(x, s, WORK_FIRST_ROW - 1, 2, "Scenario", x->f.header);
     for (size_t p = 0; p < x->m->ninsts; p++)
         xl_put_text(x, s, WORK_FIRST_ROW - 1, BP_XL_WORK_FIRST_COL + (int)p,
-                    x->m->insts[x->inst_order[p]].id, x->f.header);
+                    x->m->insts[x->inst_order[p]].id, x->f.header_num);
     for (size_t i = 0; i < x->nhelpers && xl_live(x); i++) write_helper(x, i);
     if (!x->nhelpers) xl_put_text(x, s, WORK_FIRST_ROW, 0, "No per-institution terms.", x->f.note);
     xl_set_col(x, s, 0, 0, 60, NULL);
@@ -688,7 +750,7 @@ void xl_write_ratios(xl *x)
                  "A ratio's numerator and denominator times Scale (pence, millionths or whole units), "
                  "as whole numbers; its status compares numerator x 10^k x sign(denominator) with "
                  "threshold x 10^k x |denominator|, so a value a penny past a threshold is past it.");
-    xl_put_headers(x, s, RATIO_FIRST_ROW - 1, 0, heads, RT_NCOLS);
+    xl_put_headers_as(x, s, RATIO_FIRST_ROW - 1, 0, heads, RT_NCOLS, "lllllrrr");
     for (size_t i = 0; i < x->nratios && xl_live(x); i++) write_ratio(x, i);
     if (!x->nratios) xl_put_text(x, s, RATIO_FIRST_ROW, 0, "No ratios.", x->f.note);
     xl_set_col(x, s, RT_KPI, RT_KPI, 28, NULL);

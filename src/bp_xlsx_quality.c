@@ -26,17 +26,20 @@ static void write_action(xl *x, size_t i, int row, const char *asof)
     const char *ambition = a->ambition >= 0 && (size_t)a->ambition < x->m->nambitions
                            ? x->m->ambitions[a->ambition].title : "";
     char due[16], st[16], formula[128];
+    /* the action as actions.csv has it: inputs, which a user updates (status, evidence) */
+    lxw_format *in = xl_input(x, x->f.wrap);
     xl_set_src(x, "actions.csv", a->line, 0, "an action");
-    xl_put_text(x, s, row, AC_ID, a->id, x->f.wrap);
-    xl_put_text(x, s, row, AC_INST, x->m->insts[a->inst].id, x->f.wrap);
-    xl_put_text(x, s, row, AC_AMBITION, ambition, x->f.wrap);
-    xl_put_text(x, s, row, AC_PLAN, a->plan, x->f.wrap);
-    xl_put_text(x, s, row, AC_ACTION, a->action, x->f.wrap);
-    xl_put_text(x, s, row, AC_OWNER, a->owner, x->f.wrap);
-    xl_put_date(x, s, row, AC_DUE, a->due);
-    xl_put_text(x, s, row, AC_STATUS, bp_action_status_id(a->status), x->f.wrap);
-    if (a->has_updated) xl_put_date(x, s, row, AC_UPDATED, a->updated);
-    xl_put_text(x, s, row, AC_EVIDENCE, a->evidence, x->f.wrap);
+    xl_put_text(x, s, row, AC_ID, a->id, in);
+    xl_put_text(x, s, row, AC_INST, x->m->insts[a->inst].id, in);
+    xl_put_text(x, s, row, AC_AMBITION, ambition, in);
+    xl_put_text(x, s, row, AC_PLAN, a->plan, in);
+    xl_put_text(x, s, row, AC_ACTION, a->action, in);
+    xl_put_text(x, s, row, AC_OWNER, a->owner, in);
+    xl_put_input_date(x, s, row, AC_DUE, a->due);
+    xl_put_text(x, s, row, AC_STATUS, bp_action_status_id(a->status), in);
+    if (a->has_updated) xl_put_input_date(x, s, row, AC_UPDATED, a->updated);
+    else xl_put_blank(x, s, row, AC_UPDATED, xl_input(x, x->f.date));
+    xl_put_text(x, s, row, AC_EVIDENCE, a->evidence, in);
     int lines = xl_wrapped_lines(ambition, AC_NARROW);
     lines = xl_max_int(lines, xl_wrapped_lines(a->plan, AC_NARROW));
     lines = xl_max_int(lines, xl_wrapped_lines(a->action, AC_WIDE));
@@ -50,6 +53,8 @@ static void write_action(xl *x, size_t i, int row, const char *asof)
     xl_put_formula(x, s, row, AC_OVERDUE, formula, x->f.bold, xl_cache_text(overdue ? "overdue" : ""));
 }
 
+static const char *status_word(int i) { return bp_action_status_id((bp_action_status)i); }
+
 void xl_write_actions(xl *x)
 {
     const xl_sheet s = XS_ACTIONS;
@@ -61,11 +66,13 @@ void xl_write_actions(xl *x)
                  "Overdue: due before the as-of date and not complete (highlighted). Change the "
                  "as-of date to see what will be overdue.");
     xl_put_text(x, s, 2, 0, "As of", x->f.bold);
-    xl_put_date(x, s, 2, 1, x->m->as_of);
+    xl_put_input_date(x, s, 2, 1, x->m->as_of);
     bp_formula_ref(asof, sizeof asof, NULL, 2, 1);
-    xl_put_headers(x, s, ACTIONS_HEADER_ROW, 0, heads, AC_NCOLS);
+    xl_put_headers_as(x, s, ACTIONS_HEADER_ROW, 0, heads, AC_NCOLS, "llllllrlr");
     int first = ACTIONS_HEADER_ROW + 1;
     for (size_t i = 0; i < x->m->nactions && xl_live(x); i++) write_action(x, i, first + (int)i, asof);
+    xl_validate_words(x, s, first, AC_STATUS, x->m->nactions, status_word, BP_ACTION_STATUS_COUNT,
+                      "status");
     if (x->m->nactions && xl_live(x)) {
         char col[8], formula[64];
         bp_formula_col(col, sizeof col, AC_OVERDUE);
@@ -116,7 +123,7 @@ static int write_inputs(xl *x, int row)
     const xl_sheet s = XS_QUALITY;
     static const char *const heads[] = {"File", "Rows", "Money total as read", "Money total in Data",
                                         "Check", "SHA-256"};
-    xl_put_headers(x, s, row, 0, heads, 6);
+    xl_put_headers_as(x, s, row, 0, heads, 6, "lrrrc");
     row++;
     for (size_t i = 0; i < x->m->ninputs && xl_live(x); i++) {
         const bp_input *in = &x->m->inputs[i];
@@ -127,14 +134,15 @@ static int write_inputs(xl *x, int row)
         bp_sha256_hex(in->sha256, hex);
         xl_put_text(x, s, row, 0, in->name, x->f.text);
         xl_put_number(x, s, row, 1, (double)in->rows, x->f.whole);
-        if (in->has_money) xl_put_money(x, s, row, 2, in->money_total, x->f.money);
+        /* control totals to the penny, as the Data sheet holds the facts */
+        if (in->has_money) xl_put_money(x, s, row, 2, in->money_total, x->f.pence);
         if (facts) {
             money_formula(&x->fb, in->name);
             if (x->fb.nomem) {
                 xl_nomem(x);
                 break;
             }
-            xl_put_formula(x, s, row, 3, x->fb.s, x->f.money,
+            xl_put_formula(x, s, row, 3, x->fb.s, x->f.pence,
                            xl_cache_double((double)in->money_total / 100.0));
             bp_formula_ref(a, sizeof a, NULL, row, 2);
             bp_formula_ref(b, sizeof b, NULL, row, 3);
@@ -164,7 +172,7 @@ static int write_reconciliation(xl *x, int row, bp_expr *const *ex)
                                         "Difference", "Check"};
     xl_put_text(x, s, row, 0, "Internal transfers: the two sides must agree for consolidation",
                 x->f.bold);
-    xl_put_headers(x, s, row + 1, 0, heads, 6);
+    xl_put_headers_as(x, s, row + 1, 0, heads, 6, "llrrrc");
     row += 2;
     for (size_t y = 0; y < x->m->nyears && xl_live(x); y++)
         for (bp_scenario sc = BP_ACTUAL; sc < BP_SCENARIO_COUNT; sc++) {
@@ -179,13 +187,13 @@ static int write_reconciliation(xl *x, int row, bp_expr *const *ex)
             xl_put_text(x, s, row, 0, yb, x->f.text);
             xl_put_text(x, s, row, 1, bp_scenario_id(sc), x->f.text);
             if (xl_cell_formula(x, ex[FX_INTERNAL_IN], &c, true, "income.internal"))
-                xl_put_formula(x, s, row, 2, x->fb.s, x->f.money, xl_cache_num(in, true));
+                xl_put_formula(x, s, row, 2, x->fb.s, x->f.pence, xl_cache_num(in, true));
             if (xl_cell_formula(x, ex[FX_INTERNAL_OUT], &c, true, "exp.internal"))
-                xl_put_formula(x, s, row, 3, x->fb.s, x->f.money, xl_cache_num(out, true));
+                xl_put_formula(x, s, row, 3, x->fb.s, x->f.pence, xl_cache_num(out, true));
             bp_formula_ref(a, sizeof a, NULL, row, 2);
             bp_formula_ref(b, sizeof b, NULL, row, 3);
             snprintf(formula, sizeof formula, "=%s-%s", a, b);
-            xl_put_formula(x, s, row, 4, formula, x->f.money, xl_cache_num(diff, true));
+            xl_put_formula(x, s, row, 4, formula, x->f.pence, xl_cache_num(diff, true));
             bp_formula_ref(a, sizeof a, NULL, row, 4);
             snprintf(formula, sizeof formula, "=IF(ROUND(%s,2)=0,\"reconciles\",\"does not reconcile\")", a);
             xl_put_formula(x, s, row, 5, formula, x->f.status,
@@ -244,7 +252,9 @@ static int write_headlines(xl *x, int row)
             return row;
         }
         bp_expr_ctx c = xl_entity_ctx(x, xl_trust_entity(x), x->s->year, BP_ACTUAL);
-        xl_put_text(x, s, row, 0, labels[i], x->f.text);
+        char label[64];
+        snprintf(label, sizeof label, "%s%s", labels[i], xl_money_note(x));
+        xl_put_text(x, s, row, 0, label, x->f.text);
         xl_put_formula(x, s, row, 1, names[i], x->f.money, xl_cache_num(bp_expr_eval(e, &c), true));
         bp_expr_free(e);
     }
@@ -254,7 +264,7 @@ static int write_headlines(xl *x, int row)
 void xl_write_contents(xl *x)
 {
     const xl_sheet s = XS_CONTENTS;
-    static const char *const notes[] = {
+    const char *notes[] = {
         "Every computed figure is a live formula over the Data sheet, compiled from the same KPI "
         "expressions the engine evaluates (see Targets, KPI definitions). Edit a fact on Data or a "
         "threshold on Targets and every dependent figure and status updates.",
@@ -266,6 +276,18 @@ void xl_write_contents(xl *x)
         "Statuses: green (target met), amber (in the amber zone), red, none (no target applies "
         "or no data). Thresholds are inclusive: a value on a threshold meets it; a value on an "
         "amber edge is amber.",
+        "Input cells are pale yellow with blue text: the input sheets (Institutions, Targets, "
+        "Data) come first, then the sheets with the course rows and the actions. Every other "
+        "cell is calculated from them.",
+        "The calculation sheets are protected without a password: Review > Unprotect Sheet. "
+        "Their input cells stay editable; Data, Institutions and Targets are not protected, so "
+        "that their rows can be sorted, filtered and added to.",
+        x->m->money_units == BP_MONEY_THOUSANDS
+            ? "Money is shown in thousands of pounds (\xC2\xA3" "000, trust.csv money_units), "
+              "negatives in brackets; every figure is exact to the penny, and the Data sheet "
+              "and the control totals show the pence."
+            : "Money is shown in whole pounds, negatives in brackets; every figure is exact to "
+              "the penny, and the Data sheet and the control totals show the pence.",
     };
     char yb[16], asof[40], title[256], sub[256];
     bp_year_format(x->s->year, yb, sizeof yb);
@@ -277,7 +299,8 @@ void xl_write_contents(xl *x)
     xl_put_text(x, s, 3, 0, "Sheet", x->f.header);
     xl_put_text(x, s, 3, 1, "What it holds", x->f.header);
     int row = 4;
-    for (int i = XS_CONTENTS + 1; i < XS_COUNT && xl_live(x); i++, row++) {
+    for (int t = 1; t < XS_COUNT && xl_live(x); t++, row++) {
+        xl_sheet i = xl_tab_order[t];
         char url[64];
         snprintf(url, sizeof url, "internal:'%s'!A1", xl_sheets[i].name);
         if (!xl_cell_text_ok(x, url, s, row, 0) || !xl_cell_text_ok(x, xl_sheets[i].name, s, row, 0))

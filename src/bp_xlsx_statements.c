@@ -72,8 +72,22 @@ static int finance_block(xl *x, int row, const char *title, bp_expr *const *ex, 
     return row;
 }
 
+/* The lowest consolidated income or expenditure of the actual years the chart plots,
+ * in pounds (no data is not plotted). */
+static double finance_lowest(const xl *x, bp_expr *const *ex, const xl_pair *pairs, size_t nactual)
+{
+    double lowest = 0;
+    for (size_t j = 0; j < nactual; j++)
+        for (int i = 0; i < 2; i++) {
+            bp_expr_ctx c = xl_entity_ctx(x, xl_trust_entity(x), pairs[j].year, pairs[j].sc);
+            xl_cache v = xl_cache_num(bp_expr_eval(ex[i ? FX_EXP : FX_INCOME], &c), true);
+            if (!v.is_text && v.num < lowest) lowest = v.num;
+        }
+    return lowest;
+}
+
 /* Chart 2: consolidated income and expenditure over the actual years. */
-static void write_finance_chart(xl *x, int row, size_t nactual)
+static void write_finance_chart(xl *x, int row, size_t nactual, double lowest)
 {
     const char *sheet = xl_sheets[XS_FINANCE].name;
     lxw_chart *ch = workbook_add_chart(x->wb, LXW_CHART_LINE);
@@ -92,8 +106,14 @@ static void write_finance_chart(xl *x, int row, size_t nactual)
     chart_series_set_name(out, "Expenditure (consolidated)");
     chart_series_set_marker_type(in, LXW_CHART_MARKER_CIRCLE);
     chart_series_set_marker_type(out, LXW_CHART_MARKER_SQUARE);
-    chart_title_set_name(ch, "Income against expenditure, consolidated, by year");
-    chart_axis_set_num_format(ch->y_axis, "\xC2\xA3#,##0");
+    char title[96];
+    snprintf(title, sizeof title, "Income against expenditure, consolidated, by year%s",
+             xl_money_note(x));
+    chart_title_set_name(ch, title);
+    chart_axis_set_num_format(ch->y_axis, x->m->money_units == BP_MONEY_THOUSANDS
+                                              ? "#,##0,;(#,##0,)"
+                                              : "\xC2\xA3#,##0;(\xC2\xA3#,##0)");
+    xl_chart_style(x, ch, lowest);
     chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
     lxw_chart_options opt = {.x_scale = 1.6, .y_scale = 1.3};
     xl_check(x, worksheet_insert_chart_opt(x->ws[XS_FINANCE], (lxw_row_t)row, 0, ch, &opt), XS_FINANCE,
@@ -129,7 +149,12 @@ void xl_write_finance(xl *x, bp_expr *const *ex)
         char yb[16], head[48];
         bp_year_format(pairs[j].year, yb, sizeof yb);
         snprintf(head, sizeof head, "%s %s", yb, bp_scenario_id(pairs[j].sc));
-        xl_put_text(x, s, FIN_HEADER_ROW, FIN_FIRST_COL + (int)j, head, x->f.header);
+        xl_put_text(x, s, FIN_HEADER_ROW, FIN_FIRST_COL + (int)j, head, x->f.header_num);
+        /* the unit over each column of figures, as a statement in thousands shows it (the
+         * header itself names the chart's years) */
+        if (*xl_money_note(x))
+            xl_put_text(x, s, FIN_HEADER_ROW - 1, FIN_FIRST_COL + (int)j, "\xC2\xA3" "000",
+                        x->f.header_num);
         if (pairs[j].year == x->s->year && pairs[j].sc == BP_ACTUAL)
             x->finance_report_col = FIN_FIRST_COL + (int)j;
     }
@@ -146,7 +171,7 @@ void xl_write_finance(xl *x, bp_expr *const *ex)
     xl_set_col(x, s, FIN_FIRST_COL, FIN_FIRST_COL + (int)(np ? np : 1) - 1, 17, NULL);
     worksheet_freeze_panes(x->ws[s], FIN_HEADER_ROW + 1, FIN_FIRST_COL);
     xl_print_setup(x, s, FIN_HEADER_ROW, FIN_HEADER_ROW);
-    if (nactual) write_finance_chart(x, x->finance_row[2] + 3, nactual);
+    if (nactual) write_finance_chart(x, x->finance_row[2] + 3, nactual, finance_lowest(x, ex, pairs, nactual));
     define_headlines(x);
 }
 
@@ -202,13 +227,13 @@ static int write_weights(xl *x, int *weight_row)
 {
     const xl_sheet s = XS_CHARGE;
     xl_put_text(x, s, 3, 0, "Phase", x->f.header);
-    xl_put_text(x, s, 3, 1, "Weight", x->f.header);
+    xl_put_text(x, s, 3, 1, "Weight", x->f.header_num);
     int row = 4;
     for (size_t p = 0; p < x->res->nphases; p++, row++) {
         bp_phase ph = x->res->phases[p];
         weight_row[ph] = row;
         xl_put_text(x, s, row, 0, bp_phase_id(ph), x->f.text);
-        xl_put_number(x, s, row, 1, bp_num_to_double(x->m->weight[ph]), x->f.quantity);
+        xl_put_number(x, s, row, 1, bp_num_to_double(x->m->weight[ph]), xl_input(x, x->f.quantity));
     }
     return row + 1;
 }
@@ -331,7 +356,9 @@ static void charge_heading(xl *x, int row, const bp_charge *ch, const xl_share *
     bp_year_format(ch->year, yb, sizeof yb);
     snprintf(title, sizeof title, "%s %s", yb, bp_scenario_id(ch->scenario));
     xl_put_text(x, s, row, 0, title, x->f.bold);
-    xl_put_text(x, s, row + 1, 0, "Centre's expenditure, internal transfers excluded", x->f.text);
+    char label[96];
+    snprintf(label, sizeof label, "Centre's expenditure, internal transfers excluded%s", xl_money_note(x));
+    xl_put_text(x, s, row + 1, 0, label, x->f.text);
     bp_expr_ctx c = xl_inst_ctx(x, x->m->central, ch->year, ch->scenario);
     c.eliminate = true;
     if (xl_cell_formula(x, ex[FX_EXP], &c, true, "the centre's expenditure"))
@@ -376,9 +403,14 @@ static void charge_totals(xl *x, int row, const bp_charge *ch, const xl_share *s
 static int write_charge(xl *x, int row, const bp_charge *ch, bp_expr *const *ex,
                         const int *weight_row)
 {
-    static const char *const heads[CC_NCOLS] = {
+    const char *heads[CC_NCOLS] = {
         "Institution", "Name", "Pupils on roll", "Weight", "Weighted pupils", "Exact share (p)",
         "Whole pence", "Remainder", "Rank", "Share", "Charged", "Charged less share"};
+    char money[3][48];
+    for (int i = 0; i < 3; i++) {
+        snprintf(money[i], sizeof money[i], "%s%s", heads[CC_SHARE + i], xl_money_note(x));
+        heads[CC_SHARE + i] = money[i];
+    }
     int total = row + 4 + (int)ch->nlines;
     xl_share *sh = calloc(ch->nlines ? ch->nlines : 1, sizeof *sh);
     xl_block b;
@@ -393,7 +425,7 @@ static int write_charge(xl *x, int row, const bp_charge *ch, bp_expr *const *ex,
     bp_formula_ref(b.pence, sizeof b.pence, NULL, row + 1, CC_WEIGHTED);
     bp_formula_ref(b.left, sizeof b.left, NULL, row + 2, CC_WEIGHTED);
     charge_heading(x, row, ch, sh, &b, ex);
-    xl_put_headers(x, XS_CHARGE, row + 3, 0, heads, CC_NCOLS);
+    xl_put_headers_as(x, XS_CHARGE, row + 3, 0, heads, CC_NCOLS, "llrrrrrrrrrr");
     for (size_t i = 0; i < ch->nlines && xl_live(x); i++) charge_line(x, ch, i, sh, &b, ex, weight_row);
     if (ch->nlines) charge_totals(x, total, ch, sh, &b);
     free(sh);

@@ -441,6 +441,36 @@ static void test_trust_keys(void **state)
            "such as 1.2 for weight.special");
 }
 
+/* money_units: pounds unless the row says thousands; the word is exact, as a phase is. */
+static void test_money_units(void **state)
+{
+    ds *s = *state;
+    load(s);
+    expect(s, BP_OK, NULL, 0);
+    assert_int_equal(s->m.money_units, BP_MONEY_POUNDS);
+    static const char *const rows[] = {"money_units,thousands\n", "money_units, pounds \n",
+                                       "money_units,THOUSANDS\n", "money_units,\"thousands\t\"\n"};
+    static const bp_money_units want[] = {BP_MONEY_THOUSANDS, BP_MONEY_POUNDS};
+    for (size_t i = 0; i < 4; i++) {
+        char text[sizeof TRUST + 40];
+        snprintf(text, sizeof text, "%s%s", TRUST, rows[i]);
+        bp_model_free(&s->m);
+        bp_diags_free(&s->d);
+        put(s, "trust.csv", text);
+        load(s);
+        if (i < 2) {
+            expect(s, BP_OK, NULL, 0);
+            assert_int_equal(s->m.money_units, want[i]);
+        } else {
+            const char *msg = i == 2 ? "trust.csv:7:13: error: found \"THOUSANDS\" in column "
+                                       "\"value\", expected pounds or thousands for money_units"
+                                     : "trust.csv:7:13: error: found a TAB in column \"value\", "
+                                       "expected pounds or thousands for money_units";
+            expect(s, BP_ERR_DATA, &msg, 1);
+        }
+    }
+}
+
 static void test_bad_id(void **state)
 {
     one(state, "institutions.csv",
@@ -650,7 +680,7 @@ int main(void)
         T(test_inspection_grade), T(test_duplicate_fact), T(test_all_errors_reported),
         T(test_unknown_column_and_csv_error), T(test_missing_column), T(test_duplicate_column),
         T(test_empty_optional), T(test_blank_line_warning),
-        T(test_missing_trust), T(test_trust_keys), T(test_bad_id), T(test_duplicate_inst),
+        T(test_missing_trust), T(test_trust_keys), T(test_money_units), T(test_bad_id), T(test_duplicate_inst),
         T(test_bad_phase_and_date), T(test_central_rules), T(test_no_central),
         T(test_central_id_not_central),
         T(test_courses), T(test_actions), T(test_actions_ok), T(test_priorities), T(test_papers),
