@@ -13,7 +13,6 @@ every formula agrees (and within the limit), 1 otherwise, 2 when it could not ru
 --timeout S (default 120) kills ssconvert after S seconds: a FAIL, not a hang.
 """
 import csv
-import math
 import os
 import re
 import shutil

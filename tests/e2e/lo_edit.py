@@ -24,6 +24,7 @@ anything is read:
                              row header's Insert Rows Above does) and type the fact there
   set-cell SHEET CELL VALUE  type VALUE into a cell (a constant over a formula: tamper
                              tests); a protected sheet is unprotected first (no password)
+                             and left so
   move-sheet NAME POS        move a sheet to position POS (0 = first, past the end = last)
   name NAME                  the value of the cell a defined name refers to (MasterCheck)
   cell SHEET CELL            the value of one cell
@@ -172,7 +173,6 @@ class Office:
 
 
 def prop(name, value):
-    import uno
     from com.sun.star.beans import PropertyValue
     p = PropertyValue()
     p.Name, p.Value = name, value
@@ -304,10 +304,12 @@ class Book:
         return self.cell_json(sheet_name, cell, a.Column, a.Row)
 
     def name(self, nm):
-        names = self.doc.NamedRanges
-        if not names.hasByName(nm):
+        # the workbook's names, then each sheet's own (a name scoped to one sheet)
+        scopes = [self.doc.NamedRanges] + [sh.NamedRanges for sh in self.doc.Sheets]
+        found = [n for n in scopes if n.hasByName(nm)]
+        if not found:
             raise RuntimeError("no defined name %r" % nm)
-        rng = names.getByName(nm)
+        rng = found[0].getByName(nm)
         cells = rng.getReferredCells()
         if cells is not None:
             a = cells.RangeAddress
