@@ -17,11 +17,13 @@
                             reopens, 0 the first), against EXPECT:
       unchanged   every formula cell outside Data keeps its value; Data holds the same
                   rows (inputs and calculated columns together), in any order
-      moves       the figures worked out here from the CSVs (FIGURES) move by VALUE;
+      moves       the figures worked out here from the CSVs (figures()) move by VALUE;
                   every formula cell outside Data equals the engine's value for the data
                   with the fact added (ENGINE.xlsx, `bump` then `boardpack build`) where
-                  that differs from the book's, and keeps its value where it does not;
-                  Data holds the book's rows and one more, the fact as typed
+                  that differs from the book's, and keeps its value where it does not -
+                  but the provenance checks (Labels.provenance), which must turn red and
+                  are left to their own tests; Data holds the book's rows and one more,
+                  the fact as typed
 Cells are found by their labels (a row's label, a column's header), never by address, so
 that the checks survive a new layout; values agree as gnumeric_recalc.same() says (money
 to the penny, other numbers to 1e-12 relative, text exactly).
