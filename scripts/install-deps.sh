@@ -11,6 +11,8 @@ pkgs="gcc make pkg-config libc6-dev libhpdf-dev libxlsxwriter-dev libcsv-dev fon
 pkgs="$pkgs fonts-wqy-microhei"
 if [ "$what" = test ]; then
     pkgs="$pkgs libcmocka-dev poppler-utils qpdf python3 python3-openpyxl libreoffice-calc-nogui"
+    # the workbook edited in LibreOffice over UNO, and recalculated by a second engine
+    pkgs="$pkgs python3-uno gnumeric"
     pkgs="$pkgs clang libclang-rt-14-dev valgrind"
     # ssconvert: the workbook as Gnumeric renders and recalculates it (tests/e2e/xlsx_present.sh)
     pkgs="$pkgs gnumeric"
