@@ -50,8 +50,9 @@ TEST_LIBS := -lcmocka
 #          output sets), bp_manifest (an output set's inputs and outputs), bp_libs
 #          (libharu's object layer, zlib's initialisers), bp_pdf, bp_chart, bp_packpdf_common,
 #          bp_packpdf_finance, bp_packpdf_plan, bp_packpdf, bp_formula (KPI expressions as the
-#          workbook's formulas), bp_xlsx (the workbook; its sheets in bp_xlsx_cells, _layout,
-#          _kpis, _inputs, _statements and _quality, sharing src/bp_xlsx_internal.h), bp_build.
+#          workbook's formulas), bp_xlsx (the workbook; its sheets in bp_xlsx_cells, _sums,
+#          _layout, _kpis, _inputs, _statements and _quality, sharing
+#          src/bp_xlsx_internal.h), bp_build.
 # cli    - the command line (cli*.c, main.c): only the boardpack binary.
 # Each layer is an archive (build/libbpcore.a, build/libbprender.a) that the binary, every
 # unit test and every fuzz harness link; `make layers` (run by check) fails when a core
@@ -60,7 +61,7 @@ TEST_LIBS := -lcmocka
 # archive, or the cli's) refer to each other in a cycle.
 CORE_MOD   := util error excel infile csv sha256 money num model script load settings expr kpi eval session pack
 RENDER_MOD := format text json outfile manifest libs pdf chart packpdf_common packpdf_finance \
-              packpdf_plan packpdf formula xlsx_cells xlsx_layout xlsx_kpis xlsx_inputs \
+              packpdf_plan packpdf formula xlsx_cells xlsx_sums xlsx_layout xlsx_kpis xlsx_inputs \
               xlsx_statements xlsx_quality xlsx build
 CORE_SRC   := $(CORE_MOD:%=src/bp_%.c)
 RENDER_SRC := $(RENDER_MOD:%=src/bp_%.c)

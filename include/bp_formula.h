@@ -2,40 +2,51 @@
  *
  * The compiler turns a bp_expr and an entity - the very bp_expr_ctx the engine evaluates
  * with (members, year, scenario, trust elimination, benchmark phase, course row) - into
- * a formula that follows the aggregation rules of bp_expr.h exactly:
+ * a formula that follows the aggregation rules of bp_expr.h exactly, and that reads the
+ * data only through the sums block of the Workings sheet (docs/workbook.md):
  *
  * No data.  Inside a formula no data is an Excel error value: NA() for a missing sum,
  * attribute or benchmark, #DIV/0! for a division by zero.  Errors propagate through
  * + - * /, comparisons, AND/OR/NOT, IF, MIN and MAX just as the engine's no data does.
  * At a cell boundary no data becomes the empty string: every cell formula is
  * IFERROR(x,"") so that the reader sees a blank cell and the cell can carry a cached
- * value.  A formula reading such a cell turns "" back into NA() (ISNUMBER), and a range
- * of such cells is added up with COUNT and SUM, which skip text.
+ * value.  A formula reading such a cell turns "" back into NA() (ISNUMBER).
  *
- * Sums.  sum(code) over the Data sheet is SUMIFS with an exact criterion on the code
- * plus a "code.*" wildcard criterion (a bare "exp.staff*" would also take exp.staffing),
- * and COUNTIFS decides no data.  Each fact's key (phase|institution|year|scenario)
- * selects the entity: "secondary|MHS|2022/23|actual" for one institution,
- * "secondary|*|2022/23|actual" for a phase, "*|2022/23|actual" for the trust, so no
- * formula lists members.  At trust scope the income.internal and exp.internal subtrees
- * under the summed code are subtracted (all of it when the code is itself internal).
+ * The data.  The Data sheet holds only the facts as typed (institution, year, scenario,
+ * period, code, value, file, line: no formulas), so that sorting, filtering and new rows
+ * change nothing but the facts themselves; the defined names Fact* are bounded ranges over
+ * its rows 2..N, N = facts + 1 + BP_XL_SPARE_ROWS (Gnumeric rejects a table's structured
+ * references and is slow on whole columns).  The sums block has one row per code, year
+ * and scenario the workbook needs and one column per institution (its id in the header
+ * row, its phase under it, looked up on Institutions), phase (SUMIF over that phase row,
+ * so that a phase changed on Institutions moves the institution) and the trust.  A code's
+ * total is its own facts - SUMIFS selecting by the criteria columns themselves, the code,
+ * year, scenario and institution from the row's and column's headers - plus its children's
+ * rows: the engine's "code" and "code.*", a subtree, never a bare prefix.  Beside each
+ * total its facts: 1 when the total is not zero (it has facts), else the number of facts,
+ * so that a sum of 0 is told from no data exactly as bp_expr_eval tells them apart and
+ * COUNTIFS runs only where the total is zero.  For the trust, a code above income.internal
+ * or exp.internal has a second row with them taken out (the engine's elimination).  The
+ * attributes (capacity, pan, the year years_in_trust counts from) and the non-minority
+ * course sums are rows of the block too.  So sum(code) is IF(facts,total,NA()) over two
+ * cells, whatever the entity.
  *
  * Per member.  A product of two data terms, a comparison, and/or/not, if, min, max,
- * kpi() and a sum with a non-zero default are formed for each member institution on the
- * Workings sheet (one row per term, one column per institution) and the entity adds up
- * the members' cells that have data: IF(COUNT(r),SUM(r),NA()).  Institutions are laid
- * out phase by phase, so every phase and the trust is one contiguous range and formula
- * length does not grow with the number of institutions.
+ * kpi() and a sum with a non-zero default are formed for each member institution on a
+ * Workings term row (one column per institution, over its own sums cells), and the row's
+ * phase and trust columns add up the members' cells that have data, the phase's selected
+ * by the same phase row; the entity reads its column.
  *
  * Exactness.  A status, points or grade formula decides on whole numbers, as
- * bp_target_decide decides on exact rationals.  A ratio a / b (the expression is a
- * division of two exact decimals) compares a' x 10^k with T x b', where a' and b' are
- * the numerator and denominator times one power of ten (pence, millionths or the data's
- * own smallest unit), rounded to whole numbers in cells of their own (the Ratios sheet),
- * and T is the threshold times 10^k, rounded; any other exact decimal v compares
- * ROUND(v x 10^k, 0) with T.  Whole numbers below 2^53 are exact in a double and compare
- * exactly in Excel and LibreOffice alike (LibreOffice counts other doubles within 2^-48
- * of each other as equal), so a value one penny past a threshold is past it in the
+ * bp_target_decide decides on exact rationals.  The value is v' = v x 10^k: a division of
+ * two exact decimals a / b is held as whole numbers a' and b' (the numerator and
+ * denominator times one power of ten: pence, millionths or the data's own smallest unit)
+ * in cells of their own on the Ratios sheet, which also work out floor(v') and ceil(v')
+ * by exact whole-number division; any other exact decimal v gives ROUND(v x 10^k, 0).  A
+ * threshold t is T = ROUND(t x 10^k, 0), a whole number; v >= t is floor(v') >= T and
+ * v <= t is ceil(v') <= T, exactly.  Whole numbers below 2^53 are exact in a double and
+ * compare exactly in Excel and LibreOffice alike (LibreOffice counts other doubles within
+ * 2^-48 of each other as equal), so a value one penny past a threshold is past it in the
  * spreadsheet too.  bp_formula_ratio_scales and bp_formula_decimal_scale choose the
  * powers of ten from the engine's values so that every whole number stays within
  * BP_FORMULA_EXACT_MAX and a' and b' within BP_FORMULA_PART_MAX; docs/limits.md says
@@ -63,21 +74,44 @@
 
 /* ---- the layout contract ---- */
 
-/* Defined names over the Data sheet's columns and the Courses sheet's course rows. */
-#define BP_XL_FACT_VALUE "FactValue"
-#define BP_XL_FACT_KEY "FactKey"
+/* Defined names: bounded ranges over the Data sheet's fact rows (one a column), the
+ * Courses sheet's course rows and the Institutions sheet's rows. */
+#define BP_XL_FACT_INST "FactInst"
+#define BP_XL_FACT_YEAR "FactYear"
+#define BP_XL_FACT_SCENARIO "FactScenario"
+#define BP_XL_FACT_PERIOD "FactPeriod"
 #define BP_XL_FACT_CODE "FactCode"
-#define BP_XL_FACT_SOURCE "FactSource"
-#define BP_XL_COURSE_KEY "CourseKey"
+#define BP_XL_FACT_VALUE "FactValue"
+#define BP_XL_FACT_FILE "FactFile"
+#define BP_XL_FACT_LINE "FactLine"
+#define BP_XL_COURSE_INST "CourseInst"
+#define BP_XL_COURSE_YEAR "CourseYear"
 #define BP_XL_COURSE_MINORITY "CourseMinority"
 #define BP_XL_COURSE_INCOME "CourseIncome"
 #define BP_XL_COURSE_COSTS "CourseCosts"
 #define BP_XL_COURSE_STUDENTS "CourseStudents"
+#define BP_XL_INST_ID_NAME "InstId"
+#define BP_XL_INST_PHASE_NAME "InstPhase"
+#define BP_XL_INST_CAPACITY_NAME "InstCapacity"
+#define BP_XL_INST_PAN_NAME "InstPan"
+#define BP_XL_INST_BASE_NAME "InstBase"
 
+/* The rows a bounded range takes in past the input's own, for rows a user adds. */
+#define BP_XL_SPARE_ROWS 10000
+
+#define BP_XL_SHEET_DATA "Data"
 #define BP_XL_SHEET_INSTITUTIONS "Institutions"
 #define BP_XL_SHEET_TARGETS "Targets"
 #define BP_XL_SHEET_COURSES "Courses"
 #define BP_XL_SHEET_WORKINGS "Workings"
+#define BP_XL_SHEET_RATIOS "Ratios"
+
+/* Data sheet columns: the header on row 1, one fact a row below it.  Period is empty for
+ * a whole-year fact (contract v2's monthly facts carry M01..M12). */
+enum {
+    BP_XL_DATA_INST, BP_XL_DATA_YEAR, BP_XL_DATA_SCENARIO, BP_XL_DATA_PERIOD, BP_XL_DATA_CODE,
+    BP_XL_DATA_VALUE, BP_XL_DATA_FILE, BP_XL_DATA_LINE, BP_XL_DATA_NCOLS
+};
 
 /* Institutions sheet: one row per institution in workbook order from this row. */
 #define BP_XL_INST_FIRST_ROW 4
@@ -89,15 +123,17 @@ enum {
 /* Courses sheet columns (one row per courses.csv row). */
 enum {
     BP_XL_COURSE_C_INST, BP_XL_COURSE_C_YEAR, BP_XL_COURSE_C_NAME, BP_XL_COURSE_C_STUDENTS,
-    BP_XL_COURSE_C_INCOME, BP_XL_COURSE_C_COSTS, BP_XL_COURSE_C_MINORITY, BP_XL_COURSE_C_KEY,
-    BP_XL_COURSE_NCOLS
+    BP_XL_COURSE_C_INCOME, BP_XL_COURSE_C_COSTS, BP_XL_COURSE_C_MINORITY, BP_XL_COURSE_NCOLS
 };
 
 /* Targets sheet: the national benchmark value column. */
 #define BP_XL_BENCH_VALUE_COL 3
 
-/* Workings sheet: institution columns (workbook order) start here. */
-#define BP_XL_WORK_FIRST_COL 3
+/* Workings sheet, the sums block and the term rows below it: code (or term), year,
+ * scenario and a note, then the totals - one column per institution (workbook order),
+ * one per phase, the trust - then, after a gap, the facts in the same order. */
+enum { BP_XL_WORK_CODE, BP_XL_WORK_YEAR, BP_XL_WORK_SCENARIO, BP_XL_WORK_NOTE,
+       BP_XL_WORK_FIRST_COL };
 
 /* ---- formula text ---- */
 
@@ -118,11 +154,6 @@ __attribute__((format(printf, 2, 3)))
 #endif
 void bp_fbuf_printf(bp_fbuf *b, const char *fmt, ...);
 
-/* A key of the Data sheet (see "Sums" above): the parts joined with '|', such as
- * {"secondary", "MHS", "2022/23", "actual"} for a fact or one institution, {"*",
- * "2022/23", "actual"} for the trust; cut to fit as snprintf would. */
-void bp_formula_key(char *buf, size_t size, const char *const *parts, size_t nparts);
-
 /* "Sheet!$E$5" (the sheet quoted when it has a space); 0-based row and column. */
 void bp_formula_ref(char *buf, size_t size, const char *sheet, int row, int col);
 /* Column letters of a 0-based column: 0 -> "A", 27 -> "AB". */
@@ -133,7 +164,6 @@ void bp_formula_col(char *buf, size_t size, int col);
 typedef struct bp_formula_env bp_formula_env;
 struct bp_formula_env {
     const bp_model *model;
-    const int *inst_pos;       /* per institution: its position in workbook order */
     const int *course_row;     /* per courses.csv row: its 0-based row on Courses */
     /* 0-based Targets row of the national.csv benchmark, -1 when there is none */
     int (*benchmark_row)(const bp_formula_env *env, int year, const char *phase,
@@ -142,14 +172,26 @@ struct bp_formula_env {
      * scenario, elimination and benchmark phase (see bp_formula_member_ctx); -1 on
      * failure (out of memory) */
     int (*helper_row)(const bp_formula_env *env, const bp_expr *node, const bp_expr_ctx *ctx);
+    /* 0-based Workings row of the sums block holding code in year and scenario:
+     * eliminated, the row of a code above income.internal or exp.internal with them taken
+     * out; a course.* code has scenario -1, an attribute (capacity, pan, years_in_trust)
+     * year 0 and scenario -1.  -1 when the block has no such row (bp_xlsx plans every row
+     * a formula asks for before writing). */
+    int (*sum_row)(const bp_formula_env *env, const char *code, int year, int scenario,
+                   bool eliminated);
+    /* 0-based Workings column of the totals of ctx's members - one institution, one whole
+     * phase or the whole trust; -1 when they are none of those.  The facts are
+     * facts_offset columns to the right. */
+    int (*entity_col)(const bp_formula_env *env, const bp_expr_ctx *ctx);
+    int facts_offset;
     void *arg;
 };
 
 /* The expression as a formula body (no '='): a number, or an error for no data.
  * BP_ERR_RENDER with out->why when the entity cannot be expressed (members that are
- * neither one institution, a whole phase nor the whole trust, or not contiguous);
- * BP_ERR_LIMIT with out->why and out->at when a code is too long for the text string a
- * formula holds it in (BP_FORMULA_CODE_MAX). */
+ * neither one institution, a whole phase nor the whole trust) or the sums block has no
+ * row for a code; BP_ERR_LIMIT with out->why and out->at when a code is too long for the
+ * criterion that selects it (BP_FORMULA_CODE_MAX). */
 bp_err bp_formula_expr(const bp_expr *e, const bp_expr_ctx *ctx, const bp_formula_env *env,
                        bp_fbuf *out);
 
@@ -163,9 +205,15 @@ bp_err bp_formula_cell(const bp_expr *e, const bp_expr_ctx *ctx, bool money,
 bp_err bp_formula_whole_cell(const bp_expr *e, const bp_expr_ctx *ctx, int places,
                              const bp_formula_env *env, bp_fbuf *out);
 
-/* The longest code a formula can hold: it is written as the text "code.*", and a text
- * string in a formula holds at most BP_EXCEL_STRING_CHARS characters. */
-#define BP_FORMULA_CODE_MAX (BP_EXCEL_STRING_CHARS - 2)
+/* The longest code the workbook can sum: SUMIFS and COUNTIFS select it with a criterion,
+ * and Excel matches at most BP_EXCEL_STRING_CHARS characters of one. */
+#define BP_FORMULA_CODE_MAX BP_EXCEL_STRING_CHARS
+
+/* Consolidation's codes (bp_model_sum eliminates them at trust scope): a code equal to or
+ * under one of them is eliminated entirely; a code above one (its ancestor) has a sums
+ * row with it taken out. */
+extern const char *const bp_formula_internal_codes[];
+#define BP_FORMULA_NINTERNAL 2
 
 /* The ctx a per-member term is evaluated in, with what cannot affect the term's value
  * dropped (elimination when no summed code touches an internal transfer, the benchmark
@@ -188,26 +236,29 @@ void bp_formula_num(char *buf, size_t size, bp_num v);
 
 /* One candidate target for a value, in the order the engine tries them.  Formula
  * bodies: the condition (NULL: always), thresholds (NULL when unused by the comparator)
- * and amber ranges. */
+ * and amber ranges; and the same thresholds as whole numbers at the comparison's scale
+ * (bp_formula_exact), cells the caller has worked them out in (NULL: written out as
+ * ROUND(t*10^scale,0)). */
 typedef struct {
     const char *when;
     bp_cmp cmp;
     const char *lo, *hi;
     const char *amber[2][2];
     size_t namber;
+    const char *lo_whole, *hi_whole;
+    const char *amber_whole[2][2];
 } bp_formula_rule;
 
 /* How a status, points or grade formula compares its value with each threshold t
- * (see "Exactness"), S standing for 10^scale:
- *   BP_EXACT_RATIO:   num*S*SIGN(den) >= ROUND(t*S,0)*ABS(den)  - num and den cells of
- *                     whole numbers, the value being num / den;
- *   BP_EXACT_DECIMAL: num >= ROUND(t*S,0)  - num a whole number, the value times S
- *                     (bp_formula_whole, or a cell);
- *   BP_EXACT_NONE:    ROUND(value,places) >= ROUND(t,12), places -1 (a ratio) as 12. */
-typedef enum { BP_EXACT_NONE, BP_EXACT_DECIMAL, BP_EXACT_RATIO } bp_exact_kind;
+ * (see "Exactness"), S standing for 10^scale and T for ROUND(t*S,0):
+ *   BP_EXACT_WHOLE: floor >= T and ceil <= T - floor and ceil being the value times S
+ *                   rounded down and up, whole numbers (cells on Ratios, or
+ *                   bp_formula_whole for a value exact at scale places: both the same);
+ *   BP_EXACT_NONE:  ROUND(value,places) >= ROUND(t,12), places -1 (a ratio) as 12. */
+typedef enum { BP_EXACT_NONE, BP_EXACT_WHOLE } bp_exact_kind;
 typedef struct {
     bp_exact_kind kind;
-    const char *num, *den;
+    const char *floor, *ceil;
     int scale;
     int places;
 } bp_formula_exact;
@@ -250,6 +301,8 @@ bp_err bp_formula_status(const char *value, const bp_formula_rule *rules, size_t
 typedef struct {
     const char *score;       /* cell */
     const char *threshold;   /* cell; NULL: the score otherwise */
+    const char *threshold_whole;   /* the threshold as a whole number at the comparison's
+                                      scale (a cell), NULL: ROUND(threshold*10^scale,0) */
     bool at_most;
 } bp_formula_points_row;
 bp_err bp_formula_points(const char *value, const bp_formula_points_row *rows, size_t n,

@@ -1,9 +1,10 @@
 /* bp_xlsx: the Excel audit workbook (libxlsxwriter) - contents, scorecard, every input
  * fact, institutions, targets, finance with eliminations, forecast, courses, central
- * charge, actions and data quality.  Every computed figure is a live formula over the
- * Data sheet compiled from the KPI expressions by bp_formula, carrying the engine's
- * value as its cached result, so that a finance officer who edits a fact or a
- * threshold sees every dependent figure and status update. */
+ * charge, actions and data quality.  Every computed figure is a live formula compiled
+ * from the KPI expressions by bp_formula, over the sums block of the Workings sheet that
+ * selects the facts on Data by their columns, carrying the engine's value as its cached
+ * result, so that a finance officer who edits, sorts or adds a fact, or edits a
+ * threshold, sees every dependent figure and status update (docs/workbook.md). */
 #ifndef BP_XLSX_H
 #define BP_XLSX_H
 

@@ -1,6 +1,6 @@
 /* bp_formula: compiling KPI expressions into Excel formulas that aggregate exactly as
- * bp_expr_eval does (see bp_formula.h for the representation of no data, the keys that
- * select an entity's facts and the per-member Workings rows). */
+ * bp_expr_eval does (see bp_formula.h for the representation of no data, the sums block
+ * every formula reads the data through and the per-member Workings rows). */
 #include "bp_formula.h"
 
 #include <stdarg.h>
@@ -90,17 +90,6 @@ static void cat(char *buf, size_t size, size_t *n, const char *s)
 {
     while (*s && *n + 1 < size) buf[(*n)++] = *s++;
     buf[*n] = '\0';
-}
-
-void bp_formula_key(char *buf, size_t size, const char *const *parts, size_t nparts)
-{
-    if (size == 0) return;
-    size_t n = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < nparts; i++) {
-        if (i) cat(buf, size, &n, "|");
-        cat(buf, size, &n, parts[i]);
-    }
 }
 
 void bp_formula_ref(char *buf, size_t size, const char *sheet, int row, int col)
@@ -193,16 +182,16 @@ static bool per_member(const bp_expr *e)
 static bool is_course_code(const char *code) { return bp_course_field(code) != NULL; }
 
 /* The codes consolidation eliminates at trust scope (bp_model_sum). */
-static const char *const internal_codes[] = {"income.internal", "exp.internal"};
-#define NINTERNAL (sizeof internal_codes / sizeof *internal_codes)
+const char *const bp_formula_internal_codes[BP_FORMULA_NINTERNAL] = {"income.internal",
+                                                                     "exp.internal"};
 
 static bool touches_internal(const bp_expr *e, const bp_expr_ctx *c, int depth)
 {
     if (!e || depth > MAX_KPI_DEPTH) return false;
     if (e->op == BP_E_SUM && !is_course_code(e->name))
-        for (size_t i = 0; i < NINTERNAL; i++)
-            if (bp_code_under(e->name, internal_codes[i])
-                || bp_code_under(internal_codes[i], e->name))
+        for (size_t i = 0; i < BP_FORMULA_NINTERNAL; i++)
+            if (bp_code_under(e->name, bp_formula_internal_codes[i])
+                || bp_code_under(bp_formula_internal_codes[i], e->name))
                 return true;
     if (e->op == BP_E_KPI) return touches_internal(kpi_target(e, c), c, depth + 1);
     return touches_internal(e->a, c, depth) || touches_internal(e->b, c, depth)
@@ -311,101 +300,13 @@ static void put_num(compiler *x, bp_num v)
     else put(x, buf);
 }
 
-/* The key of the entity's facts, or false when the members are none of one institution,
- * one whole phase or the whole trust.  Course rows carry no scenario. */
-static bool entity_key(const bp_formula_env *env, const bp_expr_ctx *c, bool scenario,
-                       char *buf, size_t size)
-{
-    const bp_model *m = env->model;
-    char year[16];
-    bp_year_format(c->year, year, sizeof year);
-    const char *parts[4];
-    size_t n = 0;
-    if (c->nmembers == 1) {
-        const bp_institution *in = &m->insts[c->members[0]];
-        parts[n++] = bp_phase_id(in->phase);
-        parts[n++] = in->id;
-    } else if (c->nmembers == m->ninsts) {
-        parts[n++] = "*";
-    } else {
-        if (c->nmembers == 0) return false;
-        bp_phase ph = m->insts[c->members[0]].phase;
-        for (size_t i = 0; i < c->nmembers; i++)
-            if (m->insts[c->members[i]].phase != ph || c->members[i] == m->central) return false;
-        size_t in_phase = 0;
-        for (size_t i = 0; i < m->ninsts; i++) in_phase += m->insts[i].phase == ph && (int)i != m->central;
-        if (in_phase != c->nmembers) return false;
-        parts[n++] = bp_phase_id(ph);
-        parts[n++] = "*";
-    }
-    parts[n++] = year;
-    if (scenario) parts[n++] = bp_scenario_id(c->scenario);
-    bp_formula_key(buf, size, parts, n);
-    return true;
-}
+/* ---- the data: cells of the sums block ---- */
 
-/* The members' positions in workbook order, which must be one contiguous run. */
-static bool member_span(compiler *x, const bp_expr_ctx *c, int *first, int *last)
+static void put_work_ref(compiler *x, int row, int col)
 {
-    const int *pos = x->env->inst_pos;
-    int lo = pos[c->members[0]], hi = lo;
-    for (size_t i = 1; i < c->nmembers; i++) {
-        int p = pos[c->members[i]];
-        if (p < lo) lo = p;
-        if (p > hi) hi = p;
-    }
-    if ((size_t)(hi - lo + 1) != c->nmembers) {
-        fail(x, "the entity's institutions are not next to each other in the workbook");
-        return false;
-    }
-    *first = lo;
-    *last = hi;
-    return true;
-}
-
-static void put_range(compiler *x, const char *sheet, int row0, int col0, int row1, int col1)
-{
-    char a[64], b[64];
-    bp_formula_ref(a, sizeof a, sheet, row0, col0);
-    bp_formula_ref(b, sizeof b, NULL, row1, col1);
-    bp_fbuf_printf(x->b, "%s:%s", a, b);
-}
-
-/* "IF(COUNT(r),SUM(r),NA())" over a range: the members that have data, added up. */
-static void put_member_total(compiler *x, const char *sheet, int row0, int col0, int row1,
-                             int col1)
-{
-    put(x, "IF(COUNT(");
-    put_range(x, sheet, row0, col0, row1, col1);
-    put(x, "),SUM(");
-    put_range(x, sheet, row0, col0, row1, col1);
-    put(x, "),NA())");
-}
-
-/* One SUMIFS/COUNTIFS term of a fact sum. */
-typedef struct {
-    const char *code;
-    bool wild;       /* "code.*": the codes under it */
-    bool minus;
-} sum_term;
-
-/* The compiler's most frequent output (two per sum term): plain appends. */
-static void put_ifs(compiler *x, bool count, const char *key, const sum_term *t)
-{
-    put(x, count ? "COUNTIFS(" BP_XL_FACT_KEY ",\"" : "SUMIFS(" BP_XL_FACT_VALUE "," BP_XL_FACT_KEY ",\"");
-    put(x, key);
-    put(x, "\"," BP_XL_FACT_CODE ",\"");
-    put(x, t->code);
-    put(x, t->wild ? ".*\")" : "\")");
-}
-
-static void put_terms(compiler *x, bool count, const char *key, const sum_term *t, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (t[i].minus) put(x, "-");
-        else if (i) put(x, "+");
-        put_ifs(x, count, key, &t[i]);
-    }
+    char ref[64];
+    bp_formula_ref(ref, sizeof ref, BP_XL_SHEET_WORKINGS, row, col);
+    put(x, ref);
 }
 
 /* sum(code) when nothing can match: the default, else no data. */
@@ -415,116 +316,73 @@ static void put_missing(compiler *x, const bp_expr *e)
     else put(x, "NA()");
 }
 
-/* IF(count,total,NA()), the default in place of NA(), or the bare total for a default of
- * 0 (a member without data adds nothing). */
-static void put_counted(compiler *x, const bp_expr *e, void (*total)(compiler *, const void *),
-                        void (*count)(compiler *, const void *), const void *arg)
+/* The entity's column of the sums block and of the term rows. */
+static int entity_col(compiler *x, const bp_expr_ctx *c)
 {
+    int col = c->nmembers ? x->env->entity_col(x->env, c) : -1;
+    if (col < 0) fail(x, "the entity is not one institution, one phase or the whole trust");
+    return col;
+}
+
+/* The entity's total of one row of the sums block: IF(facts,total,NA()), the default in
+ * place of NA(), or the bare total for a default of 0 (no facts add nothing). */
+static void put_sums_cell(compiler *x, const bp_expr *e, const char *code, int year, int scenario,
+                          bool eliminated, const bp_expr_ctx *c)
+{
+    int col = entity_col(x, c);
+    if (col < 0) return;
+    int row = x->env->sum_row(x->env, code, year, scenario, eliminated);
+    if (row < 0) {
+        fail(x, "internal error: the sums block has no row for a code the formula sums");
+        return;
+    }
     if (e->has_dflt && bp_num_is_zero(e->dflt)) {
-        put(x, "(");
-        total(x, arg);
-        put(x, ")");
+        put_work_ref(x, row, col);
         return;
     }
     put(x, "IF(");
-    count(x, arg);
+    put_work_ref(x, row, col + x->env->facts_offset);
     put(x, ",");
-    total(x, arg);
+    put_work_ref(x, row, col);
     put(x, ",");
     put_missing(x, e);
     put(x, ")");
 }
 
-typedef struct {
-    const char *key;
-    sum_term terms[2 + 2 * NINTERNAL];
-    size_t n;
-} fact_sum;
-
-static void fact_total(compiler *x, const void *arg)
-{
-    const fact_sum *f = arg;
-    put_terms(x, false, f->key, f->terms, f->n);
-}
-
-static void fact_count(compiler *x, const void *arg)
-{
-    const fact_sum *f = arg;
-    put_terms(x, true, f->key, f->terms, f->n);
-}
-
-/* Returns false when elimination removes every code the sum could match. */
-static bool fact_terms(const char *code, bool eliminate, fact_sum *f)
-{
-    f->n = 0;
-    for (size_t i = 0; eliminate && i < NINTERNAL; i++)
-        if (bp_code_under(code, internal_codes[i])) return false;
-    f->terms[f->n++] = (sum_term){code, false, false};
-    f->terms[f->n++] = (sum_term){code, true, false};
-    for (size_t i = 0; eliminate && i < NINTERNAL; i++) {
-        if (!bp_code_under(internal_codes[i], code)) continue;
-        f->terms[f->n++] = (sum_term){internal_codes[i], false, true};
-        f->terms[f->n++] = (sum_term){internal_codes[i], true, true};
-    }
-    return true;
-}
-
+/* sum(code) over the facts: the code's row for the entity.  At trust scope a code equal
+ * to or under an internal code is eliminated entirely, and one above it is read from its
+ * row with the internal transfers taken out. */
 static void emit_fact_sum(compiler *x, const bp_expr *e, const bp_expr_ctx *c)
 {
-    char key[96];
-    /* the criteria hold the code as "code.*": a text string of a formula, whose length
-     * Excel limits (codes are ASCII: bytes are characters) */
+    /* SUMIFS selects the code with a criterion, which Excel matches to 255 characters
+     * (codes are ASCII: bytes are characters) */
     if (strlen(e->name) > BP_FORMULA_CODE_MAX) {
-        fail_limit(x, e, "a code in a workbook formula is written as the text \"code.*\", and "
-                   "Excel allows at most 255 characters in a formula's text");
+        fail_limit(x, e, "the workbook's sums select a code with a SUMIFS criterion, and Excel "
+                   "matches at most 255 characters of one");
         return;
     }
-    if (!entity_key(x->env, c, true, key, sizeof key)) {
-        fail(x, "the entity is not one institution, one phase or the whole trust");
-        return;
+    bool eliminated = false;
+    for (size_t i = 0; c->eliminate && i < BP_FORMULA_NINTERNAL; i++) {
+        if (bp_code_under(e->name, bp_formula_internal_codes[i])) {
+            put_missing(x, e);
+            return;
+        }
+        eliminated = eliminated || bp_code_under(bp_formula_internal_codes[i], e->name);
     }
-    fact_sum f;
-    f.key = key;
-    if (!fact_terms(e->name, c->eliminate, &f)) {
-        put_missing(x, e);
-        return;
-    }
-    put_counted(x, e, fact_total, fact_count, &f);
-}
-
-typedef struct {
-    const char *key;
-    const char *range;       /* the defined name of the summed column; NULL: the count */
-} course_sum;
-
-static void course_count(compiler *x, const void *arg)
-{
-    const course_sum *s = arg;
-    bp_fbuf_printf(x->b, "COUNTIFS(" BP_XL_COURSE_KEY ",\"%s\"," BP_XL_COURSE_MINORITY ",\"no\")",
-                   s->key);
-}
-
-static void course_total(compiler *x, const void *arg)
-{
-    const course_sum *s = arg;
-    if (!s->range) {
-        course_count(x, arg);
-        return;
-    }
-    bp_fbuf_printf(x->b, "SUMIFS(%s," BP_XL_COURSE_KEY ",\"%s\"," BP_XL_COURSE_MINORITY ",\"no\")",
-                   s->range, s->key);
+    put_sums_cell(x, e, e->name, c->year, (int)c->scenario, eliminated, c);
 }
 
 /* courses.csv fields: the course row's own cell for a per-course result, else the
- * non-minority courses of the entity's institutions in the year (any scenario). */
+ * non-minority courses of the entity's institutions in the year (any scenario): a row
+ * of the sums block. */
 static void emit_course_sum(compiler *x, const bp_expr *e, const bp_expr_ctx *c)
 {
     const char *field = e->name + 7;
-    static const struct { const char *field, *range; int col; } fields[] = {
-        {"income", BP_XL_COURSE_INCOME, BP_XL_COURSE_C_INCOME},
-        {"direct_costs", BP_XL_COURSE_COSTS, BP_XL_COURSE_C_COSTS},
-        {"students", BP_XL_COURSE_STUDENTS, BP_XL_COURSE_C_STUDENTS},
-        {"count", NULL, -1},
+    static const struct { const char *field; int col; } fields[] = {
+        {"income", BP_XL_COURSE_C_INCOME},
+        {"direct_costs", BP_XL_COURSE_C_COSTS},
+        {"students", BP_XL_COURSE_C_STUDENTS},
+        {"count", -1},
     };
     size_t i = 0;
     while (i < sizeof fields / sizeof *fields && strcmp(fields[i].field, field) != 0) i++;
@@ -543,47 +401,31 @@ static void emit_course_sum(compiler *x, const bp_expr *e, const bp_expr_ctx *c)
         put(x, ref);
         return;
     }
-    char key[96];
-    if (!entity_key(x->env, c, false, key, sizeof key)) {
-        fail(x, "the entity is not one institution, one phase or the whole trust");
-        return;
-    }
-    course_sum s = {key, fields[i].range};
-    put_counted(x, e, course_total, course_count, &s);
+    put_sums_cell(x, e, e->name, c->year, -1, false, c);
 }
 
-/* capacity and pan: the members' cells that have a value, added up; years_in_trust:
- * the year less each member's base year (Institutions!H: the academic year it joined,
- * counted to 1 September). */
+/* capacity and pan: the members' values, added up over those that have one; years_in_trust:
+ * the year less each member's "counts from" year, added up (the row holds those years and
+ * how many members have one). */
 static void emit_attr(compiler *x, const bp_expr *e, const bp_expr_ctx *c)
 {
-    bool years = strcmp(e->name, "years_in_trust") == 0;
-    int col = years ? BP_XL_INST_BASE
-              : strcmp(e->name, "capacity") == 0 ? BP_XL_INST_CAPACITY : BP_XL_INST_PAN;
-    int first, last;
-    if (!member_span(x, c, &first, &last)) return;
-    int r0 = BP_XL_INST_FIRST_ROW + first, r1 = BP_XL_INST_FIRST_ROW + last;
-    if (years && first == last) {
-        char ref[64];
-        bp_formula_ref(ref, sizeof ref, BP_XL_SHEET_INSTITUTIONS, r0, col);
-        bp_fbuf_printf(x->b, "(%d-%s)", c->year, ref);
+    if (strcmp(e->name, "years_in_trust") != 0) {
+        put_sums_cell(x, e, e->name, 0, -1, false, c);
         return;
     }
-    if (years) {
-        bp_fbuf_printf(x->b, "(%d*COUNT(", c->year);
-        put_range(x, BP_XL_SHEET_INSTITUTIONS, r0, col, r1, col);
-        put(x, ")-SUM(");
-        put_range(x, BP_XL_SHEET_INSTITUTIONS, r0, col, r1, col);
-        put(x, "))");
+    int col = entity_col(x, c);
+    int row = col < 0 ? -1 : x->env->sum_row(x->env, e->name, 0, -1, false);
+    if (row < 0) {
+        fail(x, "internal error: the sums block has no row for years_in_trust");
         return;
     }
-    if (first == last) {
-        char ref[64];
-        bp_formula_ref(ref, sizeof ref, BP_XL_SHEET_INSTITUTIONS, r0, col);
-        bp_fbuf_printf(x->b, "IF(ISNUMBER(%s),%s,NA())", ref, ref);
-        return;
-    }
-    put_member_total(x, BP_XL_SHEET_INSTITUTIONS, r0, col, r1, col);
+    put(x, "IF(");
+    put_work_ref(x, row, col + x->env->facts_offset);
+    bp_fbuf_printf(x->b, ",%d*", c->year);
+    put_work_ref(x, row, col + x->env->facts_offset);
+    put(x, "-");
+    put_work_ref(x, row, col);
+    put(x, ",NA())");
 }
 
 static void emit_national(compiler *x, const bp_expr *e, const bp_expr_ctx *c)
@@ -601,11 +443,12 @@ static void emit_national(compiler *x, const bp_expr *e, const bp_expr_ctx *c)
 
 static void emit(compiler *x, const bp_expr *e, const bp_expr_ctx *c, int depth);
 
-/* A per-member term of a phase or the trust: its Workings row over the members. */
+/* A per-member term of a phase or the trust: the entity's column of its Workings row,
+ * which adds up the members that have data ("" when none has). */
 static void emit_member_sum(compiler *x, const bp_expr *e, const bp_expr_ctx *c)
 {
-    int first, last;
-    if (!member_span(x, c, &first, &last)) return;
+    int col = entity_col(x, c);
+    if (col < 0) return;
     bp_expr_ctx mc = bp_formula_member_ctx(e, c);
     int row = x->env->helper_row(x->env, e, &mc);
     if (row < 0) {
@@ -613,8 +456,11 @@ static void emit_member_sum(compiler *x, const bp_expr *e, const bp_expr_ctx *c)
         x->failed = true;
         return;
     }
-    put_member_total(x, BP_XL_SHEET_WORKINGS, row, BP_XL_WORK_FIRST_COL + first, row,
-                     BP_XL_WORK_FIRST_COL + last);
+    put(x, "IF(ISNUMBER(");
+    put_work_ref(x, row, col);
+    put(x, "),");
+    put_work_ref(x, row, col);
+    put(x, ",NA())");
 }
 
 static void emit_binary(compiler *x, const bp_expr *e, const bp_expr_ctx *c, int depth,
@@ -633,6 +479,12 @@ static void emit_rounded(compiler *x, const bp_expr *e, const bp_expr_ctx *c, in
 {
     if (e->op == BP_E_NUM) {
         put_num(x, e->num);
+        return;
+    }
+    /* a sum or an attribute read straight from the sums block is rounded there already,
+     * to the places it is exact at: ROUND would give the very same number */
+    if ((e->op == BP_E_SUM || e->op == BP_E_ATTR) && !(c->nmembers > 1 && per_member(e))) {
+        emit(x, e, c, depth);
         return;
     }
     put(x, "ROUND(");
@@ -782,9 +634,11 @@ bp_err bp_formula_whole_cell(const bp_expr *e, const bp_expr_ctx *ctx, int place
 /* ---- statuses and grades ----
  * Every test is of whole numbers (see "Exactness" in bp_formula.h): a threshold t becomes
  * ROUND(t*S,0) with S = 10^scale, which leaves a threshold written with at most scale
- * places exactly as written, and the value is the whole number ex->num (over ex->den for
- * a ratio).  Without an exact form the value is rounded to the places at which it is
- * exact and a threshold to 12, which takes only the floating-point noise off. */
+ * places exactly as written (or the caller's cell holding it), and the value is the whole
+ * number ex->floor or ex->ceil - the value times S rounded down for v >= t, up for v <= t,
+ * which decides the same as the exact rational.  Without an exact form the value is
+ * rounded to the places at which it is exact and a threshold to 12, which takes only the
+ * floating-point noise off. */
 
 #define THRESHOLD_PLACES 12
 
@@ -815,12 +669,12 @@ void bp_formula_whole(char *buf, size_t size, const char *value, int scale)
     snprintf(buf, size, "ROUND(%s%s,0)", value, s);
 }
 
-/* The value compared with a threshold t, as ex says (bp_formula_exact):
- *   ratio    num*S*SIGN(den)>=ROUND(t*S,0)*ABS(den)
- *   decimal  num>=ROUND(t*S,0)
- *   none     ROUND(v,p)>=ROUND(t,12) */
+/* The value compared with a threshold t, as ex says (bp_formula_exact), T being the
+ * threshold's whole-number cell (whole) or ROUND(t*S,0):
+ *   whole  floor>=T, ceil<=T
+ *   none   ROUND(v,p)>=ROUND(t,12) */
 static void put_test(bp_fbuf *out, const char *v, const bp_formula_exact *ex, const char *op,
-                     const char *t)
+                     const char *t, const char *whole)
 {
     if (ex->kind == BP_EXACT_NONE) {
         put_round(out, v, round_places(ex->places));
@@ -828,26 +682,25 @@ static void put_test(bp_fbuf *out, const char *v, const bp_formula_exact *ex, co
         put_round(out, t, THRESHOLD_PLACES);
         return;
     }
-    bp_fbuf_puts(out, ex->num);
-    if (ex->kind == BP_EXACT_RATIO) {
-        put_times(out, ex->scale);
-        bp_fbuf_printf(out, "*SIGN(%s)", ex->den);
-    }
+    bp_fbuf_puts(out, op[0] == '>' ? ex->floor : ex->ceil);
     bp_fbuf_puts(out, op);
+    if (whole) {
+        bp_fbuf_puts(out, whole);
+        return;
+    }
     bp_fbuf_printf(out, "ROUND(%s", t);
     put_times(out, ex->scale);
     bp_fbuf_puts(out, ",0)");
-    if (ex->kind == BP_EXACT_RATIO) bp_fbuf_printf(out, "*ABS(%s)", ex->den);
 }
 
 /* AND(v>=lo,v<=hi): inclusive at both ends */
-static void put_within(bp_fbuf *out, const char *v, const char *lo, const char *hi,
+static void put_within(bp_fbuf *out, const char *v, const char *const *t, const char *const *whole,
                        const bp_formula_exact *ex)
 {
     bp_fbuf_puts(out, "AND(");
-    put_test(out, v, ex, ">=", lo);
+    put_test(out, v, ex, ">=", t[0], whole[0]);
     bp_fbuf_puts(out, ",");
-    put_test(out, v, ex, "<=", hi);
+    put_test(out, v, ex, "<=", t[1], whole[1]);
     bp_fbuf_puts(out, ")");
 }
 
@@ -855,26 +708,30 @@ static void put_within(bp_fbuf *out, const char *v, const char *lo, const char *
 static void put_decision(bp_fbuf *out, const char *v, const bp_formula_rule *r,
                          const bp_formula_exact *ex)
 {
+    const char *band[2] = {r->lo, r->hi}, *band_whole[2] = {r->lo_whole, r->hi_whole};
     bp_fbuf_puts(out, "IFERROR(IF(");
     switch (r->cmp) {
     case BP_CMP_MIN:
-        put_test(out, v, ex, ">=", r->lo);
+        put_test(out, v, ex, ">=", r->lo, r->lo_whole);
         break;
     case BP_CMP_MAX:
-        put_test(out, v, ex, "<=", r->hi);
+        put_test(out, v, ex, "<=", r->hi, r->hi_whole);
         break;
     case BP_CMP_BAND:
-        put_within(out, v, r->lo, r->hi, ex);
+        put_within(out, v, band, band_whole, ex);
         break;
     }
     bp_fbuf_puts(out, ",\"green\",");
-    for (size_t i = 0; i < r->namber; i++) {
-        bp_fbuf_puts(out, "IF(");
-        put_within(out, v, r->amber[i][0], r->amber[i][1], ex);
-        bp_fbuf_puts(out, ",\"amber\",");
+    if (r->namber) {
+        bp_fbuf_puts(out, r->namber > 1 ? "IF(OR(" : "IF(");
+        for (size_t i = 0; i < r->namber; i++) {
+            if (i) bp_fbuf_puts(out, ",");
+            put_within(out, v, r->amber[i], r->amber_whole[i], ex);
+        }
+        bp_fbuf_puts(out, r->namber > 1 ? "),\"amber\"," : ",\"amber\",");
     }
     bp_fbuf_puts(out, "\"red\"");
-    for (size_t i = 0; i < r->namber; i++) bp_fbuf_puts(out, ")");
+    if (r->namber) bp_fbuf_puts(out, ")");
     bp_fbuf_puts(out, "),\"none\")");
 }
 
@@ -916,7 +773,8 @@ bp_err bp_formula_points(const char *value, const bp_formula_points_row *rows, s
             break;
         }
         bp_fbuf_puts(out, "IF(");
-        put_test(out, value, ex, rows[i].at_most ? "<=" : ">=", rows[i].threshold);
+        put_test(out, value, ex, rows[i].at_most ? "<=" : ">=", rows[i].threshold,
+                 rows[i].threshold_whole);
         bp_fbuf_printf(out, ",%s,", rows[i].score);
         open++;
     }
@@ -1085,7 +943,7 @@ bp_err bp_formula_grade_label(const char *total, const char *const *labels,
             break;
         }
         bp_fbuf_puts(out, "IF(");
-        put_test(out, total, ex, ">=", mins[i]);
+        put_test(out, total, ex, ">=", mins[i], NULL);
         bp_fbuf_puts(out, ",");
         put_string(out, labels[i]);
         bp_fbuf_puts(out, ",");

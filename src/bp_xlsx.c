@@ -136,6 +136,12 @@ static void release(xl *x, bp_expr **ex)
     free(x->score_row);
     free(x->helpers);
     free(x->ratios);
+    free(x->sums);
+    free(x->sum_child);
+    free(x->phase_col);
+    free(x->target_scale);
+    free(x->point_wrow);
+    free(x->measure_scale);
 }
 
 static bp_err run(const bp_session *s, int64_t epoch, const char *tmpdir, const char *path,

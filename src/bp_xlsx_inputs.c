@@ -7,16 +7,23 @@
 #include "bp_xlsx_internal.h"
 #include "bp_util.h"
 
-/* ---- Institutions ---- */
+/* ---- bounded ranges ---- */
 
-/* The academic year from which years_in_trust counts: bp_years_in_trust is the year
- * less this (a school joining after 1 September counts from the next year). */
-static int base_year(const bp_institution *in)
+/* A defined name over rows first..first + rows - 1 + BP_XL_SPARE_ROWS of one column (0-based
+ * rows), cut at the sheet's last row: room for the rows a user adds, without the whole
+ * column that Gnumeric is slow on. */
+static void define_rows(xl *x, const char *name, const char *sheet, int first, size_t rows, int col)
 {
-    int y, mo, d;
-    bp_date_ymd(in->joined, &y, &mo, &d);
-    return y + (mo > 9 || (mo == 9 && d > 1));
+    char a[64], b[16], formula[96];
+    int64_t last = (int64_t)first + (int64_t)rows - 1 + BP_XL_SPARE_ROWS;
+    if (last > BP_EXCEL_ROWS - 1) last = BP_EXCEL_ROWS - 1;
+    bp_formula_ref(a, sizeof a, sheet, first, col);
+    bp_formula_ref(b, sizeof b, NULL, (int)last, col);
+    snprintf(formula, sizeof formula, "=%s:%s", a, b);
+    xl_define(x, name, formula);
 }
+
+/* ---- Institutions ---- */
 
 static void write_institution(xl *x, int pos)
 {
@@ -39,7 +46,8 @@ static void write_institution(xl *x, int pos)
     else xl_put_blank(x, s, row, BP_XL_INST_LGB, text);
     bp_formula_ref(ref, sizeof ref, NULL, row, BP_XL_INST_JOINED);
     snprintf(formula, sizeof formula, "=YEAR(%s)+IF(%s>DATE(YEAR(%s),9,1),1,0)", ref, ref, ref);
-    xl_put_formula(x, s, row, BP_XL_INST_BASE, formula, x->f.quantity, xl_cache_double(base_year(in)));
+    xl_put_formula(x, s, row, BP_XL_INST_BASE, formula, x->f.quantity,
+                   xl_cache_double(xl_base_year(in)));
     bp_formula_ref(ref, sizeof ref, NULL, row, BP_XL_INST_BASE);
     snprintf(formula, sizeof formula, "=%d-%s", x->s->year, ref);
     xl_put_formula(x, s, row, BP_XL_INST_YEARS, formula, x->f.quantity,
@@ -68,16 +76,14 @@ void xl_write_institutions(xl *x)
     xl_set_col(x, s, BP_XL_INST_YEARS, BP_XL_INST_YEARS, 22, NULL);
     worksheet_freeze_panes(x->ws[s], BP_XL_INST_FIRST_ROW, 0);
     xl_print_setup(x, s, BP_XL_INST_FIRST_ROW - 1, BP_XL_INST_FIRST_ROW - 1);
-}
-
-/* "Institutions!$A$5:$C$9": the id..phase block the Data and Courses keys look up. */
-static void inst_lookup_range(const xl *x, char *buf, size_t size)
-{
-    char a[64], b[16];
-    int last = BP_XL_INST_FIRST_ROW + (int)(x->m->ninsts ? x->m->ninsts : 1) - 1;
-    bp_formula_ref(a, sizeof a, BP_XL_SHEET_INSTITUTIONS, BP_XL_INST_FIRST_ROW, BP_XL_INST_ID);
-    bp_formula_ref(b, sizeof b, NULL, last, BP_XL_INST_PHASE);
-    snprintf(buf, size, "%s:%s", a, b);
+    /* the sums block looks each institution's phase and attributes up by its id */
+    static const struct { const char *name; int col; } names[] = {
+        {BP_XL_INST_ID_NAME, BP_XL_INST_ID}, {BP_XL_INST_PHASE_NAME, BP_XL_INST_PHASE},
+        {BP_XL_INST_CAPACITY_NAME, BP_XL_INST_CAPACITY}, {BP_XL_INST_PAN_NAME, BP_XL_INST_PAN},
+        {BP_XL_INST_BASE_NAME, BP_XL_INST_BASE}};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        define_rows(x, names[i].name, BP_XL_SHEET_INSTITUTIONS, BP_XL_INST_FIRST_ROW,
+                    x->m->ninsts, names[i].col);
 }
 
 /* ---- Targets ---- */
@@ -429,55 +435,28 @@ void xl_write_targets(xl *x)
 
 /* ---- Data ---- */
 
-enum { DT_INST, DT_YEAR, DT_SCEN, DT_CODE, DT_VALUE, DT_SOURCE, DT_KEY, DT_NCOLS };
-
-/* The key a fact is selected by: phase|institution|year|scenario (bp_formula.h). */
-static void fact_key(const xl *x, const bp_fact *f, char *buf, size_t size)
-{
-    char yb[16];
-    const bp_institution *in = &x->m->insts[f->inst];
-    bp_year_format(f->year, yb, sizeof yb);
-    const char *parts[4] = {bp_phase_id(in->phase), in->id, yb, bp_scenario_id(f->scenario)};
-    bp_formula_key(buf, size, parts, 4);
-}
-
-/* The key as a formula over the row, the phase looked up on Institutions, so that a
- * fact row added by hand is picked up by every formula. */
-static void key_formula(char *buf, size_t size, const char *lookup, int row, int inst_col,
-                        int year_col, int scen_col)
-{
-    char i[16], y[16], sc[16];
-    bp_formula_ref(i, sizeof i, NULL, row, inst_col);
-    bp_formula_ref(y, sizeof y, NULL, row, year_col);
-    int n = snprintf(buf, size, "=IFERROR(VLOOKUP(%s,%s,%d,FALSE),\"?\")&\"|\"&%s&\"|\"&%s", i,
-                     lookup, BP_XL_INST_PHASE - BP_XL_INST_ID + 1, i, y);
-    if (scen_col >= 0 && n > 0 && (size_t)n < size) {
-        bp_formula_ref(sc, sizeof sc, NULL, row, scen_col);
-        snprintf(buf + n, size - (size_t)n, "&\"|\"&%s", sc);
-    }
-}
-
-static void write_fact(xl *x, size_t i, const char *lookup)
+/* One fact as typed: no formula, so that sorting, filtering or adding rows moves nothing
+ * but the facts. */
+static void write_fact(xl *x, size_t i)
 {
     const xl_sheet s = XS_DATA;
     const bp_fact *f = &x->m->facts[i];
     int row = (int)i + 1;
-    char yb[16], buf[160], formula[256];
+    char yb[16];
     lxw_format *in = xl_input(x, x->f.text);
     xl_set_src(x, x->m->inputs[f->file].name, f->line, 0, "a fact");
     bp_year_format(f->year, yb, sizeof yb);
     /* the criteria every formula selects by, and the value: inputs (pence kept) */
-    xl_put_text(x, s, row, DT_INST, x->m->insts[f->inst].id, in);
-    xl_put_text(x, s, row, DT_YEAR, yb, in);
-    xl_put_text(x, s, row, DT_SCEN, bp_scenario_id(f->scenario), in);
-    xl_put_text(x, s, row, DT_CODE, f->code, in);
-    if (f->money) xl_put_money(x, s, row, DT_VALUE, f->value, xl_input(x, x->f.pence));
-    else xl_put_number(x, s, row, DT_VALUE, (double)f->value / 1e6, xl_input(x, x->f.quantity));
-    snprintf(buf, sizeof buf, "%s:%d", x->m->inputs[f->file].name, f->line);
-    xl_put_text(x, s, row, DT_SOURCE, buf, x->f.text);
-    key_formula(formula, sizeof formula, lookup, row, DT_INST, DT_YEAR, DT_SCEN);
-    fact_key(x, f, buf, sizeof buf);
-    xl_put_formula(x, s, row, DT_KEY, formula, x->f.text, xl_cache_text(buf));
+    xl_put_text(x, s, row, BP_XL_DATA_INST, x->m->insts[f->inst].id, in);
+    xl_put_text(x, s, row, BP_XL_DATA_YEAR, yb, in);
+    xl_put_text(x, s, row, BP_XL_DATA_SCENARIO, bp_scenario_id(f->scenario), in);
+    /* BP_XL_DATA_PERIOD: empty, a whole-year fact (contract v2's months carry M01..M12) */
+    xl_put_blank(x, s, row, BP_XL_DATA_PERIOD, in);
+    xl_put_text(x, s, row, BP_XL_DATA_CODE, f->code, in);
+    if (f->money) xl_put_money(x, s, row, BP_XL_DATA_VALUE, f->value, xl_input(x, x->f.pence));
+    else xl_put_number(x, s, row, BP_XL_DATA_VALUE, (double)f->value / 1e6, xl_input(x, x->f.quantity));
+    xl_put_text(x, s, row, BP_XL_DATA_FILE, x->m->inputs[f->file].name, x->f.text);
+    xl_put_number(x, s, row, BP_XL_DATA_LINE, (double)f->line, NULL);
 }
 
 static int line_cmp(const void *a, const void *b)
@@ -521,56 +500,53 @@ static void too_many_facts(xl *x, size_t cap)
 void xl_write_data(xl *x)
 {
     const xl_sheet s = XS_DATA;
-    static char *heads[DT_NCOLS] = {"Institution", "Year", "Scenario", "Code", "Value", "Source",
-                                    "Key"};
+    static char *heads[BP_XL_DATA_NCOLS] = {"Institution", "Year", "Scenario", "Period", "Code",
+                                            "Value", "File", "Line"};
+    static const char *const names[BP_XL_DATA_NCOLS] = {
+        BP_XL_FACT_INST, BP_XL_FACT_YEAR, BP_XL_FACT_SCENARIO, BP_XL_FACT_PERIOD, BP_XL_FACT_CODE,
+        BP_XL_FACT_VALUE, BP_XL_FACT_FILE, BP_XL_FACT_LINE};
     size_t n = x->m->nfacts;
-    char lookup[80];
     /* one row a fact, below the header */
     if (n > BP_EXCEL_ROWS - 1) {
         too_many_facts(x, BP_EXCEL_ROWS - 1);
         n = BP_EXCEL_ROWS - 1;
     }
-    inst_lookup_range(x, lookup, sizeof lookup);
     if (n && xl_live(x)) {
-        lxw_table_column cols[DT_NCOLS], *ptrs[DT_NCOLS + 1];
+        lxw_table_column cols[BP_XL_DATA_NCOLS], *ptrs[BP_XL_DATA_NCOLS + 1];
         memset(cols, 0, sizeof cols);
-        for (int c = 0; c < DT_NCOLS; c++) {
+        for (int c = 0; c < BP_XL_DATA_NCOLS; c++) {
             if (!xl_cell_text_ok(x, heads[c], s, 0, c)) return;
             cols[c].header = heads[c];
-            cols[c].header_format = xl_header_as(x, c == DT_VALUE ? 'r' : 'l');
+            cols[c].header_format = xl_header_as(x, c == BP_XL_DATA_VALUE || c == BP_XL_DATA_LINE ? 'r' : 'l');
             ptrs[c] = &cols[c];
         }
-        ptrs[DT_NCOLS] = NULL;
+        ptrs[BP_XL_DATA_NCOLS] = NULL;
         lxw_table_options opt;
         memset(&opt, 0, sizeof opt);
         opt.name = "Facts";
         opt.columns = ptrs;
         opt.style_type = LXW_TABLE_STYLE_TYPE_LIGHT;
         opt.style_type_number = 9;
-        xl_check(x, worksheet_add_table(x->ws[s], 0, 0, (lxw_row_t)n, DT_NCOLS - 1, &opt), s, 0, 0);
+        xl_check(x, worksheet_add_table(x->ws[s], 0, 0, (lxw_row_t)n, BP_XL_DATA_NCOLS - 1, &opt), s,
+                 0, 0);
     } else {
-        xl_put_headers_as(x, s, 0, 0, (const char *const *)heads, DT_NCOLS, "llllr");
+        xl_put_headers_as(x, s, 0, 0, (const char *const *)heads, BP_XL_DATA_NCOLS, "lllllrlr");
     }
-    xl_validate_words(x, s, 1, DT_SCEN, n, xl_scenario_word, BP_SCENARIO_COUNT, "scenario");
+    xl_validate_words(x, s, 1, BP_XL_DATA_SCENARIO, n, xl_scenario_word, BP_SCENARIO_COUNT, "scenario");
     /* a dry run counts the rows (above) and need not write a million facts out: their
-     * texts are CSV fields, which hold no more than a cell does (bp_csv), and their
-     * formulas are a short lookup */
-    for (size_t i = 0; i < n && xl_live(x) && !x->dry; i++) write_fact(x, i, lookup);
-    xl_set_col(x, s, DT_INST, DT_SCEN, 11, NULL);
-    xl_set_col(x, s, DT_CODE, DT_CODE, 34, NULL);
-    xl_set_col(x, s, DT_VALUE, DT_VALUE, 16, NULL);
-    xl_set_col(x, s, DT_SOURCE, DT_SOURCE, 18, NULL);
-    xl_set_col(x, s, DT_KEY, DT_KEY, 40, NULL);
+     * texts are CSV fields, which hold no more than a cell does (bp_csv) */
+    for (size_t i = 0; i < n && xl_live(x) && !x->dry; i++) write_fact(x, i);
+    xl_set_col(x, s, BP_XL_DATA_INST, BP_XL_DATA_PERIOD, 11, NULL);
+    xl_set_col(x, s, BP_XL_DATA_CODE, BP_XL_DATA_CODE, 34, NULL);
+    xl_set_col(x, s, BP_XL_DATA_VALUE, BP_XL_DATA_VALUE, 16, NULL);
+    xl_set_col(x, s, BP_XL_DATA_FILE, BP_XL_DATA_FILE, 16, NULL);
+    xl_set_col(x, s, BP_XL_DATA_LINE, BP_XL_DATA_LINE, 8, NULL);
     worksheet_freeze_panes(x->ws[s], 1, 0);
     xl_print_setup(x, s, 0, 0);
-    xl_define(x, BP_XL_FACT_VALUE, "=Data!$E:$E");
-    xl_define(x, BP_XL_FACT_CODE, "=Data!$D:$D");
-    xl_define(x, BP_XL_FACT_SOURCE, "=Data!$F:$F");
-    xl_define(x, BP_XL_FACT_KEY, "=Data!$G:$G");
+    for (int c = 0; c < BP_XL_DATA_NCOLS; c++) define_rows(x, names[c], BP_XL_SHEET_DATA, 1, n, c);
 }
 
 /* ---- Courses ---- */
-
 
 /* KPIs with a per-course target (the first one), as bp_eval's eval_courses finds them. */
 static int course_target(const bp_kpi *k)
@@ -589,13 +565,13 @@ static const bp_course_result *course_result(const xl *x, size_t kpi, size_t cou
     return NULL;
 }
 
-static void write_course_inputs(xl *x, size_t ci, const char *lookup)
+static void write_course_inputs(xl *x, size_t ci)
 {
     const xl_sheet s = XS_COURSES;
     const bp_course *co = &x->m->courses[ci];
     const bp_institution *in = &x->m->insts[co->inst];
     int row = x->course_row[ci];
-    char yb[16], key[96], formula[256];
+    char yb[16];
     lxw_format *text = xl_input(x, x->f.text), *money = xl_input(x, x->f.money);
     xl_set_src(x, "courses.csv", co->line, 0, "a course");
     bp_year_format(co->year, yb, sizeof yb);
@@ -606,9 +582,6 @@ static void write_course_inputs(xl *x, size_t ci, const char *lookup)
     xl_put_money(x, s, row, BP_XL_COURSE_C_INCOME, co->income, money);
     xl_put_money(x, s, row, BP_XL_COURSE_C_COSTS, co->direct_costs, money);
     xl_put_text(x, s, row, BP_XL_COURSE_C_MINORITY, co->minority ? "yes" : "no", text);
-    key_formula(formula, sizeof formula, lookup, row, BP_XL_COURSE_C_INST, BP_XL_COURSE_C_YEAR, -1);
-    snprintf(key, sizeof key, "%s|%s|%s", bp_phase_id(in->phase), in->id, yb);
-    xl_put_formula(x, s, row, BP_XL_COURSE_C_KEY, formula, x->f.text, xl_cache_text(key));
 }
 
 /* One course's result for a KPI: its value over the course row and its status against
@@ -647,22 +620,6 @@ static void write_course_result(xl *x, size_t ci, size_t kpi, int col)
     xl_rules_free(&r);
 }
 
-/* The distinct years of courses.csv, ascending. */
-static size_t course_years(const xl *x, int *years, size_t max)
-{
-    size_t n = 0;
-    for (size_t ci = 0; ci < x->m->ncourses; ci++) {
-        int y = x->m->courses[ci].year;
-        size_t at = 0;
-        while (at < n && years[at] < y) at++;
-        if ((at < n && years[at] == y) || n == max) continue;
-        memmove(years + at + 1, years + at, (n - at) * sizeof *years);
-        years[at] = y;
-        n++;
-    }
-    return n;
-}
-
 /* One institution's average for one year: each course KPI for the institution, with
  * the institution's targets. */
 static void write_average(xl *x, int row, const xl_entity *e, int year, const size_t *kpis,
@@ -698,12 +655,13 @@ static bool has_courses(const xl *x, int inst, int year)
     return false;
 }
 
-/* Each institution's average over its non-minority courses, year by year. */
-static void write_course_averages(xl *x, int row, const size_t *kpis, size_t nk)
+/* Each institution's average over its non-minority courses, year by year: above the
+ * course rows, so that rows added below the last course are courses (xl_plan). */
+static void write_course_averages(xl *x, const size_t *kpis, size_t nk)
 {
     const xl_sheet s = XS_COURSES;
-    int years[64];
-    size_t ny = course_years(x, years, 64);
+    int years[64], row = x->avg_at;
+    size_t ny = xl_course_years(x, years, 64);
     xl_put_text(x, s, row, 0, "Institution averages: income less direct costs over income, "
                 "non-minority courses", x->f.bold);
     xl_put_text(x, s, row + 1, 0, "Institution", x->f.header);
@@ -725,21 +683,15 @@ static void write_course_averages(xl *x, int row, const size_t *kpis, size_t nk)
 
 static const char *yes_no(int i) { return i ? "no" : "yes"; }
 
-static void define_course_range(xl *x, const char *name, int col)
-{
-    char a[64], b[16], formula[96];
-    int last = COURSES_FIRST_ROW + (int)(x->m->ncourses ? x->m->ncourses : 1) - 1;
-    bp_formula_ref(a, sizeof a, BP_XL_SHEET_COURSES, COURSES_FIRST_ROW, col);
-    bp_formula_ref(b, sizeof b, NULL, last, col);
-    snprintf(formula, sizeof formula, "=%s:%s", a, b);
-    xl_define(x, name, formula);
-}
-
 void xl_write_courses(xl *x)
 {
     const xl_sheet s = XS_COURSES;
     const char *heads[BP_XL_COURSE_NCOLS] = {
-        "Institution", "Year", "Course", "Students", "Income", "Direct costs", "Minority", "Key"};
+        "Institution", "Year", "Course", "Students", "Income", "Direct costs", "Minority"};
+    static const struct { const char *name; int col; } names[] = {
+        {BP_XL_COURSE_INST, BP_XL_COURSE_C_INST}, {BP_XL_COURSE_YEAR, BP_XL_COURSE_C_YEAR},
+        {BP_XL_COURSE_MINORITY, BP_XL_COURSE_C_MINORITY}, {BP_XL_COURSE_INCOME, BP_XL_COURSE_C_INCOME},
+        {BP_XL_COURSE_COSTS, BP_XL_COURSE_C_COSTS}, {BP_XL_COURSE_STUDENTS, BP_XL_COURSE_C_STUDENTS}};
     char income[32], costs[32];
     snprintf(income, sizeof income, "Income%s", xl_money_note(x));
     snprintf(costs, sizeof costs, "Direct costs%s", xl_money_note(x));
@@ -747,48 +699,46 @@ void xl_write_courses(xl *x)
     heads[BP_XL_COURSE_C_COSTS] = costs;
     const bp_kpiset *ks = &x->s->kpis;
     size_t *kpis = malloc((ks->count + 1) * sizeof *kpis), nk = 0;
-    char lookup[80];
+    int head = x->courses_header, first = head + 1;
     if (!kpis) {
         xl_nomem(x);
         return;
     }
     for (size_t k = 0; k < ks->count; k++)
         if (course_target(&ks->kpis[k]) >= 0) kpis[nk++] = k;
-    inst_lookup_range(x, lookup, sizeof lookup);
     xl_put_title(x, s, "Post-16 courses",
                  "Contribution = (income - direct costs) / income; agreed minority subjects are "
                  "exempt from the per-course floor and left out of the averages.");
-    xl_put_headers_as(x, s, COURSES_FIRST_ROW - 1, 0, heads, BP_XL_COURSE_NCOLS, "lllrrr");
-    for (size_t j = 0; j < nk; j++) {
-        xl_put_text(x, s, COURSES_FIRST_ROW - 1, BP_XL_COURSE_NCOLS + 2 * (int)j, ks->kpis[kpis[j]].id,
-                    x->f.header_num);
-        xl_put_text(x, s, COURSES_FIRST_ROW - 1, BP_XL_COURSE_NCOLS + 2 * (int)j + 1, "status",
-                    x->f.header_mid);
+    if (x->m->ncourses) {
+        write_course_averages(x, kpis, nk);
+        xl_put_headers_as(x, s, head, 0, heads, BP_XL_COURSE_NCOLS, "lllrrr");
+        for (size_t j = 0; j < nk; j++) {
+            xl_put_text(x, s, head, BP_XL_COURSE_NCOLS + 2 * (int)j, ks->kpis[kpis[j]].id,
+                        x->f.header_num);
+            xl_put_text(x, s, head, BP_XL_COURSE_NCOLS + 2 * (int)j + 1, "status",
+                        x->f.header_mid);
+        }
+    } else {
+        xl_put_text(x, s, head, 0, "No courses.csv: no course data.", x->f.note);
     }
     for (size_t ci = 0; ci < x->m->ncourses && xl_live(x); ci++) {
-        write_course_inputs(x, ci, lookup);
+        write_course_inputs(x, ci);
         for (size_t j = 0; j < nk; j++)
             write_course_result(x, ci, kpis[j], BP_XL_COURSE_NCOLS + 2 * (int)j);
     }
-    int last = COURSES_FIRST_ROW + (int)x->m->ncourses - 1;
+    int last = first + (int)x->m->ncourses - 1;
     for (size_t j = 0; j < nk && x->m->ncourses; j++) {
         int col = BP_XL_COURSE_NCOLS + 2 * (int)j;
-        xl_status_colours(x, s, COURSES_FIRST_ROW, col, last, col + 1);
+        xl_status_colours(x, s, first, col, last, col + 1);
     }
-    xl_validate_words(x, s, COURSES_FIRST_ROW, BP_XL_COURSE_C_MINORITY, x->m->ncourses, yes_no, 2,
+    xl_validate_words(x, s, first, BP_XL_COURSE_C_MINORITY, x->m->ncourses, yes_no, 2,
                       "yes or no");
-    if (x->m->ncourses) write_course_averages(x, last + 3, kpis, nk);
-    else xl_put_text(x, s, COURSES_FIRST_ROW, 0, "No courses.csv: no course data.", x->f.note);
-    define_course_range(x, BP_XL_COURSE_KEY, BP_XL_COURSE_C_KEY);
-    define_course_range(x, BP_XL_COURSE_MINORITY, BP_XL_COURSE_C_MINORITY);
-    define_course_range(x, BP_XL_COURSE_INCOME, BP_XL_COURSE_C_INCOME);
-    define_course_range(x, BP_XL_COURSE_COSTS, BP_XL_COURSE_C_COSTS);
-    define_course_range(x, BP_XL_COURSE_STUDENTS, BP_XL_COURSE_C_STUDENTS);
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        define_rows(x, names[i].name, BP_XL_SHEET_COURSES, first, x->m->ncourses, names[i].col);
     xl_set_col(x, s, 0, 1, 12, NULL);
     xl_set_col(x, s, BP_XL_COURSE_C_NAME, BP_XL_COURSE_C_NAME, 40, NULL);
     xl_set_col(x, s, BP_XL_COURSE_C_STUDENTS, BP_XL_COURSE_C_COSTS, 14, NULL);
     xl_set_col(x, s, BP_XL_COURSE_C_MINORITY, BP_XL_COURSE_C_MINORITY, 9, NULL);
-    xl_set_col(x, s, BP_XL_COURSE_C_KEY, BP_XL_COURSE_C_KEY, 30, NULL);
     /* each KPI's column wide enough for its id, which is its header */
     for (size_t j = 0; j < nk; j++) {
         int col = BP_XL_COURSE_NCOLS + 2 * (int)j;
@@ -798,6 +748,5 @@ void xl_write_courses(xl *x)
     }
     if (!nk) xl_set_col(x, s, BP_XL_COURSE_NCOLS, BP_XL_COURSE_NCOLS + 2, 12, NULL);
     free(kpis);
-    worksheet_freeze_panes(x->ws[s], COURSES_FIRST_ROW, 0);
-    xl_print_setup(x, s, COURSES_FIRST_ROW - 1, COURSES_FIRST_ROW - 1);
+    xl_print_setup(x, s, head, head);
 }

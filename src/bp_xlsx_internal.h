@@ -5,6 +5,7 @@
  *
  * The files, lowest first (each calls only those before it, `make layers`):
  *   bp_xlsx_cells.c       failures and limits, the text gate, cells, formats
+ *   bp_xlsx_sums.c        the sums block of Workings: its rows, formulas and values
  *   bp_xlsx_layout.c      where everything goes: institution order, entities, the Targets
  *                         and Courses rows, the compiler's view of them (bp_formula_env)
  *   bp_xlsx_kpis.c        statuses; Scorecard, Forecast, Workings, Ratios
@@ -91,14 +92,37 @@ typedef struct {
 } xl_helper;
 
 /* Whole numbers a status compares, on the Ratios sheet: a ratio's numerator and
- * denominator (den NULL: a value on its own) in ctx, in units of 10^-parts. */
+ * denominator (den NULL: a value on its own) in ctx, in units of 10^-parts, and the
+ * ratio times 10^scale rounded down and up. */
 typedef struct {
     const bp_expr *num, *den;
     bp_expr_ctx ctx;
-    int parts;
+    int parts, scale;
     const char *kpi, *measure;
     xl_src src;
 } xl_ratio;
+
+/* A row of the sums block on Workings (bp_formula.h, "The data"). */
+typedef enum {
+    XR_ATTR,         /* an attribute: capacity, pan, years_in_trust (its "counts from") */
+    XR_FACTS,        /* a code's facts and its children's rows */
+    XR_ELIMINATED,   /* the row before it with income.internal or exp.internal taken out */
+    XR_COURSE        /* a course.* sum over the non-minority courses */
+} xl_sum_kind;
+
+typedef struct {
+    const char *code;        /* not terminated: code[0..len) */
+    size_t len;
+    int year;                /* 0 for an attribute */
+    int scenario;            /* bp_scenario; -1 for a course sum or an attribute */
+    xl_sum_kind kind;
+    int row;                 /* its row on Workings */
+    size_t child0, nchild;   /* XR_FACTS, XR_ELIMINATED: its children, x->sum_child[child0..] */
+    int plain;               /* XR_ELIMINATED: the index of the code's own row */
+    int eliminated;          /* XR_FACTS: the index of its eliminated row, -1 if none */
+    bool internal;           /* XR_FACTS: the code is or is under an internal code */
+    bool money;
+} xl_sum;
 
 typedef struct {
     const bp_session *s;
@@ -138,6 +162,23 @@ typedef struct {
     size_t nhelpers, caphelpers;
     xl_ratio *ratios;
     size_t nratios, capratios;
+    /* the sums block (Workings): rows sorted by year, scenario and code, the attributes
+     * first and the course sums last; the columns of the entities */
+    xl_sum *sums;
+    size_t nsums, sums_facts0, sums_facts1;   /* the fact rows: sums[facts0..facts1) */
+    size_t *sum_child;            /* the children of each row, as indexes */
+    int *phase_col;               /* per bp_phase: its totals column, -1 if none */
+    int trust_col, facts_offset;  /* the trust's totals column; facts are this far right */
+    int terms_at;                 /* Workings: the row of the term rows' title */
+    /* Ratios: whole-number thresholds, one row per target; then the values from here */
+    int *target_scale;            /* per target: the power of ten of its row, -1: none */
+    int *point_wrow;              /* per points row: its whole threshold's row, -1: none */
+    int *measure_scale;           /* per measure: the power of ten of its points' rows */
+    int ratios_first;
+    /* Courses: the institution averages' rows above the course rows */
+    int avg_at;                   /* their title's row */
+    int courses_header;           /* the course rows' header */
+    size_t navg;
 } xl;
 
 /* ---- the layout: rows and columns the formulas point at ---- */
@@ -150,9 +191,19 @@ enum {
 /* Grade scale rows: points (score, test, threshold) and grade bands (lowest total). */
 enum { GS_SCORE = 2, GS_TEST = 3, GS_THRESHOLD = 4 };
 #define TARGETS_FIRST_ROW 4
-#define COURSES_FIRST_ROW 4
-/* Workings: title, subtitle, a blank row and the header above the terms. */
-#define WORK_FIRST_ROW 4
+/* Workings: title, subtitle, a blank row, the sums block's title, its header of
+ * institution, phase and trust ids, the phase row (each institution's, looked up on
+ * Institutions), then the sums. */
+#define WORK_HEAD_ROW 4
+#define WORK_PHASE_ROW 5
+#define WORK_SUMS_ROW 6
+/* Ratios: title, subtitle, a blank row, the thresholds' title and header, one row per
+ * target; a blank row, the values' title and header, one row per value. */
+#define RATIO_THRESHOLDS_ROW 5
+enum { RT_KPI, RT_ENTITY, RT_COURSE, RT_YEAR, RT_SCEN, RT_NUM, RT_DEN, RT_PARTS, RT_SCALE,
+       RT_SNUM, RT_SDEN, RT_FLOOR, RT_CEIL, RT_NCOLS };
+/* the thresholds' columns: KPI, target, scale, then one a threshold of the Targets row */
+enum { RW_KPI, RW_TARGET, RW_SCALE, RW_LO, RW_HI, RW_AMBER, RW_NCOLS = RW_AMBER + 4 };
 
 /* The finance lines' expressions, parsed once: the same compiler and evaluator as the
  * KPIs, so consolidation here is exactly the engine's. */
@@ -255,6 +306,15 @@ const bp_result *xl_result_of(const xl *x, size_t kpi, const xl_entity *e, int y
 void xl_target_cell(const xl *x, char *buf, size_t size, size_t kpi, size_t t, int col);
 bool xl_cell_formula(xl *x, const bp_expr *e, const bp_expr_ctx *c, bool money,
                      const char *what);
+
+/* ---- the sums block (bp_xlsx_sums.c) ---- */
+
+int xl_base_year(const bp_institution *in);
+void xl_plan_sums(xl *x);
+int xl_sum_find(const xl *x, const char *code, size_t len, int year, int scenario);
+int xl_phase_index(const xl *x, bp_phase ph);
+size_t xl_course_years(const xl *x, int *years, size_t max);
+void xl_write_sums(xl *x);
 char *xl_body_formula(xl *x, const bp_expr *e, const bp_expr_ctx *c, const char *what);
 
 /* ---- statuses (bp_xlsx_kpis.c) ---- */
@@ -274,6 +334,7 @@ typedef struct {
  * the engine's thresholds. */
 typedef struct {
     bp_formula_rule *rules;
+    size_t *target;          /* per rule: its target's index in target_row */
     char **owned;
     size_t nrules, nowned;
     bp_num *th;

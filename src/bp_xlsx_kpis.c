@@ -15,12 +15,8 @@ static int max_places(int a, int b) { return a < 0 || b < 0 ? -1 : (a > b ? a : 
 /* How the formula compares the value (bp_formula_exact), with the text it points at. */
 typedef struct {
     bp_formula_exact ex;
-    char num[96], den[96];
+    char floor[96], ceil[96];
 } xl_exact;
-
-/* Ratios: title, subtitle, a blank row and the header above the whole numbers. */
-#define RATIO_FIRST_ROW 4
-enum { RT_KPI, RT_ENTITY, RT_COURSE, RT_YEAR, RT_SCEN, RT_NUM, RT_DEN, RT_SCALE, RT_NCOLS };
 
 static bool same_ctx(const bp_expr_ctx *a, const bp_expr_ctx *b)
 {
@@ -30,19 +26,20 @@ static bool same_ctx(const bp_expr_ctx *a, const bp_expr_ctx *b)
 }
 
 /* The Ratios row holding num (and den, NULL for a value on its own) in units of
- * 10^-parts for ctx; -1 when out of memory. */
+ * 10^-parts for ctx, compared at 10^scale; -1 when out of memory. */
 static int ratio_row(xl *x, const xl_value *v, const bp_expr *num, const bp_expr *den,
-                     const bp_expr_ctx *c, int parts)
+                     const bp_expr_ctx *c, int parts, int scale)
 {
     for (size_t i = 0; i < x->nratios; i++) {
         const xl_ratio *r = &x->ratios[i];
-        if (r->num == num && r->den == den && r->parts == parts && same_ctx(&r->ctx, c))
-            return RATIO_FIRST_ROW + (int)i;
+        if (r->num == num && r->den == den && r->parts == parts && r->scale == scale
+            && same_ctx(&r->ctx, c))
+            return x->ratios_first + (int)i;
     }
     xl_ratio *n = bp_grow(x->ratios, &x->capratios, x->nratios + 1, sizeof *n);
     if (!n) return -1;
     x->ratios = n;
-    x->ratios[x->nratios] = (xl_ratio){num, den, *c, parts, v->kpi, v->measure, x->src};
+    x->ratios[x->nratios] = (xl_ratio){num, den, *c, parts, scale, v->kpi, v->measure, x->src};
     /* at the expression whose parts they are */
     xl_src *src = &x->ratios[x->nratios].src;
     src->line = v->e->line;
@@ -50,16 +47,18 @@ static int ratio_row(xl *x, const xl_value *v, const bp_expr *num, const bp_expr
     snprintf(src->what, sizeof src->what, "the numerator and denominator of %s%s%s '%s'",
              v->measure ? "measure '" : "", v->measure ? v->measure : "",
              v->measure ? "' of grade" : "KPI", v->kpi);
-    return RATIO_FIRST_ROW + (int)x->nratios++;
+    return x->ratios_first + (int)x->nratios++;
 }
 
-static void ratio_refs(xl *x, xl_exact *p, int row, bool den)
+/* The value times 10^scale rounded down and up: a ratio's Floor and Ceiling cells, or a
+ * value's own whole number (its Numerator, at parts = scale) for both. */
+static void ratio_refs(xl_exact *p, int row, bool den)
 {
-    bp_formula_ref(p->num, sizeof p->num, xl_sheets[XS_RATIOS].name, row, RT_NUM);
-    if (den) bp_formula_ref(p->den, sizeof p->den, xl_sheets[XS_RATIOS].name, row, RT_DEN);
-    p->ex.num = p->num;
-    p->ex.den = den ? p->den : NULL;
-    (void)x;
+    const char *sheet = xl_sheets[XS_RATIOS].name;
+    bp_formula_ref(p->floor, sizeof p->floor, sheet, row, den ? RT_FLOOR : RT_NUM);
+    bp_formula_ref(p->ceil, sizeof p->ceil, sheet, row, den ? RT_CEIL : RT_NUM);
+    p->ex.floor = p->floor;
+    p->ex.ceil = p->ceil;
 }
 
 /* The exact comparison of a value with the thresholds th (the engine's values, for the
@@ -80,12 +79,12 @@ static void plan_exact(xl *x, xl_exact *p, const xl_value *v, const bp_expr_ctx 
             bp_formula_ratio_scales(bp_expr_eval(e->a, c), bp_expr_eval(e->b, c), max_places(pa, pb),
                                     th, nth, &parts, &scale);
             if (scale < 0) return;
-            if ((row = ratio_row(x, v, e->a, e->b, c, parts)) < 0) {
+            if ((row = ratio_row(x, v, e->a, e->b, c, parts, scale)) < 0) {
                 xl_nomem(x);
                 return;
             }
-            ratio_refs(x, p, row, true);
-            p->ex.kind = BP_EXACT_RATIO;
+            ratio_refs(p, row, true);
+            p->ex.kind = BP_EXACT_WHOLE;
             p->ex.scale = scale;
             return;
         }
@@ -94,31 +93,33 @@ static void plan_exact(xl *x, xl_exact *p, const xl_value *v, const bp_expr_ctx 
     if (places < 0) return;
     bp_formula_decimal_scale(e ? bp_expr_eval(e, c) : v->total, places, th, nth, &scale);
     if (scale < 0) return;
-    p->ex.kind = BP_EXACT_DECIMAL;
+    p->ex.kind = BP_EXACT_WHOLE;
     p->ex.scale = scale;
     if (!e || !v->money || places <= 2) {
-        bp_formula_whole(p->num, sizeof p->num, v->cell, scale);
-        p->ex.num = p->num;
+        bp_formula_whole(p->floor, sizeof p->floor, v->cell, scale);
+        p->ex.floor = p->ex.ceil = p->floor;
         return;
     }
     /* a money figure with more places than the penny its cell is rounded to */
-    if ((row = ratio_row(x, v, e, NULL, c, scale)) < 0) {
+    if ((row = ratio_row(x, v, e, NULL, c, scale, scale)) < 0) {
         xl_nomem(x);
         p->ex.kind = BP_EXACT_NONE;
         return;
     }
-    ratio_refs(x, p, row, false);
+    ratio_refs(p, row, false);
 }
 
 bool xl_rules_init(xl *x, xl_rules *r, size_t ntargets)
 {
     memset(r, 0, sizeof *r);
     r->rules = calloc(ntargets ? ntargets : 1, sizeof *r->rules);
-    r->owned = calloc(7 * (ntargets ? ntargets : 1), sizeof *r->owned);
+    r->target = calloc(ntargets ? ntargets : 1, sizeof *r->target);
+    r->owned = calloc(13 * (ntargets ? ntargets : 1), sizeof *r->owned);
     r->th = calloc(6 * (ntargets ? ntargets : 1), sizeof *r->th);
-    if (r->rules && r->owned && r->th) return true;
+    if (r->rules && r->target && r->owned && r->th) return true;
     xl_nomem(x);
     free(r->rules);
+    free(r->target);
     free(r->owned);
     free(r->th);
     return false;
@@ -129,6 +130,7 @@ void xl_rules_free(xl_rules *r)
     for (size_t i = 0; i < r->nowned; i++) free(r->owned[i]);
     free(r->owned);
     free(r->rules);
+    free(r->target);
     free(r->th);
 }
 
@@ -155,6 +157,7 @@ void xl_add_rule(xl *x, xl_rules *r, size_t kpi, size_t ti, const bp_expr_ctx *c
                  const char *when)
 {
     const bp_target *t = &x->s->kpis.kpis[kpi].targets[ti];
+    r->target[r->nrules] = x->target0[kpi] + ti;
     bp_formula_rule *rule = &r->rules[r->nrules++];
     char ref[80];
     rule->cmp = t->cmp;
@@ -173,6 +176,35 @@ void xl_add_rule(xl *x, xl_rules *r, size_t kpi, size_t ti, const bp_expr_ctx *c
     rule->namber = t->namber;
 }
 
+/* The rule's constant thresholds as their whole numbers on Ratios, when the target's row
+ * there is at the comparison's scale (else the formula rounds them itself). */
+static void whole_thresholds(xl *x, xl_rules *r, size_t i, int scale)
+{
+    size_t g = r->target[i];
+    const bp_target *t = NULL;
+    for (size_t k = 0; k < x->s->kpis.count && !t; k++)
+        if (g >= x->target0[k] && g < x->target0[k] + x->s->kpis.kpis[k].ntargets)
+            t = &x->s->kpis.kpis[k].targets[g - x->target0[k]];
+    if (!t || x->target_scale[g] != scale) return;
+    bp_formula_rule *rule = &r->rules[i];
+    const char *sheet = xl_sheets[XS_RATIOS].name;
+    int row = RATIO_THRESHOLDS_ROW + (int)g;
+    char ref[64];
+    if (rule->lo && t->lo && t->lo->op == BP_E_NUM) {
+        bp_formula_ref(ref, sizeof ref, sheet, row, RW_LO);
+        rule->lo_whole = own(r, xl_copy_text(x, ref));
+    }
+    if (rule->hi && t->hi && t->hi->op == BP_E_NUM) {
+        bp_formula_ref(ref, sizeof ref, sheet, row, RW_HI);
+        rule->hi_whole = own(r, xl_copy_text(x, ref));
+    }
+    for (size_t a = 0; a < t->namber; a++)
+        for (int end = 0; end < 2; end++) {
+            bp_formula_ref(ref, sizeof ref, sheet, row, RW_AMBER + 2 * (int)a + end);
+            rule->amber_whole[a][end] = own(r, xl_copy_text(x, ref));
+        }
+}
+
 void xl_put_status_rules(xl *x, xl_sheet s, int row, int col, const xl_value *v,
                          const bp_expr_ctx *c, xl_rules *r, bp_status cached)
 {
@@ -183,6 +215,8 @@ void xl_put_status_rules(xl *x, xl_sheet s, int row, int col, const xl_value *v,
     }
     xl_exact p;
     plan_exact(x, &p, v, c, r->th, r->nth);
+    for (size_t i = 0; i < r->nrules && xl_live(x) && p.ex.kind == BP_EXACT_WHOLE; i++)
+        whole_thresholds(x, r, i, p.ex.scale);
     if (xl_live(x) && xl_compiled(x, bp_formula_status(v->cell, r->rules, r->nrules, &p.ex, &x->fb),
                                   "a status"))
         xl_put_formula(x, s, row, col, x->fb.s, x->f.status, xl_cache_text(bp_status_id(cached)));
@@ -329,7 +363,7 @@ static void write_measure_points(xl *x, xl_sheet s, int row, int col, size_t kpi
     const bp_measure *ms = &x->s->kpis.kpis[kpi].measures[m];
     size_t p0 = x->points0[x->measure0[kpi] + m], n = ms->npoints;
     bp_formula_points_row *rows = calloc(n ? n : 1, sizeof *rows);
-    char (*cells)[2][64] = calloc(n ? n : 1, sizeof *cells);
+    char (*cells)[3][64] = calloc(n ? n : 1, sizeof *cells);
     bp_num *th = calloc(n ? n : 1, sizeof *th);
     xl_exact p;
     if (!rows || !cells || !th) xl_nomem(x);
@@ -344,6 +378,13 @@ static void write_measure_points(xl *x, xl_sheet s, int row, int col, size_t kpi
         rows[j].at_most = ms->points[j].at_most;
     }
     if (xl_live(x)) plan_exact(x, &p, v, c, th, n);
+    /* the thresholds' whole numbers on Ratios, when they are at the comparison's scale */
+    for (size_t j = 0; j < n && xl_live(x) && p.ex.kind == BP_EXACT_WHOLE; j++) {
+        int wrow = x->point_wrow[p0 + j];
+        if (wrow < 0 || x->measure_scale[x->measure0[kpi] + m] != p.ex.scale) continue;
+        bp_formula_ref(cells[j][2], sizeof cells[j][2], xl_sheets[XS_RATIOS].name, wrow, RW_LO);
+        rows[j].threshold_whole = cells[j][2];
+    }
     if (xl_live(x) && xl_compiled(x, bp_formula_points(v->cell, rows, n, &p.ex, &x->fb), ms->id))
         xl_put_formula(x, s, row, col, x->fb.s, x->f.whole, xl_cache_num(cached, false));
     free(rows);
@@ -640,23 +681,54 @@ void xl_write_forecast(xl *x)
 
 /* ---- Workings ---- */
 
+/* A term's phase and trust cells: its institutions' cells that have data added up, a
+ * phase's selected by the phase row (so that a phase changed on Institutions moves the
+ * institution), "" when none has. */
+static void term_totals(xl *x, int row, const xl_helper *h)
+{
+    const xl_sheet s = XS_WORKINGS;
+    size_t n = x->m->ninsts;
+    char a[8], z[8], col[8], f[256];
+    int R = row + 1;
+    bp_formula_col(a, sizeof a, BP_XL_WORK_FIRST_COL);
+    bp_formula_col(z, sizeof z, BP_XL_WORK_FIRST_COL + (int)n - 1);
+    for (size_t e = n; e < x->nents && xl_live(x); e++) {
+        const xl_entity *ent = &x->ents[e];
+        bp_expr_ctx c = h->ctx;
+        c.members = ent->members;
+        c.nmembers = ent->nmembers;
+        int at = ent->scope == BP_SCOPE_TRUST ? x->trust_col : x->phase_col[ent->phase];
+        bp_formula_col(col, sizeof col, at);
+        if (ent->scope == BP_SCOPE_TRUST)
+            snprintf(f, sizeof f, "=IF(COUNT(%s%d:%s%d),SUM(%s%d:%s%d),\"\")", a, R, z, R, a, R, z, R);
+        else
+            /* the members with data are the numbers: a numeric criterion takes in no text
+             * (ISNUMBER over a range in SUMPRODUCT is not an array in Gnumeric) */
+            snprintf(f, sizeof f, "=IF(COUNTIFS($%s$%d:$%s$%d,%s$%d,%s%d:%s%d,\">-1E+307\"),"
+                     "SUMIF($%s$%d:$%s$%d,%s$%d,%s%d:%s%d),\"\")", a, WORK_PHASE_ROW + 1, z,
+                     WORK_PHASE_ROW + 1, col, WORK_HEAD_ROW + 1, a, R, z, R, a, WORK_PHASE_ROW + 1,
+                     z, WORK_PHASE_ROW + 1, col, WORK_HEAD_ROW + 1, a, R, z, R);
+        xl_put_formula(x, s, row, at, f, x->f.quantity, xl_cache_num(bp_expr_eval(h->node, &c), false));
+    }
+}
+
 static void write_helper(xl *x, size_t i)
 {
     const xl_sheet s = XS_WORKINGS;
     const xl_helper *h = &x->helpers[i];
-    int row = WORK_FIRST_ROW + (int)i;
+    int row = x->terms_at + 2 + (int)i;
     x->src = h->src;
-    char text[768], yb[16];
-    size_t n;
+    char text[768], note[64], yb[16];
     bp_expr_to_text(h->node, text, sizeof text);
-    n = strlen(text);
-    if (h->ctx.eliminate) snprintf(text + n, sizeof text - n, " (internal transfers eliminated)");
+    note[0] = '\0';
+    if (h->ctx.eliminate) snprintf(note, sizeof note, "internal transfers eliminated");
     else if (h->ctx.national_phase)
-        snprintf(text + n, sizeof text - n, " (benchmarks: %s)", h->ctx.national_phase);
+        snprintf(note, sizeof note, "benchmarks: %s", h->ctx.national_phase);
     bp_year_format(h->ctx.year, yb, sizeof yb);
-    xl_put_text(x, s, row, 0, text, x->f.formula_text);
-    xl_put_text(x, s, row, 1, yb, x->f.text);
-    xl_put_text(x, s, row, 2, bp_scenario_id(h->ctx.scenario), x->f.text);
+    xl_put_text(x, s, row, BP_XL_WORK_CODE, text, x->f.formula_text);
+    xl_put_text(x, s, row, BP_XL_WORK_YEAR, yb, x->f.text);
+    xl_put_text(x, s, row, BP_XL_WORK_SCENARIO, bp_scenario_id(h->ctx.scenario), x->f.text);
+    if (note[0]) xl_put_text(x, s, row, BP_XL_WORK_NOTE, note, x->f.text);
     for (size_t p = 0; p < x->m->ninsts && xl_live(x); p++) {
         bp_expr_ctx c = h->ctx;
         c.members = &x->inst_order[p];
@@ -665,28 +737,39 @@ static void write_helper(xl *x, size_t i)
         xl_put_formula(x, s, row, BP_XL_WORK_FIRST_COL + (int)p, x->fb.s, x->f.quantity,
                        xl_cache_num(bp_expr_eval(h->node, &c), false));
     }
+    term_totals(x, row, h);
 }
 
 void xl_write_workings(xl *x)
 {
     const xl_sheet s = XS_WORKINGS;
-    xl_put_title(x, s, "Workings: terms formed for each institution",
-                 "Products of two facts, conditions and other per-institution terms, one row per "
-                 "term, year and scenario; a phase or the trust adds up its institutions' cells "
-                 "that have data.");
-    xl_put_text(x, s, WORK_FIRST_ROW - 1, 0, "Term", x->f.header);
-    xl_put_text(x, s, WORK_FIRST_ROW - 1, 1, "Year", x->f.header);
-    xl_put_text(x, s, WORK_FIRST_ROW - 1, 2, "Scenario", x->f.header);
+    static const char *const heads[] = {"Term", "Year", "Scenario", "Note"};
+    xl_put_title(x, s, "Workings: the sums every figure reads, and the terms formed for each "
+                 "institution",
+                 "Each sum selects the facts on Data by its row's code, year and scenario and its "
+                 "column's institution; a phase adds up the institutions the phase row gives it.");
+    xl_write_sums(x);
+    int at = x->terms_at;
+    xl_put_text(x, s, at, 0, "Terms formed for each institution: products of two facts, "
+                "conditions and the like, added up over the institutions that have data",
+                x->f.bold);
+    xl_put_headers(x, s, at + 1, 0, heads, 4);
     for (size_t p = 0; p < x->m->ninsts; p++)
-        xl_put_text(x, s, WORK_FIRST_ROW - 1, BP_XL_WORK_FIRST_COL + (int)p,
-                    x->m->insts[x->inst_order[p]].id, x->f.header_num);
+        xl_put_text(x, s, at + 1, BP_XL_WORK_FIRST_COL + (int)p, x->m->insts[x->inst_order[p]].id,
+                    x->f.header_num);
+    for (size_t ph = 0; ph < x->res->nphases; ph++)
+        xl_put_text(x, s, at + 1, x->phase_col[x->res->phases[ph]],
+                    bp_phase_id(x->res->phases[ph]), x->f.header_num);
+    xl_put_text(x, s, at + 1, x->trust_col, "trust", x->f.header_num);
     for (size_t i = 0; i < x->nhelpers && xl_live(x); i++) write_helper(x, i);
-    if (!x->nhelpers) xl_put_text(x, s, WORK_FIRST_ROW, 0, "No per-institution terms.", x->f.note);
-    xl_set_col(x, s, 0, 0, 60, NULL);
-    xl_set_col(x, s, 1, 2, 10, NULL);
-    xl_set_col(x, s, BP_XL_WORK_FIRST_COL, BP_XL_WORK_FIRST_COL + (int)x->m->ninsts, 12, NULL);
-    worksheet_freeze_panes(x->ws[s], WORK_FIRST_ROW, BP_XL_WORK_FIRST_COL);
-    xl_print_setup(x, s, WORK_FIRST_ROW - 1, WORK_FIRST_ROW - 1);
+    if (!x->nhelpers) xl_put_text(x, s, at + 2, 0, "No per-institution terms.", x->f.note);
+    xl_set_col(x, s, BP_XL_WORK_CODE, BP_XL_WORK_CODE, 40, NULL);
+    xl_set_col(x, s, BP_XL_WORK_YEAR, BP_XL_WORK_SCENARIO, 10, NULL);
+    xl_set_col(x, s, BP_XL_WORK_NOTE, BP_XL_WORK_NOTE, 26, NULL);
+    xl_set_col(x, s, BP_XL_WORK_FIRST_COL, x->trust_col + x->facts_offset, 13, NULL);
+    xl_set_col(x, s, x->trust_col + 1, x->trust_col + 1, 3, NULL);
+    if (xl_live(x)) worksheet_freeze_panes(x->ws[s], WORK_SUMS_ROW, BP_XL_WORK_FIRST_COL);
+    xl_print_setup(x, s, WORK_HEAD_ROW, WORK_HEAD_ROW);
 }
 
 /* ---- Ratios ---- */
@@ -700,24 +783,86 @@ static const char *ctx_entity(const xl *x, const bp_expr_ctx *c)
     return c->nmembers == 1 ? x->m->insts[c->members[0]].id : "";
 }
 
+static bp_i128 power10(int places)
+{
+    bp_i128 p = 1;
+    for (int i = 0; i < places; i++) p *= 10;
+    return p;
+}
+
+/* The engine's value times 10^parts rounded half away from zero, as ROUND; false for no
+ * data or past what 128 bits hold. */
+static bool whole_of(bp_num v, int parts, bp_i128 *out)
+{
+    bp_i128 n;
+    if (!v.ok || __builtin_mul_overflow(v.num, power10(parts), &n)) return false;
+    bp_i128 q = n / v.den, r = n % v.den;
+    if (2 * (r < 0 ? -r : r) >= v.den) q += n < 0 ? -1 : 1;
+    *out = q;
+    return true;
+}
+
 /* A whole number: the engine's value times 10^parts (exact below 2^53, where it stays). */
 static xl_cache cache_whole(bp_num v, int parts)
 {
+    bp_i128 q;
     if (!v.ok) return xl_cache_text("");
-    bp_i128 p = 1, n;
-    for (int i = 0; i < parts; i++) p *= 10;
-    if (__builtin_mul_overflow(v.num, p, &n)) return xl_cache_double(bp_num_to_double(v) * (double)p);
-    bp_i128 q = n / v.den, r = n % v.den;
-    /* half away from zero, as ROUND */
-    if (2 * (r < 0 ? -r : r) >= v.den) q += n < 0 ? -1 : 1;
+    if (!whole_of(v, parts, &q)) return xl_cache_double(bp_num_to_double(v) * (double)power10(parts));
     return xl_cache_double((double)q);
+}
+
+static bp_i128 floor_div(bp_i128 a, bp_i128 b)
+{
+    bp_i128 q = a / b;
+    if ((a % b != 0) && ((a < 0) != (b < 0))) q -= 1;
+    return q;
+}
+
+/* Floor and ceiling of num/den x 10^scale by whole-number division: the formula's INT of
+ * the quotient, corrected by one where the division rounded past a whole number. */
+static void write_bounds(xl *x, int row, const xl_ratio *r)
+{
+    const xl_sheet s = XS_RATIOS;
+    char num[8], den[8], sn[8], sd[8], f[512];
+    int R = row + 1;
+    bp_formula_col(num, sizeof num, RT_NUM);
+    bp_formula_col(den, sizeof den, RT_DEN);
+    bp_formula_col(sn, sizeof sn, RT_SNUM);
+    bp_formula_col(sd, sizeof sd, RT_SDEN);
+    bp_i128 a = 0, b = 0, j = 0, k = 0;
+    bool okd = whole_of(bp_expr_eval(r->den, &r->ctx), r->parts, &b);
+    bool ok = whole_of(bp_expr_eval(r->num, &r->ctx), r->parts, &a) && okd;
+    if (ok) j = a * power10(r->scale) * (b < 0 ? -1 : b > 0 ? 1 : 0);
+    if (okd) k = b < 0 ? -b : b;
+    char pw[24] = "1";
+    for (int i = 0; i < r->scale && i < 20; i++) pw[1 + i] = '0', pw[2 + i] = '\0';
+    snprintf(f, sizeof f, "=IFERROR(%s%d*%s*SIGN(%s%d),\"\")", num, R, pw, den, R);
+    xl_put_formula(x, s, row, RT_SNUM, f, x->f.whole,
+                   ok ? xl_cache_double((double)j) : xl_cache_text(""));
+    snprintf(f, sizeof f, "=IFERROR(ABS(%s%d),\"\")", den, R);
+    xl_put_formula(x, s, row, RT_SDEN, f, x->f.whole,
+                   okd ? xl_cache_double((double)k) : xl_cache_text(""));
+    ok = ok && k != 0;
+    /* J and K: the scaled numerator and |denominator| cells; q = INT(J/K) is the quotient
+     * rounded down, off by one only where the division rounded past a whole number */
+    char J[32], K[32];
+    snprintf(J, sizeof J, "%s%d", sn, R);
+    snprintf(K, sizeof K, "%s%d", sd, R);
+    snprintf(f, sizeof f, "=IFERROR(INT(%s/%s)-(INT(%s/%s)*%s>%s)+((INT(%s/%s)+1)*%s<=%s),\"\")", J, K,
+             J, K, K, J, J, K, K, J);
+    xl_put_formula(x, s, row, RT_FLOOR, f, x->f.whole,
+                   ok ? xl_cache_double((double)floor_div(j, k)) : xl_cache_text(""));
+    snprintf(f, sizeof f, "=IFERROR(-INT(-%s/%s)+(-INT(-%s/%s)*%s<%s)-((-INT(-%s/%s)-1)*%s>=%s),\"\")",
+             J, K, J, K, K, J, J, K, K, J);
+    xl_put_formula(x, s, row, RT_CEIL, f, x->f.whole,
+                   ok ? xl_cache_double((double)-floor_div(-j, k)) : xl_cache_text(""));
 }
 
 static void write_ratio(xl *x, size_t i)
 {
     const xl_sheet s = XS_RATIOS;
     const xl_ratio *r = &x->ratios[i];
-    int row = RATIO_FIRST_ROW + (int)i;
+    int row = x->ratios_first + (int)i;
     x->src = r->src;
     char what[160], yb[16];
     snprintf(what, sizeof what, "%s%s%s", r->kpi, r->measure ? "/" : "", r->measure ? r->measure : "");
@@ -736,28 +881,109 @@ static void write_ratio(xl *x, size_t i)
         xl_put_formula(x, s, row, RT_NUM + k, x->fb.s, x->f.whole,
                        cache_whole(bp_expr_eval(parts[k], &r->ctx), r->parts));
     }
-    bp_i128 scale = 1;
-    for (int k = 0; k < r->parts; k++) scale *= 10;
-    xl_put_number(x, s, row, RT_SCALE, (double)scale, x->f.whole);
+    xl_put_number(x, s, row, RT_PARTS, (double)power10(r->parts), x->f.whole);
+    xl_put_number(x, s, row, RT_SCALE, (double)power10(r->scale), x->f.whole);
+    if (r->den) write_bounds(x, row, r);
+}
+
+/* One target's constant thresholds times its row's Scale, as whole numbers. */
+static void write_threshold_row(xl *x, size_t kpi, size_t ti, size_t g)
+{
+    const xl_sheet s = XS_RATIOS;
+    const bp_kpi *k = &x->s->kpis.kpis[kpi];
+    const bp_target *t = &k->targets[ti];
+    int row = RATIO_THRESHOLDS_ROW + (int)g, scale = x->target_scale[g];
+    const bp_expr *ends[2] = {t->cmp != BP_CMP_MAX ? t->lo : NULL, t->cmp != BP_CMP_MIN ? t->hi : NULL};
+    xl_set_src(x, k->file, t->line, 0, "a target of %s '%s'", k->expr ? "KPI" : "grade", k->id);
+    xl_put_text(x, s, row, RW_KPI, k->id, x->f.text);
+    xl_put_text(x, s, row, RW_TARGET, t->text, x->f.text);
+    if (scale < 0) return;
+    xl_put_number(x, s, row, RW_SCALE, (double)power10(scale), x->f.whole);
+    for (int c = 0; c < 2 + 2 * (int)t->namber && xl_live(x); c++) {
+        bp_num v;
+        if (c < 2) {
+            if (!ends[c] || ends[c]->op != BP_E_NUM) continue;
+            v = ends[c]->num;
+        } else {
+            v = (c - 2) % 2 ? t->amber[(c - 2) / 2].hi : t->amber[(c - 2) / 2].lo;
+        }
+        char ref[64], f[128], pw[24] = "1";
+        bp_i128 q = 0;
+        for (int i = 0; i < scale && i < 20; i++) pw[1 + i] = '0', pw[2 + i] = '\0';
+        xl_target_cell(x, ref, sizeof ref, kpi, ti, c < 2 ? (c ? TG_HI : TG_LO) : TG_AMBER + c - 2);
+        snprintf(f, sizeof f, "=ROUND(%s*%s,0)", ref, pw);
+        whole_of(v, scale, &q);
+        xl_put_formula(x, s, row, RW_LO + c, f, x->f.whole, xl_cache_double((double)q));
+    }
+}
+
+/* A grade measure's points thresholds times its Scale, one row each. */
+static void write_points_rows(xl *x)
+{
+    const xl_sheet s = XS_RATIOS;
+    const bp_kpiset *ks = &x->s->kpis;
+    for (size_t k = 0; k < ks->count && xl_live(x); k++)
+        for (size_t i = 0; i < ks->kpis[k].nmeasures && xl_live(x); i++) {
+            const bp_measure *ms = &ks->kpis[k].measures[i];
+            size_t mi = x->measure0[k] + i, p0 = x->points0[mi];
+            int scale = x->measure_scale[mi];
+            xl_set_src(x, ks->kpis[k].file, ms->line, 0, "measure '%s'", ms->id);
+            for (size_t j = 0; j < ms->npoints && xl_live(x); j++) {
+                int row = x->point_wrow[p0 + j];
+                char text[160], ref[64], f[128], pw[24] = "1";
+                bp_i128 q = 0;
+                if (row < 0) continue;
+                xl_text_fmt(text, sizeof text, "%s %s (points)", ms->id,
+                            ms->points[j].at_most ? "<=" : ">=");
+                for (int d = 0; d < scale && d < 20; d++) pw[1 + d] = '0', pw[2 + d] = '\0';
+                bp_formula_ref(ref, sizeof ref, BP_XL_SHEET_TARGETS, x->points_row[p0 + j],
+                               GS_THRESHOLD);
+                snprintf(f, sizeof f, "=ROUND(%s*%s,0)", ref, pw);
+                whole_of(ms->points[j].threshold, scale, &q);
+                xl_put_text(x, s, row, RW_KPI, ks->kpis[k].id, x->f.text);
+                xl_put_text(x, s, row, RW_TARGET, text, x->f.text);
+                xl_put_number(x, s, row, RW_SCALE, (double)power10(scale), x->f.whole);
+                xl_put_formula(x, s, row, RW_LO, f, x->f.whole, xl_cache_double((double)q));
+            }
+        }
 }
 
 void xl_write_ratios(xl *x)
 {
     const xl_sheet s = XS_RATIOS;
-    static const char *const heads[RT_NCOLS] = {"KPI", "Entity", "Course", "Year", "Scenario",
-                                                "Numerator", "Denominator", "Scale"};
+    static const char *const heads[RT_NCOLS] = {
+        "KPI", "Entity", "Course", "Year", "Scenario", "Numerator", "Denominator", "Scale",
+        "Compared at", "Numerator x sign", "|Denominator|", "Value, rounded down",
+        "Value, rounded up"};
+    static const char *const theads[RW_NCOLS] = {"KPI", "Target", "Scale", "Lower", "Upper",
+                                                 "Amber from", "Amber to", "Amber from",
+                                                 "Amber to"};
     xl_put_title(x, s, "Ratios: the whole numbers each status compares",
-                 "A ratio's numerator and denominator times Scale (pence, millionths or whole units), "
-                 "as whole numbers; its status compares numerator x 10^k x sign(denominator) with "
-                 "threshold x 10^k x |denominator|, so a value a penny past a threshold is past it.");
-    xl_put_headers_as(x, s, RATIO_FIRST_ROW - 1, 0, heads, RT_NCOLS, "lllllrrr");
+                 "Each threshold and each value times 10^k (Scale, Compared at), as whole numbers: "
+                 "a value at least a threshold when rounded down it is, at most when rounded up, so "
+                 "that a value a penny past a threshold is past it.");
+    xl_put_text(x, s, RATIO_THRESHOLDS_ROW - 2, 0, "Thresholds (Targets) times their Scale",
+                x->f.bold);
+    xl_put_headers_as(x, s, RATIO_THRESHOLDS_ROW - 1, 0, theads, RW_NCOLS, "llrrrrrrr");
+    size_t g = 0;
+    for (size_t k = 0; k < x->s->kpis.count && xl_live(x); k++)
+        for (size_t t = 0; t < x->s->kpis.kpis[k].ntargets && xl_live(x); t++)
+            write_threshold_row(x, k, t, g++);
+    write_points_rows(x);
+    if (x->ratios_first == RATIO_THRESHOLDS_ROW + 4)
+        xl_put_text(x, s, RATIO_THRESHOLDS_ROW, 0, "No targets.", x->f.note);
+    xl_no_src(x);
+    xl_put_text(x, s, x->ratios_first - 2, 0, "Values: numerator and denominator times Scale "
+                "(pence, millionths or whole units), the value times 10^k rounded down and up",
+                x->f.bold);
+    xl_put_headers_as(x, s, x->ratios_first - 1, 0, heads, RT_NCOLS, "lllllrrrrrrrr");
     for (size_t i = 0; i < x->nratios && xl_live(x); i++) write_ratio(x, i);
-    if (!x->nratios) xl_put_text(x, s, RATIO_FIRST_ROW, 0, "No ratios.", x->f.note);
+    if (!x->nratios) xl_put_text(x, s, x->ratios_first, 0, "No ratios.", x->f.note);
     xl_set_col(x, s, RT_KPI, RT_KPI, 28, NULL);
     xl_set_col(x, s, RT_ENTITY, RT_SCEN, 12, NULL);
     xl_set_col(x, s, RT_COURSE, RT_COURSE, 24, NULL);
     xl_set_col(x, s, RT_NUM, RT_DEN, 22, NULL);
-    xl_set_col(x, s, RT_SCALE, RT_SCALE, 12, NULL);
-    if (xl_live(x)) worksheet_freeze_panes(x->ws[s], RATIO_FIRST_ROW, 0);
-    xl_print_setup(x, s, RATIO_FIRST_ROW - 1, RATIO_FIRST_ROW - 1);
+    xl_set_col(x, s, RT_PARTS, RT_SCALE, 14, NULL);
+    xl_set_col(x, s, RT_SNUM, RT_CEIL, 22, NULL);
+    xl_print_setup(x, s, x->ratios_first - 1, x->ratios_first - 1);
 }

@@ -1,6 +1,8 @@
 /* bp_xlsx_layout: where everything goes before anything is written - the institutions'
- * workbook order, the entities (institutions, phases, the trust), the rows of Targets and
- * Courses, and the compiler's view of them (bp_formula_env). */
+ * workbook order, the entities (institutions, phases, the trust), the rows of Targets,
+ * Courses and Ratios, the sums block of Workings, and the compiler's view of them
+ * (bp_formula_env). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,8 +12,8 @@
 /* ---- layout ---- */
 
 /* Workbook order: institutions phase by phase (phases in order of first appearance),
- * the central row last, so that every phase and the trust is one contiguous run of
- * rows and columns (bp_formula adds members up over a range). */
+ * the central row last, so that a phase's institutions stand together on every sheet.
+ * No formula depends on it: a phase's totals select its institutions by their phase. */
 static void plan_institutions(xl *x)
 {
     const bp_model *m = x->m;
@@ -124,7 +126,7 @@ static int env_helper_row(const bp_formula_env *env, const bp_expr *node, const 
         const bp_expr_ctx *h = &x->helpers[i].ctx;
         if (x->helpers[i].node == node && h->year == c->year && h->scenario == c->scenario
             && h->eliminate == c->eliminate && same_text(h->national_phase, c->national_phase))
-            return WORK_FIRST_ROW + (int)i;
+            return x->terms_at + 2 + (int)i;
     }
     xl_helper *n = bp_grow(x->helpers, &x->caphelpers, x->nhelpers + 1, sizeof *n);
     if (!n) return -1;
@@ -135,7 +137,33 @@ static int env_helper_row(const bp_formula_env *env, const bp_expr *node, const 
     x->helpers[x->nhelpers].src = x->src;
     x->helpers[x->nhelpers].src.line = node->line;
     x->helpers[x->nhelpers].src.column = node->column;
-    return WORK_FIRST_ROW + (int)x->nhelpers++;
+    return x->terms_at + 2 + (int)x->nhelpers++;
+}
+
+/* The sums block's row for a code, year and scenario (bp_formula_env.sum_row). */
+static int env_sum_row(const bp_formula_env *env, const char *code, int year, int scenario,
+                       bool eliminated)
+{
+    const xl *x = env->arg;
+    int i = xl_sum_find(x, code, strlen(code), year, scenario);
+    if (i >= 0 && eliminated) i = x->sums[i].eliminated;
+    return i >= 0 ? x->sums[i].row : -1;
+}
+
+/* The column of the entity whose members ctx has: one institution, one whole phase (its
+ * institutions less the central row) or every institution (bp_formula_env.entity_col). */
+static int env_entity_col(const bp_formula_env *env, const bp_expr_ctx *c)
+{
+    const xl *x = env->arg;
+    const bp_model *m = x->m;
+    if (c->nmembers == 1) return BP_XL_WORK_FIRST_COL + x->inst_pos[c->members[0]];
+    if (c->nmembers == m->ninsts) return x->trust_col;
+    bp_phase ph = m->insts[c->members[0]].phase;
+    size_t in_phase = 0;
+    for (size_t i = 0; i < c->nmembers; i++)
+        if (m->insts[c->members[i]].phase != ph || c->members[i] == m->central) return -1;
+    for (size_t i = 0; i < m->ninsts; i++) in_phase += m->insts[i].phase == ph && (int)i != m->central;
+    return in_phase == c->nmembers ? x->phase_col[ph] : -1;
 }
 
 /* Compile a cell formula for an expression into x->fb. */
@@ -211,6 +239,16 @@ void xl_target_cell(const xl *x, char *buf, size_t size, size_t kpi, size_t t, i
     bp_formula_ref(buf, size, BP_XL_SHEET_TARGETS, x->target_row[x->target0[kpi] + t], col);
 }
 
+static bool has_courses(const xl *x, int inst, int year)
+{
+    for (size_t ci = 0; ci < x->m->ncourses; ci++)
+        if (x->m->courses[ci].inst == inst && x->m->courses[ci].year == year) return true;
+    return false;
+}
+
+/* Courses: the institution averages first (one row per institution and year with
+ * courses), then the course rows, so that rows added below the last course are courses
+ * the bounded ranges take in. */
 static void plan_courses(xl *x)
 {
     x->course_row = malloc((x->m->ncourses + 1) * sizeof *x->course_row);
@@ -218,7 +256,86 @@ static void plan_courses(xl *x)
         xl_nomem(x);
         return;
     }
-    for (size_t i = 0; i < x->m->ncourses; i++) x->course_row[i] = COURSES_FIRST_ROW + (int)i;
+    int years[64];
+    size_t ny = xl_course_years(x, years, 64);
+    x->navg = 0;
+    for (size_t p = 0; p < x->m->ninsts; p++)
+        for (size_t yi = 0; yi < ny; yi++) x->navg += has_courses(x, x->inst_order[p], years[yi]);
+    x->avg_at = 3;
+    x->courses_header = x->m->ncourses ? x->avg_at + 2 + (int)x->navg + 1 : 3;
+    for (size_t i = 0; i < x->m->ncourses; i++) x->course_row[i] = x->courses_header + 1 + (int)i;
+}
+
+/* The power of ten of a target's whole-number thresholds on Ratios: the most places of
+ * its constant thresholds, at least BP_FORMULA_EDIT_PLACES (so that an edited threshold
+ * keeps hundredths of a percent), as bp_formula_ratio_scales prefers; -1 when one is not
+ * a decimal of at most 15 places or does not fit a double's whole numbers. */
+static int scale_of(const bp_num *th, size_t n)
+{
+    int k = BP_FORMULA_EDIT_PLACES;
+    for (size_t i = 0; i < n; i++) {
+        int p = bp_formula_num_places(th[i]);
+        if (p < 0) return -1;
+        if (p > k) k = p;
+    }
+    bp_i128 s = 1;
+    for (int i = 0; i < k; i++) s *= 10;
+    for (size_t i = 0; i < n; i++) {
+        bp_i128 a = th[i].num < 0 ? -th[i].num : th[i].num, r;
+        if (__builtin_mul_overflow(a, s, &r) || r / th[i].den >= BP_FORMULA_EXACT_MAX) return -1;
+    }
+    return k;
+}
+
+static int target_scale(const bp_target *t)
+{
+    bp_num th[6];
+    size_t n = 0;
+    if (t->lo && t->lo->op == BP_E_NUM) th[n++] = t->lo->num;
+    if (t->hi && t->hi->op == BP_E_NUM) th[n++] = t->hi->num;
+    for (size_t a = 0; a < t->namber; a++) {
+        th[n++] = t->amber[a].lo;
+        th[n++] = t->amber[a].hi;
+    }
+    return scale_of(th, n);
+}
+
+/* Ratios: one row of whole-number thresholds per target, then per grade measure's points
+ * row that has a threshold; the values below. */
+static void plan_ratios(xl *x)
+{
+    const bp_kpiset *ks = &x->s->kpis;
+    size_t nt = 0, nm = 0, np = 0;
+    for (size_t k = 0; k < ks->count; k++) {
+        nt += ks->kpis[k].ntargets;
+        nm += ks->kpis[k].nmeasures;
+        for (size_t i = 0; i < ks->kpis[k].nmeasures; i++) np += ks->kpis[k].measures[i].npoints;
+    }
+    x->target_scale = malloc((nt + 1) * sizeof *x->target_scale);
+    x->measure_scale = malloc((nm + 1) * sizeof *x->measure_scale);
+    x->point_wrow = malloc((np + 1) * sizeof *x->point_wrow);
+    if (!x->target_scale || !x->measure_scale || !x->point_wrow) {
+        xl_nomem(x);
+        return;
+    }
+    nt = nm = np = 0;
+    for (size_t k = 0; k < ks->count; k++)
+        for (size_t t = 0; t < ks->kpis[k].ntargets; t++)
+            x->target_scale[nt++] = target_scale(&ks->kpis[k].targets[t]);
+    int row = RATIO_THRESHOLDS_ROW + (int)nt;
+    for (size_t k = 0; k < ks->count; k++)
+        for (size_t i = 0; i < ks->kpis[k].nmeasures; i++, nm++) {
+            const bp_measure *ms = &ks->kpis[k].measures[i];
+            bp_num th[64];
+            size_t n = 0;
+            for (size_t j = 0; j < ms->npoints && n < 64; j++)
+                if (ms->points[j].has_threshold) th[n++] = ms->points[j].threshold;
+            x->measure_scale[nm] = n < 64 ? scale_of(th, n) : -1;
+            for (size_t j = 0; j < ms->npoints; j++, np++)
+                x->point_wrow[np] = ms->points[j].has_threshold && x->measure_scale[nm] >= 0 ? row++ : -1;
+        }
+    /* the thresholds, a blank row, the values' title and header */
+    x->ratios_first = (row > RATIO_THRESHOLDS_ROW ? row : RATIO_THRESHOLDS_ROW + 1) + 3;
 }
 
 /* ---- the plan ---- */
@@ -231,13 +348,17 @@ void xl_plan(xl *x)
     if (xl_live(x)) plan_entities(x);
     if (xl_live(x)) plan_targets(x);
     if (xl_live(x)) plan_courses(x);
+    if (xl_live(x)) plan_ratios(x);
+    if (xl_live(x)) xl_plan_sums(x);
     x->score_row = malloc((nk + 1) * sizeof *x->score_row);
     if (!x->score_row) xl_nomem(x);
     for (size_t k = 0; k < nk && x->score_row; k++) x->score_row[k] = -1;
     x->env.model = x->m;
-    x->env.inst_pos = x->inst_pos;
     x->env.course_row = x->course_row;
     x->env.benchmark_row = env_benchmark_row;
     x->env.helper_row = env_helper_row;
+    x->env.sum_row = env_sum_row;
+    x->env.entity_col = env_entity_col;
+    x->env.facts_offset = x->facts_offset;
     x->env.arg = x;
 }

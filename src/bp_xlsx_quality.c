@@ -103,55 +103,72 @@ void xl_write_actions(xl *x)
 
 /* ---- Data quality ---- */
 
+/* The money codes' heads (bp_code_is_money), one column each: a file's money facts as
+ * they stand on Data, added up by head, are its control total. */
 static const char *const money_heads[] = {"income", "exp", "memo", "bs"};
+#define NHEADS (sizeof money_heads / sizeof *money_heads)
+enum { IN_FILE, IN_ROWS, IN_READ, IN_DATA, IN_CHECK, IN_HEAD0, IN_SHA = IN_HEAD0 + NHEADS, IN_NCOLS };
 
-/* The money facts of one input file as they stand in the Data sheet: the control total
- * to compare with the file as read. */
-static void money_formula(bp_fbuf *b, const char *file)
+/* One file's money facts under a head, in pence, from the model. */
+static int64_t head_total(const xl *x, size_t file, const char *head)
 {
-    bp_fbuf_reset(b);
-    bp_fbuf_puts(b, "=");
-    for (size_t h = 0; h < sizeof money_heads / sizeof *money_heads; h++)
-        for (int wild = 0; wild < 2; wild++)
-            bp_fbuf_printf(b, "%sSUMIFS(" BP_XL_FACT_VALUE "," BP_XL_FACT_SOURCE ",\"%s:*\","
-                           BP_XL_FACT_CODE ",\"%s%s\")", h || wild ? "+" : "", file,
-                           money_heads[h], wild ? ".*" : "");
+    int64_t t = 0;
+    for (size_t f = 0; f < x->m->nfacts; f++) {
+        const bp_fact *fa = &x->m->facts[f];
+        if (fa->file == (int)file && fa->money && bp_code_under(fa->code, head)) t += fa->value;
+    }
+    return t;
+}
+
+/* Row of one input file: what was read, the money facts now on Data by head and their
+ * total, and whether they agree. */
+static void write_input(xl *x, size_t i, int row, int head_row)
+{
+    const xl_sheet s = XS_QUALITY;
+    const bp_input *in = &x->m->inputs[i];
+    bool facts = false;
+    for (size_t f = 0; f < x->m->nfacts && !facts; f++) facts = x->m->facts[f].file == (int)i;
+    char hex[65], a[16], b[16], col[8], last[8], formula[256];
+    bp_sha256_hex(in->sha256, hex);
+    xl_put_text(x, s, row, IN_FILE, in->name, x->f.text);
+    xl_put_number(x, s, row, IN_ROWS, (double)in->rows, x->f.whole);
+    if (in->has_money) xl_put_money(x, s, row, IN_READ, in->money_total, x->f.pence);
+    if (facts) {
+        for (size_t h = 0; h < NHEADS && xl_live(x); h++) {
+            bp_formula_col(col, sizeof col, IN_HEAD0 + (int)h);
+            snprintf(formula, sizeof formula, "=ROUND(SUMIFS(" BP_XL_FACT_VALUE "," BP_XL_FACT_FILE
+                     ",$A%d," BP_XL_FACT_CODE ",%s$%d)+SUMIFS(" BP_XL_FACT_VALUE "," BP_XL_FACT_FILE
+                     ",$A%d," BP_XL_FACT_CODE ",%s$%d&\".*\"),2)", row + 1, col, head_row + 1,
+                     row + 1, col, head_row + 1);
+            xl_put_formula(x, s, row, IN_HEAD0 + (int)h, formula, x->f.pence,
+                           xl_cache_double((double)head_total(x, i, money_heads[h]) / 100.0));
+        }
+        bp_formula_col(col, sizeof col, IN_HEAD0);
+        bp_formula_col(last, sizeof last, IN_HEAD0 + (int)NHEADS - 1);
+        snprintf(formula, sizeof formula, "=SUM(%s%d:%s%d)", col, row + 1, last, row + 1);
+        xl_put_formula(x, s, row, IN_DATA, formula, x->f.pence,
+                       xl_cache_double((double)in->money_total / 100.0));
+        bp_formula_ref(a, sizeof a, NULL, row, IN_READ);
+        bp_formula_ref(b, sizeof b, NULL, row, IN_DATA);
+        /* SUM of the cell read: 0 when the file had no money (N() of an empty cell is not
+         * 0 in Gnumeric) */
+        snprintf(formula, sizeof formula, "=IF(ROUND(SUM(%s)-%s,2)=0,\"agrees\",\"differs\")", a, b);
+        xl_put_formula(x, s, row, IN_CHECK, formula, x->f.status, xl_cache_text("agrees"));
+    }
+    xl_put_text(x, s, row, IN_SHA, hex, x->f.formula_text);
 }
 
 static int write_inputs(xl *x, int row)
 {
     const xl_sheet s = XS_QUALITY;
-    static const char *const heads[] = {"File", "Rows", "Money total as read", "Money total in Data",
-                                        "Check", "SHA-256"};
-    xl_put_headers_as(x, s, row, 0, heads, 6, "lrrrc");
+    static const char *const heads[IN_NCOLS] = {
+        "File", "Rows", "Money total as read", "Money total in Data", "Check", "income", "exp",
+        "memo", "bs", "SHA-256"};
+    int head_row = row;
+    xl_put_headers_as(x, s, row, 0, heads, IN_NCOLS, "lrrrcrrrrl");
     row++;
-    for (size_t i = 0; i < x->m->ninputs && xl_live(x); i++) {
-        const bp_input *in = &x->m->inputs[i];
-        bool facts = false;
-        if (!in->present) continue;
-        for (size_t f = 0; f < x->m->nfacts && !facts; f++) facts = x->m->facts[f].file == (int)i;
-        char hex[65], a[16], b[16], formula[96];
-        bp_sha256_hex(in->sha256, hex);
-        xl_put_text(x, s, row, 0, in->name, x->f.text);
-        xl_put_number(x, s, row, 1, (double)in->rows, x->f.whole);
-        /* control totals to the penny, as the Data sheet holds the facts */
-        if (in->has_money) xl_put_money(x, s, row, 2, in->money_total, x->f.pence);
-        if (facts) {
-            money_formula(&x->fb, in->name);
-            if (x->fb.nomem) {
-                xl_nomem(x);
-                break;
-            }
-            xl_put_formula(x, s, row, 3, x->fb.s, x->f.pence,
-                           xl_cache_double((double)in->money_total / 100.0));
-            bp_formula_ref(a, sizeof a, NULL, row, 2);
-            bp_formula_ref(b, sizeof b, NULL, row, 3);
-            snprintf(formula, sizeof formula, "=IF(ROUND(N(%s)-%s,2)=0,\"agrees\",\"differs\")", a, b);
-            xl_put_formula(x, s, row, 4, formula, x->f.status, xl_cache_text("agrees"));
-        }
-        xl_put_text(x, s, row, 5, hex, x->f.formula_text);
-        row++;
-    }
+    for (size_t i = 0; i < x->m->ninputs && xl_live(x); i++)
+        if (x->m->inputs[i].present) write_input(x, i, row++, head_row);
     xl_put_text(x, s, row, 0, "Rows read", x->f.bold);
     xl_put_number(x, s, row, 1, (double)x->m->rows_read, x->f.whole);
     return row + 2;
@@ -225,8 +242,8 @@ void xl_write_quality(xl *x, bp_expr *const *ex)
     if (!n) xl_put_text(x, s, row, 0, "None.", x->f.text);
     xl_set_col(x, s, 0, 0, 22, NULL);
     xl_set_col(x, s, 1, 1, 12, NULL);
-    xl_set_col(x, s, 2, 4, 20, NULL);
-    xl_set_col(x, s, 5, 5, 70, NULL);
+    xl_set_col(x, s, 2, IN_SHA - 1, 20, NULL);
+    xl_set_col(x, s, IN_SHA, IN_SHA, 70, NULL);
     xl_print_setup(x, s, 0, -1);
 }
 

@@ -11,7 +11,10 @@
 #  (f) a 50-institution trust keeps every formula within Excel's 8,192 characters;
 #  (g) every threshold of the default KPIs met exactly, missed and passed by one penny or
 #      one unit (tests/e2e/edges.py): the engine decides each as worked out there, and the
-#      recalculated workbook every status as the engine does.
+#      recalculated workbook every status as the engine does;
+#  (h) readable formulas: over every cell formula and defined name as stored, none longer
+#      than 300 characters and the median under 100 (scripts/formula-lengths.py), for both
+#      fixtures and the 50-institution trust.
 # Skips (counted) only what needs LibreOffice (soffice) or /usr/bin/python3 with openpyxl
 # when they are missing.
 . "$(dirname "$0")/lib/common.sh"
@@ -173,15 +176,31 @@ else
 fi
 
 # ---- (f) a large trust ----
+large=
 if $have_py; then
     "$py" scripts/fixtures/gen_large.py "$tmp/large" 50 >/dev/null
     if book=$(build "$tmp/large" "$tmp/large-out"); then
         py "large trust" lengths "$book"
+        large=$book
     else
         ko "large trust: build writes the workbook"
     fi
 else
     sk "large trust (python3)"
+fi
+
+# ---- (h) formulas of at most 300 characters, the median under 100 ----
+if [ -x "$py" ]; then
+    for book in "$tmp"/pet/*.xlsx "$tmp"/second-trust/*.xlsx $large; do
+        [ -f "$book" ] || { ko "formula lengths: no workbook $book"; continue; }
+        if got=$("$py" scripts/formula-lengths.py "$book" --max 300 --median 100); then
+            ok "formula lengths: ${got#"$tmp"/}"
+        else
+            ko "formula lengths (max 300, median under 100): ${got#"$tmp"/}"
+        fi
+    done
+else
+    sk "formula lengths (python3)"
 fi
 
 # ---- (g) engine and workbook agree exactly, on the edges of every threshold ----

@@ -194,10 +194,12 @@ def agree_courses(book, res):
     head = next((i for i, r in enumerate(rows) if r[:3] == ["Institution", "Year", "Course"]), None)
     cells = {}
     if head is not None:
+        # each course KPI's value and status follow the course's input columns
+        first = rows[head].index("Minority") + 1
         for r in rows[head + 1:]:
             if not r[0]:
                 break
-            for col in range(8, len(rows[head]) - 1, 2):
+            for col in range(first, len(rows[head]) - 1, 2):
                 if rows[head][col]:
                     cells.setdefault((rows[head][col], r[0], r[1], r[2]), []).append((r[col], r[col + 1]))
     bad = 0
@@ -307,10 +309,14 @@ def edit(book, out, data):
     inst, year = edit_target(insts, kv)
     wb = openpyxl.load_workbook(book)
     ws = wb["Data"]
+    # the columns by their headers: Data holds the facts as typed, one a row
+    head = {c.value: i for i, c in enumerate(next(ws.iter_rows(max_row=1)))}
+    key = [head[h] for h in ("Institution", "Year", "Scenario", "Period", "Code")]
     done = 0
     for row in ws.iter_rows(min_row=2):
-        if [c.value for c in row[:4]] == [inst, year, "actual", "exp.staff.teaching"]:
-            row[4].value = float(Fraction(str(row[4].value)) + EDIT_STAFF)
+        if [row[i].value for i in key] == [inst, year, "actual", None, "exp.staff.teaching"]:
+            value = row[head["Value"]]
+            value.value = float(Fraction(str(value.value)) + EDIT_STAFF)
             done += 1
     check("edited %s's exp.staff.teaching in Data" % inst, done == 1, "%d rows" % done)
     tg = wb["Targets"]
