@@ -30,10 +30,10 @@ const xl_sheet_info xl_sheets[XS_COUNT] = {
     {"Actions", "Development-plan actions; overdue actions highlighted"},
     {"Data quality", "Input files, control totals, reconciliation of internal transfers and "
                      "warnings"},
-    {BP_XL_SHEET_WORKINGS, "Per-institution terms (such as periods x FTE) that phase and trust "
-                           "figures add up"},
-    {"Ratios", "The numerator and denominator of each ratio a status decides, as whole numbers, "
-               "so that every status compares exactly"},
+    {BP_XL_SHEET_WORKINGS, "The sums of the facts every figure reads, by institution, phase and "
+                           "the trust; per-institution terms (such as periods x FTE)"},
+    {"Ratios", "Thresholds and the values each status decides as whole numbers, so that every "
+               "status compares exactly"},
 };
 
 const xl_sheet xl_tab_order[XS_COUNT] = {

@@ -456,7 +456,7 @@ static void write_fact(xl *x, size_t i)
     if (f->money) xl_put_money(x, s, row, BP_XL_DATA_VALUE, f->value, xl_input(x, x->f.pence));
     else xl_put_number(x, s, row, BP_XL_DATA_VALUE, (double)f->value / 1e6, xl_input(x, x->f.quantity));
     xl_put_text(x, s, row, BP_XL_DATA_FILE, x->m->inputs[f->file].name, x->f.text);
-    xl_put_number(x, s, row, BP_XL_DATA_LINE, (double)f->line, NULL);
+    xl_put_number(x, s, row, BP_XL_DATA_LINE, (double)f->line, x->f.whole);
 }
 
 static int line_cmp(const void *a, const void *b)

@@ -632,8 +632,9 @@ void xl_write_scorecard(xl *x)
     bp_year_format(x->s->year, yb, sizeof yb);
     xl_text_fmt(title, sizeof title, "%s: KPI scorecard %s (actual)", x->m->name, yb);
     xl_put_title(x, s, title,
-                 "Every figure is a live formula over the Data sheet; each status compares it with "
-                 "the thresholds on Targets. A blank figure is no data (never zero).");
+                 "Every figure is a live formula over the sums on Workings of the facts on Data; each "
+                 "status compares it with the thresholds on Targets. A blank figure is no data (never "
+                 "zero).");
     int end = write_matrix(x, s, 3, x->s->year, BP_ACTUAL, true);
     matrix_columns(x, s);
     worksheet_freeze_panes(x->ws[s], 5, MX_FIRST_COL);

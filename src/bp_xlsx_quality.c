@@ -282,9 +282,10 @@ void xl_write_contents(xl *x)
 {
     const xl_sheet s = XS_CONTENTS;
     const char *notes[] = {
-        "Every computed figure is a live formula over the Data sheet, compiled from the same KPI "
-        "expressions the engine evaluates (see Targets, KPI definitions). Edit a fact on Data or a "
-        "threshold on Targets and every dependent figure and status updates.",
+        "Every computed figure is a live formula, compiled from the same KPI expressions the "
+        "engine evaluates (see Targets, KPI definitions), over the sums on Workings, which select "
+        "the facts on Data by institution, year, scenario and code. Edit, sort or add a fact on "
+        "Data, or edit a threshold on Targets, and every dependent figure and status updates.",
         "A blank figure is no data: a missing fact, or a division by zero. No data is never zero.",
         "A phase or the trust is a ratio of sums, never an average of ratios; products such as "
         "periods x FTE and conditions are formed per institution (Workings) and then added up.",
@@ -330,7 +331,10 @@ void xl_write_contents(xl *x)
     xl_put_text(x, s, row++, 0, "Reading the workbook", x->f.bold);
     for (size_t i = 0; i < sizeof notes / sizeof *notes; i++, row++) {
         xl_merge(x, s, row, 0, 1, notes[i], x->f.note);
-        if (xl_live(x)) xl_check(x, worksheet_set_row(x->ws[s], (lxw_row_t)row, 27, NULL), s, row, 0);
+        double lines = xl_wrapped_lines(notes[i], 110);
+        if (xl_live(x))
+            xl_check(x, worksheet_set_row(x->ws[s], (lxw_row_t)row, lines > 2 ? 13.5 * lines : 27, NULL),
+                     s, row, 0);
     }
     xl_set_col(x, s, 0, 0, 30, NULL);
     xl_set_col(x, s, 1, 1, 110, NULL);

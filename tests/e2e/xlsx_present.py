@@ -100,6 +100,15 @@ def target_texts(kpis):
     return out
 
 
+def course_head(co):
+    """The header row of the course rows on Courses (1-based): "Institution", "Year",
+    "Course" - the averages above it have "Name" in its place."""
+    for r in range(1, co.max_row + 1):
+        if co.cell(row=r, column=1).value == "Institution" and co.cell(row=r, column=3).value == "Course":
+            return r
+    return None
+
+
 def header_col(ws, row, names):
     """The column whose header in row is one of names (1-based), else None."""
     for c in range(1, ws.max_column + 1):
@@ -136,9 +145,10 @@ def money_cells(wb, kpis):
                         break
                     out.append(("Central charge", cc.cell(row=rr, column=c).coordinate, head))
     co = wb["Courses"]
+    ch = course_head(co)
     for head in ("Income", "Direct costs"):
-        c = header_col(co, 4, {head, head + NOTE})
-        for r in range(5, co.max_row + 1):
+        c = header_col(co, ch, {head, head + NOTE})
+        for r in range(ch + 1, co.max_row + 1):
             if co.cell(row=r, column=3).value in (None, ""):
                 break
             out.append(("Courses", co.cell(row=r, column=c).coordinate, head))
@@ -303,7 +313,7 @@ def cmd_inputs(book):
             for rr in rows_until_blank(tg, r + 1, 1):
                 need(tg, rr, 4)
     co = wb["Courses"]
-    crows = rows_until_blank(co, 5, 3)
+    crows = rows_until_blank(co, course_head(co) + 1, 3)
     for r in crows:
         for c in range(1, 8):
             need(co, r, c)
