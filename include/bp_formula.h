@@ -22,8 +22,9 @@
  * so that a phase changed on Institutions moves the institution) and the trust.  A code's
  * total is its own facts - SUMIFS selecting by the criteria columns themselves, the code,
  * year, scenario and institution from the row's and column's headers - plus its children's
- * rows: the engine's "code" and "code.*", a subtree, never a bare prefix.  Beside each
- * total its facts: 1 when the total is not zero (it has facts), else the number of facts,
+ * rows: the engine's "code" and "code.*", a subtree, never a bare prefix (a code with
+ * many children reads "code.*" itself).  Totals are rounded to the facts' own places, so
+ * each is the engine's figure exactly.  Beside each total its facts: 1 when the total is not zero (it has facts), else the number of facts,
  * so that a sum of 0 is told from no data exactly as bp_expr_eval tells them apart and
  * COUNTIFS runs only where the total is zero.  For the trust, a code above income.internal
  * or exp.internal has a second row with them taken out (the engine's elimination).  The
@@ -45,7 +46,7 @@
  * by exact whole-number division; any other exact decimal v gives ROUND(v x 10^k, 0).  A
  * threshold t is T = ROUND(t x 10^k, 0), a whole number; v >= t is floor(v') >= T and
  * v <= t is ceil(v') <= T, exactly.  Whole numbers below 2^53 are exact in a double and
- * compare exactly in Excel and LibreOffice alike (LibreOffice counts other doubles within
+ * compare exactly in Excel, LibreOffice and Gnumeric (LibreOffice counts other doubles within
  * 2^-48 of each other as equal), so a value one penny past a threshold is past it in the
  * spreadsheet too.  bp_formula_ratio_scales and bp_formula_decimal_scale choose the
  * powers of ten from the engine's values so that every whole number stays within
@@ -54,7 +55,8 @@
  * inside the expression) is compared rounded to 12 places, and a threshold rounded to
  * 12.  Comparisons inside an expression (conditions, if) round each side to the decimal
  * places at which the engine's value is exact - 2 for money, 6 for other facts, 0 for
- * counts and conditions, 12 for ratios.
+ * counts and conditions, 12 for ratios - a sum or attribute read from the sums block
+ * being rounded there already.
  *
  * This header is also the workbook's layout contract: the sheets, columns and defined
  * names the formulas refer to, which bp_xlsx writes. */
