@@ -16,11 +16,13 @@
 static void institutions_key(pk_ctx *c)
 {
     bp_pdf_heading(c->pdf, 2, "Institutions in this paper", false);
+    char tier[128];
+    pk_tier(c, true, tier, sizeof tier);
     /* The name column is wide enough for a full name on one line: the one place every
      * institution's name appears unbroken. */
     bp_pdf_col cols[] = {{"Code", 1, BP_PDF_LEFT}, {"Institution", 6.2f, BP_PDF_LEFT},
                          {"Phase", 3, BP_PDF_LEFT}, {"Joined", 2.2f, BP_PDF_LEFT},
-                         {"Governing body", 2.1f, BP_PDF_LEFT}};
+                         {tier, 2.1f, BP_PDF_LEFT}};
     bp_pdf_table *t = bp_pdf_table_begin(c->pdf, cols, 5, BP_PDF_BODY);
     for (size_t i = 0; i < c->ninsts; i++) {
         const bp_institution *in = &c->m->insts[c->insts[i]];
@@ -60,10 +62,13 @@ static void summary(pk_ctx *c, const bp_section *sec)
         n[x->status]++;
     }
     bp_pdf_heading(c->pdf, 2, "At a glance", false);
+    char who[200], tier[128];
+    pk_tier(c, false, tier, sizeof tier);
+    snprintf(who, sizeof who, "the institutions of this %s", tier);
     snprintf(buf, sizeof buf,
              "Of the KPI results with a target for %s in %s, %zu met the target (green), "
              "%zu were within the amber zone and %zu were red; %zu had no data.",
-             c->lgb ? "the institutions of this governing body" : "the institutions and the trust",
+             c->lgb ? who : "the institutions and the trust",
              yb, n[BP_STATUS_GREEN], n[BP_STATUS_AMBER], n[BP_STATUS_RED], n[BP_STATUS_NONE]);
     bp_pdf_paragraph(c->pdf, BP_PDF_BODY, buf);
     size_t later = 0;
@@ -222,9 +227,11 @@ static void phases(pk_ctx *c, const bp_section *sec)
 static void lgb_comparison(pk_ctx *c, const bp_section *sec)
 {
     pk_heading(c, sec, "Our institutions against their phase and the trust", false);
-    bp_pdf_paragraph(c->pdf, BP_PDF_BODY,
-                     "Each KPI for the governing body's institutions, beside the total for "
-                     "their phase across the trust and the consolidated trust.");
+    char tier[128], intro[400];
+    pk_tier(c, false, tier, sizeof tier);
+    snprintf(intro, sizeof intro, "Each KPI for the %s's institutions, beside the total for "
+             "their phase across the trust and the consolidated trust.", tier);
+    bp_pdf_paragraph(c->pdf, BP_PDF_BODY, intro);
     pk_column cols[64];
     size_t n = 0;
     bool phase_done[BP_PHASE_COUNT] = {false};
@@ -543,7 +550,10 @@ static void cover(pk_ctx *c, const char *title)
     f[n++] = (bp_pdf_field){"Report year", yb};
     f[n++] = (bp_pdf_field){"Figures as at", asof};
     if (c->pack->audience) f[n++] = (bp_pdf_field){"For", c->pack->audience};
-    bp_pdf_cover(c->pdf, c->m->name, title, c->lgb ? "Local governing body pack" : "Board pack", f, n);
+    char kind[160];
+    pk_tier(c, true, kind, sizeof kind - 8);
+    strcat(kind, " pack");
+    bp_pdf_cover(c->pdf, c->m->name, title, c->lgb ? kind : "Board pack", f, n);
 }
 
 bp_err bp_packpdf_write(const bp_session *s, const bp_pack *pack, const char *lgb,
@@ -570,25 +580,28 @@ bp_err bp_packpdf_write(const bp_session *s, const bp_pack *pack, const char *lg
         if (lgb && (!in->lgb || strcmp(in->lgb, lgb) != 0)) continue;
         c.insts[c.ninsts++] = (int)i;
     }
-    /* The committee's title; an LGB pack names its body by its institutions. */
-    char title[512];
+    /* The committee's title; an LGB pack names its body by its institutions, and is
+     * called what the trust calls its local tier unless its template gives a title. */
+    char title[512], tier[128];
+    pk_tier(&c, true, tier, sizeof tier);
+    const char *ptitle = pack->title ? pack->title : tier;
     if (lgb) {
-        size_t n = (size_t)snprintf(title, sizeof title, "%s: ", pack->title);
+        size_t n = (size_t)snprintf(title, sizeof title, "%s: ", ptitle);
         for (size_t i = 0; i < c.ninsts && n < sizeof title; i++)
             n += (size_t)snprintf(title + n, sizeof title - n, "%s%s",
                                   i == 0 ? "" : i + 1 == c.ninsts ? " and " : ", ",
                                   c.m->insts[c.insts[i]].name);
     } else {
-        snprintf(title, sizeof title, "%s", pack->title);
+        snprintf(title, sizeof title, "%s", ptitle);
     }
     const bp_paper *pp = bp_model_paper(c.m, pack->id);
     char yb[16], subject[256];
     bp_year_format(c.year, yb, sizeof yb);
-    snprintf(subject, sizeof subject, "%s %s: KPIs against the trust's targets", pack->title, yb);
+    snprintf(subject, sizeof subject, "%s %s: KPIs against the trust's targets", ptitle, yb);
     bp_pdf_options o;
     memset(&o, 0, sizeof o);
     o.header_left = c.m->name;
-    o.header_right = lgb ? title : pack->title;
+    o.header_right = lgb ? title : ptitle;
     o.footer_left = pp && pp->classification ? pp->classification : NULL;
     o.title = title;
     o.author = pp && pp->author ? pp->author : c.m->name;

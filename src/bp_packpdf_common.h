@@ -32,6 +32,11 @@ typedef struct {
  * heading: "3. Exceptions" or "Appendix A. Methodology". */
 void pk_heading(pk_ctx *c, const bp_section *sec, const char *fallback, bool landscape);
 
+/* What the trust calls its local tier (trust.csv local_tier: "local governing body",
+ * "academy council"), as written, or with a capital first letter for the start of a
+ * heading or a sentence (cap). */
+void pk_tier(const pk_ctx *c, bool cap, char *buf, size_t size);
+
 /* Does the institution belong to this document? */
 bool pk_has_inst(const pk_ctx *c, int inst);
 
