@@ -26,6 +26,11 @@ typedef struct {
     int appendix;            /* appendices lettered so far */
     int section;             /* main sections numbered so far */
     bool *shown;             /* per KPI: a value or exception of it is in the document */
+    /* exceptions sections whose entries past the pack's max_exceptions wait for their
+     * appendix, drawn before the next appendix section of the template (or at the end):
+     * the section, the first entry left over and the section's number */
+    struct { const bp_section *sec; size_t from; int number; } spill[8];
+    size_t nspill;
 } pk_ctx;
 
 /* Start the section on a new page (landscape for wide tables and matrices) with its
