@@ -42,7 +42,8 @@ TEST_LIBS := -lcmocka
 #          libxlsxwriter: bp_util (small helpers), bp_error (the error type), bp_excel (what a
 #          spreadsheet holds), bp_infile, bp_csv (libcsv), bp_sha256, bp_money, bp_num,
 #          bp_model, bp_script (what the shipped fonts draw, right-to-left scripts), bp_load,
-#          bp_settings (the .kpi/.pack reader), bp_expr, bp_kpi, bp_eval, bp_session (a data
+#          bp_settings (the .kpi/.pack reader), bp_expr, bp_kpi, bp_eval, bp_exgroup (the
+#          exceptions one entry per KPI and entity, for the packs), bp_session (a data
 #          set to results), bp_pack (the pack templates: which papers and sections - a
 #          settings file, read like a .kpi file; drawing them is bp_packpdf's).
 # render - results into files people and machines read: bp_format (the figures and
@@ -59,7 +60,8 @@ TEST_LIBS := -lcmocka
 # object refers to a render or cli symbol or a render object to a cli one, a core file
 # includes a render header or a render file a cli one, or the objects of one layer (an
 # archive, or the cli's) refer to each other in a cycle.
-CORE_MOD   := util error excel infile csv sha256 money num model script load settings expr kpi eval session pack
+CORE_MOD   := util error excel infile csv sha256 money num model script load settings expr kpi eval exgroup \
+              session pack
 RENDER_MOD := format text json outfile manifest libs pdf chart packpdf_common packpdf_finance \
               packpdf_plan packpdf formula xlsx_cells xlsx_sums xlsx_layout xlsx_kpis xlsx_inputs \
               xlsx_statements xlsx_quality xlsx build

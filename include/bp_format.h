@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include "bp_eval.h"
+#include "bp_exgroup.h"
 #include "bp_kpi.h"
 #include "bp_num.h"
 
@@ -33,6 +34,34 @@ void bp_format_target_short(const bp_kpi *k, const bp_result *r, char *buf, size
 /* "Staff costs as a share of income at Moorside High School was 82.1% in 2022/23 against
  * a ceiling of 80% (red)". */
 void bp_format_exception(const bp_results *res, const bp_result *r, char *buf, size_t size);
+
+/* One entry of the grouped exceptions (bp_exgroup) in words.  Every sentence has a subject
+ * of its own ("The result", "The exception"), never the KPI's label, so that it reads for
+ * any label, singular or plural ("Staff turnover", "Leavers in sustained destinations").
+ * Each returns text the caller frees, or NULL when out of memory. */
+
+/* What and where: "Staff costs as a share of income: Moorside High School"; a phase
+ * "Attendance: Secondary (11-16) phase". */
+char *bp_format_exgroup_title(const bp_results *res, const bp_exgroup *g);
+
+/* Every year and scenario affected, in one sentence, each value beside its year and the
+ * target beside the first: "The result was red in 2022/23 (82.4% against a ceiling of
+ * 80%) and is red in the 2023/24 forecast (82.1%), and amber in the 2023/24 budget
+ * (81.5%) and the 2024/25 and 2025/26 forecasts (81.8% and 80.6%)."  Plans that cover
+ * every budget or forecast year of the window (all->nplan) read "each of the three
+ * forecast years (...)", two "both forecast years (...)". */
+char *bp_format_exgroup_years(const bp_results *res, const bp_exgroups *all, const bp_exgroup *g);
+
+/* The report year against the year before: "The exception is new: 2021/22 met the target
+ * (79.2%).", "The exception persists from 2021/22 (red at 81.2%) and is worse."; for an
+ * entry in the plans alone what the report year was ("The exception is in the plans
+ * alone: 2022/23 met the target (0.8%).").  "" when there is nothing to compare (no
+ * target applies to the report year's actuals). */
+char *bp_format_exgroup_movement(const bp_results *res, const bp_exgroup *g);
+
+/* An action that addresses it: "Action A26 (School Business Manager; due 31 August 2024,
+ * overdue; off track): Bring staff costs back within 80% of income." */
+char *bp_format_action(const bp_model *m, const bp_action *a);
 
 /* "green", "amber", "red", "none" and a mark readable without colour: "OK", "AMBER",
  * "RED", "-". */

@@ -105,6 +105,17 @@ bp_err bp_kpi_load_file(const char *path, const char *display_name, bp_kpiset *s
 bp_err bp_kpi_validate(const bp_kpiset *s, const bp_model *m, const char *warn_file,
                        bp_diags *diags);
 
+/* Leave out of the set the default KPIs of contract v2 (revenue_reserve) that the data
+ * set cannot feed: defined by defaults_file (the shipped defaults' display name, so that
+ * a data set's own definition of the id stays), no fact of any code they read, and named
+ * by no other KPI and no action.  Such a KPI then has no results at all rather than rows
+ * of no data ("results only where its inputs exist"). */
+void bp_kpi_drop_unfed(bp_kpiset *s, const bp_model *m, const char *defaults_file);
+
+/* actions.csv's kpis column against the set: each id that is not a KPI of it is a data
+ * error at the field (BP_ERR_DATA). */
+bp_err bp_kpi_check_actions(const bp_kpiset *s, const bp_model *m, bp_diags *diags);
+
 int bp_kpi_find(const bp_kpiset *s, const char *id);
 
 /* For bp_expr_ctx.kpi_lookup: arg is a const bp_kpiset *. */

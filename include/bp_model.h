@@ -100,6 +100,12 @@ typedef struct {
     bool has_updated;
     int32_t updated;
     bp_action_status status;
+    /* the `kpis` column (contract v2): the ids of the KPIs the action addresses, as
+     * written; the KPI set is read after the data, so bp_session checks them against it
+     * (at kpis_column) and the packs match them by id */
+    char **kpis;
+    size_t nkpis;
+    int kpis_column;
     int line;
 } bp_action;
 
@@ -149,6 +155,8 @@ typedef struct {
     int report_year;
     int32_t as_of;
     char *central_id;
+    char *local_tier;        /* what the trust calls its local tier, as written: trust.csv
+                                local_tier, default "local governing body" */
     int central;             /* index of the central row in insts */
     bp_num weight[BP_PHASE_COUNT];   /* weight.PHASE, default 1 */
     bp_money_units money_units;      /* money_units, default pounds */
@@ -159,6 +167,8 @@ typedef struct {
     bp_fact *facts; size_t nfacts;   /* sorted by inst, year, scenario, code */
     bp_course *courses; size_t ncourses;
     bp_action *actions; size_t nactions;
+    bool actions_kpis;       /* actions.csv has a kpis column: the packs can say that no
+                                action addresses an exception */
     bp_ambition *ambitions; size_t nambitions;
     bp_priority *priorities; size_t npriorities;
     bp_paper *papers; size_t npapers;

@@ -50,9 +50,12 @@ typedef struct {
 
 typedef struct {
     char *id;                /* file name part: board, finance, quality, lgb */
-    char *title;             /* "Board of Trustees" */
+    char *title;             /* "Board of Trustees"; NULL only in a per-LGB pack, which is
+                                then called by trust.csv's local_tier */
     char *audience;
     bool per_lgb;            /* one document per local governing body */
+    int max_exceptions;      /* max_exceptions: the entries of a main exceptions section,
+                                the rest in an appendix; 0 = no limit */
     bp_section *sections;
     size_t nsections;
     char *file;

@@ -1,7 +1,9 @@
 /* bp_format: UK-style figures and sentences, computed from exact values. */
 #include "bp_format.h"
 
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "bp_money.h"
 #include "bp_util.h"
@@ -268,4 +270,261 @@ const char *bp_status_mark(bp_status s)
     case BP_STATUS_NONE: return "-";
     }
     return "?";
+}
+
+/* ---- the grouped exceptions in words ---- */
+
+/* Text of any length: the sentences of an entry name as many years as the data set has. */
+typedef struct {
+    char *s;
+    size_t n, cap;
+    bool oom;
+} sbuf;
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void sb_add(sbuf *b, const char *fmt, ...)
+{
+    while (!b->oom) {
+        size_t room = b->cap - b->n;
+        va_list ap;
+        va_start(ap, fmt);
+        int k = vsnprintf(b->s ? b->s + b->n : NULL, room, fmt, ap);
+        va_end(ap);
+        if (k < 0) {
+            b->oom = true;
+            return;
+        }
+        if ((size_t)k < room) {
+            b->n += (size_t)k;
+            return;
+        }
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap - b->n <= (size_t)k) cap *= 2;
+        char *ns = realloc(b->s, cap);
+        if (!ns) {
+            b->oom = true;
+            return;
+        }
+        b->s = ns;
+        b->cap = cap;
+    }
+}
+
+static char *sb_done(sbuf *b)
+{
+    if (b->oom) {
+        free(b->s);
+        return NULL;
+    }
+    return b->s ? b->s : strdup("");
+}
+
+/* The target a result was held to, as words after "against": "a floor of 80%". */
+static void target_words(const bp_kpi *k, const bp_result *r, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    if (r->target < 0) return;
+    char lo[48], hi[48];
+    bp_format_threshold(k, r->lo, lo, sizeof lo);
+    bp_format_threshold(k, r->hi, hi, sizeof hi);
+    switch (k->targets[r->target].cmp) {
+    case BP_CMP_MIN: snprintf(buf, size, "a floor of %s", lo); break;
+    case BP_CMP_MAX: snprintf(buf, size, "a ceiling of %s", hi); break;
+    case BP_CMP_BAND: snprintf(buf, size, "a target band of %s to %s", lo, hi); break;
+    }
+}
+
+static const char *count_word(size_t n)
+{
+    static const char *const w[] = {"no", "one", "two", "three", "four", "five", "six",
+                                    "seven", "eight", "nine", "ten", "eleven", "twelve"};
+    return n < sizeof w / sizeof *w ? w[n] : NULL;
+}
+
+char *bp_format_exgroup_title(const bp_results *res, const bp_exgroup *g)
+{
+    sbuf b = {0};
+    const bp_kpi *k = &res->kpis->kpis[g->kpi];
+    if (g->scope == BP_SCOPE_PHASE)
+        sb_add(&b, "%s: %s phase", k->name, bp_phase_title((bp_phase)g->entity));
+    else
+        sb_add(&b, "%s: %s", k->name, bp_result_entity_name(res, g->items[0]));
+    return sb_done(&b);
+}
+
+/* "a", "a and b", "a, b and c": the separator before the i-th of n. */
+static const char *list_sep(size_t i, size_t n)
+{
+    return i == 0 ? "" : i + 1 == n ? " and " : ", ";
+}
+
+/* The plans of one scenario and status: "the 2023/24 budget (81.5%)", "the 2024/25 and
+ * 2025/26 forecasts (81.8% and 80.6%, each against a ceiling of 80%)", "each of the three
+ * forecast years (...)".  The target is named where it differs from the one named last
+ * (said), so that a sentence gives it once. */
+static void plan_group(sbuf *b, const bp_results *res, const bp_exgroups *all,
+                       const bp_result *const *v, size_t n, char *said, size_t said_size)
+{
+    const bp_kpi *k = &res->kpis->kpis[v[0]->kpi];
+    bp_scenario s = v[0]->scenario;
+    const char *word = s == BP_BUDGET ? "budget" : "forecast";
+    char t0[160], t[160], yb[16], val[64];
+    target_words(k, v[0], t0, sizeof t0);
+    bool same = true;
+    for (size_t i = 1; i < n && same; i++) {
+        target_words(k, v[i], t, sizeof t);
+        same = strcmp(t, t0) == 0;
+    }
+    if (!same) {
+        /* thresholds that differ by year: each plan with its own */
+        for (size_t i = 0; i < n; i++) {
+            bp_year_format(v[i]->year, yb, sizeof yb);
+            bp_format_result_value(k, v[i], val, sizeof val);
+            target_words(k, v[i], t, sizeof t);
+            sb_add(b, "%sthe %s %s (%s%s%s)", list_sep(i, n), yb, word, val,
+                   *t && strcmp(t, said) ? " against " : "", strcmp(t, said) ? t : "");
+            snprintf(said, said_size, "%s", t);
+        }
+        return;
+    }
+    size_t all_n = all->nplan[s];
+    if (n == all_n && n >= 3 && count_word(n))
+        sb_add(b, "each of the %s %s years", count_word(n), word);
+    else if (n == all_n && n >= 3)
+        sb_add(b, "each of the %zu %s years", n, word);
+    else if (n == all_n && n == 2)
+        sb_add(b, "both %s years", word);
+    else {
+        sb_add(b, "the ");
+        for (size_t i = 0; i < n; i++) {
+            bp_year_format(v[i]->year, yb, sizeof yb);
+            sb_add(b, "%s%s", list_sep(i, n), yb);
+        }
+        sb_add(b, " %s%s", word, n > 1 ? "s" : "");
+    }
+    /* one figure for every plan is said once: "(13.2% in each)" */
+    char first[64];
+    bool one = n > 1;
+    bp_format_result_value(k, v[0], first, sizeof first);
+    for (size_t i = 1; i < n && one; i++) {
+        bp_format_result_value(k, v[i], val, sizeof val);
+        one = strcmp(val, first) == 0;
+    }
+    sb_add(b, " (");
+    if (one) {
+        sb_add(b, "%s in %s", first, n == 2 ? "both" : "each");
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            bp_format_result_value(k, v[i], val, sizeof val);
+            sb_add(b, "%s%s", list_sep(i, n), val);
+        }
+    }
+    if (*t0 && strcmp(t0, said) != 0) sb_add(b, "%s against %s", n > 1 && !one ? ", each" : "", t0);
+    sb_add(b, ")");
+    snprintf(said, said_size, "%s", t0);
+}
+
+char *bp_format_exgroup_years(const bp_results *res, const bp_exgroups *all, const bp_exgroup *g)
+{
+    sbuf b = {0};
+    const bp_kpi *k = &res->kpis->kpis[g->kpi];
+    char said[160] = "", yb[16], val[64];
+    size_t from = 0;
+    sb_add(&b, "The result");
+    if (g->current) {
+        const bp_result *r = g->current;
+        bp_year_format(r->year, yb, sizeof yb);
+        bp_format_result_value(k, r, val, sizeof val);
+        target_words(k, r, said, sizeof said);
+        sb_add(&b, " was %s in %s (%s%s%s)", bp_status_word(r->status), yb, val,
+               *said ? " against " : "", said);
+        from = 1;
+    }
+    const bp_result **v = malloc((g->nitems ? g->nitems : 1) * sizeof *v);
+    if (!v) b.oom = true;
+    bool clause = false;
+    for (int st = 0; st < 2 && v && from < g->nitems; st++) {
+        bp_status want = st == 0 ? BP_STATUS_RED : BP_STATUS_AMBER;
+        size_t nb = 0, nf = 0;
+        for (size_t i = from; i < g->nitems; i++)
+            if (g->items[i]->status == want && g->items[i]->scenario == BP_BUDGET) v[nb++] = g->items[i];
+        for (size_t i = from; i < g->nitems; i++)
+            if (g->items[i]->status == want && g->items[i]->scenario == BP_FORECAST) v[nb + nf++] = g->items[i];
+        if (!nb && !nf) continue;
+        sb_add(&b, "%s%s in ", clause ? ", and " : g->current ? " and is " : " is ",
+               bp_status_word(want));
+        if (nb) plan_group(&b, res, all, v, nb, said, sizeof said);
+        if (nb && nf) sb_add(&b, " and ");
+        if (nf) plan_group(&b, res, all, v + nb, nf, said, sizeof said);
+        clause = true;
+    }
+    free(v);
+    sb_add(&b, ".");
+    return sb_done(&b);
+}
+
+char *bp_format_exgroup_movement(const bp_results *res, const bp_exgroup *g)
+{
+    sbuf b = {0};
+    const bp_kpi *k = &res->kpis->kpis[g->kpi];
+    char yb[16], pb[16], val[64];
+    bp_year_format(res->report_year, yb, sizeof yb);
+    bp_year_format(res->report_year - 1, pb, sizeof pb);
+    const bp_result *p = g->prior, *a = g->actual;
+    if (p && p->value.ok) bp_format_result_value(k, p, val, sizeof val);
+    switch (g->movement) {
+    case BP_MOVE_NEW:
+        if (!p || !p->value.ok)
+            sb_add(&b, "The exception is new: there is no %s result to compare.", pb);
+        else if (p->status == BP_STATUS_GREEN)
+            sb_add(&b, "The exception is new: %s met the target (%s).", pb, val);
+        else if (p->target < 0)
+            sb_add(&b, "The exception is new: no target applied in %s (%s).", pb, val);
+        else
+            sb_add(&b, "The exception is new: %s could not be judged (%s, no benchmark).", pb, val);
+        break;
+    case BP_MOVE_WORSE:
+        sb_add(&b, "The exception persists from %s (%s at %s) and is worse.", pb, bp_status_word(p->status), val);
+        break;
+    case BP_MOVE_BETTER:
+        sb_add(&b, "The exception persists from %s (%s at %s) but is better.", pb, bp_status_word(p->status), val);
+        break;
+    case BP_MOVE_UNCHANGED:
+        sb_add(&b, "The exception persists from %s (%s at %s), unchanged.", pb, bp_status_word(p->status), val);
+        break;
+    case BP_MOVE_NONE:
+        /* in the plans alone: what the report year itself was, where a target applied */
+        if (!a || a->target < 0) break;
+        if (!a->value.ok) {
+            sb_add(&b, "The exception is in the plans alone: there is no %s result.", yb);
+            break;
+        }
+        bp_format_result_value(k, a, val, sizeof val);
+        if (a->status == BP_STATUS_GREEN)
+            sb_add(&b, "The exception is in the plans alone: %s met the target (%s).", yb, val);
+        else if (a->status == BP_STATUS_NONE)
+            sb_add(&b, "The exception is in the plans alone: %s could not be judged (%s).", yb, val);
+        else
+            sb_add(&b, "The exception is in the plans alone: %s was %s (%s).", yb, bp_status_word(a->status), val);
+        break;
+    }
+    return sb_done(&b);
+}
+
+char *bp_format_action(const bp_model *m, const bp_action *a)
+{
+    static const char *const words[BP_ACTION_STATUS_COUNT] = {
+        "not started", "on track", "at risk", "off track", "complete"};
+    sbuf b = {0};
+    char due[48];
+    bp_date_format_long(a->due, due, sizeof due);
+    bool late = a->due < m->as_of && a->status != BP_ST_COMPLETE;
+    size_t n = strlen(a->action);
+    bool stop = n && strchr(".!?", a->action[n - 1]);
+    sb_add(&b, "Action %s (%s%sdue %s%s; %s): %s%s", a->id, a->owner && *a->owner ? a->owner : "",
+           a->owner && *a->owner ? "; " : "", due, late ? ", overdue" : "",
+           a->status < BP_ACTION_STATUS_COUNT ? words[a->status] : "?", a->action, stop ? "" : ".");
+    return sb_done(&b);
 }

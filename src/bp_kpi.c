@@ -1304,6 +1304,102 @@ bp_err bp_kpi_validate(const bp_kpiset *s, const bp_model *m, const char *warn_f
     return warn_unused_benchmarks(s, m, diags);
 }
 
+/* ---- what the data set has for the KPIs ---- */
+
+/* The default KPIs contract v2 added.  They have results only where their inputs exist,
+ * so that a data set written for v1 without them (no reserves) gets no rows of no data
+ * from a KPI it never asked for: its outputs change only where it holds the facts. */
+static const char *const v2_defaults[] = {"revenue_reserve"};
+
+typedef struct {
+    const bp_model *m;
+    const char *id;          /* refers: the KPI looked for */
+    bool found;
+} feed;
+
+static void has_fact(const bp_expr *e, void *arg)
+{
+    feed *f = arg;
+    if (e->op == BP_E_SUM && !bp_course_field(e->name) && bp_model_has_code(f->m, e->name))
+        f->found = true;
+}
+
+static void refers(const bp_expr *e, void *arg)
+{
+    feed *f = arg;
+    if ((e->op == BP_E_KPI || e->op == BP_E_NATIONAL) && strcmp(e->name, f->id) == 0)
+        f->found = true;
+}
+
+static void visit_all(const bp_kpi *k, bp_expr_visit_fn fn, feed *f)
+{
+    bp_expr_visit(k->expr, fn, f);
+    for (size_t i = 0; i < k->nmeasures; i++) bp_expr_visit(k->measures[i].expr, fn, f);
+    for (size_t i = 0; i < k->ntargets; i++) {
+        bp_expr_visit(k->targets[i].lo, fn, f);
+        bp_expr_visit(k->targets[i].hi, fn, f);
+        bp_expr_visit(k->targets[i].when, fn, f);
+    }
+}
+
+/* Is KPI k named by another KPI's expression or by an action?  Then it stays: leaving it
+ * out would turn a reference that was checked into one to nothing. */
+static bool named(const bp_kpiset *s, const bp_model *m, size_t k)
+{
+    feed f = {m, s->kpis[k].id, false};
+    for (size_t i = 0; i < s->count && !f.found; i++)
+        if (i != k) visit_all(&s->kpis[i], refers, &f);
+    for (size_t i = 0; i < m->nactions && !f.found; i++)
+        for (size_t j = 0; j < m->actions[i].nkpis && !f.found; j++)
+            f.found = strcmp(m->actions[i].kpis[j], f.id) == 0;
+    return f.found;
+}
+
+void bp_kpi_drop_unfed(bp_kpiset *s, const bp_model *m, const char *defaults_file)
+{
+    for (size_t k = 0; k < s->count;) {
+        const bp_kpi *kp = &s->kpis[k];
+        bool v2 = false;
+        for (size_t i = 0; i < sizeof v2_defaults / sizeof *v2_defaults; i++)
+            v2 |= strcmp(kp->id, v2_defaults[i]) == 0;
+        feed f = {m, NULL, false};
+        if (v2 && defaults_file && strcmp(kp->file, defaults_file) == 0)
+            visit_all(kp, has_fact, &f);
+        if (!v2 || !defaults_file || strcmp(kp->file, defaults_file) != 0 || f.found
+            || named(s, m, k)) {
+            k++;
+            continue;
+        }
+        kpi_free(&s->kpis[k]);
+        memmove(&s->kpis[k], &s->kpis[k + 1], (s->count - k - 1) * sizeof *s->kpis);
+        s->count--;
+    }
+}
+
+bp_err bp_kpi_check_actions(const bp_kpiset *s, const bp_model *m, bp_diags *diags)
+{
+    const char **ids = malloc((s->count ? s->count : 1) * sizeof *ids);
+    if (!ids) return BP_ERR_NOMEM;
+    for (size_t i = 0; i < s->count; i++) ids[i] = s->kpis[i].id;
+    if (s->count > 1) qsort(ids, s->count, sizeof *ids, str_cmp);
+    size_t before = diags->errors;
+    for (size_t i = 0; i < m->nactions; i++) {
+        const bp_action *a = &m->actions[i];
+        for (size_t j = 0; j < a->nkpis; j++) {
+            const char *id = a->kpis[j];
+            if (s->count && bsearch(&id, ids, s->count, sizeof *ids, str_cmp)) continue;
+            char b[200];
+            bp_diag_quote(id, strlen(id), b, sizeof b);
+            bp_diag_add(diags, BP_DIAG_ERROR, "actions.csv", a->line, a->kpis_column,
+                        "found \"%s\" in column \"kpis\", expected a KPI id of the set "
+                        "(templates/kpis/default.kpi and the data set's kpis.kpi)", b);
+        }
+    }
+    free(ids);
+    if (diags->oom) return BP_ERR_NOMEM;
+    return diags->errors > before ? BP_ERR_DATA : BP_OK;
+}
+
 /* ---- decisions ---- */
 
 static bool within(bp_num v, bp_num lo, bp_num hi)

@@ -554,6 +554,7 @@ static void load_trust(loader *L)
         {"as_of", "the date the pack is as at, as YYYY-MM-DD", NULL},
         {"central_id", NULL, NULL},
         {"money_units", NULL, NULL},
+        {"local_tier", "what the trust calls its local tier, such as local governing body", NULL},
     };
     keyset keys = {0};
     m->settings = grow(L, NULL, &L->capsettings, t->nrows ? t->nrows : 1, sizeof *m->settings);
@@ -619,6 +620,13 @@ static void load_trust(loader *L)
     if (word && strcmp(ub, "thousands") == 0) m->money_units = BP_MONEY_THOUSANDS;
     else if (uf && !(word && strcmp(ub, "pounds") == 0))
         bad_word(L, F_TRUST, uf, "value", "pounds or thousands for money_units");
+    /* the packs' name for the local tier; most trusts have local governing bodies */
+    if (known[6].val) {
+        if (get_text(L, F_TRUST, known[6].val, "value", known[6].what, &v))
+            m->local_tier = dupn(L, v.s, v.n);
+    } else {
+        m->local_tier = dup(L, "local governing body");
+    }
 }
 
 /* ---------- institutions.csv ---------- */
@@ -1109,14 +1117,64 @@ static void load_priorities(loader *L)
     key_check(L, &keys, F_PRIORITIES, "priority id of an institution");
 }
 
+#define EXP_KPIS "KPI ids such as surplus_pct, separated by ';'"
+
+/* actions.csv's kpis (contract v2): "a; b" into a list of KPI ids, each shaped like one
+ * (lower case letters, digits and '_'); whether the KPI set has them is bp_session's to
+ * check, once the KPI files are read.  An empty field is an empty list. */
+static bool kpi_list(loader *L, const bp_csv_field *f, char ***out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    view v = trimmed(f);
+    if (!f || v.n == 0) return true;
+    if (!word_ok(f)) {
+        bad_word(L, F_ACTIONS, f, "kpis", EXP_KPIS);
+        return false;
+    }
+    size_t items = 1;
+    for (size_t i = 0; i < v.n; i++) items += v.s[i] == ';';
+    for (const char *p = v.s, *end = v.s + v.n; p <= end;) {
+        const char *semi = memchr(p, ';', (size_t)(end - p));
+        if (!semi) semi = end;
+        bp_csv_field item = *f;
+        item.text = (char *)p;
+        item.len = (size_t)(semi - p);
+        if (!valid_code(trimmed(&item), false)) {
+            /* the whole field: an empty item has nothing else to show */
+            bad(L, F_ACTIONS, f, "kpis", EXP_KPIS);
+            return false;
+        }
+        p = semi + 1;
+    }
+    char **list = calloc(items, sizeof *list);
+    if (!list) {
+        L->err = BP_ERR_NOMEM;
+        return false;
+    }
+    for (const char *p = v.s, *end = v.s + v.n; p <= end && !L->err;) {
+        const char *semi = memchr(p, ';', (size_t)(end - p));
+        if (!semi) semi = end;
+        bp_csv_field item = *f;
+        item.text = (char *)p;
+        item.len = (size_t)(semi - p);
+        view iv = trimmed(&item);
+        list[(*n)++] = dupn(L, iv.s, iv.n);
+        p = semi + 1;
+    }
+    *out = list;
+    return true;
+}
+
 static void load_actions(loader *L)
 {
     static const bp_csv_colspec spec[] = {
         {"id", 1}, {"institution", 1}, {"ambition", 1}, {"plan", 0}, {"action", 1},
-        {"owner", 0}, {"due", 1}, {"status", 1}, {"updated", 0}, {"evidence", 0}};
-    int idx[10];
-    if (!bind(L, F_ACTIONS, spec, 10, idx)) return;
+        {"owner", 0}, {"due", 1}, {"status", 1}, {"updated", 0}, {"evidence", 0}, {"kpis", 0}};
+    int idx[11];
+    if (!bind(L, F_ACTIONS, spec, 11, idx)) return;
     bp_model *m = L->m;
+    m->actions_kpis = idx[10] >= 0;
     const bp_csv_table *t = &L->t[F_ACTIONS];
     keyset keys = {0};
     char b[200];
@@ -1149,7 +1207,15 @@ static void load_actions(loader *L)
         const bp_csv_field *uf = cell(row, idx[8]);
         bool has_updated = uf && trimmed(uf).n;
         if (has_updated && !get_date(L, F_ACTIONS, uf, "updated", &updated)) ok = false;
-        if (!ok) continue;
+        const bp_csv_field *kf = cell(row, idx[10]);
+        char **kpis;
+        size_t nkpis;
+        if (!kpi_list(L, kf, &kpis, &nkpis)) ok = false;
+        if (!ok) {
+            for (size_t k = 0; k < nkpis; k++) free(kpis[k]);
+            free(kpis);
+            continue;
+        }
         key_add(L, &keys, row->line, idf->column, "id \"%s\"", q(id, b, sizeof b));
         bp_action *a = &m->actions[m->nactions++];
         memset(a, 0, sizeof *a);
@@ -1166,6 +1232,9 @@ static void load_actions(loader *L)
         a->has_updated = has_updated;
         a->updated = updated;
         a->status = st;
+        a->kpis = kpis;
+        a->nkpis = nkpis;
+        a->kpis_column = kf ? kf->column : 0;
         a->line = row->line;
     }
     key_check(L, &keys, F_ACTIONS, "action id");

@@ -169,6 +169,7 @@ void bp_model_free(bp_model *m)
     free(m->id);
     free(m->name);
     free(m->central_id);
+    free(m->local_tier);
     for (size_t i = 0; i < m->nsettings; i++) {
         free(m->settings[i].key);
         free(m->settings[i].value);
@@ -190,6 +191,8 @@ void bp_model_free(bp_model *m)
         free(a->action);
         free(a->owner);
         free(a->evidence);
+        for (size_t k = 0; k < a->nkpis; k++) free(a->kpis[k]);
+        free(a->kpis);
     }
     free(m->actions);
     for (size_t i = 0; i < m->nambitions; i++) {

@@ -110,7 +110,9 @@ static void finish_pack(parser *ps)
         pack_free(&ps->cur);
         return;
     }
-    if (!ps->cur.title) {
+    /* a per-LGB pack may go untitled: it is then called what the trust calls its local
+     * tier (trust.csv local_tier), which the template cannot know */
+    if (!ps->cur.title && !ps->cur.per_lgb) {
         bp_settings_error(ps->rd, ps->cur.line, 1,
                           "pack '%s' has no title: expected a line 'title: ...'", ps->cur.id);
         pack_free(&ps->cur);
@@ -179,15 +181,32 @@ static void setting(parser *ps, const bp_setting *e)
     } else if (!ps->sec && strcmp(key, "audience") == 0) {
         free(p->audience);
         ok = (p->audience = strdup(val)) != NULL;
+    } else if (!ps->sec && strcmp(key, "max_exceptions") == 0) {
+        /* a board reads a handful; a number past three digits is a typo, not a paper */
+        int n = 0;
+        bool digits = *val != 0 && strlen(val) <= 3;
+        for (const char *q = val; *q && digits; q++) {
+            digits = *q >= '0' && *q <= '9';
+            n = n * 10 + (*q - '0');
+        }
+        if (!digits || n < 1)
+            bp_settings_error(ps->rd, line, vcol,
+                              "found '%s', expected a whole number of entries from 1 to 999", val);
+        else p->max_exceptions = n;
     } else if (!ps->sec && strcmp(key, "per") == 0) {
         if (strcmp(val, "lgb") == 0) p->per_lgb = true;
         else if (strcmp(val, "trust") == 0) p->per_lgb = false;
         else bp_settings_error(ps->rd, line, vcol, "found '%s', expected trust or lgb", val);
+    } else if (ps->sec && strcmp(key, "max_exceptions") == 0) {
+        /* indentation is for the reader: under a section line it would read as the
+         * section's, and a setting of the whole pack is wanted */
+        bp_settings_error(ps->rd, line, col, "found setting 'max_exceptions' in a section, "
+                          "expected it with the pack's own settings, before its first section");
     } else {
         bp_settings_error(ps->rd, line, col, "found setting '%s'%s, expected %s", key,
                           ps->sec ? " in a section" : "",
                           ps->sec ? "title, kpis, ambitions, appendix or section"
-                                  : "title, audience, per or section");
+                                  : "title, audience, per, max_exceptions or section");
     }
     if (!ok) ps->oom = true;
 }

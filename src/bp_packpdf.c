@@ -16,11 +16,13 @@
 static void institutions_key(pk_ctx *c)
 {
     bp_pdf_heading(c->pdf, 2, "Institutions in this paper", false);
+    char tier[128];
+    pk_tier(c, true, tier, sizeof tier);
     /* The name column is wide enough for a full name on one line: the one place every
      * institution's name appears unbroken. */
     bp_pdf_col cols[] = {{"Code", 1, BP_PDF_LEFT}, {"Institution", 6.2f, BP_PDF_LEFT},
                          {"Phase", 3, BP_PDF_LEFT}, {"Joined", 2.2f, BP_PDF_LEFT},
-                         {"Governing body", 2.1f, BP_PDF_LEFT}};
+                         {tier, 2.1f, BP_PDF_LEFT}};
     bp_pdf_table *t = bp_pdf_table_begin(c->pdf, cols, 5, BP_PDF_BODY);
     for (size_t i = 0; i < c->ninsts; i++) {
         const bp_institution *in = &c->m->insts[c->insts[i]];
@@ -60,10 +62,13 @@ static void summary(pk_ctx *c, const bp_section *sec)
         n[x->status]++;
     }
     bp_pdf_heading(c->pdf, 2, "At a glance", false);
+    char who[200], tier[128];
+    pk_tier(c, false, tier, sizeof tier);
+    snprintf(who, sizeof who, "the institutions of this %s", tier);
     snprintf(buf, sizeof buf,
              "Of the KPI results with a target for %s in %s, %zu met the target (green), "
              "%zu were within the amber zone and %zu were red; %zu had no data.",
-             c->lgb ? "the institutions of this governing body" : "the institutions and the trust",
+             c->lgb ? who : "the institutions and the trust",
              yb, n[BP_STATUS_GREEN], n[BP_STATUS_AMBER], n[BP_STATUS_RED], n[BP_STATUS_NONE]);
     bp_pdf_paragraph(c->pdf, BP_PDF_BODY, buf);
     size_t later = 0;
@@ -93,40 +98,198 @@ static bool exception_in_scope(const pk_ctx *c, const bp_section *sec, const bp_
     return false;
 }
 
+typedef struct {
+    const pk_ctx *c;
+    const bp_section *sec;
+} ex_scope;
+
+static bool exception_kept(const bp_result *x, void *arg)
+{
+    const ex_scope *e = arg;
+    return exception_in_scope(e->c, e->sec, x);
+}
+
+/* Where the text beside a status mark starts (bp_pdf_status_paragraph): the mark's box,
+ * as wide as "AMBER" in 7.5 pt bold with 8 pt of padding, and 7 pt after it. */
+static float mark_indent(pk_ctx *c)
+{
+    return bp_pdf_text_width(c->pdf, BP_PDF_BOLD, "AMBER") * 0.75f + 15.0f;
+}
+
+/* The height a paragraph of body text takes at this indent, near enough to keep an
+ * entry's parts together: its lines, each 13 pt, and the space after. */
+static float body_height(pk_ctx *c, float indent, const char *text)
+{
+    float width = bp_pdf_width(c->pdf) - indent;
+    if (width < 72.0f) width = 72.0f;
+    return 13.0f * (1.0f + (float)(int)(bp_pdf_text_width(c->pdf, BP_PDF_BODY, text) / width)) + 6.0f;
+}
+
+/* A text of any length with its label: "Commentary on 2024/25: ...". */
+static char *labelled(const char *label, const char *text)
+{
+    size_t size = strlen(label) + strlen(text) + 3;
+    char *s = malloc(size);
+    if (s) snprintf(s, size, "%s: %s", label, text);
+    return s;
+}
+
+/* One entry: the KPI and entity beside the worst status's mark, every year and plan
+ * affected in one sentence, the movement against the year before, then the authors'
+ * commentary on each year that has one and the actions that address it. */
+static void exception_entry(pk_ctx *c, const bp_exgroups *all, const bp_exgroup *g)
+{
+    pk_shown(c, g->kpi);
+    char *title = bp_format_exgroup_title(c->r, g);
+    char *years = bp_format_exgroup_years(c->r, all, g);
+    char *move = bp_format_exgroup_movement(c->r, g);
+    /* only a file that links actions to KPIs can say that none does; said in the same
+     * paragraph, where it takes no line of its own */
+    static const char none[] = " No development-plan action addresses it.";
+    bool say_none = !g->nactions && c->m->actions_kpis;
+    size_t size = (title ? strlen(title) : 0) + (years ? strlen(years) : 0) + (move ? strlen(move) : 0)
+                  + sizeof none + 4;
+    char *head = malloc(size);
+    if (head) snprintf(head, size, "%s. %s%s%s%s", title ? title : "", years ? years : "",
+                       move && *move ? " " : "", move ? move : "", say_none ? none : "");
+    float indent = mark_indent(c);
+    const char *kpi = c->s->kpis.kpis[g->kpi].id, *entity = bp_result_entity_id(c->r, g->items[0]);
+    /* the commentary on each year of the entry that has one, once a year (a year's
+     * budget and forecast share it) */
+    char *notes[64];         /* labelled; out of memory, the text goes without its label */
+    const char *raw[64];
+    size_t nnotes = 0;
+    for (size_t i = 0; i < g->nitems && nnotes < sizeof notes / sizeof *notes; i++) {
+        bool seen = false;
+        for (size_t j = 0; j < i && !seen; j++) seen = g->items[j]->year == g->items[i]->year;
+        const char *comment = seen ? NULL : bp_commentary(c->m, kpi, entity, g->items[i]->year);
+        if (!comment) continue;
+        char label[48], yb[16];
+        bp_year_format(g->items[i]->year, yb, sizeof yb);
+        if (g->items[i]->year == c->year) snprintf(label, sizeof label, "Commentary");
+        else snprintf(label, sizeof label, "Commentary on %s", yb);
+        raw[nnotes] = comment;
+        notes[nnotes++] = labelled(label, comment);
+    }
+    char **acts = calloc(g->nactions ? g->nactions : 1, sizeof *acts);
+    for (size_t i = 0; acts && i < g->nactions; i++)
+        acts[i] = bp_format_action(c->m, &c->m->actions[g->actions[i]]);
+    /* the entry together when it fits a page: a page break inside it would part the
+     * figures from their commentary */
+    float h = body_height(c, indent, head ? head : "") + 2.0f;
+    for (size_t i = 0; i < nnotes; i++) h += body_height(c, indent, notes[i] ? notes[i] : raw[i]);
+    for (size_t i = 0; acts && i < g->nactions; i++) h += acts[i] ? body_height(c, indent, acts[i]) : 0;
+    bp_pdf_need(c->pdf, h < 360.0f ? h : 360.0f);
+    bp_pdf_status_paragraph(c->pdf, pk_tint(g->worst), head ? head : "");
+    for (size_t i = 0; i < nnotes; i++)
+        bp_pdf_paragraph_indent(c->pdf, BP_PDF_BODY, indent, notes[i] ? notes[i] : raw[i]);
+    for (size_t i = 0; acts && i < g->nactions; i++)
+        if (acts[i]) bp_pdf_paragraph_indent(c->pdf, BP_PDF_BODY, indent, acts[i]);
+    bp_pdf_space(c->pdf, 3);
+    for (size_t i = 0; i < nnotes; i++) free(notes[i]);
+    for (size_t i = 0; acts && i < g->nactions; i++) free(acts[i]);
+    free(acts);
+    free(head);
+    free(title);
+    free(years);
+    free(move);
+}
+
+/* Entries [from, to) with a sub-heading where the report year's ones, or those in the
+ * plans alone, begin - when the list holds both: of one kind, the intro says it all. */
+static void exception_entries(pk_ctx *c, const bp_exgroups *all, size_t from, size_t to)
+{
+    char yb[16], h[64];
+    bp_year_format(c->year, yb, sizeof yb);
+    bool both = all->n && all->v[0].current && !all->v[all->n - 1].current;
+    for (size_t i = from; i < to; i++) {
+        const bp_exgroup *g = &all->v[i];
+        if (both && (i == from || (all->v[i - 1].current != NULL) != (g->current != NULL))) {
+            if (g->current) snprintf(h, sizeof h, "Results for %s", yb);
+            else snprintf(h, sizeof h, "In the budgets and forecasts alone");
+            bp_pdf_heading(c->pdf, 2, h, false);
+        }
+        exception_entry(c, all, g);
+    }
+}
+
+static bp_err exception_groups(const pk_ctx *c, const bp_section *sec, bp_exgroups *all)
+{
+    ex_scope sc = {c, sec};
+    return bp_exgroups_make(c->r, exception_kept, &sc, all);
+}
+
 static void exceptions(pk_ctx *c, const bp_section *sec)
 {
     pk_heading(c, sec, "Exceptions", false);
-    bp_pdf_paragraph(c->pdf, BP_PDF_BODY,
-                     "Results outside their targets: red first, then amber, the furthest from "
-                     "target first. The report year's actuals and the budgets and forecasts of "
-                     "later years are included.");
-    bp_pdf_space(c->pdf, 6);
-    size_t shown = 0;
-    for (size_t i = 0; i < c->r->nexceptions; i++) {
-        const bp_result *x = c->r->exceptions[i];
-        if (!exception_in_scope(c, sec, x)) continue;
-        pk_shown(c, x->kpi);
-        char text[600];
-        bp_format_exception(c->r, x, text, sizeof text);
-        size_t n = strlen(text);
-        if (n + 1 < sizeof text) memcpy(text + n, ".", 2);
-        bp_pdf_status_paragraph(c->pdf, pk_tint(x->status), text);
-        const char *comment = bp_commentary(c->m, c->s->kpis.kpis[x->kpi].id,
-                                            bp_result_entity_id(c->r, x), x->year);
-        if (comment) {
-            /* sized to the text: a fixed buffer cut commentary after 1,188 bytes; out of
-             * memory, the text still goes without its label */
-            size_t size = strlen(comment) + sizeof "Commentary: ";
-            char *cm = malloc(size);
-            if (cm) snprintf(cm, size, "Commentary: %s", comment);
-            bp_pdf_paragraph_indent(c->pdf, BP_PDF_SMALL, 60, cm ? cm : comment);
-            free(cm);
-        }
-        bp_pdf_space(c->pdf, 4);
-        shown++;
+    char yb[16], tier[128], intro[600];
+    bp_year_format(c->year, yb, sizeof yb);
+    pk_tier(c, false, tier, sizeof tier);
+    snprintf(intro, sizeof intro,
+             "One entry for each KPI outside its target at %s%s, with every year it is: %s "
+             "results first, then those only in later budgets and forecasts; red before amber, "
+             "the furthest from target first.",
+             c->lgb ? "an institution of this " : "an institution, a phase or the trust",
+             c->lgb ? tier : "", yb);
+    bp_pdf_paragraph(c->pdf, BP_PDF_BODY, intro);
+    bp_exgroups all;
+    if (exception_groups(c, sec, &all) != BP_OK) {
+        bp_pdf_paragraph(c->pdf, BP_PDF_BODY, "The exceptions could not be listed: out of memory.");
+        return;
     }
-    if (!shown)
+    if (!all.n) {
         bp_pdf_paragraph(c->pdf, BP_PDF_BODY, "No result in this paper is amber or red.");
+        bp_exgroups_free(&all);
+        return;
+    }
+    size_t red = 0;
+    for (size_t i = 0; i < all.n; i++) red += all.v[i].worst == BP_STATUS_RED;
+    /* the pack's max_exceptions: the rest in an appendix, lettered before the template's
+     * next appendix (as many as spill[] holds; past that, no limit) */
+    size_t max = (size_t)c->pack->max_exceptions, shown = all.n;
+    bool spill = !sec->appendix && max && all.n > max && c->nspill < sizeof c->spill / sizeof *c->spill;
+    char buf[300];
+    int n;
+    if (all.n == 1)
+        n = snprintf(buf, sizeof buf, "One entry, %s.", red ? "red" : "amber");
+    else if (red == all.n || red == 0)
+        n = snprintf(buf, sizeof buf, "%zu entries, all %s.", all.n, red ? "red" : "amber");
+    else
+        n = snprintf(buf, sizeof buf, "%zu entries: %zu red, %zu amber.", all.n, red, all.n - red);
+    if (spill) {
+        shown = max;
+        snprintf(buf + n, sizeof buf - (size_t)n, " The first %zu are here; the other %zu are in "
+                 "Appendix %c, Further exceptions.", max, all.n - max,
+                 (char)('A' + (c->appendix + (int)c->nspill) % 26));
+        c->spill[c->nspill].sec = sec;
+        c->spill[c->nspill].from = max;
+        c->spill[c->nspill++].number = c->section;
+    }
+    bp_pdf_paragraph(c->pdf, BP_PDF_BODY, buf);
+    exception_entries(c, &all, 0, shown);
+    bp_exgroups_free(&all);
+}
+
+/* The appendices of the entries that did not fit their sections, in the order of those
+ * sections: before the template's next appendix, or at the end. */
+static void flush_spills(pk_ctx *c)
+{
+    for (size_t i = 0; i < c->nspill; i++) {
+        bp_section ap = *c->spill[i].sec;
+        ap.title = NULL;
+        ap.appendix = true;
+        pk_heading(c, &ap, "Further exceptions", false);
+        char buf[200];
+        snprintf(buf, sizeof buf, "The exceptions after the first %zu of section %d, in the same "
+                 "order.", c->spill[i].from, c->spill[i].number);
+        bp_pdf_paragraph(c->pdf, BP_PDF_BODY, buf);
+        bp_exgroups all;
+        if (exception_groups(c, c->spill[i].sec, &all) == BP_OK) {
+            exception_entries(c, &all, c->spill[i].from, all.n);
+            bp_exgroups_free(&all);
+        }
+    }
+    c->nspill = 0;
 }
 
 /* ---- scorecards ---- */
@@ -157,6 +320,17 @@ static void kpi_grid(pk_ctx *c, const bp_section *sec, const pk_column *cols, si
     enum { PER_TABLE = 5 };
     const bp_result *rs[PER_TABLE];
     bool shown = false;
+    for (size_t from = 0; from < ncols && !shown; from += PER_TABLE) {
+        size_t n = ncols - from < PER_TABLE ? ncols - from : PER_TABLE;
+        for (size_t k = 0; k < c->s->kpis.count && !shown; k++)
+            shown = pk_selects(c, sec, (int)k) && grid_row(c, (int)k, cols, from, n, rs);
+    }
+    if (!shown) {
+        bp_pdf_paragraph(c->pdf, BP_PDF_BODY, "None of these KPIs has data in this data set.");
+        return;
+    }
+    /* the key before the tables: after a table that ends a page it was a page of its own */
+    pk_status_key(c);
     for (size_t from = 0; from < ncols; from += PER_TABLE) {
         size_t n = ncols - from < PER_TABLE ? ncols - from : PER_TABLE;
         bool block = false;
@@ -178,10 +352,7 @@ static void kpi_grid(pk_ctx *c, const bp_section *sec, const pk_column *cols, si
         }
         bp_pdf_table_end(t);
         bp_pdf_space(c->pdf, 8);
-        shown = true;
     }
-    if (shown) pk_status_key(c);
-    else bp_pdf_paragraph(c->pdf, BP_PDF_BODY, "None of these KPIs has data in this data set.");
 }
 
 static void scorecard(pk_ctx *c, const bp_section *sec)
@@ -222,9 +393,11 @@ static void phases(pk_ctx *c, const bp_section *sec)
 static void lgb_comparison(pk_ctx *c, const bp_section *sec)
 {
     pk_heading(c, sec, "Our institutions against their phase and the trust", false);
-    bp_pdf_paragraph(c->pdf, BP_PDF_BODY,
-                     "Each KPI for the governing body's institutions, beside the total for "
-                     "their phase across the trust and the consolidated trust.");
+    char tier[128], intro[400];
+    pk_tier(c, false, tier, sizeof tier);
+    snprintf(intro, sizeof intro, "Each KPI for the %s's institutions, beside the total for "
+             "their phase across the trust and the consolidated trust.", tier);
+    bp_pdf_paragraph(c->pdf, BP_PDF_BODY, intro);
     pk_column cols[64];
     size_t n = 0;
     bool phase_done[BP_PHASE_COUNT] = {false};
@@ -543,7 +716,10 @@ static void cover(pk_ctx *c, const char *title)
     f[n++] = (bp_pdf_field){"Report year", yb};
     f[n++] = (bp_pdf_field){"Figures as at", asof};
     if (c->pack->audience) f[n++] = (bp_pdf_field){"For", c->pack->audience};
-    bp_pdf_cover(c->pdf, c->m->name, title, c->lgb ? "Local governing body pack" : "Board pack", f, n);
+    char kind[160];
+    pk_tier(c, true, kind, sizeof kind - 8);
+    strcat(kind, " pack");
+    bp_pdf_cover(c->pdf, c->m->name, title, c->lgb ? kind : "Board pack", f, n);
 }
 
 bp_err bp_packpdf_write(const bp_session *s, const bp_pack *pack, const char *lgb,
@@ -570,25 +746,28 @@ bp_err bp_packpdf_write(const bp_session *s, const bp_pack *pack, const char *lg
         if (lgb && (!in->lgb || strcmp(in->lgb, lgb) != 0)) continue;
         c.insts[c.ninsts++] = (int)i;
     }
-    /* The committee's title; an LGB pack names its body by its institutions. */
-    char title[512];
+    /* The committee's title; an LGB pack names its body by its institutions, and is
+     * called what the trust calls its local tier unless its template gives a title. */
+    char title[512], tier[128];
+    pk_tier(&c, true, tier, sizeof tier);
+    const char *ptitle = pack->title ? pack->title : tier;
     if (lgb) {
-        size_t n = (size_t)snprintf(title, sizeof title, "%s: ", pack->title);
+        size_t n = (size_t)snprintf(title, sizeof title, "%s: ", ptitle);
         for (size_t i = 0; i < c.ninsts && n < sizeof title; i++)
             n += (size_t)snprintf(title + n, sizeof title - n, "%s%s",
                                   i == 0 ? "" : i + 1 == c.ninsts ? " and " : ", ",
                                   c.m->insts[c.insts[i]].name);
     } else {
-        snprintf(title, sizeof title, "%s", pack->title);
+        snprintf(title, sizeof title, "%s", ptitle);
     }
     const bp_paper *pp = bp_model_paper(c.m, pack->id);
     char yb[16], subject[256];
     bp_year_format(c.year, yb, sizeof yb);
-    snprintf(subject, sizeof subject, "%s %s: KPIs against the trust's targets", pack->title, yb);
+    snprintf(subject, sizeof subject, "%s %s: KPIs against the trust's targets", ptitle, yb);
     bp_pdf_options o;
     memset(&o, 0, sizeof o);
     o.header_left = c.m->name;
-    o.header_right = lgb ? title : pack->title;
+    o.header_right = lgb ? title : ptitle;
     o.footer_left = pp && pp->classification ? pp->classification : NULL;
     o.title = title;
     o.author = pp && pp->author ? pp->author : c.m->name;
@@ -601,12 +780,17 @@ bp_err bp_packpdf_write(const bp_session *s, const bp_pack *pack, const char *lg
     o.fonts = BP_PDF_FONTS_WINANSI;
     for (;;) {
         c.section = c.appendix = 0;
+        c.nspill = 0;
         memset(c.shown, 0, (c.s->kpis.count ? c.s->kpis.count : 1) * sizeof *c.shown);
         err = bp_pdf_new(&c.pdf, &o, diags);
         if (err != BP_OK) break;
         cover(&c, title);
         bp_pdf_contents(c.pdf);
-        for (size_t i = 0; i < pack->nsections; i++) section(&c, &pack->sections[i]);
+        for (size_t i = 0; i < pack->nsections; i++) {
+            if (pack->sections[i].appendix) flush_spills(&c);
+            section(&c, &pack->sections[i]);
+        }
+        flush_spills(&c);
         bp_pdf_fonts needed = bp_pdf_fonts_needed(c.pdf);
         if (needed < o.fonts) {
             bp_pdf_free(c.pdf);

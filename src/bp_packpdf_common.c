@@ -8,6 +8,7 @@
 #include <string.h>
 #include "bp_format.h"
 #include "bp_money.h"
+#include "bp_util.h"
 
 void pk_heading(pk_ctx *c, const bp_section *sec, const char *fallback, bool landscape)
 {
@@ -19,6 +20,15 @@ void pk_heading(pk_ctx *c, const bp_section *sec, const char *fallback, bool lan
         snprintf(h, sizeof h, "%d. %s", ++c->section, title);
     bp_pdf_page(c->pdf, landscape);
     bp_pdf_heading(c->pdf, 1, h, false);
+}
+
+void pk_tier(const pk_ctx *c, bool cap, char *buf, size_t size)
+{
+    const char *t = c->m->local_tier ? c->m->local_tier : "local governing body";
+    int n = snprintf(buf, size, "%s", t);
+    /* only an ASCII letter is raised: "école" stays as written rather than be cut */
+    if (cap && n > 0 && size && buf[0] >= 'a' && buf[0] <= 'z') buf[0] = (char)(buf[0] - 'a' + 'A');
+    if (n >= 0 && (size_t)n >= size && size) buf[bp_utf8_whole(buf, size - 1)] = '\0';
 }
 
 bool pk_has_inst(const pk_ctx *c, int inst)

@@ -26,11 +26,21 @@ typedef struct {
     int appendix;            /* appendices lettered so far */
     int section;             /* main sections numbered so far */
     bool *shown;             /* per KPI: a value or exception of it is in the document */
+    /* exceptions sections whose entries past the pack's max_exceptions wait for their
+     * appendix, drawn before the next appendix section of the template (or at the end):
+     * the section, the first entry left over and the section's number */
+    struct { const bp_section *sec; size_t from; int number; } spill[8];
+    size_t nspill;
 } pk_ctx;
 
 /* Start the section on a new page (landscape for wide tables and matrices) with its
  * heading: "3. Exceptions" or "Appendix A. Methodology". */
 void pk_heading(pk_ctx *c, const bp_section *sec, const char *fallback, bool landscape);
+
+/* What the trust calls its local tier (trust.csv local_tier: "local governing body",
+ * "academy council"), as written, or with a capital first letter for the start of a
+ * heading or a sentence (cap). */
+void pk_tier(const pk_ctx *c, bool cap, char *buf, size_t size);
 
 /* Does the institution belong to this document? */
 bool pk_has_inst(const pk_ctx *c, int inst);

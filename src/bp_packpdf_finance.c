@@ -167,7 +167,7 @@ void pk_finance_summary(pk_ctx *c, const bp_section *sec)
  * eliminations and the consolidated trust. */
 static const char *const ie_codes[] = {"income.esfa", "income.gov", "income.self", "income.internal",
                                        "income", "exp.staff", "exp.nonpay", "exp.internal", "exp"};
-static const char *const ie_names[] = {"DfE/ESFA grants", "Other public funding", "Self-generated income",
+static const char *const ie_names[] = {"DfE grants", "Other public funding", "Self-generated income",
                                        "Internal income (central charge)", "Total income", "Staff costs",
                                        "Non-pay costs", "Internal charge (central charge)",
                                        "Total expenditure", "In-year result"};
@@ -367,9 +367,11 @@ static size_t trend_years(const pk_ctx *c, int *years)
 void pk_trends(pk_ctx *c, const bp_section *sec)
 {
     pk_heading(c, sec, "Three-year trends", false);
+    char tier[128], ours[200];
+    pk_tier(c, false, tier, sizeof tier);
+    snprintf(ours, sizeof ours, "The %s's institutions together, actuals.", tier);
     bp_pdf_paragraph(c->pdf, BP_PDF_BODY, c->lgb
-                     ? "The governing body's institutions together, actuals."
-                     : "The consolidated trust (internal transfers eliminated), actuals.");
+                     ? ours : "The consolidated trust (internal transfers eliminated), actuals.");
     int years[3];
     size_t ny = trend_years(c, years);
     bp_pdf_col cols[] = {{"Year", 1.2f, BP_PDF_LEFT}, {"Income", 2, BP_PDF_RIGHT},

@@ -46,6 +46,10 @@ bp_err bp_session_open(bp_session *s, const char *dir, int year, const char *tem
     if (err == BP_OK)
         err = bp_kpi_validate(&s->kpis, &s->model, s->model.kpi_file ? "kpis.kpi" : NULL,
                               &s->diags);
+    if (err == BP_OK) {
+        bp_kpi_drop_unfed(&s->kpis, &s->model, "templates/kpis/default.kpi");
+        err = bp_kpi_check_actions(&s->kpis, &s->model, &s->diags);
+    }
     if (err != BP_OK) return err;
 
     s->year = year ? year : s->model.report_year;

@@ -119,16 +119,18 @@ has "pet finance" "$out/pet-2022-23-finance.pdf" "£334,895.53" "£329,122.34" "
 has "pet quality" "$out/pet-2022-23-quality.pdf" "93.8% R" "89.3% R" "68.6% R" "Teaching and Learning"
 has "pet lgb WERR" "$out/pet-2022-23-lgb-WERR.pdf" "Moorside High School" "Werrington Primary School"
 # The methodology explains the KPIs "in this paper": each KPI it lists ("Name (id)") is
-# named in the pack before the appendices, and the quality pack, which shows no pupil to
-# teacher ratio, does not explain one.
+# named in the pack before it (the sections, and the board pack's further exceptions,
+# Appendix A), and the quality pack, which shows no pupil to teacher ratio, does not
+# explain one.
 for f in "$out"/*.pdf; do
     pdftotext "$f" "$tmp/raw.txt" 2>/dev/null
     if "$py" - "$tmp/raw.txt" <<'PY'
 import re, sys
 text = open(sys.argv[1], encoding="utf-8").read()
-at = text.rfind("Appendix A. Methodology")
+at = [m.start() for m in re.finditer(r"Appendix [A-Z]\. Methodology", text)][-1]
 body, appendix = " ".join(text[:at].split()), text[at:]
-end = appendix.find("Appendix B.")
+nxt = re.search(r"Appendix [A-Z]\. ", appendix[1:])
+end = nxt.start() + 1 if nxt else -1
 names = re.findall(r"^(.+) \(([a-z0-9_]+)\)$", appendix[:end if end > 0 else None], re.M)
 missing = [n for n, _ in names if " ".join(n.split()) not in body]
 print("  methodology lists %d KPIs; not in the body: %s" % (len(names), missing or "none"))

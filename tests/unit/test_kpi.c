@@ -399,7 +399,7 @@ static void default_set_is_complete(void **state)
         "staff_absence_pct", "staff_good_pct", "neet_pct", "sustained_pct", "university_pct",
         "russell_group_pct", "attendance_pct", "retention16_pct", "satisfaction_pct", "post16_roll",
         "pan_filled_pct", "governor_attendance_pct", "board_female_pct", "course_contribution_pct",
-        "financial_health"};
+        "financial_health", "revenue_reserve"};
     for (size_t i = 0; i < sizeof ids / sizeof *ids; i++) {
         if (bp_kpi_find(&s, ids[i]) < 0) fprintf(stderr, "missing %s\n", ids[i]);
         assert_true(bp_kpi_find(&s, ids[i]) >= 0);
@@ -410,6 +410,86 @@ static void default_set_is_complete(void **state)
     assert_int_equal(bp_kpi_validate(&s, &m, NULL, &d), BP_OK);
     bp_model_free(&m);
     bp_kpiset_free(&s);
+    bp_diags_free(&d);
+}
+
+/* Contract v2's default KPI revenue_reserve has results only where its inputs exist: with
+ * no fact of bs.reserves.revenue it leaves the set, unless a fact, another KPI or an
+ * action names it, or a data set's own file defines it. */
+static void v2_default_left_out_without_inputs(void **state)
+{
+    (void)state;
+    static const char def[] = "kpi revenue_reserve\n  name: R\n  unit: money\n"
+                              "  expr: sum(bs.reserves.revenue)\n  target: min 0\n"
+                              "kpi reserves_total\n  name: T\n  unit: money\n"
+                              "  expr: sum(bs.reserves.revenue)\n";
+    bp_model m;
+    bp_institution insts[3];
+    bp_test_three_insts(&m, insts);
+    bp_kpiset s;
+    bp_diags d;
+    bp_diags_init(&d);
+    /* no facts: left out, and only it (reserves_total is a v1 KPI: it stays, no data) */
+    bp_kpiset_init(&s);
+    assert_int_equal(bp_kpi_parse("default.kpi", def, strlen(def), &s, &d), BP_OK);
+    bp_kpi_drop_unfed(&s, &m, "default.kpi");
+    assert_int_equal(s.count, 1);
+    assert_string_equal(s.kpis[0].id, "reserves_total");
+    bp_kpiset_free(&s);
+    /* defined by another file (a data set's own): kept */
+    bp_kpiset_init(&s);
+    assert_int_equal(bp_kpi_parse("kpis.kpi", def, strlen(def), &s, &d), BP_OK);
+    bp_kpi_drop_unfed(&s, &m, "default.kpi");
+    assert_int_equal(s.count, 2);
+    bp_kpiset_free(&s);
+    /* named by an action: kept, so that the action's id still names a KPI */
+    char *ids[] = {"revenue_reserve"};
+    bp_action act;
+    memset(&act, 0, sizeof act);
+    act.inst = 0;
+    act.kpis = ids;
+    act.nkpis = 1;
+    m.actions = &act;
+    m.nactions = 1;
+    bp_kpiset_init(&s);
+    assert_int_equal(bp_kpi_parse("default.kpi", def, strlen(def), &s, &d), BP_OK);
+    bp_kpi_drop_unfed(&s, &m, "default.kpi");
+    assert_int_equal(s.count, 2);
+    assert_int_equal(bp_kpi_check_actions(&s, &m, &d), BP_OK);
+    bp_kpiset_free(&s);
+    m.actions = NULL;
+    m.nactions = 0;
+    /* a fact of its code, for any institution and year: kept */
+    bp_fact f = {0, 2022, BP_ACTUAL, "bs.reserves.revenue", -500, true, 0, 2};
+    m.facts = &f;
+    m.nfacts = 1;
+    bp_kpiset_init(&s);
+    assert_int_equal(bp_kpi_parse("default.kpi", def, strlen(def), &s, &d), BP_OK);
+    bp_kpi_drop_unfed(&s, &m, "default.kpi");
+    assert_int_equal(s.count, 2);
+    /* an action naming a KPI the set does not have: an error at its kpis field */
+    char *bad[] = {"cpd_pct", "reserves_total"};
+    act.kpis = bad;
+    act.nkpis = 2;
+    act.line = 7;
+    act.kpis_column = 56;
+    m.actions = &act;
+    m.nactions = 1;
+    assert_int_equal(bp_kpi_check_actions(&s, &m, &d), BP_ERR_DATA);
+    assert_int_equal(d.errors, 1);
+    char buf[256];
+    bp_diag_format(&d.items[0], buf, sizeof buf);
+    assert_string_equal(buf, "actions.csv:7:56: error: found \"cpd_pct\" in column \"kpis\", "
+                             "expected a KPI id of the set (templates/kpis/default.kpi and the "
+                             "data set's kpis.kpi)");
+    bp_kpiset_free(&s);
+    m.actions = NULL;
+    m.nactions = 0;
+    m.facts = NULL;
+    m.nfacts = 0;
+    m.insts = NULL;
+    m.ninsts = 0;
+    bp_model_free(&m);
     bp_diags_free(&d);
 }
 
@@ -424,6 +504,7 @@ int main(void)
         cmocka_unit_test(decisions_are_exact_and_inclusive),
         cmocka_unit_test(points_and_grades),
         cmocka_unit_test(default_set_is_complete),
+        cmocka_unit_test(v2_default_left_out_without_inputs),
     };
     return cmocka_run_group_tests_name("kpi files", tests, NULL, NULL) ? 1 : 0;
 }

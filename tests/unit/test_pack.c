@@ -69,7 +69,7 @@ static void errors_name_line_and_column(void **state)
                              "the kinds in docs/pack-format.md");
     bp_diag_format(&d.items[1], buf, sizeof buf);
     assert_string_equal(buf, "t.pack:4:3: error: found setting 'colour', expected title, "
-                             "audience, per or section");
+                             "audience, per, max_exceptions or section");
     bp_diag_format(&d.items[2], buf, sizeof buf);
     assert_string_equal(buf, "t.pack:5:8: error: found 'school', expected trust or lgb");
     bp_packset_free(&s);
@@ -94,6 +94,53 @@ static void missing_title_and_bad_id(void **state)
     bp_diag_format(&d.items[1], buf, sizeof buf);
     assert_string_equal(buf, "t.pack:3:1: error: pack 'ok' has no title: expected a line 'title: ...'");
     assert_int_equal(s.count, 0);
+    bp_packset_free(&s);
+    bp_diags_free(&d);
+}
+
+/* max_exceptions: (contract v2) a whole number of entries from 1 to 999, set for the whole
+ * pack; a per-LGB pack may go untitled (it takes trust.csv's local_tier). */
+static void max_exceptions_and_untitled_lgb(void **state)
+{
+    (void)state;
+    bp_packset s;
+    bp_diags d;
+    bp_packset_init(&s);
+    bp_diags_init(&d);
+    assert_int_equal(parse("pack a\n  title: A\n  max_exceptions: 8\n  section: exceptions\n"
+                           "pack b\n  title: B\n  max_exceptions: 999\n"
+                           "pack c\n  title: C\n"
+                           "pack l\n  per: lgb\n  section: summary\n", &s, &d), BP_OK);
+    assert_int_equal(d.count, 0);
+    assert_int_equal(s.packs[bp_pack_find(&s, "a")].max_exceptions, 8);
+    assert_int_equal(s.packs[bp_pack_find(&s, "b")].max_exceptions, 999);
+    assert_int_equal(s.packs[bp_pack_find(&s, "c")].max_exceptions, 0);   /* no limit */
+    assert_null(s.packs[bp_pack_find(&s, "l")].title);
+    bp_packset_free(&s);
+    const char *t = "pack x\n"
+                    "  title: X\n"
+                    "  max_exceptions: 0\n"
+                    "  max_exceptions: 1000\n"
+                    "  max_exceptions: eight\n"
+                    "  max_exceptions: -3\n"
+                    "  max_exceptions: 2.5\n"
+                    "  section: exceptions\n"
+                    "    max_exceptions: 8\n";
+    assert_int_equal(parse(t, &s, &d), BP_ERR_PACK);
+    static const char *const want[] = {
+        "t.pack:3:19: error: found '0', expected a whole number of entries from 1 to 999",
+        "t.pack:4:19: error: found '1000', expected a whole number of entries from 1 to 999",
+        "t.pack:5:19: error: found 'eight', expected a whole number of entries from 1 to 999",
+        "t.pack:6:19: error: found '-3', expected a whole number of entries from 1 to 999",
+        "t.pack:7:19: error: found '2.5', expected a whole number of entries from 1 to 999",
+        "t.pack:9:5: error: found setting 'max_exceptions' in a section, expected it with the "
+        "pack's own settings, before its first section"};
+    assert_int_equal(d.errors, sizeof want / sizeof *want);
+    char buf[256];
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        bp_diag_format(&d.items[i], buf, sizeof buf);
+        assert_string_equal(buf, want[i]);
+    }
     bp_packset_free(&s);
     bp_diags_free(&d);
 }
@@ -270,6 +317,7 @@ int main(void)
         cmocka_unit_test(parses_sections_in_order),
         cmocka_unit_test(errors_name_line_and_column),
         cmocka_unit_test(missing_title_and_bad_id),
+        cmocka_unit_test(max_exceptions_and_untitled_lgb),
         cmocka_unit_test(later_pack_replaces_same_id),
         cmocka_unit_test(reader_errors_in_pack_words),
         cmocka_unit_test(bom_and_crlf_accepted),

@@ -1,0 +1,69 @@
+/* bp_exgroup: the exceptions as a board reads them - one entry per KPI and entity, holding
+ * every year and scenario of the reporting window in which that KPI is red or amber for
+ * that entity, its movement against the prior year and the development-plan actions that
+ * address it (actions.csv kpis).  bp_eval keeps one exception per result, and so does the
+ * JSON; the packs group them here, apart from any page, so that any renderer can give the
+ * same reading.  Entries holding the report year's result come first, then those in the
+ * plans alone; worst first within each, by bp_eval's order of the exceptions. */
+#ifndef BP_EXGROUP_H
+#define BP_EXGROUP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "bp_error.h"
+#include "bp_eval.h"
+#include "bp_model.h"
+
+/* The report year's exception against the year before (the contract's movement rule,
+ * measured against the report year's target).  NONE: the entry holds no report-year
+ * exception (it is in the plans alone). */
+typedef enum {
+    BP_MOVE_NONE,
+    BP_MOVE_NEW,         /* the year before was green, had no target or no data, or is absent */
+    BP_MOVE_WORSE,       /* red or amber then too: a worse status, or further outside the target */
+    BP_MOVE_BETTER,
+    BP_MOVE_UNCHANGED
+} bp_movement;
+
+typedef struct {
+    int kpi;
+    bp_scope scope;
+    int entity;
+    const bp_result **items; /* its exceptions: the report year's actual first, then the
+                                later years in order, a year's budget before its forecast */
+    size_t nitems;
+    const bp_result *current;   /* the report year's actual among items, or NULL */
+    const bp_result *actual;    /* the report year's actual result, exception or not, or NULL */
+    const bp_result *prior;     /* the year before's actual result, or NULL */
+    bp_movement movement;
+    bp_status worst;            /* red when any item is red, else amber */
+    const size_t *actions;      /* indexes into model.actions of the actions addressing it */
+    size_t nactions;
+} bp_exgroup;
+
+typedef struct {
+    bp_exgroup *v;
+    size_t n;
+    /* the budget and forecast years of the reporting window, per scenario: "each of the
+     * three forecast years" is said of an entry holding every one */
+    size_t nplan[BP_SCENARIO_COUNT];
+    const bp_result **items_buf;
+    size_t *actions_buf;
+} bp_exgroups;
+
+/* Which exceptions a renderer shows (a section's KPIs, a governing body's institutions):
+ * true to keep r. */
+typedef bool (*bp_exgroup_keep)(const bp_result *r, void *arg);
+
+/* Groups res's exceptions that keep accepts (keep NULL: all).  On failure (out of
+ * memory) out is empty. */
+bp_err bp_exgroups_make(const bp_results *res, bp_exgroup_keep keep, void *arg,
+                        bp_exgroups *out);
+void bp_exgroups_free(bp_exgroups *g);
+
+/* Does action a address KPI kpi for the entity?  The contract's rule: an action of
+ * institution I addresses (K, I); one of the central id, (K, trust) and (K, every phase). */
+bool bp_action_addresses(const bp_model *m, const bp_action *a, const char *kpi,
+                         bp_scope scope, int entity);
+
+#endif
