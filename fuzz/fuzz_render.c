@@ -554,10 +554,12 @@ static void check_text(bool legal)
     free(buf);
 }
 
-/* A refusal: BP_ERR_RENDER, with an error saying why; for legal text only a limit. */
+/* A refusal: BP_ERR_RENDER, or BP_ERR_LIMIT where a limit of the format may be met (the
+ * workbook's: exit 65, as `check` refuses it), with an error saying why; for legal text
+ * only a limit. */
 static void check_refusal(bp_err err, const bp_diags *d, bool legal, bool limits)
 {
-    CHECK(err == BP_ERR_RENDER);
+    CHECK(err == BP_ERR_RENDER || (limits && err == BP_ERR_LIMIT));
     CHECK(d->errors > 0);
     if (verbose) bp_text_diags(stderr, d);
     for (size_t i = 0; i < d->count; i++)
