@@ -142,6 +142,8 @@ static void release(xl *x, bp_expr **ex)
     free(x->target_scale);
     free(x->point_wrow);
     free(x->measure_scale);
+    for (size_t i = 0; i < x->nchecks; i++) free(x->checks[i].what);
+    free(x->checks);
 }
 
 static bp_err run(const bp_session *s, int64_t epoch, const char *tmpdir, const char *path,

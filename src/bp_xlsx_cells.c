@@ -231,6 +231,22 @@ char *xl_copy_text(xl *x, const char *s)
     return d;
 }
 
+/* ---- integrity checks ---- */
+
+void xl_add_check(xl *x, xl_sheet s, int r0, int c0, int r1, int c1, const char *what)
+{
+    if (!xl_live(x)) return;
+    xl_check_ref *c = bp_grow(x->checks, &x->capchecks, x->nchecks + 1, sizeof *c);
+    if (!c) {
+        xl_nomem(x);
+        return;
+    }
+    x->checks = c;
+    char *w = xl_copy_text(x, what);
+    if (!w) return;
+    x->checks[x->nchecks++] = (xl_check_ref){s, r0, c0, r1, c1, w};
+}
+
 /* ---- cells ---- */
 
 xl_cache xl_cache_text(const char *t) { return (xl_cache){true, 0, t}; }

@@ -179,6 +179,9 @@ typedef struct {
     int avg_at;                   /* their title's row */
     int courses_header;           /* the course rows' header */
     size_t navg;
+    /* the integrity checks the sheets have made of their own figures (xl_add_check) */
+    struct xl_check_ref *checks;
+    size_t nchecks, capchecks;
 } xl;
 
 /* ---- the layout: rows and columns the formulas point at ---- */
@@ -232,6 +235,21 @@ void xl_no_src(xl *x);
 void xl_check(xl *x, lxw_error e, xl_sheet s, int row, int col);
 void xl_check_book(xl *x, lxw_error e, const char *what);
 bool xl_compiled(xl *x, bp_err err, const char *what);
+
+/* ---- integrity checks ---- */
+
+/* An integrity check a sheet makes of its own figures: a block of cells on that sheet,
+ * each holding 0 while what it checks holds (a difference rounded to the penny, or 1 for
+ * a condition that fails).  The sheets register them as they write them; the Checks
+ * sheet lists every one and feeds the master check on Contents from them, so that a
+ * statement's check sits beside the figures it checks and is counted in one place. */
+typedef struct xl_check_ref {
+    xl_sheet sheet;
+    int r0, c0, r1, c1;      /* the block, inclusive */
+    char *what;              /* what holds while it is zero, a sentence for the reader */
+} xl_check_ref;
+
+void xl_add_check(xl *x, xl_sheet s, int r0, int c0, int r1, int c1, const char *what);
 
 /* ---- text ---- */
 
