@@ -14,13 +14,13 @@
  * with a message naming the harness, when it does not load. */
 static inline bool fuzz_load_fixture(bp_model *m, const char *harness)
 {
-    const char *dir = getenv("BP_FUZZ_FIXTURE");
-    if (!dir) dir = "tests/fixtures/handworked";
+    const char *fixture = getenv("BP_FUZZ_FIXTURE");
+    if (!fixture) fixture = "tests/fixtures/handworked";
     bp_diags d;
     bp_diags_init(&d);
     bp_model_init(m);
-    bool ok = bp_load_dataset(dir, m, &d) == BP_OK;
-    if (!ok) fprintf(stderr, "%s: cannot load %s (run from the repository root)\n", harness, dir);
+    bool ok = bp_load_dataset(fixture, m, &d) == BP_OK;
+    if (!ok) fprintf(stderr, "%s: cannot load %s (run from the repository root)\n", harness, fixture);
     bp_diags_free(&d);
     return ok;
 }

@@ -113,7 +113,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         bp_num v1[NCTX] = {{0, 1, false}};
         eval_all(e, v1);
 
-        static char t1[1 << 16], t2[1 << 16];
+        static char t1[1 << 16];
         bp_expr_to_text(e, t1, sizeof t1);
         size_t n1 = strlen(t1);
         /* numbers print exactly up to 6 decimal places; longer literals print as %.6g */
@@ -128,6 +128,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 for (size_t i = 0; i < d2.count; i++) fprintf(stderr, "  %s\n", d2.items[i].message);
                 abort();
             }
+            static char t2[1 << 16];
             bp_expr_to_text(e2, t2, sizeof t2);
             if (strcmp(t1, t2) != 0) {
                 fprintf(stderr, "canonical text is not a fixed point:\n  %s\n  %s\n", t1, t2);

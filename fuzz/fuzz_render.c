@@ -209,7 +209,11 @@ static char *read_file(const char *path, size_t *n)
     char *buf = malloc(cap);
     size_t k;
     while (buf && (k = fread(buf + len, 1, cap - len, f)) > 0)
-        if ((len += k) == cap && !(buf = realloc(buf, cap *= 2))) abort();
+        if ((len += k) == cap) {
+            char *grown = realloc(buf, cap *= 2);
+            if (!grown) abort();
+            buf = grown;
+        }
     fclose(f);
     if (!buf) abort();
     *n = len;
@@ -375,7 +379,7 @@ static void set_text(reader *r, unsigned t, bool legal)
     size_t reps = 1;
     if (t & 8) {
         reps = (size_t)(take(r, 1) + 1) * 64;
-        if (len && len * reps > budget) reps = budget / len ? budget / len : 1;
+        if (len && len * reps > budget) reps = (budget / len) ? budget / len : 1;
         if (len) budget -= len * reps < budget ? len * reps : budget;
     }
     slot *s = &slots[k];

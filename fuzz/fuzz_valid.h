@@ -517,9 +517,9 @@ static inline const char *fvp_content(const unsigned char *s, size_t n, int hex)
 {
     size_t i = 0, st;
     int kind, depth = 0;
-    const char *why;
     for (;;) {
-        if ((why = fvp_token(s, n, &i, &kind, &st, hex))) return why;
+        const char *why = fvp_token(s, n, &i, &kind, &st, hex);
+        if (why) return why;
         if (!kind) break;
         if (kind == 'd' || kind == '[') depth++;
         if ((kind == 'D' || kind == ']') && --depth < 0) return "PDF: a page closes more than it opens";
@@ -867,9 +867,12 @@ static inline const char *fv_xml_valid(const unsigned char *s, size_t n)
         i++;
         if (depth == cap) {
             cap *= 2;
-            open = realloc(open, cap * sizeof *open);
-            olen = realloc(olen, cap * sizeof *olen);
-            if (!open || !olen) abort();
+            size_t *grown_open = realloc(open, cap * sizeof *open);
+            if (!grown_open) abort();
+            open = grown_open;
+            size_t *grown_olen = realloc(olen, cap * sizeof *olen);
+            if (!grown_olen) abort();
+            olen = grown_olen;
         }
         open[depth] = name_at;
         olen[depth++] = l;
@@ -895,8 +898,8 @@ static inline const char *fv_xlsx_valid(const unsigned char *s, size_t n)
     const char *why = NULL;
     bool types = false;
     size_t at = cd;
-    char **names = calloc(count + 1, sizeof *names);
-    if (!names) abort();
+    char **members = calloc(count + 1, sizeof *members);
+    if (!members) abort();
     for (size_t k = 0; k < count && !why; k++) {
         if (at + 46 > e || fvz_u32(s + at) != 0x02014b50) { why = "zip: a damaged central directory entry"; break; }
         unsigned flags = fvz_u16(s + at + 8), method = fvz_u16(s + at + 10);
@@ -905,10 +908,10 @@ static inline const char *fv_xlsx_valid(const unsigned char *s, size_t n)
         size_t nl = fvz_u16(s + at + 28), xl = fvz_u16(s + at + 30), cl = fvz_u16(s + at + 32);
         size_t lo = fvz_u32(s + at + 42);
         if (at + 46 + nl + xl + cl > e) { why = "zip: a central directory entry runs past the directory"; break; }
-        names[k] = strndup((const char *)s + at + 46, nl);
-        if (!names[k]) abort();
+        members[k] = strndup((const char *)s + at + 46, nl);
+        if (!members[k]) abort();
         for (size_t j = 0; j < k && !why; j++)
-            if (strcmp(names[j], names[k]) == 0) why = "zip: two members with one name";
+            if (strcmp(members[j], members[k]) == 0) why = "zip: two members with one name";
         if (why) break;
         if (flags & 1) { why = "zip: an encrypted member"; break; }
         if (method != 0 && method != 8) { why = "zip: a member neither stored nor deflated"; break; }
@@ -928,15 +931,15 @@ static inline const char *fv_xlsx_valid(const unsigned char *s, size_t n)
         }
         if (rn != usize) why = "zip: a member does not inflate to its stated size";
         else if (crc32(0L, raw, (uInt)rn) != crc) why = "zip: a member's CRC-32 does not match";
-        else if ((nl > 4 && memcmp(names[k] + nl - 4, ".xml", 4) == 0)
-                 || (nl > 5 && memcmp(names[k] + nl - 5, ".rels", 5) == 0))
+        else if ((nl > 4 && memcmp(members[k] + nl - 4, ".xml", 4) == 0)
+                 || (nl > 5 && memcmp(members[k] + nl - 5, ".rels", 5) == 0))
             why = fv_xml_valid(raw, rn);
-        if (strcmp(names[k], "[Content_Types].xml") == 0) types = true;
+        if (strcmp(members[k], "[Content_Types].xml") == 0) types = true;
         free(raw);
         at += 46 + nl + xl + cl;
     }
-    for (size_t k = 0; k < count; k++) free(names[k]);
-    free(names);
+    for (size_t k = 0; k < count; k++) free(members[k]);
+    free(members);
     if (!why && !types) why = "zip: no [Content_Types].xml";
     return why;
 }

@@ -6,6 +6,7 @@
 #ifndef BP_CLI_COMMON_H
 #define BP_CLI_COMMON_H
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include "bp_build.h"
@@ -20,12 +21,24 @@
  * unset; an empty value means the default, as unset does. */
 typedef struct {
     const char *source_date_epoch;   /* SOURCE_DATE_EPOCH: the documents' date */
-    const char *templates;           /* BOARDPACK_TEMPLATES: the templates folder */
-    const char *fonts;               /* BOARDPACK_FONTS: the prepared (subset) fonts */
     const char *tmpdir;              /* TMPDIR: where the workbook is assembled */
+    /* Where the shipped data is, as handed to the library (bp_cli_env_read): the
+     * templates folder and the prepared fonts' folder; NULL: the library's own lookup
+     * beside the executable (bp_templates_dir, bp_pdf_options.fonts_dir). */
+    const char *templates;
+    const char *fonts;
+    char templates_buf[PATH_MAX], fonts_buf[PATH_MAX];   /* room for those two */
 } bp_cli_env;
 
+/* Reads the environment.  The templates and the fonts are, the first that applies:
+ * BOARDPACK_TEMPLATES (BOARDPACK_FONTS); BOARDPACK_DATADIR/templates (/fonts); beside the
+ * executable (templates/ beside it or its parent, fonts/ or build/fonts/ beside it: the
+ * build tree's ./boardpack); the compiled-in datadir's (the Makefile's DATADIR, where
+ * `make install` puts them) when it has them; else ./templates and the full fonts. */
 void bp_cli_env_read(bp_cli_env *env);
+
+/* The compiled-in datadir (for --help). */
+extern const char bp_cli_datadir[];
 
 typedef enum { BP_FORMAT_TEXT, BP_FORMAT_JSON } bp_out_format;
 

@@ -2,6 +2,7 @@
 # Installs the Debian packages boardpack needs, only those missing.
 #   install-deps.sh runtime   - to build and to write the reports
 #   install-deps.sh test      - also what the test suite needs
+#   install-deps.sh lint      - also the static analyser (make lint)
 # Uses apt-get; through sudo when not root.  Prints nothing when all is present.
 set -eu
 what=${1:-runtime}
@@ -11,11 +12,16 @@ pkgs="gcc make pkg-config libc6-dev libhpdf-dev libxlsxwriter-dev libcsv-dev fon
 pkgs="$pkgs fonts-wqy-microhei"
 if [ "$what" = test ]; then
     pkgs="$pkgs libcmocka-dev poppler-utils qpdf python3 python3-openpyxl libreoffice-calc-nogui"
+    # groff: the manual page rendered and checked for warnings (tests/e2e/manpage.sh)
+    pkgs="$pkgs groff-base"
     # the workbook edited in LibreOffice over UNO, and recalculated by a second engine
     pkgs="$pkgs python3-uno gnumeric"
     pkgs="$pkgs clang libclang-rt-14-dev valgrind"
     # ssconvert: the workbook as Gnumeric renders and recalculates it (tests/e2e/xlsx_present.sh)
     pkgs="$pkgs gnumeric"
+fi
+if [ "$what" = lint ]; then
+    pkgs="$pkgs cppcheck"
 fi
 missing=
 for p in $pkgs; do

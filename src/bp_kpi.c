@@ -136,7 +136,6 @@ typedef struct {
     int cur_target;          /* index of the target being read, -1 when none */
     grade_ref *grade_refs;   /* per target: a grade label in "min Good", resolved at the end */
     size_t targets_cap, refs_cap, measures_cap;   /* room in the block's arrays (bp_grow) */
-    int expr_line, name_line, unit_line;
     bp_kpi *done;            /* the blocks read so far */
     size_t ndone, done_cap;
     bool replace;
@@ -289,7 +288,7 @@ static void set_target(kparser *p, const char *v, size_t n)
         return;
     }
     bp_expr **slot = t->cmp == BP_CMP_MIN ? &t->lo : &t->hi;
-    if (p->is_grade && rn && ((rest[0] >= 'A' && rest[0] <= 'Z'))) {
+    if (p->is_grade && rest[0] >= 'A' && rest[0] <= 'Z') {
         /* "min Good": a grade label, resolved once the grades are known. */
         p->grade_refs[p->cur_target].label = copy(p, rest, rn);
         p->grade_refs[p->cur_target].col = col_of(p, rest);

@@ -107,9 +107,9 @@ typedef struct {
 /* bp_grow and strndup, an allocation failure recorded in L->err. */
 static void *grow(loader *L, void *p, size_t *cap, size_t need, size_t elem)
 {
-    void *q = bp_grow(p, cap, need, elem);
-    if (!q && need) L->err = BP_ERR_NOMEM;
-    return q;
+    void *grown = bp_grow(p, cap, need, elem);
+    if (!grown && need) L->err = BP_ERR_NOMEM;
+    return grown;
 }
 
 static char *dupn(loader *L, const char *s, size_t n)

@@ -686,8 +686,8 @@ bp_err bp_outset_close(bp_outset *s, FILE *fp, bp_diags *diags)
     for (size_t i = 0; i < s->count; i++) {
         bp_outfile *f = &s->files[i];
         if (!fp || f->fp != fp) continue;
-        if (fflush(f->fp) != 0 || ferror(f->fp)) write_failed(f, errno, &err, diags);
-        else start_writeback(fileno(f->fp));
+        if (fflush(fp) != 0 || ferror(fp)) write_failed(f, errno, &err, diags);
+        else start_writeback(fileno(fp));
         if (close_stream(f) != 0) write_failed(f, errno, &err, diags);
         break;
     }

@@ -3,6 +3,7 @@
 
 #include <string.h>
 #include "bp_cli_commands.h"
+#include "bp_cli_common.h"
 #include "bp_error.h"
 
 static const bp_cli_command *const commands[] = {&bp_cli_check, &bp_cli_build, &bp_cli_batch};
@@ -23,23 +24,27 @@ static void usage(FILE *out)
             fprintf(out, "%.*s\n          ", (int)(nl - s), s);
         fprintf(out, "%s\n", s);
     }
-    fputs("\n"
+    fprintf(out, "\n"
           "'boardpack COMMAND --help' lists the command's options.  An option's value is the\n"
           "argument after it or follows '=': --data DIR or --data=DIR.\n"
           "\n"
           "Environment:\n"
           "  SOURCE_DATE_EPOCH    dates the PDFs and the workbook (default: the data set's\n"
           "                       as_of date), so the same input gives byte-identical files\n"
-          "  BOARDPACK_TEMPLATES  the templates folder (default: templates/ beside the\n"
-          "                       executable, else ./templates)\n"
-          "  BOARDPACK_FONTS      the prepared subset fonts (default: fonts/ or build/fonts/\n"
-          "                       beside the executable, else the full DejaVu fonts)\n"
+          "  BOARDPACK_DATADIR    the folder of the shipped templates/ and fonts/ (default:\n"
+          "                       beside the executable, as in the build tree, else\n"
+          "                       %s)\n"
+          "  BOARDPACK_TEMPLATES  the templates folder (default: templates/ in the data\n"
+          "                       folder, else ./templates)\n"
+          "  BOARDPACK_FONTS      the prepared subset fonts (default: fonts/ in the data\n"
+          "                       folder, else the full DejaVu fonts)\n"
           "  TMPDIR               where the workbook is assembled (default: /dev/shm when\n"
           "                       writable)\n"
           "\n"
           "Exit status: 0 ok, 1 --fail-on breached, 2 usage, 65 data error, 74 I/O error.\n"
-          "KPIs and targets: templates/kpis/default.kpi, extended by the data set's kpis.kpi.\n",
-          out);
+          "KPIs and targets: templates/kpis/default.kpi, extended by the data set's kpis.kpi.\n"
+          "The manual: man boardpack.\n",
+          bp_cli_datadir);
 }
 
 static int flushed(void)

@@ -4,16 +4,56 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include "bp_datadir.h"   /* BP_DATADIR: the Makefile's DATADIR (build/gen) */
+#include "bp_infile.h"
 #include "bp_model.h"
+#include "bp_pdf.h"
 #include "bp_session.h"
 #include "bp_text.h"
+
+const char bp_cli_datadir[] = BP_DATADIR;
+
+/* A variable's value; NULL when it is unset or empty (the default). */
+static const char *env_value(const char *name)
+{
+    const char *v = getenv(name);
+    return v && *v ? v : NULL;
+}
+
+/* dir/sub into buf; NULL when it does not fit, or (must_exist) is not a directory. */
+static const char *sub_dir(const char *dir, const char *sub, bool must_exist, char *buf,
+                           size_t size)
+{
+    struct stat st;
+    int n = snprintf(buf, size, "%s/%s", dir, sub);
+    if (n < 0 || (size_t)n >= size) return NULL;
+    if (must_exist && (stat(buf, &st) != 0 || !S_ISDIR(st.st_mode))) return NULL;
+    return buf;
+}
 
 void bp_cli_env_read(bp_cli_env *env)
 {
     env->source_date_epoch = getenv("SOURCE_DATE_EPOCH");
-    env->templates = getenv("BOARDPACK_TEMPLATES");
-    env->fonts = getenv("BOARDPACK_FONTS");
     env->tmpdir = getenv("TMPDIR");
+    const char *datadir = env_value("BOARDPACK_DATADIR");
+    char probe[PATH_MAX], bold[PATH_MAX];
+
+    /* A variable naming the folder wins: it is used whether or not it holds the files, so
+     * that a mistyped one is an error naming it, never a quiet fall-back. */
+    env->templates = env_value("BOARDPACK_TEMPLATES");
+    if (!env->templates && datadir)
+        env->templates = sub_dir(datadir, "templates", false, env->templates_buf,
+                                 sizeof env->templates_buf);
+    if (!env->templates && !bp_beside_exe("templates", 1, probe, sizeof probe))
+        env->templates = sub_dir(bp_cli_datadir, "templates", true, env->templates_buf,
+                                 sizeof env->templates_buf);
+
+    env->fonts = env_value("BOARDPACK_FONTS");
+    if (!env->fonts && datadir)
+        env->fonts = sub_dir(datadir, "fonts", false, env->fonts_buf, sizeof env->fonts_buf);
+    if (!env->fonts && !bp_pdf_subset_fonts(NULL, probe, sizeof probe, bold, sizeof bold))
+        env->fonts = sub_dir(bp_cli_datadir, "fonts", true, env->fonts_buf, sizeof env->fonts_buf);
 }
 
 bool bp_cli_set_year(const bp_cli_opt *opt, const char *value, void *dest, const char **why)

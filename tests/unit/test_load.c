@@ -56,7 +56,10 @@ static int setup(void **state)
     ds *s = calloc(1, sizeof *s);
     if (!s) return -1;
     snprintf(s->dir, sizeof s->dir, "/tmp/bp_load_XXXXXX");
-    if (!mkdtemp(s->dir)) return -1;
+    if (!mkdtemp(s->dir)) {
+        free(s);
+        return -1;
+    }
     put(s, "trust.csv", TRUST);
     put(s, "institutions.csv", INSTS);
     put(s, "finance.csv", FINANCE);

@@ -62,8 +62,9 @@ static char *read_all(FILE *f, size_t *n)
         len += got;
         if (len == cap) {
             cap *= 2;
-            buf = realloc(buf, cap + 1);
-            assert_non_null(buf);
+            char *grown = realloc(buf, cap + 1);
+            assert_non_null(grown);
+            buf = grown;
         }
     }
     buf[len] = '\0';
@@ -680,8 +681,9 @@ static word *read_words(const char *path, size_t *count, int *pages)
             const char *close = strchr(t, '>'), *stop = strchr(close, '<');
             if (n == cap) {
                 cap *= 2;
-                w = realloc(w, cap * sizeof *w);
-                assert_non_null(w);
+                word *grown = realloc(w, cap * sizeof *w);
+                assert_non_null(grown);
+                w = grown;
             }
             word *d = &w[n++];
             *d = (word){*pages + 1, attr(t, "xMin=\"", close), attr(t, "yMin=\"", close),
@@ -734,7 +736,7 @@ static void axis_labels(const word *w, size_t n, const char *on_page,
     size_t i = 0;
     while (i < n && strcmp(w[i].text, on_page) != 0) i++;
     assert_true(i < n);
-    word found[16];
+    word found[16] = {{0}};
     size_t k = 0;
     for (size_t j = 0; j < n; j++)
         if (w[j].page == w[i].page && w[j].x0 < MARGIN + 40.0 && is_tick(w[j].text)) {

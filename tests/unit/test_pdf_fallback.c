@@ -50,8 +50,9 @@ static char *run(const char *cmd)
         len += got;
         if (len == cap) {
             cap *= 2;
-            buf = realloc(buf, cap + 1);
-            assert_non_null(buf);
+            char *grown = realloc(buf, cap + 1);
+            assert_non_null(grown);
+            buf = grown;
         }
     }
     buf[len] = '\0';
