@@ -294,7 +294,7 @@ bench: all build/bench_floor
 #   BINDIR/boardpack
 #   DATADIR/templates/...   every file under templates/ (KPI sets, pack definitions, ...)
 #   DATADIR/fonts/...       the prepared fonts, as under $(BUILD)/fonts (BOARDPACK_FONTS)
-#   MANDIR/man1/boardpack.1
+#   MANDIR/man1/boardpack.1  man/boardpack.1, with this DATADIR for the default one
 # `make uninstall` (with the same PREFIX and DESTDIR) removes exactly these files, then
 # the folders under DATADIR that are left empty; BINDIR and MANDIR/man1 are not ours.
 INST_TEMPLATES := $(sort $(wildcard templates/*/*))
@@ -303,19 +303,20 @@ INST_DIRS      := $(sort $(dir $(INST_TEMPLATES) $(INST_FONTS)))
 INST_FILES     := $(DESTDIR)$(BINDIR)/boardpack $(DESTDIR)$(MANDIR)/man1/boardpack.1 \
                   $(INST_TEMPLATES:%=$(DESTDIR)$(DATADIR)/%) $(INST_FONTS:%=$(DESTDIR)$(DATADIR)/%)
 
+# a newline, so that a $(foreach) in a recipe gives one command line per item
+define NL
+
+
+endef
+
 install: all man/boardpack.1
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 	  $(INST_DIRS:%=$(DESTDIR)$(DATADIR)/%)
 	$(INSTALL) -m 755 $(BIN) $(DESTDIR)$(BINDIR)/boardpack
-	$(INSTALL) -m 644 man/boardpack.1 $(DESTDIR)$(MANDIR)/man1/boardpack.1
-	@set -e; for f in $(INST_TEMPLATES); do \
-	  echo "$(INSTALL) -m 644 $$f $(DESTDIR)$(DATADIR)/$$f"; \
-	  $(INSTALL) -m 644 $$f $(DESTDIR)$(DATADIR)/$$f; \
-	done
-	@set -e; for f in $(INST_FONTS); do \
-	  echo "$(INSTALL) -m 644 $(BUILD)/$$f $(DESTDIR)$(DATADIR)/$$f"; \
-	  $(INSTALL) -m 644 $(BUILD)/$$f $(DESTDIR)$(DATADIR)/$$f; \
-	done
+	sed 's|/usr/local/share/boardpack|$(DATADIR)|g' man/boardpack.1 >$(BUILD)/boardpack.1
+	$(INSTALL) -m 644 $(BUILD)/boardpack.1 $(DESTDIR)$(MANDIR)/man1/boardpack.1
+	$(foreach f,$(INST_TEMPLATES),$(INSTALL) -m 644 $(f) $(DESTDIR)$(DATADIR)/$(f)$(NL))
+	$(foreach f,$(INST_FONTS),$(INSTALL) -m 644 $(BUILD)/$(f) $(DESTDIR)$(DATADIR)/$(f)$(NL))
 
 uninstall:
 	rm -f $(INST_FILES)
