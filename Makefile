@@ -274,9 +274,9 @@ valgrind: all
 
 # Every multi-academy trust in England as a data set (docs/national-data.md).
 NATIONAL_SEED ?= 2021
-build/gen_national: tools/gen_national.c
+build/gen_national: tools/gen_national.c tools/gen_national_mats.c tools/gen_national.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_BASE) -O2 -o $@ $< -lm
+	$(CC) $(CFLAGS_BASE) -O2 -o $@ $(filter %.c,$^) -lm
 
 national: build/gen_national
 	build/gen_national --mats ../shared/data/mats-england-2020-21.csv --out out/national \
