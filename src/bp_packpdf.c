@@ -780,6 +780,7 @@ bp_err bp_packpdf_write(const bp_session *s, const bp_pack *pack, const char *lg
     o.fonts = BP_PDF_FONTS_WINANSI;
     for (;;) {
         c.section = c.appendix = 0;
+        c.page_after = false;
         c.nspill = 0;
         memset(c.shown, 0, (c.s->kpis.count ? c.s->kpis.count : 1) * sizeof *c.shown);
         err = bp_pdf_new(&c.pdf, &o, diags);

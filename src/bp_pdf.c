@@ -24,8 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define KEEP_WITH_NEXT 60.0f  /* room a heading wants below it */
-
 /* ---- the document ---- */
 
 /* A cleaned copy for the header or footer; NULL for none. */
@@ -123,6 +121,7 @@ bp_err bp_pdf_new(bp_pdf **out, const bp_pdf_options *o, bp_diags *diags)
     p->header_left = keep_text(p, o->header_left);
     p->header_right = keep_text(p, o->header_right);
     p->footer_left = keep_text(p, o->footer_left);
+    p->title = o->title && bpi_ok(p) ? bpi_clean_text(p, o->title, false) : NULL;
     set_document_info(p, o);
     bp_err e = bpi_report(p, diags);
     if (e != BP_OK) {
@@ -144,179 +143,24 @@ void bp_pdf_free(bp_pdf *p)
     free(p->header_right);
     free(p->footer_left);
     free(p->run_font);
+    for (size_t i = 0; i < p->npending; i++) free(p->pending[i].text);
+    free(p->els);
+    free(p->el_text);
+    free(p->figure_alt);
+    free(p->title);
     free(p);
-}
-
-/* Draws clean text line by line from the left margin + indent, starting a new page
- * whenever the next line does not fit. */
-static void flow(bp_pdf *p, bpi_text_style st, float ink, float indent, bp_pdf_align align,
-                 const char *text)
-{
-    float width = bp_pdf_width(p) - indent;
-    bpi_wrap w;
-    bpi_line line;
-    bpi_wrap_init(&w, p, st.bold, st.size, width, text);
-    while (bpi_wrap_next(&w, &line)) {
-        bp_pdf_need(p, st.leading);
-        HPDF_Page pg = bpi_page_here(p);
-        if (!pg) return;
-        float x = bpi_left() + indent + bpi_align_offset(align, width, line.width);
-        bpi_text(p, pg, st.bold, st.size, ink, x, bpi_baseline(p->y, st.size, st.leading),
-                 line.s, line.len);
-        p->y -= st.leading;
-    }
-}
-
-/* Keeps an indent within the page so that at least an inch remains for the text. */
-static float clamp_indent(const bp_pdf *p, float indent)
-{
-    float max = bp_pdf_width(p) - 72.0f;
-    return indent < 0.0f ? 0.0f : indent > max ? max : indent;
-}
-
-void bp_pdf_paragraph_indent(bp_pdf *p, bp_pdf_style style, float indent, const char *utf8)
-{
-    if (!bpi_ok(p)) return;
-    char *text = bpi_clean(p, utf8);
-    if (!text) return;
-    bpi_text_style st = bpi_style_of(style);
-    flow(p, st, BPI_INK, clamp_indent(p, indent), BP_PDF_LEFT, text);
-    bp_pdf_space(p, st.after);
-    free(text);
-}
-
-void bp_pdf_paragraph(bp_pdf *p, bp_pdf_style style, const char *utf8)
-{
-    bp_pdf_paragraph_indent(p, style, 0.0f, utf8);
-}
-
-float bp_pdf_text_width(bp_pdf *p, bp_pdf_style style, const char *utf8)
-{
-    if (!bpi_ok(p)) return 0.0f;
-    char *text = bpi_clean(p, utf8);
-    if (!text) return 0.0f;
-    bpi_text_style st = bpi_style_of(style);
-    float widest = 0.0f;
-    for (const char *s = text;;) {           /* the widest of its lines */
-        size_t n = strcspn(s, "\n");
-        float w = bpi_width(p, st.bold, st.size, s, n);
-        if (w > widest) widest = w;
-        if (!s[n]) break;
-        s += n + 1;
-    }
-    free(text);
-    return widest;
-}
-
-/* ---- status marks ---- */
-
-#define MARK_SIZE 7.5f
-#define MARK_HEIGHT 11.0f
-
-static const char *mark_word(bp_pdf_tint s)
-{
-    switch (s) {
-    case BP_PDF_TINT_RED: return "RED";
-    case BP_PDF_TINT_AMBER: return "AMBER";
-    case BP_PDF_TINT_GREEN: return "OK";
-    case BP_PDF_TINT_NONE: break;
-    }
-    return "N/A";
-}
-
-/* Every mark is as wide as the widest word, so the texts beside them line up. */
-static float mark_width(const bp_pdf *p)
-{
-    return bpi_width(p, true, MARK_SIZE, "AMBER", 5) + 8.0f;
-}
-
-/* The word in bold in a box of its status colour with a dark border: readable in
- * greyscale and for colour-blind readers. */
-static void draw_mark(bp_pdf *p, HPDF_Page pg, bp_pdf_tint s, float x, float top)
-{
-    float rgb[3], w = mark_width(p);
-    bpi_tint_rgb(s, rgb);
-    bpi_box(pg, x, top - MARK_HEIGHT, w, MARK_HEIGHT, rgb, 0.6f);
-    const char *word = mark_word(s);
-    float ww = bpi_width(p, true, MARK_SIZE, word, strlen(word));
-    /* DejaVu's capitals are 0.73 em tall: centre them in the box */
-    float base = top - MARK_HEIGHT + (MARK_HEIGHT - 0.73f * MARK_SIZE) / 2.0f;
-    bpi_text(p, pg, true, MARK_SIZE, BPI_INK, x + (w - ww) / 2.0f, base, word, strlen(word));
-}
-
-void bp_pdf_status_paragraph(bp_pdf *p, bp_pdf_tint tint, const char *utf8)
-{
-    if (!bpi_ok(p)) return;
-    char *text = bpi_clean(p, utf8);
-    if (!text) return;
-    bpi_text_style st = bpi_style_of(BP_PDF_BODY);
-    bp_pdf_need(p, st.leading > MARK_HEIGHT ? st.leading : MARK_HEIGHT);
-    HPDF_Page pg = bpi_page_here(p);
-    if (pg) {
-        draw_mark(p, pg, tint, bpi_left(), p->y - (st.leading - MARK_HEIGHT) / 2.0f);
-        flow(p, st, BPI_INK, mark_width(p) + 7.0f, BP_PDF_LEFT, text);
-        if (!*text) p->y -= st.leading;    /* the mark alone still takes its line */
-        bp_pdf_space(p, st.after + 2.0f);
-    }
-    free(text);
-}
-
-/* ---- headings ---- */
-
-typedef struct {
-    float size, above, below;
-} heading_style;
-
-static heading_style heading_of(int level)
-{
-    if (level == 1) return (heading_style){16.0f, 16.0f, 7.0f};
-    if (level == 2) return (heading_style){12.0f, 11.0f, 5.0f};
-    return (heading_style){10.0f, 7.0f, 3.0f};
-}
-
-void bp_pdf_heading(bp_pdf *p, int level, const char *text, bool new_page)
-{
-    if (!bpi_ok(p)) return;
-    char *t = bpi_clean(p, text);
-    if (!t) return;
-    level = level < 1 ? 1 : level > 3 ? 3 : level;
-    heading_style hs = heading_of(level);
-    bpi_text_style st = {true, hs.size, hs.size * 1.25f, 0.0f};
-    size_t lines = bpi_count_lines(p, true, st.size, bp_pdf_width(p), t);
-    if (level <= 1 && new_page) bpi_fresh_page(p, false);
-    bp_pdf_need(p, hs.above + (float)lines * st.leading + hs.below + KEEP_WITH_NEXT);
-    bp_pdf_space(p, hs.above);
-    HPDF_Page pg = bpi_page_here(p);
-    if (!pg) {
-        free(t);
-        return;
-    }
-    size_t page = bpi_page_index(p);
-    float top = p->y;
-    flow(p, st, BPI_INK, 0.0f, BP_PDF_LEFT, t);
-    bp_pdf_space(p, hs.below);
-    if (level > 2) {
-        free(t);
-        return;
-    }
-    /* the view opens a little above the heading so that it is not at the very edge */
-    float y = top + 8.0f;
-    float ceiling = bpi_page_height(p->pages[page].landscape);
-    if (y > ceiling) y = ceiling;
-    bpi_shorten(t, BPI_INFO_MAX);          /* for the bookmark and the contents, not the page */
-    bpi_add_bookmark(p, level, t, pg, y);
-    if (!bpi_add_entry(p, level, t, page, y)) free(t);
 }
 
 /* ---- the cover ---- */
 
 static void cover_line(bp_pdf *p, const char *utf8, bool bold, float size, float ink,
-                       float after)
+                       float after, bp_pdf_role role)
 {
     if (!utf8 || !*utf8) return;
     char *text = bpi_clean(p, utf8);
     if (!text) return;
-    flow(p, (bpi_text_style){bold, size, size * 1.22f, 0.0f}, ink, 0.0f, BP_PDF_LEFT, text);
+    bpi_flow(p, (bpi_text_style){bold, size, size * 1.22f, 0.0f}, ink, 0.0f, BP_PDF_LEFT, text,
+             role, role == BP_PDF_ROLE_HEADING ? 1 : 0);
     bp_pdf_space(p, after);
     free(text);
 }
@@ -328,12 +172,14 @@ static void cover_fields(bp_pdf *p, const bp_pdf_field *fields, size_t n)
     static const bp_pdf_col cols[2] = {{"", 1.0f, BP_PDF_LEFT}, {"", 2.6f, BP_PDF_LEFT}};
     bp_pdf_table *t = bpi_table_new(p, cols, 2, BP_PDF_BODY, false, false);
     if (!t) return;
+    bp_pdf_table_row_headers(t);           /* each label heads its value */
     for (size_t i = 0; i < n; i++) {
         if (!fields[i].value || !*fields[i].value) continue;
         bp_pdf_cell row[2] = {{fields[i].label, BP_PDF_TINT_NONE, true, false},
                               {fields[i].value, BP_PDF_TINT_NONE, false, false}};
         bp_pdf_table_row(t, row);
     }
+    bpi_table_draw(t);
     bpi_table_free(t);
 }
 
@@ -341,6 +187,7 @@ void bp_pdf_cover(bp_pdf *p, const char *trust, const char *title, const char *s
                   const bp_pdf_field *fields, size_t nfields)
 {
     if (!bpi_ok(p)) return;
+    bpi_keep(p, 0.0f);                     /* a heading before the cover stays before it */
     bool landscape = p->landscape;
     p->landscape = false;                  /* covers are portrait */
     bpi_fresh_page(p, true);
@@ -349,12 +196,18 @@ void bp_pdf_cover(bp_pdf *p, const char *trust, const char *title, const char *s
         float width = bp_pdf_width(p);
         static const float band[3] = {0.16f, 0.25f, 0.40f};
         bpi_box(pg, bpi_left(), p->y - 6.0f, width, 6.0f, band, 0.0f);
+        bpi_artifact(p, bpi_page_index(p), bpi_left(), p->y - 6.0f, bpi_left() + width, p->y,
+                     "decoration", NULL, 0);
         p->y -= 150.0f;                    /* the title block a quarter down the page */
-        cover_line(p, trust, true, 18.0f, 0.25f, 14.0f);
-        cover_line(p, title, true, 30.0f, BPI_INK, 10.0f);
-        cover_line(p, subtitle, false, 14.0f, 0.25f, 24.0f);
+        cover_line(p, trust, true, 18.0f, 0.25f, 14.0f, BP_PDF_ROLE_PARAGRAPH);
+        cover_line(p, title, true, 30.0f, BPI_INK, 10.0f, BP_PDF_ROLE_HEADING);
+        cover_line(p, subtitle, false, 14.0f, 0.25f, 24.0f, BP_PDF_ROLE_PARAGRAPH);
         pg = bpi_page_here(p);
-        if (pg) bpi_rule(pg, bpi_left(), bpi_left() + width, p->y, 0.8f, 0.5f);
+        if (pg) {
+            bpi_rule(pg, bpi_left(), bpi_left() + width, p->y, 0.8f, 0.5f);
+            bpi_artifact(p, bpi_page_index(p), bpi_left(), p->y - 0.4f, bpi_left() + width,
+                         p->y + 0.4f, "rule", NULL, 0);
+        }
         bp_pdf_space(p, 16.0f);
         if (fields && nfields) cover_fields(p, fields, nfields);
     }
@@ -385,6 +238,17 @@ static void share_line(float wl, float wr, float avail, float *lw, float *rw)
     }
 }
 
+/* An artifact of the running header (band 0) or footer (band 2) of page i: a line of
+ * text on baseline `base`, or a rule at it (text NULL). */
+static void furniture(bp_pdf *p, size_t i, int band, const char *kind, float x0, float x1,
+                      float base, const char *text)
+{
+    float lo = text ? base - 0.24f * FURNITURE_SIZE : base - 0.25f;
+    float hi = text ? base + 0.93f * FURNITURE_SIZE : base + 0.25f;
+    bpi_element *e = bpi_artifact(p, i, x0, lo, x1, hi, kind, text, text ? strlen(text) : 0);
+    if (e) e->band = band;
+}
+
 static void draw_header_footer(bp_pdf *p, size_t i)
 {
     HPDF_Page pg = p->pages[i].page;
@@ -401,6 +265,9 @@ static void draw_header_footer(bp_pdf *p, size_t i)
     bpi_text_fit(p, pg, false, FURNITURE_SIZE, BPI_INK_SOFT, left + width - rw, head, rw,
                  BP_PDF_RIGHT, hr);
     bpi_rule(pg, left, left + width, head - 6.0f, 0.5f, 0.6f);
+    if (*hl) furniture(p, i, 0, "header", left, left + lw, head, hl);
+    if (*hr) furniture(p, i, 0, "header", left + width - rw, left + width, head, hr);
+    furniture(p, i, 0, "rule", left, left + width, head - 6.0f, NULL);
 
     char num[64];
     snprintf(num, sizeof num, "Page %zu of %zu", i + 1, p->npages);
@@ -410,16 +277,33 @@ static void draw_header_footer(bp_pdf *p, size_t i)
     if (p->footer_left)
         bpi_text_fit(p, pg, false, FURNITURE_SIZE, BPI_INK_SOFT, left, foot, width - nw - gap,
                      BP_PDF_LEFT, p->footer_left);
+    furniture(p, i, 2, "rule", left, left + width, foot + 12.0f, NULL);
+    if (p->footer_left) furniture(p, i, 2, "footer", left, left + width - nw - gap, foot, p->footer_left);
+    furniture(p, i, 2, "page number", left + width - nw, left + width, foot, num);
 }
 
 /* ---- writing ---- */
 
 static void finish(bp_pdf *p)
 {
+    bpi_keep(p, 0.0f);                     /* a heading last of all still shows */
     if (p->has_contents) bpi_draw_contents(p);
     for (size_t i = 0; i < p->npages && bpi_ok(p); i++)
         if (!p->pages[i].cover) draw_header_footer(p, i);
+    bpi_elements_order(p);
     p->finished = true;
+}
+
+/* $BOARDPACK_PDF_ELEMENTS: the element list appended to that file (a debugging aid and
+ * the layout tests' view of the pages, tests/e2e/layout.sh). */
+static void dump_elements(const bp_pdf *p)
+{
+    const char *path = getenv("BOARDPACK_PDF_ELEMENTS");
+    if (!path || !*path) return;
+    FILE *fp = fopen(path, "a");
+    if (!fp) return;
+    bp_pdf_elements_dump(p, fp);
+    fclose(fp);
 }
 
 /* Copies libharu's in-memory file to fp. */
@@ -468,5 +352,7 @@ bp_err bp_pdf_write(bp_pdf *p, FILE *fp, bp_diags *diags)
         bp_diag_add(diags, BP_DIAG_ERROR, "pdf", 0, 0, "the PDF library could not save the document");
         return BP_ERR_RENDER;
     }
-    return copy_stream(p, fp, diags);
+    e = copy_stream(p, fp, diags);
+    if (e == BP_OK) dump_elements(p);
+    return e;
 }

@@ -40,6 +40,26 @@ typedef struct {
     bool cover;            /* no header or footer */
 } bpi_page;
 
+/* An element (bp_pdf_element) as the list holds it: its texts are offsets into
+ * bp_pdf.el_text. */
+typedef struct {
+    bp_pdf_role role;
+    int level;
+    bp_pdf_scope scope;
+    bool repeated;
+    int band;              /* 0 running header, 1 content, 2 footer: the reading order */
+    size_t page, seq;
+    float x0, y0, x1, y1;
+    size_t text, label;
+    size_t table, row, col, target;
+} bpi_element;
+
+/* A heading waiting to be drawn with what follows it (bp_pdf_block.c). */
+typedef struct {
+    int level;
+    char *text;            /* cleaned */
+} bpi_heading;
+
 /* A level-1 or level-2 heading: a contents entry and the target of its link. */
 typedef struct {
     int level;
@@ -83,7 +103,19 @@ struct bp_pdf {
     bpi_entry *entries;
     size_t nentries, cap_entries;
     HPDF_Outline last_top;     /* the last level-1 bookmark, parent of level 2 */
+    size_t ntoc;               /* contents pages inserted at contents_at */
     bool finished;             /* contents, headers and footers are drawn */
+
+    char *title;               /* the document's title, for the element dump */
+    bpi_element *els;          /* the element list (bp_pdf_elements.c) */
+    size_t nels, cap_els;
+    char *el_text;
+    size_t el_text_len, cap_el_text;
+    size_t ntables;            /* tables begun, numbering their cells' elements */
+    char *figure_alt;          /* bp_pdf_figure_alt's text for the next chart */
+    bpi_heading pending[4];    /* headings not drawn yet (bp_pdf_block.c) */
+    size_t npending;
+    float pending_space;       /* space asked for below them */
 };
 
 /* Document information and bookmark titles longer than this are cut (libharu refuses
@@ -139,6 +171,11 @@ void bpi_fresh_page(bp_pdf *p, bool cover);
 HPDF_Page bpi_page_here(bp_pdf *p);
 /* The index of the open page in bp_pdf.pages. */
 size_t bpi_page_index(const bp_pdf *p);
+/* bp_pdf_room, bp_pdf_need and bp_pdf_space of the flow alone (bp_pdf_block.c adds the
+ * headings waiting to be drawn). */
+float bpi_room(const bp_pdf *p);
+void bpi_need(bp_pdf *p, float height);
+void bpi_space(bp_pdf *p, float height);
 
 /* ---- text (bp_pdf_text.c) ---- */
 
@@ -215,12 +252,41 @@ void bpi_box(HPDF_Page pg, float x, float y, float w, float h, const float fill[
 /* Starts clipping to a rectangle; end with HPDF_Page_GRestore. */
 void bpi_clip_to(HPDF_Page pg, float x, float y, float w, float h);
 
+/* ---- the element list (bp_pdf_elements.c) ---- */
+
+/* Records an element of text[0..len) (NULL: none) drawn in the box; NULL after a failure.
+ * The pointer is valid until the next element is recorded: set its other fields at
+ * once. */
+bpi_element *bpi_record(bp_pdf *p, bp_pdf_role role, size_t page, float x0, float y0,
+                        float x1, float y1, const char *text, size_t len);
+void bpi_record_label(bp_pdf *p, bpi_element *e, const char *label);
+/* An artifact of a kind ("rule", "header", ...). */
+bpi_element *bpi_artifact(bp_pdf *p, size_t page, float x0, float y0, float x1, float y1,
+                          const char *kind, const char *text, size_t len);
+/* n pages inserted before page `at`: the elements' pages and links past it move on. */
+void bpi_elements_shift(bp_pdf *p, size_t at, size_t n);
+/* Sorts the list into reading order (the document is finished). */
+void bpi_elements_order(bp_pdf *p);
+
+/* ---- text blocks and headings (bp_pdf_block.c) ---- */
+
+/* Draws the headings waiting for what follows them, on a new page unless they and
+ * `need` points below them fit here.  Every drawing call first calls it with the height
+ * of its first lines, rows or the whole of a chart. */
+void bpi_keep(bp_pdf *p, float need);
+/* Draws clean text line by line from the left margin + indent, starting a new page
+ * whenever the next line does not fit, recording an element of `role` on each page. */
+void bpi_flow(bp_pdf *p, bpi_text_style st, float ink, float indent, bp_pdf_align align,
+              const char *text, bp_pdf_role role, int level);
+
 /* ---- tables (bp_pdf_table.c) ---- */
 
 /* A table; without a header row (the cover's fields) or without rules under its rows. */
 bp_pdf_table *bpi_table_new(bp_pdf *p, const bp_pdf_col *cols, size_t ncols,
                             bp_pdf_style style, bool header, bool rules);
 void bpi_table_free(bp_pdf_table *t);
+/* Lays out and draws the rows kept so far (bp_pdf_table_end, less the space after). */
+void bpi_table_draw(bp_pdf_table *t);
 
 /* ---- bookmarks and contents (bp_pdf_nav.c) ---- */
 
@@ -233,12 +299,41 @@ HPDF_Destination bpi_destination(bp_pdf *p, HPDF_Page page, float y);
 /* The contents pages, inserted where bp_pdf_contents was called (bp_pdf_write). */
 void bpi_draw_contents(bp_pdf *p);
 
+/* ---- the element list (bp_pdf_elements.c) ---- */
+
+/* Records an element of text[0..len) (NULL: none) drawn in the box; NULL after a failure.
+ * The pointer is valid until the next element is recorded: set its other fields at
+ * once. */
+bpi_element *bpi_record(bp_pdf *p, bp_pdf_role role, size_t page, float x0, float y0,
+                        float x1, float y1, const char *text, size_t len);
+void bpi_record_label(bp_pdf *p, bpi_element *e, const char *label);
+/* An artifact of a kind ("rule", "header", ...). */
+bpi_element *bpi_artifact(bp_pdf *p, size_t page, float x0, float y0, float x1, float y1,
+                          const char *kind, const char *text, size_t len);
+/* n pages inserted before page `at`: the elements' pages and links past it move on. */
+void bpi_elements_shift(bp_pdf *p, size_t at, size_t n);
+/* Sorts the list into reading order (the document is finished). */
+void bpi_elements_order(bp_pdf *p);
+
+/* ---- text blocks and headings (bp_pdf_block.c) ---- */
+
+/* Draws the headings waiting for what follows them, on a new page unless they and
+ * `need` points below them fit here.  Every drawing call first calls it with the height
+ * of its first lines, rows or the whole of a chart. */
+void bpi_keep(bp_pdf *p, float need);
+/* Draws clean text line by line from the left margin + indent, starting a new page
+ * whenever the next line does not fit, recording an element of `role` on each page. */
+void bpi_flow(bp_pdf *p, bpi_text_style st, float ink, float indent, bp_pdf_align align,
+              const char *text, bp_pdf_role role, int level);
+
 /* ---- tables (bp_pdf_table.c) ---- */
 
 /* A table; without a header row (the cover's fields) or without rules under its rows. */
 bp_pdf_table *bpi_table_new(bp_pdf *p, const bp_pdf_col *cols, size_t ncols,
                             bp_pdf_style style, bool header, bool rules);
 void bpi_table_free(bp_pdf_table *t);
+/* Lays out and draws the rows kept so far (bp_pdf_table_end, less the space after). */
+void bpi_table_draw(bp_pdf_table *t);
 
 /* ---- bookmarks and contents (bp_pdf_nav.c) ---- */
 

@@ -134,6 +134,19 @@ static void leader(HPDF_Page pg, float x0, float x1, float y)
     bpi_dash(pg, NULL, 0);
 }
 
+/* "Title, page 12": what a contents entry's link says; NULL on failure (recorded). */
+static char *join_entry(bp_pdf *p, const char *title, const char *num)
+{
+    size_t n = strlen(title) + strlen(num) + 8;
+    char *s = malloc(n);
+    if (!s) {
+        bpi_fail(p, BP_ERR_NOMEM, "out of memory while laying out the contents");
+        return NULL;
+    }
+    snprintf(s, n, "%s, page %s", title, num);
+    return s;
+}
+
 /* Draws one entry's title lines; returns the x where the last line ends. */
 static float toc_title(bp_pdf *p, HPDF_Page pg, const bpi_entry *e, const toc_place *pl,
                        float x)
@@ -158,7 +171,8 @@ static float toc_title(bp_pdf *p, HPDF_Page pg, const bpi_entry *e, const toc_pl
     return end;
 }
 
-static void toc_entry(bp_pdf *p, HPDF_Page pg, const bpi_entry *e, const toc_place *pl)
+static void toc_entry(bp_pdf *p, HPDF_Page pg, size_t page, const bpi_entry *e,
+                      const toc_place *pl)
 {
     float left = bpi_left(), right = bpi_page_width(false) - BPI_MARGIN_SIDE;
     float x = left + (e->level == 1 ? 0.0f : TOC_INDENT);
@@ -170,9 +184,19 @@ static void toc_entry(bp_pdf *p, HPDF_Page pg, const bpi_entry *e, const toc_pla
     float nw = bpi_width(p, false, TOC_SIZE, num, strlen(num));
     leader(pg, end + 4.0f, right - nw - 4.0f, base + 1.0f);
     bpi_text(p, pg, false, TOC_SIZE, BPI_INK, right - nw, base, num, strlen(num));
-    /* the whole entry is the link */
-    HPDF_Destination d = bpi_destination(p, p->pages[e->page].page, e->y);
+    /* the whole entry is the link: title and page number; the leader an artifact */
     HPDF_Rect r = {x - 2.0f, pl->top - (float)pl->lines * TOC_LEADING, right, pl->top};
+    char *text = join_entry(p, e->title, num);
+    bpi_element *el = bpi_record(p, BP_PDF_ROLE_LINK, page, r.left, r.bottom, r.right, r.top,
+                                 text, text ? strlen(text) : 0);
+    if (el) {
+        el->level = e->level;
+        el->target = e->page;
+    }
+    free(text);
+    if (right - nw - 4.0f - (end + 4.0f) >= 6.0f)
+        bpi_artifact(p, page, end + 4.0f, base, right - nw - 4.0f, base + 2.0f, "leader", NULL, 0);
+    HPDF_Destination d = bpi_destination(p, p->pages[e->page].page, e->y);
     HPDF_Annotation a = d ? HPDF_Page_CreateLinkAnnot(pg, r, d) : NULL;
     if (a) HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
 }
@@ -198,6 +222,8 @@ static bool insert_toc_pages(bp_pdf *p, size_t n)
     }
     for (size_t i = 0; i < p->nentries; i++)
         if (p->entries[i].page >= at) p->entries[i].page += n;
+    bpi_elements_shift(p, at, n);
+    p->ntoc = n;
     return true;
 }
 
@@ -214,8 +240,14 @@ void bpi_draw_contents(bp_pdf *p)
         float top = bpi_content_top(false);
         bpi_text(p, first, true, 16.0f, BPI_INK, bpi_left(), bpi_baseline(top, 16.0f, 20.0f),
                  "Contents", 8);
-        for (size_t i = 0; i < p->nentries && bpi_ok(p); i++)
-            toc_entry(p, p->pages[p->contents_at + place[i].page].page, &p->entries[i], &place[i]);
+        bpi_element *el = bpi_record(p, BP_PDF_ROLE_HEADING, p->contents_at, bpi_left(),
+                                     top - 20.0f, bpi_left() + bpi_width(p, true, 16.0f, "Contents", 8),
+                                     top, "Contents", 8);
+        if (el) el->level = 1;
+        for (size_t i = 0; i < p->nentries && bpi_ok(p); i++) {
+            size_t page = p->contents_at + place[i].page;
+            toc_entry(p, p->pages[page].page, page, &p->entries[i], &place[i]);
+        }
     }
     free(place);
 }

@@ -94,26 +94,19 @@ void bpi_fresh_page(bp_pdf *p, bool cover)
     p->y = bpi_content_top(p->landscape);
 }
 
-void bp_pdf_page(bp_pdf *p, bool landscape)
-{
-    if (!bpi_ok(p)) return;
-    p->landscape = landscape;
-    bpi_fresh_page(p, false);
-}
-
 float bp_pdf_width(const bp_pdf *p)
 {
     return bpi_page_width(p && p->landscape) - 2.0f * BPI_MARGIN_SIDE;
 }
 
-float bp_pdf_room(const bp_pdf *p)
+float bpi_room(const bp_pdf *p)
 {
     if (!p) return 0.0f;
     if (!p->on_page) return bpi_content_top(p->landscape) - bpi_bottom();
     return p->y - bpi_bottom();
 }
 
-void bp_pdf_need(bp_pdf *p, float height)
+void bpi_need(bp_pdf *p, float height)
 {
     if (!bpi_ok(p)) return;
     if (!p->on_page)
@@ -122,7 +115,7 @@ void bp_pdf_need(bp_pdf *p, float height)
         bpi_start_page(p, false);
 }
 
-void bp_pdf_space(bp_pdf *p, float height)
+void bpi_space(bp_pdf *p, float height)
 {
     /* Space is dropped at the top of a page, where it would only push content down. */
     if (!bpi_ok(p) || !p->on_page || !p->page_used || height <= 0.0f) return;
