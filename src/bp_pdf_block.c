@@ -15,6 +15,7 @@
 #include <string.h>
 
 #define KEEP_LINES 2          /* a heading is kept with this many lines of a paragraph */
+#define SHORT_LINES 3         /* a paragraph of no more lines is not broken */
 #define MARK_SIZE 7.5f
 #define MARK_HEIGHT 11.0f
 
@@ -223,7 +224,12 @@ void bp_pdf_paragraph_indent(bp_pdf *p, bp_pdf_style style, float indent, const 
     if (!text) return;
     bpi_text_style st = bpi_style_of(style);
     indent = clamp_indent(p, indent);
-    bpi_keep(p, first_lines(p, st, bp_pdf_width(p) - indent, text));
+    /* a paragraph of a few lines is kept whole, a longer one starts with two lines: no
+     * line of a note left alone over a break; a heading before it is kept with as much */
+    size_t n = bpi_count_lines(p, st.bold, st.size, bp_pdf_width(p) - indent, text);
+    float first = (float)(n <= SHORT_LINES ? n : KEEP_LINES) * st.leading;
+    bpi_keep(p, first);
+    bpi_need(p, first);
     bpi_flow(p, st, BPI_INK, indent, BP_PDF_LEFT, text, BP_PDF_ROLE_PARAGRAPH, 0);
     bp_pdf_space(p, st.after);
     free(text);

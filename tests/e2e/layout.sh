@@ -4,7 +4,9 @@
 # fixtures and of a generated 50-institution trust (scripts/fixtures/gen_large.py):
 # - no page under a quarter full: on every body page the lowest content (any element but
 #   an artifact) reaches a quarter of the text area's height, but on the last page before
-#   the first appendix and on the last page;
+#   the first appendix, on the last page, and on a section's last page when the next
+#   section must start a page of the other orientation (the only other forced break;
+#   the tests allow "a section's last");
 # - no page ends with a heading (the last content element of a page in reading order);
 # - no table has a single row alone on a page: neither its first row at the foot of a
 #   page nor its last on a page of its own when it has more rows;
@@ -47,7 +49,8 @@ for line in open(dump, encoding="utf-8"):
     if f[0] == "document":
         docs.append({"title": f[1], "npages": int(f[2]), "pages": {}, "els": []})
     elif f[0] == "page":
-        docs[-1]["pages"][int(f[1])] = {"kind": f[3], "top": float(f[4]), "bottom": float(f[5])}
+        docs[-1]["pages"][int(f[1])] = {"kind": f[3], "top": float(f[4]), "bottom": float(f[5]),
+                                        "landscape": f[2] == "landscape"}
     elif f[0] == "element":
         docs[-1]["els"].append({
             "page": int(f[1]), "role": f[2], "level": int(f[3]), "scope": f[4],
@@ -77,6 +80,13 @@ for d in docs:
     allowed = {d["npages"]}
     if first_appendix:
         allowed.add(first_appendix - 1)
+    # a section's last page before one that must start a page of the other orientation
+    for n in body:
+        nxt = d["pages"].get(n + 1)
+        if nxt and nxt["kind"] == "body" and nxt["landscape"] != d["pages"][n]["landscape"] \
+                and content[n + 1] and content[n + 1][0]["role"] == "heading" \
+                and content[n + 1][0]["level"] == 1:
+            allowed.add(n)
     # a quarter full
     thin = []
     for n in body:
