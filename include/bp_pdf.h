@@ -165,7 +165,9 @@ typedef enum {
 
 /* A heading: level 1 (section, 16 pt bold, starts on a new page when `new_page`), 2
  * (sub-section, 12 pt bold), 3 (10 pt bold).  Levels 1 and 2 become bookmarks (level 2
- * nested under the last level 1) and contents entries.  Kept with the next 60 points. */
+ * nested under the last level 1) and contents entries.  It is drawn with what follows
+ * it, and kept with its first lines (two of a paragraph, a table's header and first two
+ * rows, a chart, the room asked by bp_pdf_need): never the last thing on a page. */
 void bp_pdf_heading(bp_pdf *p, int level, const char *text, bool new_page);
 
 /* A paragraph wrapped to the page width (or after an indent), breaking pages as needed. */
@@ -194,7 +196,9 @@ typedef struct bp_pdf_table bp_pdf_table;
 
 /* A table across the page width.  Rows wrap their cells' text within the column (words
  * too long are broken); a row that does not fit moves to a new page, where the header
- * row is repeated. */
+ * row is repeated.  The rows are laid out at bp_pdf_table_end: the header is kept with
+ * the first two rows, and no page holds a single row of a table of more (a row taller
+ * than a page is split between lines).  Nothing else may be drawn until then. */
 bp_pdf_table *bp_pdf_table_begin(bp_pdf *p, const bp_pdf_col *cols, size_t ncols,
                                  bp_pdf_style style);
 
@@ -207,6 +211,9 @@ typedef struct {
 } bp_pdf_cell;
 
 void bp_pdf_table_row(bp_pdf_table *t, const bp_pdf_cell *cells);
+/* The first column of every row (not the header row) heads its row: its cells are
+ * header cells of scope ROW in the element list.  Before the first row. */
+void bp_pdf_table_row_headers(bp_pdf_table *t);
 /* A row drawn in bold with a rule above: totals. */
 void bp_pdf_table_total(bp_pdf_table *t, const bp_pdf_cell *cells);
 void bp_pdf_table_end(bp_pdf_table *t);
@@ -245,5 +252,67 @@ typedef struct {
 void bp_pdf_line_chart(bp_pdf *p, const char *title, bp_pdf_unit unit,
                        const char *const *xlabels, size_t nx, const bp_pdf_series *series,
                        size_t nseries, float height);
+
+/* ---- elements and their roles ----
+ *
+ * Every drawing call records what it drew as elements of a per-page list, in reading
+ * order, so that a tagged PDF can be made of them (the structure a screen reader follows)
+ * without the callers' help: each element's role, its heading level or header scope, its
+ * page, its bounding box and its text.  A paragraph, heading or table cell split across
+ * pages is an element on each, with the text drawn there. */
+
+typedef enum {
+    BP_PDF_ROLE_HEADING,        /* level 1-3 */
+    BP_PDF_ROLE_PARAGRAPH,
+    BP_PDF_ROLE_LIST_ITEM,      /* a status paragraph: label is its mark ("RED") */
+    BP_PDF_ROLE_TABLE_HEADER,   /* a header cell, scope COLUMN (the header row) or ROW */
+    BP_PDF_ROLE_TABLE_CELL,
+    BP_PDF_ROLE_FIGURE,         /* a chart: text is its alternative text */
+    BP_PDF_ROLE_LINK,           /* a contents entry: level is its heading's, target the
+                                   page it goes to */
+    BP_PDF_ROLE_ARTIFACT        /* no content: running header, footer, page number, rules,
+                                   leaders, decorations (label says which) */
+} bp_pdf_role;
+
+typedef enum { BP_PDF_SCOPE_NONE, BP_PDF_SCOPE_COLUMN, BP_PDF_SCOPE_ROW } bp_pdf_scope;
+
+typedef struct {
+    bp_pdf_role role;
+    int level;                  /* heading, link: 1-3; else 0 */
+    bp_pdf_scope scope;         /* table header cells */
+    size_t page;                /* 0-based page of the written document */
+    float x0, y0, x1, y1;       /* bounding box in points from the page's lower left */
+    const char *text;           /* what it says (UTF-8, cleaned); "" for a rule */
+    const char *label;          /* a list item's mark; an artifact's kind ("header",
+                                   "footer", "page number", "rule", "leader", "decoration");
+                                   else "" */
+    size_t table, row, col;     /* table cells: the document's n-th table (from 1), the row
+                                   (0: the header row; a cover field's row from 1), column */
+    bool repeated;              /* a header row repeated on a continued page, or a cell
+                                   continued from the page before */
+    size_t target;              /* a link's page */
+} bp_pdf_element;
+
+/* The elements recorded so far: in reading order once bp_pdf_write has finished the
+ * document (page by page: running header, content, footer), in drawing order before. */
+size_t bp_pdf_element_count(const bp_pdf *p);
+/* Element i into *out (its strings belong to the document); false past the end. */
+bool bp_pdf_element_get(const bp_pdf *p, size_t i, bp_pdf_element *out);
+/* Every page (orientation, its text area) and element as lines of text, for tests and
+ * debugging (the format is in bp_pdf_elements.c).  bp_pdf_write appends this dump to the
+ * file named by $BOARDPACK_PDF_ELEMENTS when it is set: one process at a time. */
+void bp_pdf_elements_dump(const bp_pdf *p, FILE *fp);
+
+/* The alternative text of the next chart: a sentence saying what it shows, to which the
+ * chart adds its values as drawn ("...: BHS 71.4% (red), ...").  Without it, the chart's
+ * title.  UTF-8; copied. */
+void bp_pdf_figure_alt(bp_pdf *p, const char *utf8);
+
+/* ---- layout of sections ---- */
+
+/* Starts a section: on a new page (portrait or landscape) when `new_page`, when the
+ * orientation changes or when nothing is open; else the section flows on below what the
+ * page holds.  Its heading (bp_pdf_heading) is kept with its first lines or rows. */
+void bp_pdf_section(bp_pdf *p, bool landscape, bool new_page);
 
 #endif

@@ -4,7 +4,7 @@ text: Han, kana, Hangul, CJK punctuation, fullwidth forms.  It is one font of a 
 TrueType collection (fonts-wqy-microhei: WenQuanYi Micro Hei, TrueType outlines, which
 libharu 2.3.0 can embed - the Noto CJK fonts are CFF outlines, which it cannot), cut to
 the code points of the Basic Multilingual Plane that none of the main fonts has: a
-document's text is set in the main font wherever it can be (see src/bp_pdf.c).
+document's text is set in the main font wherever it can be (see src/bp_pdf_text.c).
 
 usage: fallback-font.py COLLECTION.ttc INDEX OUT.ttf MAIN.ttf...
 

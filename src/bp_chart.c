@@ -8,6 +8,7 @@
 #include "bp_pdf_internal.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -561,6 +562,99 @@ static float head_height(bp_pdf *p, const char *title, const legend_item *items,
     return (title && *title ? TITLE_H : 0.0f) + (float)legend(p, NULL, items, n, 0.0f) * LEGEND_ROW;
 }
 
+/* ---- alternative text ----
+ *
+ * A chart is one figure in the element list; what it says to a reader who cannot see it
+ * is the caller's sentence (bp_pdf_figure_alt, else the title) and every value as the
+ * chart labels it, with its status in words and the target band. */
+
+typedef struct {
+    char *s;
+    size_t len, cap;
+    bool failed;
+} alt_text;
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void alt_add(alt_text *a, const char *fmt, ...)
+{
+    if (a->failed) return;
+    for (;;) {
+        va_list ap;
+        va_start(ap, fmt);
+        int n = vsnprintf(a->s ? a->s + a->len : NULL, a->s ? a->cap - a->len : 0, fmt, ap);
+        va_end(ap);
+        if (n < 0) {
+            a->failed = true;
+            return;
+        }
+        if (a->s && a->len + (size_t)n < a->cap) {
+            a->len += (size_t)n;
+            return;
+        }
+        size_t want = a->len + (size_t)n + 1;
+        char *s = bp_grow(a->s, &a->cap, want < 256 ? 256 : want, 1);
+        if (!s) {
+            a->failed = true;
+            return;
+        }
+        a->s = s;
+    }
+}
+
+/* The caller's sentence, or the title, as the alternative text's opening. */
+static void alt_open(alt_text *a, const bp_pdf *p, const char *title)
+{
+    const char *what = p->figure_alt ? p->figure_alt : title && *title ? title : "A chart";
+    size_t n = strlen(what);
+    while (n && (what[n - 1] == '.' || what[n - 1] == ' ')) n--;
+    alt_add(a, "%.*s: ", (int)n, what);
+}
+
+static const char *tint_word(bp_pdf_tint t)
+{
+    return t == BP_PDF_TINT_RED ? " (red)" : t == BP_PDF_TINT_AMBER ? " (amber)"
+           : t == BP_PDF_TINT_GREEN ? " (green)" : "";
+}
+
+/* Records the chart's figure element over its box and forgets bp_pdf_figure_alt's text. */
+static void alt_record(bp_pdf *p, alt_text *a, float top, float bottom)
+{
+    if (a->failed) bpi_fail(p, BP_ERR_NOMEM, "out of memory while describing a chart");
+    char *clean = a->failed ? NULL : bpi_clean_text(p, a->s ? a->s : "", false);
+    if (clean)
+        bpi_record(p, BP_PDF_ROLE_FIGURE, bpi_page_index(p), bpi_left(), bottom,
+                   bpi_left() + bp_pdf_width(p), top, clean, strlen(clean));
+    free(clean);
+    free(a->s);
+    free(p->figure_alt);
+    p->figure_alt = NULL;
+}
+
+static void bar_alt(bp_pdf *p, const char *title, bp_pdf_unit unit, const bp_pdf_bar *bars,
+                    size_t n, const bp_pdf_band *band, float top, float bottom)
+{
+    alt_text a = {NULL, 0, 0, false};
+    char v[64], w[64];
+    alt_open(&a, p, title);
+    for (size_t i = 0; i < n; i++) {
+        if (bar_has(&bars[i])) value_label(v, sizeof v, bars[i].value, unit);
+        alt_add(&a, "%s%s %s%s", i ? ", " : "", bars[i].label ? bars[i].label : "",
+                bar_has(&bars[i]) ? v : "no data", bar_has(&bars[i]) ? tint_word(bars[i].tint) : "");
+    }
+    if (!n) alt_add(&a, "no bars");
+    if (band && band->has_band && (band->has_lo || band->has_hi)) {
+        if (band->has_lo) value_label(v, sizeof v, band->lo, unit);
+        if (band->has_hi) value_label(w, sizeof w, band->hi, unit);
+        if (band->has_lo && band->has_hi) alt_add(&a, "; target %s to %s", v, w);
+        else if (band->has_lo) alt_add(&a, "; target at least %s", v);
+        else alt_add(&a, "; target at most %s", w);
+    }
+    alt_add(&a, ".");
+    alt_record(p, &a, top, bottom);
+}
+
 void bp_pdf_bar_chart(bp_pdf *p, const char *title, bp_pdf_unit unit, const bp_pdf_bar *bars,
                       size_t nbars, const bp_pdf_band *band, float height)
 {
@@ -572,6 +666,7 @@ void bp_pdf_bar_chart(bp_pdf *p, const char *title, bp_pdf_unit unit, const bp_p
     bp_pdf_need(p, height);
     HPDF_Page pg = bpi_page_here(p);
     if (!pg) return;
+    float top = p->y;
 
     double lo, hi;
     bar_range(bars, nbars, band, &lo, &hi);
@@ -588,6 +683,7 @@ void bp_pdf_bar_chart(bp_pdf *p, const char *title, bp_pdf_unit unit, const bp_p
     for (size_t i = 0; i < nbars; i++)
         x_label(p, pg, bars[i].label, f.plot_left + ((float)i + 0.5f) * slot, slot,
                 f.bottom + XLABEL_H - 3.0f);
+    bar_alt(p, title, unit, bars, nbars, band, top, f.bottom);
     p->y = f.bottom;
     bp_pdf_space(p, 10.0f);
 }
@@ -710,6 +806,26 @@ static bool series_range(const bp_pdf_series *series, size_t ns, size_t nx, doub
     return any;
 }
 
+static void line_alt(bp_pdf *p, const char *title, bp_pdf_unit unit,
+                     const char *const *xlabels, size_t nx, const bp_pdf_series *series,
+                     size_t nseries, float top, float bottom)
+{
+    alt_text a = {NULL, 0, 0, false};
+    char v[64];
+    alt_open(&a, p, title);
+    for (size_t s = 0; s < nseries; s++) {
+        alt_add(&a, "%s%s%s", s ? "; " : "", series[s].name ? series[s].name : "",
+                series[s].dashed ? " (dashed)" : "");
+        for (size_t i = 0; i < nx; i++) {
+            if (point_has(&series[s], i)) value_label(v, sizeof v, series[s].values[i], unit);
+            alt_add(&a, "%s%s %s", i ? ", " : " ", xlabels && xlabels[i] ? xlabels[i] : "",
+                    point_has(&series[s], i) ? v : "no data");
+        }
+    }
+    alt_add(&a, ".");
+    alt_record(p, &a, top, bottom);
+}
+
 void bp_pdf_line_chart(bp_pdf *p, const char *title, bp_pdf_unit unit,
                        const char *const *xlabels, size_t nx, const bp_pdf_series *series,
                        size_t nseries, float height)
@@ -729,6 +845,7 @@ void bp_pdf_line_chart(bp_pdf *p, const char *title, bp_pdf_unit unit,
     bp_pdf_need(p, height);
     HPDF_Page pg = bpi_page_here(p);
     if (pg) {
+        float top = p->y;
         double lo = 0.0, hi = 0.0;
         series_range(series, nseries, nx, &lo, &hi);
         frame f = chart_frame(p, height, head, nice_axis(lo, hi, unit), unit);
@@ -740,6 +857,7 @@ void bp_pdf_line_chart(bp_pdf *p, const char *title, bp_pdf_unit unit,
             x_label(p, pg, xlabels[i], f.plot_left + ((float)i + 0.5f) * slot, slot,
                     f.bottom + XLABEL_H - 3.0f);
         for (size_t s = 0; s < nseries; s++) draw_series(pg, &f, &series[s], s, nx, slot);
+        line_alt(p, title, unit, xlabels, nx, series, nseries, top, f.bottom);
         p->y = f.bottom;
         bp_pdf_space(p, 10.0f);
     }

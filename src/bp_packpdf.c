@@ -487,6 +487,10 @@ static void kpi_chart(pk_ctx *c, int k)
                      from + 1, from + n, c->ninsts);
         else
             snprintf(title, sizeof title, "%s, %s", kp->name, yb);
+        char alt[400];
+        snprintf(alt, sizeof alt, "Bar chart of %s in %s for each institution and the trust, "
+                 "with each one's status", kp->name, yb);
+        bp_pdf_figure_alt(c->pdf, alt);
         bp_pdf_bar_chart(c->pdf, title, pk_chart_unit(kp->unit), bars, n + 1, &band, 190);
         if (from + n >= c->ninsts) break;
         bp_pdf_space(c->pdf, 6);
@@ -780,6 +784,7 @@ bp_err bp_packpdf_write(const bp_session *s, const bp_pack *pack, const char *lg
     o.fonts = BP_PDF_FONTS_WINANSI;
     for (;;) {
         c.section = c.appendix = 0;
+        c.page_after = false;
         c.nspill = 0;
         memset(c.shown, 0, (c.s->kpis.count ? c.s->kpis.count : 1) * sizeof *c.shown);
         err = bp_pdf_new(&c.pdf, &o, diags);

@@ -18,7 +18,11 @@ void pk_heading(pk_ctx *c, const bp_section *sec, const char *fallback, bool lan
         snprintf(h, sizeof h, "Appendix %c. %s", 'A' + c->appendix++ % 26, title);
     else
         snprintf(h, sizeof h, "%d. %s", ++c->section, title);
-    bp_pdf_page(c->pdf, landscape);
+    /* Sections flow on from one another; a new page for the first appendix (the main
+     * body ends), after the summary (a page of its own) and for a change of orientation. */
+    bool new_page = sec->appendix ? c->appendix == 1 : c->page_after;
+    c->page_after = sec->kind == BP_SEC_SUMMARY;
+    bp_pdf_section(c->pdf, landscape, new_page);
     bp_pdf_heading(c->pdf, 1, h, false);
 }
 

@@ -25,6 +25,7 @@ typedef struct {
     size_t ninsts;
     int appendix;            /* appendices lettered so far */
     int section;             /* main sections numbered so far */
+    bool page_after;         /* the last section ends its page (the summary) */
     bool *shown;             /* per KPI: a value or exception of it is in the document */
     /* exceptions sections whose entries past the pack's max_exceptions wait for their
      * appendix, drawn before the next appendix section of the template (or at the end):
@@ -33,8 +34,9 @@ typedef struct {
     size_t nspill;
 } pk_ctx;
 
-/* Start the section on a new page (landscape for wide tables and matrices) with its
- * heading: "3. Exceptions" or "Appendix A. Methodology". */
+/* Start the section with its heading ("3. Exceptions" or "Appendix A. Methodology"),
+ * flowing on below the last (landscape for wide tables and matrices: a page of that
+ * orientation). */
 void pk_heading(pk_ctx *c, const bp_section *sec, const char *fallback, bool landscape);
 
 /* What the trust calls its local tier (trust.csv local_tier: "local governing body",

@@ -407,6 +407,8 @@ void pk_trends(pk_ctx *c, const bp_section *sec)
         bp_pdf_series s[3] = {{"Income", inc, hi, false}, {"Expenditure", exp, he, false},
                               {"Revenue reserves", res, hr, false}};
         bp_pdf_space(c->pdf, 10);
+        bp_pdf_figure_alt(c->pdf, "Line chart of the trust's income, expenditure and revenue "
+                          "reserves by year");
         bp_pdf_line_chart(c->pdf, "Income, expenditure and revenue reserves", BP_PDF_UNIT_MONEY, xl, ny,
                           s, 3, 200);
     }
@@ -657,6 +659,8 @@ void pk_forecast(pk_ctx *c, const bp_section *sec)
         bp_pdf_series s[4] = {{"Income (actual)", ai, hai, false}, {"Expenditure (actual)", ae, hae, false},
                               {"Income (plan)", fi, hfi, true}, {"Expenditure (plan)", fe, hfe, true}};
         bp_pdf_space(c->pdf, 10);
+        bp_pdf_figure_alt(c->pdf, "Line chart of income and expenditure by year, actuals then "
+                          "the plan (dashed: the forecast where there is one, else the budget)");
         bp_pdf_line_chart(c->pdf, c->lgb ? "Income and expenditure: actuals and plan"
                                          : "Consolidated income and expenditure: actuals and plan",
                           BP_PDF_UNIT_MONEY, xl, nx, s, 4, 210);

@@ -56,7 +56,11 @@ static int action_cmp(const void *pa, const void *pb)
 
 void pk_actions(pk_ctx *c, const bp_section *sec)
 {
-    pk_heading(c, sec, "Development-plan actions", true);
+    /* the actions first: with none, the section is a line, not a landscape page */
+    size_t n = 0;
+    for (size_t i = 0; i < c->m->nactions; i++)
+        if (action_in_scope(c, sec, &c->m->actions[i])) n++;
+    pk_heading(c, sec, "Development-plan actions", n > 0);
     char asof[48], intro[300];
     bp_date_format_long(c->m->as_of, asof, sizeof asof);
     snprintf(intro, sizeof intro,
@@ -66,7 +70,7 @@ void pk_actions(pk_ctx *c, const bp_section *sec)
     bp_pdf_paragraph(c->pdf, BP_PDF_BODY, intro);
     const bp_action **idx = calloc(c->m->nactions ? c->m->nactions : 1, sizeof *idx);
     if (!idx) return;
-    size_t n = 0;
+    n = 0;
     for (size_t i = 0; i < c->m->nactions; i++)
         if (action_in_scope(c, sec, &c->m->actions[i])) idx[n++] = &c->m->actions[i];
     qsort(idx, n, sizeof *idx, action_cmp);

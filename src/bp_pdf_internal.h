@@ -1,6 +1,18 @@
-/* bp_pdf_internal: what bp_pdf.c (document, pages, text, tables) shares with bp_chart.c
- * (charts): the document state, the page geometry and the text primitives.  Private to
- * those two files. */
+/* bp_pdf_internal: what the files of the page layer share - the document state, the page
+ * geometry and the text and drawing primitives.  Private to them; each has one job:
+ *   bp_pdf.c        the document: starting it, text blocks, headings, the cover, the
+ *                   running header and footer, writing it
+ *   bp_pdf_state.c  the first failure, recorded and reported
+ *   bp_pdf_fonts.c  which fonts: the code points each set draws, the font files, loading
+ *   bp_pdf_text.c   cleaning, measuring, drawing and breaking text; the body styles
+ *   bp_pdf_draw.c   colour and shapes
+ *   bp_pdf_page.c   pages, their geometry and the flow down them
+ *   bp_pdf_table.c  tables
+ *   bp_pdf_nav.c    bookmarks, contents entries, link targets and the contents pages
+ *   bp_chart.c      charts
+ * Their references form no cycle (make layers): state, then fonts, text, draw and page,
+ * then table, nav and chart, then bp_pdf.c.  bp_libs.c, below them all, is the only file
+ * that reaches into libharu's private structures. */
 #ifndef BP_PDF_INTERNAL_H
 #define BP_PDF_INTERNAL_H
 
@@ -27,6 +39,26 @@ typedef struct {
     bool landscape;
     bool cover;            /* no header or footer */
 } bpi_page;
+
+/* An element (bp_pdf_element) as the list holds it: its texts are offsets into
+ * bp_pdf.el_text. */
+typedef struct {
+    bp_pdf_role role;
+    int level;
+    bp_pdf_scope scope;
+    bool repeated;
+    int band;              /* 0 running header, 1 content, 2 footer: the reading order */
+    size_t page, seq;
+    float x0, y0, x1, y1;
+    size_t text, label;
+    size_t table, row, col, target;
+} bpi_element;
+
+/* A heading waiting to be drawn with what follows it (bp_pdf_block.c). */
+typedef struct {
+    int level;
+    char *text;            /* cleaned */
+} bpi_heading;
 
 /* A level-1 or level-2 heading: a contents entry and the target of its link. */
 typedef struct {
@@ -71,29 +103,94 @@ struct bp_pdf {
     bpi_entry *entries;
     size_t nentries, cap_entries;
     HPDF_Outline last_top;     /* the last level-1 bookmark, parent of level 2 */
+    size_t ntoc;               /* contents pages inserted at contents_at */
     bool finished;             /* contents, headers and footers are drawn */
+
+    char *title;               /* the document's title, for the element dump */
+    bpi_element *els;          /* the element list (bp_pdf_elements.c) */
+    size_t nels, cap_els;
+    char *el_text;
+    size_t el_text_len, cap_el_text;
+    size_t ntables;            /* tables begun, numbering their cells' elements */
+    char *figure_alt;          /* bp_pdf_figure_alt's text for the next chart */
+    bpi_heading pending[4];    /* headings not drawn yet (bp_pdf_block.c) */
+    size_t npending;
+    float pending_space;       /* space asked for below them */
 };
 
-/* ---- state and errors ---- */
+/* Document information and bookmark titles longer than this are cut (libharu refuses
+ * strings over 64 KiB; no reader shows more than a line). */
+#define BPI_INFO_MAX 1000
+
+/* ---- state and errors (bp_pdf_state.c) ---- */
 
 /* True while the document can take more content (no failure so far). */
 bool bpi_ok(const bp_pdf *p);
+/* Records the first failure; later content calls do nothing and bp_pdf_write reports
+ * it. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+void bpi_fail(bp_pdf *p, bp_err err, const char *fmt, ...);
+/* libharu's error handler: records its first error. */
+void HPDF_STDCALL bpi_on_hpdf_error(HPDF_STATUS error_no, HPDF_STATUS detail_no,
+                                    void *user_data);
+/* Turns the recorded failure, if any, into a diagnostic and its error. */
+bp_err bpi_report(const bp_pdf *p, bp_diags *diags);
 
-/* ---- geometry ---- */
+/* ---- fonts (bp_pdf_fonts.c) ---- */
 
+/* The code point of a Windows-1252 byte from 0x20 (0: unassigned), and the byte of a
+ * code point (0 when it has none). */
+unsigned long bpi_cp1252_cp(unsigned b);
+unsigned char bpi_cp1252_byte(unsigned long cp);
+/* The cheapest fonts that can set a code point. */
+bp_pdf_fonts bpi_fonts_for(unsigned long cp);
+/* Loads the regular and bold fonts (and the fallback) the options ask for. */
+void bpi_load_fonts(bp_pdf *p, const bp_pdf_options *o);
+/* libharu's UTF-8 encoder, set up on first use (NULL after a failure). */
+HPDF_Encoder bpi_use_utf8(bp_pdf *p);
+
+/* ---- pages and flow (bp_pdf_page.c) ---- */
+
+float bpi_page_width(bool landscape);
+float bpi_page_height(bool landscape);
 float bpi_left(void);
 float bpi_content_top(bool landscape);
 float bpi_bottom(void);
+/* Appends a page handle to bp_pdf.pages. */
+bool bpi_push_page(bp_pdf *p, HPDF_Page pg, bool landscape, bool cover);
+void bpi_set_a4(HPDF_Page pg, bool landscape);
+/* Opens a new page in the current orientation with the flow at its top. */
+void bpi_start_page(bp_pdf *p, bool cover);
+/* Opens a page for new content in the current orientation: the open page if nothing has
+ * been drawn on it yet (so that no blank page is left behind), else a new one. */
+void bpi_fresh_page(bp_pdf *p, bool cover);
 /* The open content page to draw on (from now on it counts as used), starting one when
  * none is open; NULL after a failure. */
 HPDF_Page bpi_page_here(bp_pdf *p);
+/* The index of the open page in bp_pdf.pages. */
+size_t bpi_page_index(const bp_pdf *p);
+/* bp_pdf_room, bp_pdf_need and bp_pdf_space of the flow alone (bp_pdf_block.c adds the
+ * headings waiting to be drawn). */
+float bpi_room(const bp_pdf *p);
+void bpi_need(bp_pdf *p, float height);
+void bpi_space(bp_pdf *p, float height);
 
-/* ---- text ---- */
+/* ---- text (bp_pdf_text.c) ---- */
 
 /* A copy of UTF-8 text made safe for the fonts and libharu: invalid bytes and characters
  * outside the Basic Multilingual Plane become U+FFFD, control characters other than
  * newline become spaces.  NULL gives "".  NULL on allocation failure (recorded). */
 char *bpi_clean(bp_pdf *p, const char *utf8);
+/* bpi_clean; `drawn` text also counts towards the fonts the document needs (document
+ * information does not: it is stored as UTF-16, not set in a font). */
+char *bpi_clean_text(bp_pdf *p, const char *utf8, bool drawn);
+/* The bytes of the code point at s; clean text cut to at most max bytes without splitting
+ * a code point; whether text is all ASCII. */
+size_t bpi_cp_len(const char *s);
+void bpi_shorten(char *s, size_t max);
+bool bpi_is_ascii(const char *s);
 /* Width in points of len bytes of clean text. */
 float bpi_width(const bp_pdf *p, bool bold, float size, const char *s, size_t len);
 /* The baseline of a line whose box of height `leading` starts at `top`. */
@@ -125,8 +222,19 @@ typedef struct {
 void bpi_wrap_init(bpi_wrap *w, const bp_pdf *p, bool bold, float size, float width,
                    const char *text);
 bool bpi_wrap_next(bpi_wrap *w, bpi_line *line);
+/* How many lines the text breaks into. */
+size_t bpi_count_lines(const bp_pdf *p, bool bold, float size, float width, const char *text);
+/* Offset of a line `used` points wide within `width` for an alignment. */
+float bpi_align_offset(bp_pdf_align align, float width, float used);
 
-/* ---- colour ---- */
+/* A body style's font, size, line height and space after. */
+typedef struct {
+    bool bold;
+    float size, leading, after;
+} bpi_text_style;
+bpi_text_style bpi_style_of(bp_pdf_style s);
+
+/* ---- colour (bp_pdf_draw.c) ---- */
 
 /* The colour of a tint (white for none). */
 void bpi_tint_rgb(bp_pdf_tint t, float rgb[3]);
@@ -143,5 +251,99 @@ void bpi_box(HPDF_Page pg, float x, float y, float w, float h, const float fill[
              float line_width);
 /* Starts clipping to a rectangle; end with HPDF_Page_GRestore. */
 void bpi_clip_to(HPDF_Page pg, float x, float y, float w, float h);
+
+/* ---- the element list (bp_pdf_elements.c) ---- */
+
+/* Records an element of text[0..len) (NULL: none) drawn in the box; NULL after a failure.
+ * The pointer is valid until the next element is recorded: set its other fields at
+ * once. */
+bpi_element *bpi_record(bp_pdf *p, bp_pdf_role role, size_t page, float x0, float y0,
+                        float x1, float y1, const char *text, size_t len);
+void bpi_record_label(bp_pdf *p, bpi_element *e, const char *label);
+/* An artifact of a kind ("rule", "header", ...). */
+bpi_element *bpi_artifact(bp_pdf *p, size_t page, float x0, float y0, float x1, float y1,
+                          const char *kind, const char *text, size_t len);
+/* n pages inserted before page `at`: the elements' pages and links past it move on. */
+void bpi_elements_shift(bp_pdf *p, size_t at, size_t n);
+/* Sorts the list into reading order (the document is finished). */
+void bpi_elements_order(bp_pdf *p);
+
+/* ---- text blocks and headings (bp_pdf_block.c) ---- */
+
+/* Draws the headings waiting for what follows them, on a new page unless they and
+ * `need` points below them fit here.  Every drawing call first calls it with the height
+ * of its first lines, rows or the whole of a chart. */
+void bpi_keep(bp_pdf *p, float need);
+/* Draws clean text line by line from the left margin + indent, starting a new page
+ * whenever the next line does not fit, recording an element of `role` on each page. */
+void bpi_flow(bp_pdf *p, bpi_text_style st, float ink, float indent, bp_pdf_align align,
+              const char *text, bp_pdf_role role, int level);
+
+/* ---- tables (bp_pdf_table.c) ---- */
+
+/* A table; without a header row (the cover's fields) or without rules under its rows. */
+bp_pdf_table *bpi_table_new(bp_pdf *p, const bp_pdf_col *cols, size_t ncols,
+                            bp_pdf_style style, bool header, bool rules);
+void bpi_table_free(bp_pdf_table *t);
+/* Lays out and draws the rows kept so far (bp_pdf_table_end, less the space after). */
+void bpi_table_draw(bp_pdf_table *t);
+
+/* ---- bookmarks and contents (bp_pdf_nav.c) ---- */
+
+/* A contents entry of a level-1 or level-2 heading (title: owned by the entry when it
+ * returns true), and its bookmark. */
+bool bpi_add_entry(bp_pdf *p, int level, char *title, size_t page, float y);
+void bpi_add_bookmark(bp_pdf *p, int level, const char *title, HPDF_Page page, float y);
+/* A destination showing `page` from height y at the reader's current zoom. */
+HPDF_Destination bpi_destination(bp_pdf *p, HPDF_Page page, float y);
+/* The contents pages, inserted where bp_pdf_contents was called (bp_pdf_write). */
+void bpi_draw_contents(bp_pdf *p);
+
+/* ---- the element list (bp_pdf_elements.c) ---- */
+
+/* Records an element of text[0..len) (NULL: none) drawn in the box; NULL after a failure.
+ * The pointer is valid until the next element is recorded: set its other fields at
+ * once. */
+bpi_element *bpi_record(bp_pdf *p, bp_pdf_role role, size_t page, float x0, float y0,
+                        float x1, float y1, const char *text, size_t len);
+void bpi_record_label(bp_pdf *p, bpi_element *e, const char *label);
+/* An artifact of a kind ("rule", "header", ...). */
+bpi_element *bpi_artifact(bp_pdf *p, size_t page, float x0, float y0, float x1, float y1,
+                          const char *kind, const char *text, size_t len);
+/* n pages inserted before page `at`: the elements' pages and links past it move on. */
+void bpi_elements_shift(bp_pdf *p, size_t at, size_t n);
+/* Sorts the list into reading order (the document is finished). */
+void bpi_elements_order(bp_pdf *p);
+
+/* ---- text blocks and headings (bp_pdf_block.c) ---- */
+
+/* Draws the headings waiting for what follows them, on a new page unless they and
+ * `need` points below them fit here.  Every drawing call first calls it with the height
+ * of its first lines, rows or the whole of a chart. */
+void bpi_keep(bp_pdf *p, float need);
+/* Draws clean text line by line from the left margin + indent, starting a new page
+ * whenever the next line does not fit, recording an element of `role` on each page. */
+void bpi_flow(bp_pdf *p, bpi_text_style st, float ink, float indent, bp_pdf_align align,
+              const char *text, bp_pdf_role role, int level);
+
+/* ---- tables (bp_pdf_table.c) ---- */
+
+/* A table; without a header row (the cover's fields) or without rules under its rows. */
+bp_pdf_table *bpi_table_new(bp_pdf *p, const bp_pdf_col *cols, size_t ncols,
+                            bp_pdf_style style, bool header, bool rules);
+void bpi_table_free(bp_pdf_table *t);
+/* Lays out and draws the rows kept so far (bp_pdf_table_end, less the space after). */
+void bpi_table_draw(bp_pdf_table *t);
+
+/* ---- bookmarks and contents (bp_pdf_nav.c) ---- */
+
+/* A contents entry of a level-1 or level-2 heading (title: owned by the entry when it
+ * returns true), and its bookmark. */
+bool bpi_add_entry(bp_pdf *p, int level, char *title, size_t page, float y);
+void bpi_add_bookmark(bp_pdf *p, int level, const char *title, HPDF_Page page, float y);
+/* A destination showing `page` from height y at the reader's current zoom. */
+HPDF_Destination bpi_destination(bp_pdf *p, HPDF_Page page, float y);
+/* The contents pages, inserted where bp_pdf_contents was called (bp_pdf_write). */
+void bpi_draw_contents(bp_pdf *p);
 
 #endif
