@@ -50,7 +50,7 @@ TEST_LIBS := -lcmocka
 #          sentences every renderer shares), bp_text, bp_json, bp_outfile (all-or-nothing
 #          output sets), bp_manifest (an output set's inputs and outputs), bp_libs
 #          (libharu's object layer, zlib's initialisers), bp_pdf, bp_chart, bp_packpdf_common,
-#          bp_packpdf_finance, bp_packpdf_plan, bp_packpdf, bp_formula (KPI expressions as the
+#          bp_packpdf_summary, bp_packpdf_finance, bp_packpdf_plan, bp_packpdf, bp_formula (KPI expressions as the
 #          workbook's formulas), bp_xlsx (the workbook; its sheets in bp_xlsx_cells, _sums,
 #          _layout, _kpis, _inputs, _statements and _quality, sharing
 #          src/bp_xlsx_internal.h), bp_build.
@@ -62,8 +62,8 @@ TEST_LIBS := -lcmocka
 # archive, or the cli's) refer to each other in a cycle.
 CORE_MOD   := util error excel infile csv sha256 money num model script load settings expr kpi eval exgroup \
               session pack
-RENDER_MOD := format text json outfile manifest libs pdf chart packpdf_common packpdf_finance \
-              packpdf_plan packpdf formula xlsx_cells xlsx_sums xlsx_layout xlsx_kpis xlsx_inputs \
+RENDER_MOD := format text json outfile manifest libs pdf chart packpdf_common packpdf_summary \
+              packpdf_finance packpdf_plan packpdf formula xlsx_cells xlsx_sums xlsx_layout xlsx_kpis xlsx_inputs \
               xlsx_statements xlsx_quality xlsx build
 CORE_SRC   := $(CORE_MOD:%=src/bp_%.c)
 RENDER_SRC := $(RENDER_MOD:%=src/bp_%.c)

@@ -101,15 +101,12 @@ void pk_result_cell(const pk_ctx *c, const bp_result *r, char *buf, size_t size,
     }
     const bp_kpi *k = &c->s->kpis.kpis[r->kpi];
     char v[96];
-    int64_t p;
-    if (k->unit == BP_UNIT_GRADE && r->grade >= 0) {
-        snprintf(v, sizeof v, "%s", k->grades[r->grade].label);
-    } else if (k->unit == BP_UNIT_MONEY && bp_num_to_pence(r->value, &p)) {
-        /* Scorecards show whole pounds; the finance sections carry the pence. */
-        int64_t pounds = (p >= 0 ? p + 50 : p - 50) / 100;
-        bp_money_format(pounds * 100, false, v, sizeof v);
-    } else {
-        bp_format_result_value(k, r, v, sizeof v);
+    /* a grade by its label, money in the pack's units, ratios at one decimal place;
+     * rounded toward the failing side of the target, it is marked and footnoted under
+     * the table (pk_rounding_note) */
+    if (bp_format_board_value(k, r, c->units, v, sizeof v - 4)) {
+        strcat(v, "\xE2\x80\xA0");
+        if (c->toward) *c->toward = true;
     }
     const char *mark = pk_mark(r->status);
     snprintf(buf, size, "%s%s%s", v, *mark ? " " : "", mark);
@@ -124,9 +121,70 @@ bool pk_pence(const pk_ctx *c, int inst, int year, bp_scenario s, const char *co
     return bp_model_sum(c->m, inst, year, s, code, eliminate, &v) && bp_num_to_pence(v, out);
 }
 
-void pk_money(int64_t pence, char *buf, size_t size)
+bool pk_scope_pence(const pk_ctx *c, int year, bp_scenario s, const char *code, int64_t *out)
+{
+    bool any = false;
+    int64_t t = 0, p;
+    for (size_t i = 0; i < c->m->ninsts; i++) {
+        if (c->lgb && !pk_has_inst(c, (int)i)) continue;
+        if (!pk_pence(c, (int)i, year, s, code, !c->lgb, &p)) continue;
+        t += p;
+        any = true;
+    }
+    *out = t;
+    return any;
+}
+
+void pk_money(const pk_ctx *c, int64_t pence, char *buf, size_t size)
+{
+    bp_format_money_as(pence, c->units, buf, size);
+}
+
+const char *pk_money_head(const pk_ctx *c, const char *title, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s%s", title, bp_format_money_unit_note(c->units));
+    return buf;
+}
+
+void pk_pence_text(int64_t pence, char *buf, size_t size)
 {
     bp_money_format(pence, true, buf, size);
+}
+
+void pk_rounding_note(pk_ctx *c)
+{
+    if (!c->toward || !*c->toward) return;
+    *c->toward = false;
+    bp_pdf_paragraph(c->pdf, BP_PDF_SMALL,
+                     "\xE2\x80\xA0 Rounded toward the failing side of the target: the exact figure "
+                     "misses it, though ordinary rounding would show it as met.");
+}
+
+void pk_institutions_key(pk_ctx *c)
+{
+    if (c->key_section) return;
+    c->key_section = c->section ? c->section : 1;
+    bp_pdf_heading(c->pdf, 2, "Institutions in this paper", false);
+    char tier[128];
+    pk_tier(c, true, tier, sizeof tier);
+    /* The name column is wide enough for a full name on one line: the one place every
+     * institution's name appears unbroken. */
+    bp_pdf_col cols[] = {{"Code", 1, BP_PDF_LEFT}, {"Institution", 6.2f, BP_PDF_LEFT},
+                         {"Phase", 3, BP_PDF_LEFT}, {"Joined", 2.2f, BP_PDF_LEFT},
+                         {tier, 2.1f, BP_PDF_LEFT}};
+    bp_pdf_table *t = bp_pdf_table_begin(c->pdf, cols, 5, BP_PDF_SMALL);
+    for (size_t i = 0; i < c->ninsts; i++) {
+        const bp_institution *in = &c->m->insts[c->insts[i]];
+        char joined[32];
+        bp_date_format_long(in->joined, joined, sizeof joined);
+        bp_pdf_cell row[5] = {{in->id, BP_PDF_TINT_NONE, false, false}, {in->name, BP_PDF_TINT_NONE, false, false},
+                              {bp_phase_title(in->phase), BP_PDF_TINT_NONE, false, false},
+                              {joined, BP_PDF_TINT_NONE, false, false},
+                              {in->lgb ? in->lgb : "", BP_PDF_TINT_NONE, false, false}};
+        bp_pdf_table_row(t, row);
+    }
+    bp_pdf_table_end(t);
+    bp_pdf_space(c->pdf, 8);
 }
 
 void pk_percent(bp_num v, char *buf, size_t size)
@@ -143,4 +201,31 @@ void pk_status_key(pk_ctx *c)
                      "Status: G = target met (green), A = within the amber zone (amber), R = "
                      "outside it (red); cells are tinted to match. - = no data. A blank mark "
                      "means no target applies.");
+}
+
+/* An exception of this document: of the section's KPIs (sec NULL: any), and in a
+ * governing body's pack of its institutions. */
+static bool exception_in_scope(const pk_ctx *c, const bp_section *sec, const bp_result *x)
+{
+    if (sec && !pk_selects(c, sec, x->kpi)) return false;
+    if (!c->lgb) return true;
+    if (x->scope == BP_SCOPE_INSTITUTION) return pk_has_inst(c, x->entity);
+    return false;
+}
+
+typedef struct {
+    const pk_ctx *c;
+    const bp_section *sec;
+} ex_scope;
+
+static bool exception_kept(const bp_result *x, void *arg)
+{
+    const ex_scope *e = arg;
+    return exception_in_scope(e->c, e->sec, x);
+}
+
+bp_err pk_exgroups(const pk_ctx *c, const bp_section *sec, bp_exgroups *all)
+{
+    ex_scope sc = {c, sec};
+    return bp_exgroups_make(c->r, exception_kept, &sc, all);
 }
