@@ -228,7 +228,19 @@ static void kpi_grid(pk_ctx *c, const bp_section *sec, const pk_column *cols, si
         bp_pdf_paragraph(c->pdf, BP_PDF_BODY, "None of these KPIs has data in this data set.");
         return;
     }
-    /* the key before the tables: after a table that ends a page it was a page of its own */
+    /* the key before the tables: after a table that ends a page it was a page of its own;
+     * it carries the footnote of figures rounded toward the failing side, so look for
+     * them first */
+    char probe[96];
+    for (size_t from = 0; from < ncols && c->toward; from += PER_TABLE) {
+        size_t n = ncols - from < PER_TABLE ? ncols - from : PER_TABLE;
+        for (size_t k = 0; k < c->s->kpis.count; k++) {
+            if (!pk_selects(c, sec, (int)k) || !grid_row(c, (int)k, cols, from, n, rs)) continue;
+            for (size_t j = 0; j < n; j++)
+                if (rs[j] && bp_format_board_value(&c->s->kpis.kpis[k], rs[j], c->units, probe, sizeof probe))
+                    *c->toward = true;
+        }
+    }
     pk_status_key(c);
     for (size_t from = 0; from < ncols; from += PER_TABLE) {
         size_t n = ncols - from < PER_TABLE ? ncols - from : PER_TABLE;
@@ -237,7 +249,9 @@ static void kpi_grid(pk_ctx *c, const bp_section *sec, const pk_column *cols, si
             block = pk_selects(c, sec, (int)k) && grid_row(c, (int)k, cols, from, n, rs);
         if (!block) continue;          /* no empty tables: a block with no data is left out */
         bp_pdf_col tc[1 + PER_TABLE];
-        tc[0] = (bp_pdf_col){"KPI", 3.2f, BP_PDF_LEFT};
+        /* the KPI's name on one line where it can be: a row of two lines for a long name
+         * costs a scorecard its last rows */
+        tc[0] = (bp_pdf_col){"KPI", 4.2f, BP_PDF_LEFT};
         for (size_t j = 0; j < n; j++) tc[1 + j] = (bp_pdf_col){cols[from + j].label, 1.4f, BP_PDF_RIGHT};
         bp_pdf_table *t = bp_pdf_table_begin(c->pdf, tc, 1 + n, BP_PDF_SMALL);
         for (size_t k = 0; k < c->s->kpis.count; k++) {
@@ -250,9 +264,9 @@ static void kpi_grid(pk_ctx *c, const bp_section *sec, const pk_column *cols, si
             bp_pdf_table_row(t, cells);
         }
         bp_pdf_table_end(t);
-        pk_rounding_note(c);
         bp_pdf_space(c->pdf, 8);
     }
+    if (c->toward) *c->toward = false;     /* footnoted in the key above */
 }
 
 /* The intro of a section that names institutions by their codes, saying where the key
@@ -634,7 +648,7 @@ size_t bp_lgb_ids(const bp_model *m, const char **ids, size_t max)
 static void cover(pk_ctx *c, const char *title)
 {
     const bp_paper *pp = bp_model_paper(c->m, c->pack->id);
-    bp_pdf_field f[8];
+    bp_pdf_field f[9];
     size_t n = 0;
     char meeting[64], asof[64], yb[16];
     bp_year_format(c->year, yb, sizeof yb);
@@ -647,6 +661,8 @@ static void cover(pk_ctx *c, const char *title)
     if (pp && pp->reference) f[n++] = (bp_pdf_field){"Paper reference", pp->reference};
     if (pp && pp->classification) f[n++] = (bp_pdf_field){"Classification", pp->classification};
     if (pp && pp->author) f[n++] = (bp_pdf_field){"Author", pp->author};
+    /* a front sheet states the paper's purpose; the summary page opens with what it asks */
+    if (pp && pp->purpose) f[n++] = (bp_pdf_field){"Purpose", pp->purpose};
     bp_date_format_long(c->m->as_of, asof, sizeof asof);
     f[n++] = (bp_pdf_field){"Report year", yb};
     f[n++] = (bp_pdf_field){"Figures as at", asof};

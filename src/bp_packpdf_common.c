@@ -5,6 +5,7 @@
 #include "bp_packpdf_common.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "bp_format.h"
 #include "bp_money.h"
@@ -20,6 +21,7 @@ void pk_heading(pk_ctx *c, const bp_section *sec, const char *fallback, bool lan
         snprintf(h, sizeof h, "%d. %s", ++c->section, title);
     bp_pdf_page(c->pdf, landscape);
     bp_pdf_heading(c->pdf, 1, h, false);
+    if (c->toward) *c->toward = false;    /* a footnote belongs to its own section */
 }
 
 void pk_tier(const pk_ctx *c, bool cap, char *buf, size_t size)
@@ -151,40 +153,43 @@ void pk_pence_text(int64_t pence, char *buf, size_t size)
     bp_money_format(pence, true, buf, size);
 }
 
+#define TOWARD_NOTE "\xE2\x80\xA0 = rounded toward the failing side: the exact figure misses " \
+    "the target, though ordinary rounding would show it met."
+
 void pk_rounding_note(pk_ctx *c)
 {
     if (!c->toward || !*c->toward) return;
     *c->toward = false;
-    bp_pdf_paragraph(c->pdf, BP_PDF_SMALL,
-                     "\xE2\x80\xA0 Rounded toward the failing side of the target: the exact figure "
-                     "misses it, though ordinary rounding would show it as met.");
+    bp_pdf_paragraph(c->pdf, BP_PDF_SMALL, TOWARD_NOTE);
 }
 
 void pk_institutions_key(pk_ctx *c)
 {
     if (c->key_section) return;
     c->key_section = c->section ? c->section : 1;
-    bp_pdf_heading(c->pdf, 2, "Institutions in this paper", false);
+    /* one paragraph rather than a table: the names in full, each with its phase and
+     * local tier, in the few lines a scorecard can spare */
     char tier[128];
-    pk_tier(c, true, tier, sizeof tier);
-    /* The name column is wide enough for a full name on one line: the one place every
-     * institution's name appears unbroken. */
-    bp_pdf_col cols[] = {{"Code", 1, BP_PDF_LEFT}, {"Institution", 6.2f, BP_PDF_LEFT},
-                         {"Phase", 3, BP_PDF_LEFT}, {"Joined", 2.2f, BP_PDF_LEFT},
-                         {tier, 2.1f, BP_PDF_LEFT}};
-    bp_pdf_table *t = bp_pdf_table_begin(c->pdf, cols, 5, BP_PDF_SMALL);
+    pk_tier(c, false, tier, sizeof tier);
+    size_t size = 64, n = 0;
     for (size_t i = 0; i < c->ninsts; i++) {
         const bp_institution *in = &c->m->insts[c->insts[i]];
-        char joined[32];
-        bp_date_format_long(in->joined, joined, sizeof joined);
-        bp_pdf_cell row[5] = {{in->id, BP_PDF_TINT_NONE, false, false}, {in->name, BP_PDF_TINT_NONE, false, false},
-                              {bp_phase_title(in->phase), BP_PDF_TINT_NONE, false, false},
-                              {joined, BP_PDF_TINT_NONE, false, false},
-                              {in->lgb ? in->lgb : "", BP_PDF_TINT_NONE, false, false}};
-        bp_pdf_table_row(t, row);
+        size += strlen(in->id) + strlen(in->name) + strlen(bp_phase_title(in->phase))
+                + (in->lgb ? strlen(in->lgb) : 0) + strlen(tier) + 16;
     }
-    bp_pdf_table_end(t);
-    bp_pdf_space(c->pdf, 8);
+    char *buf = malloc(size);
+    if (!buf) return;
+    n = (size_t)snprintf(buf, size, "Codes: ");
+    for (size_t i = 0; i < c->ninsts && n < size; i++) {
+        const bp_institution *in = &c->m->insts[c->insts[i]];
+        char extra[200] = "";
+        /* a trust's pack says which governing body each answers to: "local governing body WERR" */
+        if (in->lgb && !c->lgb) snprintf(extra, sizeof extra, ", %s %s", tier, in->lgb);
+        n += (size_t)snprintf(buf + n, size - n, "%s %s (%s%s)%s", in->id, in->name,
+                              bp_phase_title(in->phase), extra, i + 1 < c->ninsts ? "; " : ".");
+    }
+    bp_pdf_paragraph(c->pdf, BP_PDF_SMALL, buf);
+    free(buf);
 }
 
 void pk_percent(bp_num v, char *buf, size_t size)
@@ -197,10 +202,14 @@ void pk_percent(bp_num v, char *buf, size_t size)
 
 void pk_status_key(pk_ctx *c)
 {
-    bp_pdf_paragraph(c->pdf, BP_PDF_SMALL,
-                     "Status: G = target met (green), A = within the amber zone (amber), R = "
-                     "outside it (red); cells are tinted to match. - = no data. A blank mark "
-                     "means no target applies.");
+    /* the footnote of figures rounded toward the failing side rides with the key, so that
+     * it can never stand alone at the top of a page */
+    bool toward = c->toward && *c->toward;
+    if (c->toward) *c->toward = false;
+#define KEY "Status: G = target met (green), A = in the amber zone, R = outside it (red); cells " \
+    "are tinted to match; - = no data; no mark = no target applies."
+    bp_pdf_paragraph(c->pdf, BP_PDF_SMALL, toward ? KEY " " TOWARD_NOTE : KEY);
+#undef KEY
 }
 
 /* An exception of this document: of the section's KPIs (sec NULL: any), and in a

@@ -484,7 +484,6 @@ void pk_reserves(pk_ctx *c, const bp_section *sec)
         else bp_pdf_table_row(t, row);
     }
     bp_pdf_table_end(t);
-    pk_rounding_note(c);
     pk_status_key(c);
     free(rows);
 }
@@ -633,7 +632,6 @@ void pk_forecast(pk_ctx *c, const bp_section *sec)
         else bp_pdf_table_row(t, row);
     }
     bp_pdf_table_end(t);
-    pk_rounding_note(c);
     pk_status_key(c);
     free(rows);
 
@@ -805,7 +803,6 @@ void pk_courses(pk_ctx *c, const bp_section *sec)
             bp_pdf_table_total(t, row);
         }
         bp_pdf_table_end(t);
-        pk_rounding_note(c);
         bp_pdf_space(c->pdf, 6);
     }
     if (!any) bp_pdf_paragraph(c->pdf, BP_PDF_BODY, "No post-16 courses are recorded for these institutions.");

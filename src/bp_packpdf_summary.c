@@ -471,7 +471,6 @@ void pk_summary(pk_ctx *c, const bp_section *sec)
 {
     pk_heading(c, sec, "Summary", false);
     const bp_paper *pp = bp_model_paper(c->m, c->pack->id);
-    if (pp && pp->purpose) bp_pdf_paragraph(c->pdf, BP_PDF_BODY, pp->purpose);
     if (pp && pp->recommendation) {
         /* what the meeting is asked to decide, before any figure */
         bp_pdf_heading(c->pdf, 2, "Recommendation", false);
