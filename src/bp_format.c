@@ -282,16 +282,23 @@ const char *bp_status_mark(bp_status s)
 
 /* ---- the grouped exceptions in words ---- */
 
-/* The sentences are the packs': money in them as a board reads it, in whole pounds with
- * a deficit in brackets ("(£72,519)"), whatever the tables' units - prose in £000 would
- * read as a riddle.  Other values as the results give them (bp_format_result_value). */
+/* The sentences are the packs': money in them as a board reads it, in whole pounds
+ * whatever the tables' units (prose in £000 would read as a riddle), never "-£"; a
+ * negative amount is said in words, "a deficit of £72,519", as brackets inside the
+ * sentence's own brackets would not read.  Other values as the results give them
+ * (bp_format_result_value). */
 static void sentence_value(const bp_kpi *k, const bp_result *r, char *buf, size_t size)
 {
     int64_t p;
-    if (k->unit == BP_UNIT_MONEY && r->value.ok && bp_num_to_pence(r->value, &p))
-        bp_format_money_as(p, BP_MONEY_POUNDS, buf, size);
-    else
+    if (k->unit == BP_UNIT_MONEY && r->value.ok && bp_num_to_pence(r->value, &p)) {
+        char m[48];
+        /* the magnitude (INT64_MIN's, a penny short, rounds to the same pounds) */
+        bp_format_money_as(p == INT64_MIN ? INT64_MAX : p < 0 ? -p : p, BP_MONEY_POUNDS, m, sizeof m);
+        if (p < 0 && bp_money_round(p, 100) != 0) snprintf(buf, size, "a deficit of %s", m);
+        else snprintf(buf, size, "%s", m);
+    } else {
         bp_format_result_value(k, r, buf, size);
+    }
 }
 
 static void sentence_threshold(const bp_kpi *k, bp_num v, char *buf, size_t size)

@@ -162,9 +162,10 @@ static void headlines(pk_ctx *c)
         /* in percentage points, one place, from the exact shares */
         bp_num d = bp_num_sub(a, b);
         char pts[48];
-        bp_format_number(bp_num_mul(d.ok && d.num < 0 ? bp_num_neg(d) : d, bp_num_int(100)), 1, pts,
-                         sizeof pts);
-        if (strcmp(pts, "0") == 0) snprintf(rows[5].change, sizeof rows[5].change, "no change");
+        bp_format_percent1(d.ok && d.num < 0 ? bp_num_neg(d) : d, pts, sizeof pts);
+        char *pc = strchr(pts, '%');
+        if (pc) *pc = '\0';
+        if (strcmp(pts, "0.0") == 0) snprintf(rows[5].change, sizeof rows[5].change, "no change");
         else snprintf(rows[5].change, sizeof rows[5].change, "%s %s points", d.num > 0 ? "up" : "down", pts);
     }
     rows[6].label = "Pupils and students on roll";
@@ -397,7 +398,11 @@ static size_t missing_plans(pk_ctx *c, lines *out)
         found++;
         char yb[16], who[1200], buf[1400];
         bp_year_format(y, yb, sizeof yb);
-        if (n == of && n > 2) snprintf(who, sizeof who, "any of the %zu institutions", n);
+        bool centre = false;
+        for (size_t i = 0; i < n; i++) centre |= strcmp(names[i], "the central services") == 0;
+        if (n == of && n > 2)
+            snprintf(who, sizeof who, "any of the %zu institutions%s", centre ? n - 1 : n,
+                     centre ? " or the central services" : "");
         else name_list(names, n, 3, "institutions", who, sizeof who);
         snprintf(buf, sizeof buf, "There is no budget or forecast for %s from %s, so that year's "
                  "figures are incomplete.", yb, who);
@@ -435,8 +440,10 @@ static void collect_warnings(pk_ctx *c, const bp_paper *pp, lines *out)
         add_line(&l, buf);
     }
     if (!l.n)
-        add_line(&l, "None: the internal transfers reconcile and every year the paper shows has "
-                     "its figures.");
+        add_line(&l, c->lgb ? "None for these institutions: every year the paper shows has their "
+                              "figures."
+                            : "None: the internal transfers reconcile and every year the paper "
+                              "shows has its figures.");
     *out = l;
 }
 
