@@ -61,6 +61,29 @@ bp_err bp_exgroups_make(const bp_results *res, bp_exgroup_keep keep, void *arg,
                         bp_exgroups *out);
 void bp_exgroups_free(bp_exgroups *g);
 
+/* The issues a summary names first (docs/pack-format.md, "The summary page"): entries in
+ * this order - red before amber (the entry's worst status); the report year's before
+ * those in the plans alone; then those with money at stake, the most first; then the
+ * furthest from target first (bp_eval's order of the exceptions), and last the order of
+ * all.  An entry's money at stake is that of its lead result (the report year's, else
+ * its first plan of its worst status): |value - threshold| for a money KPI, and
+ * |value - threshold| x the KPI's denominator where the KPI is a division whose
+ * denominator is money (sums of money codes: income, exp.*, bs.*), evaluated for the
+ * entity in that year and scenario - 2.4 points of income over a staff-cost ceiling on
+ * £3m income is £72,000.  The threshold is the target's floor for a value below it, its
+ * ceiling for one above. */
+typedef struct {
+    size_t index;            /* into all->v */
+    const bp_result *lead;
+    bool has_stake;
+    int64_t stake;           /* pence, when has_stake */
+} bp_exgroup_issue;
+
+/* The first `max` issues of all, in that order, into out; returns how many (BP_ERR_NOMEM
+ * aside, which gives 0). */
+size_t bp_exgroups_issues(const bp_results *res, const bp_exgroups *all, bp_exgroup_issue *out,
+                          size_t max);
+
 /* Does action a address KPI kpi for the entity?  The contract's rule: an action of
  * institution I addresses (K, I); one of the central id, (K, trust) and (K, every phase). */
 bool bp_action_addresses(const bp_model *m, const bp_action *a, const char *kpi,

@@ -4,10 +4,13 @@
 #ifndef BP_FORMAT_H
 #define BP_FORMAT_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "bp_eval.h"
 #include "bp_exgroup.h"
 #include "bp_kpi.h"
+#include "bp_model.h"
 #include "bp_num.h"
 
 /* A KPI value: "82.1%", "£1,234,567", "0.77", "27.4", "Good (200)"; "no data". */
@@ -59,6 +62,11 @@ char *bp_format_exgroup_years(const bp_results *res, const bp_exgroups *all, con
  * target applies to the report year's actuals). */
 char *bp_format_exgroup_movement(const bp_results *res, const bp_exgroup *g);
 
+/* An issue of the summary (bp_exgroups_issues) in one sentence after its title, its lead
+ * result with the target and the money at stake: "The result was red in 2022/23 (82.4%
+ * against a ceiling of 80%), a gap worth £72,519, and is outside target in three plans."  A money KPI's gap is the money itself ("a gap of £45,120"). */
+char *bp_format_issue(const bp_results *res, const bp_exgroup *g, const bp_exgroup_issue *is);
+
 /* An action that addresses it: "Action A26 (School Business Manager; due 31 August 2024,
  * overdue; off track): Bring staff costs back within 80% of income." */
 char *bp_format_action(const bp_model *m, const bp_action *a);
@@ -71,5 +79,33 @@ const char *bp_status_mark(bp_status s);
 /* A number with thousands separators and at most `decimals` places, rounded half away
  * from zero: 1650 -> "1,650", 27.44 -> "27.4". */
 void bp_format_number(bp_num v, int decimals, char *buf, size_t size);
+
+/* ---- figures as boards read them (the packs' tables and summary) ---- */
+
+/* pence / unit as a whole number, rounded half away from zero, in integers only: unit
+ * 100 gives whole pounds (£2.50 -> 3, -£2.50 -> -3, £2.49 -> 2), 100,000 thousands of
+ * pounds.  Safe for every int64 (INT64_MIN included); unit > 0. */
+int64_t bp_money_round(int64_t pence, int64_t unit);
+
+/* Money in a board's units (trust.csv money_units, a pack's money_units:): pounds
+ * "£1,235" and "(£1,235)" for a negative amount, never "-£1,235"; thousands "1,235"
+ * and "(1,235)", the heading saying "£000" (bp_format_money_unit_note).  A value that
+ * rounds to nothing is "£0" / "0", never "(£0)". */
+void bp_format_money_as(int64_t pence, bp_money_units units, char *buf, size_t size);
+
+/* " (£000)" after a money heading in thousands, "" in pounds. */
+const char *bp_format_money_unit_note(bp_money_units units);
+
+/* A result's value for a board's table: a percentage at one decimal place, a ratio at
+ * two, a number at one, money in `units`, a grade by its label.  Where ordinary rounding
+ * (half away from zero) would show a missed target as met - 94.998% against a floor of
+ * 95% reads "95.0%", 80.04% against a ceiling of 80% reads "80.0%" - the value is
+ * rounded toward the failing side instead ("94.9%", "80.1%") and true is returned, for
+ * the caller to mark and footnote it.  "no data" when there is none. */
+bool bp_format_board_value(const bp_kpi *k, const bp_result *r, bp_money_units units,
+                           char *buf, size_t size);
+
+/* A percentage v (0.714 -> "71.4%") at one decimal place, rounded half away from zero. */
+void bp_format_percent1(bp_num v, char *buf, size_t size);
 
 #endif

@@ -48,6 +48,9 @@ typedef struct {
     int line;
 } bp_section;
 
+/* A pack's money_units: setting; unset, the trust's (trust.csv money_units). */
+typedef enum { BP_PACK_MONEY_TRUST, BP_PACK_MONEY_POUNDS, BP_PACK_MONEY_THOUSANDS } bp_pack_money;
+
 typedef struct {
     char *id;                /* file name part: board, finance, quality, lgb */
     char *title;             /* "Board of Trustees"; NULL only in a per-LGB pack, which is
@@ -56,11 +59,16 @@ typedef struct {
     bool per_lgb;            /* one document per local governing body */
     int max_exceptions;      /* max_exceptions: the entries of a main exceptions section,
                                 the rest in an appendix; 0 = no limit */
+    bp_pack_money money_units;   /* money_units: (contract v2) the pack's units over
+                                    trust.csv's; BP_PACK_MONEY_TRUST: trust.csv's */
     bp_section *sections;
     size_t nsections;
     char *file;
     int line;
 } bp_pack;
+
+/* The units the pack's tables show money in: its own setting, else trust.csv's. */
+bp_money_units bp_pack_money_units(const bp_pack *p, const bp_model *m);
 
 typedef struct {
     bp_pack *packs;

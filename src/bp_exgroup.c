@@ -257,3 +257,106 @@ void bp_exgroups_free(bp_exgroups *g)
     free(g->actions_buf);
     memset(g, 0, sizeof *g);
 }
+
+/* ---- the issues a summary names first ---- */
+
+/* Only sums of money codes, added, subtracted or negated (with constants): income,
+ * income - sum(income.internal), sum(exp.staff). */
+static bool money_terms(const bp_expr *e, bool *any)
+{
+    if (!e) return false;
+    switch (e->op) {
+    case BP_E_NUM: return true;
+    case BP_E_SUM:
+        *any = true;
+        return bp_code_is_money(e->name);
+    case BP_E_NEG: return money_terms(e->a, any);
+    case BP_E_ADD:
+    case BP_E_SUB: return money_terms(e->a, any) && money_terms(e->b, any);
+    default: return false;
+    }
+}
+
+/* The lead result's money at stake (see bp_exgroup_issue), in pence. */
+static bool stake_of(const bp_results *res, const bp_result *r, int64_t *pence)
+{
+    const bp_kpi *k = &res->kpis->kpis[r->kpi];
+    if (!r->value.ok || r->target < 0) return false;
+    bp_cmp cmp = k->targets[r->target].cmp;
+    bp_num thr;
+    if (cmp != BP_CMP_MAX && r->lo.ok && bp_num_cmp(r->value, r->lo) < 0) thr = r->lo;
+    else if (cmp != BP_CMP_MIN && r->hi.ok && bp_num_cmp(r->value, r->hi) > 0) thr = r->hi;
+    else return false;
+    bp_num gap = bp_num_sub(r->value, thr);
+    if (gap.ok && gap.num < 0) gap = bp_num_neg(gap);
+    bp_num at = bp_num_none();
+    if (k->unit == BP_UNIT_MONEY) {
+        at = gap;
+    } else if (k->expr && k->expr->op == BP_E_DIV) {
+        bool any = false;
+        if (!money_terms(k->expr->b, &any) || !any) return false;
+        /* the denominator for the result's members, as bp_eval forms the entity */
+        const bp_model *m = res->model;
+        int *mem = malloc((m->ninsts ? m->ninsts : 1) * sizeof *mem);
+        if (!mem) return false;
+        size_t n = 0;
+        const char *national = "all";
+        for (size_t i = 0; i < m->ninsts; i++) {
+            bool in = r->scope == BP_SCOPE_TRUST
+                      || (r->scope == BP_SCOPE_INSTITUTION && (int)i == r->entity)
+                      || (r->scope == BP_SCOPE_PHASE && (int)m->insts[i].phase == r->entity
+                          && (int)i != m->central);
+            if (in) mem[n++] = (int)i;
+        }
+        if (r->scope == BP_SCOPE_INSTITUTION && n) national = bp_phase_id(m->insts[mem[0]].phase);
+        else if (r->scope == BP_SCOPE_PHASE) national = bp_phase_id((bp_phase)r->entity);
+        bp_expr_ctx ctx = bp_kpi_ctx(res->kpis, m, mem, n, r->year, r->scenario,
+                                     r->scope == BP_SCOPE_TRUST, national);
+        bp_num d = n ? bp_expr_eval(k->expr->b, &ctx) : bp_num_none();
+        free(mem);
+        if (d.ok && d.num < 0) d = bp_num_neg(d);
+        at = bp_num_mul(gap, d);
+    }
+    return at.ok && bp_num_to_pence(at, pence);
+}
+
+static int issue_cmp(const void *pa, const void *pb)
+{
+    const bp_exgroup_issue *a = pa, *b = pb;
+    if (a->has_stake != b->has_stake) return a->has_stake ? -1 : 1;
+    if (a->has_stake && a->stake != b->stake) return a->stake > b->stake ? -1 : 1;
+    return (a->index > b->index) - (a->index < b->index);
+}
+
+size_t bp_exgroups_issues(const bp_results *res, const bp_exgroups *all, bp_exgroup_issue *out,
+                          size_t max)
+{
+    if (!all->n || !max) return 0;
+    bp_exgroup_issue *v = malloc(all->n * sizeof *v);
+    if (!v) return 0;
+    /* four classes, each in turn: red then amber, the report year's before the plans';
+     * all->v is already by tier and then by bp_eval's order (furthest from target first) */
+    size_t n = 0;
+    for (int cls = 0; cls < 4 && n < max; cls++) {
+        bp_status want = cls < 2 ? BP_STATUS_RED : BP_STATUS_AMBER;
+        bool current = cls % 2 == 0;
+        size_t from = 0, nv = 0;
+        for (size_t i = 0; i < all->n; i++) {
+            const bp_exgroup *g = &all->v[i];
+            if (g->worst != want || (g->current != NULL) != current) continue;
+            const bp_result *lead = g->current;
+            for (size_t q = 0; q < g->nitems && !lead; q++)
+                if (g->items[q]->status == g->worst) lead = g->items[q];
+            if (!lead) lead = g->items[0];
+            v[nv].index = i;
+            v[nv].lead = lead;
+            v[nv].stake = 0;
+            v[nv].has_stake = stake_of(res, lead, &v[nv].stake);
+            nv++;
+        }
+        if (nv > 1) qsort(v, nv, sizeof *v, issue_cmp);
+        for (; from < nv && n < max; from++) out[n++] = v[from];
+    }
+    free(v);
+    return n;
+}

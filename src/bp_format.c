@@ -8,8 +8,9 @@
 #include "bp_money.h"
 #include "bp_util.h"
 
-/* Round v * 10^decimals half away from zero to an integer. */
-static bool scaled_round(bp_num v, int decimals, bp_i128 *out)
+/* Round v * 10^decimals to an integer: half away from zero (dir 0), or down (dir -1,
+ * toward minus infinity) or up (dir 1). */
+static bool scaled_round_dir(bp_num v, int decimals, int dir, bp_i128 *out)
 {
     if (!v.ok) return false;
     /* The numerator times ten, while it stays far below the parts' limit (2^100): what
@@ -20,11 +21,18 @@ static bool scaled_round(bp_num v, int decimals, bp_i128 *out)
         s.num *= 10;
     for (; i < decimals; i++) s = bp_num_mul(s, bp_num_int(10));
     if (!s.ok) return false;
-    bp_i128 q = s.num / s.den, r = s.num % s.den;
-    if (r < 0) r = -r;
-    if (2 * r >= s.den) q += s.num < 0 ? -1 : 1;
+    bp_i128 q = s.num / s.den, r = s.num % s.den;   /* q toward zero, r of num's sign */
+    if (dir < 0 && r < 0) q--;
+    else if (dir > 0 && r > 0) q++;
+    else if (dir == 0 && 2 * (r < 0 ? -r : r) >= s.den) q += s.num < 0 ? -1 : 1;
     *out = q;
     return true;
+}
+
+/* Round v * 10^decimals half away from zero to an integer. */
+static bool scaled_round(bp_num v, int decimals, bp_i128 *out)
+{
+    return scaled_round_dir(v, decimals, 0, out);
 }
 
 /* sign, whole part (grouped in thousands or not), and `d` fraction digits of fp, then
@@ -274,6 +282,34 @@ const char *bp_status_mark(bp_status s)
 
 /* ---- the grouped exceptions in words ---- */
 
+/* The sentences are the packs': money in them as a board reads it, in whole pounds
+ * whatever the tables' units (prose in £000 would read as a riddle), never "-£"; a
+ * negative amount is said in words, "a deficit of £72,519", as brackets inside the
+ * sentence's own brackets would not read.  Other values as the results give them
+ * (bp_format_result_value). */
+static void sentence_value(const bp_kpi *k, const bp_result *r, char *buf, size_t size)
+{
+    int64_t p;
+    if (k->unit == BP_UNIT_MONEY && r->value.ok && bp_num_to_pence(r->value, &p)) {
+        char m[48];
+        /* the magnitude (INT64_MIN's, a penny short, rounds to the same pounds) */
+        bp_format_money_as(p == INT64_MIN ? INT64_MAX : p < 0 ? -p : p, BP_MONEY_POUNDS, m, sizeof m);
+        if (p < 0 && bp_money_round(p, 100) != 0) snprintf(buf, size, "a deficit of %s", m);
+        else snprintf(buf, size, "%s", m);
+    } else {
+        bp_format_result_value(k, r, buf, size);
+    }
+}
+
+static void sentence_threshold(const bp_kpi *k, bp_num v, char *buf, size_t size)
+{
+    int64_t p;
+    if (k->unit == BP_UNIT_MONEY && v.ok && bp_num_to_pence(v, &p))
+        bp_format_money_as(p, BP_MONEY_POUNDS, buf, size);
+    else
+        bp_format_threshold(k, v, buf, size);
+}
+
 /* Text of any length: the sentences of an entry name as many years as the data set has. */
 typedef struct {
     char *s;
@@ -327,8 +363,8 @@ static void target_words(const bp_kpi *k, const bp_result *r, char *buf, size_t 
     buf[0] = '\0';
     if (r->target < 0) return;
     char lo[48], hi[48];
-    bp_format_threshold(k, r->lo, lo, sizeof lo);
-    bp_format_threshold(k, r->hi, hi, sizeof hi);
+    sentence_threshold(k, r->lo, lo, sizeof lo);
+    sentence_threshold(k, r->hi, hi, sizeof hi);
     switch (k->targets[r->target].cmp) {
     case BP_CMP_MIN: snprintf(buf, size, "a floor of %s", lo); break;
     case BP_CMP_MAX: snprintf(buf, size, "a ceiling of %s", hi); break;
@@ -381,7 +417,7 @@ static void plan_group(sbuf *b, const bp_results *res, const bp_exgroups *all,
         /* thresholds that differ by year: each plan with its own */
         for (size_t i = 0; i < n; i++) {
             bp_year_format(v[i]->year, yb, sizeof yb);
-            bp_format_result_value(k, v[i], val, sizeof val);
+            sentence_value(k, v[i], val, sizeof val);
             target_words(k, v[i], t, sizeof t);
             sb_add(b, "%sthe %s %s (%s%s%s)", list_sep(i, n), yb, word, val,
                    *t && strcmp(t, said) ? " against " : "", strcmp(t, said) ? t : "");
@@ -407,9 +443,9 @@ static void plan_group(sbuf *b, const bp_results *res, const bp_exgroups *all,
     /* one figure for every plan is said once: "(13.2% in each)" */
     char first[64];
     bool one = n > 1;
-    bp_format_result_value(k, v[0], first, sizeof first);
+    sentence_value(k, v[0], first, sizeof first);
     for (size_t i = 1; i < n && one; i++) {
-        bp_format_result_value(k, v[i], val, sizeof val);
+        sentence_value(k, v[i], val, sizeof val);
         one = strcmp(val, first) == 0;
     }
     sb_add(b, " (");
@@ -417,7 +453,7 @@ static void plan_group(sbuf *b, const bp_results *res, const bp_exgroups *all,
         sb_add(b, "%s in %s", first, n == 2 ? "both" : "each");
     } else {
         for (size_t i = 0; i < n; i++) {
-            bp_format_result_value(k, v[i], val, sizeof val);
+            sentence_value(k, v[i], val, sizeof val);
             sb_add(b, "%s%s", list_sep(i, n), val);
         }
     }
@@ -436,7 +472,7 @@ char *bp_format_exgroup_years(const bp_results *res, const bp_exgroups *all, con
     if (g->current) {
         const bp_result *r = g->current;
         bp_year_format(r->year, yb, sizeof yb);
-        bp_format_result_value(k, r, val, sizeof val);
+        sentence_value(k, r, val, sizeof val);
         target_words(k, r, said, sizeof said);
         sb_add(&b, " was %s in %s (%s%s%s)", bp_status_word(r->status), yb, val,
                *said ? " against " : "", said);
@@ -473,7 +509,7 @@ char *bp_format_exgroup_movement(const bp_results *res, const bp_exgroup *g)
     bp_year_format(res->report_year, yb, sizeof yb);
     bp_year_format(res->report_year - 1, pb, sizeof pb);
     const bp_result *p = g->prior, *a = g->actual;
-    if (p && p->value.ok) bp_format_result_value(k, p, val, sizeof val);
+    if (p && p->value.ok) sentence_value(k, p, val, sizeof val);
     switch (g->movement) {
     case BP_MOVE_NEW:
         if (!p || !p->value.ok)
@@ -501,7 +537,7 @@ char *bp_format_exgroup_movement(const bp_results *res, const bp_exgroup *g)
             sb_add(&b, "The exception is in the plans alone: there is no %s result.", yb);
             break;
         }
-        bp_format_result_value(k, a, val, sizeof val);
+        sentence_value(k, a, val, sizeof val);
         if (a->status == BP_STATUS_GREEN)
             sb_add(&b, "The exception is in the plans alone: %s met the target (%s).", yb, val);
         else if (a->status == BP_STATUS_NONE)
@@ -510,6 +546,38 @@ char *bp_format_exgroup_movement(const bp_results *res, const bp_exgroup *g)
             sb_add(&b, "The exception is in the plans alone: %s was %s (%s).", yb, bp_status_word(a->status), val);
         break;
     }
+    return sb_done(&b);
+}
+
+char *bp_format_issue(const bp_results *res, const bp_exgroup *g, const bp_exgroup_issue *is)
+{
+    sbuf b = {0};
+    const bp_result *r = is->lead;
+    const bp_kpi *k = &res->kpis->kpis[r->kpi];
+    char yb[16], val[64], t[160], stake[48];
+    bp_year_format(r->year, yb, sizeof yb);
+    sentence_value(k, r, val, sizeof val);
+    target_words(k, r, t, sizeof t);
+    if (r->scenario == BP_ACTUAL)
+        sb_add(&b, "The result was %s in %s (%s%s%s)", bp_status_word(r->status), yb, val,
+               *t ? " against " : "", t);
+    else
+        sb_add(&b, "The result is %s in the %s %s (%s%s%s)", bp_status_word(r->status), yb,
+               r->scenario == BP_BUDGET ? "budget" : "forecast", val, *t ? " against " : "", t);
+    if (is->has_stake) {
+        bp_format_money_as(is->stake, BP_MONEY_POUNDS, stake, sizeof stake);
+        sb_add(&b, ", a gap %s %s", k->unit == BP_UNIT_MONEY ? "of" : "worth", stake);
+    }
+    /* the entry's other results are budgets and forecasts (the report year is one) */
+    size_t more = g->nitems - 1;
+    if (more) {
+        const char *w = count_word(more);
+        sb_add(&b, "%s and %s outside target in ", is->has_stake ? "," : "",
+               r->scenario == BP_ACTUAL ? "is" : "is also");
+        if (w) sb_add(&b, "%s %splan%s", w, r->scenario == BP_ACTUAL ? "" : "other ", more == 1 ? "" : "s");
+        else sb_add(&b, "%zu %splans", more, r->scenario == BP_ACTUAL ? "" : "other ");
+    }
+    sb_add(&b, ".");
     return sb_done(&b);
 }
 
@@ -527,4 +595,136 @@ char *bp_format_action(const bp_model *m, const bp_action *a)
            a->owner && *a->owner ? "; " : "", due, late ? ", overdue" : "",
            a->status < BP_ACTION_STATUS_COUNT ? words[a->status] : "?", a->action, stop ? "" : ".");
     return sb_done(&b);
+}
+
+/* ---- figures as boards read them ---- */
+
+static uint64_t magnitude64(int64_t v) { return v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v; }
+
+/* |pence| / unit rounded half away from zero, from the unsigned magnitude, so that
+ * INT64_MIN needs no negation of its own. */
+static uint64_t round_magnitude(int64_t pence, int64_t unit)
+{
+    uint64_t m = magnitude64(pence), u = (uint64_t)unit;
+    uint64_t q = m / u, r = m % u;
+    if (r >= u - r) q++;          /* 2r >= u without overflow: half away from zero */
+    return q;
+}
+
+int64_t bp_money_round(int64_t pence, int64_t unit)
+{
+    if (unit <= 0) return 0;
+    uint64_t q = round_magnitude(pence, unit);
+    /* unit > 1 keeps q within int64 (unit 1 is the value itself) */
+    return pence < 0 ? -(int64_t)q : (int64_t)q;
+}
+
+static int64_t units_pence(bp_money_units units)
+{
+    return units == BP_MONEY_THOUSANDS ? 100000 : 100;
+}
+
+void bp_format_money_as(int64_t pence, bp_money_units units, char *buf, size_t size)
+{
+    uint64_t q = round_magnitude(pence, units_pence(units));
+    char digits[32];
+    digits[sizeof digits - 1] = '\0';
+    const char *d = bp_digits_before(q, true, digits + sizeof digits - 1);
+    bool neg = pence < 0 && q > 0;     /* -£0.40 is "£0": there is no negative nothing */
+    snprintf(buf, size, "%s%s%s%s", neg ? "(" : "", units == BP_MONEY_THOUSANDS ? "" : "\xC2\xA3",
+             d, neg ? ")" : "");
+}
+
+const char *bp_format_money_unit_note(bp_money_units units)
+{
+    return units == BP_MONEY_THOUSANDS ? " (\xC2\xA3" "000)" : "";
+}
+
+void bp_format_percent1(bp_num v, char *buf, size_t size)
+{
+    format_percent(v, 1, true, buf, size);
+}
+
+/* A board value as an integer count of its last displayed place (tenths of a percent,
+ * hundredths of a ratio, tenths of a number, pounds or thousands), rounded by dir as
+ * scaled_round_dir does. */
+static bool board_scaled(const bp_kpi *k, bp_money_units units, bp_num v, int dir, bp_i128 *q)
+{
+    switch (k->unit) {
+    case BP_UNIT_PERCENT: return scaled_round_dir(v, 3, dir, q);
+    case BP_UNIT_RATIO: return scaled_round_dir(v, 2, dir, q);
+    case BP_UNIT_NUMBER: return scaled_round_dir(v, 1, dir, q);
+    case BP_UNIT_MONEY:
+        return scaled_round_dir(bp_num_div(v, bp_num_frac(units_pence(units), 100)), 0, dir, q);
+    case BP_UNIT_GRADE: break;
+    }
+    return false;
+}
+
+/* What the displayed figure q stands for, exactly: to compare with a threshold. */
+static bp_num board_back(const bp_kpi *k, bp_money_units units, bp_i128 q)
+{
+    if (q > INT64_MAX || q < -INT64_MAX) return bp_num_none();
+    bp_num n = bp_num_int((int64_t)q);
+    switch (k->unit) {
+    case BP_UNIT_PERCENT: return bp_num_div(n, bp_num_int(1000));
+    case BP_UNIT_RATIO: return bp_num_div(n, bp_num_int(100));
+    case BP_UNIT_NUMBER: return bp_num_div(n, bp_num_int(10));
+    case BP_UNIT_MONEY: return bp_num_mul(n, bp_num_frac(units_pence(units), 100));
+    case BP_UNIT_GRADE: break;
+    }
+    return bp_num_none();
+}
+
+static void board_text(const bp_kpi *k, bp_money_units units, bp_i128 q, char *buf, size_t size)
+{
+    bool neg = q < 0;
+    bp_i128 a = neg ? -q : q;
+    switch (k->unit) {
+    case BP_UNIT_PERCENT: put_decimal(buf, size, neg, a / 10, false, a % 10, 1, "%"); return;
+    case BP_UNIT_RATIO: put_decimal(buf, size, neg, a / 100, false, a % 100, 2, ""); return;
+    case BP_UNIT_NUMBER:
+        /* 27.0 reads better as 27, as bp_format_number writes it */
+        put_decimal(buf, size, neg, a / 10, true, a % 10, a % 10 ? 1 : 0, "");
+        return;
+    case BP_UNIT_MONEY:
+        bp_format_money_as((int64_t)q * units_pence(units), units, buf, size);
+        return;
+    case BP_UNIT_GRADE: break;
+    }
+    snprintf(buf, size, "?");
+}
+
+bool bp_format_board_value(const bp_kpi *k, const bp_result *r, bp_money_units units,
+                           char *buf, size_t size)
+{
+    if (!r->value.ok) {
+        snprintf(buf, size, "no data");
+        return false;
+    }
+    if (k->unit == BP_UNIT_GRADE) {
+        if (r->grade >= 0 && (size_t)r->grade < k->ngrades) snprintf(buf, size, "%s", k->grades[r->grade].label);
+        else value_at(k, r->value, r->grade, 0, buf, size);
+        return false;
+    }
+    bp_i128 q;
+    if (!board_scaled(k, units, r->value, 0, &q)
+        || (k->unit == BP_UNIT_MONEY && (q > INT64_MAX / 100000 || q < -(INT64_MAX / 100000)))) {
+        value_at(k, r->value, r->grade, 0, buf, size);
+        return false;
+    }
+    bool toward = false;
+    bool miss = r->target >= 0 && (r->status == BP_STATUS_AMBER || r->status == BP_STATUS_RED);
+    if (miss) {
+        bp_cmp cmp = k->targets[r->target].cmp;
+        bp_num shown = board_back(k, units, q);
+        if (shown.ok && cmp != BP_CMP_MAX && r->lo.ok && bp_num_cmp(r->value, r->lo) < 0
+            && bp_num_cmp(shown, r->lo) >= 0)
+            toward = board_scaled(k, units, r->value, -1, &q);    /* below a floor: down */
+        else if (shown.ok && cmp != BP_CMP_MIN && r->hi.ok && bp_num_cmp(r->value, r->hi) > 0
+                 && bp_num_cmp(shown, r->hi) <= 0)
+            toward = board_scaled(k, units, r->value, 1, &q);     /* above a ceiling: up */
+    }
+    board_text(k, units, q, buf, size);
+    return toward;
 }

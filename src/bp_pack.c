@@ -58,6 +58,16 @@ void bp_packset_free(bp_packset *s)
     memset(s, 0, sizeof *s);
 }
 
+bp_money_units bp_pack_money_units(const bp_pack *p, const bp_model *m)
+{
+    switch (p->money_units) {
+    case BP_PACK_MONEY_POUNDS: return BP_MONEY_POUNDS;
+    case BP_PACK_MONEY_THOUSANDS: return BP_MONEY_THOUSANDS;
+    case BP_PACK_MONEY_TRUST: break;
+    }
+    return m->money_units;
+}
+
 int bp_pack_find(const bp_packset *s, const char *id)
 {
     for (size_t i = 0; i < s->count; i++)
@@ -193,20 +203,26 @@ static void setting(parser *ps, const bp_setting *e)
             bp_settings_error(ps->rd, line, vcol,
                               "found '%s', expected a whole number of entries from 1 to 999", val);
         else p->max_exceptions = n;
+    } else if (!ps->sec && strcmp(key, "money_units") == 0) {
+        /* contract v2: the pack's own units over trust.csv's money_units; fixed words,
+         * exact as trust.csv's are ("Thousands" is a typo, not a unit) */
+        if (strcmp(val, "pounds") == 0) p->money_units = BP_PACK_MONEY_POUNDS;
+        else if (strcmp(val, "thousands") == 0) p->money_units = BP_PACK_MONEY_THOUSANDS;
+        else bp_settings_error(ps->rd, line, vcol, "found '%s', expected pounds or thousands", val);
     } else if (!ps->sec && strcmp(key, "per") == 0) {
         if (strcmp(val, "lgb") == 0) p->per_lgb = true;
         else if (strcmp(val, "trust") == 0) p->per_lgb = false;
         else bp_settings_error(ps->rd, line, vcol, "found '%s', expected trust or lgb", val);
-    } else if (ps->sec && strcmp(key, "max_exceptions") == 0) {
+    } else if (ps->sec && (strcmp(key, "max_exceptions") == 0 || strcmp(key, "money_units") == 0)) {
         /* indentation is for the reader: under a section line it would read as the
          * section's, and a setting of the whole pack is wanted */
-        bp_settings_error(ps->rd, line, col, "found setting 'max_exceptions' in a section, "
-                          "expected it with the pack's own settings, before its first section");
+        bp_settings_error(ps->rd, line, col, "found setting '%s' in a section, "
+                          "expected it with the pack's own settings, before its first section", key);
     } else {
         bp_settings_error(ps->rd, line, col, "found setting '%s'%s, expected %s", key,
                           ps->sec ? " in a section" : "",
                           ps->sec ? "title, kpis, ambitions, appendix or section"
-                                  : "title, audience, per, max_exceptions or section");
+                                  : "title, audience, per, max_exceptions, money_units or section");
     }
     if (!ok) ps->oom = true;
 }

@@ -5,109 +5,14 @@
  * share are bp_packpdf_common.c's. */
 #include "bp_packpdf.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "bp_format.h"
 #include "bp_packpdf_sections.h"
 
-/* ---- summary ---- */
-
-static void institutions_key(pk_ctx *c)
-{
-    bp_pdf_heading(c->pdf, 2, "Institutions in this paper", false);
-    char tier[128];
-    pk_tier(c, true, tier, sizeof tier);
-    /* The name column is wide enough for a full name on one line: the one place every
-     * institution's name appears unbroken. */
-    bp_pdf_col cols[] = {{"Code", 1, BP_PDF_LEFT}, {"Institution", 6.2f, BP_PDF_LEFT},
-                         {"Phase", 3, BP_PDF_LEFT}, {"Joined", 2.2f, BP_PDF_LEFT},
-                         {tier, 2.1f, BP_PDF_LEFT}};
-    bp_pdf_table *t = bp_pdf_table_begin(c->pdf, cols, 5, BP_PDF_BODY);
-    for (size_t i = 0; i < c->ninsts; i++) {
-        const bp_institution *in = &c->m->insts[c->insts[i]];
-        char joined[32];
-        bp_date_format_long(in->joined, joined, sizeof joined);
-        bp_pdf_cell row[5] = {{in->id, BP_PDF_TINT_NONE, false, false}, {in->name, BP_PDF_TINT_NONE, false, false},
-                              {bp_phase_title(in->phase), BP_PDF_TINT_NONE, false, false},
-                              {joined, BP_PDF_TINT_NONE, false, false},
-                              {in->lgb ? in->lgb : "", BP_PDF_TINT_NONE, false, false}};
-        bp_pdf_table_row(t, row);
-    }
-    bp_pdf_table_end(t);
-}
-
-static void summary(pk_ctx *c, const bp_section *sec)
-{
-    pk_heading(c, sec, "Summary", false);
-    const bp_paper *pp = bp_model_paper(c->m, c->pack->id);
-    char yb[16], buf[512];
-    bp_year_format(c->year, yb, sizeof yb);
-    if (pp && pp->purpose) {
-        bp_pdf_heading(c->pdf, 2, "Purpose", false);
-        bp_pdf_paragraph(c->pdf, BP_PDF_LEAD, pp->purpose);
-    }
-    if (pp && pp->recommendation) {
-        bp_pdf_heading(c->pdf, 2, "Recommendation", false);
-        bp_pdf_paragraph(c->pdf, BP_PDF_LEAD, pp->recommendation);
-    }
-    /* Headline counts over the results this paper is about. */
-    size_t n[4] = {0, 0, 0, 0};
-    for (size_t i = 0; i < c->r->nresults; i++) {
-        const bp_result *x = &c->r->results[i];
-        if (x->year != c->year || x->scenario != BP_ACTUAL || x->target < 0) continue;
-        if (c->lgb ? !(x->scope == BP_SCOPE_INSTITUTION && pk_has_inst(c, x->entity))
-                   : x->scope == BP_SCOPE_PHASE)
-            continue;
-        n[x->status]++;
-    }
-    bp_pdf_heading(c->pdf, 2, "At a glance", false);
-    char who[200], tier[128];
-    pk_tier(c, false, tier, sizeof tier);
-    snprintf(who, sizeof who, "the institutions of this %s", tier);
-    snprintf(buf, sizeof buf,
-             "Of the KPI results with a target for %s in %s, %zu met the target (green), "
-             "%zu were within the amber zone and %zu were red; %zu had no data.",
-             c->lgb ? who : "the institutions and the trust",
-             yb, n[BP_STATUS_GREEN], n[BP_STATUS_AMBER], n[BP_STATUS_RED], n[BP_STATUS_NONE]);
-    bp_pdf_paragraph(c->pdf, BP_PDF_BODY, buf);
-    size_t later = 0;
-    for (size_t i = 0; i < c->r->nexceptions; i++) {
-        const bp_result *x = c->r->exceptions[i];
-        if (x->year == c->year && x->scenario == BP_ACTUAL) continue;
-        if (c->lgb && !(x->scope == BP_SCOPE_INSTITUTION && pk_has_inst(c, x->entity))) continue;
-        later++;
-    }
-    if (later) {
-        snprintf(buf, sizeof buf,
-                 "A further %zu budget or forecast result%s for the years after %s %s outside "
-                 "target; they are listed with the exceptions.", later, later == 1 ? "" : "s", yb,
-                 later == 1 ? "is" : "are");
-        bp_pdf_paragraph(c->pdf, BP_PDF_BODY, buf);
-    }
-    institutions_key(c);
-}
-
 /* ---- exceptions ---- */
-
-static bool exception_in_scope(const pk_ctx *c, const bp_section *sec, const bp_result *x)
-{
-    if (!pk_selects(c, sec, x->kpi)) return false;
-    if (!c->lgb) return true;
-    if (x->scope == BP_SCOPE_INSTITUTION) return pk_has_inst(c, x->entity);
-    return false;
-}
-
-typedef struct {
-    const pk_ctx *c;
-    const bp_section *sec;
-} ex_scope;
-
-static bool exception_kept(const bp_result *x, void *arg)
-{
-    const ex_scope *e = arg;
-    return exception_in_scope(e->c, e->sec, x);
-}
 
 /* Where the text beside a status mark starts (bp_pdf_status_paragraph): the mark's box,
  * as wide as "AMBER" in 7.5 pt bold with 8 pt of padding, and 7 pt after it. */
@@ -213,12 +118,6 @@ static void exception_entries(pk_ctx *c, const bp_exgroups *all, size_t from, si
     }
 }
 
-static bp_err exception_groups(const pk_ctx *c, const bp_section *sec, bp_exgroups *all)
-{
-    ex_scope sc = {c, sec};
-    return bp_exgroups_make(c->r, exception_kept, &sc, all);
-}
-
 static void exceptions(pk_ctx *c, const bp_section *sec)
 {
     pk_heading(c, sec, "Exceptions", false);
@@ -233,7 +132,7 @@ static void exceptions(pk_ctx *c, const bp_section *sec)
              c->lgb ? tier : "", yb);
     bp_pdf_paragraph(c->pdf, BP_PDF_BODY, intro);
     bp_exgroups all;
-    if (exception_groups(c, sec, &all) != BP_OK) {
+    if (pk_exgroups(c, sec, &all) != BP_OK) {
         bp_pdf_paragraph(c->pdf, BP_PDF_BODY, "The exceptions could not be listed: out of memory.");
         return;
     }
@@ -284,7 +183,7 @@ static void flush_spills(pk_ctx *c)
                  "order.", c->spill[i].from, c->spill[i].number);
         bp_pdf_paragraph(c->pdf, BP_PDF_BODY, buf);
         bp_exgroups all;
-        if (exception_groups(c, c->spill[i].sec, &all) == BP_OK) {
+        if (pk_exgroups(c, c->spill[i].sec, &all) == BP_OK) {
             exception_entries(c, &all, c->spill[i].from, all.n);
             bp_exgroups_free(&all);
         }
@@ -329,7 +228,19 @@ static void kpi_grid(pk_ctx *c, const bp_section *sec, const pk_column *cols, si
         bp_pdf_paragraph(c->pdf, BP_PDF_BODY, "None of these KPIs has data in this data set.");
         return;
     }
-    /* the key before the tables: after a table that ends a page it was a page of its own */
+    /* the key before the tables: after a table that ends a page it was a page of its own;
+     * it carries the footnote of figures rounded toward the failing side, so look for
+     * them first */
+    char probe[96];
+    for (size_t from = 0; from < ncols && c->toward; from += PER_TABLE) {
+        size_t n = ncols - from < PER_TABLE ? ncols - from : PER_TABLE;
+        for (size_t k = 0; k < c->s->kpis.count; k++) {
+            if (!pk_selects(c, sec, (int)k) || !grid_row(c, (int)k, cols, from, n, rs)) continue;
+            for (size_t j = 0; j < n; j++)
+                if (rs[j] && bp_format_board_value(&c->s->kpis.kpis[k], rs[j], c->units, probe, sizeof probe))
+                    *c->toward = true;
+        }
+    }
     pk_status_key(c);
     for (size_t from = 0; from < ncols; from += PER_TABLE) {
         size_t n = ncols - from < PER_TABLE ? ncols - from : PER_TABLE;
@@ -338,7 +249,9 @@ static void kpi_grid(pk_ctx *c, const bp_section *sec, const pk_column *cols, si
             block = pk_selects(c, sec, (int)k) && grid_row(c, (int)k, cols, from, n, rs);
         if (!block) continue;          /* no empty tables: a block with no data is left out */
         bp_pdf_col tc[1 + PER_TABLE];
-        tc[0] = (bp_pdf_col){"KPI", 3.2f, BP_PDF_LEFT};
+        /* the KPI's name on one line where it can be: a row of two lines for a long name
+         * costs a scorecard its last rows */
+        tc[0] = (bp_pdf_col){"KPI", 4.2f, BP_PDF_LEFT};
         for (size_t j = 0; j < n; j++) tc[1 + j] = (bp_pdf_col){cols[from + j].label, 1.4f, BP_PDF_RIGHT};
         bp_pdf_table *t = bp_pdf_table_begin(c->pdf, tc, 1 + n, BP_PDF_SMALL);
         for (size_t k = 0; k < c->s->kpis.count; k++) {
@@ -353,6 +266,28 @@ static void kpi_grid(pk_ctx *c, const bp_section *sec, const pk_column *cols, si
         bp_pdf_table_end(t);
         bp_pdf_space(c->pdf, 8);
     }
+    if (c->toward) *c->toward = false;     /* footnoted in the key above */
+}
+
+/* The intro of a section that names institutions by their codes, saying where the key
+ * to them is: below, when this section is the first to need it, else the section that
+ * holds it. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 4, 5)))
+#endif
+static void codes_intro(const pk_ctx *c, char *buf, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, size, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= size) return;
+    if (c->key_section)
+        snprintf(buf + n, size - (size_t)n, " Institutions are shown by their codes; section %d "
+                 "gives their full names.", c->key_section);
+    else
+        snprintf(buf + n, size - (size_t)n, " Institutions are shown by their codes, named in "
+                 "full below.");
 }
 
 static void scorecard(pk_ctx *c, const bp_section *sec)
@@ -360,10 +295,10 @@ static void scorecard(pk_ctx *c, const bp_section *sec)
     pk_heading(c, sec, "KPI scorecard", false);
     char yb[16], intro[256];
     bp_year_format(c->year, yb, sizeof yb);
-    snprintf(intro, sizeof intro, "Each KPI for %s, %s actuals. Institutions are shown by their "
-             "codes; the summary lists their full names.", c->lgb ? "each institution and the trust"
-             : "each institution and the consolidated trust", yb);
+    codes_intro(c, intro, sizeof intro, "Each KPI for %s, %s actuals.", c->lgb ? "each institution and the trust"
+                : "each institution and the consolidated trust", yb);
     bp_pdf_paragraph(c->pdf, BP_PDF_BODY, intro);
+    pk_institutions_key(c);
     pk_column *cols = calloc(c->ninsts + 1, sizeof *cols);
     if (!cols) return;
     size_t n = 0;
@@ -395,9 +330,10 @@ static void lgb_comparison(pk_ctx *c, const bp_section *sec)
     pk_heading(c, sec, "Our institutions against their phase and the trust", false);
     char tier[128], intro[400];
     pk_tier(c, false, tier, sizeof tier);
-    snprintf(intro, sizeof intro, "Each KPI for the %s's institutions, beside the total for "
-             "their phase across the trust and the consolidated trust.", tier);
+    codes_intro(c, intro, sizeof intro, "Each KPI for the %s's institutions, beside the total "
+                "for their phase across the trust and the consolidated trust.", tier);
     bp_pdf_paragraph(c->pdf, BP_PDF_BODY, intro);
+    pk_institutions_key(c);
     pk_column cols[64];
     size_t n = 0;
     bool phase_done[BP_PHASE_COUNT] = {false};
@@ -505,9 +441,11 @@ static void kpi_chart(pk_ctx *c, int k)
 static void kpi_charts(pk_ctx *c, const bp_section *sec)
 {
     pk_heading(c, sec, "KPI charts", false);
-    bp_pdf_paragraph(c->pdf, BP_PDF_BODY,
-                     "Each institution and the trust on one KPI. The shaded band is the target; "
-                     "bars are shaded by status and marked G, A or R.");
+    char intro[400];
+    codes_intro(c, intro, sizeof intro, "Each institution and the trust on one KPI. The shaded "
+                "band is the target; bars are shaded by status and marked G, A or R.");
+    bp_pdf_paragraph(c->pdf, BP_PDF_BODY, intro);
+    pk_institutions_key(c);
     for (size_t k = 0; k < c->s->kpis.count; k++)
         if (pk_selects(c, sec, (int)k) && c->s->kpis.kpis[k].expr) kpi_chart(c, (int)k);
 }
@@ -576,6 +514,17 @@ static void methodology(pk_ctx *c, const bp_section *sec)
                      "totals (a ratio of sums); a product such as P x F is formed for each "
                      "institution first. Money is exact to the penny and thresholds are compared "
                      "exactly: a value on a threshold meets it, a value on an amber edge is amber.");
+    char buf0[700];
+    snprintf(buf0, sizeof buf0,
+             "The tables show money in %s, each figure rounded half away from zero from its "
+             "exact amount in pence and a negative amount in brackets; a total is its exact total "
+             "rounded, so, as in published accounts, rounded lines may not add to the rounded "
+             "total. The data-quality appendix gives the pence. Percentages are shown at one "
+             "decimal place; where ordinary rounding would show a missed target as met (94.998%% "
+             "against a floor of 95%% as 95.0%%), the figure is rounded toward the failing side "
+             "(94.9%%) and marked \xE2\x80\xA0.",
+             c->units == BP_MONEY_THOUSANDS ? "thousands of pounds (\xC2\xA3" "000)" : "whole pounds");
+    bp_pdf_paragraph(c->pdf, BP_PDF_BODY, buf0);
     /* the KPIs the document has shown so far, or all when it has shown none (a
      * methodology-only pack, or one that puts the methodology first) */
     bool any = false;
@@ -626,7 +575,7 @@ static void data_quality(pk_ctx *c, const bp_section *sec)
         char rows[32], money[48], sha[72];
         if (in->present) {
             snprintf(rows, sizeof rows, "%zu", in->rows);
-            if (in->has_money) pk_money(in->money_total, money, sizeof money);
+            if (in->has_money) pk_pence_text(in->money_total, money, sizeof money);
             else money[0] = 0;
             for (int b = 0; b < 32; b++) snprintf(sha + 2 * b, 3, "%02x", in->sha256[b]);
         } else {
@@ -659,7 +608,7 @@ static void data_quality(pk_ctx *c, const bp_section *sec)
 static void section(pk_ctx *c, const bp_section *sec)
 {
     switch (sec->kind) {
-    case BP_SEC_SUMMARY: summary(c, sec); break;
+    case BP_SEC_SUMMARY: pk_summary(c, sec); break;
     case BP_SEC_EXCEPTIONS: exceptions(c, sec); break;
     case BP_SEC_SCORECARD: scorecard(c, sec); break;
     case BP_SEC_PHASES: phases(c, sec); break;
@@ -703,7 +652,7 @@ size_t bp_lgb_ids(const bp_model *m, const char **ids, size_t max)
 static void cover(pk_ctx *c, const char *title)
 {
     const bp_paper *pp = bp_model_paper(c->m, c->pack->id);
-    bp_pdf_field f[8];
+    bp_pdf_field f[9];
     size_t n = 0;
     char meeting[64], asof[64], yb[16];
     bp_year_format(c->year, yb, sizeof yb);
@@ -716,6 +665,8 @@ static void cover(pk_ctx *c, const char *title)
     if (pp && pp->reference) f[n++] = (bp_pdf_field){"Paper reference", pp->reference};
     if (pp && pp->classification) f[n++] = (bp_pdf_field){"Classification", pp->classification};
     if (pp && pp->author) f[n++] = (bp_pdf_field){"Author", pp->author};
+    /* a front sheet states the paper's purpose; the summary page opens with what it asks */
+    if (pp && pp->purpose) f[n++] = (bp_pdf_field){"Purpose", pp->purpose};
     bp_date_format_long(c->m->as_of, asof, sizeof asof);
     f[n++] = (bp_pdf_field){"Report year", yb};
     f[n++] = (bp_pdf_field){"Figures as at", asof};
@@ -737,6 +688,9 @@ bp_err bp_packpdf_write(const bp_session *s, const bp_pack *pack, const char *lg
     c.pack = pack;
     c.lgb = lgb;
     c.year = s->year;
+    bool toward = false;
+    c.units = bp_pack_money_units(pack, c.m);
+    c.toward = &toward;
     c.insts = calloc(c.m->ninsts ? c.m->ninsts : 1, sizeof *c.insts);
     c.shown = calloc(c.s->kpis.count ? c.s->kpis.count : 1, sizeof *c.shown);
     if (!c.insts || !c.shown) {
@@ -786,6 +740,8 @@ bp_err bp_packpdf_write(const bp_session *s, const bp_pack *pack, const char *lg
         c.section = c.appendix = 0;
         c.page_after = false;
         c.nspill = 0;
+        c.key_section = 0;
+        toward = false;
         memset(c.shown, 0, (c.s->kpis.count ? c.s->kpis.count : 1) * sizeof *c.shown);
         err = bp_pdf_new(&c.pdf, &o, diags);
         if (err != BP_OK) break;

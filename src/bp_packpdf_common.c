@@ -5,6 +5,7 @@
 #include "bp_packpdf_common.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "bp_format.h"
 #include "bp_money.h"
@@ -24,6 +25,7 @@ void pk_heading(pk_ctx *c, const bp_section *sec, const char *fallback, bool lan
     c->page_after = sec->kind == BP_SEC_SUMMARY;
     bp_pdf_section(c->pdf, landscape, new_page);
     bp_pdf_heading(c->pdf, 1, h, false);
+    if (c->toward) *c->toward = false;    /* a footnote belongs to its own section */
 }
 
 void pk_tier(const pk_ctx *c, bool cap, char *buf, size_t size)
@@ -105,15 +107,12 @@ void pk_result_cell(const pk_ctx *c, const bp_result *r, char *buf, size_t size,
     }
     const bp_kpi *k = &c->s->kpis.kpis[r->kpi];
     char v[96];
-    int64_t p;
-    if (k->unit == BP_UNIT_GRADE && r->grade >= 0) {
-        snprintf(v, sizeof v, "%s", k->grades[r->grade].label);
-    } else if (k->unit == BP_UNIT_MONEY && bp_num_to_pence(r->value, &p)) {
-        /* Scorecards show whole pounds; the finance sections carry the pence. */
-        int64_t pounds = (p >= 0 ? p + 50 : p - 50) / 100;
-        bp_money_format(pounds * 100, false, v, sizeof v);
-    } else {
-        bp_format_result_value(k, r, v, sizeof v);
+    /* a grade by its label, money in the pack's units, ratios at one decimal place;
+     * rounded toward the failing side of the target, it is marked and footnoted under
+     * the table (pk_rounding_note) */
+    if (bp_format_board_value(k, r, c->units, v, sizeof v - 4)) {
+        strcat(v, "\xE2\x80\xA0");
+        if (c->toward) *c->toward = true;
     }
     const char *mark = pk_mark(r->status);
     snprintf(buf, size, "%s%s%s", v, *mark ? " " : "", mark);
@@ -128,9 +127,73 @@ bool pk_pence(const pk_ctx *c, int inst, int year, bp_scenario s, const char *co
     return bp_model_sum(c->m, inst, year, s, code, eliminate, &v) && bp_num_to_pence(v, out);
 }
 
-void pk_money(int64_t pence, char *buf, size_t size)
+bool pk_scope_pence(const pk_ctx *c, int year, bp_scenario s, const char *code, int64_t *out)
+{
+    bool any = false;
+    int64_t t = 0, p;
+    for (size_t i = 0; i < c->m->ninsts; i++) {
+        if (c->lgb && !pk_has_inst(c, (int)i)) continue;
+        if (!pk_pence(c, (int)i, year, s, code, !c->lgb, &p)) continue;
+        t += p;
+        any = true;
+    }
+    *out = t;
+    return any;
+}
+
+void pk_money(const pk_ctx *c, int64_t pence, char *buf, size_t size)
+{
+    bp_format_money_as(pence, c->units, buf, size);
+}
+
+const char *pk_money_head(const pk_ctx *c, const char *title, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s%s", title, bp_format_money_unit_note(c->units));
+    return buf;
+}
+
+void pk_pence_text(int64_t pence, char *buf, size_t size)
 {
     bp_money_format(pence, true, buf, size);
+}
+
+#define TOWARD_NOTE "\xE2\x80\xA0 = rounded toward the failing side: the exact figure misses " \
+    "the target, though ordinary rounding would show it met."
+
+void pk_rounding_note(pk_ctx *c)
+{
+    if (!c->toward || !*c->toward) return;
+    *c->toward = false;
+    bp_pdf_paragraph(c->pdf, BP_PDF_SMALL, TOWARD_NOTE);
+}
+
+void pk_institutions_key(pk_ctx *c)
+{
+    if (c->key_section) return;
+    c->key_section = c->section ? c->section : 1;
+    /* one paragraph rather than a table: the names in full, each with its phase and
+     * local tier, in the few lines a scorecard can spare */
+    char tier[128];
+    pk_tier(c, false, tier, sizeof tier);
+    size_t size = 64, n = 0;
+    for (size_t i = 0; i < c->ninsts; i++) {
+        const bp_institution *in = &c->m->insts[c->insts[i]];
+        size += strlen(in->id) + strlen(in->name) + strlen(bp_phase_title(in->phase))
+                + (in->lgb ? strlen(in->lgb) : 0) + strlen(tier) + 16;
+    }
+    char *buf = malloc(size);
+    if (!buf) return;
+    n = (size_t)snprintf(buf, size, "Codes: ");
+    for (size_t i = 0; i < c->ninsts && n < size; i++) {
+        const bp_institution *in = &c->m->insts[c->insts[i]];
+        char extra[200] = "";
+        /* a trust's pack says which governing body each answers to: "local governing body WERR" */
+        if (in->lgb && !c->lgb) snprintf(extra, sizeof extra, ", %s %s", tier, in->lgb);
+        n += (size_t)snprintf(buf + n, size - n, "%s %s (%s%s)%s", in->id, in->name,
+                              bp_phase_title(in->phase), extra, i + 1 < c->ninsts ? "; " : ".");
+    }
+    bp_pdf_paragraph(c->pdf, BP_PDF_SMALL, buf);
+    free(buf);
 }
 
 void pk_percent(bp_num v, char *buf, size_t size)
@@ -143,8 +206,39 @@ void pk_percent(bp_num v, char *buf, size_t size)
 
 void pk_status_key(pk_ctx *c)
 {
-    bp_pdf_paragraph(c->pdf, BP_PDF_SMALL,
-                     "Status: G = target met (green), A = within the amber zone (amber), R = "
-                     "outside it (red); cells are tinted to match. - = no data. A blank mark "
-                     "means no target applies.");
+    /* the footnote of figures rounded toward the failing side rides with the key, so that
+     * it can never stand alone at the top of a page */
+    bool toward = c->toward && *c->toward;
+    if (c->toward) *c->toward = false;
+#define KEY "Status: G = target met (green), A = in the amber zone, R = outside it (red); cells " \
+    "are tinted to match; - = no data; no mark = no target applies."
+    bp_pdf_paragraph(c->pdf, BP_PDF_SMALL, toward ? KEY " " TOWARD_NOTE : KEY);
+#undef KEY
+}
+
+/* An exception of this document: of the section's KPIs (sec NULL: any), and in a
+ * governing body's pack of its institutions. */
+static bool exception_in_scope(const pk_ctx *c, const bp_section *sec, const bp_result *x)
+{
+    if (sec && !pk_selects(c, sec, x->kpi)) return false;
+    if (!c->lgb) return true;
+    if (x->scope == BP_SCOPE_INSTITUTION) return pk_has_inst(c, x->entity);
+    return false;
+}
+
+typedef struct {
+    const pk_ctx *c;
+    const bp_section *sec;
+} ex_scope;
+
+static bool exception_kept(const bp_result *x, void *arg)
+{
+    const ex_scope *e = arg;
+    return exception_in_scope(e->c, e->sec, x);
+}
+
+bp_err pk_exgroups(const pk_ctx *c, const bp_section *sec, bp_exgroups *all)
+{
+    ex_scope sc = {c, sec};
+    return bp_exgroups_make(c->r, exception_kept, &sc, all);
 }

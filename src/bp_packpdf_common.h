@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "bp_exgroup.h"
 #include "bp_pack.h"
 #include "bp_pdf.h"
 #include "bp_session.h"
@@ -32,6 +33,10 @@ typedef struct {
      * the section, the first entry left over and the section's number */
     struct { const bp_section *sec; size_t from; int number; } spill[8];
     size_t nspill;
+    bp_money_units units;    /* the tables' money: the pack's money_units, else trust.csv's */
+    bool *toward;            /* a figure since the last pk_rounding_note was rounded toward
+                                the failing side of its target (marked, to be footnoted) */
+    int key_section;         /* the section holding the institutions' key, 0 before it */
 } pk_ctx;
 
 /* Start the section with its heading ("3. Exceptions" or "Appendix A. Methodology"),
@@ -64,13 +69,35 @@ void pk_result_cell(const pk_ctx *c, const bp_result *r, char *buf, size_t size,
 /* Exact sums in pence for a code prefix; false when no fact matches. */
 bool pk_pence(const pk_ctx *c, int inst, int year, bp_scenario s, const char *code,
               bool eliminate, int64_t *out);
-void pk_money(int64_t pence, char *buf, size_t size);
+/* Money in the pack's units for its tables and summary: "£1,235", "(£1,235)", in
+ * thousands "1,235" under a heading that says "£000" (pk_money_head). */
+void pk_money(const pk_ctx *c, int64_t pence, char *buf, size_t size);
+/* A total over the document's scope: the consolidated trust (internal transfers
+ * eliminated), or a governing body's institutions as they stand; false when no fact
+ * matches. */
+bool pk_scope_pence(const pk_ctx *c, int year, bp_scenario s, const char *code, int64_t *out);
+/* A money column's heading: "Income" in pounds, "Income (£000)" in thousands. */
+const char *pk_money_head(const pk_ctx *c, const char *title, char *buf, size_t size);
+/* To the penny, for the audit trail (data quality): "£1,234.50", "-£386.40". */
+void pk_pence_text(int64_t pence, char *buf, size_t size);
 void pk_percent(bp_num v, char *buf, size_t size);
+
+/* After a table of results: the footnote for the figures pk_result_cell rounded toward
+ * the failing side of their targets (marked "†"), when there were any since the last. */
+void pk_rounding_note(pk_ctx *c);
+
+/* The key of the institutions' codes (code, name, phase, joined, local tier), once per
+ * document: at the first section that names institutions by their codes. */
+void pk_institutions_key(pk_ctx *c);
 const char *pk_mark(bp_status s);    /* "G", "A", "R", "" */
 /* The page layer's tint for a status (the same traffic light), and its chart unit for a
  * KPI's unit (a grade's points chart as a number). */
 bp_pdf_tint pk_tint(bp_status s);
 bp_pdf_unit pk_chart_unit(bp_unit u);
+
+/* The exceptions of this document grouped (bp_exgroup): of the section's KPIs (sec NULL:
+ * every KPI) and, in a governing body's pack, of its institutions. */
+bp_err pk_exgroups(const pk_ctx *c, const bp_section *sec, bp_exgroups *all);
 
 /* The status key printed under tables that show marks. */
 void pk_status_key(pk_ctx *c);

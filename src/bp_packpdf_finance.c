@@ -45,10 +45,10 @@ static void add(opt_pence *a, opt_pence b)
     a->has = true;
 }
 
-static const char *money_text(opt_pence p, char *buf, size_t size)
+static const char *money_text(const pk_ctx *c, opt_pence p, char *buf, size_t size)
 {
     if (!p.has) snprintf(buf, size, "-");
-    else pk_money(p.v, buf, size);
+    else pk_money(c, p.v, buf, size);
     return buf;
 }
 
@@ -59,6 +59,19 @@ static const char *share_text(opt_pence a, opt_pence b, char *buf, size_t size)
         return buf;
     }
     pk_percent(bp_num_frac(a.v, b.v), buf, size);
+    return buf;
+}
+
+/* A figure that is also a KPI's value (the result % of income is surplus_pct, the
+ * trust's revenue reserves reserves_total): the KPI's figure as the scorecards give it -
+ * rounded toward the failing side where ordinary rounding would show a miss as met, and
+ * marked - with its status mark; without a result, the plain figure. */
+static const char *kpi_cell(const pk_ctx *c, const bp_result *r, const char *plain, char *buf,
+                            size_t size)
+{
+    bp_pdf_cell cell;
+    if (r && r->value.ok) pk_result_cell(c, r, buf, size, &cell);
+    else snprintf(buf, size, "%s", plain);
     return buf;
 }
 
@@ -88,8 +101,10 @@ void pk_finance_summary(pk_ctx *c, const bp_section *sec)
              "figures include the central charge it pays (or, for the centre, receives); the "
              "consolidated trust eliminates these internal transfers.", yb);
     bp_pdf_paragraph(c->pdf, BP_PDF_BODY, intro);
-    bp_pdf_col cols[] = {{"Institution", 3.4f, BP_PDF_LEFT}, {"Income", 2, BP_PDF_RIGHT},
-                         {"Expenditure", 2, BP_PDF_RIGHT}, {"In-year result", 2, BP_PDF_RIGHT},
+    char h1[48], h2[48], h3[48];
+    bp_pdf_col cols[] = {{"Institution", 3.4f, BP_PDF_LEFT}, {pk_money_head(c, "Income", h1, sizeof h1), 2, BP_PDF_RIGHT},
+                         {pk_money_head(c, "Expenditure", h2, sizeof h2), 2, BP_PDF_RIGHT},
+                         {pk_money_head(c, "In-year result", h3, sizeof h3), 2, BP_PDF_RIGHT},
                          {"Result % of income", 1.6f, BP_PDF_RIGHT}};
     int *rows = alloc_rows(c);
     if (!rows) return;
@@ -104,14 +119,13 @@ void pk_finance_summary(pk_ctx *c, const bp_section *sec)
         add(&te, ex);
         add(&ii, sum_of(c, rows[i], c->year, BP_ACTUAL, "income.internal", false));
         add(&ie, sum_of(c, rows[i], c->year, BP_ACTUAL, "exp.internal", false));
-        char a[48], b[48], d[48], e[48], pct[48];
+        char a[48], b[48], d[48], e[48], pct[96];
         const bp_result *sp = kpi_result(c, "surplus_pct", BP_SCOPE_INSTITUTION, rows[i], c->year, BP_ACTUAL);
-        snprintf(pct, sizeof pct, "%s%s%s", share_text(res, in, e, sizeof e),
-                 sp && *pk_mark(sp->status) ? " " : "", sp ? pk_mark(sp->status) : "");
+        kpi_cell(c, sp, share_text(res, in, e, sizeof e), pct, sizeof pct);
         bp_pdf_cell row[5] = {{inst_label(c, rows[i]), BP_PDF_TINT_NONE, false, false},
-                              {money_text(in, a, sizeof a), BP_PDF_TINT_NONE, false, false},
-                              {money_text(ex, b, sizeof b), BP_PDF_TINT_NONE, false, false},
-                              {money_text(res, d, sizeof d), BP_PDF_TINT_NONE, false, false},
+                              {money_text(c, in, a, sizeof a), BP_PDF_TINT_NONE, false, false},
+                              {money_text(c, ex, b, sizeof b), BP_PDF_TINT_NONE, false, false},
+                              {money_text(c, res, d, sizeof d), BP_PDF_TINT_NONE, false, false},
                               {pct, pk_tint(sp ? sp->status : BP_STATUS_NONE), false, false}};
         bp_pdf_table_row(t, row);
     }
@@ -119,16 +133,16 @@ void pk_finance_summary(pk_ctx *c, const bp_section *sec)
         char a[48], b[48], d[48], e[48];
         opt_pence tr = {ti.has && te.has, ti.v - te.v};
         bp_pdf_cell tot[5] = {{"Total of the institutions and the centre", BP_PDF_TINT_NONE, true, false},
-                              {money_text(ti, a, sizeof a), BP_PDF_TINT_NONE, true, false},
-                              {money_text(te, b, sizeof b), BP_PDF_TINT_NONE, true, false},
-                              {money_text(tr, d, sizeof d), BP_PDF_TINT_NONE, true, false},
+                              {money_text(c, ti, a, sizeof a), BP_PDF_TINT_NONE, true, false},
+                              {money_text(c, te, b, sizeof b), BP_PDF_TINT_NONE, true, false},
+                              {money_text(c, tr, d, sizeof d), BP_PDF_TINT_NONE, true, false},
                               {share_text(tr, ti, e, sizeof e), BP_PDF_TINT_NONE, true, false}};
         bp_pdf_table_total(t, tot);
         opt_pence ni = {ii.has, -ii.v}, ne = {ie.has, -ie.v}, nr = {ii.has || ie.has, ie.v - ii.v};
         bp_pdf_cell el[5] = {{"Less internal transfers (central charge)", BP_PDF_TINT_NONE, false, false},
-                             {money_text(ni, a, sizeof a), BP_PDF_TINT_NONE, false, false},
-                             {money_text(ne, b, sizeof b), BP_PDF_TINT_NONE, false, false},
-                             {money_text(nr, d, sizeof d), BP_PDF_TINT_NONE, false, false}, NONE_CELL};
+                             {money_text(c, ni, a, sizeof a), BP_PDF_TINT_NONE, false, false},
+                             {money_text(c, ne, b, sizeof b), BP_PDF_TINT_NONE, false, false},
+                             {money_text(c, nr, d, sizeof d), BP_PDF_TINT_NONE, false, false}, NONE_CELL};
         bp_pdf_table_row(t, el);
         /* The consolidation summed independently, fact by fact, with eliminations. */
         opt_pence ci = {false, 0}, ce = {false, 0};
@@ -138,15 +152,16 @@ void pk_finance_summary(pk_ctx *c, const bp_section *sec)
         }
         opt_pence cr = {ci.has && ce.has, ci.v - ce.v};
         bp_pdf_cell con[5] = {{"Consolidated trust", BP_PDF_TINT_NONE, true, false},
-                              {money_text(ci, a, sizeof a), BP_PDF_TINT_NONE, true, false},
-                              {money_text(ce, b, sizeof b), BP_PDF_TINT_NONE, true, false},
-                              {money_text(cr, d, sizeof d), BP_PDF_TINT_NONE, true, false},
+                              {money_text(c, ci, a, sizeof a), BP_PDF_TINT_NONE, true, false},
+                              {money_text(c, ce, b, sizeof b), BP_PDF_TINT_NONE, true, false},
+                              {money_text(c, cr, d, sizeof d), BP_PDF_TINT_NONE, true, false},
                               {share_text(cr, ci, e, sizeof e), BP_PDF_TINT_NONE, true, false}};
         bp_pdf_table_total(t, con);
         if (ii.has && ie.has && ii.v != ie.v) {
             char diff[48], msg[256];
-            pk_money(ii.v - ie.v, diff, sizeof diff);
+            pk_money(c, ii.v - ie.v, diff, sizeof diff);
             bp_pdf_table_end(t);
+            pk_rounding_note(c);
             snprintf(msg, sizeof msg,
                      "Internal transfers do not reconcile: the centre's central-charge income "
                      "differs from what the institutions paid by %s, so the consolidated result "
@@ -157,6 +172,7 @@ void pk_finance_summary(pk_ctx *c, const bp_section *sec)
         }
     }
     bp_pdf_table_end(t);
+    pk_rounding_note(c);
     free(rows);
 }
 
@@ -194,7 +210,8 @@ static void ie_fill(const pk_ctx *c, ie_column *col, int inst, bool eliminate)
 static void ie_table(pk_ctx *c, const ie_column *cols, size_t n)
 {
     bp_pdf_col tc[1 + IE_BLOCK + 3];
-    tc[0] = (bp_pdf_col){"", 2.2f, BP_PDF_LEFT};
+    /* in thousands the unit heads the categories' column, over every figure */
+    tc[0] = (bp_pdf_col){c->units == BP_MONEY_THOUSANDS ? "\xC2\xA3" "000" : "", 2.2f, BP_PDF_LEFT};
     for (size_t k = 0; k < n; k++) tc[1 + k] = (bp_pdf_col){cols[k].label, 1.6f, BP_PDF_RIGHT};
     bp_pdf_table *t = bp_pdf_table_begin(c->pdf, tc, 1 + n, BP_PDF_SMALL);
     char bufs[1 + IE_BLOCK + 3][48];
@@ -205,7 +222,7 @@ static void ie_table(pk_ctx *c, const ie_column *cols, size_t n)
         row[0].text = ie_names[j];
         row[0].bold = total;
         for (size_t k = 0; k < n; k++) {
-            row[1 + k].text = money_text(cols[k].v[j], bufs[1 + k], sizeof bufs[1 + k]);
+            row[1 + k].text = money_text(c, cols[k].v[j], bufs[1 + k], sizeof bufs[1 + k]);
             row[1 + k].bold = total;
         }
         if (total) bp_pdf_table_total(t, row);
@@ -220,7 +237,7 @@ void pk_income_expenditure(pk_ctx *c, const bp_section *sec)
     pk_heading(c, sec, "Income and expenditure", true);
     char yb[16], intro[400];
     bp_year_format(c->year, yb, sizeof yb);
-    snprintf(intro, sizeof intro, "Income and expenditure by category, %s actuals, to the penny. "
+    snprintf(intro, sizeof intro, "Income and expenditure by category, %s actuals. "
              "The eliminations column removes the central charge from both sides on "
              "consolidation; the consolidated trust is summed fact by fact without it.", yb);
     bp_pdf_paragraph(c->pdf, BP_PDF_BODY, intro);
@@ -271,10 +288,7 @@ void pk_income_expenditure(pk_ctx *c, const bp_section *sec)
 static opt_pence trust_sum(const pk_ctx *c, int year, bp_scenario s, const char *code)
 {
     opt_pence o = {false, 0};
-    for (size_t i = 0; i < c->m->ninsts; i++) {
-        if (c->lgb && !pk_has_inst(c, (int)i)) continue;
-        add(&o, sum_of(c, (int)i, year, s, code, !c->lgb));
-    }
+    o.has = pk_scope_pence(c, year, s, code, &o.v);
     return o;
 }
 
@@ -301,8 +315,10 @@ void pk_budget_actual(pk_ctx *c, const bp_section *sec)
     size_t n = money_rows(c, rows);
     for (int w = 0; w < 3; w++) {
         bp_pdf_heading(c->pdf, 2, w < 2 ? what[w] : "In-year result", false);
-        bp_pdf_col cols[] = {{"Institution", 3.4f, BP_PDF_LEFT}, {"Budget", 2, BP_PDF_RIGHT},
-                             {"Actual", 2, BP_PDF_RIGHT}, {"Variance", 2, BP_PDF_RIGHT},
+        char h1[48], h2[48], h3[48];
+        bp_pdf_col cols[] = {{"Institution", 3.4f, BP_PDF_LEFT}, {pk_money_head(c, "Budget", h1, sizeof h1), 2, BP_PDF_RIGHT},
+                             {pk_money_head(c, "Actual", h2, sizeof h2), 2, BP_PDF_RIGHT},
+                             {pk_money_head(c, "Variance", h3, sizeof h3), 2, BP_PDF_RIGHT},
                              {"Variance %", 1.4f, BP_PDF_RIGHT}};
         bp_pdf_table *t = bp_pdf_table_begin(c->pdf, cols, 5, BP_PDF_SMALL);
         for (size_t i = 0; i <= n; i++) {
@@ -333,9 +349,9 @@ void pk_budget_actual(pk_ctx *c, const bp_section *sec)
             char x[48], y[48], z[48], p[48];
             opt_pence absb = {b.has, b.v < 0 ? -b.v : b.v};
             bp_pdf_cell row[5] = {{trust ? "Consolidated trust" : inst_label(c, rows[i]), BP_PDF_TINT_NONE, trust, false},
-                                  {money_text(b, x, sizeof x), BP_PDF_TINT_NONE, trust, false},
-                                  {money_text(a, y, sizeof y), BP_PDF_TINT_NONE, trust, false},
-                                  {money_text(var, z, sizeof z), st, trust, false},
+                                  {money_text(c, b, x, sizeof x), BP_PDF_TINT_NONE, trust, false},
+                                  {money_text(c, a, y, sizeof y), BP_PDF_TINT_NONE, trust, false},
+                                  {money_text(c, var, z, sizeof z), st, trust, false},
                                   {share_text(var, absb, p, sizeof p), BP_PDF_TINT_NONE, trust, false}};
             if (trust) bp_pdf_table_total(t, row);
             else bp_pdf_table_row(t, row);
@@ -374,9 +390,12 @@ void pk_trends(pk_ctx *c, const bp_section *sec)
                      ? ours : "The consolidated trust (internal transfers eliminated), actuals.");
     int years[3];
     size_t ny = trend_years(c, years);
-    bp_pdf_col cols[] = {{"Year", 1.2f, BP_PDF_LEFT}, {"Income", 2, BP_PDF_RIGHT},
-                         {"Expenditure", 2, BP_PDF_RIGHT}, {"In-year result", 2, BP_PDF_RIGHT},
-                         {"Revenue reserves", 2, BP_PDF_RIGHT}, {"Cash", 2, BP_PDF_RIGHT}};
+    char h[5][48];
+    bp_pdf_col cols[] = {{"Year", 1.2f, BP_PDF_LEFT}, {pk_money_head(c, "Income", h[0], sizeof h[0]), 2, BP_PDF_RIGHT},
+                         {pk_money_head(c, "Expenditure", h[1], sizeof h[1]), 2, BP_PDF_RIGHT},
+                         {pk_money_head(c, "In-year result", h[2], sizeof h[2]), 2, BP_PDF_RIGHT},
+                         {pk_money_head(c, "Revenue reserves", h[3], sizeof h[3]), 2, BP_PDF_RIGHT},
+                         {pk_money_head(c, "Cash", h[4], sizeof h[4]), 2, BP_PDF_RIGHT}};
     bp_pdf_table *t = bp_pdf_table_begin(c->pdf, cols, 6, BP_PDF_SMALL);
     double inc[3], exp[3], res[3];
     bool hi[3], he[3], hr[3];
@@ -392,11 +411,11 @@ void pk_trends(pk_ctx *c, const bp_section *sec)
         xl[i] = labels[i];
         char s1[48], s2[48], s3[48], s4[48], s5[48];
         bp_pdf_cell row[6] = {{labels[i], BP_PDF_TINT_NONE, false, false},
-                              {money_text(a, s1, sizeof s1), BP_PDF_TINT_NONE, false, false},
-                              {money_text(b, s2, sizeof s2), BP_PDF_TINT_NONE, false, false},
-                              {money_text(d, s3, sizeof s3), BP_PDF_TINT_NONE, false, false},
-                              {money_text(r, s4, sizeof s4), BP_PDF_TINT_NONE, false, false},
-                              {money_text(k, s5, sizeof s5), BP_PDF_TINT_NONE, false, false}};
+                              {money_text(c, a, s1, sizeof s1), BP_PDF_TINT_NONE, false, false},
+                              {money_text(c, b, s2, sizeof s2), BP_PDF_TINT_NONE, false, false},
+                              {money_text(c, d, s3, sizeof s3), BP_PDF_TINT_NONE, false, false},
+                              {money_text(c, r, s4, sizeof s4), BP_PDF_TINT_NONE, false, false},
+                              {money_text(c, k, s5, sizeof s5), BP_PDF_TINT_NONE, false, false}};
         bp_pdf_table_row(t, row);
         inc[i] = (double)a.v / 100.0; hi[i] = a.has;
         exp[i] = (double)b.v / 100.0; he[i] = b.has;
@@ -428,8 +447,10 @@ void pk_reserves(pk_ctx *c, const bp_section *sec)
              yb, lk >= 0 ? "the KPI \xE2\x80\x9C" : "liquidity", lk >= 0 ? c->s->kpis.kpis[lk].name : "",
              lk >= 0 ? "\xE2\x80\x9D" : "");
     bp_pdf_paragraph(c->pdf, BP_PDF_BODY, intro);
-    bp_pdf_col cols[] = {{"Institution", 3.2f, BP_PDF_LEFT}, {"Revenue reserves", 2, BP_PDF_RIGHT},
-                         {"Rainy-day reserve", 2, BP_PDF_RIGHT}, {"Cash", 2, BP_PDF_RIGHT},
+    char h1[48], h2[48], h3[48];
+    bp_pdf_col cols[] = {{"Institution", 3.2f, BP_PDF_LEFT}, {pk_money_head(c, "Revenue reserves", h1, sizeof h1), 2, BP_PDF_RIGHT},
+                         {pk_money_head(c, "Rainy-day reserve", h2, sizeof h2), 2, BP_PDF_RIGHT},
+                         {pk_money_head(c, "Cash", h3, sizeof h3), 2, BP_PDF_RIGHT},
                          {"Cash % of income", 1.6f, BP_PDF_RIGHT}};
     int *rows = alloc_rows(c);
     if (!rows) return;
@@ -446,23 +467,20 @@ void pk_reserves(pk_ctx *c, const bp_section *sec)
                             : sum_of(c, rows[i], c->year, BP_ACTUAL, "bs.cash", false);
         opt_pence in = trust ? trust_sum(c, c->year, BP_ACTUAL, "income")
                              : sum_of(c, rows[i], c->year, BP_ACTUAL, "income", false);
-        char s1[64], s2[64], s3[64], s4[64], t1[48], t2[48], t3[48];
+        char s1[96], s2[96], s3[64], s4[96], t1[48], t2[48], t3[48];
         const bp_result *kr = NULL, *kd = NULL, *kl = NULL;
         if (trust) {
             kr = kpi_result(c, "reserves_total", BP_SCOPE_TRUST, 0, c->year, BP_ACTUAL);
             kd = kpi_result(c, "rainy_day_reserve", BP_SCOPE_TRUST, 0, c->year, BP_ACTUAL);
             kl = kpi_result(c, "liquidity_pct", BP_SCOPE_TRUST, 0, c->year, BP_ACTUAL);
         }
-        snprintf(s1, sizeof s1, "%s%s%s", money_text(r, t1, sizeof t1), kr && *pk_mark(kr->status) ? " " : "",
-                 kr ? pk_mark(kr->status) : "");
-        snprintf(s2, sizeof s2, "%s%s%s", money_text(d, t2, sizeof t2), kd && *pk_mark(kd->status) ? " " : "",
-                 kd ? pk_mark(kd->status) : "");
-        snprintf(s4, sizeof s4, "%s%s%s", share_text(k, in, t3, sizeof t3), kl && *pk_mark(kl->status) ? " " : "",
-                 kl ? pk_mark(kl->status) : "");
+        kpi_cell(c, kr, money_text(c, r, t1, sizeof t1), s1, sizeof s1);
+        kpi_cell(c, kd, money_text(c, d, t2, sizeof t2), s2, sizeof s2);
+        kpi_cell(c, kl, share_text(k, in, t3, sizeof t3), s4, sizeof s4);
         bp_pdf_cell row[5] = {{trust ? "Consolidated trust" : inst_label(c, rows[i]), BP_PDF_TINT_NONE, trust, false},
                               {s1, pk_tint(kr ? kr->status : BP_STATUS_NONE), trust, false},
                               {s2, pk_tint(kd ? kd->status : BP_STATUS_NONE), trust, false},
-                              {money_text(k, s3, sizeof s3), BP_PDF_TINT_NONE, trust, false},
+                              {money_text(c, k, s3, sizeof s3), BP_PDF_TINT_NONE, trust, false},
                               {s4, pk_tint(kl ? kl->status : BP_STATUS_NONE), trust, false}};
         if (trust) bp_pdf_table_total(t, row);
         else bp_pdf_table_row(t, row);
@@ -582,7 +600,8 @@ void pk_forecast(pk_ctx *c, const bp_section *sec)
     for (size_t i = 0; i < np; i++) {
         char yb[16];
         bp_year_format(plan[i].year, yb, sizeof yb);
-        snprintf(heads[i], sizeof heads[i], "%s %s", yb, bp_scenario_id(plan[i].s));
+        snprintf(heads[i], sizeof heads[i], "%s %s%s", yb, bp_scenario_id(plan[i].s),
+                 bp_format_money_unit_note(c->units));
         cols[1 + i] = (bp_pdf_col){heads[i], 1.6f, BP_PDF_RIGHT};
     }
     int *rows = alloc_rows(c);
@@ -593,7 +612,7 @@ void pk_forecast(pk_ctx *c, const bp_section *sec)
         bool trust = i == n;
         if (trust && c->lgb) break;
         bp_pdf_cell row[1 + 8];
-        char bufs[8][64];
+        char bufs[8][96];
         memset(row, 0, sizeof row);
         row[0].text = trust ? "Consolidated trust" : inst_label(c, rows[i]);
         row[0].bold = trust;
@@ -606,8 +625,7 @@ void pk_forecast(pk_ctx *c, const bp_section *sec)
             const bp_result *fr = kpi_result(c, "forecast_surplus", trust ? BP_SCOPE_TRUST : BP_SCOPE_INSTITUTION,
                                              trust ? 0 : rows[i], plan[j].year, plan[j].s);
             char m[48];
-            snprintf(bufs[j], sizeof bufs[j], "%s%s%s", money_text(d, m, sizeof m),
-                     fr && *pk_mark(fr->status) ? " " : "", fr ? pk_mark(fr->status) : "");
+            kpi_cell(c, fr, money_text(c, d, m, sizeof m), bufs[j], sizeof bufs[j]);
             row[1 + j].text = bufs[j];
             row[1 + j].tint = pk_tint(fr ? fr->status : BP_STATUS_NONE);
             row[1 + j].bold = trust;
@@ -678,18 +696,21 @@ void pk_central_charge(pk_ctx *c, const bp_section *sec)
                      "The centre's expenditure is shared among the institutions in proportion to "
                      "pupils on roll times the phase's curriculum weight, in whole pence (largest "
                      "remainder, so the shares add up exactly to the total), and compared with the "
-                     "central charge each institution paid.");
+                     "central charge each institution paid. Each figure is rounded from its exact "
+                     "amount, so rounded lines may not add to the rounded total.");
     for (size_t i = 0; i < c->r->ncharges; i++) {
         const bp_charge *ch = &c->r->charges[i];
         if (!(ch->year == c->year && ch->scenario == BP_ACTUAL) && ch->year <= c->year) continue;
         char yb[16], h[128], tot[48];
         bp_year_format(ch->year, yb, sizeof yb);
-        pk_money(ch->total, tot, sizeof tot);
+        pk_money(c, ch->total, tot, sizeof tot);
         snprintf(h, sizeof h, "%s %s: %s to share", yb, bp_scenario_id(ch->scenario), tot);
         bp_pdf_heading(c->pdf, 2, h, false);
+        char h1[48], h2[48], h3[48];
         bp_pdf_col cols[] = {{"Institution", 3.2f, BP_PDF_LEFT}, {"Pupils x weight", 1.5f, BP_PDF_RIGHT},
-                             {"Share", 2, BP_PDF_RIGHT}, {"Charged", 2, BP_PDF_RIGHT},
-                             {"Charged less share", 2, BP_PDF_RIGHT}};
+                             {pk_money_head(c, "Share", h1, sizeof h1), 2, BP_PDF_RIGHT},
+                             {pk_money_head(c, "Charged", h2, sizeof h2), 2, BP_PDF_RIGHT},
+                             {pk_money_head(c, "Charged less share", h3, sizeof h3), 2, BP_PDF_RIGHT}};
         bp_pdf_table *t = bp_pdf_table_begin(c->pdf, cols, 5, BP_PDF_SMALL);
         int64_t sum_share = 0, sum_charged = 0;
         bool any_charged = false;
@@ -698,7 +719,7 @@ void pk_central_charge(pk_ctx *c, const bp_section *sec)
             if (c->lgb && !pk_has_inst(c, ln->inst)) continue;
             char w[48], s1[48], s2[48], s3[48];
             bp_format_number(ln->weighted, 1, w, sizeof w);
-            pk_money(ln->share, s1, sizeof s1);
+            pk_money(c, ln->share, s1, sizeof s1);
             opt_pence chg = {ln->has_charged, ln->charged};
             opt_pence diff = {ln->has_charged, ln->charged - ln->share};
             sum_share += ln->share;
@@ -708,17 +729,17 @@ void pk_central_charge(pk_ctx *c, const bp_section *sec)
             }
             bp_pdf_cell row[5] = {{inst_label(c, ln->inst), BP_PDF_TINT_NONE, false, false},
                                   {w, BP_PDF_TINT_NONE, false, false}, {s1, BP_PDF_TINT_NONE, false, false},
-                                  {money_text(chg, s2, sizeof s2), BP_PDF_TINT_NONE, false, false},
-                                  {money_text(diff, s3, sizeof s3), BP_PDF_TINT_NONE, false, false}};
+                                  {money_text(c, chg, s2, sizeof s2), BP_PDF_TINT_NONE, false, false},
+                                  {money_text(c, diff, s3, sizeof s3), BP_PDF_TINT_NONE, false, false}};
             bp_pdf_table_row(t, row);
         }
         char s1[48], s2[48], s3[48];
-        pk_money(sum_share, s1, sizeof s1);
+        pk_money(c, sum_share, s1, sizeof s1);
         opt_pence chg = {any_charged, sum_charged}, diff = {any_charged, sum_charged - sum_share};
         bp_pdf_cell row[5] = {{"Total", BP_PDF_TINT_NONE, true, false}, {"", BP_PDF_TINT_NONE, true, false},
                               {s1, BP_PDF_TINT_NONE, true, false},
-                              {money_text(chg, s2, sizeof s2), BP_PDF_TINT_NONE, true, false},
-                              {money_text(diff, s3, sizeof s3), BP_PDF_TINT_NONE, true, false}};
+                              {money_text(c, chg, s2, sizeof s2), BP_PDF_TINT_NONE, true, false},
+                              {money_text(c, diff, s3, sizeof s3), BP_PDF_TINT_NONE, true, false}};
         bp_pdf_table_total(t, row);
         bp_pdf_table_end(t);
         bp_pdf_space(c->pdf, 6);
@@ -749,8 +770,10 @@ void pk_courses(pk_ctx *c, const bp_section *sec)
         if (!has) continue;
         any = true;
         bp_pdf_heading(c->pdf, 2, c->m->insts[inst].name, false);
+        char h1[48], h2[48];
         bp_pdf_col cols[] = {{"Course", 4, BP_PDF_LEFT}, {"Students", 1.1f, BP_PDF_RIGHT},
-                             {"Income", 1.8f, BP_PDF_RIGHT}, {"Direct costs", 1.8f, BP_PDF_RIGHT},
+                             {pk_money_head(c, "Income", h1, sizeof h1), 1.8f, BP_PDF_RIGHT},
+                             {pk_money_head(c, "Direct costs", h2, sizeof h2), 1.8f, BP_PDF_RIGHT},
                              {"Contribution", 2.2f, BP_PDF_RIGHT}};
         bp_pdf_table *t = bp_pdf_table_begin(c->pdf, cols, 5, BP_PDF_SMALL);
         int kpi = -1;
@@ -761,8 +784,8 @@ void pk_courses(pk_ctx *c, const bp_section *sec)
             kpi = cr->kpi;
             char st[32], inc[48], dc[48], val[64], pct[48];
             snprintf(st, sizeof st, "%lld", (long long)co->students);
-            pk_money(co->income, inc, sizeof inc);
-            pk_money(co->direct_costs, dc, sizeof dc);
+            pk_money(c, co->income, inc, sizeof inc);
+            pk_money(c, co->direct_costs, dc, sizeof dc);
             if (cr->value.ok) pk_percent(cr->value, pct, sizeof pct);
             else snprintf(pct, sizeof pct, "no data");
             if (co->minority) snprintf(val, sizeof val, "%s minority", pct);

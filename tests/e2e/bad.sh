@@ -30,7 +30,7 @@ make_case() {
         [ -f "$f" ] || continue
         n=${f##*/}
         case $n in
-            expect|args|delete|gen|differs|same-as|timeout|build|README*) ;;
+            expect|args|delete|gen|differs|same-as|timeout|build|README*|*.pack) ;;
             *.hex) unhex "$f" "$2/${n%.hex}" || return 1 ;;
             *) cp "$f" "$2/$n" || return 1 ;;
         esac
@@ -63,12 +63,19 @@ run_case() {
     c=$1 name=${1##*/}
     if ! make_case "$c" "$tmp/data"; then ko "$name: cannot build its data set"; return; fi
     args=; [ -f "$c/args" ] && args=$(cat "$c/args")
+    # a case's NAME.pack files replace or join the shipped pack templates, in a copy
+    # (BOARDPACK_TEMPLATES): pack settings are checked with the data set
+    tpl=
+    if ls "$c"/*.pack >/dev/null 2>&1; then
+        rm -rf "$tmp/tpl" && cp -R templates "$tmp/tpl" && cp "$c"/*.pack "$tmp/tpl/packs/" &&
+            tpl=$tmp/tpl || { ko "$name: cannot build its templates"; return; }
+    fi
     want=$(sed -n 1p "$c/expect")
     # a case that once hung (a FIFO) gives itself a time limit: a hang fails (exit 124)
     # rather than stopping make check
     limit=; [ -f "$c/timeout" ] && limit="timeout $(cat "$c/timeout")"
     # shellcheck disable=SC2086
-    $limit "$BOARDPACK" check --data "$tmp/data" $args >"$tmp/out" 2>"$tmp/err"; rc=$?
+    $limit env ${tpl:+BOARDPACK_TEMPLATES="$tpl"} "$BOARDPACK" check --data "$tmp/data" $args >"$tmp/out" 2>"$tmp/err"; rc=$?
     # the diagnostics: stderr; for a run that succeeds, also the report's warnings
     sed -n 's/^  \([^ ]\)/\1/p' "$tmp/err" >"$tmp/diags"
     [ "$rc" -eq 0 ] && grep -E '^  [^ ].*: (error|warning): ' "$tmp/out" | sed 's/^  //' >>"$tmp/diags"
@@ -93,7 +100,7 @@ run_case() {
             fi
         fi
         # shellcheck disable=SC2086
-        $limit "$BOARDPACK" check --data "$tmp/data" --format json $args >"$tmp/case.json" 2>/dev/null
+        $limit env ${tpl:+BOARDPACK_TEMPLATES="$tpl"} "$BOARDPACK" check --data "$tmp/data" --format json $args >"$tmp/case.json" 2>/dev/null
         results "$tmp/case.json" >"$tmp/case.results"
         [ -s "$tmp/case.results" ] && cmp -s "$ref" "$tmp/case.results" ||
             bad="${bad:+$bad; }results differ from ${ref##*/}"
@@ -103,7 +110,7 @@ run_case() {
     if [ -f "$c/build" ]; then
         rm -rf "$tmp/built"
         # shellcheck disable=SC2086
-        $limit "$BOARDPACK" build --data "$tmp/data" --out "$tmp/built" $args >/dev/null 2>"$tmp/berr"; brc=$?
+        $limit env ${tpl:+BOARDPACK_TEMPLATES="$tpl"} "$BOARDPACK" build --data "$tmp/data" --out "$tmp/built" $args >/dev/null 2>"$tmp/berr"; brc=$?
         sed -n 's/^  \([^ ]\)/\1/p' "$tmp/berr" >"$tmp/bdiags"
         [ "$brc" -eq "$want" ] || bad="${bad:+$bad; }build: exit $brc, expected $want"
         while IFS= read -r line; do

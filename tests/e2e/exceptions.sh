@@ -165,7 +165,9 @@ want_pet="Staff costs as a share of income: Moorside High School. The result was
 # budget 2023/24 -108,059, forecast 2024/25 -77,361: below the floor of 0 in every one
 # (red), further below it now than in 2021/22 (worse); action H06 (kpis:
 # surplus_pct;revenue_reserve;financial_health; due 2024-08-31, on track at 2023-12-01).
-want_hz="Revenue reserve of each academy: Oakwood Academy. The result was red in 2022/23 (-£114,772 against a floor of £0) and is red in the 2023/24 budget (-£108,059) and the 2024/25 forecast (-£77,361). The exception persists from 2021/22 (red at -£36,599.37) and is worse. Action H06 (School Business Manager; due 31 August 2024; on track): Recovery plan to eliminate the in-year deficit."
+# Money in the sentences in whole pounds, a negative amount in words (#14): -36,599.37 is
+# "a deficit of £36,599".
+want_hz="Revenue reserve of each academy: Oakwood Academy. The result was red in 2022/23 (a deficit of £114,772 against a floor of £0) and is red in the 2023/24 budget (a deficit of £108,059) and the 2024/25 forecast (a deficit of £77,361). The exception persists from 2021/22 (red at a deficit of £36,599) and is worse. Action H06 (School Business Manager; due 31 August 2024; on track): Recovery plan to eliminate the in-year deficit."
 for pair in "pet-2022-23-board:$want_pet" "horizon-2022-23-board:$want_hz" "horizon-2022-23-finance:$want_hz" \
             "horizon-2022-23-lgb-OAK:$want_hz"; do
     name=${pair%%:*} want=${pair#*:}

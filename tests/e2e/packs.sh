@@ -114,8 +114,11 @@ for f in "$out"/*.pdf; do check_pdf "pet $(basename "$f")" "$f"; done
 # the generator, not by boardpack).
 has "pet board" "$out/pet-2022-23-board.pdf" "The PET" "Board of Trustees" "Moorside High School" \
     "82.4% R" "80.7% A" "£1,974,033 G" "-£386.40" "Contents" "Outstanding" "Requires improvement"
-has "pet finance" "$out/pet-2022-23-finance.pdf" "£334,895.53" "£329,122.34" "£736,118.64" \
-    "Physics" "37.0% R" "51.7% G" "Consolidated trust" "£1,974,032.89"
+# The finance tables in whole pounds (#14), half away from zero from the README's pence:
+# £334,895.53 -> £334,896, £329,122.34 -> £329,122, £736,118.64 -> £736,119,
+# £1,974,032.89 -> £1,974,033.
+has "pet finance" "$out/pet-2022-23-finance.pdf" "£334,896" "£329,122" "£736,119" \
+    "Physics" "37.0% R" "51.7% G" "Consolidated trust" "£1,974,033"
 has "pet quality" "$out/pet-2022-23-quality.pdf" "93.8% R" "89.3% R" "68.6% R" "Teaching and Learning"
 has "pet lgb WERR" "$out/pet-2022-23-lgb-WERR.pdf" "Moorside High School" "Werrington Primary School"
 # The methodology explains the KPIs "in this paper": each KPI it lists ("Name (id)") is

@@ -229,8 +229,9 @@ static void sentences(void **state)
     const bp_exgroup *r = find(w, "reserve", BP_SCOPE_INSTITUTION, 0);
     expect_text(bp_format_exgroup_title(&w->r, r), "Revenue reserves: Alpha School");
     expect_text(bp_format_exgroup_years(&w->r, &w->g, r),
-                "The result was red in 2022/23 (-£100 against a floor of £0) and is red in the "
-                "2023/24 budget (-£50) and each of the three forecast years (-£20 in each).");
+                "The result was red in 2022/23 (a deficit of £100 against a floor of £0) and is "
+                "red in the 2023/24 budget (a deficit of £50) and each of the three forecast "
+                "years (a deficit of £20 in each).");
     expect_text(bp_format_exgroup_movement(&w->r, r),
                 "The exception is new: there is no 2021/22 result to compare.");
     const bp_exgroup *b = find(w, "staff_cost_pct", BP_SCOPE_INSTITUTION, 1);

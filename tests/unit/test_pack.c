@@ -69,7 +69,7 @@ static void errors_name_line_and_column(void **state)
                              "the kinds in docs/pack-format.md");
     bp_diag_format(&d.items[1], buf, sizeof buf);
     assert_string_equal(buf, "t.pack:4:3: error: found setting 'colour', expected title, "
-                             "audience, per, max_exceptions or section");
+                             "audience, per, max_exceptions, money_units or section");
     bp_diag_format(&d.items[2], buf, sizeof buf);
     assert_string_equal(buf, "t.pack:5:8: error: found 'school', expected trust or lgb");
     bp_packset_free(&s);
@@ -134,6 +134,50 @@ static void max_exceptions_and_untitled_lgb(void **state)
         "t.pack:6:19: error: found '-3', expected a whole number of entries from 1 to 999",
         "t.pack:7:19: error: found '2.5', expected a whole number of entries from 1 to 999",
         "t.pack:9:5: error: found setting 'max_exceptions' in a section, expected it with the "
+        "pack's own settings, before its first section"};
+    assert_int_equal(d.errors, sizeof want / sizeof *want);
+    char buf[256];
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        bp_diag_format(&d.items[i], buf, sizeof buf);
+        assert_string_equal(buf, want[i]);
+    }
+    bp_packset_free(&s);
+    bp_diags_free(&d);
+}
+
+/* money_units: (contract v2) a pack's own units over trust.csv's, pounds or thousands
+ * exactly, for the whole pack. */
+static void money_units_override(void **state)
+{
+    (void)state;
+    bp_packset s;
+    bp_diags d;
+    bp_packset_init(&s);
+    bp_diags_init(&d);
+    assert_int_equal(parse("pack a\n  title: A\n  money_units: thousands\n  section: summary\n"
+                           "pack b\n  title: B\n  money_units: pounds\n"
+                           "pack c\n  title: C\n", &s, &d), BP_OK);
+    assert_int_equal(d.count, 0);
+    bp_model m;
+    memset(&m, 0, sizeof m);
+    m.money_units = BP_MONEY_POUNDS;
+    assert_int_equal(bp_pack_money_units(&s.packs[bp_pack_find(&s, "a")], &m), BP_MONEY_THOUSANDS);
+    assert_int_equal(bp_pack_money_units(&s.packs[bp_pack_find(&s, "c")], &m), BP_MONEY_POUNDS);
+    m.money_units = BP_MONEY_THOUSANDS;
+    assert_int_equal(bp_pack_money_units(&s.packs[bp_pack_find(&s, "b")], &m), BP_MONEY_POUNDS);
+    assert_int_equal(bp_pack_money_units(&s.packs[bp_pack_find(&s, "c")], &m), BP_MONEY_THOUSANDS);
+    bp_packset_free(&s);
+    const char *t = "pack x\n"
+                    "  title: X\n"
+                    "  money_units: Thousands\n"
+                    "  money_units: 000\n"
+                    "  section: summary\n"
+                    "    money_units: pounds\n";
+    assert_int_equal(parse(t, &s, &d), BP_ERR_PACK);
+    static const char *const want[] = {
+        "t.pack:3:16: error: found 'Thousands', expected pounds or thousands",
+        "t.pack:4:16: error: found '000', expected pounds or thousands",
+        "t.pack:6:5: error: found setting 'money_units' in a section, expected it with the "
         "pack's own settings, before its first section"};
     assert_int_equal(d.errors, sizeof want / sizeof *want);
     char buf[256];
@@ -318,6 +362,7 @@ int main(void)
         cmocka_unit_test(errors_name_line_and_column),
         cmocka_unit_test(missing_title_and_bad_id),
         cmocka_unit_test(max_exceptions_and_untitled_lgb),
+        cmocka_unit_test(money_units_override),
         cmocka_unit_test(later_pack_replaces_same_id),
         cmocka_unit_test(reader_errors_in_pack_words),
         cmocka_unit_test(bom_and_crlf_accepted),

@@ -1,0 +1,496 @@
+/* The summary page of a pack (docs/pack-format.md, "The summary page"): on one page, what
+ * the paper asks (papers.csv), the headline figures of its scope beside the year before,
+ * the RAG counts, the issues that matter most (bp_exgroups_issues) and the data warnings
+ * in plain words.  The board's chair reads this page and perhaps no other: everything on
+ * it is said in full sentences or in a small table, and nothing flows onto a second page -
+ * what does not fit is counted and pointed to. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "bp_format.h"
+#include "bp_packpdf_sections.h"
+
+/* What a page must keep free for what follows an item: the next heading and a line. */
+#define TAIL_ROOM 60.0f
+
+/* The main section of the template that holds the exceptions, by number (0: none), and
+ * the section itself: its KPIs are a committee's scope. */
+static const bp_section *exceptions_section(const pk_ctx *c, int *number)
+{
+    int n = 0;
+    *number = 0;
+    for (size_t i = 0; i < c->pack->nsections; i++) {
+        const bp_section *s = &c->pack->sections[i];
+        if (s->appendix) continue;
+        n++;
+        if (s->kind == BP_SEC_EXCEPTIONS) {
+            *number = n;
+            return s;
+        }
+    }
+    return NULL;
+}
+
+/* A total of the document's scope: the consolidated trust (internal transfers
+ * eliminated), or a governing body's institutions as they stand. */
+static bool scope_pence(const pk_ctx *c, int year, const char *code, int64_t *out)
+{
+    return pk_scope_pence(c, year, BP_ACTUAL, code, out);
+}
+
+static bool scope_pupils(const pk_ctx *c, int year, bp_num *out)
+{
+    bool any = false;
+    bp_num t = bp_num_int(0);
+    for (size_t i = 0; i < c->m->ninsts; i++) {
+        if (c->lgb && !pk_has_inst(c, (int)i)) continue;
+        bp_num v;
+        if (!bp_model_sum(c->m, (int)i, year, BP_ACTUAL, "students.on_roll", false, &v)) continue;
+        t = bp_num_add(t, v);
+        any = true;
+    }
+    *out = t;
+    return any && t.ok;
+}
+
+/* "up £1,234", "down £1,234", "no change": the exact change, rounded once. */
+static void money_change(const pk_ctx *c, int64_t d, char *buf, size_t size)
+{
+    char m[48];
+    pk_money(c, d < 0 ? -d : d, m, sizeof m);
+    if (bp_money_round(d, c->units == BP_MONEY_THOUSANDS ? 100000 : 100) == 0)
+        snprintf(buf, size, "no change");
+    else
+        snprintf(buf, size, "%s %s", d > 0 ? "up" : "down", m);
+}
+
+typedef struct {
+    const char *label;
+    char now[64], before[64], change[96];
+} headline;
+
+/* Income, expenditure, the in-year result, revenue reserves and cash: money rows. */
+static void money_row(const pk_ctx *c, headline *h, const char *label, const char *code,
+                      bool result)
+{
+    int64_t a = 0, b = 0, ai = 0, ae = 0;
+    bool ha, hb;
+    if (result) {
+        ha = scope_pence(c, c->year, "income", &ai) && scope_pence(c, c->year, "exp", &ae);
+        a = ai - ae;
+        hb = scope_pence(c, c->year - 1, "income", &ai) && scope_pence(c, c->year - 1, "exp", &ae);
+        b = ai - ae;
+    } else {
+        ha = scope_pence(c, c->year, code, &a);
+        hb = scope_pence(c, c->year - 1, code, &b);
+    }
+    h->label = label;
+    if (ha) pk_money(c, a, h->now, sizeof h->now);
+    else snprintf(h->now, sizeof h->now, "-");
+    if (hb) pk_money(c, b, h->before, sizeof h->before);
+    else snprintf(h->before, sizeof h->before, "-");
+    if (!ha || !hb) {
+        snprintf(h->change, sizeof h->change, "-");
+        return;
+    }
+    money_change(c, a - b, h->change, sizeof h->change);
+    /* where the sign turns, the words a board needs */
+    size_t n = strlen(h->change);
+    if (result && a < 0 && b >= 0)
+        snprintf(h->change + n, sizeof h->change - n, ": now a deficit");
+    else if (result && a >= 0 && b < 0)
+        snprintf(h->change + n, sizeof h->change - n, ": now a surplus");
+    else if (!result && strcmp(code, "bs.reserves.revenue") == 0 && a < 0)
+        snprintf(h->change + n, sizeof h->change - n, ": a cumulative deficit");
+}
+
+/* Staff costs as a share of income: the trust's KPI result where the set has it (so that
+ * the figure is the scorecard's, rounded toward the failing side where it must be), else
+ * the ratio of the scope's sums. */
+static void staff_share(const pk_ctx *c, int year, char *buf, size_t size, bp_num *v)
+{
+    int k = bp_kpi_find(&c->s->kpis, "staff_cost_pct");
+    const bp_result *r = k >= 0 && !c->lgb
+                         ? bp_results_find(c->r, k, BP_SCOPE_TRUST, 0, year, BP_ACTUAL) : NULL;
+    int64_t s, i;
+    *v = bp_num_none();
+    if (r && r->value.ok) {
+        *v = r->value;
+        if (bp_format_board_value(&c->s->kpis.kpis[k], r, c->units, buf, size - 4)) {
+            strcat(buf, "\xE2\x80\xA0");
+            if (c->toward) *c->toward = true;
+        }
+        return;
+    }
+    if (scope_pence(c, year, "exp.staff", &s) && scope_pence(c, year, "income", &i) && i != 0) {
+        *v = bp_num_frac(s, i);
+        bp_format_percent1(*v, buf, size);
+        return;
+    }
+    snprintf(buf, size, "-");
+}
+
+static void headlines(pk_ctx *c)
+{
+    char yb[16], pb[16], h[200], tier[128];
+    bp_year_format(c->year, yb, sizeof yb);
+    bp_year_format(c->year - 1, pb, sizeof pb);
+    pk_tier(c, false, tier, sizeof tier);
+    if (c->lgb) snprintf(h, sizeof h, "The %s's institutions in %s", tier, yb);
+    else snprintf(h, sizeof h, "The trust in %s", yb);
+    bp_pdf_heading(c->pdf, 2, h, false);
+    headline rows[7];
+    memset(rows, 0, sizeof rows);
+    char l[5][64];
+    const char *note = bp_format_money_unit_note(c->units);
+    snprintf(l[0], sizeof l[0], "Income%s", note);
+    snprintf(l[1], sizeof l[1], "Expenditure%s", note);
+    snprintf(l[2], sizeof l[2], "In-year result%s", note);
+    snprintf(l[3], sizeof l[3], "Revenue reserves%s", note);
+    snprintf(l[4], sizeof l[4], "Cash%s", note);
+    money_row(c, &rows[0], l[0], "income", false);
+    money_row(c, &rows[1], l[1], "exp", false);
+    money_row(c, &rows[2], l[2], NULL, true);
+    money_row(c, &rows[3], l[3], "bs.reserves.revenue", false);
+    money_row(c, &rows[4], l[4], "bs.cash", false);
+    rows[5].label = "Staff costs as a share of income";
+    bp_num a, b;
+    staff_share(c, c->year, rows[5].now, sizeof rows[5].now, &a);
+    staff_share(c, c->year - 1, rows[5].before, sizeof rows[5].before, &b);
+    snprintf(rows[5].change, sizeof rows[5].change, "-");
+    if (a.ok && b.ok) {
+        /* in percentage points, one place, from the exact shares */
+        bp_num d = bp_num_sub(a, b);
+        char pts[48];
+        bp_format_percent1(d.ok && d.num < 0 ? bp_num_neg(d) : d, pts, sizeof pts);
+        char *pc = strchr(pts, '%');
+        if (pc) *pc = '\0';
+        if (strcmp(pts, "0.0") == 0) snprintf(rows[5].change, sizeof rows[5].change, "no change");
+        else snprintf(rows[5].change, sizeof rows[5].change, "%s %s points", d.num > 0 ? "up" : "down", pts);
+    }
+    rows[6].label = "Pupils and students on roll";
+    bool hp = scope_pupils(c, c->year, &a), hq = scope_pupils(c, c->year - 1, &b);
+    if (hp) bp_format_number(a, 0, rows[6].now, sizeof rows[6].now);
+    else snprintf(rows[6].now, sizeof rows[6].now, "-");
+    if (hq) bp_format_number(b, 0, rows[6].before, sizeof rows[6].before);
+    else snprintf(rows[6].before, sizeof rows[6].before, "-");
+    snprintf(rows[6].change, sizeof rows[6].change, "-");
+    if (hp && hq) {
+        bp_num d = bp_num_sub(a, b);
+        char n[48];
+        bp_format_number(d.ok && d.num < 0 ? bp_num_neg(d) : d, 0, n, sizeof n);
+        if (strcmp(n, "0") == 0) snprintf(rows[6].change, sizeof rows[6].change, "no change");
+        else snprintf(rows[6].change, sizeof rows[6].change, "%s %s", d.num > 0 ? "up" : "down", n);
+    }
+    bp_pdf_col cols[] = {{"", 3.4f, BP_PDF_LEFT}, {yb, 2, BP_PDF_RIGHT}, {pb, 2, BP_PDF_RIGHT},
+                         {"Change", 3, BP_PDF_LEFT}};
+    bp_pdf_table *t = bp_pdf_table_begin(c->pdf, cols, 4, BP_PDF_SMALL);
+    for (size_t i = 0; i < 7; i++) {
+        bp_pdf_cell row[4] = {{rows[i].label, BP_PDF_TINT_NONE, false, false},
+                              {rows[i].now, BP_PDF_TINT_NONE, true, false},
+                              {rows[i].before, BP_PDF_TINT_NONE, false, false},
+                              {rows[i].change, BP_PDF_TINT_NONE, false, false}};
+        bp_pdf_table_row(t, row);
+    }
+    bp_pdf_table_end(t);
+    pk_rounding_note(c);
+}
+
+/* Is this result one the summary counts: of the document's institutions (and, in a trust
+ * pack, the trust), of the committee's KPIs? */
+static bool counted(const pk_ctx *c, const bp_section *scope, const bp_result *x)
+{
+    if (scope && !pk_selects(c, scope, x->kpi)) return false;
+    if (c->lgb) return x->scope == BP_SCOPE_INSTITUTION && pk_has_inst(c, x->entity);
+    return x->scope != BP_SCOPE_PHASE;
+}
+
+static void rag_counts(pk_ctx *c, const bp_section *scope)
+{
+    size_t n[4] = {0, 0, 0, 0}, later = 0;
+    for (size_t i = 0; i < c->r->nresults; i++) {
+        const bp_result *x = &c->r->results[i];
+        if (x->year != c->year || x->scenario != BP_ACTUAL || x->target < 0 || !counted(c, scope, x))
+            continue;
+        n[x->status]++;
+    }
+    for (size_t i = 0; i < c->r->nexceptions; i++) {
+        const bp_result *x = c->r->exceptions[i];
+        if ((x->year == c->year && x->scenario == BP_ACTUAL) || !counted(c, scope, x)) continue;
+        later++;
+    }
+    char yb[16], buf[400], tier[128], who[200];
+    bp_year_format(c->year, yb, sizeof yb);
+    pk_tier(c, false, tier, sizeof tier);
+    snprintf(who, sizeof who, "the institutions of this %s", tier);
+    int k = snprintf(buf, sizeof buf,
+                     "Of the %s KPI results with a target for %s: %zu red, %zu amber and %zu green; "
+                     "%zu had no data.", yb, c->lgb ? who : "the institutions and the trust",
+                     n[BP_STATUS_RED], n[BP_STATUS_AMBER], n[BP_STATUS_GREEN], n[BP_STATUS_NONE]);
+    if (later && k > 0 && (size_t)k < sizeof buf)
+        snprintf(buf + k, sizeof buf - (size_t)k, " A further %zu budget or forecast result%s for "
+                 "later years %s outside target.", later, later == 1 ? "" : "s", later == 1 ? "is" : "are");
+    bp_pdf_paragraph(c->pdf, BP_PDF_BODY, buf);
+}
+
+/* The height of a paragraph of body text at this indent, near enough to decide whether it
+ * fits: its lines, each 13 pt, and the space after. */
+static float para_height(pk_ctx *c, float indent, const char *text)
+{
+    float width = bp_pdf_width(c->pdf) - indent;
+    if (width < 72.0f) width = 72.0f;
+    return 13.0f * (1.0f + (float)(int)(bp_pdf_text_width(c->pdf, BP_PDF_BODY, text) / width)) + 8.0f;
+}
+
+static void issues(pk_ctx *c, const bp_section *scope, int number, float keep)
+{
+    bp_pdf_heading(c->pdf, 2, "The issues that matter most", false);
+    bp_exgroups all;
+    if (pk_exgroups(c, scope, &all) != BP_OK) {
+        bp_pdf_paragraph(c->pdf, BP_PDF_BODY, "The issues could not be listed: out of memory.");
+        return;
+    }
+    if (!all.n) {
+        bp_pdf_paragraph(c->pdf, BP_PDF_BODY, "No result in this paper is amber or red.");
+        bp_exgroups_free(&all);
+        return;
+    }
+    enum { MAX_ISSUES = 6 };
+    bp_exgroup_issue top[MAX_ISSUES];
+    size_t n = bp_exgroups_issues(c->r, &all, top, MAX_ISSUES);
+    float indent = bp_pdf_text_width(c->pdf, BP_PDF_BOLD, "AMBER") * 0.75f + 15.0f;
+    size_t shown = 0;
+    for (size_t i = 0; i < n; i++) {
+        const bp_exgroup *g = &all.v[top[i].index];
+        char *title = bp_format_exgroup_title(c->r, g);
+        char *text = bp_format_issue(c->r, g, &top[i]);
+        size_t size = (title ? strlen(title) : 0) + (text ? strlen(text) : 0) + 4;
+        char *line = malloc(size);
+        if (line) snprintf(line, size, "%s. %s", title ? title : "", text ? text : "");
+        /* the page's room decides: an issue that would push the summary over is left to
+         * the exceptions section, and the count below says so */
+        bool fits = line && para_height(c, indent, line) + keep <= bp_pdf_room(c->pdf);
+        if (fits) {
+            pk_shown(c, g->kpi);
+            bp_pdf_status_paragraph(c->pdf, pk_tint(g->worst), line);
+            shown++;
+        }
+        free(line);
+        free(title);
+        free(text);
+        if (!fits) break;
+    }
+    char buf[300];
+    size_t red = 0;
+    for (size_t i = 0; i < all.n; i++) red += all.v[i].worst == BP_STATUS_RED;
+    int k = snprintf(buf, sizeof buf, "%s %zu of %zu %s (%zu red, %zu amber)",
+                     shown == all.n ? "These are all" : "The first", shown, all.n,
+                     all.n == 1 ? "entry" : "entries", red, all.n - red);
+    if (k > 0 && (size_t)k < sizeof buf) {
+        if (number)
+            snprintf(buf + k, sizeof buf - (size_t)k, "; section %d, Exceptions, gives each with "
+                     "every year it affects, its commentary and its actions.", number);
+        else
+            snprintf(buf + k, sizeof buf - (size_t)k, ".");
+    }
+    bp_pdf_paragraph(c->pdf, BP_PDF_SMALL, buf);
+    bp_exgroups_free(&all);
+}
+
+/* ---- data warnings in plain words ---- */
+
+typedef struct {
+    char **v;
+    size_t n, cap;
+} lines;
+
+static void add_line(lines *l, const char *s)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 8;
+        char **nv = realloc(l->v, cap * sizeof *nv);
+        if (!nv) return;
+        l->v = nv;
+        l->cap = cap;
+    }
+    char *d = strdup(s);
+    if (d) l->v[l->n++] = d;
+}
+
+/* "A", "A and B", "A, B and C" of names; past `most` names, their count. */
+static void name_list(const char *const *names, size_t n, size_t most, const char *what,
+                      char *buf, size_t size)
+{
+    size_t k = 0;
+    buf[0] = '\0';
+    if (n > most) {
+        snprintf(buf, size, "%zu %s", n, what);
+        return;
+    }
+    for (size_t i = 0; i < n && k < size; i++)
+        k += (size_t)snprintf(buf + k, size - k, "%s%s", i == 0 ? "" : i + 1 == n ? " and " : ", ",
+                              names[i]);
+}
+
+/* Internal transfers that do not reconcile (a trust pack: the consolidation is out by
+ * the difference), in the report year's actuals and the later years' plans. */
+static size_t reconciliation(pk_ctx *c, lines *out)
+{
+    size_t found = 0;
+    for (size_t y = 0; y < c->m->nyears; y++) {
+        int year = c->m->years[y];
+        for (int s = 0; s < BP_SCENARIO_COUNT; s++) {
+            if (year < c->year || (year == c->year) != (s == BP_ACTUAL)) continue;
+            int64_t in = 0, ex = 0, p;
+            bool any = false;
+            for (size_t i = 0; i < c->m->ninsts; i++) {
+                if (pk_pence(c, (int)i, year, (bp_scenario)s, "income.internal", false, &p)) {
+                    in += p;
+                    any = true;
+                }
+                if (pk_pence(c, (int)i, year, (bp_scenario)s, "exp.internal", false, &p)) {
+                    ex += p;
+                    any = true;
+                }
+            }
+            if (!any || in == ex) continue;
+            found++;
+            if (c->lgb) continue;
+            char yb[16], a[48], b[48], d[48], buf[600];
+            bp_year_format(year, yb, sizeof yb);
+            bp_format_money_as(in, BP_MONEY_POUNDS, a, sizeof a);
+            bp_format_money_as(ex, BP_MONEY_POUNDS, b, sizeof b);
+            bp_format_money_as(in > ex ? in - ex : ex - in, BP_MONEY_POUNDS, d, sizeof d);
+            snprintf(buf, sizeof buf,
+                     "The central charge does not reconcile in the %s %s: the centre records %s "
+                     "received and the institutions %s paid, %s apart, so the trust's consolidated "
+                     "figures are out by that amount.", yb,
+                     s == BP_ACTUAL ? "actuals" : s == BP_BUDGET ? "budget" : "forecast", a, b, d);
+            add_line(out, buf);
+        }
+    }
+    return found;
+}
+
+/* The three years after the report year without a budget or forecast from institutions
+ * of this document that have finance data. */
+static size_t missing_plans(pk_ctx *c, lines *out)
+{
+    size_t found = 0;
+    const char **names = calloc(c->m->ninsts + 1, sizeof *names);
+    if (!names) return 0;
+    for (int y = c->year + 1; y <= c->year + 3; y++) {
+        size_t n = 0, of = 0;
+        for (size_t i = 0; i < c->m->ninsts; i++) {
+            if (c->lgb && !pk_has_inst(c, (int)i)) continue;
+            bp_num v;
+            bool fin = false;
+            for (int s = 0; s < BP_SCENARIO_COUNT && !fin; s++)
+                fin = bp_model_sum(c->m, (int)i, c->year, (bp_scenario)s, "income", false, &v);
+            if (!fin) continue;
+            of++;
+            if (bp_model_sum(c->m, (int)i, y, BP_BUDGET, "income", false, &v)
+                || bp_model_sum(c->m, (int)i, y, BP_FORECAST, "income", false, &v))
+                continue;
+            names[n++] = (int)i == c->m->central ? "the central services" : c->m->insts[i].name;
+        }
+        if (!n) continue;
+        found++;
+        char yb[16], who[1200], buf[1400];
+        bp_year_format(y, yb, sizeof yb);
+        bool centre = false;
+        for (size_t i = 0; i < n; i++) centre |= strcmp(names[i], "the central services") == 0;
+        if (n == of && n > 2)
+            snprintf(who, sizeof who, "any of the %zu institutions%s", centre ? n - 1 : n,
+                     centre ? " or the central services" : "");
+        else name_list(names, n, 3, "institutions", who, sizeof who);
+        snprintf(buf, sizeof buf, "There is no budget or forecast for %s from %s, so that year's "
+                 "figures are incomplete.", yb, who);
+        add_line(out, buf);
+    }
+    free(names);
+    return found;
+}
+
+static void collect_warnings(pk_ctx *c, const bp_paper *pp, lines *out)
+{
+    lines l = {NULL, 0, 0};
+    if (!pp) {
+        char buf[300];
+        snprintf(buf, sizeof buf, "papers.csv has no row for this pack (%s), so the paper names no "
+                 "meeting, purpose or recommendation.", c->pack->id);
+        add_line(&l, buf);
+    }
+    size_t known = reconciliation(c, &l);
+    known += missing_plans(c, &l);
+    /* the other warnings the data set raised, by count: their detail is the appendix's */
+    size_t other = 0;
+    for (size_t i = 0; i < c->s->diags.count; i++)
+        other += c->s->diags.items[i].level == BP_DIAG_WARNING;
+    other = other > known ? other - known : 0;
+    bool appendix = false;
+    for (size_t i = 0; i < c->pack->nsections; i++)
+        appendix |= c->pack->sections[i].kind == BP_SEC_DATA_QUALITY;
+    if (other) {
+        char buf[300];
+        snprintf(buf, sizeof buf, "%zu further warning%s about the input files (rows or columns "
+                 "this paper does not use, and the like) %s %s.", other, other == 1 ? "" : "s",
+                 other == 1 ? "is" : "are", appendix ? "listed in the data-quality appendix"
+                 : "listed by boardpack check");
+        add_line(&l, buf);
+    }
+    if (!l.n)
+        add_line(&l, c->lgb ? "None for these institutions: every year the paper shows has their "
+                              "figures."
+                            : "None: the internal transfers reconcile and every year the paper "
+                              "shows has its figures.");
+    *out = l;
+}
+
+/* Their height on the page, as para_height measures. */
+static float warnings_height(pk_ctx *c, const lines *l)
+{
+    float h = 0;
+    for (size_t i = 0; i < l->n && i < 4; i++) h += para_height(c, 0, l->v[i]);
+    return h;
+}
+
+static void warnings(pk_ctx *c, lines l)
+{
+    bp_pdf_heading(c->pdf, 2, "Data warnings", false);
+    for (size_t i = 0; i < l.n; i++) {
+        /* one line a warning, as many as the page holds; the rest are counted */
+        float h = para_height(c, 0, l.v[i]);
+        if (i + 1 < l.n && h + 20.0f > bp_pdf_room(c->pdf)) {
+            char buf[200];
+            snprintf(buf, sizeof buf, "%zu more warning%s %s in the data-quality appendix.", l.n - i,
+                     l.n - i == 1 ? "" : "s", l.n - i == 1 ? "is" : "are");
+            bp_pdf_paragraph(c->pdf, BP_PDF_BODY, buf);
+            break;
+        }
+        bp_pdf_paragraph(c->pdf, BP_PDF_BODY, l.v[i]);
+    }
+    for (size_t i = 0; i < l.n; i++) free(l.v[i]);
+    free(l.v);
+}
+
+void pk_summary(pk_ctx *c, const bp_section *sec)
+{
+    pk_heading(c, sec, "Summary", false);
+    const bp_paper *pp = bp_model_paper(c->m, c->pack->id);
+    if (pp && pp->recommendation) {
+        /* what the meeting is asked to decide, before any figure */
+        bp_pdf_heading(c->pdf, 2, "Recommendation", false);
+        bp_pdf_paragraph(c->pdf, BP_PDF_BODY, pp->recommendation);
+    }
+    headlines(c);
+    int number;
+    const bp_section *scope = exceptions_section(c, &number);
+    rag_counts(c, scope);
+    /* the issues get the room the warnings leave: their heading, the count under the
+     * issues and the first few warnings */
+    lines l;
+    collect_warnings(c, pp, &l);
+    issues(c, scope, number, TAIL_ROOM + warnings_height(c, &l));
+    warnings(c, l);
+}
