@@ -34,11 +34,21 @@ const xl_sheet_info xl_sheets[XS_COUNT] = {
                            "the trust; per-institution terms (such as periods x FTE)"},
     {"Ratios", "Thresholds and the values each status decides as whole numbers, so that every "
                "status compares exactly"},
+    {"Income and expenditure", "The report year's income and expenditure by line, for each "
+                               "institution, their total, the internal transfers eliminated and "
+                               "the consolidated trust"},
+    {"Budget v actual", "The report year's budget against its actual by line, for the trust and "
+                        "each institution, with variances favourable positive"},
+    {"Balance sheet", "Year-end balances against the previous year end, net assets and funds, "
+                      "by institution and the trust"},
+    {"Reserves", "The revenue reserve rolled forward (opening + in-year result = closing) and the "
+                 "movements of the other funds, by institution and the trust"},
 };
 
 const xl_sheet xl_tab_order[XS_COUNT] = {
     XS_CONTENTS, XS_INSTITUTIONS, XS_TARGETS, XS_DATA, XS_COURSES, XS_ACTIONS, XS_SCORECARD,
-    XS_FINANCE, XS_FORECAST, XS_CHARGE, XS_QUALITY, XS_WORKINGS, XS_RATIOS,
+    XS_FINANCE, XS_IE, XS_BVA, XS_BALANCE, XS_RESERVES, XS_FORECAST, XS_CHARGE, XS_QUALITY,
+    XS_WORKINGS, XS_RATIOS,
 };
 
 bool xl_input_sheet(xl_sheet s)

@@ -11,6 +11,8 @@
  *   bp_xlsx_kpis.c        statuses; Scorecard, Forecast, Workings, Ratios
  *   bp_xlsx_inputs.c      Institutions, Targets, Data, Courses
  *   bp_xlsx_statements.c  Finance, Central charge
+ *   bp_xlsx_lines.c       the statements by line: Income and expenditure, Budget v actual
+ *   bp_xlsx_balance.c     Balance sheet, Reserves (the revenue reserve rolled forward)
  *   bp_xlsx_quality.c     Actions, Data quality, Contents
  *   bp_xlsx.c             the workbook: open, plan, write the sheets, close */
 #ifndef BP_XLSX_INTERNAL_H
@@ -28,7 +30,8 @@
 
 typedef enum {
     XS_CONTENTS, XS_SCORECARD, XS_DATA, XS_INSTITUTIONS, XS_TARGETS, XS_FINANCE, XS_FORECAST,
-    XS_COURSES, XS_CHARGE, XS_ACTIONS, XS_QUALITY, XS_WORKINGS, XS_RATIOS, XS_COUNT
+    XS_COURSES, XS_CHARGE, XS_ACTIONS, XS_QUALITY, XS_WORKINGS, XS_RATIOS, XS_IE, XS_BVA,
+    XS_BALANCE, XS_RESERVES, XS_COUNT
 } xl_sheet;
 
 typedef struct {
@@ -369,6 +372,55 @@ void xl_target_src(xl *x, const bp_kpi *k, const bp_target *t);
 void xl_put_status(xl *x, xl_sheet s, int row, int col, size_t kpi, const xl_entity *e,
                    const bp_expr_ctx *c, const xl_value *v, bp_status cached);
 
+/* ---- the statements by line (bp_xlsx_lines.c) ---- */
+
+/* An amount in pence, or no data. */
+typedef struct {
+    bool has;
+    int64_t p;
+} xl_amt;
+
+xl_cache xl_cache_amt(xl_amt a);
+xl_amt xl_amt_add(xl_amt a, xl_amt b, int sign);
+int xl_sums_row(const xl *x, const char *code, int year, int sc, bool eliminated);
+int xl_sums_col(const xl *x, int p);
+bool xl_fact_ref(const xl *x, char *buf, size_t size, const char *code, int year, int sc,
+                 bool eliminated, int p);
+xl_amt xl_engine_sum(const xl *x, int p, const char *code, int year, bp_scenario sc,
+                     bool eliminated);
+void xl_code_label(char *buf, size_t size, const char *code, size_t len);
+
+/* A statement's rows: the top code's title (income, exp), a group's title, a line of the
+ * data, the rest of a code its lines do not analyse, a group's subtotal, the top's
+ * total, a blank row, the in-year result. */
+typedef enum {
+    XL_LN_TITLE, XL_LN_GROUP, XL_LN_LINE, XL_LN_REST, XL_LN_SUBTOTAL, XL_LN_TOTAL, XL_LN_BLANK,
+    XL_LN_RESULT
+} xl_line_kind;
+
+typedef struct {
+    xl_line_kind kind;
+    char code[BP_FORMULA_CODE_MAX + 1];
+    int top;                 /* the index of its top code's title row */
+    int first, last;         /* subtotal, total: the rows it adds up; result: income, exp
+                              * totals; rest: -1 for the rest of the top code */
+    bool internal;           /* the code is or is under an internal code */
+} xl_line;
+
+typedef struct {
+    xl_line *rows;
+    size_t n, cap;
+    int income_total, exp_total, result;
+} xl_lines;
+
+void xl_plan_lines(xl *x, xl_lines *pl, int year, const bp_scenario *scs, size_t nsc,
+                   bool internal);
+void xl_line_sum_formula(const xl_lines *pl, const xl_line *l, int base, int col,
+                         const char *total, const char *facts, bp_fbuf *b);
+xl_amt xl_line_sum_value(const xl_lines *pl, const xl_line *l, const xl_amt *v,
+                         xl_amt code_total);
+void xl_line_label(xl *x, xl_sheet s, int row, const xl_line *l);
+
 /* ---- the sheets, in the order bp_xlsx.c writes them ---- */
 
 void xl_write_institutions(xl *x);
@@ -379,6 +431,10 @@ void xl_write_scorecard(xl *x);
 void xl_write_forecast(xl *x);
 void xl_write_finance(xl *x, bp_expr *const *ex);
 void xl_write_charges(xl *x, bp_expr *const *ex);
+void xl_write_ie(xl *x);
+void xl_write_bva(xl *x);
+void xl_write_balance(xl *x);
+void xl_write_reserves(xl *x);
 void xl_write_actions(xl *x);
 void xl_write_quality(xl *x, bp_expr *const *ex);
 void xl_write_contents(xl *x);
