@@ -106,6 +106,9 @@ static void write_sheets(xl *x, bp_expr *const *ex)
     xl_no_src(x), xl_write_forecast(x);
     xl_no_src(x), xl_write_finance(x, ex);
     xl_no_src(x), xl_write_ie(x);
+    xl_no_src(x), xl_write_bva(x);
+    xl_no_src(x), xl_write_balance(x);
+    xl_no_src(x), xl_write_reserves(x);
     xl_no_src(x), xl_write_charges(x, ex);
     xl_no_src(x), xl_write_actions(x);
     xl_no_src(x), xl_write_quality(x, ex);

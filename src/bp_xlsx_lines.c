@@ -287,11 +287,12 @@ static size_t gather(xl *x, const char *top, int year, const bp_scenario *scs, s
 /* Has the code facts of its own, outside the codes gathered under it, for some
  * institution?  (Its total is then not the sum of its lines.) */
 static bool has_own(xl *x, const char *code, const view *kids, size_t nk, int year,
-                    const bp_scenario *scs, size_t nsc)
+                    const bp_scenario *scs, size_t nsc, bool internal)
 {
     for (size_t k = 0; k < nsc; k++)
         for (size_t p = 0; p < x->m->ninsts; p++) {
-            xl_amt t = xl_engine_sum(x, (int)p, code, year, scs[k], false), sum = {false, 0};
+            /* without the internal groups, the code's total less its internal transfers */
+            xl_amt t = xl_engine_sum(x, (int)p, code, year, scs[k], !internal), sum = {false, 0};
             for (size_t i = 0; i < nk; i++) {
                 char c[BP_FORMULA_CODE_MAX + 1];
                 snprintf(c, sizeof c, "%.*s", (int)kids[i].len, kids[i].code);
@@ -329,7 +330,7 @@ static void plan_top(xl *x, xl_lines *pl, const char *top, int year, const bp_sc
             plan_push(x, pl, line_of(XL_LN_LINE, v[k].code, v[k].len, topi));
         if (j == i + 1)
             plan_push(x, pl, line_of(XL_LN_LINE, v[i].code, v[i].len, topi));
-        else if (has_own(x, pl->rows[first - 1].code, v + i + 1, j - i - 1, year, scs, nsc))
+        else if (has_own(x, pl->rows[first - 1].code, v + i + 1, j - i - 1, year, scs, nsc, internal))
             plan_push(x, pl, line_of(XL_LN_REST, v[i].code, v[i].len, topi));
         xl_line sub = line_of(XL_LN_SUBTOTAL, v[i].code, v[i].len, topi);
         sub.first = (int)first;
@@ -339,7 +340,7 @@ static void plan_top(xl *x, xl_lines *pl, const char *top, int year, const bp_sc
     }
     /* facts on the top code itself, or under a group not shown (a group left out has
      * no data): a line of what the groups do not analyse */
-    if (xl_live(x) && has_own(x, top, groups, ng, year, scs, nsc)) {
+    if (xl_live(x) && has_own(x, top, groups, ng, year, scs, nsc, internal)) {
         xl_line rest = line_of(XL_LN_REST, top, strlen(top), topi);
         rest.first = -1;
         plan_push(x, pl, rest);
@@ -685,4 +686,169 @@ void xl_write_ie(xl *x)
     free(eng);
     free(want);
     free(pl.rows);
+}
+
+/* ---- Budget v actual ---- */
+
+enum { BV_LABEL, BV_CODE, BV_BUDGET, BV_ACTUAL, BV_VAR, BV_PCT, BV_WORD, BV_NCOLS };
+
+/* Variance favourable positive (DATA.md, "Variance"): actual - budget for income and the
+ * result, budget - actual for expenditure. */
+static int bva_sign(const xl_lines *pl, const xl_line *l)
+{
+    if (l->kind == XL_LN_RESULT) return 1;
+    return strncmp(pl->rows[l->top].code, "exp", 3) == 0 && pl->rows[l->top].code[3] == '\0' ? -1 : 1;
+}
+
+/* The budget (k 0) or actual (k 1) cell of a line. */
+static void bva_figure(xl *x, const xl_lines *pl, size_t i, int p, int first, int k, xl_amt *v)
+{
+    const xl_sheet s = XS_BVA;
+    const xl_line *l = &pl->rows[i];
+    const bp_scenario sc = k ? BP_ACTUAL : BP_BUDGET;
+    const int year = x->s->year, row = first + (int)i, col = BV_BUDGET + k;
+    xl_amt *at = &v[(size_t)k * pl->n + i];
+    char ref[200];
+    if (l->kind == XL_LN_LINE) {
+        if (!xl_fact_ref(x, ref + 1, sizeof ref - 1, l->code, year, (int)sc, false, p)) return;
+        ref[0] = '=';
+        *at = xl_engine_sum(x, p, l->code, year, sc, false);
+        xl_put_formula(x, s, row, col, ref, line_format(x, l), xl_cache_amt(*at));
+        return;
+    }
+    char t[48] = "", f[48] = "";
+    /* the trust's rest of a code above the internal transfers: its eliminated row */
+    bool elim = p < 0 && xl_sums_row(x, l->code, year, (int)sc, true) >= 0;
+    int wrow = xl_sums_row(x, l->code, year, (int)sc, elim);
+    if (l->kind == XL_LN_REST && wrow < 0) return;
+    if (wrow >= 0) {
+        bp_formula_ref(t, sizeof t, BP_XL_SHEET_WORKINGS, wrow, xl_sums_col(x, p));
+        bp_formula_ref(f, sizeof f, BP_XL_SHEET_WORKINGS, wrow, xl_sums_col(x, p) + x->facts_offset);
+    }
+    xl_line_sum_formula(pl, l, first, col, t, f, &x->fb);
+    *at = xl_line_sum_value(pl, l, v + (size_t)k * pl->n,
+                            l->kind == XL_LN_REST ? xl_engine_sum(x, p, l->code, year, sc, elim)
+                                                  : (xl_amt){false, 0});
+    if (x->fb.nomem) xl_nomem(x);
+    else xl_put_formula(x, s, row, col, x->fb.s, line_format(x, l), xl_cache_amt(*at));
+}
+
+/* Variance, % variance and its word for a row whose budget and actual are b and a. */
+static void bva_variance(xl *x, int row, int sign, xl_amt b, xl_amt a, lxw_format *fm)
+{
+    const xl_sheet s = XS_BVA;
+    char B[16], A[16], V[16], f[256];
+    bp_formula_ref(B, sizeof B, NULL, row, BV_BUDGET);
+    bp_formula_ref(A, sizeof A, NULL, row, BV_ACTUAL);
+    bp_formula_ref(V, sizeof V, NULL, row, BV_VAR);
+    snprintf(f, sizeof f, "=IF(COUNT(%s)*COUNT(%s),%s-%s,\"\")", B, A, sign > 0 ? A : B, sign > 0 ? B : A);
+    bool has = a.has && b.has;
+    int64_t var = sign > 0 ? a.p - b.p : b.p - a.p;
+    xl_put_formula(x, s, row, BV_VAR, f, fm, has ? xl_cache_double((double)var / 100.0) : xl_cache_text(""));
+    /* no budget, or a budget of 0: no % variance (never -100%) */
+    snprintf(f, sizeof f, "=IF(COUNT(%s)=0,IF(COUNT(%s),\"no budget\",\"\"),IF(%s=0,\"no budget\","
+             "IF(COUNT(%s),%s/ABS(%s),\"\")))", B, A, B, V, V, B);
+    xl_cache pct = !b.has ? xl_cache_text(a.has ? "no budget" : "") : b.p == 0 ? xl_cache_text("no budget")
+                   : !has ? xl_cache_text("")
+                   : xl_cache_double(((double)var / 100.0) / ((double)(b.p < 0 ? -b.p : b.p) / 100.0));
+    xl_put_formula(x, s, row, BV_PCT, f, x->f.percent, pct);
+    snprintf(f, sizeof f, "=IF(COUNT(%s),IF(%s>0,\"favourable\",IF(%s<0,\"adverse\",\"on budget\")),\"\")",
+             V, V, V);
+    xl_put_formula(x, s, row, BV_WORD, f, x->f.status,
+                   xl_cache_text(!has ? "" : var > 0 ? "favourable" : var < 0 ? "adverse" : "on budget"));
+}
+
+/* One entity's block (p: workbook position, -1 the consolidated trust).  Returns the
+ * next free row. */
+static int bva_block(xl *x, int row, const xl_lines *pl, int p)
+{
+    const xl_sheet s = XS_BVA;
+    const int year = x->s->year;
+    char title[200], heads[BV_NCOLS][48];
+    static const char *const names[BV_NCOLS] = {"Line", "Code", "Budget", "Actual", "Variance",
+                                                "% variance", "Favourable / adverse"};
+    const char *hp[BV_NCOLS];
+    if (p < 0) xl_text_fmt(title, sizeof title, "%s (consolidated: internal transfers eliminated)",
+                           x->m->name);
+    else xl_text_fmt(title, sizeof title, "%s (%s)", x->ents[p].name, x->ents[p].id);
+    xl_put_text(x, s, row, 0, title, x->f.bold);
+    for (int c = 0; c < BV_NCOLS; c++) {
+        bool money = c >= BV_BUDGET && c <= BV_VAR;
+        snprintf(heads[c], sizeof heads[c], "%s%s", names[c], money ? xl_money_note(x) : "");
+        hp[c] = heads[c];
+    }
+    xl_put_headers_as(x, s, row + 1, 0, hp, BV_NCOLS, "llrrrrc");
+    int first = row + 2;
+    xl_amt *v = calloc(2 * pl->n + 1, sizeof *v);
+    if (!v) {
+        xl_nomem(x);
+        return row;
+    }
+    for (size_t i = 0; i < pl->n && xl_live(x); i++) {
+        const xl_line *l = &pl->rows[i];
+        xl_line_label(x, s, first + (int)i, l);
+        if (l->kind == XL_LN_TITLE || l->kind == XL_LN_GROUP || l->kind == XL_LN_BLANK) continue;
+        for (int k = 0; k < 2; k++) bva_figure(x, pl, i, p, first, k, v);
+        bva_variance(x, first + (int)i, bva_sign(pl, l), v[i], v[pl->n + i], line_format(x, l));
+    }
+    /* the checks: each total less the sums block's own, budget and actual */
+    row = first + (int)pl->n + 1;
+    for (int k = 0; k < 2 && xl_live(x); k++, row++) {
+        const char *code = k ? "exp" : "income";
+        int trow = k ? pl->exp_total : pl->income_total, sign[2] = {1, 1};
+        char want[2][64];
+        xl_amt got[2], eng[2];
+        for (int j = 0; j < 2; j++) {
+            bp_scenario sc = j ? BP_ACTUAL : BP_BUDGET;
+            int wrow = xl_sums_row(x, code, year, (int)sc, p < 0);
+            want[j][0] = '\0';
+            if (wrow >= 0)
+                bp_formula_ref(want[j], sizeof want[j], BP_XL_SHEET_WORKINGS, wrow, xl_sums_col(x, p));
+            eng[j] = xl_engine_sum(x, p, code, year, sc, p < 0);
+            got[j] = v[(size_t)j * pl->n + (size_t)trow];
+        }
+        char what[256];
+        xl_text_fmt(what, sizeof what, "Budget v actual, %s: total %s (budget and actual) is the sum "
+                    "of its lines and equals the sums on Workings", p < 0 ? "the trust" : x->ents[p].id,
+                    k ? "expenditure" : "income");
+        check_row(x, s, row, k ? "check: total expenditure less the sums on Workings (0)"
+                               : "check: total income less the sums on Workings (0)",
+                  first + trow, BV_BUDGET, 2, want, sign, got, eng, what);
+    }
+    free(v);
+    return row + 1;
+}
+
+void xl_write_bva(xl *x)
+{
+    const xl_sheet s = XS_BVA;
+    const int year = x->s->year;
+    const bp_scenario both[2] = {BP_BUDGET, BP_ACTUAL};
+    char yb[16], title[160];
+    bp_year_format(year, yb, sizeof yb);
+    xl_text_fmt(title, sizeof title, "Budget against actual %s, by line", yb);
+    xl_put_title(x, s, title,
+                 "Variance is favourable positive: actual less budget for income and the result, "
+                 "budget less actual for expenditure. % variance is the variance over the budget; "
+                 "with no budget or a budget of 0 there is none.");
+    xl_set_col(x, s, BV_LABEL, BV_LABEL, 44, NULL);
+    xl_set_col(x, s, BV_CODE, BV_CODE, 30, NULL);
+    xl_set_col(x, s, BV_BUDGET, BV_VAR, 15, NULL);
+    xl_set_col(x, s, BV_PCT, BV_PCT, 11, NULL);
+    xl_set_col(x, s, BV_WORD, BV_WORD, 14, NULL);
+    xl_print_setup(x, s, 0, -1);
+    if (!xl_engine_sum(x, -1, "income", year, BP_BUDGET, false).has
+        && !xl_engine_sum(x, -1, "exp", year, BP_BUDGET, false).has) {
+        xl_text_fmt(title, sizeof title, "No budget for %s in the data: there is nothing to compare "
+                    "the actuals with.", yb);
+        xl_put_text(x, s, 3, 0, title, x->f.text);
+        return;
+    }
+    xl_lines trust, inst;
+    xl_plan_lines(x, &trust, year, both, 2, false);
+    xl_plan_lines(x, &inst, year, both, 2, true);
+    int row = bva_block(x, 3, &trust, -1);
+    for (size_t p = 0; p < x->m->ninsts && xl_live(x); p++) row = bva_block(x, row + 1, &inst, (int)p);
+    free(trust.rows);
+    free(inst.rows);
 }
