@@ -161,6 +161,7 @@ typedef struct {
     int *score_row;               /* per KPI: its row in the Scorecard, -1 if none */
     int finance_row[3];           /* consolidated income, expenditure, result rows */
     int finance_report_col;       /* the report year's actual column, -1 if none */
+    int ie_result_row;            /* Income and expenditure: the in-year result's row */
     xl_helper *helpers;
     size_t nhelpers, caphelpers;
     xl_ratio *ratios;
@@ -420,6 +421,9 @@ void xl_line_sum_formula(const xl_lines *pl, const xl_line *l, int base, int col
 xl_amt xl_line_sum_value(const xl_lines *pl, const xl_line *l, const xl_amt *v,
                          xl_amt code_total);
 void xl_line_label(xl *x, xl_sheet s, int row, const xl_line *l);
+/* Income and expenditure: the first institution's column; the total of the institutions
+ * follows the last institution. */
+#define XL_IE_COL 2
 
 /* ---- the sheets, in the order bp_xlsx.c writes them ---- */
 

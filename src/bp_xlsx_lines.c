@@ -510,7 +510,7 @@ static lxw_format *line_format(const xl *x, const xl_line *l)
 
 #define IE_HEAD 4                /* entity names; ids on the row below */
 #define IE_FIRST (IE_HEAD + 2)   /* the first line */
-#define IE_COL 2                 /* the first institution's column */
+#define IE_COL XL_IE_COL
 
 /* A "check: 0" row under a statement: per column, the total on row trow less the sums
  * block's total of the code (want[c] its Workings reference, NULL: none), rounded to the
@@ -655,6 +655,7 @@ void xl_write_ie(xl *x)
                                 xl_cache_amt(*at));
         }
     }
+    x->ie_result_row = IE_FIRST + pl.result;
     int row = IE_FIRST + (int)pl.n + 1;
     static const char *const what[2] = {
         "Income and expenditure: each column's total income is the sum of its lines and equals "

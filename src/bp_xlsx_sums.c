@@ -348,6 +348,15 @@ void xl_plan_sums(xl *x)
     for (size_t p = 0; p < np; p++)
         for (size_t c = 0; c < sizeof finance / sizeof *finance; c++)
             want_tree(&ws, finance[c], pairs[p].year, pairs[p].scenario);
+    /* the balance sheet's and the reserves' rows (bp_xlsx_balance.c): the codes net assets
+     * and the revenue reserve's roll-forward read, at the report year end and the one
+     * before, whether or not the data has them, so that those formulas always have a row
+     * to read (a fixed asset added to Data then shows) */
+    static const char *const balance[] = {"bs.fixed_assets", "bs.current_assets",
+                                          "bs.current_liabilities", "bs.reserves.revenue"};
+    for (int y = 0; y < 2; y++)
+        for (size_t c = 0; c < sizeof balance / sizeof *balance; c++)
+            want_tree(&ws, balance[c], x->s->year - y, BP_ACTUAL);
     for (size_t i = 0; i < x->res->ncharges; i++) {
         const bp_charge *ch = &x->res->charges[i];
         want_tree(&ws, "students.on_roll", ch->year, (int)ch->scenario);
