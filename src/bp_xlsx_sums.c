@@ -365,6 +365,10 @@ void xl_plan_sums(xl *x)
     for (size_t k = 0; k < ks->count && xl_live(x); k++) {
         size_t ns = 0;
         shown[ns++] = (pair){x->s->year, BP_ACTUAL};
+        /* the Scorecard's prior-year actual beside the report year's (bp_xlsx_kpis.c) */
+        for (size_t p = 0; p < np; p++)
+            if (pairs[p].year == x->s->year - 1 && pairs[p].scenario == BP_ACTUAL)
+                ns = add_pair(shown, ns, 3 * 256 + 1, pairs[p].year, pairs[p].scenario);
         for (size_t p = 0; p < np; p++)
             if (pairs[p].year > x->s->year && pairs[p].scenario != BP_ACTUAL
                 && forecast_shows(x, k, pairs[p].year, (bp_scenario)pairs[p].scenario))

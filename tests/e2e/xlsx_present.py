@@ -133,8 +133,11 @@ def money_cells(wb, kpis):
         ws = wb[name]
         for r in range(1, ws.max_row + 1):
             if ws.cell(row=r, column=1).value in ids:
-                for c in range(4, ws.max_column + 1, 2):   # value columns; statuses between
-                    out.append((name, ws.cell(row=r, column=c).coordinate, "KPI"))
+                # value columns, statuses between; the Scorecard's prior year after each status
+                step = 3 if name == "Scorecard" else 2
+                for c in range(4, ws.max_column + 1, step):
+                    for k in range(0, step, 2):
+                        out.append((name, ws.cell(row=r, column=c + k).coordinate, "KPI"))
     cc = wb["Central charge"]
     for r in range(1, cc.max_row + 1):
         if cc.cell(row=r, column=1).value == "Institution":
