@@ -245,7 +245,9 @@ void xl_write_reserves(xl *x)
         xl_put_text(x, s, RS_HEAD + 1, RS_COL + e, ent_id(x, e), x->f.header_num);
         if (*xl_money_note(x)) xl_put_text(x, s, RS_HEAD - 1, RS_COL + e, "\xC2\xA3" "000", x->f.header_num);
     }
-    if (xl_live(x)) xl_check(x, worksheet_set_row(x->ws[s], RS_HEAD, 40, NULL), s, RS_HEAD, 0);
+    int lines = 3;
+    for (int e = 0; e < n; e++) lines = xl_max_int(lines, xl_wrapped_lines(ent_name(x, e), 13));
+    if (xl_live(x)) xl_check(x, worksheet_set_row(x->ws[s], RS_HEAD, 13.5 * lines, NULL), s, RS_HEAD, 0);
     xl_amt *open = calloc((size_t)ne, sizeof *open), *res = calloc((size_t)ne, sizeof *res);
     xl_amt *close = calloc((size_t)ne, sizeof *close), *bs = calloc((size_t)ne, sizeof *bs);
     xl_amt *d = calloc((size_t)ne, sizeof *d);

@@ -613,6 +613,8 @@ void xl_make_formats(xl *x)
     format_set_bold(f->bold);
     format_set_bold(f->money_bold);
     format_set_top(f->money_bold, LXW_BORDER_THIN);
+    /* a total that cannot be shown says so ("n/a") where its figure would stand */
+    format_set_align(f->money_bold, LXW_ALIGN_RIGHT);
     format_set_underline(f->link, LXW_UNDERLINE_SINGLE);
     format_set_font_color(f->link, LXW_COLOR_BLUE);
     format_set_align(f->status, LXW_ALIGN_CENTER);

@@ -613,7 +613,9 @@ static void ie_header(xl *x, int nc)
         xl_put_text(x, s, IE_HEAD + 1, IE_COL + c, c < n ? x->ents[c].id : ids[c - n], x->f.header_num);
         if (*xl_money_note(x)) xl_put_text(x, s, IE_HEAD - 1, IE_COL + c, "\xC2\xA3" "000", x->f.header_num);
     }
-    if (xl_live(x)) xl_check(x, worksheet_set_row(x->ws[s], IE_HEAD, 40, NULL), s, IE_HEAD, 0);
+    int lines = 2;
+    for (int c = 0; c < n; c++) lines = xl_max_int(lines, xl_wrapped_lines(x->ents[c].name, 13));
+    if (xl_live(x)) xl_check(x, worksheet_set_row(x->ws[s], IE_HEAD, 13.5 * lines, NULL), s, IE_HEAD, 0);
 }
 
 void xl_write_ie(xl *x)
