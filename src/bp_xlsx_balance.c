@@ -156,12 +156,13 @@ void xl_write_balance(xl *x)
                 if (at[k] >= 0 && bl_codes[k])
                     put_fact(x, s, at[k], col, bl_codes[k], year, p, x->f.money, &v[k]);
             }
-            snprintf(f, sizeof f, "=IF(COUNT(%s)*COUNT(%s),%s-%s,\"\")", r[BL_CA], r[BL_CL], r[BL_CA], r[BL_CL]);
+            snprintf(f, sizeof f, "=IF(COUNT(%s)*COUNT(%s),ROUND(%s-%s,2),\"\")", r[BL_CA], r[BL_CL], r[BL_CA],
+                     r[BL_CL]);
             bool nca = v[BL_CA].has && v[BL_CL].has;
             xl_put_formula(x, s, at[BL_NCA], col, f, x->f.money_bold,
                            nca ? xl_cache_double((double)(v[BL_CA].p - v[BL_CL].p) / 100.0) : xl_cache_text(""));
             /* net assets: FA + CA - CL - the long-term and pension liabilities (0 if none) */
-            int len = snprintf(f, sizeof f, "=IF(COUNT(%s)*COUNT(%s)*COUNT(%s),%s+%s-%s", r[BL_FA], r[BL_CA],
+            int len = snprintf(f, sizeof f, "=IF(COUNT(%s)*COUNT(%s)*COUNT(%s),ROUND(%s+%s-%s", r[BL_FA], r[BL_CA],
                                r[BL_CL], r[BL_FA], r[BL_CA], r[BL_CL]);
             int64_t net = v[BL_FA].p + v[BL_CA].p - v[BL_CL].p;
             for (int k = BL_LTL; k <= BL_PEN; k++)
@@ -169,7 +170,7 @@ void xl_write_balance(xl *x)
                     len += snprintf(f + len, sizeof f - (size_t)len, "-SUM(%s)", r[k]);
                     net -= v[k].p;
                 }
-            snprintf(f + len, sizeof f - (size_t)len, ",\"n/a\")");
+            snprintf(f + len, sizeof f - (size_t)len, ",2),\"n/a\")");
             bool has_net = v[BL_FA].has && v[BL_CA].has && v[BL_CL].has;
             xl_put_formula(x, s, at[BL_NET], col, f, x->f.money_bold,
                            has_net ? xl_cache_double((double)net / 100.0) : xl_cache_text("n/a"));
@@ -181,7 +182,7 @@ void xl_write_balance(xl *x)
             }
             bp_formula_ref(a, sizeof a, NULL, fund0, col);
             bp_formula_ref(b, sizeof b, NULL, tf - 1, col);
-            if (nf) snprintf(f, sizeof f, "=IF(COUNT(%s:%s),SUM(%s:%s),\"\")", a, b, a, b);
+            if (nf) snprintf(f, sizeof f, "=IF(COUNT(%s:%s),ROUND(SUM(%s:%s),2),\"\")", a, b, a, b);
             else snprintf(f, sizeof f, "=\"\"");
             xl_put_formula(x, s, tf, col, f, x->f.money_bold, xl_cache_amt(tot));
             bp_formula_ref(b, sizeof b, NULL, tf, col);
@@ -281,7 +282,8 @@ void xl_write_reserves(xl *x)
         close[e] = open[e].has && res[e].has ? (xl_amt){true, open[e].p + res[e].p} : (xl_amt){false, 0};
         d[e] = (xl_amt){true, close[e].has && bs[e].has ? close[e].p - bs[e].p : 0};
     }
-    rs_row(x, r_close, ne, "=IF(COUNT(%s)*COUNT(%s),%s+%s,\"\")", r_open, r_res, close, x->f.money_bold);
+    rs_row(x, r_close, ne, "=IF(COUNT(%s)*COUNT(%s),ROUND(%s+%s,2),\"\")", r_open, r_res, close,
+           x->f.money_bold);
     rs_row(x, r_chk, n, "=IF(COUNT(%s)*COUNT(%s),ROUND(%s-%s,2),0)", r_close, r_bs, d, x->f.money);
     /* the trust's, where every institution with a closing reserve has an opening one (an
      * institution that joined in the year brings a reserve the trust had no opening for) */
@@ -333,7 +335,7 @@ void xl_write_reserves(xl *x)
             char a[16], b[16], formula[128];
             bp_formula_ref(a, sizeof a, NULL, fc, RS_COL + e);
             bp_formula_ref(b, sizeof b, NULL, fo, RS_COL + e);
-            snprintf(formula, sizeof formula, "=IF(COUNT(%s)*COUNT(%s),%s-%s,\"\")", a, b, a, b);
+            snprintf(formula, sizeof formula, "=IF(COUNT(%s)*COUNT(%s),ROUND(%s-%s,2),\"\")", a, b, a, b);
             xl_put_formula(x, s, fm, RS_COL + e, formula, x->f.money, xl_cache_amt(d[e]));
         }
         row = fc + 2;

@@ -402,12 +402,12 @@ void xl_line_sum_formula(const xl_lines *pl, const xl_line *l, int base, int col
     case XL_LN_SUBTOTAL: case XL_LN_TOTAL:
         bp_fbuf_puts(b, "=IF(COUNT(");
         line_range(pl, l, base, c, b);
-        bp_fbuf_puts(b, "),SUM(");
+        bp_fbuf_puts(b, "),ROUND(SUM(");
         line_range(pl, l, base, c, b);
-        bp_fbuf_puts(b, "),\"\")");
+        bp_fbuf_puts(b, "),2),\"\")");
         break;
     case XL_LN_RESULT:
-        bp_fbuf_printf(b, "=IF(COUNT(%s%d)*COUNT(%s%d),%s%d-%s%d,\"\")", c, base + l->first + 1, c,
+        bp_fbuf_printf(b, "=IF(COUNT(%s%d)*COUNT(%s%d),ROUND(%s%d-%s%d,2),\"\")", c, base + l->first + 1, c,
                        base + l->last + 1, c, base + l->first + 1, c, base + l->last + 1);
         break;
     case XL_LN_REST: {
@@ -578,7 +578,7 @@ static void ie_line_cell(xl *x, const xl_lines *pl, size_t i, int c, xl_amt *v)
         /* across: the institutions' cells of the line */
         bp_formula_ref(r0, sizeof r0, NULL, row, IE_COL);
         bp_formula_ref(r1, sizeof r1, NULL, row, tcol - 1);
-        snprintf(ref, sizeof ref, "=IF(COUNT(%s:%s),SUM(%s:%s),\"\")", r0, r1, r0, r1);
+        snprintf(ref, sizeof ref, "=IF(COUNT(%s:%s),ROUND(SUM(%s:%s),2),\"\")", r0, r1, r0, r1);
         for (int k = 0; k < n; k++) *at = xl_amt_add(*at, v[(size_t)k * pl->n + i], 1);
     } else if (c == n + 1) {
         /* the internal transfers taken out */
@@ -590,7 +590,7 @@ static void ie_line_cell(xl *x, const xl_lines *pl, size_t i, int c, xl_amt *v)
     } else {
         bp_formula_ref(r0, sizeof r0, NULL, row, tcol);
         bp_formula_ref(r1, sizeof r1, NULL, row, tcol + 1);
-        snprintf(ref, sizeof ref, "=IF(COUNT(%s:%s),SUM(%s:%s),\"\")", r0, r1, r0, r1);
+        snprintf(ref, sizeof ref, "=IF(COUNT(%s:%s),ROUND(SUM(%s:%s),2),\"\")", r0, r1, r0, r1);
         *at = xl_amt_add(v[(size_t)n * pl->n + i], v[(size_t)(n + 1) * pl->n + i], 1);
     }
     xl_put_formula(x, s, row, IE_COL + c, ref, fm, xl_cache_amt(*at));
@@ -744,7 +744,8 @@ static void bva_variance(xl *x, int row, int sign, xl_amt b, xl_amt a, lxw_forma
     bp_formula_ref(B, sizeof B, NULL, row, BV_BUDGET);
     bp_formula_ref(A, sizeof A, NULL, row, BV_ACTUAL);
     bp_formula_ref(V, sizeof V, NULL, row, BV_VAR);
-    snprintf(f, sizeof f, "=IF(COUNT(%s)*COUNT(%s),%s-%s,\"\")", B, A, sign > 0 ? A : B, sign > 0 ? B : A);
+    snprintf(f, sizeof f, "=IF(COUNT(%s)*COUNT(%s),ROUND(%s-%s,2),\"\")", B, A, sign > 0 ? A : B,
+             sign > 0 ? B : A);
     bool has = a.has && b.has;
     int64_t var = sign > 0 ? a.p - b.p : b.p - a.p;
     xl_put_formula(x, s, row, BV_VAR, f, fm, has ? xl_cache_double((double)var / 100.0) : xl_cache_text(""));

@@ -52,7 +52,7 @@ static void finance_line(xl *x, int row, const char *label, const char *id, cons
     }
 }
 
-/* A total down the column over rows r0..r1 of the block: "=IF(COUNT(C6:C10),SUM(C6:C10),"")",
+/* A total down the column over rows r0..r1 of the block: "=IF(COUNT(C6:C10),ROUND(SUM(C6:C10),2),"")",
  * no data when none of them has data; v: the rows' values (stride np), the total's. */
 static void finance_sum(xl *x, int row, int r0, int r1, size_t np, xl_amt *v, int vrow0,
                         lxw_format *f)
@@ -63,7 +63,7 @@ static void finance_sum(xl *x, int row, int r0, int r1, size_t np, xl_amt *v, in
         xl_amt t = {false, 0};
         bp_formula_ref(a, sizeof a, NULL, r0, col);
         bp_formula_ref(b, sizeof b, NULL, r1, col);
-        snprintf(formula, sizeof formula, "=IF(COUNT(%s:%s),SUM(%s:%s),\"\")", a, b, a, b);
+        snprintf(formula, sizeof formula, "=IF(COUNT(%s:%s),ROUND(SUM(%s:%s),2),\"\")", a, b, a, b);
         for (int r = r0; r <= r1; r++) t = xl_amt_add(t, v[(size_t)(r - vrow0) * np + j], 1);
         v[(size_t)(row - vrow0) * np + j] = t;
         xl_put_formula(x, XS_FINANCE, row, col, formula, f, xl_cache_amt(t));
@@ -117,7 +117,7 @@ static int finance_block(xl *x, int row, const char *title, bp_expr *const *ex, 
             xl_amt out = v[(size_t)(x->finance_row[1] - 1 - vrow0) * np + j];
             bp_formula_ref(a, sizeof a, NULL, x->finance_row[0] - 1, col);
             bp_formula_ref(b, sizeof b, NULL, x->finance_row[1] - 1, col);
-            snprintf(formula, sizeof formula, "=IF(COUNT(%s)*COUNT(%s),%s-%s,\"\")", a, b, a, b);
+            snprintf(formula, sizeof formula, "=IF(COUNT(%s)*COUNT(%s),ROUND(%s-%s,2),\"\")", a, b, a, b);
             xl_amt d = in.has && out.has ? (xl_amt){true, in.p - out.p} : (xl_amt){false, 0};
             v[(size_t)(row - vrow0) * np + j] = d;
             xl_put_formula(x, XS_FINANCE, row, col, formula, x->f.money, xl_cache_amt(d));
