@@ -52,6 +52,85 @@ static void finance_line(xl *x, int row, const char *label, const char *id, cons
     }
 }
 
+/* A figure in pence as its cell caches it (no data: 0, as SUM reads a cell holding ""). */
+static int64_t pence_of(bp_num v)
+{
+    int64_t p;
+    return v.ok && bp_num_to_pence(v, &p) ? p : 0;
+}
+
+static int64_t abs64(int64_t v) { return v < 0 ? -v : v; }
+
+/* The check row under an income or expenditure block (docs/workbook.md, "Checks"): in
+ * each column, the institutions add up to their total and the total less the internal
+ * transfers is the consolidated figure, 0 while both hold.  Registered with the Checks
+ * sheet before its cells are written (xl_add_check). */
+static void finance_block_check(xl *x, int first, bp_expr *const *ex, int line, int internal,
+                                const xl_pair *pairs, size_t np)
+{
+    const xl_entity *trust = xl_trust_entity(x);
+    int n = (int)x->m->ninsts, total = first + n, cons = total + 2, row = cons + 1;
+    if (!np) return;
+    xl_put_text(x, XS_FINANCE, row, 0, "Check (0): the lines add up, transfers eliminated", x->f.text);
+    xl_add_check(x, XS_FINANCE, row, FIN_FIRST_COL, row, FIN_FIRST_COL + (int)np - 1,
+                 line == FX_INCOME ? "Finance: the institutions' income adds up to their total, and "
+                                     "the total less internal transfers is the consolidated income"
+                                   : "Finance: the institutions' expenditure adds up to their total, "
+                                     "and the total less internal transfers is the consolidated "
+                                     "expenditure");
+    for (size_t j = 0; j < np && xl_live(x); j++) {
+        int col = FIN_FIRST_COL + (int)j;
+        char c0[16], c1[16], ct[16], cl[16], cc[16], f[192];
+        int64_t sum = 0;
+        for (int p = 0; p < n; p++) {
+            bp_expr_ctx c = xl_entity_ctx(x, &x->ents[p], pairs[j].year, pairs[j].sc);
+            sum += pence_of(bp_expr_eval(ex[line], &c));
+        }
+        bp_expr_ctx c = xl_entity_ctx(x, trust, pairs[j].year, pairs[j].sc);
+        c.eliminate = false;
+        int64_t t = pence_of(bp_expr_eval(ex[line], &c)), less = pence_of(bp_expr_eval(ex[internal], &c));
+        c.eliminate = true;
+        int64_t con = pence_of(bp_expr_eval(ex[line], &c));
+        bp_formula_ref(c0, sizeof c0, NULL, first, col);
+        bp_formula_ref(c1, sizeof c1, NULL, total - 1, col);
+        bp_formula_ref(ct, sizeof ct, NULL, total, col);
+        bp_formula_ref(cl, sizeof cl, NULL, total + 1, col);
+        bp_formula_ref(cc, sizeof cc, NULL, cons, col);
+        /* SUM of a cell reads no data ("") as 0, as the engine's totals leave it out */
+        snprintf(f, sizeof f, "=ABS(ROUND(SUM(%s:%s)-SUM(%s),2))+ABS(ROUND(SUM(%s:%s)-SUM(%s),2))", c0, c1,
+                 ct, ct, cl, cc);
+        xl_put_formula(x, XS_FINANCE, row, col, f, x->f.money,
+                       xl_cache_double((double)(abs64(sum - t) + abs64(t + less - con)) / 100.0));
+    }
+}
+
+/* The check row under the in-year result: the consolidated result is the consolidated
+ * income less the consolidated expenditure (where it has data). */
+static void finance_result_check(xl *x, bp_expr *const *ex, const xl_pair *pairs, size_t np)
+{
+    int row = x->finance_row[2] + 1;
+    if (!np) return;
+    xl_put_text(x, XS_FINANCE, row, 0, "Check (0): result = income less expenditure", x->f.text);
+    xl_add_check(x, XS_FINANCE, row, FIN_FIRST_COL, row, FIN_FIRST_COL + (int)np - 1,
+                 "Finance: the consolidated in-year result is the consolidated income less the "
+                 "consolidated expenditure");
+    for (size_t j = 0; j < np && xl_live(x); j++) {
+        int col = FIN_FIRST_COL + (int)j;
+        char r[16], i[16], e[16], f[128];
+        bp_expr_ctx c = xl_entity_ctx(x, xl_trust_entity(x), pairs[j].year, pairs[j].sc);
+        c.eliminate = true;
+        bp_num res = bp_expr_eval(ex[FX_RESULT], &c);
+        int64_t v = res.ok ? pence_of(res) - pence_of(bp_expr_eval(ex[FX_INCOME], &c))
+                             + pence_of(bp_expr_eval(ex[FX_EXP], &c)) : 0;
+        bp_formula_ref(r, sizeof r, NULL, x->finance_row[2], col);
+        bp_formula_ref(i, sizeof i, NULL, x->finance_row[0], col);
+        bp_formula_ref(e, sizeof e, NULL, x->finance_row[1], col);
+        /* the expenditure last: the tamper test overwrites the last figure a check reads */
+        snprintf(f, sizeof f, "=IF(ISNUMBER(%s),ROUND(%s-SUM(%s)+SUM(%s),2),0)", r, r, i, e);
+        xl_put_formula(x, XS_FINANCE, row, col, f, x->f.money, xl_cache_double((double)v / 100.0));
+    }
+}
+
 /* One block: every institution, their total, the internal transfers eliminated and the
  * consolidated trust.  Returns the consolidated row. */
 static int finance_block(xl *x, int row, const char *title, bp_expr *const *ex, int line,
@@ -59,6 +138,7 @@ static int finance_block(xl *x, int row, const char *title, bp_expr *const *ex, 
 {
     const xl_entity *trust = xl_trust_entity(x);
     xl_put_text(x, XS_FINANCE, row++, 0, title, x->f.bold);
+    int first = row;
     for (size_t p = 0; p < x->m->ninsts; p++, row++)
         finance_line(x, row, x->ents[p].name, x->ents[p].id, ex[line], &x->ents[p], false, pairs, np,
                      x->f.money);
@@ -69,6 +149,7 @@ static int finance_block(xl *x, int row, const char *title, bp_expr *const *ex, 
                      false, pairs, np, x->f.money);
     }
     finance_line(x, row, total_label, "trust", ex[line], trust, true, pairs, np, x->f.money_bold);
+    if (internal >= 0) finance_block_check(x, first, ex, line, internal, pairs, np);
     return row;
 }
 
@@ -166,6 +247,7 @@ void xl_write_finance(xl *x, bp_expr *const *ex)
     x->finance_row[2] = finance_block(x, x->finance_row[1] + 2, "In-year result (income less "
                                       "expenditure)", ex, FX_RESULT, -1,
                                       "Consolidated in-year result", pairs, np);
+    finance_result_check(x, ex, pairs, np);
     xl_set_col(x, s, 0, 0, 44, NULL);
     xl_set_col(x, s, 1, 1, 10, NULL);
     xl_set_col(x, s, FIN_FIRST_COL, FIN_FIRST_COL + (int)(np ? np : 1) - 1, 17, NULL);
@@ -241,7 +323,7 @@ static int write_weights(xl *x, int *weight_row)
 /* Where one allocation block keeps its totals: the weighted pupils, the total in pence
  * and the pence left over after whole pence; and its first and last line. */
 typedef struct {
-    char weighted[16], pence[16], left[16];
+    char weighted[16], pence[16], left[16], pot[16];
     int first, last;
 } xl_block;
 
@@ -397,6 +479,21 @@ static void charge_totals(xl *x, int row, const bp_charge *ch, const xl_share *s
             xl_cache_double((double)shared / 100.0));
     put_sum(x, s, row, CC_CHARGED, b->first, b->last, x->f.money_bold,
             xl_cache_double((double)charged / 100.0));
+    /* the check row: the shares add up to the pot, whole pence by largest remainder
+     * (nothing is shared when no pupil is weighted) */
+    char a[16], z[16], f[160];
+    bool alloc = w.ok && bp_num_cmp(w, bp_num_int(0)) > 0;
+    xl_put_text(x, s, row + 1, 0, "Check (0): the shares add up to the centre's expenditure", x->f.text);
+    char yb[16], what[128];
+    bp_year_format(ch->year, yb, sizeof yb);
+    snprintf(what, sizeof what, "Central charge, %s %s: the shares add up to the centre's "
+             "expenditure", yb, bp_scenario_id(ch->scenario));
+    xl_add_check(x, s, row + 1, CC_SHARE, row + 1, CC_SHARE, what);
+    bp_formula_ref(a, sizeof a, NULL, b->first, CC_SHARE);
+    bp_formula_ref(z, sizeof z, NULL, b->last, CC_SHARE);
+    snprintf(f, sizeof f, "=IF(%s>0,ROUND(SUM(%s:%s)-%s,2),0)", b->weighted, a, z, b->pot);
+    xl_put_formula(x, s, row + 1, CC_SHARE, f, x->f.money,
+                   xl_cache_double(alloc ? (double)(shared - ch->total) / 100.0 : 0));
 }
 
 /* One year and scenario's allocation.  Returns the next free row. */
@@ -423,6 +520,7 @@ static int write_charge(xl *x, int row, const bp_charge *ch, bp_expr *const *ex,
     b.last = total - 1;
     bp_formula_ref(b.weighted, sizeof b.weighted, NULL, total, CC_WEIGHTED);
     bp_formula_ref(b.pence, sizeof b.pence, NULL, row + 1, CC_WEIGHTED);
+    bp_formula_ref(b.pot, sizeof b.pot, NULL, row + 1, CC_ROLL);
     bp_formula_ref(b.left, sizeof b.left, NULL, row + 2, CC_WEIGHTED);
     charge_heading(x, row, ch, sh, &b, ex);
     xl_put_headers_as(x, XS_CHARGE, row + 3, 0, heads, CC_NCOLS, "llrrrrrrrrrr");
