@@ -165,7 +165,7 @@ static void write_counted(xl *x, int row, const ck_root *roots, size_t n, int r0
 {
     const xl_sheet s = XS_CHECKS;
     static const char *const heads[] = {"Top-level code", "Facts on Data",
-                                        "Counted by the sums block", "Difference"};
+                                        "Counted on Workings", "Difference"};
     char trust[128], codes[128], notes[128], f[512];
     range_ref(trust, sizeof trust, XS_WORKINGS, r0, x->trust_col, r1, x->trust_col);
     range_ref(codes, sizeof codes, XS_WORKINGS, r0, BP_XL_WORK_CODE, r1, BP_XL_WORK_CODE);
@@ -402,7 +402,7 @@ void xl_write_checks(xl *x)
     xl_define(x, CK_NAME_PROVENANCE, f);
     xl_set_col(x, s, CK_WHAT, CK_WHAT, 70, NULL);
     xl_set_col(x, s, CK_WHERE, CK_WHERE, 22, NULL);
-    xl_set_col(x, s, CK_VALUE, PV_STATUS, 15, NULL);
+    xl_set_col(x, s, CK_VALUE, PV_STATUS, 18, NULL);
     xl_print_setup(x, s, 0, -1);
     free(l.items);
 }

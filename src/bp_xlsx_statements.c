@@ -491,9 +491,11 @@ static void charge_totals(xl *x, int row, const bp_charge *ch, const xl_share *s
     xl_add_check(x, s, row + 1, CC_SHARE, row + 1, CC_SHARE, what);
     bp_formula_ref(a, sizeof a, NULL, b->first, CC_SHARE);
     bp_formula_ref(z, sizeof z, NULL, b->last, CC_SHARE);
-    snprintf(f, sizeof f, "=IF(%s>0,ROUND(SUM(%s:%s)-%s,2),0)", b->weighted, a, z, b->pot);
+    /* the shares last: the tamper test overwrites the last figure a check reads (the pot
+     * would not do - the shares are worked out from it) */
+    snprintf(f, sizeof f, "=IF(%s>0,ROUND(%s-SUM(%s:%s),2),0)", b->weighted, b->pot, a, z);
     xl_put_formula(x, s, row + 1, CC_SHARE, f, x->f.money,
-                   xl_cache_double(alloc ? (double)(shared - ch->total) / 100.0 : 0));
+                   xl_cache_double(alloc ? (double)(ch->total - shared) / 100.0 : 0));
 }
 
 /* One year and scenario's allocation.  Returns the next free row. */
