@@ -42,7 +42,7 @@ INPUT_FILL, INPUT_FONT = "FFF2CC", "0000FF"
 # docs/workbook.md: the cover, the input sheets, the sheets with input rows, the outputs,
 # the per-institution terms and whole numbers last
 TABS = ["Contents", "Institutions", "Targets", "Data", "Courses", "Actions", "Scorecard",
-        "Finance", "Forecast", "Central charge", "Data quality", "Workings", "Ratios"]
+        "Finance", "Forecast", "Central charge", "Data quality", "Checks", "Workings", "Ratios"]
 INPUT_SHEETS = {"Data", "Institutions", "Targets"}
 # the contract's words (DATA.md)
 PHASES = ["primary", "secondary", "secondary_sixth", "sixth_form_college", "all_through",
