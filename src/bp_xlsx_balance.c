@@ -125,6 +125,10 @@ void xl_write_balance(xl *x)
     }
     size_t nf = fund_codes(x, funds, 16);
     int funds_title = row + 1, fund0 = funds_title + 1, tf = fund0 + (int)nf, chk = tf + 2;
+    /* registered before its cells are written (xl_add_check) */
+    xl_add_check(x, s, chk, BS_COL, chk, BS_COL + 2 * ne - 1,
+                 "Balance sheet: net assets equal total funds wherever fixed assets, current assets, "
+                 "current liabilities and funds are given");
     for (int k = 0; k < BL_NLINES; k++) {
         if (at[k] < 0) continue;
         char label[96];
@@ -190,9 +194,6 @@ void xl_write_balance(xl *x)
             xl_put_formula(x, s, chk, col, f, x->f.money,
                            xl_cache_double(has_net && tot.has ? (double)(net - tot.p) / 100.0 : 0));
         }
-    xl_add_check(x, s, chk, BS_COL, chk, BS_COL + 2 * ne - 1,
-                 "Balance sheet: net assets equal total funds wherever fixed assets, current assets, "
-                 "current liabilities and funds are given");
     xl_put_text(x, s, chk + 2, 0, "n/a: net assets need fixed assets (bs.fixed_assets), current assets "
                 "and current liabilities; a missing long-term or pension liability counts 0.", x->f.text);
     xl_set_col(x, s, 0, 0, 40, NULL);
@@ -256,6 +257,10 @@ void xl_write_reserves(xl *x)
     int row = RS_FIRST;
     xl_put_text(x, s, row++, 0, "Revenue reserve", x->f.bold);
     int r_open = row++, r_res = row++, r_close = row++, r_bs = row++, r_chk = row++;
+    /* registered before its cells are written (xl_add_check) */
+    xl_add_check(x, s, r_chk, RS_COL, r_chk, RS_COL + ne - 1,
+                 "Reserves: each institution's opening revenue reserve plus its in-year result "
+                 "equals its closing revenue reserve (and the trust's, the total)");
     xl_text_fmt(label, sizeof label, "  Opening revenue reserve (31 August %s)", pb);
     xl_put_text(x, s, r_open, 0, label, x->f.text);
     xl_put_text(x, s, r_open, 1, "bs.reserves.revenue", x->f.text);
@@ -302,9 +307,6 @@ void xl_write_reserves(xl *x)
         xl_put_formula(x, s, r_chk, RS_COL + n, f, x->f.money,
                        xl_cache_double(nopen == nbs ? (double)d[n].p / 100.0 : 0));
     }
-    xl_add_check(x, s, r_chk, RS_COL, r_chk, RS_COL + ne - 1,
-                 "Reserves: each institution's opening revenue reserve plus its in-year result "
-                 "equals its closing revenue reserve (and the trust's, the total)");
     /* the other funds: opening, the movement, closing */
     size_t nf = 0;
     static const char *const known[] = {"bs.reserves.rainy_day", "bs.reserves.restricted",

@@ -13,6 +13,7 @@
  *   bp_xlsx_statements.c  Finance, Central charge
  *   bp_xlsx_lines.c       the statements by line: Income and expenditure, Budget v actual
  *   bp_xlsx_balance.c     Balance sheet, Reserves (the revenue reserve rolled forward)
+ *   bp_xlsx_checks.c      Checks: the integrity checks, the master check, provenance
  *   bp_xlsx_quality.c     Actions, Data quality, Contents
  *   bp_xlsx.c             the workbook: open, plan, write the sheets, close */
 #ifndef BP_XLSX_INTERNAL_H
@@ -31,7 +32,7 @@
 typedef enum {
     XS_CONTENTS, XS_SCORECARD, XS_DATA, XS_INSTITUTIONS, XS_TARGETS, XS_FINANCE, XS_FORECAST,
     XS_COURSES, XS_CHARGE, XS_ACTIONS, XS_QUALITY, XS_WORKINGS, XS_RATIOS, XS_IE, XS_BVA,
-    XS_BALANCE, XS_RESERVES, XS_COUNT
+    XS_BALANCE, XS_RESERVES, XS_CHECKS, XS_COUNT
 } xl_sheet;
 
 typedef struct {
@@ -186,6 +187,11 @@ typedef struct {
     /* the integrity checks the sheets have made of their own figures (xl_add_check) */
     struct xl_check_ref *checks;
     size_t nchecks, capchecks;
+    /* Data quality: per input file its row (-1: none), and the columns of the money
+     * total as read and as it stands on Data, which the provenance checks compare */
+    int *quality_row;
+    int quality_read_col, quality_data_col;
+    size_t nintegrity;            /* Checks: the integrity checks the master check counts */
 } xl;
 
 /* ---- the layout: rows and columns the formulas point at ---- */
@@ -246,11 +252,17 @@ bool xl_compiled(xl *x, bp_err err, const char *what);
  * each holding 0 while what it checks holds (a difference rounded to the penny, or 1 for
  * a condition that fails).  The sheets register them as they write them; the Checks
  * sheet lists every one and feeds the master check on Contents from them, so that a
- * statement's check sits beside the figures it checks and is counted in one place. */
+ * statement's check sits beside the figures it checks and is counted in one place.
+ * Register a block just before writing its cells (no other check in between):
+ * xl_put_formula counts the cells of the latest block whose cached value is not 0, for
+ * the cached value of the Checks row.  The tamper test (tests/e2e/workbook.sh)
+ * overwrites the last cell the block's first formula refers to with a constant, and
+ * expects the check to fail: let that be a figure it checks. */
 typedef struct xl_check_ref {
     xl_sheet sheet;
     int r0, c0, r1, c1;      /* the block, inclusive */
     char *what;              /* what holds while it is zero, a sentence for the reader */
+    size_t failing;          /* cells of the block written with a cached value not 0 */
 } xl_check_ref;
 
 void xl_add_check(xl *x, xl_sheet s, int r0, int c0, int r1, int c1, const char *what);
@@ -290,7 +302,10 @@ void xl_put_formula(xl *x, xl_sheet s, int row, int col, const char *formula, lx
                     xl_cache v);
 void xl_put_link(xl *x, xl_sheet s, int row, int col, xl_sheet to, int trow, int tcol,
                  lxw_format *f, xl_cache v);
+void xl_put_url(xl *x, xl_sheet s, int row, int col, xl_sheet to, int trow, int tcol,
+                const char *text);
 void xl_set_col(xl *x, xl_sheet s, int first, int last, double width, lxw_format *f);
+int xl_rows_end(int first, size_t rows);
 int xl_wrapped_lines(const char *text, double width);
 void xl_fit_row(xl *x, xl_sheet s, int row, int lines);
 int xl_max_int(int a, int b);
@@ -441,6 +456,8 @@ void xl_write_balance(xl *x);
 void xl_write_reserves(xl *x);
 void xl_write_actions(xl *x);
 void xl_write_quality(xl *x, bp_expr *const *ex);
+void xl_write_checks(xl *x);
+int xl_put_check_summary(xl *x, xl_sheet s, int row, bool see);
 void xl_write_contents(xl *x);
 void xl_write_ratios(xl *x);
 void xl_write_workings(xl *x);

@@ -520,6 +520,7 @@ static void check_row(xl *x, xl_sheet s, int row, const char *label, int trow, i
                       const char *what)
 {
     xl_put_text(x, s, row, 0, label, x->f.text);
+    xl_add_check(x, s, row, c0, row, c0 + nc - 1, what);   /* before its cells (xl_add_check) */
     for (int i = 0; i < nc && xl_live(x); i++) {
         char t[16], f[160];
         if (!want[i][0]) continue;
@@ -528,7 +529,6 @@ static void check_row(xl *x, xl_sheet s, int row, const char *label, int trow, i
         int64_t d = (got[i].has ? got[i].p : 0) - sign[i] * (eng[i].has ? eng[i].p : 0);
         xl_put_formula(x, s, row, c0 + i, f, x->f.money, xl_cache_double((double)d / 100.0));
     }
-    xl_add_check(x, s, row, c0, row, c0 + nc - 1, what);
 }
 
 /* The sums block's reference and the engine's value of a code for a statement column:

@@ -136,6 +136,8 @@ static void finance_check(xl *x, int row, int trow, const char *code, const xl_p
                           size_t np, const xl_amt *v, int vrow0, const char *label, const char *what)
 {
     xl_put_text(x, XS_FINANCE, row, 0, label, x->f.text);
+    /* before its cells (xl_add_check) */
+    if (np) xl_add_check(x, XS_FINANCE, row, FIN_FIRST_COL, row, FIN_FIRST_COL + (int)np - 1, what);
     for (size_t j = 0; j < np && xl_live(x); j++) {
         char t[16], w[48], formula[128];
         int col = FIN_FIRST_COL + (int)j;
@@ -149,7 +151,6 @@ static void finance_check(xl *x, int row, int trow, const char *code, const xl_p
         xl_put_formula(x, XS_FINANCE, row, col, formula, x->f.money,
                        xl_cache_double((double)((g.has ? g.p : 0) - (e.has ? e.p : 0)) / 100.0));
     }
-    if (np) xl_add_check(x, XS_FINANCE, row, FIN_FIRST_COL, row, FIN_FIRST_COL + (int)np - 1, what);
 }
 
 /* The lowest consolidated income or expenditure of the actual years the chart plots,
@@ -337,7 +338,7 @@ static int write_weights(xl *x, int *weight_row)
 /* Where one allocation block keeps its totals: the weighted pupils, the total in pence
  * and the pence left over after whole pence; and its first and last line. */
 typedef struct {
-    char weighted[16], pence[16], left[16];
+    char weighted[16], pence[16], left[16], pot[16];
     int first, last;
 } xl_block;
 
@@ -493,6 +494,23 @@ static void charge_totals(xl *x, int row, const bp_charge *ch, const xl_share *s
             xl_cache_double((double)shared / 100.0));
     put_sum(x, s, row, CC_CHARGED, b->first, b->last, x->f.money_bold,
             xl_cache_double((double)charged / 100.0));
+    /* the check row: the shares add up to the pot, whole pence by largest remainder
+     * (nothing is shared when no pupil is weighted) */
+    char a[16], z[16], f[160];
+    bool alloc = w.ok && bp_num_cmp(w, bp_num_int(0)) > 0;
+    xl_put_text(x, s, row + 1, 0, "Check (0): the shares add up to the centre's expenditure", x->f.text);
+    char yb[16], what[128];
+    bp_year_format(ch->year, yb, sizeof yb);
+    snprintf(what, sizeof what, "Central charge, %s %s: the shares add up to the centre's "
+             "expenditure", yb, bp_scenario_id(ch->scenario));
+    xl_add_check(x, s, row + 1, CC_SHARE, row + 1, CC_SHARE, what);
+    bp_formula_ref(a, sizeof a, NULL, b->first, CC_SHARE);
+    bp_formula_ref(z, sizeof z, NULL, b->last, CC_SHARE);
+    /* the shares last: the tamper test overwrites the last figure a check reads (the pot
+     * would not do - the shares are worked out from it) */
+    snprintf(f, sizeof f, "=IF(%s>0,ROUND(%s-SUM(%s:%s),2),0)", b->weighted, b->pot, a, z);
+    xl_put_formula(x, s, row + 1, CC_SHARE, f, x->f.money,
+                   xl_cache_double(alloc ? (double)(ch->total - shared) / 100.0 : 0));
 }
 
 /* One year and scenario's allocation.  Returns the next free row. */
@@ -519,6 +537,7 @@ static int write_charge(xl *x, int row, const bp_charge *ch, bp_expr *const *ex,
     b.last = total - 1;
     bp_formula_ref(b.weighted, sizeof b.weighted, NULL, total, CC_WEIGHTED);
     bp_formula_ref(b.pence, sizeof b.pence, NULL, row + 1, CC_WEIGHTED);
+    bp_formula_ref(b.pot, sizeof b.pot, NULL, row + 1, CC_ROLL);
     bp_formula_ref(b.left, sizeof b.left, NULL, row + 2, CC_WEIGHTED);
     charge_heading(x, row, ch, sh, &b, ex);
     xl_put_headers_as(x, XS_CHARGE, row + 3, 0, heads, CC_NCOLS, "llrrrrrrrrrr");

@@ -43,7 +43,7 @@ INPUT_FILL, INPUT_FONT = "FFF2CC", "0000FF"
 # the per-institution terms and whole numbers last
 TABS = ["Contents", "Institutions", "Targets", "Data", "Courses", "Actions", "Scorecard",
         "Finance", "Income and expenditure", "Budget v actual", "Balance sheet", "Reserves",
-        "Forecast", "Central charge", "Data quality", "Workings", "Ratios"]
+        "Forecast", "Central charge", "Data quality", "Checks", "Workings", "Ratios"]
 INPUT_SHEETS = {"Data", "Institutions", "Targets"}
 # the contract's words (DATA.md)
 PHASES = ["primary", "secondary", "secondary_sixth", "sixth_form_college", "all_through",
