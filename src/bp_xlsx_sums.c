@@ -402,6 +402,9 @@ void xl_plan_sums(xl *x)
     x->trust_col = BP_XL_WORK_FIRST_COL + (int)(n + nph);
     x->facts_offset = (int)(n + nph + 2);
     x->terms_at = WORK_SUMS_ROW + (int)x->nsums + 1;
+    x->facts_cols = n + nph + 1;
+    x->facts_read = calloc(x->nsums * x->facts_cols + 1, 1);
+    if (!x->facts_read) xl_nomem(x);
 }
 
 int xl_phase_index(const xl *x, bp_phase ph)
@@ -668,6 +671,37 @@ static const char *attr_range(size_t i)
     return i == 0 ? BP_XL_INST_CAPACITY_NAME : i == 1 ? BP_XL_INST_PAN_NAME : BP_XL_INST_BASE_NAME;
 }
 
+/* Which facts cells of the fact rows the block has: those a formula elsewhere reads
+ * (x->facts_read), and those they read in turn - a phase's or the trust's facts cell adds
+ * up every institution's of its row (a phase by the phase row, which a user may change),
+ * an institution's adds its children's rows' (a wide row counts on Data instead).  Rows
+ * run parents first, so one pass from the top closes the set.  A facts cell only tells a
+ * zero total from no data; a total never reads one, so the cells nobody reads are left
+ * out: in a one-school trust three facts cells in five. */
+static void close_facts(xl *x)
+{
+    size_t nc = x->facts_cols, n = x->m->ninsts;
+    unsigned char *need = x->facts_read;
+    for (size_t i = x->sums_facts0; i < x->sums_facts1; i++) {
+        const xl_sum *s = &x->sums[i];
+        unsigned char *r = need + i * nc;
+        for (size_t g = n; g < nc; g++)
+            if (r[g]) memset(r, 1, n);
+        if (wide(x, s)) continue;
+        for (size_t k = 0; k < s->nchild; k++) {
+            unsigned char *ch = need + x->sum_child[s->child0 + k] * nc;
+            for (size_t p = 0; p < n; p++) ch[p] |= r[p];
+        }
+    }
+}
+
+/* Does row i have its facts cell in column col (an entity's totals column)? */
+static bool has_facts(const xl *x, size_t i, int col)
+{
+    if (i < x->sums_facts0 || i >= x->sums_facts1) return true;
+    return x->facts_read[i * x->facts_cols + (size_t)(col - BP_XL_WORK_FIRST_COL)] != 0;
+}
+
 /* One institution's total and facts on row i. */
 static void inst_cells(xl *x, bp_fbuf *b, size_t i, int col, bp_i128 total, int64_t facts)
 {
@@ -717,6 +751,7 @@ static void inst_cells(xl *x, bp_fbuf *b, size_t i, int col, bp_i128 total, int6
         return;
     }
     xl_put_formula(x, ws, s->row, col, b->s, x->f.quantity, xl_cache_double((double)total / units(s)));
+    if (!has_facts(x, i, col)) return;
     bp_fbuf_reset(b);
     switch (s->kind) {
     case XR_ATTR:
@@ -751,7 +786,7 @@ static void group_cells(xl *x, bp_fbuf *b, size_t i, int col, int ph, bp_i128 to
     col_of(&c, col, x->facts_offset);
     col_of(&first, BP_XL_WORK_FIRST_COL, x->facts_offset);
     col_of(&last, BP_XL_WORK_FIRST_COL + n - 1, x->facts_offset);
-    for (int half = 0; half < 2 && xl_live(x); half++) {
+    for (int half = 0; half < 1 + has_facts(x, i, col) && xl_live(x); half++) {
         const char *a = half ? first.f : first.c, *z = half ? last.f : last.c;
         bp_fbuf_reset(b);
         bp_fbuf_puts(b, "=");
@@ -865,6 +900,7 @@ void xl_write_sums(xl *x)
         xl_put_formula(x, ws, WORK_PHASE_ROW, BP_XL_WORK_FIRST_COL + (int)p, f, x->f.text,
                        xl_cache_text(bp_phase_id(m->insts[x->inst_order[p]].phase)));
     }
+    if (xl_live(x)) close_facts(x);
     if (xl_live(x) && values_of(x, &v))
         for (size_t i = 0; i < x->nsums && xl_live(x); i++) {
             /* a dry run checks the limits a row can break - the sheet's rows (the last
@@ -873,6 +909,7 @@ void xl_write_sums(xl *x)
             if (x->dry && i + 1 < x->nsums && x->sums[i].nchild < 256) continue;
             write_row(x, &b, &v, i);
         }
+    x->sums_written = true;
     free(v.total);
     free(v.facts);
     free(v.count);
