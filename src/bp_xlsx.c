@@ -117,7 +117,8 @@ static void write_sheets(xl *x, bp_expr *const *ex)
     xl_no_src(x), xl_write_checks(x);
     xl_no_src(x), xl_write_contents(x);
     /* last: every other sheet has asked for its ratios and per-institution terms by now,
-     * and the ratios' own formulas may ask for more terms */
+     * and the ratios' own formulas may ask for more terms; the sums block of Workings
+     * last of all, since it has only the facts cells the formulas before it read */
     xl_no_src(x), xl_write_ratios(x);
     xl_no_src(x), xl_write_workings(x);
     protect_sheets(x);
@@ -146,6 +147,7 @@ static void release(xl *x, bp_expr **ex)
     free(x->sums);
     free(x->sum_child);
     free(x->phase_col);
+    free(x->facts_read);
     free(x->target_scale);
     free(x->point_wrow);
     free(x->measure_scale);

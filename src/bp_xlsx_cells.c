@@ -343,6 +343,33 @@ void xl_put_input_date(xl *x, xl_sheet s, int row, int col, int32_t days)
     put_date(x, s, row, col, days, xl_input(x, x->f.date));
 }
 
+/* The facts cells of the sums block a formula reads (Workings!$P$12): noted, so that
+ * the block, written last, has them.  Every formula passes here, whoever compiled it. */
+static void note_facts_refs(xl *x, const char *formula)
+{
+    static const char tag[] = BP_XL_SHEET_WORKINGS "!";
+    int first = BP_XL_WORK_FIRST_COL + x->facts_offset;
+    for (const char *p = strstr(formula, tag); p; p = strstr(p, tag)) {
+        int col = 0, row = 0;
+        p += sizeof tag - 1;
+        if (*p == '$') p++;
+        for (int k = 0; k < 3 && *p >= 'A' && *p <= 'Z'; k++, p++) col = col * 26 + (*p - 'A' + 1);
+        if (*p == '$') p++;
+        for (int k = 0; k < 7 && *p >= '0' && *p <= '9'; k++, p++) row = row * 10 + (*p - '0');
+        /* 0-based: the facts column's index among the entities, the fact row's index */
+        int c = col - 1 - first, i = row - 1 - WORK_SUMS_ROW;
+        if (c < 0 || (size_t)c >= x->facts_cols || i < (int)x->sums_facts0
+            || (size_t)i >= x->sums_facts1)
+            continue;
+        unsigned char *read = &x->facts_read[(size_t)i * x->facts_cols + (size_t)c];
+        if (!*read && x->sums_written)
+            xl_fail(x, BP_ERR_RENDER, "internal error: a formula reads the facts cell %s%d of the "
+                    "sums block, written before it without that cell", BP_XL_SHEET_WORKINGS "!",
+                    row);
+        *read = 1;
+    }
+}
+
 void xl_put_formula(xl *x, xl_sheet s, int row, int col, const char *formula, lxw_format *f,
                     xl_cache v)
 {
@@ -360,6 +387,7 @@ void xl_put_formula(xl *x, xl_sheet s, int row, int col, const char *formula, lx
         return;
     if (x->dry) return;
     if (x->nchecks) note_check_cell(x, s, row, col, v);
+    if (x->facts_read) note_facts_refs(x, formula);
     lxw_row_t r = (lxw_row_t)row;
     lxw_col_t c = (lxw_col_t)col;
     lxw_error e = v.is_text ? worksheet_write_formula_str(x->ws[s], r, c, formula, f, v.text)

@@ -174,6 +174,13 @@ typedef struct {
     size_t *sum_child;            /* the children of each row, as indexes */
     int *phase_col;               /* per bp_phase: its totals column, -1 if none */
     int trust_col, facts_offset;  /* the trust's totals column; facts are this far right */
+    /* per fact row of the block and entity column (institutions, phases, the trust): a
+     * formula outside the block reads its facts cell.  The block is written last and
+     * has a fact row's facts cell only where it is read, or read through another facts
+     * cell (docs/workbook.md, "The sums block"); xl_put_formula notes the readers. */
+    unsigned char *facts_read;
+    size_t facts_cols;
+    bool sums_written;            /* the block is written: a new reader is an error */
     int terms_at;                 /* Workings: the row of the term rows' title */
     /* Ratios: whole-number thresholds, one row per target; then the values from here */
     int *target_scale;            /* per target: the power of ten of its row, -1: none */

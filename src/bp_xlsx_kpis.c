@@ -763,7 +763,6 @@ void xl_write_workings(xl *x)
                  "institution",
                  "Each sum selects the facts on Data by its row's code, year and scenario and its "
                  "column's institution; a phase adds up the institutions the phase row gives it.");
-    xl_write_sums(x);
     int at = x->terms_at;
     xl_put_text(x, s, at, 0, "Terms formed for each institution: products of two facts, "
                 "conditions and the like, added up over the institutions that have data",
@@ -778,6 +777,9 @@ void xl_write_workings(xl *x)
     xl_put_text(x, s, at + 1, x->trust_col, "trust", x->f.header_num);
     for (size_t i = 0; i < x->nhelpers && xl_live(x); i++) write_helper(x, i);
     if (!x->nhelpers) xl_put_text(x, s, at + 2, 0, "No per-institution terms.", x->f.note);
+    /* after every formula that reads the block's facts cells, the terms' included: the
+     * block has only the facts cells read (xl_write_sums) */
+    xl_write_sums(x);
     xl_set_col(x, s, BP_XL_WORK_CODE, BP_XL_WORK_CODE, 40, NULL);
     xl_set_col(x, s, BP_XL_WORK_YEAR, BP_XL_WORK_SCENARIO, 10, NULL);
     xl_set_col(x, s, BP_XL_WORK_NOTE, BP_XL_WORK_NOTE, 26, NULL);
