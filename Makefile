@@ -71,7 +71,7 @@ TEST_LIBS := -lcmocka
 #          _block, _table and bp_chart, sharing src/bp_pdf_internal.h), bp_packpdf_common,
 #          bp_packpdf_summary, bp_packpdf_finance, bp_packpdf_plan, bp_packpdf, bp_formula (KPI expressions as the
 #          workbook's formulas), bp_xlsx (the workbook; its sheets in bp_xlsx_cells, _sums,
-#          _layout, _kpis, _inputs, _statements and _quality, sharing
+#          _layout, _kpis, _inputs, _statements, _lines, _balance, _checks and _quality, sharing
 #          src/bp_xlsx_internal.h), bp_build.
 # cli    - the command line (cli*.c, main.c): only the boardpack binary.
 # Each layer is an archive (build/libbpcore.a, build/libbprender.a) that the binary, every
@@ -84,7 +84,7 @@ CORE_MOD   := util error excel infile csv sha256 money num model script load set
 RENDER_MOD := format text json outfile manifest libs pdf_state pdf_fonts pdf_text pdf_draw pdf_page \
               pdf_elements pdf_nav pdf_block pdf_table pdf chart packpdf_common packpdf_summary packpdf_finance \
               packpdf_plan packpdf formula xlsx_cells xlsx_sums xlsx_layout xlsx_kpis xlsx_inputs \
-              xlsx_statements xlsx_quality xlsx build
+              xlsx_statements xlsx_lines xlsx_balance xlsx_checks xlsx_quality xlsx build
 CORE_SRC   := $(CORE_MOD:%=src/bp_%.c)
 RENDER_SRC := $(RENDER_MOD:%=src/bp_%.c)
 CLI_SRC    := $(sort $(wildcard src/cli*.c)) src/main.c

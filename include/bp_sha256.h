@@ -4,6 +4,7 @@
 #ifndef BP_SHA256_H
 #define BP_SHA256_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,6 +21,12 @@ typedef struct {
 void bp_sha256_init(bp_sha256_ctx *c);
 void bp_sha256_update(bp_sha256_ctx *c, const void *data, size_t len);
 void bp_sha256_final(bp_sha256_ctx *c, unsigned char out[32]);
+
+/* Whether the blocks go through the processor's SHA instructions (x86-64 with the SHA
+ * extensions), and, for the unit test, the C rounds forced (true) or the choice left to
+ * the processor again (false). */
+bool bp_sha256_accelerated(void);
+void bp_sha256_force_portable(bool portable);
 
 /* 64 lower-case hex digits and a NUL. */
 void bp_sha256_hex(const unsigned char digest[32], char out[65]);

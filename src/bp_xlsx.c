@@ -105,12 +105,20 @@ static void write_sheets(xl *x, bp_expr *const *ex)
     xl_no_src(x), xl_write_scorecard(x);
     xl_no_src(x), xl_write_forecast(x);
     xl_no_src(x), xl_write_finance(x, ex);
+    xl_no_src(x), xl_write_ie(x);
+    xl_no_src(x), xl_write_bva(x);
+    xl_no_src(x), xl_write_balance(x);
+    xl_no_src(x), xl_write_reserves(x);
     xl_no_src(x), xl_write_charges(x, ex);
     xl_no_src(x), xl_write_actions(x);
     xl_no_src(x), xl_write_quality(x, ex);
+    /* after every sheet that registers an integrity check (xl_add_check), and before the
+     * Contents, which shows the master check */
+    xl_no_src(x), xl_write_checks(x);
     xl_no_src(x), xl_write_contents(x);
     /* last: every other sheet has asked for its ratios and per-institution terms by now,
-     * and the ratios' own formulas may ask for more terms */
+     * and the ratios' own formulas may ask for more terms; the sums block of Workings
+     * last of all, since it has only the facts cells the formulas before it read */
     xl_no_src(x), xl_write_ratios(x);
     xl_no_src(x), xl_write_workings(x);
     protect_sheets(x);
@@ -139,11 +147,13 @@ static void release(xl *x, bp_expr **ex)
     free(x->sums);
     free(x->sum_child);
     free(x->phase_col);
+    free(x->facts_read);
     free(x->target_scale);
     free(x->point_wrow);
     free(x->measure_scale);
     for (size_t i = 0; i < x->nchecks; i++) free(x->checks[i].what);
     free(x->checks);
+    free(x->quality_row);
 }
 
 static bp_err run(const bp_session *s, int64_t epoch, const char *tmpdir, const char *path,

@@ -34,11 +34,23 @@ const xl_sheet_info xl_sheets[XS_COUNT] = {
                            "the trust; per-institution terms (such as periods x FTE)"},
     {"Ratios", "Thresholds and the values each status decides as whole numbers, so that every "
                "status compares exactly"},
+    {"Income and expenditure", "The report year's income and expenditure by line, for each "
+                               "institution, their total, the internal transfers eliminated and "
+                               "the consolidated trust"},
+    {"Budget v actual", "The report year's budget against its actual by line, for the trust and "
+                        "each institution, with variances favourable positive"},
+    {"Balance sheet", "Year-end balances against the previous year end, net assets and funds, "
+                      "by institution and the trust"},
+    {"Reserves", "The revenue reserve rolled forward (opening + in-year result = closing) and the "
+                 "movements of the other funds, by institution and the trust"},
+    {"Checks", "Integrity checks, each 0 while it holds, and the master check over them; "
+               "provenance: Data against the input files"},
 };
 
 const xl_sheet xl_tab_order[XS_COUNT] = {
     XS_CONTENTS, XS_INSTITUTIONS, XS_TARGETS, XS_DATA, XS_COURSES, XS_ACTIONS, XS_SCORECARD,
-    XS_FINANCE, XS_FORECAST, XS_CHARGE, XS_QUALITY, XS_WORKINGS, XS_RATIOS,
+    XS_FINANCE, XS_IE, XS_BVA, XS_BALANCE, XS_RESERVES, XS_FORECAST, XS_CHARGE, XS_QUALITY,
+    XS_CHECKS, XS_WORKINGS, XS_RATIOS,
 };
 
 bool xl_input_sheet(xl_sheet s)
@@ -244,7 +256,18 @@ void xl_add_check(xl *x, xl_sheet s, int r0, int c0, int r1, int c1, const char 
     x->checks = c;
     char *w = xl_copy_text(x, what);
     if (!w) return;
-    x->checks[x->nchecks++] = (xl_check_ref){s, r0, c0, r1, c1, w};
+    x->checks[x->nchecks++] = (xl_check_ref){s, r0, c0, r1, c1, w, 0};
+}
+
+/* A cell of a registered check written with a cached value that is not 0: the check
+ * fails in the data as built, and its Checks row says so in its cached value too.  A
+ * check is registered just before its cells are written, so only the latest one can
+ * hold the cell: one comparison a cell, not one a check. */
+static void note_check_cell(xl *x, xl_sheet s, int row, int col, xl_cache v)
+{
+    if (!x->nchecks || (!v.is_text && v.num == 0)) return;
+    xl_check_ref *c = &x->checks[x->nchecks - 1];
+    if (c->sheet == s && row >= c->r0 && row <= c->r1 && col >= c->c0 && col <= c->c1) c->failing++;
 }
 
 /* ---- cells ---- */
@@ -320,6 +343,33 @@ void xl_put_input_date(xl *x, xl_sheet s, int row, int col, int32_t days)
     put_date(x, s, row, col, days, xl_input(x, x->f.date));
 }
 
+/* The facts cells of the sums block a formula reads (Workings!$P$12): noted, so that
+ * the block, written last, has them.  Every formula passes here, whoever compiled it. */
+static void note_facts_refs(xl *x, const char *formula)
+{
+    static const char tag[] = BP_XL_SHEET_WORKINGS "!";
+    int first = BP_XL_WORK_FIRST_COL + x->facts_offset;
+    for (const char *p = strstr(formula, tag); p; p = strstr(p, tag)) {
+        int col = 0, row = 0;
+        p += sizeof tag - 1;
+        if (*p == '$') p++;
+        for (int k = 0; k < 3 && *p >= 'A' && *p <= 'Z'; k++, p++) col = col * 26 + (*p - 'A' + 1);
+        if (*p == '$') p++;
+        for (int k = 0; k < 7 && *p >= '0' && *p <= '9'; k++, p++) row = row * 10 + (*p - '0');
+        /* 0-based: the facts column's index among the entities, the fact row's index */
+        int c = col - 1 - first, i = row - 1 - WORK_SUMS_ROW;
+        if (c < 0 || (size_t)c >= x->facts_cols || i < (int)x->sums_facts0
+            || (size_t)i >= x->sums_facts1)
+            continue;
+        unsigned char *read = &x->facts_read[(size_t)i * x->facts_cols + (size_t)c];
+        if (!*read && x->sums_written)
+            xl_fail(x, BP_ERR_RENDER, "internal error: a formula reads the facts cell %s%d of the "
+                    "sums block, written before it without that cell", BP_XL_SHEET_WORKINGS "!",
+                    row);
+        *read = 1;
+    }
+}
+
 void xl_put_formula(xl *x, xl_sheet s, int row, int col, const char *formula, lxw_format *f,
                     xl_cache v)
 {
@@ -336,6 +386,8 @@ void xl_put_formula(xl *x, xl_sheet s, int row, int col, const char *formula, lx
     if (!xl_cell_text_ok(x, formula, s, row, col) || (v.is_text && !xl_cell_text_ok(x, v.text, s, row, col)))
         return;
     if (x->dry) return;
+    if (x->nchecks) note_check_cell(x, s, row, col, v);
+    if (x->facts_read) note_facts_refs(x, formula);
     lxw_row_t r = (lxw_row_t)row;
     lxw_col_t c = (lxw_col_t)col;
     lxw_error e = v.is_text ? worksheet_write_formula_str(x->ws[s], r, c, formula, f, v.text)
@@ -351,6 +403,31 @@ void xl_put_link(xl *x, xl_sheet s, int row, int col, xl_sheet to, int trow, int
     bp_formula_ref(ref, sizeof ref, xl_sheets[to].name, trow, tcol);
     snprintf(formula, sizeof formula, "=%s", ref);
     xl_put_formula(x, s, row, col, formula, f, v);
+}
+
+/* A hyperlink to a cell of another sheet (or this one), showing text: where a check
+ * looks, a sheet of the Contents.  A link, not a formula: moving or renaming nothing
+ * changes a figure. */
+void xl_put_url(xl *x, xl_sheet s, int row, int col, xl_sheet to, int trow, int tcol,
+                const char *text)
+{
+    char url[96], col_name[8];
+    if (!xl_live(x) || !room(x, s, row)) return;
+    bp_formula_col(col_name, sizeof col_name, tcol);
+    snprintf(url, sizeof url, "internal:'%s'!%s%d", xl_sheets[to].name, col_name, trow + 1);
+    if (!fits_cell(x, text) || !xl_cell_text_ok(x, url, s, row, col) || !xl_cell_text_ok(x, text, s, row, col)
+        || x->dry)
+        return;
+    xl_check(x, worksheet_write_url_opt(x->ws[s], (lxw_row_t)row, (lxw_col_t)col, url, x->f.link,
+                                        text, NULL), s, row, col);
+}
+
+/* The last row (0-based) of a bounded range whose rows start at first and hold rows
+ * rows written: BP_XL_SPARE_ROWS more for the rows a user adds, cut at the sheet's end. */
+int xl_rows_end(int first, size_t rows)
+{
+    int64_t last = (int64_t)first + (int64_t)rows - 1 + BP_XL_SPARE_ROWS;
+    return last > BP_EXCEL_ROWS - 1 ? BP_EXCEL_ROWS - 1 : (int)last;
 }
 
 void xl_set_col(xl *x, xl_sheet s, int first, int last, double width, lxw_format *f)
@@ -603,6 +680,8 @@ void xl_make_formats(xl *x)
     format_set_bold(f->bold);
     format_set_bold(f->money_bold);
     format_set_top(f->money_bold, LXW_BORDER_THIN);
+    /* a total that cannot be shown says so ("n/a") where its figure would stand */
+    format_set_align(f->money_bold, LXW_ALIGN_RIGHT);
     format_set_underline(f->link, LXW_UNDERLINE_SINGLE);
     format_set_font_color(f->link, LXW_COLOR_BLUE);
     format_set_align(f->status, LXW_ALIGN_CENTER);

@@ -15,10 +15,8 @@
 static void define_rows(xl *x, const char *name, const char *sheet, int first, size_t rows, int col)
 {
     char a[64], b[16], formula[96];
-    int64_t last = (int64_t)first + (int64_t)rows - 1 + BP_XL_SPARE_ROWS;
-    if (last > BP_EXCEL_ROWS - 1) last = BP_EXCEL_ROWS - 1;
     bp_formula_ref(a, sizeof a, sheet, first, col);
-    bp_formula_ref(b, sizeof b, NULL, (int)last, col);
+    bp_formula_ref(b, sizeof b, NULL, xl_rows_end(first, rows), col);
     snprintf(formula, sizeof formula, "=%s:%s", a, b);
     xl_define(x, name, formula);
 }

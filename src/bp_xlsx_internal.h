@@ -11,6 +11,9 @@
  *   bp_xlsx_kpis.c        statuses; Scorecard, Forecast, Workings, Ratios
  *   bp_xlsx_inputs.c      Institutions, Targets, Data, Courses
  *   bp_xlsx_statements.c  Finance, Central charge
+ *   bp_xlsx_lines.c       the statements by line: Income and expenditure, Budget v actual
+ *   bp_xlsx_balance.c     Balance sheet, Reserves (the revenue reserve rolled forward)
+ *   bp_xlsx_checks.c      Checks: the integrity checks, the master check, provenance
  *   bp_xlsx_quality.c     Actions, Data quality, Contents
  *   bp_xlsx.c             the workbook: open, plan, write the sheets, close */
 #ifndef BP_XLSX_INTERNAL_H
@@ -28,7 +31,8 @@
 
 typedef enum {
     XS_CONTENTS, XS_SCORECARD, XS_DATA, XS_INSTITUTIONS, XS_TARGETS, XS_FINANCE, XS_FORECAST,
-    XS_COURSES, XS_CHARGE, XS_ACTIONS, XS_QUALITY, XS_WORKINGS, XS_RATIOS, XS_COUNT
+    XS_COURSES, XS_CHARGE, XS_ACTIONS, XS_QUALITY, XS_WORKINGS, XS_RATIOS, XS_IE, XS_BVA,
+    XS_BALANCE, XS_RESERVES, XS_CHECKS, XS_COUNT
 } xl_sheet;
 
 typedef struct {
@@ -158,6 +162,7 @@ typedef struct {
     int *score_row;               /* per KPI: its row in the Scorecard, -1 if none */
     int finance_row[3];           /* consolidated income, expenditure, result rows */
     int finance_report_col;       /* the report year's actual column, -1 if none */
+    int ie_result_row;            /* Income and expenditure: the in-year result's row */
     xl_helper *helpers;
     size_t nhelpers, caphelpers;
     xl_ratio *ratios;
@@ -169,6 +174,13 @@ typedef struct {
     size_t *sum_child;            /* the children of each row, as indexes */
     int *phase_col;               /* per bp_phase: its totals column, -1 if none */
     int trust_col, facts_offset;  /* the trust's totals column; facts are this far right */
+    /* per fact row of the block and entity column (institutions, phases, the trust): a
+     * formula outside the block reads its facts cell.  The block is written last and
+     * has a fact row's facts cell only where it is read, or read through another facts
+     * cell (docs/workbook.md, "The sums block"); xl_put_formula notes the readers. */
+    unsigned char *facts_read;
+    size_t facts_cols;
+    bool sums_written;            /* the block is written: a new reader is an error */
     int terms_at;                 /* Workings: the row of the term rows' title */
     /* Ratios: whole-number thresholds, one row per target; then the values from here */
     int *target_scale;            /* per target: the power of ten of its row, -1: none */
@@ -182,6 +194,11 @@ typedef struct {
     /* the integrity checks the sheets have made of their own figures (xl_add_check) */
     struct xl_check_ref *checks;
     size_t nchecks, capchecks;
+    /* Data quality: per input file its row (-1: none), and the columns of the money
+     * total as read and as it stands on Data, which the provenance checks compare */
+    int *quality_row;
+    int quality_read_col, quality_data_col;
+    size_t nintegrity;            /* Checks: the integrity checks the master check counts */
 } xl;
 
 /* ---- the layout: rows and columns the formulas point at ---- */
@@ -242,11 +259,17 @@ bool xl_compiled(xl *x, bp_err err, const char *what);
  * each holding 0 while what it checks holds (a difference rounded to the penny, or 1 for
  * a condition that fails).  The sheets register them as they write them; the Checks
  * sheet lists every one and feeds the master check on Contents from them, so that a
- * statement's check sits beside the figures it checks and is counted in one place. */
+ * statement's check sits beside the figures it checks and is counted in one place.
+ * Register a block just before writing its cells (no other check in between):
+ * xl_put_formula counts the cells of the latest block whose cached value is not 0, for
+ * the cached value of the Checks row.  The tamper test (tests/e2e/workbook.sh)
+ * overwrites the last cell the block's first formula refers to with a constant, and
+ * expects the check to fail: let that be a figure it checks. */
 typedef struct xl_check_ref {
     xl_sheet sheet;
     int r0, c0, r1, c1;      /* the block, inclusive */
     char *what;              /* what holds while it is zero, a sentence for the reader */
+    size_t failing;          /* cells of the block written with a cached value not 0 */
 } xl_check_ref;
 
 void xl_add_check(xl *x, xl_sheet s, int r0, int c0, int r1, int c1, const char *what);
@@ -286,7 +309,10 @@ void xl_put_formula(xl *x, xl_sheet s, int row, int col, const char *formula, lx
                     xl_cache v);
 void xl_put_link(xl *x, xl_sheet s, int row, int col, xl_sheet to, int trow, int tcol,
                  lxw_format *f, xl_cache v);
+void xl_put_url(xl *x, xl_sheet s, int row, int col, xl_sheet to, int trow, int tcol,
+                const char *text);
 void xl_set_col(xl *x, xl_sheet s, int first, int last, double width, lxw_format *f);
+int xl_rows_end(int first, size_t rows);
 int xl_wrapped_lines(const char *text, double width);
 void xl_fit_row(xl *x, xl_sheet s, int row, int lines);
 int xl_max_int(int a, int b);
@@ -369,6 +395,58 @@ void xl_target_src(xl *x, const bp_kpi *k, const bp_target *t);
 void xl_put_status(xl *x, xl_sheet s, int row, int col, size_t kpi, const xl_entity *e,
                    const bp_expr_ctx *c, const xl_value *v, bp_status cached);
 
+/* ---- the statements by line (bp_xlsx_lines.c) ---- */
+
+/* An amount in pence, or no data. */
+typedef struct {
+    bool has;
+    int64_t p;
+} xl_amt;
+
+xl_cache xl_cache_amt(xl_amt a);
+xl_amt xl_amt_add(xl_amt a, xl_amt b, int sign);
+int xl_sums_row(const xl *x, const char *code, int year, int sc, bool eliminated);
+int xl_sums_col(const xl *x, int p);
+bool xl_fact_ref(const xl *x, char *buf, size_t size, const char *code, int year, int sc,
+                 bool eliminated, int p);
+xl_amt xl_engine_sum(const xl *x, int p, const char *code, int year, bp_scenario sc,
+                     bool eliminated);
+void xl_code_label(char *buf, size_t size, const char *code, size_t len);
+
+/* A statement's rows: the top code's title (income, exp), a group's title, a line of the
+ * data, the rest of a code its lines do not analyse, a group's subtotal, the top's
+ * total, a blank row, the in-year result. */
+typedef enum {
+    XL_LN_TITLE, XL_LN_GROUP, XL_LN_LINE, XL_LN_REST, XL_LN_SUBTOTAL, XL_LN_TOTAL, XL_LN_BLANK,
+    XL_LN_RESULT
+} xl_line_kind;
+
+typedef struct {
+    xl_line_kind kind;
+    char code[BP_FORMULA_CODE_MAX + 1];
+    int top;                 /* the index of its top code's title row */
+    int first, last;         /* subtotal, total: the rows it adds up; result: income, exp
+                              * totals; rest: -1 for the rest of the top code */
+    bool internal;           /* the code is or is under an internal code */
+} xl_line;
+
+typedef struct {
+    xl_line *rows;
+    size_t n, cap;
+    int income_total, exp_total, result;
+} xl_lines;
+
+void xl_plan_lines(xl *x, xl_lines *pl, int year, const bp_scenario *scs, size_t nsc,
+                   bool internal);
+void xl_line_sum_formula(const xl_lines *pl, const xl_line *l, int base, int col,
+                         const char *total, const char *facts, bp_fbuf *b);
+xl_amt xl_line_sum_value(const xl_lines *pl, const xl_line *l, const xl_amt *v,
+                         xl_amt code_total);
+void xl_line_label(xl *x, xl_sheet s, int row, const xl_line *l);
+/* Income and expenditure: the first institution's column; the total of the institutions
+ * follows the last institution. */
+#define XL_IE_COL 2
+
 /* ---- the sheets, in the order bp_xlsx.c writes them ---- */
 
 void xl_write_institutions(xl *x);
@@ -379,8 +457,14 @@ void xl_write_scorecard(xl *x);
 void xl_write_forecast(xl *x);
 void xl_write_finance(xl *x, bp_expr *const *ex);
 void xl_write_charges(xl *x, bp_expr *const *ex);
+void xl_write_ie(xl *x);
+void xl_write_bva(xl *x);
+void xl_write_balance(xl *x);
+void xl_write_reserves(xl *x);
 void xl_write_actions(xl *x);
 void xl_write_quality(xl *x, bp_expr *const *ex);
+void xl_write_checks(xl *x);
+int xl_put_check_summary(xl *x, xl_sheet s, int row, bool see);
 void xl_write_contents(xl *x);
 void xl_write_ratios(xl *x);
 void xl_write_workings(xl *x);

@@ -306,7 +306,10 @@ static void put_targets_summary(xl *x, xl_sheet s, int row, int col, size_t kpi,
 #define MX_NAME_WIDTH 40
 #define MX_TARGETS_WIDTH 30
 
-static int value_col(size_t ei) { return MX_FIRST_COL + 2 * (int)ei; }
+/* Each entity's columns: value and status; on the Scorecard the prior year's actual
+ * value beside them. */
+static int stride(xl_sheet s) { return s == XS_SCORECARD ? 3 : 2; }
+static int value_col(xl_sheet s, size_t ei) { return MX_FIRST_COL + stride(s) * (int)ei; }
 
 static bool kpi_has_data(const xl *x, size_t kpi, int year, bp_scenario sc)
 {
@@ -324,10 +327,15 @@ static void matrix_header(xl *x, xl_sheet s, int row)
     for (int c = 0; c < MX_FIRST_COL; c++) xl_put_blank(x, s, row, c, x->f.header);
     xl_put_headers(x, s, row + 1, 0, heads, MX_FIRST_COL);
     for (size_t e = 0; e < x->nents; e++) {
-        int c = value_col(e);
-        xl_merge(x, s, row, c, c + 1, x->ents[e].name, x->f.header_wrap);
+        int c = value_col(s, e);
+        xl_merge(x, s, row, c, c + stride(s) - 1, x->ents[e].name, x->f.header_wrap);
         xl_put_text(x, s, row + 1, c, x->ents[e].id, x->f.header_num);
         xl_put_text(x, s, row + 1, c + 1, "status", x->f.header_mid);
+        if (stride(s) == 3) {
+            char yb[16];
+            bp_year_format(x->s->year - 1, yb, sizeof yb);
+            xl_put_text(x, s, row + 1, c + 2, yb, x->f.header_num);
+        }
     }
     if (xl_live(x)) xl_check(x, worksheet_set_row(x->ws[s], (lxw_row_t)row, 40, NULL), s, row, 0);
 }
@@ -340,7 +348,7 @@ static void write_kpi_value(xl *x, xl_sheet s, int row, size_t kpi, size_t ei, i
     const bp_result *r = xl_result_of(x, kpi, e, year, sc);
     bp_expr_ctx c = xl_entity_ctx(x, e, year, sc);
     bool money = k->unit == BP_UNIT_MONEY;
-    int col = value_col(ei);
+    int col = value_col(s, ei);
     char value[16];
     if (!r) return;
     xl_set_src(x, k->file, k->expr->line, k->expr->column, "KPI '%s'", k->id);
@@ -349,6 +357,11 @@ static void write_kpi_value(xl *x, xl_sheet s, int row, size_t kpi, size_t ei, i
     bp_formula_ref(value, sizeof value, NULL, row, col);
     xl_value v = {value, k->expr, money, bp_num_none(), 0, k->id, NULL};
     xl_put_status(x, s, row, col + 1, kpi, e, &c, &v, r->status);
+    /* the prior year's actual, by the same compiler in that year's context */
+    const bp_result *prior = stride(s) == 3 ? xl_result_of(x, kpi, e, year - 1, BP_ACTUAL) : NULL;
+    bp_expr_ctx pc = xl_entity_ctx(x, e, year - 1, BP_ACTUAL);
+    if (prior && xl_cell_formula(x, k->expr, &pc, money, k->id))
+        xl_put_formula(x, s, row, col + 2, x->fb.s, xl_kpi_format(x, k), xl_cache_num(prior->value, money));
 }
 
 static size_t grade_measures(const bp_kpi *k)
@@ -431,7 +444,7 @@ static void write_grade_values(xl *x, xl_sheet s, int row, size_t kpi, size_t ei
     const bp_result *r = xl_result_of(x, kpi, e, year, sc);
     bp_expr_ctx c = xl_entity_ctx(x, e, year, sc);
     size_t nm = grade_measures(k);
-    int col = value_col(ei);
+    int col = value_col(s, ei);
     char points[BP_MAX_MEASURES][16], total[16];
     const char *refs[BP_MAX_MEASURES];
     if (!r) return;
@@ -517,7 +530,7 @@ static int write_matrix(xl *x, xl_sheet s, int row, int year, bp_scenario sc, bo
         row = write_kpi_rows(x, s, row, k, year, sc);
     }
     for (size_t e = 0; e < x->nents && row > first; e++)
-        xl_status_colours(x, s, first, value_col(e), row - 1, value_col(e) + 1);
+        xl_status_colours(x, s, first, value_col(s, e), row - 1, value_col(s, e) + 1);
     return row;
 }
 
@@ -527,8 +540,9 @@ static void matrix_columns(xl *x, xl_sheet s)
     xl_set_col(x, s, 1, 1, MX_NAME_WIDTH, NULL);
     xl_set_col(x, s, 2, 2, MX_TARGETS_WIDTH, NULL);
     for (size_t e = 0; e < x->nents; e++) {
-        xl_set_col(x, s, value_col(e), value_col(e), 13, NULL);
-        xl_set_col(x, s, value_col(e) + 1, value_col(e) + 1, 7, NULL);
+        xl_set_col(x, s, value_col(s, e), value_col(s, e), 13, NULL);
+        xl_set_col(x, s, value_col(s, e) + 1, value_col(s, e) + 1, 7, NULL);
+        if (stride(s) == 3) xl_set_col(x, s, value_col(s, e) + 2, value_col(s, e) + 2, 13, NULL);
     }
 }
 
@@ -573,7 +587,7 @@ static int staff_chart_table(xl *x, int row, size_t kpi, const char *title, doub
         const bp_result *res = xl_result_of(x, kpi, e, x->s->year, BP_ACTUAL);
         if (e->scope != BP_SCOPE_INSTITUTION || e->central || !res) continue;
         xl_put_text(x, s, r, 0, e->name, x->f.text);
-        xl_put_link(x, s, r, 1, s, x->score_row[kpi], value_col(ei), xl_kpi_format(x, k),
+        xl_put_link(x, s, r, 1, s, x->score_row[kpi], value_col(s, ei), xl_kpi_format(x, k),
                     xl_cache_num(res->value, false));
         lower(lowest, res->value);
         if (res->target >= 0) {
@@ -749,7 +763,6 @@ void xl_write_workings(xl *x)
                  "institution",
                  "Each sum selects the facts on Data by its row's code, year and scenario and its "
                  "column's institution; a phase adds up the institutions the phase row gives it.");
-    xl_write_sums(x);
     int at = x->terms_at;
     xl_put_text(x, s, at, 0, "Terms formed for each institution: products of two facts, "
                 "conditions and the like, added up over the institutions that have data",
@@ -764,6 +777,9 @@ void xl_write_workings(xl *x)
     xl_put_text(x, s, at + 1, x->trust_col, "trust", x->f.header_num);
     for (size_t i = 0; i < x->nhelpers && xl_live(x); i++) write_helper(x, i);
     if (!x->nhelpers) xl_put_text(x, s, at + 2, 0, "No per-institution terms.", x->f.note);
+    /* after every formula that reads the block's facts cells, the terms' included: the
+     * block has only the facts cells read (xl_write_sums) */
+    xl_write_sums(x);
     xl_set_col(x, s, BP_XL_WORK_CODE, BP_XL_WORK_CODE, 40, NULL);
     xl_set_col(x, s, BP_XL_WORK_YEAR, BP_XL_WORK_SCENARIO, 10, NULL);
     xl_set_col(x, s, BP_XL_WORK_NOTE, BP_XL_WORK_NOTE, 26, NULL);

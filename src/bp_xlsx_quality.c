@@ -107,7 +107,7 @@ void xl_write_actions(xl *x)
  * they stand on Data, added up by head, are its control total. */
 static const char *const money_heads[] = {"income", "exp", "memo", "bs"};
 #define NHEADS (sizeof money_heads / sizeof *money_heads)
-enum { IN_FILE, IN_ROWS, IN_READ, IN_DATA, IN_CHECK, IN_HEAD0, IN_SHA = IN_HEAD0 + NHEADS, IN_NCOLS };
+enum { IN_FILE, IN_ROWS, IN_READ, IN_DATA, IN_HEAD0, IN_SHA = IN_HEAD0 + NHEADS, IN_NCOLS };
 
 /* One file's money facts under a head, in pence, from the model. */
 static int64_t head_total(const xl *x, size_t file, const char *head)
@@ -120,15 +120,16 @@ static int64_t head_total(const xl *x, size_t file, const char *head)
     return t;
 }
 
-/* Row of one input file: what was read, the money facts now on Data by head and their
- * total, and whether they agree. */
+/* Row of one input file: what was read, and the money facts now on Data by head and
+ * their total.  The Checks sheet compares the two (its provenance checks): one place for
+ * the comparison, and this row for the figures. */
 static void write_input(xl *x, size_t i, int row, int head_row)
 {
     const xl_sheet s = XS_QUALITY;
     const bp_input *in = &x->m->inputs[i];
     bool facts = false;
     for (size_t f = 0; f < x->m->nfacts && !facts; f++) facts = x->m->facts[f].file == (int)i;
-    char hex[65], a[16], b[16], col[8], last[8], formula[256];
+    char hex[65], col[8], last[8], formula[256];
     bp_sha256_hex(in->sha256, hex);
     xl_put_text(x, s, row, IN_FILE, in->name, x->f.text);
     xl_put_number(x, s, row, IN_ROWS, (double)in->rows, x->f.whole);
@@ -148,12 +149,7 @@ static void write_input(xl *x, size_t i, int row, int head_row)
         snprintf(formula, sizeof formula, "=SUM(%s%d:%s%d)", col, row + 1, last, row + 1);
         xl_put_formula(x, s, row, IN_DATA, formula, x->f.pence,
                        xl_cache_double((double)in->money_total / 100.0));
-        bp_formula_ref(a, sizeof a, NULL, row, IN_READ);
-        bp_formula_ref(b, sizeof b, NULL, row, IN_DATA);
-        /* SUM of the cell read: 0 when the file had no money (N() of an empty cell is not
-         * 0 in Gnumeric) */
-        snprintf(formula, sizeof formula, "=IF(ROUND(SUM(%s)-%s,2)=0,\"agrees\",\"differs\")", a, b);
-        xl_put_formula(x, s, row, IN_CHECK, formula, x->f.status, xl_cache_text("agrees"));
+        x->quality_row[i] = row;
     }
     xl_put_text(x, s, row, IN_SHA, hex, x->f.formula_text);
 }
@@ -162,10 +158,12 @@ static int write_inputs(xl *x, int row)
 {
     const xl_sheet s = XS_QUALITY;
     static const char *const heads[IN_NCOLS] = {
-        "File", "Rows", "Money total as read", "Money total in Data", "Check", "income", "exp",
-        "memo", "bs", "SHA-256"};
+        "File", "Rows", "Money total as read", "Money total in Data", "income", "exp", "memo",
+        "bs", "SHA-256"};
     int head_row = row;
-    xl_put_headers_as(x, s, row, 0, heads, IN_NCOLS, "lrrrcrrrrl");
+    x->quality_read_col = IN_READ;
+    x->quality_data_col = IN_DATA;
+    xl_put_headers_as(x, s, row, 0, heads, IN_NCOLS, "lrrrrrrrl");
     row++;
     for (size_t i = 0; i < x->m->ninputs && xl_live(x); i++)
         if (x->m->inputs[i].present) write_input(x, i, row++, head_row);
@@ -224,8 +222,15 @@ void xl_write_quality(xl *x, bp_expr *const *ex)
 {
     const xl_sheet s = XS_QUALITY;
     xl_put_title(x, s, "Data quality",
-                 "Each input file as read (rows, money control total, SHA-256) against the money "
-                 "facts now in the Data sheet; internal transfers; the warnings of the run.");
+                 "Each input file as read (rows, money control total, SHA-256) and the money facts "
+                 "now in the Data sheet, which the Checks sheet compares; internal transfers; the "
+                 "warnings of the run.");
+    x->quality_row = malloc((x->m->ninputs ? x->m->ninputs : 1) * sizeof *x->quality_row);
+    if (!x->quality_row) {
+        xl_nomem(x);
+        return;
+    }
+    for (size_t i = 0; i < x->m->ninputs; i++) x->quality_row[i] = -1;
     int row = write_inputs(x, 3);
     row = write_reconciliation(x, row, ex);
     xl_put_text(x, s, row++, 0, "Warnings", x->f.bold);
@@ -314,17 +319,14 @@ void xl_write_contents(xl *x)
     snprintf(sub, sizeof sub, "Report year %s, as at %s. Written by boardpack %s.", yb, asof,
              BP_VERSION);
     xl_put_title(x, s, title, sub);
-    xl_put_text(x, s, 3, 0, "Sheet", x->f.header);
-    xl_put_text(x, s, 3, 1, "What it holds", x->f.header);
-    int row = 4;
+    /* the master check first, where a reader opens the workbook */
+    int row = xl_put_check_summary(x, s, 3, true) + 1;
+    xl_put_text(x, s, row, 0, "Sheet", x->f.header);
+    xl_put_text(x, s, row, 1, "What it holds", x->f.header);
+    row++;
     for (int t = 1; t < XS_COUNT && xl_live(x); t++, row++) {
         xl_sheet i = xl_tab_order[t];
-        char url[64];
-        snprintf(url, sizeof url, "internal:'%s'!A1", xl_sheets[i].name);
-        if (!xl_cell_text_ok(x, url, s, row, 0) || !xl_cell_text_ok(x, xl_sheets[i].name, s, row, 0))
-            return;
-        xl_check(x, worksheet_write_url_opt(x->ws[s], (lxw_row_t)row, 0, url, x->f.link,
-                                            xl_sheets[i].name, NULL), s, row, 0);
+        xl_put_url(x, s, row, 0, i, 0, 0, xl_sheets[i].name);
         xl_put_text(x, s, row, 1, xl_sheets[i].about, x->f.text);
     }
     row = write_headlines(x, row + 1);

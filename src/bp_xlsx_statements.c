@@ -52,24 +52,105 @@ static void finance_line(xl *x, int row, const char *label, const char *id, cons
     }
 }
 
-/* One block: every institution, their total, the internal transfers eliminated and the
- * consolidated trust.  Returns the consolidated row. */
+/* A total down the column over rows r0..r1 of the block: "=IF(COUNT(C6:C10),ROUND(SUM(C6:C10),2),"")",
+ * no data when none of them has data; v: the rows' values (stride np), the total's. */
+static void finance_sum(xl *x, int row, int r0, int r1, size_t np, xl_amt *v, int vrow0,
+                        lxw_format *f)
+{
+    for (size_t j = 0; j < np && xl_live(x); j++) {
+        char a[16], b[16], formula[96];
+        int col = FIN_FIRST_COL + (int)j;
+        xl_amt t = {false, 0};
+        bp_formula_ref(a, sizeof a, NULL, r0, col);
+        bp_formula_ref(b, sizeof b, NULL, r1, col);
+        snprintf(formula, sizeof formula, "=IF(COUNT(%s:%s),ROUND(SUM(%s:%s),2),\"\")", a, b, a, b);
+        for (int r = r0; r <= r1; r++) t = xl_amt_add(t, v[(size_t)(r - vrow0) * np + j], 1);
+        v[(size_t)(row - vrow0) * np + j] = t;
+        xl_put_formula(x, XS_FINANCE, row, col, formula, f, xl_cache_amt(t));
+    }
+}
+
+/* The engine's values of a line, per year (stride np from v). */
+static void finance_values(xl *x, const bp_expr *e, const xl_entity *ent, bool eliminate,
+                           const xl_pair *pairs, size_t np, xl_amt *v)
+{
+    for (size_t j = 0; j < np; j++) {
+        bp_expr_ctx c = xl_entity_ctx(x, ent, pairs[j].year, pairs[j].sc);
+        c.eliminate = eliminate;
+        bp_num n = bp_expr_eval(e, &c);
+        int64_t p;
+        v[j] = n.ok && bp_num_to_pence(n, &p) ? (xl_amt){true, p} : (xl_amt){false, 0};
+    }
+}
+
+/* One block: every institution, their total (the sum of the lines), the internal
+ * transfers eliminated and the consolidated trust (the total less them).  v holds the
+ * values of the block's rows from vrow0 (stride np).  Returns the consolidated row. */
 static int finance_block(xl *x, int row, const char *title, bp_expr *const *ex, int line,
-                         int internal, const char *total_label, const xl_pair *pairs, size_t np)
+                         int internal, const char *total_label, const xl_pair *pairs, size_t np,
+                         xl_amt *v, int vrow0)
 {
     const xl_entity *trust = xl_trust_entity(x);
     xl_put_text(x, XS_FINANCE, row++, 0, title, x->f.bold);
-    for (size_t p = 0; p < x->m->ninsts; p++, row++)
+    int first = row;
+    for (size_t p = 0; p < x->m->ninsts; p++, row++) {
         finance_line(x, row, x->ents[p].name, x->ents[p].id, ex[line], &x->ents[p], false, pairs, np,
                      x->f.money);
-    if (internal >= 0) {
-        finance_line(x, row++, "Total of the institutions", "", ex[line], trust, false, pairs, np,
-                     x->f.money);
-        finance_line(x, row++, "Less internal transfers (eliminated)", "", ex[internal], trust,
-                     false, pairs, np, x->f.money);
+        finance_values(x, ex[line], &x->ents[p], false, pairs, np, v + (size_t)(row - vrow0) * np);
     }
-    finance_line(x, row, total_label, "trust", ex[line], trust, true, pairs, np, x->f.money_bold);
+    xl_put_text(x, XS_FINANCE, row, 0, "Total of the institutions", x->f.text);
+    finance_sum(x, row, first, row - 1, np, v, vrow0, x->f.money);
+    row++;
+    if (internal >= 0) {
+        finance_line(x, row, "Less internal transfers (eliminated)", "", ex[internal], trust,
+                     false, pairs, np, x->f.money);
+        finance_values(x, ex[internal], trust, false, pairs, np, v + (size_t)(row - vrow0) * np);
+    } else {
+        /* the result's: the eliminated income less the eliminated expenditure, what of the
+         * internal transfers does not reconcile */
+        xl_put_text(x, XS_FINANCE, row, 0, "Internal transfers not reconciled (eliminated)",
+                    x->f.text);
+        for (size_t j = 0; j < np && xl_live(x); j++) {
+            char a[16], b[16], formula[96];
+            int col = FIN_FIRST_COL + (int)j;
+            xl_amt in = v[(size_t)(x->finance_row[0] - 1 - vrow0) * np + j];
+            xl_amt out = v[(size_t)(x->finance_row[1] - 1 - vrow0) * np + j];
+            bp_formula_ref(a, sizeof a, NULL, x->finance_row[0] - 1, col);
+            bp_formula_ref(b, sizeof b, NULL, x->finance_row[1] - 1, col);
+            snprintf(formula, sizeof formula, "=IF(COUNT(%s)*COUNT(%s),ROUND(%s-%s,2),\"\")", a, b, a, b);
+            xl_amt d = in.has && out.has ? (xl_amt){true, in.p - out.p} : (xl_amt){false, 0};
+            v[(size_t)(row - vrow0) * np + j] = d;
+            xl_put_formula(x, XS_FINANCE, row, col, formula, x->f.money, xl_cache_amt(d));
+        }
+    }
+    row++;
+    xl_put_text(x, XS_FINANCE, row, 0, total_label, x->f.bold);
+    xl_put_text(x, XS_FINANCE, row, 1, "trust", x->f.text);
+    finance_sum(x, row, row - 2, row - 1, np, v, vrow0, x->f.money_bold);
     return row;
+}
+
+/* A check row under the blocks: each year's consolidated income (or expenditure) less
+ * the sums block's eliminated total of the code. */
+static void finance_check(xl *x, int row, int trow, const char *code, const xl_pair *pairs,
+                          size_t np, const xl_amt *v, int vrow0, const char *label, const char *what)
+{
+    xl_put_text(x, XS_FINANCE, row, 0, label, x->f.text);
+    /* before its cells (xl_add_check) */
+    if (np) xl_add_check(x, XS_FINANCE, row, FIN_FIRST_COL, row, FIN_FIRST_COL + (int)np - 1, what);
+    for (size_t j = 0; j < np && xl_live(x); j++) {
+        char t[16], w[48], formula[128];
+        int col = FIN_FIRST_COL + (int)j;
+        int wrow = xl_sums_row(x, code, pairs[j].year, (int)pairs[j].sc, true);
+        xl_amt e = xl_engine_sum(x, -1, code, pairs[j].year, pairs[j].sc, true);
+        xl_amt g = v[(size_t)(trow - vrow0) * np + j];
+        if (wrow < 0) continue;
+        bp_formula_ref(t, sizeof t, NULL, trow, col);
+        bp_formula_ref(w, sizeof w, BP_XL_SHEET_WORKINGS, wrow, x->trust_col);
+        snprintf(formula, sizeof formula, "=ROUND(SUM(%s)-%s,2)", t, w);
+        xl_put_formula(x, XS_FINANCE, row, col, formula, x->f.money,
+                       xl_cache_double((double)((g.has ? g.p : 0) - (e.has ? e.p : 0)) / 100.0));
+    }
 }
 
 /* The lowest consolidated income or expenditure of the actual years the chart plots,
@@ -159,19 +240,35 @@ void xl_write_finance(xl *x, bp_expr *const *ex)
             x->finance_report_col = FIN_FIRST_COL + (int)j;
     }
     int row = FIN_HEADER_ROW + 1;
+    /* the values of every row of the three blocks, for the totals' cached values */
+    size_t nrows = 3 * (x->m->ninsts + 5);
+    xl_amt *v = calloc(nrows * (np ? np : 1), sizeof *v);
+    if (!v) {
+        xl_nomem(x);
+        return;
+    }
     x->finance_row[0] = finance_block(x, row, "Income", ex, FX_INCOME, FX_INCOME_INTERNAL,
-                                      "Consolidated income", pairs, np);
+                                      "Consolidated income", pairs, np, v, row);
     x->finance_row[1] = finance_block(x, x->finance_row[0] + 2, "Expenditure", ex, FX_EXP,
-                                      FX_EXP_INTERNAL, "Consolidated expenditure", pairs, np);
+                                      FX_EXP_INTERNAL, "Consolidated expenditure", pairs, np, v, row);
     x->finance_row[2] = finance_block(x, x->finance_row[1] + 2, "In-year result (income less "
                                       "expenditure)", ex, FX_RESULT, -1,
-                                      "Consolidated in-year result", pairs, np);
+                                      "Consolidated in-year result", pairs, np, v, row);
+    finance_check(x, x->finance_row[2] + 2, x->finance_row[0], "income", pairs, np, v, row,
+                  "check: consolidated income less the sums on Workings (0)",
+                  "Finance: each year's consolidated income is the sum of the institutions less "
+                  "the internal transfers and equals the sums on Workings");
+    finance_check(x, x->finance_row[2] + 3, x->finance_row[1], "exp", pairs, np, v, row,
+                  "check: consolidated expenditure less the sums on Workings (0)",
+                  "Finance: each year's consolidated expenditure is the sum of the institutions "
+                  "less the internal transfers and equals the sums on Workings");
+    free(v);
     xl_set_col(x, s, 0, 0, 44, NULL);
     xl_set_col(x, s, 1, 1, 10, NULL);
     xl_set_col(x, s, FIN_FIRST_COL, FIN_FIRST_COL + (int)(np ? np : 1) - 1, 17, NULL);
     worksheet_freeze_panes(x->ws[s], FIN_HEADER_ROW + 1, FIN_FIRST_COL);
     xl_print_setup(x, s, FIN_HEADER_ROW, FIN_HEADER_ROW);
-    if (nactual) write_finance_chart(x, x->finance_row[2] + 3, nactual, finance_lowest(x, ex, pairs, nactual));
+    if (nactual) write_finance_chart(x, x->finance_row[2] + 6, nactual, finance_lowest(x, ex, pairs, nactual));
     define_headlines(x);
 }
 
@@ -241,7 +338,7 @@ static int write_weights(xl *x, int *weight_row)
 /* Where one allocation block keeps its totals: the weighted pupils, the total in pence
  * and the pence left over after whole pence; and its first and last line. */
 typedef struct {
-    char weighted[16], pence[16], left[16];
+    char weighted[16], pence[16], left[16], pot[16];
     int first, last;
 } xl_block;
 
@@ -397,6 +494,23 @@ static void charge_totals(xl *x, int row, const bp_charge *ch, const xl_share *s
             xl_cache_double((double)shared / 100.0));
     put_sum(x, s, row, CC_CHARGED, b->first, b->last, x->f.money_bold,
             xl_cache_double((double)charged / 100.0));
+    /* the check row: the shares add up to the pot, whole pence by largest remainder
+     * (nothing is shared when no pupil is weighted) */
+    char a[16], z[16], f[160];
+    bool alloc = w.ok && bp_num_cmp(w, bp_num_int(0)) > 0;
+    xl_put_text(x, s, row + 1, 0, "Check (0): the shares add up to the centre's expenditure", x->f.text);
+    char yb[16], what[128];
+    bp_year_format(ch->year, yb, sizeof yb);
+    snprintf(what, sizeof what, "Central charge, %s %s: the shares add up to the centre's "
+             "expenditure", yb, bp_scenario_id(ch->scenario));
+    xl_add_check(x, s, row + 1, CC_SHARE, row + 1, CC_SHARE, what);
+    bp_formula_ref(a, sizeof a, NULL, b->first, CC_SHARE);
+    bp_formula_ref(z, sizeof z, NULL, b->last, CC_SHARE);
+    /* the shares last: the tamper test overwrites the last figure a check reads (the pot
+     * would not do - the shares are worked out from it) */
+    snprintf(f, sizeof f, "=IF(%s>0,ROUND(%s-SUM(%s:%s),2),0)", b->weighted, b->pot, a, z);
+    xl_put_formula(x, s, row + 1, CC_SHARE, f, x->f.money,
+                   xl_cache_double(alloc ? (double)(ch->total - shared) / 100.0 : 0));
 }
 
 /* One year and scenario's allocation.  Returns the next free row. */
@@ -423,6 +537,7 @@ static int write_charge(xl *x, int row, const bp_charge *ch, bp_expr *const *ex,
     b.last = total - 1;
     bp_formula_ref(b.weighted, sizeof b.weighted, NULL, total, CC_WEIGHTED);
     bp_formula_ref(b.pence, sizeof b.pence, NULL, row + 1, CC_WEIGHTED);
+    bp_formula_ref(b.pot, sizeof b.pot, NULL, row + 1, CC_ROLL);
     bp_formula_ref(b.left, sizeof b.left, NULL, row + 2, CC_WEIGHTED);
     charge_heading(x, row, ch, sh, &b, ex);
     xl_put_headers_as(x, XS_CHARGE, row + 3, 0, heads, CC_NCOLS, "llrrrrrrrrrr");

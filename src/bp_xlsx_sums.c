@@ -348,6 +348,15 @@ void xl_plan_sums(xl *x)
     for (size_t p = 0; p < np; p++)
         for (size_t c = 0; c < sizeof finance / sizeof *finance; c++)
             want_tree(&ws, finance[c], pairs[p].year, pairs[p].scenario);
+    /* the balance sheet's and the reserves' rows (bp_xlsx_balance.c): the codes net assets
+     * and the revenue reserve's roll-forward read, at the report year end and the one
+     * before, whether or not the data has them, so that those formulas always have a row
+     * to read (a fixed asset added to Data then shows) */
+    static const char *const balance[] = {"bs.fixed_assets", "bs.current_assets",
+                                          "bs.current_liabilities", "bs.reserves.revenue"};
+    for (int y = 0; y < 2; y++)
+        for (size_t c = 0; c < sizeof balance / sizeof *balance; c++)
+            want_tree(&ws, balance[c], x->s->year - y, BP_ACTUAL);
     for (size_t i = 0; i < x->res->ncharges; i++) {
         const bp_charge *ch = &x->res->charges[i];
         want_tree(&ws, "students.on_roll", ch->year, (int)ch->scenario);
@@ -356,6 +365,10 @@ void xl_plan_sums(xl *x)
     for (size_t k = 0; k < ks->count && xl_live(x); k++) {
         size_t ns = 0;
         shown[ns++] = (pair){x->s->year, BP_ACTUAL};
+        /* the Scorecard's prior-year actual beside the report year's (bp_xlsx_kpis.c) */
+        for (size_t p = 0; p < np; p++)
+            if (pairs[p].year == x->s->year - 1 && pairs[p].scenario == BP_ACTUAL)
+                ns = add_pair(shown, ns, 3 * 256 + 1, pairs[p].year, pairs[p].scenario);
         for (size_t p = 0; p < np; p++)
             if (pairs[p].year > x->s->year && pairs[p].scenario != BP_ACTUAL
                 && forecast_shows(x, k, pairs[p].year, (bp_scenario)pairs[p].scenario))
@@ -402,6 +415,9 @@ void xl_plan_sums(xl *x)
     x->trust_col = BP_XL_WORK_FIRST_COL + (int)(n + nph);
     x->facts_offset = (int)(n + nph + 2);
     x->terms_at = WORK_SUMS_ROW + (int)x->nsums + 1;
+    x->facts_cols = n + nph + 1;
+    x->facts_read = calloc(x->nsums * x->facts_cols + 1, 1);
+    if (!x->facts_read) xl_nomem(x);
 }
 
 int xl_phase_index(const xl *x, bp_phase ph)
@@ -599,27 +615,60 @@ static void col_of(cols *c, int col, int facts_offset)
     bp_formula_col(c->f, sizeof c->f, col + facts_offset);
 }
 
+/* The block's formulas are assembled piece by piece rather than with printf: they are
+ * most of the workbook's cells, and a printf of a few pieces cost as much as
+ * libxlsxwriter's storing the cell (docs/performance.md). */
+static void put_int(bp_fbuf *b, int v)
+{
+    char buf[16];
+    buf[sizeof buf - 1] = '\0';
+    bp_fbuf_puts(b, bp_digits_before((bp_u128)(v < 0 ? 0 : v), false, buf + sizeof buf - 1));
+}
+
+/* col then row (1-based): E9, or E$5 with the row's $ in col's place: pieces, as
+ * "$B" "9" or "E" "$" "5". */
+static void put_at(bp_fbuf *b, const char *col, int row1)
+{
+    bp_fbuf_puts(b, col);
+    put_int(b, row1);
+}
+
+static void put_head(bp_fbuf *b, const char *col)
+{
+    bp_fbuf_puts(b, col);
+    bp_fbuf_puts(b, "$");
+    put_int(b, WORK_HEAD_ROW + 1);
+}
+
 /* "ROUND(...,2)" around a total, nothing for whole units */
 static void open_round(bp_fbuf *b, const xl_sum *s) { if (places(s) >= 0) bp_fbuf_puts(b, "ROUND("); }
 static void close_round(bp_fbuf *b, const xl_sum *s)
 {
-    if (places(s) >= 0) bp_fbuf_printf(b, ",%d)", places(s));
+    if (places(s) >= 0) bp_fbuf_puts(b, places(s) == 2 ? ",2)" : ",6)");
 }
 
 static void children(bp_fbuf *b, const xl *x, const xl_sum *s, const char *col)
 {
-    for (size_t k = 0; k < s->nchild; k++)
-        bp_fbuf_printf(b, "+%s%d", col, x->sums[x->sum_child[s->child0 + k]].row + 1);
+    for (size_t k = 0; k < s->nchild; k++) {
+        bp_fbuf_puts(b, "+");
+        put_at(b, col, x->sums[x->sum_child[s->child0 + k]].row + 1);
+    }
 }
 
 /* The criteria of a fact row's SUMIFS and COUNTIFS: the code first (the fewest rows
- * match it), the institution from its column's header; code: the code criterion, $A9 or
- * $A9&".*" (the codes under it), or another code's cell. */
-static void fact_criteria(bp_fbuf *b, int R, const char *col, const char *code)
+ * match it), the institution from its column's header; the code criterion is the code
+ * cell of row C, $A9, or with under the codes under it, $A9&".*". */
+static void fact_criteria(bp_fbuf *b, int R, const char *col, int C, bool under)
 {
-    bp_fbuf_printf(b, BP_XL_FACT_CODE ",%s," BP_XL_FACT_YEAR ",$B%d," BP_XL_FACT_INST ",%s$%d,"
-                   BP_XL_FACT_SCENARIO ",$C%d," BP_XL_FACT_PERIOD ",\"\"", code, R, col,
-                   WORK_HEAD_ROW + 1, R);
+    bp_fbuf_puts(b, BP_XL_FACT_CODE ",$A");
+    put_int(b, C);
+    bp_fbuf_puts(b, under ? "&\".*\"," BP_XL_FACT_YEAR ",$B" : "," BP_XL_FACT_YEAR ",$B");
+    put_int(b, R);
+    bp_fbuf_puts(b, "," BP_XL_FACT_INST ",");
+    put_head(b, col);
+    bp_fbuf_puts(b, "," BP_XL_FACT_SCENARIO ",$C");
+    put_int(b, R);
+    bp_fbuf_puts(b, "," BP_XL_FACT_PERIOD ",\"\")");
 }
 
 /* fn(criteria) for the code and, for a wide row, fn(criteria) for the codes under it; an
@@ -627,25 +676,23 @@ static void fact_criteria(bp_fbuf *b, int R, const char *col, const char *code)
 static void direct(bp_fbuf *b, const xl *x, const xl_sum *s, const char *fn, const char *value,
                    int R, const char *col)
 {
-    char code[32];
-    snprintf(code, sizeof code, "$A%d", R);
-    bp_fbuf_printf(b, "%s(%s", fn, value);
-    fact_criteria(b, R, col, code);
-    bp_fbuf_puts(b, ")");
+    bp_fbuf_puts(b, fn);
+    bp_fbuf_puts(b, value);
+    fact_criteria(b, R, col, R, false);
     if (!wide(x, s)) return;
-    snprintf(code, sizeof code, "$A%d&\".*\"", R);
-    bp_fbuf_printf(b, "+%s(%s", fn, value);
-    fact_criteria(b, R, col, code);
-    bp_fbuf_puts(b, ")");
+    bp_fbuf_puts(b, "+");
+    bp_fbuf_puts(b, fn);
+    bp_fbuf_puts(b, value);
+    fact_criteria(b, R, col, R, true);
     for (size_t k = 0; k < BP_FORMULA_NINTERNAL && s->kind == XR_ELIMINATED; k++) {
         const char *ic = bp_formula_internal_codes[k];
         int r = ic_under(ic, s->code, s->len) ? xl_sum_find(x, ic, strlen(ic), s->year, s->scenario)
                                               : -1;
         for (int w = 0; w < 2 && r >= 0; w++) {
-            snprintf(code, sizeof code, w ? "$A%d&\".*\"" : "$A%d", x->sums[r].row + 1);
-            bp_fbuf_printf(b, "-%s(%s", fn, value);
-            fact_criteria(b, R, col, code);
-            bp_fbuf_puts(b, ")");
+            bp_fbuf_puts(b, "-");
+            bp_fbuf_puts(b, fn);
+            bp_fbuf_puts(b, value);
+            fact_criteria(b, R, col, x->sums[r].row + 1, w);
         }
     }
 }
@@ -659,13 +706,47 @@ static const char *course_range(const xl_sum *s)
 
 static void course_criteria(bp_fbuf *b, int R, const char *col)
 {
-    bp_fbuf_printf(b, BP_XL_COURSE_INST ",%s$%d," BP_XL_COURSE_YEAR ",$B%d," BP_XL_COURSE_MINORITY
-                   ",\"no\"", col, WORK_HEAD_ROW + 1, R);
+    bp_fbuf_puts(b, BP_XL_COURSE_INST ",");
+    put_head(b, col);
+    bp_fbuf_puts(b, "," BP_XL_COURSE_YEAR ",$B");
+    put_int(b, R);
+    bp_fbuf_puts(b, "," BP_XL_COURSE_MINORITY ",\"no\"");
 }
 
 static const char *attr_range(size_t i)
 {
     return i == 0 ? BP_XL_INST_CAPACITY_NAME : i == 1 ? BP_XL_INST_PAN_NAME : BP_XL_INST_BASE_NAME;
+}
+
+/* Which facts cells of the fact rows the block has: those a formula elsewhere reads
+ * (x->facts_read), and those they read in turn - a phase's or the trust's facts cell adds
+ * up every institution's of its row (a phase by the phase row, which a user may change),
+ * an institution's adds its children's rows' (a wide row counts on Data instead).  Rows
+ * run parents first, so one pass from the top closes the set.  A facts cell only tells a
+ * zero total from no data; a total never reads one, so the cells nobody reads are left
+ * out: in a one-school trust three facts cells in five. */
+static void close_facts(xl *x)
+{
+    size_t nc = x->facts_cols, n = x->m->ninsts;
+    unsigned char *need = x->facts_read;
+    for (size_t i = x->sums_facts0; i < x->sums_facts1; i++) {
+        const xl_sum *s = &x->sums[i];
+        unsigned char *r = need + i * nc;
+        for (size_t g = n; g < nc; g++)
+            if (r[g]) memset(r, 1, n);
+        if (wide(x, s)) continue;
+        for (size_t k = 0; k < s->nchild; k++) {
+            unsigned char *ch = need + x->sum_child[s->child0 + k] * nc;
+            for (size_t p = 0; p < n; p++) ch[p] |= r[p];
+        }
+    }
+}
+
+/* Does row i have its facts cell in column col (an entity's totals column)? */
+static bool has_facts(const xl *x, size_t i, int col)
+{
+    if (i < x->sums_facts0 || i >= x->sums_facts1) return true;
+    return x->facts_read[i * x->facts_cols + (size_t)(col - BP_XL_WORK_FIRST_COL)] != 0;
 }
 
 /* One institution's total and facts on row i. */
@@ -679,31 +760,41 @@ static void inst_cells(xl *x, bp_fbuf *b, size_t i, int col, bp_i128 total, int6
     bp_fbuf_reset(b);
     switch (s->kind) {
     case XR_ATTR:
-        bp_fbuf_printf(b, "=IF(%s%d,INDEX(%s,MATCH(%s$%d," BP_XL_INST_ID_NAME ",0)),0)", c.f, R,
-                       attr_range(i), c.c, WORK_HEAD_ROW + 1);
+        bp_fbuf_puts(b, "=IF(");
+        put_at(b, c.f, R);
+        bp_fbuf_puts(b, ",INDEX(");
+        bp_fbuf_puts(b, attr_range(i));
+        bp_fbuf_puts(b, ",MATCH(");
+        put_head(b, c.c);
+        bp_fbuf_puts(b, "," BP_XL_INST_ID_NAME ",0)),0)");
         break;
     case XR_FACTS:
         bp_fbuf_puts(b, "=ROUND(");
-        direct(b, x, s, "SUMIFS", BP_XL_FACT_VALUE ",", R, c.c);
+        direct(b, x, s, "SUMIFS(", BP_XL_FACT_VALUE ",", R, c.c);
         if (!wide(x, s)) children(b, x, s, c.c);
-        bp_fbuf_printf(b, ",%d)", places(s));
+        close_round(b, s);
         break;
     case XR_ELIMINATED: {
-        bp_fbuf_printf(b, "=ROUND(%s%d", c.c, x->sums[s->plain].row + 1);
+        bp_fbuf_puts(b, "=ROUND(");
+        put_at(b, c.c, x->sums[s->plain].row + 1);
         for (size_t k = 0; k < BP_FORMULA_NINTERNAL; k++) {
             const char *ic = bp_formula_internal_codes[k];
             if (!ic_under(ic, s->code, s->len)) continue;
             int r = xl_sum_find(x, ic, strlen(ic), s->year, s->scenario);
-            if (r >= 0) bp_fbuf_printf(b, "-%s%d", c.c, x->sums[r].row + 1);
+            if (r < 0) continue;
+            bp_fbuf_puts(b, "-");
+            put_at(b, c.c, x->sums[r].row + 1);
         }
-        bp_fbuf_printf(b, ",%d)", places(s));
+        close_round(b, s);
         break;
     }
     case XR_COURSE:
         bp_fbuf_puts(b, "=");
         if (course_range(s)) {
             open_round(b, s);
-            bp_fbuf_printf(b, "SUMIFS(%s,", course_range(s));
+            bp_fbuf_puts(b, "SUMIFS(");
+            bp_fbuf_puts(b, course_range(s));
+            bp_fbuf_puts(b, ",");
         } else {
             bp_fbuf_puts(b, "COUNTIFS(");
         }
@@ -717,15 +808,21 @@ static void inst_cells(xl *x, bp_fbuf *b, size_t i, int col, bp_i128 total, int6
         return;
     }
     xl_put_formula(x, ws, s->row, col, b->s, x->f.quantity, xl_cache_double((double)total / units(s)));
+    if (!has_facts(x, i, col)) return;
     bp_fbuf_reset(b);
     switch (s->kind) {
     case XR_ATTR:
-        bp_fbuf_printf(b, "=IFERROR(IF(ISNUMBER(INDEX(%s,MATCH(%s$%d," BP_XL_INST_ID_NAME
-                       ",0))),1,0),0)", attr_range(i), c.f, WORK_HEAD_ROW + 1);
+        bp_fbuf_puts(b, "=IFERROR(IF(ISNUMBER(INDEX(");
+        bp_fbuf_puts(b, attr_range(i));
+        bp_fbuf_puts(b, ",MATCH(");
+        put_head(b, c.f);
+        bp_fbuf_puts(b, "," BP_XL_INST_ID_NAME ",0))),1,0),0)");
         break;
     case XR_FACTS: case XR_ELIMINATED:
-        bp_fbuf_printf(b, "=IF(%s%d,1,", c.c, R);
-        direct(b, x, s, "COUNTIFS", "", R, c.f);
+        bp_fbuf_puts(b, "=IF(");
+        put_at(b, c.c, R);
+        bp_fbuf_puts(b, ",1,");
+        direct(b, x, s, "COUNTIFS(", "", R, c.f);
         if (!wide(x, s)) children(b, x, s, c.f);
         bp_fbuf_puts(b, ")");
         break;
@@ -751,17 +848,35 @@ static void group_cells(xl *x, bp_fbuf *b, size_t i, int col, int ph, bp_i128 to
     col_of(&c, col, x->facts_offset);
     col_of(&first, BP_XL_WORK_FIRST_COL, x->facts_offset);
     col_of(&last, BP_XL_WORK_FIRST_COL + n - 1, x->facts_offset);
-    for (int half = 0; half < 2 && xl_live(x); half++) {
+    for (int half = 0; half < 1 + has_facts(x, i, col) && xl_live(x); half++) {
         const char *a = half ? first.f : first.c, *z = half ? last.f : last.c;
         bp_fbuf_reset(b);
         bp_fbuf_puts(b, "=");
-        if (half && lazy) bp_fbuf_printf(b, "IF(%s%d,1,", c.c, R);
+        if (half && lazy) {
+            bp_fbuf_puts(b, "IF(");
+            put_at(b, c.c, R);
+            bp_fbuf_puts(b, ",1,");
+        }
         if (!half) open_round(b, s);
-        if (ph >= 0)
-            bp_fbuf_printf(b, "SUMIF($%s$%d:$%s$%d,%s$%d,%s%d:%s%d)", first.c, WORK_PHASE_ROW + 1,
-                           last.c, WORK_PHASE_ROW + 1, half ? c.f : c.c, WORK_HEAD_ROW + 1, a, R, z, R);
-        else
-            bp_fbuf_printf(b, "SUM(%s%d:%s%d)", a, R, z, R);
+        if (ph >= 0) {
+            bp_fbuf_puts(b, "SUMIF($");
+            bp_fbuf_puts(b, first.c);
+            bp_fbuf_puts(b, "$");
+            put_int(b, WORK_PHASE_ROW + 1);
+            bp_fbuf_puts(b, ":$");
+            bp_fbuf_puts(b, last.c);
+            bp_fbuf_puts(b, "$");
+            put_int(b, WORK_PHASE_ROW + 1);
+            bp_fbuf_puts(b, ",");
+            put_head(b, half ? c.f : c.c);
+            bp_fbuf_puts(b, ",");
+        } else {
+            bp_fbuf_puts(b, "SUM(");
+        }
+        put_at(b, a, R);
+        bp_fbuf_puts(b, ":");
+        put_at(b, z, R);
+        bp_fbuf_puts(b, ")");
         if (!half) close_round(b, s);
         if (half && lazy) bp_fbuf_puts(b, ")");
         if (b->nomem) {
@@ -865,6 +980,7 @@ void xl_write_sums(xl *x)
         xl_put_formula(x, ws, WORK_PHASE_ROW, BP_XL_WORK_FIRST_COL + (int)p, f, x->f.text,
                        xl_cache_text(bp_phase_id(m->insts[x->inst_order[p]].phase)));
     }
+    if (xl_live(x)) close_facts(x);
     if (xl_live(x) && values_of(x, &v))
         for (size_t i = 0; i < x->nsums && xl_live(x); i++) {
             /* a dry run checks the limits a row can break - the sheet's rows (the last
@@ -873,6 +989,7 @@ void xl_write_sums(xl *x)
             if (x->dry && i + 1 < x->nsums && x->sums[i].nchild < 256) continue;
             write_row(x, &b, &v, i);
         }
+    x->sums_written = true;
     free(v.total);
     free(v.facts);
     free(v.count);

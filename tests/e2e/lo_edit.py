@@ -2,7 +2,11 @@
 """Edits a workbook in headless LibreOffice as a user would, over the Python-UNO bridge
 (python3-uno, libreoffice-calc-nogui), and prints what it saw as JSON on stdout.
 
-  lo_edit.py [--timeout S] BOOK OP [ARGS] [OP [ARGS]]...
+  lo_edit.py [--timeout S] [--ops FILE] BOOK [OP [ARGS]]...
+
+FILE (--ops): more operations after those of the command line, as JSON: a list of
+[OP, ARG...] lists (arguments with spaces, such as a sheet named "Central charge"), or
+an object with that list as "ops" (workbook_check.py plan).
 
 The operations run in order on one loaded copy of BOOK (BOOK itself is never written);
 after loading and after each edit LibreOffice recalculates everything (calculateAll) before
@@ -28,6 +32,17 @@ anything is read:
   move-sheet NAME POS        move a sheet to position POS (0 = first, past the end = last)
   name NAME                  the value of the cell a defined name refers to (MasterCheck)
   cell SHEET CELL            the value of one cell
+  sheet NAME                 every cell of a sheet's used area as values (numbers,
+                             strings; an empty cell ""), one list a row: the Checks
+                             sheet's rows for a tamper test, in one UNO call
+  quick NAME                 the same, after recalculating only the cells the edits made
+                             dirty (calculate: what AutoCalculate does as a user types),
+                             not everything - a tamper test's read, in a fraction of the
+                             time of a full recalculation
+  restore                    undo the last set-cell or append-fact not yet restored: the
+                             cell's formula or value back, the typed row cleared (so that
+                             the next tamper starts from the book as built, without a
+                             reopen)
   save OUT.xlsx              store the book as Office Open XML
   reopen                     close the book and load BOOK afresh, unedited (to run several
                              edits in one LibreOffice session)
@@ -53,7 +68,8 @@ import threading
 import time
 
 ARITY = {"values": 0, "data": 0, "sort-data": 0, "filter-data": 1, "append-fact": 5, "insert-fact": 5,
-         "set-cell": 3, "move-sheet": 2, "name": 1, "cell": 2, "save": 1, "reopen": 0}
+         "set-cell": 3, "move-sheet": 2, "name": 1, "cell": 2, "sheet": 1, "quick": 1, "restore": 0,
+         "save": 1, "reopen": 0}
 DATA_SHEET = "Data"
 # the Data table's columns a user types a fact into, found by their header text
 FACT_COLUMNS = ("Institution", "Year", "Scenario", "Code", "Value")
@@ -73,12 +89,19 @@ def usage(msg):
 
 def parse(argv):
     timeout = 50.0
-    if len(argv) >= 2 and argv[0] == "--timeout":
-        timeout = float(argv[1])
+    more = []
+    while len(argv) >= 2 and argv[0] in ("--timeout", "--ops"):
+        if argv[0] == "--timeout":
+            timeout = float(argv[1])
+        else:
+            with open(argv[1], encoding="utf-8") as f:
+                given = json.load(f)
+            # a list of operations, or an object with one under "ops"
+            more = [[str(a) for a in op] for op in (given["ops"] if isinstance(given, dict) else given)]
         argv = argv[2:]
-    if len(argv) < 2:
+    if len(argv) < 1 or (len(argv) < 2 and not more):
         usage("a book and at least one operation")
-    book, rest, ops = argv[0], argv[1:], []
+    book, rest, ops = argv[0], argv[1:] + [a for op in more for a in op], []
     while rest:
         op = rest[0]
         if op not in ARITY:
@@ -207,6 +230,7 @@ class Book:
             (prop("Hidden", True), prop("ReadOnly", False)))
         if self.doc is None:
             raise RuntimeError("LibreOffice could not open %s" % path)
+        self.undo = []   # per set-cell or append-fact: [(sheet, cell, formula before)]
         self.formats = {}
 
     def close(self):
@@ -217,6 +241,19 @@ class Book:
 
     def recalc(self):
         self.doc.calculateAll()
+
+    def restore(self):
+        if not self.undo:
+            raise RuntimeError("nothing to restore")
+        done = []
+        for sheet_name, ref, before in self.undo.pop():
+            cell = self.sheet(sheet_name).getCellRangeByName(ref)
+            if before:
+                cell.setFormula(before)
+            else:
+                cell.clearContents(1 | 2 | 4 | 16)   # VALUE, DATETIME, STRING, FORMULA
+            done.append("%s!%s" % (sheet_name, ref))
+        return {"restored": done}
 
     def sheet(self, name):
         sheets = self.doc.Sheets
@@ -302,6 +339,14 @@ class Book:
         cell = sheet.getCellRangeByName(ref)
         a = cell.CellAddress
         return self.cell_json(sheet_name, cell, a.Column, a.Row)
+
+    def sheet_rows(self, name):
+        sheet = self.sheet(name)
+        cursor = sheet.createCursor()
+        cursor.gotoEndOfUsedArea(False)
+        a = cursor.RangeAddress
+        rows = sheet.getCellRangeByPosition(0, 0, a.EndColumn, a.EndRow).getDataArray()
+        return {"sheet": name, "rows": [list(r) for r in rows]}
 
     def name(self, nm):
         # the workbook's names, then each sheet's own (a name scoped to one sheet)
@@ -448,7 +493,9 @@ class Book:
     def append_fact(self, fact):
         sheet, heads, ncol, last = self.table()
         row = last + 1
-        return {"row": row + 1, "typed": self.type_fact(sheet, heads, row, fact)}
+        typed = self.type_fact(sheet, heads, row, fact)
+        self.undo.append([(DATA_SHEET, t["cell"], "") for t in typed.values()])
+        return {"row": row + 1, "typed": typed}
 
     def insert_fact(self, fact):
         sheet, heads, ncol, last = self.table()
@@ -463,6 +510,7 @@ class Book:
             sheet.unprotect("")
         cell = sheet.getCellRangeByName(ref)
         before = cell.getFormula()
+        self.undo.append([(sheet_name, ref, before)])
         cell.setFormula(text)
         return {"protected": bool(was), "before": before, "after": cell.getFormula()}
 
@@ -485,7 +533,8 @@ class Book:
         return {"file": out, "bytes": os.path.getsize(out)}
 
 
-READS = ("values", "data", "name", "cell", "save")
+READS = ("values", "data", "name", "cell", "sheet", "save")
+QUICK = ("quick", "restore")
 
 
 def run(office, path, ops):
@@ -529,12 +578,21 @@ def run(office, path, ops):
                     entry.update(book.name(args[0]))
                 elif op == "cell":
                     entry.update(book.cell(*args))
+                elif op == "sheet":
+                    entry.update(book.sheet_rows(args[0]))
+                elif op == "quick":
+                    t1 = time.time()
+                    book.doc.calculate()
+                    entry["recalc_seconds"] = round(time.time() - t1, 3)
+                    entry.update(book.sheet_rows(args[0]))
+                elif op == "restore":
+                    entry.update(book.restore())
                 elif op == "save":
                     entry.update(book.save(args[0]))
                 elif op == "reopen":
                     book.close()
                     book = Book(office, path)
-                if op not in READS:
+                if op not in READS and op not in QUICK:
                     stale = True
             except Exception as e:
                 if office.expired:

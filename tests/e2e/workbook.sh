@@ -15,15 +15,25 @@
 #      "moves": the figures worked out from the CSVs (consolidated income, two KPIs of
 #      the institution) move by exactly the appended amount, every formula cell the
 #      engine moves for the data with that fact added equals the engine's, and every
-#      other keeps its value.
+#      other keeps its value;
+#      and the Checks sheet (docs/workbook.md, "Checks"): the book as built has the master
+#      check (MasterCheck) 0 and every provenance check green (ProvenanceCheck 0); every
+#      edit keeps MasterCheck 0; sort, filter and move keep the provenance green, append
+#      and insert turn it red ("Data differs from the input files")
+#      (workbook_check.py checks);
+#  (d) the Checks sheet's tamper tests, on one more fresh copy in the same LibreOffice
+#      session (workbook_check.py plan, then tampers): a phase changed on Institutions and
+#      a threshold edited on Targets keep MasterCheck 0 and the provenance green; then one
+#      tamper per integrity check listed on Checks - a formula cell it covers overwritten
+#      with a constant (the sheet's protection lifted), a value typed below a bounded
+#      range, a fact appended that the sums block cannot count - makes that check fail
+#      and MasterCheck not 0.  Each is undone before the next (lo_edit.py restore) and
+#      read after recalculating what it made dirty (lo_edit.py quick): seconds, not a
+#      reload and a full recalculation each.  A check a sheet registers (xl_add_check)
+#      has its tamper without more ado: the last cell its block's first formula reads,
+#      overwritten with its value plus one; a check of another kind needs a line in
+#      workbook_check.py tamper_plan(), which fails the test until it has one.
 # Cells are found by their labels, not their addresses (workbook_check.py figures()).
-#
-# Integrity and provenance tamper tests, once the Checks sheet exists, are one line each:
-# lo_edit.py types a constant over a formula (lifting the sheet protection) and reads a
-# defined name after the recalculation, e.g.
-#   "$py" "$e2e/lo_edit.py" "$book" set-cell Finance E13 0 name MasterCheck
-# prints JSON whose last entry ("ops"[-1]) has the name's "value" and "text"; `cell SHEET
-# CELL` reads any other cell the same way.
 #
 # Part of make check; on its own: BOARDPACK=./boardpack sh tests/e2e/workbook.sh.
 # Skips (counted; under CI=true a failure) only what
@@ -35,15 +45,16 @@ e2e=$(dirname "$0")
 : "${GNUMERIC_TIMEOUT:=120}" "${LO_TIMEOUT:=240}"
 sk() { skip=$((skip + 1)); echo "skip $1"; }
 
-# The edits: name, expectation, lo_edit.py operations ($inst: the institution of the
+# The edits: name, expectation, the provenance checks after it (green or red), lo_edit.py
+# operations ($inst: the institution of the
 # appended fact; $fact: INSTITUTION YEAR SCENARIO CODE VALUE, workbook_check.py fact).
 edits() {
     cat <<EOF
-sort    unchanged  sort-data
-filter  unchanged  filter-data $inst
-move    unchanged  move-sheet Data 99 move-sheet Finance 0
-append  moves      append-fact $fact
-insert  moves      insert-fact $fact
+sort    unchanged  green  sort-data
+filter  unchanged  green  filter-data $inst
+move    unchanged  green  move-sheet Data 99 move-sheet Finance 0
+append  moves      red    append-fact $fact
+insert  moves      red    insert-fact $fact
 EOF
 }
 
@@ -113,24 +124,32 @@ for dir in fixtures/pet fixtures/second-trust; do
         else
             ko "$name: build with the fact's value raised ($fact)"; sed 's/^/    /' "$tmp/build.log"
         fi
-        # one LibreOffice session: the book as built, then each edit on a fresh copy
+        # one LibreOffice session: the book as built, then each edit on a fresh copy, then
+        # the tamper tests on one more
         edits >"$tmp/$name-edits"
         ops="values data"
-        while read -r edit expect args; do ops="$ops reopen $args values data"; done <"$tmp/$name-edits"
+        while read -r edit expect checks args; do ops="$ops reopen $args values data"; done <"$tmp/$name-edits"
+        ntamper=$("$py" "$e2e/workbook_check.py" plan "$book" "$dir" "$tmp/$name-plan.json") ||
+            ko "$name: the tamper tests' plan"
         start=$(date +%s)
         # shellcheck disable=SC2086
-        if lo "$tmp/$name.json" "$book" $ops; then
-            ok "$name: LibreOffice ran the book and its $(wc -l <"$tmp/$name-edits") edits in $(($(date +%s) - start)) s"
+        if lo "$tmp/$name.json" --ops "$tmp/$name-plan.json" "$book" $ops; then
+            ok "$name: LibreOffice ran the book, its $(wc -l <"$tmp/$name-edits") edits and $ntamper tamper tests in $(($(date +%s) - start)) s"
         else
-            ko "$name: LibreOffice ran the book and its edits"
+            ko "$name: LibreOffice ran the book, its edits and the tamper tests"
         fi
+        run "$name as built" "$py" "$e2e/workbook_check.py" checks "$name as built" green "$book" "$tmp/$name.json#0"
         i=0
-        while read -r edit expect args; do
+        while read -r edit expect checks args; do
             i=$((i + 1))
             # shellcheck disable=SC2086
             run "$name $edit" "$py" "$e2e/workbook_check.py" edit "$name $edit" "$expect" "$book" "$dir" \
                 "$tmp/$name.json#0" "$tmp/$name.json#$i" $engine
+            run "$name $edit checks" "$py" "$e2e/workbook_check.py" checks "$name $edit" "$checks" "$book" \
+                "$tmp/$name.json#$i"
         done <"$tmp/$name-edits"
+        run "$name tampers" "$py" "$e2e/workbook_check.py" tampers "$book" "$tmp/$name-plan.json" \
+            "$tmp/$name.json" $((i + 1))
     fi
 
     if [ -n "$gpid" ]; then

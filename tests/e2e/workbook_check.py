@@ -24,6 +24,22 @@
                   but the provenance checks (Labels.provenance), which must turn red and
                   are left to their own tests; Data holds the book's rows and one more,
                   the fact as typed
+  plan BOOK DATA OUT.json    the Checks sheet's tamper tests and the edits that must keep it
+                            green (see tamper_plan()), as lo_edit.py --ops operations (each
+                            after a reopen, then "sheet Checks") and their expectations
+  checks NAME EXPECT BOOK LO.json#N
+                            the master check (MasterCheck) and the provenance check
+                            (ProvenanceCheck) after an edit of lo_edit.py's segment N, from
+                            its values or its "sheet Checks": EXPECT green (both 0) or red
+                            (ProvenanceCheck not 0, "Data differs from the input files";
+                            MasterCheck 1, the revenue reserve that no longer rolls forward
+                            from the appended income)
+  tampers BOOK PLAN.json LO.json N
+                            every expectation of PLAN.json against the reads ("quick
+                            Checks") of lo_edit.py's segment N, in order: "green" as
+                            above, or "fails ROW": the
+                            master check is not 0 and the integrity check on Checks row ROW
+                            fails ("FAILS", a value not 0)
 Cells are found by their labels (a row's label, a column's header), never by address, so
 that the checks survive a new layout; values agree as gnumeric_recalc.same() says (money
 to the penny, other numbers to 1e-12 relative, text exactly).
@@ -41,6 +57,8 @@ from fractions import Fraction
 sys.dont_write_bytecode = True   # no __pycache__ in the tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from gnumeric_recalc import is_money, same  # noqa: E402
+from openpyxl.utils import get_column_letter  # noqa: E402
+from openpyxl.utils.cell import column_index_from_string  # noqa: E402
 
 DATA_SHEET = "Data"
 APPEND_VALUE = "25000.01"   # a penny in it: a figure rounded to pounds would show it
@@ -440,6 +458,210 @@ def edit(name, expect, book, data, before_path, after_path, engine=None):
           % (len(prov), "" if not prov else "; " + ", ".join(labels.describe(k) for k, _, _ in prov[:4])))
 
 
+# ---- the Checks sheet ----
+
+CELL_RE = r"(?:(?:'[^']+'|[A-Za-z_][A-Za-z0-9_.]*)!)?\$?[A-Z]{1,3}\$?[0-9]+"
+
+
+def split_ref(ref, sheet):
+    """(sheet, A1) of "Sheet!$A$1", "'Central charge'!J20" or "A1" (on sheet)."""
+    if "!" in ref:
+        sheet, ref = ref.rsplit("!", 1)
+        sheet = sheet.strip("'")
+    return sheet, ref.replace("$", "")
+
+
+def integrity_rows(wb):
+    """[(row, what, where, formula)] of the Checks sheet's integrity table."""
+    ws = wb["Checks"]
+    out, inside = [], False
+    for r in range(1, ws.max_row + 1):
+        a = ws.cell(row=r, column=1).value
+        if a == "Integrity check (0 while it holds)":
+            inside = True
+        elif inside and not a:
+            break
+        elif inside:
+            out.append((r, a, ws.cell(row=r, column=2).value, ws.cell(row=r, column=3).value))
+    return out
+
+
+def defined_cell(wb, name):
+    dn = wb.defined_names[name] if hasattr(wb.defined_names, "__getitem__") else wb.defined_names.get(name)
+    return split_ref(dn.attr_text, None)
+
+
+def tamper_plan(book, data):
+    """The edits that must keep every integrity check at 0 (a phase changed on
+    Institutions to another institution's, a threshold edited on Targets) and one tamper
+    per integrity check, each of which must make that check fail:
+      a check a sheet registered (its failures "=N-COUNTIF(block,0)"): the last cell the
+          block's first formula refers to - a figure it checks, by the registry's rule
+          (bp_xlsx_internal.h, xl_check_ref) - overwritten with its value plus one;
+      nothing below a bounded range: a value typed on the first row below it;
+      every fact row complete: a word typed over the first fact's value;
+      every fact counted: a fact appended for an institution not on Institutions, one for
+          a year with no rows in the sums block, and an institution's cell of the sums
+          block overwritten with its value plus one;
+      a trust or phase total of the sums block: its cell on the first row with a total,
+          overwritten with its value plus one.
+    A check this does not know fails the test: a new check needs a tamper here."""
+    wb, wv = load_book(book), load_book(book, data_only=True)
+    fact = list(pick(data))
+    plan, expect = [], []
+
+    # one fresh copy of the book; each edit is undone after its read (lo_edit.py restore)
+    plan.append(["reopen"])
+
+    def add(name, want, *ops):
+        plan.extend([list(o) for o in ops])
+        plan.append(["quick", "Checks"])
+        plan.extend([["restore"]] * len(ops))
+        expect.append([name, want])
+
+    def bumped(sheet, cell):
+        v = wv[sheet][cell].value
+        return "%.2f" % ((v if isinstance(v, (int, float)) else 0) + 1)
+
+    # (c) edits a finance team makes that move figures but break nothing
+    ins = wb["Institutions"]
+    rows = [r for r in range(1, ins.max_row + 1) if ins.cell(row=r, column=3).value in PHASES_OF_SCHOOLS]
+    phases = [ins.cell(row=r, column=3).value for r in rows]
+    for r in rows:
+        other = [p for p in phases if p != ins.cell(row=r, column=3).value]
+        if other:
+            add("phase %s -> %s" % (ins.cell(row=r, column=1).value, other[0]), "green",
+                ["set-cell", "Institutions", "C%d" % r, other[0]])
+            break
+    tg = wb["Targets"]
+    for r in range(1, tg.max_row + 1):
+        if tg.cell(row=r, column=4).value in ("max", "min") and isinstance(tg.cell(row=r, column=6).value
+                                                                             or tg.cell(row=r, column=5).value, float):
+            col = "F" if isinstance(tg.cell(row=r, column=6).value, float) else "E"
+            v = tg["%s%d" % (col, r)].value
+            add("threshold Targets!%s%d %s -> %s" % (col, r, v, round(v * 0.9, 6)), "green",
+                ["set-cell", "Targets", "%s%d" % (col, r), str(round(v * 0.9, 6))])
+            break
+    ws = wb["Workings"]
+    head = [c.value for c in ws[5]]
+    first = next(r for r in range(7, ws.max_row + 1) if ws.cell(row=r, column=2).value
+                 and isinstance(wv["Workings"].cell(row=r, column=head.index("trust") + 1).value, (int, float))
+                 and wv["Workings"].cell(row=r, column=head.index("trust") + 1).value)
+    for row, what, where, formula in integrity_rows(wb):
+        name = "tamper %s" % (what.split(":")[0] if ":" in what[:40] else what[:30] + "...")
+        sheet, cell = split_ref(where, "Checks")
+        reg = re.match(r"^=\d+-COUNTIF\((.+),0\)$", formula or "")
+        if reg and "!" in reg.group(1):
+            # the first cell of the block whose figures all have data (a check over "n/a",
+            # such as net assets without fixed assets, holds whatever is typed there)
+            bs, brange = split_ref(reg.group(1).replace("$", "").split(":")[0], "Checks")[0], \
+                reg.group(1).replace("$", "").split("!")[-1]
+            target = None
+            for line in wb[bs][brange]:
+                for c in line:
+                    f = c.value if isinstance(c.value, str) and c.value.startswith("=") else None
+                    refs = [split_ref(r, bs) for r in re.findall(CELL_RE, f or "")]
+                    if refs and all(isinstance(wv[a][b].value, (int, float)) for a, b in refs):
+                        target = refs[-1]
+                        break
+                if target:
+                    break
+            if target is None:
+                print("     (no tamper for %r: none of its cells has figures in this data set; "
+                      "tests/e2e/statements.sh tampers it on tests/fixtures/balance)" % what)
+                continue
+            ts, tc = target
+            add("%s (%s!%s)" % (name, ts, tc), "fails %d" % row, ["set-cell", ts, tc, bumped(ts, tc)])
+        elif "nothing below" in what:
+            add("%s (%s!%s)" % (name, sheet, cell), "fails %d" % row, ["set-cell", sheet, cell, "1"])
+        elif what.startswith("Data: every fact row"):
+            add("%s (Data!F2 a word)" % name, "fails %d" % row, ["set-cell", "Data", "F2", "n/a"])
+        elif what.startswith("Every fact on Data is counted"):
+            add("%s (a fact of institution NOSUCH)" % name, "fails %d" % row,
+                ["append-fact", "NOSUCH"] + fact[1:])
+            add("%s (a fact of year 2031/32)" % name, "fails %d" % row,
+                ["append-fact", fact[0], "2031/32"] + fact[2:])
+            cell = "%s%d" % (get_column_letter(5), first)
+            add("%s (Workings!%s)" % (name, cell), "fails %d" % row,
+                ["set-cell", "Workings", cell, bumped("Workings", cell)])
+        elif what.startswith("Workings: every"):
+            col = get_column_letter(column_index_from_string(re.match(r"[A-Z]+", cell).group(0)))
+            c = "%s%d" % (col, first)
+            add("%s (Workings!%s)" % (name, c), "fails %d" % row, ["set-cell", "Workings", c, bumped("Workings", c)])
+        else:
+            check("a tamper test for the integrity check %r (Checks row %d)" % (what, row), False,
+                  "add one to workbook_check.py tamper_plan()")
+    return plan, expect
+
+
+PHASES_OF_SCHOOLS = ("primary", "secondary", "secondary_sixth", "sixth_form_college", "all_through",
+                     "special", "alternative_provision")
+
+
+def segment(path, n):
+    """The operations of segment n of lo_edit.py's output (None, why when it did not run)."""
+    with open(path, encoding="utf-8") as f:
+        out = json.load(f)
+    segs = [[]]
+    for e in out["ops"]:
+        if e["op"] == "reopen":
+            segs.append([])
+        else:
+            segs[-1].append(e)
+    if n >= len(segs) or not segs[n]:
+        return None, out.get("error") or "LibreOffice stopped before it"
+    bad = [e for e in segs[n] if "error" in e]
+    if bad:
+        return None, "%s: %s" % (bad[0]["op"], bad[0]["error"])
+    return segs[n], None
+
+
+def value_in(ops, sheet, cell):
+    """A cell's value after a segment's edits: from its "sheet" read, else its values."""
+    from openpyxl.utils.cell import coordinate_from_string
+    col, row = coordinate_from_string(cell)
+    for e in reversed(ops):
+        if e["op"] in ("sheet", "quick") and e["sheet"] == sheet:
+            rows = e["rows"]
+            c = column_index_from_string(col) - 1
+            return rows[row - 1][c] if row - 1 < len(rows) and c < len(rows[row - 1]) else None
+        if e["op"] == "values":
+            for x in e["cells"]:
+                if x["sheet"] == sheet and x["cell"] == cell:
+                    return x["value"]
+    return None
+
+
+def judge(name, want, wb, ops):
+    ms, mc = defined_cell(wb, "MasterCheck")
+    ps, pc = defined_cell(wb, "ProvenanceCheck")
+    master, prov = value_in(ops, ms, mc), value_in(ops, ps, pc)
+    # the sentence beside the provenance count says it in words
+    words = value_in(ops, ps, "B%s" % re.sub(r"[A-Z]+", "", pc))
+    if want == "green":
+        check("%s: MasterCheck 0 and the provenance checks green (%r, %r)" % (name, master, prov),
+              master == 0 and prov == 0)
+    elif want == "red":
+        # The appended fact is report-year income (pick(): a late invoice) and nothing else
+        # is typed, so the institution's closing revenue reserve no longer rolls forward
+        # from its opening reserve and result: the Reserves check must say so, and every
+        # other integrity check stay 0 (docs/workbook.md, "Checks").
+        failing = [(r, what) for r, what, _, _ in integrity_rows(wb)
+                   if value_in(ops, "Checks", "C%d" % r) != 0]
+        check("%s: MasterCheck counts only the revenue-reserve roll-forward the fact breaks "
+              "(%r: %s)" % (name, master, "; ".join(w[:40] for _, w in failing) or "none"),
+              master == len(failing) and all(w.startswith("Reserves:") for _, w in failing))
+        check("%s: the provenance checks red: %r (%r)" % (name, words, prov),
+              isinstance(prov, float) and prov > 0
+              and isinstance(words, str) and words.startswith("Data differs from the input files"))
+    else:
+        row = int(want.split()[1])
+        value, status = value_in(ops, "Checks", "C%d" % row), value_in(ops, "Checks", "D%d" % row)
+        check("%s: the check on Checks row %d fails (%r, %r) and MasterCheck is %r"
+              % (name, row, value, status, master),
+              isinstance(master, float) and master >= 1 and status == "FAILS" and value != 0)
+
+
 def main(argv):
     if not argv:
         raise SystemExit(__doc__)
@@ -459,6 +681,30 @@ def main(argv):
         bump(*args)
     elif cmd == "edit" and len(args) in (6, 7):
         edit(*args)
+    elif cmd == "plan" and len(args) == 3:
+        plan, expect = tamper_plan(args[0], args[1])
+        with open(args[2], "w", encoding="utf-8") as f:
+            json.dump({"ops": plan, "expect": expect}, f)
+        print("%d" % len(expect))
+    elif cmd == "checks" and len(args) == 4:
+        path, _, n = args[3].partition("#")
+        ops, err = segment(path, int(n or 0))
+        if err:
+            check("%s: LibreOffice ran it" % args[0], False, err)
+        else:
+            judge(args[0], args[1], load_book(args[2]), ops)
+    elif cmd == "tampers" and len(args) == 4:
+        with open(args[1], encoding="utf-8") as f:
+            expect = json.load(f)["expect"]
+        wb = load_book(args[0])
+        ops, err = segment(args[2], int(args[3]))
+        # each expectation's read is the next "quick" of the segment
+        reads = [e for e in ops or [] if e["op"] == "quick"]
+        for i, (name, want) in enumerate(expect):
+            if i >= len(reads):
+                check("%s: LibreOffice ran it" % name, False, err or "no read")
+            else:
+                judge(name, want, wb, [reads[i]])
     else:
         raise SystemExit(__doc__)
     return 1 if failures else 0

@@ -77,7 +77,7 @@ EOF
 }
 
 # ---- (a) and (c): each data set ----
-for dir in fixtures/pet fixtures/second-trust tests/fixtures/handworked; do
+for dir in fixtures/pet fixtures/second-trust tests/fixtures/handworked tests/fixtures/balance; do
     name=$(basename "$dir")
     if ! book=$(build "$dir" "$tmp/$name"); then
         ko "$name: build writes the workbook"

@@ -113,8 +113,11 @@ def matrix(rows, start):
     for r in rows[start + 1:]:
         if not r or not r[0]:
             break
-        for col in range(3, len(header), 2):
-            out[(r[0], header[col])] = (r[col], r[col + 1] if col + 1 < len(r) else None)
+        # each entity's id over its value, "status" beside it (the Scorecard's prior year
+        # after that)
+        for col in range(3, len(header) - 1):
+            if header[col + 1] == "status":
+                out[(r[0], header[col])] = (r[col], r[col + 1] if col + 1 < len(r) else None)
     return out
 
 

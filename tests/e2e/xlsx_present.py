@@ -42,7 +42,8 @@ INPUT_FILL, INPUT_FONT = "FFF2CC", "0000FF"
 # docs/workbook.md: the cover, the input sheets, the sheets with input rows, the outputs,
 # the per-institution terms and whole numbers last
 TABS = ["Contents", "Institutions", "Targets", "Data", "Courses", "Actions", "Scorecard",
-        "Finance", "Forecast", "Central charge", "Data quality", "Workings", "Ratios"]
+        "Finance", "Income and expenditure", "Budget v actual", "Balance sheet", "Reserves",
+        "Forecast", "Central charge", "Data quality", "Checks", "Workings", "Ratios"]
 INPUT_SHEETS = {"Data", "Institutions", "Targets"}
 # the contract's words (DATA.md)
 PHASES = ["primary", "secondary", "secondary_sixth", "sixth_form_college", "all_through",
@@ -133,8 +134,11 @@ def money_cells(wb, kpis):
         ws = wb[name]
         for r in range(1, ws.max_row + 1):
             if ws.cell(row=r, column=1).value in ids:
-                for c in range(4, ws.max_column + 1, 2):   # value columns; statuses between
-                    out.append((name, ws.cell(row=r, column=c).coordinate, "KPI"))
+                # value columns, statuses between; the Scorecard's prior year after each status
+                step = 3 if name == "Scorecard" else 2
+                for c in range(4, ws.max_column + 1, step):
+                    for k in range(0, step, 2):
+                        out.append((name, ws.cell(row=r, column=c + k).coordinate, "KPI"))
     cc = wb["Central charge"]
     for r in range(1, cc.max_row + 1):
         if cc.cell(row=r, column=1).value == "Institution":
@@ -201,7 +205,8 @@ def cmd_units(pounds, thousands, data, kpis):
                     same += 1
                 elif isinstance(a, str) and isinstance(b, str) and b == a + NOTE:
                     notes += 1
-                elif (ws.title == "Finance" and a is None and b == "\u00a3000"):
+                elif (ws.title in ("Finance", "Income and expenditure", "Reserves") and a is None
+                      and b == "\u00a3000"):
                     units += 1
                 elif (ws.title == "Contents" and str(a).startswith("Money is shown in whole pounds")
                       and str(b).startswith("Money is shown in thousands of pounds")):
@@ -213,7 +218,7 @@ def cmd_units(pounds, thousands, data, kpis):
                     bad.append((ws.title, ws.cell(row=r, column=c).coordinate, a, b, ca, cb))
     check("thousands: every value, formula and cached value of %d cells is the pounds "
           "workbook's (but trust.csv's rows, checksum and the rows read, %d cells); %d headings "
-          "carry (\u00a3000), %d \u00a3000 units over Finance's columns"
+          "carry (\u00a3000), %d \u00a3000 units over the statements' columns"
           % (same, trust, notes, units), not bad and notes and units and trust == 3, bad[:5])
     cells = money_cells(p, kpis)
     wrong, counted = [], {}

@@ -108,7 +108,7 @@ for units in pounds thousands; do
     fi
     if lo "$book" "$tmp/shown-$units" && gn "$book" "$tmp/shown-$units"; then
         py shown "$tmp/shown-$units" "$tmp/shown-$units" Finance "Central charge" Contents \
-            "Data quality" Institutions Targets Actions Workings
+            "Data quality" Checks Institutions Targets Actions Workings
         py figures "$tmp/shown-$units" fixtures/pet $units
     else
         ko "$units: LibreOffice and Gnumeric write the sheets as shown"
