@@ -681,7 +681,13 @@ static void cover(pk_ctx *c, const char *title)
     bp_date_format_long(c->m->as_of, asof, sizeof asof);
     f[n++] = (bp_pdf_field){"Report year", yb};
     f[n++] = (bp_pdf_field){"Figures as at", asof};
+    /* a governing body's pack is for the members of what the trust calls its local tier,
+     * as its headings name it, unless the template says who */
+    char members[160];
+    pk_tier(c, false, members + 15, sizeof members - 15);
+    memcpy(members, "Members of the ", 15);
     if (c->pack->audience) f[n++] = (bp_pdf_field){"For", c->pack->audience};
+    else if (c->lgb) f[n++] = (bp_pdf_field){"For", members};
     if (!pp) f[n++] = (bp_pdf_field){"Paper details", "none: papers.csv has no row for this pack, so "
                                                       "it names no meeting, reference or author"};
     char kind[160];

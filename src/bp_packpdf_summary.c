@@ -287,8 +287,16 @@ static void issues(pk_ctx *c, const bp_section *scope, int number, float keep)
     int k = snprintf(buf, sizeof buf, "%s %zu of %zu %s (%zu red, %zu amber)",
                      shown == all.n ? "These are all" : "The first", shown, all.n,
                      all.n == 1 ? "entry" : "entries", red, all.n - red);
+    /* past the pack's max_exceptions the section holds the first entries and an appendix
+     * the rest (bp_packpdf.c's exceptions) */
+    bool spills = scope && !scope->appendix && c->pack->max_exceptions
+                  && all.n > (size_t)c->pack->max_exceptions;
     if (k > 0 && (size_t)k < sizeof buf) {
-        if (number)
+        if (number && spills)
+            snprintf(buf + k, sizeof buf - (size_t)k, "; section %d, Exceptions, gives the first %d "
+                     "with every year each affects, its commentary and its actions, and an "
+                     "appendix the rest.", number, c->pack->max_exceptions);
+        else if (number)
             snprintf(buf + k, sizeof buf - (size_t)k, "; section %d, Exceptions, gives each with "
                      "every year it affects, its commentary and its actions.", number);
         else
