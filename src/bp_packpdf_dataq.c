@@ -358,13 +358,19 @@ void pk_dq_summary(pk_ctx *c, const bp_paper *pp, pk_lines *out)
                  "meeting, purpose or recommendation.", c->pack->id);
         add_line(&l, buf);
     }
-    for (size_t i = 0; i < c->r->nunreconciled; i++) {
+    /* every year of the paper whose transfers do not reconcile, in one sentence */
+    size_t k = 0, nu = 0;
+    for (size_t i = 0; i < c->r->nunreconciled && k < sizeof buf; i++) {
         const bp_unreconciled *u = &c->r->unreconciled[i];
         if (c->lgb || u->year < c->year || (u->year == c->year) != (u->scenario == BP_ACTUAL)) continue;
         char w[400];
         unreconciled_words(c, u, w, sizeof w);
-        snprintf(buf, sizeof buf, "The central charge does not reconcile: %s, so the trust's "
-                 "consolidated figures are out by that amount.", w);
+        k += (size_t)snprintf(buf + k, sizeof buf - k, "%s%s", nu++ ? "; and " : "The central charge "
+                              "does not reconcile: ", w);
+    }
+    if (nu && k < sizeof buf) {
+        snprintf(buf + k, sizeof buf - k, ", so the trust's consolidated figures are out by %s.",
+                 nu == 1 ? "that amount" : "those amounts");
         add_line(&l, buf);
     }
     missing_plans(c, &l);

@@ -312,8 +312,9 @@ static void issues(pk_ctx *c, const bp_section *scope, int number, float keep)
 static float warnings_height(pk_ctx *c, const pk_lines *l)
 {
     float h = 0;
-    /* every warning the page can take: the data's problems outrank the last issues */
-    for (size_t i = 0; i < l->n && i < 8; i++) h += para_height(c, 0, l->v[i]);
+    /* the first five warnings (those of the data's problems that bite come first): room
+     * the last issues give up, when there are that many */
+    for (size_t i = 0; i < l->n && i < 5; i++) h += para_height(c, 0, l->v[i]);
     return h;
 }
 
