@@ -7,6 +7,7 @@
 #ifndef BP_ERROR_H
 #define BP_ERROR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef enum {
@@ -35,6 +36,8 @@ typedef struct {
     int line;      /* 1-based; 0 when the problem concerns the whole file */
     int column;    /* 1-based; 0 when the problem concerns the whole line or file */
     char *message; /* "found X, expected Y" */
+    bool plain;    /* a data-quality warning whose condition the results keep, which the
+                      packs put in plain words of their own (bp_diag_mark_plain) */
 } bp_diag;
 
 typedef struct {
@@ -54,6 +57,9 @@ __attribute__((format(printf, 6, 7)))
 #endif
 void bp_diag_add(bp_diags *d, bp_diag_level level, const char *file, int line, int column,
                  const char *fmt, ...);
+
+/* Marks the diagnostic added last as one the packs word for themselves (bp_diag.plain). */
+void bp_diag_mark_plain(bp_diags *d);
 
 /* Stable sort by file, line, column (so output does not depend on discovery order). */
 void bp_diags_sort(bp_diags *d);

@@ -46,6 +46,8 @@ typedef struct {
 typedef struct {
     int inst;
     bp_num weighted;         /* students.on_roll x weight.PHASE */
+    bool has_roll;           /* students.on_roll recorded (the scenario's, else the year's
+                                actual): without it the weight is nil, and so its share */
     int64_t share;           /* pence allocated */
     bool has_charged;
     int64_t charged;         /* pence: the institution's sum(exp.internal) */
@@ -57,7 +59,17 @@ typedef struct {
     int64_t total;           /* pence: the centre's expenditure, internal transfers excluded */
     bp_charge_line *lines;
     size_t nlines;
+    bool shared;             /* allocated: false when no institution has pupils on roll,
+                                so every share is nil and the total cannot be shared */
 } bp_charge;
+
+/* A year and scenario whose internal transfers do not reconcile: the centre's
+ * sum(income.internal) against the institutions' sum(exp.internal), in pence. */
+typedef struct {
+    int year;
+    bp_scenario scenario;
+    int64_t income, exp;
+} bp_unreconciled;
 
 typedef struct {
     const bp_model *model;
@@ -66,6 +78,10 @@ typedef struct {
     bp_result *results; size_t nresults;
     bp_course_result *courses; size_t ncourses;
     bp_charge *charges; size_t ncharges;
+    /* the data-quality conditions the warnings name, kept for the packs to name where
+     * they bite (one source: a renderer reads them here rather than work them out again) */
+    bp_unreconciled *unreconciled; size_t nunreconciled;
+    bool *comment_shown;     /* per model.comments: its year is one the packs show */
     bp_phase phases[BP_PHASE_COUNT]; size_t nphases;   /* phases with institutions */
     const bp_result **exceptions; size_t nexceptions;  /* red then amber, worst first */
     /* bp_results_find in constant time: result index by kpi, entity, year and scenario */
@@ -84,6 +100,11 @@ bool bp_target_applies(const bp_target *t, bp_scope scope, bp_phase phase, bool 
 bp_err bp_evaluate(const bp_model *m, const bp_kpiset *kpis, int report_year,
                    bp_results *out, bp_diags *diags);
 void bp_results_free(bp_results *r);
+
+/* The condition of the warning "no budget or forecast income for YEAR": institution inst
+ * has finance data in the report year (any scenario) and neither a budget nor a forecast
+ * of income for year. */
+bool bp_lacks_plan(const bp_model *m, int inst, int report_year, int year);
 
 /* The central charge allocation alone: total pence shared in proportion to weights, in
  * whole pence by largest remainder (ties to the earlier line), so shares sum to total. */

@@ -204,6 +204,15 @@ bool bp_model_sum(const bp_model *m, int inst, int year, bp_scenario s, const ch
 bool bp_model_course_sum(const bp_model *m, int inst, int year, const char *field, int course,
                          bp_num *out);
 
+/* The income and expenditure lines of institution inst's actuals for year (its facts of
+ * codes under income and exp) that no budget fact of that year covers - none of the same
+ * code, of a code above it (a budget kept at a coarser level) or under it.  *lines gets
+ * how many lines the actuals have; the first max missing facts go to missing (NULL:
+ * count only).  Returns how many are missing.  A budget compared with full actuals over
+ * only some of their lines shows a variance of nothing but the lines left out. */
+size_t bp_model_budget_gaps(const bp_model *m, int inst, int year, size_t *lines,
+                            const bp_fact **missing, size_t max);
+
 /* True when any fact of the data set has this code or a code under it. */
 bool bp_model_has_code(const bp_model *m, const char *prefix);
 

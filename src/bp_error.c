@@ -77,6 +77,12 @@ void bp_diag_add(bp_diags *d, bp_diag_level level, const char *file, int line, i
     dg->line = line;
     dg->column = column;
     dg->message = msg;
+    dg->plain = false;
+}
+
+void bp_diag_mark_plain(bp_diags *d)
+{
+    if (d->count) d->items[d->count - 1].plain = true;
 }
 
 static int diag_cmp(const bp_diag *a, const bp_diag *b)

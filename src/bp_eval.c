@@ -434,9 +434,9 @@ static bp_err eval_charges(evaluator *ev, bp_results *out, int y0, int ny,
                 l->inst = (int)i;
                 bp_num roll;
                 /* Budgets and forecasts often carry no pupil numbers: use the year's actual. */
-                if (!bp_model_sum(m, (int)i, year, (bp_scenario)s, "students.on_roll", false, &roll)
-                    && !bp_model_sum(m, (int)i, year, BP_ACTUAL, "students.on_roll", false, &roll))
-                    roll = bp_num_int(0);
+                l->has_roll = bp_model_sum(m, (int)i, year, (bp_scenario)s, "students.on_roll", false, &roll)
+                              || bp_model_sum(m, (int)i, year, BP_ACTUAL, "students.on_roll", false, &roll);
+                if (!l->has_roll) roll = bp_num_int(0);
                 l->weighted = bp_num_mul(roll, m->weight[m->insts[i].phase]);
                 bp_num charged;
                 if (bp_model_sum(m, (int)i, year, (bp_scenario)s, "exp.internal", false, &charged))
@@ -448,11 +448,13 @@ static bp_err eval_charges(evaluator *ev, bp_results *out, int y0, int ny,
             bp_year_format(year, yb, sizeof yb);
             bp_err err = bp_allocate_pence(total_p, w, ch.nlines, sh);
             if (err == BP_OK) {
+                ch.shared = true;
                 for (size_t i = 0; i < ch.nlines; i++) ch.lines[i].share = sh[i];
             } else if (err == BP_ERR_DATA) {
                 bp_diag_add(diags, BP_DIAG_WARNING, "students.csv", 0, 0,
                             "central charge for %s %s not allocated: no pupils on roll", yb,
                             bp_scenario_id((bp_scenario)s));
+                bp_diag_mark_plain(diags);
             }
             free(w);
             free(sh);
@@ -472,10 +474,13 @@ static bp_err eval_charges(evaluator *ev, bp_results *out, int y0, int ny,
 }
 
 /* Consolidation eliminates internal transfers; if the two sides differ the trust's
- * figures are misstated by the difference, which the finance team must see. */
-static void check_reconciliation(const bp_model *m, int y0, int ny,
-                                 bool present[][BP_SCENARIO_COUNT], bp_diags *diags)
+ * figures are misstated by the difference, which the finance team must see: a warning,
+ * and the year kept in out->unreconciled for the packs to say so where it bites. */
+static bp_err check_reconciliation(const bp_model *m, int y0, int ny,
+                                   bool present[][BP_SCENARIO_COUNT], bp_results *out,
+                                   bp_diags *diags)
 {
+    size_t cap = 0;
     for (int y = 0; y < ny; y++)
         for (int s = 0; s < BP_SCENARIO_COUNT; s++) {
             if (!present[y][s]) continue;
@@ -490,6 +495,10 @@ static void check_reconciliation(const bp_model *m, int y0, int ny,
                     && bp_num_to_pence(v, &p)) { ex += p; any = true; }
             }
             if (!any || in == ex) continue;
+            bp_unreconciled *n = bp_grow(out->unreconciled, &cap, out->nunreconciled + 1, sizeof *n);
+            if (!n) return BP_ERR_NOMEM;
+            out->unreconciled = n;
+            out->unreconciled[out->nunreconciled++] = (bp_unreconciled){y0 + y, (bp_scenario)s, in, ex};
             char yb[16], a[40], b[40], d[40];
             bp_year_format(y0 + y, yb, sizeof yb);
             bp_money_format(in, true, a, sizeof a);
@@ -499,7 +508,20 @@ static void check_reconciliation(const bp_model *m, int y0, int ny,
                         "internal transfers do not reconcile for %s %s: income.internal %s, "
                         "exp.internal %s, difference %s",
                         yb, bp_scenario_id((bp_scenario)s), a, b, d);
+            bp_diag_mark_plain(diags);
         }
+    return BP_OK;
+}
+
+bool bp_lacks_plan(const bp_model *m, int inst, int report_year, int year)
+{
+    bp_num v;
+    if (bp_model_sum(m, inst, year, BP_BUDGET, "income", false, &v)
+        || bp_model_sum(m, inst, year, BP_FORECAST, "income", false, &v))
+        return false;
+    for (int s = 0; s < BP_SCENARIO_COUNT; s++)
+        if (bp_model_sum(m, inst, report_year, (bp_scenario)s, "income", false, &v)) return true;
+    return false;
 }
 
 /* The plan expects budgets or forecasts for the three years after the report year: one
@@ -510,14 +532,7 @@ static void check_forecasts(const bp_model *m, int report_year, bp_diags *diags)
         char list[512] = "";
         size_t len = 0, missing = 0;
         for (size_t i = 0; i < m->ninsts; i++) {
-            bp_num v;
-            if (bp_model_sum(m, (int)i, y, BP_BUDGET, "income", false, &v)
-                || bp_model_sum(m, (int)i, y, BP_FORECAST, "income", false, &v))
-                continue;
-            bool has_finance = false;
-            for (int s = 0; s < BP_SCENARIO_COUNT && !has_finance; s++)
-                has_finance = bp_model_sum(m, (int)i, report_year, (bp_scenario)s, "income", false, &v);
-            if (!has_finance) continue;
+            if (!bp_lacks_plan(m, (int)i, report_year, y)) continue;
             if (len < sizeof list - 1) {
                 int n = snprintf(list + len, sizeof list - len, "%s%s", missing ? ", " : "",
                                  m->insts[i].id);
@@ -530,28 +545,35 @@ static void check_forecasts(const bp_model *m, int report_year, bp_diags *diags)
         bp_year_format(y, yb, sizeof yb);
         bp_diag_add(diags, BP_DIAG_WARNING, "finance.csv", 0, 0,
                     "no budget or forecast income for %s: %s", yb, list);
+        bp_diag_mark_plain(diags);
     }
 }
 
 /* Commentary is shown beside the exceptions, which are of the report year's actuals and
  * the later years' budgets and forecasts: a comment on any other year would be read by
  * no one, so it is a warning at its row rather than silently unused. */
-static void check_commentary(const bp_model *m, int report_year, int y0, int ny,
-                             bool present[][BP_SCENARIO_COUNT], bp_diags *diags)
+static bp_err check_commentary(const bp_model *m, int report_year, int y0, int ny,
+                               bool present[][BP_SCENARIO_COUNT], bp_results *out,
+                               bp_diags *diags)
 {
+    out->comment_shown = calloc(m->ncomments ? m->ncomments : 1, sizeof *out->comment_shown);
+    if (!out->comment_shown) return BP_ERR_NOMEM;
     for (size_t i = 0; i < m->ncomments; i++) {
         const bp_comment *c = &m->comments[i];
         int y = c->year - y0;
         bool later = c->year > report_year && y < ny
                      && (present[y][BP_BUDGET] || present[y][BP_FORECAST]);
-        if (c->year == report_year || later) continue;
+        out->comment_shown[i] = c->year == report_year || later;
+        if (out->comment_shown[i]) continue;
         char yb[16], rb[16];
         bp_year_format(c->year, yb, sizeof yb);
         bp_year_format(report_year, rb, sizeof rb);
         bp_diag_add(diags, BP_DIAG_WARNING, "commentary.csv", c->line, c->column,
                     "found commentary on %s, a year the packs do not show (they show %s and "
                     "the budgets and forecasts after it): not used", yb, rb);
+        bp_diag_mark_plain(diags);
     }
+    return BP_OK;
 }
 
 const bp_result *bp_results_find(const bp_results *r, int kpi, bp_scope scope, int entity,
@@ -693,10 +715,10 @@ bp_err bp_evaluate(const bp_model *m, const bp_kpiset *kpis, int report_year,
     if (err == BP_OK) err = eval_courses(&ev, out);
     if (err == BP_OK) err = eval_charges(&ev, out, y0, ny, present, diags);
     if (err == BP_OK) {
-        check_reconciliation(m, y0, ny, present, diags);
+        err = check_reconciliation(m, y0, ny, present, out, diags);
         check_forecasts(m, report_year, diags);
-        check_commentary(m, report_year, y0, ny, present, diags);
-        err = order_exceptions(out);
+        if (err == BP_OK) err = check_commentary(m, report_year, y0, ny, present, out, diags);
+        if (err == BP_OK) err = order_exceptions(out);
     }
     free(present);
     free(ev.ents);
@@ -716,5 +738,7 @@ void bp_results_free(bp_results *r)
     for (size_t i = 0; i < r->ncharges; i++) free(r->charges[i].lines);
     free(r->charges);
     free(r->exceptions);
+    free(r->unreconciled);
+    free(r->comment_shown);
     memset(r, 0, sizeof *r);
 }

@@ -316,6 +316,35 @@ bool bp_model_sum(const bp_model *m, int inst, int year, bp_scenario s, const ch
     return out->ok;
 }
 
+static bool income_or_exp(const char *code)
+{
+    return bp_code_under(code, "income") || bp_code_under(code, "exp");
+}
+
+size_t bp_model_budget_gaps(const bp_model *m, int inst, int year, size_t *lines,
+                            const bp_fact **missing, size_t max)
+{
+    size_t n = 0, nl = 0;
+    size_t b0 = lower_bound(m, inst, year, BP_BUDGET, "");
+    for (size_t i = lower_bound(m, inst, year, BP_ACTUAL, ""); i < m->nfacts; i++) {
+        const bp_fact *f = &m->facts[i];
+        if (f->inst != inst || f->year != year || f->scenario != BP_ACTUAL) break;
+        if (!income_or_exp(f->code)) continue;
+        nl++;
+        bool covered = false;
+        for (size_t j = b0; j < m->nfacts && !covered; j++) {
+            const bp_fact *b = &m->facts[j];
+            if (b->inst != inst || b->year != year || b->scenario != BP_BUDGET) break;
+            covered = bp_code_under(f->code, b->code) || bp_code_under(b->code, f->code);
+        }
+        if (covered) continue;
+        if (missing && n < max) missing[n] = f;
+        n++;
+    }
+    if (lines) *lines = nl;
+    return n;
+}
+
 bool bp_model_course_sum(const bp_model *m, int inst, int year, const char *field, int course,
                          bp_num *out)
 {

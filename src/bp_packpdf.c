@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "bp_format.h"
+#include "bp_packpdf_dataq.h"
 #include "bp_packpdf_sections.h"
 
 /* ---- exceptions ---- */
@@ -588,19 +589,29 @@ static void data_quality(pk_ctx *c, const bp_section *sec)
         bp_pdf_table_row(t, row);
     }
     bp_pdf_table_end(t);
-    bp_pdf_heading(c->pdf, 2, "Warnings and reconciliation", false);
-    size_t nw = 0;
-    for (size_t i = 0; i < c->s->diags.count; i++) {
-        const bp_diag *d = &c->s->diags.items[i];
-        if (d->level != BP_DIAG_WARNING) continue;
-        bp_diag_format(d, buf, sizeof buf);
-        bp_pdf_paragraph_indent(c->pdf, BP_PDF_BODY, 12, buf);
-        nw++;
-    }
-    if (!nw)
+    /* the problems in plain words first, each with what the finance team needs to put it
+     * right; then every warning as boardpack check gives it, file and line */
+    bp_pdf_heading(c->pdf, 2, "Problems in the data", false);
+    if (!pk_dq_appendix(c))
         bp_pdf_paragraph(c->pdf, BP_PDF_BODY,
                          "None. Internal transfers (the central charge) reconcile in every year "
-                         "and scenario.");
+                         "and scenario, every budget the paper compares holds the lines of its "
+                         "actuals, and the central charge is shared by pupils in every plan.");
+    size_t nw = 0;
+    for (size_t i = 0; i < c->s->diags.count; i++)
+        nw += c->s->diags.items[i].level == BP_DIAG_WARNING && !c->s->diags.items[i].plain;
+    if (!nw) return;
+    bp_pdf_heading(c->pdf, 2, "Other warnings about the input files", false);
+    bp_pdf_paragraph(c->pdf, BP_PDF_BODY,
+                     "Rows, columns or values that this paper does not use, as boardpack check "
+                     "reports them: each names the input file and, where there is one, its line "
+                     "and column, so that the file can be corrected at the source.");
+    for (size_t i = 0; i < c->s->diags.count; i++) {
+        const bp_diag *d = &c->s->diags.items[i];
+        if (d->level != BP_DIAG_WARNING || d->plain) continue;
+        bp_diag_format(d, buf, sizeof buf);
+        bp_pdf_paragraph_indent(c->pdf, BP_PDF_BODY, 12, buf);
+    }
 }
 
 /* ---- the document ---- */
@@ -670,7 +681,15 @@ static void cover(pk_ctx *c, const char *title)
     bp_date_format_long(c->m->as_of, asof, sizeof asof);
     f[n++] = (bp_pdf_field){"Report year", yb};
     f[n++] = (bp_pdf_field){"Figures as at", asof};
+    /* a governing body's pack is for the members of what the trust calls its local tier,
+     * as its headings name it, unless the template says who */
+    char members[160];
+    pk_tier(c, false, members + 15, sizeof members - 15);
+    memcpy(members, "Members of the ", 15);
     if (c->pack->audience) f[n++] = (bp_pdf_field){"For", c->pack->audience};
+    else if (c->lgb) f[n++] = (bp_pdf_field){"For", members};
+    if (!pp) f[n++] = (bp_pdf_field){"Paper details", "none: papers.csv has no row for this pack, so "
+                                                      "it names no meeting, reference or author"};
     char kind[160];
     pk_tier(c, true, kind, sizeof kind - 8);
     strcat(kind, " pack");

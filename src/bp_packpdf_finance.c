@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "bp_format.h"
+#include "bp_packpdf_dataq.h"
 #include "bp_packpdf_sections.h"
 
 #define NONE_CELL {"", BP_PDF_TINT_NONE, false, false}
@@ -101,6 +102,7 @@ void pk_finance_summary(pk_ctx *c, const bp_section *sec)
              "figures include the central charge it pays (or, for the centre, receives); the "
              "consolidated trust eliminates these internal transfers.", yb);
     bp_pdf_paragraph(c->pdf, BP_PDF_BODY, intro);
+    bool unreconciled = pk_dq_reconcile_note(c);
     char h1[48], h2[48], h3[48];
     bp_pdf_col cols[] = {{"Institution", 3.4f, BP_PDF_LEFT}, {pk_money_head(c, "Income", h1, sizeof h1), 2, BP_PDF_RIGHT},
                          {pk_money_head(c, "Expenditure", h2, sizeof h2), 2, BP_PDF_RIGHT},
@@ -139,10 +141,12 @@ void pk_finance_summary(pk_ctx *c, const bp_section *sec)
                               {share_text(tr, ti, e, sizeof e), BP_PDF_TINT_NONE, true, false}};
         bp_pdf_table_total(t, tot);
         opt_pence ni = {ii.has, -ii.v}, ne = {ie.has, -ie.v}, nr = {ii.has || ie.has, ie.v - ii.v};
-        bp_pdf_cell el[5] = {{"Less internal transfers (central charge)", BP_PDF_TINT_NONE, false, false},
-                             {money_text(c, ni, a, sizeof a), BP_PDF_TINT_NONE, false, false},
-                             {money_text(c, ne, b, sizeof b), BP_PDF_TINT_NONE, false, false},
-                             {money_text(c, nr, d, sizeof d), BP_PDF_TINT_NONE, false, false}, NONE_CELL};
+        bp_pdf_tint et = unreconciled ? BP_PDF_TINT_AMBER : BP_PDF_TINT_NONE;
+        bp_pdf_cell el[5] = {{unreconciled ? "Less internal transfers (central charge), which do not reconcile"
+                                           : "Less internal transfers (central charge)", BP_PDF_TINT_NONE, false, false},
+                             {money_text(c, ni, a, sizeof a), et, false, false},
+                             {money_text(c, ne, b, sizeof b), et, false, false},
+                             {money_text(c, nr, d, sizeof d), et, false, false}, NONE_CELL};
         bp_pdf_table_row(t, el);
         /* The consolidation summed independently, fact by fact, with eliminations. */
         opt_pence ci = {false, 0}, ce = {false, 0};
@@ -157,19 +161,6 @@ void pk_finance_summary(pk_ctx *c, const bp_section *sec)
                               {money_text(c, cr, d, sizeof d), BP_PDF_TINT_NONE, true, false},
                               {share_text(cr, ci, e, sizeof e), BP_PDF_TINT_NONE, true, false}};
         bp_pdf_table_total(t, con);
-        if (ii.has && ie.has && ii.v != ie.v) {
-            char diff[48], msg[256];
-            pk_money(c, ii.v - ie.v, diff, sizeof diff);
-            bp_pdf_table_end(t);
-            pk_rounding_note(c);
-            snprintf(msg, sizeof msg,
-                     "Internal transfers do not reconcile: the centre's central-charge income "
-                     "differs from what the institutions paid by %s, so the consolidated result "
-                     "differs from the sum of the parts by that amount.", diff);
-            bp_pdf_status_paragraph(c->pdf, BP_PDF_TINT_AMBER, msg);
-            free(rows);
-            return;
-        }
     }
     bp_pdf_table_end(t);
     pk_rounding_note(c);
@@ -241,6 +232,7 @@ void pk_income_expenditure(pk_ctx *c, const bp_section *sec)
              "The eliminations column removes the central charge from both sides on "
              "consolidation; the consolidated trust is summed fact by fact without it.", yb);
     bp_pdf_paragraph(c->pdf, BP_PDF_BODY, intro);
+    bool unreconciled = pk_dq_reconcile_note(c);
     int *rows = alloc_rows(c);
     ie_column *cols = calloc(c->m->ninsts + 4, sizeof *cols);
     if (!rows || !cols) {
@@ -257,7 +249,7 @@ void pk_income_expenditure(pk_ctx *c, const bp_section *sec)
     ie_fill(c, &cols[nc++], -1, false);
     if (!c->lgb) {
         ie_column *tot = &cols[nc - 1], *el = &cols[nc], *con = &cols[nc + 1];
-        el->label = "Eliminations";
+        el->label = unreconciled ? "Eliminations (do not reconcile)" : "Eliminations";
         for (int j = 0; j < IE_ROWS; j++) el->v[j] = (opt_pence){false, 0};
         if (tot->v[3].has) el->v[3] = el->v[4] = (opt_pence){true, -tot->v[3].v};
         if (tot->v[7].has) el->v[7] = el->v[8] = (opt_pence){true, -tot->v[7].v};
@@ -313,6 +305,9 @@ void pk_budget_actual(pk_ctx *c, const bp_section *sec)
     int *rows = alloc_rows(c);
     if (!rows) return;
     size_t n = money_rows(c, rows);
+    /* a budget short of lines its actuals have is not compared: its variance would be
+     * the lines left out (bp_model_budget_gaps), and so would the trust's */
+    bool shorts = pk_dq_budget_note(c);
     for (int w = 0; w < 3; w++) {
         bp_pdf_heading(c->pdf, 2, w < 2 ? what[w] : "In-year result", false);
         char h1[48], h2[48], h3[48];
@@ -339,7 +334,8 @@ void pk_budget_actual(pk_ctx *c, const bp_section *sec)
                     if (ai.has && ae.has) add(&a, (opt_pence){true, ai.v - ae.v});
                 }
             }
-            opt_pence var = {a.has && b.has, a.v - b.v};
+            bool part = trust ? shorts : pk_dq_budget_short(c, rows[i], NULL, NULL);
+            opt_pence var = {a.has && b.has && !part, a.v - b.v};
             /* for expenditure a positive variance is an overspend: flag it amber */
             bp_pdf_tint st = BP_PDF_TINT_NONE;
             if (var.has && var.v != 0) {
@@ -348,10 +344,15 @@ void pk_budget_actual(pk_ctx *c, const bp_section *sec)
             }
             char x[48], y[48], z[48], p[48];
             opt_pence absb = {b.has, b.v < 0 ? -b.v : b.v};
+            money_text(c, b, x, sizeof x);
+            if (part && !b.has) snprintf(x, sizeof x, "no budget");
+            else if (part) strcat(x, " (incomplete)");
+            money_text(c, var, z, sizeof z);
+            if (part) snprintf(z, sizeof z, "not compared");
             bp_pdf_cell row[5] = {{trust ? "Consolidated trust" : inst_label(c, rows[i]), BP_PDF_TINT_NONE, trust, false},
-                                  {money_text(c, b, x, sizeof x), BP_PDF_TINT_NONE, trust, false},
+                                  {x, part ? BP_PDF_TINT_AMBER : BP_PDF_TINT_NONE, trust, false},
                                   {money_text(c, a, y, sizeof y), BP_PDF_TINT_NONE, trust, false},
-                                  {money_text(c, var, z, sizeof z), st, trust, false},
+                                  {z, st, trust, false},
                                   {share_text(var, absb, p, sizeof p), BP_PDF_TINT_NONE, trust, false}};
             if (trust) bp_pdf_table_total(t, row);
             else bp_pdf_table_row(t, row);
@@ -359,7 +360,10 @@ void pk_budget_actual(pk_ctx *c, const bp_section *sec)
         bp_pdf_table_end(t);
         bp_pdf_space(c->pdf, 6);
     }
-    bp_pdf_paragraph(c->pdf, BP_PDF_SMALL, "Variances that worsen the result are tinted amber.");
+    bp_pdf_paragraph(c->pdf, BP_PDF_SMALL, shorts ? "Variances that worsen the result are tinted "
+                     "amber, and so are the budgets that leave out lines with actuals." :
+                     "Variances that worsen the result are tinted amber.");
+    if (shorts) pk_dq_budget_lines(c);
     free(rows);
 }
 
@@ -704,8 +708,11 @@ void pk_central_charge(pk_ctx *c, const bp_section *sec)
         char yb[16], h[128], tot[48];
         bp_year_format(ch->year, yb, sizeof yb);
         pk_money(c, ch->total, tot, sizeof tot);
-        snprintf(h, sizeof h, "%s %s: %s to share", yb, bp_scenario_id(ch->scenario), tot);
+        if (ch->shared) snprintf(h, sizeof h, "%s %s: %s to share", yb, bp_scenario_id(ch->scenario), tot);
+        else snprintf(h, sizeof h, "%s %s: %s, not shared", yb, bp_scenario_id(ch->scenario), tot);
         bp_pdf_heading(c->pdf, 2, h, false);
+        /* no pupils, no shares: the table gives what was charged, never a nil share */
+        pk_dq_charge_note(c, ch);
         char h1[48], h2[48], h3[48];
         bp_pdf_col cols[] = {{"Institution", 3.2f, BP_PDF_LEFT}, {"Pupils x weight", 1.5f, BP_PDF_RIGHT},
                              {pk_money_head(c, "Share", h1, sizeof h1), 2, BP_PDF_RIGHT},
@@ -718,10 +725,12 @@ void pk_central_charge(pk_ctx *c, const bp_section *sec)
             const bp_charge_line *ln = &ch->lines[l];
             if (c->lgb && !pk_has_inst(c, ln->inst)) continue;
             char w[48], s1[48], s2[48], s3[48];
-            bp_format_number(ln->weighted, 1, w, sizeof w);
-            pk_money(c, ln->share, s1, sizeof s1);
+            if (ln->has_roll) bp_format_number(ln->weighted, 1, w, sizeof w);
+            else snprintf(w, sizeof w, "no pupils");
+            if (ch->shared) pk_money(c, ln->share, s1, sizeof s1);
+            else snprintf(s1, sizeof s1, "-");
             opt_pence chg = {ln->has_charged, ln->charged};
-            opt_pence diff = {ln->has_charged, ln->charged - ln->share};
+            opt_pence diff = {ln->has_charged && ch->shared, ln->charged - ln->share};
             sum_share += ln->share;
             if (ln->has_charged) {
                 sum_charged += ln->charged;
@@ -734,8 +743,9 @@ void pk_central_charge(pk_ctx *c, const bp_section *sec)
             bp_pdf_table_row(t, row);
         }
         char s1[48], s2[48], s3[48];
-        pk_money(c, sum_share, s1, sizeof s1);
-        opt_pence chg = {any_charged, sum_charged}, diff = {any_charged, sum_charged - sum_share};
+        if (ch->shared) pk_money(c, sum_share, s1, sizeof s1);
+        else snprintf(s1, sizeof s1, "not shared");
+        opt_pence chg = {any_charged, sum_charged}, diff = {any_charged && ch->shared, sum_charged - sum_share};
         bp_pdf_cell row[5] = {{"Total", BP_PDF_TINT_NONE, true, false}, {"", BP_PDF_TINT_NONE, true, false},
                               {s1, BP_PDF_TINT_NONE, true, false},
                               {money_text(c, chg, s2, sizeof s2), BP_PDF_TINT_NONE, true, false},

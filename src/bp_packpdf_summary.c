@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "bp_format.h"
+#include "bp_packpdf_dataq.h"
 #include "bp_packpdf_sections.h"
 
 /* What a page must keep free for what follows an item: the next heading and a line. */
@@ -286,8 +287,16 @@ static void issues(pk_ctx *c, const bp_section *scope, int number, float keep)
     int k = snprintf(buf, sizeof buf, "%s %zu of %zu %s (%zu red, %zu amber)",
                      shown == all.n ? "These are all" : "The first", shown, all.n,
                      all.n == 1 ? "entry" : "entries", red, all.n - red);
+    /* past the pack's max_exceptions the section holds the first entries and an appendix
+     * the rest (bp_packpdf.c's exceptions) */
+    bool spills = scope && !scope->appendix && c->pack->max_exceptions
+                  && all.n > (size_t)c->pack->max_exceptions;
     if (k > 0 && (size_t)k < sizeof buf) {
-        if (number)
+        if (number && spills)
+            snprintf(buf + k, sizeof buf - (size_t)k, "; section %d, Exceptions, gives the first %d "
+                     "with every year each affects, its commentary and its actions, and an "
+                     "appendix the rest.", number, c->pack->max_exceptions);
+        else if (number)
             snprintf(buf + k, sizeof buf - (size_t)k, "; section %d, Exceptions, gives each with "
                      "every year it affects, its commentary and its actions.", number);
         else
@@ -297,165 +306,19 @@ static void issues(pk_ctx *c, const bp_section *scope, int number, float keep)
     bp_exgroups_free(&all);
 }
 
-/* ---- data warnings in plain words ---- */
-
-typedef struct {
-    char **v;
-    size_t n, cap;
-} lines;
-
-static void add_line(lines *l, const char *s)
-{
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? 2 * l->cap : 8;
-        char **nv = realloc(l->v, cap * sizeof *nv);
-        if (!nv) return;
-        l->v = nv;
-        l->cap = cap;
-    }
-    char *d = strdup(s);
-    if (d) l->v[l->n++] = d;
-}
-
-/* "A", "A and B", "A, B and C" of names; past `most` names, their count. */
-static void name_list(const char *const *names, size_t n, size_t most, const char *what,
-                      char *buf, size_t size)
-{
-    size_t k = 0;
-    buf[0] = '\0';
-    if (n > most) {
-        snprintf(buf, size, "%zu %s", n, what);
-        return;
-    }
-    for (size_t i = 0; i < n && k < size; i++)
-        k += (size_t)snprintf(buf + k, size - k, "%s%s", i == 0 ? "" : i + 1 == n ? " and " : ", ",
-                              names[i]);
-}
-
-/* Internal transfers that do not reconcile (a trust pack: the consolidation is out by
- * the difference), in the report year's actuals and the later years' plans. */
-static size_t reconciliation(pk_ctx *c, lines *out)
-{
-    size_t found = 0;
-    for (size_t y = 0; y < c->m->nyears; y++) {
-        int year = c->m->years[y];
-        for (int s = 0; s < BP_SCENARIO_COUNT; s++) {
-            if (year < c->year || (year == c->year) != (s == BP_ACTUAL)) continue;
-            int64_t in = 0, ex = 0, p;
-            bool any = false;
-            for (size_t i = 0; i < c->m->ninsts; i++) {
-                if (pk_pence(c, (int)i, year, (bp_scenario)s, "income.internal", false, &p)) {
-                    in += p;
-                    any = true;
-                }
-                if (pk_pence(c, (int)i, year, (bp_scenario)s, "exp.internal", false, &p)) {
-                    ex += p;
-                    any = true;
-                }
-            }
-            if (!any || in == ex) continue;
-            found++;
-            if (c->lgb) continue;
-            char yb[16], a[48], b[48], d[48], buf[600];
-            bp_year_format(year, yb, sizeof yb);
-            bp_format_money_as(in, BP_MONEY_POUNDS, a, sizeof a);
-            bp_format_money_as(ex, BP_MONEY_POUNDS, b, sizeof b);
-            bp_format_money_as(in > ex ? in - ex : ex - in, BP_MONEY_POUNDS, d, sizeof d);
-            snprintf(buf, sizeof buf,
-                     "The central charge does not reconcile in the %s %s: the centre records %s "
-                     "received and the institutions %s paid, %s apart, so the trust's consolidated "
-                     "figures are out by that amount.", yb,
-                     s == BP_ACTUAL ? "actuals" : s == BP_BUDGET ? "budget" : "forecast", a, b, d);
-            add_line(out, buf);
-        }
-    }
-    return found;
-}
-
-/* The three years after the report year without a budget or forecast from institutions
- * of this document that have finance data. */
-static size_t missing_plans(pk_ctx *c, lines *out)
-{
-    size_t found = 0;
-    const char **names = calloc(c->m->ninsts + 1, sizeof *names);
-    if (!names) return 0;
-    for (int y = c->year + 1; y <= c->year + 3; y++) {
-        size_t n = 0, of = 0;
-        for (size_t i = 0; i < c->m->ninsts; i++) {
-            if (c->lgb && !pk_has_inst(c, (int)i)) continue;
-            bp_num v;
-            bool fin = false;
-            for (int s = 0; s < BP_SCENARIO_COUNT && !fin; s++)
-                fin = bp_model_sum(c->m, (int)i, c->year, (bp_scenario)s, "income", false, &v);
-            if (!fin) continue;
-            of++;
-            if (bp_model_sum(c->m, (int)i, y, BP_BUDGET, "income", false, &v)
-                || bp_model_sum(c->m, (int)i, y, BP_FORECAST, "income", false, &v))
-                continue;
-            names[n++] = (int)i == c->m->central ? "the central services" : c->m->insts[i].name;
-        }
-        if (!n) continue;
-        found++;
-        char yb[16], who[1200], buf[1400];
-        bp_year_format(y, yb, sizeof yb);
-        bool centre = false;
-        for (size_t i = 0; i < n; i++) centre |= strcmp(names[i], "the central services") == 0;
-        if (n == of && n > 2)
-            snprintf(who, sizeof who, "any of the %zu institutions%s", centre ? n - 1 : n,
-                     centre ? " or the central services" : "");
-        else name_list(names, n, 3, "institutions", who, sizeof who);
-        snprintf(buf, sizeof buf, "There is no budget or forecast for %s from %s, so that year's "
-                 "figures are incomplete.", yb, who);
-        add_line(out, buf);
-    }
-    free(names);
-    return found;
-}
-
-static void collect_warnings(pk_ctx *c, const bp_paper *pp, lines *out)
-{
-    lines l = {NULL, 0, 0};
-    if (!pp) {
-        char buf[300];
-        snprintf(buf, sizeof buf, "papers.csv has no row for this pack (%s), so the paper names no "
-                 "meeting, purpose or recommendation.", c->pack->id);
-        add_line(&l, buf);
-    }
-    size_t known = reconciliation(c, &l);
-    known += missing_plans(c, &l);
-    /* the other warnings the data set raised, by count: their detail is the appendix's */
-    size_t other = 0;
-    for (size_t i = 0; i < c->s->diags.count; i++)
-        other += c->s->diags.items[i].level == BP_DIAG_WARNING;
-    other = other > known ? other - known : 0;
-    bool appendix = false;
-    for (size_t i = 0; i < c->pack->nsections; i++)
-        appendix |= c->pack->sections[i].kind == BP_SEC_DATA_QUALITY;
-    if (other) {
-        char buf[300];
-        snprintf(buf, sizeof buf, "%zu further warning%s about the input files (rows or columns "
-                 "this paper does not use, and the like) %s %s.", other, other == 1 ? "" : "s",
-                 other == 1 ? "is" : "are", appendix ? "listed in the data-quality appendix"
-                 : "listed by boardpack check");
-        add_line(&l, buf);
-    }
-    if (!l.n)
-        add_line(&l, c->lgb ? "None for these institutions: every year the paper shows has their "
-                              "figures."
-                            : "None: the internal transfers reconcile and every year the paper "
-                              "shows has its figures.");
-    *out = l;
-}
+/* ---- data warnings in plain words (bp_packpdf_dataq) ---- */
 
 /* Their height on the page, as para_height measures. */
-static float warnings_height(pk_ctx *c, const lines *l)
+static float warnings_height(pk_ctx *c, const pk_lines *l)
 {
     float h = 0;
-    for (size_t i = 0; i < l->n && i < 4; i++) h += para_height(c, 0, l->v[i]);
+    /* the first five warnings (those of the data's problems that bite come first): room
+     * the last issues give up, when there are that many */
+    for (size_t i = 0; i < l->n && i < 5; i++) h += para_height(c, 0, l->v[i]);
     return h;
 }
 
-static void warnings(pk_ctx *c, lines l)
+static void warnings(pk_ctx *c, pk_lines l)
 {
     bp_pdf_heading(c->pdf, 2, "Data warnings", false);
     for (size_t i = 0; i < l.n; i++) {
@@ -470,8 +333,7 @@ static void warnings(pk_ctx *c, lines l)
         }
         bp_pdf_paragraph(c->pdf, BP_PDF_BODY, l.v[i]);
     }
-    for (size_t i = 0; i < l.n; i++) free(l.v[i]);
-    free(l.v);
+    pk_lines_free(&l);
 }
 
 void pk_summary(pk_ctx *c, const bp_section *sec)
@@ -489,8 +351,8 @@ void pk_summary(pk_ctx *c, const bp_section *sec)
     rag_counts(c, scope);
     /* the issues get the room the warnings leave: their heading, the count under the
      * issues and the first few warnings */
-    lines l;
-    collect_warnings(c, pp, &l);
+    pk_lines l;
+    pk_dq_summary(c, pp, &l);
     issues(c, scope, number, TAIL_ROOM + warnings_height(c, &l));
     warnings(c, l);
 }

@@ -431,6 +431,9 @@ static bool break_before(const bp_pdf_table *t, size_t i, size_t here)
     if (h > room) return false;                       /* a break anyway */
     if (i == 0) return h + next > room && p->on_page && p->page_used;
     if (here < 2 || rest_height(t, i) - t->header_h <= room) return false;   /* all fit */
+    /* the last two do not both fit: the last row never goes over alone, however short
+     * the table's end (it is then followed on that page by what comes next) */
+    if (i + 2 == t->nrows) return true;
     float quarter = fresh_room(p) / 4.0f;
     return rest_height(t, i) >= quarter && rest_height(t, i + 1) < quarter;
 }

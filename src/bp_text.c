@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "bp_exgroup.h"
 #include "bp_format.h"
 #include "bp_money.h"
 #include "bp_sha256.h"
@@ -213,35 +214,68 @@ static void scorecards(FILE *out, const bp_session *s, const column *cols, size_
     }
 }
 
-static bool exceptions(FILE *out, const bp_session *s)
+/* A commentary under its entry, its lines each under the first: "Commentary: ..." for
+ * the report year, "Commentary on 2024/25: ..." for a plan's. */
+static bool commentary(FILE *out, const char *label, const char *text)
 {
-    size_t red = 0, amber = 0;
-    for (size_t i = 0; i < s->results.nexceptions; i++) {
-        if (s->results.exceptions[i]->status == BP_STATUS_RED) red++;
-        else amber++;
-    }
-    fprintf(out, "EXCEPTIONS: %zu red, %zu amber (report year actuals; later budgets and forecasts)\n",
-            red, amber);
-    rule(out, 80, '-');
-    if (!s->results.nexceptions) fputs("None: every KPI with a target met it.\n", out);
-    for (size_t i = 0; i < s->results.nexceptions; i++) {
-        const bp_result *r = s->results.exceptions[i];
-        char text[512];
-        bp_format_exception(&s->results, r, text, sizeof text);
-        fprintf(out, "%3zu. %-5s ", i + 1, r->status == BP_STATUS_RED ? "RED" : "AMBER");
-        if (!put(out, text, NULL)) return false;
-        fputs(".\n", out);
-        const char *c = bp_commentary(&s->model, s->kpis.kpis[r->kpi].id,
-                                      bp_result_entity_id(&s->results, r), r->year);
-        if (c) {
-            /* its own lines, each under the first */
-            fputs("           Commentary: ", out);
-            if (!put(out, c, "                       ")) return false;
-            fputc('\n', out);
-        }
-    }
+    char pad[64];
+    size_t w = 11 + strlen(label) + 2;
+    if (w >= sizeof pad) w = sizeof pad - 1;
+    memset(pad, ' ', w);
+    pad[w] = '\0';
+    fprintf(out, "           %s: ", label);
+    if (!put(out, text, pad)) return false;
     fputc('\n', out);
     return true;
+}
+
+/* The exceptions as the packs group them (bp_exgroup): one entry per KPI and entity with
+ * every year and plan affected, its movement since the year before and the commentary on
+ * each of its years; the JSON keeps one exception per result. */
+static bool exceptions(FILE *out, const bp_session *s)
+{
+    bp_exgroups all;
+    if (bp_exgroups_make(&s->results, NULL, NULL, &all) != BP_OK) return false;
+    size_t red = 0;
+    for (size_t i = 0; i < all.n; i++) red += all.v[i].worst == BP_STATUS_RED;
+    fprintf(out, "EXCEPTIONS: %zu entr%s, %zu red and %zu amber, one per KPI and entity, of %zu "
+            "results outside target (report year actuals; later budgets and forecasts)\n",
+            all.n, all.n == 1 ? "y" : "ies", red, all.n - red, s->results.nexceptions);
+    rule(out, 80, '-');
+    if (!all.n) fputs("None: every KPI with a target met it.\n", out);
+    bool ok = true;
+    for (size_t i = 0; i < all.n && ok; i++) {
+        const bp_exgroup *g = &all.v[i];
+        char *title = bp_format_exgroup_title(&s->results, g);
+        char *years = bp_format_exgroup_years(&s->results, &all, g);
+        char *move = bp_format_exgroup_movement(&s->results, g);
+        ok = title && years && move;
+        if (ok) {
+            fprintf(out, "%3zu. %-5s ", i + 1, g->worst == BP_STATUS_RED ? "RED" : "AMBER");
+            ok = put(out, title, NULL) && (fputs(". ", out), put(out, years, NULL))
+                 && (fputs(*move ? " " : "", out), put(out, move, NULL));
+            fputc('\n', out);
+        }
+        const char *kpi = s->kpis.kpis[g->kpi].id, *entity = bp_result_entity_id(&s->results, g->items[0]);
+        /* once a year: a year's budget and forecast share its commentary */
+        for (size_t k = 0; k < g->nitems && ok; k++) {
+            bool seen = false;
+            for (size_t j = 0; j < k && !seen; j++) seen = g->items[j]->year == g->items[k]->year;
+            const char *c = seen ? NULL : bp_commentary(&s->model, kpi, entity, g->items[k]->year);
+            if (!c) continue;
+            char label[48], yb[16];
+            bp_year_format(g->items[k]->year, yb, sizeof yb);
+            if (g->items[k]->year == s->year) snprintf(label, sizeof label, "Commentary");
+            else snprintf(label, sizeof label, "Commentary on %s", yb);
+            ok = commentary(out, label, c);
+        }
+        free(title);
+        free(years);
+        free(move);
+    }
+    bp_exgroups_free(&all);
+    fputc('\n', out);
+    return ok;
 }
 
 static bp_err data_quality(FILE *out, const bp_session *s)

@@ -151,6 +151,31 @@ PY
 then ok "pet board: 8 entries in the main section, the other ones in Appendix A, as it says"
 else ko "pet board: max_exceptions"; fi
 
+# the committees' and governing bodies' packs set max_exceptions 8 too: more entries than
+# that, the first 8 in the main section and the rest in the appendix before Methodology;
+# at most 8, every one in the main section and no appendix of them
+for name in pet-2022-23-finance pet-2022-23-quality pet-2022-23-lgb-BHS pet-2022-23-lgb-WERR \
+            pet-2022-23-lgb-SFC horizon-2022-23-finance horizon-2022-23-lgb-KMA; do
+    if "$py" - "$tmp/$name.sec" <<'PY'
+import re, sys
+secs = [l.rstrip("\n").split("\t", 1) for l in open(sys.argv[1], encoding="utf-8")]
+heads = [h for h, _ in secs]
+n = [b.count(". The result ") for _, b in secs]
+total = sum(n)
+if total > 8:
+    assert heads == ["2. Exceptions", "Appendix A. Further exceptions"], heads
+    assert n[0] == 8, n
+    m = re.search(r"(\d+) entries: (\d+) red, (\d+) amber\. The first 8 are here; the other (\d+) are in "
+                  r"Appendix A, Further exceptions\.", secs[0][1])
+    assert m and int(m.group(1)) == total and int(m.group(4)) == total - 8, (m and m.groups(), total)
+else:
+    assert heads == ["2. Exceptions"] and "Further exceptions" not in secs[0][1], heads
+print(sys.argv[1].rsplit("/", 1)[-1], total, "entries", n)
+PY
+    then ok "$name: max_exceptions 8 (main section and Appendix A as the pack says)"
+    else ko "$name: max_exceptions"; fi
+done
+
 # ---- one entry of each fixture, word for word ----
 # The PET, Moorside (MHS, secondary: ceiling 80%, amber to 82%), sum(exp.staff) / income
 # from finance.csv: 2021/22 4,762,112.35 / 5,861,782.80 = 81.24% (amber); 2022/23
