@@ -160,7 +160,9 @@ typedef enum {
     BP_PDF_BODY,       /* 10 pt regular */
     BP_PDF_BOLD,       /* 10 pt bold */
     BP_PDF_SMALL,      /* 8 pt regular: notes, sources */
-    BP_PDF_LEAD        /* 12 pt regular: the summary's opening */
+    BP_PDF_LEAD,       /* 12 pt regular: the summary's opening */
+    BP_PDF_COMPACT     /* 8 pt regular on a closer leading, and in a table less padding
+                          above and below: tables of several lines a cell (scorecards) */
 } bp_pdf_style;
 
 /* A heading: level 1 (section, 16 pt bold, starts on a new page when `new_page`), 2

@@ -1,11 +1,10 @@
 /* bp_packpdf: a pack from its template - cover, contents, then each section in the
  * template's order.  This file holds the driver and the KPI sections (summary,
- * exceptions, scorecards, charts, comparison, methodology, data quality); the finance and
- * the development-plan sections have files of their own, and the helpers all of them
+ * exceptions, charts, methodology, data quality); the scorecards, the finance and the
+ * development-plan sections have files of their own, and the helpers all of them
  * share are bp_packpdf_common.c's. */
 #include "bp_packpdf.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,166 +191,6 @@ static void flush_spills(pk_ctx *c)
     c->nspill = 0;
 }
 
-/* ---- scorecards ---- */
-
-typedef struct {
-    const char *label;
-    bp_scope scope;
-    int entity;
-} pk_column;
-
-/* KPIs down, entities across; wide sets of entities are split into several tables so
- * that every value stays legible. */
-/* The results of KPI k for columns [from, from + n); true when any has a value. */
-static bool grid_row(const pk_ctx *c, int k, const pk_column *cols, size_t from, size_t n,
-                     const bp_result **rs)
-{
-    bool any = false;
-    for (size_t j = 0; j < n; j++) {
-        rs[j] = pk_result(c, k, cols[from + j].scope, cols[from + j].entity);
-        any |= rs[j] && rs[j]->value.ok;
-    }
-    return any;
-}
-
-static void kpi_grid(pk_ctx *c, const bp_section *sec, const pk_column *cols, size_t ncols)
-{
-    /* At most this many entities across: a column then fits "improvement" on one line. */
-    enum { PER_TABLE = 5 };
-    const bp_result *rs[PER_TABLE];
-    bool shown = false;
-    for (size_t from = 0; from < ncols && !shown; from += PER_TABLE) {
-        size_t n = ncols - from < PER_TABLE ? ncols - from : PER_TABLE;
-        for (size_t k = 0; k < c->s->kpis.count && !shown; k++)
-            shown = pk_selects(c, sec, (int)k) && grid_row(c, (int)k, cols, from, n, rs);
-    }
-    if (!shown) {
-        bp_pdf_paragraph(c->pdf, BP_PDF_BODY, "None of these KPIs has data in this data set.");
-        return;
-    }
-    /* the key before the tables: after a table that ends a page it was a page of its own;
-     * it carries the footnote of figures rounded toward the failing side, so look for
-     * them first */
-    char probe[96];
-    for (size_t from = 0; from < ncols && c->toward; from += PER_TABLE) {
-        size_t n = ncols - from < PER_TABLE ? ncols - from : PER_TABLE;
-        for (size_t k = 0; k < c->s->kpis.count; k++) {
-            if (!pk_selects(c, sec, (int)k) || !grid_row(c, (int)k, cols, from, n, rs)) continue;
-            for (size_t j = 0; j < n; j++)
-                if (rs[j] && bp_format_board_value(&c->s->kpis.kpis[k], rs[j], c->units, probe, sizeof probe))
-                    *c->toward = true;
-        }
-    }
-    pk_status_key(c);
-    for (size_t from = 0; from < ncols; from += PER_TABLE) {
-        size_t n = ncols - from < PER_TABLE ? ncols - from : PER_TABLE;
-        bool block = false;
-        for (size_t k = 0; k < c->s->kpis.count && !block; k++)
-            block = pk_selects(c, sec, (int)k) && grid_row(c, (int)k, cols, from, n, rs);
-        if (!block) continue;          /* no empty tables: a block with no data is left out */
-        bp_pdf_col tc[1 + PER_TABLE];
-        /* the KPI's name on one line where it can be: a row of two lines for a long name
-         * costs a scorecard its last rows */
-        tc[0] = (bp_pdf_col){"KPI", 4.2f, BP_PDF_LEFT};
-        for (size_t j = 0; j < n; j++) tc[1 + j] = (bp_pdf_col){cols[from + j].label, 1.4f, BP_PDF_RIGHT};
-        bp_pdf_table *t = bp_pdf_table_begin(c->pdf, tc, 1 + n, BP_PDF_SMALL);
-        for (size_t k = 0; k < c->s->kpis.count; k++) {
-            if (!pk_selects(c, sec, (int)k) || !grid_row(c, (int)k, cols, from, n, rs)) continue;
-            bp_pdf_cell cells[1 + PER_TABLE];
-            char bufs[PER_TABLE][96];
-            memset(cells, 0, sizeof cells);
-            cells[0].text = c->s->kpis.kpis[k].name;
-            for (size_t j = 0; j < n; j++) pk_result_cell(c, rs[j], bufs[j], sizeof bufs[j], &cells[1 + j]);
-            bp_pdf_table_row(t, cells);
-        }
-        bp_pdf_table_end(t);
-        bp_pdf_space(c->pdf, 8);
-    }
-    if (c->toward) *c->toward = false;     /* footnoted in the key above */
-}
-
-/* The intro of a section that names institutions by their codes, saying where the key
- * to them is: below, when this section is the first to need it, else the section that
- * holds it. */
-#if defined(__GNUC__)
-__attribute__((format(printf, 4, 5)))
-#endif
-static void codes_intro(const pk_ctx *c, char *buf, size_t size, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf, size, fmt, ap);
-    va_end(ap);
-    if (n < 0 || (size_t)n >= size) return;
-    if (c->key_section)
-        snprintf(buf + n, size - (size_t)n, " Institutions are shown by their codes; section %d "
-                 "gives their full names.", c->key_section);
-    else
-        snprintf(buf + n, size - (size_t)n, " Institutions are shown by their codes, named in "
-                 "full below.");
-}
-
-static void scorecard(pk_ctx *c, const bp_section *sec)
-{
-    pk_heading(c, sec, "KPI scorecard", false);
-    char yb[16], intro[256];
-    bp_year_format(c->year, yb, sizeof yb);
-    codes_intro(c, intro, sizeof intro, "Each KPI for %s, %s actuals.", c->lgb ? "each institution and the trust"
-                : "each institution and the consolidated trust", yb);
-    bp_pdf_paragraph(c->pdf, BP_PDF_BODY, intro);
-    pk_institutions_key(c);
-    pk_column *cols = calloc(c->ninsts + 1, sizeof *cols);
-    if (!cols) return;
-    size_t n = 0;
-    for (size_t i = 0; i < c->ninsts; i++)
-        cols[n++] = (pk_column){c->m->insts[c->insts[i]].id, BP_SCOPE_INSTITUTION, c->insts[i]};
-    cols[n++] = (pk_column){"Trust", BP_SCOPE_TRUST, 0};
-    kpi_grid(c, sec, cols, n);
-    free(cols);
-}
-
-static void phases(pk_ctx *c, const bp_section *sec)
-{
-    pk_heading(c, sec, "KPIs by phase", false);
-    bp_pdf_paragraph(c->pdf, BP_PDF_BODY,
-                     "Each phase is the total of its institutions (a ratio of sums, never an "
-                     "average of ratios); the trust is consolidated with internal transfers "
-                     "eliminated, so it is not the sum of the phases.");
-    pk_column cols[BP_PHASE_COUNT + 1];
-    size_t n = 0;
-    for (size_t i = 0; i < c->r->nphases; i++)
-        cols[n++] = (pk_column){bp_phase_title(c->r->phases[i]), BP_SCOPE_PHASE, (int)c->r->phases[i]};
-    cols[n++] = (pk_column){"Trust", BP_SCOPE_TRUST, 0};
-    kpi_grid(c, sec, cols, n);
-}
-
-/* An LGB's institutions beside their phases and the trust. */
-static void lgb_comparison(pk_ctx *c, const bp_section *sec)
-{
-    pk_heading(c, sec, "Our institutions against their phase and the trust", false);
-    char tier[128], intro[400];
-    pk_tier(c, false, tier, sizeof tier);
-    codes_intro(c, intro, sizeof intro, "Each KPI for the %s's institutions, beside the total "
-                "for their phase across the trust and the consolidated trust.", tier);
-    bp_pdf_paragraph(c->pdf, BP_PDF_BODY, intro);
-    pk_institutions_key(c);
-    pk_column cols[64];
-    size_t n = 0;
-    bool phase_done[BP_PHASE_COUNT] = {false};
-    for (size_t i = 0; i < c->ninsts && n < 60; i++) {
-        const bp_institution *in = &c->m->insts[c->insts[i]];
-        cols[n++] = (pk_column){in->id, BP_SCOPE_INSTITUTION, c->insts[i]};
-    }
-    for (size_t i = 0; i < c->ninsts && n < 62; i++) {
-        bp_phase ph = c->m->insts[c->insts[i]].phase;
-        if (phase_done[ph]) continue;
-        phase_done[ph] = true;
-        cols[n++] = (pk_column){bp_phase_title(ph), BP_SCOPE_PHASE, (int)ph};
-    }
-    cols[n++] = (pk_column){"Trust", BP_SCOPE_TRUST, 0};
-    kpi_grid(c, sec, cols, n);
-}
-
 /* ---- charts ---- */
 
 /* Would one shaded band be true for every institution?  Only when all are held to the
@@ -443,7 +282,7 @@ static void kpi_charts(pk_ctx *c, const bp_section *sec)
 {
     pk_heading(c, sec, "KPI charts", false);
     char intro[400];
-    codes_intro(c, intro, sizeof intro, "Each institution and the trust on one KPI. The shaded "
+    pk_codes_intro(c, intro, sizeof intro, "Each institution and the trust on one KPI. The shaded "
                 "band is the target; bars are shaded by status and marked G, A or R.");
     bp_pdf_paragraph(c->pdf, BP_PDF_BODY, intro);
     pk_institutions_key(c);
@@ -621,10 +460,10 @@ static void section(pk_ctx *c, const bp_section *sec)
     switch (sec->kind) {
     case BP_SEC_SUMMARY: pk_summary(c, sec); break;
     case BP_SEC_EXCEPTIONS: exceptions(c, sec); break;
-    case BP_SEC_SCORECARD: scorecard(c, sec); break;
-    case BP_SEC_PHASES: phases(c, sec); break;
+    case BP_SEC_SCORECARD: pk_scorecard(c, sec); break;
+    case BP_SEC_PHASES: pk_phases(c, sec); break;
     case BP_SEC_KPI_CHARTS: kpi_charts(c, sec); break;
-    case BP_SEC_LGB_COMPARISON: lgb_comparison(c, sec); break;
+    case BP_SEC_LGB_COMPARISON: pk_lgb_comparison(c, sec); break;
     case BP_SEC_METHODOLOGY: methodology(c, sec); break;
     case BP_SEC_DATA_QUALITY: data_quality(c, sec); break;
     case BP_SEC_FINANCE_SUMMARY: pk_finance_summary(c, sec); break;
@@ -760,6 +599,7 @@ bp_err bp_packpdf_write(const bp_session *s, const bp_pack *pack, const char *lg
         c.page_after = false;
         c.nspill = 0;
         c.key_section = 0;
+        c.score_key = 0;
         toward = false;
         memset(c.shown, 0, (c.s->kpis.count ? c.s->kpis.count : 1) * sizeof *c.shown);
         err = bp_pdf_new(&c.pdf, &o, diags);

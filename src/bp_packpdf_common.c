@@ -4,6 +4,7 @@
  * statuses and units. */
 #include "bp_packpdf_common.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -204,16 +205,38 @@ void pk_percent(bp_num v, char *buf, size_t size)
     bp_format_value(&k, v, -1, buf, size);
 }
 
-void pk_status_key(pk_ctx *c)
+void pk_status_key_text(pk_ctx *c, const char *key)
 {
     /* the footnote of figures rounded toward the failing side rides with the key, so that
      * it can never stand alone at the top of a page */
     bool toward = c->toward && *c->toward;
     if (c->toward) *c->toward = false;
-#define KEY "Status: G = target met (green), A = in the amber zone, R = outside it (red); cells " \
-    "are tinted to match; - = no data; no mark = no target applies."
-    bp_pdf_paragraph(c->pdf, BP_PDF_SMALL, toward ? KEY " " TOWARD_NOTE : KEY);
-#undef KEY
+    size_t size = strlen(key) + sizeof TOWARD_NOTE + 2;
+    char *buf = toward ? malloc(size) : NULL;
+    if (buf) snprintf(buf, size, "%s %s", key, TOWARD_NOTE);
+    bp_pdf_paragraph(c->pdf, BP_PDF_SMALL, buf ? buf : key);
+    free(buf);
+}
+
+void pk_status_key(pk_ctx *c)
+{
+    pk_status_key_text(c, "Status: G = target met (green), A = in the amber zone, R = outside it "
+                       "(red); cells are tinted to match; - = no data; no mark = no target applies.");
+}
+
+void pk_codes_intro(const pk_ctx *c, char *buf, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, size, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= size) return;
+    if (c->key_section)
+        snprintf(buf + n, size - (size_t)n, " Institutions are shown by their codes; section %d "
+                 "gives their full names.", c->key_section);
+    else
+        snprintf(buf + n, size - (size_t)n, " Institutions are shown by their codes, named in "
+                 "full below.");
 }
 
 /* An exception of this document: of the section's KPIs (sec NULL: any), and in a

@@ -1,5 +1,5 @@
 /* bp_packpdf_common: what the files that render pack sections (bp_packpdf.c,
- * bp_packpdf_finance.c, bp_packpdf_plan.c) share - the context of one document and the
+ * bp_packpdf_score.c, bp_packpdf_finance.c, bp_packpdf_plan.c) share - the context of one document and the
  * small helpers every section uses.  It calls none of them: the section files sit above
  * it, the driver (bp_packpdf.c) above those.  Not a public header. */
 #ifndef BP_PACKPDF_COMMON_H
@@ -37,6 +37,7 @@ typedef struct {
     bool *toward;            /* a figure since the last pk_rounding_note was rounded toward
                                 the failing side of its target (marked, to be footnoted) */
     int key_section;         /* the section holding the institutions' key, 0 before it */
+    int score_key;           /* the section holding the scorecards' key, 0 before it */
 } pk_ctx;
 
 /* Start the section with its heading ("3. Exceptions" or "Appendix A. Methodology"),
@@ -99,7 +100,18 @@ bp_pdf_unit pk_chart_unit(bp_unit u);
  * every KPI) and, in a governing body's pack, of its institutions. */
 bp_err pk_exgroups(const pk_ctx *c, const bp_section *sec, bp_exgroups *all);
 
-/* The status key printed under tables that show marks. */
+/* The status key printed above tables that show marks (pk_status_key_text: a key of the
+ * caller's), with the footnote of figures rounded toward the failing side when there
+ * were any. */
 void pk_status_key(pk_ctx *c);
+void pk_status_key_text(pk_ctx *c, const char *key);
+
+/* The intro of a section that names institutions by their codes (fmt and its arguments),
+ * saying where the key to them is: below, when this section is the first to need it,
+ * else the section that holds it. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 4, 5)))
+#endif
+void pk_codes_intro(const pk_ctx *c, char *buf, size_t size, const char *fmt, ...);
 
 #endif

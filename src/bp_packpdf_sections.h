@@ -1,4 +1,4 @@
-/* bp_packpdf_sections: the section renderers of bp_packpdf_summary.c,
+/* bp_packpdf_sections: the section renderers of bp_packpdf_summary.c, bp_packpdf_score.c,
  * bp_packpdf_finance.c and bp_packpdf_plan.c, for the driver (bp_packpdf.c) to dispatch to.  Each draws one section
  * of a pack through bp_packpdf_common's helpers and calls no other section file.  Not a
  * public header. */
@@ -9,6 +9,11 @@
 
 /* bp_packpdf_summary.c */
 void pk_summary(pk_ctx *c, const bp_section *sec);
+
+/* bp_packpdf_score.c */
+void pk_scorecard(pk_ctx *c, const bp_section *sec);
+void pk_phases(pk_ctx *c, const bp_section *sec);
+void pk_lgb_comparison(pk_ctx *c, const bp_section *sec);
 
 /* bp_packpdf_finance.c */
 void pk_finance_summary(pk_ctx *c, const bp_section *sec);

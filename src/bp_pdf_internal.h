@@ -193,6 +193,9 @@ void bpi_shorten(char *s, size_t max);
 bool bpi_is_ascii(const char *s);
 /* Width in points of len bytes of clean text. */
 float bpi_width(const bp_pdf *p, bool bold, float size, const char *s, size_t len);
+/* The marks the WinAnsi fonts draw as shapes (U+25B2, U+25BC, U+25CF: bp_pdf_text.c):
+ * they do not make a document need the Unicode fonts. */
+bool bpi_drawn_mark(uint32_t cp);
 /* The baseline of a line whose box of height `leading` starts at `top`. */
 float bpi_baseline(float top, float size, float leading);
 /* Draws len bytes of clean text with its baseline at (x, y) in grey `ink`. */

@@ -14,7 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CELL_PAD 3.0f         /* table cell padding */
+#define CELL_PAD 3.0f         /* table cell padding: left and right, and above and below */
+#define COMPACT_PAD 1.5f      /* above and below in a compact table (BP_PDF_COMPACT) */
 
 /* ---- tables ----
  *
@@ -38,6 +39,7 @@ struct bp_pdf_table {
     bool header_cut;       /* the titles are taller than the header row allows */
     bool row_headers;      /* the first column heads its row */
     bool header_drawn;     /* once: later header rows are repeats */
+    float vpad;            /* padding above and below a cell's text */
     size_t id;             /* the document's n-th table */
     struct table_row *rows;   /* kept until bp_pdf_table_end */
     size_t nrows, cap_rows;
@@ -105,7 +107,7 @@ static float header_height(bp_pdf_table *t)
         size_t n = bpi_count_lines(t->p, true, t->st.size, text_w(t, c), t->titles[c]);
         if (n > lines) lines = n;
     }
-    float h = (float)lines * t->st.leading + 2.0f * CELL_PAD;
+    float h = (float)lines * t->st.leading + 2.0f * t->vpad;
     float cap = fresh_room(t->p) / 3.0f;
     t->header_cut = h > cap;
     return h < cap ? h : cap;
@@ -130,6 +132,7 @@ bp_pdf_table *bpi_table_new(bp_pdf *p, const bp_pdf_col *cols, size_t ncols,
     t->p = p;
     t->ncols = ncols;
     t->st = bpi_style_of(style);
+    t->vpad = style == BP_PDF_COMPACT ? COMPACT_PAD : CELL_PAD;
     t->header = header;
     t->rules = rules;
     for (size_t c = 0; c < ncols; c++) {
@@ -188,7 +191,7 @@ static void cell_lines(bp_pdf_table *t, HPDF_Page pg, size_t c, const char *text
     bpi_line line;
     bpi_wrap_init(&w, p, bold, t->st.size, tw, text);
     if (clip) bpi_clip_to(pg, t->x[c], top - h, t->w[c], h);
-    float y = top - CELL_PAD;
+    float y = top - t->vpad;
     for (size_t i = 0; i < from && bpi_wrap_next(&w, &line); i++)
         continue;                        /* lines drawn on earlier pages */
     for (size_t i = 0; i < count && bpi_wrap_next(&w, &line); i++) {
@@ -211,7 +214,7 @@ static void cell_tick(const bp_pdf_table *t, HPDF_Page pg, size_t c, float top)
 {
     float size = t->st.size, h = 0.73f * size, w = 0.8f * size, tw = text_w(t, c);
     float x = t->x[c] + CELL_PAD + bpi_align_offset(t->align[c], tw, w);
-    float y = bpi_baseline(top - CELL_PAD, size, t->st.leading);
+    float y = bpi_baseline(top - t->vpad, size, t->st.leading);
     bpi_stroke_style(pg, size / 8.0f, BPI_INK);
     bpi_line_cap(pg, HPDF_ROUND_END);
     bpi_line_join(pg, HPDF_ROUND_JOIN);
@@ -263,7 +266,7 @@ static void table_new_page(bp_pdf_table *t)
 static void place_row(bp_pdf_table *t, float row_h)
 {
     bp_pdf *p = t->p;
-    float one_line = t->st.leading + 2.0f * CELL_PAD;
+    float one_line = t->st.leading + 2.0f * t->vpad;
     float need = row_h > fresh_room(p) - t->header_h ? one_line : row_h;
     if (t->header && !header_on_this_page(t)) need += t->header_h;
     bp_pdf_need(p, need);
@@ -309,7 +312,7 @@ static void draw_slice(bp_pdf_table *t, row_cell *rc, size_t lines, bool total, 
     bp_pdf *p = t->p;
     HPDF_Page pg = bpi_page_here(p);
     if (!pg) return;
-    float h = (float)lines * t->st.leading + 2.0f * CELL_PAD, top = p->y;
+    float h = (float)lines * t->st.leading + 2.0f * t->vpad, top = p->y;
     float x0 = t->x[0], x1 = t->x[t->ncols - 1] + t->w[t->ncols - 1];
     for (size_t c = 0; c < t->ncols; c++) {
         if (rc[c].tint != BP_PDF_TINT_NONE) {
@@ -343,7 +346,7 @@ static float row_height(const bp_pdf_table *t, const kept_row *r)
 {
     size_t lines = lines_left(r->cells, t->ncols);
     if (lines == 0) lines = 1;                    /* an empty row keeps its height */
-    return (float)lines * t->st.leading + 2.0f * CELL_PAD;
+    return (float)lines * t->st.leading + 2.0f * t->vpad;
 }
 
 /* Draws row i (from 1: the header is row 0) at the flow position, or on a new page. */
@@ -361,7 +364,7 @@ static void draw_row(bp_pdf_table *t, kept_row *r, size_t row)
             if (drawn) break;
             left = 1;
         }
-        float room = bp_pdf_room(t->p) - 2.0f * CELL_PAD;
+        float room = bp_pdf_room(t->p) - 2.0f * t->vpad;
         size_t fit = room > 0.0f ? (size_t)(room / t->st.leading) : 0;
         if (fit == 0) {
             table_new_page(t);

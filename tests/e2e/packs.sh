@@ -124,9 +124,10 @@ has "pet lgb WERR" "$out/pet-2022-23-lgb-WERR.pdf" "Moorside High School" "Werri
 # The methodology explains the KPIs "in this paper": each KPI it lists ("Name (id)") is
 # named in the pack before it (the sections, and the board pack's further exceptions,
 # Appendix A), and the quality pack, which shows no pupil to teacher ratio, does not
-# explain one.
+# explain one.  In drawing order (-raw): a scorecard's KPI cell of two lines sits beside
+# its target cell, which pdftotext's reading order would put between them.
 for f in "$out"/*.pdf; do
-    pdftotext "$f" "$tmp/raw.txt" 2>/dev/null
+    pdftotext -raw "$f" "$tmp/raw.txt" 2>/dev/null
     if "$py" - "$tmp/raw.txt" <<'PY'
 import re, sys
 text = open(sys.argv[1], encoding="utf-8").read()

@@ -147,6 +147,11 @@ static void measures_winansi_text(void **state)
     /* en dash (1024 units), euro (1303): characters from Windows-1252's 0x80-0x9F */
     assert_float_equal(bp_pdf_text_width(p, BP_PDF_BODY, "\xE2\x80\x93"), 5.00, 0.015);
     assert_float_equal(bp_pdf_text_width(p, BP_PDF_BODY, "\xE2\x82\xAC"), 6.36, 0.015);
+    /* the trend marks, drawn as shapes, as wide as DejaVu's glyphs: 769 and 873 units */
+    assert_float_equal(bp_pdf_text_width(p, BP_PDF_BODY, "\xE2\x96\xB2"), 7.69, 0.015);
+    assert_float_equal(bp_pdf_text_width(p, BP_PDF_BODY, "\xE2\x96\xBC A"), 7.69 + 3.17 + 6.84,
+                       0.03);
+    assert_float_equal(bp_pdf_text_width(p, BP_PDF_BODY, "\xE2\x97\x8F"), 8.73, 0.015);
     bp_pdf_free(p);
     fonts_dir = NULL;
 }
@@ -163,6 +168,9 @@ static void fonts_follow_the_text(void **state)
     assert_int_equal(bp_pdf_fonts_needed(p), BP_PDF_FONTS_WINANSI);
     bp_pdf_paragraph(p, BP_PDF_BODY, "\xC2\xA3" "1 \xE2\x80\x93 \xE2\x80\x98x\xE2\x80\x99 "
                      "\xE2\x80\xA6 caf\xC3\xA9 \xE2\x82\xAC \xC5\x93 \xC6\x92");
+    assert_int_equal(bp_pdf_fonts_needed(p), BP_PDF_FONTS_WINANSI);
+    /* the trend marks are drawn as shapes in the WinAnsi fonts: they need no other */
+    bp_pdf_paragraph(p, BP_PDF_BODY, "\xE2\x96\xB2 better \xE2\x96\xBC worse \xE2\x97\x8F same");
     assert_int_equal(bp_pdf_fonts_needed(p), BP_PDF_FONTS_WINANSI);
     bp_pdf_paragraph(p, BP_PDF_BODY, "Ysgol \xC5\xB4");                 /* Ŵ: subset only */
     assert_int_equal(bp_pdf_fonts_needed(p), BP_PDF_FONTS_SUBSET);
