@@ -47,6 +47,14 @@ static void open_workbook(xl *x, int64_t epoch, const char *tmpdir)
         xl_fail(x, BP_ERR_RENDER, "libxlsxwriter could not start the workbook");
         return;
     }
+    /* The Normal style is the workbook's first format, which libxlsxwriter adds itself as
+     * Calibri 11: set in the one font too, so that a cell a user types into or formats
+     * afresh (a row below the table, a new sheet) is Arial 10 like every other. */
+    lxw_format *normal = STAILQ_FIRST(x->wb->formats);
+    if (normal) {
+        format_set_font_name(normal, XL_FONT);
+        format_set_font_size(normal, XL_FONT_SIZE);
+    }
     lxw_doc_properties props;
     memset(&props, 0, sizeof props);
     xl_text_fmt(title, sizeof title, "%s: audit workbook", x->m->name);

@@ -386,6 +386,13 @@ def cmd_fonts(book):
     feet = {ws.title: (ws.oddFooter.left.font, ws.oddFooter.right.font) for ws in wb.worksheets}
     check("and the footers", all(f == ("Arial,Regular", "Arial,Regular") for f in feet.values()),
           feet)
+    # the Normal style, what a cell a user types into afresh takes: styles.xml's first font
+    # (cellStyleXfs' xf 0 points at it)
+    styles = z.read("xl/styles.xml").decode()
+    first = re.search(r"<fonts[^>]*><font>(.*?)</font>", styles, re.S)
+    normal = re.findall(r'<(sz|name) val="([^"]*)"', first.group(1)) if first else []
+    check("and the Normal style, for a cell typed afresh: %s" % normal,
+          dict(normal) == {"sz": "10", "name": "Arial"}, styles[:300])
 
 
 def cell_values(wv, ref):
