@@ -532,7 +532,9 @@ static void cover(pk_ctx *c, const char *title)
     char kind[160];
     pk_tier(c, true, kind, sizeof kind - 8);
     strcat(kind, " pack");
-    bp_pdf_cover(c->pdf, c->m->name, title, c->lgb ? kind : "Board pack", f, n);
+    /* the board's own pack, else a committee's (finance, quality, a template's own) */
+    const char *paper = c->lgb ? kind : strcmp(c->pack->id, "board") == 0 ? "Board pack" : "Committee pack";
+    bp_pdf_cover(c->pdf, c->m->name, title, paper, f, n);
 }
 
 bp_err bp_packpdf_write(const bp_session *s, const bp_pack *pack, const char *lgb,

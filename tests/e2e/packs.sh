@@ -121,6 +121,14 @@ has "pet finance" "$out/pet-2022-23-finance.pdf" "£334,896" "£329,122" "£736,
     "Physics" "37.0% R" "51.7% G" "Consolidated trust" "£1,974,033"
 has "pet quality" "$out/pet-2022-23-quality.pdf" "93.8% R" "89.3% R" "68.6% R" "Teaching and Learning"
 has "pet lgb WERR" "$out/pet-2022-23-lgb-WERR.pdf" "Moorside High School" "Werrington Primary School"
+# the cover names the kind of paper: the board's pack, a committee's, a governing body's
+for k in "board:Board pack" "finance:Committee pack" "quality:Committee pack" "lgb-BHS:Local governing body pack"; do
+    cover=$(pdftotext -l 1 "$out/pet-2022-23-${k%%:*}.pdf" - 2>/dev/null | tr -s ' \n' '  ')
+    case $cover in
+        *"${k#*:}"*) ok "pet ${k%%:*}: the cover says \"${k#*:}\"" ;;
+        *) ko "pet ${k%%:*}: the cover says \"${k#*:}\": $cover" ;;
+    esac
+done
 # The methodology explains the KPIs "in this paper": each KPI it lists ("Name (id)") is
 # named in the pack before it (the sections, and the board pack's further exceptions,
 # Appendix A), and the quality pack, which shows no pupil to teacher ratio, does not
