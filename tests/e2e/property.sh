@@ -5,8 +5,8 @@
 # JSON must agree to the penny with the sums gen.py works out from the CSV text with
 # decimal.Decimal: rows and money totals per file, rows_read, and income - exp and the
 # ratios of sums for every institution, phase and the consolidated trust.  Every fifth data
-# set is also built: its consolidated income and expenditure must appear to the penny in
-# the board pack's text and as the workbook's headline totals.
+# set is also built: its consolidated income and expenditure must appear in whole pounds in
+# the board pack's text (rounded half away from zero) and to the penny as the workbook's headline totals.
 # PROPERTY_SEED sets the first seed (default 1): a failure names its seed, and
 # `tests/property/gen.py make SEED DIR` rebuilds that data set.
 . "$(dirname "$0")/lib/common.sh"

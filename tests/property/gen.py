@@ -225,13 +225,15 @@ def under(code, prefix):
 
 
 def pounds(p):
-    """pence as the packs print money: -£1,234.50"""
-    return "%s£%s" % ("-" if p < 0 else "", "{:,.2f}".format(Decimal(abs(p)) / 100))
+    """pence as a board pack's tables print money (docs/packs.md, money as boards read it):
+    whole pounds, rounded half away from zero, negatives in brackets: (£1,235)"""
+    whole = (abs(p) + 50) // 100
+    return ("(£{:,})" if p < 0 else "£{:,}").format(whole)
 
 
 def check_outputs(data_dir, out_dir):
     """The consolidated income and expenditure of the report year's actuals, summed here
-    from the CSV text, must appear to the penny in the board pack's text (pdftotext) and
+    from the CSV text, must appear in the board pack's text (pdftotext), in whole pounds, and
     as the workbook's headline totals (the cached values of Headline_Income and
     Headline_Expenditure)."""
     import glob
