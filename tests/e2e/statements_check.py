@@ -26,19 +26,15 @@ from decimal import Decimal
 from fractions import Fraction
 
 import openpyxl
+sys.dont_write_bytecode = True   # no __pycache__ in the tree
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+import checks  # noqa: E402
+from checks import check  # noqa: E402
 
-failures = 0
 HERE = os.path.dirname(os.path.abspath(__file__))
 INTERNAL = ("income.internal", "exp.internal")
 
 
-def check(name, good, detail=""):
-    global failures
-    if good:
-        print("ok   " + name)
-    else:
-        failures += 1
-        print("FAIL " + name + ("  " + detail if detail else ""))
 
 
 # ---- the data, read here ----
@@ -520,7 +516,7 @@ def main(argv):
     else:
         sys.stderr.write(__doc__)
         return 2
-    return 1 if failures else 0
+    return checks.exit_status()
 
 
 if __name__ == "__main__":

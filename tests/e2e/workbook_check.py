@@ -59,19 +59,14 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from gnumeric_recalc import is_money, same  # noqa: E402
 from openpyxl.utils import get_column_letter  # noqa: E402
 from openpyxl.utils.cell import column_index_from_string  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+import checks  # noqa: E402
+from checks import check  # noqa: E402
 
 DATA_SHEET = "Data"
 APPEND_VALUE = "25000.01"   # a penny in it: a figure rounded to pounds would show it
-failures = 0
 
 
-def check(name, good, detail=""):
-    global failures
-    if good:
-        print("ok   " + name)
-    else:
-        failures += 1
-        print("FAIL " + name + ("  " + detail if detail else ""))
 
 
 def load_book(path, data_only=False):
@@ -707,7 +702,7 @@ def main(argv):
                 judge(name, want, wb, [reads[i]])
     else:
         raise SystemExit(__doc__)
-    return 1 if failures else 0
+    return checks.exit_status()
 
 
 if __name__ == "__main__":

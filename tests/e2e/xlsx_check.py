@@ -19,17 +19,13 @@ import sys
 from fractions import Fraction
 
 import openpyxl
+sys.dont_write_bytecode = True   # no __pycache__ in the tree
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+import checks  # noqa: E402
+from checks import check  # noqa: E402
 
-failures = 0
 
 
-def check(name, good, detail=""):
-    global failures
-    if good:
-        print("ok   " + name)
-    else:
-        failures += 1
-        print("FAIL " + name + ("  " + detail if detail else ""))
 
 
 def num(x):
@@ -444,7 +440,7 @@ def main():
         lengths(*args)
     else:
         raise SystemExit("unknown command " + cmd)
-    sys.exit(1 if failures else 0)
+    sys.exit(checks.exit_status())
 
 
 if __name__ == "__main__":

@@ -32,8 +32,11 @@ import zipfile
 from decimal import ROUND_HALF_UP, Decimal
 
 import openpyxl
+sys.dont_write_bytecode = True   # no __pycache__ in the tree
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+import checks  # noqa: E402
+from checks import check  # noqa: E402
 
-failures = 0
 POUNDS = "\u00a3#,##0_);(\u00a3#,##0)"
 THOUSANDS = "#,##0,_);(#,##0,)"
 PENCE = "\u00a3#,##0.00_);(\u00a3#,##0.00)"
@@ -53,13 +56,6 @@ STATUSES = ["not_started", "on_track", "at_risk", "off_track", "complete"]
 NEW_ROWS = 10000   # rows a user may add below the rows written, still validated
 
 
-def check(name, good, detail=""):
-    global failures
-    if good:
-        print("ok   " + name)
-    else:
-        failures += 1
-        print("FAIL " + name + ("  " + str(detail)[:600] if detail else ""))
 
 
 def load(book, values=False):
@@ -605,7 +601,7 @@ def main():
         cmd_shown(args[0], args[1], args[2:])
     else:
         table[cmd](*args)
-    sys.exit(1 if failures else 0)
+    sys.exit(checks.exit_status())
 
 
 if __name__ == "__main__":
