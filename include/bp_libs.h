@@ -128,4 +128,59 @@ void bpi_end_path(HPDF_Page pg);
 void bpi_text_simple(HPDF_Page pg, HPDF_Font font, float size, float x, float y,
                      const unsigned char *s, size_t len);
 
+/* ---- libharu: a tagged PDF (PDF/UA-1, issue #15) ----
+ *
+ * libharu 2.3.0 has no tagging API.  These build what ISO 14289-1 asks for on its object
+ * layer (hpdf_objects.h): the catalog's entries, the structure tree, the parent tree, the
+ * marked content of the pages' streams and the fonts' ToUnicode maps.  What is tagged how
+ * is the page layer's (bp_pdf_tags.c); these only write it. */
+
+/* The size of a page's content stream so far: where the next operator will go. */
+size_t bpi_content_size(HPDF_Page pg);
+
+/* A marked-content sequence: the page's stream bytes [start, end) between `open` (e.g.
+ * "/P <</MCID 3>> BDC" or "/Artifact BMC") and EMC. */
+typedef struct {
+    size_t start, end;
+    const char *open;
+} bpi_mark;
+
+/* Rewrites a page's content stream with the marks (in stream order, not overlapping)
+ * around their bytes; false on failure (libharu's error handler has it). */
+bool bpi_mark_content(HPDF_Page pg, const bpi_mark *marks, size_t n);
+
+/* The document as a tagged PDF 1.7: /MarkInfo /Marked true, /Lang, /ViewerPreferences
+ * /DisplayDocTitle true and the XMP metadata packet `xmp` (uncompressed, as readers and
+ * validators look for it). */
+bool bpi_doc_tagged(HPDF_Doc doc, const char *lang, const char *xmp, size_t len);
+
+/* The structure tree under construction: elements are numbered from 0 (the document
+ * element, made by bpi_tags_new). */
+typedef struct bpi_tags bpi_tags;
+bpi_tags *bpi_tags_new(HPDF_Doc doc, size_t npages);
+void bpi_tags_free(bpi_tags *t);
+/* A structure element of type `type` (a standard type: "P", "H1", "TD", ...) as the last
+ * child of `parent`; its number, or -1 on failure. */
+int bpi_tags_elem(bpi_tags *t, int parent, const char *type);
+/* Marked content `mcid` of page `page` (its index in the document) as the element's next
+ * child. */
+bool bpi_tags_content(bpi_tags *t, int elem, HPDF_Page pg, size_t page, int mcid);
+/* The element's /Alt, /ActualText (UTF-8), a table header's /Scope ("Column", "Row"), its
+ * layout /BBox. */
+bool bpi_tags_text(bpi_tags *t, int elem, const char *key, const char *utf8);
+bool bpi_tags_scope(bpi_tags *t, int elem, const char *scope);
+bool bpi_tags_bbox(bpi_tags *t, int elem, float x0, float y0, float x1, float y1);
+/* A link annotation of page `page` as the element's next child (an object reference),
+ * with /Contents saying where it goes. */
+bool bpi_tags_annot(bpi_tags *t, int elem, HPDF_Annotation annot, HPDF_Page pg,
+                    const char *contents);
+/* Writes the structure tree: the root, the parent tree, each page's /StructParents (and
+ * /Tabs /S where it has annotations).  Call once, after every page's content. */
+bool bpi_tags_finish(bpi_tags *t, HPDF_Page const *pages);
+
+/* ToUnicode maps for the simple (Windows-1252) fonts: each byte the font has drawn to
+ * its code point (codes: bpi_cp1252_cp's table, from byte 0x20).  libharu writes them
+ * for its Type0 fonts but not for these. */
+bool bpi_font_tounicode(HPDF_Doc doc, HPDF_Font font, const unsigned long cp[256]);
+
 #endif

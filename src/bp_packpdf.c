@@ -580,12 +580,19 @@ bp_err bp_packpdf_write(const bp_session *s, const bp_pack *pack, const char *lg
     char yb[16], subject[256];
     bp_year_format(c.year, yb, sizeof yb);
     snprintf(subject, sizeof subject, "%s %s: KPIs against the trust's targets", ptitle, yb);
+    /* the document's title names the paper, the trust and the meeting (a reader's window
+     * shows it: PDF/UA, docs/accessibility.md) */
+    char doc_title[1024], meeting[64] = "";
+    if (pp && pp->has_meeting_date)
+        bp_date_format_long(pp->meeting_date, meeting, sizeof meeting);
+    const char *when = pp && pp->has_meeting_date ? meeting : pp && pp->meeting ? pp->meeting : "";
+    snprintf(doc_title, sizeof doc_title, "%s, %s%s%s", title, c.m->name, *when ? ", " : "", when);
     bp_pdf_options o;
     memset(&o, 0, sizeof o);
     o.header_left = c.m->name;
     o.header_right = lgb ? title : ptitle;
     o.footer_left = pp && pp->classification ? pp->classification : NULL;
-    o.title = title;
+    o.title = doc_title;
     o.author = pp && pp->author ? pp->author : c.m->name;
     o.subject = subject;
     o.keywords = "board pack, KPIs, multi-academy trust";

@@ -21,6 +21,7 @@
 #include "bp_util.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,6 +78,8 @@ static void set_dates(bp_pdf *p, int64_t epoch)
         return;
     }
     HPDF_Date d = utc_date(epoch);
+    snprintf(p->date, sizeof p->date, "%04d-%02d-%02dT%02d:%02d:%02dZ", (int)d.year,
+             (int)d.month, (int)d.day, (int)d.hour, (int)d.minutes, (int)d.seconds);
     HPDF_SetInfoDateAttr(p->doc, HPDF_INFO_CREATION_DATE, d);
     HPDF_SetInfoDateAttr(p->doc, HPDF_INFO_MOD_DATE, d);
 }
@@ -261,24 +264,26 @@ static void draw_header_footer(bp_pdf *p, size_t i)
     float lw, rw;
     share_line(bpi_width(p, false, FURNITURE_SIZE, hl, strlen(hl)),
                bpi_width(p, false, FURNITURE_SIZE, hr, strlen(hr)), width - gap, &lw, &rw);
+    /* each recorded as soon as it is drawn: its marked content is what was drawn since */
     bpi_text_fit(p, pg, false, FURNITURE_SIZE, BPI_INK_SOFT, left, head, lw, BP_PDF_LEFT, hl);
+    if (*hl) furniture(p, i, 0, "header", left, left + lw, head, hl);
     bpi_text_fit(p, pg, false, FURNITURE_SIZE, BPI_INK_SOFT, left + width - rw, head, rw,
                  BP_PDF_RIGHT, hr);
-    bpi_rule(pg, left, left + width, head - 6.0f, 0.5f, 0.6f);
-    if (*hl) furniture(p, i, 0, "header", left, left + lw, head, hl);
     if (*hr) furniture(p, i, 0, "header", left + width - rw, left + width, head, hr);
+    bpi_rule(pg, left, left + width, head - 6.0f, 0.5f, 0.6f);
     furniture(p, i, 0, "rule", left, left + width, head - 6.0f, NULL);
 
     char num[64];
     snprintf(num, sizeof num, "Page %zu of %zu", i + 1, p->npages);
     float nw = bpi_width(p, false, FURNITURE_SIZE, num, strlen(num));
     bpi_rule(pg, left, left + width, foot + 12.0f, 0.5f, 0.6f);
-    bpi_text(p, pg, false, FURNITURE_SIZE, BPI_INK_SOFT, left + width - nw, foot, num, strlen(num));
-    if (p->footer_left)
+    furniture(p, i, 2, "rule", left, left + width, foot + 12.0f, NULL);
+    if (p->footer_left) {
         bpi_text_fit(p, pg, false, FURNITURE_SIZE, BPI_INK_SOFT, left, foot, width - nw - gap,
                      BP_PDF_LEFT, p->footer_left);
-    furniture(p, i, 2, "rule", left, left + width, foot + 12.0f, NULL);
-    if (p->footer_left) furniture(p, i, 2, "footer", left, left + width - nw - gap, foot, p->footer_left);
+        furniture(p, i, 2, "footer", left, left + width - nw - gap, foot, p->footer_left);
+    }
+    bpi_text(p, pg, false, FURNITURE_SIZE, BPI_INK_SOFT, left + width - nw, foot, num, strlen(num));
     furniture(p, i, 2, "page number", left + width - nw, left + width, foot, num);
 }
 
@@ -291,6 +296,7 @@ static void finish(bp_pdf *p)
     for (size_t i = 0; i < p->npages && bpi_ok(p); i++)
         if (!p->pages[i].cover) draw_header_footer(p, i);
     bpi_elements_order(p);
+    bpi_tag_document(p);
     p->finished = true;
 }
 

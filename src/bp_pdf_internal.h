@@ -9,9 +9,11 @@
  *   bp_pdf_page.c   pages, their geometry and the flow down them
  *   bp_pdf_table.c  tables
  *   bp_pdf_nav.c    bookmarks, contents entries, link targets and the contents pages
+ *   bp_pdf_tags.c   the tagged PDF: marked content, the structure tree, the document's
+ *                   metadata (docs/accessibility.md)
  *   bp_chart.c      charts
  * Their references form no cycle (make layers): state, then fonts, text, draw and page,
- * then table, nav and chart, then bp_pdf.c.  bp_libs.c, below them all, is the only file
+ * then table, nav and chart, then tags, then bp_pdf.c.  bp_libs.c, below them all, is the only file
  * that reaches into libharu's private structures. */
 #ifndef BP_PDF_INTERNAL_H
 #define BP_PDF_INTERNAL_H
@@ -38,6 +40,7 @@ typedef struct {
     HPDF_Page page;
     bool landscape;
     bool cover;            /* no header or footer */
+    size_t cut;            /* where the content of the next element starts in its stream */
 } bpi_page;
 
 /* An element (bp_pdf_element) as the list holds it: its texts are offsets into
@@ -52,6 +55,15 @@ typedef struct {
     float x0, y0, x1, y1;
     size_t text, label;
     size_t table, row, col, target;
+    /* Its marked content (bp_pdf_tags.c): the bytes of its page's content stream drawn
+     * since the element before it on that page was recorded - every drawing call
+     * records its element right after drawing it - [mc_start, lbl_end) a list item's
+     * mark, when lbl_end > mc_start. */
+    size_t mc_start, mc_end, lbl_end;
+    bool cont;             /* continues the element before it of its role (a paragraph or
+                              heading over a page break, a table cell's later lines) */
+    HPDF_Annotation annot; /* a link's annotation */
+    int mcid, mcid_lbl;    /* assigned when the document is tagged; -1 none */
 } bpi_element;
 
 /* A heading waiting to be drawn with what follows it (bp_pdf_block.c). */
@@ -113,6 +125,7 @@ struct bp_pdf {
     size_t el_text_len, cap_el_text;
     size_t ntables;            /* tables begun, numbering their cells' elements */
     char *figure_alt;          /* bp_pdf_figure_alt's text for the next chart */
+    char date[32];             /* the creation date for the XMP metadata, ISO 8601 UTC */
     bpi_heading pending[4];    /* headings not drawn yet (bp_pdf_block.c) */
     size_t npending;
     float pending_space;       /* space asked for below them */
@@ -282,52 +295,12 @@ void bpi_keep(bp_pdf *p, float need);
 void bpi_flow(bp_pdf *p, bpi_text_style st, float ink, float indent, bp_pdf_align align,
               const char *text, bp_pdf_role role, int level);
 
-/* ---- tables (bp_pdf_table.c) ---- */
+/* ---- the tagged PDF (bp_pdf_tags.c) ---- */
 
-/* A table; without a header row (the cover's fields) or without rules under its rows. */
-bp_pdf_table *bpi_table_new(bp_pdf *p, const bp_pdf_col *cols, size_t ncols,
-                            bp_pdf_style style, bool header, bool rules);
-void bpi_table_free(bp_pdf_table *t);
-/* Lays out and draws the rows kept so far (bp_pdf_table_end, less the space after). */
-void bpi_table_draw(bp_pdf_table *t);
-
-/* ---- bookmarks and contents (bp_pdf_nav.c) ---- */
-
-/* A contents entry of a level-1 or level-2 heading (title: owned by the entry when it
- * returns true), and its bookmark. */
-bool bpi_add_entry(bp_pdf *p, int level, char *title, size_t page, float y);
-void bpi_add_bookmark(bp_pdf *p, int level, const char *title, HPDF_Page page, float y);
-/* A destination showing `page` from height y at the reader's current zoom. */
-HPDF_Destination bpi_destination(bp_pdf *p, HPDF_Page page, float y);
-/* The contents pages, inserted where bp_pdf_contents was called (bp_pdf_write). */
-void bpi_draw_contents(bp_pdf *p);
-
-/* ---- the element list (bp_pdf_elements.c) ---- */
-
-/* Records an element of text[0..len) (NULL: none) drawn in the box; NULL after a failure.
- * The pointer is valid until the next element is recorded: set its other fields at
- * once. */
-bpi_element *bpi_record(bp_pdf *p, bp_pdf_role role, size_t page, float x0, float y0,
-                        float x1, float y1, const char *text, size_t len);
-void bpi_record_label(bp_pdf *p, bpi_element *e, const char *label);
-/* An artifact of a kind ("rule", "header", ...). */
-bpi_element *bpi_artifact(bp_pdf *p, size_t page, float x0, float y0, float x1, float y1,
-                          const char *kind, const char *text, size_t len);
-/* n pages inserted before page `at`: the elements' pages and links past it move on. */
-void bpi_elements_shift(bp_pdf *p, size_t at, size_t n);
-/* Sorts the list into reading order (the document is finished). */
-void bpi_elements_order(bp_pdf *p);
-
-/* ---- text blocks and headings (bp_pdf_block.c) ---- */
-
-/* Draws the headings waiting for what follows them, on a new page unless they and
- * `need` points below them fit here.  Every drawing call first calls it with the height
- * of its first lines, rows or the whole of a chart. */
-void bpi_keep(bp_pdf *p, float need);
-/* Draws clean text line by line from the left margin + indent, starting a new page
- * whenever the next line does not fit, recording an element of `role` on each page. */
-void bpi_flow(bp_pdf *p, bpi_text_style st, float ink, float indent, bp_pdf_align align,
-              const char *text, bp_pdf_role role, int level);
+/* Marks every page's content, builds the structure tree from the element list (in
+ * reading order), writes the document's metadata and the fonts' ToUnicode maps.  Once,
+ * when the document is finished. */
+void bpi_tag_document(bp_pdf *p);
 
 /* ---- tables (bp_pdf_table.c) ---- */
 
