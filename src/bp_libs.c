@@ -238,9 +238,8 @@ static HPDF_PageAttr attr_of(HPDF_Page pg)
  * bytes that fit the stream's current block are placed there with memcpy, exactly where
  * HPDF_Stream_Write would put them, the rest go through it.  A libharu failure goes to the
  * document's error handler, as its operators do. */
-static void emit(HPDF_Page pg, const char *buf, size_t len)
+static HPDF_STATUS stream_put(HPDF_Stream st, const void *buf, size_t len)
 {
-    HPDF_Stream st = attr_of(pg)->stream;
     if (st->type == HPDF_STREAM_MEMORY && HPDF_Error_GetCode(st->error) == HPDF_OK) {
         HPDF_MemStreamAttr m = st->attr;
         if (m->w_ptr && m->w_pos <= m->buf_siz && len <= m->buf_siz - m->w_pos) {
@@ -248,11 +247,15 @@ static void emit(HPDF_Page pg, const char *buf, size_t len)
             m->w_ptr += len;
             m->w_pos += (HPDF_UINT)len;
             st->size += (HPDF_UINT)len;
-            return;
+            return HPDF_OK;
         }
     }
-    if (HPDF_Stream_Write(st, (const HPDF_BYTE *)buf, (HPDF_UINT)len) != HPDF_OK)
-        HPDF_CheckError(pg->error);
+    return HPDF_Stream_Write(st, (const HPDF_BYTE *)buf, (HPDF_UINT)len);
+}
+
+static void emit(HPDF_Page pg, const char *buf, size_t len)
+{
+    if (stream_put(attr_of(pg)->stream, buf, len) != HPDF_OK) HPDF_CheckError(pg->error);
 }
 
 /* A number as libharu's HPDF_FToA writes it - five decimals at most, trailing zeros and
@@ -544,7 +547,22 @@ size_t bpi_content_size(HPDF_Page pg)
 
 static bool write_str(HPDF_Stream st, const char *s)
 {
-    return HPDF_Stream_Write(st, (const HPDF_BYTE *)s, (HPDF_UINT)strlen(s)) == HPDF_OK;
+    return stream_put(st, s, strlen(s)) == HPDF_OK;
+}
+
+/* Bytes into a memory stream a block at a time (HPDF_Stream_Write copies a byte at a
+ * time): what fits the current block, then a byte that opens the next. */
+static bool write_bytes(HPDF_Stream st, const unsigned char *b, size_t len)
+{
+    while (len) {
+        HPDF_MemStreamAttr m = st->attr;
+        size_t room = m->w_ptr && m->w_pos < m->buf_siz ? m->buf_siz - m->w_pos : 0;
+        size_t n = room ? (len < room ? len : room) : 1;
+        if (stream_put(st, b, n) != HPDF_OK) return false;
+        b += n;
+        len -= n;
+    }
+    return true;
 }
 
 bool bpi_mark_content(HPDF_Page pg, const bpi_mark *marks, size_t n)
@@ -573,14 +591,14 @@ bool bpi_mark_content(HPDF_Page pg, const bpi_mark *marks, size_t n)
         const bpi_mark *m = &marks[i];
         ok = m->start >= pos && m->end >= m->start && m->end <= len;
         if (ok && m->start > pos)
-            ok = HPDF_Stream_Write(st, old + pos, (HPDF_UINT)(m->start - pos)) == HPDF_OK;
+            ok = write_bytes(st, old + pos, m->start - pos);
         ok = ok && write_str(st, m->open) && write_str(st, "\n")
              && (m->end == m->start
-                 || HPDF_Stream_Write(st, old + m->start, (HPDF_UINT)(m->end - m->start)) == HPDF_OK)
+                 || write_bytes(st, old + m->start, m->end - m->start))
              && write_str(st, "EMC\n");
         pos = m->end;
     }
-    if (ok && pos < len) ok = HPDF_Stream_Write(st, old + pos, (HPDF_UINT)(len - pos)) == HPDF_OK;
+    if (ok && pos < len) ok = write_bytes(st, old + pos, len - pos);
     free(old);
     return ok;
 }

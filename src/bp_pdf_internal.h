@@ -64,6 +64,8 @@ typedef struct {
                               heading over a page break, a table cell's later lines) */
     HPDF_Annotation annot; /* a link's annotation */
     int mcid, mcid_lbl;    /* assigned when the document is tagged; -1 none */
+    int h;                 /* a heading's level in the structure (H1-H3): its own, but
+                              never more than one below the heading before it */
 } bpi_element;
 
 /* A heading waiting to be drawn with what follows it (bp_pdf_block.c). */

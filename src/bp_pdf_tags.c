@@ -13,7 +13,9 @@
  * graphics state, so the pages look exactly as before.
  *
  * The structure, in reading order under one Document element:
- *   heading             H1, H2, H3 (its level)
+ *   heading             H1, H2, H3: its level, but never more than one below the heading
+ *                       before it (a level-3 heading straight under a level-1 one - the
+ *                       methodology's KPIs - is an H2: PDF/UA skips no level)
  *   paragraph           P
  *   status paragraphs   one L of consecutive items, each LI of Lbl (the mark's word) and
  *                       LBody (its text)
@@ -47,7 +49,7 @@ static bool structural(const bpi_element *e)
 static const char *mc_tag(const bpi_element *e)
 {
     switch (e->role) {
-    case BP_PDF_ROLE_HEADING: return e->level <= 1 ? "H1" : e->level == 2 ? "H2" : "H3";
+    case BP_PDF_ROLE_HEADING: return e->h <= 1 ? "H1" : e->h == 2 ? "H2" : "H3";
     case BP_PDF_ROLE_PARAGRAPH: return "P";
     case BP_PDF_ROLE_LIST_ITEM: return "LBody";
     case BP_PDF_ROLE_TABLE_HEADER: return "TH";
@@ -401,8 +403,22 @@ static bool to_unicode(bp_pdf *p)
     return ok;
 }
 
+/* Each heading's structure level, in reading order. */
+static void heading_levels(bp_pdf *p)
+{
+    int last = 0;
+    for (size_t i = 0; i < p->nels; i++) {
+        bpi_element *e = &p->els[i];
+        if (e->role != BP_PDF_ROLE_HEADING) continue;
+        int level = e->level < 1 ? 1 : e->level > 3 ? 3 : e->level;
+        e->h = e->cont ? last : level > last + 1 ? last + 1 : level;
+        last = e->h;
+    }
+}
+
 void bpi_tag_document(bp_pdf *p)
 {
     if (!bpi_ok(p)) return;
+    heading_levels(p);
     if (metadata(p) && mark_pages(p) && build_tree(p)) to_unicode(p);
 }
