@@ -87,6 +87,8 @@ out(not dups, "no MCID used twice on a page %s" % dups[:3])
 # ---- the structure tree and the parent tree ----
 str_root = root.get("/StructTreeRoot")
 out(str_root is not None, "a /StructTreeRoot")
+if str_root is None:
+    sys.exit(1)
 nums = {}
 pt = str_root.ParentTree
 def leaves(node):
