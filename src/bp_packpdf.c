@@ -11,6 +11,7 @@
 #include "bp_format.h"
 #include "bp_packpdf_dataq.h"
 #include "bp_packpdf_sections.h"
+#include "bp_util.h"
 
 /* ---- exceptions ---- */
 
@@ -586,13 +587,16 @@ bp_err bp_packpdf_write(const bp_session *s, const bp_pack *pack, const char *lg
     if (pp && pp->has_meeting_date)
         bp_date_format_long(pp->meeting_date, meeting, sizeof meeting);
     const char *when = pp && pp->has_meeting_date ? meeting : pp && pp->meeting ? pp->meeting : "";
-    snprintf(doc_title, sizeof doc_title, "%s, %s%s%s", title, c.m->name, *when ? ", " : "", when);
+    /* the title may end inside a character (cut to its buffer): whole characters only */
+    snprintf(doc_title, sizeof doc_title, "%.*s, %s%s%s", (int)bp_utf8_whole(title, strlen(title)),
+             title, c.m->name, *when ? ", " : "", when);
     bp_pdf_options o;
     memset(&o, 0, sizeof o);
     o.header_left = c.m->name;
     o.header_right = lgb ? title : ptitle;
     o.footer_left = pp && pp->classification ? pp->classification : NULL;
-    o.title = doc_title;
+    o.title = title;
+    o.doc_title = doc_title;
     o.author = pp && pp->author ? pp->author : c.m->name;
     o.subject = subject;
     o.keywords = "board pack, KPIs, multi-academy trust";

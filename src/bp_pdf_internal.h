@@ -121,6 +121,7 @@ struct bp_pdf {
     bool finished;             /* contents, headers and footers are drawn */
 
     char *title;               /* the document's title, for the element dump */
+    char *doc_title;           /* its title for readers (information, XMP) */
     bpi_element *els;          /* the element list (bp_pdf_elements.c) */
     size_t nels, cap_els;
     char *el_text;

@@ -354,7 +354,7 @@ static bool metadata(bp_pdf *p)
 {
     size_t size = 2048 + 6 * BPI_INFO_MAX, len = 0;
     char *x = malloc(size);
-    char *title = p->title ? strdup(p->title) : strdup("");
+    char *title = p->doc_title ? strdup(p->doc_title) : strdup("");
     if (!x || !title) {
         free(x);
         free(title);
