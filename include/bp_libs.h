@@ -182,5 +182,10 @@ bool bpi_tags_finish(bpi_tags *t, HPDF_Page const *pages);
  * its code point (codes: bpi_cp1252_cp's table, from byte 0x20).  libharu writes them
  * for its Type0 fonts but not for these. */
 bool bpi_font_tounicode(HPDF_Doc doc, HPDF_Font font, const unsigned long cp[256]);
+/* The same for a Type0 font of libharu's UTF-8 encoder (codes are the code points of the
+ * Basic Multilingual Plane, two bytes each): libharu's own ToUnicode map for it is a copy
+ * of its encoding CMap, whose cidrange operators a ToUnicode map may not use (poppler
+ * warns and guesses).  Rewritten in place as the identity over bfrange runs. */
+bool bpi_font_tounicode_utf16(HPDF_Font font);
 
 #endif

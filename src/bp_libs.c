@@ -884,22 +884,51 @@ bool bpi_tags_finish(bpi_tags *t, HPDF_Page const *pages)
     return st == HPDF_OK;
 }
 
+/* ISO 32000-1, 9.10.3, and Adobe's technical note 5411 */
+static const char cmap_head[] =
+    "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+    "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+    "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n";
+static const char cmap_tail[] =
+    "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n";
+
+bool bpi_font_tounicode_utf16(HPDF_Font font)
+{
+    HPDF_FontAttr fa = (HPDF_FontAttr)font->attr;
+    HPDF_Dict cmap = fa->cmap_stream;
+    if (!cmap || !cmap->stream || cmap->stream->type != HPDF_STREAM_MEMORY) return false;
+    HPDF_MemStream_FreeData(cmap->stream);
+    bool ok = write_str(cmap->stream, cmap_head)
+              && write_str(cmap->stream, "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+    /* a bfrange may differ only in its last byte: one per high byte, but the surrogates
+     * (D800-DFFF), which are no characters; at most 100 to a block */
+    unsigned hi[256], n = 0;
+    for (unsigned h = 0; h < 256; h++)
+        if (h < 0xD8 || h > 0xDF) hi[n++] = h;
+    for (unsigned i = 0; ok && i < n; i += 100) {
+        unsigned run = n - i < 100 ? n - i : 100;
+        char line[48];
+        snprintf(line, sizeof line, "%u beginbfrange\n", run);
+        ok = write_str(cmap->stream, line);
+        for (unsigned j = 0; ok && j < run; j++) {
+            unsigned h = hi[i + j];
+            snprintf(line, sizeof line, "<%02X00> <%02XFF> <%02X00>\n", h, h, h);
+            ok = write_str(cmap->stream, line);
+        }
+        ok = ok && write_str(cmap->stream, "endbfrange\n");
+    }
+    return ok && write_str(cmap->stream, cmap_tail);
+}
+
 bool bpi_font_tounicode(HPDF_Doc doc, HPDF_Font font, const unsigned long cp[256])
 {
     HPDF_FontAttr fa = (HPDF_FontAttr)font->attr;
     HPDF_Dict cmap = HPDF_DictStream_New(doc->mmgr, doc->xref);
     if (!cmap) return false;
     cmap->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-    /* ISO 32000-1, 9.10.3, and Adobe's technical note 5411: the bytes drawn, in runs of
-     * at most 100 */
-    static const char head[] =
-        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
-        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-        "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-        "1 begincodespacerange\n<00> <FF>\nendcodespacerange\n";
-    static const char tail[] =
-        "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n";
-    bool ok = write_str(cmap->stream, head);
+    /* the bytes drawn, in runs of at most 100 */
+    bool ok = write_str(cmap->stream, cmap_head)
+              && write_str(cmap->stream, "1 begincodespacerange\n<00> <FF>\nendcodespacerange\n");
     unsigned used[256], n = 0;
     for (unsigned b = 0; b < 256; b++)
         if (fa->used[b] && cp[b]) used[n++] = b;
@@ -915,7 +944,7 @@ bool bpi_font_tounicode(HPDF_Doc doc, HPDF_Font font, const unsigned long cp[256
         }
         ok = ok && write_str(cmap->stream, "endbfchar\n");
     }
-    return ok && write_str(cmap->stream, tail) && HPDF_Dict_Add(font, "ToUnicode", cmap) == HPDF_OK;
+    return ok && write_str(cmap->stream, cmap_tail) && HPDF_Dict_Add(font, "ToUnicode", cmap) == HPDF_OK;
 }
 
 /* ---- zlib's initialisers ---- */

@@ -391,10 +391,17 @@ static bool metadata(bp_pdf *p)
     return ok;
 }
 
-/* The simple fonts' ToUnicode maps: Windows-1252's code points for the bytes drawn. */
+/* The fonts' ToUnicode maps: for the simple fonts Windows-1252's code points of the bytes
+ * drawn; for the Type0 fonts the identity (their codes are the code points), in place of
+ * libharu's, which a ToUnicode map's syntax does not allow (bp_libs.h). */
 static bool to_unicode(bp_pdf *p)
 {
-    if (p->fonts != BP_PDF_FONTS_WINANSI) return true;   /* libharu maps its Type0 fonts */
+    if (p->fonts != BP_PDF_FONTS_WINANSI) {
+        bool ok = bpi_font_tounicode_utf16(p->regular) && bpi_font_tounicode_utf16(p->bold)
+                  && (!p->fallback || bpi_font_tounicode_utf16(p->fallback));
+        if (!ok) bpi_fail(p, BP_ERR_RENDER, "could not write the fonts' ToUnicode maps");
+        return ok;
+    }
     unsigned long cp[256] = {0};
     for (unsigned b = 0x20; b < 256; b++) cp[b] = bpi_cp1252_cp(b);
     bool ok = bpi_font_tounicode(p->doc, p->regular, cp)
