@@ -1,6 +1,7 @@
 /* bp_libs: the one module that goes below the public APIs of the libraries boardpack
  * links - libharu's object layer (a page's content stream and graphics state, fonts
- * parsed from memory; the tagged-PDF structure tree will be built here too) and zlib's
+ * parsed from memory, the tagged PDF's objects: marked content, structure tree, metadata,
+ * ToUnicode maps) and zlib's
  * stream initialisers (interposed for the compression level) - and the check that those
  * libraries are the versions this was written against.  Every other module uses only
  * hpdf.h, zlib.h and xlsxwriter.h as documented.

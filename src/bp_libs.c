@@ -1,6 +1,6 @@
 /* bp_libs: everything that goes below libharu's and zlib's public APIs (see bp_libs.h):
- * the version checks, fonts parsed from memory, the content-stream operators and zlib's
- * initialisers.  The private headers below are included here and nowhere else. */
+ * the version checks, fonts parsed from memory, the content-stream operators, the tagged
+ * PDF's objects and zlib's initialisers.  The private headers below are included here and nowhere else. */
 #define _GNU_SOURCE     /* RTLD_NEXT */
 #include "bp_libs.h"
 #include "bp_util.h"
