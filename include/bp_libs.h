@@ -1,6 +1,7 @@
 /* bp_libs: the one module that goes below the public APIs of the libraries boardpack
  * links - libharu's object layer (a page's content stream and graphics state, fonts
- * parsed from memory; the tagged-PDF structure tree will be built here too) and zlib's
+ * parsed from memory, the tagged PDF's objects: marked content, structure tree, metadata,
+ * ToUnicode maps) and zlib's
  * stream initialisers (interposed for the compression level) - and the check that those
  * libraries are the versions this was written against.  Every other module uses only
  * hpdf.h, zlib.h and xlsxwriter.h as documented.
@@ -127,5 +128,65 @@ void bpi_end_path(HPDF_Page pg);
  * text object of its own; the font is set when it or the size changes. */
 void bpi_text_simple(HPDF_Page pg, HPDF_Font font, float size, float x, float y,
                      const unsigned char *s, size_t len);
+
+/* ---- libharu: a tagged PDF (PDF/UA-1, issue #15) ----
+ *
+ * libharu 2.3.0 has no tagging API.  These build what ISO 14289-1 asks for on its object
+ * layer (hpdf_objects.h): the catalog's entries, the structure tree, the parent tree, the
+ * marked content of the pages' streams and the fonts' ToUnicode maps.  What is tagged how
+ * is the page layer's (bp_pdf_tags.c); these only write it. */
+
+/* The size of a page's content stream so far: where the next operator will go. */
+size_t bpi_content_size(HPDF_Page pg);
+
+/* A marked-content sequence: the page's stream bytes [start, end) between `open` (e.g.
+ * "/P <</MCID 3>> BDC" or "/Artifact BMC") and EMC. */
+typedef struct {
+    size_t start, end;
+    const char *open;
+} bpi_mark;
+
+/* Rewrites a page's content stream with the marks (in stream order, not overlapping)
+ * around their bytes; false on failure (libharu's error handler has it). */
+bool bpi_mark_content(HPDF_Page pg, const bpi_mark *marks, size_t n);
+
+/* The document as a tagged PDF 1.7: /MarkInfo /Marked true, /Lang, /ViewerPreferences
+ * /DisplayDocTitle true and the XMP metadata packet `xmp` (uncompressed, as readers and
+ * validators look for it). */
+bool bpi_doc_tagged(HPDF_Doc doc, const char *lang, const char *xmp, size_t len);
+
+/* The structure tree under construction: elements are numbered from 0 (the document
+ * element, made by bpi_tags_new). */
+typedef struct bpi_tags bpi_tags;
+bpi_tags *bpi_tags_new(HPDF_Doc doc, size_t npages);
+void bpi_tags_free(bpi_tags *t);
+/* A structure element of type `type` (a standard type: "P", "H1", "TD", ...) as the last
+ * child of `parent`; its number, or -1 on failure. */
+int bpi_tags_elem(bpi_tags *t, int parent, const char *type);
+/* Marked content `mcid` of page `page` (its index in the document) as the element's next
+ * child. */
+bool bpi_tags_content(bpi_tags *t, int elem, HPDF_Page pg, size_t page, int mcid);
+/* The element's /Alt, /ActualText (UTF-8), a table header's /Scope ("Column", "Row"), its
+ * layout /BBox. */
+bool bpi_tags_text(bpi_tags *t, int elem, const char *key, const char *utf8);
+bool bpi_tags_scope(bpi_tags *t, int elem, const char *scope);
+bool bpi_tags_bbox(bpi_tags *t, int elem, float x0, float y0, float x1, float y1);
+/* A link annotation of page `page` as the element's next child (an object reference),
+ * with /Contents saying where it goes. */
+bool bpi_tags_annot(bpi_tags *t, int elem, HPDF_Annotation annot, HPDF_Page pg,
+                    const char *contents);
+/* Writes the structure tree: the root, the parent tree, each page's /StructParents (and
+ * /Tabs /S where it has annotations).  Call once, after every page's content. */
+bool bpi_tags_finish(bpi_tags *t, HPDF_Page const *pages);
+
+/* ToUnicode maps for the simple (Windows-1252) fonts: each byte the font has drawn to
+ * its code point (codes: bpi_cp1252_cp's table, from byte 0x20).  libharu writes them
+ * for its Type0 fonts but not for these. */
+bool bpi_font_tounicode(HPDF_Doc doc, HPDF_Font font, const unsigned long cp[256]);
+/* The same for a Type0 font of libharu's UTF-8 encoder (codes are the code points of the
+ * Basic Multilingual Plane, two bytes each): libharu's own ToUnicode map for it is a copy
+ * of its encoding CMap, whose cidrange operators a ToUnicode map may not use (poppler
+ * warns and guesses).  Rewritten in place as the identity over bfrange runs. */
+bool bpi_font_tounicode_utf16(HPDF_Font font);
 
 #endif

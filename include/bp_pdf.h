@@ -92,6 +92,10 @@ typedef struct {
     const char *footer_left;    /* e.g. classification "Confidential"; may be NULL */
     /* Document information (UTF-8; stored so that readers show it correctly). */
     const char *title, *author, *subject, *keywords;
+    /* The document's title as readers show it (its information and XMP metadata; PDF/UA
+     * asks for one that says what the document is: the paper, the trust, the meeting);
+     * NULL: title, which also names the document in the element dump. */
+    const char *doc_title;
     int64_t epoch;              /* creation and modification date, seconds since 1970 UTC */
 } bp_pdf_options;
 

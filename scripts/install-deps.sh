@@ -12,6 +12,8 @@ pkgs="gcc make pkg-config libc6-dev libhpdf-dev libxlsxwriter-dev libcsv-dev fon
 pkgs="$pkgs fonts-wqy-microhei"
 if [ "$what" = test ]; then
     pkgs="$pkgs libcmocka-dev poppler-utils qpdf python3 python3-openpyxl libreoffice-calc-nogui"
+    # the tagged PDFs' structure checker (tests/e2e/tagged_check.py)
+    pkgs="$pkgs python3-pikepdf"
     # groff: the manual page rendered and checked for warnings (tests/e2e/manpage.sh)
     pkgs="$pkgs groff-base"
     # the workbook edited in LibreOffice over UNO, and recalculated by a second engine

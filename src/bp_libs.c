@@ -1,10 +1,12 @@
 /* bp_libs: everything that goes below libharu's and zlib's public APIs (see bp_libs.h):
- * the version checks, fonts parsed from memory, the content-stream operators and zlib's
- * initialisers.  The private headers below are included here and nowhere else. */
+ * the version checks, fonts parsed from memory, the content-stream operators, the tagged
+ * PDF's objects and zlib's initialisers.  The private headers below are included here and nowhere else. */
 #define _GNU_SOURCE     /* RTLD_NEXT */
 #include "bp_libs.h"
+#include "bp_util.h"
 
 #include <dlfcn.h>
+#include <hpdf_catalog.h>
 #include <hpdf_doc.h>
 #include <hpdf_encoder.h>
 #include <hpdf_error.h>
@@ -16,6 +18,7 @@
 #include <hpdf_version.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
 
@@ -235,9 +238,8 @@ static HPDF_PageAttr attr_of(HPDF_Page pg)
  * bytes that fit the stream's current block are placed there with memcpy, exactly where
  * HPDF_Stream_Write would put them, the rest go through it.  A libharu failure goes to the
  * document's error handler, as its operators do. */
-static void emit(HPDF_Page pg, const char *buf, size_t len)
+static HPDF_STATUS stream_put(HPDF_Stream st, const void *buf, size_t len)
 {
-    HPDF_Stream st = attr_of(pg)->stream;
     if (st->type == HPDF_STREAM_MEMORY && HPDF_Error_GetCode(st->error) == HPDF_OK) {
         HPDF_MemStreamAttr m = st->attr;
         if (m->w_ptr && m->w_pos <= m->buf_siz && len <= m->buf_siz - m->w_pos) {
@@ -245,11 +247,15 @@ static void emit(HPDF_Page pg, const char *buf, size_t len)
             m->w_ptr += len;
             m->w_pos += (HPDF_UINT)len;
             st->size += (HPDF_UINT)len;
-            return;
+            return HPDF_OK;
         }
     }
-    if (HPDF_Stream_Write(st, (const HPDF_BYTE *)buf, (HPDF_UINT)len) != HPDF_OK)
-        HPDF_CheckError(pg->error);
+    return HPDF_Stream_Write(st, (const HPDF_BYTE *)buf, (HPDF_UINT)len);
+}
+
+static void emit(HPDF_Page pg, const char *buf, size_t len)
+{
+    if (stream_put(attr_of(pg)->stream, buf, len) != HPDF_OK) HPDF_CheckError(pg->error);
 }
 
 /* A number as libharu's HPDF_FToA writes it - five decimals at most, trailing zeros and
@@ -522,6 +528,423 @@ void bpi_text_simple(HPDF_Page pg, HPDF_Font font, float size, float x, float y,
     emit(pg, "ET\n", 3);
     a->text_pos = (HPDF_Point){0, 0};
     a->gmode = HPDF_GMODE_PAGE_DESCRIPTION;
+}
+
+/* ---- a tagged PDF ----
+ *
+ * Everything here is libharu's object layer: dictionaries, arrays, numbers, names and
+ * strings made with the document's memory manager, indirect objects entered in its
+ * cross-reference table (HPDF_Xref_Add), references made by adding an indirect object to
+ * a dictionary or array (libharu writes a proxy: "12 0 R").  Objects are written in the
+ * order they were entered, so the output depends only on the calls.  libharu's private
+ * functions set the document's error without calling its handler; a failure here
+ * returns false and the page layer reports it. */
+
+size_t bpi_content_size(HPDF_Page pg)
+{
+    return attr_of(pg)->stream->size;
+}
+
+static bool write_str(HPDF_Stream st, const char *s)
+{
+    return stream_put(st, s, strlen(s)) == HPDF_OK;
+}
+
+/* Bytes into a memory stream a block at a time (HPDF_Stream_Write copies a byte at a
+ * time): what fits the current block, then a byte that opens the next. */
+static bool write_bytes(HPDF_Stream st, const unsigned char *b, size_t len)
+{
+    while (len) {
+        HPDF_MemStreamAttr m = st->attr;
+        size_t room = m->w_ptr && m->w_pos < m->buf_siz ? m->buf_siz - m->w_pos : 0;
+        size_t n = room ? (len < room ? len : room) : 1;
+        if (stream_put(st, b, n) != HPDF_OK) return false;
+        b += n;
+        len -= n;
+    }
+    return true;
+}
+
+bool bpi_mark_content(HPDF_Page pg, const bpi_mark *marks, size_t n)
+{
+    HPDF_Stream st = attr_of(pg)->stream;
+    if (st->type != HPDF_STREAM_MEMORY || n == 0) return n == 0;
+    /* the bytes so far, out of libharu's blocks, then written back with the marks */
+    size_t len = st->size, at = 0;
+    unsigned char *old = malloc(len ? len : 1);
+    if (!old) return false;
+    HPDF_UINT count = HPDF_MemStream_GetBufCount(st);
+    for (HPDF_UINT i = 0; i < count; i++) {
+        HPDF_UINT l = 0;
+        HPDF_BYTE *b = HPDF_MemStream_GetBufPtr(st, i, &l);
+        if (!b || at + l > len) {
+            free(old);
+            return false;
+        }
+        memcpy(old + at, b, l);
+        at += l;
+    }
+    HPDF_MemStream_FreeData(st);
+    bool ok = at == len;
+    size_t pos = 0;
+    for (size_t i = 0; ok && i < n; i++) {
+        const bpi_mark *m = &marks[i];
+        ok = m->start >= pos && m->end >= m->start && m->end <= len;
+        if (ok && m->start > pos)
+            ok = write_bytes(st, old + pos, m->start - pos);
+        ok = ok && write_str(st, m->open) && write_str(st, "\n")
+             && (m->end == m->start
+                 || write_bytes(st, old + m->start, m->end - m->start))
+             && write_str(st, "EMC\n");
+        pos = m->end;
+    }
+    if (ok && pos < len) ok = write_bytes(st, old + pos, len - pos);
+    free(old);
+    return ok;
+}
+
+/* A text string: as it is when printable ASCII, else UTF-16BE with its byte-order mark
+ * (ISO 32000-1, 7.9.2.2), written as hex.  Not through libharu's UTF-8 encoder, whose
+ * setting up maps 65,536 code points.  Invalid UTF-8 cannot reach here (the page layer
+ * cleans every text); a byte that is not part of a character is skipped. */
+static void *text_string(HPDF_MMgr mmgr, const char *utf8)
+{
+    const unsigned char *s = (const unsigned char *)utf8;
+    bool ascii = true;
+    for (const unsigned char *c = s; *c; c++)
+        if (*c < 0x20 || *c >= 0x7F) ascii = false;
+    if (ascii) return HPDF_String_New(mmgr, utf8, NULL);
+    size_t len = strlen(utf8);
+    unsigned char *u = malloc(2 * len + 2);
+    if (!u) return NULL;
+    size_t o = 0;
+    u[o++] = 0xFE;
+    u[o++] = 0xFF;
+    for (size_t i = 0; i < len;) {
+        unsigned c = s[i], cp;
+        size_t k = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
+        if (k == 0 || i + k > len) {
+            i++;
+            continue;
+        }
+        cp = k == 1 ? c : c & (0x3F >> (k - 1));
+        for (size_t j = 1; j < k; j++) cp = cp << 6 | (s[i + j] & 0x3F);
+        i += k;
+        if (cp > 0xFFFF) cp = 0xFFFD;      /* cleaned text has none */
+        if (cp < 0x20) cp = ' ';
+        u[o++] = (unsigned char)(cp >> 8);
+        u[o++] = (unsigned char)cp;
+    }
+    /* a string is at most 65,535 bytes: cut on a character */
+    if (o > HPDF_LIMIT_MAX_STRING_LEN) o = HPDF_LIMIT_MAX_STRING_LEN - 1;
+    void *b = HPDF_Binary_New(mmgr, u, (HPDF_UINT)o);
+    free(u);
+    return b;
+}
+
+static HPDF_Dict new_dict(HPDF_Doc doc, bool indirect)
+{
+    HPDF_Dict d = HPDF_Dict_New(doc->mmgr);
+    if (d && indirect && HPDF_Xref_Add(doc->xref, d) != HPDF_OK) return NULL;
+    return d;
+}
+
+bool bpi_doc_tagged(HPDF_Doc doc, const char *lang, const char *xmp, size_t len)
+{
+    HPDF_Catalog cat = doc->catalog;
+    doc->pdf_version = HPDF_VER_17;
+    HPDF_Dict mark = new_dict(doc, false), prefs = mark ? new_dict(doc, false) : NULL;
+    if (!prefs) return false;
+    HPDF_STATUS st = HPDF_Dict_AddBoolean(mark, "Marked", HPDF_TRUE);
+    st += HPDF_Dict_Add(cat, "MarkInfo", mark);
+    st += HPDF_Dict_Add(cat, "Lang", HPDF_String_New(doc->mmgr, lang, NULL));
+    st += HPDF_Dict_AddBoolean(prefs, "DisplayDocTitle", HPDF_TRUE);
+    st += HPDF_Dict_Add(cat, "ViewerPreferences", prefs);
+    HPDF_Dict meta = st == HPDF_OK ? HPDF_DictStream_New(doc->mmgr, doc->xref) : NULL;
+    if (!meta) return false;
+    meta->filter = HPDF_STREAM_FILTER_NONE;
+    st += HPDF_Dict_AddName(meta, "Type", "Metadata");
+    st += HPDF_Dict_AddName(meta, "Subtype", "XML");
+    st += HPDF_Stream_Write(meta->stream, (const HPDF_BYTE *)xmp, (HPDF_UINT)len);
+    st += HPDF_Dict_Add(cat, "Metadata", meta);
+    return st == HPDF_OK;
+}
+
+/* One element's objects: its dictionary, its /K array, the page of its /Pg (NULL
+ * until its first marked content) and its attributes (/A). */
+typedef struct {
+    HPDF_Dict dict;
+    HPDF_Array kids;
+    HPDF_Page pg;
+    HPDF_Dict attrs;
+} tag_elem;
+
+typedef struct {
+    HPDF_Dict *owner;      /* the element of each MCID */
+    size_t n, cap;
+} tag_page;
+
+typedef struct {
+    HPDF_Dict annot, owner;
+} tag_annot;
+
+struct bpi_tags {
+    HPDF_Doc doc;
+    HPDF_Dict root;
+    tag_elem *els;
+    size_t nels, cap_els;
+    tag_page *pages;
+    size_t npages;
+    tag_annot *annots;
+    size_t nannots, cap_annots;
+};
+
+bpi_tags *bpi_tags_new(HPDF_Doc doc, size_t npages)
+{
+    bpi_tags *t = calloc(1, sizeof *t);
+    if (!t) return NULL;
+    t->doc = doc;
+    t->npages = npages;
+    t->pages = calloc(npages ? npages : 1, sizeof *t->pages);
+    t->root = new_dict(doc, true);
+    if (!t->pages || !t->root || HPDF_Dict_AddName(t->root, "Type", "StructTreeRoot") != HPDF_OK
+        || HPDF_Dict_Add(doc->catalog, "StructTreeRoot", t->root) != HPDF_OK
+        || bpi_tags_elem(t, -1, "Document") != 0) {
+        bpi_tags_free(t);
+        return NULL;
+    }
+    return t;
+}
+
+void bpi_tags_free(bpi_tags *t)
+{
+    if (!t) return;
+    for (size_t i = 0; i < t->npages; i++) free(t->pages[i].owner);
+    free(t->pages);
+    free(t->els);
+    free(t->annots);
+    free(t);
+}
+
+/* The element's /K array, made on first use. */
+static HPDF_Array kids_of(bpi_tags *t, tag_elem *e)
+{
+    if (!e->kids) {
+        e->kids = HPDF_Array_New(t->doc->mmgr);
+        if (e->kids && HPDF_Dict_Add(e->dict, "K", e->kids) != HPDF_OK) e->kids = NULL;
+    }
+    return e->kids;
+}
+
+int bpi_tags_elem(bpi_tags *t, int parent, const char *type)
+{
+    if (parent >= (int)t->nels) return -1;
+    tag_elem *els = bp_grow(t->els, &t->cap_els, t->nels + 1, sizeof *els);
+    if (!els) return -1;
+    t->els = els;
+    HPDF_Dict d = new_dict(t->doc, true);
+    if (!d) return -1;
+    HPDF_STATUS st = HPDF_Dict_AddName(d, "S", type);
+    /* the document element's parent is the root, and the root's /K it */
+    st += HPDF_Dict_Add(d, "P", parent < 0 ? t->root : els[parent].dict);
+    if (parent < 0) {
+        st += HPDF_Dict_Add(t->root, "K", d);
+    } else {
+        HPDF_Array k = kids_of(t, &els[parent]);
+        st += k ? HPDF_Array_Add(k, d) : HPDF_FAILD_TO_ALLOC_MEM;
+    }
+    if (st != HPDF_OK) return -1;
+    els[t->nels] = (tag_elem){d, NULL, NULL, NULL};
+    return (int)t->nels++;
+}
+
+bool bpi_tags_content(bpi_tags *t, int elem, HPDF_Page pg, size_t page, int mcid)
+{
+    if (elem < 0 || (size_t)elem >= t->nels || page >= t->npages || mcid < 0) return false;
+    tag_elem *e = &t->els[elem];
+    tag_page *tp = &t->pages[page];
+    HPDF_Dict *owner = bp_grow(tp->owner, &tp->cap, (size_t)mcid + 1, sizeof *owner);
+    if (!owner) return false;
+    tp->owner = owner;
+    for (size_t i = tp->n; i < (size_t)mcid; i++) owner[i] = NULL;
+    owner[mcid] = e->dict;
+    if ((size_t)mcid >= tp->n) tp->n = (size_t)mcid + 1;
+    HPDF_Array k = kids_of(t, e);
+    if (!k) return false;
+    HPDF_STATUS st = HPDF_OK;
+    if (!e->pg) {
+        e->pg = pg;
+        st += HPDF_Dict_Add(e->dict, "Pg", pg);
+    }
+    if (e->pg == pg) return st + HPDF_Array_AddNumber(k, mcid) == HPDF_OK;
+    /* content on another page than the element's /Pg: a marked-content reference */
+    HPDF_Dict mcr = new_dict(t->doc, false);
+    if (!mcr) return false;
+    st += HPDF_Dict_AddName(mcr, "Type", "MCR");
+    st += HPDF_Dict_Add(mcr, "Pg", pg);
+    st += HPDF_Dict_AddNumber(mcr, "MCID", mcid);
+    st += HPDF_Array_Add(k, mcr);
+    return st == HPDF_OK;
+}
+
+bool bpi_tags_text(bpi_tags *t, int elem, const char *key, const char *utf8)
+{
+    if (elem < 0 || (size_t)elem >= t->nels) return false;
+    void *s = text_string(t->doc->mmgr, utf8);
+    return s && HPDF_Dict_Add(t->els[elem].dict, key, s) == HPDF_OK;
+}
+
+/* The element's attribute dictionary of owner `owner` (one owner per element here). */
+static HPDF_Dict attrs_of(bpi_tags *t, int elem, const char *owner)
+{
+    if (elem < 0 || (size_t)elem >= t->nels) return NULL;
+    tag_elem *e = &t->els[elem];
+    if (!e->attrs) {
+        HPDF_Dict a = new_dict(t->doc, false);
+        if (!a || HPDF_Dict_AddName(a, "O", owner) != HPDF_OK
+            || HPDF_Dict_Add(e->dict, "A", a) != HPDF_OK)
+            return NULL;
+        e->attrs = a;
+    }
+    return e->attrs;
+}
+
+bool bpi_tags_scope(bpi_tags *t, int elem, const char *scope)
+{
+    HPDF_Dict a = attrs_of(t, elem, "Table");
+    return a && HPDF_Dict_AddName(a, "Scope", scope) == HPDF_OK;
+}
+
+bool bpi_tags_bbox(bpi_tags *t, int elem, float x0, float y0, float x1, float y1)
+{
+    HPDF_Dict a = attrs_of(t, elem, "Layout");
+    HPDF_Array box = a ? HPDF_Array_New(t->doc->mmgr) : NULL;
+    if (!box || HPDF_Dict_Add(a, "BBox", box) != HPDF_OK) return false;
+    HPDF_STATUS st = HPDF_Array_AddReal(box, x0);
+    st += HPDF_Array_AddReal(box, y0);
+    st += HPDF_Array_AddReal(box, x1);
+    st += HPDF_Array_AddReal(box, y1);
+    return st == HPDF_OK;
+}
+
+bool bpi_tags_annot(bpi_tags *t, int elem, HPDF_Annotation annot, HPDF_Page pg,
+                    const char *contents)
+{
+    if (elem < 0 || (size_t)elem >= t->nels) return false;
+    tag_annot *a = bp_grow(t->annots, &t->cap_annots, t->nannots + 1, sizeof *a);
+    if (!a) return false;
+    t->annots = a;
+    HPDF_Dict objr = new_dict(t->doc, false);
+    HPDF_Array k = kids_of(t, &t->els[elem]);
+    void *s = text_string(t->doc->mmgr, contents);
+    if (!objr || !k || !s) return false;
+    HPDF_STATUS st = HPDF_Dict_AddName(objr, "Type", "OBJR");
+    st += HPDF_Dict_Add(objr, "Pg", pg);
+    st += HPDF_Dict_Add(objr, "Obj", annot);
+    st += HPDF_Array_Add(k, objr);
+    st += HPDF_Dict_Add(annot, "Contents", s);
+    if (st != HPDF_OK) return false;
+    a[t->nannots++] = (tag_annot){annot, t->els[elem].dict};
+    return true;
+}
+
+bool bpi_tags_finish(bpi_tags *t, HPDF_Page const *pages)
+{
+    /* the parent tree: a number tree of one node, keys in order - each page's
+     * /StructParents (its index) to the owners of its MCIDs, then each annotation's
+     * /StructParent to its element */
+    HPDF_Dict tree = new_dict(t->doc, true);
+    HPDF_Array nums = tree ? HPDF_Array_New(t->doc->mmgr) : NULL;
+    if (!nums || HPDF_Dict_Add(tree, "Nums", nums) != HPDF_OK) return false;
+    HPDF_STATUS st = HPDF_OK;
+    for (size_t i = 0; i < t->npages && st == HPDF_OK; i++) {
+        tag_page *tp = &t->pages[i];
+        HPDF_Array owners = HPDF_Array_New(t->doc->mmgr);
+        if (!owners) return false;
+        for (size_t m = 0; m < tp->n && st == HPDF_OK; m++)
+            st += tp->owner[m] ? HPDF_Array_Add(owners, tp->owner[m])
+                               : HPDF_Array_Add(owners, HPDF_Null_New(t->doc->mmgr));
+        st += HPDF_Array_AddNumber(nums, (HPDF_INT32)i);
+        st += HPDF_Array_Add(nums, owners);
+        st += HPDF_Dict_AddNumber(pages[i], "StructParents", (HPDF_INT32)i);
+    }
+    for (size_t i = 0; i < t->nannots && st == HPDF_OK; i++) {
+        HPDF_INT32 key = (HPDF_INT32)(t->npages + i);
+        st += HPDF_Dict_AddNumber(t->annots[i].annot, "StructParent", key);
+        st += HPDF_Array_AddNumber(nums, key);
+        st += HPDF_Array_Add(nums, t->annots[i].owner);
+    }
+    /* pages with annotations take them in the order of the structure (PDF/UA 7.18.3) */
+    for (size_t i = 0; i < t->npages && st == HPDF_OK; i++)
+        if (HPDF_Dict_GetItem(pages[i], "Annots", HPDF_OCLASS_ARRAY))
+            st += HPDF_Dict_AddName(pages[i], "Tabs", "S");
+    st += HPDF_Dict_Add(t->root, "ParentTree", tree);
+    st += HPDF_Dict_AddNumber(t->root, "ParentTreeNextKey",
+                              (HPDF_INT32)(t->npages + t->nannots));
+    return st == HPDF_OK;
+}
+
+/* ISO 32000-1, 9.10.3, and Adobe's technical note 5411 */
+static const char cmap_head[] =
+    "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+    "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+    "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n";
+static const char cmap_tail[] =
+    "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n";
+
+bool bpi_font_tounicode_utf16(HPDF_Font font)
+{
+    HPDF_FontAttr fa = (HPDF_FontAttr)font->attr;
+    HPDF_Dict cmap = fa->cmap_stream;
+    if (!cmap || !cmap->stream || cmap->stream->type != HPDF_STREAM_MEMORY) return false;
+    HPDF_MemStream_FreeData(cmap->stream);
+    bool ok = write_str(cmap->stream, cmap_head)
+              && write_str(cmap->stream, "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+    /* a bfrange may differ only in its last byte: one per high byte, but the surrogates
+     * (D800-DFFF), which are no characters; at most 100 to a block */
+    unsigned hi[256], n = 0;
+    for (unsigned h = 0; h < 256; h++)
+        if (h < 0xD8 || h > 0xDF) hi[n++] = h;
+    for (unsigned i = 0; ok && i < n; i += 100) {
+        unsigned run = n - i < 100 ? n - i : 100;
+        char line[48];
+        snprintf(line, sizeof line, "%u beginbfrange\n", run);
+        ok = write_str(cmap->stream, line);
+        for (unsigned j = 0; ok && j < run; j++) {
+            unsigned h = hi[i + j];
+            snprintf(line, sizeof line, "<%02X00> <%02XFF> <%02X00>\n", h, h, h);
+            ok = write_str(cmap->stream, line);
+        }
+        ok = ok && write_str(cmap->stream, "endbfrange\n");
+    }
+    return ok && write_str(cmap->stream, cmap_tail);
+}
+
+bool bpi_font_tounicode(HPDF_Doc doc, HPDF_Font font, const unsigned long cp[256])
+{
+    HPDF_FontAttr fa = (HPDF_FontAttr)font->attr;
+    HPDF_Dict cmap = HPDF_DictStream_New(doc->mmgr, doc->xref);
+    if (!cmap) return false;
+    cmap->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+    /* the bytes drawn, in runs of at most 100 */
+    bool ok = write_str(cmap->stream, cmap_head)
+              && write_str(cmap->stream, "1 begincodespacerange\n<00> <FF>\nendcodespacerange\n");
+    unsigned used[256], n = 0;
+    for (unsigned b = 0; b < 256; b++)
+        if (fa->used[b] && cp[b]) used[n++] = b;
+    for (unsigned i = 0; ok && i < n; i += 100) {
+        unsigned run = n - i < 100 ? n - i : 100;
+        char line[32];
+        snprintf(line, sizeof line, "%u beginbfchar\n", run);
+        ok = write_str(cmap->stream, line);
+        for (unsigned j = 0; ok && j < run; j++) {
+            unsigned b = used[i + j];
+            snprintf(line, sizeof line, "<%02X> <%04lX>\n", b, cp[b] & 0xFFFF);
+            ok = write_str(cmap->stream, line);
+        }
+        ok = ok && write_str(cmap->stream, "endbfchar\n");
+    }
+    return ok && write_str(cmap->stream, cmap_tail) && HPDF_Dict_Add(font, "ToUnicode", cmap) == HPDF_OK;
 }
 
 /* ---- zlib's initialisers ---- */

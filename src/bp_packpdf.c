@@ -11,6 +11,7 @@
 #include "bp_format.h"
 #include "bp_packpdf_dataq.h"
 #include "bp_packpdf_sections.h"
+#include "bp_util.h"
 
 /* ---- exceptions ---- */
 
@@ -582,12 +583,22 @@ bp_err bp_packpdf_write(const bp_session *s, const bp_pack *pack, const char *lg
     char yb[16], subject[256];
     bp_year_format(c.year, yb, sizeof yb);
     snprintf(subject, sizeof subject, "%s %s: KPIs against the trust's targets", ptitle, yb);
+    /* the document's title names the paper, the trust and the meeting (a reader's window
+     * shows it: PDF/UA, docs/accessibility.md) */
+    char doc_title[1024], meeting[64] = "";
+    if (pp && pp->has_meeting_date)
+        bp_date_format_long(pp->meeting_date, meeting, sizeof meeting);
+    const char *when = pp && pp->has_meeting_date ? meeting : pp && pp->meeting ? pp->meeting : "";
+    /* the title may end inside a character (cut to its buffer): whole characters only */
+    snprintf(doc_title, sizeof doc_title, "%.*s, %s%s%s", (int)bp_utf8_whole(title, strlen(title)),
+             title, c.m->name, *when ? ", " : "", when);
     bp_pdf_options o;
     memset(&o, 0, sizeof o);
     o.header_left = c.m->name;
     o.header_right = lgb ? title : ptitle;
     o.footer_left = pp && pp->classification ? pp->classification : NULL;
     o.title = title;
+    o.doc_title = doc_title;
     o.author = pp && pp->author ? pp->author : c.m->name;
     o.subject = subject;
     o.keywords = "board pack, KPIs, multi-academy trust";

@@ -21,10 +21,13 @@
 #include "bp_util.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* ---- the document ---- */
+
+#define BPI_POOL (64u << 10)   /* bytes of each block of libharu's memory pool */
 
 /* A cleaned copy for the header or footer; NULL for none. */
 static char *keep_text(bp_pdf *p, const char *utf8)
@@ -77,13 +80,15 @@ static void set_dates(bp_pdf *p, int64_t epoch)
         return;
     }
     HPDF_Date d = utc_date(epoch);
+    snprintf(p->date, sizeof p->date, "%04d-%02d-%02dT%02d:%02d:%02dZ", (int)d.year,
+             (int)d.month, (int)d.day, (int)d.hour, (int)d.minutes, (int)d.seconds);
     HPDF_SetInfoDateAttr(p->doc, HPDF_INFO_CREATION_DATE, d);
     HPDF_SetInfoDateAttr(p->doc, HPDF_INFO_MOD_DATE, d);
 }
 
 static void set_document_info(bp_pdf *p, const bp_pdf_options *o)
 {
-    set_info(p, HPDF_INFO_TITLE, o->title);
+    set_info(p, HPDF_INFO_TITLE, o->doc_title ? o->doc_title : o->title);
     set_info(p, HPDF_INFO_AUTHOR, o->author);
     set_info(p, HPDF_INFO_SUBJECT, o->subject);
     set_info(p, HPDF_INFO_KEYWORDS, o->keywords);
@@ -93,7 +98,10 @@ static void set_document_info(bp_pdf *p, const bp_pdf_options *o)
 
 static void open_doc(bp_pdf *p, const bp_pdf_options *o)
 {
-    p->doc = HPDF_New(bpi_on_hpdf_error, p);
+    /* with a memory pool: libharu then allocates by moving a pointer and frees everything
+     * at once with the document - a tagged pack is some 1,500 more objects, each several
+     * allocations (docs/performance.md, "Tagged PDFs") */
+    p->doc = HPDF_NewEx(bpi_on_hpdf_error, NULL, NULL, BPI_POOL, p);
     if (!p->doc) {
         bpi_fail(p, BP_ERR_NOMEM, "out of memory starting a PDF");
         return;
@@ -122,6 +130,8 @@ bp_err bp_pdf_new(bp_pdf **out, const bp_pdf_options *o, bp_diags *diags)
     p->header_right = keep_text(p, o->header_right);
     p->footer_left = keep_text(p, o->footer_left);
     p->title = o->title && bpi_ok(p) ? bpi_clean_text(p, o->title, false) : NULL;
+    const char *dt = o->doc_title ? o->doc_title : o->title;
+    p->doc_title = dt && bpi_ok(p) ? bpi_clean_text(p, dt, false) : NULL;
     set_document_info(p, o);
     bp_err e = bpi_report(p, diags);
     if (e != BP_OK) {
@@ -148,6 +158,7 @@ void bp_pdf_free(bp_pdf *p)
     free(p->el_text);
     free(p->figure_alt);
     free(p->title);
+    free(p->doc_title);
     free(p);
 }
 
@@ -261,24 +272,26 @@ static void draw_header_footer(bp_pdf *p, size_t i)
     float lw, rw;
     share_line(bpi_width(p, false, FURNITURE_SIZE, hl, strlen(hl)),
                bpi_width(p, false, FURNITURE_SIZE, hr, strlen(hr)), width - gap, &lw, &rw);
+    /* each recorded as soon as it is drawn: its marked content is what was drawn since */
     bpi_text_fit(p, pg, false, FURNITURE_SIZE, BPI_INK_SOFT, left, head, lw, BP_PDF_LEFT, hl);
+    if (*hl) furniture(p, i, 0, "header", left, left + lw, head, hl);
     bpi_text_fit(p, pg, false, FURNITURE_SIZE, BPI_INK_SOFT, left + width - rw, head, rw,
                  BP_PDF_RIGHT, hr);
-    bpi_rule(pg, left, left + width, head - 6.0f, 0.5f, 0.6f);
-    if (*hl) furniture(p, i, 0, "header", left, left + lw, head, hl);
     if (*hr) furniture(p, i, 0, "header", left + width - rw, left + width, head, hr);
+    bpi_rule(pg, left, left + width, head - 6.0f, 0.5f, 0.6f);
     furniture(p, i, 0, "rule", left, left + width, head - 6.0f, NULL);
 
     char num[64];
     snprintf(num, sizeof num, "Page %zu of %zu", i + 1, p->npages);
     float nw = bpi_width(p, false, FURNITURE_SIZE, num, strlen(num));
     bpi_rule(pg, left, left + width, foot + 12.0f, 0.5f, 0.6f);
-    bpi_text(p, pg, false, FURNITURE_SIZE, BPI_INK_SOFT, left + width - nw, foot, num, strlen(num));
-    if (p->footer_left)
+    furniture(p, i, 2, "rule", left, left + width, foot + 12.0f, NULL);
+    if (p->footer_left) {
         bpi_text_fit(p, pg, false, FURNITURE_SIZE, BPI_INK_SOFT, left, foot, width - nw - gap,
                      BP_PDF_LEFT, p->footer_left);
-    furniture(p, i, 2, "rule", left, left + width, foot + 12.0f, NULL);
-    if (p->footer_left) furniture(p, i, 2, "footer", left, left + width - nw - gap, foot, p->footer_left);
+        furniture(p, i, 2, "footer", left, left + width - nw - gap, foot, p->footer_left);
+    }
+    bpi_text(p, pg, false, FURNITURE_SIZE, BPI_INK_SOFT, left + width - nw, foot, num, strlen(num));
     furniture(p, i, 2, "page number", left + width - nw, left + width, foot, num);
 }
 
@@ -291,6 +304,7 @@ static void finish(bp_pdf *p)
     for (size_t i = 0; i < p->npages && bpi_ok(p); i++)
         if (!p->pages[i].cover) draw_header_footer(p, i);
     bpi_elements_order(p);
+    bpi_tag_document(p);
     p->finished = true;
 }
 

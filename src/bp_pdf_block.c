@@ -101,12 +101,16 @@ typedef struct {
     float top, bottom, x0, x1;
 } block_part;
 
-static void record_part(bp_pdf *p, const block_part *b, bp_pdf_role role, int level)
+static void record_part(bp_pdf *p, const block_part *b, bp_pdf_role role, int level,
+                        bool cont)
 {
     if (!b->from) return;
     bpi_element *e = bpi_record(p, role, b->page, b->x0, b->bottom, b->x1, b->top, b->from,
                                 (size_t)(b->to - b->from));
-    if (e) e->level = level;
+    if (e) {
+        e->level = level;
+        e->cont = cont;
+    }
 }
 
 void bpi_flow(bp_pdf *p, bpi_text_style st, float ink, float indent, bp_pdf_align align,
@@ -116,6 +120,7 @@ void bpi_flow(bp_pdf *p, bpi_text_style st, float ink, float indent, bp_pdf_alig
     bpi_wrap w;
     bpi_line line;
     block_part part = {SIZE_MAX, NULL, NULL, 0, 0, 0, 0};
+    size_t parts = 0;
     bpi_wrap_init(&w, p, st.bold, st.size, width, text);
     while (bpi_wrap_next(&w, &line)) {
         bpi_need(p, st.leading);
@@ -124,7 +129,7 @@ void bpi_flow(bp_pdf *p, bpi_text_style st, float ink, float indent, bp_pdf_alig
         float x = bpi_left() + indent + bpi_align_offset(align, width, line.width);
         size_t page = bpi_page_index(p);
         if (page != part.page) {
-            record_part(p, &part, role, level);
+            if (part.from) record_part(p, &part, role, level, parts++ > 0);
             part = (block_part){page, line.s, line.s, p->y, p->y, x, x};
         }
         bpi_text(p, pg, st.bold, st.size, ink, x, bpi_baseline(p->y, st.size, st.leading),
@@ -135,7 +140,7 @@ void bpi_flow(bp_pdf *p, bpi_text_style st, float ink, float indent, bp_pdf_alig
         if (x < part.x0) part.x0 = x;
         if (x + line.width > part.x1) part.x1 = x + line.width;
     }
-    record_part(p, &part, role, level);
+    record_part(p, &part, role, level, parts > 0);
 }
 
 /* Draws a heading now, at the flow position (space above it dropped at the top of a
@@ -306,6 +311,7 @@ void bp_pdf_status_paragraph(bp_pdf *p, bp_pdf_tint tint, const char *utf8)
         float top = p->y, left = bpi_left();
         size_t page = bpi_page_index(p), from = p->nels;
         draw_mark(p, pg, tint, left, p->y - (st.leading - MARK_HEIGHT) / 2.0f);
+        size_t lbl = bpi_content_size(pg);   /* the mark is the item's label (Lbl) */
         bpi_flow(p, st, BPI_INK, indent, BP_PDF_LEFT, text, BP_PDF_ROLE_LIST_ITEM, 0);
         if (!*text) {                      /* the mark alone still takes its line */
             p->y -= st.leading;
@@ -313,6 +319,7 @@ void bp_pdf_status_paragraph(bp_pdf *p, bp_pdf_tint tint, const char *utf8)
         }
         /* the mark is the item's label, its box part of the first part's */
         if (from < p->nels && p->els[from].x0 > left) p->els[from].x0 = left;
+        if (from < p->nels && p->els[from].page == page) p->els[from].lbl_end = lbl;
         for (size_t i = from; i < p->nels && bpi_ok(p); i++)
             bpi_record_label(p, &p->els[i], mark_word(tint));
         bp_pdf_space(p, st.after + 2.0f);

@@ -65,6 +65,13 @@ bpi_element *bpi_record(bp_pdf *p, bp_pdf_role role, size_t page, float x0, floa
     e->y1 = y0 < y1 ? y1 : y0;
     e->text = t;
     e->label = NO_TEXT;
+    /* its content: what its page's stream gained since the last element there */
+    if (page < p->npages) {
+        bpi_page *pg = &p->pages[page];
+        e->mc_start = pg->cut;
+        e->mc_end = pg->cut = bpi_content_size(pg->page);
+    }
+    e->mcid = e->mcid_lbl = -1;
     return e;
 }
 

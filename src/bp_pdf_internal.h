@@ -9,9 +9,11 @@
  *   bp_pdf_page.c   pages, their geometry and the flow down them
  *   bp_pdf_table.c  tables
  *   bp_pdf_nav.c    bookmarks, contents entries, link targets and the contents pages
+ *   bp_pdf_tags.c   the tagged PDF: marked content, the structure tree, the document's
+ *                   metadata (docs/accessibility.md)
  *   bp_chart.c      charts
  * Their references form no cycle (make layers): state, then fonts, text, draw and page,
- * then table, nav and chart, then bp_pdf.c.  bp_libs.c, below them all, is the only file
+ * then table, nav and chart, then tags, then bp_pdf.c.  bp_libs.c, below them all, is the only file
  * that reaches into libharu's private structures. */
 #ifndef BP_PDF_INTERNAL_H
 #define BP_PDF_INTERNAL_H
@@ -38,6 +40,7 @@ typedef struct {
     HPDF_Page page;
     bool landscape;
     bool cover;            /* no header or footer */
+    size_t cut;            /* where the content of the next element starts in its stream */
 } bpi_page;
 
 /* An element (bp_pdf_element) as the list holds it: its texts are offsets into
@@ -52,6 +55,17 @@ typedef struct {
     float x0, y0, x1, y1;
     size_t text, label;
     size_t table, row, col, target;
+    /* Its marked content (bp_pdf_tags.c): the bytes of its page's content stream drawn
+     * since the element before it on that page was recorded - every drawing call
+     * records its element right after drawing it - [mc_start, lbl_end) a list item's
+     * mark, when lbl_end > mc_start. */
+    size_t mc_start, mc_end, lbl_end;
+    bool cont;             /* continues the element before it of its role (a paragraph or
+                              heading over a page break, a table cell's later lines) */
+    HPDF_Annotation annot; /* a link's annotation */
+    int mcid, mcid_lbl;    /* assigned when the document is tagged; -1 none */
+    int h;                 /* a heading's level in the structure (H1-H3): its own, but
+                              never more than one below the heading before it */
 } bpi_element;
 
 /* A heading waiting to be drawn with what follows it (bp_pdf_block.c). */
@@ -107,12 +121,14 @@ struct bp_pdf {
     bool finished;             /* contents, headers and footers are drawn */
 
     char *title;               /* the document's title, for the element dump */
+    char *doc_title;           /* its title for readers (information, XMP) */
     bpi_element *els;          /* the element list (bp_pdf_elements.c) */
     size_t nels, cap_els;
     char *el_text;
     size_t el_text_len, cap_el_text;
     size_t ntables;            /* tables begun, numbering their cells' elements */
     char *figure_alt;          /* bp_pdf_figure_alt's text for the next chart */
+    char date[32];             /* the creation date for the XMP metadata, ISO 8601 UTC */
     bpi_heading pending[4];    /* headings not drawn yet (bp_pdf_block.c) */
     size_t npending;
     float pending_space;       /* space asked for below them */
@@ -281,6 +297,13 @@ void bpi_keep(bp_pdf *p, float need);
  * whenever the next line does not fit, recording an element of `role` on each page. */
 void bpi_flow(bp_pdf *p, bpi_text_style st, float ink, float indent, bp_pdf_align align,
               const char *text, bp_pdf_role role, int level);
+
+/* ---- the tagged PDF (bp_pdf_tags.c) ---- */
+
+/* Marks every page's content, builds the structure tree from the element list (in
+ * reading order), writes the document's metadata and the fonts' ToUnicode maps.  Once,
+ * when the document is finished. */
+void bpi_tag_document(bp_pdf *p);
 
 /* ---- tables (bp_pdf_table.c) ---- */
 

@@ -182,23 +182,26 @@ static void toc_entry(bp_pdf *p, HPDF_Page pg, size_t page, const bpi_entry *e,
     char num[24];
     snprintf(num, sizeof num, "%zu", e->page + 1);
     float nw = bpi_width(p, false, TOC_SIZE, num, strlen(num));
-    leader(pg, end + 4.0f, right - nw - 4.0f, base + 1.0f);
     bpi_text(p, pg, false, TOC_SIZE, BPI_INK, right - nw, base, num, strlen(num));
-    /* the whole entry is the link: title and page number; the leader an artifact */
+    /* the whole entry is the link: title and page number; the leader, drawn after them
+     * so that the link's content is theirs alone, an artifact */
     HPDF_Rect r = {x - 2.0f, pl->top - (float)pl->lines * TOC_LEADING, right, pl->top};
     char *text = join_entry(p, e->title, num);
     bpi_element *el = bpi_record(p, BP_PDF_ROLE_LINK, page, r.left, r.bottom, r.right, r.top,
                                  text, text ? strlen(text) : 0);
+    size_t at = p->nels - 1;
     if (el) {
         el->level = e->level;
         el->target = e->page;
     }
     free(text);
+    leader(pg, end + 4.0f, right - nw - 4.0f, base + 1.0f);
     if (right - nw - 4.0f - (end + 4.0f) >= 6.0f)
         bpi_artifact(p, page, end + 4.0f, base, right - nw - 4.0f, base + 2.0f, "leader", NULL, 0);
     HPDF_Destination d = bpi_destination(p, p->pages[e->page].page, e->y);
     HPDF_Annotation a = d ? HPDF_Page_CreateLinkAnnot(pg, r, d) : NULL;
     if (a) HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
+    if (el && a) p->els[at].annot = a;
 }
 
 /* Adds n portrait pages before pages[contents_at] (or at the end) and shifts the page

@@ -41,7 +41,7 @@ bool bpi_push_page(bp_pdf *p, HPDF_Page pg, bool landscape, bool cover)
         return false;
     }
     p->pages = pages;
-    p->pages[p->npages++] = (bpi_page){pg, landscape, cover};
+    p->pages[p->npages++] = (bpi_page){pg, landscape, cover, 0};
     return true;
 }
 

@@ -175,6 +175,7 @@ static void record_cell(bp_pdf_table *t, size_t row, size_t c, const char *from,
     e->row = row;
     e->col = c;
     e->repeated = repeated;
+    e->cont = repeated && row > 0;
 }
 
 /* Draws lines [from, from + count) of a cell's text from `top`, within the cell: all of

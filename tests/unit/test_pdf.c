@@ -862,7 +862,8 @@ static void winansi_document_reads_back(void **state)
     assert_null(strstr(fonts, "CID"));
     size_t truetype = 0, embedded = 0;
     for (const char *q = fonts; (q = strstr(q, "TrueType ")); q++) truetype++;
-    for (const char *q = fonts; (q = strstr(q, " yes yes ")); q++) embedded++;   /* emb, sub */
+    /* emb, sub, uni: each has a ToUnicode map (a tagged PDF's text reads back) */
+    for (const char *q = fonts; (q = strstr(q, " yes yes yes ")); q++) embedded++;
     assert_int_equal(truetype, 2);
     assert_int_equal(embedded, 2);
     free(fonts);

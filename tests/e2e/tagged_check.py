@@ -1,0 +1,268 @@
+"""The structure checks of a tagged pack (tests/e2e/tagged.sh, docs/accessibility.md).
+
+Usage: tagged_check.py PDF ELEMENTS TMPDIR - ELEMENTS is the page layer's element dump
+of the build that wrote it ($BOARDPACK_PDF_ELEMENTS, format in src/bp_pdf_elements.c; the
+document of the PDF's title is read).  Prints
+"ok   ..." or "FAIL ..." lines.  Reads the file with pikepdf and poppler (pdftotext,
+pdfinfo -struct-text); nothing here comes from boardpack but the dump, which is only used
+to say what the artifacts should read.
+"""
+import collections
+import re
+import subprocess
+import sys
+
+import pikepdf
+
+pdf_path, dump_path, tmp = sys.argv[1], sys.argv[2], sys.argv[3]
+name = pdf_path.rsplit("/", 1)[-1]
+results = []
+
+
+def out(ok, what):
+    results.append(ok)
+    print(("ok   " if ok else "FAIL ") + name + ": " + what)
+
+
+def squeeze(s):
+    return re.sub(r"\s+", "", s)
+
+
+pdf = pikepdf.open(pdf_path)
+root = pdf.Root
+
+# ---- the document ----
+out(open(pdf_path, "rb").read(9) == b"%PDF-1.7\n" and pdf.pdf_version == "1.7", "PDF 1.7 header")
+out(root.get("/MarkInfo") is not None and bool(root.MarkInfo.get("/Marked")), "/MarkInfo /Marked true")
+out(str(root.get("/Lang", "")) == "en-GB", "/Lang en-GB")
+vp = root.get("/ViewerPreferences")
+out(vp is not None and bool(vp.get("/DisplayDocTitle")), "/ViewerPreferences /DisplayDocTitle true")
+xmp = bytes(root.Metadata.read_bytes()).decode("utf-8") if "/Metadata" in root else ""
+title = str(pdf.docinfo.get("/Title", ""))
+out("<pdfuaid:part>1</pdfuaid:part>" in xmp, "XMP metadata with pdfuaid:part 1")
+m = re.search(r'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">(.*?)</rdf:li>', xmp, re.S)
+xtitle = m.group(1).replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&amp;", "&") if m else None
+out(bool(title) and xtitle == title, "XMP dc:title is the document title (%r)" % title)
+
+# ---- fonts ----
+fonts, missing = 0, []
+for page in pdf.pages:
+    for fname, font in page.Resources.get("/Font", {}).items():
+        fonts += 1
+        if "/ToUnicode" not in font:
+            missing.append(str(font.get("/BaseFont")))
+out(fonts > 0 and not missing, "every font has ToUnicode %s" % (missing or ""))
+
+# ---- marked content ----
+PAINT = {"Tj", "TJ", "'", '"', "S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "sh", "Do"}
+TEXT = {"Tj", "TJ", "'", '"'}
+page_mcids = []
+untagged, dups = [], []
+for n, page in enumerate(pdf.pages, 1):
+    stack, seen = [], collections.Counter()
+    for operands, op in pikepdf.parse_content_stream(page):
+        o = str(op)
+        if o in ("BDC", "BMC"):
+            tag = str(operands[0])
+            mcid = None
+            if o == "BDC" and isinstance(operands[1], pikepdf.Dictionary) and "/MCID" in operands[1]:
+                mcid = int(operands[1].MCID)
+                seen[mcid] += 1
+            stack.append((tag, mcid))
+        elif o == "EMC":
+            if stack:
+                stack.pop()
+            else:
+                untagged.append("page %d: EMC without BDC" % n)
+        elif o in PAINT:
+            if not any(t == "/Artifact" or m is not None for t, m in stack):
+                untagged.append("page %d: %s outside marked content" % (n, o))
+    if stack:
+        untagged.append("page %d: marked content left open" % n)
+    dups += ["page %d MCID %d" % (n, k) for k, v in seen.items() if v > 1]
+    page_mcids.append(set(seen))
+out(not untagged, "no content outside marked content or artifacts %s" % untagged[:3])
+out(not dups, "no MCID used twice on a page %s" % dups[:3])
+
+# ---- the structure tree and the parent tree ----
+str_root = root.get("/StructTreeRoot")
+out(str_root is not None, "a /StructTreeRoot")
+if str_root is None:
+    sys.exit(1)
+nums = {}
+pt = str_root.ParentTree
+def leaves(node):
+    if "/Nums" in node:
+        a = node.Nums
+        for i in range(0, len(a), 2):
+            nums[int(a[i])] = a[i + 1]
+    for k in node.get("/Kids", []):
+        leaves(k)
+leaves(pt)
+pages_by_obj = {p.obj.objgen: i for i, p in enumerate(pdf.pages)}
+refs = collections.Counter()           # (page, mcid) -> times referenced by the tree
+problems = []
+headings = []                          # (level, text-less: filled from struct-text)
+links = []
+
+
+def page_of(d, elem):
+    pg = d.get("/Pg") if isinstance(d, pikepdf.Dictionary) else None
+    if pg is None:
+        pg = elem.get("/Pg")
+    return pages_by_obj.get(pg.objgen) if pg is not None else None
+
+
+def walk(elem, parent_type):
+    s = str(elem.get("/S"))
+    kids = elem.get("/K")
+    if kids is None:
+        kids = []
+    elif not isinstance(kids, pikepdf.Array):
+        kids = [kids]
+    child_types = []
+    has_objr = False
+    for k in kids:
+        if isinstance(k, int) or (isinstance(k, pikepdf.Object) and k._type_code == pikepdf.ObjectType.integer):
+            pno = page_of(None, elem)
+            refs[(pno, int(k))] += 1
+            arr = nums.get(int(pdf.pages[pno].StructParents)) if pno is not None else None
+            if arr is None or int(k) >= len(arr) or arr[int(k)].objgen != elem.objgen:
+                problems.append("%s MCID %s of page %s: the parent tree does not name it" % (s, k, pno))
+        elif isinstance(k, pikepdf.Dictionary) and str(k.get("/Type")) == "/MCR":
+            pno = page_of(k, elem)
+            refs[(pno, int(k.MCID))] += 1
+        elif isinstance(k, pikepdf.Dictionary) and str(k.get("/Type")) == "/OBJR":
+            has_objr = True
+            annot = k.Obj
+            sp = annot.get("/StructParent")
+            if sp is None or nums.get(int(sp)) is None or nums[int(sp)].objgen != elem.objgen:
+                problems.append("an annotation's /StructParent does not lead to its Link")
+            if not str(annot.get("/Contents", "")):
+                problems.append("a link annotation without /Contents")
+            links.append(str(annot.get("/Contents", "")))
+        elif isinstance(k, pikepdf.Dictionary):
+            if k.get("/P") is None or k.P.objgen != elem.objgen:
+                problems.append("%s: a child whose /P is not its parent" % s)
+            child_types.append(str(k.get("/S")))
+            walk(k, s)
+    if re.fullmatch(r"/H[1-6]", s):
+        headings.append(int(s[2]))
+    if s == "/Table" and any(t != "/TR" for t in child_types):
+        problems.append("a Table with children other than TR: %s" % child_types)
+    if s == "/TR" and (not child_types or any(t not in ("/TH", "/TD") for t in child_types)):
+        problems.append("a TR of %s" % child_types)
+    if s == "/TH":
+        a = elem.get("/A")
+        if a is None or str(a.get("/Scope")) not in ("/Column", "/Row", "/Both"):
+            problems.append("a TH without /Scope")
+    if s == "/Figure" and not str(elem.get("/Alt", "")).strip():
+        problems.append("a Figure without /Alt")
+    if s == "/Link" and not has_objr:
+        problems.append("a Link without its annotation (OBJR)")
+    if s == "/L" and any(t != "/LI" for t in child_types):
+        problems.append("an L with children other than LI")
+    if s == "/LI" and (not child_types or any(t not in ("/Lbl", "/LBody") for t in child_types)):
+        problems.append("an LI of %s" % child_types)
+
+
+doc = str_root.K
+out(str(doc.get("/S")) == "/Document", "the tree's root element is Document")
+walk(doc, None)
+out(not problems, "structure elements as PDF/UA has them %s" % sorted(set(problems))[:4])
+on_pages = collections.Counter({(i, m): 1 for i, s in enumerate(page_mcids) for m in s})
+out(refs == on_pages, "every MCID of every page referenced exactly once from the tree (%d)" % sum(on_pages.values()))
+ptree_ok = all(
+    "/StructParents" in p and len(nums.get(int(p.StructParents), [])) == (max(page_mcids[i]) + 1 if page_mcids[i] else 0)
+    for i, p in enumerate(pdf.pages))
+out(ptree_ok, "the parent tree has each page's MCIDs, no more")
+out(bool(headings) and headings[0] == 1 and all(b <= a + 1 for a, b in zip(headings, headings[1:])),
+    "headings start at H1 and skip no level (%d)" % len(headings))
+annot_pages = [i for i, p in enumerate(pdf.pages) if "/Annots" in p]
+out(all(str(pdf.pages[i].get("/Tabs")) == "/S" for i in annot_pages), "/Tabs /S on the %d pages with annotations" % len(annot_pages))
+all_annots = [a for p in pdf.pages for a in p.get("/Annots", [])]
+out(all("/StructParent" in a for a in all_annots), "every annotation has a /StructParent (%d)" % len(all_annots))
+
+# ---- the reader's view: poppler's structure text ----
+st = subprocess.run(["pdfinfo", "-struct-text", pdf_path], capture_output=True, text=True).stdout
+struct_text, htexts, cur = [], [], None
+for line in st.splitlines():
+    m = re.match(r"^\s*(H[1-6]|[A-Za-z]+)\b.*$", line)
+    q = re.match(r'^\s*"(.*)"$', line)
+    if q:
+        struct_text.append(q.group(1))
+        if cur:
+            htexts[-1] += q.group(1)
+    elif m and not line.strip().startswith("/"):
+        cur = m.group(1) in ("H1", "H2")
+        if cur:
+            htexts.append("")
+outline = []
+def titles(node):
+    while node is not None:
+        outline.append(str(node.get("/Title", "")))
+        if "/First" in node:
+            titles(node.First)
+        node = node.get("/Next")
+if "/Outlines" in root and "/First" in root.Outlines:
+    titles(root.Outlines.First)
+hs = [squeeze(h) for h in htexts]
+it = iter(hs)
+out(bool(outline) and all(squeeze(t) in it for t in outline),
+    "the %d bookmarks are H1 and H2 headings of the same text, in order" % len(outline))
+entries = [re.sub(r", page \d+$", "", c) for c in links]
+out(entries == outline, "the contents entries' links say the bookmarks' titles")
+
+
+def strip(keep_artifacts, path):
+    """A copy whose text is only the artifacts' (keep_artifacts) or only the structure's."""
+    p = pikepdf.open(pdf_path)
+    for page in p.pages:
+        ops, stack, new = pikepdf.parse_content_stream(page), [], []
+        for operands, op in ops:
+            o = str(op)
+            if o in ("BDC", "BMC"):
+                stack.append(str(operands[0]) == "/Artifact")
+            elif o == "EMC" and stack:
+                stack.pop()
+            if o in TEXT and any(stack) != keep_artifacts:
+                continue
+            new.append((operands, op))
+        page.Contents = p.make_stream(pikepdf.unparse_content_stream(new))
+    p.save(path)
+
+
+def text_of(path):
+    return subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", path, "-"], capture_output=True,
+                          text=True).stdout
+
+
+strip(False, tmp + "/content.pdf")
+seen_text = squeeze(text_of(tmp + "/content.pdf"))
+read_text = squeeze("".join(struct_text))
+if seen_text == read_text:
+    out(True, "pdfinfo -struct-text reads what pdftotext finds outside artifacts, in the same order (%d characters)" % len(read_text))
+else:
+    i = next((k for k in range(min(len(seen_text), len(read_text))) if seen_text[k] != read_text[k]), min(len(seen_text), len(read_text)))
+    out(False, "structure text and page text differ at character %d: page %r / structure %r" % (i, seen_text[i:i + 50], read_text[i:i + 50]))
+
+# the artifacts say what the page layer drew as artifacts: running header, footer, page
+# numbers, repeated table headers - nothing else of the content
+strip(True, tmp + "/artifacts.pdf")
+got = collections.Counter(squeeze(text_of(tmp + "/artifacts.pdf")))
+want = collections.Counter()
+# the dump's part for this document: the one whose pack title the document's title starts
+# with ("Board of Trustees" of "Board of Trustees, The PET, 12 December 2023"), the longest
+docs = [l.split("\t")[1] for l in open(dump_path, encoding="utf-8") if l.startswith("document\t")]
+match = max((d for d in docs if title == d or title.startswith(d + ", ")), key=len, default=None)
+mine = False
+for line in open(dump_path, encoding="utf-8"):
+    f = line.rstrip("\n").split("\t")
+    if f[0] == "document":
+        mine = f[1] == match
+    if mine and f[0] == "element" and (f[2] == "artifact" or (f[2] == "table_header" and f[10] == "0" and f[12] == "1")):
+        want.update(squeeze(f[15].replace("\\n", " ").replace("\\t", " ").replace("\\\\", "\\")))
+out(got == want, "the artifacts' text is the running header, footer, page numbers and repeated headers (%d characters)%s"
+    % (sum(want.values()), "" if got == want else ": %r more, %r fewer" % (dict(got - want), dict(want - got))))
+
+sys.exit(0 if all(results) else 1)
