@@ -14,8 +14,8 @@
 /* The charts' heights in points: a KPI across the institutions, a figure by year (six
  * bars with two-line labels) - room for the labels and the legend, and for the board
  * pack's main body to keep its pages. */
-#define PK_CHART_H 175.0f
-#define PK_YEARS_H 170.0f
+#define PK_CHART_H 145.0f
+#define PK_YEARS_H 135.0f
 
 /* ---- text ---- */
 
@@ -57,13 +57,16 @@ static void count_words(size_t n, char *buf, size_t size)
     else snprintf(buf, size, "%zu", n);
 }
 
-/* The caption above a chart, kept with it: the page breaks before the caption when the
- * two do not fit below what the page holds. */
-static void caption(pk_ctx *c, const char *text, float chart_h)
+/* The caption above a chart - what it shows (the chart's title, which the chart then
+ * leaves out: NULL for none), then its message - kept with it: the page breaks before
+ * the caption when the two do not fit below what the page holds. */
+static void caption(pk_ctx *c, const char *title, const char *text, float chart_h)
 {
-    float lines = bp_pdf_text_width(c->pdf, BP_PDF_BODY, text) / bp_pdf_width(c->pdf) + 1.0f;
+    char buf[2048];
+    snprintf(buf, sizeof buf, "%s%s%s", title ? title : "", title ? ". " : "", text);
+    float lines = bp_pdf_text_width(c->pdf, BP_PDF_BODY, buf) / bp_pdf_width(c->pdf) + 1.0f;
     bp_pdf_need(c->pdf, (float)(int)lines * 14.0f + 8.0f + chart_h);
-    bp_pdf_paragraph(c->pdf, BP_PDF_BODY, text);
+    bp_pdf_paragraph(c->pdf, BP_PDF_BODY, buf);
 }
 
 /* ---- targets ---- */
@@ -213,10 +216,13 @@ void pk_kpi_chart(pk_ctx *c, int k, const char *cap)
         snprintf(alt, sizeof alt, "Bar chart of %s in %s for each institution%s, with each "
                  "one's status%s", kp->name, yb, c->lgb ? "" : " and the trust",
                  lines ? " and its own target" : "");
-        if (cap && from == 0) caption(c, cap, PK_CHART_H);
+        /* one chart with a caption: the caption says what it shows, so no title line */
+        bool titled = !cap || c->ninsts > per;
+        float h = !cap ? 190.0f : titled ? PK_CHART_H + 16.0f : PK_CHART_H;
+        if (cap && from == 0) caption(c, titled ? NULL : title, cap, h);
         bp_pdf_figure_alt(c->pdf, alt);
-        bp_pdf_bar_chart_marked(c->pdf, title, pk_chart_unit(kp->unit), bars, nb, &band,
-                                &opts, PK_CHART_H);
+        bp_pdf_bar_chart_marked(c->pdf, titled ? title : NULL, pk_chart_unit(kp->unit), bars,
+                                nb, &band, &opts, h);
         if (from + n >= c->ninsts) break;
         bp_pdf_space(c->pdf, 6);
     }
@@ -228,7 +234,7 @@ void pk_kpi_chart(pk_ctx *c, int k, const char *cap)
         bp_pdf_paragraph(c->pdf, BP_PDF_SMALL,
                          "Targets differ between phases, so no single target band is shaded; "
                          "each bar's shade and letter show its own status.");
-    bp_pdf_space(c->pdf, 10);
+    if (!cap) bp_pdf_space(c->pdf, 10);
 }
 
 void pk_chart_staff(pk_ctx *c)
@@ -378,10 +384,14 @@ static void plans_by_side(pk_buf *b, const pk_col *cols, const int *side, char v
         put(b, "%s%s ", first_group ? "" : ", and ", side_phrase(cmp, order[g]));
         first_group = false;
         if (members == nplan && nplan > 1) {
-            put(b, "in each of them (");
+            char w[24];
+            count_words(nplan, w, sizeof w);
+            put(b, "in %s%s plan years (", nplan == 2 ? "both" : "each of the ",
+                nplan == 2 ? "" : w);
             size_t k = 0;
             for (size_t i = 0; i < n; i++)
-                if (cols[i].plan && has[i]) put(b, "%s%s", k++ ? ", " : "", vals[i]);
+                if (cols[i].plan && has[i])
+                    put(b, "%s%s", k++ ? (k == nplan ? " and " : ", ") : "", vals[i]);
             put(b, ")");
             continue;
         }
@@ -513,9 +523,9 @@ void pk_chart_result(pk_ctx *c)
     snprintf(alt, sizeof alt, "Bar chart of the in-year result as a share of income, %s, by "
              "year: actuals, then the %s (hatched)%s. %s The values", scope,
              plans_word(cols, n), t ? ", against the target" : "", text);
-    caption(c, text, PK_YEARS_H);
+    caption(c, title, text, PK_YEARS_H);
     bp_pdf_figure_alt(c->pdf, alt);
-    bp_pdf_bar_chart_marked(c->pdf, title, BP_PDF_UNIT_PERCENT, bars, n, &band, &opts,
+    bp_pdf_bar_chart_marked(c->pdf, NULL, BP_PDF_UNIT_PERCENT, bars, n, &band, &opts,
                             PK_YEARS_H);
 }
 
@@ -604,7 +614,8 @@ void pk_chart_reserves(pk_ctx *c)
         for (size_t j = 0; j < n; j++) {
             const bp_result *r = bp_results_find(c->r, kr, BP_SCOPE_INSTITUTION, c->insts[i],
                                                  cols[j].year, cols[j].s);
-            if (!r || !r->value.ok || r->status != BP_STATUS_RED) continue;
+            /* the report year and the plans: a deficit since made good is history */
+            if (!r || !r->counts || !r->value.ok || r->status != BP_STATUS_RED) continue;
             if (named == 3) {
                 more++;
                 break;
@@ -617,8 +628,9 @@ void pk_chart_reserves(pk_ctx *c)
             else bp_format_value(rk, r->value, -1, v, sizeof v);
             bp_format_threshold(rk, r->lo, f, sizeof f);
             pk_shown(c, kr);
-            put(&b, " %s's own reserve falls below its %s floor in %s%s%s (%s%s).",
-                c->m->insts[c->insts[i]].name, f, cols[j].plan ? "the " : "", cols[j].year_label,
+            put(&b, " %s's own reserve %s below its %s floor in %s%s%s (%s%s).",
+                c->m->insts[c->insts[i]].name, cols[j].plan ? "falls" : "is", f,
+                cols[j].plan ? "the " : "", cols[j].year_label,
                 cols[j].plan ? (cols[j].s == BP_FORECAST ? " forecast" : " budget") : "",
                 whole && p < 0 ? "a deficit of " : "", v);
             named++;
@@ -635,8 +647,8 @@ void pk_chart_reserves(pk_ctx *c)
     snprintf(alt, sizeof alt, "Bar chart of the revenue reserves, %s, by year: actuals, then "
              "the %s (hatched)%s. %s The values", scope, plans_word(cols, n),
              t ? ", against the target" : "", text);
-    caption(c, text, PK_YEARS_H);
+    caption(c, title, text, PK_YEARS_H);
     bp_pdf_figure_alt(c->pdf, alt);
-    bp_pdf_bar_chart_marked(c->pdf, title, BP_PDF_UNIT_MONEY, bars, n, &band, &opts,
+    bp_pdf_bar_chart_marked(c->pdf, NULL, BP_PDF_UNIT_MONEY, bars, n, &band, &opts,
                             PK_YEARS_H);
 }
