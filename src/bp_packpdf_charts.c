@@ -189,9 +189,11 @@ void pk_kpi_chart(pk_ctx *c, int k, const char *cap)
      * 13 and the trust, never three full ones and a chart of five */
     size_t ncharts = (c->ninsts + PK_CHART_BARS - 1) / PK_CHART_BARS;
     if (ncharts == 0) ncharts = 1;
-    size_t per = (c->ninsts + ncharts - 1) / ncharts;
-    for (size_t from = 0; from < c->ninsts || from == 0; from += per) {
-        size_t n = c->ninsts - from < per ? c->ninsts - from : per;
+    size_t per = (c->ninsts + ncharts - 1) / ncharts, chart = 0;
+    for (size_t from = 0, n = 0; from < c->ninsts || from == 0; from += n, chart++) {
+        /* the first ninsts % ncharts charts take one more */
+        n = c->ninsts / ncharts + (chart < c->ninsts % ncharts ? 1 : 0);
+        if (n == 0) n = c->ninsts - from;
         bp_pdf_bar bars[PK_CHART_BARS + 1];
         bp_pdf_bar_mark marks[PK_CHART_BARS + 1];
         for (size_t i = 0; i < n; i++) {

@@ -354,6 +354,9 @@ void pk_budget_actual(pk_ctx *c, const bp_section *sec)
             if (part && !b.has) snprintf(x, sizeof x, "no budget");
             else if (part) strcat(x, " (incomplete)");
             money_text(c, var, z, sizeof z);
+            /* an adverse variance says so with a mark as well as its tint: the scorecards'
+             * "worse" (drawn as a shape: it needs no glyph) */
+            if (st != BP_PDF_TINT_NONE) strncat(z, " \xE2\x96\xBC", sizeof z - strlen(z) - 1);
             if (part) snprintf(z, sizeof z, "not compared");
             bp_pdf_cell row[5] = {{trust ? "Consolidated trust" : inst_label(c, rows[i]), BP_PDF_TINT_NONE, trust, false},
                                   {x, part ? BP_PDF_TINT_AMBER : BP_PDF_TINT_NONE, trust, false},
@@ -366,9 +369,10 @@ void pk_budget_actual(pk_ctx *c, const bp_section *sec)
         bp_pdf_table_end(t);
         bp_pdf_space(c->pdf, 6);
     }
-    bp_pdf_paragraph(c->pdf, BP_PDF_SMALL, shorts ? "Variances that worsen the result are tinted "
-                     "amber, and so are the budgets that leave out lines with actuals." :
-                     "Variances that worsen the result are tinted amber.");
+    bp_pdf_paragraph(c->pdf, BP_PDF_SMALL, shorts ? "Variances that worsen the result are marked "
+                     "\xE2\x96\xBC and tinted amber; the budgets that leave out lines with "
+                     "actuals are tinted amber and say so." :
+                     "Variances that worsen the result are marked \xE2\x96\xBC and tinted amber.");
     if (shorts) pk_dq_budget_lines(c);
     free(rows);
 }
