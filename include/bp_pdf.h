@@ -253,6 +253,34 @@ typedef struct {
     bool dashed;            /* forecast lines are dashed */
 } bp_pdf_series;
 
+/* What a bar chart shows of each bar beyond its value and status (bp_pdf_bar_chart_marked),
+ * each drawn as a shape or a word as well as a colour, so that it reads in greyscale. */
+typedef struct {
+    bool hatched;           /* filled with diagonal hatching inside an outline: a plan
+                               (budget or forecast) beside solid actuals */
+    bool has_limit;         /* the bar's own threshold - a ceiling or floor that differs
+                               from bar to bar - drawn as a bold line across its slot */
+    double limit;
+    const char *note;       /* a word after the status letter ("over"), so that an adverse
+                               bar says so without its tint; NULL: none */
+} bp_pdf_bar_mark;
+
+typedef struct {
+    const bp_pdf_bar_mark *marks;   /* one per bar; NULL: none */
+    const char *band_key;           /* the band's legend text; NULL: "Target" */
+    const char *solid_key;          /* legend text of the solid bars; NULL: no entry */
+    const char *hatched_key;        /* legend text of the hatched bars; NULL: no entry */
+    const char *limit_key;          /* legend text of the limit line, and its name in the
+                                       alternative text ("ceiling"); NULL: "limit" */
+} bp_pdf_bar_opts;
+
+/* bp_pdf_bar_chart with the marks of opts (NULL: the plain chart).  The axis takes in
+ * the limits; a bar's labels stand beyond its end or its limit, whichever is further
+ * from zero, so that the limit line never crosses them. */
+void bp_pdf_bar_chart_marked(bp_pdf *p, const char *title, bp_pdf_unit unit,
+                             const bp_pdf_bar *bars, size_t nbars, const bp_pdf_band *band,
+                             const bp_pdf_bar_opts *opts, float height);
+
 /* A line chart over years (x labels such as "2020/21"), at most 6 series, each with its
  * own marker shape and dash pattern, a legend, and the y axis in `unit`. */
 void bp_pdf_line_chart(bp_pdf *p, const char *title, bp_pdf_unit unit,

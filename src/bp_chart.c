@@ -397,16 +397,89 @@ static void status_key(HPDF_Page pg, float x, float y, const void *arg)
     bpi_box(pg, x + 4.0f, y - 4.0f, 8.0f, 8.0f, rgb, 0.6f);
 }
 
-/* The legend: the band, then each status that occurs with its letter explained. */
+/* A bar's marks (bp_pdf_bar_chart_marked), or NULL. */
+static const bp_pdf_bar_mark *mark_of(const bp_pdf_bar_opts *o, size_t i)
+{
+    return o && o->marks ? &o->marks[i] : NULL;
+}
+
+static bool limit_has(const bp_pdf_bar_mark *m)
+{
+    return m && m->has_limit && chartable(m->limit);
+}
+
+/* Hatching across a bar, the other way from the band's and darker, so that a hatched
+ * bar stands out from the band behind it and from a solid bar in greyscale. */
+static void bar_hatch(HPDF_Page pg, float x, float y, float w, float h)
+{
+    if (w <= 0.0f || h <= 0.0f) return;
+    bpi_clip_to(pg, x, y, w, h);
+    bpi_stroke_style(pg, 0.7f, 0.2f);
+    for (float d = 0.0f; d < w + h; d += 3.5f) {
+        bpi_move_to(pg, x + d, y);
+        bpi_line_to(pg, x + d - h, y + h);
+    }
+    bpi_stroke(pg);
+    HPDF_Page_GRestore(pg);
+}
+
+/* A rectangle's outline, not filled. */
+static void outline(HPDF_Page pg, float x, float y, float w, float h, float width)
+{
+    bpi_stroke_style(pg, width, BPI_OUTLINE);
+    bpi_rectangle(pg, x, y, w, h);
+    bpi_stroke(pg);
+}
+
+static void solid_key(HPDF_Page pg, float x, float y, const void *arg)
+{
+    (void)arg;
+    bpi_box(pg, x + 2.0f, y - 4.0f, KEY_W - 4.0f, 8.0f, NEUTRAL_BAR, 0.6f);
+}
+
+static void hatched_key(HPDF_Page pg, float x, float y, const void *arg)
+{
+    (void)arg;
+    bpi_box(pg, x + 2.0f, y - 4.0f, KEY_W - 4.0f, 8.0f, NEUTRAL_BAR, 0.6f);
+    bar_hatch(pg, x + 2.0f, y - 4.0f, KEY_W - 4.0f, 8.0f);
+    outline(pg, x + 2.0f, y - 4.0f, KEY_W - 4.0f, 8.0f, 0.9f);
+}
+
+#define LIMIT_W 1.8f             /* the limit line's weight */
+#define LIMIT_GREY 0.1f
+
+static void limit_key(HPDF_Page pg, float x, float y, const void *arg)
+{
+    (void)arg;
+    bpi_stroke_style(pg, LIMIT_W, LIMIT_GREY);
+    bpi_move_to(pg, x, y);
+    bpi_line_to(pg, x + KEY_W, y);
+    bpi_stroke(pg);
+}
+
+/* The legend: the band, the fills and the limit line the chart uses, then each status
+ * that occurs with its letter explained. */
 static size_t bar_legend(const bp_pdf_bar *bars, size_t n, const bp_pdf_band *band,
-                         legend_item *items)
+                         const bp_pdf_bar_opts *o, legend_item *items)
 {
     static const bp_pdf_tint order[3] = {BP_PDF_TINT_GREEN, BP_PDF_TINT_AMBER,
                                          BP_PDF_TINT_RED};
     static const char *const text[3] = {"G  on target", "A  close to target", "R  off target"};
     size_t k = 0;
+    bool solid = false, hatched = false, limit = false;
+    for (size_t i = 0; i < n; i++) {
+        const bp_pdf_bar_mark *m = mark_of(o, i);
+        if (!bar_has(&bars[i])) continue;
+        if (m && m->hatched) hatched = true;
+        else solid = true;
+        if (limit_has(m)) limit = true;
+    }
     if (band && band->has_band && (band->has_lo || band->has_hi))
-        items[k++] = (legend_item){"Target", band_key, NULL};
+        items[k++] = (legend_item){o && o->band_key ? o->band_key : "Target", band_key, NULL};
+    if (o && o->solid_key && solid) items[k++] = (legend_item){o->solid_key, solid_key, NULL};
+    if (o && o->hatched_key && hatched)
+        items[k++] = (legend_item){o->hatched_key, hatched_key, NULL};
+    if (limit) items[k++] = (legend_item){o->limit_key ? o->limit_key : "Limit", limit_key, NULL};
     for (size_t s = 0; s < 3; s++)
         for (size_t i = 0; i < n; i++)
             if (bar_has(&bars[i]) && bars[i].tint == order[s]) {
@@ -417,16 +490,22 @@ static size_t bar_legend(const bp_pdf_bar *bars, size_t n, const bp_pdf_band *ba
 }
 
 /* The value range to show: the bars, zero, and the band's finite edges. */
-static void bar_range(const bp_pdf_bar *bars, size_t n, const bp_pdf_band *band, double *lo,
-                      double *hi)
+static void bar_range(const bp_pdf_bar *bars, size_t n, const bp_pdf_band *band,
+                      const bp_pdf_bar_opts *o, double *lo, double *hi)
 {
     *lo = 0.0;
     *hi = 0.0;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         if (bar_has(&bars[i])) {
             *lo = fmin(*lo, bars[i].value);
             *hi = fmax(*hi, bars[i].value);
         }
+        const bp_pdf_bar_mark *m = mark_of(o, i);
+        if (limit_has(m)) {
+            *lo = fmin(*lo, m->limit);
+            *hi = fmax(*hi, m->limit);
+        }
+    }
     if (band && band->has_band) {
         if (band->has_lo && chartable(band->lo)) {
             *lo = fmin(*lo, band->lo);
@@ -456,9 +535,18 @@ static float value_size(bp_pdf *p, const bp_pdf_bar *bars, size_t n, bp_pdf_unit
     return size >= LABEL_MIN_SIZE ? size : 0.0f;
 }
 
-/* The value and the status letter beyond the end of a bar, away from zero. */
-static void bar_labels(bp_pdf *p, HPDF_Page pg, const bp_pdf_bar *b, bp_pdf_unit unit,
-                       float cx, float size, float end, bool up)
+/* Where a bar's labels start: its end, or its limit when that is further from zero. */
+static double label_at(const bp_pdf_bar *b, const bp_pdf_bar_mark *m)
+{
+    double v = bar_has(b) ? b->value : 0.0;
+    if (!limit_has(m)) return v;
+    return v >= 0.0 ? fmax(v, m->limit) : fmin(v, m->limit);
+}
+
+/* The value and the status letter (with the bar's note when it fits the slot) beyond the
+ * end of a bar, away from zero. */
+static void bar_labels(bp_pdf *p, HPDF_Page pg, const bp_pdf_bar *b, const char *note,
+                       bp_pdf_unit unit, float cx, float slot, float size, float end, bool up)
 {
     float dir = up ? 1.0f : -1.0f;
     float base = up ? end + 2.5f : end - 2.5f - LABEL_CAP;
@@ -468,29 +556,60 @@ static void bar_labels(bp_pdf *p, HPDF_Page pg, const bp_pdf_bar *b, bp_pdf_unit
         float w = bpi_width(p, false, size, buf, strlen(buf));
         bpi_text(p, pg, false, size, BPI_INK, cx - w / 2.0f, base, buf, strlen(buf));
     }
-    const char *letter = status_letter(b->tint);
-    if (*letter) {
-        float lw = bpi_width(p, true, LABEL_SIZE, letter, 1);
+    char mark[64];
+    snprintf(mark, sizeof mark, "%s%s%s", status_letter(b->tint),
+             *status_letter(b->tint) && note && *note ? " " : "", note ? note : "");
+    size_t len = strlen(mark);
+    float lw = bpi_width(p, true, LABEL_SIZE, mark, len);
+    if (lw > slot - 2.0f) {                 /* no room for the note: the letter alone */
+        len = strlen(status_letter(b->tint));
+        lw = bpi_width(p, true, LABEL_SIZE, mark, len);
+    }
+    if (len) {
         float off = size > 0.0f ? dir * LABEL_LEADING : 0.0f;    /* beyond the value */
-        bpi_text(p, pg, true, LABEL_SIZE, BPI_INK, cx - lw / 2.0f, base + off, letter, 1);
+        bpi_text(p, pg, true, LABEL_SIZE, BPI_INK, cx - lw / 2.0f, base + off, mark, len);
     }
 }
 
+/* A bar's own threshold: a bold line over the bar and a little beyond its sides. */
+static void draw_limit(HPDF_Page pg, const frame *f, const bp_pdf_bar_mark *m, float cx,
+                       float bw, float slot)
+{
+    if (!limit_has(m)) return;
+    float ly = y_of(f, m->limit), half = bw / 2.0f + fminf(6.0f, slot * 0.15f);
+    bpi_stroke_style(pg, LIMIT_W, LIMIT_GREY);
+    bpi_move_to(pg, cx - half, ly);
+    bpi_line_to(pg, cx + half, ly);
+    bpi_stroke(pg);
+}
+
 static void draw_bar(bp_pdf *p, HPDF_Page pg, const frame *f, const bp_pdf_bar *b,
-                     bp_pdf_unit unit, float cx, float slot, float label_size)
+                     const bp_pdf_bar_mark *m, bp_pdf_unit unit, float cx, float slot,
+                     float label_size)
 {
     float zero = y_of(f, 0.0);
+    float bw = slot * 0.62f > 48.0f ? 48.0f : slot * 0.62f;
     if (!bar_has(b)) {
         static const char none[] = "no data";
         label_lines(p, pg, none, cx, slot - 2.0f, zero + END_LABEL_H, 2, BPI_INK_SOFT);
+        draw_limit(pg, f, m, cx, bw, slot);
         return;
     }
-    float bw = slot * 0.62f > 48.0f ? 48.0f : slot * 0.62f, end = y_of(f, b->value);
+    float end = y_of(f, b->value);
     float rgb[3];
     if (b->tint == BP_PDF_TINT_NONE) memcpy(rgb, NEUTRAL_BAR, sizeof rgb);
     else bpi_tint_rgb(b->tint, rgb);
-    bpi_box(pg, cx - bw / 2.0f, fminf(zero, end), bw, fabsf(end - zero), rgb, 0.6f);
-    bar_labels(p, pg, b, unit, cx, label_size, end, b->value >= 0.0);
+    float x = cx - bw / 2.0f, y = fminf(zero, end), h = fabsf(end - zero);
+    bpi_box(pg, x, y, bw, h, rgb, 0.6f);
+    if (m && m->hatched) {
+        bar_hatch(pg, x, y, bw, h);
+        outline(pg, x, y, bw, h, 0.9f);
+    }
+    draw_limit(pg, f, m, cx, bw, slot);
+    bool up = b->value >= 0.0;
+    float at = y_of(f, label_at(b, m));
+    bar_labels(p, pg, b, m ? m->note : NULL, unit, cx, slot, label_size,
+               up ? fmaxf(end, at) : fminf(end, at), up);
 }
 
 /* An x label under the plot: two lines at most, within its slot. */
@@ -514,14 +633,15 @@ static float edge_room(double t, float h, float need)
 
 /* Shortens the plot just enough for the labels beyond the bars' ends (and the "no data"
  * labels above the zero line) to stay inside the chart. */
-static void room_for_end_labels(frame *f, const bp_pdf_bar *bars, size_t n)
+static void room_for_end_labels(frame *f, const bp_pdf_bar *bars, size_t n,
+                                const bp_pdf_bar_opts *o)
 {
     /* the plot after the other edge has taken the most it can (END_LABEL_H): the room
      * found is then enough whatever that edge takes */
     float h = f->plot_top - f->plot_bottom - END_LABEL_H, top = 0.0f, bottom = 0.0f;
     double span = f->ax.hi - f->ax.lo;
     for (size_t i = 0; i < n; i++) {
-        double v = bar_has(&bars[i]) ? bars[i].value : 0.0;
+        double v = label_at(&bars[i], mark_of(o, i));
         if (v >= 0.0) top = fmaxf(top, edge_room((f->ax.hi - v) / span, h, END_LABEL_H));
         else bottom = fmaxf(bottom, edge_room((v - f->ax.lo) / span, h, END_LABEL_H));
     }
@@ -632,16 +752,39 @@ static void alt_record(bp_pdf *p, alt_text *a, float top, float bottom)
     p->figure_alt = NULL;
 }
 
+/* A bar in words: "MHS 82.4% (red, over; ceiling 80%)". */
+static void bar_words(alt_text *a, const bp_pdf_bar *b, const bp_pdf_bar_mark *m,
+                      const bp_pdf_bar_opts *o, bp_pdf_unit unit)
+{
+    char v[64];
+    bool has = bar_has(b);
+    if (has) value_label(v, sizeof v, b->value, unit);
+    alt_add(a, "%s %s", b->label ? b->label : "", has ? v : "no data");
+    const char *tw = has ? tint_word(b->tint) : "";
+    bool note = has && m && m->note && *m->note;
+    if (*tw || note || limit_has(m)) {
+        /* tint_word is " (red)": its word alone */
+        alt_add(a, " (%.*s", *tw ? (int)strlen(tw) - 3 : 0, *tw ? tw + 2 : "");
+        if (note) alt_add(a, "%s%s", *tw ? ", " : "", m->note);
+        if (limit_has(m)) {
+            value_label(v, sizeof v, m->limit, unit);
+            alt_add(a, "%s%s %s", *tw || note ? "; " : "",
+                    o && o->limit_key ? o->limit_key : "limit", v);
+        }
+        alt_add(a, ")");
+    }
+}
+
 static void bar_alt(bp_pdf *p, const char *title, bp_pdf_unit unit, const bp_pdf_bar *bars,
-                    size_t n, const bp_pdf_band *band, float top, float bottom)
+                    size_t n, const bp_pdf_band *band, const bp_pdf_bar_opts *o, float top,
+                    float bottom)
 {
     alt_text a = {NULL, 0, 0, false};
     char v[64], w[64];
     alt_open(&a, p, title);
     for (size_t i = 0; i < n; i++) {
-        if (bar_has(&bars[i])) value_label(v, sizeof v, bars[i].value, unit);
-        alt_add(&a, "%s%s %s%s", i ? ", " : "", bars[i].label ? bars[i].label : "",
-                bar_has(&bars[i]) ? v : "no data", bar_has(&bars[i]) ? tint_word(bars[i].tint) : "");
+        if (i) alt_add(&a, ", ");
+        bar_words(&a, &bars[i], mark_of(o, i), o, unit);
     }
     if (!n) alt_add(&a, "no bars");
     if (band && band->has_band && (band->has_lo || band->has_hi)) {
@@ -658,9 +801,16 @@ static void bar_alt(bp_pdf *p, const char *title, bp_pdf_unit unit, const bp_pdf
 void bp_pdf_bar_chart(bp_pdf *p, const char *title, bp_pdf_unit unit, const bp_pdf_bar *bars,
                       size_t nbars, const bp_pdf_band *band, float height)
 {
+    bp_pdf_bar_chart_marked(p, title, unit, bars, nbars, band, NULL, height);
+}
+
+void bp_pdf_bar_chart_marked(bp_pdf *p, const char *title, bp_pdf_unit unit,
+                             const bp_pdf_bar *bars, size_t nbars, const bp_pdf_band *band,
+                             const bp_pdf_bar_opts *opts, float height)
+{
     if (!bpi_ok(p) || (!bars && nbars)) return;
-    legend_item items[4];
-    size_t nitems = bar_legend(bars, nbars, band, items);
+    legend_item items[7];
+    size_t nitems = bar_legend(bars, nbars, band, opts, items);
     float head = head_height(p, title, items, nitems);
     height = chart_height(p, height, head + PLOT_GAP + 2.0f * END_LABEL_H + XLABEL_H);
     bp_pdf_need(p, height);
@@ -669,21 +819,22 @@ void bp_pdf_bar_chart(bp_pdf *p, const char *title, bp_pdf_unit unit, const bp_p
     float top = p->y;
 
     double lo, hi;
-    bar_range(bars, nbars, band, &lo, &hi);
+    bar_range(bars, nbars, band, opts, &lo, &hi);
     frame f = chart_frame(p, height, head, nice_axis(lo, hi, unit), unit);
-    room_for_end_labels(&f, bars, nbars);
+    room_for_end_labels(&f, bars, nbars, opts);
     chart_head(p, pg, title, items, nitems);
     draw_band(pg, &f, band);
     draw_y_axis(p, pg, &f, unit);
     float slot = nbars ? (f.plot_right - f.plot_left) / (float)nbars : 0.0f;
     float size = value_size(p, bars, nbars, unit, slot);
     for (size_t i = 0; i < nbars; i++)
-        draw_bar(p, pg, &f, &bars[i], unit, f.plot_left + ((float)i + 0.5f) * slot, slot, size);
+        draw_bar(p, pg, &f, &bars[i], mark_of(opts, i), unit,
+                 f.plot_left + ((float)i + 0.5f) * slot, slot, size);
     bpi_rule(pg, f.plot_left, f.plot_right, y_of(&f, 0.0), 0.8f, 0.25f);   /* zero line */
     for (size_t i = 0; i < nbars; i++)
         x_label(p, pg, bars[i].label, f.plot_left + ((float)i + 0.5f) * slot, slot,
                 f.bottom + XLABEL_H - 3.0f);
-    bar_alt(p, title, unit, bars, nbars, band, top, f.bottom);
+    bar_alt(p, title, unit, bars, nbars, band, opts, top, f.bottom);
     p->y = f.bottom;
     bp_pdf_space(p, 10.0f);
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "bp_format.h"
+#include "bp_packpdf_charts.h"
 #include "bp_packpdf_dataq.h"
 #include "bp_packpdf_sections.h"
 #include "bp_util.h"
@@ -194,101 +195,25 @@ static void flush_spills(pk_ctx *c)
 
 /* ---- charts ---- */
 
-/* Would one shaded band be true for every institution?  Only when all are held to the
- * same target with the same thresholds (phase targets and national benchmarks differ). */
-static bool common_band(const pk_ctx *c, int k, bp_pdf_band *band)
-{
-    const bp_kpi *kp = &c->s->kpis.kpis[k];
-    const bp_result *first = NULL;
-    memset(band, 0, sizeof *band);
-    for (size_t i = 0; i < c->ninsts; i++) {
-        const bp_result *r = pk_result(c, k, BP_SCOPE_INSTITUTION, c->insts[i]);
-        if (!r || r->target < 0) continue;
-        if (!first) {
-            first = r;
-            continue;
-        }
-        if (r->target != first->target || r->lo.ok != first->lo.ok || r->hi.ok != first->hi.ok
-            || (r->lo.ok && bp_num_cmp(r->lo, first->lo) != 0)
-            || (r->hi.ok && bp_num_cmp(r->hi, first->hi) != 0))
-            return false;
-    }
-    if (!first) return true;
-    const bp_target *t = &kp->targets[first->target];
-    band->has_band = true;
-    band->has_lo = t->cmp != BP_CMP_MAX && first->lo.ok;
-    band->has_hi = t->cmp != BP_CMP_MIN && first->hi.ok;
-    band->lo = band->has_lo ? bp_num_to_double(first->lo) : 0;
-    band->hi = band->has_hi ? bp_num_to_double(first->hi) : 0;
-    return true;
-}
-
-static void fill_bar(const pk_ctx *c, const bp_result *r, const char *label, bp_pdf_bar *b)
-{
-    b->label = label;
-    b->has = r && r->value.ok;
-    b->value = b->has ? bp_num_to_double(r->value) : 0;
-    b->tint = pk_tint(r ? r->status : BP_STATUS_NONE);
-    (void)c;
-}
-
-/* Bars stay legible: a large trust gets several charts of at most this many
- * institutions, each ending with the trust. */
-enum { CHART_BARS = 14 };
-
-static void kpi_chart(pk_ctx *c, int k)
-{
-    const bp_kpi *kp = &c->s->kpis.kpis[k];
-    const bp_result *tr = pk_result(c, k, BP_SCOPE_TRUST, 0);
-    bool any = tr && tr->value.ok;
-    for (size_t i = 0; i < c->ninsts && !any; i++) {
-        const bp_result *r = pk_result(c, k, BP_SCOPE_INSTITUTION, c->insts[i]);
-        any = r && r->value.ok;
-    }
-    if (!any) return;
-    pk_shown(c, k);
-    bp_pdf_band band;
-    bool same = common_band(c, k, &band);
-    char yb[16];
-    bp_year_format(c->year, yb, sizeof yb);
-    for (size_t from = 0; from < c->ninsts || from == 0; from += CHART_BARS) {
-        size_t n = c->ninsts - from < CHART_BARS ? c->ninsts - from : CHART_BARS;
-        bp_pdf_bar bars[CHART_BARS + 1];
-        for (size_t i = 0; i < n; i++)
-            fill_bar(c, pk_result(c, k, BP_SCOPE_INSTITUTION, c->insts[from + i]),
-                     c->m->insts[c->insts[from + i]].id, &bars[i]);
-        fill_bar(c, tr, "Trust", &bars[n]);
-        char title[256];
-        if (c->ninsts > CHART_BARS)
-            snprintf(title, sizeof title, "%s, %s (institutions %zu-%zu of %zu)", kp->name, yb,
-                     from + 1, from + n, c->ninsts);
-        else
-            snprintf(title, sizeof title, "%s, %s", kp->name, yb);
-        char alt[400];
-        snprintf(alt, sizeof alt, "Bar chart of %s in %s for each institution and the trust, "
-                 "with each one's status", kp->name, yb);
-        bp_pdf_figure_alt(c->pdf, alt);
-        bp_pdf_bar_chart(c->pdf, title, pk_chart_unit(kp->unit), bars, n + 1, &band, 190);
-        if (from + n >= c->ninsts) break;
-        bp_pdf_space(c->pdf, 6);
-    }
-    if (!same)
-        bp_pdf_paragraph(c->pdf, BP_PDF_SMALL,
-                         "Targets differ between phases, so no single target band is shaded; "
-                         "each bar's shade shows its own status.");
-    bp_pdf_space(c->pdf, 10);
-}
-
 static void kpi_charts(pk_ctx *c, const bp_section *sec)
 {
     pk_heading(c, sec, "KPI charts", false);
     char intro[400];
     pk_codes_intro(c, intro, sizeof intro, "Each institution and the trust on one KPI. The shaded "
-                "band is the target; bars are shaded by status and marked G, A or R.");
+                "band is the target where every institution has the same, else each bar's own "
+                "target is a line across it; bars are shaded by status and marked G, A or R, "
+                "and a bar that misses its target says so (over, under).");
     bp_pdf_paragraph(c->pdf, BP_PDF_BODY, intro);
     pk_institutions_key(c);
-    for (size_t k = 0; k < c->s->kpis.count; k++)
-        if (pk_selects(c, sec, (int)k) && c->s->kpis.kpis[k].expr) kpi_chart(c, (int)k);
+    for (size_t k = 0; k < c->s->kpis.count; k++) {
+        if (!pk_selects(c, sec, (int)k) || !c->s->kpis.kpis[k].expr) continue;
+        /* staff costs with the caption saying who is over a ceiling, once a document */
+        if (strcmp(c->s->kpis.kpis[k].id, "staff_cost_pct") == 0) {
+            if (!(c->charts & PK_CHART_STAFF)) pk_chart_staff(c);
+            continue;
+        }
+        pk_kpi_chart(c, (int)k, NULL);
+    }
 }
 
 /* ---- appendices ---- */
@@ -613,6 +538,7 @@ bp_err bp_packpdf_write(const bp_session *s, const bp_pack *pack, const char *lg
         c.nspill = 0;
         c.key_section = 0;
         c.score_key = 0;
+        c.charts = 0;
         toward = false;
         memset(c.shown, 0, (c.s->kpis.count ? c.s->kpis.count : 1) * sizeof *c.shown);
         err = bp_pdf_new(&c.pdf, &o, diags);

@@ -38,6 +38,7 @@ typedef struct {
                                 the failing side of its target (marked, to be footnoted) */
     int key_section;         /* the section holding the institutions' key, 0 before it */
     int score_key;           /* the section holding the scorecards' key, 0 before it */
+    unsigned charts;         /* the charts drawn once a document (PK_CHART_*) drawn so far */
 } pk_ctx;
 
 /* Start the section with its heading ("3. Exceptions" or "Appendix A. Methodology"),

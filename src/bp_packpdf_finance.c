@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "bp_format.h"
+#include "bp_packpdf_charts.h"
 #include "bp_packpdf_dataq.h"
 #include "bp_packpdf_sections.h"
 
@@ -165,6 +166,11 @@ void pk_finance_summary(pk_ctx *c, const bp_section *sec)
     bp_pdf_table_end(t);
     pk_rounding_note(c);
     free(rows);
+    /* what the chair needs beside the year's table: where the result is heading against
+     * its band, and who is over a staff-cost ceiling */
+    pk_chart_result(c);
+    pk_institutions_key(c);
+    pk_chart_staff(c);
 }
 
 /* ---- income and expenditure by category ---- */
@@ -348,6 +354,9 @@ void pk_budget_actual(pk_ctx *c, const bp_section *sec)
             if (part && !b.has) snprintf(x, sizeof x, "no budget");
             else if (part) strcat(x, " (incomplete)");
             money_text(c, var, z, sizeof z);
+            /* an adverse variance says so with a mark as well as its tint: the scorecards'
+             * "worse" (drawn as a shape: it needs no glyph) */
+            if (st != BP_PDF_TINT_NONE) strncat(z, " \xE2\x96\xBC", sizeof z - strlen(z) - 1);
             if (part) snprintf(z, sizeof z, "not compared");
             bp_pdf_cell row[5] = {{trust ? "Consolidated trust" : inst_label(c, rows[i]), BP_PDF_TINT_NONE, trust, false},
                                   {x, part ? BP_PDF_TINT_AMBER : BP_PDF_TINT_NONE, trust, false},
@@ -360,9 +369,10 @@ void pk_budget_actual(pk_ctx *c, const bp_section *sec)
         bp_pdf_table_end(t);
         bp_pdf_space(c->pdf, 6);
     }
-    bp_pdf_paragraph(c->pdf, BP_PDF_SMALL, shorts ? "Variances that worsen the result are tinted "
-                     "amber, and so are the budgets that leave out lines with actuals." :
-                     "Variances that worsen the result are tinted amber.");
+    bp_pdf_paragraph(c->pdf, BP_PDF_SMALL, shorts ? "Variances that worsen the result are marked "
+                     "\xE2\x96\xBC and tinted amber; the budgets that leave out lines with "
+                     "actuals are tinted amber and say so." :
+                     "Variances that worsen the result are marked \xE2\x96\xBC and tinted amber.");
     if (shorts) pk_dq_budget_lines(c);
     free(rows);
 }
@@ -401,10 +411,7 @@ void pk_trends(pk_ctx *c, const bp_section *sec)
                          {pk_money_head(c, "Revenue reserves", h[3], sizeof h[3]), 2, BP_PDF_RIGHT},
                          {pk_money_head(c, "Cash", h[4], sizeof h[4]), 2, BP_PDF_RIGHT}};
     bp_pdf_table *t = bp_pdf_table_begin(c->pdf, cols, 6, BP_PDF_SMALL);
-    double inc[3], exp[3], res[3];
-    bool hi[3], he[3], hr[3];
     char labels[3][16];
-    const char *xl[3];
     for (size_t i = 0; i < ny; i++) {
         opt_pence a = trust_sum(c, years[i], BP_ACTUAL, "income");
         opt_pence b = trust_sum(c, years[i], BP_ACTUAL, "exp");
@@ -412,7 +419,6 @@ void pk_trends(pk_ctx *c, const bp_section *sec)
         opt_pence k = trust_sum(c, years[i], BP_ACTUAL, "bs.cash");
         opt_pence d = {a.has && b.has, a.v - b.v};
         bp_year_format(years[i], labels[i], sizeof labels[i]);
-        xl[i] = labels[i];
         char s1[48], s2[48], s3[48], s4[48], s5[48];
         bp_pdf_cell row[6] = {{labels[i], BP_PDF_TINT_NONE, false, false},
                               {money_text(c, a, s1, sizeof s1), BP_PDF_TINT_NONE, false, false},
@@ -421,20 +427,12 @@ void pk_trends(pk_ctx *c, const bp_section *sec)
                               {money_text(c, r, s4, sizeof s4), BP_PDF_TINT_NONE, false, false},
                               {money_text(c, k, s5, sizeof s5), BP_PDF_TINT_NONE, false, false}};
         bp_pdf_table_row(t, row);
-        inc[i] = (double)a.v / 100.0; hi[i] = a.has;
-        exp[i] = (double)b.v / 100.0; he[i] = b.has;
-        res[i] = (double)r.v / 100.0; hr[i] = r.has;
     }
     bp_pdf_table_end(t);
-    if (ny >= 2) {
-        bp_pdf_series s[3] = {{"Income", inc, hi, false}, {"Expenditure", exp, he, false},
-                              {"Revenue reserves", res, hr, false}};
-        bp_pdf_space(c->pdf, 10);
-        bp_pdf_figure_alt(c->pdf, "Line chart of the trust's income, expenditure and revenue "
-                          "reserves by year");
-        bp_pdf_line_chart(c->pdf, "Income, expenditure and revenue reserves", BP_PDF_UNIT_MONEY, xl, ny,
-                          s, 3, 200);
-    }
+    /* the table has the money; the chart the result's course against its band, plans
+     * included (two lines of income and expenditure would hide a shrinking surplus) */
+    bp_pdf_space(c->pdf, 6);
+    pk_chart_result(c);
 }
 
 /* ---- reserves and liquidity ---- */
@@ -492,6 +490,7 @@ void pk_reserves(pk_ctx *c, const bp_section *sec)
     bp_pdf_table_end(t);
     pk_status_key(c);
     free(rows);
+    pk_chart_reserves(c);
 }
 
 /* ---- financial health ---- */
@@ -641,54 +640,10 @@ void pk_forecast(pk_ctx *c, const bp_section *sec)
     pk_status_key(c);
     free(rows);
 
-    /* The chart: actual years solid, the plan dashed, joined at the report year. */
-    int years[3];
-    size_t ny = trend_years(c, years);
-    size_t nx = 0;
-    char labels[12][16];
-    const char *xl[12];
-    double ai[12], ae[12], fi[12], fe[12];
-    bool hai[12], hae[12], hfi[12], hfe[12];
-    memset(hai, 0, sizeof hai); memset(hae, 0, sizeof hae);
-    memset(hfi, 0, sizeof hfi); memset(hfe, 0, sizeof hfe);
-    for (size_t i = 0; i < ny && nx < 12; i++, nx++) {
-        opt_pence a = trust_sum(c, years[i], BP_ACTUAL, "income");
-        opt_pence b = trust_sum(c, years[i], BP_ACTUAL, "exp");
-        bp_year_format(years[i], labels[nx], sizeof labels[nx]);
-        ai[nx] = (double)a.v / 100; hai[nx] = a.has;
-        ae[nx] = (double)b.v / 100; hae[nx] = b.has;
-        if (years[i] == c->year) {
-            fi[nx] = ai[nx]; hfi[nx] = a.has;
-            fe[nx] = ae[nx]; hfe[nx] = b.has;
-        }
-    }
-    int last = -1;
-    for (size_t j = 0; j < np && nx < 12; j++) {
-        /* one point per year: the forecast where there is one, else the budget */
-        if (plan[j].year == last) continue;
-        pk_plan use = plan[j];
-        if (j + 1 < np && plan[j + 1].year == plan[j].year) use = plan[j + 1];
-        last = plan[j].year;
-        opt_pence a = trust_sum(c, use.year, use.s, "income");
-        opt_pence b = trust_sum(c, use.year, use.s, "exp");
-        bp_year_format(use.year, labels[nx], sizeof labels[nx]);
-        fi[nx] = (double)a.v / 100; hfi[nx] = a.has;
-        fe[nx] = (double)b.v / 100; hfe[nx] = b.has;
-        nx++;
-    }
-    for (size_t i = 0; i < nx; i++) xl[i] = labels[i];
-    if (nx >= 2) {
-        bp_pdf_series s[4] = {{"Income (actual)", ai, hai, false}, {"Expenditure (actual)", ae, hae, false},
-                              {"Income (plan)", fi, hfi, true}, {"Expenditure (plan)", fe, hfe, true}};
-        bp_pdf_space(c->pdf, 10);
-        bp_pdf_figure_alt(c->pdf, "Line chart of income and expenditure by year, actuals then "
-                          "the plan (dashed: the forecast where there is one, else the budget)");
-        bp_pdf_line_chart(c->pdf, c->lgb ? "Income and expenditure: actuals and plan"
-                                         : "Consolidated income and expenditure: actuals and plan",
-                          BP_PDF_UNIT_MONEY, xl, nx, s, 4, 210);
-        bp_pdf_paragraph(c->pdf, BP_PDF_SMALL,
-                         "Plan years use the latest forecast where there is one, otherwise the budget.");
-    }
+    /* the in-year result and the reserves the plans lead to, unless the document has
+     * charted them already (the finance pack's trends and reserves) */
+    pk_chart_result(c);
+    pk_chart_reserves(c);
 }
 
 /* ---- central charge ---- */
