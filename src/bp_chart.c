@@ -780,7 +780,6 @@ static void bar_alt(bp_pdf *p, const char *title, bp_pdf_unit unit, const bp_pdf
                     float bottom)
 {
     alt_text a = {NULL, 0, 0, false};
-    char v[64], w[64];
     alt_open(&a, p, title);
     for (size_t i = 0; i < n; i++) {
         if (i) alt_add(&a, ", ");
@@ -788,6 +787,7 @@ static void bar_alt(bp_pdf *p, const char *title, bp_pdf_unit unit, const bp_pdf
     }
     if (!n) alt_add(&a, "no bars");
     if (band && band->has_band && (band->has_lo || band->has_hi)) {
+        char v[64], w[64];
         if (band->has_lo) value_label(v, sizeof v, band->lo, unit);
         if (band->has_hi) value_label(w, sizeof w, band->hi, unit);
         if (band->has_lo && band->has_hi) alt_add(&a, "; target %s to %s", v, w);

@@ -238,7 +238,7 @@ void bp_format_target_short(const bp_kpi *k, const bp_result *r, char *buf, size
 void bp_format_exception(const bp_results *res, const bp_result *r, char *buf, size_t size)
 {
     const bp_kpi *k = &res->kpis->kpis[r->kpi];
-    char val[64], yb[16], lo[48], hi[48];
+    char val[64], yb[16];
     bp_format_result_value(k, r, val, sizeof val);
     bp_year_format(r->year, yb, sizeof yb);
     const char *when = r->scenario == BP_ACTUAL ? "" : r->scenario == BP_BUDGET ? " budget" : " forecast";
@@ -246,6 +246,7 @@ void bp_format_exception(const bp_results *res, const bp_result *r, char *buf, s
     char against[128] = "";
     if (r->target >= 0) {
         const bp_target *t = &k->targets[r->target];
+        char lo[48], hi[48];
         bp_format_threshold(k, r->lo, lo, sizeof lo);
         bp_format_threshold(k, r->hi, hi, sizeof hi);
         switch (t->cmp) {
@@ -466,11 +467,12 @@ char *bp_format_exgroup_years(const bp_results *res, const bp_exgroups *all, con
 {
     sbuf b = {0};
     const bp_kpi *k = &res->kpis->kpis[g->kpi];
-    char said[160] = "", yb[16], val[64];
+    char said[160] = "";
     size_t from = 0;
     sb_add(&b, "The result");
     if (g->current) {
         const bp_result *r = g->current;
+        char yb[16], val[64];
         bp_year_format(r->year, yb, sizeof yb);
         sentence_value(k, r, val, sizeof val);
         target_words(k, r, said, sizeof said);
@@ -554,7 +556,7 @@ char *bp_format_issue(const bp_results *res, const bp_exgroup *g, const bp_exgro
     sbuf b = {0};
     const bp_result *r = is->lead;
     const bp_kpi *k = &res->kpis->kpis[r->kpi];
-    char yb[16], val[64], t[160], stake[48];
+    char yb[16], val[64], t[160];
     bp_year_format(r->year, yb, sizeof yb);
     sentence_value(k, r, val, sizeof val);
     target_words(k, r, t, sizeof t);
@@ -565,6 +567,7 @@ char *bp_format_issue(const bp_results *res, const bp_exgroup *g, const bp_exgro
         sb_add(&b, "The result is %s in the %s %s (%s%s%s)", bp_status_word(r->status), yb,
                r->scenario == BP_BUDGET ? "budget" : "forecast", val, *t ? " against " : "", t);
     if (is->has_stake) {
+        char stake[48];
         bp_format_money_as(is->stake, BP_MONEY_POUNDS, stake, sizeof stake);
         sb_add(&b, ", a gap %s %s", k->unit == BP_UNIT_MONEY ? "of" : "worth", stake);
     }

@@ -902,11 +902,12 @@ bool bpi_font_tounicode_utf16(HPDF_Font font)
               && write_str(cmap->stream, "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
     /* a bfrange may differ only in its last byte: one per high byte, but the surrogates
      * (D800-DFFF), which are no characters; at most 100 to a block */
-    unsigned hi[256], n = 0;
+    unsigned hi[256] = {0}, n = 0;
     for (unsigned h = 0; h < 256; h++)
         if (h < 0xD8 || h > 0xDF) hi[n++] = h;
     for (unsigned i = 0; ok && i < n; i += 100) {
-        unsigned run = n - i < 100 ? n - i : 100;
+        unsigned run = n - i;
+        if (run > 100) run = 100;
         char line[48];
         snprintf(line, sizeof line, "%u beginbfrange\n", run);
         ok = write_str(cmap->stream, line);
@@ -929,11 +930,12 @@ bool bpi_font_tounicode(HPDF_Doc doc, HPDF_Font font, const unsigned long cp[256
     /* the bytes drawn, in runs of at most 100 */
     bool ok = write_str(cmap->stream, cmap_head)
               && write_str(cmap->stream, "1 begincodespacerange\n<00> <FF>\nendcodespacerange\n");
-    unsigned used[256], n = 0;
+    unsigned used[256] = {0}, n = 0;
     for (unsigned b = 0; b < 256; b++)
         if (fa->used[b] && cp[b]) used[n++] = b;
     for (unsigned i = 0; ok && i < n; i += 100) {
-        unsigned run = n - i < 100 ? n - i : 100;
+        unsigned run = n - i;
+        if (run > 100) run = 100;
         char line[32];
         snprintf(line, sizeof line, "%u beginbfchar\n", run);
         ok = write_str(cmap->stream, line);

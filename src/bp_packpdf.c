@@ -430,7 +430,9 @@ static void cover(pk_ctx *c, const char *title)
     const bp_paper *pp = bp_model_paper(c->m, c->pack->id);
     bp_pdf_field f[9];
     size_t n = 0;
-    char meeting[64], asof[64], yb[16];
+    /* cppcheck-suppress variableScope ; f keeps a pointer to it until the cover is drawn */
+    char meeting[64];
+    char asof[64], yb[16];
     bp_year_format(c->year, yb, sizeof yb);
     if (pp && pp->has_meeting_date) {
         bp_date_format_long(pp->meeting_date, meeting, sizeof meeting);

@@ -568,7 +568,7 @@ void pk_chart_reserves(pk_ctx *c)
         marks[i].note = t ? miss_word(t->cmp, side[i]) : NULL;
     }
 
-    char text[1600], a[48], z[48], thr[64] = "";
+    char text[1600], z[48], thr[64] = "";
     pk_buf b = {text, sizeof text, 0};
     if (t) bp_format_threshold(kp, t->cmp == BP_CMP_MAX ? tg->hi : tg->lo, thr, sizeof thr);
     size_t first = n, last = n, lastplan = n;
@@ -584,6 +584,7 @@ void pk_chart_reserves(pk_ctx *c)
     if (last < n) {
         money_words(pence[last], z, sizeof z);
         if (first != last) {
+            char a[48];
             money_words(pence[first], a, sizeof a);
             put(&b, "Revenue reserves %s from %s%s in %s to %s%s in %s",
                 pence[last] < pence[first] ? "fell" : "rose", pence[first] < 0 ? "a deficit of " : "",

@@ -374,8 +374,9 @@ void pk_dq_summary(pk_ctx *c, const bp_paper *pp, pk_lines *out)
         add_line(&l, buf);
     }
     missing_plans(c, &l);
-    char who[1600], yb[16];
+    char who[1600];
     if (short_budgets(c, true, who, sizeof who)) {
+        char yb[16];
         int sec = section_number(c, BP_SEC_BUDGET_ACTUAL);
         char where[120] = "";
         if (sec) snprintf(where, sizeof where, "; section %d lists the lines", sec);

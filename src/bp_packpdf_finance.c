@@ -267,7 +267,8 @@ void pk_income_expenditure(pk_ctx *c, const bp_section *sec)
     /* institutions in blocks; the summary columns stay with the last block */
     size_t ninst = n, nsum = nc - n;
     for (size_t from = 0; from < ninst || from == 0; from += IE_BLOCK) {
-        size_t k = ninst - from < IE_BLOCK ? ninst - from : IE_BLOCK;
+        size_t k = ninst - from;
+        if (k > IE_BLOCK) k = IE_BLOCK;
         bool last = from + k >= ninst;
         ie_column blk[IE_BLOCK + 3];
         size_t m = 0;
@@ -512,7 +513,8 @@ void pk_health(pk_ctx *c, const bp_section *sec)
         }
         if (n < sizeof buf) snprintf(buf + n, sizeof buf - n, ").");
         bp_pdf_paragraph(c->pdf, BP_PDF_BODY, buf);
-        size_t nm = kp->nmeasures < BP_MAX_MEASURES ? kp->nmeasures : BP_MAX_MEASURES;
+        size_t nm = kp->nmeasures;
+        if (nm > BP_MAX_MEASURES) nm = BP_MAX_MEASURES;
         bp_pdf_col cols[2 + BP_MAX_MEASURES];
         cols[0] = (bp_pdf_col){"Institution", 3, BP_PDF_LEFT};
         for (size_t i = 0; i < nm; i++) cols[1 + i] = (bp_pdf_col){kp->measures[i].name, 1.7f, BP_PDF_RIGHT};
@@ -531,8 +533,8 @@ void pk_health(pk_ctx *c, const bp_section *sec)
                 bp_kpi unit;
                 memset(&unit, 0, sizeof unit);
                 unit.unit = kp->measures[m].unit;
-                char v[48], p[32];
                 if (r && r->measure[m].ok) {
+                    char v[48], p[32];
                     bp_format_value(&unit, r->measure[m], -1, v, sizeof v);
                     bp_format_number(r->points[m], 0, p, sizeof p);
                     snprintf(bufs[1 + m], sizeof bufs[1 + m], "%s (%s)", v, p);

@@ -322,12 +322,12 @@ static void warnings(pk_ctx *c, pk_lines l)
 {
     bp_pdf_heading(c->pdf, 2, "Data warnings", false);
     for (size_t i = 0; i < l.n; i++) {
-        /* one line a warning, as many as the page holds; the rest are counted */
+        /* one line a warning, as many as the page holds; the rest are counted - always
+         * two or more, since a last warning is drawn rather than counted */
         float h = para_height(c, 0, l.v[i]);
         if (i + 1 < l.n && h + 20.0f > bp_pdf_room(c->pdf)) {
             char buf[200];
-            snprintf(buf, sizeof buf, "%zu more warning%s %s in the data-quality appendix.", l.n - i,
-                     l.n - i == 1 ? "" : "s", l.n - i == 1 ? "is" : "are");
+            snprintf(buf, sizeof buf, "%zu more warnings are in the data-quality appendix.", l.n - i);
             bp_pdf_paragraph(c->pdf, BP_PDF_BODY, buf);
             break;
         }

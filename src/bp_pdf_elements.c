@@ -75,7 +75,7 @@ bpi_element *bpi_record(bp_pdf *p, bp_pdf_role role, size_t page, float x0, floa
     return e;
 }
 
-void bpi_record_label(bp_pdf *p, bpi_element *e, const char *label)
+void bpi_record_label(bp_pdf *p, const bpi_element *e, const char *label)
 {
     if (!e) return;
     /* the buffer may move: find the element again by its place */

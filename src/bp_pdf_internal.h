@@ -278,7 +278,7 @@ void bpi_clip_to(HPDF_Page pg, float x, float y, float w, float h);
  * once. */
 bpi_element *bpi_record(bp_pdf *p, bp_pdf_role role, size_t page, float x0, float y0,
                         float x1, float y1, const char *text, size_t len);
-void bpi_record_label(bp_pdf *p, bpi_element *e, const char *label);
+void bpi_record_label(bp_pdf *p, const bpi_element *e, const char *label);
 /* An artifact of a kind ("rule", "header", ...). */
 bpi_element *bpi_artifact(bp_pdf *p, size_t page, float x0, float y0, float x1, float y1,
                           const char *kind, const char *text, size_t len);

@@ -216,9 +216,8 @@ static bool insert_toc_pages(bp_pdf *p, size_t n)
         bpi_set_a4(pg, false);
     }
     /* push_page appended them: rotate them into place */
-    bpi_page tmp;
     for (size_t k = 0; k < n; k++) {
-        tmp = p->pages[p->npages - n + k];
+        bpi_page tmp = p->pages[p->npages - n + k];
         memmove(&p->pages[at + k + 1], &p->pages[at + k],
                 (p->npages - n + k - (at + k)) * sizeof tmp);
         p->pages[at + k] = tmp;

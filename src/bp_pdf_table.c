@@ -193,8 +193,8 @@ static void cell_lines(bp_pdf_table *t, HPDF_Page pg, size_t c, const char *text
     bpi_wrap_init(&w, p, bold, t->st.size, tw, text);
     if (clip) bpi_clip_to(pg, t->x[c], top - h, t->w[c], h);
     float y = top - t->vpad;
-    for (size_t i = 0; i < from && bpi_wrap_next(&w, &line); i++)
-        continue;                        /* lines drawn on earlier pages */
+    for (size_t i = 0; i < from; i++)    /* lines drawn on earlier pages */
+        if (!bpi_wrap_next(&w, &line)) break;
     for (size_t i = 0; i < count && bpi_wrap_next(&w, &line); i++) {
         float x = x0 + bpi_align_offset(t->align[c], tw, line.width);
         bool wide = !clip && line.width > tw;
@@ -463,9 +463,10 @@ void bpi_table_draw(bp_pdf_table *t)
             if (i == 0) bpi_start_page(p, false);
             else table_new_page(t);
         }
-        size_t pages = p->npages;
+        /* through t->p: draw_row may open pages, and reaches p that way */
+        size_t pages = t->p->npages;
         draw_row(t, &t->rows[i], i + 1);
-        here = p->npages == pages ? here + 1 : 1;
+        here = t->p->npages == pages ? here + 1 : 1;
     }
 }
 

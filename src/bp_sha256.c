@@ -117,10 +117,11 @@ bool bp_sha256_accelerated(void)
 {
 #ifdef BP_SHA256_X86
     if (accel < 0) accel = x86_has_sha();
+    return accel == 1;
 #else
     accel = 0;
+    return false;
 #endif
-    return accel == 1;
 }
 
 void bp_sha256_force_portable(bool portable)
