@@ -735,7 +735,9 @@ lxw_format *xl_unit_format(const xl *x, bp_unit u)
 void xl_status_colours(xl *x, xl_sheet s, int r0, int c0, int r1, int c1)
 {
     static const char *const words[] = {"green", "amber", "red"};
-    lxw_format *fmts[] = {x->f.green, x->f.amber, x->f.red};
+    /* cppcheck-suppress constVariable ; libxlsxwriter's lxw_conditional_format takes a
+     * format that is not const */
+    lxw_format *const fmts[] = {x->f.green, x->f.amber, x->f.red};
     char col[8];
     bp_formula_col(col, sizeof col, c1);
     for (size_t i = 0; i < 3 && xl_live(x); i++) {

@@ -151,6 +151,8 @@ static bool label_number(const char *text, size_t from, size_t to, int col, xl_l
 {
     while (from < to && (text[from] == ' ' || text[from] == '\t')) from++;
     while (to > from && (text[to - 1] == ' ' || text[to - 1] == '\t')) to--;
+    /* cppcheck-suppress knownConditionTrueFalse ; the loops above stop at a character
+     * that is not a blank as well as at from == to */
     if (to - from > 2 && (unsigned char)text[from] == 0xC2 && (unsigned char)text[from + 1] == 0xA3)
         from += 2;
     xl_label_num l = {from, to - from, col, 0, false, false};

@@ -711,8 +711,8 @@ static void bva_figure(xl *x, const xl_lines *pl, size_t i, int p, int first, in
     const bp_scenario sc = k ? BP_ACTUAL : BP_BUDGET;
     const int year = x->s->year, row = first + (int)i, col = BV_BUDGET + k;
     xl_amt *at = &v[(size_t)k * pl->n + i];
-    char ref[200];
     if (l->kind == XL_LN_LINE) {
+        char ref[200];
         if (!xl_fact_ref(x, ref + 1, sizeof ref - 1, l->code, year, (int)sc, false, p)) return;
         ref[0] = '=';
         *at = xl_engine_sum(x, p, l->code, year, sc, false);

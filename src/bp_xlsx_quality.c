@@ -129,12 +129,13 @@ static void write_input(xl *x, size_t i, int row, int head_row)
     const bp_input *in = &x->m->inputs[i];
     bool facts = false;
     for (size_t f = 0; f < x->m->nfacts && !facts; f++) facts = x->m->facts[f].file == (int)i;
-    char hex[65], col[8], last[8], formula[256];
+    char hex[65];
     bp_sha256_hex(in->sha256, hex);
     xl_put_text(x, s, row, IN_FILE, in->name, x->f.text);
     xl_put_number(x, s, row, IN_ROWS, (double)in->rows, x->f.whole);
     if (in->has_money) xl_put_money(x, s, row, IN_READ, in->money_total, x->f.pence);
     if (facts) {
+        char col[8], last[8], formula[256];
         for (size_t h = 0; h < NHEADS && xl_live(x); h++) {
             bp_formula_col(col, sizeof col, IN_HEAD0 + (int)h);
             snprintf(formula, sizeof formula, "=ROUND(SUMIFS(" BP_XL_FACT_VALUE "," BP_XL_FACT_FILE

@@ -909,10 +909,11 @@ static void write_row(xl *x, bp_fbuf *b, const values *v, size_t i)
     const xl_sum *s = &x->sums[i];
     const xl_sheet ws = XS_WORKINGS;
     size_t n = x->m->ninsts;
-    char code[BP_FORMULA_CODE_MAX + 1], yb[16];
+    char code[BP_FORMULA_CODE_MAX + 1];
     snprintf(code, sizeof code, "%.*s", (int)s->len, s->code);
     xl_put_text(x, ws, s->row, BP_XL_WORK_CODE, code, x->f.text);
     if (s->year) {
+        char yb[16];
         bp_year_format(s->year, yb, sizeof yb);
         xl_put_text(x, ws, s->row, BP_XL_WORK_YEAR, yb, x->f.text);
     }
