@@ -52,6 +52,11 @@ LDFLAGS  ?=
 LDFLAGS  += -Wl,--undefined=deflateInit_ -Wl,--undefined=deflateInit2_ \
             -Wl,--export-dynamic-symbol=deflateInit_ -Wl,--export-dynamic-symbol=deflateInit2_ \
             -Wl,--export-dynamic-symbol=deflate -Wl,--export-dynamic-symbol=deflateEnd
+# bp_xlsx_xml.c's copies of libxlsxwriter's XML writer functions, likewise
+LXW_XML  := lxw_xml_start_tag lxw_xml_start_tag_unencoded lxw_xml_end_tag lxw_xml_empty_tag \
+            lxw_xml_empty_tag_unencoded lxw_xml_data_element lxw_new_attribute_str \
+            lxw_new_attribute_int lxw_rowcol_to_cell
+LDFLAGS  += -Wl,--undefined=lxw_xml_start_tag $(LXW_XML:%=-Wl,--export-dynamic-symbol=%)
 # libdeflate (bp_deflate) linked statically: the bytes it writes are those of the version
 # built in, whatever the machine it runs on has installed
 LDLIBS   := $(XLSX_LIBS) -lhpdf -lcsv -l:libdeflate.a -lz -lm
@@ -75,7 +80,8 @@ TEST_LIBS := -lcmocka
 #          _block, _table and bp_chart, sharing src/bp_pdf_internal.h), bp_packpdf_common,
 #          bp_packpdf_dataq (the data problems in words, for the summary, sections, appendix),
 #          bp_packpdf_summary, bp_packpdf_score, bp_packpdf_finance, bp_packpdf_plan, bp_packpdf, bp_formula (KPI expressions as the
-#          workbook's formulas), bp_xlsx (the workbook; its sheets in bp_xlsx_cells, _sums,
+#          workbook's formulas), bp_xlsx (the workbook; libxlsxwriter's XML writer in
+#          bp_xlsx_xml, its sheets in bp_xlsx_cells, _sums,
 #          _layout, _kpis, _inputs, _statements, _lines, _balance, _checks and _quality, sharing
 #          src/bp_xlsx_internal.h), bp_build.
 # cli    - the command line (cli*.c, main.c): only the boardpack binary.
@@ -88,7 +94,7 @@ CORE_MOD   := util error excel infile csv sha256 money num model script load set
               session pack
 RENDER_MOD := format text json outfile manifest libs deflate pdf_state pdf_fonts pdf_text pdf_draw pdf_page \
               pdf_elements pdf_nav pdf_block pdf_table pdf chart packpdf_common packpdf_dataq packpdf_summary packpdf_score packpdf_finance \
-              packpdf_plan packpdf formula xlsx_cells xlsx_sums xlsx_layout xlsx_kpis xlsx_inputs \
+              packpdf_plan packpdf formula xlsx_xml xlsx_cells xlsx_sums xlsx_layout xlsx_kpis xlsx_inputs \
               xlsx_statements xlsx_lines xlsx_balance xlsx_checks xlsx_quality xlsx build
 CORE_SRC   := $(CORE_MOD:%=src/bp_%.c)
 RENDER_SRC := $(RENDER_MOD:%=src/bp_%.c)

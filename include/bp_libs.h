@@ -2,7 +2,8 @@
  * links - libharu's object layer (a page's content stream and graphics state, fonts
  * parsed from memory; the tagged-PDF structure tree will be built here too) - and the
  * check that those libraries, and the zlib whose functions bp_deflate interposes, are the
- * versions this was written against.  Every other module uses only
+ * versions this was written against.  (bp_xlsx_xml interposes libxlsxwriter's XML writer
+ * functions, and checks its version itself.)  Every other module uses only
  * hpdf.h, zlib.h and xlsxwriter.h as documented.
  *
  * Versions.  libharu's private structures are no ABI: any release may move a field, so
