@@ -51,7 +51,8 @@ LDFLAGS  ?=
 # LDFLAGS (the fuzz harnesses too: fuzz_render writes PDFs and workbooks as boardpack does).
 LDFLAGS  += -Wl,--undefined=deflateInit_ -Wl,--undefined=deflateInit2_ \
             -Wl,--export-dynamic-symbol=deflateInit_ -Wl,--export-dynamic-symbol=deflateInit2_ \
-            -Wl,--export-dynamic-symbol=deflate -Wl,--export-dynamic-symbol=deflateEnd
+            -Wl,--export-dynamic-symbol=deflate -Wl,--export-dynamic-symbol=deflateEnd \
+            -Wl,--export-dynamic-symbol=crc32
 # bp_xlsx_xml.c's copies of libxlsxwriter's XML writer functions, likewise
 LXW_XML  := lxw_xml_start_tag lxw_xml_start_tag_unencoded lxw_xml_end_tag lxw_xml_empty_tag \
             lxw_xml_empty_tag_unencoded lxw_xml_data_element lxw_new_attribute_str \

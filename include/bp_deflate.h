@@ -5,10 +5,10 @@
  *
  * So bp_deflate.c defines zlib's initialisers, deflateInit_ (what libharu's deflateInit()
  * expands to) and deflateInit2_ (minizip's), and deflate and deflateEnd, in the
- * executable.  The dynamic linker looks a symbol up in the executable before the shared
+ * executable - and crc32, minizip's checksum of every part, as libdeflate's.  The dynamic linker looks a symbol up in the executable before the shared
  * libraries, so the libraries' calls reach these.  The Makefile makes every program linked
  * with its LDFLAGS take bp_deflate.o from its archive and exports the four names from the
- * executable (--undefined, --export-dynamic-symbol).
+ * executable (--undefined, --export-dynamic-symbol), and crc32.
  *
  * A stream in zlib's or the raw format, at any level but 0 and zlib's default strategy and
  * allocator - every stream libharu and minizip start - is deflated whole by libdeflate at

@@ -1,4 +1,4 @@
-/* bp_deflate: zlib's initialisers, deflate and deflateEnd, interposed so that every stream
+/* bp_deflate: zlib's initialisers, deflate, deflateEnd and crc32, interposed so that every stream
  * libharu and minizip start is deflated whole by libdeflate, else by zlib at its fastest
  * level (include/bp_deflate.h says which and why). */
 #define _GNU_SOURCE     /* RTLD_NEXT */
@@ -293,6 +293,14 @@ int deflate(z_streamp strm, int flush)
     strm->avail_out -= (uInt)n;
     strm->total_out += n;
     return w->given == w->out_len ? Z_STREAM_END : Z_OK;
+}
+
+/* minizip's CRC-32 of every part: libdeflate's (the same function, folded with the
+ * processor's carry-less multiply where it has one) instead of zlib's tables. */
+uLong crc32(uLong crc, const Bytef *buf, uInt len)
+{
+    if (!buf) return 0;     /* zlib's answer: the initial value */
+    return libdeflate_crc32((uint32_t)crc, buf, len);
 }
 
 int deflateEnd(z_streamp strm)

@@ -303,6 +303,31 @@ static void large_streams_go_to_zlib(void **state)
     free(one);
 }
 
+/* crc32 is libdeflate's, and zlib's answer: empty, chained, from NULL. */
+static void crc32_is_zlibs(void **state)
+{
+    (void)state;
+    typedef uLong (*crc_fn)(uLong, const Bytef *, uInt);
+    void *sym = dlsym(RTLD_NEXT, "crc32");
+    assert_non_null(sym);
+    crc_fn zlib_crc;
+    memcpy(&zlib_crc, &sym, sizeof zlib_crc);
+    assert_true(zlib_crc != crc32);
+    size_t n;
+    unsigned char *data = sample(&n);
+    assert_int_equal(crc32(0, NULL, 0), 0);
+    assert_int_equal(crc32(12345, NULL, 10), zlib_crc(12345, NULL, 10));
+    assert_int_equal(crc32(0, data, 0), 0);
+    /* "123456789": the check value of CRC-32 */
+    assert_int_equal(crc32(0, (const Bytef *)"123456789", 9), 0xCBF43926u);
+    for (size_t k = 1; k < n; k = k * 3 + 1) {
+        uLong a = crc32(0, data, (uInt)k), b = zlib_crc(0, data, (uInt)k);
+        assert_int_equal(a, b);
+        assert_int_equal(crc32(a, data + k, (uInt)(n - k)), zlib_crc(b, data + k, (uInt)(n - k)));
+    }
+    free(data);
+}
+
 static void libharu_streams_come_here(void **state)
 {
     (void)state;
@@ -346,6 +371,7 @@ int main(void)
         cmocka_unit_test(streams_in_pieces),
         cmocka_unit_test(the_rest_goes_to_zlib),
         cmocka_unit_test(large_streams_go_to_zlib),
+        cmocka_unit_test(crc32_is_zlibs),
         cmocka_unit_test(libharu_streams_come_here),
         cmocka_unit_test(workbook_parts_come_here),
     };
