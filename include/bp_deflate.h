@@ -34,9 +34,12 @@
 /* libdeflate's fastest level */
 #define BP_LIBDEFLATE_LEVEL 1
 
-/* Input up to this many bytes is deflated whole (some 2.1 times it in memory while it is
- * compressed); a stream that grows beyond it goes on in zlib. */
-#define BP_DEFLATE_WHOLE_MAX (8u << 20)
+/* Input up to this many bytes is deflated whole, in buffers a process keeps (about 1.3
+ * times it); a stream that grows beyond it goes on in zlib.  2 MiB: every part of a
+ * workbook of up to some 12 institutions (the PET's largest sheet is 1.2 MB), while the
+ * largest trusts' biggest sheets (8 MB for 57 institutions) stream through zlib rather
+ * than add to a worker's peak: 2 MB above zlib's alone (docs/performance.md). */
+#define BP_DEFLATE_WHOLE_MAX (2u << 20)
 
 /* zlib's Z_BEST_SPEED, for the streams zlib deflates */
 #define BP_DEFLATE_LEVEL 1

@@ -91,10 +91,6 @@ typedef struct {
 static whole slots[WHOLE_SLOTS];
 static struct libdeflate_compressor *compressor;
 
-/* Buffers kept from one stream to the next up to this size (a pack's streams are a few
- * KB, a workbook's parts some hundreds): no allocation per stream. */
-#define KEEP_MAX (1u << 20)
-
 /* The slot of strm (NULL: a free one), or NULL. */
 static whole *find(z_streamp strm)
 {
@@ -103,19 +99,12 @@ static whole *find(z_streamp strm)
     return NULL;
 }
 
+/* A slot's buffers are kept for the next stream, at most BP_DEFLATE_WHOLE_MAX and its
+ * output: no allocation per stream, and no memory touched afresh for each (the worker's
+ * peak is what it has touched). */
 static void release(whole *w)
 {
     w->strm = NULL;
-    if (w->cap > KEEP_MAX) {
-        free(w->in);
-        w->in = NULL;
-        w->cap = 0;
-    }
-    if (w->out_cap > KEEP_MAX) {
-        free(w->out);
-        w->out = NULL;
-        w->out_cap = 0;
-    }
 }
 
 /* Hands the stream to zlib: started with its parameters, the input kept so far to be fed
@@ -175,7 +164,10 @@ static bool keep(whole *w, z_streamp strm)
     return true;
 }
 
-/* Compresses the kept input whole; false when memory runs out (to zlib, then). */
+/* Compresses the kept input whole; false when memory runs out (to zlib, then).  A large
+ * part is compressed into a third of its size first - the workbook's XML deflates to a
+ * seventh, a pack's page streams to a third or less - and again into libdeflate's bound
+ * only when that was too small: the memory a part takes is what keeps a worker's peak. */
 static bool compress_whole(whole *w)
 {
     if (!compressor) {
@@ -184,16 +176,22 @@ static bool compress_whole(whole *w)
     }
     size_t bound = w->zlib_format ? libdeflate_zlib_compress_bound(compressor, w->len)
                                   : libdeflate_deflate_compress_bound(compressor, w->len);
-    if (bound > w->out_cap) {
-        free(w->out);
-        w->out = malloc(bound);
-        w->out_cap = w->out ? bound : 0;
-        if (!w->out) return false;
+    size_t guess = w->len < (256u << 10) ? bound : w->len / 3;
+    for (int pass = 0; pass < 2; pass++) {
+        size_t want = pass ? bound : guess;
+        if (pass && guess == bound) break;
+        if (want > w->out_cap) {
+            free(w->out);
+            w->out = malloc(want);
+            w->out_cap = w->out ? want : 0;
+            if (!w->out) return false;
+        }
+        w->out_len = w->zlib_format
+                         ? libdeflate_zlib_compress(compressor, w->in, w->len, w->out, want)
+                         : libdeflate_deflate_compress(compressor, w->in, w->len, w->out,
+                                                       want);
+        if (w->out_len) break;
     }
-    w->out_len = w->zlib_format
-                     ? libdeflate_zlib_compress(compressor, w->in, w->len, w->out, w->out_cap)
-                     : libdeflate_deflate_compress(compressor, w->in, w->len, w->out,
-                                                   w->out_cap);
     if (w->out_len == 0) return false;   /* cannot happen within the bound */
     w->given = 0;
     w->done = true;
@@ -262,6 +260,13 @@ int deflate(z_streamp strm, int flush)
     int r;
     if (w->zlib) {
         if (!feed(w, strm, &r)) return r == Z_BUF_ERROR ? Z_OK : r;
+        /* fed, and the output full: the caller empties it and calls again (zlib itself
+         * would answer Z_BUF_ERROR, no progress possible, which callers take as an error) */
+        if (strm->avail_out == 0 && w->len > 0 && w->fed == w->len && r != Z_STREAM_END) {
+            w->len = w->fed = 0;
+            return Z_OK;
+        }
+        w->len = w->fed = 0;
         return zlib_deflate()(strm, flush);
     }
     /* zlib's checks, in its order */
