@@ -45,13 +45,22 @@ XLSX_LIBS   := $(shell pkg-config --libs xlsxwriter 2>/dev/null || echo -lxlsxwr
 CFLAGS   ?=
 CFLAGS   += $(CFLAGS_BASE) $(OPT) $(XLSX_CFLAGS)
 LDFLAGS  ?=
-# bp_libs.c's zlib initialisers, where the libraries' calls can bind to them.  Nothing of
+# bp_deflate.c's zlib functions, where the libraries' calls can bind to them.  Nothing of
 # ours calls them, and the linker takes an archive member only for a symbol still undefined:
-# --undefined makes it take bp_libs.o from the render archive in every program linked with
+# --undefined makes it take bp_deflate.o from the render archive in every program linked with
 # LDFLAGS (the fuzz harnesses too: fuzz_render writes PDFs and workbooks as boardpack does).
 LDFLAGS  += -Wl,--undefined=deflateInit_ -Wl,--undefined=deflateInit2_ \
-            -Wl,--export-dynamic-symbol=deflateInit_ -Wl,--export-dynamic-symbol=deflateInit2_
-LDLIBS   := $(XLSX_LIBS) -lhpdf -lcsv -lz -lm
+            -Wl,--export-dynamic-symbol=deflateInit_ -Wl,--export-dynamic-symbol=deflateInit2_ \
+            -Wl,--export-dynamic-symbol=deflate -Wl,--export-dynamic-symbol=deflateEnd \
+            -Wl,--export-dynamic-symbol=crc32
+# bp_xlsx_xml.c's copies of libxlsxwriter's XML writer functions, likewise
+LXW_XML  := lxw_xml_start_tag lxw_xml_start_tag_unencoded lxw_xml_end_tag lxw_xml_empty_tag \
+            lxw_xml_empty_tag_unencoded lxw_xml_data_element lxw_new_attribute_str \
+            lxw_new_attribute_int lxw_rowcol_to_cell
+LDFLAGS  += -Wl,--undefined=lxw_xml_start_tag $(LXW_XML:%=-Wl,--export-dynamic-symbol=%)
+# libdeflate (bp_deflate) linked statically: the bytes it writes are those of the version
+# built in, whatever the machine it runs on has installed
+LDLIBS   := $(XLSX_LIBS) -lhpdf -lcsv -l:libdeflate.a -lz -lm
 TEST_LIBS := -lcmocka
 
 # The layers, data-flow order, each module in exactly one (its includes decide):
@@ -66,13 +75,15 @@ TEST_LIBS := -lcmocka
 # render - results into files people and machines read: bp_format (the figures and
 #          sentences every renderer shares), bp_text, bp_json, bp_outfile (all-or-nothing
 #          output sets), bp_manifest (an output set's inputs and outputs), bp_libs
-#          (libharu's object layer, zlib's initialisers), bp_pdf (the page layer: the
+#          (libharu's object layer), bp_deflate (the one deflate seam: zlib's functions
+#          interposed, libdeflate), bp_pdf (the page layer: the
 #          document; its parts in bp_pdf_state, _fonts, _text, _draw, _page, _elements, _nav,
 #          _block, _table, _tags (the tagged PDF) and bp_chart, sharing src/bp_pdf_internal.h), bp_packpdf_common,
 #          bp_packpdf_dataq (the data problems in words, for the summary, sections, appendix),
 #          bp_packpdf_charts (the packs' charts and their captions),
 #          bp_packpdf_summary, bp_packpdf_score, bp_packpdf_finance, bp_packpdf_plan, bp_packpdf, bp_formula (KPI expressions as the
-#          workbook's formulas), bp_xlsx (the workbook; its sheets in bp_xlsx_cells, _sums,
+#          workbook's formulas), bp_xlsx (the workbook; libxlsxwriter's XML writer in
+#          bp_xlsx_xml, its sheets in bp_xlsx_cells, _sums,
 #          _layout, _kpis, _inputs, _statements, _lines, _balance, _checks and _quality, sharing
 #          src/bp_xlsx_internal.h), bp_build.
 # cli    - the command line (cli*.c, main.c): only the boardpack binary.
@@ -83,9 +94,9 @@ TEST_LIBS := -lcmocka
 # archive, or the cli's) refer to each other in a cycle.
 CORE_MOD   := util error excel infile csv sha256 money num model script load settings expr kpi eval exgroup \
               session pack
-RENDER_MOD := format text json outfile manifest libs pdf_state pdf_fonts pdf_text pdf_draw pdf_page \
+RENDER_MOD := format text json outfile manifest libs deflate pdf_state pdf_fonts pdf_text pdf_draw pdf_page \
               pdf_elements pdf_nav pdf_block pdf_table pdf_tags pdf chart packpdf_common packpdf_dataq packpdf_charts packpdf_summary packpdf_score packpdf_finance \
-              packpdf_plan packpdf formula xlsx_cells xlsx_sums xlsx_layout xlsx_kpis xlsx_inputs \
+              packpdf_plan packpdf formula xlsx_xml xlsx_cells xlsx_sums xlsx_layout xlsx_kpis xlsx_inputs \
               xlsx_statements xlsx_lines xlsx_balance xlsx_checks xlsx_quality xlsx build
 CORE_SRC   := $(CORE_MOD:%=src/bp_%.c)
 RENDER_SRC := $(RENDER_MOD:%=src/bp_%.c)

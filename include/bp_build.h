@@ -41,7 +41,9 @@ bp_err bp_build_check(const bp_session *s, bp_diags *diags);
 /* Render and write everything for an evaluated session.  On success *written (may be
  * NULL) receives how many files were renamed into place, the manifest included; on
  * failure nothing is (BP_ERR_DATA when two outputs would share a name, BP_ERR_IO when
- * another run holds the directory's lock).  Runs bp_build_check first. */
+ * another run holds the directory's lock).  Ends as if bp_build_check had run first: a
+ * workbook limit is its errors alone, nothing written and no folder created (bp_build.c:
+ * the check runs only when something failed). */
 bp_err bp_build_write(const bp_session *s, const bp_packset *packs, const bp_build_opts *o,
                       size_t *written, bp_diags *diags);
 

@@ -1,9 +1,10 @@
 /* bp_libs: the one module that goes below the public APIs of the libraries boardpack
  * links - libharu's object layer (a page's content stream and graphics state, fonts
  * parsed from memory, the tagged PDF's objects: marked content, structure tree, metadata,
- * ToUnicode maps) and zlib's
- * stream initialisers (interposed for the compression level) - and the check that those
- * libraries are the versions this was written against.  Every other module uses only
+ * ToUnicode maps) - and the check that those libraries, and the zlib whose functions
+ * bp_deflate interposes, are the versions this was written against.  (bp_xlsx_xml
+ * interposes libxlsxwriter's XML writer functions, and checks its version itself.)  Every
+ * other module uses only
  * hpdf.h, zlib.h and xlsxwriter.h as documented.
  *
  * Versions.  libharu's private structures are no ABI: any release may move a field, so
@@ -35,38 +36,6 @@ bool bp_libs_version_ok(const char *name, const char *built, const char *running
 /* The libraries this process runs with against those it was compiled with: BP_OK, or
  * BP_ERR_RENDER with the message as a diagnostic of "boardpack". */
 bp_err bp_libs_check(bp_diags *diags);
-
-/* ---- zlib: one compression level for every stream ----
- *
- * libharu (PDF content streams, embedded fonts) and libxlsxwriter (the workbook's zip
- * parts, through minizip) both deflate at zlib's default level, 6, and neither has a
- * setting for it.  Deflating was a third of a batch's time; level 1 deflates about three
- * times faster for files some 6% larger (docs/performance.md).
- *
- * So bp_libs.c defines zlib's two initialisers, deflateInit_ (what libharu's
- * deflateInit() expands to) and deflateInit2_ (minizip's), in the executable.  The
- * dynamic linker looks a symbol up in the executable before the shared libraries, so
- * the libraries' calls reach these, which hand every stream on to zlib's own
- * deflateInit2_ unchanged but for the level and the memory (below).  The Makefile makes
- * every program linked with its LDFLAGS (all but the fuzz harnesses, which write no PDF or
- * workbook) take bp_libs.o from its archive and exports the two names from the executable
- * (--undefined, --export-dynamic-symbol); tests/unit/test_deflate.c checks that a
- * library's deflateInit() really gives level-1 output. */
-
-/* zlib's Z_BEST_SPEED */
-#define BP_DEFLATE_LEVEL 1
-
-/* zlib's defaults (memory level 8, a 32 KB window) set up some 256 KB per stream, and a
- * pack has a stream per page of a few KB: memory level 6 (a quarter of the hash table),
- * and a 16 KB window for libharu's streams (deflateInit_), deflate a pack's streams in
- * half the time and the workbook's parts (minizip's deflateInit2_, which keeps its own
- * window) in four-fifths, for output 0.2% larger. */
-#define BP_DEFLATE_MEM_LEVEL 6
-#define BP_DEFLATE_PDF_WINDOW_BITS 14
-
-/* How many streams have been started through these initialisers: for tests, to see
- * that the libraries' calls reach them. */
-unsigned long bp_deflate_streams(void);
 
 /* ---- libharu: fonts from memory ---- */
 

@@ -32,4 +32,8 @@ bp_err bp_xlsx_write(const bp_session *s, int64_t epoch, const char *tmpdir, con
  * set's row - each position once.  BP_ERR_LIMIT (exit 65) when any is, BP_ERR_NOMEM. */
 bp_err bp_xlsx_check(const bp_session *s, bp_diags *diags);
 
+/* How many start tags libxlsxwriter has written through bp_xlsx_xml.c's copies of its XML
+ * writer functions: for tests, to see that its calls reach them. */
+unsigned long bp_xlsx_xml_calls(void);
+
 #endif

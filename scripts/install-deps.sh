@@ -7,6 +7,8 @@
 set -eu
 what=${1:-runtime}
 pkgs="gcc make pkg-config libc6-dev libhpdf-dev libxlsxwriter-dev libcsv-dev fonts-dejavu-core fonttools"
+# libdeflate: every PDF stream and workbook part deflated whole (src/bp_deflate.c)
+pkgs="$pkgs libdeflate-dev"
 # the fallback font for CJK text (TrueType outlines, which libharu can embed; fonts-noto-cjk
 # is CFF, which it cannot)
 pkgs="$pkgs fonts-wqy-microhei"

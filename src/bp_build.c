@@ -2,10 +2,13 @@
 #include "bp_build.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "bp_json.h"
 #include "bp_libs.h"
 #include "bp_outfile.h"
@@ -198,6 +201,87 @@ bp_err bp_build_check(const bp_session *s, bp_diags *diags)
     return bp_xlsx_check(s, diags);
 }
 
+/* ---- the check, after the fact ----
+ *
+ * The workbook's dry run (bp_build_check) plans every cell of it, some 6% of a build, only
+ * to find the limits the real write would stop at.  So a build writes without it and runs
+ * it only when something failed: should it find a limit, the build ends exactly as if it
+ * had run first - its errors alone (every limit, not only the first the writer met; none
+ * of what came after the point it would have run at), nothing written, no folder left that
+ * the build created.  Written or not, a build's outcome is the one it had with the dry run
+ * first: the write meets a limit only where the dry run finds one, and the dry run has no
+ * other effect. */
+
+/* The diagnostics from `mark` on, moved out of d into aside (a copy of the items: d goes on
+ * from mark).  False, d unchanged, when there is no memory for it. */
+static bool diags_set_aside(bp_diags *d, size_t mark, bp_diags *aside)
+{
+    bp_diags_init(aside);
+    aside->count = d->count - mark;
+    if (!aside->count) return true;
+    aside->items = malloc(aside->count * sizeof *aside->items);
+    if (!aside->items) return false;
+    memcpy(aside->items, d->items + mark, aside->count * sizeof *aside->items);
+    for (size_t i = 0; i < aside->count; i++)
+        if (aside->items[i].level == BP_DIAG_ERROR) aside->errors++;
+    d->count = mark;
+    d->errors -= aside->errors;
+    return true;
+}
+
+/* Puts the diagnostics set aside back at the end of d (its memory holds them: the check
+ * that passed added none, and d never shrinks). */
+static void diags_put_back(bp_diags *d, bp_diags *aside)
+{
+    if (d->count + aside->count > d->cap) {
+        bp_diags_free(aside);         /* cannot happen: see above */
+        d->oom = 1;
+        return;
+    }
+    memcpy(d->items + d->count, aside->items, aside->count * sizeof *d->items);
+    d->count += aside->count;
+    d->errors += aside->errors;
+    free(aside->items);
+}
+
+/* The folders of dir that do not exist yet: how many levels, from dir up, bp_outdir_open
+ * would create. */
+static size_t missing_levels(const char *dir)
+{
+    char *p = strdup(dir);
+    size_t n = 0;
+    struct stat st;
+    if (!p) return 0;
+    for (;;) {
+        size_t len = strlen(p);
+        while (len > 1 && p[len - 1] == '/') p[--len] = '\0';
+        if (stat(p, &st) == 0 || errno != ENOENT) break;
+        n++;
+        char *slash = strrchr(p, '/');
+        if (!slash || slash == p) break;
+        *slash = '\0';
+    }
+    free(p);
+    return n;
+}
+
+/* Removes the `levels` folders of dir that the build created, deepest first, as long as
+ * they are empty. */
+static void remove_levels(const char *dir, size_t levels)
+{
+    char *p = strdup(dir);
+    if (!p) return;
+    for (size_t i = 0; i < levels; i++) {
+        size_t len = strlen(p);
+        while (len > 1 && p[len - 1] == '/') p[--len] = '\0';
+        if (rmdir(p) != 0) break;
+        char *slash = strrchr(p, '/');
+        if (!slash || slash == p) break;
+        *slash = '\0';
+    }
+    free(p);
+}
+
 bp_err bp_build_write(const bp_session *s, const bp_packset *packs, const bp_build_opts *o,
                       size_t *written, bp_diags *diags)
 {
@@ -205,8 +289,8 @@ bp_err bp_build_write(const bp_session *s, const bp_packset *packs, const bp_bui
     /* the packs and the workbook reach below libharu's and zlib's APIs: the libraries
      * must be the ones compiled against, before anything is written */
     bp_err err = bp_libs_check(diags);
-    if (err == BP_OK) err = bp_build_check(s, diags);
     if (err != BP_OK) return err;
+    size_t mark = diags->count;
     size_t nlgb = bp_lgb_ids(&s->model, NULL, 0);
     const char **lgbs = calloc(nlgb ? nlgb : 1, sizeof *lgbs);
     plan p = {0};
@@ -214,6 +298,7 @@ bp_err bp_build_write(const bp_session *s, const bp_packset *packs, const bp_bui
     bp_lgb_ids(&s->model, lgbs, nlgb);
     err = plan_make(s, packs, o, lgbs, nlgb, &p);
     if (err == BP_OK) err = check_names(&p, diags);
+    size_t levels = err == BP_OK ? missing_levels(o->out) : 0;
     bp_outlock lock;
     if (err == BP_OK) err = bp_outdir_open(o->out, &lock, diags);
     if (err == BP_OK) {
@@ -228,5 +313,16 @@ bp_err bp_build_write(const bp_session *s, const bp_packset *packs, const bp_bui
     }
     plan_free(&p);
     free((void *)lgbs);
+    bp_diags aside;
+    if (err != BP_OK && diags_set_aside(diags, mark, &aside)) {
+        bp_err limits = bp_build_check(s, diags);
+        if (limits == BP_OK) {
+            diags_put_back(diags, &aside);
+        } else {
+            bp_diags_free(&aside);
+            err = limits;
+            remove_levels(o->out, levels);
+        }
+    }
     return err;
 }

@@ -1,6 +1,7 @@
-/* bp_libs: everything that goes below libharu's and zlib's public APIs (see bp_libs.h):
- * the version checks, fonts parsed from memory, the content-stream operators, the tagged
- * PDF's objects and zlib's initialisers.  The private headers below are included here and nowhere else. */
+/* bp_libs: everything that goes below libharu's public API (see bp_libs.h): the version
+ * checks, fonts parsed from memory, the content-stream operators and the tagged PDF's
+ * objects (zlib's functions are bp_deflate.c's).  The private headers below are included
+ * here and nowhere else. */
 #define _GNU_SOURCE     /* RTLD_NEXT */
 #include "bp_libs.h"
 #include "bp_util.h"
@@ -24,13 +25,12 @@
 
 /* What this file was written against (see bp_libs.h): the fields of libharu 2.3.0's
  * page, graphics state, stream, font and font-definition structures used below, and
- * zlib 1.2's initialisers and their defaults (deflateInit_ is deflateInit2_ with
- * Z_DEFLATED, MAX_WBITS, memory level 8, Z_DEFAULT_STRATEGY). */
+ * zlib 1.2 (whose functions bp_deflate.c interposes). */
 #if !defined(HPDF_VERSION_ID) || HPDF_VERSION_ID != 20300
 #error "bp_libs.c writes into libharu 2.3.0's private structures (hpdf_pages.h, hpdf_streams.h, hpdf_font.h, hpdf_fontdef.h) and this is another libharu: check every field it uses against these headers, then update the versions here and in bp_libs_check"
 #endif
 #if !defined(ZLIB_VERNUM) || ZLIB_VERNUM < 0x1200 || ZLIB_VERNUM >= 0x1300
-#error "bp_libs.c interposes zlib 1.2's deflateInit_ and deflateInit2_ and this is another zlib: check their signatures and deflateInit_'s defaults against its zlib.h and deflate.c, then update the versions here and in bp_libs_check"
+#error "bp_deflate.c interposes zlib 1.2's functions and this is another zlib: see there, then update the versions here and in bp_libs_check"
 #endif
 
 /* ---- versions ---- */
@@ -947,51 +947,4 @@ bool bpi_font_tounicode(HPDF_Doc doc, HPDF_Font font, const unsigned long cp[256
         ok = ok && write_str(cmap->stream, "endbfchar\n");
     }
     return ok && write_str(cmap->stream, cmap_tail) && HPDF_Dict_Add(font, "ToUnicode", cmap) == HPDF_OK;
-}
-
-/* ---- zlib's initialisers ---- */
-
-typedef int (*init2_fn)(z_streamp, int, int, int, int, int, const char *, int);
-
-static unsigned long streams;
-
-unsigned long bp_deflate_streams(void)
-{
-    return streams;
-}
-
-/* zlib's own deflateInit2_: the next definition after this executable's. */
-static init2_fn zlib_init2(void)
-{
-    static init2_fn fn;
-    if (!fn) {
-        void *sym = dlsym(RTLD_NEXT, "deflateInit2_");
-        memcpy(&fn, &sym, sizeof fn);   /* POSIX: a data pointer that is a function */
-    }
-    return fn;
-}
-
-int deflateInit2_(z_streamp strm, int level, int method, int window_bits, int mem_level,
-                  int strategy, const char *version, int stream_size)
-{
-    static int zlib_agrees = -1;
-    if (zlib_agrees < 0) zlib_agrees = zlib_ok(NULL, 0);
-    /* not the zlib these were written for (bp_libs_check says why): start nothing */
-    if (!zlib_agrees) return Z_VERSION_ERROR;
-    init2_fn fn = zlib_init2();
-    if (!fn) return Z_VERSION_ERROR;   /* no zlib loaded: cannot happen when linked with it */
-    streams++;
-    /* Z_NO_COMPRESSION (0) is a deliberate choice of stored blocks: kept */
-    if (level != Z_NO_COMPRESSION) {
-        level = BP_DEFLATE_LEVEL;
-        mem_level = BP_DEFLATE_MEM_LEVEL;
-    }
-    return fn(strm, level, method, window_bits, mem_level, strategy, version, stream_size);
-}
-
-int deflateInit_(z_streamp strm, int level, const char *version, int stream_size)
-{
-    /* zlib's deflateInit_ is this call with its defaults, but for the window */
-    return deflateInit2_(strm, level, Z_DEFLATED, BP_DEFLATE_PDF_WINDOW_BITS, 8,
-                         Z_DEFAULT_STRATEGY, version, stream_size);
 }

@@ -4,6 +4,8 @@
  * cells through one gate.  Not a public header: only src/bp_xlsx*.c include it.
  *
  * The files, lowest first (each calls only those before it, `make layers`):
+ *   bp_xlsx_xml.c         libxlsxwriter's XML writer functions, interposed: the same
+ *                         bytes for less work (no sheet; nothing here calls it)
  *   bp_xlsx_cells.c       failures and limits, the text gate, cells, formats
  *   bp_xlsx_sums.c        the sums block of Workings: its rows, formulas and values
  *   bp_xlsx_layout.c      where everything goes: institution order, entities, the Targets

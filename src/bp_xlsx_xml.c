@@ -1,0 +1,299 @@
+/* bp_xlsx_xml: libxlsxwriter's XML writer, the same bytes for less work.
+ *
+ * libxlsxwriter writes a formula cell through its xmlwriter functions: an attribute
+ * allocated for the reference and one for the style, each two 2,080-byte buffers filled
+ * with strncpy (which pads every byte), then some eight fprintf calls for the tags, the
+ * formula and its value - about 6,000 instructions a cell, most of a workbook's cost
+ * (docs/performance.md).  These functions are exported by libxlsxwriter and called through
+ * its procedure linkage table, so the executable's definitions below take their place (the
+ * Makefile exports them, as bp_deflate.c's), writing exactly what libxlsxwriter 1.1.4's
+ * src/xmlwriter.c and utility.c write, with fwrite and no format strings.
+ *
+ * They go below libxlsxwriter's documented API (struct xml_attribute, its STAILQ list)
+ * and are checked against version 1.1.4 at compile time; a process running another
+ * libxlsxwriter hands every call on to that library's own functions, unchanged.
+ * tests/unit/test_xlsx_xml.c compares every function with libxlsxwriter's own, byte for
+ * byte. */
+#define _GNU_SOURCE     /* RTLD_NEXT, fwrite_unlocked */
+#include <dlfcn.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xlsxwriter.h>
+#include <xlsxwriter/xmlwriter.h>
+
+#include "bp_xlsx.h"
+
+#if !defined(LXW_VERSION_ID) || LXW_VERSION_ID != 114
+#error "bp_xlsx_xml.c writes what libxlsxwriter 1.1.4's xmlwriter functions write, into its struct xml_attribute, and this is another libxlsxwriter: compare src/xmlwriter.c and lxw_rowcol_to_cell (src/utility.c) with this file, then update the version here"
+#endif
+
+/* ---- which functions: ours, or the running library's own ---- */
+
+static int ours = -1;
+
+/* Is the running libxlsxwriter the one these functions copy? */
+static bool same_library(void)
+{
+    if (ours < 0) ours = strcmp(lxw_version(), LXW_VERSION) == 0;
+    return ours;
+}
+
+/* The library's own definition of `name`: the next after this executable's. */
+static void *theirs(const char *name)
+{
+    return dlsym(RTLD_NEXT, name);
+}
+
+typedef void (*tag_fn)(FILE *, const char *, struct xml_attribute_list *);
+typedef void (*end_fn)(FILE *, const char *);
+typedef void (*data_fn)(FILE *, const char *, const char *, struct xml_attribute_list *);
+typedef struct xml_attribute *(*str_fn)(const char *, const char *);
+typedef struct xml_attribute *(*int_fn)(const char *, uint32_t);
+typedef void (*cell_fn)(char *, lxw_row_t, lxw_col_t);
+
+/* Calls the library's own `name` (of function pointer type `type`) with the arguments, and
+ * returns what it returns (VOID_THEIRS: returns). */
+#define THEIRS(type, name, ...)                                                        \
+    do {                                                                               \
+        static type fn;                                                                \
+        if (!fn) {                                                                     \
+            void *sym = theirs(#name);                                                 \
+            memcpy(&fn, &sym, sizeof fn);  /* POSIX: a data pointer that is a function */ \
+        }                                                                              \
+        return fn(__VA_ARGS__);                                                        \
+    } while (0)
+#define VOID_THEIRS(type, name, ...)                                                   \
+    do {                                                                               \
+        static type fn;                                                                \
+        if (!fn) {                                                                     \
+            void *sym = theirs(#name);                                                 \
+            memcpy(&fn, &sym, sizeof fn);                                              \
+        }                                                                              \
+        fn(__VA_ARGS__);                                                               \
+        return;                                                                        \
+    } while (0)
+
+static unsigned long calls;
+
+unsigned long bp_xlsx_xml_calls(void)
+{
+    return calls;
+}
+
+/* ---- writing ---- */
+
+/* A tag is assembled here and written with one fwrite: a dozen small pieces a cell, each
+ * an fwrite of its own, cost more than the copying. */
+typedef struct {
+    FILE *f;
+    size_t n;
+    char b[1024];
+} out;
+
+static void flush(out *o)
+{
+    if (o->n) fwrite_unlocked(o->b, 1, o->n, o->f);
+    o->n = 0;
+}
+
+static void put(out *o, const char *s, size_t n)
+{
+    if (n > sizeof o->b - o->n) {
+        flush(o);
+        if (n > sizeof o->b / 2) {
+            fwrite_unlocked(s, 1, n, o->f);
+            return;
+        }
+    }
+    memcpy(o->b + o->n, s, n);
+    o->n += n;
+}
+
+static void puts_(out *o, const char *s)
+{
+    put(o, s, strlen(s));
+}
+
+/* s, with &, <, > (and in an attribute " and the newline) as libxlsxwriter's entities. */
+static void escaped(out *o, const char *s, bool attribute)
+{
+    const char *special = attribute ? "&<>\"\n" : "&<>";
+    for (;;) {
+        size_t n = strcspn(s, special);
+        put(o, s, n);
+        s += n;
+        switch (*s) {
+        case '\0': return;
+        case '&': put(o, "&amp;", 5); break;
+        case '<': put(o, "&lt;", 4); break;
+        case '>': put(o, "&gt;", 4); break;
+        case '"': put(o, "&quot;", 6); break;
+        default: put(o, "&#xA;", 5); break;     /* the newline */
+        }
+        s++;
+    }
+}
+
+/* "<tag", then each attribute as ` key="value"`, escaped or not. */
+static void open_tag(out *o, const char *tag, struct xml_attribute_list *attributes,
+                     bool escape)
+{
+    put(o, "<", 1);
+    puts_(o, tag);
+    if (!attributes) return;
+    struct xml_attribute *a;
+    STAILQ_FOREACH(a, attributes, list_entries) {
+        put(o, " ", 1);
+        puts_(o, a->key);
+        put(o, "=\"", 2);
+        if (escape) escaped(o, a->value, true);
+        else puts_(o, a->value);
+        put(o, "\"", 1);
+    }
+}
+
+void lxw_xml_start_tag(FILE *xmlfile, const char *tag, struct xml_attribute_list *attributes)
+{
+    if (!same_library())
+        VOID_THEIRS(tag_fn, lxw_xml_start_tag, xmlfile, tag, attributes);
+    calls++;
+    out o = {.f = xmlfile};
+    open_tag(&o, tag, attributes, true);
+    put(&o, ">", 1);
+    flush(&o);
+}
+
+void lxw_xml_start_tag_unencoded(FILE *xmlfile, const char *tag,
+                                 struct xml_attribute_list *attributes)
+{
+    if (!same_library())
+        VOID_THEIRS(tag_fn, lxw_xml_start_tag_unencoded, xmlfile, tag, attributes);
+    out o = {.f = xmlfile};
+    open_tag(&o, tag, attributes, false);
+    put(&o, ">", 1);
+    flush(&o);
+}
+
+void lxw_xml_end_tag(FILE *xmlfile, const char *tag)
+{
+    if (!same_library()) VOID_THEIRS(end_fn, lxw_xml_end_tag, xmlfile, tag);
+    out o = {.f = xmlfile};
+    put(&o, "</", 2);
+    puts_(&o, tag);
+    put(&o, ">", 1);
+    flush(&o);
+}
+
+void lxw_xml_empty_tag(FILE *xmlfile, const char *tag, struct xml_attribute_list *attributes)
+{
+    if (!same_library())
+        VOID_THEIRS(tag_fn, lxw_xml_empty_tag, xmlfile, tag, attributes);
+    out o = {.f = xmlfile};
+    open_tag(&o, tag, attributes, true);
+    put(&o, "/>", 2);
+    flush(&o);
+}
+
+void lxw_xml_empty_tag_unencoded(FILE *xmlfile, const char *tag,
+                                 struct xml_attribute_list *attributes)
+{
+    if (!same_library())
+        VOID_THEIRS(tag_fn, lxw_xml_empty_tag_unencoded, xmlfile, tag, attributes);
+    out o = {.f = xmlfile};
+    open_tag(&o, tag, attributes, false);
+    put(&o, "/>", 2);
+    flush(&o);
+}
+
+void lxw_xml_data_element(FILE *xmlfile, const char *tag, const char *data,
+                          struct xml_attribute_list *attributes)
+{
+    if (!same_library())
+        VOID_THEIRS(data_fn, lxw_xml_data_element, xmlfile, tag, data, attributes);
+    out o = {.f = xmlfile};
+    open_tag(&o, tag, attributes, true);
+    put(&o, ">", 1);
+    escaped(&o, data, false);
+    put(&o, "</", 2);
+    puts_(&o, tag);
+    put(&o, ">", 1);
+    flush(&o);
+}
+
+/* ---- attributes ---- */
+
+/* LXW_ATTRIBUTE_COPY without the padding: at most LXW_MAX_ATTRIBUTE_LENGTH - 1 bytes and
+ * the terminator (nothing reads past it). */
+static void copy(char *dst, const char *src)
+{
+    size_t n = strnlen(src, LXW_MAX_ATTRIBUTE_LENGTH - 1);
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+struct xml_attribute *lxw_new_attribute_str(const char *key, const char *value)
+{
+    if (!same_library())
+        THEIRS(str_fn, lxw_new_attribute_str,
+               key, value);
+    /* malloc'd, as libxlsxwriter frees it (LXW_FREE_ATTRIBUTES) */
+    struct xml_attribute *a = malloc(sizeof *a);
+    if (!a) return NULL;
+    copy(a->key, key);
+    copy(a->value, value);
+    return a;
+}
+
+/* The digits of v, printed as "%d" prints it, at p; their end. */
+static char *int_text(char *p, int32_t v)
+{
+    char digits[16];
+    int n = 0;
+    uint32_t u = v < 0 ? 0u - (uint32_t)v : (uint32_t)v;
+    do {
+        digits[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0) *p++ = '-';
+    while (n) *p++ = digits[--n];
+    *p = '\0';
+    return p;
+}
+
+struct xml_attribute *lxw_new_attribute_int(const char *key, uint32_t value)
+{
+    if (!same_library())
+        THEIRS(int_fn, lxw_new_attribute_int, key,
+               value);
+    struct xml_attribute *a = malloc(sizeof *a);
+    if (!a) return NULL;
+    copy(a->key, key);
+    int_text(a->value, (int32_t)value);   /* "%d" of the unsigned value, as libxlsxwriter */
+    return a;
+}
+
+/* ---- cell references ---- */
+
+void lxw_rowcol_to_cell(char *cell_name, lxw_row_t row, lxw_col_t col)
+{
+    if (!same_library())
+        VOID_THEIRS(cell_fn, lxw_rowcol_to_cell, cell_name, row,
+               col);
+    /* the column's letters (bijective base 26), then the row from 1 */
+    char letters[8];
+    int n = 0;
+    uint32_t c = (uint32_t)col + 1;
+    while (c && n < 7) {
+        uint32_t r = c % 26;
+        if (r == 0) r = 26;
+        letters[n++] = (char)('A' + r - 1);
+        c = (c - 1) / 26;
+    }
+    char *p = cell_name;
+    while (n) *p++ = letters[--n];
+    /* lxw_snprintf(.., LXW_MAX_ROW_NAME_LENGTH, "%d", ++row): a row has at most 7 digits */
+    int_text(p, (int32_t)(row + 1));
+}
