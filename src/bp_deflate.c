@@ -225,7 +225,10 @@ int deflateInit2_(z_streamp strm, int level, int method, int window_bits, int me
     /* Z_NO_COMPRESSION (0) is a deliberate choice of stored blocks: kept */
     if (level != Z_NO_COMPRESSION) mem_level = BP_DEFLATE_MEM_LEVEL;
     bool gzip = window_bits > 15;
-    whole *w = NULL;
+    /* a stream started again without deflateEnd: its old slot is free again */
+    whole *w = find(strm);
+    if (w) release(w);
+    w = NULL;
     if (level != Z_NO_COMPRESSION && !gzip && strategy == Z_DEFAULT_STRATEGY && !strm->zalloc
         && !strm->zfree)
         w = find(NULL);
