@@ -250,6 +250,7 @@ lint: deps-lint $(COVERAGE) $(DATADIR_H)
 	  -D_POSIX_C_SOURCE=200809L -DBP_VERSION='"$(VERSION)"' \
 	  -DHPDF_VERSION_ID=$(call LINT_VERSION,hpdf_version.h,HPDF_VERSION_ID) \
 	  -DZLIB_VERNUM=$(call LINT_VERSION,zlib.h,ZLIB_VERNUM) \
+	  -DLXW_VERSION_ID=$(call LINT_VERSION,xlsxwriter.h,LXW_VERSION_ID) \
 	  -Iinclude -Isrc -I$(BUILD)/gen -Itests/unit src tests/unit fuzz tools
 
 # The sample outputs for every shipped fixture, into out/.

@@ -378,7 +378,7 @@ static void write_measure_points(xl *x, xl_sheet s, int row, int col, size_t kpi
     bp_formula_points_row *rows = calloc(n ? n : 1, sizeof *rows);
     char (*cells)[3][64] = calloc(n ? n : 1, sizeof *cells);
     bp_num *th = calloc(n ? n : 1, sizeof *th);
-    xl_exact p;
+    xl_exact p = {0};   /* cppcheck cannot see that xl_live guards every use */
     if (!rows || !cells || !th) xl_nomem(x);
     for (size_t j = 0; j < n && xl_live(x); j++) {
         th[j] = ms->points[j].has_threshold ? ms->points[j].threshold : bp_num_none();
@@ -413,7 +413,7 @@ static void write_grade_label(xl *x, xl_sheet s, int row, int col, size_t kpi,
     const char **mins = calloc(k->ngrades + 1, sizeof *mins);
     char (*cells)[64] = calloc(k->ngrades + 1, sizeof *cells);
     bp_num *th = calloc(k->ngrades + 1, sizeof *th);
-    xl_exact p;
+    xl_exact p = {0};
     if (!labels || !mins || !cells || !th) xl_nomem(x);
     for (size_t g = 0; g < k->ngrades && xl_live(x); g++) {
         labels[g] = k->grades[g].label;
