@@ -27,8 +27,6 @@
 
 /* ---- the document ---- */
 
-#define BPI_POOL (64u << 10)   /* bytes of each block of libharu's memory pool */
-
 /* A cleaned copy for the header or footer; NULL for none. */
 static char *keep_text(bp_pdf *p, const char *utf8)
 {
@@ -98,10 +96,10 @@ static void set_document_info(bp_pdf *p, const bp_pdf_options *o)
 
 static void open_doc(bp_pdf *p, const bp_pdf_options *o)
 {
-    /* with a memory pool: libharu then allocates by moving a pointer and frees everything
-     * at once with the document - a tagged pack is some 1,500 more objects, each several
-     * allocations (docs/performance.md, "Tagged PDFs") */
-    p->doc = HPDF_NewEx(bpi_on_hpdf_error, NULL, NULL, BPI_POOL, p);
+    /* no memory pool: libharu's (HPDF_NewEx's mem_pool_buf_size) hands out memory at any
+     * byte offset, so its streams' and objects' structures sit misaligned - undefined
+     * behaviour UBSan stops on (docs/performance.md, "Tagged PDFs") */
+    p->doc = HPDF_NewEx(bpi_on_hpdf_error, NULL, NULL, 0, p);
     if (!p->doc) {
         bpi_fail(p, BP_ERR_NOMEM, "out of memory starting a PDF");
         return;
