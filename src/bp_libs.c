@@ -892,6 +892,41 @@ static const char cmap_head[] =
 static const char cmap_tail[] =
     "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n";
 
+
+/* A ToUnicode map's entries: "N beginKIND", the lines, "endKIND", in blocks of at most 100
+ * (the most a block may hold), one line of line() per code of codes[0..n). */
+static void range_line(char *buf, size_t size, unsigned h, const unsigned long *cp)
+{
+    (void)cp;
+    snprintf(buf, size, "<%02X00> <%02XFF> <%02X00>\n", h, h, h);
+}
+
+static void char_line(char *buf, size_t size, unsigned b, const unsigned long *cp)
+{
+    snprintf(buf, size, "<%02X> <%04lX>\n", b, cp[b] & 0xFFFF);
+}
+
+static bool write_runs(HPDF_Stream st, const char *kind, const unsigned *codes, unsigned n,
+                       void (*line)(char *, size_t, unsigned, const unsigned long *),
+                       const unsigned long *cp)
+{
+    bool ok = true;
+    for (unsigned i = 0; ok && i < n; i += 100) {
+        unsigned run = n - i;
+        if (run > 100) run = 100;
+        char text[48];
+        snprintf(text, sizeof text, "%u begin%s\n", run, kind);
+        ok = write_str(st, text);
+        for (unsigned j = 0; ok && j < run; j++) {
+            line(text, sizeof text, codes[i + j], cp);
+            ok = write_str(st, text);
+        }
+        snprintf(text, sizeof text, "end%s\n", kind);
+        ok = ok && write_str(st, text);
+    }
+    return ok;
+}
+
 bool bpi_font_tounicode_utf16(HPDF_Font font)
 {
     HPDF_FontAttr fa = (HPDF_FontAttr)font->attr;
@@ -905,19 +940,7 @@ bool bpi_font_tounicode_utf16(HPDF_Font font)
     unsigned hi[256] = {0}, n = 0;
     for (unsigned h = 0; h < 256; h++)
         if (h < 0xD8 || h > 0xDF) hi[n++] = h;
-    for (unsigned i = 0; ok && i < n; i += 100) {
-        unsigned run = n - i;
-        if (run > 100) run = 100;
-        char line[48];
-        snprintf(line, sizeof line, "%u beginbfrange\n", run);
-        ok = write_str(cmap->stream, line);
-        for (unsigned j = 0; ok && j < run; j++) {
-            unsigned h = hi[i + j];
-            snprintf(line, sizeof line, "<%02X00> <%02XFF> <%02X00>\n", h, h, h);
-            ok = write_str(cmap->stream, line);
-        }
-        ok = ok && write_str(cmap->stream, "endbfrange\n");
-    }
+    ok = ok && write_runs(cmap->stream, "bfrange", hi, n, range_line, NULL);
     return ok && write_str(cmap->stream, cmap_tail);
 }
 
@@ -933,18 +956,6 @@ bool bpi_font_tounicode(HPDF_Doc doc, HPDF_Font font, const unsigned long cp[256
     unsigned used[256] = {0}, n = 0;
     for (unsigned b = 0; b < 256; b++)
         if (fa->used[b] && cp[b]) used[n++] = b;
-    for (unsigned i = 0; ok && i < n; i += 100) {
-        unsigned run = n - i;
-        if (run > 100) run = 100;
-        char line[32];
-        snprintf(line, sizeof line, "%u beginbfchar\n", run);
-        ok = write_str(cmap->stream, line);
-        for (unsigned j = 0; ok && j < run; j++) {
-            unsigned b = used[i + j];
-            snprintf(line, sizeof line, "<%02X> <%04lX>\n", b, cp[b] & 0xFFFF);
-            ok = write_str(cmap->stream, line);
-        }
-        ok = ok && write_str(cmap->stream, "endbfchar\n");
-    }
+    ok = ok && write_runs(cmap->stream, "bfchar", used, n, char_line, cp);
     return ok && write_str(cmap->stream, cmap_tail) && HPDF_Dict_Add(font, "ToUnicode", cmap) == HPDF_OK;
 }
