@@ -72,6 +72,8 @@ typedef struct {
     char *id, *name, *section, *description;
     bp_unit unit;
     bool higher_is_better;   /* for sorting and charts; from "better:" or the targets */
+    bool counts_people;      /* "counts: people": its numerator and denominator are head
+                                counts, suppressed when small by build --publish */
     char *expr_text;
     bp_expr *expr;           /* NULL for a grade KPI */
     bp_measure *measures; size_t nmeasures;     /* grade KPIs */

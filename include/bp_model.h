@@ -160,6 +160,8 @@ typedef struct {
     int central;             /* index of the central row in insts */
     bp_num weight[BP_PHASE_COUNT];   /* weight.PHASE, default 1 */
     bp_money_units money_units;      /* money_units, default pounds */
+    int64_t suppress_max;            /* suppress_max: the largest count build --publish
+                                        suppresses, default 5 */
     bp_kv *settings; size_t nsettings;   /* every trust.csv row, for extensions */
 
     bp_institution *insts; size_t ninsts;

@@ -141,6 +141,7 @@ typedef struct {
     bool replace;
     bool any_setting;
     bool better_set;         /* the block says "better:" */
+    int counts_line, counts_col;   /* where "counts: people" stands, for an error after it */
     bool too_many;           /* more than MAX_KPIS blocks: reported, the rest not kept */
 } kparser;
 
@@ -515,6 +516,13 @@ static void finish_block(kparser *p)
     if (!k->name) perr(p, 0, "%s '%s' has no 'name:'", p->is_grade ? "grade" : "kpi", k->id);
     if (!p->is_grade && !k->expr && !p->failed)
         perr(p, 0, "kpi '%s' has no 'expr:'", k->id);
+    if (k->counts_people && k->unit == BP_UNIT_MONEY) {
+        /* money is never suppressed: a money KPI that counts people is a mistake */
+        p->line = p->counts_line;
+        perr(p, p->counts_col, "kpi '%s' is money ('unit: money'), which counts no people: "
+             "remove 'counts: people' or change the unit", k->id);
+        p->line = k->line;
+    }
     if (p->is_grade) {
         k->unit = BP_UNIT_GRADE;
         if (!k->nmeasures) perr(p, 0, "grade '%s' has no 'measure:'", k->id);
@@ -691,6 +699,18 @@ static void kpi_setting(kparser *p, const char *key, size_t kn, const char *v, s
             k->expr = parse_expr(p, v, n);
             k->expr_text = copy(p, v, n);
         }
+    } else if (bp_settings_word_is(key, kn, "counts")) {
+        /* build --publish suppresses small counts of people (docs/kpi-format.md) */
+        if (p->is_grade) perr(p, kcol, "a grade's points count no people: 'counts:' belongs in a kpi");
+        else if (k->counts_people) perr(p, kcol, "'counts' is set twice in this block");
+        else if (!bp_settings_word_is(v, n, "people"))
+            perr(p, vcol, "expected 'people' (its numerator and denominator count people), "
+                 "found '%.*s'", (int)n, v);
+        else {
+            k->counts_people = true;
+            p->counts_line = p->line;
+            p->counts_col = kcol;
+        }
     } else if (bp_settings_word_is(key, kn, "better")) {
         if (bp_settings_word_is(v, n, "higher")) k->higher_is_better = true;
         else if (bp_settings_word_is(v, n, "lower")) k->higher_is_better = false;
@@ -739,7 +759,7 @@ static void kpi_setting(kparser *p, const char *key, size_t kn, const char *v, s
         perr(p, kcol, "'points' belongs to a measure: put it after a 'measure:' line");
     } else {
         perr(p, kcol, "unknown setting '%.*s': expected name, expr, unit, section, description, "
-             "better, target%s", (int)kn, key, p->is_grade ? ", measure or grades" : "");
+             "better, counts, target%s", (int)kn, key, p->is_grade ? ", measure or grades" : "");
     }
 }
 

@@ -555,6 +555,7 @@ static void load_trust(loader *L)
         {"central_id", NULL, NULL},
         {"money_units", NULL, NULL},
         {"local_tier", "what the trust calls its local tier, such as local governing body", NULL},
+        {"suppress_max", NULL, NULL},
     };
     keyset keys = {0};
     m->settings = grow(L, NULL, &L->capsettings, t->nrows ? t->nrows : 1, sizeof *m->settings);
@@ -627,6 +628,10 @@ static void load_trust(loader *L)
     } else {
         m->local_tier = dup(L, "local governing body");
     }
+    /* the largest count build --publish suppresses (docs/data-format.md) */
+    int64_t sm;
+    if (known[7].val && get_whole(L, F_TRUST, known[7].val, "value", &sm))
+        m->suppress_max = sm;
 }
 
 /* ---------- institutions.csv ---------- */

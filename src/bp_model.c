@@ -161,6 +161,7 @@ void bp_model_init(bp_model *m)
 {
     memset(m, 0, sizeof *m);
     m->central = -1;
+    m->suppress_max = 5;
     for (int i = 0; i < BP_PHASE_COUNT; i++) m->weight[i] = bp_num_int(1);
 }
 

@@ -53,6 +53,24 @@ static const char GOOD[] =
     "  grades: Good >= 150, Fair >= 100, Weak\n"
     "  target: min Fair\n";
 
+/* counts: people marks a KPI for build --publish's suppression; without it a KPI has none */
+static void reads_counts_people(void **state)
+{
+    (void)state;
+    bp_kpiset s;
+    bp_diags d;
+    bp_kpiset_init(&s);
+    bp_diags_init(&d);
+    const char *text = "kpi neet\n  name: NEET\n  counts: people\n  expr: students.neet / students.leavers\n"
+                       "kpi roll\n  name: Roll\n  expr: students.on_roll\n";
+    assert_int_equal(parse(text, &s, &d), BP_OK);
+    assert_int_equal(s.count, 2);
+    assert_true(s.kpis[0].counts_people);
+    assert_false(s.kpis[1].counts_people);
+    bp_kpiset_free(&s);
+    bp_diags_free(&d);
+}
+
 static void reads_every_setting(void **state)
 {
     (void)state;
@@ -142,7 +160,16 @@ static void validation_errors(void **state)
                  "k.kpi:1:5: error: 'Staff' is not a KPI id: use lower-case letters, digits and '_'");
     expect_error(HEAD "  expr: 1\n  colour: red\n",
                  "k.kpi:4:3: error: unknown setting 'colour': expected name, expr, unit, section, "
-                 "description, better, target");
+                 "description, better, counts, target");
+    /* counts: people (build --publish): one word, once, not on money or a grade */
+    expect_error(HEAD "  expr: 1\n  counts: pupils\n",
+                 "k.kpi:4:11: error: expected 'people' (its numerator and denominator count "
+                 "people), found 'pupils'");
+    expect_error(HEAD "  expr: 1\n  counts: people\n  counts: people\n",
+                 "k.kpi:5:3: error: 'counts' is set twice in this block");
+    expect_error(HEAD "  counts: people\n  expr: 1\n  unit: money\n",
+                 "k.kpi:3:3: error: kpi 'a' is money ('unit: money'), which counts no people: "
+                 "remove 'counts: people' or change the unit");
     expect_error(HEAD "  expr: 1\n  unit: pounds\n",
                  "k.kpi:4:9: error: unknown unit 'pounds': expected percent, ratio, money or number");
     expect_error(HEAD "  expr: a +\n",
@@ -497,6 +524,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(reads_every_setting),
+        cmocka_unit_test(reads_counts_people),
         cmocka_unit_test(validation_errors),
         cmocka_unit_test(extend_and_replace),
         cmocka_unit_test(validate_errors),
