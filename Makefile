@@ -68,7 +68,8 @@ TEST_LIBS := -lcmocka
 #          libxlsxwriter: bp_util (small helpers), bp_error (the error type), bp_excel (what a
 #          spreadsheet holds), bp_infile, bp_csv (libcsv), bp_sha256, bp_money, bp_num,
 #          bp_model, bp_script (what the shipped fonts draw, right-to-left scripts), bp_load,
-#          bp_settings (the .kpi/.pack reader), bp_expr, bp_kpi, bp_eval, bp_exgroup (the
+#          bp_settings (the .kpi/.pack reader), bp_expr, bp_kpi, bp_eval, bp_suppress (build
+#          --publish: small counts withheld from the results), bp_exgroup (the
 #          exceptions one entry per KPI and entity, for the packs), bp_session (a data
 #          set to results), bp_pack (the pack templates: which papers and sections - a
 #          settings file, read like a .kpi file; drawing them is bp_packpdf's).
@@ -92,7 +93,7 @@ TEST_LIBS := -lcmocka
 # object refers to a render or cli symbol or a render object to a cli one, a core file
 # includes a render header or a render file a cli one, or the objects of one layer (an
 # archive, or the cli's) refer to each other in a cycle.
-CORE_MOD   := util error excel infile csv sha256 money num model script load settings expr kpi eval exgroup \
+CORE_MOD   := util error excel infile csv sha256 money num model script load settings expr kpi eval suppress exgroup \
               session pack
 RENDER_MOD := format text json outfile manifest libs deflate pdf_state pdf_fonts pdf_text pdf_draw pdf_page \
               pdf_elements pdf_nav pdf_block pdf_table pdf_tags pdf chart packpdf_common packpdf_dataq packpdf_charts packpdf_summary packpdf_score packpdf_finance \

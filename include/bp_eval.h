@@ -32,6 +32,7 @@ typedef struct {
     bp_num measure[BP_MAX_MEASURES], points[BP_MAX_MEASURES];
     bool counts;             /* in the reporting window: the report year's actuals and
                                 the budgets and forecasts of later years */
+    bool suppressed;         /* build --publish: withheld as a small count (bp_suppress) */
 } bp_result;
 
 typedef struct {
@@ -41,6 +42,7 @@ typedef struct {
     bp_status status;        /* none for a minority course (exempt from the floor) */
     int target;
     bp_num lo, hi;
+    bool suppressed;         /* build --publish: its students, a small count, withheld */
 } bp_course_result;
 
 typedef struct {
@@ -87,6 +89,10 @@ typedef struct {
     /* bp_results_find in constant time: result index by kpi, entity, year and scenario */
     int *index;
     int y0, ny;
+    /* build --publish (bp_suppress): small counts withheld, results and courses marked */
+    bool published;
+    int64_t suppress_max;
+    size_t nsuppressed;      /* results and courses withheld */
 } bp_results;
 
 /* Does target t apply to an entity of this scope and phase (BP_PHASE_COUNT for the

@@ -102,7 +102,8 @@ static bp_err plan_make(const bp_session *s, const bp_packset *packs, const bp_b
         for (size_t j = 0; pk->per_lgb && j < nlgb && err == BP_OK; j++)
             err = plan_add(p, OUT_PACK, pk, lgbs[j], "%s-%s-%s.pdf", base, pk->id, lgbs[j]);
     }
-    if (err == BP_OK) err = plan_add(p, OUT_WORKBOOK, NULL, NULL, "%s.xlsx", base);
+    if (err == BP_OK && (!o->publish || o->workbook))
+        err = plan_add(p, OUT_WORKBOOK, NULL, NULL, "%s.xlsx", base);
     if (err == BP_OK) err = plan_add(p, OUT_RESULTS, NULL, NULL, "%s-results.json", base);
     if (err == BP_OK) {
         char name[160];

@@ -4,12 +4,14 @@
 #include "bp_cli_commands.h"
 #include "bp_outfile.h"
 #include "bp_session.h"
+#include "bp_suppress.h"
 
 typedef struct {
     const char *data, *out;
     bp_cli_list packs;               /* none: every pack */
     int year;                        /* 0: report_year */
     bp_status fail_on;               /* BP_STATUS_NONE: off */
+    bool publish, workbook;          /* small counts suppressed; a workbook even so */
 } build_opts;
 
 static const bp_cli_opt options[] = {
@@ -19,6 +21,11 @@ static const bp_cli_opt options[] = {
     BP_CLI_OPT_PACK(build_opts, packs),
     BP_CLI_OPT_YEAR(build_opts, year),
     BP_CLI_OPT_FAIL_ON(build_opts, fail_on),
+    {"publish", 0, NULL, "packs to publish: counts of people of 1 to trust.csv suppress_max (5)\n"
+     "shown as c, with no workbook (docs/output-files.md)",
+     0, bp_cli_set_flag, offsetof(build_opts, publish)},
+    {"workbook", 0, NULL, "with --publish: write the workbook too, suppressed alike",
+     0, bp_cli_set_flag, offsetof(build_opts, workbook)},
 };
 
 static int run(int argc, char **argv, const bp_cli_env *env)
@@ -26,6 +33,12 @@ static int run(int argc, char **argv, const bp_cli_env *env)
     build_opts o = {.fail_on = BP_STATUS_NONE};
     int status;
     if (!bp_cli_parse(&bp_cli_build.spec, argc, argv, &o, &status)) return status;
+    if (o.workbook && !o.publish) {
+        fputs("boardpack build: --workbook goes with --publish (without it the workbook is "
+              "always written)\n", stderr);
+        bp_cli_synopsis(stderr, "usage: ", &bp_cli_build.spec);
+        return bp_exit_code(BP_ERR_USAGE);
+    }
     /* an interrupted build leaves no temporary file and no lock behind */
     bp_outfile_catch_signals();
     bp_fingerprint inputs;
@@ -49,10 +62,14 @@ static int run(int argc, char **argv, const bp_cli_env *env)
     err = bp_session_open(&s, o.data, o.year, env->templates);
     bp_packset packs;
     bp_packset_init(&packs);
+    /* withheld before anything is rendered: every output shows the same */
+    if (err == BP_OK && o.publish) err = bp_suppress_apply(&s.results);
     if (err == BP_OK) err = bp_cli_load_packs(env, &o.packs, &packs, &s.diags);
     if (err == BP_OK) bp_pack_warn_unused(&packs, &s.kpis, &s.model, &s.diags);
     bp_build_opts bo = bp_cli_build_opts(env, o.out, &o.packs);
     bo.inputs = &inputs;
+    bo.publish = o.publish;
+    bo.workbook = o.workbook;
     if (err == BP_OK && !bp_build_epoch(&s.model, env->source_date_epoch, &bo.epoch)) {
         fprintf(stderr, "boardpack build: SOURCE_DATE_EPOCH '%s': expected whole seconds since "
                 "1970, such as 1700438400\n", env->source_date_epoch);
