@@ -15,8 +15,9 @@
  * cohorts).  So in each such group, for each KPI, year and scenario, whose total is shown
  * and which has exactly one suppressed part, one more part is suppressed: the one with
  * the smallest count (its denominator, else its value), ties to the earlier part; the
- * total itself when there is no other part.  Repeated until no group changes, since one
- * suppression can leave a lone one in another group.
+ * total itself when there is no other part.  The phases' groups first, then the trust's;
+ * repeated until no group changes, since one suppression can leave a lone one in another
+ * group.
  *
  * A suppressed result has no value and no status (a status narrows the value to a band,
  * which for a handful of people can be the value itself), and leaves the exceptions.

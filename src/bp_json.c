@@ -136,6 +136,8 @@ static void json_result(FILE *out, const bp_session *s, const bp_result *r)
         }
         fputc('}', out);
     }
+    /* build --publish: every result says whether it is withheld (its value null) */
+    if (s->results.published) fputs(r->suppressed ? ", \"suppressed\": true" : ", \"suppressed\": false", out);
     fputs(r->counts ? ", \"reported\": true}" : ", \"reported\": false}", out);
 }
 
@@ -184,8 +186,11 @@ static void json_courses(FILE *out, const bp_session *s)
         json_year(out, c->year);
         fputs(", \"course\": ", out);
         bp_json_string(out, c->course);
-        fprintf(out, ", \"minority\": %s, \"students\": %lld, \"income\": ",
-                c->minority ? "true" : "false", (long long)c->students);
+        fprintf(out, ", \"minority\": %s, \"students\": ", c->minority ? "true" : "false");
+        if (cr->suppressed) fputs("null", out);
+        else fprintf(out, "%lld", (long long)c->students);
+        if (s->results.published) fputs(cr->suppressed ? ", \"suppressed\": true" : ", \"suppressed\": false", out);
+        fputs(", \"income\": ", out);
         json_money(out, c->income);
         fputs(", \"direct_costs\": ", out);
         json_money(out, c->direct_costs);

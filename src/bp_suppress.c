@@ -99,11 +99,9 @@ static bp_err secondary(sup *S, const bp_result *trust, bool *changed)
     int k = trust->kpi, y = trust->year;
     bp_scenario sc = trust->scenario;
     int t = index_of(r, trust);
-    /* the trust beside every institution */
-    for (size_t i = 0; i < m->ninsts; i++)
-        parts[i] = index_of(r, bp_results_find(r, k, BP_SCOPE_INSTITUTION, (int)i, y, sc));
-    if (protect(S, t, parts, m->ninsts)) *changed = true;
-    /* each phase beside its institutions, and the trust beside the phases and the centre */
+    /* the lowest groups first, each phase beside its institutions: a cell suppressed
+     * there usually protects the trust's group too, where the smallest cell of the whole
+     * trust would otherwise be taken and need another partner in its own phase */
     size_t np = 0;
     for (size_t p = 0; p < r->nphases; p++) {
         int ph = (int)r->phases[p];
@@ -114,6 +112,10 @@ static bp_err secondary(sup *S, const bp_result *trust, bool *changed)
         int total = index_of(r, bp_results_find(r, k, BP_SCOPE_PHASE, ph, y, sc));
         if (protect(S, total, parts, b - a)) *changed = true;
     }
+    /* the trust beside every institution, then beside the phases and the centre */
+    for (size_t i = 0; i < m->ninsts; i++)
+        parts[i] = index_of(r, bp_results_find(r, k, BP_SCOPE_INSTITUTION, (int)i, y, sc));
+    if (protect(S, t, parts, m->ninsts)) *changed = true;
     for (size_t p = 0; p < r->nphases; p++)
         parts[np++] = index_of(r, bp_results_find(r, k, BP_SCOPE_PHASE, (int)r->phases[p], y, sc));
     if (m->central >= 0)
