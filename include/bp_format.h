@@ -105,6 +105,14 @@ const char *bp_format_money_unit_note(bp_money_units units);
 bool bp_format_board_value(const bp_kpi *k, const bp_result *r, bp_money_units units,
                            char *buf, size_t size);
 
+/* build --publish (bp_suppress): a withheld value reads "c", as in the statistics the
+ * ONS and the DfE publish; bp_format_result_value and bp_format_board_value give it for
+ * a suppressed result.  A screen reader is given the word (BP_FORMAT_SUPPRESSED_SPOKEN). */
+#define BP_FORMAT_SUPPRESSED "c"
+#define BP_FORMAT_SUPPRESSED_SPOKEN "suppressed"
+/* The footnote: "c = fewer than 6 (suppressed)", the number suppress_max + 1. */
+void bp_format_suppressed_note(int64_t suppress_max, char *buf, size_t size);
+
 /* A percentage v (0.714 -> "71.4%") at one decimal place, rounded half away from zero. */
 void bp_format_percent1(bp_num v, char *buf, size_t size);
 

@@ -217,6 +217,9 @@ typedef struct {
 } bp_pdf_cell;
 
 void bp_pdf_table_row(bp_pdf_table *t, const bp_pdf_cell *cells);
+/* Before the next row (or total): what a screen reader says for its cell in column col
+ * instead of the text shown (/ActualText) - "suppressed" where the page shows "c". */
+void bp_pdf_table_spoken(bp_pdf_table *t, size_t col, const char *spoken);
 /* The first column of every row (not the header row) heads its row: its cells are
  * header cells of scope ROW in the element list.  Before the first row. */
 void bp_pdf_table_row_headers(bp_pdf_table *t);
@@ -263,6 +266,8 @@ typedef struct {
     double limit;
     const char *note;       /* a word after the status letter ("over"), so that an adverse
                                bar says so without its tint; NULL: none */
+    bool withheld;          /* a bar without a value that is withheld (build --publish):
+                               "c" at the axis, "suppressed" in the figure's /Alt */
 } bp_pdf_bar_mark;
 
 typedef struct {

@@ -590,7 +590,7 @@ static void draw_bar(bp_pdf *p, HPDF_Page pg, const frame *f, const bp_pdf_bar *
     float zero = y_of(f, 0.0);
     float bw = slot * 0.62f > 48.0f ? 48.0f : slot * 0.62f;
     if (!bar_has(b)) {
-        static const char none[] = "no data";
+        const char *none = m && m->withheld ? "c" : "no data";
         label_lines(p, pg, none, cx, slot - 2.0f, zero + END_LABEL_H, 2, BPI_INK_SOFT);
         draw_limit(pg, f, m, cx, bw, slot);
         return;
@@ -759,7 +759,8 @@ static void bar_words(alt_text *a, const bp_pdf_bar *b, const bp_pdf_bar_mark *m
     char v[64];
     bool has = bar_has(b);
     if (has) value_label(v, sizeof v, b->value, unit);
-    alt_add(a, "%s %s", b->label ? b->label : "", has ? v : "no data");
+    alt_add(a, "%s %s", b->label ? b->label : "",
+            has ? v : m && m->withheld ? "suppressed" : "no data");
     const char *tw = has ? tint_word(b->tint) : "";
     bool note = has && m && m->note && *m->note;
     if (*tw || note || limit_has(m)) {

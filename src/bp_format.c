@@ -151,6 +151,10 @@ static bool reads_as(const bp_kpi *k, bp_num v, bp_num t, int extra)
 
 void bp_format_result_value(const bp_kpi *k, const bp_result *r, char *buf, size_t size)
 {
+    if (r->suppressed) {
+        snprintf(buf, size, "%s", BP_FORMAT_SUPPRESSED);
+        return;
+    }
     int extra = 0;
     if (r->value.ok && k->unit != BP_UNIT_MONEY && k->unit != BP_UNIT_GRADE)
         while (extra < 4 && (reads_as(k, r->value, r->lo, extra) || reads_as(k, r->value, r->hi, extra)
@@ -643,6 +647,13 @@ const char *bp_format_money_unit_note(bp_money_units units)
     return units == BP_MONEY_THOUSANDS ? " (\xC2\xA3" "000)" : "";
 }
 
+void bp_format_suppressed_note(int64_t suppress_max, char *buf, size_t size)
+{
+    char n[32];
+    bp_format_number(bp_num_add(bp_num_int(suppress_max), bp_num_int(1)), 0, n, sizeof n);
+    snprintf(buf, size, "c = fewer than %s (suppressed)", n);
+}
+
 void bp_format_percent1(bp_num v, char *buf, size_t size)
 {
     format_percent(v, 1, true, buf, size);
@@ -701,6 +712,10 @@ static void board_text(const bp_kpi *k, bp_money_units units, bp_i128 q, char *b
 bool bp_format_board_value(const bp_kpi *k, const bp_result *r, bp_money_units units,
                            char *buf, size_t size)
 {
+    if (r->suppressed) {
+        snprintf(buf, size, "%s", BP_FORMAT_SUPPRESSED);
+        return false;
+    }
     if (!r->value.ok) {
         snprintf(buf, size, "no data");
         return false;

@@ -140,6 +140,7 @@ static void fill_bar(const bp_result *r, const char *label, bp_pdf_bar *b)
 static void fill_mark(const bp_kpi *kp, const bp_result *r, bool own_limit, bp_pdf_bar_mark *m)
 {
     memset(m, 0, sizeof *m);
+    m->withheld = r && r->suppressed;
     if (!r || r->target < 0) return;
     bp_cmp cmp = kp->targets[r->target].cmp;
     if (own_limit && cmp != BP_CMP_BAND) {
@@ -154,10 +155,11 @@ void pk_kpi_chart(pk_ctx *c, int k, const char *cap)
 {
     const bp_kpi *kp = &c->s->kpis.kpis[k];
     const bp_result *tr = c->lgb ? NULL : pk_result(c, k, BP_SCOPE_TRUST, 0);
-    bool any = tr && tr->value.ok;
-    for (size_t i = 0; i < c->ninsts && !any; i++) {
+    bool any = tr && tr->value.ok, withheld = tr && tr->suppressed;
+    for (size_t i = 0; i < c->ninsts; i++) {
         const bp_result *r = pk_result(c, k, BP_SCOPE_INSTITUTION, c->insts[i]);
-        any = r && r->value.ok;
+        any = any || (r && r->value.ok);
+        withheld = withheld || (r && r->suppressed);
     }
     if (!any) return;
     pk_shown(c, k);
@@ -227,6 +229,11 @@ void pk_kpi_chart(pk_ctx *c, int k, const char *cap)
                                 nb, &band, &opts, h);
         if (from + n >= c->ninsts) break;
         bp_pdf_space(c->pdf, 6);
+    }
+    if (withheld) {
+        char note[96];
+        pk_suppressed_note(c, note, sizeof note);
+        bp_pdf_paragraph(c->pdf, BP_PDF_SMALL, note);
     }
     if (lines)
         bp_pdf_paragraph(c->pdf, BP_PDF_SMALL,

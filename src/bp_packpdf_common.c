@@ -54,8 +54,44 @@ bool pk_selects(const pk_ctx *c, const bp_section *sec, int kpi)
 const bp_result *pk_result(const pk_ctx *c, int kpi, bp_scope scope, int entity)
 {
     const bp_result *r = bp_results_find(c->r, kpi, scope, entity, c->year, BP_ACTUAL);
-    if (r && r->value.ok) pk_shown(c, kpi);
+    if (pk_has_value(r)) pk_shown(c, kpi);
     return r;
+}
+
+bool pk_has_value(const bp_result *r)
+{
+    return r && (r->value.ok || r->suppressed);
+}
+
+bool pk_spoken_text(const char *text, char *buf, size_t size)
+{
+    /* each "c" standing alone as a word: what the tables print for a withheld value */
+    size_t n = 0;
+    bool any = false;
+    for (const char *s = text; *s && n + 1 < size; s++) {
+        bool alone = *s == 'c' && (s == text || s[-1] == ' ' || s[-1] == '\n')
+                     && (s[1] == '\0' || s[1] == ' ' || s[1] == '\n');
+        if (!alone) {
+            buf[n++] = *s;
+            continue;
+        }
+        int w = snprintf(buf + n, size - n, "%s", BP_FORMAT_SUPPRESSED_SPOKEN);
+        n += w > 0 && (size_t)w < size - n ? (size_t)w : 0;
+        any = true;
+    }
+    buf[n < size ? n : size - 1] = '\0';
+    return any;
+}
+
+void pk_say_cell(bp_pdf_table *t, size_t col, const char *text)
+{
+    char spoken[600];
+    if (text && pk_spoken_text(text, spoken, sizeof spoken)) bp_pdf_table_spoken(t, col, spoken);
+}
+
+void pk_suppressed_note(const pk_ctx *c, char *buf, size_t size)
+{
+    bp_format_suppressed_note(c->r->suppress_max, buf, size);
 }
 
 const char *pk_mark(bp_status s)
@@ -101,6 +137,12 @@ void pk_result_cell(const pk_ctx *c, const bp_result *r, char *buf, size_t size,
                     bp_pdf_cell *cell)
 {
     memset(cell, 0, sizeof *cell);
+    if (r && r->suppressed) {
+        /* withheld (build --publish): no figure and no status, which would narrow it */
+        snprintf(buf, size, "%s", BP_FORMAT_SUPPRESSED);
+        cell->text = buf;
+        return;
+    }
     if (!r || !r->value.ok) {
         snprintf(buf, size, "-");
         cell->text = buf;

@@ -61,6 +61,16 @@ bool pk_selects(const pk_ctx *c, const bp_section *sec, int kpi);
  * result with a value marks its KPI shown (pk_shown). */
 const bp_result *pk_result(const pk_ctx *c, int kpi, bp_scope scope, int entity);
 
+/* Does a table show something for it: a value, or "c" for one withheld (build --publish)? */
+bool pk_has_value(const bp_result *r);
+/* The text a screen reader is to say for a cell's text, each "c" standing alone as a word
+ * read "suppressed"; false (buf unspecified) when the text has none. */
+bool pk_spoken_text(const char *text, char *buf, size_t size);
+/* Before the row holding it: the cell in column col of t says its "c"s as "suppressed". */
+void pk_say_cell(bp_pdf_table *t, size_t col, const char *text);
+/* "c = fewer than 6 (suppressed)": the footnote of a table or sentence with a "c". */
+void pk_suppressed_note(const pk_ctx *c, char *buf, size_t size);
+
 /* Records that the document shows KPI kpi (the methodology explains those). */
 void pk_shown(const pk_ctx *c, int kpi);
 

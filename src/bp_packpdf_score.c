@@ -93,19 +93,19 @@ static void score_cell(pk_ctx *c, const bp_kpi *k, const sc_column *col, const b
 {
     memset(cell, 0, sizeof *cell);
     char now[128], was[128] = "", nat[96] = "";
-    if (r && r->value.ok) {
+    if (pk_has_value(r)) {
         pk_result_cell(c, r, now, sizeof now - 8, cell);
-        if (r->target < 0) strcat(now, " n/a");
+        if (r->target < 0 && !r->suppressed) strcat(now, " n/a");
     } else {
         snprintf(now, sizeof now, "no data");
     }
     const bp_result *b = prior(c, (int)(k - c->s->kpis.kpis), col);
-    if (b && b->value.ok) {
+    if (pk_has_value(b)) {
         char v[96];
         bp_format_board_value(k, b, c->units, v, sizeof v);
         const char *mark = trend_mark(c, k, r, b);
         snprintf(was, sizeof was, "\n%s%s%s", mark ? mark : "", mark ? " " : "", v);
-    } else if (r && r->value.ok) {
+    } else if (pk_has_value(r)) {
         snprintf(was, sizeof was, "\nno data");
     }
     bp_num bm;
@@ -210,7 +210,7 @@ static bool row_results(const pk_ctx *c, int k, const sc_column *cols, size_t n,
     bool any = false;
     for (size_t j = 0; j < n; j++) {
         rs[j] = pk_result(c, k, cols[j].scope, cols[j].entity);
-        any |= rs[j] && rs[j]->value.ok;
+        any |= pk_has_value(rs[j]);
     }
     return any;
 }
@@ -315,13 +315,33 @@ static void grid_table(const grid *g, const sc_column *cols, size_t n, size_t nb
         for (size_t j = 0, at = 2; j < n; j++) {
             score_cell(c, kp, &cols[j], rs[j], bufs[j], sizeof bufs[j], &cells[at],
                        paired ? pbufs[j] : NULL, sizeof pbufs[j]);
+            pk_say_cell(t, at, bufs[j]);
             at++;
-            if (paired) cells[at++].text = pbufs[j];
+            if (paired) {
+                pk_say_cell(t, at, pbufs[j]);
+                cells[at++].text = pbufs[j];
+            }
         }
         bp_pdf_table_row(t, cells);
     }
     bp_pdf_table_end(t);
     bp_pdf_space(c->pdf, 4);
+}
+
+/* Does the grid show a "c": a value withheld, in the report year or the year before? */
+static bool grid_withholds(const grid *g)
+{
+    pk_ctx *c = g->c;
+    for (size_t k = 0; k < c->s->kpis.count; k++) {
+        if (!pk_selects(c, g->sec, (int)k)) continue;
+        for (size_t j = 0; j < g->nbody + g->ntail; j++) {
+            const bp_result *r = bp_results_find(c->r, (int)k, g->cols[j].scope, g->cols[j].entity,
+                                                 c->year, BP_ACTUAL);
+            const bp_result *b = prior(c, (int)k, &g->cols[j]);
+            if ((r && r->suppressed) || (b && b->suppressed)) return true;
+        }
+    }
+    return false;
 }
 
 /* The key above the tables: how to read a cell.  It carries the footnote of figures
@@ -357,6 +377,12 @@ static void grid_key(const grid *g)
                  "trust: all phases). no data: none for that year. Targets as the KPI file writes "
                  "them.", yb, pb, yb);
     if (!c->score_key) c->score_key = c->section ? c->section : 1;
+    if (grid_withholds(g)) {
+        char note[96];
+        pk_suppressed_note(c, note, sizeof note);
+        size_t len = strlen(key);
+        snprintf(key + len, sizeof key - len, " %s.", note);
+    }
     pk_status_key_text(c, key);
 }
 
@@ -371,7 +397,7 @@ static void kpi_grid(const grid *g)
         if (!pk_selects(c, g->sec, (int)k)) continue;
         for (size_t j = 0; j < n && !shown; j++) {
             rs[0] = pk_result(c, (int)k, g->cols[j].scope, g->cols[j].entity);
-            shown = rs[0] && rs[0]->value.ok;
+            shown = pk_has_value(rs[0]);
         }
     }
     if (!shown) {

@@ -208,12 +208,13 @@ static bool counted(const pk_ctx *c, const bp_section *scope, const bp_result *x
 
 static void rag_counts(pk_ctx *c, const bp_section *scope)
 {
-    size_t n[4] = {0, 0, 0, 0}, later = 0;
+    size_t n[4] = {0, 0, 0, 0}, later = 0, withheld = 0;
     for (size_t i = 0; i < c->r->nresults; i++) {
         const bp_result *x = &c->r->results[i];
         if (x->year != c->year || x->scenario != BP_ACTUAL || x->target < 0 || !counted(c, scope, x))
             continue;
-        n[x->status]++;
+        if (x->suppressed) withheld++;     /* build --publish: neither a status nor no data */
+        else n[x->status]++;
     }
     for (size_t i = 0; i < c->r->nexceptions; i++) {
         const bp_result *x = c->r->exceptions[i];
@@ -226,8 +227,16 @@ static void rag_counts(pk_ctx *c, const bp_section *scope)
     snprintf(who, sizeof who, "the institutions of this %s", tier);
     int k = snprintf(buf, sizeof buf,
                      "Of the %s KPI results with a target for %s: %zu red, %zu amber and %zu green; "
-                     "%zu had no data.", yb, c->lgb ? who : "the institutions and the trust",
-                     n[BP_STATUS_RED], n[BP_STATUS_AMBER], n[BP_STATUS_GREEN], n[BP_STATUS_NONE]);
+                     "%zu had no data%s.", yb, c->lgb ? who : "the institutions and the trust",
+                     n[BP_STATUS_RED], n[BP_STATUS_AMBER], n[BP_STATUS_GREEN], n[BP_STATUS_NONE],
+                     withheld ? " and " : "");
+    if (withheld && k > 1 && (size_t)k < sizeof buf) {
+        /* after "and ": how many are withheld, with the footnote's meaning of c */
+        char note[96];
+        pk_suppressed_note(c, note, sizeof note);
+        k += snprintf(buf + k - 1, sizeof buf - (size_t)k + 1, "%zu %s withheld as small counts "
+                      "(%s).", withheld, withheld == 1 ? "is" : "are", note) - 1;
+    }
     if (later && k > 0 && (size_t)k < sizeof buf)
         snprintf(buf + k, sizeof buf - (size_t)k, " A further %zu budget or forecast result%s for "
                  "later years %s outside target.", later, later == 1 ? "" : "s", later == 1 ? "is" : "are");

@@ -23,15 +23,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NO_TEXT ((size_t)-1)
 
-/* Copies len bytes into the text buffer; the offset, or NO_TEXT on failure. */
+/* Copies len bytes into the text buffer; the offset, or BPI_NO_TEXT on failure. */
 static size_t keep(bp_pdf *p, const char *s, size_t len)
 {
     char *buf = bp_grow(p->el_text, &p->cap_el_text, p->el_text_len + len + 1, 1);
     if (!buf) {
         bpi_fail(p, BP_ERR_NOMEM, "out of memory while recording the page's elements");
-        return NO_TEXT;
+        return BPI_NO_TEXT;
     }
     p->el_text = buf;
     size_t at = p->el_text_len;
@@ -46,7 +45,7 @@ bpi_element *bpi_record(bp_pdf *p, bp_pdf_role role, size_t page, float x0, floa
 {
     if (!bpi_ok(p)) return NULL;
     size_t t = keep(p, text ? text : "", text ? len : 0);
-    if (t == NO_TEXT) return NULL;
+    if (t == BPI_NO_TEXT) return NULL;
     bpi_element *els = bp_grow(p->els, &p->cap_els, p->nels + 1, sizeof *els);
     if (!els) {
         bpi_fail(p, BP_ERR_NOMEM, "out of memory while recording the page's elements");
@@ -64,7 +63,7 @@ bpi_element *bpi_record(bp_pdf *p, bp_pdf_role role, size_t page, float x0, floa
     e->y0 = y0 < y1 ? y0 : y1;
     e->y1 = y0 < y1 ? y1 : y0;
     e->text = t;
-    e->label = NO_TEXT;
+    e->label = e->spoken = BPI_NO_TEXT;
     /* its content: what its page's stream gained since the last element there */
     if (page < p->npages) {
         bpi_page *pg = &p->pages[page];
@@ -81,7 +80,15 @@ void bpi_record_label(bp_pdf *p, const bpi_element *e, const char *label)
     /* the buffer may move: find the element again by its place */
     size_t i = (size_t)(e - p->els);
     size_t at = keep(p, label, strlen(label));
-    if (at != NO_TEXT) p->els[i].label = at;
+    if (at != BPI_NO_TEXT) p->els[i].label = at;
+}
+
+void bpi_record_spoken(bp_pdf *p, const bpi_element *e, const char *spoken)
+{
+    if (!e) return;
+    size_t i = (size_t)(e - p->els);
+    size_t at = keep(p, spoken, strlen(spoken));
+    if (at != BPI_NO_TEXT) p->els[i].spoken = at;
 }
 
 bpi_element *bpi_artifact(bp_pdf *p, size_t page, float x0, float y0, float x1, float y1,
@@ -129,7 +136,7 @@ bool bp_pdf_element_get(const bp_pdf *p, size_t i, bp_pdf_element *out)
         .role = e->role, .level = e->level, .scope = e->scope, .page = e->page,
         .x0 = e->x0, .y0 = e->y0, .x1 = e->x1, .y1 = e->y1,
         .text = p->el_text + e->text,
-        .label = e->label == NO_TEXT ? "" : p->el_text + e->label,
+        .label = e->label == BPI_NO_TEXT ? "" : p->el_text + e->label,
         .table = e->table, .row = e->row, .col = e->col, .repeated = e->repeated,
         .target = e->target,
     };

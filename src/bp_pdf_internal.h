@@ -54,6 +54,7 @@ typedef struct {
     size_t page, seq;
     float x0, y0, x1, y1;
     size_t text, label;
+    size_t spoken;         /* what a reader says instead of the text (/ActualText), or BPI_NO_TEXT */
     size_t table, row, col, target;
     /* Its marked content (bp_pdf_tags.c): the bytes of its page's content stream drawn
      * since the element before it on that page was recorded - every drawing call
@@ -67,6 +68,9 @@ typedef struct {
     int h;                 /* a heading's level in the structure (H1-H3): its own, but
                               never more than one below the heading before it */
 } bpi_element;
+
+/* An element offset that holds no text. */
+#define BPI_NO_TEXT ((size_t)-1)
 
 /* A heading waiting to be drawn with what follows it (bp_pdf_block.c). */
 typedef struct {
@@ -279,6 +283,8 @@ void bpi_clip_to(HPDF_Page pg, float x, float y, float w, float h);
 bpi_element *bpi_record(bp_pdf *p, bp_pdf_role role, size_t page, float x0, float y0,
                         float x1, float y1, const char *text, size_t len);
 void bpi_record_label(bp_pdf *p, const bpi_element *e, const char *label);
+/* Gives a recorded element what a reader says instead of its text (/ActualText). */
+void bpi_record_spoken(bp_pdf *p, const bpi_element *e, const char *spoken);
 /* An artifact of a kind ("rule", "header", ...). */
 bpi_element *bpi_artifact(bp_pdf *p, size_t page, float x0, float y0, float x1, float y1,
                           const char *kind, const char *text, size_t len);

@@ -43,10 +43,12 @@ struct bp_pdf_table {
     size_t id;             /* the document's n-th table */
     struct table_row *rows;   /* kept until bp_pdf_table_end */
     size_t nrows, cap_rows;
+    char **spoken;         /* bp_pdf_table_spoken's, for the next row's cells (NULL: none) */
 };
 
 typedef struct {
     char *text;
+    char *spoken;          /* what a reader says instead (bp_pdf_cell.spoken), or NULL */
     size_t nlines, done;
     bool bold, tick;
     bp_pdf_tint tint;
@@ -67,6 +69,9 @@ void bpi_table_free(bp_pdf_table *t)
     if (t->titles)
         for (size_t c = 0; c < t->ncols; c++) free(t->titles[c]);
     free(t->titles);
+    if (t->spoken)
+        for (size_t c = 0; c < t->ncols; c++) free(t->spoken[c]);
+    free(t->spoken);
     free(t->align);
     free(t->x);
     free(t->w);
@@ -162,7 +167,7 @@ void bp_pdf_table_row_headers(bp_pdf_table *t)
 
 /* A cell's element: its text drawn from..to on this page. */
 static void record_cell(bp_pdf_table *t, size_t row, size_t c, const char *from,
-                        const char *to, float top, float h, bool repeated)
+                        const char *to, const char *spoken, float top, float h, bool repeated)
 {
     bool head = row == 0 || (t->row_headers && c == 0);
     bp_pdf *p = t->p;
@@ -176,6 +181,7 @@ static void record_cell(bp_pdf_table *t, size_t row, size_t c, const char *from,
     e->col = c;
     e->repeated = repeated;
     e->cont = repeated && row > 0;
+    if (spoken) bpi_record_spoken(p, e, spoken);
 }
 
 /* Draws lines [from, from + count) of a cell's text from `top`, within the cell: all of
@@ -241,7 +247,7 @@ static void draw_header(bp_pdf_table *t)
     for (size_t c = 0; c < t->ncols; c++) {
         const char *a, *b;
         cell_lines(t, pg, c, t->titles[c], true, 0, SIZE_MAX, top, h, t->header_cut, &a, &b);
-        record_cell(t, 0, c, a, b, top, h, t->header_drawn);
+        record_cell(t, 0, c, a, b, NULL, top, h, t->header_drawn);
     }
     bpi_rule(pg, x0, x1, top - h, 0.8f, 0.4f);
     bpi_artifact(p, page, x0, top - h - 0.4f, x1, top - h + 0.4f, "rule", NULL, 0);
@@ -287,6 +293,11 @@ static row_cell *prepare_cells(bp_pdf_table *t, const bp_pdf_cell *cells, bool t
         rc[c].tick = cells[c].tick;
         rc[c].text = bpi_clean(t->p, rc[c].tick ? "" : cells[c].text);
         if (!rc[c].text) continue;     /* failure recorded; nothing more is drawn */
+        /* the row takes what was said for it */
+        if (t->spoken) {
+            rc[c].spoken = t->spoken[c];
+            t->spoken[c] = NULL;
+        }
         rc[c].nlines = rc[c].tick ? 1
                      : bpi_count_lines(t->p, rc[c].bold, t->st.size, text_w(t, c), rc[c].text);
     }
@@ -295,7 +306,10 @@ static row_cell *prepare_cells(bp_pdf_table *t, const bp_pdf_cell *cells, bool t
 
 static void free_cells(row_cell *rc, size_t n)
 {
-    for (size_t c = 0; c < n; c++) free(rc[c].text);
+    for (size_t c = 0; c < n; c++) {
+        free(rc[c].text);
+        free(rc[c].spoken);
+    }
     free(rc);
 }
 
@@ -328,7 +342,7 @@ static void draw_slice(bp_pdf_table *t, row_cell *rc, size_t lines, bool total, 
         cell_lines(t, pg, c, rc[c].text, rc[c].bold, rc[c].done, n, top, h, false, &a, &b);
         /* a tick is the cell's text for a reader */
         if (rc[c].tick && n > 0) a = "\xE2\x9C\x93", b = a + 3;
-        record_cell(t, row, c, a, b, top, h, rc[c].done > 0);
+        record_cell(t, row, c, a, b, rc[c].done ? NULL : rc[c].spoken, top, h, rc[c].done > 0);
         rc[c].done += n;
     }
     size_t page = bpi_page_index(p);
@@ -390,6 +404,17 @@ static void table_row(bp_pdf_table *t, const bp_pdf_cell *cells, bool total)
     row_cell *rc = prepare_cells(t, cells, total);
     if (!rc) return;
     t->rows[t->nrows++] = (kept_row){rc, total};
+}
+
+void bp_pdf_table_spoken(bp_pdf_table *t, size_t col, const char *spoken)
+{
+    if (!t || col >= t->ncols || !spoken) return;
+    if (!t->spoken && !(t->spoken = calloc(t->ncols, sizeof *t->spoken))) {
+        bpi_fail(t->p, BP_ERR_NOMEM, "out of memory while drawing a table");
+        return;
+    }
+    free(t->spoken[col]);
+    t->spoken[col] = bpi_clean(t->p, spoken);
 }
 
 void bp_pdf_table_row(bp_pdf_table *t, const bp_pdf_cell *cells)

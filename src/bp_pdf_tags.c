@@ -193,6 +193,11 @@ static void content(builder *b, int se, const bpi_element *e, int mcid)
  * glyphs lack: the element's own text. */
 static void actual_text(builder *b, int se, const bpi_element *e)
 {
+    /* a text the page shows abbreviated: said in words ("c" as "suppressed") */
+    if (e->spoken != BPI_NO_TEXT) {
+        if (b->ok) check(b, bpi_tags_text(b->t, se, "ActualText", b->p->el_text + e->spoken));
+        return;
+    }
     const char *text = b->p->el_text + e->text;
     bool shapes = strstr(text, "\xE2\x9C\x93") != NULL;          /* the tick: a path */
     if (b->p->fonts == BP_PDF_FONTS_WINANSI)
