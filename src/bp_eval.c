@@ -354,6 +354,7 @@ static bp_err eval_courses(evaluator *ev, bp_results *out)
             c.course = (int)ci;
             cr->kpi = (int)k;
             cr->course = (int)ci;
+            cr->suppressed = false;      /* bp_suppress's, for build --publish */
             cr->value = bp_expr_eval(kp->expr, &c);
             cr->target = ti;
             cr->lo = t->lo ? bp_expr_eval(t->lo, &c) : bp_num_none();
