@@ -518,7 +518,9 @@ char *bp_format_exgroup_movement(const bp_results *res, const bp_exgroup *g)
     if (p && p->value.ok) sentence_value(k, p, val, sizeof val);
     switch (g->movement) {
     case BP_MOVE_NEW:
-        if (!p || !p->value.ok)
+        if (p && p->suppressed)      /* build --publish: the year before is withheld */
+            sb_add(&b, "The exception is new: the %s result is suppressed as a small count (c).", pb);
+        else if (!p || !p->value.ok)
             sb_add(&b, "The exception is new: there is no %s result to compare.", pb);
         else if (p->status == BP_STATUS_GREEN)
             sb_add(&b, "The exception is new: %s met the target (%s).", pb, val);
@@ -539,6 +541,11 @@ char *bp_format_exgroup_movement(const bp_results *res, const bp_exgroup *g)
     case BP_MOVE_NONE:
         /* in the plans alone: what the report year itself was, where a target applied */
         if (!a || a->target < 0) break;
+        if (a->suppressed) {
+            sb_add(&b, "The exception is in the plans alone: the %s result is suppressed as a small "
+                   "count (c).", yb);
+            break;
+        }
         if (!a->value.ok) {
             sb_add(&b, "The exception is in the plans alone: there is no %s result.", yb);
             break;

@@ -726,7 +726,7 @@ void pk_courses(pk_ctx *c, const bp_section *sec)
              "exempt from the floor and marked as such. The institution average covers its "
              "non-minority courses.", yb);
     bp_pdf_paragraph(c->pdf, BP_PDF_BODY, intro);
-    bool any = false;
+    bool any = false, withheld = false;
     for (size_t i = 0; i < c->ninsts; i++) {
         int inst = c->insts[i];
         bool has = false;
@@ -750,7 +750,11 @@ void pk_courses(pk_ctx *c, const bp_section *sec)
             if (co->inst != inst || co->year != c->year) continue;
             kpi = cr->kpi;
             char st[32], inc[48], dc[48], val[64], pct[48];
-            snprintf(st, sizeof st, "%lld", (long long)co->students);
+            /* build --publish: a handful of students withheld; the money never is */
+            if (cr->suppressed) snprintf(st, sizeof st, "%s", BP_FORMAT_SUPPRESSED);
+            else snprintf(st, sizeof st, "%lld", (long long)co->students);
+            withheld = withheld || cr->suppressed;
+            if (cr->suppressed) pk_say_cell(t, 1, st);
             pk_money(c, co->income, inc, sizeof inc);
             pk_money(c, co->direct_costs, dc, sizeof dc);
             if (cr->value.ok) pk_percent(cr->value, pct, sizeof pct);
@@ -778,4 +782,9 @@ void pk_courses(pk_ctx *c, const bp_section *sec)
     }
     if (!any) bp_pdf_paragraph(c->pdf, BP_PDF_BODY, "No post-16 courses are recorded for these institutions.");
     else pk_status_key(c);
+    if (withheld) {
+        char note[96];
+        pk_suppressed_note(c, note, sizeof note);
+        bp_pdf_paragraph(c->pdf, BP_PDF_SMALL, note);
+    }
 }

@@ -234,7 +234,7 @@ static void rag_counts(pk_ctx *c, const bp_section *scope)
         /* after "and ": how many are withheld, with the footnote's meaning of c */
         char note[96];
         pk_suppressed_note(c, note, sizeof note);
-        k += snprintf(buf + k - 1, sizeof buf - (size_t)k + 1, "%zu %s withheld as small counts "
+        k += snprintf(buf + k - 1, sizeof buf - (size_t)k + 1, "%zu %s suppressed as small counts "
                       "(%s).", withheld, withheld == 1 ? "is" : "are", note) - 1;
     }
     if (later && k > 0 && (size_t)k < sizeof buf)
