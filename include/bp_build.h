@@ -26,8 +26,8 @@ typedef struct {
     const char *fonts_dir;           /* the prepared fonts (bp_pdf_options.fonts_dir) */
     const char *tmpdir;              /* the workbook's scratch folder (bp_xlsx_write) */
     bool publish;                    /* build --publish: the results are suppressed
-                                        (bp_suppress) and no workbook is written ... */
-    bool workbook;                   /* ... unless --workbook */
+                                        (bp_suppress) and no workbook is written (its
+                                        live formulas would add the facts up again) */
 } bp_build_opts;
 
 /* source_date_epoch (the command line's SOURCE_DATE_EPOCH) when set and not empty (digits

@@ -50,6 +50,8 @@ typedef struct {
     int year;                        /* the year reported */
     int64_t epoch;                   /* the documents' date */
     bool epoch_from_env;             /* from SOURCE_DATE_EPOCH, else the as-of date */
+    bool publish;                    /* build --publish: a line "publish suppress_max N" */
+    int64_t suppress_max;
 } bp_manifest_info;
 
 /* The name of the manifest of the set whose files start with base: BASE-manifest.txt. */

@@ -102,7 +102,7 @@ static bp_err plan_make(const bp_session *s, const bp_packset *packs, const bp_b
         for (size_t j = 0; pk->per_lgb && j < nlgb && err == BP_OK; j++)
             err = plan_add(p, OUT_PACK, pk, lgbs[j], "%s-%s-%s.pdf", base, pk->id, lgbs[j]);
     }
-    if (err == BP_OK && (!o->publish || o->workbook))
+    if (err == BP_OK && !o->publish)
         err = plan_add(p, OUT_WORKBOOK, NULL, NULL, "%s.xlsx", base);
     if (err == BP_OK) err = plan_add(p, OUT_RESULTS, NULL, NULL, "%s-results.json", base);
     if (err == BP_OK) {
@@ -181,7 +181,7 @@ static bp_err write_all(const bp_session *s, const bp_build_opts *o, const plan 
                 bp_manifest_info info = {s->model.inputs, s->model.ninputs, o->inputs,
                                          o->packs, o->npacks,
                                          s->year == s->model.report_year, s->year, o->epoch,
-                                         o->epoch_from_env};
+                                         o->epoch_from_env, o->publish, s->results.suppress_max};
                 err = bp_manifest_write(fp, &info, set, n, diags);
             }
             continue;

@@ -182,6 +182,8 @@ bp_err bp_manifest_write(FILE *fp, const bp_manifest_info *info, const bp_outset
     fprintf(fp, "%s\nversion %s\nyear %s %s\npacks %s\nepoch %" PRId64 " %s\n", HEAD, BP_VERSION,
             year, info->report_year ? "report_year" : "option", packs, info->epoch,
             info->epoch_from_env ? "SOURCE_DATE_EPOCH" : "as_of");
+    /* only in a published set, so that every other manifest reads as before */
+    if (info->publish) fprintf(fp, "publish suppress_max %" PRId64 "\n", info->suppress_max);
     free(packs);
     /* the contract's files as the loader read them, then kpis.kpi and the templates: the
      * order bp_fingerprint_take lists them in */

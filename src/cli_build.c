@@ -11,7 +11,7 @@ typedef struct {
     bp_cli_list packs;               /* none: every pack */
     int year;                        /* 0: report_year */
     bp_status fail_on;               /* BP_STATUS_NONE: off */
-    bool publish, workbook;          /* small counts suppressed; a workbook even so */
+    bool publish;                    /* small counts suppressed, no workbook */
 } build_opts;
 
 static const bp_cli_opt options[] = {
@@ -21,11 +21,9 @@ static const bp_cli_opt options[] = {
     BP_CLI_OPT_PACK(build_opts, packs),
     BP_CLI_OPT_YEAR(build_opts, year),
     BP_CLI_OPT_FAIL_ON(build_opts, fail_on),
-    {"publish", 0, NULL, "packs to publish: counts of people of 1 to trust.csv suppress_max (5)\n"
-     "shown as c, with no workbook (docs/output-files.md)",
+    {"publish", 0, NULL, "for publishing: counts of people of 1 to suppress_max\n"
+     "(trust.csv, default 5) shown as c; no workbook",
      0, bp_cli_set_flag, offsetof(build_opts, publish)},
-    {"workbook", 0, NULL, "with --publish: write the workbook too, suppressed alike",
-     0, bp_cli_set_flag, offsetof(build_opts, workbook)},
 };
 
 static int run(int argc, char **argv, const bp_cli_env *env)
@@ -33,12 +31,6 @@ static int run(int argc, char **argv, const bp_cli_env *env)
     build_opts o = {.fail_on = BP_STATUS_NONE};
     int status;
     if (!bp_cli_parse(&bp_cli_build.spec, argc, argv, &o, &status)) return status;
-    if (o.workbook && !o.publish) {
-        fputs("boardpack build: --workbook goes with --publish (without it the workbook is "
-              "always written)\n", stderr);
-        bp_cli_synopsis(stderr, "usage: ", &bp_cli_build.spec);
-        return bp_exit_code(BP_ERR_USAGE);
-    }
     /* an interrupted build leaves no temporary file and no lock behind */
     bp_outfile_catch_signals();
     bp_fingerprint inputs;
@@ -69,7 +61,6 @@ static int run(int argc, char **argv, const bp_cli_env *env)
     bp_build_opts bo = bp_cli_build_opts(env, o.out, &o.packs);
     bo.inputs = &inputs;
     bo.publish = o.publish;
-    bo.workbook = o.workbook;
     if (err == BP_OK && !bp_build_epoch(&s.model, env->source_date_epoch, &bo.epoch)) {
         fprintf(stderr, "boardpack build: SOURCE_DATE_EPOCH '%s': expected whole seconds since "
                 "1970, such as 1700438400\n", env->source_date_epoch);
