@@ -93,8 +93,8 @@ fi
 # suppress_max 2 (worked out by hand from the fixture, as EXPECTED.md for 5): staff
 # turnover P1 1 of 10 and the primary phase (the same) are primary; S1's 3 of 25 is shown,
 # so the trust beside the institutions (4/35) has P1 alone and S1 goes (P2 0/0 has no
-# value, S2 no data); the secondary phase (S1 alone) then has no other part, so its total
-# goes; the trust (4/35) stays.  neet: S1 2 of 120, the secondary phase and trust 2 of 200.
+# value, S2 no data); the trust beside the phases has the primary phase alone, and the
+# secondary phase (3/25, which is S1's figure) goes; the trust (4/35) stays.  neet: S1 2 of 120, the secondary phase and trust 2 of 200.
 cp -R "$fx" "$tmp/two"
 printf 'suppress_max,2\n' >>"$tmp/two/trust.csv"
 if "$BOARDPACK" build --data "$tmp/two" --out "$tmp/two-out" --publish >"$tmp/log" 2>&1; then
@@ -113,7 +113,7 @@ print("ok" if courses == [("A level Biology", 6), ("A level Mathematics", 5), ("
                           ("BTEC Sport", 12)] else "courses %s" % courses)
 PY
     if [ "$(cat "$tmp/two.txt")" = "$(printf 'ok\nok')" ]; then
-        ok "suppress_max 2: the hand-worked cells, a phase's total taken when it has no other part"
+        ok "suppress_max 2: the hand-worked cells, a phase equal to a suppressed school suppressed"
     else
         ko "suppress_max 2: $(cat "$tmp/two.txt")"
     fi
