@@ -6,13 +6,20 @@ KPI, year and side (numerator, denominator) the totals the outputs show are solv
 linear system to show that no suppressed value can be worked out from the rest.
 
 usage: publish_check.py FIXTURE PUBLISHED.json UNPUBLISHED.json ELEMENTS.txt BOARD.pdf
+       publish_check.py --solve DATA PUBLISHED.json   (any data set: the solving alone)
 Prints "ok   ..." / "FAIL ..." lines for tests/e2e/publish.sh."""
 import csv
 import json
 import sys
 from fractions import Fraction
 
-fixture, pub_json, plain_json, elements, board = sys.argv[1:6]
+solve_only = sys.argv[1] == "--solve"
+if solve_only:
+    # publish_check.py --solve DATA PUBLISHED.json: only that nothing suppressed can be solved
+    fixture, pub_json = sys.argv[2:4]
+    plain_json = elements = board = None
+else:
+    fixture, pub_json, plain_json, elements, board = sys.argv[1:6]
 results = []
 
 
@@ -97,9 +104,73 @@ def cell(kpi, scope, entity, year):
 entities = ([("institution", i) for i in inst_ids] + [("phase", p) for p in phases]
             + [("trust", "trust")])
 pub = json.load(open(pub_json, encoding="utf-8"))
-plain = json.load(open(plain_json, encoding="utf-8"))
+plain = json.load(open(plain_json or pub_json, encoding="utf-8"))
 by_key = {(r["kpi"], r["scope"], r["entity"], r["year"], r["scenario"]): r for r in pub["results"]}
 plain_key = {(r["kpi"], r["scope"], r["entity"], r["year"], r["scenario"]): r for r in plain["results"]}
+
+got = {k for k, r in by_key.items() if r.get("suppressed")}
+
+# ---- no suppressed value can be solved from the totals shown ----
+# The groups the outputs show a total beside its parts: each phase beside its
+# institutions, the trust beside every institution, the trust beside the phases and the
+# centre.  A shown cell is known (its numerator and denominator, the strongest reader);
+# so is a cell with no data (0).  Each group is one equation on each side.
+def groups():
+    g = [(("phase", p), [("institution", i) for i in members("phase", p)]) for p in phases]
+    g.append((("trust", "trust"), [("institution", i) for i in inst_ids]))
+    g.append((("trust", "trust"), [("phase", p) for p in phases] + [("institution", central)]))
+    return g
+
+
+def rank(m):
+    m = [r[:] for r in m]
+    rk, cols = 0, len(m[0]) if m else 0
+    for c in range(cols):
+        piv = next((i for i in range(rk, len(m)) if m[i][c] != 0), None)
+        if piv is None:
+            continue
+        m[rk], m[piv] = m[piv], m[rk]
+        for i in range(len(m)):
+            if i != rk and m[i][c] != 0:
+                f = m[i][c] / m[rk][c]
+                m[i] = [a - f * b for a, b in zip(m[i], m[rk])]
+        rk += 1
+    return rk
+
+
+def solve(got, keys):
+    """The suppressed cells of got that the groups' equations determine, for each (kpi,
+    year, scenario) of keys.  The numerator's and the denominator's systems have the same
+    unknowns and equations (each group adds up on both sides), so one is solved."""
+    found, n = [], 0
+    for kpi, year, sc in sorted(keys):
+        unknown = [(s, e) for s, e in entities if (kpi, s, e, year, sc) in got]
+        if not unknown:
+            continue
+        idx = {u: j for j, u in enumerate(unknown)}
+        eqs = []
+        for total, parts in groups():
+            row = [Fraction(0)] * len(unknown)
+            for p, sign in [(total, 1)] + [(q, -1) for q in parts]:
+                if p in idx:
+                    row[idx[p]] += sign
+            if any(row):
+                eqs.append(row)
+        n += 1
+        base = rank(eqs) if eqs else 0
+        for u, j in idx.items():
+            e = [Fraction(int(i == j)) for i in range(len(unknown))]
+            if rank(eqs + [e]) == base:
+                found.append((kpi, year, sc, u))
+    return found, n
+
+
+keys = {(k[0], k[3], k[4]) for k in by_key}
+solvable, systems = solve(got, keys)
+out(not solvable, "no suppressed numerator or denominator can be solved from the totals shown "
+    "(%d systems)%s" % (systems, "" if not solvable else ": " + repr(solvable)))
+if solve_only:
+    sys.exit(0)
 
 # ---- the suppressed results: exactly those worked out by hand ----
 expected = set()
@@ -109,7 +180,6 @@ with open(f"{fixture}/expected-suppressed.tsv", encoding="utf-8") as f:
             continue
         k, scope, entity, year = line.rstrip("\n").split("\t")[:4]
         expected.add((k, scope, entity, year, "actual"))
-got = {k for k, r in by_key.items() if r.get("suppressed")}
 out(got == expected, "the suppressed results are the %d of expected-suppressed.tsv%s" % (
     len(expected), "" if got == expected else
     " (missing %s; extra %s)" % (sorted(expected - got), sorted(got - expected))))
@@ -141,62 +211,6 @@ zero_shown = [(kpi, s, e, y) for kpi in KPIS for y in YEARS for s, e in entities
               if cell(kpi, s, e, y)[0] == 0 and not small(cell(kpi, s, e, y)[1])
               and (kpi, s, e, y, "actual") in got]
 out(not zero_shown, "a numerator of 0 is shown (when nothing else is small)")
-
-# ---- no suppressed value can be solved from the totals shown ----
-# The groups the outputs show a total beside its parts: each phase beside its
-# institutions, the trust beside every institution, the trust beside the phases and the
-# centre.  A shown cell is known (its numerator and denominator, the strongest reader);
-# so is a cell with no data (0).  Each group is one equation on each side.
-def groups():
-    g = [(("phase", p), [("institution", i) for i in members("phase", p)]) for p in phases]
-    g.append((("trust", "trust"), [("institution", i) for i in inst_ids]))
-    g.append((("trust", "trust"), [("phase", p) for p in phases] + [("institution", central)]))
-    return g
-
-
-def rank(m):
-    m = [r[:] for r in m]
-    rk, cols = 0, len(m[0]) if m else 0
-    for c in range(cols):
-        piv = next((i for i in range(rk, len(m)) if m[i][c] != 0), None)
-        if piv is None:
-            continue
-        m[rk], m[piv] = m[piv], m[rk]
-        for i in range(len(m)):
-            if i != rk and m[i][c] != 0:
-                f = m[i][c] / m[rk][c]
-                m[i] = [a - f * b for a, b in zip(m[i], m[rk])]
-        rk += 1
-    return rk
-
-
-solvable = []
-systems = 0
-for kpi in KPIS:
-    for year in YEARS:
-        unknown = [(s, e) for s, e in entities if (kpi, s, e, year, "actual") in got]
-        if not unknown:
-            continue
-        idx = {u: j for j, u in enumerate(unknown)}
-        for which in (0, 1):
-            if which == 1 and KPIS[kpi][1] is None:
-                continue
-            eqs = []
-            for total, parts in groups():
-                row = [Fraction(0)] * len(unknown)
-                for p, sign in [(total, 1)] + [(q, -1) for q in parts]:
-                    if p in idx:
-                        row[idx[p]] += sign
-                if any(row):
-                    eqs.append(row)
-            systems += 1
-            base = rank(eqs) if eqs else 0
-            for u, j in idx.items():
-                e = [Fraction(int(i == j)) for i in range(len(unknown))]
-                if rank(eqs + [e]) == base:
-                    solvable.append((kpi, year, u, "numerator" if which == 0 else "denominator"))
-out(not solvable, "no suppressed numerator or denominator can be solved from the totals shown "
-    "(%d systems)%s" % (systems, "" if not solvable else ": " + repr(solvable)))
 
 # ---- courses ----
 want = {}
