@@ -758,7 +758,8 @@ static void bar_words(alt_text *a, const bp_pdf_bar *b, const bp_pdf_bar_mark *m
 {
     char v[64];
     bool has = bar_has(b);
-    if (has) value_label(v, sizeof v, b->value, unit);
+    if (has && m && m->text && *m->text) snprintf(v, sizeof v, "%s", m->text);
+    else if (has) value_label(v, sizeof v, b->value, unit);
     alt_add(a, "%s %s", b->label ? b->label : "", has ? v : "no data");
     const char *tw = has ? tint_word(b->tint) : "";
     bool note = has && m && m->note && *m->note;

@@ -15,6 +15,8 @@ import sys
 import pikepdf
 
 pdf_path, dump_path, tmp = sys.argv[1], sys.argv[2], sys.argv[3]
+# "pet-board": the PET's board pack, whose expected roles and charts are known (below)
+pet_board = sys.argv[4:5] == ["pet-board"]
 name = pdf_path.rsplit("/", 1)[-1]
 results = []
 
@@ -264,5 +266,106 @@ for line in open(dump_path, encoding="utf-8"):
         want.update(squeeze(f[15].replace("\\n", " ").replace("\\t", " ").replace("\\\\", "\\")))
 out(got == want, "the artifacts' text is the running header, footer, page numbers and repeated headers (%d characters)%s"
     % (sum(want.values()), "" if got == want else ": %r more, %r fewer" % (dict(got - want), dict(want - got))))
+
+
+
+# ---- the PET's board pack: each Figure's Alt has every plotted value as the tables print it ----
+def struct_tree(text):
+    """pdfinfo -struct-text's indented listing as a tree: [role, text, kids]."""
+    top = ["Root", "", []]
+    stack = [(-1, top)]
+    for line in text.splitlines():
+        depth = len(line) - len(line.lstrip(" "))
+        body = line.strip()
+        q = re.match(r'^"(.*)"$', body)
+        if q:
+            stack[-1][1][1] += q.group(1)
+            continue
+        if not body or body.startswith("/"):
+            continue
+        node = [re.match(r"[A-Za-z0-9]+", body).group(0), "", []]
+        while stack[-1][0] >= depth:
+            stack.pop()
+        stack[-1][1][2].append(node)
+        stack.append((depth, node))
+    return top
+
+
+def all_text(node):
+    return node[1] + "".join(all_text(k) for k in node[2])
+
+
+def find(node, role, into):
+    if node[0] == role:
+        into.append(node)
+    for k in node[2]:
+        find(k, role, into)
+    return into
+
+
+# a figure as the tables print it: "£1,974,033", "(£72,519)", "0.5%", "-1.1%", "17.2"
+VALUE = re.compile(r"\(?-?£?\d[\d,]*(?:\.\d+)?%?\)?")
+
+
+def figure_checks():
+    tree = struct_tree(st)
+    tables = [[[all_text(c) for c in tr[2] if c[0] in ("TH", "TD")] for tr in find(t, "TR", [])]
+              for t in find(tree, "Table", [])]
+    def table_with(first_row):
+        return next((t for t in tables if t and first_row(t[0])), None)
+    def row(table, label):
+        return next((r for r in (table or []) if r and squeeze(r[0]) == squeeze(label)), None)
+    score = table_with(lambda h: h[0] == "KPI" and "Trust" in h)
+    keyfig = table_with(lambda h: len(h) >= 3 and re.fullmatch(r"\d{4}/\d{2}", h[1]) and re.fullmatch(r"\d{4}/\d{2}", h[2]))
+    summary = table_with(lambda h: h[:2] == ["Institution", "Income"])
+    out(score is not None and keyfig is not None and summary is not None,
+        "the scorecard, the key figures and the finance summary found in the structure")
+    if score is None or keyfig is None or summary is None:
+        return
+    year, before = keyfig[0][1], keyfig[0][2]       # the report year and the year before
+    cols = score[0]
+    def score_values(label, col):
+        r = row(score, label)
+        return VALUE.findall(r[cols.index(col)]) if r and col in cols else []
+    def by_year(label):
+        """The scorecard's trust cell (this year, then the year before) and the key figures' row."""
+        want = []
+        v = score_values(label, "Trust")
+        if len(v) >= 2:
+            want += ["%s %s" % (year, v[0]), "%s %s" % (before, v[1])]
+        return want
+    alts = []
+    def walk_fig(e):
+        if str(e.get("/S")) == "/Figure":
+            alts.append(str(e.get("/Alt", "")))
+        k = e.get("/K", [])
+        for x in (k if isinstance(k, pikepdf.Array) else [k]):
+            if isinstance(x, pikepdf.Dictionary) and "/S" in x:
+                walk_fig(x)
+    walk_fig(doc)
+    out(len(alts) == 3, "the PET board pack has its three charts (%d Figures)" % len(alts))
+    for alt in alts:
+        want = []
+        if alt.startswith("Bar chart of the in-year result as a share of income, consolidated trust, by year"):
+            want = by_year("In-year surplus as a share of income")
+            cons = row(summary, "Consolidated trust")
+            want += ["%s %s" % (year, cons[-1])] if cons else ["(no consolidated row)"]
+        elif alt.startswith("Bar chart of Staff costs as a share of income in %s" % year):
+            for col in cols[2:]:
+                v = score_values("Staff costs as a share of income", col)
+                want.append("%s %s" % (col, v[0]) if v else "%s (no value)" % col)
+            k = row(keyfig, "Staff costs as a share of income")
+            want += ["Trust %s" % k[1]] if k else ["(no key figure)"]
+        elif alt.startswith("Bar chart of the revenue reserves, consolidated trust, by year"):
+            want = by_year("Revenue reserves")
+            k = row(keyfig, "Revenue reserves")
+            want += ["%s %s" % (year, k[1]), "%s %s" % (before, k[2])] if k else ["(no key figure)"]
+        missing = [w for w in want if w not in alt]
+        out(len(want) >= 3 and not missing, "the Figure %r... has the tables' values %s%s"
+            % (alt[:50], want, " - missing %s" % missing if missing else ""))
+
+
+if pet_board:
+    figure_checks()
 
 sys.exit(0 if all(results) else 1)
