@@ -233,6 +233,16 @@ deps:
 
 deps-test:
 	@scripts/install-deps.sh test
+	@$(MAKE) --no-print-directory $(PDFJS)
+
+# pdf.js (npm pdfjs-dist) for tests/e2e/pdfjs.sh, at the version package-lock.json pins,
+# into tests/e2e/pdfjs/node_modules (not in git); again whenever the pin changes.  Its
+# optional canvas (rendering, a native build) is left out: the test only reads structure
+# and text.
+PDFJS := tests/e2e/pdfjs/node_modules/.package-lock.json
+$(PDFJS): tests/e2e/pdfjs/package.json tests/e2e/pdfjs/package-lock.json
+	cd tests/e2e/pdfjs && npm ci --omit=optional --no-audit --no-fund --loglevel=error
+	@touch $@
 
 deps-lint:
 	@scripts/install-deps.sh lint
