@@ -46,6 +46,19 @@ m = re.search(r'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">(.*?)</rdf:li>',
 xtitle = m.group(1).replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&amp;", "&") if m else None
 out(bool(title) and xtitle == title, "XMP dc:title is the document title (%r)" % title)
 
+# ---- what a pack does not hold, so that the Matterhorn checkpoints about it cannot fail
+# (docs/accessibility.md): not encrypted (26-001, 26-002), no forms (25-001, 28-005,
+# 28-010), no optional content (20-001..003), no embedded files (21-001, 28-016), no
+# XObjects (30-001, 30-002), only link annotations (28-002, 28-004, 28-006, 28-007,
+# 28-014..018), no role map (02-001..003), /Suspects not true (01-007) ----
+out(not pdf.is_encrypted and "/AcroForm" not in root and "/OCProperties" not in root
+    and "/EmbeddedFiles" not in root.get("/Names", {}) and "/RoleMap" not in root.get("/StructTreeRoot", {})
+    and not bool(root.get("/MarkInfo", {}).get("/Suspects", False)),
+    "no encryption, forms, optional content, embedded files or role map; /Suspects not true")
+xobjects = sum(len(p.Resources.get("/XObject", {})) for p in pdf.pages)
+subtypes = sorted({str(a.get("/Subtype")) for p in pdf.pages for a in p.get("/Annots", [])})
+out(xobjects == 0 and subtypes in ([], ["/Link"]), "no XObjects (%d), annotations only links %s" % (xobjects, subtypes))
+
 # ---- fonts ----
 fonts, missing = 0, []
 for page in pdf.pages:
@@ -54,6 +67,26 @@ for page in pdf.pages:
         if "/ToUnicode" not in font:
             missing.append(str(font.get("/BaseFont")))
 out(fonts > 0 and not missing, "every font has ToUnicode %s" % (missing or ""))
+# Matterhorn 31-028, 31-029: no ToUnicode entry maps a code to U+0000, U+FEFF or U+FFFE
+# (bfchar destinations, and every code point a bfrange's destination runs through)
+bad_uni, maps = set(), 0
+for page in pdf.pages:
+    for fname, font in page.Resources.get("/Font", {}).items():
+        if "/ToUnicode" not in font:
+            continue
+        maps += 1
+        cmap = bytes(font.ToUnicode.read_bytes()).decode("latin-1")
+        for block in re.findall(r"beginbfchar(.*?)endbfchar", cmap, re.S):
+            for dst in re.findall(r"<[0-9A-Fa-f]+>\s*<([0-9A-Fa-f]+)>", block):
+                if int(dst[:4], 16) in (0, 0xFEFF, 0xFFFE):
+                    bad_uni.add(dst)
+        for block in re.findall(r"beginbfrange(.*?)endbfrange", cmap, re.S):
+            for lo, hi, dst in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+                first = int(dst[:4], 16)
+                last = first + int(hi, 16) - int(lo, 16)
+                if any(first <= u <= last for u in (0, 0xFEFF, 0xFFFE)):
+                    bad_uni.add(dst)
+out(maps > 0 and not bad_uni, "no ToUnicode entry maps to U+0000, U+FEFF or U+FFFE (%d maps) %s" % (maps, sorted(bad_uni)[:3]))
 
 # ---- marked content ----
 PAINT = {"Tj", "TJ", "'", '"', "S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "sh", "Do"}
@@ -70,6 +103,11 @@ for n, page in enumerate(pdf.pages, 1):
             if o == "BDC" and isinstance(operands[1], pikepdf.Dictionary) and "/MCID" in operands[1]:
                 mcid = int(operands[1].MCID)
                 seen[mcid] += 1
+            # Matterhorn 01-003, 01-004: no artifact inside tagged content, nor the reverse
+            if any(m is not None for t, m in stack) and tag == "/Artifact":
+                untagged.append("page %d: an artifact inside tagged content" % n)
+            if any(t == "/Artifact" for t, m in stack) and mcid is not None:
+                untagged.append("page %d: tagged content inside an artifact" % n)
             stack.append((tag, mcid))
         elif o == "EMC":
             if stack:
@@ -83,7 +121,7 @@ for n, page in enumerate(pdf.pages, 1):
         untagged.append("page %d: marked content left open" % n)
     dups += ["page %d MCID %d" % (n, k) for k, v in seen.items() if v > 1]
     page_mcids.append(set(seen))
-out(not untagged, "no content outside marked content or artifacts %s" % untagged[:3])
+out(not untagged, "no content outside marked content or artifacts, none of either inside the other %s" % untagged[:3])
 out(not dups, "no MCID used twice on a page %s" % dups[:3])
 
 # ---- the structure tree and the parent tree ----
@@ -113,6 +151,12 @@ def page_of(d, elem):
     if pg is None:
         pg = elem.get("/Pg")
     return pages_by_obj.get(pg.objgen) if pg is not None else None
+
+
+# the standard types boardpack writes (src/bp_pdf_tags.c): none of Note (Matterhorn 19-003,
+# 19-004), Formula (17-002), Form (28-010), Annot (28-002) or H (14-006, 14-007)
+ROLES = {"/Document", "/P", "/H1", "/H2", "/H3", "/L", "/LI", "/Lbl", "/LBody", "/Table", "/TR",
+         "/TH", "/TD", "/Figure", "/TOC", "/TOCI", "/Reference", "/Link"}
 
 
 def walk(elem, parent_type):
@@ -162,6 +206,13 @@ def walk(elem, parent_type):
         problems.append("a Figure without /Alt")
     if s == "/Link" and not has_objr:
         problems.append("a Link without its annotation (OBJR)")
+    if s not in ROLES:
+        problems.append("a structure type boardpack does not write: %s" % s)
+    if s == "/TOC" and any(t not in ("/TOCI", "/TOC") for t in child_types):
+        problems.append("a TOC of %s" % child_types)
+    # ISO 32000-1 Table 333: a TOCI holds Lbl, Reference, NonStruct, P or TOC (09-006)
+    if s == "/TOCI" and (not child_types or any(t not in ("/Lbl", "/Reference", "/NonStruct", "/P", "/TOC") for t in child_types)):
+        problems.append("a TOCI of %s" % child_types)
     if s == "/L" and any(t != "/LI" for t in child_types):
         problems.append("an L with children other than LI")
     if s == "/LI" and (not child_types or any(t not in ("/Lbl", "/LBody") for t in child_types)):
