@@ -67,26 +67,61 @@ for page in pdf.pages:
         if "/ToUnicode" not in font:
             missing.append(str(font.get("/BaseFont")))
 out(fonts > 0 and not missing, "every font has ToUnicode %s" % (missing or ""))
-# Matterhorn 31-028, 31-029: no ToUnicode entry maps a code to U+0000, U+FEFF or U+FFFE
-# (bfchar destinations, and every code point a bfrange's destination runs through)
-bad_uni, maps = set(), 0
+# Matterhorn 10-001, 31-028, 31-029: every character code a page shows has a Unicode
+# value in its font's ToUnicode map, and none is U+0000, U+FEFF or U+FFFE (the maps may
+# cover codes never shown: an identity range of the Unicode fonts starts at 0)
+def unicode_map(font):
+    """code -> first UTF-16 unit, from the map's bfchar entries and bfrange runs."""
+    cmap = bytes(font.ToUnicode.read_bytes()).decode("latin-1")
+    chars, ranges = {}, []
+    for block in re.findall(r"beginbfchar(.*?)endbfchar", cmap, re.S):
+        for src, dst in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+            chars[int(src, 16)] = int(dst[:4], 16)
+    for block in re.findall(r"beginbfrange(.*?)endbfrange", cmap, re.S):
+        for lo, hi, dst in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+            ranges.append((int(lo, 16), int(hi, 16), int(dst[:4], 16)))
+    def look(code):
+        if code in chars:
+            return chars[code]
+        return next((d + code - lo for lo, hi, d in ranges if lo <= code <= hi), None)
+    return look
+
+
+shown_codes = collections.defaultdict(set)     # font objgen -> codes shown
+fonts_by_gen = {}
 for page in pdf.pages:
-    for fname, font in page.Resources.get("/Font", {}).items():
-        if "/ToUnicode" not in font:
-            continue
-        maps += 1
-        cmap = bytes(font.ToUnicode.read_bytes()).decode("latin-1")
-        for block in re.findall(r"beginbfchar(.*?)endbfchar", cmap, re.S):
-            for dst in re.findall(r"<[0-9A-Fa-f]+>\s*<([0-9A-Fa-f]+)>", block):
-                if int(dst[:4], 16) in (0, 0xFEFF, 0xFFFE):
-                    bad_uni.add(dst)
-        for block in re.findall(r"beginbfrange(.*?)endbfrange", cmap, re.S):
-            for lo, hi, dst in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
-                first = int(dst[:4], 16)
-                last = first + int(hi, 16) - int(lo, 16)
-                if any(first <= u <= last for u in (0, 0xFEFF, 0xFFFE)):
-                    bad_uni.add(dst)
-out(maps > 0 and not bad_uni, "no ToUnicode entry maps to U+0000, U+FEFF or U+FFFE (%d maps) %s" % (maps, sorted(bad_uni)[:3]))
+    res = page.Resources.get("/Font", {})
+    cur = None
+    for operands, op in pikepdf.parse_content_stream(page):
+        o = str(op)
+        if o == "Tf":
+            cur = res.get(str(operands[0]))
+            if cur is not None:
+                fonts_by_gen[cur.objgen] = cur
+        elif o in ("Tj", "TJ", "'", '"') and cur is not None:
+            arg = operands[-1]
+            data = b"".join(bytes(a) for a in arg if isinstance(a, pikepdf.String)) if o == "TJ" else bytes(arg)
+            if str(cur.get("/Subtype")) == "/Type0":
+                codes = [data[k] << 8 | data[k + 1] for k in range(0, len(data) - 1, 2)]
+            else:
+                codes = list(data)
+            shown_codes[cur.objgen].update(codes)
+bad_uni, unmapped, checked = set(), set(), 0
+for gen, codes in shown_codes.items():
+    font = fonts_by_gen[gen]
+    if "/ToUnicode" not in font:
+        continue
+    look = unicode_map(font)
+    for code in codes:
+        checked += 1
+        u = look(code)
+        if u is None:
+            unmapped.add("%s %04X" % (font.get("/BaseFont"), code))
+        elif u in (0, 0xFEFF, 0xFFFE):
+            bad_uni.add("%s %04X" % (font.get("/BaseFont"), code))
+out(checked > 0 and not unmapped and not bad_uni,
+    "every code shown (%d, in %d fonts) maps to Unicode, none to U+0000, U+FEFF or U+FFFE %s"
+    % (checked, len(shown_codes), sorted(unmapped | bad_uni)[:3]))
 
 # ---- marked content ----
 PAINT = {"Tj", "TJ", "'", '"', "S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "sh", "Do"}
