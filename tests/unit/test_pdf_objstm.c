@@ -77,8 +77,10 @@ static void every_object_found_again(void **state)
     const char *sx = find(in + n - 64, 64, "startxref");
     size_t xref = strtoul(sx + 10, NULL, 10);
     const char *p = (const char *)in + xref + 5;
-    unsigned long count = strtoul(p, (char **)&p, 10);
-    count = strtoul(p, (char **)&p, 10);
+    char *after;
+    (void)strtoul(p, &after, 10);                  /* the first object's number, 0 */
+    unsigned long count = strtoul(after, &after, 10);
+    p = after;
     while (*p == '\r' || *p == '\n' || *p == ' ') p++;
     assert_true(count > 3);
 
