@@ -78,7 +78,7 @@ TEST_LIBS := -lcmocka
 #          (libharu's object layer), bp_deflate (the one deflate seam: zlib's functions
 #          interposed, libdeflate), bp_pdf (the page layer: the
 #          document; its parts in bp_pdf_state, _fonts, _text, _draw, _page, _elements, _nav,
-#          _block, _table, _tags (the tagged PDF) and bp_chart, sharing src/bp_pdf_internal.h), bp_packpdf_common,
+#          _block, _table, _tags (the tagged PDF), _objstm (object streams) and bp_chart, sharing src/bp_pdf_internal.h), bp_packpdf_common,
 #          bp_packpdf_dataq (the data problems in words, for the summary, sections, appendix),
 #          bp_packpdf_charts (the packs' charts and their captions),
 #          bp_packpdf_summary, bp_packpdf_score, bp_packpdf_finance, bp_packpdf_plan, bp_packpdf, bp_formula (KPI expressions as the
