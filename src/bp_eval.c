@@ -318,6 +318,7 @@ static bp_err eval_results(evaluator *ev, bp_results *out, int y0, int ny,
                     out->index[index_of(out, r->kpi, r->scope, r->entity, r->year, r->scenario)] =
                         (int)at;
                     r->grade = -1;
+                    r->movement = -1;
                     r->counts = in_window(out->report_year, r->year, r->scenario);
                     bp_expr_ctx c = make_ctx(ev, en, r->year, r->scenario);
                     if (kp->expr) r->value = bp_expr_eval(kp->expr, &c);
