@@ -486,6 +486,7 @@ bp_err bp_previous_apply(bp_results *r, const bp_model *m, int period, bp_prevpa
         bp_diag_add(diags, BP_DIAG_WARNING, p->path, 0, 0,
                     "the previous pack (%s) is later than this one (%s): the movements compare "
                     "this pack with a later one", pb, cb);
+        bp_diag_mark_plain(diags);   /* the packs word it themselves (bp_packpdf_dataq) */
     }
     for (size_t i = 0; i < r->nresults; i++) {
         bp_result *x = &r->results[i];
