@@ -128,6 +128,10 @@ const char *bp_result_entity_name(const bp_results *r, const bp_result *res);
 /* Its id: institution id, phase id or "trust". */
 const char *bp_result_entity_id(const bp_results *r, const bp_result *res);
 
+/* A phase result of a phase of one institution, with that institution's status and
+ * target: listed once, as the institution's (exceptions, the cleared). */
+bool bp_result_repeats_institution(const bp_results *r, const bp_result *res);
+
 /* How far outside its target a result is, relative to the threshold: for ordering
  * exceptions only (decisions are exact). */
 double bp_result_severity(const bp_results *r, const bp_result *res);

@@ -91,7 +91,8 @@ size_t bp_exgroups_issues(const bp_results *res, const bp_exgroups *all, bp_exgr
 int bp_exgroup_since(const bp_exgroup *g);
 
 /* The exceptions cleared since the last pack: reported results now green that were red
- * or amber there, of those keep accepts (NULL: all), each KPI and entity once - the
+ * or amber there, of those keep accepts (NULL: all), each KPI and entity once (a phase of
+ * one institution as that institution, as bp_eval lists exceptions) - the
  * report year's actual when it is one, else the first plan by year and scenario. */
 typedef struct {
     const bp_result **v;

@@ -646,7 +646,7 @@ static int exception_cmp(const void *pa, const void *pb)
 
 /* A phase of one institution repeats that institution's figure: listing it again would
  * only make the board read the same exception twice. */
-static bool repeats_institution(const bp_results *out, const bp_result *x)
+bool bp_result_repeats_institution(const bp_results *out, const bp_result *x)
 {
     if (x->scope != BP_SCOPE_PHASE) return false;
     const bp_model *m = out->model;
@@ -665,7 +665,7 @@ static bool repeats_institution(const bp_results *out, const bp_result *x)
 static bool is_exception(const bp_results *out, const bp_result *x)
 {
     return x->counts && (x->status == BP_STATUS_RED || x->status == BP_STATUS_AMBER)
-           && !repeats_institution(out, x);
+           && !bp_result_repeats_institution(out, x);
 }
 
 static bp_err order_exceptions(bp_results *out)

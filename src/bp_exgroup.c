@@ -266,13 +266,20 @@ int bp_exgroup_since(const bp_exgroup *g)
     return lead ? lead->movement : -1;
 }
 
+/* A cleared result to list: reported, kept, and not a phase repeating its institution. */
+static bool cleared_kept(const bp_results *res, const bp_result *r, bp_exgroup_keep keep, void *arg)
+{
+    return r->counts && r->movement == BP_MV_CLEARED && !bp_result_repeats_institution(res, r)
+           && (!keep || keep(r, arg));
+}
+
 bp_err bp_cleared_make(const bp_results *res, bp_exgroup_keep keep, void *arg, bp_cleared *out)
 {
     memset(out, 0, sizeof *out);
     size_t n = 0;
     for (size_t i = 0; i < res->nresults; i++) {
         const bp_result *r = &res->results[i];
-        n += r->counts && r->movement == BP_MV_CLEARED && (!keep || keep(r, arg));
+        n += cleared_kept(res, r, keep, arg);
     }
     if (!n) return BP_OK;
     kept *ks = malloc(n * sizeof *ks);
@@ -285,8 +292,7 @@ bp_err bp_cleared_make(const bp_results *res, bp_exgroup_keep keep, void *arg, b
     size_t k = 0;
     for (size_t i = 0; i < res->nresults; i++) {
         const bp_result *r = &res->results[i];
-        if (r->counts && r->movement == BP_MV_CLEARED && (!keep || keep(r, arg)))
-            ks[k++] = (kept){r, i};
+        if (cleared_kept(res, r, keep, arg)) ks[k++] = (kept){r, i};
     }
     if (n > 1) qsort(ks, n, sizeof *ks, kept_cmp);
     /* once a KPI and entity: the first of its run, in the order a sentence reads them */

@@ -141,4 +141,53 @@ else
     ko "without --previous the JSON changed"
 fi
 
+# the text report: each entry's movement in words, the counts, the cleared once.  Hand
+# counts: of the N entries of the plain report, new are MHS's staff absence and the trust's
+# staff turnover, worse MHS's staff turnover, better BHS's governor attendance, the rest
+# unchanged; cleared BHS's staff judged good (its phase, BHS alone, is not listed again)
+"$BOARDPACK" check --data "$cur" >"$tmp/plain.txt"
+"$BOARDPACK" check --data "$cur" --previous "$prev" >"$tmp/since.txt"
+n=$(sed -n 's/^EXCEPTIONS: \([0-9]*\) entries.*/\1/p' "$tmp/plain.txt")
+tr -s ' \n' '  ' <"$tmp/since.txt" >"$tmp/since.flat"
+for phrase in \
+    "Since the last pack, prev (2022/23): 2 new, $((n - 2)) persistent (1 worse, 1 better, $((n - 4)) unchanged) and 1 cleared." \
+    "Staff absence: Moorside High School. The result was amber in 2022/23 (5.4% against a ceiling of 5%). Since the last pack: new (it met the target there, at 4.7%)." \
+    "Staff turnover: Moorside High School. The result was red in 2022/23 (13.6% against a ceiling of 10%). Since the last pack: persistent and worse (red at 12.7% there)." \
+    "Governor and trustee attendance at meetings: Biddulph High School. The result was red in 2022/23 (77.4% against a floor of 80%). Since the last pack: persistent and better (red at 71.7% there)." \
+    "Staff turnover: Biddulph High School. The result was amber in 2022/23 (11.2% against a ceiling of 10%). Since the last pack: persistent, unchanged (amber at 11.2% there)." \
+    "- Staff judged at least good: Biddulph High School - cleared since the last pack: green in 2022/23 (91.0%), amber there (86.6%)."; do
+    grep -qF -- "$phrase" "$tmp/since.flat" && ok "check text: ${phrase%%:*}..." || ko "check text lacks: $phrase"
+done
+[ "$(grep -c 'cleared since the last pack' "$tmp/since.txt")" -eq 1 ] && ok "the cleared listed once" ||
+    ko "the cleared: $(grep -c 'cleared since the last pack' "$tmp/since.txt") lines"
+
+# the packs: build --previous; the summary's counts, the exceptions' words, the scorecard's
+# last-pack values with their movements (new 850/18018 = 4.7%, cleared 58/67 = 86.6%, the
+# trust's new 49/496 = 9.9%), the later pack in plain words
+if command -v pdftotext >/dev/null 2>&1; then
+    SOURCE_DATE_EPOCH=1700438400 "$BOARDPACK" build --data "$cur" --out "$tmp/built" --previous "$prev" >/dev/null 2>"$tmp/err" ||
+        ko "build --previous: $(cat "$tmp/err")"
+    pdftotext "$tmp/built/pet-2022-23-board.pdf" - | tr -s ' \n' '  ' >"$tmp/board.txt"
+    pdftotext -layout "$tmp/built/pet-2022-23-quality.pdf" - >"$tmp/quality.txt"
+    pdftotext "$tmp/built/pet-2022-23-quality.pdf" - | tr -s ' \n' '  ' >"$tmp/quality.flat"
+    grep -qF "Since the last pack, prev (2022/23): 2 new, $((n - 2)) persistent (1 worse, 1 better, $((n - 4)) unchanged) and 1 cleared." "$tmp/board.txt" &&
+        ok "the board pack counts each movement" || ko "the board pack's counts"
+    grep -qF "Since the last pack: persistent and worse (red at 12.7% there)." "$tmp/board.txt" &&
+        ok "the board pack's exceptions say persistent and worse" || ko "the board pack's exception words"
+    grep -qF "Staff judged at least good: Biddulph High School - cleared since the last pack: green in 2022/23 (91.0%), amber there (86.6%)." "$tmp/quality.flat" &&
+        ok "the quality pack lists the cleared exception" || ko "the quality pack's cleared"
+    grep -q 'cleared 86\.6%' "$tmp/quality.txt" && grep -q 'new 4\.7%' "$tmp/quality.txt" &&
+        grep -q 'new 9\.9%' "$tmp/quality.txt" && grep -q 'last pack' "$tmp/quality.txt" &&
+        ok "the scorecard shows the last pack's values with new and cleared" ||
+        ko "the scorecard's last-pack values"
+    grep -qF "with its target, its value in the last pack and the national benchmark" "$tmp/quality.flat" &&
+        ok "the scorecard's intro names the last pack" || ko "the scorecard's intro"
+    SOURCE_DATE_EPOCH=1700438400 "$BOARDPACK" build --data "$cur" --out "$tmp/built2" --previous "$tmp/later.json" >/dev/null 2>&1
+    pdftotext "$tmp/built2/pet-2022-23-board.pdf" - | tr -s ' \n' '  ' >"$tmp/board2.txt"
+    grep -qF "The previous pack this paper is compared with, later.json (2023/24), is later than this one (2022/23)" "$tmp/board2.txt" &&
+        ok "a later previous pack in plain words in the board pack" || ko "the board pack lacks the later-pack words"
+else
+    skip=$((skip + 1)); echo "skip: pdftotext missing"
+fi
+
 summary
