@@ -190,4 +190,34 @@ else
     skip=$((skip + 1)); echo "skip: pdftotext missing"
 fi
 
+# the workbook's Scorecard: a "last pack" column of values from the previous pack (BHS's
+# staff judged good 58/67, MHS's staff absence 850/18018), the prior year's still there
+if [ -s "$tmp/built/pet-2022-23.xlsx" ]; then
+    "$py" - "$tmp/built/pet-2022-23.xlsx" <<'PY' >"$tmp/wb.txt" 2>&1
+import sys
+from fractions import Fraction
+import openpyxl
+ws = openpyxl.load_workbook(sys.argv[1])["Scorecard"]
+rows = list(ws.iter_rows(values_only=True))
+head = next(r for r in rows if r and r[0] == "KPI")
+ids = next(rows[i - 1] for i, r in enumerate(rows) if r is head)
+def col(name):
+    c = list(ids).index(next(v for v in ids if v and v.startswith(name)))
+    assert head[c + 2] == "2021/22" and head[c + 3] == "last pack", head[c:c + 4]
+    return c + 3
+def row(kpi):
+    return next(r for r in rows if r and r[0] == kpi)
+bad = []
+for kpi, ent, want in (("staff_good_pct", "Biddulph", Fraction(58, 67)),
+                       ("staff_absence_pct", "Moorside", Fraction(850, 18018))):
+    v = row(kpi)[col(ent)]
+    # libxlsxwriter writes numbers with 16 significant digits
+    if not isinstance(v, float) or abs(v - float(want)) > 1e-15 * float(want):
+        bad.append("%s %s: %r" % (kpi, ent, v))
+print("\n".join(bad) if bad else "ok")
+PY
+    [ "$(cat "$tmp/wb.txt")" = ok ] && ok "the workbook's Scorecard has the last pack's values" ||
+        ko "the workbook's last pack: $(cat "$tmp/wb.txt")"
+fi
+
 summary
