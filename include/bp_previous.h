@@ -56,6 +56,12 @@ void bp_previous_free(bp_prevpack *p);
 bp_err bp_previous_apply(bp_results *r, const bp_model *m, int period, bp_prevpack *p,
                          bp_diags *diags);
 
+/* The previous result a result of this pack matches (p->v sorted, as bp_previous_load
+ * leaves it), by ids: the same scenario; for "outturn", the outturn, else the actual, else
+ * the forecast, else the budget of the year.  NULL: absent. */
+const bp_prev_result *bp_previous_match(const bp_prevpack *p, const char *kpi, const char *scope,
+                                        const char *entity, int year, const char *scenario);
+
 /* The period of a loaded data set's pack: BP_PERIOD_ANNUAL until trust.csv names one. */
 int bp_previous_pack_period(const bp_model *m);
 

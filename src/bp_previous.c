@@ -193,7 +193,7 @@ static const struct {
     {"outturn", {"outturn", "actual", "forecast", "budget"}},
 };
 
-static const bp_prev_result *prev_match(const bp_prevpack *p, const char *kpi, const char *scope,
+const bp_prev_result *bp_previous_match(const bp_prevpack *p, const char *kpi, const char *scope,
                                         const char *entity, int year, const char *scenario)
 {
     for (size_t i = 0; i < sizeof fallbacks / sizeof *fallbacks; i++) {
@@ -491,7 +491,7 @@ bp_err bp_previous_apply(bp_results *r, const bp_model *m, int period, bp_prevpa
     for (size_t i = 0; i < r->nresults; i++) {
         bp_result *x = &r->results[i];
         const bp_kpi *k = &r->kpis->kpis[x->kpi];
-        const bp_prev_result *f = prev_match(p, k->id, bp_scope_id(x->scope),
+        const bp_prev_result *f = bp_previous_match(p, k->id, bp_scope_id(x->scope),
                                              bp_result_entity_id(r, x), x->year,
                                              bp_scenario_id(x->scenario));
         x->has_previous = f != NULL;

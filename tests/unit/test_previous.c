@@ -155,12 +155,40 @@ static void rounding(void **state)
     assert_string_equal(buf, "2022/23");
 }
 
+/* The match: the same scenario; an outturn falls back to the outturn, the actual, the
+ * forecast, the budget of the same year, in that order (the table in bp_previous.c; the
+ * in-year scenarios are ids, so it works before the scenario enum has them). */
+static void matching(void **state)
+{
+    (void)state;
+    bp_prev_result v[] = {
+        {"k", "trust", "trust", "actual", 2023, {0}, 0, BP_STATUS_RED},
+        {"k", "trust", "trust", "budget", 2023, {0}, 0, BP_STATUS_GREEN},
+        {"k", "trust", "trust", "budget", 2024, {0}, 0, BP_STATUS_GREEN},
+        {"k", "trust", "trust", "forecast", 2024, {0}, 0, BP_STATUS_AMBER},
+        {"k", "trust", "trust", "budget", 2025, {0}, 0, BP_STATUS_GREEN},
+        {"k", "trust", "trust", "outturn", 2025, {0}, 0, BP_STATUS_AMBER},
+    };
+    /* sorted by kpi, scope, entity, year, scenario, as bp_previous_load sorts them */
+    bp_prevpack p = {.v = v, .n = sizeof v / sizeof *v};
+    assert_ptr_equal(bp_previous_match(&p, "k", "trust", "trust", 2023, "outturn"), &v[0]);
+    assert_ptr_equal(bp_previous_match(&p, "k", "trust", "trust", 2024, "outturn"), &v[3]);
+    assert_ptr_equal(bp_previous_match(&p, "k", "trust", "trust", 2025, "outturn"), &v[5]);
+    assert_ptr_equal(bp_previous_match(&p, "k", "trust", "trust", 2023, "budget"), &v[1]);
+    assert_null(bp_previous_match(&p, "k", "trust", "trust", 2024, "actual"));
+    assert_null(bp_previous_match(&p, "k", "trust", "trust", 2026, "outturn"));
+    assert_null(bp_previous_match(&p, "k", "phase", "trust", 2023, "actual"));
+    /* the year to date has no fallback: itself only */
+    assert_null(bp_previous_match(&p, "k", "trust", "trust", 2023, "ytd_actual"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(status_changes),
         cmocka_unit_test(distances),
         cmocka_unit_test(rounding),
+        cmocka_unit_test(matching),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
