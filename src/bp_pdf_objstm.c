@@ -29,7 +29,8 @@ typedef struct {
 
 static void put(buf *b, const void *p, size_t n)
 {
-    if (b->failed) return;
+    /* n == 0 with nothing allocated yet: memcpy may not be given a null pointer */
+    if (b->failed || n == 0) return;
     if (b->len + n > b->cap) {
         size_t cap = b->cap ? b->cap : 65536;
         while (cap < b->len + n) cap *= 2;
