@@ -12,6 +12,7 @@ typedef struct {
     int year;                        /* 0: report_year */
     bp_status fail_on;               /* BP_STATUS_NONE: off */
     bool publish;                    /* small counts suppressed, no workbook */
+    const char *previous;            /* NULL: compare with the prior year */
 } build_opts;
 
 static const bp_cli_opt options[] = {
@@ -24,6 +25,7 @@ static const bp_cli_opt options[] = {
     {"publish", 0, NULL, "for publishing: counts of people of 1 to suppress_max\n"
      "(trust.csv, default 5) shown as c; no workbook",
      0, bp_cli_set_flag, offsetof(build_opts, publish)},
+    BP_CLI_OPT_PREVIOUS(build_opts, previous),
 };
 
 static int run(int argc, char **argv, const bp_cli_env *env)
@@ -52,6 +54,8 @@ static int run(int argc, char **argv, const bp_cli_env *env)
     }
     bp_diags_free(&early);
     err = bp_session_open(&s, o.data, o.year, env->templates);
+    bp_prevpack prev = {0};
+    if (err == BP_OK) err = bp_cli_previous(env, o.previous, &s, &prev);
     bp_packset packs;
     bp_packset_init(&packs);
     /* withheld before anything is rendered: every output shows the same */
@@ -79,6 +83,7 @@ static int run(int argc, char **argv, const bp_cli_env *env)
     }
     bp_packset_free(&packs);
     bp_session_close(&s);
+    bp_previous_free(&prev);
     bp_fingerprint_free(&inputs);
     return rc;
 }
