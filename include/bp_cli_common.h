@@ -72,8 +72,10 @@ bool bp_cli_set_fail_on(const bp_cli_opt *opt, const char *value, void *dest, co
 
 /* --previous PATH (NULL: not given, *p left empty): the previous pack read and s's
  * results compared with it (bp_previous.h); its errors go to s->diags.  p is freed by
- * bp_previous_free after s is done with. */
-bp_err bp_cli_previous(const bp_cli_env *env, const char *path, bp_session *s, bp_prevpack *p);
+ * bp_previous_free after s is done with.  publish (build --publish): the previous pack's
+ * small counts are withheld too, by s's suppress_max (bp_previous_load). */
+bp_err bp_cli_previous(const bp_cli_env *env, const char *path, bool publish, bp_session *s,
+                       bp_prevpack *p);
 
 /* The pack templates (templates/packs under the environment's templates folder), with
  * every wanted id checked: BP_ERR_USAGE and a message listing the packs when one does

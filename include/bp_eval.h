@@ -41,6 +41,9 @@ typedef struct {
     bp_num previous_value;   /* its value there (no data when !has_previous or null) */
     bp_status previous_status;
     int movement;            /* enum bp_movement, or -1: no movement */
+    bool previous_suppressed;/* build --publish with --previous: previous_value, _status and
+                                the movement withheld (none, none, -1) - this result or the
+                                previous pack's is a small count (bp_suppress) */
 } bp_result;
 
 typedef struct {

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "bp_error.h"
 #include "bp_eval.h"
 #include "bp_kpi.h"
@@ -26,6 +27,8 @@ typedef struct {
     bp_num value;            /* !ok: null (no data) */
     double dvalue;           /* the value rounded to the nearest double, as its JSON reads */
     bp_status status;
+    bool suppressed;         /* withheld there (its JSON's "suppressed") or, a folder read
+                                for build --publish, by this pack's suppression rules */
 } bp_prev_result;
 
 typedef struct bp_prevpack {
@@ -36,6 +39,9 @@ typedef struct bp_prevpack {
     int report_year;
     int period;              /* 1..12 (M01..M12), BP_PERIOD_ANNUAL for an annual pack */
     bool later;              /* later than the pack it is compared with (bp_previous_apply) */
+    int64_t suppress_max;    /* build --publish: this pack's suppress_max; 0: not publishing */
+    bool published;          /* a results JSON written by build --publish (every result
+                                says whether it is "suppressed") */
     bp_prev_result *v;       /* its reported results, sorted by their ids */
     size_t n;
 } bp_prevpack;
@@ -45,14 +51,20 @@ typedef struct bp_prevpack {
  * (file names prefixed with path: "prev/finance.csv:3:9"), BP_ERR_DATA and the rest as
  * bp_session_open gives them; a JSON that is malformed (path:line:column), not a results
  * JSON of boardpack (a schema other than boardpack-results/N) or not shaped as one, and a
- * path that is neither: BP_ERR_USAGE (exit 2). */
-bp_err bp_previous_load(const char *path, const char *templates, bp_prevpack *out,
-                        bp_diags *diags);
+ * path that is neither: BP_ERR_USAGE (exit 2).  suppress_max > 0 (build --publish): a
+ * folder's results are suppressed as this pack's are, with this pack's suppress_max
+ * (bp_suppress_apply), and a published JSON's "suppressed" results are kept withheld. */
+bp_err bp_previous_load(const char *path, const char *templates, int64_t suppress_max,
+                        bp_prevpack *out, bp_diags *diags);
 void bp_previous_free(bp_prevpack *p);
 
 /* Compares r (this pack: trust m, period `period`) with p: every result's previous_* and
  * movement, and r->previous = p.  Another trust is BP_ERR_USAGE ("--previous PATH is trust
- * X, this is trust Y"); a later previous pack a warning (p->later), the movements given. */
+ * X, this is trust Y"); a later previous pack a warning (p->later), the movements given.
+ * Publishing (p->suppress_max > 0): a previous result withheld there, and from a JSON
+ * written without --publish every result of a KPI that counts people (its numerator and
+ * denominator are not in the JSON, so it cannot be checked; a warning), leaves the result
+ * previous_suppressed, without previous value, status or movement. */
 bp_err bp_previous_apply(bp_results *r, const bp_model *m, int period, bp_prevpack *p,
                          bp_diags *diags);
 

@@ -20,7 +20,10 @@
  * group.
  *
  * A suppressed result has no value and no status (a status narrows the value to a band,
- * which for a handful of people can be the value itself), and leaves the exceptions.
+ * which for a handful of people can be the value itself), and leaves the exceptions;
+ * with --previous, its previous value, status and movement are withheld too (the
+ * previous value and the movement together bound it), as are those of a result whose
+ * previous value is suppressed (bp_previous_load and _apply, which run first).
  * Courses: a course's students (courses.csv) in 1..suppress_max are withheld; the
  * course's money and contribution never are (money is never suppressed), and no output
  * shows a total of course students for a secondary suppression to protect. */

@@ -542,6 +542,11 @@ char *bp_format_since(const bp_results *res, const bp_exgroup *g)
         snprintf(where, sizeof where, ", the %s %s", yb, bp_scenario_id(l->scenario));
     }
     const char *st = bp_status_word(l->previous_status);
+    if (l->previous_suppressed) {     /* build --publish: no movement, which would narrow it */
+        sb_add(&b, "Since the last pack%s: not compared (its result there is suppressed as a "
+               "small count).", where);
+        return sb_done(&b);
+    }
     switch (l->movement) {
     case BP_MV_NEW:
         if (!l->has_previous)

@@ -141,12 +141,12 @@ static void json_result(FILE *out, const bp_session *s, const bp_result *r)
     if (s->results.published) fputs(r->suppressed ? ", \"suppressed\": true" : ", \"suppressed\": false", out);
     fputs(r->counts ? ", \"reported\": true" : ", \"reported\": false", out);
     if (s->results.previous) {
-        /* --previous: every result says what the previous pack had (null: absent or no
-         * data) and its movement (null: none) */
+        /* --previous: every result says what the previous pack had (null: absent, no
+         * data, or withheld by build --publish) and its movement (null: none) */
         fputs(", \"previous_value\": ", out);
         json_num(out, r->previous_value, k->unit == BP_UNIT_MONEY);
         fputs(", \"previous_status\": ", out);
-        if (r->has_previous) fprintf(out, "\"%s\"", bp_status_id(r->previous_status));
+        if (r->has_previous && !r->previous_suppressed) fprintf(out, "\"%s\"", bp_status_id(r->previous_status));
         else fputs("null", out);
         const char *mv = bp_movement_id(r->movement);
         fputs(", \"movement\": ", out);

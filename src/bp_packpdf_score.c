@@ -95,6 +95,10 @@ static void since_line(const pk_ctx *c, const bp_kpi *k, const bp_result *r, cha
 {
     buf[0] = '\0';
     if (!r) return;
+    if (r->previous_suppressed) {     /* build --publish: withheld, as is its movement */
+        snprintf(buf, size, "\n%s", BP_FORMAT_SUPPRESSED);
+        return;
+    }
     if (!r->has_previous || !r->previous_value.ok) {
         if (r->value.ok) snprintf(buf, size, "\nno data");
         return;
@@ -363,7 +367,8 @@ static void grid_table(const grid *g, const sc_column *cols, size_t n, size_t nb
     bp_pdf_space(c->pdf, 4);
 }
 
-/* Does the grid show a "c": a value withheld, in the report year or the year before? */
+/* Does the grid show a "c": a value withheld, in the report year, the year before or the
+ * last pack? */
 static bool grid_withholds(const grid *g)
 {
     pk_ctx *c = g->c;
@@ -373,7 +378,7 @@ static bool grid_withholds(const grid *g)
             const bp_result *r = bp_results_find(c->r, (int)k, g->cols[j].scope, g->cols[j].entity,
                                                  c->year, BP_ACTUAL);
             const bp_result *b = prior(c, (int)k, &g->cols[j]);
-            if ((r && r->suppressed) || (b && b->suppressed)) return true;
+            if ((r && (r->suppressed || r->previous_suppressed)) || (b && b->suppressed)) return true;
         }
     }
     return false;

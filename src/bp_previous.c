@@ -10,6 +10,7 @@
 #include "bp_infile.h"
 #include "bp_jsonin.h"
 #include "bp_session.h"
+#include "bp_suppress.h"
 #include "bp_util.h"
 
 /* A results JSON is read whole: the largest trust's is a few megabytes. */
@@ -266,6 +267,12 @@ static bp_err load_folder(const char *path, const char *templates, bp_prevpack *
     p->report_year = s.year;
     p->period = bp_previous_pack_period(&s.model);
     if (!p->trust || !p->trust_name) err = BP_ERR_NOMEM;
+    if (err == BP_OK && p->suppress_max > 0) {
+        /* published beside this pack's figures: withheld by this pack's rules, primary and
+         * secondary over the previous pack's own tables */
+        s.model.suppress_max = p->suppress_max;
+        err = bp_suppress_apply(&s.results);
+    }
     for (size_t i = 0; i < s.results.nresults && err == BP_OK; i++) {
         const bp_result *r = &s.results.results[i];
         if (!r->counts) continue;
@@ -283,6 +290,7 @@ static bp_err load_folder(const char *path, const char *templates, bp_prevpack *
         q->value = r->value;
         q->dvalue = bp_previous_double(k, r->value);
         q->status = r->status;
+        q->suppressed = r->suppressed;
         if (!q->kpi || !q->scope || !q->entity || !q->scenario) err = BP_ERR_NOMEM;
     }
     bp_session_close(&s);
@@ -325,7 +333,7 @@ static bp_num jv_num(const bp_jv *v)
 }
 
 static bp_err json_result(const char *path, const bp_jv *o, bp_prevpack *p, size_t *cap,
-                          bp_diags *diags)
+                          bool *all_say, bp_diags *diags)
 {
     if (o->kind != BP_JV_OBJECT) return json_bad(diags, path, o, "a result that is not an object");
     const char *names[] = {"kpi", "scope", "entity", "year", "scenario", "status"};
@@ -349,6 +357,11 @@ static bp_err json_result(const char *path, const bp_jv *o, bp_prevpack *p, size
         return json_bad(diags, path, bp_jv_get(o, "year"), "a year that is not YYYY/YY");
     if (!status_parse(vals[5], &st))
         return json_bad(diags, path, bp_jv_get(o, "status"), "a status other than green, amber, red or none");
+    /* written by build --publish: every result says whether it is withheld */
+    const bp_jv *sup = bp_jv_get(o, "suppressed");
+    if (sup && sup->kind != BP_JV_BOOL)
+        return json_bad(diags, path, sup, "a result whose \"suppressed\" is not true or false");
+    if (!sup) *all_say = false;
     if (!rep->b) return BP_OK;
     bp_prev_result *q = prev_add(p, cap);
     if (!q) return BP_ERR_NOMEM;
@@ -358,6 +371,7 @@ static bp_err json_result(const char *path, const bp_jv *o, bp_prevpack *p, size
     q->scenario = dup(vals[4]);
     q->year = year;
     q->status = st;
+    q->suppressed = sup && sup->b;
     q->value = val->kind == BP_JV_NUMBER ? jv_num(val) : bp_num_none();
     q->dvalue = val->kind == BP_JV_NUMBER ? val->num : 0.0;
     if (val->kind == BP_JV_NUMBER && !q->value.ok) q->value = bp_num_none();
@@ -430,15 +444,19 @@ static bp_err load_json(const char *path, bp_prevpack *p, bp_diags *diags)
         if (!p->trust || !p->trust_name) err = BP_ERR_NOMEM;
     }
     size_t cap = 0;
-    for (size_t i = 0; err == BP_OK && i < res->n; i++) err = json_result(path, &res->items[i], p, &cap, diags);
+    bool all_say = true;
+    for (size_t i = 0; err == BP_OK && i < res->n; i++)
+        err = json_result(path, &res->items[i], p, &cap, &all_say, diags);
+    p->published = err == BP_OK && res->n > 0 && all_say;
     bp_jv_free(&root);
     return err;
 }
 
-bp_err bp_previous_load(const char *path, const char *templates, bp_prevpack *out,
-                        bp_diags *diags)
+bp_err bp_previous_load(const char *path, const char *templates, int64_t suppress_max,
+                        bp_prevpack *out, bp_diags *diags)
 {
     memset(out, 0, sizeof *out);
+    out->suppress_max = suppress_max;
     out->path = dup(path);
     if (!out->path) return BP_ERR_NOMEM;
     struct stat st;
@@ -488,6 +506,10 @@ bp_err bp_previous_apply(bp_results *r, const bp_model *m, int period, bp_prevpa
                     "this pack with a later one", pb, cb);
         bp_diag_mark_plain(diags);   /* the packs word it themselves (bp_packpdf_dataq) */
     }
+    /* published from a JSON that was not: its values of KPIs that count people cannot be
+     * checked (the JSON has no numerators or denominators), so none is shown */
+    bool unchecked = p->suppress_max > 0 && p->from_json && !p->published;
+    size_t held = 0;
     for (size_t i = 0; i < r->nresults; i++) {
         bp_result *x = &r->results[i];
         const bp_kpi *k = &r->kpis->kpis[x->kpi];
@@ -495,10 +517,26 @@ bp_err bp_previous_apply(bp_results *r, const bp_model *m, int period, bp_prevpa
                                              bp_result_entity_id(r, x), x->year,
                                              bp_scenario_id(x->scenario));
         x->has_previous = f != NULL;
+        x->previous_suppressed = f && p->suppress_max > 0
+                                 && (f->suppressed || (unchecked && k->counts_people));
+        if (x->previous_suppressed) {
+            /* the movement too: with this value it would narrow the withheld one */
+            x->previous_value = bp_num_none();
+            x->previous_status = BP_STATUS_NONE;
+            x->movement = -1;
+            held += x->counts && !f->suppressed;
+            continue;
+        }
         x->previous_value = f ? f->value : bp_num_none();
         x->previous_status = f ? f->status : BP_STATUS_NONE;
         x->movement = bp_previous_movement(k, x, bp_previous_double(k, x->value), f);
     }
+    if (held)
+        bp_diag_add(diags, BP_DIAG_WARNING, p->path, 0, 0,
+                    "a results JSON written without --publish: its %zu values of KPIs that count "
+                    "people are withheld (c), since their counts cannot be checked; give the "
+                    "previous data set folder, or its results JSON written by build --publish",
+                    held);
     r->previous = p;
     return BP_OK;
 }

@@ -169,6 +169,12 @@ static bp_err suppress(sup *S)
         x->value = bp_num_none();
         x->status = BP_STATUS_NONE;
         x->grade = -1;
+        /* --previous: the previous value with the movement would bound the withheld one
+         * ("unchanged" against the same target is the same value) */
+        x->previous_suppressed = x->has_previous;
+        x->previous_value = bp_num_none();
+        x->previous_status = BP_STATUS_NONE;
+        x->movement = -1;
         r->nsuppressed++;
     }
     size_t kept = 0;

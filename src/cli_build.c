@@ -55,7 +55,7 @@ static int run(int argc, char **argv, const bp_cli_env *env)
     bp_diags_free(&early);
     err = bp_session_open(&s, o.data, o.year, env->templates);
     bp_prevpack prev = {0};
-    if (err == BP_OK) err = bp_cli_previous(env, o.previous, &s, &prev);
+    if (err == BP_OK) err = bp_cli_previous(env, o.previous, o.publish, &s, &prev);
     bp_packset packs;
     bp_packset_init(&packs);
     /* withheld before anything is rendered: every output shows the same */

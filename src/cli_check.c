@@ -31,7 +31,7 @@ static int run(int argc, char **argv, const bp_cli_env *env)
     bp_session s;
     bp_err err = bp_session_open(&s, o.data, o.year, env->templates);
     bp_prevpack prev = {0};
-    if (err == BP_OK) err = bp_cli_previous(env, o.previous, &s, &prev);
+    if (err == BP_OK) err = bp_cli_previous(env, o.previous, false, &s, &prev);
     /* the packs build would write: what the data set names that they do not have is
      * reported here too, and broken templates fail check as they fail build */
     bp_packset packs;
