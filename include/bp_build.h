@@ -27,7 +27,10 @@ typedef struct {
     const char *tmpdir;              /* the workbook's scratch folder (bp_xlsx_write) */
     bool publish;                    /* build --publish: the results are suppressed
                                         (bp_suppress) and no workbook is written (its
-                                        live formulas would add the facts up again) */
+                                        live formulas would add the facts up again)... */
+    const bp_session *workbook;      /* ...unless --workbook: this session's, its
+                                        people facts left out and those KPIs typed
+                                        (bp_suppress_workbook_model) */
 } bp_build_opts;
 
 /* source_date_epoch (the command line's SOURCE_DATE_EPOCH) when set and not empty (digits

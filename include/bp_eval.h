@@ -106,6 +106,9 @@ typedef struct {
     bool published;
     int64_t suppress_max;
     size_t nsuppressed;      /* results and courses withheld */
+    bool *typed;             /* a published workbook's results: per KPI, its values typed
+                                rather than formulas (bp_suppress_workbook_model); NULL:
+                                none; freed with the results */
 } bp_results;
 
 /* Does target t apply to an entity of this scope and phase (BP_PHASE_COUNT for the

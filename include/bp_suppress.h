@@ -42,4 +42,16 @@ bool bp_suppress_small(bp_num v, int64_t max);
  * sets r->published, r->suppress_max and r->nsuppressed.  BP_ERR_NOMEM or BP_OK. */
 bp_err bp_suppress_apply(bp_results *r);
 
+/* A published workbook (build --publish --workbook; docs/workbook.md, "Published").  Its
+ * formulas over the Data sheet would give every suppressed value back (any fact a
+ * `counts: people` KPI reads, summed beside a shown total), so m loses every fact, not
+ * money, under a code that such a KPI reads (through kpi() references too), and
+ * typed[k] (ks->count entries) is set for each KPI that reads one of those codes: the
+ * people KPIs and any other that shares a code with them.  Their values are then typed
+ * into the workbook as the published results have them (bp_results.typed), not
+ * formulas.  Called after the results are evaluated and suppressed (the model's years
+ * and the results stand as the packs have them; the KPIs not typed read none of the
+ * facts left out, so their formulas still give their results).  BP_ERR_NOMEM or BP_OK. */
+bp_err bp_suppress_workbook_model(bp_model *m, const bp_kpiset *ks, bool *typed);
+
 #endif

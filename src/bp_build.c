@@ -102,7 +102,7 @@ static bp_err plan_make(const bp_session *s, const bp_packset *packs, const bp_b
         for (size_t j = 0; pk->per_lgb && j < nlgb && err == BP_OK; j++)
             err = plan_add(p, OUT_PACK, pk, lgbs[j], "%s-%s-%s.pdf", base, pk->id, lgbs[j]);
     }
-    if (err == BP_OK && !o->publish)
+    if (err == BP_OK && (!o->publish || o->workbook))
         err = plan_add(p, OUT_WORKBOOK, NULL, NULL, "%s.xlsx", base);
     if (err == BP_OK) err = plan_add(p, OUT_RESULTS, NULL, NULL, "%s-results.json", base);
     if (err == BP_OK) {
@@ -168,7 +168,8 @@ static bp_err write_all(const bp_session *s, const bp_build_opts *o, const plan 
         const planned *f = &p->v[i];
         if (f->kind == OUT_WORKBOOK) {
             const char *path = bp_outset_add_path(set, f->name, diags);
-            err = path ? bp_xlsx_write(s, o->epoch, o->tmpdir, path, diags) : BP_ERR_IO;
+            err = path ? bp_xlsx_write(o->workbook ? o->workbook : s, o->epoch, o->tmpdir, path, diags)
+                       : BP_ERR_IO;
             continue;
         }
         if (f->kind == OUT_MANIFEST) {
@@ -316,7 +317,7 @@ bp_err bp_build_write(const bp_session *s, const bp_packset *packs, const bp_bui
     free((void *)lgbs);
     bp_diags aside;
     if (err != BP_OK && diags_set_aside(diags, mark, &aside)) {
-        bp_err limits = bp_build_check(s, diags);
+        bp_err limits = bp_build_check(o->workbook ? o->workbook : s, diags);
         if (limits == BP_OK) {
             diags_put_back(diags, &aside);
         } else {

@@ -742,5 +742,6 @@ void bp_results_free(bp_results *r)
     free(r->exceptions);
     free(r->unreconciled);
     free(r->comment_shown);
+    free(r->typed);
     memset(r, 0, sizeof *r);
 }

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include "bp_util.h"
 
 bool bp_suppress_small(bp_num v, int64_t max)
 {
@@ -202,5 +203,93 @@ bp_err bp_suppress_apply(bp_results *r)
     free(S.size);
     free(S.all);
     free(S.phase_members);
+    return err;
+}
+
+/* ---- a published workbook ---- */
+
+/* The codes a KPI sums, through its kpi() references (course fields aside: not facts). */
+typedef struct {
+    const bp_kpiset *ks;
+    bool *seen;              /* per KPI: visited */
+    const char **codes;
+    size_t n, cap;
+    bool nomem;
+} wb_codes;
+
+static void wb_kpi(wb_codes *w, size_t i);
+
+static void wb_visit(const bp_expr *e, void *arg)
+{
+    wb_codes *w = arg;
+    if (e->op == BP_E_KPI) {
+        int i = bp_kpi_find(w->ks, e->name);
+        if (i >= 0) wb_kpi(w, (size_t)i);
+        return;
+    }
+    if (e->op != BP_E_SUM || bp_course_field(e->name)) return;
+    const char **c = bp_grow(w->codes, &w->cap, w->n + 1, sizeof *c);
+    if (!c) {
+        w->nomem = true;
+        return;
+    }
+    w->codes = c;
+    w->codes[w->n++] = e->name;
+}
+
+static void wb_kpi(wb_codes *w, size_t i)
+{
+    if (w->seen[i]) return;
+    w->seen[i] = true;
+    const bp_kpi *k = &w->ks->kpis[i];
+    if (k->expr) bp_expr_visit(k->expr, wb_visit, w);
+    for (size_t m = 0; m < k->nmeasures; m++)
+        if (k->measures[m].expr) bp_expr_visit(k->measures[m].expr, wb_visit, w);
+}
+
+/* The codes of KPI i alone (from a fresh walk), or of every people KPI (i < 0). */
+static void wb_collect(wb_codes *w, int i)
+{
+    w->n = 0;
+    memset(w->seen, 0, w->ks->count * sizeof *w->seen);
+    for (size_t k = 0; k < w->ks->count; k++)
+        if (i < 0 ? w->ks->kpis[k].counts_people : (int)k == i) wb_kpi(w, k);
+}
+
+/* Does a code read one under another, or the other way round (a prefix sums both)? */
+static bool overlaps(const char *a, const char *b)
+{
+    return bp_code_under(a, b) || bp_code_under(b, a);
+}
+
+bp_err bp_suppress_workbook_model(bp_model *m, const bp_kpiset *ks, bool *typed)
+{
+    wb_codes held = {ks, calloc(ks->count + 1, sizeof(bool)), NULL, 0, 0, false};
+    wb_codes one = {ks, calloc(ks->count + 1, sizeof(bool)), NULL, 0, 0, false};
+    bp_err err = held.seen && one.seen ? BP_OK : BP_ERR_NOMEM;
+    if (err == BP_OK) wb_collect(&held, -1);
+    for (size_t k = 0; k < ks->count && err == BP_OK && !held.nomem; k++) {
+        typed[k] = ks->kpis[k].counts_people;
+        wb_collect(&one, (int)k);
+        for (size_t a = 0; a < one.n && !typed[k]; a++)
+            for (size_t b = 0; b < held.n && !typed[k]; b++)
+                typed[k] = overlaps(one.codes[a], held.codes[b]);
+    }
+    if (held.nomem || one.nomem) err = BP_ERR_NOMEM;
+    if (err == BP_OK) {
+        /* money is never suppressed (the contract), so money facts stay */
+        size_t kept = 0;
+        for (size_t f = 0; f < m->nfacts; f++) {
+            bool drop = false;
+            for (size_t b = 0; b < held.n && !drop && !m->facts[f].money; b++)
+                drop = bp_code_under(m->facts[f].code, held.codes[b]);
+            if (!drop) m->facts[kept++] = m->facts[f];
+        }
+        m->nfacts = kept;
+    }
+    free(held.seen);
+    free(held.codes);
+    free(one.seen);
+    free(one.codes);
     return err;
 }

@@ -565,6 +565,14 @@ static const bp_course_result *course_result(const xl *x, size_t kpi, size_t cou
     return NULL;
 }
 
+/* build --publish: is the course's head count withheld (bp_suppress)? */
+static bool students_withheld(const xl *x, size_t course)
+{
+    for (size_t i = 0; x->res->published && i < x->res->ncourses; i++)
+        if (x->res->courses[i].course == (int)course && x->res->courses[i].suppressed) return true;
+    return false;
+}
+
 static void write_course_inputs(xl *x, size_t ci)
 {
     const xl_sheet s = XS_COURSES;
@@ -578,7 +586,8 @@ static void write_course_inputs(xl *x, size_t ci)
     xl_put_text(x, s, row, BP_XL_COURSE_C_INST, in->id, text);
     xl_put_text(x, s, row, BP_XL_COURSE_C_YEAR, yb, text);
     xl_put_text(x, s, row, BP_XL_COURSE_C_NAME, co->course, text);
-    xl_put_number(x, s, row, BP_XL_COURSE_C_STUDENTS, (double)co->students, xl_input(x, x->f.whole));
+    if (students_withheld(x, ci)) xl_put_text(x, s, row, BP_XL_COURSE_C_STUDENTS, "c", text);
+    else xl_put_number(x, s, row, BP_XL_COURSE_C_STUDENTS, (double)co->students, xl_input(x, x->f.whole));
     xl_put_money(x, s, row, BP_XL_COURSE_C_INCOME, co->income, money);
     xl_put_money(x, s, row, BP_XL_COURSE_C_COSTS, co->direct_costs, money);
     xl_put_text(x, s, row, BP_XL_COURSE_C_MINORITY, co->minority ? "yes" : "no", text);

@@ -322,6 +322,10 @@ static void write_last_pack(xl *x, xl_sheet s, int row, int col, const bp_kpi *k
                             const bp_result *r)
 {
     int64_t p;
+    if (has_last(x, s) && r && r->previous_suppressed) {   /* published: withheld */
+        xl_put_text(x, s, row, col, BP_FORMAT_SUPPRESSED, x->f.text);
+        return;
+    }
     if (!has_last(x, s) || !r || !r->has_previous || !r->previous_value.ok) return;
     if (k->unit == BP_UNIT_MONEY && bp_num_to_pence(r->previous_value, &p))
         xl_put_money(x, s, row, col, p, xl_kpi_format(x, k));
@@ -360,6 +364,19 @@ static void matrix_header(xl *x, xl_sheet s, int row)
     if (xl_live(x)) xl_check(x, worksheet_set_row(x->ws[s], (lxw_row_t)row, 40, NULL), s, row, 0);
 }
 
+/* A typed KPI's value in a published workbook (bp_results.typed): as the packs show
+ * it - c where suppressed, nothing for no data - since a formula would read the facts
+ * the workbook leaves out. */
+static void write_typed(xl *x, xl_sheet s, int row, int col, const bp_kpi *k, const bp_result *r)
+{
+    int64_t p;
+    if (r->suppressed) xl_put_text(x, s, row, col, BP_FORMAT_SUPPRESSED, x->f.text);
+    else if (!r->value.ok) return;
+    else if (k->unit == BP_UNIT_MONEY && bp_num_to_pence(r->value, &p))
+        xl_put_money(x, s, row, col, p, xl_kpi_format(x, k));
+    else xl_put_number(x, s, row, col, bp_num_to_double(r->value), xl_kpi_format(x, k));
+}
+
 static void write_kpi_value(xl *x, xl_sheet s, int row, size_t kpi, size_t ei, int year,
                             bp_scenario sc)
 {
@@ -372,6 +389,14 @@ static void write_kpi_value(xl *x, xl_sheet s, int row, size_t kpi, size_t ei, i
     char value[16];
     if (!r) return;
     xl_set_src(x, k->file, k->expr->line, k->expr->column, "KPI '%s'", k->id);
+    if (x->res->typed && x->res->typed[kpi]) {
+        write_typed(x, s, row, col, k, r);
+        xl_put_text(x, s, row, col + 1, bp_status_id(r->status), x->f.status);
+        const bp_result *pr = stride(x, s) >= 3 ? xl_result_of(x, kpi, e, year - 1, BP_ACTUAL) : NULL;
+        if (pr) write_typed(x, s, row, col + 2, k, pr);
+        write_last_pack(x, s, row, col + 3, k, r);
+        return;
+    }
     if (!xl_cell_formula(x, k->expr, &c, money, k->id)) return;
     xl_put_formula(x, s, row, col, x->fb.s, xl_kpi_format(x, k), xl_cache_num(r->value, money));
     bp_formula_ref(value, sizeof value, NULL, row, col);

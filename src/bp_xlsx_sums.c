@@ -340,6 +340,11 @@ void xl_plan_sums(xl *x)
         if (strlen(f->code) > BP_FORMULA_CODE_MAX) long_code(x, f);
         else leaves[nl++] = (leaf){f->code, f->year, (int)f->scenario};
     }
+    /* a published workbook has lost the facts of the KPIs that count people
+     * (bp_suppress_workbook_model), perhaps a year's or a scenario's only ones: the years
+     * and scenarios are still the results' */
+    for (size_t j = 0; x->res->typed && j < x->res->nresults; j++)
+        np = add_pair(pairs, np, 3 * 256, x->res->results[j].year, (int)x->res->results[j].scenario);
     if (nl) qsort(leaves, nl, sizeof *leaves, leaf_cmp);
     for (size_t i = 0; i < nl; i++)
         if (!i || leaf_cmp(&leaves[i], &leaves[i - 1]) != 0)

@@ -1,5 +1,6 @@
 /* cli_build: `boardpack build` - one trust's packs and results into --out. */
 #include <stdio.h>
+#include <stdlib.h>
 #include "bp_build.h"
 #include "bp_cli_commands.h"
 #include "bp_outfile.h"
@@ -11,7 +12,8 @@ typedef struct {
     bp_cli_list packs;               /* none: every pack */
     int year;                        /* 0: report_year */
     bp_status fail_on;               /* BP_STATUS_NONE: off */
-    bool publish;                    /* small counts suppressed, no workbook */
+    bool publish;                    /* small counts suppressed, no workbook... */
+    bool workbook;                   /* ...unless --workbook: a published one */
     const char *previous;            /* NULL: compare with the prior year */
 } build_opts;
 
@@ -25,8 +27,31 @@ static const bp_cli_opt options[] = {
     {"publish", 0, NULL, "for publishing: counts of people of 1 to suppress_max\n"
      "(trust.csv, default 5) shown as c; no workbook",
      0, bp_cli_set_flag, offsetof(build_opts, publish)},
+    {"workbook", 0, NULL, "with --publish: write the workbook too, published: the\n"
+     "facts of the KPIs that count people left out, their values typed as\n"
+     "the packs show them (c where suppressed)",
+     0, bp_cli_set_flag, offsetof(build_opts, workbook)},
     BP_CLI_OPT_PREVIOUS(build_opts, previous),
 };
+
+/* The session a published workbook is written from (docs/workbook.md, "Published"): the
+ * data set again, compared and suppressed as s is (the same results), then without the
+ * facts of the KPIs that count people, whose values it types. */
+static bp_err published_workbook(const build_opts *o, const bp_cli_env *env, bp_prevpack *prev,
+                                 bp_session *w)
+{
+    bp_err err = bp_session_open(w, o->data, o->year, env->templates);
+    if (err == BP_OK && prev->path)
+        err = bp_previous_apply(&w->results, &w->model, bp_previous_pack_period(&w->model), prev,
+                                &w->diags);
+    if (err == BP_OK) err = bp_suppress_apply(&w->results);
+    bool *typed = err == BP_OK ? calloc(w->kpis.count + 1, sizeof *typed) : NULL;
+    if (err == BP_OK && !typed) err = BP_ERR_NOMEM;
+    if (err == BP_OK) err = bp_suppress_workbook_model(&w->model, &w->kpis, typed);
+    if (err == BP_OK) w->results.typed = typed;
+    else free(typed);
+    return err;
+}
 
 static int run(int argc, char **argv, const bp_cli_env *env)
 {
@@ -60,11 +85,23 @@ static int run(int argc, char **argv, const bp_cli_env *env)
     bp_packset_init(&packs);
     /* withheld before anything is rendered: every output shows the same */
     if (err == BP_OK && o.publish) err = bp_suppress_apply(&s.results);
+    bp_session ws;
+    bool has_ws = false;
+    if (err == BP_OK && o.workbook && !o.publish) {
+        bp_diag_add(&s.diags, BP_DIAG_ERROR, "", 0, 0, "--workbook is for --publish (a build "
+                    "without it writes the workbook anyway)");
+        err = BP_ERR_USAGE;
+    }
+    if (err == BP_OK && o.publish && o.workbook) {
+        err = published_workbook(&o, env, &prev, &ws);
+        has_ws = true;
+    }
     if (err == BP_OK) err = bp_cli_load_packs(env, &o.packs, &packs, &s.diags);
     if (err == BP_OK) bp_pack_warn_unused(&packs, &s.kpis, &s.model, &s.diags);
     bp_build_opts bo = bp_cli_build_opts(env, o.out, &o.packs);
     bo.inputs = &inputs;
     bo.publish = o.publish;
+    bo.workbook = has_ws ? &ws : NULL;
     if (err == BP_OK && !bp_build_epoch(&s.model, env->source_date_epoch, &bo.epoch)) {
         fprintf(stderr, "boardpack build: SOURCE_DATE_EPOCH '%s': expected whole seconds since "
                 "1970, such as 1700438400\n", env->source_date_epoch);
@@ -82,6 +119,7 @@ static int run(int argc, char **argv, const bp_cli_env *env)
                                  : bp_exit_code(BP_ERR_IO);
     }
     bp_packset_free(&packs);
+    if (has_ws) bp_session_close(&ws);
     bp_session_close(&s);
     bp_previous_free(&prev);
     bp_fingerprint_free(&inputs);
