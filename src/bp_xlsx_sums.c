@@ -368,6 +368,8 @@ void xl_plan_sums(xl *x)
         want_tree(&ws, "students.on_roll", ch->year, BP_ACTUAL);
     }
     for (size_t k = 0; k < ks->count && xl_live(x); k++) {
+        /* a typed KPI of a published workbook reads no fact: no rows for its codes */
+        if (x->res->typed && x->res->typed[k]) continue;
         size_t ns = 0;
         shown[ns++] = (pair){x->s->year, BP_ACTUAL};
         /* the Scorecard's prior-year actual beside the report year's (bp_xlsx_kpis.c) */

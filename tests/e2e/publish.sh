@@ -2,7 +2,10 @@
 # build --publish (contract v2 "Publishing: small-number suppression", src/bp_suppress.c)
 # on tests/fixtures/small-cohorts, whose every suppressed cell is worked out by hand in
 # its EXPECTED.md:
-# - no workbook (docs/output-files.md: a published workbook is not written yet);
+# - no workbook unless --workbook; with it, a published one (tests/e2e/publish_workbook.py:
+#   no people fact, no suppressed value anywhere in it; xlsx-verify 0 mismatches);
+# - with --previous: nothing withheld comes back through the previous pack
+#   (tests/e2e/publish_previous.py);
 # - tests/e2e/publish_check.py: the suppressed results and courses are exactly the
 #   expected ones, the primary rule holds on counts summed from the CSVs, no suppressed
 #   numerator or denominator can be solved from the totals shown, everything else is the
@@ -143,6 +146,46 @@ for d in fixtures/pet fixtures/second-trust; do
         ko "$n: build --publish: $(tail -2 "$tmp/log")"
     fi
 done
+
+# --publish --workbook: the published workbook (docs/workbook.md, "Published")
+if "$BOARDPACK" build --data "$fx" --out "$tmp/wb" --publish --workbook >"$tmp/log" 2>&1 &&
+   [ -f "$tmp/wb/sc-2022-23.xlsx" ] && grep -q 'sc-2022-23\.xlsx' "$tmp/wb/sc-2022-23-manifest.txt"; then
+    ok "build --publish --workbook writes the workbook, in the manifest"
+    "$py" "$(dirname "$0")/publish_workbook.py" "$fx" "$tmp/wb/sc-2022-23.xlsx" \
+        "$tmp/plain/sc-2022-23-results.json" >"$tmp/wbchk.txt" 2>&1
+    grep -q '^ok   Courses' "$tmp/wbchk.txt" || ko "publish_workbook.py did not finish: $(tail -3 "$tmp/wbchk.txt")"
+    while IFS= read -r line; do
+        case "$line" in
+            "ok   "*) ok "workbook: ${line#ok   }" ;;
+            "FAIL "*) ko "workbook: ${line#FAIL }" ;;
+            *) echo "$line" ;;
+        esac
+    done <"$tmp/wbchk.txt"
+    if cmp -s "$tmp/wb/sc-2022-23-results.json" "$tmp/pub/sc-2022-23-results.json" &&
+       cmp -s "$tmp/wb/sc-2022-23-board.pdf" "$tmp/pub/sc-2022-23-board.pdf"; then
+        ok "--workbook changes neither the JSON nor the packs"
+    else
+        ko "--workbook changed the JSON or a pack"
+    fi
+    verify=/work/shared/tools/xlsx-verify
+    [ -x "$verify" ] || verify=../shared/tools/xlsx-verify
+    if [ -x "$verify" ]; then
+        if "$verify" "$tmp/wb/sc-2022-23.xlsx" >"$tmp/v.txt" 2>&1 && grep -q ' 0 mismatches' "$tmp/v.txt"; then
+            ok "published workbook: $(tail -1 "$tmp/v.txt")"
+        else
+            ko "published workbook: xlsx-verify: $(tail -3 "$tmp/v.txt")"
+        fi
+    fi
+else
+    ko "build --publish --workbook: $(tail -2 "$tmp/log")"
+fi
+"$BOARDPACK" build --data "$fx" --out "$tmp/wb-only" --workbook >"$tmp/log" 2>&1
+rc=$?
+if [ "$rc" -eq 2 ] && grep -q -- '--workbook is for --publish' "$tmp/log" && [ ! -e "$tmp/wb-only" ]; then
+    ok "--workbook without --publish: exit 2, nothing written"
+else
+    ko "--workbook without --publish: exit $rc: $(tail -1 "$tmp/log")"
+fi
 
 # --publish with --previous (tests/e2e/publish_previous.py, whose docstring works the
 # expected values out by hand): the previous pack is this one with S2's NEET 0 -> 3 and
