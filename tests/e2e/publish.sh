@@ -216,6 +216,23 @@ for m in "folder:$tmp/prev" "published:$tmp/prev-pub/sc-2022-23-results.json" \
         ko "build --publish --previous ($mode): $(tail -2 "$tmp/log")"
     fi
 done
+# the published workbook's last-pack column withholds as the packs do: S2's NEET c, its
+# sustained destinations 70/80 = 0.875 (hand-worked above)
+"$BOARDPACK" build --data "$fx" --publish --workbook --previous "$tmp/prev" --out "$tmp/since-wb" >/dev/null 2>&1
+"$py" - "$tmp/since-wb/sc-2022-23.xlsx" >"$tmp/lp.txt" 2>&1 <<'PY'
+import sys, openpyxl
+ws = openpyxl.load_workbook(sys.argv[1])["Scorecard"]
+rows = {r[0]: r for r in ws.iter_rows(values_only=True) if r and r[0]}
+head = rows["KPI"]
+last = head.index("last pack", head.index("S2"))
+print("ok" if rows["neet_pct"][last] == "c" and rows["sustained_pct"][last] == 0.875 else
+      "got %r %r" % (rows["neet_pct"][last], rows["sustained_pct"][last]))
+PY
+if [ "$(cat "$tmp/lp.txt")" = ok ]; then
+    ok "--previous --workbook: the Scorecard's last pack for S2: NEET c, sustained 0.875"
+else
+    ko "--previous --workbook: last pack: $(cat "$tmp/lp.txt")"
+fi
 pdftotext "$tmp/since-folder/sc-2022-23-board.pdf" "$tmp/since.txt"
 if tr '\n' ' ' <"$tmp/since.txt" | grep -q 'Leavers in sustained destinations: Secondary Two - cleared since the last pack'; then
     ok "--previous folder: S2's sustained destinations listed as cleared"
