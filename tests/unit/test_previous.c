@@ -162,12 +162,12 @@ static void matching(void **state)
 {
     (void)state;
     bp_prev_result v[] = {
-        {"k", "trust", "trust", "actual", 2023, {0}, 0, BP_STATUS_RED},
-        {"k", "trust", "trust", "budget", 2023, {0}, 0, BP_STATUS_GREEN},
-        {"k", "trust", "trust", "budget", 2024, {0}, 0, BP_STATUS_GREEN},
-        {"k", "trust", "trust", "forecast", 2024, {0}, 0, BP_STATUS_AMBER},
-        {"k", "trust", "trust", "budget", 2025, {0}, 0, BP_STATUS_GREEN},
-        {"k", "trust", "trust", "outturn", 2025, {0}, 0, BP_STATUS_AMBER},
+        {"k", "trust", "trust", "actual", 2023, {0}, 0, BP_STATUS_RED, false},
+        {"k", "trust", "trust", "budget", 2023, {0}, 0, BP_STATUS_GREEN, false},
+        {"k", "trust", "trust", "budget", 2024, {0}, 0, BP_STATUS_GREEN, false},
+        {"k", "trust", "trust", "forecast", 2024, {0}, 0, BP_STATUS_AMBER, false},
+        {"k", "trust", "trust", "budget", 2025, {0}, 0, BP_STATUS_GREEN, false},
+        {"k", "trust", "trust", "outturn", 2025, {0}, 0, BP_STATUS_AMBER, false},
     };
     /* sorted by kpi, scope, entity, year, scenario, as bp_previous_load sorts them */
     bp_prevpack p = {.v = v, .n = sizeof v / sizeof *v};
