@@ -177,6 +177,25 @@ static void suppress_max_from_the_model(void **state)
     assert_true(get(w, "leave", BP_SCOPE_INSTITUTION, 0)->value.ok);
 }
 
+/* A published workbook's model (bp_suppress_workbook_model): the codes the people KPIs
+ * read are staff.leavers, staff.headcount (leave) and students.post16 (roll), so all 8
+ * of those count facts go and the one money fact stays; typed: leave and roll (people),
+ * leave_plain (it reads staff.leavers too), not income_k (income: no people code). */
+static void workbook_model_leaves_out_people_facts(void **state)
+{
+    world *w = *state;
+    bool typed[4] = {false, false, false, false};
+    assert_int_equal(w->k.count, 4);
+    assert_int_equal(bp_suppress_workbook_model(&w->m, &w->k, typed), BP_OK);
+    assert_true(typed[bp_kpi_find(&w->k, "leave")]);
+    assert_true(typed[bp_kpi_find(&w->k, "roll")]);
+    assert_true(typed[bp_kpi_find(&w->k, "leave_plain")]);
+    assert_false(typed[bp_kpi_find(&w->k, "income_k")]);
+    assert_int_equal(w->m.nfacts, 1);
+    assert_string_equal(w->m.facts[0].code, "income.esfa.gag");
+    assert_true(w->m.facts[0].money);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -184,6 +203,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(primary_and_secondary_of_a_ratio, setup, teardown),
         cmocka_unit_test_setup_teardown(secondary_of_a_count, setup, teardown),
         cmocka_unit_test_setup_teardown(suppress_max_from_the_model, setup, teardown),
+        cmocka_unit_test_setup_teardown(workbook_model_leaves_out_people_facts, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
