@@ -471,8 +471,10 @@ static void read_row(lctx *c, lfile *f, const bp_csv_row *row)
     }
     if (empty_all) {
         const bp_csv_field *mf = cell(f, row, f->col[BP_ROLE_AMOUNT] >= 0 ? BP_ROLE_AMOUNT : BP_ROLE_DEBIT);
+        char txt[120];
+        bp_diag_quote(as, an, txt, sizeof txt);
         bp_diag_add(c->d, BP_DIAG_ERROR, f->name, row->line, mf ? mf->column : 0,
-                    "found no amount for account %s, expected %s", r->match,
+                    "found no amount for account %s, expected %s", txt,
                     f->col[BP_ROLE_AMOUNT] >= 0 ? "an amount (0 for none)"
                                                 : "a debit or a credit (0 for none)");
         return;

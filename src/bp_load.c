@@ -867,6 +867,7 @@ static void load_facts(loader *L, int file)
         f->f.inst = inst;
         f->f.year = year;
         f->f.scenario = sc;
+        f->f.period = 0;
         f->f.code = ic;
         f->f.value = value;
         f->f.money = money;

@@ -512,3 +512,57 @@ bool pk_dq_appendix(pk_ctx *c)
     }
     return any;
 }
+
+static void ledger_row(bp_pdf_table *t, const char *file, const char *what, const char *dc,
+                       const char *facts)
+{
+    bp_pdf_cell row[4] = {{file, BP_PDF_TINT_NONE, false, false}, {what, BP_PDF_TINT_NONE, false, false},
+                          {dc, BP_PDF_TINT_NONE, false, false}, {facts, BP_PDF_TINT_NONE, false, false}};
+    bp_pdf_table_row(t, row);
+}
+
+void pk_dq_ledgers(pk_ctx *c)
+{
+    const bp_model *m = c->m;
+    if (!m->nledgers) return;
+    bp_pdf_heading(c->pdf, 2, "Ledger control totals", false);
+    bp_pdf_paragraph(c->pdf, BP_PDF_BODY,
+                     "The finance figures come from the finance system's ledger exports through "
+                     "the data set's mapping.csv. For each file: the rows read, and those skipped "
+                     "or left out by the mapping; its debits and credits (subtotal lines aside); "
+                     "for each family of codes, debit minus credit of the rows mapped to it and "
+                     "the sum of the facts they make, after the sign of each rule (with the "
+                     "year's result added to the reserve where the mapping says so); and what "
+                     "each ignore rule left out.");
+    bp_pdf_col cols[] = {{"Ledger file", 2.2f, BP_PDF_LEFT}, {"", 4.4f, BP_PDF_LEFT},
+                         {"Debit - credit", 2.2f, BP_PDF_RIGHT}, {"Facts", 2.2f, BP_PDF_RIGHT}};
+    bp_pdf_table *t = bp_pdf_table_begin(c->pdf, cols, 4, BP_PDF_SMALL);
+    for (size_t i = 0; i < m->nledgers; i++) {
+        const bp_ledger_totals *l = &m->ledgers[i];
+        char what[200], a[48], b[48];
+        snprintf(what, sizeof what, "%zu rows read; %zu above the header, %zu zero rows of "
+                 "unmapped accounts skipped, %zu ignored", l->rows, l->above, l->zero_skipped,
+                 l->ignored);
+        ledger_row(t, m->inputs[l->input].name, what, "", "");
+        pk_pence_text(l->debits, a, sizeof a);
+        pk_pence_text(l->credits, b, sizeof b);
+        snprintf(what, sizeof what, "debits %s, credits %s", a, b);
+        pk_pence_text(l->debits - l->credits, a, sizeof a);
+        ledger_row(t, "", what, a, "");
+        for (int k = 0; k < BP_LEDGER_FAMILIES; k++) {
+            if (!l->family_used[k]) continue;
+            pk_pence_text(l->family_dc[k], a, sizeof a);
+            pk_pence_text(l->family_facts[k], b, sizeof b);
+            snprintf(what, sizeof what, "mapped to %s.*", bp_ledger_family[k]);
+            ledger_row(t, "", what, a, b);
+        }
+        for (size_t k = 0; k < l->nignores; k++) {
+            const bp_ledger_ignored *g = &l->ignores[k];
+            pk_pence_text(g->dc, a, sizeof a);
+            snprintf(what, sizeof what, "ignored by %s (%s): %zu row%s", g->rule, g->where, g->rows,
+                     g->rows == 1 ? "" : "s");
+            ledger_row(t, "", what, a, "");
+        }
+    }
+    bp_pdf_table_end(t);
+}
