@@ -145,8 +145,10 @@ static acct *account(lctx *c, const char *s, size_t n)
     a->rule = count ? idx[0] : -1;
     if (count > 1 && c->mp->rules[idx[0]].how != BP_MM_EXACT
         && c->mp->rules[idx[0]].how != BP_MM_BLANK && bp_map_width_cmp(w[0], w[1]) == 0) {
-        size_t ties = 1;
-        while (ties < (count < 8 ? count : 8) && bp_map_width_cmp(w[0], w[ties]) == 0) ties++;
+        /* the rules as narrow as the first (sorted by width: a run from the start) */
+        size_t ties = 0;
+        for (size_t i = 0; i < count && i < 8; i++)
+            if (bp_map_width_cmp(w[0], w[i]) == 0) ties = i + 1;
         report_ambiguous(c, s, n, idx, ties);
         a->rule = -2;
     }
@@ -278,8 +280,8 @@ static bool row_keys(lctx *c, const lfile *f, const bp_csv_row *row, int *year, 
         if (!y) y = &e;
         size_t n;
         const char *s = bp_csv_trimmed(y, &n);
-        char buf[16];
         if (!exact_rule(c, BP_MK_YEAR, s, n, year)) {
+            char buf[16];
             bool parsed = n < sizeof buf;
             if (parsed) {
                 memcpy(buf, s, n);
@@ -579,6 +581,7 @@ static bool check_periods(lctx *c, const lfile *f)
                 const part *at = NULL;
                 for (size_t k = i; k < j; k++)
                     if (c->parts[k].period > m && (!at || c->parts[k].line < at->line)) at = &c->parts[k];
+                if (!at) break;   /* the last month is after m: never so */
                 bp_diag_add(c->d, BP_DIAG_ERROR, f->name, at->line, at->column,
                             "found balances for %s %s %s up to M%02d but none for M%02d, expected "
                             "every month from M01 to the last one given (basis balance)", inst, yb,

@@ -676,7 +676,7 @@ size_t bp_mapping_candidates(const bp_mapping *mp, const char *s, size_t n, int 
                              bp_map_width *w, size_t max)
 {
     size_t count = 0;
-    cand best[CAND_CAP];
+    cand best[CAND_CAP] = {{0, false, {0, 0}}};
     for (size_t i = 0; i < mp->n; i++) {
         const bp_map_rule *r = &mp->rules[i];
         if (r->kind != BP_MK_ACCOUNT && r->kind != BP_MK_IGNORE) continue;
