@@ -78,7 +78,7 @@ TEST_LIBS := -lcmocka
 #          (libharu's object layer), bp_deflate (the one deflate seam: zlib's functions
 #          interposed, libdeflate), bp_pdf (the page layer: the
 #          document; its parts in bp_pdf_state, _fonts, _text, _draw, _page, _elements, _nav,
-#          _block, _table, _tags (the tagged PDF) and bp_chart, sharing src/bp_pdf_internal.h), bp_packpdf_common,
+#          _block, _table, _tags (the tagged PDF), _objstm (object streams) and bp_chart, sharing src/bp_pdf_internal.h), bp_packpdf_common,
 #          bp_packpdf_dataq (the data problems in words, for the summary, sections, appendix),
 #          bp_packpdf_charts (the packs' charts and their captions),
 #          bp_packpdf_summary, bp_packpdf_score, bp_packpdf_finance, bp_packpdf_plan, bp_packpdf, bp_formula (KPI expressions as the
@@ -92,10 +92,10 @@ TEST_LIBS := -lcmocka
 # object refers to a render or cli symbol or a render object to a cli one, a core file
 # includes a render header or a render file a cli one, or the objects of one layer (an
 # archive, or the cli's) refer to each other in a cycle.
-CORE_MOD   := util error excel infile csv sha256 money num model script mapping ledger load settings expr kpi eval exgroup \
-              session pack
+CORE_MOD   := util error excel infile csv sha256 money num model script mapping ledger jsonin load settings expr kpi eval exgroup \
+              session previous pack
 RENDER_MOD := format text json outfile manifest libs deflate pdf_state pdf_fonts pdf_text pdf_draw pdf_page \
-              pdf_elements pdf_nav pdf_block pdf_table pdf_tags pdf chart packpdf_common packpdf_dataq packpdf_charts packpdf_summary packpdf_score packpdf_finance \
+              pdf_elements pdf_nav pdf_block pdf_table pdf_tags pdf_objstm pdf chart packpdf_common packpdf_dataq packpdf_charts packpdf_summary packpdf_score packpdf_finance \
               packpdf_plan packpdf formula xlsx_xml xlsx_cells xlsx_sums xlsx_layout xlsx_kpis xlsx_inputs \
               xlsx_statements xlsx_lines xlsx_balance xlsx_checks xlsx_quality xlsx build
 CORE_SRC   := $(CORE_MOD:%=src/bp_%.c)
@@ -233,6 +233,16 @@ deps:
 
 deps-test:
 	@scripts/install-deps.sh test
+	@$(MAKE) --no-print-directory $(PDFJS)
+
+# pdf.js (npm pdfjs-dist) for tests/e2e/pdfjs.sh, at the version package-lock.json pins,
+# into tests/e2e/pdfjs/node_modules (not in git); again whenever the pin changes.  Its
+# optional canvas (rendering, a native build) is left out: the test only reads structure
+# and text.
+PDFJS := tests/e2e/pdfjs/node_modules/.package-lock.json
+$(PDFJS): tests/e2e/pdfjs/package.json tests/e2e/pdfjs/package-lock.json
+	cd tests/e2e/pdfjs && npm ci --omit=optional --no-audit --no-fund --loglevel=error
+	@touch $@
 
 deps-lint:
 	@scripts/install-deps.sh lint

@@ -602,6 +602,197 @@ static inline const char *fvp_object(fv_pdf *p, size_t k, bool pass2)
     return depth ? "PDF: an object leaves an array or dictionary open" : NULL;
 }
 
+/* ---- PDF 1.5 cross-reference and object streams (ISO 32000-1 7.5.7, 7.5.8) ---- */
+
+/* A stream object's dictionary at s[off] ("k 0 obj << ... >> stream"): the integers after
+ * /N, /First, /Length and /Size, /W's widths, where the dictionary is and where the data
+ * starts.  A stream object's /Length is direct in what bp_pdf_objstm writes. */
+typedef struct {
+    long long num, n, first, length, size, w[3];
+    int nw;
+    bool flate;
+    size_t dict, dict_end, data;
+} fvp_sdict;
+
+static inline const char *fvp_stream_dict(const unsigned char *s, size_t n, size_t off, fvp_sdict *d)
+{
+    memset(d, 0, sizeof *d);
+    d->n = d->first = d->length = d->size = -1;
+    size_t i = off, st;
+    int kind, depth = 0;
+    if (fvp_token(s, n, &i, &kind, &st, FVP_HEX_SKIP) || kind != 'n') return "PDF: an xref offset that is not at its object";
+    d->num = fvp_num(s, st, i);
+    if (fvp_token(s, n, &i, &kind, &st, FVP_HEX_SKIP) || kind != 'n') return "PDF: an object without its generation";
+    if (fvp_token(s, n, &i, &kind, &st, FVP_HEX_SKIP) || !fvp_is(s, st, i, "obj")) return "PDF: an object number not followed by 'obj'";
+    if (fvp_token(s, n, &i, &kind, &st, FVP_HEX_SKIP) || kind != 'd') return "PDF: a stream object without its dictionary";
+    d->dict = st;
+    long long *want = NULL;
+    bool in_w = false;
+    for (depth = 1; depth;) {
+        if (fvp_token(s, n, &i, &kind, &st, FVP_HEX_SKIP) || !kind) return "PDF: a stream's dictionary is not closed";
+        if (kind == 'd' || kind == '[') depth++;
+        if (kind == 'D' || kind == ']') depth--;
+        if (in_w && kind == 'n' && d->nw < 3) d->w[d->nw++] = fvp_num(s, st, i);
+        if (in_w && kind == ']') in_w = false;
+        if (want && kind == 'n') *want = fvp_num(s, st, i);
+        want = NULL;
+        if (kind == '/') {
+            if (fvp_is(s, st, i, "/N")) want = &d->n;
+            if (fvp_is(s, st, i, "/First")) want = &d->first;
+            if (fvp_is(s, st, i, "/Length")) want = &d->length;
+            if (fvp_is(s, st, i, "/Size")) want = &d->size;
+            if (fvp_is(s, st, i, "/FlateDecode")) d->flate = true;
+            if (fvp_is(s, st, i, "/W")) in_w = true;
+        }
+    }
+    d->dict_end = i;
+    if (fvp_token(s, n, &i, &kind, &st, FVP_HEX_SKIP) || !fvp_is(s, st, i, "stream")) return "PDF: an object stream or xref stream without 'stream'";
+    if (i < n && s[i] == '\r') i++;
+    if (i >= n || s[i] != '\n') return "PDF: 'stream' not followed by a line break";
+    d->data = i + 1;
+    if (d->length < 0 || (unsigned long long)d->length > n - d->data) return "PDF: a stream longer than the file";
+    return NULL;
+}
+
+typedef struct {
+    unsigned char *s;
+    size_t n, cap;
+} fvp_out;
+
+static inline void fvp_put(fvp_out *o, const void *p, size_t n)
+{
+    if (o->n + n > o->cap) {
+        while (o->n + n > o->cap) o->cap = o->cap ? o->cap * 2 : 65536;
+        o->s = realloc(o->s, o->cap);
+        if (!o->s) abort();
+    }
+    if (n) memcpy(o->s + o->n, p, n);
+    o->n += n;
+}
+
+/* A PDF whose startxref points at a cross-reference stream, written out again as the
+ * classic layout the checks below read: every object "k 0 obj ... endobj" in object order
+ * (those in object streams taken out of them), a table and a trailer with the stream's
+ * dictionary.  The streams themselves stay, and are checked as any other stream. */
+static inline const char *fvp_unpack(const unsigned char *s, size_t n, size_t x, size_t sx,
+                                     unsigned char **out, size_t *outn)
+{
+    fvp_sdict xd;
+    const char *why = fvp_stream_dict(s, n, x, &xd);
+    if (why) return why;
+    if (xd.nw != 3 || xd.size < 1 || xd.size > 10000000 || !xd.flate) return "PDF: an xref stream without /W [a b c], /Size or /FlateDecode";
+    for (int k = 0; k < 3; k++)
+        if (xd.w[k] < 0 || xd.w[k] > 8) return "PDF: an xref stream's field wider than 8 bytes";
+    unsigned char *rows = NULL;
+    size_t rn = 0;
+    if ((why = fv_inflate(s + xd.data, (size_t)xd.length, 15, &rows, &rn))) return why;
+    size_t width = (size_t)(xd.w[0] + xd.w[1] + xd.w[2]), size = (size_t)xd.size;
+    if (rn != size * width) {
+        free(rows);
+        return "PDF: an xref stream that is not /Size rows of /W bytes";
+    }
+    long long *type = calloc(size, sizeof *type), *f2 = calloc(size, sizeof *f2), *f3 = calloc(size, sizeof *f3);
+    unsigned char **raw = calloc(size, sizeof *raw);
+    size_t *rawn = calloc(size, sizeof *rawn);
+    if (!type || !f2 || !f3 || !raw || !rawn) abort();
+    size_t first_obj = x;
+    for (size_t k = 0; k < size; k++) {
+        const unsigned char *r = rows + k * width;
+        long long v[3] = {xd.w[0] ? 0 : 1, 0, 0};
+        for (int f = 0, at = 0; f < 3; at += (int)xd.w[f], f++)
+            for (int b = 0; b < xd.w[f]; b++) v[f] = v[f] << 8 | r[at + b];
+        type[k] = v[0], f2[k] = v[1], f3[k] = v[2];
+        if (k == 0 && type[k] != 0) why = "PDF: an xref stream whose object 0 is not free";
+        if (type[k] > 2) why = "PDF: an xref stream entry of an unknown type";
+        if (type[k] == 1 && (f2[k] <= 0 || (size_t)f2[k] >= sx)) why = "PDF: an xref offset outside the body";
+        if (type[k] == 1 && (size_t)f2[k] < first_obj) first_obj = (size_t)f2[k];
+    }
+    if (!why && (type[xd.num < 0 || (size_t)xd.num >= size ? 0 : xd.num] != 1 || (size_t)f2[xd.num] != x))
+        why = "PDF: the xref stream is not in its own table";
+    fvp_out o = {0};
+    size_t *noff = calloc(size, sizeof *noff);
+    if (!noff) abort();
+    fvp_put(&o, s, first_obj);
+    for (size_t k = 1; k < size && !why; k++) {
+        if (type[k] == 1) {
+            /* as it is, up to the next object or startxref */
+            size_t end = sx - 9;
+            for (size_t j = 1; j < size; j++)
+                if (type[j] == 1 && (size_t)f2[j] > (size_t)f2[k] && (size_t)f2[j] < end) end = (size_t)f2[j];
+            noff[k] = o.n;
+            fvp_put(&o, s + f2[k], end - (size_t)f2[k]);
+        } else if (type[k] == 2) {
+            size_t m = (size_t)f2[k];
+            if (m == 0 || m >= size || type[m] != 1) {
+                why = "PDF: an object in an object stream the table does not have";
+                break;
+            }
+            fvp_sdict od;
+            if (!raw[m]) {
+                if ((why = fvp_stream_dict(s, n, (size_t)f2[m], &od))) break;
+                if (od.num != (long long)m || od.n < 1 || od.first < 0 || !od.flate) {
+                    why = "PDF: an object stream without /N, /First or /FlateDecode";
+                    break;
+                }
+                if ((why = fv_inflate(s + od.data, (size_t)od.length, 15, &raw[m], &rawn[m]))) break;
+            }
+            /* its header: N pairs "number offset" before /First */
+            if ((why = fvp_stream_dict(s, n, (size_t)f2[m], &od))) break;
+            const unsigned char *h = raw[m];
+            size_t hn = (size_t)od.first < rawn[m] ? (size_t)od.first : rawn[m], i = 0, st;
+            long long num = -1, at = -1, next = -1;
+            int kind;
+            for (long long j = 0; j <= f3[k] + 1 && j < od.n + 1; j++) {
+                long long a = -1, b = -1;
+                if (j < od.n) {
+                    if (fvp_token(h, hn, &i, &kind, &st, FVP_HEX_SKIP) || kind != 'n') break;
+                    a = fvp_num(h, st, i);
+                    if (fvp_token(h, hn, &i, &kind, &st, FVP_HEX_SKIP) || kind != 'n') break;
+                    b = fvp_num(h, st, i);
+                } else {
+                    b = (long long)(rawn[m] - hn);
+                }
+                if (j == f3[k]) num = a, at = b;
+                if (j == f3[k] + 1) next = b;
+            }
+            if (num != (long long)k || at < 0 || next < at || (size_t)(od.first + next) > rawn[m]) {
+                why = "PDF: an object not at its place in its object stream";
+                break;
+            }
+            char hdr[32];
+            int hl = snprintf(hdr, sizeof hdr, "%zu 0 obj\n", k);
+            noff[k] = o.n;
+            fvp_put(&o, hdr, (size_t)hl);
+            fvp_put(&o, raw[m] + od.first + at, (size_t)(next - at));
+            fvp_put(&o, "\nendobj\n", 8);
+        }
+    }
+    if (!why) {
+        char line[64];
+        size_t xo = o.n;
+        int l = snprintf(line, sizeof line, "xref\n0 %zu\n", size);
+        fvp_put(&o, line, (size_t)l);
+        for (size_t k = 0; k < size; k++) {
+            l = noff[k] ? snprintf(line, sizeof line, "%010zu 00000 n\r\n", noff[k])
+                        : snprintf(line, sizeof line, "0000000000 65535 f\r\n");
+            fvp_put(&o, line, (size_t)l);
+        }
+        fvp_put(&o, "trailer\n", 8);
+        fvp_put(&o, s + xd.dict, xd.dict_end - xd.dict);
+        l = snprintf(line, sizeof line, "\nstartxref\n%zu\n%%%%EOF\n", xo);
+        fvp_put(&o, line, (size_t)l);
+    }
+    for (size_t k = 0; k < size; k++) free(raw[k]);
+    free(raw), free(rawn), free(type), free(f2), free(f3), free(rows), free(noff);
+    if (why) {
+        free(o.s);
+        return why;
+    }
+    *out = o.s;
+    *outn = o.n;
+    return NULL;
+}
+
 /* no_fffd: the text was whole UTF-8 within the Basic Multilingual Plane, so U+FFFD on a
  * page or in the document information means a writer cut or altered it. */
 static inline const char *fv_pdf_valid(const char *buf, size_t n, bool no_fffd)
@@ -619,7 +810,18 @@ static inline const char *fv_pdf_valid(const char *buf, size_t n, bool no_fffd)
     int kind;
     if (fvp_token(s, n, &i, &kind, &st, FVP_HEX_SKIP) || kind != 'n') return "PDF: startxref without an offset";
     long long x = fvp_num(s, st, i);
-    if (x <= 0 || (size_t)x + 4 > n || memcmp(s + x, "xref", 4) != 0) return "PDF: startxref does not point at 'xref'";
+    if (x <= 0 || (size_t)x + 4 > n) return "PDF: startxref does not point into the file";
+    if (memcmp(s + x, "xref", 4) != 0) {
+        /* a cross-reference stream (PDF 1.5 on): check its objects laid out classically */
+        if (s[7] < '5') return "PDF: startxref does not point at 'xref'";
+        unsigned char *flat;
+        size_t fn;
+        const char *why = fvp_unpack(s, n, (size_t)x, sx, &flat, &fn);
+        if (why) return why;
+        why = fv_pdf_valid((const char *)flat, fn, no_fffd);
+        free(flat);
+        return why;
+    }
     i = (size_t)x + 4;
     fv_pdf p = {s, n, NULL, 0, NULL, no_fffd ? FVP_NO_FFFD : 0, false};
     const char *why = NULL;

@@ -7,7 +7,7 @@
 # read it all again.  Run from anywhere; needs clang with libFuzzer, qpdf and openpyxl.
 set -eu
 cd "$(dirname "$0")/.."
-targets=${*:-csv load kpi expr render}
+targets=${*:-csv load kpi expr render jsonin}
 fuzz/build.sh $targets
 status=0
 for t in $targets; do

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Builds the libFuzzer harnesses and fuzzes each one for $FUZZ_SECONDS (default 60).
 #   fuzz/run.sh                 every harness, one after another
-#   fuzz/run.sh csv expr        only these (csv, load, kpi, expr, render)
+#   fuzz/run.sh csv expr        only these (csv, load, kpi, expr, render, jsonin)
 #   FUZZ_JOBS=2 fuzz/run.sh     several harnesses at once (one process each)
 # Run from the repository root.  New inputs go to build/fuzz/corpus/NAME (seeded from
 # fuzz/corpus/NAME, which stays small); a crash is written to build/fuzz/crash-NAME-*:
@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 : "${FUZZ_SECONDS:=60}" "${FUZZ_JOBS:=1}" "${CC_FUZZ:=clang}"
 out=build/fuzz
 mkdir -p "$out"
-targets=${*:-csv load kpi expr render}
+targets=${*:-csv load kpi expr render jsonin}
 fuzz/build.sh $targets
 
 run_one() {

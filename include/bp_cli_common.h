@@ -16,6 +16,8 @@
 #include "bp_kpi.h"
 #include "bp_manifest.h"
 #include "bp_pack.h"
+#include "bp_previous.h"
+#include "bp_session.h"
 
 /* The environment variables boardpack reads: the only place it reads any.  NULL when
  * unset; an empty value means the default, as unset does. */
@@ -62,6 +64,16 @@ bool bp_cli_set_fail_on(const bp_cli_opt *opt, const char *value, void *dest, co
     {"pack", 0, "NAME", "build only this pack (board, finance, quality, lgb, ...);\n" \
      "repeat for several (default: every pack in templates/packs)", BP_CLI_REPEAT, \
      bp_cli_set_list, offsetof(T, f)}
+
+#define BP_CLI_OPT_PREVIOUS(T, f) \
+    {"previous", 0, "PATH", "compare with a previous pack: its data set folder or the\n" \
+     "results JSON it wrote (previous values and movements)", 0, bp_cli_set_string, \
+     offsetof(T, f)}
+
+/* --previous PATH (NULL: not given, *p left empty): the previous pack read and s's
+ * results compared with it (bp_previous.h); its errors go to s->diags.  p is freed by
+ * bp_previous_free after s is done with. */
+bp_err bp_cli_previous(const bp_cli_env *env, const char *path, bp_session *s, bp_prevpack *p);
 
 /* The pack templates (templates/packs under the environment's templates folder), with
  * every wanted id checked: BP_ERR_USAGE and a message listing the packs when one does

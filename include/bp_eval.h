@@ -14,6 +14,10 @@
 #include "bp_num.h"
 
 typedef enum { BP_SCOPE_INSTITUTION, BP_SCOPE_PHASE, BP_SCOPE_TRUST } bp_scope;
+
+/* A result's movement since a previous pack (--previous; the contract's rule in
+ * bp_previous.c); bp_result.movement holds one, or -1 for none. */
+enum bp_movement { BP_MV_NEW, BP_MV_CLEARED, BP_MV_WORSE, BP_MV_BETTER, BP_MV_UNCHANGED };
 const char *bp_scope_id(bp_scope s);
 
 #define BP_MAX_MEASURES 8
@@ -32,6 +36,10 @@ typedef struct {
     bp_num measure[BP_MAX_MEASURES], points[BP_MAX_MEASURES];
     bool counts;             /* in the reporting window: the report year's actuals and
                                 the budgets and forecasts of later years */
+    bool has_previous;       /* --previous: matched in the previous pack's reported results */
+    bp_num previous_value;   /* its value there (no data when !has_previous or null) */
+    bp_status previous_status;
+    int movement;            /* enum bp_movement, or -1: no movement */
 } bp_result;
 
 typedef struct {
@@ -87,6 +95,8 @@ typedef struct {
     /* bp_results_find in constant time: result index by kpi, entity, year and scenario */
     int *index;
     int y0, ny;
+    const struct bp_prevpack *previous;  /* the pack compared with (--previous,
+                                            bp_previous.h), or NULL */
 } bp_results;
 
 /* Does target t apply to an entity of this scope and phase (BP_PHASE_COUNT for the
@@ -117,6 +127,10 @@ const bp_result *bp_results_find(const bp_results *r, int kpi, bp_scope scope, i
 const char *bp_result_entity_name(const bp_results *r, const bp_result *res);
 /* Its id: institution id, phase id or "trust". */
 const char *bp_result_entity_id(const bp_results *r, const bp_result *res);
+
+/* A phase result of a phase of one institution, with that institution's status and
+ * target: listed once, as the institution's (exceptions, the cleared). */
+bool bp_result_repeats_institution(const bp_results *r, const bp_result *res);
 
 /* How far outside its target a result is, relative to the threshold: for ordering
  * exceptions only (decisions are exact). */

@@ -84,6 +84,31 @@ typedef struct {
 size_t bp_exgroups_issues(const bp_results *res, const bp_exgroups *all, bp_exgroup_issue *out,
                           size_t max);
 
+/* ---- since the last pack (--previous) ---- */
+
+/* An entry's movement since the last pack: its lead result's (the report year's, else its
+ * first plan's) - an enum bp_movement, or -1 (no previous pack; no movement). */
+int bp_exgroup_since(const bp_exgroup *g);
+
+/* The exceptions cleared since the last pack: reported results now green that were red
+ * or amber there, of those keep accepts (NULL: all), each KPI and entity once (a phase of
+ * one institution as that institution, as bp_eval lists exceptions) - the
+ * report year's actual when it is one, else the first plan by year and scenario. */
+typedef struct {
+    const bp_result **v;
+    size_t n;
+} bp_cleared;
+bp_err bp_cleared_make(const bp_results *res, bp_exgroup_keep keep, void *arg, bp_cleared *out);
+void bp_cleared_free(bp_cleared *c);
+
+/* The counts a summary gives: entries by movement (indexed by enum bp_movement; the
+ * cleared count is of c's, not of the entries) and those with none. */
+typedef struct {
+    size_t by[BP_MV_UNCHANGED + 1];
+    size_t none;
+} bp_since_counts;
+bp_since_counts bp_since_count(const bp_exgroups *all, const bp_cleared *c);
+
 /* Does action a address KPI kpi for the entity?  The contract's rule: an action of
  * institution I addresses (K, I); one of the central id, (K, trust) and (K, every phase). */
 bool bp_action_addresses(const bp_model *m, const bp_action *a, const char *kpi,

@@ -62,6 +62,25 @@ char *bp_format_exgroup_years(const bp_results *res, const bp_exgroups *all, con
  * target applies to the report year's actuals). */
 char *bp_format_exgroup_movement(const bp_results *res, const bp_exgroup *g);
 
+/* Since the last pack (--previous: bp_format_exgroup_movement says this instead of the
+ * year before): "Since the last pack: new (green at 79.2% there).", "Since the last
+ * pack: persistent and worse (amber at 81.2% there).", "... persistent and better ...",
+ * "... persistent, unchanged ..."; for an entry in the plans alone, of its first plan
+ * ("Since the last pack, the 2023/24 budget: new ..."). */
+char *bp_format_since(const bp_results *res, const bp_exgroup *g);
+
+/* A cleared exception, once: "Staff good: BHS - cleared since the last pack: green in
+ * 2022/23 (91.0%), amber there (86.6%)." */
+char *bp_format_cleared(const bp_results *res, const bp_result *r);
+
+/* The previous pack as the pages name it: its file or folder name and its year (and
+ * period): "pet-prev (2022/23)", "pet-2023-24-M03-results.json (2023/24 M03)". */
+void bp_format_previous_pack(const bp_results *res, char *buf, size_t size);
+
+/* The summary's count: "Since the last pack (NAME): 2 new, 3 persistent (1 worse, 1
+ * better, 1 unchanged) and 4 cleared." */
+char *bp_format_since_counts(const bp_results *res, const bp_since_counts *n);
+
 /* An issue of the summary (bp_exgroups_issues) in one sentence after its title, its lead
  * result with the target and the money at stake: "The result was red in 2022/23 (82.4%
  * against a ceiling of 80%), a gap worth £72,519, and is outside target in three plans."  A money KPI's gap is the money itself ("a gap of £45,120"). */

@@ -263,6 +263,9 @@ typedef struct {
     double limit;
     const char *note;       /* a word after the status letter ("over"), so that an adverse
                                bar says so without its tint; NULL: none */
+    const char *text;       /* the value as the tables beside the chart print it, for the
+                               alternative text ("£1,974,033" where the bar reads "£1.97m",
+                               "1.0%" for "1%"); NULL: the bar's own label */
 } bp_pdf_bar_mark;
 
 typedef struct {

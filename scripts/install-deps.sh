@@ -16,6 +16,12 @@ if [ "$what" = test ]; then
     pkgs="$pkgs libcmocka-dev poppler-utils qpdf python3 python3-openpyxl libreoffice-calc-nogui"
     # the tagged PDFs' structure checker (tests/e2e/tagged_check.py)
     pkgs="$pkgs python3-pikepdf"
+    # Node.js and npm: pdf.js reads the packs (tests/e2e/pdfjs.sh; make deps-test runs npm ci).
+    # By command, not package: a Node.js from elsewhere (NodeSource's nodejs has npm in it)
+    # is as good, and Debian's npm would conflict with it
+    if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+        pkgs="$pkgs nodejs npm"
+    fi
     # groff: the manual page rendered and checked for warnings (tests/e2e/manpage.sh)
     pkgs="$pkgs groff-base"
     # the workbook edited in LibreOffice over UNO, and recalculated by a second engine

@@ -16,11 +16,14 @@
 
 #define TITLE_SIZE 10.0f
 #define TITLE_H 16.0f
-#define LABEL_SIZE 7.0f          /* ticks, values, x labels */
-#define LABEL_MIN_SIZE 5.0f      /* a value label is shrunk to this before it is left out */
-#define LABEL_LEADING 8.5f
-#define LABEL_CAP 5.1f           /* height of a capital at LABEL_SIZE */
-#define LEGEND_SIZE 7.5f
+/* No text under 8 pt (issue #15, docs/accessibility.md: tests/e2e/contrast_check.py
+ * measures every string drawn): a value label too wide for its slot at that size is left
+ * out rather than shrunk - the chart's /Alt and the tables beside it have every value. */
+#define LABEL_SIZE 8.0f          /* ticks, values, x labels */
+#define LABEL_MIN_SIZE 8.0f      /* a value label is shrunk to this before it is left out */
+#define LABEL_LEADING 9.7f
+#define LABEL_CAP 5.8f           /* height of a capital at LABEL_SIZE */
+#define LEGEND_SIZE 8.0f
 #define LEGEND_ROW 12.0f
 #define KEY_W 16.0f              /* a legend key's width */
 #define MAX_SERIES 6
@@ -758,7 +761,8 @@ static void bar_words(alt_text *a, const bp_pdf_bar *b, const bp_pdf_bar_mark *m
 {
     char v[64];
     bool has = bar_has(b);
-    if (has) value_label(v, sizeof v, b->value, unit);
+    if (has && m && m->text && *m->text) snprintf(v, sizeof v, "%s", m->text);
+    else if (has) value_label(v, sizeof v, b->value, unit);
     alt_add(a, "%s %s", b->label ? b->label : "", has ? v : "no data");
     const char *tw = has ? tint_word(b->tint) : "";
     bool note = has && m && m->note && *m->note;

@@ -318,6 +318,7 @@ static bp_err eval_results(evaluator *ev, bp_results *out, int y0, int ny,
                     out->index[index_of(out, r->kpi, r->scope, r->entity, r->year, r->scenario)] =
                         (int)at;
                     r->grade = -1;
+                    r->movement = -1;
                     r->counts = in_window(out->report_year, r->year, r->scenario);
                     bp_expr_ctx c = make_ctx(ev, en, r->year, r->scenario);
                     if (kp->expr) r->value = bp_expr_eval(kp->expr, &c);
@@ -645,7 +646,7 @@ static int exception_cmp(const void *pa, const void *pb)
 
 /* A phase of one institution repeats that institution's figure: listing it again would
  * only make the board read the same exception twice. */
-static bool repeats_institution(const bp_results *out, const bp_result *x)
+bool bp_result_repeats_institution(const bp_results *out, const bp_result *x)
 {
     if (x->scope != BP_SCOPE_PHASE) return false;
     const bp_model *m = out->model;
@@ -664,7 +665,7 @@ static bool repeats_institution(const bp_results *out, const bp_result *x)
 static bool is_exception(const bp_results *out, const bp_result *x)
 {
     return x->counts && (x->status == BP_STATUS_RED || x->status == BP_STATUS_AMBER)
-           && !repeats_institution(out, x);
+           && !bp_result_repeats_institution(out, x);
 }
 
 static bp_err order_exceptions(bp_results *out)

@@ -258,6 +258,71 @@ void bp_exgroups_free(bp_exgroups *g)
     memset(g, 0, sizeof *g);
 }
 
+/* ---- since the last pack ---- */
+
+int bp_exgroup_since(const bp_exgroup *g)
+{
+    const bp_result *lead = g->current ? g->current : g->nitems ? g->items[0] : NULL;
+    return lead ? lead->movement : -1;
+}
+
+/* A cleared result to list: reported, kept, and not a phase repeating its institution. */
+static bool cleared_kept(const bp_results *res, const bp_result *r, bp_exgroup_keep keep, void *arg)
+{
+    return r->counts && r->movement == BP_MV_CLEARED && !bp_result_repeats_institution(res, r)
+           && (!keep || keep(r, arg));
+}
+
+bp_err bp_cleared_make(const bp_results *res, bp_exgroup_keep keep, void *arg, bp_cleared *out)
+{
+    memset(out, 0, sizeof *out);
+    size_t n = 0;
+    for (size_t i = 0; i < res->nresults; i++) {
+        const bp_result *r = &res->results[i];
+        n += cleared_kept(res, r, keep, arg);
+    }
+    if (!n) return BP_OK;
+    kept *ks = malloc(n * sizeof *ks);
+    out->v = malloc(n * sizeof *out->v);
+    if (!ks || !out->v) {
+        free(ks);
+        bp_cleared_free(out);
+        return BP_ERR_NOMEM;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < res->nresults; i++) {
+        const bp_result *r = &res->results[i];
+        if (cleared_kept(res, r, keep, arg)) ks[k++] = (kept){r, i};
+    }
+    if (n > 1) qsort(ks, n, sizeof *ks, kept_cmp);
+    /* once a KPI and entity: the first of its run, in the order a sentence reads them */
+    for (size_t i = 0; i < n; i++)
+        if (!i || ks[i].r->kpi != ks[i - 1].r->kpi || ks[i].r->scope != ks[i - 1].r->scope
+            || ks[i].r->entity != ks[i - 1].r->entity)
+            out->v[out->n++] = ks[i].r;
+    free(ks);
+    return BP_OK;
+}
+
+void bp_cleared_free(bp_cleared *c)
+{
+    free(c->v);
+    memset(c, 0, sizeof *c);
+}
+
+bp_since_counts bp_since_count(const bp_exgroups *all, const bp_cleared *c)
+{
+    bp_since_counts n;
+    memset(&n, 0, sizeof n);
+    for (size_t i = 0; i < all->n; i++) {
+        int mv = bp_exgroup_since(&all->v[i]);
+        if (mv >= 0 && mv <= BP_MV_UNCHANGED) n.by[mv]++;
+        else n.none++;
+    }
+    n.by[BP_MV_CLEARED] = c ? c->n : 0;
+    return n;
+}
+
 /* ---- the issues a summary names first ---- */
 
 /* Only sums of money codes, added, subtracted or negated (with constants): income,

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "bp_money.h"
+#include "bp_previous.h"
 #include "bp_util.h"
 
 /* Round v * 10^decimals to an integer: half away from zero (dir 0), or down (dir -1,
@@ -503,8 +504,119 @@ char *bp_format_exgroup_years(const bp_results *res, const bp_exgroups *all, con
     return sb_done(&b);
 }
 
+/* A result's place in words: "in 2022/23" (an actual) or "in the 2023/24 budget". */
+static void result_where(const bp_result *r, char *buf, size_t size)
+{
+    char yb[16];
+    bp_year_format(r->year, yb, sizeof yb);
+    if (r->scenario == BP_ACTUAL) snprintf(buf, size, "in %s", yb);
+    else snprintf(buf, size, "in the %s %s", yb, bp_scenario_id(r->scenario));
+}
+
+/* The value the previous pack had for r, as a sentence gives values. */
+static void previous_value(const bp_kpi *k, const bp_result *r, char *buf, size_t size)
+{
+    bp_result p = *r;
+    p.value = r->previous_value;
+    p.status = r->previous_status;
+    p.grade = p.value.ok && k->ngrades ? bp_grade_band_of(k, p.value) : -1;
+    if (p.value.ok) sentence_value(k, &p, buf, size);
+    else snprintf(buf, size, "no data");
+}
+
+char *bp_format_since(const bp_results *res, const bp_exgroup *g)
+{
+    sbuf b = {0};
+    const bp_result *l = g->current ? g->current : g->nitems ? g->items[0] : NULL;
+    if (!l) return sb_done(&b);
+    const bp_kpi *k = &res->kpis->kpis[l->kpi];
+    char val[64], where[48] = "";
+    previous_value(k, l, val, sizeof val);
+    if (!g->current) {
+        char yb[16];
+        bp_year_format(l->year, yb, sizeof yb);
+        snprintf(where, sizeof where, ", the %s %s", yb, bp_scenario_id(l->scenario));
+    }
+    const char *st = bp_status_word(l->previous_status);
+    switch (l->movement) {
+    case BP_MV_NEW:
+        if (!l->has_previous)
+            sb_add(&b, "Since the last pack%s: new (the last pack has no such result).", where);
+        else if (!l->previous_value.ok)
+            sb_add(&b, "Since the last pack%s: new (no data there).", where);
+        else if (l->previous_status == BP_STATUS_GREEN)
+            sb_add(&b, "Since the last pack%s: new (it met the target there, at %s).", where, val);
+        else
+            sb_add(&b, "Since the last pack%s: new (not judged there, at %s).", where, val);
+        break;
+    case BP_MV_WORSE:
+        sb_add(&b, "Since the last pack%s: persistent and worse (%s at %s there).", where, st, val);
+        break;
+    case BP_MV_BETTER:
+        sb_add(&b, "Since the last pack%s: persistent and better (%s at %s there).", where, st, val);
+        break;
+    case BP_MV_UNCHANGED:
+        sb_add(&b, "Since the last pack%s: persistent, unchanged (%s at %s there).", where, st, val);
+        break;
+    default:
+        break;
+    }
+    return sb_done(&b);
+}
+
+char *bp_format_cleared(const bp_results *res, const bp_result *r)
+{
+    sbuf b = {0};
+    const bp_kpi *k = &res->kpis->kpis[r->kpi];
+    char now[64], was[64], where[48];
+    sentence_value(k, r, now, sizeof now);
+    previous_value(k, r, was, sizeof was);
+    result_where(r, where, sizeof where);
+    if (r->scope == BP_SCOPE_PHASE)
+        sb_add(&b, "%s: %s phase", k->name, bp_phase_title((bp_phase)r->entity));
+    else
+        sb_add(&b, "%s: %s", k->name, bp_result_entity_name(res, r));
+    sb_add(&b, " - cleared since the last pack: green %s (%s), %s there (%s).", where, now,
+           bp_status_word(r->previous_status), was);
+    return sb_done(&b);
+}
+
+void bp_format_previous_pack(const bp_results *res, char *buf, size_t size)
+{
+    const bp_prevpack *p = res->previous;
+    if (!p) {
+        snprintf(buf, size, "none");
+        return;
+    }
+    /* the name without the folders before it: the pages say which pack, not where it was */
+    const char *name = p->path;
+    size_t n = strlen(name);
+    while (n > 1 && name[n - 1] == '/') n--;
+    size_t start = n;
+    while (start > 0 && name[start - 1] != '/') start--;
+    char when[32];
+    bp_previous_pack_label(p->report_year, p->period, when, sizeof when);
+    snprintf(buf, size, "%.*s (%s)", (int)(n - start), name + start, when);
+}
+
+char *bp_format_since_counts(const bp_results *res, const bp_since_counts *n)
+{
+    sbuf b = {0};
+    char name[300];
+    bp_format_previous_pack(res, name, sizeof name);
+    size_t persistent = n->by[BP_MV_WORSE] + n->by[BP_MV_BETTER] + n->by[BP_MV_UNCHANGED];
+    sb_add(&b, "Since the last pack, %s: %zu new, %zu persistent (%zu worse, %zu better, %zu "
+           "unchanged) and %zu cleared.", name, n->by[BP_MV_NEW], persistent, n->by[BP_MV_WORSE],
+           n->by[BP_MV_BETTER], n->by[BP_MV_UNCHANGED], n->by[BP_MV_CLEARED]);
+    if (res->previous->later)
+        sb_add(&b, " The previous pack is later than this one: the movements compare this pack "
+               "with a later one.");
+    return sb_done(&b);
+}
+
 char *bp_format_exgroup_movement(const bp_results *res, const bp_exgroup *g)
 {
+    if (res->previous) return bp_format_since(res, g);
     sbuf b = {0};
     const bp_kpi *k = &res->kpis->kpis[g->kpi];
     char yb[16], pb[16], val[64];

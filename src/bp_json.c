@@ -6,6 +6,7 @@
 #include <string.h>
 #include "bp_format.h"
 #include "bp_money.h"
+#include "bp_previous.h"
 #include "bp_sha256.h"
 #include "bp_util.h"
 
@@ -136,7 +137,21 @@ static void json_result(FILE *out, const bp_session *s, const bp_result *r)
         }
         fputc('}', out);
     }
-    fputs(r->counts ? ", \"reported\": true}" : ", \"reported\": false}", out);
+    fputs(r->counts ? ", \"reported\": true" : ", \"reported\": false", out);
+    if (s->results.previous) {
+        /* --previous: every result says what the previous pack had (null: absent or no
+         * data) and its movement (null: none) */
+        fputs(", \"previous_value\": ", out);
+        json_num(out, r->previous_value, k->unit == BP_UNIT_MONEY);
+        fputs(", \"previous_status\": ", out);
+        if (r->has_previous) fprintf(out, "\"%s\"", bp_status_id(r->previous_status));
+        else fputs("null", out);
+        const char *mv = bp_movement_id(r->movement);
+        fputs(", \"movement\": ", out);
+        if (mv) fprintf(out, "\"%s\"", mv);
+        else fputs("null", out);
+    }
+    fputc('}', out);
 }
 
 static void json_exceptions(FILE *out, const bp_session *s)
@@ -257,13 +272,15 @@ bp_err bp_json_results(FILE *out, const bp_session *s)
     const bp_model *m = &s->model;
     char asof[16];
     bp_date_format_iso(m->as_of, asof, sizeof asof);
-    fprintf(out, "{\n  \"schema\": \"boardpack-results/1\",\n  \"version\": \"%s\",\n  \"trust\": ",
-            BP_VERSION);
+    /* /2 when it carries contract v2's fields: the comparison with a previous pack */
+    fprintf(out, "{\n  \"schema\": \"boardpack-results/%d\",\n  \"version\": \"%s\",\n  \"trust\": ",
+            s->results.previous ? 2 : 1, BP_VERSION);
     bp_json_string(out, m->id);
     fputs(",\n  \"trust_name\": ", out);
     bp_json_string(out, m->name);
     fputs(",\n  \"report_year\": ", out);
     json_year(out, s->year);
+    if (s->results.previous) fputs(",\n  \"period\": null", out);   /* annual */
     fprintf(out, ",\n  \"as_of\": \"%s\",\n  \"results\": [", asof);
     for (size_t i = 0; i < s->results.nresults; i++) {
         fputs(i ? ",\n    " : "\n    ", out);

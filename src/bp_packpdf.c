@@ -120,6 +120,30 @@ static void exception_entries(pk_ctx *c, const bp_exgroups *all, size_t from, si
     }
 }
 
+/* --previous: the entries counted by their movement since the last pack, and the
+ * exceptions cleared since then, each KPI and entity once (in the main section only: an
+ * appendix of further exceptions continues its list). */
+static void since_last_pack(pk_ctx *c, const bp_section *sec, const bp_exgroups *all)
+{
+    bp_cleared cl;
+    if (pk_cleared(c, sec, &cl) != BP_OK) {
+        bp_pdf_paragraph(c->pdf, BP_PDF_BODY, "The cleared exceptions could not be listed: out of memory.");
+        return;
+    }
+    bp_since_counts n = bp_since_count(all, &cl);
+    char *counts = bp_format_since_counts(c->r, &n);
+    bp_pdf_heading(c->pdf, 2, "Since the last pack", false);
+    if (counts) bp_pdf_paragraph(c->pdf, BP_PDF_BODY, counts);
+    free(counts);
+    for (size_t i = 0; i < cl.n; i++) {
+        char *line = bp_format_cleared(c->r, cl.v[i]);
+        pk_shown(c, cl.v[i]->kpi);
+        if (line) bp_pdf_status_paragraph(c->pdf, pk_tint(BP_STATUS_GREEN), line);
+        free(line);
+    }
+    bp_cleared_free(&cl);
+}
+
 static void exceptions(pk_ctx *c, const bp_section *sec)
 {
     pk_heading(c, sec, "Exceptions", false);
@@ -140,6 +164,7 @@ static void exceptions(pk_ctx *c, const bp_section *sec)
     }
     if (!all.n) {
         bp_pdf_paragraph(c->pdf, BP_PDF_BODY, "No result in this paper is amber or red.");
+        if (c->r->previous) since_last_pack(c, sec, &all);
         bp_exgroups_free(&all);
         return;
     }
@@ -168,6 +193,7 @@ static void exceptions(pk_ctx *c, const bp_section *sec)
     }
     bp_pdf_paragraph(c->pdf, BP_PDF_BODY, buf);
     exception_entries(c, &all, 0, shown);
+    if (c->r->previous) since_last_pack(c, sec, &all);
     bp_exgroups_free(&all);
 }
 

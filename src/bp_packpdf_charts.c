@@ -135,11 +135,30 @@ static void fill_bar(const bp_result *r, const char *label, bp_pdf_bar *b)
     b->tint = pk_tint(r ? r->status : BP_STATUS_NONE);
 }
 
-/* A bar's marks from its result: its own threshold when the chart has no common band,
- * and the word for a miss. */
-static void fill_mark(const bp_kpi *kp, const bp_result *r, bool own_limit, bp_pdf_bar_mark *m)
+/* Money for a chart's alternative text as the tables print it (bp_format_money_as), in
+ * thousands with the unit the tables' headings give ("£1,974k", "(£19k)"): the text is
+ * read without the heading. */
+static void alt_money(const char *table, bp_money_units units, char *buf, size_t size)
+{
+    if (units != BP_MONEY_THOUSANDS) snprintf(buf, size, "%s", table);
+    else if (table[0] == '(') snprintf(buf, size, "(\xC2\xA3%.*sk)", (int)strlen(table) - 2, table + 1);
+    else snprintf(buf, size, "\xC2\xA3%sk", table);
+}
+
+/* A bar's marks from its result: the value as the scorecard prints it, for the
+ * alternative text (into text, size bytes); its own threshold when the chart has no
+ * common band, and the word for a miss. */
+static void fill_mark(const pk_ctx *c, const bp_kpi *kp, const bp_result *r, bool own_limit,
+                      char *text, size_t size, bp_pdf_bar_mark *m)
 {
     memset(m, 0, sizeof *m);
+    if (r && r->value.ok) {
+        char t[48];
+        bp_format_board_value(kp, r, c->units, t, sizeof t);
+        if (kp->unit == BP_UNIT_MONEY) alt_money(t, c->units, text, size);
+        else snprintf(text, size, "%s", t);
+        m->text = text;
+    }
     if (!r || r->target < 0) return;
     bp_cmp cmp = kp->targets[r->target].cmp;
     if (own_limit && cmp != BP_CMP_BAND) {
@@ -196,15 +215,16 @@ void pk_kpi_chart(pk_ctx *c, int k, const char *cap)
         if (n == 0) n = c->ninsts - from;
         bp_pdf_bar bars[PK_CHART_BARS + 1];
         bp_pdf_bar_mark marks[PK_CHART_BARS + 1];
+        char texts[PK_CHART_BARS + 1][64];
         for (size_t i = 0; i < n; i++) {
             const bp_result *r = pk_result(c, k, BP_SCOPE_INSTITUTION, c->insts[from + i]);
             fill_bar(r, c->m->insts[c->insts[from + i]].id, &bars[i]);
-            fill_mark(kp, r, lines, &marks[i]);
+            fill_mark(c, kp, r, lines, texts[i], sizeof texts[i], &marks[i]);
         }
         size_t nb = n;
         if (!c->lgb) {
             fill_bar(tr, "Trust", &bars[nb]);
-            fill_mark(kp, tr, lines, &marks[nb]);
+            fill_mark(c, kp, tr, lines, texts[nb], sizeof texts[nb], &marks[nb]);
             nb++;
         }
         opts.marks = marks;
@@ -457,6 +477,7 @@ void pk_chart_result(pk_ctx *c)
                                            : BP_PDF_TINT_NONE};
         marks[i].hatched = cols[i].plan;
         marks[i].note = t ? miss_word(t->cmp, side[i]) : NULL;
+        marks[i].text = has[i] ? vals[i] : NULL;     /* "1.0%" as the scorecard has it */
     }
 
     /* the caption: the actual years, then the plans, against the band */
@@ -556,6 +577,7 @@ void pk_chart_reserves(pk_ctx *c)
     int64_t pence[MAX_COLS];
     bool has[MAX_COLS];
     int side[MAX_COLS];
+    char texts[MAX_COLS][64];
     memset(marks, 0, sizeof marks);
     for (size_t i = 0; i < n; i++) {
         has[i] = pk_scope_pence(c, cols[i].year, cols[i].s, code, &pence[i]);
@@ -566,6 +588,12 @@ void pk_chart_reserves(pk_ctx *c)
                                            : BP_PDF_TINT_NONE};
         marks[i].hatched = cols[i].plan;
         marks[i].note = t ? miss_word(t->cmp, side[i]) : NULL;
+        if (has[i]) {     /* "£1,974,033" as the scorecard and key figures have it */
+            char m[48];
+            bp_format_money_as(pence[i], c->units, m, sizeof m);
+            alt_money(m, c->units, texts[i], sizeof texts[i]);
+            marks[i].text = texts[i];
+        }
     }
 
     char text[1600], z[48], thr[64] = "";

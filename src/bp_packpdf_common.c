@@ -265,3 +265,9 @@ bp_err pk_exgroups(const pk_ctx *c, const bp_section *sec, bp_exgroups *all)
     ex_scope sc = {c, sec};
     return bp_exgroups_make(c->r, exception_kept, &sc, all);
 }
+
+bp_err pk_cleared(const pk_ctx *c, const bp_section *sec, bp_cleared *out)
+{
+    ex_scope sc = {c, sec};
+    return bp_cleared_make(c->r, exception_kept, &sc, out);
+}

@@ -100,6 +100,8 @@ bp_pdf_unit pk_chart_unit(bp_unit u);
 /* The exceptions of this document grouped (bp_exgroup): of the section's KPIs (sec NULL:
  * every KPI) and, in a governing body's pack, of its institutions. */
 bp_err pk_exgroups(const pk_ctx *c, const bp_section *sec, bp_exgroups *all);
+/* The exceptions of the same scope cleared since the last pack (--previous). */
+bp_err pk_cleared(const pk_ctx *c, const bp_section *sec, bp_cleared *out);
 
 /* The status key printed above tables that show marks (pk_status_key_text: a key of the
  * caller's), with the footnote of figures rounded toward the failing side when there

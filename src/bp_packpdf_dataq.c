@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "bp_format.h"
+#include "bp_previous.h"
 
 void pk_lines_free(pk_lines *l)
 {
@@ -26,6 +27,20 @@ static void add_line(pk_lines *l, const char *s)
     }
     char *d = strdup(s);
     if (d) l->v[l->n++] = d;
+}
+
+/* --previous naming a pack later than this one (a later year, or the same with a later
+ * period): the comparison runs backwards, which the movements cannot say themselves. */
+static bool later_pack_words(const pk_ctx *c, char *buf, size_t size)
+{
+    if (!c->r->previous || !c->r->previous->later) return false;
+    char name[300], yb[32];
+    bp_format_previous_pack(c->r, name, sizeof name);
+    bp_year_format(c->year, yb, sizeof yb);
+    snprintf(buf, size, "The previous pack this paper is compared with, %s, is later than this "
+             "one (%s): \"since the last pack\" compares these figures with later ones, so a "
+             "movement reads backwards in time.", name, yb);
+    return true;
 }
 
 /* "A", "A and B", "A, B and C" of names; past `most` names, their count. */
@@ -374,6 +389,7 @@ void pk_dq_summary(pk_ctx *c, const bp_paper *pp, pk_lines *out)
         add_line(&l, buf);
     }
     missing_plans(c, &l);
+    if (later_pack_words(c, buf, sizeof buf)) add_line(&l, buf);
     char who[1600];
     if (short_budgets(c, true, who, sizeof who)) {
         char yb[16];
@@ -479,6 +495,10 @@ bool pk_dq_appendix(pk_ctx *c)
         }
         item(c, buf);
         free(miss);
+        any = true;
+    }
+    if (later_pack_words(c, buf, sizeof buf)) {
+        item(c, buf);
         any = true;
     }
     pk_lines plans = {NULL, 0, 0};

@@ -6,7 +6,8 @@
  *
  * A cell reads, line by line:
  *   82.4% R          the report year's value and status (G, A, R; n/a: no target here)
- *   ▼ 81.2%          the year before, marked ▲ better, ▼ worse, ● the same
+ *   ▼ 81.2%          the year before, marked ▲ better, ▼ worse, ● the same (--previous:
+ *                    the last pack's value, marked with the movement since, new, cleared)
  *   nat. 78.0%       the national benchmark (national.csv), in the rows that have one
  * "no data" stands for a value the data does not give.  Shapes, not colour: the marks
  * are drawn in every font set (bp_pdf_text.c), the statuses are letters.
@@ -87,6 +88,37 @@ static const char *trend_mark(const pk_ctx *c, const bp_kpi *k, const bp_result 
     return better > 0 ? up : better < 0 ? down : same;
 }
 
+/* --previous: the second line is the last pack's value, marked with the movement since
+ * (▲ better, ▼ worse, ● unchanged, "new" and "cleared" in words; no mark: no movement). */
+static void since_line(const pk_ctx *c, const bp_kpi *k, const bp_result *r, char *buf,
+                       size_t size)
+{
+    buf[0] = '\0';
+    if (!r) return;
+    if (!r->has_previous || !r->previous_value.ok) {
+        if (r->value.ok) snprintf(buf, size, "\nno data");
+        return;
+    }
+    static const char *const marks[] = {
+        [BP_MV_NEW] = "new ", [BP_MV_CLEARED] = "cleared ", [BP_MV_WORSE] = "\xE2\x96\xBC ",
+        [BP_MV_BETTER] = "\xE2\x96\xB2 ", [BP_MV_UNCHANGED] = "\xE2\x97\x8F ",
+    };
+    bp_result p = *r;
+    p.value = r->previous_value;
+    p.status = r->previous_status;
+    p.grade = k->ngrades ? bp_grade_band_of(k, p.value) : -1;
+    char v[96];
+    bp_format_board_value(k, &p, c->units, v, sizeof v);
+    snprintf(buf, size, "\n%s%s", r->movement >= 0 && r->movement <= BP_MV_UNCHANGED
+                                     ? marks[r->movement] : "", v);
+}
+
+/* What a cell's second line holds, for an intro. */
+static const char *compared_with(const pk_ctx *c)
+{
+    return c->r->previous ? "its value in the last pack" : "the year before";
+}
+
 /* One cell: see the top of the file. */
 static void score_cell(pk_ctx *c, const bp_kpi *k, const sc_column *col, const bp_result *r,
                        char *buf, size_t size, bp_pdf_cell *cell, char *pbuf, size_t psize)
@@ -99,8 +131,10 @@ static void score_cell(pk_ctx *c, const bp_kpi *k, const sc_column *col, const b
     } else {
         snprintf(now, sizeof now, "no data");
     }
-    const bp_result *b = prior(c, (int)(k - c->s->kpis.kpis), col);
-    if (b && b->value.ok) {
+    const bp_result *b = c->r->previous ? NULL : prior(c, (int)(k - c->s->kpis.kpis), col);
+    if (c->r->previous) {
+        since_line(c, k, r, was, sizeof was);
+    } else if (b && b->value.ok) {
         char v[96];
         bp_format_board_value(k, b, c->units, v, sizeof v);
         const char *mark = trend_mark(c, k, r, b);
@@ -296,7 +330,8 @@ static void grid_table(const grid *g, const sc_column *cols, size_t n, size_t nb
             tc[nc++] = (bp_pdf_col){cols[j].label, each, BP_PDF_RIGHT};
             continue;
         }
-        snprintf(heads[j], sizeof heads[j], "%s %s", cols[j].label, pyb);
+        snprintf(heads[j], sizeof heads[j], "%s %s", cols[j].label,
+                 c->r->previous ? "last pack" : pyb);
         tc[nc++] = (bp_pdf_col){cols[j].label, each / 2.0f, BP_PDF_RIGHT};
         tc[nc++] = (bp_pdf_col){heads[j], each / 2.0f, BP_PDF_RIGHT};
     }
@@ -343,7 +378,24 @@ static void grid_key(const grid *g)
                 *c->toward = true;
         }
     char key[900];
-    if (c->score_key)
+    if (c->r->previous) {
+        char name[300];
+        bp_format_previous_pack(c->r, name, sizeof name);
+        if (c->score_key)
+            snprintf(key, sizeof key, "Each cell: the %s value and status, below it the last "
+                     "pack's (%s) with its movement, and nat. the national benchmark, as the key "
+                     "of section %d explains.", yb, name, c->score_key);
+        else
+            snprintf(key, sizeof key,
+                     "Each cell: the %s value and its status - G target met, A amber, R outside "
+                     "target (tinted to match), n/a no target applies; below it, the value in the "
+                     "last pack, %s, marked with its movement since: \xE2\x96\xB2 better, "
+                     "\xE2\x96\xBC worse, \xE2\x97\x8F unchanged (against this year's target: "
+                     "further inside or outside it), new a new exception, cleared an exception "
+                     "cleared, no mark no movement (no target, or nothing to compare); nat. the "
+                     "national benchmark for the phase (the trust: all phases). no data: none for "
+                     "that pack. Targets as the KPI file writes them.", yb, name);
+    } else if (c->score_key)
         snprintf(key, sizeof key, "Each cell: the %s value and status, below it %s with its trend "
                  "mark, and nat. the national benchmark, as the key of section %d explains.",
                  yb, pb, c->score_key);
@@ -409,10 +461,10 @@ void pk_scorecard(pk_ctx *c, const bp_section *sec)
     pk_heading(c, sec, "KPI scorecard", wide(c->ninsts));
     char yb[16], intro[400];
     bp_year_format(c->year, yb, sizeof yb);
-    pk_codes_intro(c, intro, sizeof intro, "Each KPI for %s, %s actuals, with its target, the year "
-                   "before and the national benchmark.",
+    pk_codes_intro(c, intro, sizeof intro, "Each KPI for %s, %s actuals, with its target, %s "
+                   "and the national benchmark.",
                    c->lgb ? "each institution and the trust" : "each institution and the consolidated trust",
-                   yb);
+                   yb, compared_with(c));
     bp_pdf_paragraph(c->pdf, BP_PDF_BODY, intro);
     pk_institutions_key(c);
     sc_column *cols = calloc(c->ninsts + 1, sizeof *cols);
@@ -490,7 +542,7 @@ void pk_lgb_comparison(pk_ctx *c, const bp_section *sec)
     pk_tier(c, false, tier, sizeof tier);
     pk_codes_intro(c, intro, sizeof intro, "Each KPI for the %s's institutions, beside the total "
                    "for their phase across the trust and the consolidated trust, with its target, "
-                   "the year before and the national benchmark.", tier);
+                   "%s and the national benchmark.", tier, compared_with(c));
     bp_pdf_paragraph(c->pdf, BP_PDF_BODY, intro);
     pk_institutions_key(c);
     sc_column *cols = calloc(c->ninsts + phases + 1, sizeof *cols);

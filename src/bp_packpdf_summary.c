@@ -243,6 +243,20 @@ static float para_height(pk_ctx *c, float indent, const char *text)
     return 13.0f * (1.0f + (float)(int)(bp_pdf_text_width(c->pdf, BP_PDF_BODY, text) / width)) + 8.0f;
 }
 
+/* --previous: the entries counted by their movement since the last pack, and the
+ * cleared (the exceptions section lists them). */
+static void since_counts(pk_ctx *c, const bp_section *scope, const bp_exgroups *all)
+{
+    if (!c->r->previous) return;
+    bp_cleared cl;
+    if (pk_cleared(c, scope, &cl) != BP_OK) return;
+    bp_since_counts n = bp_since_count(all, &cl);
+    bp_cleared_free(&cl);
+    char *text = bp_format_since_counts(c->r, &n);
+    if (text) bp_pdf_paragraph(c->pdf, BP_PDF_SMALL, text);
+    free(text);
+}
+
 static void issues(pk_ctx *c, const bp_section *scope, int number, float keep)
 {
     bp_pdf_heading(c->pdf, 2, "The issues that matter most", false);
@@ -253,6 +267,7 @@ static void issues(pk_ctx *c, const bp_section *scope, int number, float keep)
     }
     if (!all.n) {
         bp_pdf_paragraph(c->pdf, BP_PDF_BODY, "No result in this paper is amber or red.");
+        since_counts(c, scope, &all);
         bp_exgroups_free(&all);
         return;
     }
@@ -303,6 +318,7 @@ static void issues(pk_ctx *c, const bp_section *scope, int number, float keep)
             snprintf(buf + k, sizeof buf - (size_t)k, ".");
     }
     bp_pdf_paragraph(c->pdf, BP_PDF_SMALL, buf);
+    since_counts(c, scope, &all);
     bp_exgroups_free(&all);
 }
 

@@ -318,31 +318,40 @@ static void dump_elements(const bp_pdf *p)
     fclose(fp);
 }
 
-/* Copies libharu's in-memory file to fp. */
+/* Copies libharu's in-memory file to fp, with its objects in object streams
+ * (bpi_objstm_pack; as libharu wrote it should that give up). */
 static bp_err copy_stream(bp_pdf *p, FILE *fp, bp_diags *diags)
 {
     HPDF_UINT32 total = HPDF_GetStreamSize(p->doc), done = 0;
-    HPDF_BYTE buf[16384];
+    unsigned char *all = malloc(total ? total : 1);
+    if (!all) {
+        bp_diag_add(diags, BP_DIAG_ERROR, "pdf", 0, 0, "out of memory while writing the PDF");
+        return BP_ERR_NOMEM;
+    }
     HPDF_ResetStream(p->doc);
     while (done < total) {
-        HPDF_UINT32 n = total - done < sizeof buf ? total - done : (HPDF_UINT32)sizeof buf;
-        HPDF_STATUS st = HPDF_ReadFromStream(p->doc, buf, &n);
+        HPDF_UINT32 n = total - done;
+        HPDF_STATUS st = HPDF_ReadFromStream(p->doc, all + done, &n);
         if ((st != HPDF_OK && st != HPDF_STREAM_EOF) || n == 0) {
             HPDF_ResetError(p->doc);
+            free(all);
             bp_diag_add(diags, BP_DIAG_ERROR, "pdf", 0, 0,
                         "could not read the finished PDF back from memory (libharu error 0x%04X)",
                         (unsigned)st);
             return BP_ERR_RENDER;
         }
-        if (fwrite(buf, 1, n, fp) != n) {
-            bp_diag_add(diags, BP_DIAG_ERROR, "pdf", 0, 0, "could not write the PDF: %s",
-                        strerror(errno));
-            return BP_ERR_IO;
-        }
         done += n;
     }
     HPDF_ResetError(p->doc);       /* the end-of-stream status */
-    if (fflush(fp) != 0 || ferror(fp)) {
+    unsigned char *packed = NULL;
+    size_t len = total;
+    if (bpi_objstm_pack(all, total, &packed, &len)) {
+        free(all);
+        all = packed;
+    }
+    bool written = fwrite(all, 1, len, fp) == len;
+    free(all);
+    if (!written || fflush(fp) != 0 || ferror(fp)) {
         bp_diag_add(diags, BP_DIAG_ERROR, "pdf", 0, 0, "could not write the PDF: %s",
                     strerror(errno));
         return BP_ERR_IO;

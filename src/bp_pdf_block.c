@@ -16,7 +16,7 @@
 
 #define KEEP_LINES 2          /* a heading is kept with this many lines of a paragraph */
 #define SHORT_LINES 3         /* a paragraph of no more lines is not broken */
-#define MARK_SIZE 7.5f
+#define MARK_SIZE 8.0f        /* no text under 8 pt (docs/accessibility.md) */
 #define MARK_HEIGHT 11.0f
 
 /* ---- headings' sizes ---- */

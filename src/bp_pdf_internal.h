@@ -325,4 +325,12 @@ HPDF_Destination bpi_destination(bp_pdf *p, HPDF_Page page, float y);
 /* The contents pages, inserted where bp_pdf_contents was called (bp_pdf_write). */
 void bpi_draw_contents(bp_pdf *p);
 
+/* ---- object streams (bp_pdf_objstm.c) ---- */
+
+/* The file libharu wrote (in, n bytes) with its non-stream objects in deflated object
+ * streams and a cross-reference stream (*out, *out_len: malloc'd); false, and nothing
+ * made, when the file is not laid out as libharu writes it or memory runs out - the
+ * caller then writes libharu's bytes as they are. */
+bool bpi_objstm_pack(const unsigned char *in, size_t n, unsigned char **out, size_t *out_len);
+
 #endif

@@ -23,7 +23,8 @@
  *                       row-heading column) and TD; a header row repeated on a continued
  *                       page is a pagination artifact
  *   chart               Figure with /Alt (what it shows and every value) and its /BBox
- *   contents entries    TOC of TOCI, each a Link: its text and its annotation (OBJR)
+ *   contents entries    TOC of TOCI, each a Reference of a Link: its text and its
+ *                       annotation (OBJR)
  * A paragraph, heading, list item or cell continued over a page break is one element with
  * content on both pages.  A cell or item whose text has characters drawn as shapes (the
  * tick, the trend marks of the WinAnsi fonts) says them in /ActualText. */
@@ -262,8 +263,10 @@ static void list_item(builder *b, const bpi_element *e)
 
 static void link(builder *b, const bpi_element *e)
 {
+    /* a TOCI holds Lbl, Reference, NonStruct, P or TOC (ISO 32000-1 Table 333), not a Link:
+     * the entry is a Reference to its section, made of the Link */
     int toci = elem(b, group(b, GROUP_TOC, "TOC"), "TOCI");
-    int se = elem(b, toci, "Link");
+    int se = elem(b, elem(b, toci, "Reference"), "Link");
     content(b, se, e, e->mcid);
     if (e->annot && b->ok)
         check(b, bpi_tags_annot(b->t, se, e->annot, b->p->pages[e->page].page,

@@ -229,6 +229,36 @@ static bool commentary(FILE *out, const char *label, const char *text)
     return true;
 }
 
+/* --previous: the entries counted by their movement since the last pack, then the
+ * exceptions cleared since, each KPI and entity once. */
+static bool since(FILE *out, const bp_session *s, const bp_exgroups *all)
+{
+    bp_cleared cl;
+    if (bp_cleared_make(&s->results, NULL, NULL, &cl) != BP_OK) return false;
+    bp_since_counts n = bp_since_count(all, &cl);
+    char *counts = bp_format_since_counts(&s->results, &n);
+    bool ok = counts != NULL;
+    if (ok) {
+        fputc('\n', out);
+        ok = put(out, counts, NULL);
+        fputc('\n', out);
+    }
+    free(counts);
+    if (ok && cl.n) fprintf(out, "Cleared since the last pack:\n");
+    for (size_t i = 0; i < cl.n && ok; i++) {
+        char *line = bp_format_cleared(&s->results, cl.v[i]);
+        ok = line != NULL;
+        if (ok) {
+            fputs("  - ", out);
+            ok = put(out, line, NULL);
+            fputc('\n', out);
+        }
+        free(line);
+    }
+    bp_cleared_free(&cl);
+    return ok;
+}
+
 /* The exceptions as the packs group them (bp_exgroup): one entry per KPI and entity with
  * every year and plan affected, its movement since the year before and the commentary on
  * each of its years; the JSON keeps one exception per result. */
@@ -273,6 +303,7 @@ static bool exceptions(FILE *out, const bp_session *s)
         free(years);
         free(move);
     }
+    if (ok && s->results.previous) ok = since(out, s, &all);
     bp_exgroups_free(&all);
     fputc('\n', out);
     return ok;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "bp_xlsx_internal.h"
+#include "bp_format.h"
 #include "bp_util.h"
 
 /* ---- statuses ---- */
@@ -307,9 +308,27 @@ static void put_targets_summary(xl *x, xl_sheet s, int row, int col, size_t kpi,
 #define MX_TARGETS_WIDTH 30
 
 /* Each entity's columns: value and status; on the Scorecard the prior year's actual
- * value beside them. */
-static int stride(xl_sheet s) { return s == XS_SCORECARD ? 3 : 2; }
-static int value_col(xl_sheet s, size_t ei) { return MX_FIRST_COL + stride(s) * (int)ei; }
+ * value beside them, and with --previous the previous pack's value after that (a value
+ * from its file, not a formula: the previous pack's data are not in this workbook). */
+static bool has_last(const xl *x, xl_sheet s) { return s == XS_SCORECARD && x->res->previous; }
+static int stride(const xl *x, xl_sheet s) { return s == XS_SCORECARD ? 3 + has_last(x, s) : 2; }
+static int value_col(const xl *x, xl_sheet s, size_t ei)
+{
+    return MX_FIRST_COL + stride(x, s) * (int)ei;
+}
+
+/* The previous pack's value of a result in the column after the prior year's. */
+static void write_last_pack(xl *x, xl_sheet s, int row, int col, const bp_kpi *k,
+                            const bp_result *r)
+{
+    int64_t p;
+    if (!has_last(x, s) || !r || !r->has_previous || !r->previous_value.ok) return;
+    if (k->unit == BP_UNIT_MONEY && bp_num_to_pence(r->previous_value, &p))
+        xl_put_money(x, s, row, col, p, xl_kpi_format(x, k));
+    else
+        xl_put_number(x, s, row, col, bp_num_to_double(r->previous_value),
+                      k->unit == BP_UNIT_GRADE ? x->f.whole : xl_kpi_format(x, k));
+}
 
 static bool kpi_has_data(const xl *x, size_t kpi, int year, bp_scenario sc)
 {
@@ -327,15 +346,16 @@ static void matrix_header(xl *x, xl_sheet s, int row)
     for (int c = 0; c < MX_FIRST_COL; c++) xl_put_blank(x, s, row, c, x->f.header);
     xl_put_headers(x, s, row + 1, 0, heads, MX_FIRST_COL);
     for (size_t e = 0; e < x->nents; e++) {
-        int c = value_col(s, e);
-        xl_merge(x, s, row, c, c + stride(s) - 1, x->ents[e].name, x->f.header_wrap);
+        int c = value_col(x, s, e);
+        xl_merge(x, s, row, c, c + stride(x, s) - 1, x->ents[e].name, x->f.header_wrap);
         xl_put_text(x, s, row + 1, c, x->ents[e].id, x->f.header_num);
         xl_put_text(x, s, row + 1, c + 1, "status", x->f.header_mid);
-        if (stride(s) == 3) {
+        if (stride(x, s) >= 3) {
             char yb[16];
             bp_year_format(x->s->year - 1, yb, sizeof yb);
             xl_put_text(x, s, row + 1, c + 2, yb, x->f.header_num);
         }
+        if (has_last(x, s)) xl_put_text(x, s, row + 1, c + 3, "last pack", x->f.header_num);
     }
     if (xl_live(x)) xl_check(x, worksheet_set_row(x->ws[s], (lxw_row_t)row, 40, NULL), s, row, 0);
 }
@@ -348,7 +368,7 @@ static void write_kpi_value(xl *x, xl_sheet s, int row, size_t kpi, size_t ei, i
     const bp_result *r = xl_result_of(x, kpi, e, year, sc);
     bp_expr_ctx c = xl_entity_ctx(x, e, year, sc);
     bool money = k->unit == BP_UNIT_MONEY;
-    int col = value_col(s, ei);
+    int col = value_col(x, s, ei);
     char value[16];
     if (!r) return;
     xl_set_src(x, k->file, k->expr->line, k->expr->column, "KPI '%s'", k->id);
@@ -358,10 +378,11 @@ static void write_kpi_value(xl *x, xl_sheet s, int row, size_t kpi, size_t ei, i
     xl_value v = {value, k->expr, money, bp_num_none(), 0, k->id, NULL};
     xl_put_status(x, s, row, col + 1, kpi, e, &c, &v, r->status);
     /* the prior year's actual, by the same compiler in that year's context */
-    const bp_result *prior = stride(s) == 3 ? xl_result_of(x, kpi, e, year - 1, BP_ACTUAL) : NULL;
+    const bp_result *prior = stride(x, s) >= 3 ? xl_result_of(x, kpi, e, year - 1, BP_ACTUAL) : NULL;
     bp_expr_ctx pc = xl_entity_ctx(x, e, year - 1, BP_ACTUAL);
     if (prior && xl_cell_formula(x, k->expr, &pc, money, k->id))
         xl_put_formula(x, s, row, col + 2, x->fb.s, xl_kpi_format(x, k), xl_cache_num(prior->value, money));
+    write_last_pack(x, s, row, col + 3, k, r);
 }
 
 static size_t grade_measures(const bp_kpi *k)
@@ -444,7 +465,7 @@ static void write_grade_values(xl *x, xl_sheet s, int row, size_t kpi, size_t ei
     const bp_result *r = xl_result_of(x, kpi, e, year, sc);
     bp_expr_ctx c = xl_entity_ctx(x, e, year, sc);
     size_t nm = grade_measures(k);
-    int col = value_col(s, ei);
+    int col = value_col(x, s, ei);
     char points[BP_MAX_MEASURES][16], total[16];
     const char *refs[BP_MAX_MEASURES];
     if (!r) return;
@@ -470,6 +491,7 @@ static void write_grade_values(xl *x, xl_sheet s, int row, size_t kpi, size_t ei
     bp_formula_ref(total, sizeof total, NULL, row, col);
     xl_value v = {total, NULL, false, r->value, bp_formula_grade_places(k), k->id, NULL};
     xl_put_status(x, s, row, col + 1, kpi, e, &c, &v, r->status);
+    write_last_pack(x, s, row, col + 3, k, r);
     xl_set_src(x, k->file, k->line, 1, "grade '%s'", k->id);
     write_grade_label(x, s, row + (int)nm + 1, col, kpi, &v, &c, r->grade);
 }
@@ -530,7 +552,7 @@ static int write_matrix(xl *x, xl_sheet s, int row, int year, bp_scenario sc, bo
         row = write_kpi_rows(x, s, row, k, year, sc);
     }
     for (size_t e = 0; e < x->nents && row > first; e++)
-        xl_status_colours(x, s, first, value_col(s, e), row - 1, value_col(s, e) + 1);
+        xl_status_colours(x, s, first, value_col(x, s, e), row - 1, value_col(x, s, e) + 1);
     return row;
 }
 
@@ -540,9 +562,11 @@ static void matrix_columns(xl *x, xl_sheet s)
     xl_set_col(x, s, 1, 1, MX_NAME_WIDTH, NULL);
     xl_set_col(x, s, 2, 2, MX_TARGETS_WIDTH, NULL);
     for (size_t e = 0; e < x->nents; e++) {
-        xl_set_col(x, s, value_col(s, e), value_col(s, e), 13, NULL);
-        xl_set_col(x, s, value_col(s, e) + 1, value_col(s, e) + 1, 7, NULL);
-        if (stride(s) == 3) xl_set_col(x, s, value_col(s, e) + 2, value_col(s, e) + 2, 13, NULL);
+        int c = value_col(x, s, e);
+        xl_set_col(x, s, c, c, 13, NULL);
+        xl_set_col(x, s, c + 1, c + 1, 7, NULL);
+        if (stride(x, s) >= 3) xl_set_col(x, s, c + 2, c + 2, 13, NULL);
+        if (has_last(x, s)) xl_set_col(x, s, c + 3, c + 3, 13, NULL);
     }
 }
 
@@ -587,7 +611,7 @@ static int staff_chart_table(xl *x, int row, size_t kpi, const char *title, doub
         const bp_result *res = xl_result_of(x, kpi, e, x->s->year, BP_ACTUAL);
         if (e->scope != BP_SCOPE_INSTITUTION || e->central || !res) continue;
         xl_put_text(x, s, r, 0, e->name, x->f.text);
-        xl_put_link(x, s, r, 1, s, x->score_row[kpi], value_col(s, ei), xl_kpi_format(x, k),
+        xl_put_link(x, s, r, 1, s, x->score_row[kpi], value_col(x, s, ei), xl_kpi_format(x, k),
                     xl_cache_num(res->value, false));
         lower(lowest, res->value);
         if (res->target >= 0) {
@@ -645,10 +669,20 @@ void xl_write_scorecard(xl *x)
     char yb[16], title[256];
     bp_year_format(x->s->year, yb, sizeof yb);
     xl_text_fmt(title, sizeof title, "%s: KPI scorecard %s (actual)", x->m->name, yb);
-    xl_put_title(x, s, title,
-                 "Every figure is a live formula over the sums on Workings of the facts on Data; each "
-                 "status compares it with the thresholds on Targets. A blank figure is no data (never "
-                 "zero).");
+    static const char live[] =
+        "Every figure is a live formula over the sums on Workings of the facts on Data; each "
+        "status compares it with the thresholds on Targets. A blank figure is no data (never "
+        "zero).";
+    char sub[sizeof live + 400];
+    if (x->res->previous) {
+        char name[300];
+        bp_format_previous_pack(x->res, name, sizeof name);
+        xl_text_fmt(sub, sizeof sub, "%s The last pack columns are values, not formulas: the "
+                    "previous pack's results, from %s.", live, name);
+    } else {
+        snprintf(sub, sizeof sub, "%s", live);
+    }
+    xl_put_title(x, s, title, sub);
     int end = write_matrix(x, s, 3, x->s->year, BP_ACTUAL, true);
     matrix_columns(x, s);
     worksheet_freeze_panes(x->ws[s], 5, MX_FIRST_COL);

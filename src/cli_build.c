@@ -10,6 +10,7 @@ typedef struct {
     bp_cli_list packs;               /* none: every pack */
     int year;                        /* 0: report_year */
     bp_status fail_on;               /* BP_STATUS_NONE: off */
+    const char *previous;            /* NULL: compare with the prior year */
 } build_opts;
 
 static const bp_cli_opt options[] = {
@@ -19,6 +20,7 @@ static const bp_cli_opt options[] = {
     BP_CLI_OPT_PACK(build_opts, packs),
     BP_CLI_OPT_YEAR(build_opts, year),
     BP_CLI_OPT_FAIL_ON(build_opts, fail_on),
+    BP_CLI_OPT_PREVIOUS(build_opts, previous),
 };
 
 static int run(int argc, char **argv, const bp_cli_env *env)
@@ -47,6 +49,8 @@ static int run(int argc, char **argv, const bp_cli_env *env)
     }
     bp_diags_free(&early);
     err = bp_session_open(&s, o.data, o.year, env->templates);
+    bp_prevpack prev = {0};
+    if (err == BP_OK) err = bp_cli_previous(env, o.previous, &s, &prev);
     bp_packset packs;
     bp_packset_init(&packs);
     if (err == BP_OK) err = bp_cli_load_packs(env, &o.packs, &packs, &s.diags);
@@ -71,6 +75,7 @@ static int run(int argc, char **argv, const bp_cli_env *env)
     }
     bp_packset_free(&packs);
     bp_session_close(&s);
+    bp_previous_free(&prev);
     bp_fingerprint_free(&inputs);
     return rc;
 }

@@ -11,6 +11,7 @@ typedef struct {
     int year;                        /* 0: report_year */
     bp_out_format format;
     bp_status fail_on;               /* BP_STATUS_NONE: off */
+    const char *previous;            /* NULL: compare with the prior year */
 } check_opts;
 
 static const bp_cli_opt options[] = {
@@ -19,15 +20,18 @@ static const bp_cli_opt options[] = {
     {"format", 0, "text|json", "text for people (default) or json (docs/results-json.md)", 0,
      bp_cli_set_format, offsetof(check_opts, format)},
     BP_CLI_OPT_FAIL_ON(check_opts, fail_on),
+    BP_CLI_OPT_PREVIOUS(check_opts, previous),
 };
 
 static int run(int argc, char **argv, const bp_cli_env *env)
 {
-    check_opts o = {NULL, 0, BP_FORMAT_TEXT, BP_STATUS_NONE};
+    check_opts o = {NULL, 0, BP_FORMAT_TEXT, BP_STATUS_NONE, NULL};
     int status;
     if (!bp_cli_parse(&bp_cli_check.spec, argc, argv, &o, &status)) return status;
     bp_session s;
     bp_err err = bp_session_open(&s, o.data, o.year, env->templates);
+    bp_prevpack prev = {0};
+    if (err == BP_OK) err = bp_cli_previous(env, o.previous, &s, &prev);
     /* the packs build would write: what the data set names that they do not have is
      * reported here too, and broken templates fail check as they fail build */
     bp_packset packs;
@@ -43,6 +47,7 @@ static int run(int argc, char **argv, const bp_cli_env *env)
         if (o.format == BP_FORMAT_JSON && s.diags.errors) bp_json_errors(stdout, &s.diags);
         int rc = bp_cli_failed(o.data, err, &s.diags);
         bp_session_close(&s);
+        bp_previous_free(&prev);
         return rc;
     }
     err = o.format == BP_FORMAT_JSON ? bp_json_results(stdout, &s) : bp_text_report(stdout, &s);
@@ -51,10 +56,12 @@ static int run(int argc, char **argv, const bp_cli_env *env)
         fprintf(stderr, "boardpack: cannot write the results to standard output: %s\n",
                 bp_strerror(err));
         bp_session_close(&s);
+        bp_previous_free(&prev);
         return bp_exit_code(err);
     }
     int rc = bp_exit_code(bp_cli_fail_on(&s.results, o.fail_on));
     bp_session_close(&s);
+    bp_previous_free(&prev);
     return rc;
 }
 

@@ -137,3 +137,14 @@ bp_err bp_cli_fail_on(const bp_results *r, bp_status level)
     }
     return BP_OK;
 }
+
+bp_err bp_cli_previous(const bp_cli_env *env, const char *path, bp_session *s, bp_prevpack *p)
+{
+    memset(p, 0, sizeof *p);
+    if (!path) return BP_OK;
+    bp_err err = bp_previous_load(path, env->templates, p, &s->diags);
+    if (err == BP_OK)
+        err = bp_previous_apply(&s->results, &s->model, bp_previous_pack_period(&s->model), p,
+                                &s->diags);
+    return err;
+}

@@ -62,7 +62,7 @@ results "$tmp/base.json" >"$tmp/base.results"
 run_case() {
     c=$1 name=${1##*/}
     if ! make_case "$c" "$tmp/data"; then ko "$name: cannot build its data set"; return; fi
-    args=; [ -f "$c/args" ] && args=$(cat "$c/args")
+    args=; [ -f "$c/args" ] && args=$(sed "s|@DIR@|$tmp/data|g" "$c/args")
     # a case's NAME.pack files replace or join the shipped pack templates, in a copy
     # (BOARDPACK_TEMPLATES): pack settings are checked with the data set
     tpl=
