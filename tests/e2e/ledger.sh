@@ -24,8 +24,10 @@ import json, sys
 a = json.load(open(sys.argv[1]))
 b = json.load(open(sys.argv[2]))
 # the input files differ by their nature (finance.csv against mapping.csv and the
-# ledgers), and so does the count of rows read; every other field must be equal
+# ledgers); the count of rows read is theirs summed, checked as such; every other field
+# must be equal
 for d in (a, b):
+    assert d["data"]["rows_read"] == sum(i["rows"] or 0 for i in d["data"]["inputs"]), d["data"]["rows_read"]
     del d["data"]["inputs"]
     del d["data"]["rows_read"]
 def walk(x, y, path):
@@ -87,6 +89,74 @@ assert "finance.csv" not in inputs   # not supplied: not listed
 PY
 then ok "control totals: rows, debits = credits and money totals as summed from each ledger file"
 else ko "control totals"; fi
+
+# ---- the control totals by code family and by ignore rule, matched here ----
+# Each row's rule found independently (exact, else the narrowest prefix or range, the data
+# set's rule replacing the template's of the same kind and match); debit - credit summed
+# per first segment of the target code and per ignore rule; "facts" is the sum of
+# fixtures/pet/finance.csv's facts of that family, scenario and years (the result of the
+# pre-close trial balance in the revenue reserve included, as result_to puts it there).
+if "$py" - fixtures/pet-ledger fixtures/pet "$tmp/check.txt" <<'PY'
+import csv, glob, os, sys
+from decimal import Decimal
+d, pet, txt = sys.argv[1], sys.argv[2], open(sys.argv[3]).read()
+def pounds(p):
+    return ("-" if p < 0 else "") + "\u00a3" + "{:,.2f}".format(abs(p))
+# the rules: the template's, then the data set's replacing same kind and match
+rules = {}
+def load(path, label):
+    for n, r in enumerate(csv.reader(open(path, encoding="utf-8")), 1):
+        if n == 1 or r[0] not in ("account", "ignore"): continue
+        rules[(r[0], r[1])] = (r[2], r[3] if len(r) > 3 else "", "%s:%d" % (label, n))
+load("templates/mappings/education-standard.csv", "templates/mappings/education-standard.csv")
+load(os.path.join(d, "mapping.csv"), "mapping.csv")
+def width(match, acct):
+    # None: no match; 0: exact; else how many values of the account's length it admits
+    if match == "(blank)": return 0 if acct == "" else None
+    if ".." in match:
+        lo, hi = match.split("..")
+        if len(acct) != len(lo) or not acct.isdigit() or not lo <= acct <= hi: return None
+        return int(hi) - int(lo) + 1
+    if match.endswith("*"):
+        p = match[:-1]
+        return 10 ** (len(acct) - len(p)) if acct.startswith(p) else None
+    return 0 if acct == match else None
+def rule(acct):
+    best = min(((width(m, acct), k, m) for (k, m) in rules if width(m, acct) is not None))
+    return best[1], best[2]
+years = {"FY2024": "2023/24", "FY2025": "2024/25", "FY2026": "2025/26"}
+facts = list(csv.DictReader(open(os.path.join(pet, "finance.csv"))))
+money = lambda s: Decimal(s.replace(",", "")) if s else Decimal(0)
+for path in sorted(glob.glob(os.path.join(d, "ledger*.csv"))):
+    name = os.path.basename(path)
+    sc = "budget" if "budget" in name else "forecast" if "forecast" in name else "actual"
+    rows = list(csv.reader(open(path, encoding="utf-8")))
+    h = next(i for i, r in enumerate(rows) if "Nominal" in r)
+    fam, ign, ys = {}, {}, set()
+    for r in rows[h + 1:]:
+        kind, m = rule(r[1])
+        v = money(r[4]) - money(r[5])
+        if kind == "ignore":
+            k = (m,) + rules[(kind, m)][2:]
+            ign[k] = ign.get(k, [0, Decimal(0)]); ign[k][0] += 1; ign[k][1] += v
+            continue
+        ys.add(years.get(r[3], r[3].replace("-", "/")))
+        f = rules[(kind, m)][0].split(".")[0]
+        fam[f] = fam.get(f, Decimal(0)) + v
+    part = txt.split(name + ": ", 1)[1]
+    part = part.split("\nledger-", 1)[0]
+    for f, v in fam.items():
+        after = sum(Decimal(x["value"]) for x in facts
+                    if x["scenario"] == sc and x["year"] in ys and x["code"].split(".")[0] == f)
+        line = "  %-8s debit - credit %s, facts %s" % (f, pounds(v), pounds(after))
+        assert line in part, (name, line)
+    for (m, where), (n, v) in ign.items():
+        line = "  ignored by ignore,%s (%s): %d rows, debit - credit %s" % (m, where, n, pounds(v))
+        assert line in part, (name, line)
+    assert sorted(fam) == ["bs", "exp", "income", "memo"] and len(ign) == 4, (name, fam, ign)
+PY
+then ok "control totals by code family (debit - credit and the facts after the sign) and by ignore rule"
+else ko "control totals by code family and ignore rule"; fi
 
 # ---- a hand-worked monthly ledger on basis balance, with period and scenario rules ----
 data() { rm -rf "$1" && mkdir -p "$1" && cp "$base"/*.csv "$1"/; }
