@@ -53,6 +53,12 @@ bp_err bp_ledger_read(const char *dir, const char *mappings_dir, const bp_model 
  * totals into m->ledgers; *first is the input index of files[0]. */
 bp_err bp_ledger_into_model(bp_ledger_set *s, bp_model *m, int *first);
 
+/* Both, for the loader: read, then append to m whatever was read (data errors stay in d
+ * and give BP_OK, so that the loader reports the data set's other errors too); BP_ERR_NOMEM
+ * or BP_ERR_IO otherwise.  out must be freed either way. */
+bp_err bp_ledger_load(const char *dir, const char *mappings_dir, bp_model *m, bp_ledger_set *out,
+                      int *first, bp_diags *d);
+
 void bp_ledger_free(bp_ledger_set *s);
 
 /* The ledger files in dir, in name order (the caller frees each and the array). */

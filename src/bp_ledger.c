@@ -907,6 +907,16 @@ bp_err bp_ledger_into_model(bp_ledger_set *s, bp_model *m, int *first)
     return BP_OK;
 }
 
+bp_err bp_ledger_load(const char *dir, const char *mappings_dir, bp_model *m, bp_ledger_set *out,
+                      int *first, bp_diags *d)
+{
+    bp_err e = bp_ledger_read(dir, mappings_dir, m, out, d);
+    *first = 0;
+    /* data errors are in d: the loader goes on, to report every error of the data set */
+    if (e == BP_OK || e == BP_ERR_DATA) e = bp_ledger_into_model(out, m, first);
+    return e == BP_ERR_NOMEM || e == BP_ERR_IO ? e : BP_OK;
+}
+
 void bp_ledger_free(bp_ledger_set *s)
 {
     if (s->has_mapping) bp_mapping_free(&s->map);

@@ -934,15 +934,13 @@ static void finish_facts(loader *L)
     }
 }
 
-/* The ledger files through mapping.csv (bp_ledger): their facts join finance.csv's, so
- * that duplicates, ranges and the order are checked as for any fact. */
+/* The ledger files through mapping.csv (bp_ledger_load): their facts join finance.csv's,
+ * so that duplicates, ranges and the order are checked as for any fact. */
 static void load_ledgers(loader *L, const char *dir, const char *mappings_dir)
 {
     bp_ledger_set ls;
-    bp_err e = bp_ledger_read(dir, mappings_dir, L->m, &ls, L->d);
     int first = 0;
-    if (e == BP_OK || e == BP_ERR_DATA) e = bp_ledger_into_model(&ls, L->m, &first);
-    if (e == BP_ERR_NOMEM || e == BP_ERR_IO) L->err = e;
+    L->err = bp_ledger_load(dir, mappings_dir, L->m, &ls, &first, L->d);
     for (size_t i = 0; i < ls.nfacts && !L->err; i++) {
         const bp_ledger_fact *lf = &ls.facts[i];
         const char *ic = intern(L, (view){lf->code, strlen(lf->code)});
