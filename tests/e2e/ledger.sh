@@ -268,4 +268,25 @@ PY
 then ok "templates/mappings/cfr.csv by include: the hand-worked results, capital (CE01) ignored"
 else ko "cfr include: exit $rc"; fi
 
+
+# ---- the CFR mapping's balance codes: a closed trial balance on basis balance ----
+# P1's 2022/23 revenue reserve, 200,000, as CFR's closing revenue balances B01 (committed,
+# 40,000) and B02 (uncommitted, 160,000); the opening balance OB01 and the capital balance
+# B03 are ignored by the template; no result_to (the year is closed), hence the warning
+data "$tmp/b"
+grep -v '^P1,2022/23,actual,\(income\|exp\|bs.reserves\)' "$base/finance.csv" >"$tmp/b/finance.csv"
+printf 'P1,2022/23,actual,exp.internal.central_charge,5000.00\n' >>"$tmp/b/finance.csv"
+sed 's/^column,credit,Cr,$/column,credit,Cr,\nsetting,basis,balance,/' "$tmp/c/mapping.csv" >"$tmp/b/mapping.csv"
+{ cat "$tmp/c/ledger.csv"; printf 'P1,B01,,"40,000.00"\nP1,B02,,"160,000.00"\nP1,OB01,,"187,000.00"\nP1,B03,"2,500.00",\n'; } >"$tmp/b/ledger.csv"
+"$BOARDPACK" check --data "$tmp/b" --format json >"$tmp/b.json" 2>/dev/null; rc=$?
+"$BOARDPACK" ledger --data "$tmp/b" >/dev/null 2>"$tmp/err"
+if [ "$rc" -eq 0 ] && "$py" - "$tmp/h.json" "$tmp/b.json" <<'PY' && grep -q "reserves taken as brought forward" "$tmp/err"
+import json, sys
+a, b = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+for k in ("results", "exceptions", "courses", "central_charge"):
+    assert a.get(k) == b.get(k), k
+PY
+then ok "templates/mappings/cfr.csv balance codes: B01 + B02 the revenue reserve, OB01 and B03 ignored"
+else ko "cfr balance codes: exit $rc"; head -n 5 "$tmp/err"; fi
+
 summary
