@@ -579,8 +579,12 @@ void pk_dq_ledgers(pk_ctx *c)
         for (size_t k = 0; k < l->nignores; k++) {
             const bp_ledger_ignored *g = &l->ignores[k];
             pk_pence_text(g->dc, a, sizeof a);
-            snprintf(what, sizeof what, "ignored by %s (%s): %zu row%s", g->rule, g->where, g->rows,
-                     g->rows == 1 ? "" : "s");
+            /* "file:line" split at the colon: the path alone fits the column, so that it
+             * wraps at a space rather than inside the path */
+            const char *colon = strrchr(g->where, ':');
+            int flen = colon ? (int)(colon - g->where) : (int)strlen(g->where);
+            snprintf(what, sizeof what, "%zu row%s ignored by %s (line %s of %.*s)", g->rows,
+                     g->rows == 1 ? "" : "s", g->rule, colon ? colon + 1 : "?", flen, g->where);
             ledger_row(t, "", what, a, "");
         }
     }
