@@ -158,6 +158,12 @@ typedef struct {
     int64_t dc;              /* pence: debit - credit of those rows */
 } bp_ledger_ignored;
 
+/* One year and period of a ledger file whose actual rows' debits and credits differ. */
+typedef struct {
+    int year, period;        /* period 0: the whole year */
+    int64_t debits, credits; /* pence */
+} bp_ledger_unbalanced;
+
 /* One ledger file's control totals (contract v2, Ledger import, data quality). */
 typedef struct {
     int input;               /* index into inputs */
@@ -170,6 +176,7 @@ typedef struct {
     int64_t family_dc[BP_LEDGER_FAMILIES];     /* debit - credit of the rows mapped there */
     int64_t family_facts[BP_LEDGER_FAMILIES];  /* the sum of its facts after the sign */
     bp_ledger_ignored *ignores; size_t nignores;
+    bp_ledger_unbalanced *unbalanced; size_t nunbalanced;   /* the trial balance's warnings */
 } bp_ledger_totals;
 
 /* trust.csv money_units: how statements show money (docs/data-format.md).  A

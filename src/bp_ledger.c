@@ -689,11 +689,21 @@ static void emit(lctx *c, bp_ledger_set *s, const lfile *f)
     }
 }
 
+/* Each year and period whose actual debits and credits differ: a warning, which the packs
+ * word for themselves (the summary and the appendix's problems) from the file's totals. */
 static void warn_unbalanced(lctx *c, const lfile *f)
 {
+    bp_ledger_totals *t = &f->lf->totals;
     for (size_t i = 0; i < c->ntb; i++) {
         const tb_total *b = &c->tb[i];
         if (b->dr == b->cr) continue;
+        bp_ledger_unbalanced *u = realloc(t->unbalanced, (t->nunbalanced + 1) * sizeof *u);
+        if (!u) {
+            nomem(c);
+            return;
+        }
+        t->unbalanced = u;
+        t->unbalanced[t->nunbalanced++] = (bp_ledger_unbalanced){b->year, b->period, b->dr, b->cr};
         char yb[16], dr[48], cr[48], diff[48], per[8];
         bp_year_format(b->year, yb, sizeof yb);
         bp_money_format(b->dr, true, dr, sizeof dr);
@@ -703,6 +713,7 @@ static void warn_unbalanced(lctx *c, const lfile *f)
         bp_diag_add(c->d, BP_DIAG_WARNING, f->name, 0, 0,
                     "the actual trial balance of %s %s does not balance: debits %s, credits %s, "
                     "difference %s", yb, b->period ? per : "(whole year)", dr, cr, diff);
+        bp_diag_mark_plain(c->d);
     }
 }
 
@@ -927,6 +938,7 @@ void bp_ledger_free(bp_ledger_set *s)
             free(s->files[i].totals.ignores[k].where);
         }
         free(s->files[i].totals.ignores);
+        free(s->files[i].totals.unbalanced);
     }
     free(s->files);
     free(s->facts);

@@ -190,6 +190,7 @@ void bp_model_free(bp_model *m)
             free(m->ledgers[i].ignores[k].where);
         }
         free(m->ledgers[i].ignores);
+        free(m->ledgers[i].unbalanced);
     }
     free(m->ledgers);
     for (size_t i = 0; i < m->ncourses; i++) free(m->courses[i].course);

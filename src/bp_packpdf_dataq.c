@@ -43,6 +43,30 @@ static bool later_pack_words(const pk_ctx *c, char *buf, size_t size)
     return true;
 }
 
+/* A ledger file whose actual trial balance does not balance, in one sentence: each year
+ * and period with its debits, credits and difference (bp_ledger's warnings). */
+static bool unbalanced_words(const bp_model *m, const bp_ledger_totals *l, char *buf, size_t size)
+{
+    if (!l->nunbalanced) return false;
+    size_t k = (size_t)snprintf(buf, size, "The actual trial balance in %s does not balance ",
+                                m->inputs[l->input].name);
+    for (size_t i = 0; i < l->nunbalanced && k < size; i++) {
+        const bp_ledger_unbalanced *u = &l->unbalanced[i];
+        char yb[16], per[24] = "(the whole year)", dr[48], cr[48], diff[48];
+        bp_year_format(u->year, yb, sizeof yb);
+        if (u->period) snprintf(per, sizeof per, "M%02d", u->period);
+        pk_pence_text(u->debits, dr, sizeof dr);
+        pk_pence_text(u->credits, cr, sizeof cr);
+        pk_pence_text(u->debits - u->credits, diff, sizeof diff);
+        k += (size_t)snprintf(buf + k, size - k, "%sfor %s %s: debits %s and credits %s, a "
+                              "difference of %s", i ? "; " : "", yb, per, dr, cr, diff);
+    }
+    if (k < size)
+        snprintf(buf + k, size - k, ". An export that does not balance has rows missing or "
+                 "wrong, so the figures it gives may be too.");
+    return true;
+}
+
 /* "A", "A and B", "A, B and C" of names; past `most` names, their count. */
 static void name_list(const char *const *names, size_t n, size_t most, const char *what,
                       char *buf, size_t size)
@@ -390,6 +414,8 @@ void pk_dq_summary(pk_ctx *c, const bp_paper *pp, pk_lines *out)
     }
     missing_plans(c, &l);
     if (later_pack_words(c, buf, sizeof buf)) add_line(&l, buf);
+    for (size_t i = 0; i < c->m->nledgers; i++)
+        if (unbalanced_words(c->m, &c->m->ledgers[i], buf, sizeof buf)) add_line(&l, buf);
     char who[1600];
     if (short_budgets(c, true, who, sizeof who)) {
         char yb[16];
@@ -501,6 +527,11 @@ bool pk_dq_appendix(pk_ctx *c)
         item(c, buf);
         any = true;
     }
+    for (size_t i = 0; i < c->m->nledgers; i++)
+        if (unbalanced_words(c->m, &c->m->ledgers[i], buf, sizeof buf)) {
+            item(c, buf);
+            any = true;
+        }
     pk_lines plans = {NULL, 0, 0};
     missing_plans(c, &plans);
     for (size_t i = 0; i < plans.n; i++) item(c, plans.v[i]);

@@ -289,4 +289,26 @@ PY
 then ok "templates/mappings/cfr.csv balance codes: B01 + B02 the revenue reserve, OB01 and B03 ignored"
 else ko "cfr balance codes: exit $rc"; head -n 5 "$tmp/err"; fi
 
+
+# ---- an actual trial balance that does not balance, in the packs' own words ----
+# tests/bad/264: debits 80,000 + 500 + 12,000 + 500 + 5,000 + 3,000 + 60,000 + 167,100 =
+# 328,100; credits 60,000 + 40,000 + 30,000 + 198,000 = 328,000 (the total line aside):
+# the summary's data warnings and the appendix's problems say so, with the difference,
+# and it is not left among the other warnings
+data "$tmp/u"
+cp tests/bad/264-ledger-does-not-balance/*.csv "$tmp/u/"
+if "$BOARDPACK" build --data "$tmp/u" --out "$tmp/u-out" >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1; then
+    pdftotext "$(ls "$tmp"/u-out/*-board.pdf)" "$tmp/u.txt"
+    if "$py" - "$tmp/u.txt" <<'PY'
+import sys
+t = " ".join(open(sys.argv[1], encoding="utf-8").read().split())
+want = ("The actual trial balance in ledger.csv does not balance for 2022/23 (the whole year): "
+        "debits \u00a3328,100.00 and credits \u00a3328,000.00, a difference of \u00a3100.00.")
+assert t.count(want) == 2, t.count(want)
+assert "Other warnings about the input files" not in t
+PY
+    then ok "an unbalanced trial balance: in the summary and the appendix's problems, with the difference"
+    else ko "unbalanced trial balance in the board pack"; fi
+else ko "unbalanced trial balance: build"; fi
+
 summary
