@@ -311,4 +311,13 @@ PY
     else ko "unbalanced trial balance in the board pack"; fi
 else ko "unbalanced trial balance: build"; fi
 
+
+# ---- --previous a data set whose finance is a ledger: as the same data from finance.csv ----
+"$BOARDPACK" check --data fixtures/pet --previous fixtures/pet --format json >"$tmp/p1.json" 2>/dev/null; rc1=$?
+"$BOARDPACK" check --data fixtures/pet --previous fixtures/pet-ledger --format json >"$tmp/p2.json" 2>/dev/null; rc2=$?
+if [ "$rc1" -eq 0 ] && [ "$rc2" -eq 0 ] && cmp -s "$tmp/p1.json" "$tmp/p2.json" \
+    && grep -q '"movement": "unchanged"' "$tmp/p2.json"; then
+    ok "--previous fixtures/pet-ledger: the same previous values and movements as --previous fixtures/pet"
+else ko "--previous a ledger data set: exit $rc1/$rc2"; fi
+
 summary
