@@ -1,10 +1,12 @@
 #!/bin/sh
 # The ledger import (contract v2, "Ledger import"; docs/data-format.md): fixtures/pet-ledger
 # (the PET's finance rebuilt as trial-balance exports, scripts/fixtures/gen_pet_ledger.py)
-# gives the PET's results field by field, `boardpack ledger` prints exactly the facts of
-# fixtures/pet/finance.csv, the control totals are the files' own (summed here from the
-# CSVs), and small hand-worked ledgers check monthly balances, period rules, the amount
-# column's forms and --explain.  The errors are in the bad-input catalogue (tests/bad
+# gives the PET's results field by field (and the same movements as its previous pack),
+# `boardpack ledger` prints exactly the facts of fixtures/pet/finance.csv, the control
+# totals are the files' own (summed and matched here from the CSVs), and small hand-worked
+# ledgers check monthly balances, period rules, the amount column's forms, --explain, the
+# shipped CFR mapping's income, expenditure and balance codes, and an unbalanced trial
+# balance in the packs' words.  The errors are in the bad-input catalogue (tests/bad
 # 260-279), the matching and widths in tests/unit/test_mapping.c.
 # Alone: BOARDPACK=./boardpack sh tests/e2e/ledger.sh
 . "$(dirname "$0")/lib/common.sh"
