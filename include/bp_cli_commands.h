@@ -1,5 +1,5 @@
 /* bp_cli_commands: the commands the dispatch (cli.c) runs, one module each
- * (cli_check.c, cli_build.c, cli_batch.c): its usage and option table, and the function
+ * (cli_check.c, cli_build.c, cli_batch.c, cli_ledger.c): its usage and option table, and the function
  * that runs it over the arguments after its name with the environment read once. */
 #ifndef BP_CLI_COMMANDS_H
 #define BP_CLI_COMMANDS_H
@@ -15,5 +15,6 @@ typedef struct {
 extern const bp_cli_command bp_cli_check;
 extern const bp_cli_command bp_cli_build;
 extern const bp_cli_command bp_cli_batch;
+extern const bp_cli_command bp_cli_ledger;
 
 #endif

@@ -8,6 +8,7 @@
 #ifndef BP_CSV_H
 #define BP_CSV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "bp_error.h"
 
@@ -53,7 +54,18 @@ bp_err bp_csv_parse(const char *display_name, const char *data, size_t len,
 bp_err bp_csv_read_file(const char *path, const char *display_name, bp_csv_table *out,
                         bp_diags *diags);
 
+/* The same for a file whose header is not its first row (a finance system's export with
+ * report lines above its column names, bp_ledger): every row goes to rows, whatever its
+ * number of fields, and header stays empty - the caller finds the header among them. */
+bp_err bp_csv_parse_rows(const char *display_name, const char *data, size_t len,
+                         bp_csv_table *out, bp_diags *diags);
+bp_err bp_csv_read_rows(const char *path, const char *display_name, bp_csv_table *out,
+                        bp_diags *diags);
+
 void bp_csv_table_free(bp_csv_table *t);
+
+/* Header names compare so: case-insensitively (ASCII), a and b already trimmed. */
+bool bp_csv_same_name(const char *a, size_t alen, const char *b, size_t blen);
 
 /* Column binding: maps wanted column names to field indexes in a table's header. */
 typedef struct {

@@ -18,4 +18,9 @@ extern const size_t bp_load_nfiles;
  * diags) or BP_ERR_NOMEM. */
 bp_err bp_load_dataset(const char *dir, bp_model *m, bp_diags *diags);
 
+/* The same, with the folder of the shipped mappings a mapping.csv may include
+ * (templates/mappings; NULL: ./templates/mappings). */
+bp_err bp_load_dataset_with(const char *dir, const char *mappings_dir, bp_model *m,
+                            bp_diags *diags);
+
 #endif

@@ -25,7 +25,8 @@ typedef struct {
 
 /* Every input a build of a data set reads, as it is now: the contract's files and
  * kpis.kpi that are regular files in data_dir, then templates_dir/kpis/default.kpi and
- * templates_dir/packs/NAME.pack in name order.  A build takes it before it loads the
+ * templates_dir/packs/NAME.pack in name order, then (the ledger import) mapping.csv with,
+ * when there is one, templates_dir/mappings/NAME.csv, and the ledger files in name order.  A build takes it before it loads the
  * data set: its manifest records the contract's files as the loader read them (their
  * data-quality SHA-256), kpis.kpi and the templates as taken here, so that a file changed
  * while the build runs makes the manifest differ from it (and the next --resume build it

@@ -67,6 +67,7 @@ typedef struct {
     int inst;                /* index into model.insts */
     int year;
     bp_scenario scenario;
+    int period;              /* 0: the whole year; 1..12: M01 (September) .. M12 (August) */
     const char *code;        /* interned: equal codes share one pointer */
     int64_t value;           /* pence when money, else millionths */
     bool money;
@@ -145,6 +146,39 @@ typedef struct {
     char *key, *value;
 } bp_kv;
 
+/* The first segments of the money codes a ledger maps to, for its control totals. */
+#define BP_LEDGER_FAMILIES 5
+extern const char *const bp_ledger_family[BP_LEDGER_FAMILIES];   /* "income" ... "cash" */
+
+/* What one ignore rule left out of a ledger file. */
+typedef struct {
+    char *rule;              /* "ignore,9000..9199" as written */
+    char *where;             /* "mapping.csv:12" or "templates/mappings/cfr.csv:40" */
+    size_t rows;
+    int64_t dc;              /* pence: debit - credit of those rows */
+} bp_ledger_ignored;
+
+/* One year and period of a ledger file whose actual rows' debits and credits differ. */
+typedef struct {
+    int year, period;        /* period 0: the whole year */
+    int64_t debits, credits; /* pence */
+} bp_ledger_unbalanced;
+
+/* One ledger file's control totals (contract v2, Ledger import, data quality). */
+typedef struct {
+    int input;               /* index into inputs */
+    size_t rows;             /* data rows below the header row */
+    size_t above;            /* rows above the header row, skipped */
+    size_t zero_skipped;     /* zero rows of accounts no rule maps, skipped */
+    size_t ignored;          /* rows left out by ignore rules */
+    int64_t debits, credits; /* pence, over the rows that are not subtotal lines */
+    bool family_used[BP_LEDGER_FAMILIES];
+    int64_t family_dc[BP_LEDGER_FAMILIES];     /* debit - credit of the rows mapped there */
+    int64_t family_facts[BP_LEDGER_FAMILIES];  /* the sum of its facts after the sign */
+    bp_ledger_ignored *ignores; size_t nignores;
+    bp_ledger_unbalanced *unbalanced; size_t nunbalanced;   /* the trial balance's warnings */
+} bp_ledger_totals;
+
 /* trust.csv money_units: how statements show money (docs/data-format.md).  A
  * presentation setting only: every figure stays exact to the penny. */
 typedef enum { BP_MONEY_POUNDS, BP_MONEY_THOUSANDS } bp_money_units;
@@ -178,6 +212,7 @@ typedef struct {
     bp_benchmark *benchmarks; size_t nbenchmarks;
 
     bp_input *inputs; size_t ninputs;
+    bp_ledger_totals *ledgers; size_t nledgers;   /* ledger files read (bp_ledger) */
     size_t rows_read;        /* every data row of every file */
 
     int years[64]; size_t nyears;    /* distinct fact years, ascending */

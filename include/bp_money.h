@@ -18,6 +18,12 @@
  * the 0-based offset in s of the offending character. */
 bool bp_money_parse(const char *s, size_t len, int64_t *pence, const char **why, size_t *col);
 
+/* Money as a finance system's ledger export writes it (contract v2, Ledger import): the
+ * forms above, or a figure without sign or brackets followed by a trailing minus
+ * ("1,200.00-") or a DR or CR suffix (any case, spaces before it allowed; CR negates). */
+bool bp_money_parse_ledger(const char *s, size_t len, int64_t *pence, const char **why,
+                           size_t *col);
+
 /* The same grammar without '£', at most 6 decimal places, result in millionths. */
 bool bp_quantity_parse(const char *s, size_t len, int64_t *micros, const char **why, size_t *col);
 

@@ -4,7 +4,10 @@
 #   <trust-id>-<yyyy-yy>-results.json   the results for machines
 #   <trust-id>-<yyyy-yy>-check.txt      the check report for people
 # boardpack writes each set all-or-nothing; the text report goes through a temporary
-# name, so a failure never leaves anything half-written.  Usage: report.sh BOARDPACK OUTDIR
+# name, so a failure never leaves anything half-written.  A fixture of a trust that
+# another fixture's folder is named after (fixtures/pet-ledger is the PET of fixtures/pet,
+# its finance from a ledger) writes into OUTDIR/<folder>/, so that two data sets of one
+# trust never overwrite each other's files.  Usage: report.sh BOARDPACK OUTDIR
 set -eu
 bp=$1 outdir=$2
 mkdir -p "$outdir"
@@ -12,15 +15,18 @@ status=0
 for dir in fixtures/*/; do
     [ -f "$dir/trust.csv" ] || continue
     name=$(basename "$dir")
-    if ! "$bp" build --data "$dir" --out "$outdir"; then
+    id=$(awk -F, 'tolower($1) ~ /^ *id *$/ { gsub(/[ "\r]/, "", $2); print $2 }' "$dir/trust.csv")
+    year=$(awk -F, 'tolower($1) ~ /^ *report_year *$/ { gsub(/[ "\r]/, "", $2); print $2 }' "$dir/trust.csv" | tr / -)
+    to=$outdir
+    if [ "$id" != "$name" ] && [ -d "fixtures/$id" ]; then to=$outdir/$name; fi
+    mkdir -p "$to"
+    if ! "$bp" build --data "$dir" --out "$to"; then
         echo "report: $name: boardpack build failed" >&2
         status=1
         continue
     fi
-    id=$(awk -F, 'tolower($1) ~ /^ *id *$/ { gsub(/[ "\r]/, "", $2); print $2 }' "$dir/trust.csv")
-    year=$(awk -F, 'tolower($1) ~ /^ *report_year *$/ { gsub(/[ "\r]/, "", $2); print $2 }' "$dir/trust.csv" | tr / -)
-    out="$outdir/$id-$year-check.txt"
-    tmp="$outdir/.$id-$year-check.txt.tmp.$$"
+    out="$to/$id-$year-check.txt"
+    tmp="$to/.$id-$year-check.txt.tmp.$$"
     if "$bp" check --data "$dir" >"$tmp"; then
         mv "$tmp" "$out"
         echo "wrote $out"

@@ -32,6 +32,7 @@ typedef struct {
     bp_csv_table *t;
     bp_err err;                  /* BP_ERR_NOMEM once an allocation failed */
     bool fatal;                  /* stop reading this file (a limit was exceeded) */
+    bool ragged;                 /* bp_csv_parse_rows: no header, rows of any length */
 
     /* position of the byte being fed */
     int line, col;
@@ -135,7 +136,7 @@ static bool row_is_empty(const parser *ps)
 static void keep_rejected(parser *ps)
 {
     bp_csv_table *t = ps->t;
-    if (!t->header.fields || t->nrejected >= BP_CSV_MAX_ROWS) return;
+    if ((!t->header.fields && !ps->ragged) || t->nrejected >= BP_CSV_MAX_ROWS) return;
     bp_csv_row *r = bp_grow(t->rejected, &ps->rejected_cap, t->nrejected + 1, sizeof *r);
     if (!r) { ps->err = BP_ERR_NOMEM; return; }
     t->rejected = r;
@@ -148,7 +149,7 @@ static void end_row(parser *ps)
     if (ps->err) return;
     if (ps->row_bad) {
         /* without its header a file cannot be read: its one error is already reported */
-        if (!ps->t->header.fields) ps->fatal = true;
+        if (!ps->t->header.fields && !ps->ragged) ps->fatal = true;
         else keep_rejected(ps);
         return;
     }
@@ -158,11 +159,11 @@ static void end_row(parser *ps)
         return;
     }
     bp_csv_table *t = ps->t;
-    if (!t->header.fields) {
+    if (!t->header.fields && !ps->ragged) {
         if (!pack_row(ps, &t->header)) ps->err = BP_ERR_NOMEM;
         return;
     }
-    if (ps->npf != t->header.count) {
+    if (!ps->ragged && ps->npf != t->header.count) {
         char msg[128];
         snprintf(msg, sizeof msg, "found %zu field%s, expected %zu as in the header", ps->npf,
                  ps->npf == 1 ? "" : "s", t->header.count);
@@ -269,7 +270,9 @@ static void refused_char(parser *ps, uint32_t cp)
     const char *what = bp_cp_refused(cp);
     const bp_csv_row *h = &ps->t->header;
     char where[240];
-    if (!h->fields) {
+    if (ps->ragged) {
+        snprintf(where, sizeof where, "in field %zu", ps->nfields + 1);
+    } else if (!h->fields) {
         snprintf(where, sizeof where, "in the header");
     } else if (ps->nfields < h->count) {
         size_t nlen;
@@ -323,7 +326,7 @@ static size_t strict_error(parser *ps, struct csv_parser *p, const unsigned char
     while (i < len && d[i] != '\n' && d[i] != '\r') i++;
     reset_row(ps);
     ps->resyncing = true;
-    if (!ps->t->header.fields) ps->fatal = true;   /* no header, no way to read the rest */
+    if (!ps->t->header.fields && !ps->ragged) ps->fatal = true;   /* no header, no way to read the rest */
     return i;   /* the line ending itself is handled as usual */
 }
 
@@ -449,8 +452,8 @@ static void finish(parser *ps, struct csv_parser *p)
     }
 }
 
-bp_err bp_csv_parse(const char *display_name, const char *data, size_t len, bp_csv_table *out,
-                    bp_diags *diags)
+static bp_err parse_any(const char *display_name, const char *data, size_t len, bool ragged,
+                        bp_csv_table *out, bp_diags *diags)
 {
     memset(out, 0, sizeof *out);
     out->name = strdup(display_name);
@@ -478,6 +481,7 @@ bp_err bp_csv_parse(const char *display_name, const char *data, size_t len, bp_c
     ps.name = display_name;
     ps.diags = diags;
     ps.t = out;
+    ps.ragged = ragged;
     ps.line = 1;
     ps.col = 1;
     reset_row(&ps);
@@ -497,17 +501,41 @@ bp_err bp_csv_parse(const char *display_name, const char *data, size_t len, bp_c
     return diags->errors > before ? BP_ERR_DATA : BP_OK;
 }
 
-bp_err bp_csv_read_file(const char *path, const char *display_name, bp_csv_table *out,
-                        bp_diags *diags)
+bp_err bp_csv_parse(const char *display_name, const char *data, size_t len, bp_csv_table *out,
+                    bp_diags *diags)
+{
+    return parse_any(display_name, data, len, false, out, diags);
+}
+
+bp_err bp_csv_parse_rows(const char *display_name, const char *data, size_t len,
+                         bp_csv_table *out, bp_diags *diags)
+{
+    return parse_any(display_name, data, len, true, out, diags);
+}
+
+static bp_err read_any(const char *path, const char *display_name, bool ragged,
+                       bp_csv_table *out, bp_diags *diags)
 {
     memset(out, 0, sizeof *out);
     char *buf;
     size_t n;
     bp_err err = bp_read_file(path, display_name, BP_CSV_MAX_BYTES, &buf, &n, diags);
     if (err != BP_OK) return err;
-    err = bp_csv_parse(display_name, buf, n, out, diags);
+    err = parse_any(display_name, buf, n, ragged, out, diags);
     free(buf);
     return err;
+}
+
+bp_err bp_csv_read_file(const char *path, const char *display_name, bp_csv_table *out,
+                        bp_diags *diags)
+{
+    return read_any(path, display_name, false, out, diags);
+}
+
+bp_err bp_csv_read_rows(const char *path, const char *display_name, bp_csv_table *out,
+                        bp_diags *diags)
+{
+    return read_any(path, display_name, true, out, diags);
 }
 
 void bp_csv_table_free(bp_csv_table *t)
@@ -537,7 +565,7 @@ const char *bp_csv_trimmed(const bp_csv_field *f, size_t *n)
 
 /* Header names compare case-insensitively after trimming spaces (quoted names may
  * still carry them). */
-static bool same_name(const char *a, size_t alen, const char *b, size_t blen)
+bool bp_csv_same_name(const char *a, size_t alen, const char *b, size_t blen)
 {
     if (alen != blen) return false;
     for (size_t i = 0; i < alen; i++) {
@@ -577,7 +605,7 @@ int bp_csv_bind(const bp_csv_table *t, const bp_csv_colspec *spec, size_t nspec,
         for (k = 0; k < j; k++) {
             size_t olen;
             const char *om = bp_csv_trimmed(&h->fields[k], &olen);
-            if (nlen && same_name(nm, nlen, om, olen)) break;
+            if (nlen && bp_csv_same_name(nm, nlen, om, olen)) break;
         }
         char name[200];
         bp_diag_quote(nm, nlen, name, sizeof name);
@@ -590,7 +618,7 @@ int bp_csv_bind(const bp_csv_table *t, const bp_csv_colspec *spec, size_t nspec,
         }
         size_t s;
         for (s = 0; s < nspec; s++)
-            if (same_name(nm, nlen, spec[s].name, strlen(spec[s].name))) break;
+            if (bp_csv_same_name(nm, nlen, spec[s].name, strlen(spec[s].name))) break;
         if (s < nspec) {
             idx[s] = (int)j;
         } else if (nlen == 0) {

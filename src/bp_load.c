@@ -15,6 +15,7 @@
 
 #include "bp_csv.h"
 #include "bp_infile.h"
+#include "bp_ledger.h"
 #include "bp_money.h"
 #include "bp_script.h"
 #include "bp_util.h"
@@ -871,6 +872,7 @@ static void load_facts(loader *L, int file)
         f->f.inst = inst;
         f->f.year = year;
         f->f.scenario = sc;
+        f->f.period = 0;
         f->f.code = ic;
         f->f.value = value;
         f->f.money = money;
@@ -888,6 +890,7 @@ static int tfact_cmp(const void *a, const void *b)
     if (x->scenario != y->scenario) return x->scenario < y->scenario ? -1 : 1;
     int c = strcmp(x->code, y->code);
     if (c) return c;
+    if (x->period != y->period) return x->period < y->period ? -1 : 1;
     if (x->file != y->file) return x->file < y->file ? -1 : 1;
     return (x->line > y->line) - (x->line < y->line);
 }
@@ -907,15 +910,15 @@ static void finish_facts(loader *L)
         if (m->nfacts > 0) {
             const bp_fact *p = &m->facts[m->nfacts - 1];
             if (p->inst == f->inst && p->year == f->year && p->scenario == f->scenario
-                && p->code == f->code) {
+                && p->code == f->code && p->period == f->period) {
                 char yb[16];
                 bp_year_format(f->year, yb, sizeof yb);
-                bp_diag_add(L->d, BP_DIAG_ERROR, bp_load_files[f->file], f->line,
+                bp_diag_add(L->d, BP_DIAG_ERROR, m->inputs[f->file].name, f->line,
                             L->facts[i].code_col,
                             "found %s %s %s %s a second time (first on line %d of %s), expected "
                             "each institution, year, scenario and code once",
                             m->insts[f->inst].id, yb, bp_scenario_id(f->scenario), f->code,
-                            p->line, bp_load_files[p->file]);
+                            p->line, m->inputs[p->file].name);
                 continue;
             }
         }
@@ -925,7 +928,7 @@ static void finish_facts(loader *L)
         while (k < m->nyears && m->years[k] < f->year) k++;
         if (k < m->nyears && m->years[k] == f->year) continue;
         if (m->nyears == sizeof m->years / sizeof *m->years) {
-            bp_diag_add(L->d, BP_DIAG_ERROR, bp_load_files[f->file], f->line, 0,
+            bp_diag_add(L->d, BP_DIAG_ERROR, m->inputs[f->file].name, f->line, 0,
                         "found more than %zu different years, expected at most %zu",
                         sizeof m->years / sizeof *m->years, sizeof m->years / sizeof *m->years);
             continue;
@@ -934,6 +937,25 @@ static void finish_facts(loader *L)
         m->years[k] = f->year;
         m->nyears++;
     }
+}
+
+/* The ledger files through mapping.csv (bp_ledger_load): their facts join finance.csv's,
+ * so that duplicates, ranges and the order are checked as for any fact. */
+static void load_ledgers(loader *L, const char *dir, const char *mappings_dir)
+{
+    bp_ledger_set ls;
+    int first = 0;
+    L->err = bp_ledger_load(dir, mappings_dir, L->m, &ls, &first, L->d);
+    for (size_t i = 0; i < ls.nfacts && !L->err; i++) {
+        const bp_ledger_fact *lf = &ls.facts[i];
+        const char *ic = intern(L, (view){lf->code, strlen(lf->code)});
+        tfact *fs = ic ? grow(L, L->facts, &L->capfacts, L->nfacts + 1, sizeof *fs) : NULL;
+        if (!fs) break;
+        L->facts = fs;
+        fs[L->nfacts++] = (tfact){{lf->inst, lf->year, lf->scenario, lf->period, ic, lf->value, true,
+                                   first + lf->file, lf->line}, lf->column};
+    }
+    bp_ledger_free(&ls);
 }
 
 /* ---------- courses.csv ---------- */
@@ -1426,6 +1448,12 @@ static void find_kpi_file(loader *L, const char *dir)
 
 bp_err bp_load_dataset(const char *dir, bp_model *m, bp_diags *diags)
 {
+    return bp_load_dataset_with(dir, NULL, m, diags);
+}
+
+bp_err bp_load_dataset_with(const char *dir, const char *mappings_dir, bp_model *m,
+                            bp_diags *diags)
+{
     loader L;
     memset(&L, 0, sizeof L);
     L.m = m;
@@ -1443,6 +1471,7 @@ bp_err bp_load_dataset(const char *dir, bp_model *m, bp_diags *diags)
     /* without institutions, every row of these files would repeat one error */
     if (L.insts_ok) {
         for (int f = F_FINANCE; f <= F_GOV && !L.err; f++) load_facts(&L, f);
+        if (!L.err) load_ledgers(&L, dir, mappings_dir);
         if (!L.err) finish_facts(&L);
         if (!L.err) load_courses(&L);
         if (!L.err) load_priorities(&L);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include "bp_ledger.h"
 #include "bp_load.h"
 #include "bp_model.h"
 #include "bp_sha256.h"
@@ -86,6 +87,44 @@ static int str_cmp(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Every file SUB/NAME.EXT under templates_dir, in name order (as bp_pack_load_dir reads
+ * the packs; a mapping.csv may include any of the mappings). */
+static bp_err add_dir(bp_fingerprint *fp, size_t *cap, const char *templates_dir,
+                      const char *sub, const char *ext)
+{
+    char *dir = join(templates_dir, sub);
+    if (!dir) return BP_ERR_NOMEM;
+    DIR *d = opendir(dir);
+    char **names = NULL;
+    size_t n = 0, elen = strlen(ext), slen = strlen(sub);
+    bp_err err = BP_OK;
+    struct dirent *e;
+    while (d && err == BP_OK && (e = readdir(d)) != NULL) {
+        size_t l = strlen(e->d_name);
+        if (l <= elen || strcmp(e->d_name + l - elen, ext) != 0) continue;
+        char **nn = realloc(names, (n + 1) * sizeof *nn);
+        if (!nn) {
+            err = BP_ERR_NOMEM;
+            break;
+        }
+        names = nn;
+        if (!(names[n] = malloc(slen + l + 2))) {
+            err = BP_ERR_NOMEM;
+            break;
+        }
+        snprintf(names[n++], slen + l + 2, "%s/%s", sub, e->d_name);
+    }
+    if (d) closedir(d);
+    free(dir);
+    if (n) qsort(names, n, sizeof *names, str_cmp);
+    for (size_t i = 0; i < n; i++) {
+        if (err == BP_OK) err = add_input(fp, cap, true, templates_dir, names[i]);
+        free(names[i]);
+    }
+    free(names);
+    return err;
+}
+
 bp_err bp_fingerprint_take(const char *data_dir, const char *templates_dir, bp_fingerprint *fp)
 {
     memset(fp, 0, sizeof *fp);
@@ -96,35 +135,20 @@ bp_err bp_fingerprint_take(const char *data_dir, const char *templates_dir, bp_f
     if (err == BP_OK) err = add_input(fp, &cap, false, data_dir, "kpis.kpi");
     if (err == BP_OK) err = add_input(fp, &cap, true, templates_dir, "kpis/default.kpi");
     /* the pack templates as bp_pack_load_dir reads them: every NAME.pack, in name order */
-    char *pdir = join(templates_dir, "packs");
-    DIR *d = pdir ? opendir(pdir) : NULL;
-    char **names = NULL;
-    size_t n = 0;
-    if (!pdir) err = BP_ERR_NOMEM;
-    struct dirent *e;
-    while (d && err == BP_OK && (e = readdir(d)) != NULL) {
-        size_t l = strlen(e->d_name);
-        if (l < 6 || strcmp(e->d_name + l - 5, ".pack") != 0) continue;
-        char **nn = realloc(names, (n + 1) * sizeof *nn);
-        if (!nn) {
-            err = BP_ERR_NOMEM;
-            break;
-        }
-        names = nn;
-        if (!(names[n] = malloc(l + sizeof "packs/"))) {
-            err = BP_ERR_NOMEM;
-            break;
-        }
-        snprintf(names[n++], l + sizeof "packs/", "packs/%s", e->d_name);
+    if (err == BP_OK) err = add_dir(fp, &cap, templates_dir, "packs", ".pack");
+    /* the ledger import: the mapping, the shipped mappings it may include, the ledgers in
+     * name order (a data set without them fingerprints as before) */
+    size_t before = fp->count;
+    if (err == BP_OK) err = add_input(fp, &cap, false, data_dir, "mapping.csv");
+    if (err == BP_OK && fp->count > before) err = add_dir(fp, &cap, templates_dir, "mappings", ".csv");
+    char **ledgers = NULL;
+    size_t nledgers = 0;
+    if (err == BP_OK) err = bp_ledger_names(data_dir, &ledgers, &nledgers);
+    for (size_t i = 0; i < nledgers; i++) {
+        if (err == BP_OK) err = add_input(fp, &cap, false, data_dir, ledgers[i]);
+        free(ledgers[i]);
     }
-    if (d) closedir(d);
-    free(pdir);
-    if (n) qsort(names, n, sizeof *names, str_cmp);
-    for (size_t i = 0; i < n; i++) {
-        if (err == BP_OK) err = add_input(fp, &cap, true, templates_dir, names[i]);
-        free(names[i]);
-    }
-    free(names);
+    free(ledgers);
     if (err != BP_OK) bp_fingerprint_free(fp);
     return err;
 }
@@ -188,7 +212,9 @@ bp_err bp_manifest_write(FILE *fp, const bp_manifest_info *info, const bp_outset
     /* the contract's files as the loader read them, then kpis.kpi and the templates: the
      * order bp_fingerprint_take lists them in */
     for (size_t i = 0; i < info->nloaded; i++) {
-        if (!info->loaded[i].present) continue;
+        /* mapping.csv and the ledgers come after the templates, as bp_fingerprint_take
+         * lists them */
+        if (!info->loaded[i].present || !is_contract_file(info->loaded[i].name)) continue;
         bp_sha256_hex(info->loaded[i].sha256, hex);
         fprintf(fp, "input %s %s\n", hex, info->loaded[i].name);
     }

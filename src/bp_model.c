@@ -157,6 +157,8 @@ bool bp_code_is_money(const char *code)
     return false;
 }
 
+const char *const bp_ledger_family[BP_LEDGER_FAMILIES] = {"income", "exp", "memo", "bs", "cash"};
+
 void bp_model_init(bp_model *m)
 {
     memset(m, 0, sizeof *m);
@@ -183,6 +185,15 @@ void bp_model_free(bp_model *m)
     }
     free(m->insts);
     free(m->facts);
+    for (size_t i = 0; i < m->nledgers; i++) {
+        for (size_t k = 0; k < m->ledgers[i].nignores; k++) {
+            free(m->ledgers[i].ignores[k].rule);
+            free(m->ledgers[i].ignores[k].where);
+        }
+        free(m->ledgers[i].ignores);
+        free(m->ledgers[i].unbalanced);
+    }
+    free(m->ledgers);
     for (size_t i = 0; i < m->ncourses; i++) free(m->courses[i].course);
     free(m->courses);
     for (size_t i = 0; i < m->nactions; i++) {

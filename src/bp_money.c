@@ -139,6 +139,36 @@ bool bp_money_parse(const char *s, size_t len, int64_t *pence, const char **why,
     return parse(&money_grammar, s, len, pence, why, col);
 }
 
+bool bp_money_parse_ledger(const char *s, size_t len, int64_t *pence, const char **why,
+                           size_t *col)
+{
+    size_t end = len;
+    while (end && is_blank(s[end - 1])) end--;
+    /* the suffix a finance system writes after the figure: "1,200.00-", "1,200.00 CR" */
+    int suffix = 0;   /* 1: DR, -1: CR or a trailing minus */
+    size_t cut = end;
+    if (end >= 2) {
+        char a = s[end - 2], b = s[end - 1];
+        if ((a == 'D' || a == 'd') && (b == 'R' || b == 'r')) suffix = 1;
+        else if ((a == 'C' || a == 'c') && (b == 'R' || b == 'r')) suffix = -1;
+        if (suffix) cut = end - 2;
+    }
+    if (!suffix && end && s[end - 1] == '-') {
+        suffix = -1;
+        cut = end - 1;
+    }
+    if (!suffix) return bp_money_parse(s, len, pence, why, col);
+    size_t i = 0;
+    while (i < cut && is_blank(s[i])) i++;
+    if (i == cut) return fail(why, col, "expected an amount before the DR, CR or minus", cut);
+    if (s[i] == '-' || s[i] == '+' || s[i] == '(')
+        return fail(why, col, "expected either a sign or brackets or a trailing DR, CR or minus, "
+                    "not both", i);
+    if (!bp_money_parse(s, cut, pence, why, col)) return false;
+    if (suffix < 0) *pence = -*pence;
+    return true;
+}
+
 bool bp_quantity_parse(const char *s, size_t len, int64_t *micros, const char **why, size_t *col)
 {
     return parse(&quantity_grammar, s, len, micros, why, col);

@@ -356,8 +356,10 @@ static void data_quality(pk_ctx *c, const bp_section *sec)
     snprintf(buf, sizeof buf,
              "The files this paper was produced from. The money control total is the sum of "
              "every money value in the file, to the penny; the SHA-256 fingerprint identifies "
-             "the exact file. %zu data rows were read and every one was used.",
-             c->m->rows_read);
+             "the exact file. %zu data rows were read and every one was used%s.",
+             c->m->rows_read, c->m->nledgers ? " (a ledger's rows in its facts, or left out by "
+             "the mapping as its control totals show; a ledger's money control total is the "
+             "sum of its debits and credits, each taken as positive)" : "");
     bp_pdf_paragraph(c->pdf, BP_PDF_BODY, buf);
     bp_pdf_col cols[] = {{"File", 2.2f, BP_PDF_LEFT}, {"Rows", 1, BP_PDF_RIGHT},
                          {"Money control total", 2.4f, BP_PDF_RIGHT}, {"SHA-256", 5.5f, BP_PDF_LEFT}};
@@ -380,6 +382,7 @@ static void data_quality(pk_ctx *c, const bp_section *sec)
         bp_pdf_table_row(t, row);
     }
     bp_pdf_table_end(t);
+    pk_dq_ledgers(c);
     /* the problems in plain words first, each with what the finance team needs to put it
      * right; then every warning as boardpack check gives it, file and line */
     bp_pdf_heading(c->pdf, 2, "Problems in the data", false);

@@ -43,6 +43,30 @@ static bool later_pack_words(const pk_ctx *c, char *buf, size_t size)
     return true;
 }
 
+/* A ledger file whose actual trial balance does not balance, in one sentence: each year
+ * and period with its debits, credits and difference (bp_ledger's warnings). */
+static bool unbalanced_words(const bp_model *m, const bp_ledger_totals *l, char *buf, size_t size)
+{
+    if (!l->nunbalanced) return false;
+    size_t k = (size_t)snprintf(buf, size, "The actual trial balance in %s does not balance ",
+                                m->inputs[l->input].name);
+    for (size_t i = 0; i < l->nunbalanced && k < size; i++) {
+        const bp_ledger_unbalanced *u = &l->unbalanced[i];
+        char yb[16], per[24] = "(the whole year)", dr[48], cr[48], diff[48];
+        bp_year_format(u->year, yb, sizeof yb);
+        if (u->period) snprintf(per, sizeof per, "M%02d", u->period);
+        pk_pence_text(u->debits, dr, sizeof dr);
+        pk_pence_text(u->credits, cr, sizeof cr);
+        pk_pence_text(u->debits - u->credits, diff, sizeof diff);
+        k += (size_t)snprintf(buf + k, size - k, "%sfor %s %s: debits %s and credits %s, a "
+                              "difference of %s", i ? "; " : "", yb, per, dr, cr, diff);
+    }
+    if (k < size)
+        snprintf(buf + k, size - k, ". An export that does not balance has rows missing or "
+                 "wrong, so the figures it gives may be too.");
+    return true;
+}
+
 /* "A", "A and B", "A, B and C" of names; past `most` names, their count. */
 static void name_list(const char *const *names, size_t n, size_t most, const char *what,
                       char *buf, size_t size)
@@ -390,6 +414,8 @@ void pk_dq_summary(pk_ctx *c, const bp_paper *pp, pk_lines *out)
     }
     missing_plans(c, &l);
     if (later_pack_words(c, buf, sizeof buf)) add_line(&l, buf);
+    for (size_t i = 0; i < c->m->nledgers; i++)
+        if (unbalanced_words(c->m, &c->m->ledgers[i], buf, sizeof buf)) add_line(&l, buf);
     char who[1600];
     if (short_budgets(c, true, who, sizeof who)) {
         char yb[16];
@@ -501,6 +527,11 @@ bool pk_dq_appendix(pk_ctx *c)
         item(c, buf);
         any = true;
     }
+    for (size_t i = 0; i < c->m->nledgers; i++)
+        if (unbalanced_words(c->m, &c->m->ledgers[i], buf, sizeof buf)) {
+            item(c, buf);
+            any = true;
+        }
     pk_lines plans = {NULL, 0, 0};
     missing_plans(c, &plans);
     for (size_t i = 0; i < plans.n; i++) item(c, plans.v[i]);
@@ -531,4 +562,62 @@ bool pk_dq_appendix(pk_ctx *c)
         any = true;
     }
     return any;
+}
+
+static void ledger_row(bp_pdf_table *t, const char *file, const char *what, const char *dc,
+                       const char *facts)
+{
+    bp_pdf_cell row[4] = {{file, BP_PDF_TINT_NONE, false, false}, {what, BP_PDF_TINT_NONE, false, false},
+                          {dc, BP_PDF_TINT_NONE, false, false}, {facts, BP_PDF_TINT_NONE, false, false}};
+    bp_pdf_table_row(t, row);
+}
+
+void pk_dq_ledgers(pk_ctx *c)
+{
+    const bp_model *m = c->m;
+    if (!m->nledgers) return;
+    bp_pdf_heading(c->pdf, 2, "Ledger control totals", false);
+    bp_pdf_paragraph(c->pdf, BP_PDF_BODY,
+                     "The finance figures come from the finance system's ledger exports through "
+                     "the data set's mapping.csv. For each file: the rows read, and those skipped "
+                     "or left out by the mapping; its debits and credits (subtotal lines aside); "
+                     "for each family of codes, debit minus credit of the rows mapped to it and "
+                     "the sum of the facts they make, after the sign of each rule (with the "
+                     "year's result added to the reserve where the mapping says so); and what "
+                     "each ignore rule left out.");
+    bp_pdf_col cols[] = {{"Ledger file", 2.2f, BP_PDF_LEFT}, {"", 4.4f, BP_PDF_LEFT},
+                         {"Debit - credit", 2.2f, BP_PDF_RIGHT}, {"Facts", 2.2f, BP_PDF_RIGHT}};
+    bp_pdf_table *t = bp_pdf_table_begin(c->pdf, cols, 4, BP_PDF_SMALL);
+    for (size_t i = 0; i < m->nledgers; i++) {
+        const bp_ledger_totals *l = &m->ledgers[i];
+        char what[200], a[48], b[48];
+        snprintf(what, sizeof what, "%zu rows read; %zu above the header, %zu zero rows of "
+                 "unmapped accounts skipped, %zu ignored", l->rows, l->above, l->zero_skipped,
+                 l->ignored);
+        ledger_row(t, m->inputs[l->input].name, what, "", "");
+        pk_pence_text(l->debits, a, sizeof a);
+        pk_pence_text(l->credits, b, sizeof b);
+        snprintf(what, sizeof what, "debits %s, credits %s", a, b);
+        pk_pence_text(l->debits - l->credits, a, sizeof a);
+        ledger_row(t, "", what, a, "");
+        for (int k = 0; k < BP_LEDGER_FAMILIES; k++) {
+            if (!l->family_used[k]) continue;
+            pk_pence_text(l->family_dc[k], a, sizeof a);
+            pk_pence_text(l->family_facts[k], b, sizeof b);
+            snprintf(what, sizeof what, "mapped to %s.*", bp_ledger_family[k]);
+            ledger_row(t, "", what, a, b);
+        }
+        for (size_t k = 0; k < l->nignores; k++) {
+            const bp_ledger_ignored *g = &l->ignores[k];
+            pk_pence_text(g->dc, a, sizeof a);
+            /* "file:line" split at the colon: the path alone fits the column, so that it
+             * wraps at a space rather than inside the path */
+            const char *colon = strrchr(g->where, ':');
+            int flen = colon ? (int)(colon - g->where) : (int)strlen(g->where);
+            snprintf(what, sizeof what, "%zu row%s ignored by %s (line %s of %.*s)", g->rows,
+                     g->rows == 1 ? "" : "s", g->rule, colon ? colon + 1 : "?", flen, g->where);
+            ledger_row(t, "", what, a, "");
+        }
+    }
+    bp_pdf_table_end(t);
 }

@@ -49,4 +49,10 @@ bool pk_dq_charge_note(pk_ctx *c, const bp_charge *ch);
  * finance team needs to correct them; false when there are none. */
 bool pk_dq_appendix(pk_ctx *c);
 
+/* The ledger files' control totals (contract v2, Ledger import): for each file the rows
+ * read, skipped and ignored, its debits and credits, what was mapped into each code family
+ * and what each ignore rule left out - a table after the input files, when the data set
+ * has ledgers. */
+void pk_dq_ledgers(pk_ctx *c);
+
 #endif

@@ -34,11 +34,12 @@ bp_err bp_session_open(bp_session *s, const char *dir, int year, const char *tem
                     stat(dir, &st) != 0 ? strerror(errno) : "not a directory");
         return BP_ERR_IO;
     }
-    bp_err err = bp_load_dataset(dir, &s->model, &s->diags);
-    if (err != BP_OK) return err;
-
     char tdir[PATH_MAX], path[PATH_MAX + 32];
     bp_templates_dir(templates, tdir, sizeof tdir);
+    snprintf(path, sizeof path, "%s/mappings", tdir);
+    bp_err err = bp_load_dataset_with(dir, path, &s->model, &s->diags);
+    if (err != BP_OK) return err;
+
     snprintf(path, sizeof path, "%s/kpis/default.kpi", tdir);
     err = bp_kpi_load_file(path, "templates/kpis/default.kpi", &s->kpis, &s->diags);
     if (err == BP_OK && s->model.kpi_file)

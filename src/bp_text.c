@@ -309,6 +309,34 @@ static bool exceptions(FILE *out, const bp_session *s)
     return ok;
 }
 
+/* The ledger files' control totals (contract v2): rows, debits and credits, each code
+ * family's debit - credit and facts, what each ignore rule left out. */
+static void ledger_totals(FILE *out, const bp_model *m)
+{
+    for (size_t i = 0; i < m->nledgers; i++) {
+        const bp_ledger_totals *l = &m->ledgers[i];
+        char a[48], b[48];
+        fprintf(out, "%s: %zu rows read; %zu above the header, %zu zero rows of unmapped "
+                "accounts skipped, %zu ignored\n", m->inputs[l->input].name, l->rows, l->above,
+                l->zero_skipped, l->ignored);
+        bp_money_format(l->debits, true, a, sizeof a);
+        bp_money_format(l->credits, true, b, sizeof b);
+        fprintf(out, "  debits %s, credits %s\n", a, b);
+        for (int k = 0; k < BP_LEDGER_FAMILIES; k++) {
+            if (!l->family_used[k]) continue;
+            bp_money_format(l->family_dc[k], true, a, sizeof a);
+            bp_money_format(l->family_facts[k], true, b, sizeof b);
+            fprintf(out, "  %-8s debit - credit %s, facts %s\n", bp_ledger_family[k], a, b);
+        }
+        for (size_t k = 0; k < l->nignores; k++) {
+            bp_money_format(l->ignores[k].dc, true, a, sizeof a);
+            fprintf(out, "  ignored by %s (%s): %zu row%s, debit - credit %s\n",
+                    l->ignores[k].rule, l->ignores[k].where, l->ignores[k].rows,
+                    l->ignores[k].rows == 1 ? "" : "s", a);
+        }
+    }
+}
+
 static bp_err data_quality(FILE *out, const bp_session *s)
 {
     const bp_model *m = &s->model;
@@ -326,7 +354,10 @@ static bp_err data_quality(FILE *out, const bp_session *s)
         bp_sha256_hex(in->sha256, hex);
         fprintf(out, "%-18s %9zu %18s  %s\n", in->name, in->rows, money, hex);
     }
-    fprintf(out, "%zu data rows read, every one used.\n", m->rows_read);
+    if (!m->nledgers) fprintf(out, "%zu data rows read, every one used.\n", m->rows_read);
+    else fprintf(out, "%zu data rows read, every one used (a ledger's in its facts or left out "
+                 "by the mapping, as below).\n", m->rows_read);
+    ledger_totals(out, m);
     size_t nw = s->diags.count - s->diags.errors;
     fprintf(out, "Warnings: %zu\n", nw);
     return bp_text_diags(out, &s->diags);

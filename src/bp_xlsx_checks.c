@@ -257,6 +257,24 @@ static void status_colours(xl *x, int r0, int r1, int c0, int col, const char *g
     colour(x, XS_CHECKS, r0, c0, r1, col, f, x->f.red);
 }
 
+/* The money a file gave the facts at build time: finance.csv's control total as read; for
+ * a ledger file the sum of the facts its mapping made (after the sign, the month flows and
+ * result_to), since its control total, |debit| + |credit| over the rows, sums no facts.
+ * *ledger says which. */
+static int64_t money_read(const xl *x, size_t i, bool *ledger)
+{
+    for (size_t k = 0; k < x->m->nledgers; k++) {
+        const bp_ledger_totals *t = &x->m->ledgers[k];
+        if (t->input != (int)i) continue;
+        int64_t v = 0;
+        for (int f = 0; f < BP_LEDGER_FAMILIES; f++) v += t->family_facts[f];
+        *ledger = true;
+        return v;
+    }
+    *ledger = false;
+    return x->m->inputs[i].money_total;
+}
+
 /* The provenance checks: per input file with facts, the facts and the money on Data
  * under its name against what was read (the money on Data quality, the facts counted
  * here), and the facts that name no input file. */
@@ -281,10 +299,13 @@ static void write_provenance(xl *x, int row, int *first, int *last)
         xl_put_formula(x, s, row, PV_FACTS_DATA, f, x->f.whole, xl_cache_double((double)facts));
         /* SUM of the cell read: 0 when the file had no money (a link to an empty cell
          * is not 0 in Gnumeric) */
+        bool ledger;
+        int64_t pence = money_read(x, i, &ledger);
+        double money = (double)pence / 100.0;
         bp_formula_ref(a, sizeof a, xl_sheets[XS_QUALITY].name, x->quality_row[i], x->quality_read_col);
         snprintf(f, sizeof f, "=SUM(%s)", a);
-        double money = (double)x->m->inputs[i].money_total / 100.0;
-        xl_put_formula(x, s, row, PV_MONEY_READ, f, x->f.pence, xl_cache_double(money));
+        if (ledger) xl_put_money(x, s, row, PV_MONEY_READ, pence, x->f.pence);
+        else xl_put_formula(x, s, row, PV_MONEY_READ, f, x->f.pence, xl_cache_double(money));
         bp_formula_ref(a, sizeof a, xl_sheets[XS_QUALITY].name, x->quality_row[i], x->quality_data_col);
         snprintf(f, sizeof f, "=%s", a);
         xl_put_formula(x, s, row, PV_MONEY_DATA, f, x->f.pence, xl_cache_double(money));

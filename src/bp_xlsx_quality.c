@@ -136,7 +136,11 @@ static void write_input(xl *x, size_t i, int row, int head_row)
     if (in->has_money) xl_put_money(x, s, row, IN_READ, in->money_total, x->f.pence);
     if (facts) {
         char col[8], last[8], formula[256];
+        /* the money on Data: finance.csv's control total as read, a ledger's facts (its
+         * control total, |debit| + |credit| over the rows, is not a sum of facts) */
+        int64_t on_data = 0;
         for (size_t h = 0; h < NHEADS && xl_live(x); h++) {
+            on_data += head_total(x, i, money_heads[h]);
             bp_formula_col(col, sizeof col, IN_HEAD0 + (int)h);
             snprintf(formula, sizeof formula, "=ROUND(SUMIFS(" BP_XL_FACT_VALUE "," BP_XL_FACT_FILE
                      ",$A%d," BP_XL_FACT_CODE ",%s$%d)+SUMIFS(" BP_XL_FACT_VALUE "," BP_XL_FACT_FILE
@@ -149,7 +153,7 @@ static void write_input(xl *x, size_t i, int row, int head_row)
         bp_formula_col(last, sizeof last, IN_HEAD0 + (int)NHEADS - 1);
         snprintf(formula, sizeof formula, "=SUM(%s%d:%s%d)", col, row + 1, last, row + 1);
         xl_put_formula(x, s, row, IN_DATA, formula, x->f.pence,
-                       xl_cache_double((double)in->money_total / 100.0));
+                       xl_cache_double((double)on_data / 100.0));
         x->quality_row[i] = row;
     }
     xl_put_text(x, s, row, IN_SHA, hex, x->f.formula_text);

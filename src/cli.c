@@ -6,7 +6,8 @@
 #include "bp_cli_common.h"
 #include "bp_error.h"
 
-static const bp_cli_command *const commands[] = {&bp_cli_check, &bp_cli_build, &bp_cli_batch};
+static const bp_cli_command *const commands[] = {&bp_cli_check, &bp_cli_build, &bp_cli_batch,
+                                                 &bp_cli_ledger};
 enum { NCOMMANDS = sizeof commands / sizeof *commands };
 
 static void usage(FILE *out)

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The audit workbook (`boardpack build` writes <trust-id>-<yyyy-yy>.xlsx):
 #  (a) LibreOffice, forced to recalculate everything, gets every formula's cached value
-#      (relative 1e-9) for the PET, the second trust and the hand-worked trust;
+#      (relative 1e-9) for the PET (also from its ledger, fixtures/pet-ledger), the second
+#      trust and the hand-worked trust;
 #  (b) a copy with one fact and one threshold changed recalculates to the figures and
 #      statuses computed independently from the CSVs (tests/e2e/xlsx_check.py);
 #  (c) every Scorecard figure, measure, grade and status equals `check --format json`;
@@ -77,7 +78,7 @@ EOF
 }
 
 # ---- (a) and (c): each data set ----
-for dir in fixtures/pet fixtures/second-trust tests/fixtures/handworked tests/fixtures/balance; do
+for dir in fixtures/pet fixtures/pet-ledger fixtures/second-trust tests/fixtures/handworked tests/fixtures/balance; do
     name=$(basename "$dir")
     if ! book=$(build "$dir" "$tmp/$name"); then
         ko "$name: build writes the workbook"

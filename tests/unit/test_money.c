@@ -217,6 +217,58 @@ static void test_money_format(void **state)
     assert_string_equal(b, "0.00");
 }
 
+/* The ledger forms (contract v2): a trailing minus and DR/CR suffixes, CR negating. */
+static void expect_ledger(const char *s, int64_t pence)
+{
+    int64_t v = -777;
+    const char *why = NULL;
+    size_t col = 0;
+    if (!bp_money_parse_ledger(s, strlen(s), &v, &why, &col)) fail_msg("rejected \"%s\": %s", s, why);
+    assert_int_equal(v, pence);
+}
+
+static void expect_ledger_reject(const char *s, size_t at)
+{
+    int64_t v = -777;
+    const char *why = NULL;
+    size_t col = 999;
+    if (bp_money_parse_ledger(s, strlen(s), &v, &why, &col)) fail_msg("accepted \"%s\"", s);
+    assert_true(strncmp(why, "expected ", 9) == 0);
+    assert_int_equal(col, at);
+}
+
+static void test_money_ledger(void **state)
+{
+    (void)state;
+    expect_ledger("1,200.00-", -120000);
+    expect_ledger("1200-", -120000);
+    expect_ledger("1,200.00 CR", -120000);
+    expect_ledger("1,200.00CR", -120000);
+    expect_ledger("1,200.00 cr", -120000);
+    expect_ledger("1,200.00 DR", 120000);
+    expect_ledger("  5.5 Dr ", 550);
+    expect_ledger("\xC2\xA3" "3.00 CR", -300);
+    /* the v1 forms still hold */
+    expect_ledger("(1,200)", -120000);
+    expect_ledger("-1,200", -120000);
+    expect_ledger("0", 0);
+    expect_ledger("0.00 CR", 0);
+    /* a sign and a suffix together say the direction twice */
+    expect_ledger_reject("-5 CR", 0);
+    expect_ledger_reject("(5)-", 0);
+    expect_ledger_reject("+5 DR", 0);
+    expect_ledger_reject("CR", 0);
+    expect_ledger_reject("-", 0);
+    /* the figure itself must still be money: three decimals, a comma rule broken */
+    expect_ledger_reject("1.234 CR", 4);
+    expect_ledger_reject("1,23-", 4);
+    expect_ledger_reject("12 XR", 2);
+    /* plain bp_money_parse still refuses them */
+    int64_t v;
+    assert_false(bp_money_parse("1,200.00-", 9, &v, NULL, NULL));
+    assert_false(bp_money_parse("5 CR", 4, &v, NULL, NULL));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -227,6 +279,7 @@ int main(void)
         cmocka_unit_test(test_comma_rule_elsewhere),
         cmocka_unit_test(test_quantity),
         cmocka_unit_test(test_money_format),
+        cmocka_unit_test(test_money_ledger),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
