@@ -85,7 +85,7 @@ static int run(int argc, char **argv, const bp_cli_env *env)
     bp_packset_init(&packs);
     /* withheld before anything is rendered: every output shows the same */
     if (err == BP_OK && o.publish) err = bp_suppress_apply(&s.results);
-    bp_session ws;
+    bp_session ws = {0};   /* read only when has_ws; set for the analysers */
     bool has_ws = false;
     if (err == BP_OK && o.workbook && !o.publish) {
         bp_diag_add(&s.diags, BP_DIAG_ERROR, "", 0, 0, "--workbook is for --publish (a build "
