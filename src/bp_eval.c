@@ -140,7 +140,9 @@ bool bp_target_applies(const bp_target *t, bp_scope scope, bp_phase phase, bool 
     unsigned scopes = t->scopes ? t->scopes
                                 : (BP_SCOPE_F_INSTITUTION | BP_SCOPE_F_PHASE | BP_SCOPE_F_TRUST);
     if (t->from_year && year < t->from_year) return false;
-    if (t->scenarios && !(t->scenarios & (1u << s))) return false;
+    /* in-year figures are judged as what they stand for: the outturn and the year to date
+     * as actuals, the budget to date as a budget */
+    if (t->scenarios && !(t->scenarios & (1u << bp_scenario_base(s)))) return false;
     switch (scope) {
     case BP_SCOPE_INSTITUTION:
         if (!(scopes & BP_SCOPE_F_INSTITUTION) || central) return false;
@@ -235,23 +237,35 @@ static bp_err build_entities(evaluator *ev, bp_results *out)
     return BP_OK;
 }
 
-/* Which (year, scenario) pairs exist: those with any fact, plus course years. */
+/* Which (year, scenario) pairs exist: those with any whole-year figure, plus course
+ * years (in in-year mode the report year's courses are its year to date and outturn: it
+ * has no actual). */
 static void present_pairs(const bp_model *m, bool present[][BP_SCENARIO_COUNT], int y0, int ny)
 {
-    for (size_t i = 0; i < m->nfacts; i++) {
-        int y = m->facts[i].year - y0;
-        if (y >= 0 && y < ny) present[y][m->facts[i].scenario] = true;
+    const bp_fact *fs = m->totals ? m->totals : m->facts;
+    size_t n = m->totals ? m->ntotals : m->nfacts;
+    for (size_t i = 0; i < n; i++) {
+        int y = fs[i].year - y0;
+        if (y >= 0 && y < ny) present[y][fs[i].scenario] = true;
     }
     for (size_t i = 0; i < m->ncourses; i++) {
         int y = m->courses[i].year - y0;
-        if (y >= 0 && y < ny) present[y][BP_ACTUAL] = true;
+        if (y < 0 || y >= ny) continue;
+        if (m->inyear && m->courses[i].year == m->inyear)
+            present[y][BP_YTD_ACTUAL] = present[y][BP_OUTTURN] = true;
+        else
+            present[y][BP_ACTUAL] = true;
     }
 }
 
-static bool in_window(int report_year, int year, bp_scenario s)
+/* In in-year mode the report year's outturn takes the place of its actual; its year to
+ * date (actual and budget) is shown beside it but never reported. */
+static bool in_window(const bp_model *m, int report_year, int year, bp_scenario s)
 {
+    if (year == report_year && m->inyear == year) return s == BP_OUTTURN;
     if (s == BP_ACTUAL) return year == report_year;
-    return year > report_year;
+    if (s == BP_BUDGET || s == BP_FORECAST) return year > report_year;
+    return false;
 }
 
 /* Institutions first, then the phases, then the trust: one slot per possible entity. */
@@ -318,7 +332,7 @@ static bp_err eval_results(evaluator *ev, bp_results *out, int y0, int ny,
                     out->index[index_of(out, r->kpi, r->scope, r->entity, r->year, r->scenario)] =
                         (int)at;
                     r->grade = -1;
-                    r->counts = in_window(out->report_year, r->year, r->scenario);
+                    r->counts = in_window(ev->m, out->report_year, r->year, r->scenario);
                     bp_expr_ctx c = make_ctx(ev, en, r->year, r->scenario);
                     if (kp->expr) r->value = bp_expr_eval(kp->expr, &c);
                     else eval_grade(kp, r, &c);
@@ -410,7 +424,9 @@ static bp_err eval_charges(evaluator *ev, bp_results *out, int y0, int ny,
     size_t cap = out->ncharges;   /* room known to be there */
     for (int y = 0; y < ny; y++)
         for (int s = 0; s < BP_SCENARIO_COUNT; s++) {
-            if (!present[y][s]) continue;
+            /* in-year: shared on the outturn, the year to date beside it; a budget to date
+             * is not a charge anyone pays */
+            if (!present[y][s] || s == BP_YTD_BUDGET) continue;
             int year = y0 + y;
             bp_num total;
             if (!bp_model_sum(m, m->central, year, (bp_scenario)s, "exp", true, &total)) continue;
@@ -484,6 +500,10 @@ static bp_err check_reconciliation(const bp_model *m, int y0, int ny,
     for (int y = 0; y < ny; y++)
         for (int s = 0; s < BP_SCENARIO_COUNT; s++) {
             if (!present[y][s]) continue;
+            /* in-year, the report year reconciles over the months closed (M01..period):
+             * its year to date, actual and budget, not its whole-year plans */
+            if (m->inyear && y0 + y == m->inyear && s != BP_YTD_ACTUAL && s != BP_YTD_BUDGET)
+                continue;
             int64_t in = 0, ex = 0;
             bool any = false;
             for (size_t i = 0; i < m->ninsts; i++) {

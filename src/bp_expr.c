@@ -661,9 +661,16 @@ static bp_num eval_sum(const bp_expr *e, const bp_expr_ctx *c)
     const char *course = bp_course_field(e->name);
     for (size_t i = 0; i < c->nmembers; i++) {
         bp_num v;
-        bool ok = course
-            ? bp_model_course_sum(c->model, c->members[i], c->year, course, c->course, &v)
-            : bp_model_sum(c->model, c->members[i], c->year, c->scenario, e->name, c->eliminate, &v);
+        bool ok;
+        if (course) {
+            ok = bp_model_course_sum(c->model, c->members[i], c->year, course, c->course, &v);
+        } else {
+            bp_sum_state st = bp_model_sum_state(c->model, c->members[i], c->year, c->scenario,
+                                                 e->name, c->eliminate, &v);
+            /* a member whose figure cannot be formed makes the total unknown, default or not */
+            if (st == BP_SUM_NODATA) return bp_num_none();
+            ok = st == BP_SUM_OK;
+        }
         if (!ok) {
             if (!e->has_dflt) continue;
             v = e->dflt;

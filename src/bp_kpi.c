@@ -1111,12 +1111,17 @@ static size_t pairs_present(const bp_model *m)
     memset(seen, 0, sizeof seen);
     int y0 = m->nyears ? m->years[0] : m->report_year;
     int y1 = m->nyears ? m->years[m->nyears - 1] : m->report_year;
-    for (size_t i = 0; i < m->nfacts; i++)
-        if (m->facts[i].year >= lo && m->facts[i].year < lo + nyrs)
-            seen[m->facts[i].year - lo][m->facts[i].scenario] = true;
+    const bp_fact *fs = m->totals ? m->totals : m->facts;
+    size_t nfs = m->totals ? m->ntotals : m->nfacts;
+    for (size_t i = 0; i < nfs; i++)
+        if (fs[i].year >= lo && fs[i].year < lo + nyrs)
+            seen[fs[i].year - lo][fs[i].scenario] = true;
     for (size_t i = 0; i < m->ncourses; i++)
-        if (m->courses[i].year >= lo && m->courses[i].year < lo + nyrs)
-            seen[m->courses[i].year - lo][BP_ACTUAL] = true;
+        if (m->courses[i].year >= lo && m->courses[i].year < lo + nyrs) {
+            bool iy = m->inyear && m->courses[i].year == m->inyear;
+            seen[m->courses[i].year - lo][iy ? BP_OUTTURN : BP_ACTUAL] = true;
+            if (iy) seen[m->courses[i].year - lo][BP_YTD_ACTUAL] = true;
+        }
     size_t n = 0;
     for (int y = y0; y <= y1; y++)
         for (int sc = 0; sc < BP_SCENARIO_COUNT; sc++)

@@ -532,7 +532,7 @@ void xl_write_data(xl *x)
     } else {
         xl_put_headers_as(x, s, 0, 0, (const char *const *)heads, BP_XL_DATA_NCOLS, "lllllrlr");
     }
-    xl_validate_words(x, s, 1, BP_XL_DATA_SCENARIO, n, xl_scenario_word, BP_SCENARIO_COUNT, "scenario");
+    xl_validate_words(x, s, 1, BP_XL_DATA_SCENARIO, n, xl_scenario_word, BP_INPUT_SCENARIOS, "scenario");
     /* a dry run counts the rows (above) and need not write a million facts out: their
      * texts are CSV fields, which hold no more than a cell does (bp_csv) */
     for (size_t i = 0; i < n && xl_live(x) && !x->dry; i++) write_fact(x, i);

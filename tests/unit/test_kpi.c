@@ -460,7 +460,7 @@ static void v2_default_left_out_without_inputs(void **state)
     m.actions = NULL;
     m.nactions = 0;
     /* a fact of its code, for any institution and year: kept */
-    bp_fact f = {0, 2022, BP_ACTUAL, "bs.reserves.revenue", -500, true, 0, 2};
+    bp_fact f = {0, 2022, BP_ACTUAL, 0, "bs.reserves.revenue", -500, true, 0, 2, false};
     m.facts = &f;
     m.nfacts = 1;
     bp_kpiset_init(&s);
