@@ -449,9 +449,11 @@ static bp_err eval_charges(evaluator *ev, bp_results *out, int y0, int ny,
                 bp_charge_line *l = &ch.lines[ch.nlines];
                 l->inst = (int)i;
                 bp_num roll;
-                /* Budgets and forecasts often carry no pupil numbers: use the year's actual. */
+                /* Budgets and forecasts often carry no pupil numbers: use the year's actual
+                 * (in-year, the report year's actual is its outturn) */
+                bp_scenario own = year == m->inyear ? BP_OUTTURN : BP_ACTUAL;
                 l->has_roll = bp_model_sum(m, (int)i, year, (bp_scenario)s, "students.on_roll", false, &roll)
-                              || bp_model_sum(m, (int)i, year, BP_ACTUAL, "students.on_roll", false, &roll);
+                              || bp_model_sum(m, (int)i, year, own, "students.on_roll", false, &roll);
                 if (!l->has_roll) roll = bp_num_int(0);
                 l->weighted = bp_num_mul(roll, m->weight[m->insts[i].phase]);
                 bp_num charged;

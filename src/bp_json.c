@@ -257,13 +257,22 @@ bp_err bp_json_results(FILE *out, const bp_session *s)
     const bp_model *m = &s->model;
     char asof[16];
     bp_date_format_iso(m->as_of, asof, sizeof asof);
-    fprintf(out, "{\n  \"schema\": \"boardpack-results/1\",\n  \"version\": \"%s\",\n  \"trust\": ",
-            BP_VERSION);
+    /* schema /2 (contract v2) in in-year mode; annual results stay /1, byte for byte */
+    bool v2 = m->inyear && m->inyear == s->year;
+    fprintf(out, "{\n  \"schema\": \"boardpack-results/%d\",\n  \"version\": \"%s\",\n  \"trust\": ",
+            v2 ? 2 : 1, BP_VERSION);
     bp_json_string(out, m->id);
     fputs(",\n  \"trust_name\": ", out);
     bp_json_string(out, m->name);
     fputs(",\n  \"report_year\": ", out);
     json_year(out, s->year);
+    if (v2) {
+        char pb[8];
+        bp_month_format(m->period, pb, sizeof pb);
+        fputs(",\n  \"period\": ", out);
+        if (m->inyear == s->year) fprintf(out, "\"%s\"", pb);
+        else fputs("null", out);
+    }
     fprintf(out, ",\n  \"as_of\": \"%s\",\n  \"results\": [", asof);
     for (size_t i = 0; i < s->results.nresults; i++) {
         fputs(i ? ",\n    " : "\n    ", out);

@@ -556,8 +556,11 @@ void xl_write_charges(xl *x, bp_expr *const *ex)
                  "weight, in whole pence by largest remainder, against each institution's "
                  "exp.internal.");
     int row = write_weights(x, weight_row);
+    /* the in-year charges (on the outturn, the year to date) are not the Data sheet's
+     * scenarios: the in-year sheets show them (docs/workbook.md) */
     for (size_t i = 0; i < x->res->ncharges && xl_live(x); i++)
-        row = write_charge(x, row + 1, &x->res->charges[i], ex, weight_row);
+        if (x->res->charges[i].scenario < BP_INPUT_SCENARIOS)
+            row = write_charge(x, row + 1, &x->res->charges[i], ex, weight_row);
     if (!x->res->ncharges)
         xl_put_text(x, s, row, 0, "No central expenditure to allocate.", x->f.note);
     xl_set_col(x, s, CC_ID, CC_ID, 14, NULL);
