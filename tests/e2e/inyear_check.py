@@ -343,15 +343,17 @@ def minus(a, b):
 
 # literal figures hand-worked in fixtures/pet-inyear/README.md (pounds)
 README = {
-    "trust income ytd_actual": Decimal("10253101.25"),
-    "trust income ytd_budget": Decimal("10120962.00"),
-    "trust income variance": Decimal("132139.25"),
-    "SFC income ytd_actual": Decimal("3924815.03"),
-    "SFC income ytd_budget": Decimal("3896218.00"),
-    "SFC income outturn": Decimal("11566390.36"),
-    "SFC exp outturn": Decimal("11412747.73"),
-    "trust cash_min": Decimal("3104066.61"),
-    "SFC cash_min": Decimal("601934.16"),
+    "trust income ytd_actual": Decimal("9981509.08"),
+    "trust income ytd_budget": Decimal("9980115.00"),
+    "trust staff ytd_actual": Decimal("7976103.07"),
+    "trust staff ytd_budget": Decimal("7905675.00"),
+    "trust staff variance": Decimal("-70428.07"),      # budget - actual: expenditure, adverse
+    "SFC income ytd_actual": Decimal("3854843.76"),
+    "SFC income ytd_budget": Decimal("3851493.00"),
+    "SFC income outturn": Decimal("11491198.25"),
+    "SFC exp outturn": Decimal("11338365.64"),
+    "trust cash_min": Decimal("2855453.20"),
+    "SFC cash_min": Decimal("1439298.74"),
 }
 
 
@@ -426,7 +428,9 @@ def main_pack(d, res, report):
     # the README's literal figures
     lit = [("trust income ytd_actual", d.ytd_actual("trust", "income")),
            ("trust income ytd_budget", d.ytd_budget("trust", "income")),
-           ("trust income variance", minus(d.ytd_actual("trust", "income"), d.ytd_budget("trust", "income"))),
+           ("trust staff ytd_actual", d.ytd_actual("trust", "exp.staff")),
+           ("trust staff ytd_budget", d.ytd_budget("trust", "exp.staff")),
+           ("trust staff variance", minus(d.ytd_budget("trust", "exp.staff"), d.ytd_actual("trust", "exp.staff"))),
            ("SFC income ytd_actual", d.ytd_actual("SFC", "income")),
            ("SFC income ytd_budget", d.ytd_budget("SFC", "income")),
            ("SFC income outturn", d.outturn("SFC", "income")),
@@ -437,6 +441,8 @@ def main_pack(d, res, report):
         check("README %s %s = the CSVs' %s" % (name, README[name], v), v == README[name])
     for kpi, ent, scen, name in (("income_total", "trust", "ytd_actual", "trust income ytd_actual"),
                                  ("income_total", "trust", "ytd_budget", "trust income ytd_budget"),
+                                 ("staff_total", "trust", "ytd_actual", "trust staff ytd_actual"),
+                                 ("staff_total", "trust", "ytd_budget", "trust staff ytd_budget"),
                                  ("income_total", "SFC", "outturn", "SFC income outturn"),
                                  ("exp_total", "SFC", "outturn", "SFC exp outturn"),
                                  ("cash_min", "trust", "outturn", "trust cash_min"),
@@ -458,12 +464,14 @@ def main_pack(d, res, report):
     lines = [ln for ln in report.splitlines() if "income.self.he_franchise" in ln]
     check("text report: SFC income.self.he_franchise listed as outturn from a whole-year forecast",
           any("SFC" in ln or "whole-year" in ln or "forecast" in ln for ln in lines), lines)
-    # the trust's income variance on the text report, £ (favourable positive) and %
-    var = minus(d.ytd_actual("trust", "income"), d.ytd_budget("trust", "income"))
-    pct = Fraction(var) / abs(Fraction(d.ytd_budget("trust", "income")))
-    forms = ["{:,.2f}".format(var), "{:,.0f}".format(var.quantize(Decimal(1)))]
-    check("text report shows the trust's income variance %s (%.1f%%)" % (forms[0], float(pct) * 100),
-          any(f in report for f in forms) and ("%.1f%%" % (float(pct) * 100)) in report, forms)
+    # the trust's staff-cost variance on the text report, favourable positive: budget - actual
+    # for expenditure, so adverse here; % = variance / |budget|.  The sign may be printed as
+    # "-", a minus sign or brackets, the amount in pounds and pence or whole pounds.
+    var = minus(d.ytd_budget("trust", "exp.staff"), d.ytd_actual("trust", "exp.staff"))
+    pct = Fraction(var) / abs(Fraction(d.ytd_budget("trust", "exp.staff")))
+    forms = ["{:,.2f}".format(abs(var)), "{:,.0f}".format(abs(var).quantize(Decimal(1)))]
+    check("text report shows the trust's staff-cost variance %s (%.1f%%)" % (var, float(pct) * 100),
+          any(f in report for f in forms) and ("%.1f%%" % abs(float(pct) * 100)) in report, forms)
 
 
 def previous_pack(d, dp, res, label):
