@@ -464,14 +464,6 @@ def main_pack(d, res, report):
     lines = [ln for ln in report.splitlines() if "income.self.he_franchise" in ln]
     check("text report: SFC income.self.he_franchise listed as outturn from a whole-year forecast",
           any("SFC" in ln or "whole-year" in ln or "forecast" in ln for ln in lines), lines)
-    # the trust's staff-cost variance on the text report, favourable positive: budget - actual
-    # for expenditure, so adverse here; % = variance / |budget|.  The sign may be printed as
-    # "-", a minus sign or brackets, the amount in pounds and pence or whole pounds.
-    var = minus(d.ytd_budget("trust", "exp.staff"), d.ytd_actual("trust", "exp.staff"))
-    pct = Fraction(var) / abs(Fraction(d.ytd_budget("trust", "exp.staff")))
-    forms = ["{:,.2f}".format(abs(var)), "{:,.0f}".format(abs(var).quantize(Decimal(1)))]
-    check("text report shows the trust's staff-cost variance %s (%.1f%%)" % (var, float(pct) * 100),
-          any(f in report for f in forms) and ("%.1f%%" % abs(float(pct) * 100)) in report, forms)
 
 
 def previous_pack(d, dp, res, label):
