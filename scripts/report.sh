@@ -3,6 +3,7 @@
 #   <trust-id>-<yyyy-yy>-<pack>.pdf     the board packs (boardpack build)
 #   <trust-id>-<yyyy-yy>-results.json   the results for machines
 #   <trust-id>-<yyyy-yy>-check.txt      the check report for people
+# (in-year data sets, trust.csv `period`: <trust-id>-<yyyy-yy>-m04-..., data contract v2)
 # boardpack writes each set all-or-nothing; the text report goes through a temporary
 # name, so a failure never leaves anything half-written.  Usage: report.sh BOARDPACK OUTDIR
 set -eu
@@ -19,6 +20,8 @@ for dir in fixtures/*/; do
     fi
     id=$(awk -F, 'tolower($1) ~ /^ *id *$/ { gsub(/[ "\r]/, "", $2); print $2 }' "$dir/trust.csv")
     year=$(awk -F, 'tolower($1) ~ /^ *report_year *$/ { gsub(/[ "\r]/, "", $2); print $2 }' "$dir/trust.csv" | tr / -)
+    period=$(awk -F, 'tolower($1) ~ /^ *period *$/ { gsub(/[ "\r]/, "", $2); print tolower($2) }' "$dir/trust.csv" | tr p m)
+    if [ -n "$period" ]; then year=$year-$period; fi
     out="$outdir/$id-$year-check.txt"
     tmp="$outdir/.$id-$year-check.txt.tmp.$$"
     if "$bp" check --data "$dir" >"$tmp"; then

@@ -12,7 +12,6 @@ tests/e2e/inyear.sh; prints ok/FAIL lines (tests/e2e/lib/checks.py), exit 1 on a
 import csv
 import json
 import os
-import re
 import sys
 from decimal import Decimal
 from fractions import Fraction
