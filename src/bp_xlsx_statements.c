@@ -47,6 +47,7 @@ static void finance_line(xl *x, int row, const char *label, const char *id, cons
         bp_expr_ctx c = xl_entity_ctx(x, ent, pairs[j].year, pairs[j].sc);
         c.eliminate = eliminate;
         if (!xl_cell_formula(x, e, &c, true, label)) return;
+        c.scenario = xl_engine_scenario(x, c.year, c.scenario);
         xl_put_formula(x, XS_FINANCE, row, FIN_FIRST_COL + (int)j, x->fb.s, f,
                        xl_cache_num(bp_expr_eval(e, &c), true));
     }
@@ -75,7 +76,8 @@ static void finance_values(xl *x, const bp_expr *e, const xl_entity *ent, bool e
                            const xl_pair *pairs, size_t np, xl_amt *v)
 {
     for (size_t j = 0; j < np; j++) {
-        bp_expr_ctx c = xl_entity_ctx(x, ent, pairs[j].year, pairs[j].sc);
+        bp_expr_ctx c = xl_entity_ctx(x, ent, pairs[j].year,
+                                      xl_engine_scenario(x, pairs[j].year, pairs[j].sc));
         c.eliminate = eliminate;
         bp_num n = bp_expr_eval(e, &c);
         int64_t p;
@@ -160,7 +162,8 @@ static double finance_lowest(const xl *x, bp_expr *const *ex, const xl_pair *pai
     double lowest = 0;
     for (size_t j = 0; j < nactual; j++)
         for (int i = 0; i < 2; i++) {
-            bp_expr_ctx c = xl_entity_ctx(x, xl_trust_entity(x), pairs[j].year, pairs[j].sc);
+            bp_expr_ctx c = xl_entity_ctx(x, xl_trust_entity(x), pairs[j].year,
+                                          xl_engine_scenario(x, pairs[j].year, pairs[j].sc));
             xl_cache v = xl_cache_num(bp_expr_eval(ex[i ? FX_EXP : FX_INCOME], &c), true);
             if (!v.is_text && v.num < lowest) lowest = v.num;
         }
