@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bp_balance.h"
 #include "bp_money.h"
 #include "bp_util.h"
 
@@ -599,6 +600,46 @@ static bp_err eval_cashflows(const bp_model *m, int year, bp_results *out, bp_di
     return BP_OK;
 }
 
+/* The balance sheets shown - at the period end (annual: the year end) and at the previous
+ * year end - of the trust and each institution with FA, CA, CL and reserves: net assets
+ * different from funds is a reconciliation warning. */
+static bp_err warn_balance(const bp_model *m, int year, bp_diags *diags)
+{
+    int *all = malloc((m->ninsts ? m->ninsts : 1) * sizeof *all);
+    if (!all) return BP_ERR_NOMEM;
+    for (size_t i = 0; i < m->ninsts; i++) all[i] = (int)i;
+    for (int back = 0; back < 2; back++) {
+        int y = year - back;
+        bp_scenario s = back == 0 && m->inyear == year ? BP_YTD_ACTUAL : BP_ACTUAL;
+        char at[48], yb[16];
+        bp_year_format(y, yb, sizeof yb);
+        if (s == BP_YTD_ACTUAL) {
+            char mb[8];
+            bp_month_format(m->period, mb, sizeof mb);
+            snprintf(at, sizeof at, "at %s %s", yb, mb);
+        } else {
+            snprintf(at, sizeof at, "at the end of %s", yb);
+        }
+        for (int i = 0; i <= (int)m->ninsts; i++) {
+            int inst = i < (int)m->ninsts ? i : -1;
+            bp_balance_sheet bs;
+            if (inst >= 0) bp_balance_make(m, &all[inst], 1, y, s, &bs);
+            else bp_balance_make(m, all, m->ninsts, y, s, &bs);
+            if (!bs.checked || !bs.difference) continue;
+            char a[40], b[40], d[40];
+            bp_money_format(bs.line[BP_BS_NET_ASSETS].pence, true, a, sizeof a);
+            bp_money_format(bs.line[BP_BS_FUNDS].pence, true, b, sizeof b);
+            bp_money_format(bs.difference, true, d, sizeof d);
+            bp_diag_add(diags, BP_DIAG_WARNING, "finance.csv", 0, 0,
+                        "balance sheet of %s %s does not balance: net assets %s, funds "
+                        "(bs.reserves) %s, difference %s",
+                        inst < 0 ? "the trust" : m->insts[inst].id, at, a, b, d);
+        }
+    }
+    free(all);
+    return BP_OK;
+}
+
 bool bp_lacks_plan(const bp_model *m, int inst, int report_year, int year)
 {
     bp_num v;
@@ -801,6 +842,7 @@ bp_err bp_evaluate(const bp_model *m, const bp_kpiset *kpis, int report_year,
     if (err == BP_OK) err = eval_courses(&ev, out);
     if (err == BP_OK) err = eval_charges(&ev, out, y0, ny, present, diags);
     if (err == BP_OK) err = eval_cashflows(m, report_year, out, diags);
+    if (err == BP_OK) err = warn_balance(m, report_year, diags);
     if (err == BP_OK) {
         err = check_reconciliation(m, y0, ny, present, out, diags);
         check_forecasts(m, report_year, diags);
