@@ -118,6 +118,11 @@ bool bp_lacks_plan(const bp_model *m, int inst, int report_year, int year);
  * whole pence by largest remainder (ties to the earlier line), so shares sum to total. */
 bp_err bp_allocate_pence(int64_t total, const bp_num *weights, size_t n, int64_t *shares);
 
+/* The scenario that stands for the report year's result: BP_OUTTURN in in-year mode (it
+ * takes the actual's place in statuses, exceptions, packs and --fail-on), else
+ * BP_ACTUAL. */
+bp_scenario bp_results_current(const bp_results *r);
+
 const bp_result *bp_results_find(const bp_results *r, int kpi, bp_scope scope, int entity,
                                  int year, bp_scenario scenario);
 

@@ -703,6 +703,12 @@ static bp_err check_commentary(const bp_model *m, int report_year, int y0, int n
     return BP_OK;
 }
 
+bp_scenario bp_results_current(const bp_results *r)
+{
+    return r->model && r->model->inyear && r->model->inyear == r->report_year ? BP_OUTTURN
+                                                                              : BP_ACTUAL;
+}
+
 const bp_result *bp_results_find(const bp_results *r, int kpi, bp_scope scope, int entity,
                                  int year, bp_scenario scenario)
 {
