@@ -99,10 +99,6 @@ typedef struct {
 bool bp_target_applies(const bp_target *t, bp_scope scope, bp_phase phase, bool central,
                        int year, bp_scenario s);
 
-/* Is k the built-in cash_min (its expression the attribute cash_min)?  Its target is
- * the contract's A rule, not the KPI file's threshold. */
-bool bp_kpi_is_cash_min(const bp_kpi *k);
-
 /* Evaluate everything.  Warnings (internal transfers that do not reconcile, missing
  * forecast years, central charge allocations without pupil numbers) go to diags. */
 bp_err bp_evaluate(const bp_model *m, const bp_kpiset *kpis, int report_year,

@@ -168,11 +168,6 @@ static bool condition_holds(const bp_target *t, const bp_expr_ctx *c)
     return v.ok && !bp_num_is_zero(v);
 }
 
-bool bp_kpi_is_cash_min(const bp_kpi *k)
-{
-    return k->expr && k->expr->op == BP_E_ATTR && strcmp(k->expr->name, "cash_min") == 0;
-}
-
 /* cash_min's target is the contract's: min A, amber 0..A (0 exactly amber), red below
  * 0, where A is the cash flow's average month of payments - a threshold of each entity's
  * own, which a KPI file cannot state.  The KPI file's target says where it applies. */

@@ -89,6 +89,11 @@ int bp_kpi_find(const bp_kpiset *s, const char *id)
     return -1;
 }
 
+bool bp_kpi_is_cash_min(const bp_kpi *k)
+{
+    return k->expr && k->expr->op == BP_E_ATTR && strcmp(k->expr->name, "cash_min") == 0;
+}
+
 const bp_expr *bp_kpi_lookup_expr(const void *arg, const char *id)
 {
     const bp_kpiset *s = arg;
