@@ -111,6 +111,74 @@ static void whole_year_of_months(void **state)
     rmdir(dir);
 }
 
+/* A month not received: the institution's year to date and outturn are no data, and so
+ * are its phase's and the trust's; its budget to date is not touched. */
+static void month_not_received(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof dir, "/tmp/bp_inyear_XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    put("trust.csv", "key,value\nid,t\nname,T\nreport_year,2022/23\nas_of,2023-10-01\n"
+                     "period,M02\n");
+    put("institutions.csv", "id,name,phase,joined,capacity,pan\nCENTRAL,C,central,2019-09-01,,\n"
+                            "A,A,primary,2019-09-01,,\nB,B,primary,2019-09-01,,\n");
+    put("finance.csv", "institution,year,scenario,code,value,period\n"
+                       "A,2022/23,actual,income.x,100,M01\n"
+                       "A,2022/23,actual,income.x,100,M02\n"
+                       "B,2022/23,actual,income.x,50,M01\n"
+                       "B,2022/23,budget,income.x,10,M01\n"
+                       "B,2022/23,budget,income.x,10,M02\n"
+                       "B,2022/23,budget,income.x,10,M03\n");
+    bp_model m;
+    bp_diags d;
+    bp_model_init(&m);
+    bp_diags_init(&d);
+    assert_int_equal(bp_load_dataset(dir, &m, &d), BP_OK);
+    assert_int_equal(m.inyear, 2022);
+    assert_true(has_warning(&d, "B: no actuals for M02"));
+    assert_false(has_warning(&d, "A: no actuals"));
+    bp_num v;
+    assert_true(bp_model_sum(&m, 1, 2022, BP_YTD_ACTUAL, "income", false, &v));
+    assert_num_frac(v, 200, 1);
+    assert_int_equal(bp_model_sum_state(&m, 2, 2022, BP_YTD_ACTUAL, "income", false, &v), BP_SUM_NODATA);
+    assert_int_equal(bp_model_sum_state(&m, 2, 2022, BP_OUTTURN, "income", false, &v), BP_SUM_NODATA);
+    assert_true(bp_model_sum(&m, 2, 2022, BP_YTD_BUDGET, "income", false, &v));
+    assert_num_frac(v, 20, 1);
+    /* A's outturn: its two months and nothing after (no budget or forecast months) */
+    assert_true(bp_model_sum(&m, 1, 2022, BP_OUTTURN, "income", false, &v));
+    assert_num_frac(v, 200, 1);
+    /* no actual scenario for the report year in-year */
+    assert_int_equal(bp_model_sum_state(&m, 1, 2022, BP_ACTUAL, "income", false, &v), BP_SUM_NONE);
+    /* the trust and the phase, as a KPI's sum() forms them */
+    int all[3] = {0, 1, 2};
+    bp_expr *e = bp_test_parse_expr("sum(income)");
+    bp_expr_ctx c;
+    memset(&c, 0, sizeof c);
+    c.model = &m;
+    c.members = all;
+    c.nmembers = 3;
+    c.year = 2022;
+    c.scenario = BP_YTD_ACTUAL;
+    c.course = -1;
+    assert_num_none(bp_expr_eval(e, &c));
+    c.scenario = BP_YTD_BUDGET;
+    assert_num_frac(bp_expr_eval(e, &c), 20, 1);
+    bp_expr_free(e);
+    e = bp_test_parse_expr("sum(income, 0)");   /* a default does not cover it up */
+    c.scenario = BP_YTD_ACTUAL;
+    assert_num_none(bp_expr_eval(e, &c));
+    bp_expr_free(e);
+    bp_model_free(&m);
+    bp_diags_free(&d);
+    const char *files[] = {"trust.csv", "institutions.csv", "finance.csv"};
+    for (size_t i = 0; i < 3; i++) {
+        char p[128];
+        snprintf(p, sizeof p, "%s/%s", dir, files[i]);
+        unlink(p);
+    }
+    rmdir(dir);
+}
+
 /* ---- the management accounts of tests/fixtures/inyear-small ---- */
 
 static bp_session S;
@@ -281,6 +349,7 @@ int main(void)
     const struct CMUnitTest plain[] = {
         cmocka_unit_test(months_parse),
         cmocka_unit_test(whole_year_of_months),
+        cmocka_unit_test(month_not_received),
         cmocka_unit_test(balance_sheet),
     };
     const struct CMUnitTest small[] = {
