@@ -327,9 +327,9 @@ static bp_err inyear(bp_model *m, tvec *t, bp_diags *d)
     if (!codes) return BP_ERR_NOMEM;
     char pb[8];
     bp_month_format(m->period, pb, sizeof pb);
+    size_t lo = 0;   /* facts are sorted by institution first: one pass over them */
     for (size_t inst = 0; inst < m->ninsts; inst++) {
         /* the institution's facts of the report year: one run of the sorted facts */
-        size_t lo = 0;
         while (lo < m->nfacts && (m->facts[lo].inst < (int)inst
                                   || (m->facts[lo].inst == (int)inst && m->facts[lo].year < m->inyear)))
             lo++;
@@ -375,6 +375,7 @@ bp_err bp_model_totals(bp_model *m, int year, bp_diags *diags)
     m->missing = NULL;
     m->ntotals = 0;
     if (!year) year = m->report_year;
+    m->reported_year = year;
     m->inyear = m->period && year == m->report_year ? year : 0;
     bool monthly = false;
     for (size_t i = 0; i < m->nfacts && !monthly; i++) monthly = m->facts[i].period != 0;
