@@ -17,5 +17,8 @@ extern const size_t bp_load_nfiles;
  * diags), BP_ERR_DATA (errors in diags), BP_ERR_IO (a required file is unreadable, in
  * diags) or BP_ERR_NOMEM. */
 bp_err bp_load_dataset(const char *dir, bp_model *m, bp_diags *diags);
+/* The same for the year reported (0: report_year), which decides whether the report
+ * year is in-year (trust.csv period) or annual: the model's totals (bp_model_totals). */
+bp_err bp_load_dataset_for(const char *dir, int year, bp_model *m, bp_diags *diags);
 
 #endif

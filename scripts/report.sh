@@ -3,6 +3,7 @@
 #   <trust-id>-<yyyy-yy>-<pack>.pdf     the board packs (boardpack build)
 #   <trust-id>-<yyyy-yy>-results.json   the results for machines
 #   <trust-id>-<yyyy-yy>-check.txt      the check report for people
+# (in-year data sets, trust.csv period: <trust-id>-<yyyy-yy>-m04-... for each)
 # boardpack writes each set all-or-nothing; the text report goes through a temporary
 # name, so a failure never leaves anything half-written.  Usage: report.sh BOARDPACK OUTDIR
 set -eu
@@ -19,6 +20,9 @@ for dir in fixtures/*/; do
     fi
     id=$(awk -F, 'tolower($1) ~ /^ *id *$/ { gsub(/[ "\r]/, "", $2); print $2 }' "$dir/trust.csv")
     year=$(awk -F, 'tolower($1) ~ /^ *report_year *$/ { gsub(/[ "\r]/, "", $2); print $2 }' "$dir/trust.csv" | tr / -)
+    # in-year (trust.csv period, M04 or P04): the names carry the month, -m04
+    period=$(awk -F, 'tolower($1) ~ /^ *period *$/ { gsub(/[ "\r]/, "", $2); print tolower($2) }' "$dir/trust.csv" | sed 's/^p/m/')
+    [ -z "$period" ] || year="$year-$period"
     out="$outdir/$id-$year-check.txt"
     tmp="$outdir/.$id-$year-check.txt.tmp.$$"
     if "$bp" check --data "$dir" >"$tmp"; then

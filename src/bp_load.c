@@ -43,6 +43,7 @@ const size_t bp_load_nfiles = F_COUNT;
 #define EXP_STATUS "one of not_started, on_track, at_risk, off_track, complete"
 #define EXP_AMBITION "an ambition id from ambitions.csv"
 #define EXP_WHOLE "a whole number that is not negative"
+#define EXP_MONTH "a month M01 (September) to M12 (August), or P01 to P12"
 
 /* Institutions in one data set.  The largest trusts run about a hundred schools; the cap
  * bounds what every later stage does per institution (results are KPIs x institutions x
@@ -53,6 +54,7 @@ const size_t bp_load_nfiles = F_COUNT;
 typedef struct {
     bp_fact f;
     int code_col;
+    int period_col;          /* of the period field; 0 when the file has no such column */
 } tfact;
 
 /* A row's identity for the duplicate check: key compares, shown is what people read. */
@@ -555,6 +557,7 @@ static void load_trust(loader *L)
         {"central_id", NULL, NULL},
         {"money_units", NULL, NULL},
         {"local_tier", "what the trust calls its local tier, such as local governing body", NULL},
+        {"period", NULL, NULL},
     };
     keyset keys = {0};
     m->settings = grow(L, NULL, &L->capsettings, t->nrows ? t->nrows : 1, sizeof *m->settings);
@@ -626,6 +629,16 @@ static void load_trust(loader *L)
             m->local_tier = dupn(L, v.s, v.n);
     } else {
         m->local_tier = dup(L, "local governing body");
+    }
+    /* the closed month of the report year: in-year reporting (contract v2) */
+    const bp_csv_field *pf = known[7].val;
+    if (pf) {
+        view pv = trimmed(pf);
+        if (!word_ok(pf) || !bp_month_parse(pv.s, pv.n, &m->period)) {
+            m->period = 0;
+            bad_word(L, F_TRUST, pf, "value", "%s for period, the latest month of the report "
+                     "year whose actuals are closed", EXP_MONTH);
+        }
     }
 }
 
@@ -828,10 +841,14 @@ static bool fact_value(loader *L, int file, const bp_csv_field *vf, const char *
 
 static void load_facts(loader *L, int file)
 {
+    /* finance.csv alone may hold monthly figures (contract v2): elsewhere a period column
+     * is an unknown one, as in v1 */
     static const bp_csv_colspec spec[] = {{"institution", 1}, {"year", 1}, {"scenario", 1},
-                                          {"code", 1}, {"value", 1}};
-    int idx[5];
-    if (!bind(L, file, spec, 5, idx)) return;
+                                          {"code", 1}, {"value", 1}, {"period", 0}};
+    int idx[6];
+    if (!bind(L, file, spec, file == F_FINANCE ? 6 : 5, idx)) return;
+    if (file != F_FINANCE) idx[5] = -1;
+    const bp_model *m = L->m;
     const bp_csv_table *t = &L->t[file];
     for (size_t r = 0; r < t->nrows && !L->err; r++) {
         const bp_csv_row *row = &t->rows[r];
@@ -855,6 +872,43 @@ static void load_facts(loader *L, int file)
         const char *ic = intern(L, code);
         if (!ic) return;
         bool money = bp_code_is_money(ic);
+        int period = 0;
+        const bp_csv_field *pf = cell(row, idx[5]);
+        view pv = pf ? trimmed(pf) : (view){"", 0};
+        if (pv.n && (!word_ok(pf) || !bp_month_parse(pv.s, pv.n, &period))) {
+            bad_word(L, file, pf, "period", "%s, or empty for the whole year", EXP_MONTH);
+            ok = false;
+        } else if (period && !money) {
+            bad(L, file, pf, "period", "an empty period for %s: only money codes (income, exp, "
+                "memo, bs, cash) are given by month", ic);
+            ok = false;
+        } else if (period && bp_code_under(ic, "cash.opening")) {
+            bad(L, file, pf, "period", "an empty period for %s, the cash at the start of the "
+                "year (a whole-year figure)", ic);
+            ok = false;
+        } else if (ok && m->period && year == m->report_year && sc == BP_ACTUAL && money) {
+            /* in-year: the report year's actuals are the closed months, nothing else */
+            char pb[8], yb[16];
+            bp_month_format(m->period, pb, sizeof pb);
+            bp_year_format(year, yb, sizeof yb);
+            if (period > m->period) {
+                char mb[8];
+                bp_month_format(period, mb, sizeof mb);
+                bp_diag_add(L->d, BP_DIAG_ERROR, bp_load_files[file], pf->line, pf->column,
+                            "found an actual for %s: month %s is after the closed period %s "
+                            "(trust.csv period), expected actuals of %s for M01 to %s only",
+                            mb, mb, pb, yb, pb);
+                ok = false;
+            } else if (!period && !bp_code_under(ic, "cash.opening")) {
+                const bp_csv_field *at = pf ? pf : cell(row, idx[2]);
+                bp_diag_add(L->d, BP_DIAG_ERROR, bp_load_files[file], row->line,
+                            at ? at->column : cf->column,
+                            "found a whole-year actual of %s for %s, expected its months in "
+                            "column \"period\" (M01 to %s): %s is reported in-year to %s "
+                            "(trust.csv period)", yb, ic, pb, yb, pb);
+                ok = false;
+            }
+        }
         int64_t value;
         if (!fact_value(L, file, cell(row, idx[4]), ic, money, &value)) continue;
         if (money) add_money(L, file, value);
@@ -866,12 +920,15 @@ static void load_facts(loader *L, int file)
         f->f.inst = inst;
         f->f.year = year;
         f->f.scenario = sc;
+        f->f.period = period;
+        f->f.nodata = false;
         f->f.code = ic;
         f->f.value = value;
         f->f.money = money;
         f->f.file = file;
         f->f.line = row->line;
         f->code_col = cf->column;
+        f->period_col = pf ? pf->column : 0;
     }
 }
 
@@ -883,8 +940,21 @@ static int tfact_cmp(const void *a, const void *b)
     if (x->scenario != y->scenario) return x->scenario < y->scenario ? -1 : 1;
     int c = strcmp(x->code, y->code);
     if (c) return c;
+    if (x->period != y->period) return x->period < y->period ? -1 : 1;
     if (x->file != y->file) return x->file < y->file ? -1 : 1;
     return (x->line > y->line) - (x->line < y->line);
+}
+
+static bool same_key(const bp_fact *a, const bp_fact *b)
+{
+    return a->inst == b->inst && a->year == b->year && a->scenario == b->scenario
+           && a->code == b->code;
+}
+
+/* Reading order: the files in the documented order, each top to bottom. */
+static bool read_before(const bp_fact *a, const bp_fact *b)
+{
+    return a->file != b->file ? a->file < b->file : a->line < b->line;
 }
 
 static void finish_facts(loader *L)
@@ -896,21 +966,45 @@ static void finish_facts(loader *L)
         L->err = BP_ERR_NOMEM;
         return;
     }
+    const bp_fact *first = NULL;   /* of the group, in reading order */
     for (size_t i = 0; i < L->nfacts; i++) {
         const bp_fact *f = &L->facts[i].f;
-        /* sorted by key, then file and line: the one kept is the first in reading order */
+        if (!first || !same_key(first, f)) {
+            /* a group (institution, year, scenario, code) is whole-year or monthly as its
+             * first line in reading order says: the other kind is the later line's error */
+            first = f;
+            for (size_t j = i + 1; j < L->nfacts && same_key(f, &L->facts[j].f); j++)
+                if (read_before(&L->facts[j].f, first)) first = &L->facts[j].f;
+        }
+        char yb[16];
+        bp_year_format(f->year, yb, sizeof yb);
+        if (!f->period != !first->period) {
+            const tfact *t = &L->facts[i];
+            bp_diag_add(L->d, BP_DIAG_ERROR, bp_load_files[f->file], f->line,
+                        t->period_col ? t->period_col : t->code_col,
+                        "found %s %s %s %s %s, but line %d of %s gives it %s, expected each "
+                        "institution, year, scenario and code either for the whole year or "
+                        "by month", m->insts[f->inst].id, yb, bp_scenario_id(f->scenario),
+                        f->code, f->period ? "for a month" : "for the whole year", first->line,
+                        bp_load_files[first->file], first->period ? "by month" : "for the whole year");
+            continue;
+        }
+        /* sorted by key and month, then file and line: the one kept is the first in
+         * reading order */
         if (m->nfacts > 0) {
             const bp_fact *p = &m->facts[m->nfacts - 1];
-            if (p->inst == f->inst && p->year == f->year && p->scenario == f->scenario
-                && p->code == f->code) {
-                char yb[16];
-                bp_year_format(f->year, yb, sizeof yb);
+            if (same_key(p, f) && p->period == f->period) {
+                char mb[16] = "";
+                if (f->period) {
+                    mb[0] = ' ';
+                    bp_month_format(f->period, mb + 1, sizeof mb - 1);
+                }
                 bp_diag_add(L->d, BP_DIAG_ERROR, bp_load_files[f->file], f->line,
                             L->facts[i].code_col,
-                            "found %s %s %s %s a second time (first on line %d of %s), expected "
-                            "each institution, year, scenario and code once",
-                            m->insts[f->inst].id, yb, bp_scenario_id(f->scenario), f->code,
-                            p->line, bp_load_files[p->file]);
+                            "found %s %s %s %s%s a second time (first on line %d of %s), expected "
+                            "each institution, year, scenario and code once%s",
+                            m->insts[f->inst].id, yb, bp_scenario_id(f->scenario), f->code, mb,
+                            p->line, bp_load_files[p->file], f->period ? " a month" : "");
                 continue;
             }
         }
@@ -1421,6 +1515,11 @@ static void find_kpi_file(loader *L, const char *dir)
 
 bp_err bp_load_dataset(const char *dir, bp_model *m, bp_diags *diags)
 {
+    return bp_load_dataset_for(dir, 0, m, diags);
+}
+
+bp_err bp_load_dataset_for(const char *dir, int year, bp_model *m, bp_diags *diags)
+{
     loader L;
     memset(&L, 0, sizeof L);
     L.m = m;
@@ -1455,5 +1554,8 @@ bp_err bp_load_dataset(const char *dir, bp_model *m, bp_diags *diags)
     free(L.hash);
     if (L.err == BP_ERR_NOMEM || diags->oom) return BP_ERR_NOMEM;
     if (L.err) return L.err;
-    return diags->errors > errors_before ? BP_ERR_DATA : BP_OK;
+    if (diags->errors > errors_before) return BP_ERR_DATA;
+    /* the figures the KPIs read: only of a model that loaded whole */
+    bp_err err = bp_model_totals(m, year, diags);
+    return err != BP_OK ? err : diags->oom ? BP_ERR_NOMEM : BP_OK;
 }

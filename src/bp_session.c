@@ -34,7 +34,7 @@ bp_err bp_session_open(bp_session *s, const char *dir, int year, const char *tem
                     stat(dir, &st) != 0 ? strerror(errno) : "not a directory");
         return BP_ERR_IO;
     }
-    bp_err err = bp_load_dataset(dir, &s->model, &s->diags);
+    bp_err err = bp_load_dataset_for(dir, year, &s->model, &s->diags);
     if (err != BP_OK) return err;
 
     char tdir[PATH_MAX], path[PATH_MAX + 32];

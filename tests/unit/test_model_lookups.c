@@ -4,9 +4,9 @@
 #include "bp_test.h"
 
 static bp_fact facts[] = {
-    {0, 2022, BP_ACTUAL, "income.esfa.gag", 10000, true, 0, 2},
-    {0, 2022, BP_BUDGET, "exp.staff", 5000, true, 0, 3},
-    {2, 2022, BP_ACTUAL, "income.internal", 1000, true, 0, 4},
+    {0, 2022, BP_ACTUAL, 0, "income.esfa.gag", 10000, true, 0, 2, false},
+    {0, 2022, BP_BUDGET, 0, "exp.staff", 5000, true, 0, 3, false},
+    {2, 2022, BP_ACTUAL, 0, "income.internal", 1000, true, 0, 4, false},
 };
 
 static bp_benchmark benchmarks[3];
