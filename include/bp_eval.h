@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "bp_cashflow.h"
 #include "bp_error.h"
 #include "bp_kpi.h"
 #include "bp_model.h"
@@ -87,6 +88,9 @@ typedef struct {
     /* bp_results_find in constant time: result index by kpi, entity, year and scenario */
     int *index;
     int y0, ny;
+    /* the cash flows of the year reported: each institution with cash.* facts, in order,
+     * then the trust (inst -1) when any has one (contract v2, "Cash flow") */
+    bp_cashflow *cashflows; size_t ncashflows;
 } bp_results;
 
 /* Does target t apply to an entity of this scope and phase (BP_PHASE_COUNT for the
@@ -94,6 +98,10 @@ typedef struct {
  * condition aside, which needs the entity's data.  Per-course targets never do. */
 bool bp_target_applies(const bp_target *t, bp_scope scope, bp_phase phase, bool central,
                        int year, bp_scenario s);
+
+/* Is k the built-in cash_min (its expression the attribute cash_min)?  Its target is
+ * the contract's A rule, not the KPI file's threshold. */
+bool bp_kpi_is_cash_min(const bp_kpi *k);
 
 /* Evaluate everything.  Warnings (internal transfers that do not reconcile, missing
  * forecast years, central charge allocations without pupil numbers) go to diags. */

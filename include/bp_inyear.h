@@ -14,16 +14,11 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "bp_balance.h"
 #include "bp_cashflow.h"
 #include "bp_eval.h"
 #include "bp_model.h"
 #include "bp_num.h"
-
-/* One money figure: ok false is no data (never shown as 0). */
-typedef struct {
-    bool ok;
-    int64_t pence;
-} bp_money_fig;
 
 /* In-year mode for results r: the model's inyear year (its report year) and period, or
  * false (annual: nothing of this header applies but the variance and the cash flows). */
@@ -37,7 +32,8 @@ typedef struct {
     int entity;
 } bp_entity;
 
-/* Management accounts of one line: sum(prefix) for the entity in the report year. */
+/* Management accounts of one line: sum(prefix) for the entity in the report year; prefix
+ * "result" is the in-year result, income - exp (no data unless both are given). */
 typedef struct {
     bp_money_fig ytd_actual, ytd_budget;   /* M01..period */
     bp_money_fig budget;                   /* the full-year budget */
@@ -63,20 +59,10 @@ size_t bp_inyear_forecast_codes(const bp_results *r, int inst, const char ***cod
  * order, then the trust (inst -1) when any institution has one.  Owned by the results. */
 const bp_cashflow *bp_inyear_cashflows(const bp_results *r, size_t *n);
 
-/* The balance sheet of an entity: at the period end (annual: the year end) and at the
- * previous year end.  Lines by code; net assets and funds by the contract's formula. */
-typedef enum {
-    BP_BS_FIXED_ASSETS, BP_BS_CURRENT_ASSETS, BP_BS_CASH, BP_BS_CURRENT_LIABILITIES,
-    BP_BS_LONG_TERM_LIABILITIES, BP_BS_PENSION, BP_BS_NET_ASSETS, BP_BS_FUNDS,
-    BP_BS_LINE_COUNT
-} bp_bs_line;
-const char *bp_bs_code(bp_bs_line l);    /* "bs.fixed_assets"; NULL for net assets, funds */
-typedef struct {
-    bp_money_fig now[BP_BS_LINE_COUNT], last_year_end[BP_BS_LINE_COUNT];
-    bool balances_now, balances_last;   /* net assets = funds, where both can be formed */
-} bp_balance_sheet;
-
-void bp_inyear_balance_sheet(const bp_results *r, bp_entity e, bp_balance_sheet *out);
+/* The balance sheet of an entity (bp_balance.h: lines, net assets, funds, the check) at
+ * the period end (annual: the year end) and at the previous year end. */
+void bp_inyear_balance_sheet(const bp_results *r, bp_entity e, bp_balance_sheet *now,
+                             bp_balance_sheet *last_year_end);
 
 /* ---- variances (favourable positive) ---- */
 

@@ -204,6 +204,7 @@ typedef struct {
     /* the year reported in-year: report_year when period is set and the year reported is
      * report_year; 0 in annual mode */
     int inyear;
+    int reported_year;       /* the year reported (bp_model_totals) */
     /* in-year mode, per institution: bit m-1 set for each month m <= period with no actual
      * flow fact ("not received"); such an institution's ytd_actual and outturn are no data */
     uint16_t *missing;

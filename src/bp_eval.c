@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bp_balance.h"
 #include "bp_money.h"
 #include "bp_util.h"
 
@@ -130,6 +131,7 @@ static bp_expr_ctx make_ctx(evaluator *ev, const ev_entity *e, int year, bp_scen
                                e->national_phase);
     c.kpi_memo = memo_lookup;
     c.kpi_memo_arg = ev;
+    c.phase = e->scope == BP_SCOPE_PHASE;
     return c;
 }
 
@@ -166,6 +168,34 @@ static bool condition_holds(const bp_target *t, const bp_expr_ctx *c)
     return v.ok && !bp_num_is_zero(v);
 }
 
+bool bp_kpi_is_cash_min(const bp_kpi *k)
+{
+    return k->expr && k->expr->op == BP_E_ATTR && strcmp(k->expr->name, "cash_min") == 0;
+}
+
+/* cash_min's target is the contract's: min A, amber 0..A (0 exactly amber), red below
+ * 0, where A is the cash flow's average month of payments - a threshold of each entity's
+ * own, which a KPI file cannot state.  The KPI file's target says where it applies. */
+static void decide_cash_min(bp_result *r, const bp_expr_ctx *c)
+{
+    /* no cash flow (another year or scenario, or none of the entity's): no target */
+    if (!r->value.ok) {
+        r->target = -1;
+        r->lo = r->hi = bp_num_none();
+        r->status = BP_STATUS_NONE;
+        return;
+    }
+    bp_cashflow cf;
+    bp_cashflow_make(c->model, c->eliminate ? -1 : c->members[0], r->year, &cf);
+    r->lo = cf.avg_payments;
+    if (!r->lo.ok) {
+        r->status = BP_STATUS_NONE;
+        return;
+    }
+    r->status = bp_num_cmp(r->value, r->lo) >= 0 ? BP_STATUS_GREEN
+                : bp_num_cmp(r->value, bp_num_int(0)) >= 0 ? BP_STATUS_AMBER : BP_STATUS_RED;
+}
+
 static void decide(const bp_kpi *k, bp_result *r, const bp_expr_ctx *c, const ev_entity *e)
 {
     r->target = -1;
@@ -180,6 +210,7 @@ static void decide(const bp_kpi *k, bp_result *r, const bp_expr_ctx *c, const ev
         r->lo = t->lo ? bp_expr_eval(t->lo, c) : bp_num_none();
         r->hi = t->hi ? bp_expr_eval(t->hi, c) : bp_num_none();
         r->status = bp_target_decide(t, r->value, r->lo, r->hi);
+        if (bp_kpi_is_cash_min(k)) decide_cash_min(r, c);
         return;
     }
 }
@@ -535,6 +566,80 @@ static bp_err check_reconciliation(const bp_model *m, int y0, int ny,
     return BP_OK;
 }
 
+/* The cash flows of the year reported, and a warning for each actual month whose bs.cash
+ * differs from opening + receipts - payments (the cash does not reconcile). */
+static bp_err eval_cashflows(const bp_model *m, int year, bp_results *out, bp_diags *diags)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < m->ninsts; i++) n += bp_cashflow_has(m, (int)i, year);
+    if (!n) return BP_OK;
+    out->cashflows = calloc(n + 1, sizeof *out->cashflows);
+    if (!out->cashflows) return BP_ERR_NOMEM;
+    for (size_t i = 0; i < m->ninsts; i++)
+        if (bp_cashflow_has(m, (int)i, year))
+            bp_cashflow_make(m, (int)i, year, &out->cashflows[out->ncashflows++]);
+    bp_cashflow_make(m, -1, year, &out->cashflows[out->ncashflows++]);
+    char yb[16];
+    bp_year_format(year, yb, sizeof yb);
+    for (size_t i = 0; i < out->ncashflows; i++) {
+        const bp_cashflow *cf = &out->cashflows[i];
+        for (int k = 1; k <= 12; k++) {
+            const bp_cash_month *mo = &cf->months[k - 1];
+            if (!mo->ok || !mo->has_balance || !mo->difference) continue;
+            char mb[8], a[40], b[40], d[40];
+            bp_month_format(k, mb, sizeof mb);
+            bp_money_format(mo->closing, true, a, sizeof a);
+            bp_money_format(mo->closing - mo->difference, true, b, sizeof b);
+            bp_money_format(mo->difference, true, d, sizeof d);
+            bp_diag_add(diags, BP_DIAG_WARNING, "finance.csv", 0, 0,
+                        "cash does not reconcile for %s %s %s: bs.cash %s, opening + receipts - "
+                        "payments %s, difference %s", cf->inst < 0 ? "the trust" : m->insts[cf->inst].id,
+                        yb, mb, a, b, d);
+        }
+    }
+    return BP_OK;
+}
+
+/* The balance sheets shown - at the period end (annual: the year end) and at the previous
+ * year end - of the trust and each institution with FA, CA, CL and reserves: net assets
+ * different from funds is a reconciliation warning. */
+static bp_err warn_balance(const bp_model *m, int year, bp_diags *diags)
+{
+    int *all = malloc((m->ninsts ? m->ninsts : 1) * sizeof *all);
+    if (!all) return BP_ERR_NOMEM;
+    for (size_t i = 0; i < m->ninsts; i++) all[i] = (int)i;
+    for (int back = 0; back < 2; back++) {
+        int y = year - back;
+        bp_scenario s = back == 0 && m->inyear == year ? BP_YTD_ACTUAL : BP_ACTUAL;
+        char at[48], yb[16];
+        bp_year_format(y, yb, sizeof yb);
+        if (s == BP_YTD_ACTUAL) {
+            char mb[8];
+            bp_month_format(m->period, mb, sizeof mb);
+            snprintf(at, sizeof at, "at %s %s", yb, mb);
+        } else {
+            snprintf(at, sizeof at, "at the end of %s", yb);
+        }
+        for (int i = 0; i <= (int)m->ninsts; i++) {
+            int inst = i < (int)m->ninsts ? i : -1;
+            bp_balance_sheet bs;
+            if (inst >= 0) bp_balance_make(m, &all[inst], 1, y, s, &bs);
+            else bp_balance_make(m, all, m->ninsts, y, s, &bs);
+            if (!bs.checked || !bs.difference) continue;
+            char a[40], b[40], d[40];
+            bp_money_format(bs.line[BP_BS_NET_ASSETS].pence, true, a, sizeof a);
+            bp_money_format(bs.line[BP_BS_FUNDS].pence, true, b, sizeof b);
+            bp_money_format(bs.difference, true, d, sizeof d);
+            bp_diag_add(diags, BP_DIAG_WARNING, "finance.csv", 0, 0,
+                        "balance sheet of %s %s does not balance: net assets %s, funds "
+                        "(bs.reserves) %s, difference %s",
+                        inst < 0 ? "the trust" : m->insts[inst].id, at, a, b, d);
+        }
+    }
+    free(all);
+    return BP_OK;
+}
+
 bool bp_lacks_plan(const bp_model *m, int inst, int report_year, int year)
 {
     bp_num v;
@@ -736,6 +841,8 @@ bp_err bp_evaluate(const bp_model *m, const bp_kpiset *kpis, int report_year,
     }
     if (err == BP_OK) err = eval_courses(&ev, out);
     if (err == BP_OK) err = eval_charges(&ev, out, y0, ny, present, diags);
+    if (err == BP_OK) err = eval_cashflows(m, report_year, out, diags);
+    if (err == BP_OK) err = warn_balance(m, report_year, diags);
     if (err == BP_OK) {
         err = check_reconciliation(m, y0, ny, present, out, diags);
         check_forecasts(m, report_year, diags);
@@ -762,5 +869,6 @@ void bp_results_free(bp_results *r)
     free(r->exceptions);
     free(r->unreconciled);
     free(r->comment_shown);
+    free(r->cashflows);
     memset(r, 0, sizeof *r);
 }

@@ -241,8 +241,11 @@ void bp_format_exception(const bp_results *res, const bp_result *r, char *buf, s
     char val[64], yb[16];
     bp_format_result_value(k, r, val, sizeof val);
     bp_year_format(r->year, yb, sizeof yb);
-    const char *when = r->scenario == BP_ACTUAL ? "" : r->scenario == BP_BUDGET ? " budget" : " forecast";
-    const char *verb = r->scenario == BP_ACTUAL ? "was" : "is planned at";
+    /* in-year, the report year's outturn is what the exceptions judge */
+    const char *when = r->scenario == BP_ACTUAL ? "" : r->scenario == BP_BUDGET ? " budget"
+                       : r->scenario == BP_OUTTURN ? " outturn" : " forecast";
+    const char *verb = r->scenario == BP_ACTUAL ? "was"
+                       : r->scenario == BP_OUTTURN ? "is forecast at" : "is planned at";
     char against[128] = "";
     if (r->target >= 0) {
         const bp_target *t = &k->targets[r->target];

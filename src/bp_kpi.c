@@ -1313,7 +1313,7 @@ bp_err bp_kpi_validate(const bp_kpiset *s, const bp_model *m, const char *warn_f
 /* The default KPIs contract v2 added.  They have results only where their inputs exist,
  * so that a data set written for v1 without them (no reserves) gets no rows of no data
  * from a KPI it never asked for: its outputs change only where it holds the facts. */
-static const char *const v2_defaults[] = {"revenue_reserve"};
+static const char *const v2_defaults[] = {"revenue_reserve", "cash_min"};
 
 typedef struct {
     const bp_model *m;
@@ -1325,6 +1325,9 @@ static void has_fact(const bp_expr *e, void *arg)
 {
     feed *f = arg;
     if (e->op == BP_E_SUM && !bp_course_field(e->name) && bp_model_has_code(f->m, e->name))
+        f->found = true;
+    /* the low point of the cash flow reads the cash.* facts */
+    if (e->op == BP_E_ATTR && strcmp(e->name, "cash_min") == 0 && bp_model_has_code(f->m, "cash"))
         f->found = true;
 }
 

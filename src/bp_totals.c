@@ -375,6 +375,7 @@ bp_err bp_model_totals(bp_model *m, int year, bp_diags *diags)
     m->missing = NULL;
     m->ntotals = 0;
     if (!year) year = m->report_year;
+    m->reported_year = year;
     m->inyear = m->period && year == m->report_year ? year : 0;
     bool monthly = false;
     for (size_t i = 0; i < m->nfacts && !monthly; i++) monthly = m->facts[i].period != 0;
