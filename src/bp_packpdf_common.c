@@ -58,6 +58,11 @@ const bp_result *pk_result(const pk_ctx *c, int kpi, bp_scope scope, int entity)
     return r;
 }
 
+const char *pk_actual_words(const pk_ctx *c)
+{
+    return c->actual == BP_OUTTURN ? "forecast outturn" : "actuals";
+}
+
 const char *pk_mark(bp_status s)
 {
     switch (s) {

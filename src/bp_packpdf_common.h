@@ -66,6 +66,10 @@ bool pk_selects(const pk_ctx *c, const bp_section *sec, int kpi);
  * result with a value marks its KPI shown (pk_shown). */
 const bp_result *pk_result(const pk_ctx *c, int kpi, bp_scope scope, int entity);
 
+/* What stands for the report year's actuals, in words: "actuals", in-year "forecast
+ * outturn". */
+const char *pk_actual_words(const pk_ctx *c);
+
 /* Records that the document shows KPI kpi (the methodology explains those). */
 void pk_shown(const pk_ctx *c, int kpi);
 

@@ -272,7 +272,7 @@ static size_t charge_unweighted(const pk_ctx *c, const bp_charge *ch, char *buf,
 /* The charges the packs show: the report year's actual and the later plans. */
 static bool charge_shown(const pk_ctx *c, const bp_charge *ch)
 {
-    return ch->year == c->year ? ch->scenario == BP_ACTUAL : ch->year > c->year;
+    return ch->year == c->year ? ch->scenario == c->actual : ch->year > c->year;
 }
 
 /* The charge's problem in a sentence (beginning with "The"), or false: of a charge the
