@@ -55,6 +55,12 @@ unsigned bp_inyear_months_received(const bp_results *r, int inst, bool *expected
  * date (the data-quality list): *codes (free() it) and their number. */
 size_t bp_inyear_forecast_codes(const bp_results *r, int inst, const char ***codes);
 
+/* Institution inst's codes whose budget of the report year is whole-year, not profiled
+ * by month (flows only): the year-to-date budget of any line holding one is no data (the
+ * warning "budget not profiled by month: INST CODE, ..."): *codes (free() it) and their
+ * number. */
+size_t bp_inyear_unprofiled_codes(const bp_results *r, int inst, const char ***codes);
+
 /* The cash flows of the year reported: each institution with cash.* facts in institution
  * order, then the trust (inst -1) when any institution has one.  Owned by the results. */
 const bp_cashflow *bp_inyear_cashflows(const bp_results *r, size_t *n);

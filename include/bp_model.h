@@ -153,7 +153,16 @@ typedef struct {
 
 /* line, column: of the year (comment) and code (benchmark) fields, for the warnings of
  * rows nothing uses */
-typedef struct { char *kpi, *entity; int year; char *text; int line, column; } bp_comment;
+/* kpi: "" on a row about a finance code (contract v2): code, and period 1..12 or 0 for
+ * the year; code NULL on a row about a KPI */
+typedef struct {
+    char *kpi, *entity;
+    int year;
+    char *text;
+    int line, column;
+    char *code;
+    int period;
+} bp_comment;
 
 typedef struct { int year; char *phase; char *kpi; bp_num value; int line, column; } bp_benchmark;
 

@@ -151,6 +151,26 @@ size_t bp_inyear_forecast_codes(const bp_results *r, int inst, const char ***cod
     return collect(r->model, keep_forecast, &c, codes);
 }
 
+/* A whole-year budget flow of the year: what leaves a year-to-date budget unformed (a
+ * whole-year balance counts as M12 and is no gap) */
+static bool keep_unprofiled(const bp_fact *f, const void *arg)
+{
+    const inst_year *c = arg;
+    return f->inst == c->inst && f->year == c->year && f->scenario == BP_BUDGET && f->money
+           && !f->period && !bp_code_is_balance(f->code);
+}
+
+size_t bp_inyear_unprofiled_codes(const bp_results *r, int inst, const char ***codes)
+{
+    int year;
+    if (!bp_inyear_mode(r, &year, NULL)) {
+        *codes = NULL;
+        return 0;
+    }
+    inst_year c = {inst, year};
+    return collect(r->model, keep_unprofiled, &c, codes);
+}
+
 unsigned bp_inyear_months_received(const bp_results *r, int inst, bool *expected)
 {
     const bp_model *m = r->model;

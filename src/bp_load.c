@@ -1390,11 +1390,58 @@ static void load_papers(loader *L)
     key_check(L, &keys, F_PAPERS, "pack");
 }
 
+/* A commentary row names a KPI or, contract v2, a finance code with an optional month
+ * (`code`, `period`: the authors' note beside that line of the management accounts).  The
+ * code must be one the data set has (a money code with a fact at or under it) and the month
+ * a month; a note on a month after the closed period would explain figures not yet there. */
+static bool commentary_code(loader *L, const bp_csv_row *row, const int *idx, view kpi,
+                            view *code, int *period)
+{
+    const bp_csv_field *cf = cell(row, idx[4]), *pf = cell(row, idx[5]);
+    view pv = trimmed(pf);
+    *code = trimmed(cf);
+    *period = 0;
+    if (!code->n) {
+        if (pv.n) {
+            bad(L, F_COMMENTARY, pf, "period", "an empty period: a month goes with a finance code "
+                "in column \"code\" (commentary on a KPI is on its year)");
+            return false;
+        }
+        return true;
+    }
+    char cb[128];
+    if (kpi.n) {
+        bad(L, F_COMMENTARY, cf, "code", "an empty code with kpi set: a row is commentary on a "
+            "KPI or on a finance code, not both");
+        return false;
+    }
+    if (!word_ok(cf) || !valid_code(*code, true) || !small(cf, cb, sizeof cb)
+        || !bp_code_is_money(cb) || !bp_model_has_code(L->m, cb)) {
+        bad_word(L, F_COMMENTARY, cf, "code", "a finance code of this data set (income, exp, memo, "
+                 "bs or cash, with a fact in finance.csv) such as exp.staff");
+        return false;
+    }
+    if (pv.n && (!word_ok(pf) || !bp_month_parse(pv.s, pv.n, period))) {
+        bad_word(L, F_COMMENTARY, pf, "period", "%s, or empty for the year", EXP_MONTH);
+        return false;
+    }
+    if (*period && L->m->period && *period > L->m->period) {
+        char mb[8], pb[8];
+        bp_month_format(*period, mb, sizeof mb);
+        bp_month_format(L->m->period, pb, sizeof pb);
+        bad(L, F_COMMENTARY, pf, "period", "a month up to the closed period %s (trust.csv "
+            "period): %s is not yet reported", pb, mb);
+        return false;
+    }
+    return true;
+}
+
 static void load_commentary(loader *L)
 {
-    static const bp_csv_colspec spec[] = {{"kpi", 1}, {"entity", 1}, {"year", 1}, {"text", 1}};
-    int idx[4];
-    if (!bind(L, F_COMMENTARY, spec, 4, idx)) return;
+    static const bp_csv_colspec spec[] = {{"kpi", 1}, {"entity", 1}, {"year", 1}, {"text", 1},
+                                          {"code", 0}, {"period", 0}};
+    int idx[6];
+    if (!bind(L, F_COMMENTARY, spec, 6, idx)) return;
     bp_model *m = L->m;
     const bp_csv_table *t = &L->t[F_COMMENTARY];
     keyset keys = {0};
@@ -1404,10 +1451,12 @@ static void load_commentary(loader *L)
     for (size_t r = 0; r < t->nrows && !L->err; r++) {
         const bp_csv_row *row = &t->rows[r];
         const bp_csv_field *kf = cell(row, idx[0]), *ef = cell(row, idx[1]);
-        view kpi = trimmed(kf), entity = trimmed(ef), text = {"", 0};
-        bool ok = true;
-        if (!word_ok(kf) || !valid_code(kpi, false)) {
-            bad_word(L, F_COMMENTARY, kf, "kpi", "a KPI id such as surplus_pct");
+        view kpi = trimmed(kf), entity = trimmed(ef), text = {"", 0}, code = {"", 0};
+        int period = 0;
+        bool ok = commentary_code(L, row, idx, kpi, &code, &period);
+        if (ok && !code.n && (!word_ok(kf) || !valid_code(kpi, false))) {
+            bad_word(L, F_COMMENTARY, kf, "kpi", "a KPI id such as surplus_pct%s",
+                     idx[4] >= 0 ? ", or a finance code in column \"code\"" : "");
             ok = false;
         }
         char eb[32];
@@ -1424,17 +1473,27 @@ static void load_commentary(loader *L)
         if (!get_year(L, F_COMMENTARY, cell(row, idx[2]), "year", &year)) ok = false;
         if (!get_text(L, F_COMMENTARY, cell(row, idx[3]), "text", "the commentary", &text)) ok = false;
         if (!ok) continue;
-        key_add(L, &keys, row->line, kf->column, "commentary on %s for %s %04d/%02d",
-                q(kpi, b, sizeof b), q(entity, b2, sizeof b2), year, (year + 1) % 100);
+        if (code.n) {
+            char mb[8] = "";
+            if (period) bp_month_format(period, mb, sizeof mb);
+            key_add(L, &keys, row->line, cell(row, idx[4])->column, "commentary on %s%s%s for %s %04d/%02d",
+                    q(code, b, sizeof b), period ? " " : "", mb, q(entity, b2, sizeof b2), year,
+                    (year + 1) % 100);
+        } else {
+            key_add(L, &keys, row->line, kf->column, "commentary on %s for %s %04d/%02d",
+                    q(kpi, b, sizeof b), q(entity, b2, sizeof b2), year, (year + 1) % 100);
+        }
         bp_comment *c = &m->comments[m->ncomments++];
         c->kpi = dupn(L, kpi.s, kpi.n);
+        c->code = code.n ? dupn(L, code.s, code.n) : NULL;
+        c->period = period;
         c->entity = dupn(L, entity.s, entity.n);
         c->year = year;
         c->text = dupn(L, text.s, text.n);
         c->line = row->line;
         c->column = cell(row, idx[2])->column;
     }
-    key_check(L, &keys, F_COMMENTARY, "KPI, entity and year");
+    key_check(L, &keys, F_COMMENTARY, "KPI or code, entity and year");
 }
 
 static void load_national(loader *L)

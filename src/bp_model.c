@@ -267,6 +267,7 @@ void bp_model_free(bp_model *m)
         free(m->comments[i].kpi);
         free(m->comments[i].entity);
         free(m->comments[i].text);
+        free(m->comments[i].code);
     }
     free(m->comments);
     for (size_t i = 0; i < m->nbenchmarks; i++) {

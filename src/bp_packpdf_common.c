@@ -53,9 +53,14 @@ bool pk_selects(const pk_ctx *c, const bp_section *sec, int kpi)
 
 const bp_result *pk_result(const pk_ctx *c, int kpi, bp_scope scope, int entity)
 {
-    const bp_result *r = bp_results_find(c->r, kpi, scope, entity, c->year, BP_ACTUAL);
+    const bp_result *r = bp_results_find(c->r, kpi, scope, entity, c->year, c->actual);
     if (r && r->value.ok) pk_shown(c, kpi);
     return r;
+}
+
+const char *pk_actual_words(const pk_ctx *c)
+{
+    return c->actual == BP_OUTTURN ? "forecast outturn" : "actuals";
 }
 
 const char *pk_mark(bp_status s)

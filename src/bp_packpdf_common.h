@@ -21,6 +21,11 @@ typedef struct {
     const char *lgb;         /* the local governing body of an lgb pack, else NULL */
     bp_pdf *pdf;
     int year;                /* the report year */
+    /* the scenario that stands for the report year's actuals: BP_OUTTURN in in-year mode
+     * (contract v2: the outturn takes the place of the year's actual in the packs), else
+     * BP_ACTUAL; period: the closed month in in-year mode, else 0 */
+    bp_scenario actual;
+    int period;
     int *insts;              /* the institutions this document is about, model order:
                                 every non-central one, or the LGB's */
     size_t ninsts;
@@ -57,9 +62,13 @@ bool pk_has_inst(const pk_ctx *c, int inst);
 /* The KPI selected by the section's filter (and present in the set). */
 bool pk_selects(const pk_ctx *c, const bp_section *sec, int kpi);
 
-/* A result of the report year's actuals, or NULL.  Sections look up what they show: a
+/* A result of the report year's actuals (in-year: its outturn), or NULL.  Sections look up what they show: a
  * result with a value marks its KPI shown (pk_shown). */
 const bp_result *pk_result(const pk_ctx *c, int kpi, bp_scope scope, int entity);
+
+/* What stands for the report year's actuals, in words: "actuals", in-year "forecast
+ * outturn". */
+const char *pk_actual_words(const pk_ctx *c);
 
 /* Records that the document shows KPI kpi (the methodology explains those). */
 void pk_shown(const pk_ctx *c, int kpi);

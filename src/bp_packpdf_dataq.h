@@ -49,4 +49,11 @@ bool pk_dq_charge_note(pk_ctx *c, const bp_charge *ch);
  * finance team needs to correct them; false when there are none. */
 bool pk_dq_appendix(pk_ctx *c);
 
+/* The in-year problems in plain words (contract v2): for the management accounts (budgets
+ * not profiled by month, months not received, outturns from a whole-year forecast), the
+ * cash flow (cash that does not reconcile) and the balance sheet (out of balance), or all
+ * of them (the summary page, the appendix); appended to out. */
+typedef enum { PK_DQ_MA = 1, PK_DQ_CASH = 2, PK_DQ_BALANCE = 4, PK_DQ_ALL = 7 } pk_dq_kind;
+void pk_dq_inyear(const pk_ctx *c, unsigned kinds, pk_lines *out);
+
 #endif
