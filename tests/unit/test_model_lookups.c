@@ -12,8 +12,8 @@ static bp_fact facts[] = {
 static bp_benchmark benchmarks[3];
 
 static bp_comment comments[] = {
-    {(char *)"attendance", (char *)"A", 2022, (char *)"Two weeks lost to snow.", 2, 1},
-    {(char *)"attendance", (char *)"trust", 2022, (char *)"Every school below the floor.", 3, 1},
+    {(char *)"attendance", (char *)"A", 2022, (char *)"Two weeks lost to snow.", 2, 1, NULL, 0},
+    {(char *)"attendance", (char *)"trust", 2022, (char *)"Every school below the floor.", 3, 1, NULL, 0},
 };
 
 static void model(bp_model *m, bp_institution insts[3])
