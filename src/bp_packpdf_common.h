@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "bp_balance.h"
 #include "bp_exgroup.h"
 #include "bp_pack.h"
 #include "bp_pdf.h"
@@ -58,6 +59,15 @@ void pk_tier(const pk_ctx *c, bool cap, char *buf, size_t size);
 
 /* Does the institution belong to this document? */
 bool pk_has_inst(const pk_ctx *c, int inst);
+
+/* In-year (contract v2): is this cash flow of an entity of the document; does this
+ * balance sheet have a figure to show; does the document show a section of this kind -
+ * false for an in-year section left out (an annual data set has none of its figures), so
+ * that the numbers other sections cite count only the sections drawn; true for every
+ * other kind. */
+bool pk_cash_in_doc(const pk_ctx *c, const bp_cashflow *cf);
+bool pk_balance_any(const bp_balance_sheet *b);
+bool pk_inyear_shown(const pk_ctx *c, bp_section_kind kind);
 
 /* The KPI selected by the section's filter (and present in the set). */
 bool pk_selects(const pk_ctx *c, const bp_section *sec, int kpi);

@@ -76,13 +76,14 @@ static bool in_document(const pk_ctx *c, int inst)
     return inst == c->m->central ? !c->lgb : pk_has_inst(c, inst);
 }
 
-/* The number of the template's main section of this kind, 0 when it has none. */
+/* The number of the template's main section of this kind as drawn (an in-year section
+ * left out is not counted), 0 when it has none. */
 static int section_number(const pk_ctx *c, bp_section_kind kind)
 {
     int n = 0;
     for (size_t i = 0; i < c->pack->nsections; i++) {
         const bp_section *s = &c->pack->sections[i];
-        if (s->appendix) continue;
+        if (s->appendix || !pk_inyear_shown(c, s->kind)) continue;
         n++;
         if (s->kind == kind) return n;
     }

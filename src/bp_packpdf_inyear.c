@@ -269,7 +269,7 @@ static void ma_table(pk_ctx *c, bp_entity e, const char *title)
 
 void pk_management_accounts(pk_ctx *c, const bp_section *sec)
 {
-    if (!inyear(c)) return;
+    if (!pk_inyear_shown(c, sec->kind)) return;
     pk_heading(c, sec, "Management accounts", true);
     char yb[16], mb[32], intro[900];
     bp_year_format(c->year, yb, sizeof yb);
@@ -301,11 +301,6 @@ void pk_management_accounts(pk_ctx *c, const bp_section *sec)
 static const char *entity_name(const pk_ctx *c, int inst)
 {
     return inst < 0 ? "Consolidated trust" : c->m->insts[inst].name;
-}
-
-static bool cash_in_doc(const pk_ctx *c, const bp_cashflow *cf)
-{
-    return cf->inst < 0 ? !c->lgb : pk_has_inst(c, cf->inst) || (!c->lgb && cf->inst == c->m->central);
 }
 
 static int cash_kpi(const pk_ctx *c)
@@ -409,7 +404,7 @@ static void cash_lows(pk_ctx *c, const bp_cashflow *cfs, size_t n)
     bp_pdf_table_row_headers(t);
     for (size_t i = 0; i < n; i++) {
         const bp_cashflow *cf = &cfs[i];
-        if (!cash_in_doc(c, cf)) continue;
+        if (!pk_cash_in_doc(c, cf)) continue;
         const bp_result *r = k < 0 ? NULL
                              : cf->inst < 0 ? pk_result(c, k, BP_SCOPE_TRUST, 0)
                                             : pk_result(c, k, BP_SCOPE_INSTITUTION, cf->inst);
@@ -447,11 +442,9 @@ static void cash_lows(pk_ctx *c, const bp_cashflow *cfs, size_t n)
 
 void pk_cash_flow(pk_ctx *c, const bp_section *sec)
 {
+    if (!pk_inyear_shown(c, sec->kind)) return;
     size_t n = 0;
     const bp_cashflow *cfs = bp_inyear_cashflows(c->r, &n);
-    size_t mine = 0;
-    for (size_t i = 0; i < n; i++) mine += cash_in_doc(c, &cfs[i]);
-    if (!mine) return;
     pk_heading(c, sec, "Cash flow", false);
     char yb[16], intro[600], mb[32];
     bp_year_format(c->year, yb, sizeof yb);
@@ -474,7 +467,7 @@ void pk_cash_flow(pk_ctx *c, const bp_section *sec)
     /* the trust's month by month with its chart; a governing body's, each institution's */
     for (size_t i = 0; i < n; i++) {
         const bp_cashflow *cf = &cfs[i];
-        if (!cash_in_doc(c, cf) || (!c->lgb && cf->inst >= 0)) continue;
+        if (!pk_cash_in_doc(c, cf) || (!c->lgb && cf->inst >= 0)) continue;
         cash_table(c, cf);
         if (cf->ok) cash_chart(c, cf);
     }
@@ -497,11 +490,6 @@ static const struct {
     {BP_BS_NET_ASSETS, "Net assets", true},
     {BP_BS_FUNDS, "Funds (reserves)", true},
 };
-
-static bool bs_any(const bp_balance_sheet *b)
-{
-    return b->line[BP_BS_FIXED_ASSETS].ok || b->checked;
-}
 
 static void check_cell(const pk_ctx *c, const bp_balance_sheet *b, char *buf, size_t size,
                        bp_pdf_cell *cell)
@@ -526,7 +514,7 @@ static void bs_table(pk_ctx *c, bp_entity e, const char *title, const char *now_
 {
     bp_balance_sheet now, last;
     bp_inyear_balance_sheet(c->r, e, &now, &last);
-    if (!bs_any(&now) && !bs_any(&last)) return;
+    if (!pk_balance_any(&now) && !pk_balance_any(&last)) return;
     bp_pdf_heading(c->pdf, 2, title, false);
     char h[3][64];
     bp_pdf_col cols[] = {{c->units == BP_MONEY_THOUSANDS ? "\xC2\xA3" "000" : "", 3.2f, BP_PDF_LEFT},
@@ -563,18 +551,7 @@ static void bs_table(pk_ctx *c, bp_entity e, const char *title, const char *now_
 
 void pk_balance_sheet(pk_ctx *c, const bp_section *sec)
 {
-    /* left out when no entity of the document has a balance sheet to show */
-    bool any = false;
-    bp_balance_sheet now, last;
-    if (!c->lgb) {
-        bp_inyear_balance_sheet(c->r, (bp_entity){BP_SCOPE_TRUST, 0}, &now, &last);
-        any = bs_any(&now) || bs_any(&last);
-    }
-    for (size_t i = 0; i < c->ninsts && !any; i++) {
-        bp_inyear_balance_sheet(c->r, (bp_entity){BP_SCOPE_INSTITUTION, c->insts[i]}, &now, &last);
-        any = bs_any(&now) || bs_any(&last);
-    }
-    if (!any) return;
+    if (!pk_inyear_shown(c, sec->kind)) return;
     pk_heading(c, sec, "Balance sheet", false);
     char nowh[64], lasth[64], mb[32], intro[600];
     if (inyear(c)) {
