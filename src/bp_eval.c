@@ -369,6 +369,22 @@ static bp_err eval_results(evaluator *ev, bp_results *out, int y0, int ny,
             p++;
         }
     }
+    /* cash_min is the cash flow of the year reported only (contract v2: its scenario the
+     * outturn in-year, the actual in annual mode; "only for Y"): its rows of other years
+     * and scenarios are dropped, not left as null rows, and the index follows */
+    size_t kept = 0;
+    for (size_t i = 0; i < out->nresults; i++) {
+        bp_result *r = &out->results[i];
+        size_t slot = index_of(out, r->kpi, r->scope, r->entity, r->year, r->scenario);
+        if (bp_kpi_is_cash_min(&ev->kpis->kpis[r->kpi])
+            && !(r->year == out->report_year && r->counts)) {
+            out->index[slot] = -1;
+            continue;
+        }
+        if (kept != i) out->results[kept] = *r;
+        out->index[slot] = (int)kept++;
+    }
+    out->nresults = kept;
     return BP_OK;
 }
 
