@@ -316,7 +316,8 @@ static void cash_chart(pk_ctx *c, const bp_cashflow *cf)
                                            "May", "Jun", "Jul", "Aug"};
     double act[12], fc[12], avg[12];
     bool hact[12], hfc[12], havg[12];
-    double a = cf->avg_payments.ok ? bp_num_to_double(cf->avg_payments) / 100.0 : 0;
+    /* a bp_num of money is in pounds (bp_num_pence), the months' closings in pence */
+    double a = cf->avg_payments.ok ? bp_num_to_double(cf->avg_payments) : 0;
     for (int m = 0; m < 12; m++) {
         const bp_cash_month *x = &cf->months[m];
         act[m] = fc[m] = x->ok ? (double)x->closing / 100.0 : 0;

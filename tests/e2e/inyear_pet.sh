@@ -129,6 +129,43 @@ if bp "build --data $fx" "$tmp/build.out" build --data "$fx" --out "$tmp/out"; t
     elif ! command -v pdftotext >/dev/null 2>&1; then
         skip=$((skip + 1)); echo "skip: pdftotext missing (poppler-utils)"
     fi
+    # the board summary's cash low point and the trust's cash chart as its /Alt reads it
+    # (README: cash_min 2,855,453.20 in August; A = 30,659,210.35 / 12 = 2,554,934.20 a
+    # month, drawn level at £2.55m; December's actual closing 3,875,255.23 = £3.88m)
+    if command -v pdftotext >/dev/null 2>&1 && [ -s "$tmp/out/pet-2023-24-m04-board.pdf" ]; then
+        pdftotext -layout "$tmp/out/pet-2023-24-m04-board.pdf" - | tr -s ' \n' '  ' >"$tmp/bd.txt"
+        if grep -q "Cash low point: £2,855,453 at the end of August 2024, against a target of £2,554,934" "$tmp/bd.txt"; then
+            ok "board pack: the cash low point £2,855,453 (August) against A £2,554,934"
+        else
+            ko "board pack: no 'Cash low point: £2,855,453 at the end of August 2024, against a target of £2,554,934'"
+        fi
+    fi
+    if "$py" -c "import pikepdf" 2>/dev/null; then
+        "$py" - "$tmp/out/pet-2023-24-m04-finance.pdf" >"$tmp/alt.txt" 2>&1 <<'PY'
+import sys, pikepdf
+alts = []
+def walk(e):
+    if not isinstance(e, pikepdf.Dictionary): return
+    if e.get("/S") == "/Figure": alts.append(str(e.get("/Alt", "")))
+    k = e.get("/K")
+    for x in (k if isinstance(k, pikepdf.Array) else [k]): walk(x)
+walk(pikepdf.open(sys.argv[1]).Root.StructTreeRoot)
+cash = [a for a in alts if a.startswith("Consolidated trust: cash at each month end")]
+want = ["Closing cash, actual Sep", "Dec \u00a33.88m", "Aug \u00a32.86m",
+        "A: a month's payments (the target) (dashed) " +
+        ", ".join(m + " \u00a32.55m" for m in "Sep Oct Nov Dec Jan Feb Mar Apr May Jun Jul Aug".split())]
+if len(cash) == 1 and all(w in cash[0] for w in want):
+    print("ok   F&R pack: the trust's cash chart /Alt - the closings and A at \u00a32.55m each month")
+else:
+    print("FAIL F&R pack: the trust's cash chart /Alt: %r" % (cash,))
+PY
+        while IFS= read -r line; do
+            case "$line" in
+                "ok   "*) ok "${line#ok   }" ;;
+                *) ko "${line#FAIL }" ;;
+            esac
+        done <"$tmp/alt.txt"
+    fi
 fi
 
 summary
