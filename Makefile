@@ -82,7 +82,8 @@ TEST_LIBS := -lcmocka
 #          _block, _table, _tags (the tagged PDF), _objstm (object streams) and bp_chart, sharing src/bp_pdf_internal.h), bp_packpdf_common,
 #          bp_packpdf_dataq (the data problems in words, for the summary, sections, appendix),
 #          bp_packpdf_charts (the packs' charts and their captions),
-#          bp_packpdf_summary, bp_packpdf_score, bp_packpdf_finance, bp_packpdf_plan, bp_packpdf, bp_formula (KPI expressions as the
+#          bp_packpdf_summary, bp_packpdf_score, bp_packpdf_finance, bp_packpdf_inyear (the
+#          management accounts, cash flow and balance sheet), bp_packpdf_plan, bp_packpdf, bp_formula (KPI expressions as the
 #          workbook's formulas), bp_xlsx (the workbook; libxlsxwriter's XML writer in
 #          bp_xlsx_xml, its sheets in bp_xlsx_cells, _sums,
 #          _layout, _kpis, _inputs, _statements, _lines, _balance, _checks and _quality, sharing
@@ -93,11 +94,11 @@ TEST_LIBS := -lcmocka
 # object refers to a render or cli symbol or a render object to a cli one, a core file
 # includes a render header or a render file a cli one, or the objects of one layer (an
 # archive, or the cli's) refer to each other in a cycle.
-CORE_MOD   := util error excel infile csv sha256 money num model script mapping ledger jsonin load settings expr kpi eval suppress exgroup \
+CORE_MOD   := util error excel infile csv sha256 money num model totals cashflow balance script mapping ledger jsonin load settings expr kpi eval inyear suppress exgroup \
               session previous pack
 RENDER_MOD := format text json outfile manifest libs deflate pdf_state pdf_fonts pdf_text pdf_draw pdf_page \
               pdf_elements pdf_nav pdf_block pdf_table pdf_tags pdf_objstm pdf chart packpdf_common packpdf_dataq packpdf_charts packpdf_summary packpdf_score packpdf_finance \
-              packpdf_plan packpdf formula xlsx_xml xlsx_cells xlsx_sums xlsx_layout xlsx_kpis xlsx_inputs \
+              packpdf_inyear packpdf_plan packpdf formula xlsx_xml xlsx_cells xlsx_sums xlsx_layout xlsx_kpis xlsx_inputs \
               xlsx_statements xlsx_lines xlsx_balance xlsx_checks xlsx_quality xlsx build
 CORE_SRC   := $(CORE_MOD:%=src/bp_%.c)
 RENDER_SRC := $(RENDER_MOD:%=src/bp_%.c)

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "bp_cashflow.h"
 #include "bp_error.h"
 #include "bp_kpi.h"
 #include "bp_model.h"
@@ -109,6 +110,9 @@ typedef struct {
     bool *typed;             /* a published workbook's results: per KPI, its values typed
                                 rather than formulas (bp_suppress_workbook_model); NULL:
                                 none; freed with the results */
+    /* the cash flows of the year reported: each institution with cash.* facts, in order,
+     * then the trust (inst -1) when any has one (contract v2, "Cash flow") */
+    bp_cashflow *cashflows; size_t ncashflows;
 } bp_results;
 
 /* Does target t apply to an entity of this scope and phase (BP_PHASE_COUNT for the
@@ -131,6 +135,11 @@ bool bp_lacks_plan(const bp_model *m, int inst, int report_year, int year);
 /* The central charge allocation alone: total pence shared in proportion to weights, in
  * whole pence by largest remainder (ties to the earlier line), so shares sum to total. */
 bp_err bp_allocate_pence(int64_t total, const bp_num *weights, size_t n, int64_t *shares);
+
+/* The scenario that stands for the report year's result: BP_OUTTURN in in-year mode (it
+ * takes the actual's place in statuses, exceptions, packs and --fail-on), else
+ * BP_ACTUAL. */
+bp_scenario bp_results_current(const bp_results *r);
 
 const bp_result *bp_results_find(const bp_results *r, int kpi, bp_scope scope, int entity,
                                  int year, bp_scenario scenario);

@@ -98,6 +98,8 @@ struct bp_expr_ctx {
     const void *kpi_arg;
     bp_expr_kpi_memo_lookup kpi_memo;   /* when set, used instead of kpi_lookup */
     void *kpi_memo_arg;
+    bool phase;                /* a phase total (cash_min has none: a cash flow is an
+                                  institution's or the trust's) */
 };
 
 bp_num bp_expr_eval(const bp_expr *e, const bp_expr_ctx *ctx);

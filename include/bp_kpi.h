@@ -120,6 +120,10 @@ bp_err bp_kpi_check_actions(const bp_kpiset *s, const bp_model *m, bp_diags *dia
 
 int bp_kpi_find(const bp_kpiset *s, const char *id);
 
+/* Is k the built-in cash_min (its expression the attribute cash_min)?  Its target is the
+ * contract's A rule (bp_eval), not the KPI file's threshold. */
+bool bp_kpi_is_cash_min(const bp_kpi *k);
+
 /* For bp_expr_ctx.kpi_lookup: arg is a const bp_kpiset *. */
 const bp_expr *bp_kpi_lookup_expr(const void *arg, const char *id);
 

@@ -17,10 +17,11 @@ extern const size_t bp_load_nfiles;
  * diags), BP_ERR_DATA (errors in diags), BP_ERR_IO (a required file is unreadable, in
  * diags) or BP_ERR_NOMEM. */
 bp_err bp_load_dataset(const char *dir, bp_model *m, bp_diags *diags);
-
 /* The same, with the folder of the shipped mappings a mapping.csv may include
- * (templates/mappings; NULL: ./templates/mappings). */
-bp_err bp_load_dataset_with(const char *dir, const char *mappings_dir, bp_model *m,
+ * (templates/mappings; NULL: ./templates/mappings) and the year reported (0:
+ * report_year), which decides whether the report year is in-year (trust.csv period) or
+ * annual: the model's totals (bp_model_totals). */
+bp_err bp_load_dataset_with(const char *dir, const char *mappings_dir, int year, bp_model *m,
                             bp_diags *diags);
 
 #endif

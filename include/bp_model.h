@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "bp_error.h"
 #include "bp_num.h"
 
 typedef enum {
@@ -25,9 +26,26 @@ const char *bp_phase_id(bp_phase p);      /* "secondary_sixth" */
 const char *bp_phase_title(bp_phase p);   /* "Secondary with sixth form (11-18)" */
 bool bp_phase_parse(const char *s, bp_phase *out);
 
-typedef enum { BP_ACTUAL, BP_BUDGET, BP_FORECAST, BP_SCENARIO_COUNT } bp_scenario;
+/* The first three are the scenarios of the fact files; the in-year ones (contract v2,
+ * "In-year figures") are formed from the monthly facts of the report year. */
+typedef enum {
+    BP_ACTUAL, BP_BUDGET, BP_FORECAST, BP_YTD_ACTUAL, BP_YTD_BUDGET, BP_OUTTURN,
+    BP_SCENARIO_COUNT
+} bp_scenario;
+#define BP_INPUT_SCENARIOS 3     /* actual, budget, forecast: what a fact file may say */
 const char *bp_scenario_id(bp_scenario s);
+/* Only the input scenarios: a fact file or KPI file never names an in-year one. */
 bool bp_scenario_parse(const char *s, bp_scenario *out);
+/* The scenario whose targets apply: actual for ytd_actual and outturn, budget for
+ * ytd_budget, else s itself. */
+bp_scenario bp_scenario_base(bp_scenario s);
+
+/* Months of a year: 1 (M01, September) .. 12 (M12, August).  bp_month_parse takes
+ * M01..M12 or P01..P12 in any case; bp_month_format writes "M04". */
+bool bp_month_parse(const char *s, size_t len, int *month);
+void bp_month_format(int month, char *buf, size_t size);
+/* "December 2023": the calendar month of month m of academic year `year`. */
+void bp_month_long(int year, int month, char *buf, size_t size);
 
 /* Academic/financial years are held as the starting calendar year: 2022 is "2022/23". */
 void bp_year_format(int year, char *buf, size_t size);       /* "2022/23" */
@@ -56,8 +74,11 @@ typedef struct {
  * sum(), consolidation and every code family select their codes. */
 bool bp_code_under(const char *code, const char *prefix);
 
-/* Money codes are those whose first segment is income, exp, memo or bs. */
+/* Money codes are those whose first segment is income, exp, memo, bs or cash. */
 bool bp_code_is_money(const char *code);
+/* Balance codes are bs.* and cash.opening (a month's figure is the balance at its end);
+ * every other money code is a flow (a month's figure is the month's amount). */
+bool bp_code_is_balance(const char *code);
 
 /* The field of a course code, courses.csv's figures as facts ("income" for
  * "course.income", as bp_model_course_sum takes it), or NULL when code is not one. */
@@ -73,6 +94,10 @@ typedef struct {
     bool money;
     int file;                /* index into model.inputs */
     int line;
+    /* model.totals only: the figure cannot be formed (a budget not profiled by month, an
+     * outturn with no months after the period, months not received); a sum over it is no
+     * data, for its institution and every phase and trust total that includes it */
+    bool nodata;
 } bp_fact;
 
 typedef struct {
@@ -128,7 +153,16 @@ typedef struct {
 
 /* line, column: of the year (comment) and code (benchmark) fields, for the warnings of
  * rows nothing uses */
-typedef struct { char *kpi, *entity; int year; char *text; int line, column; } bp_comment;
+/* kpi: "" on a row about a finance code (contract v2): code, and period 1..12 or 0 for
+ * the year; code NULL on a row about a KPI */
+typedef struct {
+    char *kpi, *entity;
+    int year;
+    char *text;
+    int line, column;
+    char *code;
+    int period;
+} bp_comment;
 
 typedef struct { int year; char *phase; char *kpi; bp_num value; int line, column; } bp_benchmark;
 
@@ -200,7 +234,24 @@ typedef struct {
 
     bp_institution *insts; size_t ninsts;
 
-    bp_fact *facts; size_t nfacts;   /* sorted by inst, year, scenario, code */
+    bp_fact *facts; size_t nfacts;   /* as read: sorted by inst, year, scenario, code, period */
+    /* The whole-year figure of each (inst, year, scenario, code) that the KPIs read
+     * (bp_model_sum): a whole-year fact as it is; a monthly series as its year (flows the
+     * sum of the months, balances the latest month, whose number is kept in period); and
+     * in in-year mode the ytd_actual, ytd_budget and outturn figures of the report year in
+     * place of its actual (bp_model_totals).  NULL when every fact is whole-year and the
+     * mode is annual: the facts are then their own totals. */
+    bp_fact *totals; size_t ntotals;   /* sorted by inst, year, scenario, code */
+
+    /* trust.csv period: the closed month of report_year (1..12), 0 when absent */
+    int period;
+    /* the year reported in-year: report_year when period is set and the year reported is
+     * report_year; 0 in annual mode */
+    int inyear;
+    int reported_year;       /* the year reported (bp_model_totals) */
+    /* in-year mode, per institution: bit m-1 set for each month m <= period with no actual
+     * flow fact ("not received"); such an institution's ytd_actual and outturn are no data */
+    uint16_t *missing;
     bp_course *courses; size_t ncourses;
     bp_action *actions; size_t nactions;
     bool actions_kpis;       /* actions.csv has a kpis column: the packs can say that no
@@ -234,6 +285,27 @@ int bp_model_find_ambition(const bp_model *m, const char *id);
  * skipped.  Returns false (no data) when no fact matches. */
 bool bp_model_sum(const bp_model *m, int inst, int year, bp_scenario s, const char *prefix,
                   bool eliminate, bp_num *out);
+/* bp_model_sum telling apart a sum with no fact (NONE: skipped in a phase or trust sum)
+ * from one that cannot be formed (NODATA: a total including it is no data too).  Reads
+ * model.totals.  For the whole year of monthly balances whose codes under the prefix end
+ * in different months, the balance at the earliest of those months (each code's latest
+ * month at or before it). */
+typedef enum { BP_SUM_NONE, BP_SUM_OK, BP_SUM_NODATA } bp_sum_state;
+bp_sum_state bp_model_sum_state(const bp_model *m, int inst, int year, bp_scenario s,
+                                const char *prefix, bool eliminate, bp_num *out);
+
+/* The monthly facts of one (inst, year, scenario) under prefix, month by month: by[m-1]
+ * gets the sum of the month-m facts (pence or millionths as bp_model_sum adds them) and
+ * bit m-1 of the result is set when any fact of month m matched.  Whole-year facts are
+ * not counted.  eliminate as for bp_model_sum. */
+unsigned bp_model_months(const bp_model *m, int inst, int year, bp_scenario s,
+                         const char *prefix, bool eliminate, int64_t by[12]);
+
+/* The whole-year figures and in-year scenarios (model.totals, .inyear, .missing) for the
+ * year reported (0: report_year); warnings (months not received, budgets not profiled,
+ * outturns with no months after the period, balances ending in different months,
+ * outturns from a whole-year forecast) go to diags.  bp_load_dataset_with calls it. */
+bp_err bp_model_totals(bp_model *m, int year, bp_diags *diags);
 
 /* courses.csv as facts: field is "income", "direct_costs", "students" or "count" (number
  * of courses).  Sums the non-minority courses of inst and year, or only the course with

@@ -32,6 +32,11 @@ typedef enum {
     BP_SEC_LGB_COMPARISON,     /* an LGB's institutions against phase and trust */
     BP_SEC_METHODOLOGY,        /* every KPI's formula and target in words */
     BP_SEC_DATA_QUALITY,       /* inputs, rows, SHA-256, control totals, warnings */
+    /* contract v2: left out of a pack whose data has none of their figures */
+    BP_SEC_MANAGEMENT_ACCOUNTS,/* in-year: year to date against the profiled budget and the
+                                  full-year budget against the outturn, by line and entity */
+    BP_SEC_CASH_FLOW,          /* the 12-month cash flow, actual months then forecast */
+    BP_SEC_BALANCE_SHEET,      /* at the period end against the last year end */
     BP_SEC_KIND_COUNT
 } bp_section_kind;
 

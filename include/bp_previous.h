@@ -74,7 +74,8 @@ bp_err bp_previous_apply(bp_results *r, const bp_model *m, int period, bp_prevpa
 const bp_prev_result *bp_previous_match(const bp_prevpack *p, const char *kpi, const char *scope,
                                         const char *entity, int year, const char *scenario);
 
-/* The period of a loaded data set's pack: BP_PERIOD_ANNUAL until trust.csv names one. */
+/* The period of a loaded data set's pack: trust.csv's period (1..12) in in-year mode,
+ * else BP_PERIOD_ANNUAL. */
 int bp_previous_pack_period(const bp_model *m);
 
 /* A value as its results JSON carries it, read back: money to whole pence, anything else

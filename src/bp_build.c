@@ -94,6 +94,9 @@ static bp_err plan_make(const bp_session *s, const bp_packset *packs, const bp_b
     bp_year_format(s->year, yb, sizeof yb);
     yb[4] = '-';                      /* 2022/23 -> 2022-23 for a file name */
     snprintf(base, sizeof base, "%s-%s", s->model.id, yb);
+    /* in-year outputs carry their month: each month's pack sits beside the last */
+    if (s->model.inyear == s->year && s->model.period)
+        snprintf(base + strlen(base), sizeof base - strlen(base), "-m%02d", s->model.period);
     bp_err err = BP_OK;
     for (size_t i = 0; i < packs->count && err == BP_OK; i++) {
         const bp_pack *pk = &packs->packs[i];

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bp_balance.h"
 #include "bp_money.h"
 #include "bp_util.h"
 
@@ -130,6 +131,7 @@ static bp_expr_ctx make_ctx(evaluator *ev, const ev_entity *e, int year, bp_scen
                                e->national_phase);
     c.kpi_memo = memo_lookup;
     c.kpi_memo_arg = ev;
+    c.phase = e->scope == BP_SCOPE_PHASE;
     return c;
 }
 
@@ -140,7 +142,9 @@ bool bp_target_applies(const bp_target *t, bp_scope scope, bp_phase phase, bool 
     unsigned scopes = t->scopes ? t->scopes
                                 : (BP_SCOPE_F_INSTITUTION | BP_SCOPE_F_PHASE | BP_SCOPE_F_TRUST);
     if (t->from_year && year < t->from_year) return false;
-    if (t->scenarios && !(t->scenarios & (1u << s))) return false;
+    /* in-year figures are judged as what they stand for: the outturn and the year to date
+     * as actuals, the budget to date as a budget */
+    if (t->scenarios && !(t->scenarios & (1u << bp_scenario_base(s)))) return false;
     switch (scope) {
     case BP_SCOPE_INSTITUTION:
         if (!(scopes & BP_SCOPE_F_INSTITUTION) || central) return false;
@@ -164,6 +168,29 @@ static bool condition_holds(const bp_target *t, const bp_expr_ctx *c)
     return v.ok && !bp_num_is_zero(v);
 }
 
+/* cash_min's target is the contract's: min A, amber 0..A (0 exactly amber), red below
+ * 0, where A is the cash flow's average month of payments - a threshold of each entity's
+ * own, which a KPI file cannot state.  The KPI file's target says where it applies. */
+static void decide_cash_min(bp_result *r, const bp_expr_ctx *c)
+{
+    /* no cash flow (another year or scenario, or none of the entity's): no target */
+    if (!r->value.ok) {
+        r->target = -1;
+        r->lo = r->hi = bp_num_none();
+        r->status = BP_STATUS_NONE;
+        return;
+    }
+    bp_cashflow cf;
+    bp_cashflow_make(c->model, c->eliminate ? -1 : c->members[0], r->year, &cf);
+    r->lo = cf.avg_payments;
+    if (!r->lo.ok) {
+        r->status = BP_STATUS_NONE;
+        return;
+    }
+    r->status = bp_num_cmp(r->value, r->lo) >= 0 ? BP_STATUS_GREEN
+                : bp_num_cmp(r->value, bp_num_int(0)) >= 0 ? BP_STATUS_AMBER : BP_STATUS_RED;
+}
+
 static void decide(const bp_kpi *k, bp_result *r, const bp_expr_ctx *c, const ev_entity *e)
 {
     r->target = -1;
@@ -178,6 +205,7 @@ static void decide(const bp_kpi *k, bp_result *r, const bp_expr_ctx *c, const ev
         r->lo = t->lo ? bp_expr_eval(t->lo, c) : bp_num_none();
         r->hi = t->hi ? bp_expr_eval(t->hi, c) : bp_num_none();
         r->status = bp_target_decide(t, r->value, r->lo, r->hi);
+        if (bp_kpi_is_cash_min(k)) decide_cash_min(r, c);
         return;
     }
 }
@@ -235,23 +263,35 @@ static bp_err build_entities(evaluator *ev, bp_results *out)
     return BP_OK;
 }
 
-/* Which (year, scenario) pairs exist: those with any fact, plus course years. */
+/* Which (year, scenario) pairs exist: those with any whole-year figure, plus course
+ * years (in in-year mode the report year's courses are its year to date and outturn: it
+ * has no actual). */
 static void present_pairs(const bp_model *m, bool present[][BP_SCENARIO_COUNT], int y0, int ny)
 {
-    for (size_t i = 0; i < m->nfacts; i++) {
-        int y = m->facts[i].year - y0;
-        if (y >= 0 && y < ny) present[y][m->facts[i].scenario] = true;
+    const bp_fact *fs = m->totals ? m->totals : m->facts;
+    size_t n = m->totals ? m->ntotals : m->nfacts;
+    for (size_t i = 0; i < n; i++) {
+        int y = fs[i].year - y0;
+        if (y >= 0 && y < ny) present[y][fs[i].scenario] = true;
     }
     for (size_t i = 0; i < m->ncourses; i++) {
         int y = m->courses[i].year - y0;
-        if (y >= 0 && y < ny) present[y][BP_ACTUAL] = true;
+        if (y < 0 || y >= ny) continue;
+        if (m->inyear && m->courses[i].year == m->inyear)
+            present[y][BP_YTD_ACTUAL] = present[y][BP_OUTTURN] = true;
+        else
+            present[y][BP_ACTUAL] = true;
     }
 }
 
-static bool in_window(int report_year, int year, bp_scenario s)
+/* In in-year mode the report year's outturn takes the place of its actual; its year to
+ * date (actual and budget) is shown beside it but never reported. */
+static bool in_window(const bp_model *m, int report_year, int year, bp_scenario s)
 {
+    if (year == report_year && m->inyear == year) return s == BP_OUTTURN;
     if (s == BP_ACTUAL) return year == report_year;
-    return year > report_year;
+    if (s == BP_BUDGET || s == BP_FORECAST) return year > report_year;
+    return false;
 }
 
 /* Institutions first, then the phases, then the trust: one slot per possible entity. */
@@ -319,7 +359,7 @@ static bp_err eval_results(evaluator *ev, bp_results *out, int y0, int ny,
                         (int)at;
                     r->grade = -1;
                     r->movement = -1;
-                    r->counts = in_window(out->report_year, r->year, r->scenario);
+                    r->counts = in_window(ev->m, out->report_year, r->year, r->scenario);
                     bp_expr_ctx c = make_ctx(ev, en, r->year, r->scenario);
                     if (kp->expr) r->value = bp_expr_eval(kp->expr, &c);
                     else eval_grade(kp, r, &c);
@@ -329,6 +369,22 @@ static bp_err eval_results(evaluator *ev, bp_results *out, int y0, int ny,
             p++;
         }
     }
+    /* cash_min is the cash flow of the year reported only (contract v2: its scenario the
+     * outturn in-year, the actual in annual mode; "only for Y"): its rows of other years
+     * and scenarios are dropped, not left as null rows, and the index follows */
+    size_t kept = 0;
+    for (size_t i = 0; i < out->nresults; i++) {
+        bp_result *r = &out->results[i];
+        size_t slot = index_of(out, r->kpi, r->scope, r->entity, r->year, r->scenario);
+        if (bp_kpi_is_cash_min(&ev->kpis->kpis[r->kpi])
+            && !(r->year == out->report_year && r->counts)) {
+            out->index[slot] = -1;
+            continue;
+        }
+        if (kept != i) out->results[kept] = *r;
+        out->index[slot] = (int)kept++;
+    }
+    out->nresults = kept;
     return BP_OK;
 }
 
@@ -412,7 +468,9 @@ static bp_err eval_charges(evaluator *ev, bp_results *out, int y0, int ny,
     size_t cap = out->ncharges;   /* room known to be there */
     for (int y = 0; y < ny; y++)
         for (int s = 0; s < BP_SCENARIO_COUNT; s++) {
-            if (!present[y][s]) continue;
+            /* in-year: shared on the outturn, the year to date beside it; a budget to date
+             * is not a charge anyone pays */
+            if (!present[y][s] || s == BP_YTD_BUDGET) continue;
             int year = y0 + y;
             bp_num total;
             if (!bp_model_sum(m, m->central, year, (bp_scenario)s, "exp", true, &total)) continue;
@@ -435,9 +493,11 @@ static bp_err eval_charges(evaluator *ev, bp_results *out, int y0, int ny,
                 bp_charge_line *l = &ch.lines[ch.nlines];
                 l->inst = (int)i;
                 bp_num roll;
-                /* Budgets and forecasts often carry no pupil numbers: use the year's actual. */
+                /* Budgets and forecasts often carry no pupil numbers: use the year's actual
+                 * (in-year, the report year's actual is its outturn) */
+                bp_scenario own = year == m->inyear ? BP_OUTTURN : BP_ACTUAL;
                 l->has_roll = bp_model_sum(m, (int)i, year, (bp_scenario)s, "students.on_roll", false, &roll)
-                              || bp_model_sum(m, (int)i, year, BP_ACTUAL, "students.on_roll", false, &roll);
+                              || bp_model_sum(m, (int)i, year, own, "students.on_roll", false, &roll);
                 if (!l->has_roll) roll = bp_num_int(0);
                 l->weighted = bp_num_mul(roll, m->weight[m->insts[i].phase]);
                 bp_num charged;
@@ -486,6 +546,10 @@ static bp_err check_reconciliation(const bp_model *m, int y0, int ny,
     for (int y = 0; y < ny; y++)
         for (int s = 0; s < BP_SCENARIO_COUNT; s++) {
             if (!present[y][s]) continue;
+            /* in-year, the report year reconciles over the months closed (M01..period):
+             * its year to date, actual and budget, not its whole-year plans */
+            if (m->inyear && y0 + y == m->inyear && s != BP_YTD_ACTUAL && s != BP_YTD_BUDGET)
+                continue;
             int64_t in = 0, ex = 0;
             bool any = false;
             for (size_t i = 0; i < m->ninsts; i++) {
@@ -512,6 +576,80 @@ static bp_err check_reconciliation(const bp_model *m, int y0, int ny,
                         yb, bp_scenario_id((bp_scenario)s), a, b, d);
             bp_diag_mark_plain(diags);
         }
+    return BP_OK;
+}
+
+/* The cash flows of the year reported, and a warning for each actual month whose bs.cash
+ * differs from opening + receipts - payments (the cash does not reconcile). */
+static bp_err eval_cashflows(const bp_model *m, int year, bp_results *out, bp_diags *diags)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < m->ninsts; i++) n += bp_cashflow_has(m, (int)i, year);
+    if (!n) return BP_OK;
+    out->cashflows = calloc(n + 1, sizeof *out->cashflows);
+    if (!out->cashflows) return BP_ERR_NOMEM;
+    for (size_t i = 0; i < m->ninsts; i++)
+        if (bp_cashflow_has(m, (int)i, year))
+            bp_cashflow_make(m, (int)i, year, &out->cashflows[out->ncashflows++]);
+    bp_cashflow_make(m, -1, year, &out->cashflows[out->ncashflows++]);
+    char yb[16];
+    bp_year_format(year, yb, sizeof yb);
+    for (size_t i = 0; i < out->ncashflows; i++) {
+        const bp_cashflow *cf = &out->cashflows[i];
+        for (int k = 1; k <= 12; k++) {
+            const bp_cash_month *mo = &cf->months[k - 1];
+            if (!mo->ok || !mo->has_balance || !mo->difference) continue;
+            char mb[8], a[40], b[40], d[40];
+            bp_month_format(k, mb, sizeof mb);
+            bp_money_format(mo->closing, true, a, sizeof a);
+            bp_money_format(mo->closing - mo->difference, true, b, sizeof b);
+            bp_money_format(mo->difference, true, d, sizeof d);
+            bp_diag_add(diags, BP_DIAG_WARNING, "finance.csv", 0, 0,
+                        "cash does not reconcile for %s %s %s: bs.cash %s, opening + receipts - "
+                        "payments %s, difference %s", cf->inst < 0 ? "the trust" : m->insts[cf->inst].id,
+                        yb, mb, a, b, d);
+        }
+    }
+    return BP_OK;
+}
+
+/* The balance sheets shown - at the period end (annual: the year end) and at the previous
+ * year end - of the trust and each institution with FA, CA, CL and reserves: net assets
+ * different from funds is a reconciliation warning. */
+static bp_err warn_balance(const bp_model *m, int year, bp_diags *diags)
+{
+    int *all = malloc((m->ninsts ? m->ninsts : 1) * sizeof *all);
+    if (!all) return BP_ERR_NOMEM;
+    for (size_t i = 0; i < m->ninsts; i++) all[i] = (int)i;
+    for (int back = 0; back < 2; back++) {
+        int y = year - back;
+        bp_scenario s = back == 0 && m->inyear == year ? BP_YTD_ACTUAL : BP_ACTUAL;
+        char at[48], yb[16];
+        bp_year_format(y, yb, sizeof yb);
+        if (s == BP_YTD_ACTUAL) {
+            char mb[8];
+            bp_month_format(m->period, mb, sizeof mb);
+            snprintf(at, sizeof at, "at %s %s", yb, mb);
+        } else {
+            snprintf(at, sizeof at, "at the end of %s", yb);
+        }
+        for (int i = 0; i <= (int)m->ninsts; i++) {
+            int inst = i < (int)m->ninsts ? i : -1;
+            bp_balance_sheet bs;
+            if (inst >= 0) bp_balance_make(m, &all[inst], 1, y, s, &bs);
+            else bp_balance_make(m, all, m->ninsts, y, s, &bs);
+            if (!bs.checked || !bs.difference) continue;
+            char a[40], b[40], d[40];
+            bp_money_format(bs.line[BP_BS_NET_ASSETS].pence, true, a, sizeof a);
+            bp_money_format(bs.line[BP_BS_FUNDS].pence, true, b, sizeof b);
+            bp_money_format(bs.difference, true, d, sizeof d);
+            bp_diag_add(diags, BP_DIAG_WARNING, "finance.csv", 0, 0,
+                        "balance sheet of %s %s does not balance: net assets %s, funds "
+                        "(bs.reserves) %s, difference %s",
+                        inst < 0 ? "the trust" : m->insts[inst].id, at, a, b, d);
+        }
+    }
+    free(all);
     return BP_OK;
 }
 
@@ -576,6 +714,12 @@ static bp_err check_commentary(const bp_model *m, int report_year, int y0, int n
         bp_diag_mark_plain(diags);
     }
     return BP_OK;
+}
+
+bp_scenario bp_results_current(const bp_results *r)
+{
+    return r->model && r->model->inyear && r->model->inyear == r->report_year ? BP_OUTTURN
+                                                                              : BP_ACTUAL;
 }
 
 const bp_result *bp_results_find(const bp_results *r, int kpi, bp_scope scope, int entity,
@@ -716,6 +860,8 @@ bp_err bp_evaluate(const bp_model *m, const bp_kpiset *kpis, int report_year,
     }
     if (err == BP_OK) err = eval_courses(&ev, out);
     if (err == BP_OK) err = eval_charges(&ev, out, y0, ny, present, diags);
+    if (err == BP_OK) err = eval_cashflows(m, report_year, out, diags);
+    if (err == BP_OK) err = warn_balance(m, report_year, diags);
     if (err == BP_OK) {
         err = check_reconciliation(m, y0, ny, present, out, diags);
         check_forecasts(m, report_year, diags);
@@ -743,5 +889,6 @@ void bp_results_free(bp_results *r)
     free(r->unreconciled);
     free(r->comment_shown);
     free(r->typed);
+    free(r->cashflows);
     memset(r, 0, sizeof *r);
 }

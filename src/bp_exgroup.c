@@ -19,7 +19,10 @@ static int kept_cmp(const void *pa, const void *pb)
     if (a->kpi != b->kpi) return a->kpi < b->kpi ? -1 : 1;
     if (a->scope != b->scope) return a->scope < b->scope ? -1 : 1;
     if (a->entity != b->entity) return a->entity < b->entity ? -1 : 1;
-    bool aa = a->scenario == BP_ACTUAL, ba = b->scenario == BP_ACTUAL;
+    /* the report year's own result: its actual, or in-year its outturn (a ytd result is
+     * never an exception) */
+    bool aa = a->scenario == BP_ACTUAL || a->scenario == BP_OUTTURN;
+    bool ba = b->scenario == BP_ACTUAL || b->scenario == BP_OUTTURN;
     if (aa != ba) return aa ? -1 : 1;
     if (a->year != b->year) return a->year < b->year ? -1 : 1;
     if (a->scenario != b->scenario) return a->scenario < b->scenario ? -1 : 1;
@@ -209,12 +212,13 @@ bp_err bp_exgroups_make(const bp_results *res, bp_exgroup_keep keep, void *arg,
             if (ks[q].r->status == BP_STATUS_RED) g->worst = BP_STATUS_RED;
             if (ks[q].rank < o->rank) o->rank = ks[q].rank;
         }
-        if (first->scenario == BP_ACTUAL && first->year == res->report_year) {
+        if (first->scenario == bp_results_current(res) && first->year == res->report_year) {
             g->current = first;
             o->rank = ks[i].rank;
         }
         o->tier = g->current ? 0 : 1;
-        g->actual = bp_results_find(res, g->kpi, g->scope, g->entity, res->report_year, BP_ACTUAL);
+        g->actual = bp_results_find(res, g->kpi, g->scope, g->entity, res->report_year,
+                                    bp_results_current(res));
         g->prior = bp_results_find(res, g->kpi, g->scope, g->entity, res->report_year - 1, BP_ACTUAL);
         g->movement = movement(res, g);
         /* the actions, counted now and pointed at once the buffer is made */

@@ -2,6 +2,8 @@
  * aggregation rules make a phase or trust figure a ratio of sums (see bp_expr.h). */
 #include "bp_expr.h"
 
+#include "bp_cashflow.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -390,7 +392,8 @@ static bp_expr *parse_primary(parser *p)
             return NULL;
         }
         {
-            bool attr = tok_is(p, "capacity") || tok_is(p, "pan") || tok_is(p, "years_in_trust");
+            bool attr = tok_is(p, "capacity") || tok_is(p, "pan") || tok_is(p, "years_in_trust")
+                        || tok_is(p, "cash_min");
             bp_expr *e = node(p, attr ? BP_E_ATTR : BP_E_SUM, at);
             if (!e) return NULL;
             e->name = tok_dup(p);
@@ -661,9 +664,16 @@ static bp_num eval_sum(const bp_expr *e, const bp_expr_ctx *c)
     const char *course = bp_course_field(e->name);
     for (size_t i = 0; i < c->nmembers; i++) {
         bp_num v;
-        bool ok = course
-            ? bp_model_course_sum(c->model, c->members[i], c->year, course, c->course, &v)
-            : bp_model_sum(c->model, c->members[i], c->year, c->scenario, e->name, c->eliminate, &v);
+        bool ok;
+        if (course) {
+            ok = bp_model_course_sum(c->model, c->members[i], c->year, course, c->course, &v);
+        } else {
+            bp_sum_state st = bp_model_sum_state(c->model, c->members[i], c->year, c->scenario,
+                                                 e->name, c->eliminate, &v);
+            /* a member whose figure cannot be formed makes the total unknown, default or not */
+            if (st == BP_SUM_NODATA) return bp_num_none();
+            ok = st == BP_SUM_OK;
+        }
         if (!ok) {
             if (!e->has_dflt) continue;
             v = e->dflt;
@@ -676,8 +686,22 @@ static bp_num eval_sum(const bp_expr *e, const bp_expr_ctx *c)
     return total;
 }
 
+/* cash_min: the lowest month-end cash of the entity's cash flow of the year reported -
+ * the outturn's in in-year mode, the actual's in annual mode; no data otherwise. */
+static bp_num eval_cash_min(const bp_expr_ctx *c)
+{
+    const bp_model *m = c->model;
+    bp_scenario s = m->inyear == c->year ? BP_OUTTURN : BP_ACTUAL;
+    if (c->phase || c->year != m->reported_year || c->scenario != s || !c->nmembers)
+        return bp_num_none();
+    bp_cashflow cf;
+    bp_cashflow_make(m, c->eliminate ? -1 : c->members[0], c->year, &cf);
+    return cf.has_low ? bp_num_pence(cf.low) : bp_num_none();
+}
+
 static bp_num eval_attr(const bp_expr *e, const bp_expr_ctx *c)
 {
+    if (strcmp(e->name, "cash_min") == 0) return eval_cash_min(c);
     bp_num total = bp_num_int(0);
     bool any = false;
     for (size_t i = 0; i < c->nmembers; i++) {

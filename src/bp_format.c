@@ -246,8 +246,11 @@ void bp_format_exception(const bp_results *res, const bp_result *r, char *buf, s
     char val[64], yb[16];
     bp_format_result_value(k, r, val, sizeof val);
     bp_year_format(r->year, yb, sizeof yb);
-    const char *when = r->scenario == BP_ACTUAL ? "" : r->scenario == BP_BUDGET ? " budget" : " forecast";
-    const char *verb = r->scenario == BP_ACTUAL ? "was" : "is planned at";
+    /* in-year, the report year's outturn is what the exceptions judge */
+    const char *when = r->scenario == BP_ACTUAL ? "" : r->scenario == BP_BUDGET ? " budget"
+                       : r->scenario == BP_OUTTURN ? " outturn" : " forecast";
+    const char *verb = r->scenario == BP_ACTUAL ? "was"
+                       : r->scenario == BP_OUTTURN ? "is forecast at" : "is planned at";
     char against[128] = "";
     if (r->target >= 0) {
         const bp_target *t = &k->targets[r->target];
@@ -481,8 +484,12 @@ char *bp_format_exgroup_years(const bp_results *res, const bp_exgroups *all, con
         bp_year_format(r->year, yb, sizeof yb);
         sentence_value(k, r, val, sizeof val);
         target_words(k, r, said, sizeof said);
-        sb_add(&b, " was %s in %s (%s%s%s)", bp_status_word(r->status), yb, val,
-               *said ? " against " : "", said);
+        if (r->scenario == BP_OUTTURN)
+            sb_add(&b, " is %s in the %s outturn (%s%s%s)", bp_status_word(r->status), yb, val,
+                   *said ? " against " : "", said);
+        else
+            sb_add(&b, " was %s in %s (%s%s%s)", bp_status_word(r->status), yb, val,
+                   *said ? " against " : "", said);
         from = 1;
     }
     const bp_result **v = malloc((g->nitems ? g->nitems : 1) * sizeof *v);
@@ -693,7 +700,8 @@ char *bp_format_issue(const bp_results *res, const bp_exgroup *g, const bp_exgro
                *t ? " against " : "", t);
     else
         sb_add(&b, "The result is %s in the %s %s (%s%s%s)", bp_status_word(r->status), yb,
-               r->scenario == BP_BUDGET ? "budget" : "forecast", val, *t ? " against " : "", t);
+               r->scenario == BP_BUDGET ? "budget" : r->scenario == BP_OUTTURN ? "outturn"
+               : "forecast", val, *t ? " against " : "", t);
     if (is->has_stake) {
         char stake[48];
         bp_format_money_as(is->stake, BP_MONEY_POUNDS, stake, sizeof stake);

@@ -409,6 +409,12 @@ static void emit_course_sum(compiler *x, const bp_expr *e, const bp_expr_ctx *c)
  * how many members have one). */
 static void emit_attr(compiler *x, const bp_expr *e, const bp_expr_ctx *c)
 {
+    /* cash_min is MIN over the Cash flow sheet's closing row (contract v2), a sheet of the
+     * in-year workbook: until that sheet exists the cell says it has no formula of its own */
+    if (strcmp(e->name, "cash_min") == 0) {
+        put(x, "NA()");
+        return;
+    }
     if (strcmp(e->name, "years_in_trust") != 0) {
         put_sums_cell(x, e, e->name, 0, -1, false, c);
         return;

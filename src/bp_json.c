@@ -216,6 +216,40 @@ static void json_courses(FILE *out, const bp_session *s)
     fputs(s->results.ncourses ? "\n  ],\n" : "],\n", out);
 }
 
+/* The cash flows (contract v2): only when the data has cash.* facts, so that the results
+ * of a data set without them stay as they were. */
+static void json_cashflows(FILE *out, const bp_session *s)
+{
+    const bp_results *r = &s->results;
+    if (!r->ncashflows) return;
+    fputs("  \"cashflow\": [", out);
+    for (size_t i = 0; i < r->ncashflows; i++) {
+        const bp_cashflow *cf = &r->cashflows[i];
+        fputs(i ? ",\n    " : "\n    ", out);
+        fputs("{\"entity\": ", out);
+        bp_json_string(out, cf->inst < 0 ? "trust" : s->model.insts[cf->inst].id);
+        fputs(", \"year\": ", out);
+        json_year(out, cf->year);
+        fputs(", \"months\": [", out);
+        for (int k = 1; k <= 12; k++) {
+            const bp_cash_month *mo = &cf->months[k - 1];
+            char mb[8];
+            bp_month_format(k, mb, sizeof mb);
+            fprintf(out, "%s{\"period\": \"%s\"", k > 1 ? ", " : "", mb);
+            const int64_t *v[4] = {&mo->opening, &mo->receipts, &mo->payments, &mo->closing};
+            static const char *const names[4] = {"opening", "receipts", "payments", "closing"};
+            for (int j = 0; j < 4; j++) {
+                fprintf(out, ", \"%s\": ", names[j]);
+                if (mo->ok) json_money(out, *v[j]);
+                else fputs("null", out);
+            }
+            fprintf(out, ", \"source\": \"%s\"}", bp_scenario_id(mo->source));
+        }
+        fputs("]}", out);
+    }
+    fputs("\n  ],\n", out);
+}
+
 static void json_charges(FILE *out, const bp_session *s)
 {
     const bp_model *m = &s->model;
@@ -277,15 +311,25 @@ bp_err bp_json_results(FILE *out, const bp_session *s)
     const bp_model *m = &s->model;
     char asof[16];
     bp_date_format_iso(m->as_of, asof, sizeof asof);
-    /* /2 when it carries contract v2's fields: the comparison with a previous pack */
+    /* schema /2 when it carries contract v2's fields: in-year mode or the comparison
+     * with a previous pack; annual results without --previous stay /1, byte for byte */
+    bool inyear = m->inyear && m->inyear == s->year;
+    bool v2 = inyear || s->results.previous;
     fprintf(out, "{\n  \"schema\": \"boardpack-results/%d\",\n  \"version\": \"%s\",\n  \"trust\": ",
-            s->results.previous ? 2 : 1, BP_VERSION);
+            v2 ? 2 : 1, BP_VERSION);
     bp_json_string(out, m->id);
     fputs(",\n  \"trust_name\": ", out);
     bp_json_string(out, m->name);
     fputs(",\n  \"report_year\": ", out);
     json_year(out, s->year);
-    if (s->results.previous) fputs(",\n  \"period\": null", out);   /* annual */
+    if (v2) {
+        fputs(",\n  \"period\": ", out);
+        if (inyear) {
+            char pb[8];
+            bp_month_format(m->period, pb, sizeof pb);
+            fprintf(out, "\"%s\"", pb);
+        } else fputs("null", out);                                    /* annual */
+    }
     fprintf(out, ",\n  \"as_of\": \"%s\",\n  \"results\": [", asof);
     for (size_t i = 0; i < s->results.nresults; i++) {
         fputs(i ? ",\n    " : "\n    ", out);
@@ -295,6 +339,7 @@ bp_err bp_json_results(FILE *out, const bp_session *s)
     json_exceptions(out, s);
     json_courses(out, s);
     json_charges(out, s);
+    json_cashflows(out, s);
     json_data(out, s);
     fputs("}\n", out);
     fflush(out);

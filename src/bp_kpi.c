@@ -89,6 +89,11 @@ int bp_kpi_find(const bp_kpiset *s, const char *id)
     return -1;
 }
 
+bool bp_kpi_is_cash_min(const bp_kpi *k)
+{
+    return k->expr && k->expr->op == BP_E_ATTR && strcmp(k->expr->name, "cash_min") == 0;
+}
+
 const bp_expr *bp_kpi_lookup_expr(const void *arg, const char *id)
 {
     const bp_kpiset *s = arg;
@@ -1131,12 +1136,17 @@ static size_t pairs_present(const bp_model *m)
     memset(seen, 0, sizeof seen);
     int y0 = m->nyears ? m->years[0] : m->report_year;
     int y1 = m->nyears ? m->years[m->nyears - 1] : m->report_year;
-    for (size_t i = 0; i < m->nfacts; i++)
-        if (m->facts[i].year >= lo && m->facts[i].year < lo + nyrs)
-            seen[m->facts[i].year - lo][m->facts[i].scenario] = true;
+    const bp_fact *fs = m->totals ? m->totals : m->facts;
+    size_t nfs = m->totals ? m->ntotals : m->nfacts;
+    for (size_t i = 0; i < nfs; i++)
+        if (fs[i].year >= lo && fs[i].year < lo + nyrs)
+            seen[fs[i].year - lo][fs[i].scenario] = true;
     for (size_t i = 0; i < m->ncourses; i++)
-        if (m->courses[i].year >= lo && m->courses[i].year < lo + nyrs)
-            seen[m->courses[i].year - lo][BP_ACTUAL] = true;
+        if (m->courses[i].year >= lo && m->courses[i].year < lo + nyrs) {
+            bool iy = m->inyear && m->courses[i].year == m->inyear;
+            seen[m->courses[i].year - lo][iy ? BP_OUTTURN : BP_ACTUAL] = true;
+            if (iy) seen[m->courses[i].year - lo][BP_YTD_ACTUAL] = true;
+        }
     size_t n = 0;
     for (int y = y0; y <= y1; y++)
         for (int sc = 0; sc < BP_SCENARIO_COUNT; sc++)
@@ -1328,7 +1338,7 @@ bp_err bp_kpi_validate(const bp_kpiset *s, const bp_model *m, const char *warn_f
 /* The default KPIs contract v2 added.  They have results only where their inputs exist,
  * so that a data set written for v1 without them (no reserves) gets no rows of no data
  * from a KPI it never asked for: its outputs change only where it holds the facts. */
-static const char *const v2_defaults[] = {"revenue_reserve"};
+static const char *const v2_defaults[] = {"revenue_reserve", "cash_min"};
 
 typedef struct {
     const bp_model *m;
@@ -1340,6 +1350,9 @@ static void has_fact(const bp_expr *e, void *arg)
 {
     feed *f = arg;
     if (e->op == BP_E_SUM && !bp_course_field(e->name) && bp_model_has_code(f->m, e->name))
+        f->found = true;
+    /* the low point of the cash flow reads the cash.* facts */
+    if (e->op == BP_E_ATTR && strcmp(e->name, "cash_min") == 0 && bp_model_has_code(f->m, "cash"))
         f->found = true;
 }
 

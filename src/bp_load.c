@@ -44,6 +44,7 @@ const size_t bp_load_nfiles = F_COUNT;
 #define EXP_STATUS "one of not_started, on_track, at_risk, off_track, complete"
 #define EXP_AMBITION "an ambition id from ambitions.csv"
 #define EXP_WHOLE "a whole number that is not negative"
+#define EXP_MONTH "a month M01 (September) to M12 (August), or P01 to P12"
 
 /* Institutions in one data set.  The largest trusts run about a hundred schools; the cap
  * bounds what every later stage does per institution (results are KPIs x institutions x
@@ -54,6 +55,7 @@ const size_t bp_load_nfiles = F_COUNT;
 typedef struct {
     bp_fact f;
     int code_col;
+    int period_col;          /* of the period field; 0 when the file has no such column */
 } tfact;
 
 /* A row's identity for the duplicate check: key compares, shown is what people read. */
@@ -557,6 +559,7 @@ static void load_trust(loader *L)
         {"money_units", NULL, NULL},
         {"local_tier", "what the trust calls its local tier, such as local governing body", NULL},
         {"suppress_max", NULL, NULL},
+        {"period", NULL, NULL},
     };
     keyset keys = {0};
     m->settings = grow(L, NULL, &L->capsettings, t->nrows ? t->nrows : 1, sizeof *m->settings);
@@ -633,6 +636,16 @@ static void load_trust(loader *L)
     int64_t sm;
     if (known[7].val && get_whole(L, F_TRUST, known[7].val, "value", &sm))
         m->suppress_max = sm;
+    /* the closed month of the report year: in-year reporting (contract v2) */
+    const bp_csv_field *pf = known[8].val;
+    if (pf) {
+        view pv = trimmed(pf);
+        if (!word_ok(pf) || !bp_month_parse(pv.s, pv.n, &m->period)) {
+            m->period = 0;
+            bad_word(L, F_TRUST, pf, "value", "%s for period, the latest month of the report "
+                     "year whose actuals are closed", EXP_MONTH);
+        }
+    }
 }
 
 /* ---------- institutions.csv ---------- */
@@ -834,10 +847,14 @@ static bool fact_value(loader *L, int file, const bp_csv_field *vf, const char *
 
 static void load_facts(loader *L, int file)
 {
+    /* finance.csv alone may hold monthly figures (contract v2): elsewhere a period column
+     * is an unknown one, as in v1 */
     static const bp_csv_colspec spec[] = {{"institution", 1}, {"year", 1}, {"scenario", 1},
-                                          {"code", 1}, {"value", 1}};
-    int idx[5];
-    if (!bind(L, file, spec, 5, idx)) return;
+                                          {"code", 1}, {"value", 1}, {"period", 0}};
+    int idx[6];
+    if (!bind(L, file, spec, file == F_FINANCE ? 6 : 5, idx)) return;
+    if (file != F_FINANCE) idx[5] = -1;
+    const bp_model *m = L->m;
     const bp_csv_table *t = &L->t[file];
     for (size_t r = 0; r < t->nrows && !L->err; r++) {
         const bp_csv_row *row = &t->rows[r];
@@ -861,6 +878,43 @@ static void load_facts(loader *L, int file)
         const char *ic = intern(L, code);
         if (!ic) return;
         bool money = bp_code_is_money(ic);
+        int period = 0;
+        const bp_csv_field *pf = cell(row, idx[5]);
+        view pv = pf ? trimmed(pf) : (view){"", 0};
+        if (pv.n && (!word_ok(pf) || !bp_month_parse(pv.s, pv.n, &period))) {
+            bad_word(L, file, pf, "period", "%s, or empty for the whole year", EXP_MONTH);
+            ok = false;
+        } else if (period && !money) {
+            bad(L, file, pf, "period", "an empty period for %s: only money codes (income, exp, "
+                "memo, bs, cash) are given by month", ic);
+            ok = false;
+        } else if (period && bp_code_under(ic, "cash.opening")) {
+            bad(L, file, pf, "period", "an empty period for %s, the cash at the start of the "
+                "year (a whole-year figure)", ic);
+            ok = false;
+        } else if (ok && m->period && year == m->report_year && sc == BP_ACTUAL && money) {
+            /* in-year: the report year's actuals are the closed months, nothing else */
+            char pb[8], yb[16];
+            bp_month_format(m->period, pb, sizeof pb);
+            bp_year_format(year, yb, sizeof yb);
+            if (period > m->period) {
+                char mb[8];
+                bp_month_format(period, mb, sizeof mb);
+                bp_diag_add(L->d, BP_DIAG_ERROR, bp_load_files[file], pf->line, pf->column,
+                            "found an actual for %s: month %s is after the closed period %s "
+                            "(trust.csv period), expected actuals of %s for M01 to %s only",
+                            mb, mb, pb, yb, pb);
+                ok = false;
+            } else if (!period && !bp_code_under(ic, "cash.opening")) {
+                const bp_csv_field *at = pf ? pf : cell(row, idx[2]);
+                bp_diag_add(L->d, BP_DIAG_ERROR, bp_load_files[file], row->line,
+                            at ? at->column : cf->column,
+                            "found a whole-year actual of %s for %s, expected its months in "
+                            "column \"period\" (M01 to %s): %s is reported in-year to %s "
+                            "(trust.csv period)", yb, ic, pb, yb, pb);
+                ok = false;
+            }
+        }
         int64_t value;
         if (!fact_value(L, file, cell(row, idx[4]), ic, money, &value)) continue;
         if (money) add_money(L, file, value);
@@ -872,13 +926,15 @@ static void load_facts(loader *L, int file)
         f->f.inst = inst;
         f->f.year = year;
         f->f.scenario = sc;
-        f->f.period = 0;
+        f->f.period = period;
+        f->f.nodata = false;
         f->f.code = ic;
         f->f.value = value;
         f->f.money = money;
         f->f.file = file;
         f->f.line = row->line;
         f->code_col = cf->column;
+        f->period_col = pf ? pf->column : 0;
     }
 }
 
@@ -895,6 +951,18 @@ static int tfact_cmp(const void *a, const void *b)
     return (x->line > y->line) - (x->line < y->line);
 }
 
+static bool same_key(const bp_fact *a, const bp_fact *b)
+{
+    return a->inst == b->inst && a->year == b->year && a->scenario == b->scenario
+           && a->code == b->code;
+}
+
+/* Reading order: the files in the documented order, each top to bottom. */
+static bool read_before(const bp_fact *a, const bp_fact *b)
+{
+    return a->file != b->file ? a->file < b->file : a->line < b->line;
+}
+
 static void finish_facts(loader *L)
 {
     bp_model *m = L->m;
@@ -904,21 +972,46 @@ static void finish_facts(loader *L)
         L->err = BP_ERR_NOMEM;
         return;
     }
+    const bp_fact *first = NULL;   /* of the group, in reading order */
     for (size_t i = 0; i < L->nfacts; i++) {
         const bp_fact *f = &L->facts[i].f;
-        /* sorted by key, then file and line: the one kept is the first in reading order */
+        if (!first || !same_key(first, f)) {
+            /* a group (institution, year, scenario, code) is whole-year or monthly as its
+             * first line in reading order says: the other kind is the later line's error */
+            first = f;
+            for (size_t j = i + 1; j < L->nfacts && same_key(f, &L->facts[j].f); j++)
+                if (read_before(&L->facts[j].f, first)) first = &L->facts[j].f;
+        }
+        char yb[16];
+        bp_year_format(f->year, yb, sizeof yb);
+        if (!f->period != !first->period) {
+            const tfact *t = &L->facts[i];
+            bp_diag_add(L->d, BP_DIAG_ERROR, m->inputs[f->file].name, f->line,
+                        t->period_col ? t->period_col : t->code_col,
+                        "found %s %s %s %s %s, but line %d of %s gives it %s, expected each "
+                        "institution, year, scenario and code either for the whole year or "
+                        "by month", m->insts[f->inst].id, yb, bp_scenario_id(f->scenario),
+                        f->code, f->period ? "for a month" : "for the whole year", first->line,
+                        m->inputs[first->file].name,
+                        first->period ? "by month" : "for the whole year");
+            continue;
+        }
+        /* sorted by key and month, then file and line: the one kept is the first in
+         * reading order */
         if (m->nfacts > 0) {
             const bp_fact *p = &m->facts[m->nfacts - 1];
-            if (p->inst == f->inst && p->year == f->year && p->scenario == f->scenario
-                && p->code == f->code && p->period == f->period) {
-                char yb[16];
-                bp_year_format(f->year, yb, sizeof yb);
+            if (same_key(p, f) && p->period == f->period) {
+                char mb[16] = "";
+                if (f->period) {
+                    mb[0] = ' ';
+                    bp_month_format(f->period, mb + 1, sizeof mb - 1);
+                }
                 bp_diag_add(L->d, BP_DIAG_ERROR, m->inputs[f->file].name, f->line,
                             L->facts[i].code_col,
-                            "found %s %s %s %s a second time (first on line %d of %s), expected "
-                            "each institution, year, scenario and code once",
-                            m->insts[f->inst].id, yb, bp_scenario_id(f->scenario), f->code,
-                            p->line, m->inputs[p->file].name);
+                            "found %s %s %s %s%s a second time (first on line %d of %s), expected "
+                            "each institution, year, scenario and code once%s",
+                            m->insts[f->inst].id, yb, bp_scenario_id(f->scenario), f->code, mb,
+                            p->line, m->inputs[p->file].name, f->period ? " a month" : "");
                 continue;
             }
         }
@@ -952,8 +1045,9 @@ static void load_ledgers(loader *L, const char *dir, const char *mappings_dir)
         tfact *fs = ic ? grow(L, L->facts, &L->capfacts, L->nfacts + 1, sizeof *fs) : NULL;
         if (!fs) break;
         L->facts = fs;
+        /* a duplicate's or a month's diagnostic points at the ledger row's account */
         fs[L->nfacts++] = (tfact){{lf->inst, lf->year, lf->scenario, lf->period, ic, lf->value, true,
-                                   first + lf->file, lf->line}, lf->column};
+                                   first + lf->file, lf->line, false}, lf->column, lf->column};
     }
     bp_ledger_free(&ls);
 }
@@ -1323,11 +1417,58 @@ static void load_papers(loader *L)
     key_check(L, &keys, F_PAPERS, "pack");
 }
 
+/* A commentary row names a KPI or, contract v2, a finance code with an optional month
+ * (`code`, `period`: the authors' note beside that line of the management accounts).  The
+ * code must be one the data set has (a money code with a fact at or under it) and the month
+ * a month; a note on a month after the closed period would explain figures not yet there. */
+static bool commentary_code(loader *L, const bp_csv_row *row, const int *idx, view kpi,
+                            view *code, int *period)
+{
+    const bp_csv_field *cf = cell(row, idx[4]), *pf = cell(row, idx[5]);
+    view pv = trimmed(pf);
+    *code = trimmed(cf);
+    *period = 0;
+    if (!code->n) {
+        if (pv.n) {
+            bad(L, F_COMMENTARY, pf, "period", "an empty period: a month goes with a finance code "
+                "in column \"code\" (commentary on a KPI is on its year)");
+            return false;
+        }
+        return true;
+    }
+    char cb[128];
+    if (kpi.n) {
+        bad(L, F_COMMENTARY, cf, "code", "an empty code with kpi set: a row is commentary on a "
+            "KPI or on a finance code, not both");
+        return false;
+    }
+    if (!word_ok(cf) || !valid_code(*code, true) || !small(cf, cb, sizeof cb)
+        || !bp_code_is_money(cb) || !bp_model_has_code(L->m, cb)) {
+        bad_word(L, F_COMMENTARY, cf, "code", "a finance code of this data set (income, exp, memo, "
+                 "bs or cash, with a fact in finance.csv) such as exp.staff");
+        return false;
+    }
+    if (pv.n && (!word_ok(pf) || !bp_month_parse(pv.s, pv.n, period))) {
+        bad_word(L, F_COMMENTARY, pf, "period", "%s, or empty for the year", EXP_MONTH);
+        return false;
+    }
+    if (*period && L->m->period && *period > L->m->period) {
+        char mb[8], pb[8];
+        bp_month_format(*period, mb, sizeof mb);
+        bp_month_format(L->m->period, pb, sizeof pb);
+        bad(L, F_COMMENTARY, pf, "period", "a month up to the closed period %s (trust.csv "
+            "period): %s is not yet reported", pb, mb);
+        return false;
+    }
+    return true;
+}
+
 static void load_commentary(loader *L)
 {
-    static const bp_csv_colspec spec[] = {{"kpi", 1}, {"entity", 1}, {"year", 1}, {"text", 1}};
-    int idx[4];
-    if (!bind(L, F_COMMENTARY, spec, 4, idx)) return;
+    static const bp_csv_colspec spec[] = {{"kpi", 1}, {"entity", 1}, {"year", 1}, {"text", 1},
+                                          {"code", 0}, {"period", 0}};
+    int idx[6];
+    if (!bind(L, F_COMMENTARY, spec, 6, idx)) return;
     bp_model *m = L->m;
     const bp_csv_table *t = &L->t[F_COMMENTARY];
     keyset keys = {0};
@@ -1337,10 +1478,12 @@ static void load_commentary(loader *L)
     for (size_t r = 0; r < t->nrows && !L->err; r++) {
         const bp_csv_row *row = &t->rows[r];
         const bp_csv_field *kf = cell(row, idx[0]), *ef = cell(row, idx[1]);
-        view kpi = trimmed(kf), entity = trimmed(ef), text = {"", 0};
-        bool ok = true;
-        if (!word_ok(kf) || !valid_code(kpi, false)) {
-            bad_word(L, F_COMMENTARY, kf, "kpi", "a KPI id such as surplus_pct");
+        view kpi = trimmed(kf), entity = trimmed(ef), text = {"", 0}, code = {"", 0};
+        int period = 0;
+        bool ok = commentary_code(L, row, idx, kpi, &code, &period);
+        if (ok && !code.n && (!word_ok(kf) || !valid_code(kpi, false))) {
+            bad_word(L, F_COMMENTARY, kf, "kpi", "a KPI id such as surplus_pct%s",
+                     idx[4] >= 0 ? ", or a finance code in column \"code\"" : "");
             ok = false;
         }
         char eb[32];
@@ -1357,17 +1500,27 @@ static void load_commentary(loader *L)
         if (!get_year(L, F_COMMENTARY, cell(row, idx[2]), "year", &year)) ok = false;
         if (!get_text(L, F_COMMENTARY, cell(row, idx[3]), "text", "the commentary", &text)) ok = false;
         if (!ok) continue;
-        key_add(L, &keys, row->line, kf->column, "commentary on %s for %s %04d/%02d",
-                q(kpi, b, sizeof b), q(entity, b2, sizeof b2), year, (year + 1) % 100);
+        if (code.n) {
+            char mb[8] = "";
+            if (period) bp_month_format(period, mb, sizeof mb);
+            key_add(L, &keys, row->line, cell(row, idx[4])->column, "commentary on %s%s%s for %s %04d/%02d",
+                    q(code, b, sizeof b), period ? " " : "", mb, q(entity, b2, sizeof b2), year,
+                    (year + 1) % 100);
+        } else {
+            key_add(L, &keys, row->line, kf->column, "commentary on %s for %s %04d/%02d",
+                    q(kpi, b, sizeof b), q(entity, b2, sizeof b2), year, (year + 1) % 100);
+        }
         bp_comment *c = &m->comments[m->ncomments++];
         c->kpi = dupn(L, kpi.s, kpi.n);
+        c->code = code.n ? dupn(L, code.s, code.n) : NULL;
+        c->period = period;
         c->entity = dupn(L, entity.s, entity.n);
         c->year = year;
         c->text = dupn(L, text.s, text.n);
         c->line = row->line;
         c->column = cell(row, idx[2])->column;
     }
-    key_check(L, &keys, F_COMMENTARY, "KPI, entity and year");
+    key_check(L, &keys, F_COMMENTARY, "KPI or code, entity and year");
 }
 
 static void load_national(loader *L)
@@ -1448,10 +1601,10 @@ static void find_kpi_file(loader *L, const char *dir)
 
 bp_err bp_load_dataset(const char *dir, bp_model *m, bp_diags *diags)
 {
-    return bp_load_dataset_with(dir, NULL, m, diags);
+    return bp_load_dataset_with(dir, NULL, 0, m, diags);
 }
 
-bp_err bp_load_dataset_with(const char *dir, const char *mappings_dir, bp_model *m,
+bp_err bp_load_dataset_with(const char *dir, const char *mappings_dir, int year, bp_model *m,
                             bp_diags *diags)
 {
     loader L;
@@ -1489,5 +1642,8 @@ bp_err bp_load_dataset_with(const char *dir, const char *mappings_dir, bp_model 
     free(L.hash);
     if (L.err == BP_ERR_NOMEM || diags->oom) return BP_ERR_NOMEM;
     if (L.err) return L.err;
-    return diags->errors > errors_before ? BP_ERR_DATA : BP_OK;
+    if (diags->errors > errors_before) return BP_ERR_DATA;
+    /* the figures the KPIs read: only of a model that loaded whole */
+    bp_err err = bp_model_totals(m, year, diags);
+    return err != BP_OK ? err : diags->oom ? BP_ERR_NOMEM : BP_OK;
 }

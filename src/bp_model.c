@@ -31,13 +31,51 @@ bool bp_phase_parse(const char *s, bp_phase *out)
     return false;
 }
 
-static const char *const scenarios[BP_SCENARIO_COUNT] = {"actual", "budget", "forecast"};
+static const char *const scenarios[BP_SCENARIO_COUNT] = {
+    "actual", "budget", "forecast", "ytd_actual", "ytd_budget", "outturn"};
 
 const char *bp_scenario_id(bp_scenario s) { return s < BP_SCENARIO_COUNT ? scenarios[s] : "?"; }
 
+bp_scenario bp_scenario_base(bp_scenario s)
+{
+    switch (s) {
+    case BP_YTD_ACTUAL: case BP_OUTTURN: return BP_ACTUAL;
+    case BP_YTD_BUDGET: return BP_BUDGET;
+    default: return s;
+    }
+}
+
+bool bp_month_parse(const char *s, size_t len, int *month)
+{
+    if (len != 3 || !strchr("MmPp", s[0]) || s[0] == '\0' || s[1] < '0' || s[1] > '1'
+        || s[2] < '0' || s[2] > '9')
+        return false;
+    int v = (s[1] - '0') * 10 + (s[2] - '0');
+    if (v < 1 || v > 12) return false;
+    *month = v;
+    return true;
+}
+
+void bp_month_format(int month, char *buf, size_t size)
+{
+    snprintf(buf, size, "M%02d", month);
+}
+
+void bp_month_long(int year, int month, char *buf, size_t size)
+{
+    static const char *const names[12] = {"September", "October", "November", "December",
+                                          "January", "February", "March", "April", "May",
+                                          "June", "July", "August"};
+    if (month < 1 || month > 12) {
+        snprintf(buf, size, "?");
+        return;
+    }
+    snprintf(buf, size, "%s %d", names[month - 1], month <= 4 ? year : year + 1);
+}
+
 bool bp_scenario_parse(const char *s, bp_scenario *out)
 {
-    for (int i = 0; i < BP_SCENARIO_COUNT; i++)
+    for (int i = 0; i < BP_INPUT_SCENARIOS; i++)
         if (strcmp(s, scenarios[i]) == 0) {
             *out = (bp_scenario)i;
             return true;
@@ -151,13 +189,17 @@ void bp_date_format_iso(int32_t days, char *buf, size_t size)
 
 bool bp_code_is_money(const char *code)
 {
-    static const char *const heads[] = {"income", "exp", "memo", "bs"};
+    static const char *const heads[] = {"income", "exp", "memo", "bs", "cash"};
     for (size_t i = 0; i < sizeof heads / sizeof *heads; i++)
         if (bp_code_under(code, heads[i])) return true;
     return false;
 }
 
 const char *const bp_ledger_family[BP_LEDGER_FAMILIES] = {"income", "exp", "memo", "bs", "cash"};
+bool bp_code_is_balance(const char *code)
+{
+    return bp_code_under(code, "bs") || bp_code_under(code, "cash.opening");
+}
 
 void bp_model_init(bp_model *m)
 {
@@ -194,6 +236,8 @@ void bp_model_free(bp_model *m)
         free(m->ledgers[i].unbalanced);
     }
     free(m->ledgers);
+    free(m->totals);
+    free(m->missing);
     for (size_t i = 0; i < m->ncourses; i++) free(m->courses[i].course);
     free(m->courses);
     for (size_t i = 0; i < m->nactions; i++) {
@@ -234,6 +278,7 @@ void bp_model_free(bp_model *m)
         free(m->comments[i].kpi);
         free(m->comments[i].entity);
         free(m->comments[i].text);
+        free(m->comments[i].code);
     }
     free(m->comments);
     for (size_t i = 0; i < m->nbenchmarks; i++) {
@@ -284,13 +329,15 @@ static bool eliminated(const char *code)
     return under(code, "income.internal", 15) || under(code, "exp.internal", 12);
 }
 
-/* Facts are sorted by (inst, year, scenario, code): find the first of a group. */
-static size_t lower_bound(const bp_model *m, int inst, int year, bp_scenario s, const char *code)
+/* Facts (and totals) are sorted by (inst, year, scenario, code): find the first of a
+ * group in fs. */
+static size_t lower_bound_in(const bp_fact *fs, size_t n, int inst, int year, bp_scenario s,
+                             const char *code)
 {
-    size_t lo = 0, hi = m->nfacts;
+    size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        const bp_fact *f = &m->facts[mid];
+        const bp_fact *f = &fs[mid];
         int c;
         if (f->inst != inst) c = f->inst < inst ? -1 : 1;
         else if (f->year != year) c = f->year < year ? -1 : 1;
@@ -302,30 +349,108 @@ static size_t lower_bound(const bp_model *m, int inst, int year, bp_scenario s, 
     return lo;
 }
 
+static size_t lower_bound(const bp_model *m, int inst, int year, bp_scenario s, const char *code)
+{
+    return lower_bound_in(m->facts, m->nfacts, inst, year, s, code);
+}
+
+/* The balance of one monthly code at month `at`: its latest month at or before it (a
+ * balance stands until the next month-end given).  False when it has none by then. */
+static bool balance_at(const bp_model *m, const bp_fact *t, int at, int64_t *v)
+{
+    bool any = false;
+    for (size_t i = lower_bound(m, t->inst, t->year, t->scenario, t->code); i < m->nfacts; i++) {
+        const bp_fact *f = &m->facts[i];
+        if (f->inst != t->inst || f->year != t->year || f->scenario != t->scenario
+            || f->code != t->code)
+            break;
+        if (f->period >= 1 && f->period <= at) {
+            *v = f->value;
+            any = true;
+        }
+    }
+    return any;
+}
+
+bp_sum_state bp_model_sum_state(const bp_model *m, int inst, int year, bp_scenario s,
+                                const char *prefix, bool eliminate, bp_num *out)
+{
+    *out = bp_num_none();
+    /* months not received: nothing of the institution's year to date can be stated */
+    if (m->missing && year == m->inyear && (s == BP_YTD_ACTUAL || s == BP_OUTTURN)
+        && inst >= 0 && (size_t)inst < m->ninsts && m->missing[inst])
+        return BP_SUM_NODATA;
+    const bp_fact *fs = m->totals ? m->totals : m->facts;
+    size_t nfs = m->totals ? m->ntotals : m->nfacts;
+    size_t plen = strlen(prefix);
+    int64_t money = 0, qty = 0;
+    bool any = false, overflow = false, nodata = false;
+    int first = 13, last = 0;   /* months where monthly balances end */
+    size_t i0 = lower_bound_in(fs, nfs, inst, year, s, prefix), i;
+    for (i = i0; i < nfs; i++) {
+        const bp_fact *f = &fs[i];
+        if (f->inst != inst || f->year != year || f->scenario != s) break;
+        if (strncmp(f->code, prefix, plen) != 0) break;
+        if (f->code[plen] != '\0' && f->code[plen] != '.') continue;
+        if (eliminate && eliminated(f->code)) continue;
+        any = true;
+        nodata |= f->nodata;
+        if (m->totals && f->period && s < BP_INPUT_SCENARIOS && bp_code_is_balance(f->code)) {
+            if (f->period < first) first = f->period;
+            if (f->period > last) last = f->period;
+        }
+        if (f->money) overflow |= __builtin_add_overflow(money, f->value, &money);
+        else overflow |= __builtin_add_overflow(qty, f->value, &qty);
+    }
+    if (any && first < last) {
+        /* codes under the prefix end in different months: the prefix's balance is the one
+         * at the earliest of those months, every monthly balance taken there */
+        for (size_t j = i0; j < i; j++) {
+            const bp_fact *f = &fs[j];
+            if (!f->period || !bp_code_is_balance(f->code) || f->period == first
+                || (f->code[plen] != '\0' && f->code[plen] != '.')
+                || (eliminate && eliminated(f->code)))
+                continue;
+            int64_t v = 0;
+            bool has = balance_at(m, f, first, &v);
+            int64_t *acc = f->money ? &money : &qty;
+            overflow |= __builtin_sub_overflow(*acc, f->value, acc);
+            if (has) overflow |= __builtin_add_overflow(*acc, v, acc);
+        }
+    }
+    if (nodata) return BP_SUM_NODATA;
+    if (!any || overflow) return BP_SUM_NONE;
+    /* a code's facts are money or quantities, seldom both: no rational addition then */
+    *out = !qty ? bp_num_pence(money) : !money ? bp_num_micros(qty)
+                : bp_num_add(bp_num_pence(money), bp_num_micros(qty));
+    return out->ok ? BP_SUM_OK : BP_SUM_NONE;
+}
+
 bool bp_model_sum(const bp_model *m, int inst, int year, bp_scenario s, const char *prefix,
                   bool eliminate, bp_num *out)
 {
+    return bp_model_sum_state(m, inst, year, s, prefix, eliminate, out) == BP_SUM_OK;
+}
+
+unsigned bp_model_months(const bp_model *m, int inst, int year, bp_scenario s,
+                         const char *prefix, bool eliminate, int64_t by[12])
+{
     size_t plen = strlen(prefix);
-    int64_t money = 0, qty = 0;
-    bool any = false, overflow = false;
+    unsigned has = 0;
+    for (int k = 0; k < 12; k++) by[k] = 0;
     for (size_t i = lower_bound(m, inst, year, s, prefix); i < m->nfacts; i++) {
         const bp_fact *f = &m->facts[i];
         if (f->inst != inst || f->year != year || f->scenario != s) break;
         if (strncmp(f->code, prefix, plen) != 0) break;
         if (f->code[plen] != '\0' && f->code[plen] != '.') continue;
         if (eliminate && eliminated(f->code)) continue;
-        any = true;
-        if (f->money) overflow |= __builtin_add_overflow(money, f->value, &money);
-        else overflow |= __builtin_add_overflow(qty, f->value, &qty);
+        if (f->period < 1 || f->period > 12) continue;
+        has |= 1u << (f->period - 1);
+        /* saturating: a month's total beyond int64 pence is refused at load (file totals) */
+        if (__builtin_add_overflow(by[f->period - 1], f->value, &by[f->period - 1]))
+            by[f->period - 1] = f->value < 0 ? INT64_MIN : INT64_MAX;
     }
-    if (!any || overflow) {
-        *out = bp_num_none();
-        return false;
-    }
-    /* a code's facts are money or quantities, seldom both: no rational addition then */
-    *out = !qty ? bp_num_pence(money) : !money ? bp_num_micros(qty)
-                : bp_num_add(bp_num_pence(money), bp_num_micros(qty));
-    return out->ok;
+    return has;
 }
 
 static bool income_or_exp(const char *code)

@@ -22,7 +22,8 @@ static const char *const kinds[BP_SEC_KIND_COUNT] = {
     "summary", "exceptions", "scorecard", "phases", "kpi_charts", "finance_summary",
     "income_expenditure", "budget_actual", "trends", "reserves", "health", "forecast",
     "courses", "central_charge", "actions", "actions_summary", "alignment", "priorities",
-    "lgb_comparison", "methodology", "data_quality"};
+    "lgb_comparison", "methodology", "data_quality", "management_accounts", "cash_flow",
+    "balance_sheet"};
 
 const char *bp_section_kind_id(bp_section_kind k)
 {

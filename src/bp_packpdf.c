@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "bp_format.h"
+#include "bp_inyear.h"
 #include "bp_packpdf_charts.h"
 #include "bp_packpdf_dataq.h"
 #include "bp_packpdf_sections.h"
@@ -434,6 +435,9 @@ static void section(pk_ctx *c, const bp_section *sec)
     case BP_SEC_ACTIONS_SUMMARY: pk_actions_summary(c, sec); break;
     case BP_SEC_ALIGNMENT: pk_alignment(c, sec); break;
     case BP_SEC_PRIORITIES: pk_priorities(c, sec); break;
+    case BP_SEC_MANAGEMENT_ACCOUNTS: pk_management_accounts(c, sec); break;
+    case BP_SEC_CASH_FLOW: pk_cash_flow(c, sec); break;
+    case BP_SEC_BALANCE_SHEET: pk_balance_sheet(c, sec); break;
     case BP_SEC_KIND_COUNT: break;
     }
 }
@@ -457,7 +461,7 @@ size_t bp_lgb_ids(const bp_model *m, const char **ids, size_t max)
 static void cover(pk_ctx *c, const char *title)
 {
     const bp_paper *pp = bp_model_paper(c->m, c->pack->id);
-    bp_pdf_field f[9];
+    bp_pdf_field f[10];
     size_t n = 0;
     /* cppcheck-suppress variableScope ; f keeps a pointer to it until the cover is drawn */
     char meeting[64];
@@ -476,6 +480,18 @@ static void cover(pk_ctx *c, const char *title)
     if (pp && pp->purpose) f[n++] = (bp_pdf_field){"Purpose", pp->purpose};
     bp_date_format_long(c->m->as_of, asof, sizeof asof);
     f[n++] = (bp_pdf_field){"Report year", yb};
+    /* in-year: the closed month, as a finance committee names its monthly papers */
+    char period[160], mb[32];
+    if (c->actual == BP_OUTTURN) {
+        bool accounts = false;
+        for (size_t i = 0; i < c->pack->nsections; i++)
+            accounts |= c->pack->sections[i].kind == BP_SEC_MANAGEMENT_ACCOUNTS;
+        bp_month_long(c->year, c->period, mb, sizeof mb);
+        if (accounts) snprintf(period, sizeof period, "Management accounts to the end of %s", mb);
+        else snprintf(period, sizeof period, "Figures to the end of %s, with the forecast outturn "
+                      "for %s", mb, yb);
+        f[n++] = (bp_pdf_field){"Period", period};
+    }
     f[n++] = (bp_pdf_field){"Figures as at", asof};
     /* a governing body's pack is for the members of what the trust calls its local tier,
      * as its headings name it, unless the template says who */
@@ -505,6 +521,12 @@ bp_err bp_packpdf_write(const bp_session *s, const bp_pack *pack, const char *lg
     c.pack = pack;
     c.lgb = lgb;
     c.year = s->year;
+    int iy_year = 0, iy_period = 0;
+    c.actual = BP_ACTUAL;
+    if (bp_inyear_mode(c.r, &iy_year, &iy_period) && iy_year == c.year) {
+        c.actual = BP_OUTTURN;
+        c.period = iy_period;
+    }
     bool toward = false;
     c.units = bp_pack_money_units(pack, c.m);
     c.toward = &toward;

@@ -338,13 +338,17 @@ static size_t year_columns(const pk_ctx *c, const char *code, pk_col *cols)
 {
     size_t n = 0;
     int64_t v;
-    for (int y = c->year - 2; y <= c->year; y++)
-        if (pk_scope_pence(c, y, BP_ACTUAL, code, &v)) {
-            cols[n] = (pk_col){y, BP_ACTUAL, false, "", ""};
+    for (int y = c->year - 2; y <= c->year; y++) {
+        /* in-year, the report year's outturn stands for its actual */
+        bp_scenario ys = y == c->year ? c->actual : BP_ACTUAL;
+        if (pk_scope_pence(c, y, ys, code, &v)) {
+            cols[n] = (pk_col){y, ys, false, "", ""};
             bp_year_format(y, cols[n].year_label, sizeof cols[n].year_label);
-            snprintf(cols[n].label, sizeof cols[n].label, "%s", cols[n].year_label);
+            snprintf(cols[n].label, sizeof cols[n].label, "%s%s", cols[n].year_label,
+                     ys == BP_OUTTURN ? " outturn" : "");
             n++;
         }
+    }
     for (size_t i = 0; i < c->m->nyears && n < MAX_COLS; i++) {
         int y = c->m->years[i];
         if (y <= c->year) continue;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "bp_format.h"
+#include "bp_inyear.h"
 #include "bp_money.h"
 #include "bp_util.h"
 
@@ -53,7 +54,7 @@ bool pk_selects(const pk_ctx *c, const bp_section *sec, int kpi)
 
 const bp_result *pk_result(const pk_ctx *c, int kpi, bp_scope scope, int entity)
 {
-    const bp_result *r = bp_results_find(c->r, kpi, scope, entity, c->year, BP_ACTUAL);
+    const bp_result *r = bp_results_find(c->r, kpi, scope, entity, c->year, c->actual);
     if (pk_has_value(r)) pk_shown(c, kpi);
     return r;
 }
@@ -92,6 +93,11 @@ void pk_say_cell(bp_pdf_table *t, size_t col, const char *text)
 void pk_suppressed_note(const pk_ctx *c, char *buf, size_t size)
 {
     bp_format_suppressed_note(c->r->suppress_max, buf, size);
+}
+
+const char *pk_actual_words(const pk_ctx *c)
+{
+    return c->actual == BP_OUTTURN ? "forecast outturn" : "actuals";
 }
 
 const char *pk_mark(bp_status s)
@@ -312,4 +318,45 @@ bp_err pk_cleared(const pk_ctx *c, const bp_section *sec, bp_cleared *out)
 {
     ex_scope sc = {c, sec};
     return bp_cleared_make(c->r, exception_kept, &sc, out);
+}
+
+/* ---- the in-year sections a document shows ---- */
+
+bool pk_cash_in_doc(const pk_ctx *c, const bp_cashflow *cf)
+{
+    return cf->inst < 0 ? !c->lgb : pk_has_inst(c, cf->inst) || (!c->lgb && cf->inst == c->m->central);
+}
+
+bool pk_balance_any(const bp_balance_sheet *b)
+{
+    return b->line[BP_BS_FIXED_ASSETS].ok || b->checked;
+}
+
+bool pk_inyear_shown(const pk_ctx *c, bp_section_kind kind)
+{
+    switch (kind) {
+    case BP_SEC_MANAGEMENT_ACCOUNTS:
+        return c->actual == BP_OUTTURN;        /* in-year mode */
+    case BP_SEC_CASH_FLOW: {          /* a cash flow of an entity of this document */
+        size_t n = 0;
+        const bp_cashflow *cfs = bp_inyear_cashflows(c->r, &n);
+        for (size_t i = 0; i < n; i++)
+            if (pk_cash_in_doc(c, &cfs[i])) return true;
+        return false;
+    }
+    case BP_SEC_BALANCE_SHEET: {      /* an entity of this document with a balance sheet */
+        bp_balance_sheet now, last;
+        if (!c->lgb) {
+            bp_inyear_balance_sheet(c->r, (bp_entity){BP_SCOPE_TRUST, 0}, &now, &last);
+            if (pk_balance_any(&now) || pk_balance_any(&last)) return true;
+        }
+        for (size_t i = 0; i < c->ninsts; i++) {
+            bp_inyear_balance_sheet(c->r, (bp_entity){BP_SCOPE_INSTITUTION, c->insts[i]}, &now, &last);
+            if (pk_balance_any(&now) || pk_balance_any(&last)) return true;
+        }
+        return false;
+    }
+    default:
+        return true;
+    }
 }

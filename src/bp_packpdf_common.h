@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "bp_balance.h"
 #include "bp_exgroup.h"
 #include "bp_pack.h"
 #include "bp_pdf.h"
@@ -21,6 +22,11 @@ typedef struct {
     const char *lgb;         /* the local governing body of an lgb pack, else NULL */
     bp_pdf *pdf;
     int year;                /* the report year */
+    /* the scenario that stands for the report year's actuals: BP_OUTTURN in in-year mode
+     * (contract v2: the outturn takes the place of the year's actual in the packs), else
+     * BP_ACTUAL; period: the closed month in in-year mode, else 0 */
+    bp_scenario actual;
+    int period;
     int *insts;              /* the institutions this document is about, model order:
                                 every non-central one, or the LGB's */
     size_t ninsts;
@@ -54,10 +60,19 @@ void pk_tier(const pk_ctx *c, bool cap, char *buf, size_t size);
 /* Does the institution belong to this document? */
 bool pk_has_inst(const pk_ctx *c, int inst);
 
+/* In-year (contract v2): is this cash flow of an entity of the document; does this
+ * balance sheet have a figure to show; does the document show a section of this kind -
+ * false for an in-year section left out (an annual data set has none of its figures), so
+ * that the numbers other sections cite count only the sections drawn; true for every
+ * other kind. */
+bool pk_cash_in_doc(const pk_ctx *c, const bp_cashflow *cf);
+bool pk_balance_any(const bp_balance_sheet *b);
+bool pk_inyear_shown(const pk_ctx *c, bp_section_kind kind);
+
 /* The KPI selected by the section's filter (and present in the set). */
 bool pk_selects(const pk_ctx *c, const bp_section *sec, int kpi);
 
-/* A result of the report year's actuals, or NULL.  Sections look up what they show: a
+/* A result of the report year's actuals (in-year: its outturn), or NULL.  Sections look up what they show: a
  * result with a value marks its KPI shown (pk_shown). */
 const bp_result *pk_result(const pk_ctx *c, int kpi, bp_scope scope, int entity);
 
@@ -70,6 +85,9 @@ bool pk_spoken_text(const char *text, char *buf, size_t size);
 void pk_say_cell(bp_pdf_table *t, size_t col, const char *text);
 /* "c = fewer than 6 (suppressed)": the footnote of a table or sentence with a "c". */
 void pk_suppressed_note(const pk_ctx *c, char *buf, size_t size);
+/* What stands for the report year's actuals, in words: "actuals", in-year "forecast
+ * outturn". */
+const char *pk_actual_words(const pk_ctx *c);
 
 /* Records that the document shows KPI kpi (the methodology explains those). */
 void pk_shown(const pk_ctx *c, int kpi);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "bp_format.h"
+#include "bp_inyear.h"
 #include "bp_previous.h"
 
 void pk_lines_free(pk_lines *l)
@@ -99,13 +100,14 @@ static bool in_document(const pk_ctx *c, int inst)
     return inst == c->m->central ? !c->lgb : pk_has_inst(c, inst);
 }
 
-/* The number of the template's main section of this kind, 0 when it has none. */
+/* The number of the template's main section of this kind as drawn (an in-year section
+ * left out is not counted), 0 when it has none. */
 static int section_number(const pk_ctx *c, bp_section_kind kind)
 {
     int n = 0;
     for (size_t i = 0; i < c->pack->nsections; i++) {
         const bp_section *s = &c->pack->sections[i];
-        if (s->appendix) continue;
+        if (s->appendix || !pk_inyear_shown(c, s->kind)) continue;
         n++;
         if (s->kind == kind) return n;
     }
@@ -310,7 +312,7 @@ static size_t charge_unweighted(const pk_ctx *c, const bp_charge *ch, char *buf,
 /* The charges the packs show: the report year's actual and the later plans. */
 static bool charge_shown(const pk_ctx *c, const bp_charge *ch)
 {
-    return ch->year == c->year ? ch->scenario == BP_ACTUAL : ch->year > c->year;
+    return ch->year == c->year ? ch->scenario == c->actual : ch->year > c->year;
 }
 
 /* The charge's problem in a sentence (beginning with "The"), or false: of a charge the
@@ -381,6 +383,131 @@ static void missing_plans(pk_ctx *c, pk_lines *out)
     free(names);
 }
 
+/* ---- in-year ---- */
+
+/* "SFC exp.nonpay.cpd, exp.nonpay.ict": an institution's id and codes, as the warnings
+ * of boardpack check give them; false for none. */
+static bool code_list(const pk_ctx *c, int inst, const char **codes, size_t n, bool flows,
+                      char *buf, size_t size)
+{
+    size_t k = (size_t)snprintf(buf, size, "%s", c->m->insts[inst].id), shown = 0;
+    for (size_t i = 0; i < n && k < size; i++) {
+        if (flows && bp_code_is_balance(codes[i])) continue;
+        k += (size_t)snprintf(buf + k, size - k, "%s%s", shown++ ? ", " : " ", codes[i]);
+    }
+    return shown > 0;
+}
+
+static void inyear_ma(const pk_ctx *c, pk_lines *out)
+{
+    char list[1200], buf[2000], mb[32];
+    for (size_t i = 0; i < c->m->ninsts; i++) {
+        if (!in_document(c, (int)i)) continue;
+        const char *id = c->m->insts[i].id;
+        const char **codes = NULL;
+        size_t n = bp_inyear_unprofiled_codes(c->r, (int)i, &codes);
+        if (code_list(c, (int)i, codes, n, false, list, sizeof list)) {
+            snprintf(buf, sizeof buf, "%s's budget for %s is for the whole year (budget not profiled "
+                     "by month: %s), so the budget to date of the lines that hold %s, %s's "
+                     "expenditure%s, is shown as not profiled rather than spread by twelfths.", id,
+                     n == 1 ? "one line" : "some lines", list, n == 1 ? "it" : "them", id,
+                     c->lgb ? "" : " and the trust's");
+            add_line(out, buf);
+        }
+        free(codes);
+        codes = NULL;
+        n = bp_inyear_forecast_codes(c->r, (int)i, &codes);
+        if (code_list(c, (int)i, codes, n, true, list, sizeof list)) {
+            snprintf(buf, sizeof buf, "Outturn from a whole-year forecast: %s - the outturn of %s is "
+                     "the forecast for the year, not the actuals to date with the months to come.",
+                     list, n == 1 ? "that line" : "those lines");
+            add_line(out, buf);
+        }
+        free(codes);
+        unsigned miss = c->m->missing ? c->m->missing[i] : 0;
+        if (!miss) continue;
+        size_t k = 0;
+        char months[400];
+        months[0] = '\0';
+        for (int m = 1; m <= c->period && k < sizeof months; m++) {
+            if (!(miss & (1u << (m - 1)))) continue;
+            char b[8];
+            bp_month_format(m, b, sizeof b);
+            bp_month_long(c->year, m, mb, sizeof mb);
+            k += (size_t)snprintf(months + k, sizeof months - k, "%s%s (%s)", k ? ", " : "", b, mb);
+        }
+        snprintf(buf, sizeof buf, "Months missing from the actuals: %s has no actuals for %s, so the "
+                 "year to date and the outturn of %s, of its phase and of the trust cannot be formed "
+                 "and show no data until finance.csv has %s.", id, months, id,
+                 k > 20 ? "those months" : "that month");
+        add_line(out, buf);
+    }
+}
+
+static void inyear_cash(const pk_ctx *c, pk_lines *out)
+{
+    size_t n = 0;
+    const bp_cashflow *cfs = bp_inyear_cashflows(c->r, &n);
+    for (size_t i = 0; i < n; i++) {
+        const bp_cashflow *cf = &cfs[i];
+        if (cf->inst < 0 ? c->lgb != NULL : !in_document(c, cf->inst)) continue;
+        for (int m = 1; m <= 12; m++) {
+            const bp_cash_month *x = &cf->months[m - 1];
+            if (!x->ok || !x->has_balance || !x->difference) continue;
+            char mb[32], b[8], d[48], buf[600];
+            bp_month_long(cf->year, m, mb, sizeof mb);
+            bp_month_format(m, b, sizeof b);
+            pk_pence_text(x->difference < 0 ? -x->difference : x->difference, d, sizeof d);
+            snprintf(buf, sizeof buf, "Cash does not reconcile for %s at the end of %s (%s): the "
+                     "balance given (bs.cash) is %s %s than the opening balance plus receipts less "
+                     "payments; the cash flow carries the balance given.",
+                     cf->inst < 0 ? "the trust" : c->m->insts[cf->inst].id, mb, b, d,
+                     x->difference > 0 ? "more" : "less");
+            add_line(out, buf);
+        }
+    }
+}
+
+static void balance_words(const pk_ctx *c, const char *who, const bp_balance_sheet *b, const char *when,
+                          pk_lines *out)
+{
+    if (!b->checked || !b->difference) return;
+    char d[48], buf[600];
+    pk_pence_text(b->difference, d, sizeof d);
+    snprintf(buf, sizeof buf, "The balance sheet of %s is out of balance at %s: net assets less "
+             "funds (the reserves) is %s.", who, when, d);
+    (void)c;
+    add_line(out, buf);
+}
+
+static void inyear_balance(const pk_ctx *c, pk_lines *out)
+{
+    char now[64], last[64], mb[32];
+    bp_month_long(c->year, c->period ? c->period : 12, mb, sizeof mb);
+    snprintf(now, sizeof now, "the end of %s", mb);
+    bp_month_long(c->year - 1, 12, mb, sizeof mb);
+    snprintf(last, sizeof last, "the end of %s", mb);
+    bp_balance_sheet a, b;
+    if (!c->lgb) {
+        bp_inyear_balance_sheet(c->r, (bp_entity){BP_SCOPE_TRUST, 0}, &a, &b);
+        balance_words(c, "the trust", &a, now, out);
+        balance_words(c, "the trust", &b, last, out);
+    }
+    for (size_t i = 0; i < c->m->ninsts; i++) {
+        if (!in_document(c, (int)i)) continue;
+        bp_inyear_balance_sheet(c->r, (bp_entity){BP_SCOPE_INSTITUTION, (int)i}, &a, &b);
+        balance_words(c, c->m->insts[i].id, &a, now, out);
+        balance_words(c, c->m->insts[i].id, &b, last, out);
+    }
+}
+
+void pk_dq_inyear(const pk_ctx *c, unsigned kinds, pk_lines *out)
+{
+    if ((kinds & PK_DQ_MA) && c->actual == BP_OUTTURN) inyear_ma(c, out);
+    if (kinds & PK_DQ_CASH) inyear_cash(c, out);
+    if (kinds & PK_DQ_BALANCE) inyear_balance(c, out);
+}
+
 static size_t comments_not_shown(const pk_ctx *c)
 {
     size_t n = 0;
@@ -416,6 +543,7 @@ void pk_dq_summary(pk_ctx *c, const bp_paper *pp, pk_lines *out)
     if (later_pack_words(c, buf, sizeof buf)) add_line(&l, buf);
     for (size_t i = 0; i < c->m->nledgers; i++)
         if (unbalanced_words(c->m, &c->m->ledgers[i], buf, sizeof buf)) add_line(&l, buf);
+    pk_dq_inyear(c, PK_DQ_ALL, &l);
     char who[1600];
     if (short_budgets(c, true, who, sizeof who)) {
         char yb[16];
@@ -561,6 +689,11 @@ bool pk_dq_appendix(pk_ctx *c)
         item(c, buf);
         any = true;
     }
+    pk_lines iy = {NULL, 0, 0};
+    pk_dq_inyear(c, PK_DQ_ALL, &iy);
+    for (size_t i = 0; i < iy.n; i++) item(c, iy.v[i]);
+    any |= iy.n > 0;
+    pk_lines_free(&iy);
     return any;
 }
 

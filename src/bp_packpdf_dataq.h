@@ -54,5 +54,11 @@ bool pk_dq_appendix(pk_ctx *c);
  * and what each ignore rule left out - a table after the input files, when the data set
  * has ledgers. */
 void pk_dq_ledgers(pk_ctx *c);
+/* The in-year problems in plain words (contract v2): for the management accounts (budgets
+ * not profiled by month, months not received, outturns from a whole-year forecast), the
+ * cash flow (cash that does not reconcile) and the balance sheet (out of balance), or all
+ * of them (the summary page, the appendix); appended to out. */
+typedef enum { PK_DQ_MA = 1, PK_DQ_CASH = 2, PK_DQ_BALANCE = 4, PK_DQ_ALL = 7 } pk_dq_kind;
+void pk_dq_inyear(const pk_ctx *c, unsigned kinds, pk_lines *out);
 
 #endif

@@ -99,9 +99,9 @@ void pk_finance_summary(pk_ctx *c, const bp_section *sec)
     char yb[16], intro[400];
     bp_year_format(c->year, yb, sizeof yb);
     snprintf(intro, sizeof intro,
-             "Income, expenditure and the in-year result for %s, actuals. An institution's "
+             "Income, expenditure and the in-year result for %s, %s. An institution's "
              "figures include the central charge it pays (or, for the centre, receives); the "
-             "consolidated trust eliminates these internal transfers.", yb);
+             "consolidated trust eliminates these internal transfers.", yb, pk_actual_words(c));
     bp_pdf_paragraph(c->pdf, BP_PDF_BODY, intro);
     bool unreconciled = pk_dq_reconcile_note(c);
     char h1[48], h2[48], h3[48];
@@ -115,15 +115,15 @@ void pk_finance_summary(pk_ctx *c, const bp_section *sec)
     size_t n = money_rows(c, rows);
     opt_pence ti = {false, 0}, te = {false, 0}, ii = {false, 0}, ie = {false, 0};
     for (size_t i = 0; i < n; i++) {
-        opt_pence in = sum_of(c, rows[i], c->year, BP_ACTUAL, "income", false);
-        opt_pence ex = sum_of(c, rows[i], c->year, BP_ACTUAL, "exp", false);
+        opt_pence in = sum_of(c, rows[i], c->year, c->actual, "income", false);
+        opt_pence ex = sum_of(c, rows[i], c->year, c->actual, "exp", false);
         opt_pence res = {in.has && ex.has, in.v - ex.v};
         add(&ti, in);
         add(&te, ex);
-        add(&ii, sum_of(c, rows[i], c->year, BP_ACTUAL, "income.internal", false));
-        add(&ie, sum_of(c, rows[i], c->year, BP_ACTUAL, "exp.internal", false));
+        add(&ii, sum_of(c, rows[i], c->year, c->actual, "income.internal", false));
+        add(&ie, sum_of(c, rows[i], c->year, c->actual, "exp.internal", false));
         char a[48], b[48], d[48], e[48], pct[96];
-        const bp_result *sp = kpi_result(c, "surplus_pct", BP_SCOPE_INSTITUTION, rows[i], c->year, BP_ACTUAL);
+        const bp_result *sp = kpi_result(c, "surplus_pct", BP_SCOPE_INSTITUTION, rows[i], c->year, c->actual);
         kpi_cell(c, sp, share_text(res, in, e, sizeof e), pct, sizeof pct);
         bp_pdf_cell row[5] = {{inst_label(c, rows[i]), BP_PDF_TINT_NONE, false, false},
                               {money_text(c, in, a, sizeof a), BP_PDF_TINT_NONE, false, false},
@@ -152,8 +152,8 @@ void pk_finance_summary(pk_ctx *c, const bp_section *sec)
         /* The consolidation summed independently, fact by fact, with eliminations. */
         opt_pence ci = {false, 0}, ce = {false, 0};
         for (size_t i = 0; i < c->m->ninsts; i++) {
-            add(&ci, sum_of(c, (int)i, c->year, BP_ACTUAL, "income", true));
-            add(&ce, sum_of(c, (int)i, c->year, BP_ACTUAL, "exp", true));
+            add(&ci, sum_of(c, (int)i, c->year, c->actual, "income", true));
+            add(&ce, sum_of(c, (int)i, c->year, c->actual, "exp", true));
         }
         opt_pence cr = {ci.has && ce.has, ci.v - ce.v};
         bp_pdf_cell con[5] = {{"Consolidated trust", BP_PDF_TINT_NONE, true, false},
@@ -198,7 +198,7 @@ static void ie_fill(const pk_ctx *c, ie_column *col, int inst, bool eliminate)
         for (size_t i = 0; i < c->m->ninsts; i++) {
             if (inst >= 0 && (int)i != inst) continue;
             if (inst < 0 && c->lgb && !pk_has_inst(c, (int)i)) continue;
-            add(&col->v[j], sum_of(c, (int)i, c->year, BP_ACTUAL, ie_codes[j], eliminate));
+            add(&col->v[j], sum_of(c, (int)i, c->year, c->actual, ie_codes[j], eliminate));
         }
     }
     col->v[9] = (opt_pence){col->v[4].has && col->v[8].has, col->v[4].v - col->v[8].v};
@@ -234,9 +234,10 @@ void pk_income_expenditure(pk_ctx *c, const bp_section *sec)
     pk_heading(c, sec, "Income and expenditure", true);
     char yb[16], intro[400];
     bp_year_format(c->year, yb, sizeof yb);
-    snprintf(intro, sizeof intro, "Income and expenditure by category, %s actuals. "
+    snprintf(intro, sizeof intro, "Income and expenditure by category, %s %s. "
              "The eliminations column removes the central charge from both sides on "
-             "consolidation; the consolidated trust is summed fact by fact without it.", yb);
+             "consolidation; the consolidated trust is summed fact by fact without it.", yb,
+             pk_actual_words(c));
     bp_pdf_paragraph(c->pdf, BP_PDF_BODY, intro);
     bool unreconciled = pk_dq_reconcile_note(c);
     int *rows = alloc_rows(c);
@@ -295,12 +296,14 @@ static opt_pence trust_sum(const pk_ctx *c, int year, bp_scenario s, const char 
 
 void pk_budget_actual(pk_ctx *c, const bp_section *sec)
 {
-    pk_heading(c, sec, "Budget against actual", false);
+    bool iy = c->actual == BP_OUTTURN;
+    pk_heading(c, sec, iy ? "Budget against forecast outturn" : "Budget against actual", false);
     char yb[16], intro[300];
     bp_year_format(c->year, yb, sizeof yb);
     snprintf(intro, sizeof intro,
-             "The %s budget against the actual outturn. Variance is actual less budget: more "
-             "income or less expenditure than budgeted improves the result.", yb);
+             "The %s budget against the %s outturn. Variance is %s less budget: more "
+             "income or less expenditure than budgeted improves the result.", yb,
+             iy ? "forecast" : "actual", iy ? "outturn" : "actual");
     bp_pdf_paragraph(c->pdf, BP_PDF_BODY, intro);
     if (!trust_sum(c, c->year, BP_BUDGET, "income").has) {
         snprintf(intro, sizeof intro, "The data set holds no budget for %s.", yb);
@@ -319,7 +322,7 @@ void pk_budget_actual(pk_ctx *c, const bp_section *sec)
         bp_pdf_heading(c->pdf, 2, w < 2 ? what[w] : "In-year result", false);
         char h1[48], h2[48], h3[48];
         bp_pdf_col cols[] = {{"Institution", 3.4f, BP_PDF_LEFT}, {pk_money_head(c, "Budget", h1, sizeof h1), 2, BP_PDF_RIGHT},
-                             {pk_money_head(c, "Actual", h2, sizeof h2), 2, BP_PDF_RIGHT},
+                             {pk_money_head(c, iy ? "Outturn" : "Actual", h2, sizeof h2), 2, BP_PDF_RIGHT},
                              {pk_money_head(c, "Variance", h3, sizeof h3), 2, BP_PDF_RIGHT},
                              {"Variance %", 1.4f, BP_PDF_RIGHT}};
         bp_pdf_table *t = bp_pdf_table_begin(c->pdf, cols, 5, BP_PDF_SMALL);
@@ -331,12 +334,12 @@ void pk_budget_actual(pk_ctx *c, const bp_section *sec)
                 int inst = trust ? (int)j : rows[i];
                 if (w < 2) {
                     add(&b, sum_of(c, inst, c->year, BP_BUDGET, code[w], trust));
-                    add(&a, sum_of(c, inst, c->year, BP_ACTUAL, code[w], trust));
+                    add(&a, sum_of(c, inst, c->year, c->actual, code[w], trust));
                 } else {
                     opt_pence bi = sum_of(c, inst, c->year, BP_BUDGET, "income", trust);
                     opt_pence be = sum_of(c, inst, c->year, BP_BUDGET, "exp", trust);
-                    opt_pence ai = sum_of(c, inst, c->year, BP_ACTUAL, "income", trust);
-                    opt_pence ae = sum_of(c, inst, c->year, BP_ACTUAL, "exp", trust);
+                    opt_pence ai = sum_of(c, inst, c->year, c->actual, "income", trust);
+                    opt_pence ae = sum_of(c, inst, c->year, c->actual, "exp", trust);
                     if (bi.has && be.has) add(&b, (opt_pence){true, bi.v - be.v});
                     if (ai.has && ae.has) add(&a, (opt_pence){true, ai.v - ae.v});
                 }
@@ -388,7 +391,7 @@ static size_t trend_years(const pk_ctx *c, int *years)
         bool any = false;
         for (size_t i = 0; i < c->m->ninsts && !any; i++) {
             bp_num v;
-            any = bp_model_sum(c->m, (int)i, y, BP_ACTUAL, "income", false, &v);
+            any = bp_model_sum(c->m, (int)i, y, y == c->year ? c->actual : BP_ACTUAL, "income", false, &v);
         }
         if (any) years[n++] = y;
     }
@@ -398,11 +401,15 @@ static size_t trend_years(const pk_ctx *c, int *years)
 void pk_trends(pk_ctx *c, const bp_section *sec)
 {
     pk_heading(c, sec, "Three-year trends", false);
-    char tier[128], ours[200];
+    char tier[128], ours[260];
     pk_tier(c, false, tier, sizeof tier);
-    snprintf(ours, sizeof ours, "The %s's institutions together, actuals.", tier);
-    bp_pdf_paragraph(c->pdf, BP_PDF_BODY, c->lgb
-                     ? ours : "The consolidated trust (internal transfers eliminated), actuals.");
+    bool iy = c->actual == BP_OUTTURN;
+    snprintf(ours, sizeof ours, "The %s's institutions together, actuals%s.", tier,
+             iy ? " (the report year: its forecast outturn)" : "");
+    bp_pdf_paragraph(c->pdf, BP_PDF_BODY, c->lgb ? ours : iy
+                     ? "The consolidated trust (internal transfers eliminated), actuals (the report "
+                       "year: its forecast outturn)."
+                     : "The consolidated trust (internal transfers eliminated), actuals.");
     int years[3];
     size_t ny = trend_years(c, years);
     char h[5][48];
@@ -414,10 +421,10 @@ void pk_trends(pk_ctx *c, const bp_section *sec)
     bp_pdf_table *t = bp_pdf_table_begin(c->pdf, cols, 6, BP_PDF_SMALL);
     char labels[3][16];
     for (size_t i = 0; i < ny; i++) {
-        opt_pence a = trust_sum(c, years[i], BP_ACTUAL, "income");
-        opt_pence b = trust_sum(c, years[i], BP_ACTUAL, "exp");
-        opt_pence r = trust_sum(c, years[i], BP_ACTUAL, "bs.reserves.revenue");
-        opt_pence k = trust_sum(c, years[i], BP_ACTUAL, "bs.cash");
+        opt_pence a = trust_sum(c, years[i], years[i] == c->year ? c->actual : BP_ACTUAL, "income");
+        opt_pence b = trust_sum(c, years[i], years[i] == c->year ? c->actual : BP_ACTUAL, "exp");
+        opt_pence r = trust_sum(c, years[i], years[i] == c->year ? c->actual : BP_ACTUAL, "bs.reserves.revenue");
+        opt_pence k = trust_sum(c, years[i], years[i] == c->year ? c->actual : BP_ACTUAL, "bs.cash");
         opt_pence d = {a.has && b.has, a.v - b.v};
         bp_year_format(years[i], labels[i], sizeof labels[i]);
         char s1[48], s2[48], s3[48], s4[48], s5[48];
@@ -445,9 +452,10 @@ void pk_reserves(pk_ctx *c, const bp_section *sec)
     bp_year_format(c->year, yb, sizeof yb);
     /* named as the KPI set names it, which the methodology then explains */
     int lk = bp_kpi_find(&c->s->kpis, "liquidity_pct");
-    snprintf(intro, sizeof intro, "Year-end balances, %s. Cash %% of income is %s%s%s, cash as a "
+    snprintf(intro, sizeof intro, "%s, %s. Cash %% of income is %s%s%s, cash as a "
              "share of the year's income; the trust's targets apply to the consolidated figures.",
-             yb, lk >= 0 ? "the KPI \xE2\x80\x9C" : "liquidity", lk >= 0 ? c->s->kpis.kpis[lk].name : "",
+             c->actual == BP_OUTTURN ? "Forecast year-end balances" : "Year-end balances", yb,
+             lk >= 0 ? "the KPI \xE2\x80\x9C" : "liquidity", lk >= 0 ? c->s->kpis.kpis[lk].name : "",
              lk >= 0 ? "\xE2\x80\x9D" : "");
     bp_pdf_paragraph(c->pdf, BP_PDF_BODY, intro);
     char h1[48], h2[48], h3[48];
@@ -462,20 +470,20 @@ void pk_reserves(pk_ctx *c, const bp_section *sec)
     for (size_t i = 0; i <= n; i++) {
         bool trust = i == n;
         if (trust && c->lgb) break;
-        opt_pence r = trust ? trust_sum(c, c->year, BP_ACTUAL, "bs.reserves.revenue")
-                            : sum_of(c, rows[i], c->year, BP_ACTUAL, "bs.reserves.revenue", false);
-        opt_pence d = trust ? trust_sum(c, c->year, BP_ACTUAL, "bs.reserves.rainy_day")
-                            : sum_of(c, rows[i], c->year, BP_ACTUAL, "bs.reserves.rainy_day", false);
-        opt_pence k = trust ? trust_sum(c, c->year, BP_ACTUAL, "bs.cash")
-                            : sum_of(c, rows[i], c->year, BP_ACTUAL, "bs.cash", false);
-        opt_pence in = trust ? trust_sum(c, c->year, BP_ACTUAL, "income")
-                             : sum_of(c, rows[i], c->year, BP_ACTUAL, "income", false);
+        opt_pence r = trust ? trust_sum(c, c->year, c->actual, "bs.reserves.revenue")
+                            : sum_of(c, rows[i], c->year, c->actual, "bs.reserves.revenue", false);
+        opt_pence d = trust ? trust_sum(c, c->year, c->actual, "bs.reserves.rainy_day")
+                            : sum_of(c, rows[i], c->year, c->actual, "bs.reserves.rainy_day", false);
+        opt_pence k = trust ? trust_sum(c, c->year, c->actual, "bs.cash")
+                            : sum_of(c, rows[i], c->year, c->actual, "bs.cash", false);
+        opt_pence in = trust ? trust_sum(c, c->year, c->actual, "income")
+                             : sum_of(c, rows[i], c->year, c->actual, "income", false);
         char s1[96], s2[96], s3[64], s4[96], t1[48], t2[48], t3[48];
         const bp_result *kr = NULL, *kd = NULL, *kl = NULL;
         if (trust) {
-            kr = kpi_result(c, "reserves_total", BP_SCOPE_TRUST, 0, c->year, BP_ACTUAL);
-            kd = kpi_result(c, "rainy_day_reserve", BP_SCOPE_TRUST, 0, c->year, BP_ACTUAL);
-            kl = kpi_result(c, "liquidity_pct", BP_SCOPE_TRUST, 0, c->year, BP_ACTUAL);
+            kr = kpi_result(c, "reserves_total", BP_SCOPE_TRUST, 0, c->year, c->actual);
+            kd = kpi_result(c, "rainy_day_reserve", BP_SCOPE_TRUST, 0, c->year, c->actual);
+            kl = kpi_result(c, "liquidity_pct", BP_SCOPE_TRUST, 0, c->year, c->actual);
         }
         kpi_cell(c, kr, money_text(c, r, t1, sizeof t1), s1, sizeof s1);
         kpi_cell(c, kd, money_text(c, d, t2, sizeof t2), s2, sizeof s2);
@@ -661,7 +669,7 @@ void pk_central_charge(pk_ctx *c, const bp_section *sec)
                      "amount, so rounded lines may not add to the rounded total.");
     for (size_t i = 0; i < c->r->ncharges; i++) {
         const bp_charge *ch = &c->r->charges[i];
-        if (!(ch->year == c->year && ch->scenario == BP_ACTUAL) && ch->year <= c->year) continue;
+        if (!(ch->year == c->year && ch->scenario == c->actual) && ch->year <= c->year) continue;
         char yb[16], h[128], tot[48];
         bp_year_format(ch->year, yb, sizeof yb);
         pk_money(c, ch->total, tot, sizeof tot);

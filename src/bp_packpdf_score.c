@@ -128,12 +128,20 @@ static void score_cell(pk_ctx *c, const bp_kpi *k, const sc_column *col, const b
                        char *buf, size_t size, bp_pdf_cell *cell, char *pbuf, size_t psize)
 {
     memset(cell, 0, sizeof *cell);
-    char now[128], was[128] = "", nat[96] = "";
+    char now[160], was[128] = "", nat[96] = "";
     if (pk_has_value(r)) {
         pk_result_cell(c, r, now, sizeof now - 8, cell);
         if (r->target < 0 && !r->suppressed) strcat(now, " n/a");
     } else {
         snprintf(now, sizeof now, "no data");
+    }
+    /* in-year: the year to date under the outturn (contract v2) */
+    const bp_result *ytd = c->actual == BP_OUTTURN
+        ? bp_results_find(c->r, (int)(k - c->s->kpis.kpis), col->scope, col->entity, c->year, BP_YTD_ACTUAL) : NULL;
+    if (ytd && ytd->value.ok) {
+        char v[96];
+        bp_format_board_value(k, ytd, c->units, v, sizeof v);
+        snprintf(now + strlen(now), sizeof now - strlen(now), "\nto date %s", v);
     }
     const bp_result *b = c->r->previous ? NULL : prior(c, (int)(k - c->s->kpis.kpis), col);
     if (c->r->previous) {
@@ -285,7 +293,7 @@ static float cell_width(const grid *g)
         const bp_kpi *kp = &c->s->kpis.kpis[k];
         for (size_t j = 0; j < g->nbody + g->ntail; j++) {
             const bp_result *r = bp_results_find(c->r, (int)k, g->cols[j].scope, g->cols[j].entity,
-                                                 c->year, BP_ACTUAL);
+                                                 c->year, c->actual);
             bool toward = c->toward && *c->toward;
             score_cell(c, kp, &g->cols[j], r, buf, sizeof buf, &cell, NULL, 0);
             if (c->toward) *c->toward = toward;
@@ -492,10 +500,11 @@ void pk_scorecard(pk_ctx *c, const bp_section *sec)
     pk_heading(c, sec, "KPI scorecard", wide(c->ninsts));
     char yb[16], intro[400];
     bp_year_format(c->year, yb, sizeof yb);
-    pk_codes_intro(c, intro, sizeof intro, "Each KPI for %s, %s actuals, with its target, %s "
+    pk_codes_intro(c, intro, sizeof intro, "Each KPI for %s, %s %s, with its target, %s "
                    "and the national benchmark.",
                    c->lgb ? "each institution and the trust" : "each institution and the consolidated trust",
-                   yb, compared_with(c));
+                   yb, c->actual == BP_OUTTURN ? "forecast outturn (below it, to date: the year to date)"
+                                               : "actuals", compared_with(c));
     bp_pdf_paragraph(c->pdf, BP_PDF_BODY, intro);
     pk_institutions_key(c);
     sc_column *cols = calloc(c->ninsts + 1, sizeof *cols);

@@ -32,4 +32,10 @@ void pk_actions_summary(pk_ctx *c, const bp_section *sec);
 void pk_alignment(pk_ctx *c, const bp_section *sec);
 void pk_priorities(pk_ctx *c, const bp_section *sec);
 
+/* bp_packpdf_inyear.c: the management accounts (contract v2), each left out of a pack
+ * whose data has none of its figures (an annual data set: the pack stays as it was) */
+void pk_management_accounts(pk_ctx *c, const bp_section *sec);
+void pk_cash_flow(pk_ctx *c, const bp_section *sec);
+void pk_balance_sheet(pk_ctx *c, const bp_section *sec);
+
 #endif

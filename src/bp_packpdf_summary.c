@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "bp_format.h"
+#include "bp_inyear.h"
 #include "bp_packpdf_dataq.h"
 #include "bp_packpdf_sections.h"
 
@@ -197,6 +198,121 @@ static void headlines(pk_ctx *c)
     pk_rounding_note(c);
 }
 
+/* ---- in-year: the outturn against the budget, and the cash low point ---- */
+
+static bp_money_fig fig_add(bp_money_fig a, bp_money_fig b, bool first)
+{
+    if (first) return b;
+    return (bp_money_fig){a.ok && b.ok, a.pence + b.pence};
+}
+
+/* A line of the document's scope: the consolidated trust's, or the sum of a governing
+ * body's institutions' lines (no data when any of theirs is). */
+static bp_ma_line scope_line(const pk_ctx *c, const char *code)
+{
+    if (!c->lgb) return bp_inyear_line(c->r, (bp_entity){BP_SCOPE_TRUST, 0}, code);
+    bp_ma_line t;
+    memset(&t, 0, sizeof t);
+    for (size_t i = 0; i < c->ninsts; i++) {
+        bp_ma_line l = bp_inyear_line(c->r, (bp_entity){BP_SCOPE_INSTITUTION, c->insts[i]}, code);
+        t.ytd_actual = fig_add(t.ytd_actual, l.ytd_actual, i == 0);
+        t.ytd_budget = fig_add(t.ytd_budget, l.ytd_budget, i == 0);
+        t.budget = fig_add(t.budget, l.budget, i == 0);
+        t.outturn = fig_add(t.outturn, l.outturn, i == 0);
+    }
+    return t;
+}
+
+static void fig_cell(const pk_ctx *c, bp_money_fig f, char *buf, size_t size)
+{
+    if (f.ok) pk_money(c, f.pence, buf, size);
+    else snprintf(buf, size, "-");
+}
+
+/* The scope's cash low point against A, in one sentence, with cash_min's status. */
+static void cash_low(pk_ctx *c)
+{
+    size_t n = 0;
+    const bp_cashflow *cfs = bp_inyear_cashflows(c->r, &n);
+    const bp_cashflow *cf = NULL;
+    for (size_t i = 0; i < n && !cf; i++)
+        if (c->lgb ? c->ninsts == 1 && cfs[i].inst == c->insts[0] : cfs[i].inst < 0) cf = &cfs[i];
+    if (!cf) return;
+    char buf[600], low[48], a[48], mb[32];
+    if (!cf->has_low) {
+        snprintf(buf, sizeof buf, "Cash low point: no data - the cash flow cannot be formed for "
+                 "every month (section Cash flow).");
+        bp_pdf_paragraph(c->pdf, BP_PDF_BODY, buf);
+        return;
+    }
+    const bp_result *r = NULL;
+    for (size_t k = 0; k < c->s->kpis.count && !r; k++)
+        if (bp_kpi_is_cash_min(&c->s->kpis.kpis[k]))
+            r = cf->inst < 0 ? pk_result(c, (int)k, BP_SCOPE_TRUST, 0)
+                             : pk_result(c, (int)k, BP_SCOPE_INSTITUTION, cf->inst);
+    pk_money(c, cf->low, low, sizeof low);
+    bp_month_long(cf->year, cf->low_month, mb, sizeof mb);
+    int64_t ap = 0;
+    bool has_a = cf->avg_payments.ok && bp_num_to_pence(cf->avg_payments, &ap);
+    if (has_a) pk_money(c, ap, a, sizeof a);
+    const char *verdict = !r || r->target < 0 ? "" : r->status == BP_STATUS_GREEN ? ": met (green)"
+                          : r->status == BP_STATUS_AMBER ? ": below it (amber)"
+                          : r->status == BP_STATUS_RED ? ": an overdraft (red)" : "";
+    if (has_a && *verdict)
+        snprintf(buf, sizeof buf, "Cash low point: %s at the end of %s, against a target of %s (a "
+                 "month's payments)%s.", low, mb, a, verdict);
+    else
+        snprintf(buf, sizeof buf, "Cash low point: %s at the end of %s.", low, mb);
+    bp_pdf_paragraph(c->pdf, BP_PDF_BODY, buf);
+}
+
+static void inyear_headlines(pk_ctx *c)
+{
+    char yb[16], mb[32], h[200], tier[128];
+    bp_year_format(c->year, yb, sizeof yb);
+    bp_month_long(c->year, c->period, mb, sizeof mb);
+    pk_tier(c, false, tier, sizeof tier);
+    if (c->lgb) snprintf(h, sizeof h, "The %s's institutions in %s", tier, yb);
+    else snprintf(h, sizeof h, "The trust in %s", yb);
+    bp_pdf_heading(c->pdf, 2, h, false);
+    static const char *const codes[] = {"income", "exp", "result", "bs.reserves.revenue", "bs.cash"};
+    static const char *const names[] = {"Income", "Expenditure", "In-year result", "Revenue reserves",
+                                        "Cash"};
+    char todate[64], hb[3][64];
+    snprintf(todate, sizeof todate, "To the end of %s", mb);
+    bp_pdf_col cols[] = {{"", 2.6f, BP_PDF_LEFT}, {pk_money_head(c, todate, hb[0], sizeof hb[0]), 2, BP_PDF_RIGHT},
+                         {pk_money_head(c, "Full-year budget", hb[1], sizeof hb[1]), 2, BP_PDF_RIGHT},
+                         {pk_money_head(c, "Forecast outturn", hb[2], sizeof hb[2]), 2, BP_PDF_RIGHT},
+                         {"Outturn against budget", 2.4f, BP_PDF_RIGHT}};
+    bp_pdf_table *t = bp_pdf_table_begin(c->pdf, cols, 5, BP_PDF_SMALL);
+    bp_pdf_table_row_headers(t);
+    for (size_t i = 0; i < sizeof codes / sizeof *codes; i++) {
+        bp_ma_line l = scope_line(c, codes[i]);
+        char a[48], b[48], o[48], v[96];
+        fig_cell(c, l.ytd_actual, a, sizeof a);
+        fig_cell(c, l.budget, b, sizeof b);
+        fig_cell(c, l.outturn, o, sizeof o);
+        bp_money_fig var = bp_variance(bp_code_direction(codes[i]), l.outturn, l.budget);
+        bp_pdf_cell row[5] = {{names[i], BP_PDF_TINT_NONE, false, false}, {a, BP_PDF_TINT_NONE, false, false},
+                              {b, BP_PDF_TINT_NONE, false, false}, {o, BP_PDF_TINT_NONE, true, false},
+                              {v, BP_PDF_TINT_NONE, false, false}};
+        fig_cell(c, var, v, sizeof v);
+        /* adverse: the word as well as the tint */
+        if (var.ok && bp_money_round(var.pence, c->units == BP_MONEY_THOUSANDS ? 100000 : 100) < 0) {
+            strncat(v, " adverse", sizeof v - strlen(v) - 1);
+            row[4].tint = BP_PDF_TINT_AMBER;
+        } else if (var.ok && bp_money_round(var.pence, c->units == BP_MONEY_THOUSANDS ? 100000 : 100) > 0) {
+            strncat(v, " favourable", sizeof v - strlen(v) - 1);
+        }
+        bp_pdf_table_row(t, row);
+    }
+    bp_pdf_table_end(t);
+    bp_pdf_paragraph(c->pdf, BP_PDF_SMALL, "The forecast outturn is the actuals to date and, for "
+                     "each month to come, the re-forecast where there is one, else the budget. A "
+                     "variance is favourable positive: more income or less expenditure than budgeted.");
+    cash_low(c);
+}
+
 /* Is this result one the summary counts: of the document's institutions (and, in a trust
  * pack, the trust), of the committee's KPIs? */
 static bool counted(const pk_ctx *c, const bp_section *scope, const bp_result *x)
@@ -211,14 +327,14 @@ static void rag_counts(pk_ctx *c, const bp_section *scope)
     size_t n[4] = {0, 0, 0, 0}, later = 0, withheld = 0;
     for (size_t i = 0; i < c->r->nresults; i++) {
         const bp_result *x = &c->r->results[i];
-        if (x->year != c->year || x->scenario != BP_ACTUAL || x->target < 0 || !counted(c, scope, x))
+        if (x->year != c->year || x->scenario != c->actual || x->target < 0 || !counted(c, scope, x))
             continue;
         if (x->suppressed) withheld++;     /* build --publish: neither a status nor no data */
         else n[x->status]++;
     }
     for (size_t i = 0; i < c->r->nexceptions; i++) {
         const bp_result *x = c->r->exceptions[i];
-        if ((x->year == c->year && x->scenario == BP_ACTUAL) || !counted(c, scope, x)) continue;
+        if ((x->year == c->year && x->scenario == c->actual) || !counted(c, scope, x)) continue;
         later++;
     }
     char yb[16], buf[400], tier[128], who[200];
@@ -370,7 +486,8 @@ void pk_summary(pk_ctx *c, const bp_section *sec)
         bp_pdf_heading(c->pdf, 2, "Recommendation", false);
         bp_pdf_paragraph(c->pdf, BP_PDF_BODY, pp->recommendation);
     }
-    headlines(c);
+    if (c->actual == BP_OUTTURN) inyear_headlines(c);
+    else headlines(c);
     int number;
     const bp_section *scope = exceptions_section(c, &number);
     rag_counts(c, scope);

@@ -81,11 +81,16 @@ void bp_pdf_contents(bp_pdf *p)
 #define TOC_INDENT 16.0f
 #define TOC_GAP 5.0f           /* above a level-1 entry */
 #define TOC_MAX_LINES 3        /* a longer title ends in an ellipsis */
+/* a contents a little over one page is set closer rather than leave a few lines alone on
+ * a second page (an in-year pack's sub-sections); one that fits is set as above */
+#define TOC_LEADING_CLOSE 12.0f
+#define TOC_GAP_CLOSE 3.0f
 
 typedef struct {
     size_t page;           /* which contents page */
     float top;
     size_t lines;
+    float leading;
 } toc_place;
 
 static float toc_number_width(const bp_pdf *p)
@@ -99,8 +104,9 @@ static float toc_text_width(const bp_pdf *p, const bpi_entry *e)
     return bpi_page_width(false) - 2.0f * BPI_MARGIN_SIDE - indent - toc_number_width(p);
 }
 
-/* Places every entry on the contents pages; returns how many pages they take. */
-static size_t toc_layout(const bp_pdf *p, toc_place *place)
+/* Places every entry on the contents pages, lines `leading` apart and `gap` above a
+ * level-1 entry; returns how many pages they take. */
+static size_t toc_layout(const bp_pdf *p, toc_place *place, float leading, float gap1)
 {
     float top = bpi_content_top(false), y = top - TOC_TITLE_H;
     size_t page = 0;
@@ -110,15 +116,15 @@ static size_t toc_layout(const bp_pdf *p, toc_place *place)
         size_t lines = bpi_count_lines(p, e->level == 1, TOC_SIZE, toc_text_width(p, e), e->title);
         if (lines == 0) lines = 1;
         if (lines > TOC_MAX_LINES) lines = TOC_MAX_LINES;
-        float gap = e->level == 1 && !first ? TOC_GAP : 0.0f;
-        if (y - gap - (float)lines * TOC_LEADING < bpi_bottom()) {
+        float gap = e->level == 1 && !first ? gap1 : 0.0f;
+        if (y - gap - (float)lines * leading < bpi_bottom()) {
             page++;
             y = top;
             gap = 0.0f;
         }
         y -= gap;
-        place[i] = (toc_place){page, y, lines};
-        y -= (float)lines * TOC_LEADING;
+        place[i] = (toc_place){page, y, lines, leading};
+        y -= (float)lines * leading;
         first = false;
     }
     return page + 1;
@@ -157,7 +163,7 @@ static float toc_title(bp_pdf *p, HPDF_Page pg, const bpi_entry *e, const toc_pl
     bpi_line line;
     bpi_wrap_init(&w, p, bold, TOC_SIZE, width, e->title);
     for (size_t k = 0; k < pl->lines && bpi_wrap_next(&w, &line); k++) {
-        float base = bpi_baseline(y, TOC_SIZE, TOC_LEADING);
+        float base = bpi_baseline(y, TOC_SIZE, pl->leading);
         if (k + 1 == pl->lines && !w.done) {
             /* the rest of a long title on its last line, shortened */
             bpi_text_fit(p, pg, bold, TOC_SIZE, BPI_INK, x, base, width, BP_PDF_LEFT, line.s);
@@ -166,7 +172,7 @@ static float toc_title(bp_pdf *p, HPDF_Page pg, const bpi_entry *e, const toc_pl
             bpi_text(p, pg, bold, TOC_SIZE, BPI_INK, x, base, line.s, line.len);
             end = x + line.width;
         }
-        y -= TOC_LEADING;
+        y -= pl->leading;
     }
     return end;
 }
@@ -177,15 +183,15 @@ static void toc_entry(bp_pdf *p, HPDF_Page pg, size_t page, const bpi_entry *e,
     float left = bpi_left(), right = bpi_page_width(false) - BPI_MARGIN_SIDE;
     float x = left + (e->level == 1 ? 0.0f : TOC_INDENT);
     float end = toc_title(p, pg, e, pl, x);
-    float last_top = pl->top - (float)(pl->lines - 1) * TOC_LEADING;
-    float base = bpi_baseline(last_top, TOC_SIZE, TOC_LEADING);
+    float last_top = pl->top - (float)(pl->lines - 1) * pl->leading;
+    float base = bpi_baseline(last_top, TOC_SIZE, pl->leading);
     char num[24];
     snprintf(num, sizeof num, "%zu", e->page + 1);
     float nw = bpi_width(p, false, TOC_SIZE, num, strlen(num));
     bpi_text(p, pg, false, TOC_SIZE, BPI_INK, right - nw, base, num, strlen(num));
     /* the whole entry is the link: title and page number; the leader, drawn after them
      * so that the link's content is theirs alone, an artifact */
-    HPDF_Rect r = {x - 2.0f, pl->top - (float)pl->lines * TOC_LEADING, right, pl->top};
+    HPDF_Rect r = {x - 2.0f, pl->top - (float)pl->lines * pl->leading, right, pl->top};
     char *text = join_entry(p, e->title, num);
     bpi_element *el = bpi_record(p, BP_PDF_ROLE_LINK, page, r.left, r.bottom, r.right, r.top,
                                  text, text ? strlen(text) : 0);
@@ -236,7 +242,11 @@ void bpi_draw_contents(bp_pdf *p)
         bpi_fail(p, BP_ERR_NOMEM, "out of memory while laying out the contents");
         return;
     }
-    size_t n = toc_layout(p, place);
+    size_t n = toc_layout(p, place, TOC_LEADING, TOC_GAP);
+    if (n == 2 && toc_layout(p, place, TOC_LEADING_CLOSE, TOC_GAP_CLOSE) != 1)
+        n = toc_layout(p, place, TOC_LEADING, TOC_GAP);
+    else if (n == 2)
+        n = 1;
     if (insert_toc_pages(p, n)) {
         HPDF_Page first = p->pages[p->contents_at].page;
         float top = bpi_content_top(false);

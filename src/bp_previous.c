@@ -26,10 +26,9 @@ static char *dup(const char *s)
 
 int bp_previous_pack_period(const bp_model *m)
 {
-    /* annual data: the model holds no closed month (contract v2's trust.csv `period` is
-     * read by the in-year loader, which then gives it here) */
-    (void)m;
-    return BP_PERIOD_ANNUAL;
+    /* in-year mode: trust.csv's closed month of the year reported; a data set reported
+     * for another year than its period's, or with no period, is an annual pack */
+    return m->inyear ? m->period : BP_PERIOD_ANNUAL;
 }
 
 void bp_previous_pack_label(int year, int period, char *buf, size_t size)

@@ -37,7 +37,7 @@ bp_err bp_session_open(bp_session *s, const char *dir, int year, const char *tem
     char tdir[PATH_MAX], path[PATH_MAX + 32];
     bp_templates_dir(templates, tdir, sizeof tdir);
     snprintf(path, sizeof path, "%s/mappings", tdir);
-    bp_err err = bp_load_dataset_with(dir, path, &s->model, &s->diags);
+    bp_err err = bp_load_dataset_with(dir, path, year, &s->model, &s->diags);
     if (err != BP_OK) return err;
 
     snprintf(path, sizeof path, "%s/kpis/default.kpi", tdir);

@@ -159,7 +159,14 @@ static void scorecard(FILE *out, const bp_session *s, const column *cols, size_t
     const size_t namew = 44, colw = 16;
     char yb[16];
     bp_year_format(s->year, yb, sizeof yb);
-    fprintf(out, "%s, %s actual\n", title, yb);
+    bp_scenario cur = bp_results_current(&s->results);
+    if (cur == BP_OUTTURN) {
+        char mb[40];
+        bp_month_long(s->year, s->model.period, mb, sizeof mb);
+        fprintf(out, "%s, %s outturn (actuals to the end of %s)\n", title, yb, mb);
+    } else {
+        fprintf(out, "%s, %s actual\n", title, yb);
+    }
     cell(out, "KPI", namew, false);
     for (size_t c = 0; c < ncols; c++) {
         fputc(' ', out);
@@ -172,14 +179,14 @@ static void scorecard(FILE *out, const bp_session *s, const column *cols, size_t
         bool any = false;
         for (size_t c = 0; c < ncols && !any; c++) {
             const bp_result *r = bp_results_find(&s->results, (int)k, cols[c].scope,
-                                                 cols[c].entity, s->year, BP_ACTUAL);
+                                                 cols[c].entity, s->year, cur);
             any = r && r->value.ok;
         }
         if (!any) continue;
         cell(out, kp->name, namew, false);
         for (size_t c = 0; c < ncols; c++) {
             const bp_result *r = bp_results_find(&s->results, (int)k, cols[c].scope,
-                                                 cols[c].entity, s->year, BP_ACTUAL);
+                                                 cols[c].entity, s->year, cur);
             char v[64] = "", txt[80];
             if (r && r->value.ok) {
                 if (kp->unit == BP_UNIT_GRADE && r->grade >= 0)
@@ -269,8 +276,9 @@ static bool exceptions(FILE *out, const bp_session *s)
     size_t red = 0;
     for (size_t i = 0; i < all.n; i++) red += all.v[i].worst == BP_STATUS_RED;
     fprintf(out, "EXCEPTIONS: %zu entr%s, %zu red and %zu amber, one per KPI and entity, of %zu "
-            "results outside target (report year actuals; later budgets and forecasts)\n",
-            all.n, all.n == 1 ? "y" : "ies", red, all.n - red, s->results.nexceptions);
+            "results outside target (report year %s; later budgets and forecasts)\n",
+            all.n, all.n == 1 ? "y" : "ies", red, all.n - red, s->results.nexceptions,
+            bp_results_current(&s->results) == BP_OUTTURN ? "outturn" : "actuals");
     rule(out, 80, '-');
     if (!all.n) fputs("None: every KPI with a target met it.\n", out);
     bool ok = true;

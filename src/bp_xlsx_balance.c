@@ -110,7 +110,16 @@ void xl_write_balance(xl *x)
     char yb[16], title[160], funds[16][BP_FORMULA_CODE_MAX + 1];
     int at[BL_NLINES];
     bp_year_format(Y, yb, sizeof yb);
-    xl_text_fmt(title, sizeof title, "Balance sheet at 31 August %s against the year before", yb);
+    if (x->m->inyear == Y) {
+        /* in-year: the balances at the closed period's end (the sums block's rows of the
+         * report year's actuals take that month) against the last year end */
+        char month[32];
+        bp_month_long(Y, x->m->period, month, sizeof month);
+        xl_text_fmt(title, sizeof title, "Balance sheet at the end of %s against the last year end",
+                    month);
+    } else {
+        xl_text_fmt(title, sizeof title, "Balance sheet at 31 August %s against the year before", yb);
+    }
     xl_put_title(x, s, title,
                  "Year-end balances (bs.*) by institution and the trust. Cash is part of the "
                  "current assets and borrowing an analysis of the liabilities: neither is added. "

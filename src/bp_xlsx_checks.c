@@ -154,6 +154,34 @@ static bp_i128 facts_under(const xl *x, const char *code)
     return t;
 }
 
+/* In-year, a balance row of the sums block takes one month (xl_sum_takes): the balances
+ * of the other months are no sum's but the Cash flow's.  The counted side adds them from
+ * Data, per year and scenario the monthly balances under root (Period not empty, "?*")
+ * less the month the rows take, so that the check still catches a fact no row can see.
+ * Appends the terms to out; returns the characters written (nothing annual). */
+static int earlier_balances(const xl *x, const char *root, int R, char *out, size_t size)
+{
+    int at = 0;
+    out[0] = '\0';
+    if (!x->m->totals) return 0;
+    for (size_t i = x->sums_facts0; i < x->sums_facts1; i++) {
+        const xl_sum *s = &x->sums[i];
+        /* the root's own row of each year and scenario whose balances take one month */
+        if (s->kind != XR_FACTS || s->period <= 0 || s->len != strlen(root)
+            || memcmp(s->code, root, s->len) != 0)
+            continue;
+        char yb[16], mb[8];
+        bp_year_format(s->year, yb, sizeof yb);
+        bp_month_format(s->period, mb, sizeof mb);
+        for (int w = 0; w < 4 && (size_t)at < size; w++)
+            at += snprintf(out + at, size - (size_t)at, "%sSUMIFS(" BP_XL_FACT_VALUE "," BP_XL_FACT_CODE
+                           ",$A%d%s," BP_XL_FACT_YEAR ",\"%s\"," BP_XL_FACT_SCENARIO ",\"%s\","
+                           BP_XL_FACT_PERIOD ",\"%s\")", w < 2 ? "+" : "-", R, w % 2 ? "&\".*\"" : "",
+                           yb, bp_scenario_id((bp_scenario)s->scenario), w < 2 ? "?*" : mb);
+    }
+    return (size_t)at < size ? at : (int)size - 1;
+}
+
 /* Every fact counted: the facts on Data by top-level code against the totals of the sums
  * block's rows of that code over every year and scenario (each its trust column: every
  * institution), and the facts under no top-level code of the block.  A fact the block
@@ -166,7 +194,7 @@ static void write_counted(xl *x, int row, const ck_root *roots, size_t n, int r0
     const xl_sheet s = XS_CHECKS;
     static const char *const heads[] = {"Top-level code", "Facts on Data",
                                         "Counted on Workings", "Difference"};
-    char trust[128], codes[128], notes[128], f[512];
+    char trust[128], codes[128], notes[128], f[2048];
     range_ref(trust, sizeof trust, XS_WORKINGS, r0, x->trust_col, r1, x->trust_col);
     range_ref(codes, sizeof codes, XS_WORKINGS, r0, BP_XL_WORK_CODE, r1, BP_XL_WORK_CODE);
     range_ref(notes, sizeof notes, XS_WORKINGS, r0, BP_XL_WORK_NOTE, r1, BP_XL_WORK_NOTE);
@@ -184,7 +212,9 @@ static void write_counted(xl *x, int row, const ck_root *roots, size_t n, int r0
                  BP_XL_FACT_VALUE "," BP_XL_FACT_CODE ",$A%d&\".*\"),%d)", R, R, places);
         xl_put_formula(x, s, row, TC_DATA, f, fmt, xl_cache_double(v));
         /* the code's own rows, not its "internal transfers eliminated" twin (a note) */
-        snprintf(f, sizeof f, "=ROUND(SUMIFS(%s,%s,$A%d,%s,\"\"),%d)", trust, codes, R, notes, places);
+        int at = snprintf(f, sizeof f, "=ROUND(SUMIFS(%s,%s,$A%d,%s,\"\")", trust, codes, R, notes);
+        at += earlier_balances(x, roots[i].code, R, f + at, sizeof f - (size_t)at);
+        if ((size_t)at < sizeof f) snprintf(f + at, sizeof f - (size_t)at, ",%d)", places);
         xl_put_formula(x, s, row, TC_COUNTED, f, fmt, xl_cache_double(v));
         snprintf(f, sizeof f, "=ROUND(B%d-C%d,%d)", R, R, places);
         xl_put_formula(x, s, row, TC_DIFF, f, fmt, xl_cache_double(0));

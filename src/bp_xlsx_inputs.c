@@ -450,8 +450,15 @@ static void write_fact(xl *x, size_t i)
     xl_put_text(x, s, row, BP_XL_DATA_INST, x->m->insts[f->inst].id, in);
     xl_put_text(x, s, row, BP_XL_DATA_YEAR, yb, in);
     xl_put_text(x, s, row, BP_XL_DATA_SCENARIO, bp_scenario_id(f->scenario), in);
-    /* BP_XL_DATA_PERIOD: empty, a whole-year fact (contract v2's months carry M01..M12) */
-    xl_put_blank(x, s, row, BP_XL_DATA_PERIOD, in);
+    /* empty for a whole-year fact, M01..M12 for a month (contract v2): the column is on
+     * every workbook, so an annual one, all blank, is what it always was */
+    if (f->period) {
+        char month[8];
+        bp_month_format(f->period, month, sizeof month);
+        xl_put_text(x, s, row, BP_XL_DATA_PERIOD, month, in);
+    } else {
+        xl_put_blank(x, s, row, BP_XL_DATA_PERIOD, in);
+    }
     xl_put_text(x, s, row, BP_XL_DATA_CODE, f->code, in);
     if (f->money) xl_put_money(x, s, row, BP_XL_DATA_VALUE, f->value, xl_input(x, x->f.pence));
     else xl_put_number(x, s, row, BP_XL_DATA_VALUE, (double)f->value / 1e6, xl_input(x, x->f.quantity));
@@ -532,7 +539,7 @@ void xl_write_data(xl *x)
     } else {
         xl_put_headers_as(x, s, 0, 0, (const char *const *)heads, BP_XL_DATA_NCOLS, "lllllrlr");
     }
-    xl_validate_words(x, s, 1, BP_XL_DATA_SCENARIO, n, xl_scenario_word, BP_SCENARIO_COUNT, "scenario");
+    xl_validate_words(x, s, 1, BP_XL_DATA_SCENARIO, n, xl_scenario_word, BP_INPUT_SCENARIOS, "scenario");
     /* a dry run counts the rows (above) and need not write a million facts out: their
      * texts are CSV fields, which hold no more than a cell does (bp_csv) */
     for (size_t i = 0; i < n && xl_live(x) && !x->dry; i++) write_fact(x, i);

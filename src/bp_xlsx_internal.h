@@ -128,6 +128,13 @@ typedef struct {
     int eliminated;          /* XR_FACTS: the index of its eliminated row, -1 if none */
     bool internal;           /* XR_FACTS: the code is or is under an internal code */
     bool money;
+    /* XR_FACTS, XR_ELIMINATED: the facts' Period its SUMIFS selects (docs/workbook.md,
+     * "Months"): 0 the whole-year facts only (Period empty: every year and scenario without
+     * monthly facts, so every annual workbook), -1 every period (a flow of a year and
+     * scenario with monthly facts: the months add up to the year), 1..12 that month (a
+     * balance: the balance at the latest month given, the closed period for the report
+     * year's actuals in-year) */
+    int period;
 } xl_sum;
 
 typedef struct {
@@ -358,6 +365,8 @@ bool xl_cell_formula(xl *x, const bp_expr *e, const bp_expr_ctx *c, bool money,
 int xl_base_year(const bp_institution *in);
 void xl_plan_sums(xl *x);
 int xl_sum_find(const xl *x, const char *code, size_t len, int year, int scenario);
+/* Does row s add up a fact of this period (0: whole-year)? */
+bool xl_sum_takes(const xl_sum *s, int period);
 int xl_phase_index(const xl *x, bp_phase ph);
 size_t xl_course_years(const xl *x, int *years, size_t max);
 void xl_write_sums(xl *x);
@@ -411,6 +420,7 @@ int xl_sums_row(const xl *x, const char *code, int year, int sc, bool eliminated
 int xl_sums_col(const xl *x, int p);
 bool xl_fact_ref(const xl *x, char *buf, size_t size, const char *code, int year, int sc,
                  bool eliminated, int p);
+bp_scenario xl_engine_scenario(const xl *x, int year, bp_scenario sc);
 xl_amt xl_engine_sum(const xl *x, int p, const char *code, int year, bp_scenario sc,
                      bool eliminated);
 void xl_code_label(char *buf, size_t size, const char *code, size_t len);

@@ -47,6 +47,13 @@ bool xl_fact_ref(const xl *x, char *buf, size_t size, const char *code, int year
 
 /* The engine's sum of a code for an institution (workbook position p) or, p < 0, the
  * trust (every institution, internal transfers eliminated when eliminated). */
+/* The sums block's rows are the facts' scenarios; in-year the report year's actuals are
+ * those to date (the months M01..period), the engine's ytd_actual (plan_periods). */
+bp_scenario xl_engine_scenario(const xl *x, int year, bp_scenario sc)
+{
+    return x->m->inyear && year == x->m->inyear && sc == BP_ACTUAL ? BP_YTD_ACTUAL : sc;
+}
+
 xl_amt xl_engine_sum(const xl *x, int p, const char *code, int year, bp_scenario sc,
                      bool eliminated)
 {
@@ -55,7 +62,9 @@ xl_amt xl_engine_sum(const xl *x, int p, const char *code, int year, bp_scenario
     for (size_t i = n0; i < n1; i++) {
         bp_num v;
         int64_t pence;
-        if (!bp_model_sum(x->m, x->inst_order[i], year, sc, code, eliminated, &v)) continue;
+        if (!bp_model_sum(x->m, x->inst_order[i], year, xl_engine_scenario(x, year, sc), code,
+                          eliminated, &v))
+            continue;
         if (!bp_num_to_pence(v, &pence)) continue;
         a.has = true;
         a.p += pence;

@@ -105,9 +105,17 @@ void xl_write_actions(xl *x)
 
 /* The money codes' heads (bp_code_is_money), one column each: a file's money facts as
  * they stand on Data, added up by head, are its control total. */
-static const char *const money_heads[] = {"income", "exp", "memo", "bs"};
-#define NHEADS (sizeof money_heads / sizeof *money_heads)
-enum { IN_FILE, IN_ROWS, IN_READ, IN_DATA, IN_HEAD0, IN_SHA = IN_HEAD0 + NHEADS, IN_NCOLS };
+static const char *const money_heads[] = {"income", "exp", "memo", "bs", "cash"};
+enum { IN_FILE, IN_ROWS, IN_READ, IN_DATA, IN_HEAD0 };
+
+/* The heads shown: cash (contract v2) only when a fact has it, so that a data set
+ * without cash flows - every annual one before v2 - keeps its columns. */
+static size_t nheads(const xl *x)
+{
+    for (size_t f = 0; f < x->m->nfacts; f++)
+        if (bp_code_under(x->m->facts[f].code, "cash")) return 5;
+    return 4;
+}
 
 /* One file's money facts under a head, in pence, from the model. */
 static int64_t head_total(const xl *x, size_t file, const char *head)
@@ -128,6 +136,7 @@ static void write_input(xl *x, size_t i, int row, int head_row)
     const xl_sheet s = XS_QUALITY;
     const bp_input *in = &x->m->inputs[i];
     bool facts = false;
+    size_t nh = nheads(x);
     for (size_t f = 0; f < x->m->nfacts && !facts; f++) facts = x->m->facts[f].file == (int)i;
     char hex[65];
     bp_sha256_hex(in->sha256, hex);
@@ -139,7 +148,7 @@ static void write_input(xl *x, size_t i, int row, int head_row)
         /* the money on Data: finance.csv's control total as read, a ledger's facts (its
          * control total, |debit| + |credit| over the rows, is not a sum of facts) */
         int64_t on_data = 0;
-        for (size_t h = 0; h < NHEADS && xl_live(x); h++) {
+        for (size_t h = 0; h < nh && xl_live(x); h++) {
             on_data += head_total(x, i, money_heads[h]);
             bp_formula_col(col, sizeof col, IN_HEAD0 + (int)h);
             snprintf(formula, sizeof formula, "=ROUND(SUMIFS(" BP_XL_FACT_VALUE "," BP_XL_FACT_FILE
@@ -150,25 +159,27 @@ static void write_input(xl *x, size_t i, int row, int head_row)
                            xl_cache_double((double)head_total(x, i, money_heads[h]) / 100.0));
         }
         bp_formula_col(col, sizeof col, IN_HEAD0);
-        bp_formula_col(last, sizeof last, IN_HEAD0 + (int)NHEADS - 1);
+        bp_formula_col(last, sizeof last, IN_HEAD0 + (int)nh - 1);
         snprintf(formula, sizeof formula, "=SUM(%s%d:%s%d)", col, row + 1, last, row + 1);
         xl_put_formula(x, s, row, IN_DATA, formula, x->f.pence,
                        xl_cache_double((double)on_data / 100.0));
         x->quality_row[i] = row;
     }
-    xl_put_text(x, s, row, IN_SHA, hex, x->f.formula_text);
+    xl_put_text(x, s, row, IN_HEAD0 + (int)nh, hex, x->f.formula_text);
 }
 
 static int write_inputs(xl *x, int row)
 {
     const xl_sheet s = XS_QUALITY;
-    static const char *const heads[IN_NCOLS] = {
-        "File", "Rows", "Money total as read", "Money total in Data", "income", "exp", "memo",
-        "bs", "SHA-256"};
+    const char *heads[IN_HEAD0 + 6] = {"File", "Rows", "Money total as read",
+                                        "Money total in Data"};
+    size_t nh = nheads(x);
+    for (size_t h = 0; h < nh; h++) heads[IN_HEAD0 + h] = money_heads[h];
+    heads[IN_HEAD0 + nh] = "SHA-256";
     int head_row = row;
     x->quality_read_col = IN_READ;
     x->quality_data_col = IN_DATA;
-    xl_put_headers_as(x, s, row, 0, heads, IN_NCOLS, "lrrrrrrrl");
+    xl_put_headers_as(x, s, row, 0, heads, IN_HEAD0 + nh + 1, nh == 4 ? "lrrrrrrrl" : "lrrrrrrrrl");
     row++;
     for (size_t i = 0; i < x->m->ninputs && xl_live(x); i++)
         if (x->m->inputs[i].present) write_input(x, i, row++, head_row);
@@ -200,7 +211,10 @@ static int write_reconciliation(xl *x, int row, bp_expr *const *ex)
             if (!has_internal(x->m, year, sc)) continue;
             bp_expr_ctx c = xl_entity_ctx(x, xl_trust_entity(x), year, sc);
             c.eliminate = false;
-            bp_num in = bp_expr_eval(ex[FX_INTERNAL_IN], &c), out = bp_expr_eval(ex[FX_INTERNAL_OUT], &c);
+            /* the engine's figures: in-year, the report year's actuals to date */
+            bp_expr_ctx ce = c;
+            ce.scenario = xl_engine_scenario(x, year, sc);
+            bp_num in = bp_expr_eval(ex[FX_INTERNAL_IN], &ce), out = bp_expr_eval(ex[FX_INTERNAL_OUT], &ce);
             bp_num diff = bp_num_sub(in, out);
             char yb[16], a[16], b[16], formula[96];
             bp_year_format(year, yb, sizeof yb);
@@ -252,8 +266,9 @@ void xl_write_quality(xl *x, bp_expr *const *ex)
     if (!n) xl_put_text(x, s, row, 0, "None.", x->f.text);
     xl_set_col(x, s, 0, 0, 22, NULL);
     xl_set_col(x, s, 1, 1, 12, NULL);
-    xl_set_col(x, s, 2, IN_SHA - 1, 20, NULL);
-    xl_set_col(x, s, IN_SHA, IN_SHA, 70, NULL);
+    int sha = IN_HEAD0 + (int)nheads(x);
+    xl_set_col(x, s, 2, sha - 1, 20, NULL);
+    xl_set_col(x, s, sha, sha, 70, NULL);
     xl_print_setup(x, s, 0, -1);
 }
 
@@ -278,7 +293,8 @@ static int write_headlines(xl *x, int row)
             xl_nomem(x);
             return row;
         }
-        bp_expr_ctx c = xl_entity_ctx(x, xl_trust_entity(x), x->s->year, BP_ACTUAL);
+        bp_expr_ctx c = xl_entity_ctx(x, xl_trust_entity(x), x->s->year,
+                                      xl_engine_scenario(x, x->s->year, BP_ACTUAL));
         char label[64];
         snprintf(label, sizeof label, "%s%s", labels[i], xl_money_note(x));
         xl_put_text(x, s, row, 0, label, x->f.text);

@@ -47,6 +47,7 @@ static void finance_line(xl *x, int row, const char *label, const char *id, cons
         bp_expr_ctx c = xl_entity_ctx(x, ent, pairs[j].year, pairs[j].sc);
         c.eliminate = eliminate;
         if (!xl_cell_formula(x, e, &c, true, label)) return;
+        c.scenario = xl_engine_scenario(x, c.year, c.scenario);
         xl_put_formula(x, XS_FINANCE, row, FIN_FIRST_COL + (int)j, x->fb.s, f,
                        xl_cache_num(bp_expr_eval(e, &c), true));
     }
@@ -75,7 +76,8 @@ static void finance_values(xl *x, const bp_expr *e, const xl_entity *ent, bool e
                            const xl_pair *pairs, size_t np, xl_amt *v)
 {
     for (size_t j = 0; j < np; j++) {
-        bp_expr_ctx c = xl_entity_ctx(x, ent, pairs[j].year, pairs[j].sc);
+        bp_expr_ctx c = xl_entity_ctx(x, ent, pairs[j].year,
+                                      xl_engine_scenario(x, pairs[j].year, pairs[j].sc));
         c.eliminate = eliminate;
         bp_num n = bp_expr_eval(e, &c);
         int64_t p;
@@ -160,7 +162,8 @@ static double finance_lowest(const xl *x, bp_expr *const *ex, const xl_pair *pai
     double lowest = 0;
     for (size_t j = 0; j < nactual; j++)
         for (int i = 0; i < 2; i++) {
-            bp_expr_ctx c = xl_entity_ctx(x, xl_trust_entity(x), pairs[j].year, pairs[j].sc);
+            bp_expr_ctx c = xl_entity_ctx(x, xl_trust_entity(x), pairs[j].year,
+                                          xl_engine_scenario(x, pairs[j].year, pairs[j].sc));
             xl_cache v = xl_cache_num(bp_expr_eval(ex[i ? FX_EXP : FX_INCOME], &c), true);
             if (!v.is_text && v.num < lowest) lowest = v.num;
         }
@@ -556,8 +559,11 @@ void xl_write_charges(xl *x, bp_expr *const *ex)
                  "weight, in whole pence by largest remainder, against each institution's "
                  "exp.internal.");
     int row = write_weights(x, weight_row);
+    /* the in-year charges (on the outturn, the year to date) are not the Data sheet's
+     * scenarios: the in-year sheets show them (docs/workbook.md) */
     for (size_t i = 0; i < x->res->ncharges && xl_live(x); i++)
-        row = write_charge(x, row + 1, &x->res->charges[i], ex, weight_row);
+        if (x->res->charges[i].scenario < BP_INPUT_SCENARIOS)
+            row = write_charge(x, row + 1, &x->res->charges[i], ex, weight_row);
     if (!x->res->ncharges)
         xl_put_text(x, s, row, 0, "No central expenditure to allocate.", x->f.note);
     xl_set_col(x, s, CC_ID, CC_ID, 14, NULL);

@@ -195,14 +195,14 @@ static void plan_rows(xl *x, const wants *ws, const kpi_codes *kc, const int *ye
     static const char *const attrs[] = {"capacity", "pan", "years_in_trust"};
     for (size_t i = 0; i < 3; i++)
         push(x, &cap, (xl_sum){attrs[i], strlen(attrs[i]), 0, -1, XR_ATTR, 0, 0, 0, -1, -1,
-                               false, false});
+                               false, false, 0});
     x->sums_facts0 = x->nsums;
     for (size_t i = 0; i < ws->n && xl_live(x); i++) {
         const want *w = &ws->w[i];
         if (i && want_cmp(w, &ws->w[i - 1]) == 0) continue;
         xl_sum *s = push(x, &cap, (xl_sum){w->code, w->len, w->year, w->scenario, XR_FACTS, 0, 0,
                                            0, -1, -1, internal_code(w->code, w->len),
-                                           money_code(w->code, w->len)});
+                                           money_code(w->code, w->len), 0});
         if (!s || !strictly_above_internal(w->code, w->len)) continue;
         size_t plain = x->nsums - 1;
         x->sums[plain].eliminated = (int)x->nsums;
@@ -216,7 +216,7 @@ static void plan_rows(xl *x, const wants *ws, const kpi_codes *kc, const int *ye
         for (int f = 0; f < 4; f++)
             if (kc->course[f])
                 push(x, &cap, (xl_sum){course_codes[f], strlen(course_codes[f]), years[y], -1,
-                                       XR_COURSE, 0, 0, 0, -1, -1, false, f < 2});
+                                       XR_COURSE, 0, 0, 0, -1, -1, false, f < 2, 0});
 }
 
 /* Each row's children: the rows of the codes one segment below it, in the same year and
@@ -311,6 +311,8 @@ static int leaf_cmp(const void *pa, const void *pb)
  * (the report year's actuals, the Forecast's budgets and forecasts with data, the course
  * years for a per-course KPI); the finance lines' codes in every year and scenario with
  * facts; pupils on roll for the central charge. */
+static void plan_periods(xl *x);
+
 void xl_plan_sums(xl *x)
 {
     const bp_model *m = x->m;
@@ -405,6 +407,7 @@ void xl_plan_sums(xl *x)
     if (ws.n) qsort(ws.w, ws.n, sizeof *ws.w, want_cmp);
     if (xl_live(x)) plan_rows(x, &ws, &kc, years, ny);
     if (xl_live(x)) plan_children(x);
+    if (xl_live(x)) plan_periods(x);
     free(ws.w);
     free(kc.codes);
     free(kc.seen);
@@ -432,6 +435,50 @@ int xl_phase_index(const xl *x, bp_phase ph)
     for (size_t i = 0; i < x->res->nphases; i++)
         if (x->res->phases[i] == ph) return (int)i;
     return -1;
+}
+
+/* Is code[0..len) a balance (bs.*, cash.opening), whose months are not added up? */
+static bool balance_code(const char *code, size_t len)
+{
+    char buf[BP_FORMULA_CODE_MAX + 1];
+    if (len >= sizeof buf) len = sizeof buf - 1;
+    memcpy(buf, code, len);
+    buf[len] = '\0';
+    return bp_code_is_balance(buf);
+}
+
+/* The Period each fact row selects (xl_sum.period).  A year and scenario without a
+ * monthly fact keeps the whole-year criterion (Period empty), so that an annual workbook
+ * is what it always was.  With monthly facts a flow adds every period (the months are
+ * the year; a code is never both whole-year and monthly, contract v2) and a balance takes
+ * one month: the closed period for the report year's actuals in-year, else the latest
+ * month a balance of that year and scenario is given for (the contract's latest month;
+ * codes ending in different months are the engine's warning, and the workbook then shows
+ * the latest month). */
+static void plan_periods(xl *x)
+{
+    const bp_model *m = x->m;
+    if (!m->totals) return;
+    for (size_t i = x->sums_facts0; i < x->sums_facts1; i++) {
+        xl_sum *s = &x->sums[i];
+        bool monthly = false;
+        int latest = 0;
+        for (size_t k = 0; k < m->nfacts; k++) {
+            const bp_fact *f = &m->facts[k];
+            if (f->period == 0 || f->year != s->year || (int)f->scenario != s->scenario) continue;
+            monthly = true;
+            if (bp_code_is_balance(f->code) && f->period > latest) latest = f->period;
+        }
+        if (!monthly) continue;
+        if (!balance_code(s->code, s->len)) s->period = -1;
+        else if (m->inyear && s->year == m->inyear && s->scenario == BP_ACTUAL) s->period = m->period;
+        else s->period = latest ? latest : -1;
+    }
+}
+
+bool xl_sum_takes(const xl_sum *s, int period)
+{
+    return s->period < 0 || s->period == period;
 }
 
 /* The index of a row of the sums block: code[0..len), year and scenario (-1 for a
@@ -525,7 +572,7 @@ static bool values_of(xl *x, values *v)
     for (size_t i = 0; i < m->nfacts; i++) {
         const bp_fact *f = &m->facts[i];
         int r = xl_sum_find(x, f->code, strlen(f->code), f->year, (int)f->scenario);
-        if (r < 0) continue;
+        if (r < 0 || !xl_sum_takes(&x->sums[r], f->period)) continue;
         size_t at = (size_t)r * n + (size_t)x->inst_pos[f->inst];
         v->total[at] += f->value;
         own[at]++;
@@ -665,7 +712,7 @@ static void children(bp_fbuf *b, const xl *x, const xl_sum *s, const char *col)
 /* The criteria of a fact row's SUMIFS and COUNTIFS: the code first (the fewest rows
  * match it), the institution from its column's header; the code criterion is the code
  * cell of row C, $A9, or with under the codes under it, $A9&".*". */
-static void fact_criteria(bp_fbuf *b, int R, const char *col, int C, bool under)
+static void fact_criteria(bp_fbuf *b, int R, const char *col, int C, bool under, int period)
 {
     bp_fbuf_puts(b, BP_XL_FACT_CODE ",$A");
     put_int(b, C);
@@ -675,7 +722,17 @@ static void fact_criteria(bp_fbuf *b, int R, const char *col, int C, bool under)
     put_head(b, col);
     bp_fbuf_puts(b, "," BP_XL_FACT_SCENARIO ",$C");
     put_int(b, R);
-    bp_fbuf_puts(b, "," BP_XL_FACT_PERIOD ",\"\")");
+    if (period < 0) {
+        bp_fbuf_puts(b, ")");
+    } else if (period == 0) {
+        bp_fbuf_puts(b, "," BP_XL_FACT_PERIOD ",\"\")");
+    } else {
+        char month[8];
+        bp_month_format(period, month, sizeof month);
+        bp_fbuf_puts(b, "," BP_XL_FACT_PERIOD ",\"");
+        bp_fbuf_puts(b, month);
+        bp_fbuf_puts(b, "\")");
+    }
 }
 
 /* fn(criteria) for the code and, for a wide row, fn(criteria) for the codes under it; an
@@ -685,12 +742,12 @@ static void direct(bp_fbuf *b, const xl *x, const xl_sum *s, const char *fn, con
 {
     bp_fbuf_puts(b, fn);
     bp_fbuf_puts(b, value);
-    fact_criteria(b, R, col, R, false);
+    fact_criteria(b, R, col, R, false, s->period);
     if (!wide(x, s)) return;
     bp_fbuf_puts(b, "+");
     bp_fbuf_puts(b, fn);
     bp_fbuf_puts(b, value);
-    fact_criteria(b, R, col, R, true);
+    fact_criteria(b, R, col, R, true, s->period);
     for (size_t k = 0; k < BP_FORMULA_NINTERNAL && s->kind == XR_ELIMINATED; k++) {
         const char *ic = bp_formula_internal_codes[k];
         int r = ic_under(ic, s->code, s->len) ? xl_sum_find(x, ic, strlen(ic), s->year, s->scenario)
@@ -699,7 +756,7 @@ static void direct(bp_fbuf *b, const xl *x, const xl_sum *s, const char *fn, con
             bp_fbuf_puts(b, "-");
             bp_fbuf_puts(b, fn);
             bp_fbuf_puts(b, value);
-            fact_criteria(b, R, col, x->sums[r].row + 1, w);
+            fact_criteria(b, R, col, x->sums[r].row + 1, w, s->period);
         }
     }
 }

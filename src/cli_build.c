@@ -131,7 +131,8 @@ const bp_cli_command bp_cli_build = {
      "write the board packs (PDF), the audit workbook (XLSX) and the results\n"
      "(JSON) into --out: TRUST-YYYY-YY-PACK.pdf for each pack in templates/packs\n"
      "(one per local governing body for lgb packs), TRUST-YYYY-YY.xlsx,\n"
-     "TRUST-YYYY-YY-results.json and TRUST-YYYY-YY-manifest.txt, all or nothing.",
+     "TRUST-YYYY-YY-results.json and TRUST-YYYY-YY-manifest.txt, all or nothing\n"
+     "(in-year, trust.csv period: TRUST-YYYY-YY-m04-..., the month after the year).",
      options, sizeof options / sizeof *options},
     run,
 };

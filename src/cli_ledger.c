@@ -148,7 +148,7 @@ static int run(int argc, char **argv, const bp_cli_env *env)
     bp_model_init(&m);
     bp_diags d;
     bp_diags_init(&d);
-    bp_err err = bp_load_dataset_with(o.data, mdir, &m, &d);
+    bp_err err = bp_load_dataset_with(o.data, mdir, 0, &m, &d);
     bp_diags_sort(&d);
     int rc;
     if (err != BP_OK) {

@@ -69,8 +69,8 @@ fi
 templates "$tmp/tpl-kpi"
 sed 's/^    kpis: staff_cost_pct, contact_ratio, set_size_main$/    kpis: staff_cost_pct, contact_ratios, set_size_main/' \
     templates/packs/finance.pack >"$tmp/tpl-kpi/packs/finance.pack"
-# the section opens on line 18 of finance.pack (its kpis: line is 20)
-want='templates/packs/finance.pack:18: warning: found KPI '"'contact_ratios'"' in a kpi_charts section, which is not a KPI of the set: it shows nothing'
+# the section opens on line 23 of finance.pack (its kpis: line is 25)
+want='templates/packs/finance.pack:23: warning: found KPI '"'contact_ratios'"' in a kpi_charts section, which is not a KPI of the set: it shows nothing'
 BOARDPACK_TEMPLATES=$tmp/tpl-kpi run 60 "$BOARDPACK" check --data "$base" >"$tmp/out" 2>"$tmp/err"; rc=$?
 if [ "$rc" -eq 0 ] && grep -qxF "  $want" "$tmp/out"; then
     ok "check: a pack section naming an unknown KPI is a warning at the section"
@@ -79,7 +79,7 @@ else
 fi
 # build reports it where it reports every warning: in the packs and the results
 BOARDPACK_TEMPLATES=$tmp/tpl-kpi run 60 "$BOARDPACK" build --data "$base" --out "$tmp/kpi-out" >"$tmp/out" 2>"$tmp/err"; rc=$?
-if [ "$rc" -eq 0 ] && grep -qF '"file": "templates/packs/finance.pack", "line": 18, "column": 0, "message": "found KPI '"'contact_ratios'"' in a kpi_charts section' "$tmp/kpi-out/hw-2022-23-results.json"; then
+if [ "$rc" -eq 0 ] && grep -qF '"file": "templates/packs/finance.pack", "line": 23, "column": 0, "message": "found KPI '"'contact_ratios'"' in a kpi_charts section' "$tmp/kpi-out/hw-2022-23-results.json"; then
     ok "build: the same warning in the results"
 else
     ko "build: a pack section naming an unknown KPI: exit $rc"; head -n 5 "$tmp/err"

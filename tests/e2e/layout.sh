@@ -1,8 +1,8 @@
 #!/bin/sh
 # The packs' layout rules (issue #14), read from the page layer's element list
 # ($BOARDPACK_PDF_ELEMENTS, format in src/bp_pdf_elements.c) for every pack of both shipped
-# fixtures, of the messy one (fixtures/messy), of pet-ledger (its ledger control totals) and
-# of a generated 50-institution trust
+# fixtures, of the messy one (fixtures/messy), of pet-ledger (its ledger control totals), of
+# the in-year PET (fixtures/pet-inyear) and of a generated 50-institution trust
 # (scripts/fixtures/gen_large.py):
 # - no page under a quarter full: on every body page the lowest content (any element but
 #   an artifact) reaches a quarter of the text area's height, but on the last page before
@@ -29,7 +29,7 @@ done
 
 "$py" scripts/fixtures/gen_large.py "$tmp/t50" 50 >/dev/null
 
-for fx in fixtures/pet fixtures/second-trust fixtures/messy fixtures/pet-ledger "$tmp/t50"; do
+for fx in fixtures/pet fixtures/second-trust fixtures/messy fixtures/pet-ledger fixtures/pet-inyear "$tmp/t50"; do
     name=$(basename "$fx")
     rm -rf "$tmp/out" "$tmp/elements.txt"
     if ! BOARDPACK_PDF_ELEMENTS="$tmp/elements.txt" SOURCE_DATE_EPOCH=1700000000 \

@@ -1,7 +1,8 @@
 #!/bin/sh
 # pdf.js, the PDF reader in Firefox (npm pdfjs-dist, pinned in tests/e2e/pdfjs/package.json
 # and package-lock.json; `make deps-test` installs it there with `npm ci`), reads every pack
-# of the shipped fixtures (pet, second-trust): tests/e2e/pdfjs/check.mjs checks what its
+# of the shipped fixtures (pet, second-trust) and of the in-year PET (pet-inyear):
+# tests/e2e/pdfjs/check.mjs checks what its
 # getStructTree() and getTextContent() make of each page - one Document of standard roles,
 # Tables of TR of TH/TD, Figures with Alt, Links with their annotations, all text tagged or
 # an artifact, the marked content in the tree's order (the text read in structure order is
@@ -22,7 +23,7 @@ want=$(sed -n 's/.*"pdfjs-dist": *"\([^"]*\)".*/\1/p' "$dir/package.json")
 have=$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$dir/node_modules/pdfjs-dist/package.json" | head -n 1)
 if [ "$want" = "$have" ]; then ok "pdfjs-dist $have as pinned"; else ko "pdfjs-dist $have installed, $want pinned (make deps-test)"; fi
 
-for fx in fixtures/pet fixtures/second-trust; do
+for fx in fixtures/pet fixtures/second-trust fixtures/pet-inyear; do
     name=$(basename "$fx")
     rm -rf "$tmp/out"
     if ! SOURCE_DATE_EPOCH=1700000000 "$BOARDPACK" build --data "$fx" --out "$tmp/out" >"$tmp/build.log" 2>&1; then

@@ -1,8 +1,8 @@
 #!/bin/sh
 # Accessible tagged PDFs (issue #15, docs/accessibility.md): every pack of the shipped
 # fixtures (pet, second-trust), of the messy one, of pet-ledger (its ledger control totals
-# table) and of the PET renamed beyond Windows-1252 (Unicode and fallback fonts), read
-# with real readers -
+# table), of the in-year PET (pet-inyear, M04) and of the PET renamed beyond Windows-1252
+# (Unicode and fallback fonts), read with real readers -
 # - pdfinfo: "Tagged: yes", PDF version 1.7; qpdf --check clean;
 # - tests/e2e/tagged_check.py (pikepdf, pdftotext, pdfinfo -struct-text): /MarkInfo,
 #   /Lang, /DisplayDocTitle, XMP pdfuaid, ToUnicode for every font; no content outside
@@ -34,7 +34,7 @@ check=$(dirname "$0")/tagged_check.py
 cp -R fixtures/pet "$tmp/unicode"
 sed -i '0,/^name,/s/^name,\(.*\)$/name,\1 \xC5\xB4 \xE5\xAD\xA6\xE6\xA0\xA1/' "$tmp/unicode/trust.csv"
 
-for fx in fixtures/pet fixtures/second-trust fixtures/messy fixtures/pet-ledger "$tmp/unicode"; do
+for fx in fixtures/pet fixtures/second-trust fixtures/messy fixtures/pet-ledger fixtures/pet-inyear "$tmp/unicode"; do
     name=$(basename "$fx")
     rm -rf "$tmp/out" "$tmp/elements.txt"
     if ! BOARDPACK_PDF_ELEMENTS="$tmp/elements.txt" SOURCE_DATE_EPOCH=1700000000 \

@@ -106,7 +106,7 @@ typedef struct {
 
 static bp_fact F(int inst, const char *code, int64_t pence)
 {
-    bp_fact f = {inst, 2022, BP_ACTUAL, 0, code, pence, true, 0, 0};
+    bp_fact f = {inst, 2022, BP_ACTUAL, 0, code, pence, true, 0, 0, false};
     return f;
 }
 

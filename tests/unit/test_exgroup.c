@@ -55,7 +55,7 @@ static int fact_cmp(const void *pa, const void *pb)
 static size_t nf;
 static void fact(int inst, int year, bp_scenario s, const char *code, int64_t pounds)
 {
-    facts[nf++] = (bp_fact){inst, year, s, 0, code, pounds * 100, true, 0, 0};
+    facts[nf++] = (bp_fact){inst, year, s, 0, code, pounds * 100, true, 0, 0, false};
 }
 
 /* Alpha (A): staff costs 810, 830, then the plans 815 (budget 2023/24), 821, 818, 806

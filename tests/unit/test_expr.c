@@ -129,13 +129,13 @@ static bp_fact FACTS[16];
 
 static bp_fact money(int inst, const char *code, int64_t pence)
 {
-    bp_fact f = {inst, 2022, BP_ACTUAL, 0, code, pence, true, 0, 0};
+    bp_fact f = {inst, 2022, BP_ACTUAL, 0, code, pence, true, 0, 0, false};
     return f;
 }
 
 static bp_fact qty(int inst, const char *code, int64_t units)
 {
-    bp_fact f = {inst, 2022, BP_ACTUAL, 0, code, units * 1000000, false, 0, 0};
+    bp_fact f = {inst, 2022, BP_ACTUAL, 0, code, units * 1000000, false, 0, 0, false};
     return f;
 }
 

@@ -2,6 +2,7 @@
  * file:line:column, merging a data set's file into the defaults, and the exact target
  * decision on thresholds and amber edges. */
 #include "bp_test.h"
+#include "bp_eval.h"
 
 #include <stdlib.h>
 #include "bp_kpi.h"
@@ -426,7 +427,7 @@ static void default_set_is_complete(void **state)
         "staff_absence_pct", "staff_good_pct", "neet_pct", "sustained_pct", "university_pct",
         "russell_group_pct", "attendance_pct", "retention16_pct", "satisfaction_pct", "post16_roll",
         "pan_filled_pct", "governor_attendance_pct", "board_female_pct", "course_contribution_pct",
-        "financial_health", "revenue_reserve"};
+        "financial_health", "revenue_reserve", "cash_min"};
     for (size_t i = 0; i < sizeof ids / sizeof *ids; i++) {
         if (bp_kpi_find(&s, ids[i]) < 0) fprintf(stderr, "missing %s\n", ids[i]);
         assert_true(bp_kpi_find(&s, ids[i]) >= 0);
@@ -487,7 +488,7 @@ static void v2_default_left_out_without_inputs(void **state)
     m.actions = NULL;
     m.nactions = 0;
     /* a fact of its code, for any institution and year: kept */
-    bp_fact f = {0, 2022, BP_ACTUAL, 0, "bs.reserves.revenue", -500, true, 0, 2};
+    bp_fact f = {0, 2022, BP_ACTUAL, 0, "bs.reserves.revenue", -500, true, 0, 2, false};
     m.facts = &f;
     m.nfacts = 1;
     bp_kpiset_init(&s);
@@ -520,9 +521,47 @@ static void v2_default_left_out_without_inputs(void **state)
     bp_diags_free(&d);
 }
 
+/* cash_min (contract v2) reads the cash flow, not a sum(): it leaves the set without a
+ * cash.* fact and stays with one, of any cash code. */
+static void cash_min_left_out_without_cash(void **state)
+{
+    (void)state;
+    static const char def[] = "kpi cash_min\n  name: C\n  unit: money\n  expr: cash_min\n"
+                              "  target: min 0\n    scope: institution, trust\n";
+    bp_model m;
+    bp_institution insts[3];
+    bp_test_three_insts(&m, insts);
+    bp_kpiset s;
+    bp_diags d;
+    bp_diags_init(&d);
+    bp_fact f = {0, 2022, BP_ACTUAL, 0, "bs.cash", 100, true, 0, 2, false};
+    m.facts = &f;
+    m.nfacts = 1;
+    bp_kpiset_init(&s);
+    assert_int_equal(bp_kpi_parse("default.kpi", def, strlen(def), &s, &d), BP_OK);
+    bp_kpi_drop_unfed(&s, &m, "default.kpi");
+    assert_int_equal(s.count, 0);   /* bs.cash is not a cash.* code */
+    bp_kpiset_free(&s);
+    f.code = "cash.receipts.grants";
+    f.period = 1;
+    bp_kpiset_init(&s);
+    assert_int_equal(bp_kpi_parse("default.kpi", def, strlen(def), &s, &d), BP_OK);
+    bp_kpi_drop_unfed(&s, &m, "default.kpi");
+    assert_int_equal(s.count, 1);
+    assert_true(bp_kpi_is_cash_min(&s.kpis[0]));
+    bp_kpiset_free(&s);
+    m.facts = NULL;
+    m.nfacts = 0;
+    m.insts = NULL;
+    m.ninsts = 0;
+    bp_model_free(&m);
+    bp_diags_free(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(cash_min_left_out_without_cash),
         cmocka_unit_test(reads_every_setting),
         cmocka_unit_test(reads_counts_people),
         cmocka_unit_test(validation_errors),

@@ -366,7 +366,7 @@ static void test_unknown_column_and_csv_error(void **state)
     load(s);
     EXPECT(s, BP_ERR_DATA,
            "finance.csv:1:38: warning: found unknown column \"notes\", expected one of "
-           "institution, year, scenario, code, value: the column is ignored",
+           "institution, year, scenario, code, value, period: the column is ignored",
            "finance.csv:2:29: error: found byte 0xA3, which is not valid UTF-8, expected UTF-8 "
            "text: save the file as \"CSV UTF-8\" (a Windows-1252 \xC2\xA3 is 0xA3)");
 }
@@ -375,7 +375,7 @@ static void test_missing_column(void **state)
 {
     one(state, "finance.csv", "institution,year,code,value\nAAA,2022/23,income.x,1\n", BP_ERR_DATA,
         "finance.csv:1: error: found no column \"scenario\" in the header, expected the columns "
-        "institution, year, scenario, code, value");
+        "institution, year, scenario, code, value, period");
 }
 
 static void test_duplicate_column(void **state)

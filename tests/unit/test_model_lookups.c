@@ -4,16 +4,16 @@
 #include "bp_test.h"
 
 static bp_fact facts[] = {
-    {0, 2022, BP_ACTUAL, 0, "income.esfa.gag", 10000, true, 0, 2},
-    {0, 2022, BP_BUDGET, 0, "exp.staff", 5000, true, 0, 3},
-    {2, 2022, BP_ACTUAL, 0, "income.internal", 1000, true, 0, 4},
+    {0, 2022, BP_ACTUAL, 0, "income.esfa.gag", 10000, true, 0, 2, false},
+    {0, 2022, BP_BUDGET, 0, "exp.staff", 5000, true, 0, 3, false},
+    {2, 2022, BP_ACTUAL, 0, "income.internal", 1000, true, 0, 4, false},
 };
 
 static bp_benchmark benchmarks[3];
 
 static bp_comment comments[] = {
-    {(char *)"attendance", (char *)"A", 2022, (char *)"Two weeks lost to snow.", 2, 1},
-    {(char *)"attendance", (char *)"trust", 2022, (char *)"Every school below the floor.", 3, 1},
+    {(char *)"attendance", (char *)"A", 2022, (char *)"Two weeks lost to snow.", 2, 1, NULL, 0},
+    {(char *)"attendance", (char *)"trust", 2022, (char *)"Every school below the floor.", 3, 1, NULL, 0},
 };
 
 static void model(bp_model *m, bp_institution insts[3])
