@@ -94,7 +94,7 @@ TEST_LIBS := -lcmocka
 # object refers to a render or cli symbol or a render object to a cli one, a core file
 # includes a render header or a render file a cli one, or the objects of one layer (an
 # archive, or the cli's) refer to each other in a cycle.
-CORE_MOD   := util error excel infile csv sha256 money num model totals cashflow balance script mapping ledger jsonin load settings expr kpi eval inyear suppress exgroup \
+CORE_MOD   := util error excel infile csv sha256 money num model totals cashflow balance script mapping ledger jsonin load_fields load_plan load settings expr kpi eval inyear suppress exgroup \
               session previous pack
 RENDER_MOD := format text json outfile manifest libs deflate pdf_state pdf_fonts pdf_text pdf_draw pdf_page \
               pdf_elements pdf_nav pdf_block pdf_table pdf_tags pdf_objstm pdf chart packpdf_common packpdf_dataq packpdf_charts packpdf_summary packpdf_score packpdf_finance \

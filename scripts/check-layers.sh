@@ -44,8 +44,10 @@ check "$tmp/render.und" "$tmp/cli.def" cli
 # The headers: a core module's source and header include only core headers, a render
 # module's no command-line header (CORE_MOD and RENDER_MOD from the Makefile).  A .inc file
 # is a table the Makefile generates into $(BUILD)/gen (the fonts' coverage for bp_script):
-# data in its includer's own layer, no module's header.
-core_hdrs=" $(for m in ${CORE_MOD:-}; do printf 'bp_%s.h ' "$m"; done)"
+# data in its includer's own layer, no module's header.  src/bp_M_internal.h is the private
+# header of module M's files (bp_load_internal.h: bp_load, bp_load_fields, bp_load_plan), in
+# M's layer.
+core_hdrs=" $(for m in ${CORE_MOD:-}; do printf 'bp_%s.h bp_%s_internal.h ' "$m" "$m"; done)"
 for m in ${CORE_MOD:-}; do
     for f in "src/bp_$m.c" "include/bp_$m.h"; do
         [ -f "$f" ] || continue

@@ -481,8 +481,10 @@ static void cover(pk_ctx *c, const char *title)
     bp_date_format_long(c->m->as_of, asof, sizeof asof);
     f[n++] = (bp_pdf_field){"Report year", yb};
     /* in-year: the closed month, as a finance committee names its monthly papers */
-    char period[160], mb[32];
+    /* cppcheck-suppress variableScope ; f keeps a pointer to it until the cover is drawn */
+    char period[160];
     if (c->actual == BP_OUTTURN) {
+        char mb[32];
         bool accounts = false;
         for (size_t i = 0; i < c->pack->nsections; i++)
             accounts |= c->pack->sections[i].kind == BP_SEC_MANAGEMENT_ACCOUNTS;

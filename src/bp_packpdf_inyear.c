@@ -447,9 +447,10 @@ void pk_cash_flow(pk_ctx *c, const bp_section *sec)
     size_t n = 0;
     const bp_cashflow *cfs = bp_inyear_cashflows(c->r, &n);
     pk_heading(c, sec, "Cash flow", false);
-    char yb[16], intro[600], mb[32];
+    char yb[16], intro[600];
     bp_year_format(c->year, yb, sizeof yb);
     if (inyear(c)) {
+        char mb[32];
         bp_month_long(c->year, c->period, mb, sizeof mb);
         snprintf(intro, sizeof intro, "The %s cash flow month by month: the actual receipts and "
                  "payments to the end of %s, then each line's forecast for the month where there "
