@@ -176,6 +176,7 @@ static bp_err run(const bp_session *s, int64_t epoch, const char *tmpdir, const 
     x.path = path;
     x.dry = dry;
     x.diags = diags;
+    x.recv_row = -1;   /* annual until xl_plan_sums finds the year in-year */
     bp_fbuf_init(&x.fb);
     /* formulas and libxlsxwriter's numbers are written with printf: a decimal comma
      * would corrupt them */

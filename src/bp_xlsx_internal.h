@@ -191,6 +191,8 @@ typedef struct {
     size_t facts_cols;
     bool sums_written;            /* the block is written: a new reader is an error */
     int terms_at;                 /* Workings: the row of the term rows' title */
+    int recv_row;                 /* in-year, Workings: the months not received per
+                                   * institution (bp_xlsx_received.c); -1 annual */
     /* Ratios: whole-number thresholds, one row per target; then the values from here */
     int *target_scale;            /* per target: the power of ten of its row, -1: none */
     int *point_wrow;              /* per points row: its whole threshold's row, -1: none */
@@ -365,6 +367,17 @@ bool xl_cell_formula(xl *x, const bp_expr *e, const bp_expr_ctx *c, bool money,
 int xl_base_year(const bp_institution *in);
 void xl_plan_sums(xl *x);
 int xl_sum_find(const xl *x, const char *code, size_t len, int year, int scenario);
+/* In-year: is row s one of the report year's actuals to date, which an institution with a
+ * month not received leaves at no data (bp_xlsx_received.c)? */
+bool xl_sum_ytd(const xl *x, const xl_sum *s);
+/* The number of months up to the period institution p (workbook position) has not sent;
+ * 0 when annual or it is not expected to send any (bp_model's missing months). */
+int xl_months_missing(const xl *x, size_t p);
+void xl_write_received(xl *x);
+/* The engine's value of e in c, as the workbook's statements state it: a phase's or the
+ * trust's actuals to date over the institutions that sent every month (the sums block's
+ * totals); otherwise bp_expr_eval. */
+bp_num xl_engine_eval(const xl *x, const bp_expr *e, const bp_expr_ctx *c);
 /* Does row s add up a fact of this period (0: whole-year)? */
 bool xl_sum_takes(const xl_sum *s, int period);
 int xl_phase_index(const xl *x, bp_phase ph);

@@ -210,7 +210,7 @@ static int write_reconciliation(xl *x, int row, bp_expr *const *ex)
             /* the engine's figures: in-year, the report year's actuals to date */
             bp_expr_ctx ce = c;
             ce.scenario = xl_engine_scenario(x, year, sc);
-            bp_num in = bp_expr_eval(ex[FX_INTERNAL_IN], &ce), out = bp_expr_eval(ex[FX_INTERNAL_OUT], &ce);
+            bp_num in = xl_engine_eval(x, ex[FX_INTERNAL_IN], &ce), out = xl_engine_eval(x, ex[FX_INTERNAL_OUT], &ce);
             bp_num diff = bp_num_sub(in, out);
             char yb[16], a[16], b[16], formula[96];
             bp_year_format(year, yb, sizeof yb);
@@ -294,7 +294,7 @@ static int write_headlines(xl *x, int row)
         char label[64];
         snprintf(label, sizeof label, "%s%s", labels[i], xl_money_note(x));
         xl_put_text(x, s, row, 0, label, x->f.text);
-        xl_put_formula(x, s, row, 1, names[i], x->f.money, xl_cache_num(bp_expr_eval(e, &c), true));
+        xl_put_formula(x, s, row, 1, names[i], x->f.money, xl_cache_num(xl_engine_eval(x, e, &c), true));
         bp_expr_free(e);
     }
     return row + 1;
