@@ -2,7 +2,8 @@
 # tests/e2e/inyear_workbook.sh - the in-year audit workbook of fixtures/pet-inyear (M04):
 # every formula recalculates in LibreOffice to its cached value (xlsx-verify), the master
 # check holds, and the figures the sheets show are the hand-worked ones of
-# fixtures/pet-inyear/README.md (not the program's output).
+# fixtures/pet-inyear/README.md (not the program's output); the same for partial/ (WPS's
+# M03 not received) and previous/ (M03).
 # Run alone: make -j2 all && sh tests/e2e/inyear_workbook.sh
 set -eu
 BP=${BOARDPACK:-./boardpack}
@@ -46,3 +47,50 @@ if fails:
     print("\n".join("FAIL: " + f for f in fails)); sys.exit(1)
 print("inyear_workbook: ok")
 PYEOF
+
+# partial/: WPS sent no actuals for M03 (README "A month not received")
+"$BP" build --data fixtures/pet-inyear/partial --out "$out/partial" >/dev/null 2>&1 || true
+pbook="$out/partial/pet-2023-24-m04.xlsx"
+[ -f "$pbook" ] || { echo "FAIL: partial/ wrote no workbook"; exit 1; }
+"$VERIFY" "$pbook" >"$out/pverify.txt" 2>&1 || true
+tail -1 "$out/pverify.txt" | grep -q ' 0 mismatches$' || { head -20 "$out/pverify.txt"; echo "FAIL: partial/ workbook does not recalculate to its cached values"; exit 1; }
+"$PY" - "$pbook" <<'PYEOF'
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1], data_only=True)
+fails = []
+def want(what, got, exp):
+    if got is None or round(got - exp, 2) != 0:
+        fails.append("%s: %r, expected %r" % (what, got, exp))
+if wb['Checks']['C4'].value != 0: fails.append("partial MasterCheck is %r" % wb['Checks']['C4'].value)
+# Workings: the months not received, per institution (WPS: M03), its phase and the trust
+wk = wb['Workings']
+head = [c.value for c in wk[5]]
+recv = [r for r in wk.iter_rows(values_only=True) if r[0] == 'months not received']
+if len(recv) != 1: fails.append("Workings has %d 'months not received' rows" % len(recv))
+else:
+    got = {head[i]: recv[0][i] for i in range(4, len(head)) if head[i] and recv[0][i] is not None}
+    exp = {'SFC': 0, 'BHS': 0, 'MHS': 0, 'WPS': 1, 'CENTRAL': 0, 'primary': 1, 'trust': 1}
+    for k, v in exp.items():
+        if got.get(k) != v: fails.append("months not received, %s: %r, expected %r" % (k, got.get(k), v))
+# Finance: WPS's actuals to date are no data; the others' as in the full set
+fin = wb['Finance']
+head = [c.value for c in fin[4]]
+col = head.index('2023/24 actual')
+rows = {r[1] or r[0]: r for r in fin.iter_rows(min_row=5, max_row=14, values_only=True)}
+if rows['WPS'][col] not in (None, ''): fails.append("WPS income to date %r, expected no data" % rows['WPS'][col])
+want("SFC income to date (partial)", rows['SFC'][col], 3854843.76)
+# consolidated: SFC 3,854,843.76 + BHS 2,872,184.80 + MHS 2,353,948.37 + CENTRAL 14,895.55
+want("consolidated income of the institutions that sent every month", rows['trust'][col], 9095872.48)
+ie = wb['Income and expenditure']
+wps = [c.value for c in ie[6]].index('WPS')
+for r in ie.iter_rows(min_row=7, values_only=True):
+    if r[1] and str(r[1]).startswith(('income', 'exp')) and r[wps] not in (None, ''):
+        fails.append("Income and expenditure: WPS %s is %r, expected no data" % (r[1], r[wps])); break
+if fails:
+    print("\n".join("FAIL: " + f for f in fails)); sys.exit(1)
+print("inyear_workbook partial: ok")
+PYEOF
+# previous/ (M03): recalculates, master check 0
+"$BP" build --data fixtures/pet-inyear/previous --out "$out/previous" >/dev/null 2>&1 || true
+"$VERIFY" "$out/previous/pet-2023-24-m03.xlsx" >"$out/mverify.txt" 2>&1 || true
+tail -1 "$out/mverify.txt" | grep -q ' 0 mismatches$' || { head -20 "$out/mverify.txt"; echo "FAIL: previous/ workbook does not recalculate to its cached values"; exit 1; }
