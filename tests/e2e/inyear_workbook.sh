@@ -94,3 +94,13 @@ PYEOF
 "$BP" build --data fixtures/pet-inyear/previous --out "$out/previous" >/dev/null 2>&1 || true
 "$VERIFY" "$out/previous/pet-2023-24-m03.xlsx" >"$out/mverify.txt" 2>&1 || true
 tail -1 "$out/mverify.txt" | grep -q ' 0 mismatches$' || { head -20 "$out/mverify.txt"; echo "FAIL: previous/ workbook does not recalculate to its cached values"; exit 1; }
+# the Checks sheet's tamper tests (tests/e2e/workbook.sh (d)) on the partial book: one
+# tamper per integrity check, each must fail with MasterCheck not 0 - the "every fact
+# counted" check with its add-back of the months not received included
+e2e=$(dirname "$0")
+"$PY" "$e2e/workbook_check.py" plan "$pbook" fixtures/pet-inyear/partial "$out/plan.json" >/dev/null
+timeout 600 "$PY" "$e2e/lo_edit.py" --timeout 400 --ops "$out/plan.json" "$pbook" values data >"$out/lo.json" 2>"$out/lo.err" ||
+    { cat "$out/lo.err"; echo "FAIL: LibreOffice ran the partial book's tamper tests"; exit 1; }
+"$PY" "$e2e/workbook_check.py" tampers "$pbook" "$out/plan.json" "$out/lo.json" 1 >"$out/tampers.txt" 2>&1 ||
+    { grep -v '^ok' "$out/tampers.txt"; echo "FAIL: partial book's tamper tests"; exit 1; }
+echo "inyear_workbook partial tampers: $(grep -c '^ok' "$out/tampers.txt") ok"
