@@ -34,7 +34,7 @@
 typedef enum {
     XS_CONTENTS, XS_SCORECARD, XS_DATA, XS_INSTITUTIONS, XS_TARGETS, XS_FINANCE, XS_FORECAST,
     XS_COURSES, XS_CHARGE, XS_ACTIONS, XS_QUALITY, XS_WORKINGS, XS_RATIOS, XS_IE, XS_BVA,
-    XS_BALANCE, XS_RESERVES, XS_CHECKS, XS_COUNT
+    XS_BALANCE, XS_RESERVES, XS_CHECKS, XS_CASHFLOW, XS_COUNT
 } xl_sheet;
 
 typedef struct {
@@ -378,6 +378,21 @@ void xl_write_received(xl *x);
  * trust's actuals to date over the institutions that sent every month (the sums block's
  * totals); otherwise bp_expr_eval. */
 bp_num xl_engine_eval(const xl *x, const bp_expr *e, const bp_expr_ctx *c);
+/* Is sheet s in this workbook?  Every sheet but Cash flow, which only an in-year one has. */
+bool xl_sheet_present(const xl *x, xl_sheet s);
+/* The Cash flow sheet: the blocks' rows from their title (header, opening, receipts,
+ * payments, an institution's internal receipts and payments - the trust eliminates them -,
+ * closing, the check), the columns M01..M12, the lowest closing and A; block i of
+ * bp_inyear_cashflows' list starts at xl_cashflow_block_row(i); the lowest closing of
+ * institution inst (-1: the trust) is on row xl_cashflow_low_row (-1: none), column CF_LOW. */
+enum { CF_HEAD = 1, CF_OPEN, CF_REC, CF_PAY, CF_IREC, CF_IPAY, CF_CLOSE, CF_CHECK, CF_NROWS };
+#define XL_CF_FIRST 3
+#define CF_M01 2
+#define CF_LOW (CF_M01 + 12)
+#define CF_AVG (CF_LOW + 1)
+int xl_cashflow_block_row(size_t i);
+int xl_cashflow_low_row(const xl *x, int inst);
+void xl_write_cashflow(xl *x);
 /* Does row s add up a fact of this period (0: whole-year)? */
 bool xl_sum_takes(const xl_sum *s, int period);
 int xl_phase_index(const xl *x, bp_phase ph);

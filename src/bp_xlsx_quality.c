@@ -343,6 +343,10 @@ void xl_write_contents(xl *x)
     row++;
     for (int t = 1; t < XS_COUNT && xl_live(x); t++, row++) {
         xl_sheet i = xl_tab_order[t];
+        if (!xl_sheet_present(x, i)) {
+            row--;
+            continue;
+        }
         xl_put_url(x, s, row, 0, i, 0, 0, xl_sheets[i].name);
         xl_put_text(x, s, row, 1, xl_sheets[i].about, x->f.text);
     }

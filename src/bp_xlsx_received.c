@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bp_inyear.h"
 #include "bp_xlsx_internal.h"
 
 bool xl_sum_ytd(const xl *x, const xl_sum *s)
@@ -113,4 +114,27 @@ bp_num xl_engine_eval(const xl *x, const bp_expr *e, const bp_expr_ctx *c)
     bp_num v = n ? bp_expr_eval(e, &k) : bp_num_none();
     free(kept);
     return v;
+}
+
+/* ---- the Cash flow sheet's layout (bp_xlsx_cashflow.c writes it; the Scorecard's cash_min
+ * reads its lowest closing) ---- */
+
+bool xl_sheet_present(const xl *x, xl_sheet s)
+{
+    return s != XS_CASHFLOW || (x->m->inyear && x->m->period);
+}
+
+int xl_cashflow_block_row(size_t i)
+{
+    return XL_CF_FIRST + (int)i * (CF_NROWS + 1);
+}
+
+int xl_cashflow_low_row(const xl *x, int inst)
+{
+    if (!xl_sheet_present(x, XS_CASHFLOW)) return -1;
+    size_t n;
+    const bp_cashflow *cf = bp_inyear_cashflows(x->res, &n);
+    for (size_t i = 0; i < n; i++)
+        if (cf[i].inst == inst) return xl_cashflow_block_row(i) + CF_CLOSE;
+    return -1;
 }
