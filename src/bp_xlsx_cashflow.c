@@ -162,21 +162,110 @@ static xl_cache pence(bool ok, int64_t p)
     return ok ? xl_cache_double((double)p / 100.0) : xl_cache_text("");
 }
 
-/* The block of cash flow i: cf the whole list (the trust's block adds up the others). */
+/* An institution's flow facts of month k: actual ones to the period, forecast or budget
+ * ones after (the engine's "any"); 0 makes that closing and every later one no data. */
+static void facts_formula(const xl *x, bp_fbuf *b, int inst, int k)
+{
+    char yb[16], mb[8], c[192], f[320];
+    bp_year_format(x->m->inyear, yb, sizeof yb);
+    bp_month_format(k, mb, sizeof mb);
+    bp_fbuf_reset(b);
+    bp_fbuf_puts(b, "=0");
+    static const char *const scs[3] = {"actual", "forecast", "budget"};
+    for (int sc = k <= x->m->period ? 0 : 1; sc < (k <= x->m->period ? 1 : 3); sc++)
+        for (int d = 0; d < 2; d++) {
+            crit(c, sizeof c, x->m->insts[inst].id, yb, scs[sc], mb);
+            snprintf(f, sizeof f, "+COUNTIFS(" BP_XL_FACT_CODE ",\"%s.*\",%s)",
+                     d ? "cash.payments" : "cash.receipts", c);
+            bp_fbuf_puts(b, f);
+        }
+}
+
+static int64_t facts_count(const xl *x, int inst, int k)
+{
+    int64_t n = 0;
+    bool actual = k <= x->m->period;
+    for (size_t i = 0; i < x->m->nfacts; i++) {
+        const bp_fact *f = &x->m->facts[i];
+        if (f->inst == inst && f->year == x->m->inyear && f->period == k
+            && (actual ? f->scenario == BP_ACTUAL : (f->scenario == BP_FORECAST || f->scenario == BP_BUDGET))
+            && (bp_code_under(f->code, "cash.receipts") || bp_code_under(f->code, "cash.payments"))
+            && strcmp(f->code, "cash.receipts") != 0 && strcmp(f->code, "cash.payments") != 0)
+            n++;
+    }
+    return n;
+}
+
+/* "=ROUND(SUM(refs of the institutions' row r at col),2)" for the trust. */
+static void members_sum(bp_fbuf *b, const bp_cashflow *all, size_t n, int r, int col, bool round)
+{
+    char a[16];
+    bp_fbuf_reset(b);
+    bp_fbuf_puts(b, round ? "=ROUND(SUM(" : "=SUM(");
+    bool first = true;
+    for (size_t j = 0; j < n; j++) {
+        if (all[j].inst < 0) continue;
+        ref(a, sizeof a, xl_cashflow_block_row(j) + r, col);
+        if (!first) bp_fbuf_puts(b, ",");
+        bp_fbuf_puts(b, a);
+        first = false;
+    }
+    bp_fbuf_puts(b, round ? "),2)" : ")");
+}
+
+/* The closing's rule at column col of the block at R: opening + receipts - payments (an
+ * institution's internal rows included), or in an actual month the members' bs.cash where
+ * every member gives it. */
+static void closing_rule(const xl *x, bp_fbuf *b, bp_fbuf *cnt, const bp_cashflow *all, size_t n,
+                         int inst, int R, int k)
+{
+    int col = CF_M01 + k - 1;
+    char c1[16], c2[16], c3[16], a[16], z[16], computed[96];
+    ref(c1, sizeof c1, R + CF_OPEN, col);
+    ref(c2, sizeof c2, R + CF_REC, col);
+    ref(c3, sizeof c3, R + CF_PAY, col);
+    if (inst < 0) {
+        snprintf(computed, sizeof computed, "%s+%s-%s", c1, c2, c3);
+    } else {
+        ref(a, sizeof a, R + CF_IREC, col);
+        ref(z, sizeof z, R + CF_IPAY, col);
+        snprintf(computed, sizeof computed, "%s+%s+%s-%s-%s", c1, c2, a, c3, z);
+    }
+    bp_fbuf_reset(b);
+    if (k > x->m->period) {
+        bp_fbuf_puts(b, computed);
+        return;
+    }
+    bp_fbuf sums;
+    bp_fbuf_init(&sums);
+    given(x, all, n, inst, k, cnt, &sums);
+    bp_fbuf_puts(b, "IF(");
+    bp_fbuf_puts(b, cnt->s);
+    bp_fbuf_puts(b, ",");
+    bp_fbuf_puts(b, sums.s);
+    bp_fbuf_puts(b, ",");
+    bp_fbuf_puts(b, computed);
+    bp_fbuf_puts(b, ")");
+    if (sums.nomem) b->nomem = true;
+    bp_fbuf_free(&sums);
+}
+
+/* The block of cash flow i: all the whole list (the trust's block adds up the others). */
 static void write_block(xl *x, const bp_cashflow *all, size_t n, size_t i, bp_fbuf *b,
                         bp_fbuf *b2)
 {
     const xl_sheet s = XS_CASHFLOW;
     const bp_cashflow *cf = &all[i];
     const bp_model *m = x->m;
-    int R = xl_cashflow_block_row(i);
-    bool trust = cf->inst < 0;
-    char title[160], a[16], z[16], c1[16], c2[16], c3[16], c4[16], f[1536];
+    int R = xl_cashflow_block_row(i), inst = cf->inst;
+    bool trust = inst < 0;
+    char title[160], a[16], z[16], c1[16], c2[16], f[1536];
     if (trust) xl_text_fmt(title, sizeof title, "%s (the trust: internal receipts and payments "
                            "eliminated)", m->name);
-    else xl_text_fmt(title, sizeof title, "%s (%s)", m->insts[cf->inst].name, m->insts[cf->inst].id);
+    else xl_text_fmt(title, sizeof title, "%s (%s)", m->insts[inst].name, m->insts[inst].id);
     xl_put_text(x, s, R, 0, title, x->f.bold);
     xl_put_text(x, s, R + CF_HEAD, 0, "Line", x->f.header);
+    xl_put_text(x, s, R + CF_HEAD, 1, "Code", x->f.header);
     for (int k = 1; k <= 12; k++) {
         char mb[8], h[24];
         bp_month_format(k, mb, sizeof mb);
@@ -188,110 +277,104 @@ static void write_block(xl *x, const bp_cashflow *all, size_t n, size_t i, bp_fb
     static const char *const labels[CF_NROWS] = {
         NULL, NULL, "Opening balance", "Receipts", "Payments", "of which internal receipts",
         "of which internal payments", "Closing balance",
+        "flow facts of the month (0: no data from this month on)",
         "check: closing = opening + receipts - payments (an actual month: its bs.cash); "
         "opening = last closing"};
     for (int r = CF_OPEN; r < CF_NROWS; r++)
         if (!trust || (r != CF_IREC && r != CF_IPAY)) xl_put_text(x, s, R + r, 0, labels[r], x->f.text);
-    xl_put_text(x, s, R + CF_REC, 1, trust ? "cash.receipts (less internal)" : "cash.receipts", x->f.text);
-    xl_put_text(x, s, R + CF_PAY, 1, trust ? "cash.payments (less internal)" : "cash.payments", x->f.text);
-    /* the opening of M01: last year's closing bs.cash (M12, a whole-year fact counting as
-     * M12), else this year's cash.opening; the trust's the institutions' */
-    bp_fbuf_reset(b);
-    if (trust) {
-        bp_fbuf_puts(b, "=ROUND(0");
-        for (size_t j = 0; j < n; j++) {
-            if (all[j].inst < 0) continue;
-            ref(a, sizeof a, xl_cashflow_block_row(j) + CF_OPEN, CF_M01);
-            bp_fbuf_puts(b, "+");
-            bp_fbuf_puts(b, a);
-        }
-        bp_fbuf_puts(b, ",2)");
-    } else {
-        char yb[16], yp[16], id[64];
-        bp_year_format(m->inyear, yb, sizeof yb);
-        bp_year_format(m->inyear - 1, yp, sizeof yp);
-        snprintf(id, sizeof id, "%s", m->insts[cf->inst].id);
-        snprintf(f, sizeof f, "=ROUND(IF(COUNTIFS(" BP_XL_FACT_CODE ",\"bs.cash\"," BP_XL_FACT_INST
-                 ",\"%s\"," BP_XL_FACT_YEAR ",\"%s\"," BP_XL_FACT_SCENARIO ",\"actual\"),SUMIFS("
-                 BP_XL_FACT_VALUE "," BP_XL_FACT_CODE ",\"bs.cash\"," BP_XL_FACT_INST ",\"%s\","
-                 BP_XL_FACT_YEAR ",\"%s\"," BP_XL_FACT_SCENARIO ",\"actual\"," BP_XL_FACT_PERIOD
-                 ",\"M12\")+SUMIFS(" BP_XL_FACT_VALUE "," BP_XL_FACT_CODE ",\"bs.cash\","
-                 BP_XL_FACT_INST ",\"%s\"," BP_XL_FACT_YEAR ",\"%s\"," BP_XL_FACT_SCENARIO
-                 ",\"actual\"," BP_XL_FACT_PERIOD ",\"\"),SUMIFS(" BP_XL_FACT_VALUE ","
-                 BP_XL_FACT_CODE ",\"cash.opening\"," BP_XL_FACT_INST ",\"%s\"," BP_XL_FACT_YEAR
-                 ",\"%s\"," BP_XL_FACT_SCENARIO ",\"actual\")),2)", id, yp, id, yp, id, yp, id, yb);
-        bp_fbuf_puts(b, f);
+    xl_put_text(x, s, R + CF_REC, 1, trust ? "cash.receipts, less internal" : "cash.receipts, not internal",
+                x->f.text);
+    xl_put_text(x, s, R + CF_PAY, 1, trust ? "cash.payments, less internal" : "cash.payments, not internal",
+                x->f.text);
+    if (!trust) {
+        xl_put_text(x, s, R + CF_IREC, 1, "cash.receipts.internal", x->f.text);
+        xl_put_text(x, s, R + CF_IPAY, 1, "cash.payments.internal", x->f.text);
     }
-    put_f(x, R + CF_OPEN, CF_M01, b, x->f.money, pence(cf->months[0].ok, cf->months[0].opening));
     for (int k = 1; k <= 12 && xl_live(x); k++) {
         const bp_cash_month *mo = &cf->months[k - 1];
         int col = CF_M01 + k - 1;
+        /* the month's flow facts: the engine's "any" */
+        int64_t nf = 0;
+        if (trust) {
+            for (size_t j = 0; j < n; j++)
+                if (all[j].inst >= 0) nf += facts_count(x, all[j].inst, k);
+            members_sum(b, all, n, CF_FACTS, col, false);
+        } else {
+            nf = facts_count(x, inst, k);
+            facts_formula(x, b, inst, k);
+        }
+        put_f(x, R + CF_FACTS, col, b, x->f.whole, xl_cache_double((double)nf));
+        ref(c1, sizeof c1, R + CF_FACTS, col);
+        /* the opening: of M01 last year's closing bs.cash (M12, a whole-year fact counting
+         * as M12), else this year's cash.opening, the trust's the institutions' when every
+         * one has one; of a later month the closing before; no data in a month without
+         * flow facts or after one */
+        bp_fbuf_reset(b);
         if (k > 1) {
             ref(a, sizeof a, R + CF_CLOSE, col - 1);
-            snprintf(f, sizeof f, "=%s", a);
-            xl_put_formula(x, s, R + CF_OPEN, col, f, x->f.money, pence(mo->ok, mo->opening));
+            snprintf(f, sizeof f, "=IF(AND(%s>0,ISNUMBER(%s)),%s,\"\")", c1, a, a);
+        } else if (trust) {
+            size_t nm = 0;
+            bp_fbuf_reset(b2);
+            for (size_t j = 0; j < n; j++) {
+                if (all[j].inst < 0) continue;
+                ref(a, sizeof a, xl_cashflow_block_row(j) + CF_OPEN, col);
+                if (nm++) bp_fbuf_puts(b2, ",");
+                bp_fbuf_puts(b2, a);
+            }
+            bp_fbuf_puts(b, "=IF(COUNT(");
+            bp_fbuf_puts(b, b2->s);
+            snprintf(f, sizeof f, ")<%zu,\"\",ROUND(SUM(", nm);
+            bp_fbuf_puts(b, f);
+            bp_fbuf_puts(b, b2->s);
+            bp_fbuf_puts(b, "),2))");
+            if (b2->nomem) b->nomem = true;
+            f[0] = '\0';
+        } else {
+            char yb[16], yp[16], id[64], prior[256], open[256];
+            bp_year_format(m->inyear, yb, sizeof yb);
+            bp_year_format(m->inyear - 1, yp, sizeof yp);
+            snprintf(id, sizeof id, "%s", m->insts[inst].id);
+            snprintf(prior, sizeof prior, BP_XL_FACT_CODE ",\"bs.cash\"," BP_XL_FACT_INST ",\"%s\","
+                     BP_XL_FACT_YEAR ",\"%s\"," BP_XL_FACT_SCENARIO ",\"actual\"", id, yp);
+            snprintf(open, sizeof open, BP_XL_FACT_CODE ",\"cash.opening\"," BP_XL_FACT_INST ",\"%s\","
+                     BP_XL_FACT_YEAR ",\"%s\"," BP_XL_FACT_SCENARIO ",\"actual\"", id, yb);
+            snprintf(f, sizeof f, "=IF(%s=0,\"\",IF(COUNTIFS(%s),ROUND(SUMIFS(" BP_XL_FACT_VALUE
+                     ",%s," BP_XL_FACT_PERIOD ",\"M12\")+SUMIFS(" BP_XL_FACT_VALUE ",%s,"
+                     BP_XL_FACT_PERIOD ",\"\"),2),IF(COUNTIFS(%s),ROUND(SUMIFS(" BP_XL_FACT_VALUE
+                     ",%s),2),\"\")))", c1, prior, prior, prior, open, open);
         }
+        if (f[0]) bp_fbuf_puts(b, f);
+        put_f(x, R + CF_OPEN, col, b, x->f.money, pence(mo->ok, mo->opening));
+        /* receipts and payments as Data has them, whether or not the month has a closing */
         for (int d = 0; d < 2; d++) {
             int row = R + (d ? CF_PAY : CF_REC), irow = R + (d ? CF_IPAY : CF_IREC);
             if (trust) {
-                bp_fbuf_reset(b);
-                bp_fbuf_puts(b, "=ROUND(0");
-                for (size_t j = 0; j < n; j++) {
-                    if (all[j].inst < 0) continue;
-                    ref(a, sizeof a, xl_cashflow_block_row(j) + (d ? CF_PAY : CF_REC), col);
-                    bp_fbuf_puts(b, "+");
-                    bp_fbuf_puts(b, a);
-                }
-                bp_fbuf_puts(b, ",2)");
-                put_f(x, row, col, b, x->f.money, pence(mo->ok, d ? mo->payments : mo->receipts));
+                int64_t t = 0;
+                for (size_t j = 0; j < n; j++)
+                    if (all[j].inst >= 0) t += month_pence(x, all[j].inst, k, d ? -1 : 1, false);
+                members_sum(b, all, n, d ? CF_PAY : CF_REC, col, true);
+                put_f(x, row, col, b, x->f.money, pence(true, t));
                 continue;
             }
-            int64_t ip = month_pence(x, cf->inst, k, d ? -1 : 1, true);
-            flow_formula(x, b, cf->inst, k, d ? -1 : 1, false);
-            put_f(x, row, col, b, x->f.money,
-                  pence(mo->ok, (d ? mo->payments : mo->receipts) - ip));
-            flow_formula(x, b, cf->inst, k, d ? -1 : 1, true);
-            put_f(x, irow, col, b, x->f.money, pence(mo->ok, ip));
+            flow_formula(x, b, inst, k, d ? -1 : 1, false);
+            put_f(x, row, col, b, x->f.money, pence(true, month_pence(x, inst, k, d ? -1 : 1, false)));
+            flow_formula(x, b, inst, k, d ? -1 : 1, true);
+            put_f(x, irow, col, b, x->f.money, pence(true, month_pence(x, inst, k, d ? -1 : 1, true)));
         }
-        /* an institution's receipts row holds its external receipts; with the internal
-         * row below, the two are its receipts (the engine's), so the closing adds both */
-        ref(c1, sizeof c1, R + CF_OPEN, col);
-        ref(c2, sizeof c2, R + CF_REC, col);
-        ref(c3, sizeof c3, R + CF_PAY, col);
-        char computed[160];
-        if (trust) snprintf(computed, sizeof computed, "%s+%s-%s", c1, c2, c3);
-        else {
-            ref(a, sizeof a, R + CF_IREC, col);
-            ref(z, sizeof z, R + CF_IPAY, col);
-            snprintf(computed, sizeof computed, "%s+%s+%s-%s-%s", c1, c2, a, c3, z);
-        }
+        char open[16];
+        ref(open, sizeof open, R + CF_OPEN, col);
+        closing_rule(x, b2, b, all, n, inst, R, k);
         bp_fbuf_reset(b);
-        if (k <= m->period) {
-            given(x, all, n, cf->inst, k, b2, b);   /* b2: the counts, b: the sums */
-            char *sum = malloc(strlen(b->s) + 1);
-            if (!sum || b->nomem || b2->nomem) {
-                free(sum);
-                xl_nomem(x);
-                return;
-            }
-            memcpy(sum, b->s, strlen(b->s) + 1);
-            bp_fbuf_reset(b);
-            bp_fbuf_puts(b, "=ROUND(IF(");
-            bp_fbuf_puts(b, b2->s);
-            bp_fbuf_puts(b, ",");
-            bp_fbuf_puts(b, sum);
-            bp_fbuf_puts(b, ",");
-            bp_fbuf_puts(b, computed);
-            bp_fbuf_puts(b, "),2)");
-            free(sum);
-        } else {
-            bp_fbuf_puts(b, "=ROUND(");
-            bp_fbuf_puts(b, computed);
-            bp_fbuf_puts(b, ",2)");
-        }
+        bp_fbuf_puts(b, "=IF(ISNUMBER(");
+        bp_fbuf_puts(b, open);
+        bp_fbuf_puts(b, "),ROUND(");
+        bp_fbuf_puts(b, b2->s);
+        bp_fbuf_puts(b, ",2),\"\")");
+        if (b2->nomem) b->nomem = true;
         put_f(x, R + CF_CLOSE, col, b, x->f.money_bold, pence(mo->ok, mo->closing));
     }
-    /* the check: the closing's own rule again, and the opening against the closing before;
+    /* the check: the closing's own rule again and the opening against the closing before,
      * the closing last, so that the tamper test overwrites a figure it checks */
     if (xl_live(x)) xl_add_check(x, s, R + CF_CHECK, CF_M01, R + CF_CHECK, CF_M01 + 11,
                                  "Cash flow: each closing balance is its opening + receipts - "
@@ -299,60 +382,42 @@ static void write_block(xl *x, const bp_cashflow *all, size_t n, size_t i, bp_fb
                                  "closing before");
     for (int k = 1; k <= 12 && xl_live(x); k++) {
         int col = CF_M01 + k - 1;
-        ref(c1, sizeof c1, R + CF_OPEN, col);
-        ref(c2, sizeof c2, R + CF_REC, col);
-        ref(c3, sizeof c3, R + CF_PAY, col);
-        ref(c4, sizeof c4, R + CF_CLOSE, col);
-        char computed[160], cont[48] = "";
-        if (trust) snprintf(computed, sizeof computed, "%s+%s-%s", c1, c2, c3);
-        else {
-            ref(a, sizeof a, R + CF_IREC, col);
-            ref(z, sizeof z, R + CF_IPAY, col);
-            snprintf(computed, sizeof computed, "%s+%s+%s-%s-%s", c1, c2, a, c3, z);
-        }
+        char cl[16], op[16], cont[48] = "";
+        ref(cl, sizeof cl, R + CF_CLOSE, col);
+        ref(op, sizeof op, R + CF_OPEN, col);
         if (k > 1) {
             ref(a, sizeof a, R + CF_CLOSE, col - 1);
-            snprintf(cont, sizeof cont, "+%s-%s", c1, a);
+            snprintf(cont, sizeof cont, "+%s-%s", op, a);
         }
+        closing_rule(x, b2, b, all, n, inst, R, k);
         bp_fbuf_reset(b);
-        bp_fbuf_puts(b, "=ROUND(0");
+        bp_fbuf_puts(b, "=IF(ISNUMBER(");
+        bp_fbuf_puts(b, op);
+        bp_fbuf_puts(b, "),ROUND(0");
         bp_fbuf_puts(b, cont);
         bp_fbuf_puts(b, "+");
-        if (k <= m->period) {
-            bp_fbuf sums;
-            bp_fbuf_init(&sums);
-            given(x, all, n, cf->inst, k, b2, &sums);
-            bp_fbuf_puts(b, "IF(");
-            bp_fbuf_puts(b, b2->s);
-            bp_fbuf_puts(b, ",");
-            bp_fbuf_puts(b, sums.s);
-            bp_fbuf_puts(b, ",");
-            bp_fbuf_puts(b, computed);
-            bp_fbuf_puts(b, ")");
-            if (sums.nomem) xl_nomem(x);
-            bp_fbuf_free(&sums);
-        } else {
-            bp_fbuf_puts(b, computed);
-        }
+        bp_fbuf_puts(b, b2->s);
         bp_fbuf_puts(b, "-");
-        bp_fbuf_puts(b, c4);
-        bp_fbuf_puts(b, ",2)");
+        bp_fbuf_puts(b, cl);
+        bp_fbuf_puts(b, ",2),0)");
+        if (b2->nomem) b->nomem = true;
         put_f(x, R + CF_CHECK, col, b, x->f.money, xl_cache_double(0));
     }
     ref(a, sizeof a, R + CF_CLOSE, CF_M01);
     ref(z, sizeof z, R + CF_CLOSE, CF_M01 + 11);
     snprintf(f, sizeof f, "=IF(COUNT(%s:%s)=12,MIN(%s:%s),\"\")", a, z, a, z);
     xl_put_formula(x, s, R + CF_CLOSE, CF_LOW, f, x->f.money_bold, pence(cf->has_low, cf->low));
-    ref(a, sizeof a, R + CF_PAY, CF_M01);
-    ref(z, sizeof z, R + CF_PAY, CF_M01 + 11);
+    char p0[16], p1[16];
+    ref(p0, sizeof p0, R + CF_PAY, CF_M01);
+    ref(p1, sizeof p1, R + CF_PAY, CF_M01 + 11);
     int64_t paid = 0;
     for (int k = 0; k < 12; k++) paid += cf->months[k].payments;
     if (trust) {
-        snprintf(f, sizeof f, "=IF(COUNT(%s:%s)=12,SUM(%s:%s)/12,\"\")", a, z, a, z);
+        snprintf(f, sizeof f, "=IF(COUNT(%s:%s)=12,SUM(%s:%s)/12,\"\")", a, z, p0, p1);
     } else {
         ref(c1, sizeof c1, R + CF_IPAY, CF_M01);
         ref(c2, sizeof c2, R + CF_IPAY, CF_M01 + 11);
-        snprintf(f, sizeof f, "=IF(COUNT(%s:%s)=12,(SUM(%s:%s)+SUM(%s:%s))/12,\"\")", a, z, a, z, c1, c2);
+        snprintf(f, sizeof f, "=IF(COUNT(%s:%s)=12,(SUM(%s:%s)+SUM(%s:%s))/12,\"\")", a, z, p0, p1, c1, c2);
     }
     xl_put_formula(x, s, R + CF_PAY, CF_AVG, f, x->f.money,
                    cf->has_low ? xl_cache_double((double)paid / 1200.0) : xl_cache_text(""));

@@ -382,10 +382,11 @@ bp_num xl_engine_eval(const xl *x, const bp_expr *e, const bp_expr_ctx *c);
 bool xl_sheet_present(const xl *x, xl_sheet s);
 /* The Cash flow sheet: the blocks' rows from their title (header, opening, receipts,
  * payments, an institution's internal receipts and payments - the trust eliminates them -,
- * closing, the check), the columns M01..M12, the lowest closing and A; block i of
+ * closing, the month's flow facts, the check), the columns M01..M12, the lowest closing and A; block i of
  * bp_inyear_cashflows' list starts at xl_cashflow_block_row(i); the lowest closing of
  * institution inst (-1: the trust) is on row xl_cashflow_low_row (-1: none), column CF_LOW. */
-enum { CF_HEAD = 1, CF_OPEN, CF_REC, CF_PAY, CF_IREC, CF_IPAY, CF_CLOSE, CF_CHECK, CF_NROWS };
+enum { CF_HEAD = 1, CF_OPEN, CF_REC, CF_PAY, CF_IREC, CF_IPAY, CF_CLOSE, CF_FACTS, CF_CHECK,
+       CF_NROWS };
 #define XL_CF_FIRST 3
 #define CF_M01 2
 #define CF_LOW (CF_M01 + 12)
