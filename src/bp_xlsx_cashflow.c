@@ -32,7 +32,7 @@ static size_t later_codes(const xl *x, int inst, int dir, bool internal, const c
     size_t n = 0;
     for (size_t i = 0; i < m->nfacts; i++) {
         const bp_fact *f = &m->facts[i];
-        if (f->inst != inst || f->year != m->inyear || !f->period
+        if (f->inst != inst || f->year != xl_cashflow_year(x) || !f->period
             || (f->scenario != BP_FORECAST && f->scenario != BP_BUDGET)
             || !bp_code_under(f->code, dir > 0 ? "cash.receipts" : "cash.payments")
             || internal_cash(f->code) != internal)
@@ -49,11 +49,11 @@ static size_t later_codes(const xl *x, int inst, int dir, bool internal, const c
 static int64_t month_pence(const xl *x, int inst, int k, int dir, bool internal)
 {
     const bp_model *m = x->m;
-    bool actual = k <= m->period;
+    bool actual = k <= xl_cashflow_period(x);
     int64_t t = 0;
     for (size_t i = 0; i < m->nfacts; i++) {
         const bp_fact *f = &m->facts[i];
-        if (f->inst != inst || f->year != m->inyear || f->period != k
+        if (f->inst != inst || f->year != xl_cashflow_year(x) || f->period != k
             || !bp_code_under(f->code, dir > 0 ? "cash.receipts" : "cash.payments")
             || internal_cash(f->code) != internal)
             continue;
@@ -90,10 +90,10 @@ static void flow_formula(xl *x, bp_fbuf *b, int inst, int k, int dir, bool inter
     const char *id = x->m->insts[inst].id;
     const char *head = dir > 0 ? "cash.receipts" : "cash.payments";
     char yb[16], mb[8], c[192], f[2048];
-    bp_year_format(x->m->inyear, yb, sizeof yb);
+    bp_year_format(xl_cashflow_year(x), yb, sizeof yb);
     bp_month_format(k, mb, sizeof mb);
     bp_fbuf_reset(b);
-    if (k <= x->m->period) {
+    if (k <= xl_cashflow_period(x)) {
         crit(c, sizeof c, id, yb, "actual", mb);
         if (internal)
             snprintf(f, sizeof f, "=ROUND(SUMIFS(" BP_XL_FACT_VALUE "," BP_XL_FACT_CODE
@@ -134,7 +134,7 @@ static void given(const xl *x, const bp_cashflow *all, size_t n, int inst, int k
                   bp_fbuf *sum)
 {
     char yb[16], mb[8], c[192], f[320];
-    bp_year_format(x->m->inyear, yb, sizeof yb);
+    bp_year_format(xl_cashflow_year(x), yb, sizeof yb);
     bp_month_format(k, mb, sizeof mb);
     bp_fbuf_reset(cnt);
     bp_fbuf_reset(sum);
@@ -167,12 +167,12 @@ static xl_cache pence(bool ok, int64_t p)
 static void facts_formula(const xl *x, bp_fbuf *b, int inst, int k)
 {
     char yb[16], mb[8], c[192], f[320];
-    bp_year_format(x->m->inyear, yb, sizeof yb);
+    bp_year_format(xl_cashflow_year(x), yb, sizeof yb);
     bp_month_format(k, mb, sizeof mb);
     bp_fbuf_reset(b);
     bp_fbuf_puts(b, "=0");
     static const char *const scs[3] = {"actual", "forecast", "budget"};
-    for (int sc = k <= x->m->period ? 0 : 1; sc < (k <= x->m->period ? 1 : 3); sc++)
+    for (int sc = k <= xl_cashflow_period(x) ? 0 : 1; sc < (k <= xl_cashflow_period(x) ? 1 : 3); sc++)
         for (int d = 0; d < 2; d++) {
             crit(c, sizeof c, x->m->insts[inst].id, yb, scs[sc], mb);
             snprintf(f, sizeof f, "+COUNTIFS(" BP_XL_FACT_CODE ",\"%s.*\",%s)",
@@ -184,10 +184,10 @@ static void facts_formula(const xl *x, bp_fbuf *b, int inst, int k)
 static int64_t facts_count(const xl *x, int inst, int k)
 {
     int64_t n = 0;
-    bool actual = k <= x->m->period;
+    bool actual = k <= xl_cashflow_period(x);
     for (size_t i = 0; i < x->m->nfacts; i++) {
         const bp_fact *f = &x->m->facts[i];
-        if (f->inst == inst && f->year == x->m->inyear && f->period == k
+        if (f->inst == inst && f->year == xl_cashflow_year(x) && f->period == k
             && (actual ? f->scenario == BP_ACTUAL : (f->scenario == BP_FORECAST || f->scenario == BP_BUDGET))
             && (bp_code_under(f->code, "cash.receipts") || bp_code_under(f->code, "cash.payments"))
             && strcmp(f->code, "cash.receipts") != 0 && strcmp(f->code, "cash.payments") != 0)
@@ -232,7 +232,7 @@ static void closing_rule(const xl *x, bp_fbuf *b, bp_fbuf *cnt, const bp_cashflo
         snprintf(computed, sizeof computed, "%s+%s+%s-%s-%s", c1, c2, a, c3, z);
     }
     bp_fbuf_reset(b);
-    if (k > x->m->period) {
+    if (k > xl_cashflow_period(x)) {
         bp_fbuf_puts(b, computed);
         return;
     }
@@ -269,7 +269,7 @@ static void write_block(xl *x, const bp_cashflow *all, size_t n, size_t i, bp_fb
     for (int k = 1; k <= 12; k++) {
         char mb[8], h[24];
         bp_month_format(k, mb, sizeof mb);
-        snprintf(h, sizeof h, "%s %s", mb, k <= m->period ? "actual" : "forecast");
+        snprintf(h, sizeof h, "%s %s", mb, k <= xl_cashflow_period(x) ? "actual" : "forecast");
         xl_put_text(x, s, R + CF_HEAD, CF_M01 + k - 1, h, x->f.header_num);
     }
     xl_put_text(x, s, R + CF_HEAD, CF_LOW, "Lowest closing", x->f.header_num);
@@ -332,8 +332,8 @@ static void write_block(xl *x, const bp_cashflow *all, size_t n, size_t i, bp_fb
             f[0] = '\0';
         } else {
             char yb[16], yp[16], id[64], prior[256], open[256];
-            bp_year_format(m->inyear, yb, sizeof yb);
-            bp_year_format(m->inyear - 1, yp, sizeof yp);
+            bp_year_format(xl_cashflow_year(x), yb, sizeof yb);
+            bp_year_format(xl_cashflow_year(x) - 1, yp, sizeof yp);
             snprintf(id, sizeof id, "%s", m->insts[inst].id);
             snprintf(prior, sizeof prior, BP_XL_FACT_CODE ",\"bs.cash\"," BP_XL_FACT_INST ",\"%s\","
                      BP_XL_FACT_YEAR ",\"%s\"," BP_XL_FACT_SCENARIO ",\"actual\"", id, yp);
@@ -428,8 +428,8 @@ void xl_write_cashflow(xl *x)
     if (!xl_sheet_present(x, XS_CASHFLOW)) return;
     const xl_sheet s = XS_CASHFLOW;
     char yb[16], month[32], title[160];
-    bp_year_format(x->m->inyear, yb, sizeof yb);
-    bp_month_long(x->m->inyear, x->m->period, month, sizeof month);
+    bp_year_format(xl_cashflow_year(x), yb, sizeof yb);
+    bp_month_long(xl_cashflow_year(x), xl_cashflow_period(x), month, sizeof month);
     xl_text_fmt(title, sizeof title, "Cash flow %s: the actual months to the end of %s, then the "
                 "forecast", yb, month);
     xl_put_title(x, s, title, "Each month's receipts and payments from Data: actual months as "

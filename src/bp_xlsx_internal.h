@@ -378,7 +378,8 @@ void xl_write_received(xl *x);
  * trust's actuals to date over the institutions that sent every month (the sums block's
  * totals); otherwise bp_expr_eval. */
 bp_num xl_engine_eval(const xl *x, const bp_expr *e, const bp_expr_ctx *c);
-/* Is sheet s in this workbook?  Every sheet but Cash flow, which only an in-year one has. */
+/* Is sheet s in this workbook?  Every sheet but Cash flow, which only one whose year has
+ * cash.* facts has (no annual fixture's). */
 bool xl_sheet_present(const xl *x, xl_sheet s);
 /* The Cash flow sheet: the blocks' rows from their title (header, opening, receipts,
  * payments, an institution's internal receipts and payments - the trust eliminates them -,
@@ -393,6 +394,12 @@ enum { CF_HEAD = 1, CF_OPEN, CF_REC, CF_PAY, CF_IREC, CF_IPAY, CF_CLOSE, CF_FACT
 #define CF_AVG (CF_LOW + 1)
 int xl_cashflow_block_row(size_t i);
 int xl_cashflow_low_row(const xl *x, int inst);
+/* bp_formula_env.cash_low_ref (env->arg is the xl) */
+bool xl_cash_low_ref(const bp_formula_env *env, const bp_expr_ctx *c, char *buf, size_t size);
+/* The year and last actual month the Cash flow sheet shows: in-year the report year to
+ * its period, else the year reported to M12. */
+int xl_cashflow_year(const xl *x);
+int xl_cashflow_period(const xl *x);
 void xl_write_cashflow(xl *x);
 /* Does row s add up a fact of this period (0: whole-year)? */
 bool xl_sum_takes(const xl_sum *s, int period);

@@ -121,7 +121,30 @@ bp_num xl_engine_eval(const xl *x, const bp_expr *e, const bp_expr_ctx *c)
 
 bool xl_sheet_present(const xl *x, xl_sheet s)
 {
-    return s != XS_CASHFLOW || (x->m->inyear && x->m->period);
+    size_t n = 0;
+    if (s == XS_CASHFLOW) bp_inyear_cashflows(x->res, &n);
+    return s != XS_CASHFLOW || n > 0;
+}
+
+int xl_cashflow_year(const xl *x)
+{
+    return x->m->inyear ? x->m->inyear : x->s->year;
+}
+
+int xl_cashflow_period(const xl *x)
+{
+    return x->m->inyear && x->m->period ? x->m->period : 12;
+}
+
+bool xl_cash_low_ref(const bp_formula_env *env, const bp_expr_ctx *c, char *buf, size_t size)
+{
+    const xl *x = env->arg;
+    if (c->year != xl_cashflow_year(x) || !c->nmembers) return false;
+    int inst = c->nmembers == 1 ? c->members[0] : c->nmembers == x->m->ninsts && c->eliminate ? -1 : -2;
+    int row = inst < -1 ? -1 : xl_cashflow_low_row(x, inst);
+    if (row < 0) return false;
+    bp_formula_ref(buf, size, xl_sheets[XS_CASHFLOW].name, row, CF_LOW);
+    return true;
 }
 
 int xl_cashflow_block_row(size_t i)
