@@ -43,6 +43,39 @@ want("SFC cash at M04", cash[2], 1789816.26)
 want("SFC cash 2022/23", cash[3], 1714254.27)
 want("trust cash at M04", cash[12], 3875255.20)
 want("trust cash 2022/23", cash[13], 3828093.93)
+# Cash flow (README "Cash flow and its low point"): the trust's months, each block's low point
+cf = wb['Cash flow']
+blocks, cur = {}, None
+for r in cf.iter_rows(values_only=True):
+    if r[0] and r[1] is None and r[2] is None and '(' in str(r[0]) and r[0] != 'Line':
+        cur = 'trust' if 'the trust' in r[0] else r[0].rsplit('(', 1)[1].rstrip(')')
+        blocks[cur] = {}
+    elif cur and r[0] in ('Opening balance', 'Receipts', 'Payments', 'Closing balance'):
+        blocks[cur][r[0]] = r
+t = blocks.get('trust', {})
+if not t: fails.append("Cash flow: no trust block (blocks %r)" % sorted(blocks))
+else:
+    want("trust opening M01", t['Opening balance'][2], 3828093.93)
+    table = [(2602045.71, 2375739.24, 4054400.40), (2475367.30, 2484093.19, 4045674.51),
+             (2532963.81, 2529086.59, 4049551.73), (2349258.80, 2523555.33, 3875255.20),
+             (2511402.00, 2568369.00, 3818288.20), (2483377.00, 2512890.00, 3788775.20),
+             (2511394.00, 2548567.00, 3751602.20), (2427344.00, 2412575.00, 3766371.20),
+             (2511392.00, 2508436.00, 3769327.20), (2539412.00, 2947208.00, 3361531.20),
+             (2455356.00, 2952322.00, 2864565.20), (2287257.00, 2296369.00, 2855453.20)]
+    for k, (rec, pay, close) in enumerate(table):
+        want("trust receipts M%02d" % (k + 1), t['Receipts'][2 + k], rec)
+        want("trust payments M%02d" % (k + 1), t['Payments'][2 + k], pay)
+        want("trust closing M%02d" % (k + 1), t['Closing balance'][2 + k], close)
+    want("trust cash_min", t['Closing balance'][14], 2855453.20)
+    want("trust A = 30,659,210.35 / 12", t['Payments'][15], 30659210.35 / 12)
+sfc = blocks.get('SFC', {})
+for k, v in enumerate([1819577.03, 1828945.58, 1849428.66, 1789816.26, 1789388.82, 1794946.38,
+                       1800786.94, 1813026.50, 1832410.06, 1455356.62, 1448589.18, 1439298.74]):
+    want("SFC closing M%02d" % (k + 1), sfc.get('Closing balance', [None] * 16)[2 + k], v)
+want("SFC A = 11,746,776.95 / 12", sfc.get('Payments', [None] * 16)[15], 11746776.95 / 12)
+for e, v in [('SFC', 1439298.74), ('BHS', 631535.29), ('MHS', -36434.72), ('WPS', 304640.62),
+             ('CENTRAL', 455446.25)]:
+    want("cash_min %s" % e, blocks.get(e, {}).get('Closing balance', [None] * 16)[14], v)
 if fails:
     print("\n".join("FAIL: " + f for f in fails)); sys.exit(1)
 print("inyear_workbook: ok")
@@ -86,6 +119,20 @@ wps = [c.value for c in ie[6]].index('WPS')
 for r in ie.iter_rows(min_row=7, values_only=True):
     if r[1] and str(r[1]).startswith(('income', 'exp')) and r[wps] not in (None, ''):
         fails.append("Income and expenditure: WPS %s is %r, expected no data" % (r[1], r[wps])); break
+# Cash flow: WPS has no cash facts for M03 either, so from M03 its closing is no data and so
+# is its low point (contract v2, "Cash flow"); SFC's low point is the full set's
+cf = wb['Cash flow']
+low, cur = {}, None
+for r in cf.iter_rows(values_only=True):
+    if r[0] and r[1] is None and r[2] is None and '(' in str(r[0]) and r[0] != 'Line':
+        cur = 'trust' if 'the trust' in r[0] else r[0].rsplit('(', 1)[1].rstrip(')')
+    elif cur and r[0] == 'Closing balance':
+        low[cur] = r
+if low.get('WPS') is None: fails.append("partial: no WPS cash flow")
+else:
+    if low['WPS'][3] is None: fails.append("partial: WPS closing M02 is no data")
+    if any(v not in (None, '') for v in low['WPS'][4:15]): fails.append("partial: WPS closings from M03 %r, expected no data" % (low['WPS'][4:15],))
+want("partial SFC cash_min", low.get('SFC', [None] * 16)[14], 1439298.74)
 if fails:
     print("\n".join("FAIL: " + f for f in fails)); sys.exit(1)
 print("inyear_workbook partial: ok")
