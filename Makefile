@@ -98,8 +98,8 @@ CORE_MOD   := util error excel infile csv sha256 money num model totals cashflow
               session previous pack
 RENDER_MOD := format text json outfile manifest libs deflate pdf_state pdf_fonts pdf_text pdf_draw pdf_page \
               pdf_elements pdf_nav pdf_block pdf_table pdf_tags pdf_objstm pdf chart packpdf_common packpdf_dataq packpdf_charts packpdf_summary packpdf_score packpdf_finance \
-              packpdf_inyear packpdf_plan packpdf formula xlsx_xml xlsx_cells xlsx_sums xlsx_layout xlsx_kpis xlsx_inputs \
-              xlsx_statements xlsx_lines xlsx_balance xlsx_checks xlsx_quality xlsx build
+              packpdf_inyear packpdf_plan packpdf formula xlsx_xml xlsx_cells xlsx_received xlsx_sums xlsx_layout xlsx_kpis xlsx_inputs \
+              xlsx_statements xlsx_lines xlsx_balance xlsx_cashflow xlsx_checks xlsx_quality xlsx build
 CORE_SRC   := $(CORE_MOD:%=src/bp_%.c)
 RENDER_SRC := $(RENDER_MOD:%=src/bp_%.c)
 CLI_SRC    := $(sort $(wildcard src/cli*.c)) src/main.c

@@ -185,6 +185,11 @@ struct bp_formula_env {
      * phase or the whole trust; -1 when they are none of those.  The facts are
      * facts_offset columns to the right. */
     int (*entity_col)(const bp_formula_env *env, const bp_expr_ctx *ctx);
+    /* cash_min: writes the reference of the Cash flow sheet's lowest closing of ctx's
+     * members (one institution or the whole trust) in ctx's year into buf and returns
+     * true; false when the workbook has none (NULL: never), and cash_min is NA() */
+    bool (*cash_low_ref)(const bp_formula_env *env, const bp_expr_ctx *ctx, char *buf,
+                         size_t size);
     int facts_offset;
     void *arg;
 };

@@ -409,10 +409,13 @@ static void emit_course_sum(compiler *x, const bp_expr *e, const bp_expr_ctx *c)
  * how many members have one). */
 static void emit_attr(compiler *x, const bp_expr *e, const bp_expr_ctx *c)
 {
-    /* cash_min is MIN over the Cash flow sheet's closing row (contract v2), a sheet of the
-     * in-year workbook: until that sheet exists the cell says it has no formula of its own */
+    /* cash_min is MIN over the Cash flow sheet's closing row (contract v2), its lowest
+     * closing cell; a workbook without that sheet, or an entity without a cash flow (a
+     * phase), has no formula for it */
     if (strcmp(e->name, "cash_min") == 0) {
-        put(x, "NA()");
+        char ref[96];
+        if (x->env->cash_low_ref && x->env->cash_low_ref(x->env, c, ref, sizeof ref)) put(x, ref);
+        else put(x, "NA()");
         return;
     }
     if (strcmp(e->name, "years_in_trust") != 0) {

@@ -71,6 +71,7 @@ static void open_workbook(xl *x, int64_t epoch, const char *tmpdir)
     /* the tabs in their order: libxlsxwriter keeps the order sheets are added in */
     for (int t = 0; t < XS_COUNT && xl_live(x); t++) {
         xl_sheet i = xl_tab_order[t];
+        if (!xl_sheet_present(x, i)) continue;
         xl_check_book(x, workbook_validate_sheet_name(x->wb, xl_sheets[i].name), xl_sheets[i].name);
         if (!xl_xml_text_ok(x, xl_sheets[i].name, "a sheet name") || !xl_live(x)) return;
         x->ws[i] = workbook_add_worksheet(x->wb, xl_sheets[i].name);
@@ -99,7 +100,7 @@ static void protect_sheets(xl *x)
     opt.format_columns = 1;
     opt.format_rows = 1;
     for (int i = 0; i < XS_COUNT && xl_live(x) && !x->dry; i++)
-        if (!xl_input_sheet((xl_sheet)i)) worksheet_protect(x->ws[i], NULL, &opt);
+        if (!xl_input_sheet((xl_sheet)i) && x->ws[i]) worksheet_protect(x->ws[i], NULL, &opt);
 }
 
 static void write_sheets(xl *x, bp_expr *const *ex)
@@ -117,6 +118,7 @@ static void write_sheets(xl *x, bp_expr *const *ex)
     xl_no_src(x), xl_write_bva(x);
     xl_no_src(x), xl_write_balance(x);
     xl_no_src(x), xl_write_reserves(x);
+    xl_no_src(x), xl_write_cashflow(x);
     xl_no_src(x), xl_write_charges(x, ex);
     xl_no_src(x), xl_write_actions(x);
     xl_no_src(x), xl_write_quality(x, ex);
@@ -176,6 +178,7 @@ static bp_err run(const bp_session *s, int64_t epoch, const char *tmpdir, const 
     x.path = path;
     x.dry = dry;
     x.diags = diags;
+    x.recv_row = -1;   /* annual until xl_plan_sums finds the year in-year */
     bp_fbuf_init(&x.fb);
     /* formulas and libxlsxwriter's numbers are written with printf: a decimal comma
      * would corrupt them */

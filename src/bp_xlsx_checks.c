@@ -182,6 +182,43 @@ static int earlier_balances(const xl *x, const char *root, int R, char *out, siz
     return (size_t)at < size ? at : (int)size - 1;
 }
 
+/* In-year, an institution with a month not received has its rows of the report year's
+ * actuals at 0 (bp_xlsx_received.c): the counted side adds its facts those rows would take
+ * from Data, for every institution whose count on Workings is not 0, so that the check
+ * still holds and still catches a fact no row can see.  Appends the terms to out; returns
+ * the characters written (nothing annual). */
+static int not_received(const xl *x, const char *root, int R, char *out, size_t size)
+{
+    int at = 0;
+    out[0] = '\0';
+    if (x->recv_row < 0 || !x->m->ninsts) return 0;
+    char recv[128], ids[128];
+    int c0 = BP_XL_WORK_FIRST_COL, c1 = BP_XL_WORK_FIRST_COL + (int)x->m->ninsts - 1;
+    range_ref(recv, sizeof recv, XS_WORKINGS, x->recv_row, c0, x->recv_row, c1);
+    range_ref(ids, sizeof ids, XS_WORKINGS, WORK_HEAD_ROW, c0, WORK_HEAD_ROW, c1);
+    for (size_t i = x->sums_facts0; i < x->sums_facts1; i++) {
+        const xl_sum *s = &x->sums[i];
+        if (s->kind != XR_FACTS || !xl_sum_ytd(x, s) || s->len != strlen(root)
+            || memcmp(s->code, root, s->len) != 0)
+            continue;
+        char yb[16], mb[24] = "";
+        bp_year_format(s->year, yb, sizeof yb);
+        if (s->period > 0) {
+            char m[8];
+            bp_month_format(s->period, m, sizeof m);
+            snprintf(mb, sizeof mb, "," BP_XL_FACT_PERIOD ",\"%s\"", m);
+        }
+        char crit[320];
+        snprintf(crit, sizeof crit, BP_XL_FACT_YEAR ",\"%s\"," BP_XL_FACT_SCENARIO ",\"actual\","
+                 BP_XL_FACT_INST ",%s%s", yb, ids, mb);
+        if ((size_t)at < size)
+            at += snprintf(out + at, size - (size_t)at, "+SUMPRODUCT((%s>0)*(SUMIFS(" BP_XL_FACT_VALUE
+                           "," BP_XL_FACT_CODE ",$A%d,%s)+SUMIFS(" BP_XL_FACT_VALUE "," BP_XL_FACT_CODE
+                           ",$A%d&\".*\",%s)))", recv, R, crit, R, crit);
+    }
+    return (size_t)at < size ? at : (int)size - 1;
+}
+
 /* Every fact counted: the facts on Data by top-level code against the totals of the sums
  * block's rows of that code over every year and scenario (each its trust column: every
  * institution), and the facts under no top-level code of the block.  A fact the block
@@ -194,7 +231,7 @@ static void write_counted(xl *x, int row, const ck_root *roots, size_t n, int r0
     const xl_sheet s = XS_CHECKS;
     static const char *const heads[] = {"Top-level code", "Facts on Data",
                                         "Counted on Workings", "Difference"};
-    char trust[128], codes[128], notes[128], f[2048];
+    char trust[128], codes[128], notes[128], f[4096];
     range_ref(trust, sizeof trust, XS_WORKINGS, r0, x->trust_col, r1, x->trust_col);
     range_ref(codes, sizeof codes, XS_WORKINGS, r0, BP_XL_WORK_CODE, r1, BP_XL_WORK_CODE);
     range_ref(notes, sizeof notes, XS_WORKINGS, r0, BP_XL_WORK_NOTE, r1, BP_XL_WORK_NOTE);
@@ -214,6 +251,7 @@ static void write_counted(xl *x, int row, const ck_root *roots, size_t n, int r0
         /* the code's own rows, not its "internal transfers eliminated" twin (a note) */
         int at = snprintf(f, sizeof f, "=ROUND(SUMIFS(%s,%s,$A%d,%s,\"\")", trust, codes, R, notes);
         at += earlier_balances(x, roots[i].code, R, f + at, sizeof f - (size_t)at);
+        at += not_received(x, roots[i].code, R, f + at, sizeof f - (size_t)at);
         if ((size_t)at < sizeof f) snprintf(f + at, sizeof f - (size_t)at, ",%d)", places);
         xl_put_formula(x, s, row, TC_COUNTED, f, fmt, xl_cache_double(v));
         snprintf(f, sizeof f, "=ROUND(B%d-C%d,%d)", R, R, places);

@@ -34,7 +34,7 @@
 typedef enum {
     XS_CONTENTS, XS_SCORECARD, XS_DATA, XS_INSTITUTIONS, XS_TARGETS, XS_FINANCE, XS_FORECAST,
     XS_COURSES, XS_CHARGE, XS_ACTIONS, XS_QUALITY, XS_WORKINGS, XS_RATIOS, XS_IE, XS_BVA,
-    XS_BALANCE, XS_RESERVES, XS_CHECKS, XS_COUNT
+    XS_BALANCE, XS_RESERVES, XS_CHECKS, XS_CASHFLOW, XS_COUNT
 } xl_sheet;
 
 typedef struct {
@@ -191,6 +191,8 @@ typedef struct {
     size_t facts_cols;
     bool sums_written;            /* the block is written: a new reader is an error */
     int terms_at;                 /* Workings: the row of the term rows' title */
+    int recv_row;                 /* in-year, Workings: the months not received per
+                                   * institution (bp_xlsx_received.c); -1 annual */
     /* Ratios: whole-number thresholds, one row per target; then the values from here */
     int *target_scale;            /* per target: the power of ten of its row, -1: none */
     int *point_wrow;              /* per points row: its whole threshold's row, -1: none */
@@ -365,6 +367,40 @@ bool xl_cell_formula(xl *x, const bp_expr *e, const bp_expr_ctx *c, bool money,
 int xl_base_year(const bp_institution *in);
 void xl_plan_sums(xl *x);
 int xl_sum_find(const xl *x, const char *code, size_t len, int year, int scenario);
+/* In-year: is row s one of the report year's actuals to date, which an institution with a
+ * month not received leaves at no data (bp_xlsx_received.c)? */
+bool xl_sum_ytd(const xl *x, const xl_sum *s);
+/* The number of months up to the period institution p (workbook position) has not sent;
+ * 0 when annual or it is not expected to send any (bp_model's missing months). */
+int xl_months_missing(const xl *x, size_t p);
+void xl_write_received(xl *x);
+/* The engine's value of e in c, as the workbook's statements state it: a phase's or the
+ * trust's actuals to date over the institutions that sent every month (the sums block's
+ * totals); otherwise bp_expr_eval. */
+bp_num xl_engine_eval(const xl *x, const bp_expr *e, const bp_expr_ctx *c);
+/* Is sheet s in this workbook?  Every sheet but Cash flow, which only one whose year has
+ * cash.* facts has (no annual fixture's). */
+bool xl_sheet_present(const xl *x, xl_sheet s);
+/* The Cash flow sheet: the blocks' rows from their title (header, opening, receipts,
+ * payments, an institution's internal receipts and payments - the trust eliminates them -,
+ * closing, the month's flow facts, the check), the columns M01..M12, the lowest closing and A; block i of
+ * bp_inyear_cashflows' list starts at xl_cashflow_block_row(i); the lowest closing of
+ * institution inst (-1: the trust) is on row xl_cashflow_low_row (-1: none), column CF_LOW. */
+enum { CF_HEAD = 1, CF_OPEN, CF_REC, CF_PAY, CF_IREC, CF_IPAY, CF_CLOSE, CF_FACTS, CF_CHECK,
+       CF_NROWS };
+#define XL_CF_FIRST 3
+#define CF_M01 2
+#define CF_LOW (CF_M01 + 12)
+#define CF_AVG (CF_LOW + 1)
+int xl_cashflow_block_row(size_t i);
+int xl_cashflow_low_row(const xl *x, int inst);
+/* bp_formula_env.cash_low_ref (env->arg is the xl) */
+bool xl_cash_low_ref(const bp_formula_env *env, const bp_expr_ctx *c, char *buf, size_t size);
+/* The year and last actual month the Cash flow sheet shows: in-year the report year to
+ * its period, else the year reported to M12. */
+int xl_cashflow_year(const xl *x);
+int xl_cashflow_period(const xl *x);
+void xl_write_cashflow(xl *x);
 /* Does row s add up a fact of this period (0: whole-year)? */
 bool xl_sum_takes(const xl_sum *s, int period);
 int xl_phase_index(const xl *x, bp_phase ph);

@@ -359,6 +359,7 @@ void xl_plan(xl *x)
     x->env.helper_row = env_helper_row;
     x->env.sum_row = env_sum_row;
     x->env.entity_col = env_entity_col;
+    x->env.cash_low_ref = xl_cash_low_ref;
     x->env.facts_offset = x->facts_offset;
     x->env.arg = x;
 }

@@ -214,7 +214,7 @@ static int write_reconciliation(xl *x, int row, bp_expr *const *ex)
             /* the engine's figures: in-year, the report year's actuals to date */
             bp_expr_ctx ce = c;
             ce.scenario = xl_engine_scenario(x, year, sc);
-            bp_num in = bp_expr_eval(ex[FX_INTERNAL_IN], &ce), out = bp_expr_eval(ex[FX_INTERNAL_OUT], &ce);
+            bp_num in = xl_engine_eval(x, ex[FX_INTERNAL_IN], &ce), out = xl_engine_eval(x, ex[FX_INTERNAL_OUT], &ce);
             bp_num diff = bp_num_sub(in, out);
             char yb[16], a[16], b[16], formula[96];
             bp_year_format(year, yb, sizeof yb);
@@ -298,7 +298,7 @@ static int write_headlines(xl *x, int row)
         char label[64];
         snprintf(label, sizeof label, "%s%s", labels[i], xl_money_note(x));
         xl_put_text(x, s, row, 0, label, x->f.text);
-        xl_put_formula(x, s, row, 1, names[i], x->f.money, xl_cache_num(bp_expr_eval(e, &c), true));
+        xl_put_formula(x, s, row, 1, names[i], x->f.money, xl_cache_num(xl_engine_eval(x, e, &c), true));
         bp_expr_free(e);
     }
     return row + 1;
@@ -347,6 +347,10 @@ void xl_write_contents(xl *x)
     row++;
     for (int t = 1; t < XS_COUNT && xl_live(x); t++, row++) {
         xl_sheet i = xl_tab_order[t];
+        if (!xl_sheet_present(x, i)) {
+            row--;
+            continue;
+        }
         xl_put_url(x, s, row, 0, i, 0, 0, xl_sheets[i].name);
         xl_put_text(x, s, row, 1, xl_sheets[i].about, x->f.text);
     }

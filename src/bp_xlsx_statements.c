@@ -49,7 +49,7 @@ static void finance_line(xl *x, int row, const char *label, const char *id, cons
         if (!xl_cell_formula(x, e, &c, true, label)) return;
         c.scenario = xl_engine_scenario(x, c.year, c.scenario);
         xl_put_formula(x, XS_FINANCE, row, FIN_FIRST_COL + (int)j, x->fb.s, f,
-                       xl_cache_num(bp_expr_eval(e, &c), true));
+                       xl_cache_num(xl_engine_eval(x, e, &c), true));
     }
 }
 
@@ -79,7 +79,7 @@ static void finance_values(xl *x, const bp_expr *e, const xl_entity *ent, bool e
         bp_expr_ctx c = xl_entity_ctx(x, ent, pairs[j].year,
                                       xl_engine_scenario(x, pairs[j].year, pairs[j].sc));
         c.eliminate = eliminate;
-        bp_num n = bp_expr_eval(e, &c);
+        bp_num n = xl_engine_eval(x, e, &c);
         int64_t p;
         v[j] = n.ok && bp_num_to_pence(n, &p) ? (xl_amt){true, p} : (xl_amt){false, 0};
     }
@@ -164,7 +164,7 @@ static double finance_lowest(const xl *x, bp_expr *const *ex, const xl_pair *pai
         for (int i = 0; i < 2; i++) {
             bp_expr_ctx c = xl_entity_ctx(x, xl_trust_entity(x), pairs[j].year,
                                           xl_engine_scenario(x, pairs[j].year, pairs[j].sc));
-            xl_cache v = xl_cache_num(bp_expr_eval(ex[i ? FX_EXP : FX_INCOME], &c), true);
+            xl_cache v = xl_cache_num(xl_engine_eval(x, ex[i ? FX_EXP : FX_INCOME], &c), true);
             if (!v.is_text && v.num < lowest) lowest = v.num;
         }
     return lowest;

@@ -425,6 +425,9 @@ void xl_plan_sums(xl *x)
     x->trust_col = BP_XL_WORK_FIRST_COL + (int)(n + nph);
     x->facts_offset = (int)(n + nph + 2);
     x->terms_at = WORK_SUMS_ROW + (int)x->nsums + 1;
+    /* in-year: the months not received under the block, a blank row, then the terms */
+    x->recv_row = m->inyear && m->period ? x->terms_at : -1;
+    if (x->recv_row >= 0) x->terms_at += 2;
     x->facts_cols = n + nph + 1;
     x->facts_read = calloc(x->nsums * x->facts_cols + 1, 1);
     if (!x->facts_read) xl_nomem(x);
@@ -613,6 +616,10 @@ static bool values_of(xl *x, values *v)
                 v->facts[i * n + p] = t != 0 ? 1 : wide(x, s) ? all : c;
             }
         }
+    /* an institution with a month not received: its actuals to date are no data */
+    for (size_t p = 0; p < n; p++)
+        for (size_t i = x->sums_facts0; i < x->sums_facts1 && xl_months_missing(x, p); i++)
+            if (xl_sum_ytd(x, &x->sums[i])) v->total[i * n + p] = v->facts[i * n + p] = 0;
     for (size_t i = 0; i < ns; i++) {
         const xl_sum *s = &x->sums[i];
         for (size_t p = 0; p < n && s->kind == XR_ATTR; p++) {
@@ -813,6 +820,29 @@ static bool has_facts(const xl *x, size_t i, int col)
     return x->facts_read[i * x->facts_cols + (size_t)(col - BP_XL_WORK_FIRST_COL)] != 0;
 }
 
+/* In-year, a row of the report year's actuals: formula b becomes 0 while the
+ * institution of column col has a month not received (bp_xlsx_received.c). */
+static void ytd_wrap(xl *x, bp_fbuf *b, const xl_sum *s, const char *col)
+{
+    if (!xl_sum_ytd(x, s) || b->nomem) return;
+    size_t len = strlen(b->s);
+    char *body = malloc(len + 1);
+    if (!body) {
+        xl_nomem(x);
+        return;
+    }
+    memcpy(body, b->s, len + 1);
+    bp_fbuf_reset(b);
+    bp_fbuf_puts(b, "=IF(");
+    bp_fbuf_puts(b, col);
+    bp_fbuf_puts(b, "$");
+    put_int(b, x->recv_row + 1);
+    bp_fbuf_puts(b, ",0,");
+    bp_fbuf_puts(b, body + 1);
+    bp_fbuf_puts(b, ")");
+    free(body);
+}
+
 /* One institution's total and facts on row i. */
 static void inst_cells(xl *x, bp_fbuf *b, size_t i, int col, bp_i128 total, int64_t facts)
 {
@@ -867,6 +897,7 @@ static void inst_cells(xl *x, bp_fbuf *b, size_t i, int col, bp_i128 total, int6
         if (course_range(s)) close_round(b, s);
         break;
     }
+    ytd_wrap(x, b, s, c.c);
     if (b->nomem) {
         xl_nomem(x);
         return;
@@ -896,6 +927,7 @@ static void inst_cells(xl *x, bp_fbuf *b, size_t i, int col, bp_i128 total, int6
         bp_fbuf_puts(b, ")");
         break;
     }
+    ytd_wrap(x, b, s, c.c);
     if (b->nomem) xl_nomem(x);
     else xl_put_formula(x, ws, s->row, col + x->facts_offset, b->s, x->f.whole,
                         xl_cache_double((double)facts));
@@ -1054,6 +1086,7 @@ void xl_write_sums(xl *x)
             if (x->dry && i + 1 < x->nsums && x->sums[i].nchild < 256) continue;
             write_row(x, &b, &v, i);
         }
+    if (xl_live(x)) xl_write_received(x);
     x->sums_written = true;
     free(v.total);
     free(v.facts);

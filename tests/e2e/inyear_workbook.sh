@@ -2,7 +2,8 @@
 # tests/e2e/inyear_workbook.sh - the in-year audit workbook of fixtures/pet-inyear (M04):
 # every formula recalculates in LibreOffice to its cached value (xlsx-verify), the master
 # check holds, and the figures the sheets show are the hand-worked ones of
-# fixtures/pet-inyear/README.md (not the program's output).
+# fixtures/pet-inyear/README.md (not the program's output); the same for partial/ (WPS's
+# M03 not received) and previous/ (M03).
 # Run alone: make -j2 all && sh tests/e2e/inyear_workbook.sh
 set -eu
 BP=${BOARDPACK:-./boardpack}
@@ -42,7 +43,139 @@ want("SFC cash at M04", cash[2], 1789816.26)
 want("SFC cash 2022/23", cash[3], 1714254.27)
 want("trust cash at M04", cash[12], 3875255.20)
 want("trust cash 2022/23", cash[13], 3828093.93)
+# Cash flow (README "Cash flow and its low point"): the trust's months, each block's low point
+cf = wb['Cash flow']
+blocks, cur = {}, None
+for r in cf.iter_rows(values_only=True):
+    if r[0] and r[1] is None and r[2] is None and '(' in str(r[0]) and r[0] != 'Line':
+        cur = 'trust' if 'the trust' in r[0] else r[0].rsplit('(', 1)[1].rstrip(')')
+        blocks[cur] = {}
+    elif cur and r[0] in ('Opening balance', 'Receipts', 'Payments', 'Closing balance'):
+        blocks[cur][r[0]] = r
+t = blocks.get('trust', {})
+if not t: fails.append("Cash flow: no trust block (blocks %r)" % sorted(blocks))
+else:
+    want("trust opening M01", t['Opening balance'][2], 3828093.93)
+    table = [(2602045.71, 2375739.24, 4054400.40), (2475367.30, 2484093.19, 4045674.51),
+             (2532963.81, 2529086.59, 4049551.73), (2349258.80, 2523555.33, 3875255.20),
+             (2511402.00, 2568369.00, 3818288.20), (2483377.00, 2512890.00, 3788775.20),
+             (2511394.00, 2548567.00, 3751602.20), (2427344.00, 2412575.00, 3766371.20),
+             (2511392.00, 2508436.00, 3769327.20), (2539412.00, 2947208.00, 3361531.20),
+             (2455356.00, 2952322.00, 2864565.20), (2287257.00, 2296369.00, 2855453.20)]
+    for k, (rec, pay, close) in enumerate(table):
+        want("trust receipts M%02d" % (k + 1), t['Receipts'][2 + k], rec)
+        want("trust payments M%02d" % (k + 1), t['Payments'][2 + k], pay)
+        want("trust closing M%02d" % (k + 1), t['Closing balance'][2 + k], close)
+    want("trust cash_min", t['Closing balance'][14], 2855453.20)
+    want("trust A = 30,659,210.35 / 12", t['Payments'][15], 30659210.35 / 12)
+sfc = blocks.get('SFC', {})
+for k, v in enumerate([1819577.03, 1828945.58, 1849428.66, 1789816.26, 1789388.82, 1794946.38,
+                       1800786.94, 1813026.50, 1832410.06, 1455356.62, 1448589.18, 1439298.74]):
+    want("SFC closing M%02d" % (k + 1), sfc.get('Closing balance', [None] * 16)[2 + k], v)
+want("SFC A = 11,746,776.95 / 12", sfc.get('Payments', [None] * 16)[15], 11746776.95 / 12)
+for e, v in [('SFC', 1439298.74), ('BHS', 631535.29), ('MHS', -36434.72), ('WPS', 304640.62),
+             ('CENTRAL', 455446.25)]:
+    want("cash_min %s" % e, blocks.get(e, {}).get('Closing balance', [None] * 16)[14], v)
 if fails:
     print("\n".join("FAIL: " + f for f in fails)); sys.exit(1)
 print("inyear_workbook: ok")
+PYEOF
+
+# partial/: WPS sent no actuals for M03 (README "A month not received")
+"$BP" build --data fixtures/pet-inyear/partial --out "$out/partial" >/dev/null 2>&1 || true
+pbook="$out/partial/pet-2023-24-m04.xlsx"
+[ -f "$pbook" ] || { echo "FAIL: partial/ wrote no workbook"; exit 1; }
+"$VERIFY" "$pbook" >"$out/pverify.txt" 2>&1 || true
+tail -1 "$out/pverify.txt" | grep -q ' 0 mismatches$' || { head -20 "$out/pverify.txt"; echo "FAIL: partial/ workbook does not recalculate to its cached values"; exit 1; }
+"$PY" - "$pbook" <<'PYEOF'
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1], data_only=True)
+fails = []
+def want(what, got, exp):
+    if got is None or round(got - exp, 2) != 0:
+        fails.append("%s: %r, expected %r" % (what, got, exp))
+if wb['Checks']['C4'].value != 0: fails.append("partial MasterCheck is %r" % wb['Checks']['C4'].value)
+# Workings: the months not received, per institution (WPS: M03), its phase and the trust
+wk = wb['Workings']
+head = [c.value for c in wk[5]]
+recv = [r for r in wk.iter_rows(values_only=True) if r[0] == 'months not received']
+if len(recv) != 1: fails.append("Workings has %d 'months not received' rows" % len(recv))
+else:
+    got = {head[i]: recv[0][i] for i in range(4, len(head)) if head[i] and recv[0][i] is not None}
+    exp = {'SFC': 0, 'BHS': 0, 'MHS': 0, 'WPS': 1, 'CENTRAL': 0, 'primary': 1, 'trust': 1}
+    for k, v in exp.items():
+        if got.get(k) != v: fails.append("months not received, %s: %r, expected %r" % (k, got.get(k), v))
+# Finance: WPS's actuals to date are no data; the others' as in the full set
+fin = wb['Finance']
+head = [c.value for c in fin[4]]
+col = head.index('2023/24 actual')
+rows = {r[1] or r[0]: r for r in fin.iter_rows(min_row=5, max_row=14, values_only=True)}
+if rows['WPS'][col] not in (None, ''): fails.append("WPS income to date %r, expected no data" % rows['WPS'][col])
+want("SFC income to date (partial)", rows['SFC'][col], 3854843.76)
+# consolidated: SFC 3,854,843.76 + BHS 2,872,184.80 + MHS 2,353,948.37 + CENTRAL 14,895.55
+want("consolidated income of the institutions that sent every month", rows['trust'][col], 9095872.48)
+ie = wb['Income and expenditure']
+wps = [c.value for c in ie[6]].index('WPS')
+for r in ie.iter_rows(min_row=7, values_only=True):
+    if r[1] and str(r[1]).startswith(('income', 'exp')) and r[wps] not in (None, ''):
+        fails.append("Income and expenditure: WPS %s is %r, expected no data" % (r[1], r[wps])); break
+# Cash flow: WPS has no cash facts for M03 either, so from M03 its closing is no data and so
+# is its low point (contract v2, "Cash flow"); SFC's low point is the full set's
+cf = wb['Cash flow']
+low, cur = {}, None
+for r in cf.iter_rows(values_only=True):
+    if r[0] and r[1] is None and r[2] is None and '(' in str(r[0]) and r[0] != 'Line':
+        cur = 'trust' if 'the trust' in r[0] else r[0].rsplit('(', 1)[1].rstrip(')')
+    elif cur and r[0] == 'Closing balance':
+        low[cur] = r
+if low.get('WPS') is None: fails.append("partial: no WPS cash flow")
+else:
+    if low['WPS'][3] is None: fails.append("partial: WPS closing M02 is no data")
+    if any(v not in (None, '') for v in low['WPS'][4:15]): fails.append("partial: WPS closings from M03 %r, expected no data" % (low['WPS'][4:15],))
+want("partial SFC cash_min", low.get('SFC', [None] * 16)[14], 1439298.74)
+if fails:
+    print("\n".join("FAIL: " + f for f in fails)); sys.exit(1)
+print("inyear_workbook partial: ok")
+PYEOF
+# previous/ (M03): recalculates, master check 0
+"$BP" build --data fixtures/pet-inyear/previous --out "$out/previous" >/dev/null 2>&1 || true
+"$VERIFY" "$out/previous/pet-2023-24-m03.xlsx" >"$out/mverify.txt" 2>&1 || true
+tail -1 "$out/mverify.txt" | grep -q ' 0 mismatches$' || { head -20 "$out/mverify.txt"; echo "FAIL: previous/ workbook does not recalculate to its cached values"; exit 1; }
+# the Checks sheet's tamper tests (tests/e2e/workbook.sh (d)) on the partial book: one
+# tamper per integrity check, each must fail with MasterCheck not 0 - the "every fact
+# counted" check with its add-back of the months not received included
+e2e=$(dirname "$0")
+"$PY" "$e2e/workbook_check.py" plan "$pbook" fixtures/pet-inyear/partial "$out/plan.json" >/dev/null
+timeout 600 "$PY" "$e2e/lo_edit.py" --timeout 400 --ops "$out/plan.json" "$pbook" values data >"$out/lo.json" 2>"$out/lo.err" ||
+    { cat "$out/lo.err"; echo "FAIL: LibreOffice ran the partial book's tamper tests"; exit 1; }
+"$PY" "$e2e/workbook_check.py" tampers "$pbook" "$out/plan.json" "$out/lo.json" 1 >"$out/tampers.txt" 2>&1 ||
+    { grep -v '^ok' "$out/tampers.txt"; echo "FAIL: partial book's tamper tests"; exit 1; }
+echo "inyear_workbook partial tampers: $(grep -c '^ok' "$out/tampers.txt") ok"
+# the same data reported annually (no trust.csv period): the Cash flow sheet is there (the
+# year has cash.* facts) and the Scorecard's cash_min of an institution and the trust reads
+# its lowest closing; M05..M12 have no actual facts, so that is no data, and the book
+# recalculates to its cached values
+mkdir -p "$out/ann"
+cp fixtures/pet-inyear/*.csv fixtures/pet-inyear/*.kpi "$out/ann/"
+grep -v '^period,' fixtures/pet-inyear/trust.csv >"$out/ann/trust.csv"
+"$BP" build --data "$out/ann" --out "$out/annout" >/dev/null 2>&1 || true
+abook="$out/annout/pet-2023-24.xlsx"
+"$VERIFY" "$abook" >"$out/averify.txt" 2>&1 || true
+tail -1 "$out/averify.txt" | grep -q ' 0 mismatches$' || { head -20 "$out/averify.txt"; echo "FAIL: annual book with cash flows does not recalculate to its cached values"; exit 1; }
+"$PY" - "$abook" <<'PYEOF'
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+sc = wb['Scorecard']
+head = [c.value for c in sc[5]]
+row = [r for r in sc.iter_rows(min_row=6) if r[0].value == 'cash_min']
+fails = []
+if 'Cash flow' not in wb.sheetnames: fails.append("annual book with cash.* facts has no Cash flow sheet")
+if not row: fails.append("Scorecard has no cash_min row")
+else:
+    for e in ('SFC', 'trust'):
+        f = str(row[0][head.index(e)].value)
+        if "'Cash flow'!" not in f: fails.append("cash_min %s is %r, not the Cash flow sheet's" % (e, f))
+if fails:
+    print("\n".join("FAIL: " + f for f in fails)); sys.exit(1)
+print("inyear_workbook annual cash_min: ok")
 PYEOF

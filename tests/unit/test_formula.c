@@ -84,7 +84,7 @@ static int entity_col(const bp_formula_env *env, const bp_expr_ctx *ctx)
     return ctx->nmembers == 2 && ctx->members[1] == 1 ? 7 : -1;
 }
 
-static bp_formula_env ENV = {&M, COURSE_ROW, benchmark_row, helper_row, sum_row, entity_col, 6, NULL};
+static bp_formula_env ENV = {&M, COURSE_ROW, benchmark_row, helper_row, sum_row, entity_col, NULL, 6, NULL};
 
 static int model_setup(void **state)
 {
