@@ -585,8 +585,31 @@ static void load_ledgers(loader *L, const char *dir, const char *mappings_dir)
     bp_ledger_set ls;
     int first = 0;
     L->err = bp_ledger_load(dir, mappings_dir, L->m, &ls, &first, L->d);
+    bp_model *m = L->m;
     for (size_t i = 0; i < ls.nfacts && !L->err; i++) {
         const bp_ledger_fact *lf = &ls.facts[i];
+        if (m->period && lf->year == m->report_year && lf->scenario == BP_ACTUAL
+            && (lf->period > m->period || (!lf->period && !bp_code_under(lf->code, "cash.opening")))) {
+            /* in-year, as finance.csv's rows: the report year's actuals are the closed
+             * months, nothing else (a ledger line of a later month, or a whole-year one) */
+            char pb[8], mb[8], yb[16];
+            bp_month_format(m->period, pb, sizeof pb);
+            bp_year_format(lf->year, yb, sizeof yb);
+            const char *file = m->inputs[first + lf->file].name;
+            if (lf->period) {
+                bp_month_format(lf->period, mb, sizeof mb);
+                bp_diag_add(L->d, BP_DIAG_ERROR, file, lf->line, lf->column,
+                            "found an actual for %s of %s: month %s is after the closed period "
+                            "%s (trust.csv period), expected actuals of %s for M01 to %s only",
+                            mb, lf->code, mb, pb, yb, pb);
+            } else {
+                bp_diag_add(L->d, BP_DIAG_ERROR, file, lf->line, lf->column,
+                            "found a whole-year actual of %s for %s, expected its months in the "
+                            "ledger's period column (M01 to %s): %s is reported in-year to %s "
+                            "(trust.csv period)", yb, lf->code, pb, yb, pb);
+            }
+            continue;
+        }
         const char *ic = intern(L, (view){lf->code, strlen(lf->code)});
         tfact *fs = ic ? ld_grow(L, L->facts, &L->capfacts, L->nfacts + 1, sizeof *fs) : NULL;
         if (!fs) break;
