@@ -391,7 +391,10 @@ static void write_kpi_value(xl *x, xl_sheet s, int row, size_t kpi, size_t ei, i
     xl_set_src(x, k->file, k->expr->line, k->expr->column, "KPI '%s'", k->id);
     if (x->res->typed && x->res->typed[kpi]) {
         write_typed(x, s, row, col, k, r);
-        xl_put_text(x, s, row, col + 1, bp_status_id(r->status), x->f.status);
+        /* a withheld value's status is withheld too (it would tell on which side of a
+         * threshold the value lies): c, as the value, not "none" (no target) */
+        xl_put_text(x, s, row, col + 1, r->suppressed ? BP_FORMAT_SUPPRESSED : bp_status_id(r->status),
+                    x->f.status);
         const bp_result *pr = stride(x, s) >= 3 ? xl_result_of(x, kpi, e, year - 1, BP_ACTUAL) : NULL;
         if (pr) write_typed(x, s, row, col + 2, k, pr);
         write_last_pack(x, s, row, col + 3, k, r);

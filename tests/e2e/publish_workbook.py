@@ -60,22 +60,29 @@ reads = [(ws.title, c.coordinate) for ws in formulas.worksheets for row in ws.it
 out(not reads, "no formula names a people code: %s" % reads[:5])
 
 # the Scorecard's row of each people KPI: c exactly for the suppressed results of the
-# report year and the year before (its prior-year column), typed, no formula
+# report year and the year before (its prior-year column), typed, no formula; and in the
+# status column beside each suppressed 2022/23 value c too, not a colour that would say
+# on which side of its threshold the value lies
 sc_f, sc_c = formulas["Scorecard"], cached["Scorecard"]
 kpis = sorted({e[0] for e in expected})
+header = next(r for r in sc_f.iter_rows(values_only=True) if r and r[0] == "KPI")
+status_cols = {i for i, h in enumerate(header) if h == "status"}
 bad = []
 for row_f, row_c in zip(sc_f.iter_rows(), sc_c.iter_rows()):
     kpi = row_f[0].value
     if kpi not in kpis:
         continue
     want = sum(1 for e in expected if e[0] == kpi and e[3] in ("2022/23", "2021/22"))
-    got = sum(1 for c in row_c if c.value == "c")
+    want_status = sum(1 for e in expected if e[0] == kpi and e[3] == "2022/23")
+    got = sum(1 for i, c in enumerate(row_c) if c.value == "c" and i not in status_cols)
+    got_status = sum(1 for i, c in enumerate(row_c) if c.value == "c" and i in status_cols)
     live = [c.coordinate for c in row_f[3:] if isinstance(c.value, str) and c.value.startswith("=")]
-    if got != want or live:
-        bad.append((kpi, got, want, live[:3]))
-out(not bad and len(kpis) == 7,
+    if got != want or got_status != want_status or live:
+        bad.append((kpi, got, want, got_status, want_status, live[:3]))
+out(not bad and len(kpis) == 7 and status_cols,
     "Scorecard: each people KPI's row shows c for exactly its suppressed results of 2022/23 "
-    "and 2021/22 (expected-suppressed.tsv), typed, no formula: %s" % bad)
+    "and 2021/22 (expected-suppressed.tsv), and c as the status of each of 2022/23, typed, "
+    "no formula: %s" % bad)
 
 # the real value of a suppressed result appears in no row of its KPI, on any sheet, as
 # written or cached, more often than the KPI's shown results have it (S2's staff judged
