@@ -370,6 +370,9 @@ int xl_sum_find(const xl *x, const char *code, size_t len, int year, int scenari
 /* In-year: is row s one of the report year's actuals to date, which an institution with a
  * month not received leaves at no data (bp_xlsx_received.c)? */
 bool xl_sum_ytd(const xl *x, const xl_sum *s);
+/* In-year, the report year, whose KPIs the Scorecard shows on the outturn (the sums block
+ * has rows of scenario BP_OUTTURN for it); 0 when annual. */
+int xl_outturn_year(const xl *x);
 /* The number of months up to the period institution p (workbook position) has not sent;
  * 0 when annual or it is not expected to send any (bp_model's missing months). */
 int xl_months_missing(const xl *x, size_t p);
@@ -396,6 +399,9 @@ int xl_cashflow_block_row(size_t i);
 int xl_cashflow_low_row(const xl *x, int inst);
 /* bp_formula_env.cash_low_ref (env->arg is the xl) */
 bool xl_cash_low_ref(const bp_formula_env *env, const bp_expr_ctx *c, char *buf, size_t size);
+/* The cell of A (the year's payments / 12) beside the lowest closing xl_cash_low_ref
+ * names; false where that has none */
+bool xl_cash_avg_ref(const xl *x, const bp_expr_ctx *c, char *buf, size_t size);
 /* The year and last actual month the Cash flow sheet shows: in-year the report year to
  * its period, else the year reported to M12. */
 int xl_cashflow_year(const xl *x);

@@ -343,13 +343,21 @@ void xl_plan_sums(xl *x)
         else leaves[nl++] = (leaf){f->code, f->year, (int)f->scenario};
     }
     if (nl) qsort(leaves, nl, sizeof *leaves, leaf_cmp);
+    /* in-year, the report year's outturn: a row for every code of the year (the tree of
+     * a code's outturn is its own and its children's, as the engine adds them) */
+    int outturn = xl_outturn_year(x);
     for (size_t i = 0; i < nl; i++)
-        if (!i || leaf_cmp(&leaves[i], &leaves[i - 1]) != 0)
+        if (!i || leaf_cmp(&leaves[i], &leaves[i - 1]) != 0) {
             want_tree(&ws, leaves[i].code, leaves[i].year, leaves[i].scenario);
+            if (outturn && leaves[i].year == outturn)
+                want_tree(&ws, leaves[i].code, outturn, BP_OUTTURN);
+        }
     free(leaves);
     for (size_t p = 0; p < np; p++)
         for (size_t c = 0; c < sizeof finance / sizeof *finance; c++)
             want_tree(&ws, finance[c], pairs[p].year, pairs[p].scenario);
+    for (size_t c = 0; c < sizeof finance / sizeof *finance && outturn; c++)
+        want_tree(&ws, finance[c], outturn, BP_OUTTURN);
     /* the balance sheet's and the reserves' rows (bp_xlsx_balance.c): the codes net assets
      * and the revenue reserve's roll-forward read, at the report year end and the one
      * before, whether or not the data has them, so that those formulas always have a row
@@ -367,6 +375,7 @@ void xl_plan_sums(xl *x)
     for (size_t k = 0; k < ks->count && xl_live(x); k++) {
         size_t ns = 0;
         shown[ns++] = (pair){x->s->year, BP_ACTUAL};
+        if (outturn) shown[ns++] = (pair){outturn, BP_OUTTURN};
         /* the Scorecard's prior-year actual beside the report year's (bp_xlsx_kpis.c) */
         for (size_t p = 0; p < np; p++)
             if (pairs[p].year == x->s->year - 1 && pairs[p].scenario == BP_ACTUAL)
@@ -539,6 +548,8 @@ size_t xl_course_years(const xl *x, int *years, size_t max)
 
 static bool wide(const xl *x, const xl_sum *s)
 {
+    /* an outturn adds its children: its own facts are no single SUMIFS (outturn_own) */
+    if (s->scenario == BP_OUTTURN) return false;
     return (s->kind == XR_ELIMINATED ? x->sums[s->plain].nchild : s->nchild) > WIDE;
 }
 
@@ -551,6 +562,8 @@ typedef struct {
     int64_t *facts;
     int64_t *count;          /* the number of facts under the row, for a wide row */
 } values;
+
+static bool outturn_row(const xl *x, const xl_sum *s);
 
 static bool values_of(xl *x, values *v)
 {
@@ -572,6 +585,21 @@ static bool values_of(xl *x, values *v)
         size_t at = (size_t)r * n + (size_t)x->inst_pos[f->inst];
         v->total[at] += f->value;
         own[at]++;
+    }
+    /* the outturn rows: the engine's outturn of each code (bp_totals), and as facts the
+     * code's facts of the year that outturn_own's COUNTIFS counts */
+    int oy = xl_outturn_year(x);
+    for (size_t i = 0; i < m->nfacts && oy; i++) {
+        const bp_fact *f = &m->facts[i];
+        int r = f->year == oy ? xl_sum_find(x, f->code, strlen(f->code), oy, BP_OUTTURN) : -1;
+        if (r >= 0 && (f->money || f->scenario == BP_ACTUAL))
+            own[(size_t)r * n + (size_t)x->inst_pos[f->inst]]++;
+    }
+    for (size_t i = 0; i < m->ntotals && oy; i++) {
+        const bp_fact *f = &m->totals[i];
+        if (f->year != oy || f->scenario != BP_OUTTURN) continue;
+        int r = xl_sum_find(x, f->code, strlen(f->code), oy, BP_OUTTURN);
+        if (r >= 0) v->total[(size_t)r * n + (size_t)x->inst_pos[f->inst]] += f->value;
     }
     /* children follow their parents: from the last row up, each total is complete; the
      * eliminated rows after, from their codes' totals */
@@ -612,7 +640,8 @@ static bool values_of(xl *x, values *v)
     /* an institution with a month not received: its actuals to date are no data */
     for (size_t p = 0; p < n; p++)
         for (size_t i = x->sums_facts0; i < x->sums_facts1 && xl_months_missing(x, p); i++)
-            if (xl_sum_ytd(x, &x->sums[i])) v->total[i * n + p] = v->facts[i * n + p] = 0;
+            if (xl_sum_ytd(x, &x->sums[i]) || outturn_row(x, &x->sums[i]))
+                v->total[i * n + p] = v->facts[i * n + p] = 0;
     for (size_t i = 0; i < ns; i++) {
         const xl_sum *s = &x->sums[i];
         for (size_t p = 0; p < n && s->kind == XR_ATTR; p++) {
@@ -638,6 +667,13 @@ static bool values_of(xl *x, values *v)
     }
     free(own);
     return true;
+}
+
+/* In-year, a row of the report year's outturn (xl_plan_sums). */
+static bool outturn_row(const xl *x, const xl_sum *s)
+{
+    return x->recv_row >= 0 && (s->kind == XR_FACTS || s->kind == XR_ELIMINATED)
+           && s->scenario == BP_OUTTURN && s->year == xl_outturn_year(x);
 }
 
 /* The units of a row's totals: 100 for pence, 10^6 for millionths, 1 for whole units. */
@@ -761,6 +797,96 @@ static void direct(bp_fbuf *b, const xl *x, const xl_sum *s, const char *fn, con
     }
 }
 
+/* fn(FactValue, the code's own facts of the row's year and the column's institution, in
+ * scenario sc and period per: "" the whole year, NULL every period, else a criterion as
+ * written - a month, or an array constant of months) */
+static void own_of(bp_fbuf *b, const char *fn, int R, const char *col, const char *sc,
+                   const char *per)
+{
+    bp_fbuf_puts(b, fn);
+    if (fn[0] == 'S') bp_fbuf_puts(b, "(" BP_XL_FACT_VALUE ",");
+    else bp_fbuf_puts(b, "(");
+    bp_fbuf_puts(b, BP_XL_FACT_CODE ",$A");
+    put_int(b, R);
+    bp_fbuf_puts(b, "," BP_XL_FACT_YEAR ",$B");
+    put_int(b, R);
+    bp_fbuf_puts(b, "," BP_XL_FACT_INST ",");
+    put_head(b, col);
+    if (sc) {
+        bp_fbuf_puts(b, "," BP_XL_FACT_SCENARIO ",\"");
+        bp_fbuf_puts(b, sc);
+        bp_fbuf_puts(b, "\"");
+    }
+    if (per) {
+        bp_fbuf_puts(b, "," BP_XL_FACT_PERIOD ",");
+        bp_fbuf_puts(b, per);
+    }
+    bp_fbuf_puts(b, ")");
+}
+
+/* The outturn of a row's own code for one institution, the engine's rule (contract v2,
+ * bp_totals): a whole-year forecast is the outturn; else a flow is its actuals to date
+ * plus, month by month after the period, the forecast where the month has one, else the
+ * budget; a balance the forecast at M12, else the budget at M12 (a whole-year budget
+ * counting as M12); cash.opening and a non-money code their actual. */
+static void outturn_own(bp_fbuf *b, const xl *x, const xl_sum *s, int R, const char *col)
+{
+    int p = x->m->period;
+    char code[BP_FORMULA_CODE_MAX + 1], months[128];
+    snprintf(code, sizeof code, "%.*s", (int)s->len, s->code);
+    if (!s->money) {
+        own_of(b, "SUMIFS", R, col, "actual", "\"\"");
+        return;
+    }
+    bp_fbuf_puts(b, "IF(");
+    own_of(b, "COUNTIFS", R, col, "forecast", "\"\"");
+    bp_fbuf_puts(b, ",");
+    own_of(b, "SUMIFS", R, col, "forecast", "\"\"");
+    bp_fbuf_puts(b, ",");
+    if (bp_code_under(code, "cash.opening")) {
+        own_of(b, "SUMIFS", R, col, "actual", "\"\"");
+    } else if (bp_code_is_balance(code)) {
+        if (p == 12) {
+            own_of(b, "SUMIFS", R, col, "actual", "\"M12\"");
+        } else {
+            bp_fbuf_puts(b, "IF(");
+            own_of(b, "COUNTIFS", R, col, "forecast", "\"M12\"");
+            bp_fbuf_puts(b, ",");
+            own_of(b, "SUMIFS", R, col, "forecast", "\"M12\"");
+            bp_fbuf_puts(b, ",");
+            own_of(b, "SUMIFS", R, col, "budget", "\"M12\"");
+            bp_fbuf_puts(b, "+");
+            own_of(b, "SUMIFS", R, col, "budget", "\"\"");
+            bp_fbuf_puts(b, ")");
+        }
+    } else {
+        own_of(b, "SUMIFS", R, col, "actual", NULL);
+        if (p < 12) {
+            /* the months after the period as one array constant: {"M05",...,"M12"} */
+            int at = snprintf(months, sizeof months, "{");
+            for (int m = p + 1; m <= 12; m++)
+                at += snprintf(months + at, sizeof months - (size_t)at, "%s\"M%02d\"",
+                               m > p + 1 ? "," : "", m);
+            snprintf(months + at, sizeof months - (size_t)at, "}");
+            bp_fbuf_puts(b, "+SUMPRODUCT(");
+            own_of(b, "SUMIFS", R, col, "forecast", months);
+            bp_fbuf_puts(b, "+(");
+            own_of(b, "COUNTIFS", R, col, "forecast", months);
+            bp_fbuf_puts(b, "=0)*");
+            own_of(b, "SUMIFS", R, col, "budget", months);
+            bp_fbuf_puts(b, ")");
+        }
+    }
+    bp_fbuf_puts(b, ")");
+}
+
+/* An outturn row's own facts: the code's facts of the year in any scenario (its actual,
+ * for a non-money code). */
+static void outturn_facts(bp_fbuf *b, const xl_sum *s, int R, const char *col)
+{
+    own_of(b, "COUNTIFS", R, col, s->money ? NULL : "actual", s->money ? NULL : "\"\"");
+}
+
 static const char *course_range(const xl_sum *s)
 {
     const char *field = s->code + 7;
@@ -817,7 +943,7 @@ static bool has_facts(const xl *x, size_t i, int col)
  * institution of column col has a month not received (bp_xlsx_received.c). */
 static void ytd_wrap(xl *x, bp_fbuf *b, const xl_sum *s, const char *col)
 {
-    if (!xl_sum_ytd(x, s) || b->nomem) return;
+    if ((!xl_sum_ytd(x, s) && !outturn_row(x, s)) || b->nomem) return;
     size_t len = strlen(b->s);
     char *body = malloc(len + 1);
     if (!body) {
@@ -857,7 +983,8 @@ static void inst_cells(xl *x, bp_fbuf *b, size_t i, int col, bp_i128 total, int6
         break;
     case XR_FACTS:
         bp_fbuf_puts(b, "=ROUND(");
-        direct(b, x, s, "SUMIFS(", BP_XL_FACT_VALUE ",", R, c.c);
+        if (s->scenario == BP_OUTTURN) outturn_own(b, x, s, R, c.c);
+        else direct(b, x, s, "SUMIFS(", BP_XL_FACT_VALUE ",", R, c.c);
         if (!wide(x, s)) children(b, x, s, c.c);
         close_round(b, s);
         break;
@@ -910,7 +1037,8 @@ static void inst_cells(xl *x, bp_fbuf *b, size_t i, int col, bp_i128 total, int6
         bp_fbuf_puts(b, "=IF(");
         put_at(b, c.c, R);
         bp_fbuf_puts(b, ",1,");
-        direct(b, x, s, "COUNTIFS(", "", R, c.f);
+        if (s->kind == XR_FACTS && s->scenario == BP_OUTTURN) outturn_facts(b, s, R, c.f);
+        else direct(b, x, s, "COUNTIFS(", "", R, c.f);
         if (!wide(x, s)) children(b, x, s, c.f);
         bp_fbuf_puts(b, ")");
         break;
@@ -990,6 +1118,9 @@ static const char *note_of(const xl_sum *s, size_t i)
     case XR_COURSE: return "non-minority courses (courses.csv)";
     case XR_FACTS: break;
     }
+    /* not "": the every-fact-counted check adds up the rows without a note, and an
+     * outturn is no fact's sum */
+    if (s->scenario == BP_OUTTURN) return "outturn: to date, then forecast else budget";
     return "";
 }
 
