@@ -355,10 +355,13 @@ static void matrix_header(xl *x, xl_sheet s, int row)
 
 /* In-year, a KPI of the year to date or the outturn is no data while a member of its
  * entity has a month not received (the Workings count of the entity's column), as the
- * engine's: the compiled cell x->fb becomes =IF(count,"",cell). */
-static void not_received(xl *x, const bp_expr_ctx *c)
+ * engine's: the compiled cell x->fb becomes =IF(count,"",cell).  groups false: only an
+ * institution's (the Ratios and terms of a phase or the trust are those of the
+ * institutions that sent every month, xl_engine_eval, as the statements'). */
+static void not_received(xl *x, const bp_expr_ctx *c, bool groups)
 {
-    int col = x->recv_row >= 0 && c->year == x->m->inyear ? x->env.entity_col(&x->env, c) : -1;
+    int col = x->recv_row >= 0 && c->year == x->m->inyear && (groups || c->nmembers == 1)
+              ? x->env.entity_col(&x->env, c) : -1;
     if (col < 0 || x->fb.nomem) return;
     char ref[64];
     bp_formula_ref(ref, sizeof ref, xl_sheets[XS_WORKINGS].name, x->recv_row, col);
@@ -398,7 +401,8 @@ static void write_kpi_value(xl *x, xl_sheet s, int row, size_t kpi, size_t ei, i
     if (!r) return;
     xl_set_src(x, k->file, k->expr->line, k->expr->column, "KPI '%s'", k->id);
     if (!xl_cell_formula(x, k->expr, &c, money, k->id)) return;
-    if (s == XS_SCORECARD) not_received(x, &c);
+    /* cash_min reads the Cash flow sheet, whose months have their own no data */
+    if (s == XS_SCORECARD && !bp_kpi_is_cash_min(k)) not_received(x, &c, true);
     xl_put_formula(x, s, row, col, x->fb.s, xl_kpi_format(x, k), xl_cache_num(r->value, money));
     bp_formula_ref(value, sizeof value, NULL, row, col);
     xl_value v = {value, k->expr, money, bp_num_none(), 0, k->id, NULL};
@@ -409,7 +413,7 @@ static void write_kpi_value(xl *x, xl_sheet s, int row, size_t kpi, size_t ei, i
     const bp_result *ytd = stride(x, s) == 4 ? xl_result_of(x, kpi, e, year, BP_YTD_ACTUAL) : NULL;
     bp_expr_ctx yc = xl_entity_ctx(x, e, year, BP_ACTUAL);
     if (ytd && xl_cell_formula(x, k->expr, &yc, money, k->id)) {
-        not_received(x, &yc);
+        not_received(x, &yc, true);
         xl_put_formula(x, s, row, col + 2, x->fb.s, xl_kpi_format(x, k), xl_cache_num(ytd->value, money));
     }
     /* the prior year's actual, by the same compiler in that year's context */
@@ -512,6 +516,7 @@ static void write_grade_values(xl *x, xl_sheet s, int row, size_t kpi, size_t ei
         xl_set_src(x, k->file, ms->expr->line, ms->expr->column, "measure '%s' of grade '%s'", ms->id,
                    k->id);
         if (!xl_cell_formula(x, ms->expr, &c, money, ms->id)) return;
+        if (s == XS_SCORECARD) not_received(x, &c, true);
         xl_put_formula(x, s, mrow, col, x->fb.s, xl_unit_format(x, ms->unit),
                        xl_cache_num(r->measure[i], money));
         bp_formula_ref(value, sizeof value, NULL, mrow, col);
@@ -757,6 +762,34 @@ void xl_write_forecast(xl *x)
 
 /* ---- Workings ---- */
 
+/* The engine's value of e in c as a Ratios or term cell states it: no data for an
+ * institution with a month not received in the report year in-year (not_received). */
+static bp_num cell_eval(const xl *x, const bp_expr *e, const bp_expr_ctx *c)
+{
+    if (x->recv_row >= 0 && x->m->missing && c->year == x->m->inyear && c->nmembers == 1
+        && x->m->missing[c->members[0]])
+        return bp_num_none();
+    return xl_engine_eval(x, e, c);
+}
+
+/* A phase's or the trust's total of a term: the engine's, which in-year is what the
+ * formula adds up - the members' own values (an institution with a month not received
+ * is no data there, not_received), so that it is the total of its members as the cells
+ * show them. */
+static bp_num term_total(const xl *x, const xl_helper *h, const bp_expr_ctx *c)
+{
+    if (x->recv_row < 0 || c->year != x->m->inyear) return xl_engine_eval(x, h->node, c);
+    bp_num t = bp_num_none();
+    for (size_t i = 0; i < c->nmembers; i++) {
+        bp_expr_ctx one = *c;
+        one.members = &c->members[i];
+        one.nmembers = 1;
+        bp_num v = cell_eval(x, h->node, &one);
+        if (v.ok) t = t.ok ? bp_num_add(t, v) : v;
+    }
+    return t;
+}
+
 /* A term's phase and trust cells: its institutions' cells that have data added up, a
  * phase's selected by the phase row (so that a phase changed on Institutions moves the
  * institution), "" when none has. */
@@ -784,7 +817,7 @@ static void term_totals(xl *x, int row, const xl_helper *h)
                      "SUMIF($%s$%d:$%s$%d,%s$%d,%s%d:%s%d),\"\")", a, WORK_PHASE_ROW + 1, z,
                      WORK_PHASE_ROW + 1, col, WORK_HEAD_ROW + 1, a, R, z, R, a, WORK_PHASE_ROW + 1,
                      z, WORK_PHASE_ROW + 1, col, WORK_HEAD_ROW + 1, a, R, z, R);
-        xl_put_formula(x, s, row, at, f, x->f.quantity, xl_cache_num(xl_engine_eval(x, h->node, &c), false));
+        xl_put_formula(x, s, row, at, f, x->f.quantity, xl_cache_num(term_total(x, h, &c), false));
     }
 }
 
@@ -810,8 +843,9 @@ static void write_helper(xl *x, size_t i)
         c.members = &x->inst_order[p];
         c.nmembers = 1;
         if (!xl_cell_formula(x, h->node, &c, false, "a per-institution term")) return;
+        not_received(x, &c, false);
         xl_put_formula(x, s, row, BP_XL_WORK_FIRST_COL + (int)p, x->fb.s, x->f.quantity,
-                       xl_cache_num(xl_engine_eval(x, h->node, &c), false));
+                       xl_cache_num(cell_eval(x, h->node, &c), false));
     }
     term_totals(x, row, h);
 }
@@ -908,8 +942,8 @@ static void write_bounds(xl *x, int row, const xl_ratio *r)
     bp_formula_col(sn, sizeof sn, RT_SNUM);
     bp_formula_col(sd, sizeof sd, RT_SDEN);
     bp_i128 a = 0, b = 0, j = 0, k = 0;
-    bool okd = whole_of(xl_engine_eval(x, r->den, &r->ctx), r->parts, &b);
-    bool ok = whole_of(xl_engine_eval(x, r->num, &r->ctx), r->parts, &a) && okd;
+    bool okd = whole_of(cell_eval(x, r->den, &r->ctx), r->parts, &b);
+    bool ok = whole_of(cell_eval(x, r->num, &r->ctx), r->parts, &a) && okd;
     if (ok) j = a * power10(r->scale) * (b < 0 ? -1 : b > 0 ? 1 : 0);
     if (okd) k = b < 0 ? -b : b;
     char pw[24] = "1";
@@ -956,8 +990,9 @@ static void write_ratio(xl *x, size_t i)
         if (!parts[k]) continue;
         if (!xl_compiled(x, bp_formula_whole_cell(parts[k], &r->ctx, r->parts, &x->env, &x->fb), r->kpi))
             return;
+        not_received(x, &r->ctx, false);
         xl_put_formula(x, s, row, RT_NUM + k, x->fb.s, x->f.whole,
-                       cache_whole(xl_engine_eval(x, parts[k], &r->ctx), r->parts));
+                       cache_whole(cell_eval(x, parts[k], &r->ctx), r->parts));
     }
     xl_put_number(x, s, row, RT_PARTS, (double)power10(r->parts), x->f.whole);
     xl_put_number(x, s, row, RT_SCALE, (double)power10(r->scale), x->f.whole);
