@@ -76,6 +76,43 @@ want("SFC A = 11,746,776.95 / 12", sfc.get('Payments', [None] * 16)[15], 1174677
 for e, v in [('SFC', 1439298.74), ('BHS', 631535.29), ('MHS', -36434.72), ('WPS', 304640.62),
              ('CENTRAL', 455446.25)]:
     want("cash_min %s" % e, blocks.get(e, {}).get('Closing balance', [None] * 16)[14], v)
+# Scorecard: each KPI on the outturn, its status, the year to date beside it (README
+# "Outturn, SFC", "Since the last pack" M04 column, "Cash flow and its low point",
+# "Year to date"); an entity's columns are id, status, "to date", 2022/23
+sc = wb['Scorecard']
+head = [c.value for c in sc[5]]
+if 'The PET: KPI scorecard 2023/24 (outturn' not in str(sc['A1'].value):
+    fails.append("Scorecard title %r" % sc['A1'].value)
+card = {r[0]: r for r in sc.iter_rows(min_row=6, values_only=True) if r[0]}
+def kpi(k, e, off=0):
+    if e not in head or k not in card: return None
+    return card[k][head.index(e) + off]
+def ratio(what, got, num, den):
+    if got is None or abs(got - num / den) > 1e-12: fails.append("%s: %r, expected %r" % (what, got, num / den))
+def status(what, got, exp):
+    if got != exp: fails.append("%s status %r, expected %r" % (what, got, exp))
+if head[head.index('SFC') + 2] != 'to date' or head[head.index('SFC') + 3] != '2022/23':
+    fails.append("Scorecard columns after SFC: %r" % head[head.index('SFC'):head.index('SFC') + 4])
+ratio("surplus_pct SFC outturn", kpi('surplus_pct', 'SFC'), 152832.61, 11491198.25)
+status("surplus_pct SFC", kpi('surplus_pct', 'SFC', 1), 'green')
+ratio("staff_cost_pct BHS outturn", kpi('staff_cost_pct', 'BHS'), 6921004.65, 8551882.80)
+status("staff_cost_pct BHS", kpi('staff_cost_pct', 'BHS', 1), 'amber')
+ratio("surplus_pct MHS outturn", kpi('surplus_pct', 'MHS'), -148943.87, 7015158.37)
+status("surplus_pct MHS", kpi('surplus_pct', 'MHS', 1), 'red')
+ratio("staff_cost_pct MHS outturn", kpi('staff_cost_pct', 'MHS'), 5785042.22, 7015158.37)
+status("staff_cost_pct MHS", kpi('staff_cost_pct', 'MHS', 1), 'red')
+want("rainy_day_reserve trust outturn", kpi('rainy_day_reserve', 'trust'), 300000.00)
+status("rainy_day_reserve trust", kpi('rainy_day_reserve', 'trust', 1), 'green')
+want("income_total SFC outturn", kpi('income_total', 'SFC'), 11491198.25)
+want("exp_total SFC outturn", kpi('exp_total', 'SFC'), 11338365.64)
+want("income_total SFC to date", kpi('income_total', 'SFC', 2), 3854843.76)
+want("income_total trust to date", kpi('income_total', 'trust', 2), 9981509.08)
+want("staff_total trust to date", kpi('staff_total', 'trust', 2), 7976103.07)
+for e, v, st in [('trust', 2855453.20, 'green'), ('SFC', 1439298.74, 'green'), ('BHS', 631535.29, 'amber'),
+                 ('MHS', -36434.72, 'red'), ('WPS', 304640.62, 'green'), ('CENTRAL', 455446.25, 'none')]:
+    want("Scorecard cash_min %s" % e, kpi('cash_min', e), v)
+    status("cash_min %s" % e, kpi('cash_min', e, 1), st)
+if kpi('cash_min', 'secondary') not in (None, ''): fails.append("cash_min of a phase %r" % kpi('cash_min', 'secondary'))
 if fails:
     print("\n".join("FAIL: " + f for f in fails)); sys.exit(1)
 print("inyear_workbook: ok")
@@ -133,6 +170,18 @@ else:
     if low['WPS'][3] is None: fails.append("partial: WPS closing M02 is no data")
     if any(v not in (None, '') for v in low['WPS'][4:15]): fails.append("partial: WPS closings from M03 %r, expected no data" % (low['WPS'][4:15],))
 want("partial SFC cash_min", low.get('SFC', [None] * 16)[14], 1439298.74)
+# Scorecard: WPS's, the primary phase's and the trust's outturn and year to date are no
+# data; SFC's as in the full set; the trust's cash_min still its cash flow's
+sc = wb['Scorecard']
+head = [c.value for c in sc[5]]
+card = {r[0]: r for r in sc.iter_rows(min_row=6, values_only=True) if r[0]}
+for e in ('WPS', 'primary', 'trust'):
+    for off in (0, 2):
+        v = card['income_total'][head.index(e) + off]
+        if v not in (None, ''): fails.append("partial income_total %s (%s) %r, expected no data" % (e, 'to date' if off else 'outturn', v))
+    if card['surplus_pct'][head.index(e) + 1] != 'none': fails.append("partial surplus_pct %s status %r" % (e, card['surplus_pct'][head.index(e) + 1]))
+want("partial income_total SFC outturn", card['income_total'][head.index('SFC')], 11491198.25)
+want("partial cash_min trust", card['cash_min'][head.index('trust')], 2855453.20)
 if fails:
     print("\n".join("FAIL: " + f for f in fails)); sys.exit(1)
 print("inyear_workbook partial: ok")
