@@ -113,6 +113,52 @@ for e, v, st in [('trust', 2855453.20, 'green'), ('SFC', 1439298.74, 'green'), (
     want("Scorecard cash_min %s" % e, kpi('cash_min', e), v)
     status("cash_min %s" % e, kpi('cash_min', e, 1), st)
 if kpi('cash_min', 'secondary') not in (None, ''): fails.append("cash_min of a phase %r" % kpi('cash_min', 'secondary'))
+# Budget v actual: the year to date (budget to date, actual to date, variance, %, word) and
+# the full year (full-year budget, outturn, ...), README "Year to date" and "Outturn, SFC"
+bva = wb['Budget v actual']
+bh = [c.value for c in bva[5]]
+if bh[2:12] != ['Budget to date', 'Actual to date', 'Variance', '% variance', 'Favourable / adverse',
+                'Full-year budget', 'Outturn', 'Variance', '% variance', 'Favourable / adverse']:
+    fails.append("Budget v actual columns %r" % bh[2:12])
+bb, cur = {}, None
+for r in bva.iter_rows(min_row=4, values_only=True):
+    if r[0] and r[1] is None and r[2] is None and '(' in str(r[0]) and 'result' not in r[0]:
+        cur = 'trust' if 'consolidated' in r[0] else r[0].rsplit('(', 1)[1].rstrip(')')
+        bb[cur] = {}
+    elif cur and r[1]:
+        bb[cur][r[1]] = r
+def line(e, code):
+    return bb.get(e, {}).get(code, [None] * 12)
+def blank(what, v):
+    if v not in (None, ''): fails.append("%s: %r, expected no data" % (what, v))
+t = line('trust', 'income')
+want("BvA trust income budget to date", t[2], 9980115.00)
+want("BvA trust income actual to date", t[3], 9981509.08)
+want("BvA trust income variance to date", t[4], 1394.08)
+ratio("BvA trust income % to date", t[5], 1394.08, 9980115.00)
+status("BvA trust income to date", t[6], 'favourable')
+t = line('trust', 'exp.staff')
+want("BvA trust staff budget to date", t[2], 7905675.00)
+want("BvA trust staff actual to date", t[3], 7976103.07)
+want("BvA trust staff variance to date", t[4], -70428.07)
+status("BvA trust staff to date", t[6], 'adverse')
+blank("BvA trust exp budget to date (SFC's whole-year budgets)", line('trust', 'exp')[2])
+blank("BvA SFC exp budget to date", line('SFC', 'exp')[2])
+t = line('SFC', 'income')
+want("BvA SFC income budget to date", t[2], 3851493.00)
+want("BvA SFC income variance to date", t[4], 3350.76)
+want("BvA SFC income outturn", t[8], 11491198.25)
+want("BvA SFC staff budget to date", line('SFC', 'exp.staff')[2], 2819154.00)
+want("BvA SFC staff variance to date", line('SFC', 'exp.staff')[4], -7596.39)
+want("BvA SFC exp outturn", line('SFC', 'exp')[8], 11338365.64)
+t = line('SFC', 'exp.nonpay.ict')
+blank("BvA SFC ICT budget to date (whole-year)", t[2])
+want("BvA SFC ICT full-year budget", t[7], 321238.00)
+want("BvA SFC ICT outturn (forecast months)", t[8], 337300.33)
+want("BvA SFC ICT full-year variance (budget - outturn)", t[9], 321238.00 - 337300.33)
+status("BvA SFC ICT full year", t[11], 'adverse')
+want("BvA SFC teaching outturn (budget fallback)", line('SFC', 'exp.staff.teaching')[8], 5306947.11)
+want("BvA SFC HE franchise outturn (whole-year forecast)", line('SFC', 'income.self.he_franchise')[8], 807001.00)
 if fails:
     print("\n".join("FAIL: " + f for f in fails)); sys.exit(1)
 print("inyear_workbook: ok")
@@ -182,6 +228,18 @@ for e in ('WPS', 'primary', 'trust'):
     if card['surplus_pct'][head.index(e) + 1] != 'none': fails.append("partial surplus_pct %s status %r" % (e, card['surplus_pct'][head.index(e) + 1]))
 want("partial income_total SFC outturn", card['income_total'][head.index('SFC')], 11491198.25)
 want("partial cash_min trust", card['cash_min'][head.index('trust')], 2855453.20)
+# Budget v actual: WPS's actuals to date and outturn no data, its budget to date stays
+bva = wb['Budget v actual']
+cur = None
+for r in bva.iter_rows(min_row=4, values_only=True):
+    if r[0] and r[1] is None and r[2] is None and '(' in str(r[0]) and 'result' not in r[0]:
+        cur = r[0].rsplit('(', 1)[1].rstrip(')')
+    elif cur == 'WPS' and r[1] == 'income':
+        want("partial WPS income budget to date", r[2], 879910.00)
+        if r[3] not in (None, '') or r[8] not in (None, ''): fails.append("partial WPS income to date / outturn %r %r" % (r[3], r[8]))
+        break
+else:
+    fails.append("partial: no WPS income line on Budget v actual")
 if fails:
     print("\n".join("FAIL: " + f for f in fails)); sys.exit(1)
 print("inyear_workbook partial: ok")
