@@ -15,6 +15,8 @@
  *   bp_xlsx_statements.c  Finance, Central charge
  *   bp_xlsx_lines.c       the statements by line: Income and expenditure, Budget v actual
  *   bp_xlsx_balance.c     Balance sheet, Reserves (the revenue reserve rolled forward)
+ *   bp_xlsx_cashflow.c    Cash flow (in-year, or a year with cash.* facts)
+ *   bp_xlsx_mgmt.c        Management accounts (in-year)
  *   bp_xlsx_checks.c      Checks: the integrity checks, the master check, provenance
  *   bp_xlsx_quality.c     Actions, Data quality, Contents
  *   bp_xlsx.c             the workbook: open, plan, write the sheets, close */
@@ -34,7 +36,7 @@
 typedef enum {
     XS_CONTENTS, XS_SCORECARD, XS_DATA, XS_INSTITUTIONS, XS_TARGETS, XS_FINANCE, XS_FORECAST,
     XS_COURSES, XS_CHARGE, XS_ACTIONS, XS_QUALITY, XS_WORKINGS, XS_RATIOS, XS_IE, XS_BVA,
-    XS_BALANCE, XS_RESERVES, XS_CHECKS, XS_CASHFLOW, XS_COUNT
+    XS_BALANCE, XS_RESERVES, XS_CHECKS, XS_CASHFLOW, XS_MGMT, XS_COUNT
 } xl_sheet;
 
 typedef struct {
@@ -172,6 +174,9 @@ typedef struct {
     int finance_row[3];           /* consolidated income, expenditure, result rows */
     int finance_report_col;       /* the report year's actual column, -1 if none */
     int ie_result_row;            /* Income and expenditure: the in-year result's row */
+    int *bva_rows;                /* Budget v actual, per block (the trust, then each
+                                   * institution): the rows of total income and total
+                                   * expenditure, -1 none; NULL without blocks */
     xl_helper *helpers;
     size_t nhelpers, caphelpers;
     xl_ratio *ratios;
@@ -382,7 +387,7 @@ void xl_write_received(xl *x);
  * totals); otherwise bp_expr_eval. */
 bp_num xl_engine_eval(const xl *x, const bp_expr *e, const bp_expr_ctx *c);
 /* Is sheet s in this workbook?  Every sheet but Cash flow, which only one whose year has
- * cash.* facts has (no annual fixture's). */
+ * cash.* facts has (no annual fixture's), and Management accounts, only in-year. */
 bool xl_sheet_present(const xl *x, xl_sheet s);
 /* The Cash flow sheet: the blocks' rows from their title (header, opening, receipts,
  * payments, an institution's internal receipts and payments - the trust eliminates them -,
@@ -513,6 +518,7 @@ void xl_write_finance(xl *x, bp_expr *const *ex);
 void xl_write_charges(xl *x, bp_expr *const *ex);
 void xl_write_ie(xl *x);
 void xl_write_bva(xl *x);
+void xl_write_mgmt(xl *x);
 void xl_write_balance(xl *x);
 void xl_write_reserves(xl *x);
 void xl_write_actions(xl *x);

@@ -894,6 +894,10 @@ static int bva_block(xl *x, int row, const xl_lines *pl, int p)
         }
     }
     row = first + (int)pl->n + 1;
+    if (x->bva_rows) {
+        x->bva_rows[2 * (p + 1)] = pl->income_total >= 0 ? first + pl->income_total : -1;
+        x->bva_rows[2 * (p + 1) + 1] = pl->exp_total >= 0 ? first + pl->exp_total : -1;
+    }
     for (int k = 0; k < 2 && xl_live(x); k++, row++)
         for (int pair = 0; pair < pairs && xl_live(x); pair++) bva_check(x, row, pl, p, first, pair, k, v);
     free(v);
@@ -937,6 +941,13 @@ void xl_write_bva(xl *x)
         return;
     }
     xl_lines trust, inst;
+    size_t nb = 2 * (x->m->ninsts + 1);
+    x->bva_rows = malloc(nb * sizeof *x->bva_rows);
+    if (!x->bva_rows) {
+        xl_nomem(x);
+        return;
+    }
+    for (size_t i = 0; i < nb; i++) x->bva_rows[i] = -1;
     xl_plan_lines(x, &trust, year, both, 2, false);
     xl_plan_lines(x, &inst, year, both, 2, true);
     int row = bva_block(x, 3, &trust, -1);

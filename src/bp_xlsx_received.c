@@ -132,6 +132,7 @@ bp_num xl_engine_eval(const xl *x, const bp_expr *e, const bp_expr_ctx *c0)
 bool xl_sheet_present(const xl *x, xl_sheet s)
 {
     size_t n = 0;
+    if (s == XS_MGMT) return xl_outturn_year(x) != 0;
     if (s == XS_CASHFLOW) bp_inyear_cashflows(x->res, &n);
     return s != XS_CASHFLOW || n > 0;
 }
