@@ -828,7 +828,7 @@ static void direct(bp_fbuf *b, const xl *x, const xl_sum *s, const char *fn, con
 
 /* fn(FactValue, the code's own facts of the row's year and the column's institution, in
  * scenario sc and period per: "" the whole year, NULL every period, else a criterion as
- * written - a month, or an array constant of months) */
+ * written, a month) */
 static void own_of(bp_fbuf *b, const char *fn, int R, const char *col, const char *sc,
                    const char *per)
 {
@@ -890,18 +890,15 @@ static void outturn_own(bp_fbuf *b, const xl *x, const xl_sum *s, int R, const c
         }
     } else {
         own_of(b, "SUMIFS", R, col, "actual", NULL);
-        if (p < 12) {
-            /* the months after the period as one array constant: {"M05",...,"M12"} */
-            int at = snprintf(months, sizeof months, "{");
-            for (int m = p + 1; m <= 12; m++)
-                at += snprintf(months + at, sizeof months - (size_t)at, "%s\"M%02d\"",
-                               m > p + 1 ? "," : "", m);
-            snprintf(months + at, sizeof months - (size_t)at, "}");
-            bp_fbuf_puts(b, "+SUMPRODUCT(");
-            own_of(b, "SUMIFS", R, col, "forecast", months);
-            bp_fbuf_puts(b, "+(");
+        /* month by month (an array constant of months in SUMIFS is not an array in
+         * Gnumeric): the forecast where the month has one, else the budget */
+        for (int m = p + 1; m <= 12; m++) {
+            snprintf(months, sizeof months, "\"M%02d\"", m);
+            bp_fbuf_puts(b, "+IF(");
             own_of(b, "COUNTIFS", R, col, "forecast", months);
-            bp_fbuf_puts(b, "=0)*");
+            bp_fbuf_puts(b, ",");
+            own_of(b, "SUMIFS", R, col, "forecast", months);
+            bp_fbuf_puts(b, ",");
             own_of(b, "SUMIFS", R, col, "budget", months);
             bp_fbuf_puts(b, ")");
         }
@@ -910,7 +907,7 @@ static void outturn_own(bp_fbuf *b, const xl *x, const xl_sum *s, int R, const c
 }
 
 /* The budget to date of a row's own code for one institution (contract v2, ytd_budget):
- * a flow the budget months M01..period (one array constant), a balance the budget at the
+ * a flow the budget months M01..period, a balance the budget at the
  * period, cash.opening and a non-money code the whole-year budget. */
 static void ytd_budget_own(bp_fbuf *b, const xl *x, const xl_sum *s, int R, const char *col)
 {
@@ -923,13 +920,12 @@ static void ytd_budget_own(bp_fbuf *b, const xl *x, const xl_sum *s, int R, cons
         snprintf(months, sizeof months, "\"M%02d\"", p);
         own_of(b, "SUMIFS", R, col, "budget", months);
     } else {
-        int at = snprintf(months, sizeof months, "{");
-        for (int m = 1; m <= p; m++)
-            at += snprintf(months + at, sizeof months - (size_t)at, "%s\"M%02d\"", m > 1 ? "," : "", m);
-        snprintf(months + at, sizeof months - (size_t)at, "}");
-        bp_fbuf_puts(b, "SUMPRODUCT(");
-        own_of(b, "SUMIFS", R, col, "budget", months);
-        bp_fbuf_puts(b, ")");
+        /* month by month, as the outturn (Gnumeric) */
+        for (int m = 1; m <= p; m++) {
+            snprintf(months, sizeof months, "\"M%02d\"", m);
+            if (m > 1) bp_fbuf_puts(b, "+");
+            own_of(b, "SUMIFS", R, col, "budget", months);
+        }
     }
 }
 
