@@ -622,7 +622,7 @@ static bool values_of(xl *x, values *v)
         size_t len = strlen(f->code), pos = (size_t)x->inst_pos[f->inst];
         int r = xl_sum_find(x, f->code, len, oy, BP_YTD_BUDGET);
         if (r >= 0) own[(size_t)r * n + pos]++;
-        for (size_t k = len; f->period == 0 && k > 0; k--) {
+        for (size_t k = len; f->money && f->period == 0 && k > 0; k--) {
             if (k < len && f->code[k] != '.') continue;
             int a = xl_sum_find(x, f->code, k, oy, BP_YTD_BUDGET);
             if (a < 0) continue;
@@ -1105,7 +1105,7 @@ static void inst_cells(xl *x, bp_fbuf *b, size_t i, int col, bp_i128 total, int6
         break;
     case XR_FACTS: case XR_ELIMINATED:
         bp_fbuf_puts(b, "=");
-        if (s->scenario == BP_YTD_BUDGET) unprofiled_open(b, R, c.f);
+        if (s->scenario == BP_YTD_BUDGET && s->money) unprofiled_open(b, R, c.f);
         bp_fbuf_puts(b, "IF(");
         put_at(b, c.c, R);
         bp_fbuf_puts(b, ",1,");
@@ -1114,7 +1114,7 @@ static void inst_cells(xl *x, bp_fbuf *b, size_t i, int col, bp_i128 total, int6
             own_of(b, "COUNTIFS", R, c.f, "budget", NULL);
         else direct(b, x, s, "COUNTIFS(", "", R, c.f);
         if (!wide(x, s)) children(b, x, s, c.f);
-        bp_fbuf_puts(b, s->scenario == BP_YTD_BUDGET ? "))" : ")");
+        bp_fbuf_puts(b, s->scenario == BP_YTD_BUDGET && s->money ? "))" : ")");
         break;
     case XR_COURSE:
         bp_fbuf_puts(b, "=COUNTIFS(");
@@ -1144,7 +1144,7 @@ static void group_cells(xl *x, bp_fbuf *b, size_t i, int col, int ph, bp_i128 to
         bp_fbuf_reset(b);
         bp_fbuf_puts(b, "=");
         /* the trust's budget to date: no data where any institution's is unprofiled */
-        if (half && lazy && ph < 0 && s->scenario == BP_YTD_BUDGET) unprofiled_open(b, R, NULL);
+        if (half && lazy && ph < 0 && s->scenario == BP_YTD_BUDGET && s->money) unprofiled_open(b, R, NULL);
         if (half && lazy) {
             bp_fbuf_puts(b, "IF(");
             put_at(b, c.c, R);
@@ -1171,7 +1171,7 @@ static void group_cells(xl *x, bp_fbuf *b, size_t i, int col, int ph, bp_i128 to
         put_at(b, z, R);
         bp_fbuf_puts(b, ")");
         if (!half) close_round(b, s);
-        if (half && lazy) bp_fbuf_puts(b, ph < 0 && s->scenario == BP_YTD_BUDGET ? "))" : ")");
+        if (half && lazy) bp_fbuf_puts(b, ph < 0 && s->scenario == BP_YTD_BUDGET && s->money ? "))" : ")");
         if (b->nomem) {
             xl_nomem(x);
             return;
