@@ -86,7 +86,7 @@ TEST_LIBS := -lcmocka
 #          management accounts, cash flow and balance sheet), bp_packpdf_plan, bp_packpdf, bp_formula (KPI expressions as the
 #          workbook's formulas), bp_xlsx (the workbook; libxlsxwriter's XML writer in
 #          bp_xlsx_xml, its sheets in bp_xlsx_cells, _sums,
-#          _layout, _kpis, _inputs, _statements, _lines, _balance, _checks and _quality, sharing
+#          _layout, _kpis, _inputs, _statements, _lines, _balance, _cashflow, _mgmt, _checks and _quality, sharing
 #          src/bp_xlsx_internal.h), bp_build.
 # cli    - the command line (cli*.c, main.c): only the boardpack binary.
 # Each layer is an archive (build/libbpcore.a, build/libbprender.a) that the binary, every
@@ -99,7 +99,7 @@ CORE_MOD   := util error excel infile csv sha256 money num model totals cashflow
 RENDER_MOD := format text json outfile manifest libs deflate pdf_state pdf_fonts pdf_text pdf_draw pdf_page \
               pdf_elements pdf_nav pdf_block pdf_table pdf_tags pdf_objstm pdf chart packpdf_common packpdf_dataq packpdf_charts packpdf_summary packpdf_score packpdf_finance \
               packpdf_inyear packpdf_plan packpdf formula xlsx_xml xlsx_cells xlsx_received xlsx_sums xlsx_layout xlsx_kpis xlsx_inputs \
-              xlsx_statements xlsx_lines xlsx_balance xlsx_cashflow xlsx_checks xlsx_quality xlsx build
+              xlsx_statements xlsx_lines xlsx_balance xlsx_cashflow xlsx_mgmt xlsx_checks xlsx_quality xlsx build
 CORE_SRC   := $(CORE_MOD:%=src/bp_%.c)
 RENDER_SRC := $(RENDER_MOD:%=src/bp_%.c)
 CLI_SRC    := $(sort $(wildcard src/cli*.c)) src/main.c

@@ -116,6 +116,7 @@ static void write_sheets(xl *x, bp_expr *const *ex)
     xl_no_src(x), xl_write_finance(x, ex);
     xl_no_src(x), xl_write_ie(x);
     xl_no_src(x), xl_write_bva(x);
+    xl_no_src(x), xl_write_mgmt(x);
     xl_no_src(x), xl_write_balance(x);
     xl_no_src(x), xl_write_reserves(x);
     xl_no_src(x), xl_write_cashflow(x);
@@ -152,6 +153,7 @@ static void release(xl *x, bp_expr **ex)
     free(x->band_row);
     free(x->course_row);
     free(x->score_row);
+    free(x->bva_rows);
     free(x->helpers);
     free(x->ratios);
     free(x->sums);

@@ -47,11 +47,14 @@ const xl_sheet_info xl_sheets[XS_COUNT] = {
                "provenance: Data against the input files"},
     {"Cash flow", "The 12-month cash flow of the report year, actual months then forecast, by "
                   "institution and the trust, with the lowest closing balance (cash_min)"},
+    {"Management accounts", "In-year: each management-accounts line for the trust and each "
+                            "institution, actuals and budget to date, full-year budget and "
+                            "outturn, with variances, and the months received"},
 };
 
 const xl_sheet xl_tab_order[XS_COUNT] = {
     XS_CONTENTS, XS_INSTITUTIONS, XS_TARGETS, XS_DATA, XS_COURSES, XS_ACTIONS, XS_SCORECARD,
-    XS_FINANCE, XS_IE, XS_BVA, XS_BALANCE, XS_CASHFLOW, XS_RESERVES, XS_FORECAST, XS_CHARGE, XS_QUALITY,
+    XS_FINANCE, XS_MGMT, XS_IE, XS_BVA, XS_BALANCE, XS_CASHFLOW, XS_RESERVES, XS_FORECAST, XS_CHARGE, XS_QUALITY,
     XS_CHECKS, XS_WORKINGS, XS_RATIOS,
 };
 

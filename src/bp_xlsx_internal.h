@@ -15,6 +15,8 @@
  *   bp_xlsx_statements.c  Finance, Central charge
  *   bp_xlsx_lines.c       the statements by line: Income and expenditure, Budget v actual
  *   bp_xlsx_balance.c     Balance sheet, Reserves (the revenue reserve rolled forward)
+ *   bp_xlsx_cashflow.c    Cash flow (in-year, or a year with cash.* facts)
+ *   bp_xlsx_mgmt.c        Management accounts (in-year)
  *   bp_xlsx_checks.c      Checks: the integrity checks, the master check, provenance
  *   bp_xlsx_quality.c     Actions, Data quality, Contents
  *   bp_xlsx.c             the workbook: open, plan, write the sheets, close */
@@ -34,7 +36,7 @@
 typedef enum {
     XS_CONTENTS, XS_SCORECARD, XS_DATA, XS_INSTITUTIONS, XS_TARGETS, XS_FINANCE, XS_FORECAST,
     XS_COURSES, XS_CHARGE, XS_ACTIONS, XS_QUALITY, XS_WORKINGS, XS_RATIOS, XS_IE, XS_BVA,
-    XS_BALANCE, XS_RESERVES, XS_CHECKS, XS_CASHFLOW, XS_COUNT
+    XS_BALANCE, XS_RESERVES, XS_CHECKS, XS_CASHFLOW, XS_MGMT, XS_COUNT
 } xl_sheet;
 
 typedef struct {
@@ -172,6 +174,9 @@ typedef struct {
     int finance_row[3];           /* consolidated income, expenditure, result rows */
     int finance_report_col;       /* the report year's actual column, -1 if none */
     int ie_result_row;            /* Income and expenditure: the in-year result's row */
+    int *bva_rows;                /* Budget v actual, per block (the trust, then each
+                                   * institution): the rows of total income and total
+                                   * expenditure, -1 none; NULL without blocks */
     xl_helper *helpers;
     size_t nhelpers, caphelpers;
     xl_ratio *ratios;
@@ -370,6 +375,9 @@ int xl_sum_find(const xl *x, const char *code, size_t len, int year, int scenari
 /* In-year: is row s one of the report year's actuals to date, which an institution with a
  * month not received leaves at no data (bp_xlsx_received.c)? */
 bool xl_sum_ytd(const xl *x, const xl_sum *s);
+/* In-year, the report year, whose KPIs the Scorecard shows on the outturn (the sums block
+ * has rows of scenario BP_OUTTURN for it); 0 when annual. */
+int xl_outturn_year(const xl *x);
 /* The number of months up to the period institution p (workbook position) has not sent;
  * 0 when annual or it is not expected to send any (bp_model's missing months). */
 int xl_months_missing(const xl *x, size_t p);
@@ -379,7 +387,7 @@ void xl_write_received(xl *x);
  * totals); otherwise bp_expr_eval. */
 bp_num xl_engine_eval(const xl *x, const bp_expr *e, const bp_expr_ctx *c);
 /* Is sheet s in this workbook?  Every sheet but Cash flow, which only one whose year has
- * cash.* facts has (no annual fixture's). */
+ * cash.* facts has (no annual fixture's), and Management accounts, only in-year. */
 bool xl_sheet_present(const xl *x, xl_sheet s);
 /* The Cash flow sheet: the blocks' rows from their title (header, opening, receipts,
  * payments, an institution's internal receipts and payments - the trust eliminates them -,
@@ -396,6 +404,9 @@ int xl_cashflow_block_row(size_t i);
 int xl_cashflow_low_row(const xl *x, int inst);
 /* bp_formula_env.cash_low_ref (env->arg is the xl) */
 bool xl_cash_low_ref(const bp_formula_env *env, const bp_expr_ctx *c, char *buf, size_t size);
+/* The cell of A (the year's payments / 12) beside the lowest closing xl_cash_low_ref
+ * names; false where that has none */
+bool xl_cash_avg_ref(const xl *x, const bp_expr_ctx *c, char *buf, size_t size);
 /* The year and last actual month the Cash flow sheet shows: in-year the report year to
  * its period, else the year reported to M12. */
 int xl_cashflow_year(const xl *x);
@@ -507,6 +518,7 @@ void xl_write_finance(xl *x, bp_expr *const *ex);
 void xl_write_charges(xl *x, bp_expr *const *ex);
 void xl_write_ie(xl *x);
 void xl_write_bva(xl *x);
+void xl_write_mgmt(xl *x);
 void xl_write_balance(xl *x);
 void xl_write_reserves(xl *x);
 void xl_write_actions(xl *x);

@@ -77,7 +77,7 @@ static void plan_exact(xl *x, xl_exact *p, const xl_value *v, const bp_expr_ctx 
     if (e && e->op == BP_E_DIV) {
         int pa = bp_formula_places(e->a, c), pb = bp_formula_places(e->b, c);
         if (pa >= 0 && pb >= 0) {
-            bp_formula_ratio_scales(bp_expr_eval(e->a, c), bp_expr_eval(e->b, c), max_places(pa, pb),
+            bp_formula_ratio_scales(xl_engine_eval(x, e->a, c), xl_engine_eval(x, e->b, c), max_places(pa, pb),
                                     th, nth, &parts, &scale);
             if (scale < 0) return;
             if ((row = ratio_row(x, v, e->a, e->b, c, parts, scale)) < 0) {
@@ -92,7 +92,7 @@ static void plan_exact(xl *x, xl_exact *p, const xl_value *v, const bp_expr_ctx 
     }
     int places = e ? bp_formula_places(e, c) : v->places;
     if (places < 0) return;
-    bp_formula_decimal_scale(e ? bp_expr_eval(e, c) : v->total, places, th, nth, &scale);
+    bp_formula_decimal_scale(e ? xl_engine_eval(x, e, c) : v->total, places, th, nth, &scale);
     if (scale < 0) return;
     p->ex.kind = BP_EXACT_WHOLE;
     p->ex.scale = scale;
@@ -308,10 +308,18 @@ static void put_targets_summary(xl *x, xl_sheet s, int row, int col, size_t kpi,
 #define MX_TARGETS_WIDTH 30
 
 /* Each entity's columns: value and status; on the Scorecard the prior year's actual
- * value beside them, and with --previous the previous pack's value after that (a value
- * from its file, not a formula: the previous pack's data are not in this workbook). */
+ * value beside them, in-year between them the year to date (the value being the outturn,
+ * contract v2), and with --previous the previous pack's value after the prior year's (a
+ * value from its file, not a formula: the previous pack's data are not in this workbook). */
+static bool has_ytd(const xl *x, xl_sheet s) { return s == XS_SCORECARD && xl_outturn_year(x); }
 static bool has_last(const xl *x, xl_sheet s) { return s == XS_SCORECARD && x->res->previous; }
-static int stride(const xl *x, xl_sheet s) { return s == XS_SCORECARD ? 3 + has_last(x, s) : 2; }
+static int stride(const xl *x, xl_sheet s)
+{
+    return s != XS_SCORECARD ? 2 : 3 + has_ytd(x, s) + has_last(x, s);
+}
+/* the offsets of the prior year's and the last pack's columns from the value's */
+static int prior_off(const xl *x, xl_sheet s) { return 2 + has_ytd(x, s); }
+static int last_off(const xl *x, xl_sheet s) { return 3 + has_ytd(x, s); }
 static int value_col(const xl *x, xl_sheet s, size_t ei)
 {
     return MX_FIRST_COL + stride(x, s) * (int)ei;
@@ -332,6 +340,12 @@ static void write_last_pack(xl *x, xl_sheet s, int row, int col, const bp_kpi *k
     else
         xl_put_number(x, s, row, col, bp_num_to_double(r->previous_value),
                       k->unit == BP_UNIT_GRADE ? x->f.whole : xl_kpi_format(x, k));
+}
+
+/* The Scorecard's scenario of the year reported: the outturn in-year, else the actual. */
+static bp_scenario card_scenario(const xl *x)
+{
+    return xl_outturn_year(x) ? BP_OUTTURN : BP_ACTUAL;
 }
 
 static bool kpi_has_data(const xl *x, size_t kpi, int year, bp_scenario sc)
@@ -357,9 +371,10 @@ static void matrix_header(xl *x, xl_sheet s, int row)
         if (stride(x, s) >= 3) {
             char yb[16];
             bp_year_format(x->s->year - 1, yb, sizeof yb);
-            xl_put_text(x, s, row + 1, c + 2, yb, x->f.header_num);
+            xl_put_text(x, s, row + 1, c + prior_off(x, s), yb, x->f.header_num);
         }
-        if (has_last(x, s)) xl_put_text(x, s, row + 1, c + 3, "last pack", x->f.header_num);
+        if (has_ytd(x, s)) xl_put_text(x, s, row + 1, c + 2, "to date", x->f.header_num);
+        if (has_last(x, s)) xl_put_text(x, s, row + 1, c + last_off(x, s), "last pack", x->f.header_num);
     }
     if (xl_live(x)) xl_check(x, worksheet_set_row(x->ws[s], (lxw_row_t)row, 40, NULL), s, row, 0);
 }
@@ -375,6 +390,41 @@ static void write_typed(xl *x, xl_sheet s, int row, int col, const bp_kpi *k, co
     else if (k->unit == BP_UNIT_MONEY && bp_num_to_pence(r->value, &p))
         xl_put_money(x, s, row, col, p, xl_kpi_format(x, k));
     else xl_put_number(x, s, row, col, bp_num_to_double(r->value), xl_kpi_format(x, k));
+}
+
+/* In-year, a KPI of the year to date or the outturn is no data while a member of its
+ * entity has a month not received (the Workings count of the entity's column), as the
+ * engine's: the compiled cell x->fb becomes =IF(count,"",cell).  groups false: only an
+ * institution's (the Ratios and terms of a phase or the trust are those of the
+ * institutions that sent every month, xl_engine_eval, as the statements'). */
+static void not_received(xl *x, const bp_expr_ctx *c, bool groups)
+{
+    int col = x->recv_row >= 0 && c->year == x->m->inyear && (groups || c->nmembers == 1)
+              ? x->env.entity_col(&x->env, c) : -1;
+    if (col < 0 || x->fb.nomem) return;
+    char ref[64];
+    bp_formula_ref(ref, sizeof ref, xl_sheets[XS_WORKINGS].name, x->recv_row, col);
+    char *body = xl_copy_text(x, x->fb.s + 1);
+    if (!body) return;
+    bp_fbuf_reset(&x->fb);
+    bp_fbuf_printf(&x->fb, "=IF(%s,\"\",%s)", ref, body);
+    free(body);
+    if (x->fb.nomem) xl_nomem(x);
+}
+
+/* cash_min's status, the contract's target that no KPI file states (bp_eval's
+ * decide_cash_min): green at A (the Cash flow's payments / 12) or above, amber from 0,
+ * red below 0 - compared in whole pence times 12, exactly.  False where the entity has no
+ * cash flow. */
+static bool cash_min_status(xl *x, xl_sheet s, int row, int col, const char *value,
+                            const bp_expr_ctx *c, bp_status cached)
+{
+    char a[64], f[512];
+    if (!xl_cash_avg_ref(x, c, a, sizeof a)) return false;
+    snprintf(f, sizeof f, "=IF(AND(ISNUMBER(%s),ISNUMBER(%s)),IF(ROUND(%s*1200,0)>=ROUND(%s*1200,0),"
+             "\"green\",IF(%s>=0,\"amber\",\"red\")),\"none\")", value, a, value, a, value);
+    xl_put_formula(x, s, row, col, f, x->f.status, xl_cache_text(bp_status_id(cached)));
+    return true;
 }
 
 static void write_kpi_value(xl *x, xl_sheet s, int row, size_t kpi, size_t ei, int year,
@@ -395,22 +445,36 @@ static void write_kpi_value(xl *x, xl_sheet s, int row, size_t kpi, size_t ei, i
          * threshold the value lies): c, as the value, not "none" (no target) */
         xl_put_text(x, s, row, col + 1, r->suppressed ? BP_FORMAT_SUPPRESSED : bp_status_id(r->status),
                     x->f.status);
+        const bp_result *yr = has_ytd(x, s) ? xl_result_of(x, kpi, e, year, BP_YTD_ACTUAL) : NULL;
+        if (yr) write_typed(x, s, row, col + 2, k, yr);
         const bp_result *pr = stride(x, s) >= 3 ? xl_result_of(x, kpi, e, year - 1, BP_ACTUAL) : NULL;
-        if (pr) write_typed(x, s, row, col + 2, k, pr);
-        write_last_pack(x, s, row, col + 3, k, r);
+        if (pr) write_typed(x, s, row, col + prior_off(x, s), k, pr);
+        write_last_pack(x, s, row, col + last_off(x, s), k, r);
         return;
     }
     if (!xl_cell_formula(x, k->expr, &c, money, k->id)) return;
+    /* cash_min reads the Cash flow sheet, whose months have their own no data */
+    if (s == XS_SCORECARD && !bp_kpi_is_cash_min(k)) not_received(x, &c, true);
     xl_put_formula(x, s, row, col, x->fb.s, xl_kpi_format(x, k), xl_cache_num(r->value, money));
     bp_formula_ref(value, sizeof value, NULL, row, col);
     xl_value v = {value, k->expr, money, bp_num_none(), 0, k->id, NULL};
-    xl_put_status(x, s, row, col + 1, kpi, e, &c, &v, r->status);
+    if (!bp_kpi_is_cash_min(k) || r->target < 0 || !cash_min_status(x, s, row, col + 1, value, &c, r->status))
+        xl_put_status(x, s, row, col + 1, kpi, e, &c, &v, r->status);
+    /* in-year, the year to date: the sums block's actuals of the year, the engine's
+     * ytd_actual (no status: the status is the outturn's) */
+    const bp_result *ytd = has_ytd(x, s) ? xl_result_of(x, kpi, e, year, BP_YTD_ACTUAL) : NULL;
+    bp_expr_ctx yc = xl_entity_ctx(x, e, year, BP_ACTUAL);
+    if (ytd && xl_cell_formula(x, k->expr, &yc, money, k->id)) {
+        not_received(x, &yc, true);
+        xl_put_formula(x, s, row, col + 2, x->fb.s, xl_kpi_format(x, k), xl_cache_num(ytd->value, money));
+    }
     /* the prior year's actual, by the same compiler in that year's context */
     const bp_result *prior = stride(x, s) >= 3 ? xl_result_of(x, kpi, e, year - 1, BP_ACTUAL) : NULL;
     bp_expr_ctx pc = xl_entity_ctx(x, e, year - 1, BP_ACTUAL);
     if (prior && xl_cell_formula(x, k->expr, &pc, money, k->id))
-        xl_put_formula(x, s, row, col + 2, x->fb.s, xl_kpi_format(x, k), xl_cache_num(prior->value, money));
-    write_last_pack(x, s, row, col + 3, k, r);
+        xl_put_formula(x, s, row, col + prior_off(x, s), x->fb.s, xl_kpi_format(x, k),
+                       xl_cache_num(prior->value, money));
+    write_last_pack(x, s, row, col + last_off(x, s), k, r);
 }
 
 static size_t grade_measures(const bp_kpi *k)
@@ -505,6 +569,7 @@ static void write_grade_values(xl *x, xl_sheet s, int row, size_t kpi, size_t ei
         xl_set_src(x, k->file, ms->expr->line, ms->expr->column, "measure '%s' of grade '%s'", ms->id,
                    k->id);
         if (!xl_cell_formula(x, ms->expr, &c, money, ms->id)) return;
+        if (s == XS_SCORECARD) not_received(x, &c, true);
         xl_put_formula(x, s, mrow, col, x->fb.s, xl_unit_format(x, ms->unit),
                        xl_cache_num(r->measure[i], money));
         bp_formula_ref(value, sizeof value, NULL, mrow, col);
@@ -519,7 +584,7 @@ static void write_grade_values(xl *x, xl_sheet s, int row, size_t kpi, size_t ei
     bp_formula_ref(total, sizeof total, NULL, row, col);
     xl_value v = {total, NULL, false, r->value, bp_formula_grade_places(k), k->id, NULL};
     xl_put_status(x, s, row, col + 1, kpi, e, &c, &v, r->status);
-    write_last_pack(x, s, row, col + 3, k, r);
+    write_last_pack(x, s, row, col + last_off(x, s), k, r);
     xl_set_src(x, k->file, k->line, 1, "grade '%s'", k->id);
     write_grade_label(x, s, row + (int)nm + 1, col, kpi, &v, &c, r->grade);
 }
@@ -590,11 +655,10 @@ static void matrix_columns(xl *x, xl_sheet s)
     xl_set_col(x, s, 1, 1, MX_NAME_WIDTH, NULL);
     xl_set_col(x, s, 2, 2, MX_TARGETS_WIDTH, NULL);
     for (size_t e = 0; e < x->nents; e++) {
-        int c = value_col(x, s, e);
-        xl_set_col(x, s, c, c, 13, NULL);
-        xl_set_col(x, s, c + 1, c + 1, 7, NULL);
-        if (stride(x, s) >= 3) xl_set_col(x, s, c + 2, c + 2, 13, NULL);
-        if (has_last(x, s)) xl_set_col(x, s, c + 3, c + 3, 13, NULL);
+        xl_set_col(x, s, value_col(x, s, e), value_col(x, s, e), 13, NULL);
+        xl_set_col(x, s, value_col(x, s, e) + 1, value_col(x, s, e) + 1, 7, NULL);
+        for (int k = 2; k < stride(x, s); k++)
+            xl_set_col(x, s, value_col(x, s, e) + k, value_col(x, s, e) + k, 13, NULL);
     }
 }
 
@@ -607,7 +671,7 @@ static void write_ceiling(xl *x, int row, size_t kpi, const bp_result *res, cons
     bool upper = t->cmp != BP_CMP_MIN;
     const bp_expr *th = upper ? t->hi : t->lo;
     xl_cache v = xl_cache_num(upper ? res->hi : res->lo, false);
-    bp_expr_ctx c = xl_entity_ctx(x, e, x->s->year, BP_ACTUAL);
+    bp_expr_ctx c = xl_entity_ctx(x, e, x->s->year, card_scenario(x));
     if (!th) return;
     if (th->op == BP_E_NUM)
         xl_put_link(x, XS_SCORECARD, row, 2, XS_TARGETS,
@@ -636,7 +700,7 @@ static int staff_chart_table(xl *x, int row, size_t kpi, const char *title, doub
     int r = row + 2;
     for (size_t ei = 0; ei < x->nents && xl_live(x); ei++) {
         const xl_entity *e = &x->ents[ei];
-        const bp_result *res = xl_result_of(x, kpi, e, x->s->year, BP_ACTUAL);
+        const bp_result *res = xl_result_of(x, kpi, e, x->s->year, card_scenario(x));
         if (e->scope != BP_SCOPE_INSTITUTION || e->central || !res) continue;
         xl_put_text(x, s, r, 0, e->name, x->f.text);
         xl_put_link(x, s, r, 1, s, x->score_row[kpi], value_col(x, s, ei), xl_kpi_format(x, k),
@@ -696,7 +760,11 @@ void xl_write_scorecard(xl *x)
     const xl_sheet s = XS_SCORECARD;
     char yb[16], title[256];
     bp_year_format(x->s->year, yb, sizeof yb);
-    xl_text_fmt(title, sizeof title, "%s: KPI scorecard %s (actual)", x->m->name, yb);
+    if (xl_outturn_year(x))
+        xl_text_fmt(title, sizeof title, "%s: KPI scorecard %s (outturn, with the year to date)",
+                    x->m->name, yb);
+    else
+        xl_text_fmt(title, sizeof title, "%s: KPI scorecard %s (actual)", x->m->name, yb);
     static const char live[] =
         "Every figure is a live formula over the sums on Workings of the facts on Data; each "
         "status compares it with the thresholds on Targets. A blank figure is no data (never "
@@ -711,7 +779,7 @@ void xl_write_scorecard(xl *x)
         snprintf(sub, sizeof sub, "%s", live);
     }
     xl_put_title(x, s, title, sub);
-    int end = write_matrix(x, s, 3, x->s->year, BP_ACTUAL, true);
+    int end = write_matrix(x, s, 3, x->s->year, card_scenario(x), true);
     matrix_columns(x, s);
     worksheet_freeze_panes(x->ws[s], 5, MX_FIRST_COL);
     xl_print_setup(x, s, 3, 4);
@@ -758,6 +826,34 @@ void xl_write_forecast(xl *x)
 
 /* ---- Workings ---- */
 
+/* The engine's value of e in c as a Ratios or term cell states it: no data for an
+ * institution with a month not received in the report year in-year (not_received). */
+static bp_num cell_eval(const xl *x, const bp_expr *e, const bp_expr_ctx *c)
+{
+    if (x->recv_row >= 0 && x->m->missing && c->year == x->m->inyear && c->nmembers == 1
+        && x->m->missing[c->members[0]])
+        return bp_num_none();
+    return xl_engine_eval(x, e, c);
+}
+
+/* A phase's or the trust's total of a term: the engine's, which in-year is what the
+ * formula adds up - the members' own values (an institution with a month not received
+ * is no data there, not_received), so that it is the total of its members as the cells
+ * show them. */
+static bp_num term_total(const xl *x, const xl_helper *h, const bp_expr_ctx *c)
+{
+    if (x->recv_row < 0 || c->year != x->m->inyear) return xl_engine_eval(x, h->node, c);
+    bp_num t = bp_num_none();
+    for (size_t i = 0; i < c->nmembers; i++) {
+        bp_expr_ctx one = *c;
+        one.members = &c->members[i];
+        one.nmembers = 1;
+        bp_num v = cell_eval(x, h->node, &one);
+        if (v.ok) t = t.ok ? bp_num_add(t, v) : v;
+    }
+    return t;
+}
+
 /* A term's phase and trust cells: its institutions' cells that have data added up, a
  * phase's selected by the phase row (so that a phase changed on Institutions moves the
  * institution), "" when none has. */
@@ -785,7 +881,7 @@ static void term_totals(xl *x, int row, const xl_helper *h)
                      "SUMIF($%s$%d:$%s$%d,%s$%d,%s%d:%s%d),\"\")", a, WORK_PHASE_ROW + 1, z,
                      WORK_PHASE_ROW + 1, col, WORK_HEAD_ROW + 1, a, R, z, R, a, WORK_PHASE_ROW + 1,
                      z, WORK_PHASE_ROW + 1, col, WORK_HEAD_ROW + 1, a, R, z, R);
-        xl_put_formula(x, s, row, at, f, x->f.quantity, xl_cache_num(bp_expr_eval(h->node, &c), false));
+        xl_put_formula(x, s, row, at, f, x->f.quantity, xl_cache_num(term_total(x, h, &c), false));
     }
 }
 
@@ -811,8 +907,9 @@ static void write_helper(xl *x, size_t i)
         c.members = &x->inst_order[p];
         c.nmembers = 1;
         if (!xl_cell_formula(x, h->node, &c, false, "a per-institution term")) return;
+        not_received(x, &c, false);
         xl_put_formula(x, s, row, BP_XL_WORK_FIRST_COL + (int)p, x->fb.s, x->f.quantity,
-                       xl_cache_num(bp_expr_eval(h->node, &c), false));
+                       xl_cache_num(cell_eval(x, h->node, &c), false));
     }
     term_totals(x, row, h);
 }
@@ -909,8 +1006,8 @@ static void write_bounds(xl *x, int row, const xl_ratio *r)
     bp_formula_col(sn, sizeof sn, RT_SNUM);
     bp_formula_col(sd, sizeof sd, RT_SDEN);
     bp_i128 a = 0, b = 0, j = 0, k = 0;
-    bool okd = whole_of(bp_expr_eval(r->den, &r->ctx), r->parts, &b);
-    bool ok = whole_of(bp_expr_eval(r->num, &r->ctx), r->parts, &a) && okd;
+    bool okd = whole_of(cell_eval(x, r->den, &r->ctx), r->parts, &b);
+    bool ok = whole_of(cell_eval(x, r->num, &r->ctx), r->parts, &a) && okd;
     if (ok) j = a * power10(r->scale) * (b < 0 ? -1 : b > 0 ? 1 : 0);
     if (okd) k = b < 0 ? -b : b;
     char pw[24] = "1";
@@ -957,8 +1054,9 @@ static void write_ratio(xl *x, size_t i)
         if (!parts[k]) continue;
         if (!xl_compiled(x, bp_formula_whole_cell(parts[k], &r->ctx, r->parts, &x->env, &x->fb), r->kpi))
             return;
+        not_received(x, &r->ctx, false);
         xl_put_formula(x, s, row, RT_NUM + k, x->fb.s, x->f.whole,
-                       cache_whole(bp_expr_eval(parts[k], &r->ctx), r->parts));
+                       cache_whole(cell_eval(x, parts[k], &r->ctx), r->parts));
     }
     xl_put_number(x, s, row, RT_PARTS, (double)power10(r->parts), x->f.whole);
     xl_put_number(x, s, row, RT_SCALE, (double)power10(r->scale), x->f.whole);

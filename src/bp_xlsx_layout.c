@@ -78,8 +78,10 @@ static void plan_entities(xl *x)
 /* The engine's context for an entity (bp_eval's make_ctx). */
 bp_expr_ctx xl_entity_ctx(const xl *x, const xl_entity *e, int year, bp_scenario sc)
 {
-    return bp_kpi_ctx(&x->s->kpis, x->m, e->members, e->nmembers, year, sc, e->eliminate,
-                      e->national);
+    bp_expr_ctx c = bp_kpi_ctx(&x->s->kpis, x->m, e->members, e->nmembers, year, sc,
+                               e->eliminate, e->national);
+    c.phase = e->scope == BP_SCOPE_PHASE;   /* as bp_eval's: cash_min has no phase value */
+    return c;
 }
 
 /* One institution on its own (the Finance and Central charge lines). */

@@ -62,6 +62,12 @@ xl_amt xl_engine_sum(const xl *x, int p, const char *code, int year, bp_scenario
     for (size_t i = n0; i < n1; i++) {
         bp_num v;
         int64_t pence;
+        /* a budget to date no institution's can be formed (a whole-year budget under the
+         * code) leaves the trust's no data too, as the Workings facts cell has it; a month
+         * not received leaves out only that institution (the statements' decision) */
+        if (sc == BP_YTD_BUDGET
+            && bp_model_sum_state(x->m, x->inst_order[i], year, sc, code, eliminated, &v) == BP_SUM_NODATA)
+            return (xl_amt){false, 0};
         if (!bp_model_sum(x->m, x->inst_order[i], year, xl_engine_scenario(x, year, sc), code,
                           eliminated, &v))
             continue;
@@ -702,7 +708,21 @@ void xl_write_ie(xl *x)
 
 /* ---- Budget v actual ---- */
 
+/* A block's columns: the line, its code, then one comparison (budget, actual, variance, %
+ * variance, its word); in-year two - the year to date (budget to date, actuals to date)
+ * and the full year (full-year budget, outturn), contract v2. */
 enum { BV_LABEL, BV_CODE, BV_BUDGET, BV_ACTUAL, BV_VAR, BV_PCT, BV_WORD, BV_NCOLS };
+#define BV_PAIR (BV_NCOLS - BV_BUDGET)
+
+static int bva_pairs(const xl *x) { return xl_outturn_year(x) ? 2 : 1; }
+
+/* The scenario of comparison `pair`'s budget (k 0) or actual (k 1). */
+static bp_scenario bva_scenario(const xl *x, int pair, int k)
+{
+    if (!xl_outturn_year(x)) return k ? BP_ACTUAL : BP_BUDGET;
+    if (pair == 0) return k ? BP_ACTUAL : BP_YTD_BUDGET;
+    return k ? BP_OUTTURN : BP_BUDGET;
+}
 
 /* Variance favourable positive (DATA.md, "Variance"): actual - budget for income and the
  * result, budget - actual for expenditure. */
@@ -712,14 +732,29 @@ static int bva_sign(const xl_lines *pl, const xl_line *l)
     return strncmp(pl->rows[l->top].code, "exp", 3) == 0 && pl->rows[l->top].code[3] == '\0' ? -1 : 1;
 }
 
-/* The budget (k 0) or actual (k 1) cell of a line. */
-static void bva_figure(xl *x, const xl_lines *pl, size_t i, int p, int first, int k, xl_amt *v)
+/* The sums block's total and facts cells of a code for column p (the trust: its
+ * eliminated row where it has one); false when the block has no row. */
+static bool bva_refs(const xl *x, const char *code, int year, bp_scenario sc, int p, bool *elim,
+                     char *t, char *f, size_t size)
+{
+    *elim = p < 0 && xl_sums_row(x, code, year, (int)sc, true) >= 0;
+    int wrow = xl_sums_row(x, code, year, (int)sc, *elim);
+    if (wrow < 0) return false;
+    bp_formula_ref(t, size, BP_XL_SHEET_WORKINGS, wrow, xl_sums_col(x, p));
+    bp_formula_ref(f, size, BP_XL_SHEET_WORKINGS, wrow, xl_sums_col(x, p) + x->facts_offset);
+    return true;
+}
+
+/* The budget (k 0) or actual (k 1) cell of a line in comparison `pair`.  v holds the
+ * block's values, pl->n a column, budget then actual, pair by pair. */
+static void bva_figure(xl *x, const xl_lines *pl, size_t i, int p, int first, int pair, int k,
+                       xl_amt *v)
 {
     const xl_sheet s = XS_BVA;
     const xl_line *l = &pl->rows[i];
-    const bp_scenario sc = k ? BP_ACTUAL : BP_BUDGET;
-    const int year = x->s->year, row = first + (int)i, col = BV_BUDGET + k;
-    xl_amt *at = &v[(size_t)k * pl->n + i];
+    const bp_scenario sc = bva_scenario(x, pair, k);
+    const int year = x->s->year, row = first + (int)i, col = BV_BUDGET + k + BV_PAIR * pair;
+    xl_amt *at = &v[(size_t)(2 * pair + k) * pl->n + i];
     if (l->kind == XL_LN_LINE) {
         char ref[200];
         if (!xl_fact_ref(x, ref + 1, sizeof ref - 1, l->code, year, (int)sc, false, p)) return;
@@ -730,45 +765,86 @@ static void bva_figure(xl *x, const xl_lines *pl, size_t i, int p, int first, in
     }
     char t[48] = "", f[48] = "";
     /* the trust's rest of a code above the internal transfers: its eliminated row */
-    bool elim = p < 0 && xl_sums_row(x, l->code, year, (int)sc, true) >= 0;
-    int wrow = xl_sums_row(x, l->code, year, (int)sc, elim);
-    if (l->kind == XL_LN_REST && wrow < 0) return;
-    if (wrow >= 0) {
-        bp_formula_ref(t, sizeof t, BP_XL_SHEET_WORKINGS, wrow, xl_sums_col(x, p));
-        bp_formula_ref(f, sizeof f, BP_XL_SHEET_WORKINGS, wrow, xl_sums_col(x, p) + x->facts_offset);
-    }
+    bool elim = false, has = bva_refs(x, l->code, year, sc, p, &elim, t, f, sizeof t);
+    if (l->kind == XL_LN_REST && !has) return;
     xl_line_sum_formula(pl, l, first, col, t, f, &x->fb);
-    *at = xl_line_sum_value(pl, l, v + (size_t)k * pl->n,
+    *at = xl_line_sum_value(pl, l, v + (size_t)(2 * pair + k) * pl->n,
                             l->kind == XL_LN_REST ? xl_engine_sum(x, p, l->code, year, sc, elim)
                                                   : (xl_amt){false, 0});
+    /* a budget to date is no data where a budget under the code is whole-year only (the
+     * facts cell: 0, bp_xlsx_sums.c), never the sum of the profiled lines alone */
+    if (sc == BP_YTD_BUDGET && has && (l->kind == XL_LN_SUBTOTAL || l->kind == XL_LN_TOTAL)
+        && !x->fb.nomem) {
+        char *body = xl_copy_text(x, x->fb.s + 1);
+        if (!body) return;
+        bp_fbuf_reset(&x->fb);
+        bp_fbuf_printf(&x->fb, "=IF(%s,%s,\"\")", f, body);
+        free(body);
+        if (!xl_engine_sum(x, p, l->code, year, sc, elim).has) *at = (xl_amt){false, 0};
+    }
     if (x->fb.nomem) xl_nomem(x);
     else xl_put_formula(x, s, row, col, x->fb.s, line_format(x, l), xl_cache_amt(*at));
 }
 
-/* Variance, % variance and its word for a row whose budget and actual are b and a. */
-static void bva_variance(xl *x, int row, int sign, xl_amt b, xl_amt a, lxw_format *fm)
+/* Variance, % variance and its word for a row whose budget and actual are b and a, in
+ * the comparison whose budget column is c0. */
+static void bva_variance(xl *x, int row, int c0, int sign, xl_amt b, xl_amt a, lxw_format *fm)
 {
     const xl_sheet s = XS_BVA;
+    const int cv = c0 + BV_VAR - BV_BUDGET;
     char B[16], A[16], V[16], f[256];
-    bp_formula_ref(B, sizeof B, NULL, row, BV_BUDGET);
-    bp_formula_ref(A, sizeof A, NULL, row, BV_ACTUAL);
-    bp_formula_ref(V, sizeof V, NULL, row, BV_VAR);
+    bp_formula_ref(B, sizeof B, NULL, row, c0);
+    bp_formula_ref(A, sizeof A, NULL, row, c0 + 1);
+    bp_formula_ref(V, sizeof V, NULL, row, cv);
     snprintf(f, sizeof f, "=IF(COUNT(%s)*COUNT(%s),ROUND(%s-%s,2),\"\")", B, A, sign > 0 ? A : B,
              sign > 0 ? B : A);
     bool has = a.has && b.has;
     int64_t var = sign > 0 ? a.p - b.p : b.p - a.p;
-    xl_put_formula(x, s, row, BV_VAR, f, fm, has ? xl_cache_double((double)var / 100.0) : xl_cache_text(""));
+    xl_put_formula(x, s, row, cv, f, fm, has ? xl_cache_double((double)var / 100.0) : xl_cache_text(""));
     /* no budget, or a budget of 0: no % variance (never -100%) */
     snprintf(f, sizeof f, "=IF(COUNT(%s)=0,IF(COUNT(%s),\"no budget\",\"\"),IF(%s=0,\"no budget\","
              "IF(COUNT(%s),%s/ABS(%s),\"\")))", B, A, B, V, V, B);
     xl_cache pct = !b.has ? xl_cache_text(a.has ? "no budget" : "") : b.p == 0 ? xl_cache_text("no budget")
                    : !has ? xl_cache_text("")
                    : xl_cache_double(((double)var / 100.0) / ((double)(b.p < 0 ? -b.p : b.p) / 100.0));
-    xl_put_formula(x, s, row, BV_PCT, f, x->f.percent, pct);
+    xl_put_formula(x, s, row, cv + 1, f, x->f.percent, pct);
     snprintf(f, sizeof f, "=IF(COUNT(%s),IF(%s>0,\"favourable\",IF(%s<0,\"adverse\",\"on budget\")),\"\")",
              V, V, V);
-    xl_put_formula(x, s, row, BV_WORD, f, x->f.status,
+    xl_put_formula(x, s, row, cv + 2, f, x->f.status,
                    xl_cache_text(!has ? "" : var > 0 ? "favourable" : var < 0 ? "adverse" : "on budget"));
+}
+
+/* The check row of a block's total income (k 0) or expenditure (k 1) in one comparison:
+ * each total less the sums block's own, budget and actual (a budget to date where it is
+ * no data: 0 against 0). */
+static void bva_check(xl *x, int row, const xl_lines *pl, int p, int first, int pair, int k,
+                      const xl_amt *v)
+{
+    const int year = x->s->year;
+    const char *code = k ? "exp" : "income";
+    int trow = k ? pl->exp_total : pl->income_total, sign[2] = {1, 1};
+    char want[2][64];
+    xl_amt got[2], eng[2];
+    for (int j = 0; j < 2; j++) {
+        bp_scenario sc = bva_scenario(x, pair, j);
+        bool elim = false;
+        char t[28], f[28];   /* Workings!$XFD$1048576 at most: IF(f,t,0) fits want */
+        want[j][0] = '\0';
+        if (bva_refs(x, code, year, sc, p, &elim, t, f, sizeof t)) {
+            if (sc == BP_YTD_BUDGET) snprintf(want[j], sizeof want[j], "IF(%s,%s,0)", f, t);
+            else snprintf(want[j], sizeof want[j], "%s", t);
+        }
+        eng[j] = xl_engine_sum(x, p, code, year, sc, p < 0);
+        got[j] = v[(size_t)(2 * pair + j) * pl->n + (size_t)trow];
+    }
+    char what[256];
+    xl_text_fmt(what, sizeof what, "Budget v actual, %s: total %s (%s) is the sum of its lines and "
+                "equals the sums on Workings", p < 0 ? "the trust" : x->ents[p].id,
+                k ? "expenditure" : "income", bva_pairs(x) == 1 ? "budget and actual"
+                : pair ? "full-year budget and outturn" : "budget and actual to date");
+    check_row(x, XS_BVA, row, k ? "check: total expenditure less the sums on Workings (0)"
+                                : "check: total income less the sums on Workings (0)",
+              first + trow, BV_BUDGET + BV_PAIR * pair, 2, want, sign, got, eng, what);
 }
 
 /* One entity's block (p: workbook position, -1 the consolidated trust).  Returns the
@@ -776,23 +852,32 @@ static void bva_variance(xl *x, int row, int sign, xl_amt b, xl_amt a, lxw_forma
 static int bva_block(xl *x, int row, const xl_lines *pl, int p)
 {
     const xl_sheet s = XS_BVA;
-    const int year = x->s->year;
-    char title[200], heads[BV_NCOLS][48];
+    const int pairs = bva_pairs(x);
+    char title[200], heads[BV_NCOLS + BV_PAIR][48], align[BV_NCOLS + BV_PAIR + 1];
     static const char *const names[BV_NCOLS] = {"Line", "Code", "Budget", "Actual", "Variance",
                                                 "% variance", "Favourable / adverse"};
-    const char *hp[BV_NCOLS];
+    static const char *const inyear[2][2] = {{"Budget to date", "Actual to date"},
+                                             {"Full-year budget", "Outturn"}};
+    const char *hp[BV_NCOLS + BV_PAIR];
     if (p < 0) xl_text_fmt(title, sizeof title, "%s (consolidated: internal transfers eliminated)",
                            x->m->name);
     else xl_text_fmt(title, sizeof title, "%s (%s)", x->ents[p].name, x->ents[p].id);
     xl_put_text(x, s, row, 0, title, x->f.bold);
-    for (int c = 0; c < BV_NCOLS; c++) {
-        bool money = c >= BV_BUDGET && c <= BV_VAR;
-        snprintf(heads[c], sizeof heads[c], "%s%s", names[c], money ? xl_money_note(x) : "");
+    int nc = BV_NCOLS + BV_PAIR * (pairs - 1);
+    for (int c = 0; c < nc; c++) {
+        int n = c < BV_BUDGET ? c : BV_BUDGET + (c - BV_BUDGET) % BV_PAIR, pair = c < BV_BUDGET ? 0
+                : (c - BV_BUDGET) / BV_PAIR;
+        bool money = n >= BV_BUDGET && n <= BV_VAR;
+        const char *name = pairs == 2 && (n == BV_BUDGET || n == BV_ACTUAL) ? inyear[pair][n - BV_BUDGET]
+                           : names[n];
+        snprintf(heads[c], sizeof heads[c], "%s%s", name, money ? xl_money_note(x) : "");
         hp[c] = heads[c];
+        align[c] = n < BV_BUDGET ? 'l' : n == BV_WORD ? 'c' : 'r';
     }
-    xl_put_headers_as(x, s, row + 1, 0, hp, BV_NCOLS, "llrrrrc");
+    align[nc] = '\0';
+    xl_put_headers_as(x, s, row + 1, 0, hp, (size_t)nc, align);
     int first = row + 2;
-    xl_amt *v = calloc(2 * pl->n + 1, sizeof *v);
+    xl_amt *v = calloc(4 * pl->n + 1, sizeof *v);
     if (!v) {
         xl_nomem(x);
         return row;
@@ -801,33 +886,20 @@ static int bva_block(xl *x, int row, const xl_lines *pl, int p)
         const xl_line *l = &pl->rows[i];
         xl_line_label(x, s, first + (int)i, l);
         if (l->kind == XL_LN_TITLE || l->kind == XL_LN_GROUP || l->kind == XL_LN_BLANK) continue;
-        for (int k = 0; k < 2; k++) bva_figure(x, pl, i, p, first, k, v);
-        bva_variance(x, first + (int)i, bva_sign(pl, l), v[i], v[pl->n + i], line_format(x, l));
-    }
-    /* the checks: each total less the sums block's own, budget and actual */
-    row = first + (int)pl->n + 1;
-    for (int k = 0; k < 2 && xl_live(x); k++, row++) {
-        const char *code = k ? "exp" : "income";
-        int trow = k ? pl->exp_total : pl->income_total, sign[2] = {1, 1};
-        char want[2][64];
-        xl_amt got[2], eng[2];
-        for (int j = 0; j < 2; j++) {
-            bp_scenario sc = j ? BP_ACTUAL : BP_BUDGET;
-            int wrow = xl_sums_row(x, code, year, (int)sc, p < 0);
-            want[j][0] = '\0';
-            if (wrow >= 0)
-                bp_formula_ref(want[j], sizeof want[j], BP_XL_SHEET_WORKINGS, wrow, xl_sums_col(x, p));
-            eng[j] = xl_engine_sum(x, p, code, year, sc, p < 0);
-            got[j] = v[(size_t)j * pl->n + (size_t)trow];
+        for (int pair = 0; pair < pairs; pair++) {
+            for (int k = 0; k < 2; k++) bva_figure(x, pl, i, p, first, pair, k, v);
+            bva_variance(x, first + (int)i, BV_BUDGET + BV_PAIR * pair, bva_sign(pl, l),
+                         v[(size_t)(2 * pair) * pl->n + i], v[(size_t)(2 * pair + 1) * pl->n + i],
+                         line_format(x, l));
         }
-        char what[256];
-        xl_text_fmt(what, sizeof what, "Budget v actual, %s: total %s (budget and actual) is the sum "
-                    "of its lines and equals the sums on Workings", p < 0 ? "the trust" : x->ents[p].id,
-                    k ? "expenditure" : "income");
-        check_row(x, s, row, k ? "check: total expenditure less the sums on Workings (0)"
-                               : "check: total income less the sums on Workings (0)",
-                  first + trow, BV_BUDGET, 2, want, sign, got, eng, what);
     }
+    row = first + (int)pl->n + 1;
+    if (x->bva_rows) {
+        x->bva_rows[2 * (p + 1)] = pl->income_total >= 0 ? first + pl->income_total : -1;
+        x->bva_rows[2 * (p + 1) + 1] = pl->exp_total >= 0 ? first + pl->exp_total : -1;
+    }
+    for (int k = 0; k < 2 && xl_live(x); k++, row++)
+        for (int pair = 0; pair < pairs && xl_live(x); pair++) bva_check(x, row, pl, p, first, pair, k, v);
     free(v);
     return row + 1;
 }
@@ -837,9 +909,15 @@ void xl_write_bva(xl *x)
     const xl_sheet s = XS_BVA;
     const int year = x->s->year;
     const bp_scenario both[2] = {BP_BUDGET, BP_ACTUAL};
-    char yb[16], title[160];
+    char yb[16], title[200], month[32];
     bp_year_format(year, yb, sizeof yb);
-    xl_text_fmt(title, sizeof title, "Budget against actual %s, by line", yb);
+    if (xl_outturn_year(x)) {
+        bp_month_long(year, x->m->period, month, sizeof month);
+        xl_text_fmt(title, sizeof title, "Budget against actual %s to the end of %s, and the full-year "
+                    "budget against the outturn, by line", yb, month);
+    } else {
+        xl_text_fmt(title, sizeof title, "Budget against actual %s, by line", yb);
+    }
     xl_put_title(x, s, title,
                  "Variance is favourable positive: actual less budget for income and the result, "
                  "budget less actual for expenditure. % variance is the variance over the budget; "
@@ -849,6 +927,11 @@ void xl_write_bva(xl *x)
     xl_set_col(x, s, BV_BUDGET, BV_VAR, 15, NULL);
     xl_set_col(x, s, BV_PCT, BV_PCT, 11, NULL);
     xl_set_col(x, s, BV_WORD, BV_WORD, 14, NULL);
+    if (bva_pairs(x) == 2) {
+        xl_set_col(x, s, BV_BUDGET + BV_PAIR, BV_VAR + BV_PAIR, 15, NULL);
+        xl_set_col(x, s, BV_PCT + BV_PAIR, BV_PCT + BV_PAIR, 11, NULL);
+        xl_set_col(x, s, BV_WORD + BV_PAIR, BV_WORD + BV_PAIR, 14, NULL);
+    }
     xl_print_setup(x, s, 0, -1);
     if (!xl_engine_sum(x, -1, "income", year, BP_BUDGET, false).has
         && !xl_engine_sum(x, -1, "exp", year, BP_BUDGET, false).has) {
@@ -858,6 +941,13 @@ void xl_write_bva(xl *x)
         return;
     }
     xl_lines trust, inst;
+    size_t nb = 2 * (x->m->ninsts + 1);
+    x->bva_rows = malloc(nb * sizeof *x->bva_rows);
+    if (!x->bva_rows) {
+        xl_nomem(x);
+        return;
+    }
+    for (size_t i = 0; i < nb; i++) x->bva_rows[i] = -1;
     xl_plan_lines(x, &trust, year, both, 2, false);
     xl_plan_lines(x, &inst, year, both, 2, true);
     int row = bva_block(x, 3, &trust, -1);

@@ -19,6 +19,11 @@ bool xl_sum_ytd(const xl *x, const xl_sum *s)
            && s->year == x->m->inyear && s->scenario == BP_ACTUAL;
 }
 
+int xl_outturn_year(const xl *x)
+{
+    return x->m->inyear && x->m->period && x->s->year == x->m->inyear ? x->m->inyear : 0;
+}
+
 int xl_months_missing(const xl *x, size_t p)
 {
     if (x->recv_row < 0 || !x->m->missing) return 0;
@@ -98,8 +103,13 @@ void xl_write_received(xl *x)
     bp_fbuf_free(&b);
 }
 
-bp_num xl_engine_eval(const xl *x, const bp_expr *e, const bp_expr_ctx *c)
+bp_num xl_engine_eval(const xl *x, const bp_expr *e, const bp_expr_ctx *c0)
 {
+    /* the report year's actuals are those to date in-year */
+    bp_expr_ctx mapped = *c0;
+    if (x->m->inyear && c0->year == x->m->inyear && c0->scenario == BP_ACTUAL)
+        mapped.scenario = BP_YTD_ACTUAL;
+    const bp_expr_ctx *c = &mapped;
     if (x->recv_row < 0 || !x->m->missing || c->year != x->m->inyear || c->nmembers < 2
         || (c->scenario != BP_YTD_ACTUAL && c->scenario != BP_OUTTURN))
         return bp_expr_eval(e, c);
@@ -122,6 +132,7 @@ bp_num xl_engine_eval(const xl *x, const bp_expr *e, const bp_expr_ctx *c)
 bool xl_sheet_present(const xl *x, xl_sheet s)
 {
     size_t n = 0;
+    if (s == XS_MGMT) return xl_outturn_year(x) != 0;
     if (s == XS_CASHFLOW) bp_inyear_cashflows(x->res, &n);
     return s != XS_CASHFLOW || n > 0;
 }
@@ -139,7 +150,11 @@ int xl_cashflow_period(const xl *x)
 bool xl_cash_low_ref(const bp_formula_env *env, const bp_expr_ctx *c, char *buf, size_t size)
 {
     const xl *x = env->arg;
-    if (c->year != xl_cashflow_year(x) || !c->nmembers) return false;
+    /* the engine's rule (eval_cash_min): the year reported's outturn in-year, else its
+     * actual; a phase has no cash flow */
+    bp_scenario sc = x->m->inyear == c->year ? BP_OUTTURN : BP_ACTUAL;
+    if (c->year != xl_cashflow_year(x) || !c->nmembers || c->phase || c->scenario != sc)
+        return false;
     int inst = c->nmembers == 1 ? c->members[0] : c->nmembers == x->m->ninsts && c->eliminate ? -1 : -2;
     int row = inst < -1 ? -1 : xl_cashflow_low_row(x, inst);
     if (row < 0) return false;
@@ -150,6 +165,16 @@ bool xl_cash_low_ref(const bp_formula_env *env, const bp_expr_ctx *c, char *buf,
 int xl_cashflow_block_row(size_t i)
 {
     return XL_CF_FIRST + (int)i * (CF_NROWS + 1);
+}
+
+bool xl_cash_avg_ref(const xl *x, const bp_expr_ctx *c, char *buf, size_t size)
+{
+    char low[64];
+    if (!xl_cash_low_ref(&x->env, c, low, sizeof low)) return false;
+    int inst = c->nmembers == 1 ? c->members[0] : -1;
+    bp_formula_ref(buf, size, xl_sheets[XS_CASHFLOW].name,
+                   xl_cashflow_low_row(x, inst) - CF_CLOSE + CF_PAY, CF_AVG);
+    return true;
 }
 
 int xl_cashflow_low_row(const xl *x, int inst)

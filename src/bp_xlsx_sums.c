@@ -348,13 +348,26 @@ void xl_plan_sums(xl *x)
     for (size_t j = 0; x->res->typed && j < x->res->nresults; j++)
         np = add_pair(pairs, np, 3 * 256, x->res->results[j].year, (int)x->res->results[j].scenario);
     if (nl) qsort(leaves, nl, sizeof *leaves, leaf_cmp);
+    /* in-year, the report year's outturn and budget to date (Budget v actual): a row for
+     * every code of the year (the tree of a code's outturn is its own and its children's,
+     * as the engine adds them) */
+    int outturn = xl_outturn_year(x);
     for (size_t i = 0; i < nl; i++)
-        if (!i || leaf_cmp(&leaves[i], &leaves[i - 1]) != 0)
+        if (!i || leaf_cmp(&leaves[i], &leaves[i - 1]) != 0) {
             want_tree(&ws, leaves[i].code, leaves[i].year, leaves[i].scenario);
+            if (outturn && leaves[i].year == outturn) {
+                want_tree(&ws, leaves[i].code, outturn, BP_OUTTURN);
+                want_tree(&ws, leaves[i].code, outturn, BP_YTD_BUDGET);
+            }
+        }
     free(leaves);
     for (size_t p = 0; p < np; p++)
         for (size_t c = 0; c < sizeof finance / sizeof *finance; c++)
             want_tree(&ws, finance[c], pairs[p].year, pairs[p].scenario);
+    for (size_t c = 0; c < sizeof finance / sizeof *finance && outturn; c++) {
+        want_tree(&ws, finance[c], outturn, BP_OUTTURN);
+        want_tree(&ws, finance[c], outturn, BP_YTD_BUDGET);
+    }
     /* the balance sheet's and the reserves' rows (bp_xlsx_balance.c): the codes net assets
      * and the revenue reserve's roll-forward read, at the report year end and the one
      * before, whether or not the data has them, so that those formulas always have a row
@@ -374,6 +387,7 @@ void xl_plan_sums(xl *x)
         if (x->res->typed && x->res->typed[k]) continue;
         size_t ns = 0;
         shown[ns++] = (pair){x->s->year, BP_ACTUAL};
+        if (outturn) shown[ns++] = (pair){outturn, BP_OUTTURN};
         /* the Scorecard's prior-year actual beside the report year's (bp_xlsx_kpis.c) */
         for (size_t p = 0; p < np; p++)
             if (pairs[p].year == x->s->year - 1 && pairs[p].scenario == BP_ACTUAL)
@@ -546,6 +560,9 @@ size_t xl_course_years(const xl *x, int *years, size_t max)
 
 static bool wide(const xl *x, const xl_sum *s)
 {
+    /* an outturn or a budget to date adds its children: its own facts are no single
+     * SUMIFS (outturn_own, ytd_budget_own) */
+    if (s->scenario == BP_OUTTURN || s->scenario == BP_YTD_BUDGET) return false;
     return (s->kind == XR_ELIMINATED ? x->sums[s->plain].nchild : s->nchild) > WIDE;
 }
 
@@ -557,7 +574,10 @@ typedef struct {
     bp_i128 *total;
     int64_t *facts;
     int64_t *count;          /* the number of facts under the row, for a wide row */
+    unsigned char *unprofiled;   /* a budget-to-date row: a whole-year budget under it */
 } values;
+
+static bool outturn_row(const xl *x, const xl_sum *s);
 
 static bool values_of(xl *x, values *v)
 {
@@ -579,6 +599,43 @@ static bool values_of(xl *x, values *v)
         size_t at = (size_t)r * n + (size_t)x->inst_pos[f->inst];
         v->total[at] += f->value;
         own[at]++;
+    }
+    /* the outturn rows: the engine's outturn of each code (bp_totals), and as facts the
+     * code's facts of the year that outturn_own's COUNTIFS counts */
+    int oy = xl_outturn_year(x);
+    for (size_t i = 0; i < m->nfacts && oy; i++) {
+        const bp_fact *f = &m->facts[i];
+        int r = f->year == oy ? xl_sum_find(x, f->code, strlen(f->code), oy, BP_OUTTURN) : -1;
+        if (r >= 0 && (f->money || f->scenario == BP_ACTUAL))
+            own[(size_t)r * n + (size_t)x->inst_pos[f->inst]]++;
+    }
+    for (size_t i = 0; i < m->ntotals && oy; i++) {
+        const bp_fact *f = &m->totals[i];
+        if (f->year != oy || (f->scenario != BP_OUTTURN && f->scenario != BP_YTD_BUDGET)) continue;
+        int r = xl_sum_find(x, f->code, strlen(f->code), oy, (int)f->scenario);
+        if (r >= 0) v->total[(size_t)r * n + (size_t)x->inst_pos[f->inst]] += f->value;
+    }
+    /* the budget to date: the budget facts ytd_budget_facts counts, and a whole-year
+     * budget of the year marks the rows of its code and every ancestor unprofiled */
+    v->unprofiled = calloc(ns * n + 1, 1);
+    if (!v->unprofiled) {
+        free(own);
+        xl_nomem(x);
+        return false;
+    }
+    for (size_t i = 0; i < m->nfacts && oy; i++) {
+        const bp_fact *f = &m->facts[i];
+        if (f->year != oy || f->scenario != BP_BUDGET) continue;
+        size_t len = strlen(f->code), pos = (size_t)x->inst_pos[f->inst];
+        int r = xl_sum_find(x, f->code, len, oy, BP_YTD_BUDGET);
+        if (r >= 0) own[(size_t)r * n + pos]++;
+        for (size_t k = len; f->money && f->period == 0 && k > 0; k--) {
+            if (k < len && f->code[k] != '.') continue;
+            int a = xl_sum_find(x, f->code, k, oy, BP_YTD_BUDGET);
+            if (a < 0) continue;
+            v->unprofiled[(size_t)a * n + pos] = 1;
+            if (x->sums[a].eliminated >= 0) v->unprofiled[(size_t)x->sums[a].eliminated * n + pos] = 1;
+        }
     }
     /* children follow their parents: from the last row up, each total is complete; the
      * eliminated rows after, from their codes' totals */
@@ -613,13 +670,14 @@ static bool values_of(xl *x, values *v)
                 v->total[i * n + p] = t;
                 v->count[i * n + p] = all;
                 /* a wide row counts its facts straight from Data */
-                v->facts[i * n + p] = t != 0 ? 1 : wide(x, s) ? all : c;
+                v->facts[i * n + p] = v->unprofiled[i * n + p] ? 0 : t != 0 ? 1 : wide(x, s) ? all : c;
             }
         }
     /* an institution with a month not received: its actuals to date are no data */
     for (size_t p = 0; p < n; p++)
         for (size_t i = x->sums_facts0; i < x->sums_facts1 && xl_months_missing(x, p); i++)
-            if (xl_sum_ytd(x, &x->sums[i])) v->total[i * n + p] = v->facts[i * n + p] = 0;
+            if (xl_sum_ytd(x, &x->sums[i]) || outturn_row(x, &x->sums[i]))
+                v->total[i * n + p] = v->facts[i * n + p] = 0;
     for (size_t i = 0; i < ns; i++) {
         const xl_sum *s = &x->sums[i];
         for (size_t p = 0; p < n && s->kind == XR_ATTR; p++) {
@@ -645,6 +703,13 @@ static bool values_of(xl *x, values *v)
     }
     free(own);
     return true;
+}
+
+/* In-year, a row of the report year's outturn (xl_plan_sums). */
+static bool outturn_row(const xl *x, const xl_sum *s)
+{
+    return x->recv_row >= 0 && (s->kind == XR_FACTS || s->kind == XR_ELIMINATED)
+           && s->scenario == BP_OUTTURN && s->year == xl_outturn_year(x);
 }
 
 /* The units of a row's totals: 100 for pence, 10^6 for millionths, 1 for whole units. */
@@ -768,6 +833,136 @@ static void direct(bp_fbuf *b, const xl *x, const xl_sum *s, const char *fn, con
     }
 }
 
+/* fn(FactValue, the code's own facts of the row's year and the column's institution, in
+ * scenario sc and period per: "" the whole year, NULL every period, else a criterion as
+ * written, a month) */
+static void own_of(bp_fbuf *b, const char *fn, int R, const char *col, const char *sc,
+                   const char *per)
+{
+    bp_fbuf_puts(b, fn);
+    if (fn[0] == 'S') bp_fbuf_puts(b, "(" BP_XL_FACT_VALUE ",");
+    else bp_fbuf_puts(b, "(");
+    bp_fbuf_puts(b, BP_XL_FACT_CODE ",$A");
+    put_int(b, R);
+    bp_fbuf_puts(b, "," BP_XL_FACT_YEAR ",$B");
+    put_int(b, R);
+    bp_fbuf_puts(b, "," BP_XL_FACT_INST ",");
+    put_head(b, col);
+    if (sc) {
+        bp_fbuf_puts(b, "," BP_XL_FACT_SCENARIO ",\"");
+        bp_fbuf_puts(b, sc);
+        bp_fbuf_puts(b, "\"");
+    }
+    if (per) {
+        bp_fbuf_puts(b, "," BP_XL_FACT_PERIOD ",");
+        bp_fbuf_puts(b, per);
+    }
+    bp_fbuf_puts(b, ")");
+}
+
+/* The outturn of a row's own code for one institution, the engine's rule (contract v2,
+ * bp_totals): a whole-year forecast is the outturn; else a flow is its actuals to date
+ * plus, month by month after the period, the forecast where the month has one, else the
+ * budget; a balance the forecast at M12, else the budget at M12 (a whole-year budget
+ * counting as M12); cash.opening and a non-money code their actual. */
+static void outturn_own(bp_fbuf *b, const xl *x, const xl_sum *s, int R, const char *col)
+{
+    int p = x->m->period;
+    char code[BP_FORMULA_CODE_MAX + 1], months[128];
+    snprintf(code, sizeof code, "%.*s", (int)s->len, s->code);
+    if (!s->money) {
+        own_of(b, "SUMIFS", R, col, "actual", "\"\"");
+        return;
+    }
+    bp_fbuf_puts(b, "IF(");
+    own_of(b, "COUNTIFS", R, col, "forecast", "\"\"");
+    bp_fbuf_puts(b, ",");
+    own_of(b, "SUMIFS", R, col, "forecast", "\"\"");
+    bp_fbuf_puts(b, ",");
+    if (bp_code_under(code, "cash.opening")) {
+        own_of(b, "SUMIFS", R, col, "actual", "\"\"");
+    } else if (bp_code_is_balance(code)) {
+        if (p == 12) {
+            own_of(b, "SUMIFS", R, col, "actual", "\"M12\"");
+        } else {
+            bp_fbuf_puts(b, "IF(");
+            own_of(b, "COUNTIFS", R, col, "forecast", "\"M12\"");
+            bp_fbuf_puts(b, ",");
+            own_of(b, "SUMIFS", R, col, "forecast", "\"M12\"");
+            bp_fbuf_puts(b, ",");
+            own_of(b, "SUMIFS", R, col, "budget", "\"M12\"");
+            bp_fbuf_puts(b, "+");
+            own_of(b, "SUMIFS", R, col, "budget", "\"\"");
+            bp_fbuf_puts(b, ")");
+        }
+    } else {
+        own_of(b, "SUMIFS", R, col, "actual", NULL);
+        /* month by month (an array constant of months in SUMIFS is not an array in
+         * Gnumeric): the forecast where the month has one, else the budget */
+        for (int m = p + 1; m <= 12; m++) {
+            snprintf(months, sizeof months, "\"M%02d\"", m);
+            bp_fbuf_puts(b, "+IF(");
+            own_of(b, "COUNTIFS", R, col, "forecast", months);
+            bp_fbuf_puts(b, ",");
+            own_of(b, "SUMIFS", R, col, "forecast", months);
+            bp_fbuf_puts(b, ",");
+            own_of(b, "SUMIFS", R, col, "budget", months);
+            bp_fbuf_puts(b, ")");
+        }
+    }
+    bp_fbuf_puts(b, ")");
+}
+
+/* The budget to date of a row's own code for one institution (contract v2, ytd_budget):
+ * a flow the budget months M01..period, a balance the budget at the
+ * period, cash.opening and a non-money code the whole-year budget. */
+static void ytd_budget_own(bp_fbuf *b, const xl *x, const xl_sum *s, int R, const char *col)
+{
+    int p = x->m->period;
+    char code[BP_FORMULA_CODE_MAX + 1], months[128];
+    snprintf(code, sizeof code, "%.*s", (int)s->len, s->code);
+    if (!s->money || bp_code_under(code, "cash.opening")) {
+        own_of(b, "SUMIFS", R, col, "budget", "\"\"");
+    } else if (bp_code_is_balance(code)) {
+        snprintf(months, sizeof months, "\"M%02d\"", p);
+        own_of(b, "SUMIFS", R, col, "budget", months);
+    } else {
+        /* month by month, as the outturn (Gnumeric) */
+        for (int m = 1; m <= p; m++) {
+            snprintf(months, sizeof months, "\"M%02d\"", m);
+            if (m > 1) bp_fbuf_puts(b, "+");
+            own_of(b, "SUMIFS", R, col, "budget", months);
+        }
+    }
+}
+
+/* "IF(n,0," where n counts the whole-year budgets of the row's year under its code (the
+ * code and the codes under it) - of the column's institution, or (col NULL) of any: the
+ * budget to date is then no data, as the engine's (contract v2: never spread). */
+static void unprofiled_open(bp_fbuf *b, int R, const char *col)
+{
+    bp_fbuf_puts(b, "IF(");
+    for (int w = 0; w < 2; w++) {
+        bp_fbuf_puts(b, w ? "+COUNTIFS(" BP_XL_FACT_CODE ",$A" : "COUNTIFS(" BP_XL_FACT_CODE ",$A");
+        put_int(b, R);
+        bp_fbuf_puts(b, w ? "&\".*\"," BP_XL_FACT_YEAR ",$B" : "," BP_XL_FACT_YEAR ",$B");
+        put_int(b, R);
+        if (col) {
+            bp_fbuf_puts(b, "," BP_XL_FACT_INST ",");
+            put_head(b, col);
+        }
+        bp_fbuf_puts(b, "," BP_XL_FACT_SCENARIO ",\"budget\"," BP_XL_FACT_PERIOD ",\"\")");
+    }
+    bp_fbuf_puts(b, ",0,");
+}
+
+/* An outturn row's own facts: the code's facts of the year in any scenario (its actual,
+ * for a non-money code). */
+static void outturn_facts(bp_fbuf *b, const xl_sum *s, int R, const char *col)
+{
+    own_of(b, "COUNTIFS", R, col, s->money ? NULL : "actual", s->money ? NULL : "\"\"");
+}
+
 static const char *course_range(const xl_sum *s)
 {
     const char *field = s->code + 7;
@@ -824,7 +1019,7 @@ static bool has_facts(const xl *x, size_t i, int col)
  * institution of column col has a month not received (bp_xlsx_received.c). */
 static void ytd_wrap(xl *x, bp_fbuf *b, const xl_sum *s, const char *col)
 {
-    if (!xl_sum_ytd(x, s) || b->nomem) return;
+    if ((!xl_sum_ytd(x, s) && !outturn_row(x, s)) || b->nomem) return;
     size_t len = strlen(b->s);
     char *body = malloc(len + 1);
     if (!body) {
@@ -864,7 +1059,9 @@ static void inst_cells(xl *x, bp_fbuf *b, size_t i, int col, bp_i128 total, int6
         break;
     case XR_FACTS:
         bp_fbuf_puts(b, "=ROUND(");
-        direct(b, x, s, "SUMIFS(", BP_XL_FACT_VALUE ",", R, c.c);
+        if (s->scenario == BP_OUTTURN) outturn_own(b, x, s, R, c.c);
+        else if (s->scenario == BP_YTD_BUDGET) ytd_budget_own(b, x, s, R, c.c);
+        else direct(b, x, s, "SUMIFS(", BP_XL_FACT_VALUE ",", R, c.c);
         if (!wide(x, s)) children(b, x, s, c.c);
         close_round(b, s);
         break;
@@ -914,12 +1111,17 @@ static void inst_cells(xl *x, bp_fbuf *b, size_t i, int col, bp_i128 total, int6
         bp_fbuf_puts(b, "," BP_XL_INST_ID_NAME ",0))),1,0),0)");
         break;
     case XR_FACTS: case XR_ELIMINATED:
-        bp_fbuf_puts(b, "=IF(");
+        bp_fbuf_puts(b, "=");
+        if (s->scenario == BP_YTD_BUDGET && s->money) unprofiled_open(b, R, c.f);
+        bp_fbuf_puts(b, "IF(");
         put_at(b, c.c, R);
         bp_fbuf_puts(b, ",1,");
-        direct(b, x, s, "COUNTIFS(", "", R, c.f);
+        if (s->kind == XR_FACTS && s->scenario == BP_OUTTURN) outturn_facts(b, s, R, c.f);
+        else if (s->kind == XR_FACTS && s->scenario == BP_YTD_BUDGET)
+            own_of(b, "COUNTIFS", R, c.f, "budget", NULL);
+        else direct(b, x, s, "COUNTIFS(", "", R, c.f);
         if (!wide(x, s)) children(b, x, s, c.f);
-        bp_fbuf_puts(b, ")");
+        bp_fbuf_puts(b, s->scenario == BP_YTD_BUDGET && s->money ? "))" : ")");
         break;
     case XR_COURSE:
         bp_fbuf_puts(b, "=COUNTIFS(");
@@ -948,6 +1150,8 @@ static void group_cells(xl *x, bp_fbuf *b, size_t i, int col, int ph, bp_i128 to
         const char *a = half ? first.f : first.c, *z = half ? last.f : last.c;
         bp_fbuf_reset(b);
         bp_fbuf_puts(b, "=");
+        /* the trust's budget to date: no data where any institution's is unprofiled */
+        if (half && lazy && ph < 0 && s->scenario == BP_YTD_BUDGET && s->money) unprofiled_open(b, R, NULL);
         if (half && lazy) {
             bp_fbuf_puts(b, "IF(");
             put_at(b, c.c, R);
@@ -974,7 +1178,7 @@ static void group_cells(xl *x, bp_fbuf *b, size_t i, int col, int ph, bp_i128 to
         put_at(b, z, R);
         bp_fbuf_puts(b, ")");
         if (!half) close_round(b, s);
-        if (half && lazy) bp_fbuf_puts(b, ")");
+        if (half && lazy) bp_fbuf_puts(b, ph < 0 && s->scenario == BP_YTD_BUDGET && s->money ? "))" : ")");
         if (b->nomem) {
             xl_nomem(x);
             return;
@@ -997,6 +1201,10 @@ static const char *note_of(const xl_sum *s, size_t i)
     case XR_COURSE: return "non-minority courses (courses.csv)";
     case XR_FACTS: break;
     }
+    /* not "": the every-fact-counted check adds up the rows without a note, and an
+     * outturn is no fact's sum */
+    if (s->scenario == BP_OUTTURN) return "outturn: to date, then forecast else budget";
+    if (s->scenario == BP_YTD_BUDGET) return "budget to date: months M01 to the period";
     return "";
 }
 
@@ -1037,7 +1245,10 @@ static void write_row(xl *x, bp_fbuf *b, const values *v, size_t i)
         }
         group_cells(x, b, i, x->phase_col[phase], (int)phase, t, lazy && t != 0 ? 1 : f);
     }
-    if (xl_live(x)) group_cells(x, b, i, x->trust_col, -1, trust, lazy && trust != 0 ? 1 : any);
+    bool unprofiled = false;
+    for (size_t p = 0; p < n; p++) unprofiled |= v->unprofiled[i * n + p] != 0;
+    if (xl_live(x)) group_cells(x, b, i, x->trust_col, -1, trust,
+                                unprofiled ? 0 : lazy && trust != 0 ? 1 : any);
 }
 
 /* The block: its title, the header of institution, phase and trust ids twice (totals,
@@ -1048,7 +1259,7 @@ void xl_write_sums(xl *x)
     const bp_model *m = x->m;
     size_t n = m->ninsts;
     static const char *const heads[] = {"Code", "Year", "Scenario", "Note"};
-    values v = {NULL, NULL, NULL};
+    values v = {NULL, NULL, NULL, NULL};
     bp_fbuf b;
     bp_fbuf_init(&b);
     xl_put_text(x, ws, WORK_HEAD_ROW - 1, 0, "Sums of the facts on Data, by institution, phase "
@@ -1091,5 +1302,6 @@ void xl_write_sums(xl *x)
     free(v.total);
     free(v.facts);
     free(v.count);
+    free(v.unprofiled);
     bp_fbuf_free(&b);
 }

@@ -76,6 +76,121 @@ want("SFC A = 11,746,776.95 / 12", sfc.get('Payments', [None] * 16)[15], 1174677
 for e, v in [('SFC', 1439298.74), ('BHS', 631535.29), ('MHS', -36434.72), ('WPS', 304640.62),
              ('CENTRAL', 455446.25)]:
     want("cash_min %s" % e, blocks.get(e, {}).get('Closing balance', [None] * 16)[14], v)
+# Scorecard: each KPI on the outturn, its status, the year to date beside it (README
+# "Outturn, SFC", "Since the last pack" M04 column, "Cash flow and its low point",
+# "Year to date"); an entity's columns are id, status, "to date", 2022/23
+sc = wb['Scorecard']
+head = [c.value for c in sc[5]]
+if 'The PET: KPI scorecard 2023/24 (outturn' not in str(sc['A1'].value):
+    fails.append("Scorecard title %r" % sc['A1'].value)
+card = {r[0]: r for r in sc.iter_rows(min_row=6, values_only=True) if r[0]}
+def kpi(k, e, off=0):
+    if e not in head or k not in card: return None
+    return card[k][head.index(e) + off]
+def ratio(what, got, num, den):
+    if got is None or abs(got - num / den) > 1e-12: fails.append("%s: %r, expected %r" % (what, got, num / den))
+def status(what, got, exp):
+    if got != exp: fails.append("%s status %r, expected %r" % (what, got, exp))
+if head[head.index('SFC') + 2] != 'to date' or head[head.index('SFC') + 3] != '2022/23':
+    fails.append("Scorecard columns after SFC: %r" % head[head.index('SFC'):head.index('SFC') + 4])
+ratio("surplus_pct SFC outturn", kpi('surplus_pct', 'SFC'), 152832.61, 11491198.25)
+status("surplus_pct SFC", kpi('surplus_pct', 'SFC', 1), 'green')
+ratio("staff_cost_pct BHS outturn", kpi('staff_cost_pct', 'BHS'), 6921004.65, 8551882.80)
+status("staff_cost_pct BHS", kpi('staff_cost_pct', 'BHS', 1), 'amber')
+ratio("surplus_pct MHS outturn", kpi('surplus_pct', 'MHS'), -148943.87, 7015158.37)
+status("surplus_pct MHS", kpi('surplus_pct', 'MHS', 1), 'red')
+ratio("staff_cost_pct MHS outturn", kpi('staff_cost_pct', 'MHS'), 5785042.22, 7015158.37)
+status("staff_cost_pct MHS", kpi('staff_cost_pct', 'MHS', 1), 'red')
+want("rainy_day_reserve trust outturn", kpi('rainy_day_reserve', 'trust'), 300000.00)
+status("rainy_day_reserve trust", kpi('rainy_day_reserve', 'trust', 1), 'green')
+want("income_total SFC outturn", kpi('income_total', 'SFC'), 11491198.25)
+want("exp_total SFC outturn", kpi('exp_total', 'SFC'), 11338365.64)
+want("income_total SFC to date", kpi('income_total', 'SFC', 2), 3854843.76)
+want("income_total trust to date", kpi('income_total', 'trust', 2), 9981509.08)
+want("staff_total trust to date", kpi('staff_total', 'trust', 2), 7976103.07)
+for e, v, st in [('trust', 2855453.20, 'green'), ('SFC', 1439298.74, 'green'), ('BHS', 631535.29, 'amber'),
+                 ('MHS', -36434.72, 'red'), ('WPS', 304640.62, 'green'), ('CENTRAL', 455446.25, 'none')]:
+    want("Scorecard cash_min %s" % e, kpi('cash_min', e), v)
+    status("cash_min %s" % e, kpi('cash_min', e, 1), st)
+if kpi('cash_min', 'secondary') not in (None, ''): fails.append("cash_min of a phase %r" % kpi('cash_min', 'secondary'))
+# Budget v actual: the year to date (budget to date, actual to date, variance, %, word) and
+# the full year (full-year budget, outturn, ...), README "Year to date" and "Outturn, SFC"
+bva = wb['Budget v actual']
+bh = [c.value for c in bva[5]]
+if bh[2:12] != ['Budget to date', 'Actual to date', 'Variance', '% variance', 'Favourable / adverse',
+                'Full-year budget', 'Outturn', 'Variance', '% variance', 'Favourable / adverse']:
+    fails.append("Budget v actual columns %r" % bh[2:12])
+bb, cur = {}, None
+for r in bva.iter_rows(min_row=4, values_only=True):
+    if r[0] and r[1] is None and r[2] is None and '(' in str(r[0]) and 'result' not in r[0]:
+        cur = 'trust' if 'consolidated' in r[0] else r[0].rsplit('(', 1)[1].rstrip(')')
+        bb[cur] = {}
+    elif cur and r[1]:
+        bb[cur][r[1]] = r
+def line(e, code):
+    return bb.get(e, {}).get(code, [None] * 12)
+def blank(what, v):
+    if v not in (None, ''): fails.append("%s: %r, expected no data" % (what, v))
+t = line('trust', 'income')
+want("BvA trust income budget to date", t[2], 9980115.00)
+want("BvA trust income actual to date", t[3], 9981509.08)
+want("BvA trust income variance to date", t[4], 1394.08)
+ratio("BvA trust income % to date", t[5], 1394.08, 9980115.00)
+status("BvA trust income to date", t[6], 'favourable')
+t = line('trust', 'exp.staff')
+want("BvA trust staff budget to date", t[2], 7905675.00)
+want("BvA trust staff actual to date", t[3], 7976103.07)
+want("BvA trust staff variance to date", t[4], -70428.07)
+status("BvA trust staff to date", t[6], 'adverse')
+blank("BvA trust exp budget to date (SFC's whole-year budgets)", line('trust', 'exp')[2])
+blank("BvA SFC exp budget to date", line('SFC', 'exp')[2])
+t = line('SFC', 'income')
+want("BvA SFC income budget to date", t[2], 3851493.00)
+want("BvA SFC income variance to date", t[4], 3350.76)
+want("BvA SFC income outturn", t[8], 11491198.25)
+want("BvA SFC staff budget to date", line('SFC', 'exp.staff')[2], 2819154.00)
+want("BvA SFC staff variance to date", line('SFC', 'exp.staff')[4], -7596.39)
+want("BvA SFC exp outturn", line('SFC', 'exp')[8], 11338365.64)
+t = line('SFC', 'exp.nonpay.ict')
+blank("BvA SFC ICT budget to date (whole-year)", t[2])
+want("BvA SFC ICT full-year budget", t[7], 321238.00)
+want("BvA SFC ICT outturn (forecast months)", t[8], 337300.33)
+want("BvA SFC ICT full-year variance (budget - outturn)", t[9], 321238.00 - 337300.33)
+status("BvA SFC ICT full year", t[11], 'adverse')
+want("BvA SFC teaching outturn (budget fallback)", line('SFC', 'exp.staff.teaching')[8], 5306947.11)
+want("BvA SFC HE franchise outturn (whole-year forecast)", line('SFC', 'income.self.he_franchise')[8], 807001.00)
+# Management accounts: per line, the trust and each institution (the same figures by
+# another route: the code's own sums cell), months received
+def ma_blocks(ws):
+    out, cur = {}, None
+    for r in ws.iter_rows(min_row=4, values_only=True):
+        if r[0] and r[1] is None and r[2] is None and '(' in str(r[0]) and not str(r[0]).startswith(('In-year', 'Months')):
+            cur = 'trust' if 'consolidated' in r[0] else r[0].rsplit('(', 1)[1].rstrip(')')
+            out[cur] = {}
+        elif cur and r[0]:
+            out[cur][r[1] or ('result' if str(r[0]).startswith('In-year') else r[0][:6])] = r
+    return out
+if 'Management accounts' not in wb.sheetnames: fails.append("no Management accounts sheet")
+else:
+    ma = ma_blocks(wb['Management accounts'])
+    m = ma.get('trust', {})
+    t = m.get('income', [None] * 10)
+    want("MA trust income to date", t[2], 9981509.08)
+    want("MA trust income budget to date", t[3], 9980115.00)
+    want("MA trust income variance", t[4], 1394.08)
+    ratio("MA trust income %", t[5], 1394.08, 9980115.00)
+    t = m.get('exp.staff', [None] * 10)
+    want("MA trust staff to date", t[2], 7976103.07)
+    want("MA trust staff variance", t[4], -70428.07)
+    ratio("MA trust staff %", t[5], -70428.07, 7905675.00)
+    blank("MA trust exp budget to date", m.get('exp', [None] * 10)[3])
+    s = ma.get('SFC', {})
+    want("MA SFC income outturn", s.get('income', [None] * 10)[7], 11491198.25)
+    want("MA SFC exp outturn", s.get('exp', [None] * 10)[7], 11338365.64)
+    want("MA SFC result outturn", s.get('result', [None] * 10)[7], 11491198.25 - 11338365.64)
+    want("MA SFC staff budget to date", s.get('exp.staff', [None] * 10)[3], 2819154.00)
+    for e in ('SFC', 'BHS', 'MHS', 'WPS', 'CENTRAL'):
+        want("MA %s months received" % e, ma.get(e, {}).get('Months', [None] * 10)[2], 4)
 if fails:
     print("\n".join("FAIL: " + f for f in fails)); sys.exit(1)
 print("inyear_workbook: ok")
@@ -133,6 +248,41 @@ else:
     if low['WPS'][3] is None: fails.append("partial: WPS closing M02 is no data")
     if any(v not in (None, '') for v in low['WPS'][4:15]): fails.append("partial: WPS closings from M03 %r, expected no data" % (low['WPS'][4:15],))
 want("partial SFC cash_min", low.get('SFC', [None] * 16)[14], 1439298.74)
+# Scorecard: WPS's, the primary phase's and the trust's outturn and year to date are no
+# data; SFC's as in the full set; the trust's cash_min still its cash flow's
+sc = wb['Scorecard']
+head = [c.value for c in sc[5]]
+card = {r[0]: r for r in sc.iter_rows(min_row=6, values_only=True) if r[0]}
+for e in ('WPS', 'primary', 'trust'):
+    for off in (0, 2):
+        v = card['income_total'][head.index(e) + off]
+        if v not in (None, ''): fails.append("partial income_total %s (%s) %r, expected no data" % (e, 'to date' if off else 'outturn', v))
+    if card['surplus_pct'][head.index(e) + 1] != 'none': fails.append("partial surplus_pct %s status %r" % (e, card['surplus_pct'][head.index(e) + 1]))
+want("partial income_total SFC outturn", card['income_total'][head.index('SFC')], 11491198.25)
+want("partial cash_min trust", card['cash_min'][head.index('trust')], 2855453.20)
+# Budget v actual: WPS's actuals to date and outturn no data, its budget to date stays
+bva = wb['Budget v actual']
+cur = None
+for r in bva.iter_rows(min_row=4, values_only=True):
+    if r[0] and r[1] is None and r[2] is None and '(' in str(r[0]) and 'result' not in r[0]:
+        cur = r[0].rsplit('(', 1)[1].rstrip(')')
+    elif cur == 'WPS' and r[1] == 'income':
+        want("partial WPS income budget to date", r[2], 879910.00)
+        if r[3] not in (None, '') or r[8] not in (None, ''): fails.append("partial WPS income to date / outturn %r %r" % (r[3], r[8]))
+        break
+else:
+    fails.append("partial: no WPS income line on Budget v actual")
+# Management accounts: WPS received 3 of 4 months, its actuals to date blank, its budget
+# to date as in the full set
+cur, mw = None, {}
+for r in wb['Management accounts'].iter_rows(min_row=4, values_only=True):
+    if r[0] and r[1] is None and r[2] is None and '(' in str(r[0]) and not str(r[0]).startswith(('In-year', 'Months')):
+        cur = r[0].rsplit('(', 1)[1].rstrip(')')
+    elif cur == 'WPS' and r[0]:
+        mw[r[1] or r[0][:6]] = r
+want("partial MA WPS months received", mw.get('Months', [None] * 10)[2], 3)
+want("partial MA WPS income budget to date", mw.get('income', [None] * 10)[3], 879910.00)
+if mw.get('income', [None] * 10)[2] not in (None, ''): fails.append("partial MA WPS income to date %r" % mw['income'][2])
 if fails:
     print("\n".join("FAIL: " + f for f in fails)); sys.exit(1)
 print("inyear_workbook partial: ok")
