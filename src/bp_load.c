@@ -592,11 +592,12 @@ static void load_ledgers(loader *L, const char *dir, const char *mappings_dir)
             && (lf->period > m->period || (!lf->period && !bp_code_under(lf->code, "cash.opening")))) {
             /* in-year, as finance.csv's rows: the report year's actuals are the closed
              * months, nothing else (a ledger line of a later month, or a whole-year one) */
-            char pb[8], mb[8], yb[16];
+            char pb[8], yb[16];
             bp_month_format(m->period, pb, sizeof pb);
             bp_year_format(lf->year, yb, sizeof yb);
             const char *file = m->inputs[first + lf->file].name;
             if (lf->period) {
+                char mb[8];
                 bp_month_format(lf->period, mb, sizeof mb);
                 bp_diag_add(L->d, BP_DIAG_ERROR, file, lf->line, lf->column,
                             "found an actual for %s of %s: month %s is after the closed period "

@@ -89,11 +89,12 @@ static void flow_formula(xl *x, bp_fbuf *b, int inst, int k, int dir, bool inter
 {
     const char *id = x->m->insts[inst].id;
     const char *head = dir > 0 ? "cash.receipts" : "cash.payments";
-    char yb[16], mb[8], c[192], f[2048];
+    char yb[16], mb[8], f[2048];
     bp_year_format(xl_cashflow_year(x), yb, sizeof yb);
     bp_month_format(k, mb, sizeof mb);
     bp_fbuf_reset(b);
     if (k <= xl_cashflow_period(x)) {
+        char c[192];
         crit(c, sizeof c, id, yb, "actual", mb);
         if (internal)
             snprintf(f, sizeof f, "=ROUND(SUMIFS(" BP_XL_FACT_VALUE "," BP_XL_FACT_CODE
@@ -220,13 +221,14 @@ static void closing_rule(const xl *x, bp_fbuf *b, bp_fbuf *cnt, const bp_cashflo
                          int inst, int R, int k)
 {
     int col = CF_M01 + k - 1;
-    char c1[16], c2[16], c3[16], a[16], z[16], computed[96];
+    char c1[16], c2[16], c3[16], computed[96];
     ref(c1, sizeof c1, R + CF_OPEN, col);
     ref(c2, sizeof c2, R + CF_REC, col);
     ref(c3, sizeof c3, R + CF_PAY, col);
     if (inst < 0) {
         snprintf(computed, sizeof computed, "%s+%s-%s", c1, c2, c3);
     } else {
+        char a[16], z[16];
         ref(a, sizeof a, R + CF_IREC, col);
         ref(z, sizeof z, R + CF_IPAY, col);
         snprintf(computed, sizeof computed, "%s+%s+%s-%s-%s", c1, c2, a, c3, z);
@@ -259,7 +261,7 @@ static void write_block(xl *x, const bp_cashflow *all, size_t n, size_t i, bp_fb
     const bp_model *m = x->m;
     int R = xl_cashflow_block_row(i), inst = cf->inst;
     bool trust = inst < 0;
-    char title[160], a[16], z[16], c1[16], c2[16], f[1536];
+    char title[160], a[16], z[16], c1[16], f[1536];
     if (trust) xl_text_fmt(title, sizeof title, "%s (the trust: internal receipts and payments "
                            "eliminated)", m->name);
     else xl_text_fmt(title, sizeof title, "%s (%s)", m->insts[inst].name, m->insts[inst].id);
@@ -415,6 +417,7 @@ static void write_block(xl *x, const bp_cashflow *all, size_t n, size_t i, bp_fb
     if (trust) {
         snprintf(f, sizeof f, "=IF(COUNT(%s:%s)=12,SUM(%s:%s)/12,\"\")", a, z, p0, p1);
     } else {
+        char c2[16];
         ref(c1, sizeof c1, R + CF_IPAY, CF_M01);
         ref(c2, sizeof c2, R + CF_IPAY, CF_M01 + 11);
         snprintf(f, sizeof f, "=IF(COUNT(%s:%s)=12,(SUM(%s:%s)+SUM(%s:%s))/12,\"\")", a, z, p0, p1, c1, c2);

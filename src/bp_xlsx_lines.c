@@ -909,9 +909,10 @@ void xl_write_bva(xl *x)
     const xl_sheet s = XS_BVA;
     const int year = x->s->year;
     const bp_scenario both[2] = {BP_BUDGET, BP_ACTUAL};
-    char yb[16], title[200], month[32];
+    char yb[16], title[200];
     bp_year_format(year, yb, sizeof yb);
     if (xl_outturn_year(x)) {
+        char month[32];
         bp_month_long(year, x->m->period, month, sizeof month);
         xl_text_fmt(title, sizeof title, "Budget against actual %s to the end of %s, and the full-year "
                     "budget against the outturn, by line", yb, month);
