@@ -327,6 +327,10 @@ bool bp_model_has_code(const bp_model *m, const char *prefix);
 
 /* True when any institution has a fact for year and scenario with this code or a code
  * under it. */
+/* Facts (and totals) are sorted by (inst, year, scenario, code), months after: the index
+ * of the first of fs[0..n) at or after that group (n when none is). */
+size_t bp_facts_lower_bound(const bp_fact *fs, size_t n, int inst, int year, bp_scenario s,
+                            const char *code);
 bool bp_model_has_facts(const bp_model *m, int year, bp_scenario s, const char *prefix);
 
 /* Benchmark lookup: national.csv row for (year, phase id or "all", kpi); its index in

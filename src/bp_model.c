@@ -329,10 +329,8 @@ static bool eliminated(const char *code)
     return under(code, "income.internal", 15) || under(code, "exp.internal", 12);
 }
 
-/* Facts (and totals) are sorted by (inst, year, scenario, code): find the first of a
- * group in fs. */
-static size_t lower_bound_in(const bp_fact *fs, size_t n, int inst, int year, bp_scenario s,
-                             const char *code)
+size_t bp_facts_lower_bound(const bp_fact *fs, size_t n, int inst, int year, bp_scenario s,
+                            const char *code)
 {
     size_t lo = 0, hi = n;
     while (lo < hi) {
@@ -351,7 +349,7 @@ static size_t lower_bound_in(const bp_fact *fs, size_t n, int inst, int year, bp
 
 static size_t lower_bound(const bp_model *m, int inst, int year, bp_scenario s, const char *code)
 {
-    return lower_bound_in(m->facts, m->nfacts, inst, year, s, code);
+    return bp_facts_lower_bound(m->facts, m->nfacts, inst, year, s, code);
 }
 
 /* The balance of one monthly code at month `at`: its latest month at or before it (a
@@ -386,7 +384,7 @@ bp_sum_state bp_model_sum_state(const bp_model *m, int inst, int year, bp_scenar
     int64_t money = 0, qty = 0;
     bool any = false, overflow = false, nodata = false;
     int first = 13, last = 0;   /* months where monthly balances end */
-    size_t i0 = lower_bound_in(fs, nfs, inst, year, s, prefix), i;
+    size_t i0 = bp_facts_lower_bound(fs, nfs, inst, year, s, prefix), i;
     for (i = i0; i < nfs; i++) {
         const bp_fact *f = &fs[i];
         if (f->inst != inst || f->year != year || f->scenario != s) break;

@@ -128,28 +128,12 @@ typedef struct {
     const bp_fact *any;
 } series;
 
-static size_t find_group(const bp_model *m, int inst, int year, bp_scenario s, const char *code)
-{
-    size_t lo = 0, hi = m->nfacts;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        const bp_fact *f = &m->facts[mid];
-        int c;
-        if (f->inst != inst) c = f->inst < inst ? -1 : 1;
-        else if (f->year != year) c = f->year < year ? -1 : 1;
-        else if (f->scenario != s) c = f->scenario < s ? -1 : 1;
-        else c = strcmp(f->code, code);
-        if (c < 0) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo;
-}
-
 static series get_series(const bp_model *m, int inst, int year, bp_scenario s, const char *code)
 {
     series r;
     memset(&r, 0, sizeof r);
-    for (size_t i = find_group(m, inst, year, s, code); i < m->nfacts; i++) {
+    size_t i0 = bp_facts_lower_bound(m->facts, m->nfacts, inst, year, s, code);
+    for (size_t i = i0; i < m->nfacts; i++) {
         const bp_fact *f = &m->facts[i];
         if (f->inst != inst || f->year != year || f->scenario != s || f->code != code) break;
         r.v[f->period] = f->value;
