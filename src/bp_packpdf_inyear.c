@@ -228,12 +228,13 @@ static void ma_table(pk_ctx *c, bp_entity e, const char *title)
         {pk_money_head(c, "Actual to date", h[0], sizeof h[0]), 1.35f, BP_PDF_RIGHT},
         {pk_money_head(c, "Budget to date", h[1], sizeof h[1]), 1.35f, BP_PDF_RIGHT},
         {pk_money_head(c, "Variance to date", h[2], sizeof h[2]), 1.35f, BP_PDF_RIGHT},
-        {"Variance %", 0.85f, BP_PDF_RIGHT},
+        /* wide enough for "Variance" and "-257.9%" on one line each beside a commentary */
+        {"Variance %", 1.05f, BP_PDF_RIGHT},
         {pk_money_head(c, "Full-year budget", h[3], sizeof h[3]), 1.35f, BP_PDF_RIGHT},
         {pk_money_head(c, "Forecast outturn", h[4], sizeof h[4]), 1.35f, BP_PDF_RIGHT},
         {pk_money_head(c, "Variance full year", h[5], sizeof h[5]), 1.35f, BP_PDF_RIGHT},
-        {"Variance %", 0.85f, BP_PDF_RIGHT},
-        {"Commentary", 3.2f, BP_PDF_LEFT}};
+        {"Variance %", 1.05f, BP_PDF_RIGHT},
+        {"Commentary", 3.0f, BP_PDF_LEFT}};
     bp_pdf_table *t = bp_pdf_table_begin(c->pdf, cols, notes ? 10 : 9, BP_PDF_SMALL);
     bp_pdf_table_row_headers(t);
     for (int j = 0; j < MA_LINES; j++) {

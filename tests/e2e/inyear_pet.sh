@@ -126,6 +126,22 @@ if bp "build --data $fx" "$tmp/build.out" build --data "$fx" --out "$tmp/out"; t
         else
             ko "F&R pack: no 'budget not profiled by month: SFC exp.nonpay.cpd, exp.nonpay.ict'"
         fi
+        # commentary.csv's one comment on a code and month (BHS exp.staff.agency, M04): in
+        # BHS's management accounts, beside the staff costs line that holds the code -
+        # after BHS's heading, before the next institution's (reading order)
+        pdftotext "$tmp/out/pet-2023-24-m04-finance.pdf" - | tr -s ' \n' '  ' >"$tmp/fr-plain.txt"
+        if /usr/bin/python3 -c '
+import sys
+t = open(sys.argv[1]).read()
+c = t.find("exp.staff.agency: Agency cover for two long-term absences in science")
+b = t.rfind("Biddulph High School", 0, c)
+between = t[b:c]
+sys.exit(not (c > 0 and b > 0 and "Budget to date" in between and "Staff costs" in between
+              and "Moorside High School" not in between))' "$tmp/fr-plain.txt"; then
+            ok "F&R pack: the commentary on BHS exp.staff.agency M04 beside BHS's staff costs"
+        else
+            ko "F&R pack: no commentary 'exp.staff.agency: Agency cover ...' in BHS's management accounts"
+        fi
     elif ! command -v pdftotext >/dev/null 2>&1; then
         skip=$((skip + 1)); echo "skip: pdftotext missing (poppler-utils)"
     fi
