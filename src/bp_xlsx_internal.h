@@ -381,11 +381,19 @@ int xl_outturn_year(const xl *x);
 /* The number of months up to the period institution p (workbook position) has not sent;
  * 0 when annual or it is not expected to send any (bp_model's missing months). */
 int xl_months_missing(const xl *x, size_t p);
+/* The months not received of all institutions (the trust's count): while not 0 every
+ * year to date and outturn of the trust is no data. */
+int xl_trust_missing(const xl *x);
 void xl_write_received(xl *x);
-/* The engine's value of e in c, as the workbook's statements state it: a phase's or the
- * trust's actuals to date over the institutions that sent every month (the sums block's
- * totals); otherwise bp_expr_eval. */
+/* The engine's value of e in c, as the workbook's statements state it: in-year the report
+ * year's actuals are those to date (no data for an entity with a member's month not
+ * received, as on Workings); otherwise bp_expr_eval. */
 bp_num xl_engine_eval(const xl *x, const bp_expr *e, const bp_expr_ctx *c);
+/* The same over the institutions that sent every month: a phase's or the trust's term or
+ * Ratios cell (the Scorecard's KPI cell of such an entity is no data, =IF(count,"",...))
+ * and the internal transfers of Data quality add up their members' cells on Workings,
+ * whose totals leave out an institution with a month not received. */
+bp_num xl_engine_eval_sent(const xl *x, const bp_expr *e, const bp_expr_ctx *c);
 /* Is sheet s in this workbook?  Every sheet but Cash flow, which only one whose year has
  * cash.* facts has (no annual fixture's), and Management accounts, only in-year. */
 bool xl_sheet_present(const xl *x, xl_sheet s);

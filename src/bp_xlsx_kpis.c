@@ -395,8 +395,8 @@ static void write_typed(xl *x, xl_sheet s, int row, int col, const bp_kpi *k, co
 /* In-year, a KPI of the year to date or the outturn is no data while a member of its
  * entity has a month not received (the Workings count of the entity's column), as the
  * engine's: the compiled cell x->fb becomes =IF(count,"",cell).  groups false: only an
- * institution's (the Ratios and terms of a phase or the trust are those of the
- * institutions that sent every month, xl_engine_eval, as the statements'). */
+ * institution's (a per-institution term on Workings, whose phase and trust cells add up
+ * their members' cells, term_totals). */
 static void not_received(xl *x, const bp_expr_ctx *c, bool groups)
 {
     int col = x->recv_row >= 0 && c->year == x->m->inyear && (groups || c->nmembers == 1)
@@ -1054,7 +1054,7 @@ static void write_ratio(xl *x, size_t i)
         if (!parts[k]) continue;
         if (!xl_compiled(x, bp_formula_whole_cell(parts[k], &r->ctx, r->parts, &x->env, &x->fb), r->kpi))
             return;
-        not_received(x, &r->ctx, false);
+        not_received(x, &r->ctx, true);
         xl_put_formula(x, s, row, RT_NUM + k, x->fb.s, x->f.whole,
                        cache_whole(cell_eval(x, parts[k], &r->ctx), r->parts));
     }

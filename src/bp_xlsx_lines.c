@@ -62,11 +62,12 @@ xl_amt xl_engine_sum(const xl *x, int p, const char *code, int year, bp_scenario
     for (size_t i = n0; i < n1; i++) {
         bp_num v;
         int64_t pence;
-        /* a budget to date no institution's can be formed (a whole-year budget under the
-         * code) leaves the trust's no data too, as the Workings facts cell has it; a month
-         * not received leaves out only that institution (the statements' decision) */
-        if (sc == BP_YTD_BUDGET
-            && bp_model_sum_state(x->m, x->inst_order[i], year, sc, code, eliminated, &v) == BP_SUM_NODATA)
+        /* a budget to date an institution's cannot be formed (a whole-year budget under
+         * the code) leaves the trust's no data too, as the Workings facts cell has it; so
+         * does a month not received its year to date and outturn (bp_model_sum_state) */
+        if ((sc == BP_YTD_BUDGET || xl_engine_scenario(x, year, sc) == BP_YTD_ACTUAL || sc == BP_OUTTURN)
+            && bp_model_sum_state(x->m, x->inst_order[i], year, xl_engine_scenario(x, year, sc), code,
+                                  eliminated, &v) == BP_SUM_NODATA)
             return (xl_amt){false, 0};
         if (!bp_model_sum(x->m, x->inst_order[i], year, xl_engine_scenario(x, year, sc), code,
                           eliminated, &v))
@@ -559,6 +560,14 @@ static void ie_want(const xl *x, int c, const char *code, const char *internal, 
     row = xl_sums_row(x, cd, year, BP_ACTUAL, elim);
     ref[0] = '\0';
     if (row >= 0) bp_formula_ref(ref, size, BP_XL_SHEET_WORKINGS, row, xl_sums_col(x, c < n ? c : -1));
+    /* in-year the trust's columns are no data while a month is not received (its facts
+     * cell 0): the check sets 0 against 0 then */
+    if (row >= 0 && c >= n && xl_outturn_year(x) && size >= 64) {
+        char t[28], f[28];   /* Workings!$XFD$1048576 at most: IF(f,t,0) fits 64 */
+        bp_formula_ref(t, sizeof t, BP_XL_SHEET_WORKINGS, row, x->trust_col);
+        bp_formula_ref(f, sizeof f, BP_XL_SHEET_WORKINGS, row, x->trust_col + x->facts_offset);
+        snprintf(ref, size, "IF(%s,%s,0)", f, t);
+    }
     *eng = xl_engine_sum(x, c < n ? c : -1, cd, year, BP_ACTUAL, elim);
 }
 
@@ -593,8 +602,16 @@ static void ie_line_cell(xl *x, const xl_lines *pl, size_t i, int c, xl_amt *v)
         /* across: the institutions' cells of the line */
         bp_formula_ref(r0, sizeof r0, NULL, row, IE_COL);
         bp_formula_ref(r1, sizeof r1, NULL, row, tcol - 1);
-        snprintf(ref, sizeof ref, "=IF(COUNT(%s:%s),ROUND(SUM(%s:%s),2),\"\")", r0, r1, r0, r1);
         for (int k = 0; k < n; k++) *at = xl_amt_add(*at, v[(size_t)k * pl->n + i], 1);
+        /* in-year, no data while a month is not received (the Workings count of the
+         * trust), as the engine's trust; the eliminated and consolidated columns follow */
+        char recv[40] = "";
+        if (xl_outturn_year(x)) {
+            bp_formula_ref(recv, sizeof recv, BP_XL_SHEET_WORKINGS, x->recv_row, x->trust_col);
+            if (xl_trust_missing(x)) *at = (xl_amt){false, 0};
+        }
+        snprintf(ref, sizeof ref, "=%s%s%sIF(COUNT(%s:%s),ROUND(SUM(%s:%s),2),\"\")%s", *recv ? "IF(" : "",
+                 recv, *recv ? ",\"\"," : "", r0, r1, r0, r1, *recv ? ")" : "");
     } else if (c == n + 1) {
         /* the internal transfers taken out */
         if (!l->internal) return;
@@ -831,7 +848,10 @@ static void bva_check(xl *x, int row, const xl_lines *pl, int p, int first, int 
         char t[28], f[28];   /* Workings!$XFD$1048576 at most: IF(f,t,0) fits want */
         want[j][0] = '\0';
         if (bva_refs(x, code, year, sc, p, &elim, t, f, sizeof t)) {
-            if (sc == BP_YTD_BUDGET) snprintf(want[j], sizeof want[j], "IF(%s,%s,0)", f, t);
+            /* no data (0 against 0): a budget to date with a whole-year budget under it, a
+             * year to date or outturn with a month not received (the facts cell 0) */
+            if (sc == BP_YTD_BUDGET || (xl_outturn_year(x) && sc != BP_BUDGET))
+                snprintf(want[j], sizeof want[j], "IF(%s,%s,0)", f, t);
             else snprintf(want[j], sizeof want[j], "%s", t);
         }
         eng[j] = xl_engine_sum(x, p, code, year, sc, p < 0);

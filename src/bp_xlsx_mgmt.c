@@ -125,17 +125,17 @@ static int ma_block(xl *x, int row, int p)
     }
     if (x->recv_row >= 0) {
         /* an institution: the months up to the period less those not received; the
-         * trust: the months not received of all its institutions, whose actuals are then
-         * left out of its figures (the statements' decision, docs/workbook.md) - Workings,
-         * live */
+         * trust: the months not received of all its institutions, which explain its
+         * blanks (while not 0 its actuals to date, outturn and their variances are no
+         * data, as the engine's: docs/workbook.md, "Months") - Workings, live */
         char ref[64], f[128];
         bp_formula_ref(ref, sizeof ref, BP_XL_SHEET_WORKINGS, x->recv_row, xl_sums_col(x, p));
         int missing = 0;
         for (size_t i = 0; i < x->m->ninsts; i++)
             if (p < 0 || (size_t)p == i) missing += xl_months_missing(x, i);
         if (p >= 0) xl_text_fmt(title, sizeof title, "Months received (of %d)", x->m->period);
-        else xl_text_fmt(title, sizeof title, "Months not received, all institutions (their actuals "
-                         "are left out above)");
+        else xl_text_fmt(title, sizeof title, "Months not received, all institutions (while not 0, "
+                         "no data to date or for the outturn)");
         xl_put_text(x, s, row, MA_LABEL, title, x->f.text);
         if (p >= 0) snprintf(f, sizeof f, "=%d-%s", x->m->period, ref);
         else snprintf(f, sizeof f, "=%s", ref);

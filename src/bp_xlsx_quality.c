@@ -214,7 +214,7 @@ static int write_reconciliation(xl *x, int row, bp_expr *const *ex)
             /* the engine's figures: in-year, the report year's actuals to date */
             bp_expr_ctx ce = c;
             ce.scenario = xl_engine_scenario(x, year, sc);
-            bp_num in = xl_engine_eval(x, ex[FX_INTERNAL_IN], &ce), out = xl_engine_eval(x, ex[FX_INTERNAL_OUT], &ce);
+            bp_num in = xl_engine_eval_sent(x, ex[FX_INTERNAL_IN], &ce), out = xl_engine_eval_sent(x, ex[FX_INTERNAL_OUT], &ce);
             bp_num diff = bp_num_sub(in, out);
             char yb[16], a[16], b[16], formula[96];
             bp_year_format(year, yb, sizeof yb);

@@ -3,9 +3,10 @@
  * engine then has no year to date for that institution (bp_model_sum_state); the
  * workbook says the same with one row under the sums block on Workings, a live count
  * per institution over Data, which every row of the report year's actuals reads
- * (bp_xlsx_sums.c): the institution's total and facts are 0 while it is not 0, so that
- * its figures are blank and its phase's and the trust's totals add up the institutions
- * that sent their months - the figures the statements show (docs/workbook.md, "Months"). */
+ * (bp_xlsx_sums.c): the institution's total and facts are 0 while it is not 0, and the
+ * facts of its phase and the trust (whose cells add up their members' counts) are 0 while
+ * theirs is not 0, so that every figure of theirs is blank, as the engine's; the row
+ * explains why (docs/workbook.md, "Months"). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,13 @@ int xl_months_missing(const xl *x, size_t p)
     unsigned v = x->m->missing[x->inst_order[p]];
     int n = 0;
     for (; v; v &= v - 1) n++;
+    return n;
+}
+
+int xl_trust_missing(const xl *x)
+{
+    int n = 0;
+    for (size_t p = 0; p < x->m->ninsts; p++) n += xl_months_missing(x, p);
     return n;
 }
 
@@ -103,12 +111,26 @@ void xl_write_received(xl *x)
     bp_fbuf_free(&b);
 }
 
+/* The report year's actuals are those to date in-year. */
+static bp_expr_ctx engine_ctx(const xl *x, const bp_expr_ctx *c0)
+{
+    bp_expr_ctx c = *c0;
+    if (x->m->inyear && c0->year == x->m->inyear && c0->scenario == BP_ACTUAL)
+        c.scenario = BP_YTD_ACTUAL;
+    return c;
+}
+
 bp_num xl_engine_eval(const xl *x, const bp_expr *e, const bp_expr_ctx *c0)
 {
-    /* the report year's actuals are those to date in-year */
-    bp_expr_ctx mapped = *c0;
-    if (x->m->inyear && c0->year == x->m->inyear && c0->scenario == BP_ACTUAL)
-        mapped.scenario = BP_YTD_ACTUAL;
+    /* a member's month not received leaves a phase's or the trust's year to date and
+     * outturn no data, in the engine as in the facts cells of Workings */
+    bp_expr_ctx c = engine_ctx(x, c0);
+    return bp_expr_eval(e, &c);
+}
+
+bp_num xl_engine_eval_sent(const xl *x, const bp_expr *e, const bp_expr_ctx *c0)
+{
+    bp_expr_ctx mapped = engine_ctx(x, c0);
     const bp_expr_ctx *c = &mapped;
     if (x->recv_row < 0 || !x->m->missing || c->year != x->m->inyear || c->nmembers < 2
         || (c->scenario != BP_YTD_ACTUAL && c->scenario != BP_OUTTURN))

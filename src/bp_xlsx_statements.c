@@ -71,6 +71,25 @@ static void finance_sum(xl *x, int row, int r0, int r1, size_t np, xl_amt *v, in
     }
 }
 
+/* In-year, the total of the institutions of the report year's actuals (to date) is no
+ * data while a month is not received (the Workings count of the trust), as the engine's
+ * trust: the consolidated line below it follows.  v: the row's values (stride 1). */
+static void finance_not_received(xl *x, int row, const xl_pair *pairs, size_t np, xl_amt *v)
+{
+    for (size_t j = 0; j < np && xl_live(x); j++) {
+        if (!xl_outturn_year(x) || pairs[j].year != x->m->inyear || pairs[j].sc != BP_ACTUAL) continue;
+        char a[16], b[16], recv[40], formula[160];
+        int col = FIN_FIRST_COL + (int)j;
+        bp_formula_ref(a, sizeof a, NULL, row - (int)x->m->ninsts, col);
+        bp_formula_ref(b, sizeof b, NULL, row - 1, col);
+        bp_formula_ref(recv, sizeof recv, BP_XL_SHEET_WORKINGS, x->recv_row, x->trust_col);
+        snprintf(formula, sizeof formula, "=IF(%s,\"\",IF(COUNT(%s:%s),ROUND(SUM(%s:%s),2),\"\"))",
+                 recv, a, b, a, b);
+        if (xl_trust_missing(x)) v[j] = (xl_amt){false, 0};
+        xl_put_formula(x, XS_FINANCE, row, col, formula, x->f.money, xl_cache_amt(v[j]));
+    }
+}
+
 /* The engine's values of a line, per year (stride np from v). */
 static void finance_values(xl *x, const bp_expr *e, const xl_entity *ent, bool eliminate,
                            const xl_pair *pairs, size_t np, xl_amt *v)
@@ -102,6 +121,7 @@ static int finance_block(xl *x, int row, const char *title, bp_expr *const *ex, 
     }
     xl_put_text(x, XS_FINANCE, row, 0, "Total of the institutions", x->f.text);
     finance_sum(x, row, first, row - 1, np, v, vrow0, x->f.money);
+    finance_not_received(x, row, pairs, np, v + (size_t)(row - vrow0) * np);
     row++;
     if (internal >= 0) {
         finance_line(x, row, "Less internal transfers (eliminated)", "", ex[internal], trust,
@@ -141,7 +161,7 @@ static void finance_check(xl *x, int row, int trow, const char *code, const xl_p
     /* before its cells (xl_add_check) */
     if (np) xl_add_check(x, XS_FINANCE, row, FIN_FIRST_COL, row, FIN_FIRST_COL + (int)np - 1, what);
     for (size_t j = 0; j < np && xl_live(x); j++) {
-        char t[16], w[48], formula[128];
+        char t[16], w[64], formula[128];
         int col = FIN_FIRST_COL + (int)j;
         int wrow = xl_sums_row(x, code, pairs[j].year, (int)pairs[j].sc, true);
         xl_amt e = xl_engine_sum(x, -1, code, pairs[j].year, pairs[j].sc, true);
@@ -149,6 +169,14 @@ static void finance_check(xl *x, int row, int trow, const char *code, const xl_p
         if (wrow < 0) continue;
         bp_formula_ref(t, sizeof t, NULL, trow, col);
         bp_formula_ref(w, sizeof w, BP_XL_SHEET_WORKINGS, wrow, x->trust_col);
+        /* in-year the year to date is no data while a month is not received (the facts
+         * cell 0): 0 against 0 */
+        if (xl_outturn_year(x) && pairs[j].year == x->m->inyear && pairs[j].sc == BP_ACTUAL) {
+            char tc[28], fc[28];
+            bp_formula_ref(tc, sizeof tc, BP_XL_SHEET_WORKINGS, wrow, x->trust_col);
+            bp_formula_ref(fc, sizeof fc, BP_XL_SHEET_WORKINGS, wrow, x->trust_col + x->facts_offset);
+            snprintf(w, sizeof w, "IF(%s,%s,0)", fc, tc);
+        }
         snprintf(formula, sizeof formula, "=ROUND(SUM(%s)-%s,2)", t, w);
         xl_put_formula(x, XS_FINANCE, row, col, formula, x->f.money,
                        xl_cache_double((double)((g.has ? g.p : 0) - (e.has ? e.p : 0)) / 100.0));

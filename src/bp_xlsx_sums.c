@@ -1015,8 +1015,9 @@ static bool has_facts(const xl *x, size_t i, int col)
     return x->facts_read[i * x->facts_cols + (size_t)(col - BP_XL_WORK_FIRST_COL)] != 0;
 }
 
-/* In-year, a row of the report year's actuals: formula b becomes 0 while the
- * institution of column col has a month not received (bp_xlsx_received.c). */
+/* In-year, a row of the report year's actuals or outturn: formula b becomes 0 while the
+ * institution of column col, or a member of its phase or the trust, has a month not
+ * received (bp_xlsx_received.c: column col of its row). */
 static void ytd_wrap(xl *x, bp_fbuf *b, const xl_sum *s, const char *col)
 {
     if ((!xl_sum_ytd(x, s) && !outturn_row(x, s)) || b->nomem) return;
@@ -1179,6 +1180,10 @@ static void group_cells(xl *x, bp_fbuf *b, size_t i, int col, int ph, bp_i128 to
         bp_fbuf_puts(b, ")");
         if (!half) close_round(b, s);
         if (half && lazy) bp_fbuf_puts(b, ph < 0 && s->scenario == BP_YTD_BUDGET && s->money ? "))" : ")");
+        /* a member's month not received: the group's year to date and outturn are no data
+         * (its facts 0), as the engine's; its total stays the sum of the members' cells, so
+         * that "every fact counted" still adds up every institution */
+        if (half) ytd_wrap(x, b, s, c.c);
         if (b->nomem) {
             xl_nomem(x);
             return;
@@ -1233,22 +1238,26 @@ static void write_row(xl *x, bp_fbuf *b, const values *v, size_t i)
         any += v->facts[i * n + p];
     }
     bool lazy = s->kind == XR_FACTS || s->kind == XR_ELIMINATED;
+    bool ytd = xl_sum_ytd(x, s) || outturn_row(x, s), missing = false;
+    for (size_t p = 0; p < n; p++) missing |= ytd && xl_months_missing(x, p) > 0;
     for (size_t ph = 0; ph < x->res->nphases && xl_live(x); ph++) {
         bp_phase phase = x->res->phases[ph];
         bp_i128 t = 0;
         int64_t f = 0;
+        bool gone = false;
         for (size_t p = 0; p < n; p++) {
             const bp_institution *in = &x->m->insts[x->inst_order[p]];
             if (in->phase != phase) continue;
             t += v->total[i * n + p];
             f += v->facts[i * n + p];
+            gone |= ytd && xl_months_missing(x, p) > 0;
         }
-        group_cells(x, b, i, x->phase_col[phase], (int)phase, t, lazy && t != 0 ? 1 : f);
+        group_cells(x, b, i, x->phase_col[phase], (int)phase, t, gone ? 0 : lazy && t != 0 ? 1 : f);
     }
     bool unprofiled = false;
     for (size_t p = 0; p < n; p++) unprofiled |= v->unprofiled[i * n + p] != 0;
     if (xl_live(x)) group_cells(x, b, i, x->trust_col, -1, trust,
-                                unprofiled ? 0 : lazy && trust != 0 ? 1 : any);
+                                unprofiled || missing ? 0 : lazy && trust != 0 ? 1 : any);
 }
 
 /* The block: its title, the header of institution, phase and trust ids twice (totals,
