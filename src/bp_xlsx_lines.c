@@ -237,7 +237,11 @@ static bool internal_group(const char *code, size_t len)
 /* Does any institution have facts for the code in the year and scenario? */
 static bool has_data(const xl *x, const char *code, int year, bp_scenario sc)
 {
-    return xl_engine_sum(x, -1, code, year, sc, false).has;
+    /* institution by institution: the trust's sum is no data while a month is not
+     * received, and the others' lines are still shown */
+    for (size_t p = 0; p < x->m->ninsts; p++)
+        if (xl_engine_sum(x, (int)p, code, year, sc, false).has) return true;
+    return false;
 }
 
 static void plan_push(xl *x, xl_lines *pl, xl_line l)

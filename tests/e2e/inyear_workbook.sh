@@ -227,13 +227,40 @@ col = head.index('2023/24 actual')
 rows = {r[1] or r[0]: r for r in fin.iter_rows(min_row=5, max_row=14, values_only=True)}
 if rows['WPS'][col] not in (None, ''): fails.append("WPS income to date %r, expected no data" % rows['WPS'][col])
 want("SFC income to date (partial)", rows['SFC'][col], 3854843.76)
-# consolidated: SFC 3,854,843.76 + BHS 2,872,184.80 + MHS 2,353,948.37 + CENTRAL 14,895.55
-want("consolidated income of the institutions that sent every month", rows['trust'][col], 9095872.48)
+# the trust's year to date is no data (README: "every ytd_actual and outturn of WPS, of the
+# phase primary and of the trust is no data"), on Finance as in the engine - not the
+# institutions that sent every month set against the whole trust's budget
+for r in fin.iter_rows(min_row=5, max_row=14, values_only=True):
+    if r[0] in ('Total of the institutions', 'Consolidated income') and r[col] not in (None, ''):
+        fails.append("Finance: %s to date %r, expected no data" % (r[0], r[col]))
 ie = wb['Income and expenditure']
-wps = [c.value for c in ie[6]].index('WPS')
+ids = [c.value for c in ie[6]]
+wps = ids.index('WPS')
 for r in ie.iter_rows(min_row=7, values_only=True):
     if r[1] and str(r[1]).startswith(('income', 'exp')) and r[wps] not in (None, ''):
         fails.append("Income and expenditure: WPS %s is %r, expected no data" % (r[1], r[wps])); break
+for r in ie.iter_rows(min_row=7, values_only=True):
+    if r[0] == 'Total income':
+        for k in ('total', 'eliminated', 'trust'):
+            if r[ids.index(k)] not in (None, ''):
+                fails.append("Income and expenditure: total income, %s column %r, expected no data" % (k, r[ids.index(k)]))
+        # SFC's as in the full set (README)
+        want("Income and expenditure: SFC total income (partial)", r[ids.index('SFC')], 3854843.76)
+        break
+else:
+    fails.append("Income and expenditure: no Total income row")
+# Workings: the trust's consolidated income to date (the eliminated row) has its facts cell
+# 0, no data, while its total stays the sum of the institutions' cells, so that "every fact
+# counted" still holds: SFC 3,854,843.76 + BHS 2,872,184.80 + MHS 2,353,948.37 + CENTRAL
+# 14,895.55 (README, WPS's left out)
+fo = [i for i, h in enumerate([c.value for c in wk[5]]) if h == 'trust']
+for r in wk.iter_rows(min_row=6, values_only=True):
+    if r[0] == 'income' and r[1] == '2023/24' and r[2] == 'actual' and r[3] == 'internal transfers eliminated':
+        if r[fo[1]] != 0: fails.append("Workings trust income to date facts %r, expected 0" % r[fo[1]])
+        want("Workings trust income to date, the total of the cells", r[fo[0]], 9095872.48)
+        break
+else:
+    fails.append("Workings: no income 2023/24 actual row")
 # Cash flow: WPS has no cash facts for M03 either, so from M03 its closing is no data and so
 # is its low point (contract v2, "Cash flow"); SFC's low point is the full set's
 cf = wb['Cash flow']
@@ -259,6 +286,8 @@ for e in ('WPS', 'primary', 'trust'):
         if v not in (None, ''): fails.append("partial income_total %s (%s) %r, expected no data" % (e, 'to date' if off else 'outturn', v))
     if card['surplus_pct'][head.index(e) + 1] != 'none': fails.append("partial surplus_pct %s status %r" % (e, card['surplus_pct'][head.index(e) + 1]))
 want("partial income_total SFC outturn", card['income_total'][head.index('SFC')], 11491198.25)
+# the secondary phase (MHS alone) as in the full set: MHS's income to date 2,353,948.37
+want("partial income_total secondary to date", card['income_total'][head.index('secondary') + 2], 2353948.37)
 want("partial cash_min trust", card['cash_min'][head.index('trust')], 2855453.20)
 # Budget v actual: WPS's actuals to date and outturn no data, its budget to date stays
 bva = wb['Budget v actual']
@@ -272,14 +301,38 @@ for r in bva.iter_rows(min_row=4, values_only=True):
         break
 else:
     fails.append("partial: no WPS income line on Budget v actual")
+# the trust's income: budget to date 9,980,115.00 and full-year budget as in the full set
+# (README), actual to date, outturn and both variances no data (in the full set the
+# variance to date is +1,394.08; with WPS's M03 left out it would read -884,242.52)
+cur, seen = None, False
+for r in bva.iter_rows(min_row=4, values_only=True):
+    if r[0] and r[1] is None and r[2] is None and '(' in str(r[0]) and 'result' not in r[0]:
+        cur = r[0].rsplit('(', 1)[1].rstrip(')')
+    elif cur and cur.startswith('consolidated') and r[1] == 'income':
+        seen = True
+        want("partial trust income budget to date (Budget v actual)", r[2], 9980115.00)
+        for i, what in ((3, 'actual to date'), (4, 'variance to date'), (5, '% variance to date'),
+                        (6, 'word to date'), (8, 'outturn'), (9, 'variance'), (10, '% variance'), (11, 'word')):
+            if r[i] not in (None, ''): fails.append("partial trust income %s (Budget v actual) %r, expected no data" % (what, r[i]))
+        break
+if not seen: fails.append("partial: no trust income line on Budget v actual")
 # Management accounts: WPS received 3 of 4 months, its actuals to date blank, its budget
 # to date as in the full set
-cur, mw = None, {}
+cur, mw, mt = None, {}, {}
 for r in wb['Management accounts'].iter_rows(min_row=4, values_only=True):
     if r[0] and r[1] is None and r[2] is None and '(' in str(r[0]) and not str(r[0]).startswith(('In-year', 'Months')):
         cur = r[0].rsplit('(', 1)[1].rstrip(')')
     elif cur == 'WPS' and r[0]:
         mw[r[1] or r[0][:6]] = r
+    elif cur and cur.startswith('consolidated') and r[0]:
+        mt[r[1] or r[0][:6]] = r
+# the trust: income budget to date 9,980,115.00 (README), its actual to date, outturn and
+# variances no data; the months not received line says 1 (WPS's M03)
+want("partial MA trust income budget to date", mt.get('income', [None] * 10)[3], 9980115.00)
+for i, what in ((2, 'to date'), (4, 'variance to date'), (5, '% variance to date'), (7, 'outturn'), (8, 'variance'), (9, '% variance')):
+    if mt.get('income', [None] * 10)[i] not in (None, ''):
+        fails.append("partial MA trust income %s %r, expected no data" % (what, mt['income'][i]))
+want("partial MA trust months not received", mt.get('Months', [None] * 10)[2], 1)
 want("partial MA WPS months received", mw.get('Months', [None] * 10)[2], 3)
 want("partial MA WPS income budget to date", mw.get('income', [None] * 10)[3], 879910.00)
 if mw.get('income', [None] * 10)[2] not in (None, ''): fails.append("partial MA WPS income to date %r" % mw['income'][2])
