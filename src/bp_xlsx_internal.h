@@ -389,10 +389,9 @@ void xl_write_received(xl *x);
  * year's actuals are those to date (no data for an entity with a member's month not
  * received, as on Workings); otherwise bp_expr_eval. */
 bp_num xl_engine_eval(const xl *x, const bp_expr *e, const bp_expr_ctx *c);
-/* The same over the institutions that sent every month: a phase's or the trust's term or
- * Ratios cell (the Scorecard's KPI cell of such an entity is no data, =IF(count,"",...))
- * and the internal transfers of Data quality add up their members' cells on Workings,
- * whose totals leave out an institution with a month not received. */
+/* The same over the institutions that sent every month: Data quality's internal
+ * transfers of the trust read the sums block's totals, which leave out an institution
+ * with a month not received (what was received must reconcile). */
 bp_num xl_engine_eval_sent(const xl *x, const bp_expr *e, const bp_expr_ctx *c);
 /* Is sheet s in this workbook?  Every sheet but Cash flow, which only one whose year has
  * cash.* facts has (no annual fixture's), and Management accounts, only in-year. */
