@@ -7,6 +7,7 @@
  *   bp_xlsx_xml.c         libxlsxwriter's XML writer functions, interposed: the same
  *                         bytes for less work (no sheet; nothing here calls it)
  *   bp_xlsx_cells.c       failures and limits, the text gate, cells, formats
+ *   bp_xlsx_received.c    in-year, the months not received: Workings' live count of them
  *   bp_xlsx_sums.c        the sums block of Workings: its rows, formulas and values
  *   bp_xlsx_layout.c      where everything goes: institution order, entities, the Targets
  *                         and Courses rows, the compiler's view of them (bp_formula_env)
