@@ -50,7 +50,8 @@ typedef struct bp_prevpack {
  * bp_session_open); anything else a results JSON.  Errors: the folder's own data errors
  * (file names prefixed with path: "prev/finance.csv:3:9"), BP_ERR_DATA and the rest as
  * bp_session_open gives them; a JSON that is malformed (path:line:column), not a results
- * JSON of boardpack (a schema other than boardpack-results/N) or not shaped as one, and a
+ * JSON of boardpack (a schema other than boardpack-results/1, /2 - earlier versions', a
+ * result an object - or /3, grouped) or not shaped as one, and a
  * path that is neither: BP_ERR_USAGE (exit 2).  suppress_max > 0 (build --publish): a
  * folder's results are suppressed as this pack's are, with this pack's suppress_max
  * (bp_suppress_apply), and a published JSON's "suppressed" results are kept withheld. */

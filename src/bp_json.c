@@ -100,34 +100,55 @@ static void json_year(FILE *out, int year)
     bp_json_string(out, yb);
 }
 
-static void json_result(FILE *out, const bp_session *s, const bp_result *r)
+/* Schema /3 writes each run of results of one KPI, scope, entity and target once, with a
+ * row per result: an array of the fields "result_fields" names, in that order (results
+ * were 93% of a national trust's file, each repeating its five identifiers and every key
+ * name).  The optional fields come last so that a row of a KPI without grades simply
+ * stops before "grade" and "measures". */
+static void json_result_fields(FILE *out, const bp_session *s)
+{
+    fputs("  \"result_fields\": [\"year\", \"scenario\", \"value\", \"status\", \"reported\"", out);
+    if (s->results.published) fputs(", \"suppressed\"", out);
+    if (s->results.previous) fputs(", \"previous_value\", \"previous_status\", \"movement\"", out);
+    bool grades = false;
+    for (size_t i = 0; i < s->kpis.count && !grades; i++) grades = s->kpis.kpis[i].nmeasures > 0;
+    if (grades) fputs(", \"grade\", \"measures\"", out);
+    fputs("],\n", out);
+}
+
+static void json_result_row(FILE *out, const bp_session *s, const bp_result *r)
 {
     const bp_kpi *k = &s->kpis.kpis[r->kpi];
-    char target[160];
-    bp_format_target_short(k, r, target, sizeof target);
-    fputs("{\"kpi\": ", out);
-    bp_json_string(out, k->id);
-    /* one object per result, thousands per file: plain writes, no format strings */
-    fputs(", \"scope\": \"", out);
-    fputs(bp_scope_id(r->scope), out);
-    fputs("\", \"entity\": ", out);
-    bp_json_string(out, bp_result_entity_id(&s->results, r));
-    fputs(", \"year\": ", out);
+    /* one row per result, thousands per file: plain writes, no format strings */
+    fputc('[', out);
     json_year(out, r->year);
-    fputs(", \"scenario\": \"", out);
+    fputs(", \"", out);
     fputs(bp_scenario_id(r->scenario), out);
-    fputs("\", \"value\": ", out);
+    fputs("\", ", out);
     json_num(out, r->value, k->unit == BP_UNIT_MONEY);
-    fputs(", \"status\": \"", out);
+    fputs(", \"", out);
     fputs(bp_status_id(r->status), out);
-    fputs("\", \"target\": ", out);
-    bp_json_string(out, target);
-    if (r->grade >= 0) {
-        fputs(", \"grade\": ", out);
-        bp_json_string(out, k->grades[r->grade].label);
+    fputs(r->counts ? "\", true" : "\", false", out);
+    /* build --publish: every result says whether it is withheld (its value null) */
+    if (s->results.published) fputs(r->suppressed ? ", true" : ", false", out);
+    if (s->results.previous) {
+        /* --previous: every result says what the previous pack had (null: absent, no
+         * data, or withheld by build --publish) and its movement (null: none) */
+        fputs(", ", out);
+        json_num(out, r->previous_value, k->unit == BP_UNIT_MONEY);
+        fputs(", ", out);
+        if (r->has_previous && !r->previous_suppressed) fprintf(out, "\"%s\"", bp_status_id(r->previous_status));
+        else fputs("null", out);
+        const char *mv = bp_movement_id(r->movement);
+        fputs(", ", out);
+        if (mv) fprintf(out, "\"%s\"", mv);
+        else fputs("null", out);
     }
     if (k->nmeasures) {
-        fputs(", \"measures\": {", out);
+        fputs(", ", out);
+        if (r->grade >= 0) bp_json_string(out, k->grades[r->grade].label);
+        else fputs("null", out);
+        fputs(", {", out);
         for (size_t i = 0; i < k->nmeasures && i < BP_MAX_MEASURES; i++) {
             fprintf(out, "%s\"%s\": {\"value\": ", i ? ", " : "", k->measures[i].id);
             json_num(out, r->measure[i], k->measures[i].unit == BP_UNIT_MONEY);
@@ -137,23 +158,40 @@ static void json_result(FILE *out, const bp_session *s, const bp_result *r)
         }
         fputc('}', out);
     }
-    /* build --publish: every result says whether it is withheld (its value null) */
-    if (s->results.published) fputs(r->suppressed ? ", \"suppressed\": true" : ", \"suppressed\": false", out);
-    fputs(r->counts ? ", \"reported\": true" : ", \"reported\": false", out);
-    if (s->results.previous) {
-        /* --previous: every result says what the previous pack had (null: absent, no
-         * data, or withheld by build --publish) and its movement (null: none) */
-        fputs(", \"previous_value\": ", out);
-        json_num(out, r->previous_value, k->unit == BP_UNIT_MONEY);
-        fputs(", \"previous_status\": ", out);
-        if (r->has_previous && !r->previous_suppressed) fprintf(out, "\"%s\"", bp_status_id(r->previous_status));
-        else fputs("null", out);
-        const char *mv = bp_movement_id(r->movement);
-        fputs(", \"movement\": ", out);
-        if (mv) fprintf(out, "\"%s\"", mv);
-        else fputs("null", out);
+    fputc(']', out);
+}
+
+/* A group: the results from r[i] on of its KPI, scope, entity and target, in their
+ * order.  Returns the index after the group's last. */
+static size_t json_result_group(FILE *out, const bp_session *s, size_t i)
+{
+    const bp_results *rs = &s->results;
+    const bp_result *r = &rs->results[i];
+    const bp_kpi *k = &s->kpis.kpis[r->kpi];
+    const char *entity = bp_result_entity_id(rs, r);
+    char target[160], next[160];
+    bp_format_target_short(k, r, target, sizeof target);
+    fputs("{\"kpi\": ", out);
+    bp_json_string(out, k->id);
+    fputs(", \"scope\": \"", out);
+    fputs(bp_scope_id(r->scope), out);
+    fputs("\", \"entity\": ", out);
+    bp_json_string(out, entity);
+    fputs(", \"target\": ", out);
+    bp_json_string(out, target);
+    fputs(", \"rows\": [", out);
+    json_result_row(out, s, r);
+    for (i++; i < rs->nresults; i++) {
+        const bp_result *x = &rs->results[i];
+        if (x->kpi != r->kpi || x->scope != r->scope || strcmp(bp_result_entity_id(rs, x), entity) != 0)
+            break;
+        bp_format_target_short(k, x, next, sizeof next);
+        if (strcmp(next, target) != 0) break;
+        fputs(", ", out);
+        json_result_row(out, s, x);
     }
-    fputc('}', out);
+    fputs("]}", out);
+    return i;
 }
 
 static void json_exceptions(FILE *out, const bp_session *s)
@@ -311,29 +349,28 @@ bp_err bp_json_results(FILE *out, const bp_session *s)
     const bp_model *m = &s->model;
     char asof[16];
     bp_date_format_iso(m->as_of, asof, sizeof asof);
-    /* schema /2 when it carries contract v2's fields: in-year mode or the comparison
-     * with a previous pack; annual results without --previous stay /1, byte for byte */
+    /* schema /3 (annual and in-year alike; "period" null for an annual pack): the results
+     * grouped (json_result_group).  /1 and /2 wrote one object per result. */
     bool inyear = m->inyear && m->inyear == s->year;
-    bool v2 = inyear || s->results.previous;
-    fprintf(out, "{\n  \"schema\": \"boardpack-results/%d\",\n  \"version\": \"%s\",\n  \"trust\": ",
-            v2 ? 2 : 1, BP_VERSION);
+    fprintf(out, "{\n  \"schema\": \"boardpack-results/3\",\n  \"version\": \"%s\",\n  \"trust\": ",
+            BP_VERSION);
     bp_json_string(out, m->id);
     fputs(",\n  \"trust_name\": ", out);
     bp_json_string(out, m->name);
     fputs(",\n  \"report_year\": ", out);
     json_year(out, s->year);
-    if (v2) {
-        fputs(",\n  \"period\": ", out);
-        if (inyear) {
-            char pb[8];
-            bp_month_format(m->period, pb, sizeof pb);
-            fprintf(out, "\"%s\"", pb);
-        } else fputs("null", out);                                    /* annual */
-    }
-    fprintf(out, ",\n  \"as_of\": \"%s\",\n  \"results\": [", asof);
-    for (size_t i = 0; i < s->results.nresults; i++) {
+    fputs(",\n  \"period\": ", out);
+    if (inyear) {
+        char pb[8];
+        bp_month_format(m->period, pb, sizeof pb);
+        fprintf(out, "\"%s\"", pb);
+    } else fputs("null", out);                                        /* annual */
+    fprintf(out, ",\n  \"as_of\": \"%s\",\n", asof);
+    json_result_fields(out, s);
+    fputs("  \"results\": [", out);
+    for (size_t i = 0; i < s->results.nresults;) {
         fputs(i ? ",\n    " : "\n    ", out);
-        json_result(out, s, &s->results.results[i]);
+        i = json_result_group(out, s, i);
     }
     fputs(s->results.nresults ? "\n  ],\n" : "],\n", out);
     json_exceptions(out, s);

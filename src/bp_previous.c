@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -331,43 +332,52 @@ static bp_num jv_num(const bp_jv *v)
     return exact_double(v->num);
 }
 
-static bp_err json_result(const char *path, const bp_jv *o, bp_prevpack *p, size_t *cap,
+/* One result of a results JSON, however its schema lays it out: an object of its own
+ * (/1, /2) or a row of a group (/3).  NULL: absent. */
+enum { F_KPI, F_SCOPE, F_ENTITY, F_YEAR, F_SCENARIO, F_STATUS, F_REPORTED, F_VALUE, F_SUPPRESSED, F_N };
+static const char *const field_names[F_N] = {"kpi", "scope", "entity", "year", "scenario",
+                                             "status", "reported", "value", "suppressed"};
+
+typedef struct {
+    const bp_jv *at;         /* where the result is, for a message about it as a whole */
+    const bp_jv *f[F_N];
+} json_view;
+
+static bp_err json_result(const char *path, const json_view *o, bp_prevpack *p, size_t *cap,
                           bool *all_say, bp_diags *diags)
 {
-    if (o->kind != BP_JV_OBJECT) return json_bad(diags, path, o, "a result that is not an object");
-    const char *names[] = {"kpi", "scope", "entity", "year", "scenario", "status"};
-    const char *vals[6];
-    for (size_t i = 0; i < 6; i++) {
-        vals[i] = jv_string(o, names[i]);
+    const char *vals[F_STATUS + 1];
+    for (size_t i = 0; i <= F_STATUS; i++) {
+        vals[i] = o->f[i] && o->f[i]->kind == BP_JV_STRING ? o->f[i]->text : NULL;
         if (!vals[i]) {
             char why[80];
-            snprintf(why, sizeof why, "a result without \"%s\" as a string", names[i]);
-            return json_bad(diags, path, o, why);
+            snprintf(why, sizeof why, "a result without \"%s\" as a string", field_names[i]);
+            return json_bad(diags, path, o->at, why);
         }
     }
-    const bp_jv *rep = bp_jv_get(o, "reported"), *val = bp_jv_get(o, "value");
+    const bp_jv *rep = o->f[F_REPORTED], *val = o->f[F_VALUE];
     if (!rep || rep->kind != BP_JV_BOOL)
-        return json_bad(diags, path, o, "a result without \"reported\": true or false");
+        return json_bad(diags, path, o->at, "a result without \"reported\": true or false");
     if (!val || (val->kind != BP_JV_NUMBER && val->kind != BP_JV_NULL))
-        return json_bad(diags, path, val ? val : o, "a result whose \"value\" is not a number or null");
+        return json_bad(diags, path, val ? val : o->at, "a result whose \"value\" is not a number or null");
     int year;
     bp_status st;
-    if (!bp_year_parse(vals[3], &year))
-        return json_bad(diags, path, bp_jv_get(o, "year"), "a year that is not YYYY/YY");
-    if (!status_parse(vals[5], &st))
-        return json_bad(diags, path, bp_jv_get(o, "status"), "a status other than green, amber, red or none");
+    if (!bp_year_parse(vals[F_YEAR], &year))
+        return json_bad(diags, path, o->f[F_YEAR], "a year that is not YYYY/YY");
+    if (!status_parse(vals[F_STATUS], &st))
+        return json_bad(diags, path, o->f[F_STATUS], "a status other than green, amber, red or none");
     /* written by build --publish: every result says whether it is withheld */
-    const bp_jv *sup = bp_jv_get(o, "suppressed");
+    const bp_jv *sup = o->f[F_SUPPRESSED];
     if (sup && sup->kind != BP_JV_BOOL)
         return json_bad(diags, path, sup, "a result whose \"suppressed\" is not true or false");
     if (!sup) *all_say = false;
     if (!rep->b) return BP_OK;
     bp_prev_result *q = prev_add(p, cap);
     if (!q) return BP_ERR_NOMEM;
-    q->kpi = dup(vals[0]);
-    q->scope = dup(vals[1]);
-    q->entity = dup(vals[2]);
-    q->scenario = dup(vals[4]);
+    q->kpi = dup(vals[F_KPI]);
+    q->scope = dup(vals[F_SCOPE]);
+    q->entity = dup(vals[F_ENTITY]);
+    q->scenario = dup(vals[F_SCENARIO]);
     q->year = year;
     q->status = st;
     q->suppressed = sup && sup->b;
@@ -375,6 +385,58 @@ static bp_err json_result(const char *path, const bp_jv *o, bp_prevpack *p, size
     q->dvalue = val->kind == BP_JV_NUMBER ? val->num : 0.0;
     if (val->kind == BP_JV_NUMBER && !q->value.ok) q->value = bp_num_none();
     return q->kpi && q->scope && q->entity && q->scenario ? BP_OK : BP_ERR_NOMEM;
+}
+
+/* Schema /1 and /2: "results" holds one object per result. */
+static bp_err json_objects(const char *path, const bp_jv *res, bp_prevpack *p, size_t *cap,
+                           bool *all_say, bp_diags *diags)
+{
+    bp_err err = BP_OK;
+    for (size_t i = 0; err == BP_OK && i < res->n; i++) {
+        const bp_jv *o = &res->items[i];
+        if (o->kind != BP_JV_OBJECT) return json_bad(diags, path, o, "a result that is not an object");
+        json_view v = {o, {NULL}};
+        for (size_t k = 0; k < F_N; k++) v.f[k] = bp_jv_get(o, field_names[k]);
+        err = json_result(path, &v, p, cap, all_say, diags);
+    }
+    return err;
+}
+
+/* Schema /3: "results" holds groups - {"kpi", "scope", "entity", "target", "rows"} - and
+ * each row is an array of the fields "result_fields" names, in its order. */
+static bp_err json_groups(const char *path, const bp_jv *root, const bp_jv *res, bp_prevpack *p,
+                          size_t *cap, bool *all_say, bp_diags *diags)
+{
+    const bp_jv *rf = bp_jv_get(root, "result_fields");
+    size_t col[F_N];
+    for (size_t k = F_YEAR; k < F_N; k++) col[k] = SIZE_MAX;
+    for (size_t i = 0; rf && rf->kind == BP_JV_ARRAY && i < rf->n; i++)
+        for (size_t k = F_YEAR; k < F_N; k++)
+            if (rf->items[i].kind == BP_JV_STRING && strcmp(rf->items[i].text, field_names[k]) == 0
+                && col[k] == SIZE_MAX)
+                col[k] = i;
+    for (size_t k = F_YEAR; k < F_SUPPRESSED; k++)
+        if (col[k] == SIZE_MAX)
+            return json_bad(diags, path, rf ? rf : root,
+                            "no \"result_fields\" array naming year, scenario, status, reported "
+                            "and value");
+    bp_err err = BP_OK;
+    for (size_t i = 0; err == BP_OK && i < res->n; i++) {
+        const bp_jv *g = &res->items[i];
+        const bp_jv *rows = bp_jv_get(g, "rows");
+        if (g->kind != BP_JV_OBJECT || !rows || rows->kind != BP_JV_ARRAY)
+            return json_bad(diags, path, g, "a result group that is not an object with \"rows\"");
+        for (size_t j = 0; err == BP_OK && j < rows->n; j++) {
+            const bp_jv *row = &rows->items[j];
+            if (row->kind != BP_JV_ARRAY) return json_bad(diags, path, row, "a row that is not an array");
+            json_view v = {row, {NULL}};
+            for (size_t k = 0; k < F_YEAR; k++) v.f[k] = bp_jv_get(g, field_names[k]);
+            for (size_t k = F_YEAR; k < F_N; k++)
+                v.f[k] = col[k] < row->n ? &row->items[col[k]] : NULL;
+            err = json_result(path, &v, p, cap, all_say, diags);
+        }
+    }
+    return err;
 }
 
 static bp_err load_json(const char *path, bp_prevpack *p, bp_diags *diags)
@@ -404,14 +466,20 @@ static bp_err load_json(const char *path, bp_prevpack *p, bp_diags *diags)
     if (err == BP_OK && root.kind != BP_JV_OBJECT)
         err = json_bad(diags, path, &root, "the file is not a JSON object");
     const char *schema = err == BP_OK ? jv_string(&root, "schema") : NULL;
-    if (err == BP_OK && (!schema || strncmp(schema, "boardpack-results/", 18) != 0)) {
+    /* /1 and /2 (one object per result) as older versions wrote them, /3 as this one does */
+    int version = 0;
+    if (schema && strncmp(schema, "boardpack-results/", 18) == 0 && schema[18] >= '1'
+        && schema[18] <= '3' && !schema[19])
+        version = schema[18] - '0';
+    if (err == BP_OK && !version) {
         const bp_jv *sv = bp_jv_get(&root, "schema");
         if (schema) {
             char q[200];
             bp_diag_quote(schema, strlen(schema), q, sizeof q);
             bp_diag_add(diags, BP_DIAG_ERROR, path, sv->line, sv->column,
-                        "schema \"%s\" is not a boardpack results schema (boardpack-results/1 "
-                        "or /2, as check --format json and build write)", q);
+                        "schema \"%s\" is not a boardpack results schema (boardpack-results/3 "
+                        "as check --format json and build write, or /1 or /2 as earlier "
+                        "versions did)", q);
             err = BP_ERR_USAGE;
         } else {
             err = json_bad(diags, path, sv ? sv : &root, "no \"schema\" string");
@@ -444,8 +512,9 @@ static bp_err load_json(const char *path, bp_prevpack *p, bp_diags *diags)
     }
     size_t cap = 0;
     bool all_say = true;
-    for (size_t i = 0; err == BP_OK && i < res->n; i++)
-        err = json_result(path, &res->items[i], p, &cap, &all_say, diags);
+    if (err == BP_OK)
+        err = version == 3 ? json_groups(path, &root, res, p, &cap, &all_say, diags)
+                           : json_objects(path, res, p, &cap, &all_say, diags);
     p->published = err == BP_OK && res->n > 0 && all_say;
     bp_jv_free(&root);
     return err;

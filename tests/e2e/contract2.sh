@@ -24,7 +24,8 @@ data() { rm -rf "$1" && mkdir -p "$1" && cp "$base"/*.csv "$1"/; }
 if "$py" - "$tmp/h.json" fixtures/second-trust/finance.csv <<'PY'
 import csv, json, sys
 from decimal import Decimal
-res = json.load(open(sys.argv[1]), parse_float=Decimal)
+from bpresults import flat
+res = flat(json.load(open(sys.argv[1]), parse_float=Decimal))
 want = {}
 with open(sys.argv[2], encoding="utf-8-sig", newline="") as f:
     for r in csv.DictReader(f):
@@ -73,7 +74,8 @@ fi
 "$BOARDPACK" check --data "$base" --format json >"$tmp/hw.json" 2>/dev/null
 if "$py" -c '
 import json, sys
-r = json.load(open(sys.argv[1]))
+from bpresults import flat
+r = flat(json.load(open(sys.argv[1])))
 got = {x["entity"]: (x["value"], x["status"]) for x in r["results"]
        if x["kpi"] == "revenue_reserve" and x["year"] == "2022/23" and x["scenario"] == "actual"
        and x["scope"] == "institution"}

@@ -22,6 +22,8 @@ import json
 import os
 import sys
 from fractions import Fraction as F
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from bpresults import flat  # noqa: E402
 
 BIG = 2400000000000
 YEAR = "2022/23"
@@ -398,7 +400,7 @@ def main():
 
 def check(out, results):
     """Every expected status against `check --format json`; prints ok/FAIL lines."""
-    res = json.load(open(results, encoding="utf-8"))
+    res = flat(json.load(open(results, encoding="utf-8")))
     got = {(r["kpi"], r["entity"], r["year"], r["scenario"]): r["status"] for r in res["results"]}
     got_courses = {(c["kpi"], c["institution"], c["year"], c["course"]): c["status"] for c in res["courses"]}
     n = bad = 0

@@ -60,8 +60,9 @@ for fx in pet second-trust; do
         sections "$tmp/$name.sec" "$pdf"
         if "$py" - "$tmp/$name.sec" "$json" "fixtures/$fx" templates "$name" <<'PY'
 import csv, json, os, re, sys
+from bpresults import flat
 sec_file, json_file, data, tpl, name = sys.argv[1:6]
-res = json.load(open(json_file))
+res = flat(json.load(open(json_file)))
 # the KPIs' names and sections, from the KPI files (a KPI's own name: comes before a
 # grade's measures)
 names, sections = {}, {}

@@ -29,7 +29,8 @@ for fx in pet second-trust; do
     # default KPIs": the shipped fixtures have none, so it has no rows)
     if "$py" - "$tmp/$fx.json" templates/kpis/default.kpi "$dir" <<'PY'
 import csv, json, os, re, sys
-res = json.load(open(sys.argv[1]))
+from bpresults import flat
+res = flat(json.load(open(sys.argv[1])))
 ids = []
 def kpi_ids(path):
     out, replace = [], False
@@ -74,7 +75,8 @@ done
 # The PET fixture is designed with red, amber and green results.
 if "$py" -c '
 import json, sys
-r = json.load(open(sys.argv[1]))
+from bpresults import flat
+r = flat(json.load(open(sys.argv[1])))
 st = {x["status"] for x in r["results"] if x["reported"]}
 sys.exit(0 if {"green", "amber", "red"} <= st else 1)' "$tmp/pet.json"; then
     ok "pet: a mix of green, amber and red"
@@ -91,7 +93,8 @@ for fx in pet second-trust; do
     if "$py" - "$tmp/$fx.json" "fixtures/$fx" <<'PY'
 import csv, json, os, sys
 from decimal import Decimal
-res = json.load(open(sys.argv[1]), parse_float=Decimal)
+from bpresults import flat
+res = flat(json.load(open(sys.argv[1]), parse_float=Decimal))
 money_heads = ("income", "exp", "memo", "bs")
 def money(code): return code.split(".")[0] in money_heads
 def amount(text):

@@ -18,8 +18,9 @@ fi
 import json, sys
 from decimal import Decimal
 from fractions import Fraction
+from bpresults import flat
 
-res = json.load(open(sys.argv[1], encoding="utf-8"), parse_float=Decimal)
+res = flat(json.load(open(sys.argv[1], encoding="utf-8"), parse_float=Decimal))
 ok = bad = 0
 def check(name, cond, detail=""):
     global ok, bad

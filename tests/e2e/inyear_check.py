@@ -19,6 +19,7 @@ from fractions import Fraction
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from checks import check, exit_status  # noqa: E402
+from bpresults import flat  # noqa: E402
 
 MONTHS = ["M%02d" % m for m in range(1, 13)]
 MONEY = ("income", "exp", "memo", "bs", "cash")
@@ -289,7 +290,7 @@ def movement(now, before):
 # ------------------------------------------------------------------ the JSON
 def load_json(path):
     with open(path, encoding="utf-8") as f:
-        return json.load(f, parse_float=Decimal)
+        return flat(json.load(f, parse_float=Decimal))
 
 
 def index(res):
@@ -358,7 +359,7 @@ README = {
 
 def main_pack(d, res, report):
     by = index(res)
-    check("schema is boardpack-results/2", res.get("schema") == "boardpack-results/2", res.get("schema"))
+    check("schema is boardpack-results/3", res.get("schema") == "boardpack-results/3", res.get("schema"))
     check("period is M04", res.get("period") == "M04", res.get("period"))
     check("report_year is 2023/24", res.get("report_year") == "2023/24", res.get("report_year"))
     check("no %s actual results in in-year mode" % d.year,
@@ -473,7 +474,7 @@ def main_pack(d, res, report):
 
 def previous_pack(d, dp, res, label):
     by = index(res)
-    check("%s: schema is boardpack-results/2" % label, res.get("schema") == "boardpack-results/2", res.get("schema"))
+    check("%s: schema is boardpack-results/3" % label, res.get("schema") == "boardpack-results/3", res.get("schema"))
     check("%s: no warning about a later previous pack" % label,
           not any("later" in w for w in warnings_of(res)), warnings_of(res))
 

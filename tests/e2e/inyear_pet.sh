@@ -2,7 +2,7 @@
 # In-year management accounts and "since the last pack" (issue #16) on fixtures/pet-inyear
 # (The PET to the end of December 2023, period M04; scripts/fixtures/gen_pet_inyear.py):
 #  (a) the fixture is exactly what its generator writes (deterministic);
-#  (b) `check --format json`: schema boardpack-results/2, "period": "M04", the ytd_actual,
+#  (b) `check --format json`: schema boardpack-results/3, "period": "M04", the ytd_actual,
 #      ytd_budget and outturn results of every institution, phase and the trust (income,
 #      expenditure, staff costs - the fixture's kpis.kpi - surplus_pct, staff_cost_pct,
 #      reserves), the outturn statuses, the "cashflow" array month by month and cash_min

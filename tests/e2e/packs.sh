@@ -155,7 +155,7 @@ if pdftotext "$out/pet-2022-23-quality.pdf" - 2>/dev/null | grep -q "(pupil_teac
 else
     ok "pet quality: methodology leaves out the KPIs it does not show"
 fi
-if "$py" -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["schema"]=="boardpack-results/1" and d["results"] else 1)' "$out/pet-2022-23-results.json"; then
+if "$py" -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["schema"]=="boardpack-results/3" and d["results"] else 1)' "$out/pet-2022-23-results.json"; then
     ok "pet: results JSON written beside the packs"
 else
     ko "pet: results JSON"

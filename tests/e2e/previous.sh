@@ -5,7 +5,8 @@
 # worked out by hand from the changed figures and the PET's targets (the fractions in the
 # comments).  The same comparison through the previous pack's own results JSON gives the
 # same results, byte for byte; a previous pack later than this one warns and still moves;
-# without --previous the JSON is the schema /1 one, with no previous_* or movement.
+# without --previous the JSON has no previous_* or movement; a previous pack's JSON of
+# either schema, /3 or the /1 and /2 of earlier versions, gives the same results.
 # Alone: BOARDPACK=./boardpack sh tests/e2e/previous.sh
 . "$(dirname "$0")/lib/common.sh"
 py=/usr/bin/python3
@@ -68,8 +69,9 @@ EOF
 # actual), and every result's keys
 "$py" - "$tmp/dir.json" >"$tmp/got" <<'PY'
 import json, sys
-d = json.load(open(sys.argv[1]))
-assert d["schema"] == "boardpack-results/2", d["schema"]
+from bpresults import flat
+d = flat(json.load(open(sys.argv[1])))
+assert d["schema"] == "boardpack-results/3", d["schema"]
 assert "period" in d and d["period"] is None
 for r in d["results"]:
     for k in ("previous_value", "previous_status", "movement"):
@@ -79,7 +81,7 @@ for r in d["results"]:
         print(r["kpi"], r["scope"], r["entity"], pv, r["previous_status"] or "absent",
               r["movement"] or "null")
 PY
-[ -s "$tmp/got" ] && ok "the JSON is schema /2, period null, previous_* and movement on every result" ||
+[ -s "$tmp/got" ] && ok "the JSON is schema /3, period null, previous_* and movement on every result" ||
     ko "the JSON's shape"
 # each line wanted: the previous value equal to the fraction's nearest double
 "$py" - "$tmp/want" "$tmp/got" >"$tmp/missing" <<'PY'
@@ -117,13 +119,38 @@ else
     ko "folder and JSON differ"; diff "$tmp/dir.json" "$tmp/file.json" | head -5
 fi
 
+# a previous pack's results JSON of each schema: /3 (this version's) and the /1 and /2 of
+# earlier versions (tests/fixtures/previous-json, written by f59eaf3: last month's pack
+# may be one), against the hand-worked trust with P1's 2022/23 leavers 1 -> 3 (turnover
+# 1/10 = 10% green at the 10% ceiling -> 3/10 = 30% red: new): each the same as the folder
+hw=tests/fixtures/handworked now=$tmp/hw-now old=tests/fixtures/previous-json
+cp -R "$hw" "$now"
+awk -F, 'BEGIN { OFS = "," } $1 == "P1" && $2 == "2022/23" && $4 == "staff.leavers" { $5 = "3" } { print }' \
+    "$hw/staff.csv" >"$now/staff.csv"
+"$BOARDPACK" check --data "$hw" --format json >"$tmp/hw-3.json"
+"$BOARDPACK" check --data "$now" --format json --previous "$hw" >"$tmp/hw-dir.json" 2>/dev/null
+if results_rows "$tmp/hw-dir.json" | grep '"kpi": "staff_turnover_pct", "scope": "institution", "entity": "P1"' |
+    grep '"year": "2022/23"' | grep -q '"previous_value": 0.1, "previous_status": "green", "movement": "new"'; then
+    ok "hand-worked, P1 leavers 1 -> 3: staff turnover new (10% green before)"
+else ko "hand-worked --previous: P1's staff turnover"; fi
+for v in 3 1 2; do
+    if [ "$v" = 3 ]; then f=$tmp/hw-3.json; else f=$old/hw-results-$v.json; fi
+    if grep -q "\"schema\": \"boardpack-results/$v\"" "$f" &&
+        "$BOARDPACK" check --data "$now" --format json --previous "$f" >"$tmp/hw-from-$v.json" 2>"$tmp/err" &&
+        cmp -s "$tmp/hw-dir.json" "$tmp/hw-from-$v.json"; then
+        ok "--previous a schema /$v results JSON: the same results as its folder"
+    else
+        ko "--previous a schema /$v results JSON"; cat "$tmp/err"; diff "$tmp/hw-dir.json" "$tmp/hw-from-$v.json" | head -5
+    fi
+done
+
 # a previous pack later than this one: a warning, the movements still given
 sed 's|"report_year": "2022/23"|"report_year": "2023/24"|' "$tmp/prev.json" >"$tmp/later.json"
 "$BOARDPACK" check --data "$cur" --format json --previous "$tmp/later.json" >"$tmp/later.out" 2>"$tmp/err"
 rc=$?
 msg="the previous pack (2023/24) is later than this one (2022/23): the movements compare this pack with a later one"
 if [ "$rc" -eq 0 ] && grep -qF "$msg" "$tmp/later.out" &&
-    [ "$(grep -c '"movement": "worse"' "$tmp/later.out")" = "$(grep -c '"movement": "worse"' "$tmp/file.json")" ]; then
+    [ "$(results_rows "$tmp/later.out" | grep -c '"movement": "worse"')" = "$(results_rows "$tmp/file.json" | grep -c '"movement": "worse"')" ]; then
     ok "a later previous pack warns, movements still given"
 else
     ko "a later previous pack (exit $rc)"
@@ -132,11 +159,11 @@ fi
 grep -qF "$msg" "$tmp/later.txt" && ok "the text report's data quality names the later pack" ||
     ko "the text report lacks the later-pack warning"
 
-# without --previous: the annual JSON as it was (schema /1, no previous fields)
+# without --previous: no previous fields (schema /3, period null as for every annual pack)
 "$BOARDPACK" check --data "$cur" --format json >"$tmp/plain.json"
-if grep -q '"schema": "boardpack-results/1"' "$tmp/plain.json" &&
-    ! grep -qE '"(previous_value|previous_status|movement|period)"' "$tmp/plain.json"; then
-    ok "without --previous: schema /1, no previous_*, movement or period"
+if grep -q '"schema": "boardpack-results/3"' "$tmp/plain.json" && grep -q '"period": null' "$tmp/plain.json" &&
+    ! grep -qE '"(previous_value|previous_status|movement)"' "$tmp/plain.json"; then
+    ok "without --previous: schema /3, period null, no previous_* or movement"
 else
     ko "without --previous the JSON changed"
 fi

@@ -104,7 +104,8 @@ printf 'suppress_max,2\n' >>"$tmp/two/trust.csv"
 if "$BOARDPACK" build --data "$tmp/two" --out "$tmp/two-out" --publish >"$tmp/log" 2>&1; then
     "$py" - "$tmp/two-out/sc-2022-23-results.json" >"$tmp/two.txt" 2>&1 <<'PY'
 import json, sys
-d = json.load(open(sys.argv[1]))
+from bpresults import flat
+d = flat(json.load(open(sys.argv[1])))
 got = sorted((r["kpi"], r["scope"], r["entity"]) for r in d["results"]
              if r["suppressed"] and r["kpi"] in ("staff_turnover_pct", "neet_pct") and r["year"] == "2022/23")
 want = sorted([("staff_turnover_pct", "institution", "P1"), ("staff_turnover_pct", "phase", "primary"),

@@ -12,6 +12,9 @@ import csv
 import json
 import sys
 from fractions import Fraction
+import os
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from bpresults import flat  # noqa: E402
 
 solve_only = sys.argv[1] == "--solve"
 if solve_only:
@@ -103,8 +106,8 @@ def cell(kpi, scope, entity, year):
 
 entities = ([("institution", i) for i in inst_ids] + [("phase", p) for p in phases]
             + [("trust", "trust")])
-pub = json.load(open(pub_json, encoding="utf-8"))
-plain = json.load(open(plain_json or pub_json, encoding="utf-8"))
+pub = flat(json.load(open(pub_json, encoding="utf-8")))
+plain = flat(json.load(open(plain_json or pub_json, encoding="utf-8")))
 by_key = {(r["kpi"], r["scope"], r["entity"], r["year"], r["scenario"]): r for r in pub["results"]}
 plain_key = {(r["kpi"], r["scope"], r["entity"], r["year"], r["scenario"]): r for r in plain["results"]}
 

@@ -18,10 +18,13 @@ value of a KPI that counts people is withheld (unchecked), money KPIs' are given
 """
 import json
 import sys
+import os
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from bpresults import flat  # noqa: E402
 
 mode, results = sys.argv[1], sys.argv[2]
 elements = sys.argv[3] if len(sys.argv) > 3 else None
-d = json.load(open(results, encoding="utf-8"))
+d = flat(json.load(open(results, encoding="utf-8")))
 by = {(r["kpi"], r["scope"], r["entity"], r["year"], r["scenario"]): r for r in d["results"]}
 PEOPLE = {"staff_turnover_pct", "staff_good_pct", "retention16_pct", "neet_pct", "sustained_pct",
           "university_pct", "russell_group_pct", "satisfaction_pct",

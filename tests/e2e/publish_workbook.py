@@ -12,6 +12,9 @@ import json
 import sys
 
 import openpyxl
+import os
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from bpresults import flat  # noqa: E402
 
 fx, xlsx, plain = sys.argv[1:4]
 # the fixture's facts under the codes a counts: people KPI reads (staff.leavers /
@@ -37,7 +40,7 @@ for line in open(fx + "/expected-suppressed.tsv", encoding="utf-8"):
     kpi, scope, entity, year = line.rstrip("\n").split("\t")[:4]
     expected.append((kpi, scope, entity, year))
 real = {(r["kpi"], r["scope"], r["entity"], r["year"]): r["value"]
-        for r in json.load(open(plain, encoding="utf-8"))["results"] if r["scenario"] == "actual"}
+        for r in flat(json.load(open(plain, encoding="utf-8")))["results"] if r["scenario"] == "actual"}
 
 formulas = openpyxl.load_workbook(xlsx)                   # formulas as written
 cached = openpyxl.load_workbook(xlsx, data_only=True)     # their cached values
@@ -88,7 +91,7 @@ out(not bad and len(kpis) == 7 and status_cols,
 # written or cached, more often than the KPI's shown results have it (S2's staff judged
 # good is 18 of 20, as S1's suppressed one): the Targets sheet aside, whose thresholds are
 # the KPI file's (staff turnover's 1 in 10 is its 10% ceiling)
-plain_all = [r for r in json.load(open(plain, encoding="utf-8"))["results"]]
+plain_all = [r for r in flat(json.load(open(plain, encoding="utf-8")))["results"]]
 held = set(expected)
 
 

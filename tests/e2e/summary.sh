@@ -189,7 +189,8 @@ if board:
 
 # ---- the six issues, in the contract's order ----
 import json
-res = json.load(open(os.path.join(tmp, "pet", "pet-2022-23-results.json"), encoding="utf-8"))
+from bpresults import flat
+res = flat(json.load(open(os.path.join(tmp, "pet", "pet-2022-23-results.json"), encoding="utf-8")))
 kpi_file = open("templates/kpis/default.kpi", encoding="utf-8").read()
 kpis = {}
 for block in re.split(r"\n(?=(?:kpi|grade) )", kpi_file):

@@ -30,6 +30,8 @@ import random
 import sys
 from decimal import Decimal
 from fractions import Fraction
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e", "lib"))
+from bpresults import flat  # noqa: E402
 
 PHASES = ["primary", "secondary", "secondary_sixth", "sixth_form_college", "all_through",
           "special", "alternative_provision"]
@@ -294,7 +296,7 @@ def check_outputs(data_dir, out_dir):
 
 
 def check(data_dir, json_path):
-    res = json.load(open(json_path, encoding="utf-8"), parse_float=Decimal)
+    res = flat(json.load(open(json_path, encoding="utf-8"), parse_float=Decimal))
     passed = failed = 0
 
     def ok(name, cond, detail=""):

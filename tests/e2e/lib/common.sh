@@ -12,3 +12,11 @@ summary() {
     echo "e2e: $pass passed, $fail failed, $skip skipped"
     [ "$fail" -eq 0 ]
 }
+
+# The checks read results JSON through tests/e2e/lib/bpresults.py: its results as one
+# row per result, whatever the schema - in Python (`from bpresults import flat`, on the
+# path here), and in the shell `results_rows FILE`, a result a line.
+e2e_lib="$(cd "$(dirname "$0")" && pwd)/lib"
+PYTHONPATH="$e2e_lib${PYTHONPATH:+:$PYTHONPATH}"
+export PYTHONPATH
+results_rows() { /usr/bin/python3 "$e2e_lib/bpresults.py" "$1"; }
