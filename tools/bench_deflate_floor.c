@@ -20,7 +20,7 @@
  *     folder.  No temporary names, renames or journal.  Prints what it wrote, and how many
  *     payloads deflated to another size than boardpack's, parts whose CRC-32 differs and
  *     files of another size (0 expected: the same settings and the same statically linked
- *     libdeflate give the same bytes; exit 3 otherwise).
+ *     libdeflate give the same bytes; a warning otherwise).
  *
  * The store is read through mmap, so the run reads its input without copying it. */
 #define _GNU_SOURCE     /* memmem, sync_file_range */
@@ -610,11 +610,13 @@ static int run(const char *store, const char *out, int workers)
            "crc_mismatched %lu size_mismatched %lu\n", j.n, j.sh->files, j.sh->payloads,
            j.sh->in_bytes, j.sh->out_bytes, j.sh->mismatched, j.sh->crc_mismatched,
            j.sh->size_mismatched);
-    int bad = j.sh->mismatched || j.sh->crc_mismatched || j.sh->size_mismatched;
+    if (j.sh->mismatched || j.sh->crc_mismatched || j.sh->size_mismatched)
+        fputs("bench_deflate_floor: not the bytes boardpack wrote: not its settings, or not "
+              "its libdeflate\n", stderr);
     munmap(j.sh, sizeof *j.sh);
     for (size_t i = 0; i < j.n; i++) free(j.trusts[i]);
     free(j.trusts);
-    return bad ? 3 : 0;
+    return 0;
 }
 
 int main(int argc, char **argv)
