@@ -32,10 +32,10 @@ if [ "$what" = test ]; then
     pkgs="$pkgs gnumeric"
 fi
 if [ "$what" = bench ]; then
-    # the plans read off boardpack's output (qpdf, openpyxl: scripts/bench_plan.py,
+    # the plans read off boardpack's output (qpdf, openpyxl, pikepdf: scripts/bench_plan.py,
     # scripts/bench_peer.py), zlib's headers for build/bench_deflate_floor, and the Python
     # peer it is compared with: XlsxWriter and reportlab (scripts/bench_peer.py)
-    pkgs="$pkgs qpdf python3 python3-openpyxl zlib1g-dev python3-xlsxwriter python3-reportlab"
+    pkgs="$pkgs qpdf python3 python3-openpyxl python3-pikepdf zlib1g-dev python3-xlsxwriter python3-reportlab"
 fi
 if [ "$what" = lint ]; then
     pkgs="$pkgs cppcheck"
