@@ -145,7 +145,7 @@ FONTS    := $(BUILD)/fonts/DejaVuSans.ttf $(BUILD)/fonts/DejaVuSans-Bold.ttf \
             $(BUILD)/fonts/winansi/DejaVuSans.ttf $(BUILD)/fonts/winansi/DejaVuSans-Bold.ttf \
             $(FALLBACK)
 
-.PHONY: all deps deps-test deps-lint report check test unit e2e san clean national bench fuzz \
+.PHONY: all deps deps-test deps-lint deps-bench report check test unit e2e san clean national bench fuzz \
         fuzz-replay valgrind layers install uninstall lint FORCE
 all: $(BIN) $(FONTS)
 
@@ -316,7 +316,17 @@ build/bench_floor: tools/bench_floor.c $(LIBS_BP)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_BASE) -O2 $(XLSX_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBS_BP) $(LDLIBS)
 
-bench: all build/bench_floor
+# The deflate-and-write floor of the national batch (make bench's (b')): libdeflate linked
+# statically as boardpack links it, so that it writes the same bytes; bp_deflate.h's settings.
+build/bench_deflate_floor: tools/bench_deflate_floor.c include/bp_deflate.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_BASE) -O2 -o $@ $< -l:libdeflate.a -lz
+
+deps-bench:
+	@scripts/install-deps.sh bench
+
+bench: deps-bench
+	@$(MAKE) --no-print-directory all build/bench_floor build/bench_deflate_floor
 	@scripts/bench.sh ./boardpack out/national
 
 # The program, its shipped data and its manual, under DESTDIR$(PREFIX):

@@ -3,6 +3,7 @@
 #   install-deps.sh runtime   - to build and to write the reports
 #   install-deps.sh test      - also what the test suite needs
 #   install-deps.sh lint      - also the static analyser (make lint)
+#   install-deps.sh bench     - also what make bench needs (scripts/bench.sh)
 # Uses apt-get; through sudo when not root.  Prints nothing when all is present.
 set -eu
 what=${1:-runtime}
@@ -29,6 +30,12 @@ if [ "$what" = test ]; then
     pkgs="$pkgs clang libclang-rt-14-dev valgrind"
     # ssconvert: the workbook as Gnumeric renders and recalculates it (tests/e2e/xlsx_present.sh)
     pkgs="$pkgs gnumeric"
+fi
+if [ "$what" = bench ]; then
+    # the plans read off boardpack's output (qpdf, openpyxl, pikepdf: scripts/bench_plan.py,
+    # scripts/bench_peer.py), zlib's headers for build/bench_deflate_floor, and the Python
+    # peer it is compared with: XlsxWriter and reportlab (scripts/bench_peer.py)
+    pkgs="$pkgs qpdf python3 python3-openpyxl python3-pikepdf zlib1g-dev python3-xlsxwriter python3-reportlab"
 fi
 if [ "$what" = lint ]; then
     pkgs="$pkgs cppcheck"
