@@ -1,10 +1,14 @@
 /* bp_libs, the version check: a library running as another version than the one compiled
  * against is refused with a message saying both and what to do; the messages are written
- * out by hand from bp_libs.h's wording. */
+ * out by hand from bp_libs.h's wording - and libharu's byte loops that bp_libs.c defines
+ * give what libharu's own give. */
+#define _GNU_SOURCE     /* RTLD_NEXT */
 #include "bp_test.h"
 
+#include <dlfcn.h>
 #include <stdbool.h>
 #include <hpdf.h>
+#include <hpdf_utils.h>
 #include <zlib.h>
 #include "bp_libs.h"
 
@@ -90,6 +94,69 @@ static void this_process_passes(void **state)
     bp_diags_free(&d);
 }
 
+/* libharu's own definition of name (the next after the executable's). */
+static void *harus(const char *name)
+{
+    void *sym = dlsym(RTLD_NEXT, name);
+    assert_non_null(sym);
+    return sym;
+}
+
+typedef HPDF_BYTE *(*memcpy_fn)(HPDF_BYTE *, const HPDF_BYTE *, HPDF_UINT);
+typedef void *(*memset_fn)(void *, HPDF_BYTE, HPDF_UINT);
+typedef HPDF_UINT (*strlen_fn)(const char *, HPDF_INT);
+typedef HPDF_BYTE *(*strcpy_fn)(char *, const char *, char *);
+
+/* The same bytes and return values as libharu's, overlapping copies included. */
+static void byte_loops_are_harus(void **state)
+{
+    (void)state;
+    memcpy_fn mc;
+    memset_fn ms;
+    strlen_fn sl;
+    strcpy_fn sc;
+    void *p = harus("HPDF_MemCpy");
+    memcpy(&mc, &p, sizeof mc);
+    p = harus("HPDF_MemSet");
+    memcpy(&ms, &p, sizeof ms);
+    p = harus("HPDF_StrLen");
+    memcpy(&sl, &p, sizeof sl);
+    p = harus("HPDF_StrCpy");
+    memcpy(&sc, &p, sizeof sc);
+    memcpy_fn mine = HPDF_MemCpy;
+    assert_true(memcmp(&mine, &mc, sizeof mine) != 0);   /* the executable's is another */
+    HPDF_BYTE a[64], b[64];
+    for (int off = -8; off <= 8; off++)
+        for (unsigned n = 0; n <= 24; n++) {
+            for (int i = 0; i < 64; i++) a[i] = b[i] = (HPDF_BYTE)(i * 7 + 1);
+            HPDF_BYTE *ra = HPDF_MemCpy(a + 20 + off, a + 20, n);
+            HPDF_BYTE *rb = mc(b + 20 + off, b + 20, n);
+            assert_memory_equal(a, b, sizeof a);
+            assert_ptr_equal(ra - a, rb - b);
+            ra = HPDF_MemSet(a + off + 10, (HPDF_BYTE)n, n);
+            rb = ms(b + off + 10, (HPDF_BYTE)n, n);
+            assert_memory_equal(a, b, sizeof a);
+            assert_ptr_equal(ra - a, rb - b);
+        }
+    const char *texts[] = {"", "a", "FlateDecode", "a longer name of thirty chars!"};
+    for (size_t t = 0; t < 4; t++)
+        for (int max = -1; max <= 32; max++) {
+            assert_int_equal(HPDF_StrLen(texts[t], max), sl(texts[t], max));
+            if (max < 0) continue;
+            char x[40], y[40];
+            memset(x, 'x', sizeof x);
+            memset(y, 'x', sizeof y);
+            HPDF_BYTE *rx = HPDF_StrCpy(x, texts[t], x + max);
+            HPDF_BYTE *ry = sc(y, texts[t], y + max);
+            assert_memory_equal(x, y, sizeof x);
+            assert_int_equal((char *)rx - x, (char *)ry - y);
+        }
+    assert_int_equal(HPDF_StrLen(NULL, -1), sl(NULL, -1));
+    char x[4] = "abc", y[4] = "abc";
+    assert_int_equal((char *)HPDF_StrCpy(x, NULL, x + 3) - x, (char *)sc(y, NULL, y + 3) - y);
+    assert_memory_equal(x, y, sizeof x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -97,6 +164,7 @@ int main(void)
         cmocka_unit_test(other_versions_are_refused),
         cmocka_unit_test(messages_fit_their_buffer),
         cmocka_unit_test(this_process_passes),
+        cmocka_unit_test(byte_loops_are_harus),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
