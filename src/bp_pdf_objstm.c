@@ -60,6 +60,29 @@ static void putf(buf *b, const char *fmt, ...)
     else put(b, tmp, (size_t)n);
 }
 
+/* n in decimal at s (room for 20 digits), written by hand: the numbers of every object
+ * (vsnprintf took a third of the rewrite's own time); how many digits. */
+static size_t digits(char *s, unsigned long long n)
+{
+    char tmp[20];
+    size_t k = 0;
+    do {
+        tmp[k++] = (char)('0' + n % 10);
+        n /= 10;
+    } while (n);
+    for (size_t i = 0; i < k; i++) s[i] = tmp[k - 1 - i];
+    return k;
+}
+
+/* n in decimal, then `after` */
+static void put_num(buf *b, unsigned long long n, char after)
+{
+    char s[21];
+    size_t k = digits(s, n);
+    s[k++] = after;
+    put(b, s, k);
+}
+
 /* zlib's format, through the deflate seam like every stream libharu writes */
 static bool deflate_all(const unsigned char *in, size_t n, buf *out)
 {
@@ -148,35 +171,45 @@ bool bpi_objstm_pack(const unsigned char *in, size_t n, unsigned char **out, siz
     if (trailer + 7 > sx || memcmp(trailer, "trailer", 7) != 0) return false;
 
     object *obj = calloc(count, sizeof *obj);
-    buf res = {0}, stm = {0}, head = {0}, zipped = {0}, xs = {0}, dict = {0};
-    bool ok = obj != NULL;
-    /* every in-use object at its offset, in object order, one after another */
-    size_t body_start = 0;
+    /* the object streams' offsets, in order: at most one for every PER_STREAM objects */
+    size_t *stm_off = malloc((count / PER_STREAM + 2) * sizeof *stm_off);
+    buf res = {0}, stm = {0}, head = {0}, zipped = {0}, dict = {0};
+    bool ok = obj != NULL && stm_off != NULL;
+    /* every entry in use, its offset ten digits as libharu writes them */
     for (unsigned long i = 1; ok && i < count; i++) {
         const char *ent = e + i * 20;
-        if (ent[17] != 'n' || strncmp(ent + 11, "00000", 5) != 0) {
+        if (ent[10] != ' ' || ent[17] != 'n' || memcmp(ent + 11, "00000", 5) != 0) ok = false;
+        size_t off = 0;
+        for (unsigned d = 0; ok && d < 10; d++) {
+            if (ent[d] < '0' || ent[d] > '9') ok = false;
+            off = off * 10 + (size_t)(ent[d] - '0');
+        }
+        obj[i].off = off;
+    }
+    /* every object at its offset, in object order, one after another */
+    size_t body_start = ok ? obj[1].off : 0;
+    for (unsigned long i = 1; ok && i < count; i++) {
+        if (i > 1 && obj[i].off != obj[i - 1].end) {
             ok = false;
             break;
         }
-        obj[i].off = strtoul(ent, NULL, 10);
-        if (i == 1) body_start = obj[i].off;
-        else if (obj[i].off != obj[i - 1].end) ok = false;
-        if (!ok) break;
-        size_t next = i + 1 < count ? strtoul(e + (i + 1) * 20, NULL, 10) : xref;
+        size_t next = i + 1 < count ? obj[i + 1].off : xref;
         if (next <= obj[i].off || next > xref) {
             ok = false;
             break;
         }
         obj[i].end = next;
         char hdr[32];
-        int hl = snprintf(hdr, sizeof hdr, "%lu 0 obj\n", i);
+        size_t hl = digits(hdr, i);
+        memcpy(hdr + hl, " 0 obj\n", 7);
+        hl += 7;
         const unsigned char *o = in + obj[i].off;
         size_t len = next - obj[i].off;
-        if (len < (size_t)hl || memcmp(o, hdr, (size_t)hl) != 0 || !ends_with(o, len, "endobj\n")) {
+        if (len < hl || memcmp(o, hdr, hl) != 0 || !ends_with(o, len, "endobj\n")) {
             ok = false;
             break;
         }
-        obj[i].body = obj[i].off + (size_t)hl;
+        obj[i].body = obj[i].off + hl;
         obj[i].body_end = next - strlen("endobj\n");
         obj[i].stream = ends_with(o, len, "endstream\nendobj\n");
     }
@@ -199,7 +232,8 @@ bool bpi_objstm_pack(const unsigned char *in, size_t n, unsigned char **out, siz
         unsigned long num = next_num++;
         for (; i < count && nobj < PER_STREAM; i++) {
             if (obj[i].stream) continue;
-            putf(&head, "%lu %zu ", i, stm.len);
+            put_num(&head, i, ' ');
+            put_num(&head, stm.len, ' ');
             put(&stm, in + obj[i].body, obj[i].body_end - obj[i].body);
             put(&stm, "\n", 1);
             obj[i].stm = num;
@@ -215,13 +249,13 @@ bool bpi_objstm_pack(const unsigned char *in, size_t n, unsigned char **out, siz
             goto done;
         }
         size_t first_off = head.len - stm.len;
-        putf(&xs, "%zu ", res.len);     /* the object streams' offsets, in order */
+        stm_off[num - count] = res.len;
         putf(&res, "%lu 0 obj\n<<\n/Type /ObjStm\n/N %u\n/First %zu\n/Filter /FlateDecode\n"
              "/Length %zu\n>>\nstream\r\n", num, nobj, first_off, zipped.len);
         put(&res, zipped.s, zipped.len);
         putf(&res, "\r\nendstream\nendobj\n");
     }
-    if (res.failed || xs.failed) {
+    if (res.failed) {
         ok = false;
         goto done;
     }
@@ -230,7 +264,6 @@ bool bpi_objstm_pack(const unsigned char *in, size_t n, unsigned char **out, siz
     unsigned long xnum = next_num, size = xnum + 1;
     buf rows = {0};
     size_t xref_off = res.len;
-    const char *sp = xs.s ? (const char *)xs.s : "";
     for (unsigned long i = 0; i < size; i++) {
         unsigned char r[7];
         unsigned long f2;
@@ -242,9 +275,7 @@ bool bpi_objstm_pack(const unsigned char *in, size_t n, unsigned char **out, siz
         } else if (i < count) {
             r[0] = 2, f2 = obj[i].stm, f3 = obj[i].idx;
         } else if (i < xnum) {
-            char *end;
-            r[0] = 1, f2 = strtoul(sp, &end, 10), f3 = 0;
-            sp = end;
+            r[0] = 1, f2 = stm_off[i - count], f3 = 0;
         } else {
             r[0] = 1, f2 = xref_off, f3 = 0;
         }
@@ -273,7 +304,7 @@ done:
     free(stm.s);
     free(head.s);
     free(zipped.s);
-    free(xs.s);
+    free(stm_off);
     free(dict.s);
     if (!ok) {
         free(res.s);
