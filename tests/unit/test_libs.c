@@ -1,13 +1,15 @@
 /* bp_libs, the version check: a library running as another version than the one compiled
  * against is refused with a message saying both and what to do; the messages are written
  * out by hand from bp_libs.h's wording - and libharu's byte loops that bp_libs.c defines
- * give what libharu's own give. */
+ * and its memory streams' writer give what libharu's own give. */
 #define _GNU_SOURCE     /* RTLD_NEXT */
 #include "bp_test.h"
 
 #include <dlfcn.h>
 #include <stdbool.h>
 #include <hpdf.h>
+#include <hpdf_doc.h>
+#include <hpdf_streams.h>
 #include <hpdf_utils.h>
 #include <zlib.h>
 #include "bp_libs.h"
@@ -157,6 +159,51 @@ static void byte_loops_are_harus(void **state)
     assert_memory_equal(x, y, sizeof x);
 }
 
+typedef HPDF_STATUS (*write_fn)(HPDF_Stream, const HPDF_BYTE *, HPDF_UINT);
+HPDF_STATUS HPDF_MemStream_WriteFunc(HPDF_Stream stream, const HPDF_BYTE *ptr, HPDF_UINT siz);
+
+/* Memory streams written through bp_libs.c's HPDF_MemStream_WriteFunc hold what libharu's
+ * own leaves - the same buffers, each filled as far - and new streams get it. */
+static void mem_stream_writes_are_harus(void **state)
+{
+    (void)state;
+    write_fn theirs;
+    void *p = harus("HPDF_MemStream_WriteFunc");
+    memcpy(&theirs, &p, sizeof theirs);
+    HPDF_Doc doc = HPDF_New(NULL, NULL);
+    assert_non_null(doc);
+    HPDF_Stream a = HPDF_MemStream_New(doc->mmgr, 16), b = HPDF_MemStream_New(doc->mmgr, 16);
+    assert_true(a && b);
+    write_fn ours = HPDF_MemStream_WriteFunc;
+    assert_true(memcmp(&a->write_fn, &ours, sizeof ours) == 0);
+    assert_true(memcmp(&theirs, &ours, sizeof ours) != 0);
+    HPDF_BYTE data[100];
+    for (int i = 0; i < 100; i++) data[i] = (HPDF_BYTE)(i * 13 + 5);
+    /* pieces shorter than, as long as and longer than a buffer, and none */
+    static const HPDF_UINT sizes[] = {3, 13, 16, 0, 1, 40, 15, 16, 17, 2};
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+        assert_int_equal(HPDF_Stream_Write(a, data, sizes[i]), HPDF_OK);
+        assert_int_equal(theirs(b, data, sizes[i]), HPDF_OK);
+        b->size += sizes[i];    /* what HPDF_Stream_Write adds */
+        HPDF_UINT n = HPDF_MemStream_GetBufCount(a);
+        assert_int_equal(n, HPDF_MemStream_GetBufCount(b));
+        HPDF_MemStreamAttr aa = a->attr, ba = b->attr;
+        assert_int_equal(aa->w_pos, ba->w_pos);
+        for (HPDF_UINT k = 0; k < n; k++) {
+            HPDF_UINT la, lb;
+            HPDF_BYTE *pa = HPDF_MemStream_GetBufPtr(a, k, &la);
+            HPDF_BYTE *pb = HPDF_MemStream_GetBufPtr(b, k, &lb);
+            HPDF_UINT used = k + 1 < n ? 16 : aa->w_pos;
+            assert_int_equal(la, lb);
+            assert_memory_equal(pa, pb, used);
+        }
+    }
+    assert_int_equal(a->size, b->size);
+    HPDF_Stream_Free(a);
+    HPDF_Stream_Free(b);
+    HPDF_Free(doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -165,6 +212,7 @@ int main(void)
         cmocka_unit_test(messages_fit_their_buffer),
         cmocka_unit_test(this_process_passes),
         cmocka_unit_test(byte_loops_are_harus),
+        cmocka_unit_test(mem_stream_writes_are_harus),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
