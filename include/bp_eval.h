@@ -135,6 +135,10 @@ bool bp_lacks_plan(const bp_model *m, int inst, int report_year, int year);
 /* The central charge allocation alone: total pence shared in proportion to weights, in
  * whole pence by largest remainder (ties to the earlier line), so shares sum to total. */
 bp_err bp_allocate_pence(int64_t total, const bp_num *weights, size_t n, int64_t *shares);
+/* The order in which the pence left over go out: order[0..n) gets the indexes of rem
+ * from the largest remainder to the smallest, equal ones in index order, and those that
+ * are no data (an overflow) last.  BP_ERR_NOMEM when out of memory. */
+bp_err bp_remainder_order(const bp_num *rem, size_t n, size_t *order);
 
 /* The scenario that stands for the report year's result: BP_OUTTURN in in-year mode (it
  * takes the actual's place in statuses, exceptions, packs and --fail-on), else

@@ -424,18 +424,48 @@ static bp_err eval_courses(evaluator *ev, bp_results *out)
     return BP_OK;
 }
 
+/* Largest remainder first, ties to the earlier line; a remainder that could not be formed
+ * (overflow) after every other. */
+static int remainder_cmp(const void *pa, const void *pb)
+{
+    const bp_num *a = *(const bp_num *const *)pa, *b = *(const bp_num *const *)pb;
+    if (a->ok != b->ok) return a->ok ? -1 : 1;
+    int c = a->ok ? bp_num_cmp(*b, *a) : 0;
+    if (c) return c;
+    return a < b ? -1 : a > b;
+}
+
+bp_err bp_remainder_order(const bp_num *rem, size_t n, size_t *order)
+{
+    /* sorted once (n log n), where picking the largest remainder for each penny left over
+     * took n passes over n lines in a trust of a thousand institutions */
+    const bp_num **by = malloc((n ? n : 1) * sizeof *by);
+    if (!by) return BP_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++) by[i] = &rem[i];
+    qsort(by, n, sizeof *by, remainder_cmp);
+    for (size_t k = 0; k < n; k++) order[k] = (size_t)(by[k] - rem);
+    free(by);
+    return BP_OK;
+}
+
 bp_err bp_allocate_pence(int64_t total, const bp_num *weights, size_t n, int64_t *shares)
 {
     bp_num sum = bp_num_int(0);
     for (size_t i = 0; i < n; i++) sum = bp_num_add(sum, weights[i]);
     if (!sum.ok || bp_num_cmp(sum, bp_num_int(0)) <= 0) return BP_ERR_DATA;
     bp_num *rem = malloc((n ? n : 1) * sizeof *rem);
-    if (!rem) return BP_ERR_NOMEM;
+    size_t *order = malloc((n ? n : 1) * sizeof *order);
+    if (!rem || !order) {
+        free(rem);
+        free(order);
+        return BP_ERR_NOMEM;
+    }
     int64_t given = 0;
     for (size_t i = 0; i < n; i++) {
         bp_num exact = bp_num_div(bp_num_mul(bp_num_int(total), weights[i]), sum);
         if (!exact.ok) {
             free(rem);
+            free(order);
             return BP_ERR_DATA;
         }
         /* floor, for totals of either sign */
@@ -445,19 +475,16 @@ bp_err bp_allocate_pence(int64_t total, const bp_num *weights, size_t n, int64_t
         rem[i] = bp_num_sub(exact, bp_num_int(shares[i]));
         given += shares[i];
     }
-    /* Hand out the pence left over, largest remainder first; ties go to the earlier line. */
-    for (int64_t left = total - given; left > 0; left--) {
-        size_t best = n;
-        for (size_t i = 0; i < n; i++) {
-            if (!rem[i].ok) continue;
-            if (best == n || bp_num_cmp(rem[i], rem[best]) > 0) best = i;
-        }
-        if (best == n) break;
-        shares[best]++;
-        rem[best] = bp_num_none();
+    /* Hand out the pence left over, one each, largest remainder first; ties go to the
+     * earlier line, and a remainder that could not be formed gets none. */
+    bp_err err = bp_remainder_order(rem, n, order);
+    for (size_t k = 0; err == BP_OK && k < n && total - given > 0 && rem[order[k]].ok; k++) {
+        shares[order[k]]++;
+        given++;
     }
     free(rem);
-    return BP_OK;
+    free(order);
+    return err;
 }
 
 static bp_err eval_charges(evaluator *ev, bp_results *out, int y0, int ny,
