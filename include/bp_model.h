@@ -253,6 +253,10 @@ typedef struct {
      * flow fact ("not received"); such an institution's ytd_actual and outturn are no data */
     uint16_t *missing;
     bp_course *courses; size_t ncourses;
+    /* the courses' indexes by inst and year, each (inst, year) in file order
+     * (bp_model_index_courses): bp_model_course_sum's sums without a pass over every
+     * course; NULL until indexed */
+    size_t *course_order;
     bp_action *actions; size_t nactions;
     bool actions_kpis;       /* actions.csv has a kpis column: the packs can say that no
                                 action addresses an exception */
@@ -312,6 +316,9 @@ bp_err bp_model_totals(bp_model *m, int year, bp_diags *diags);
  * index course when course >= 0 (minority or not).  False (no data) when none match. */
 bool bp_model_course_sum(const bp_model *m, int inst, int year, const char *field, int course,
                          bp_num *out);
+/* Indexes m->courses for bp_model_course_sum, once they are all read: model.course_order.
+ * BP_ERR_NOMEM when out of memory. */
+bp_err bp_model_index_courses(bp_model *m);
 
 /* The income and expenditure lines of institution inst's actuals for year (its facts of
  * codes under income and exp) that no budget fact of that year covers - none of the same

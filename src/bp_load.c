@@ -676,6 +676,7 @@ static void load_courses(loader *L)
         c->line = row->line;
     }
     ld_key_check(L, &keys, F_COURSES, "course, institution and year");
+    if (!L->err && bp_model_index_courses(m) != BP_OK) L->err = BP_ERR_NOMEM;
 }
 
 /* ---------- the data set ---------- */

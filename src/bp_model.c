@@ -240,6 +240,7 @@ void bp_model_free(bp_model *m)
     free(m->missing);
     for (size_t i = 0; i < m->ncourses; i++) free(m->courses[i].course);
     free(m->courses);
+    free(m->course_order);
     for (size_t i = 0; i < m->nactions; i++) {
         bp_action *a = &m->actions[i];
         free(a->id);
@@ -480,22 +481,79 @@ size_t bp_model_budget_gaps(const bp_model *m, int inst, int year, size_t *lines
     return n;
 }
 
+static int course_cmp(const void *pa, const void *pb, const bp_course *cs)
+{
+    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+    if (cs[a].inst != cs[b].inst) return cs[a].inst < cs[b].inst ? -1 : 1;
+    if (cs[a].year != cs[b].year) return cs[a].year < cs[b].year ? -1 : 1;
+    return a < b ? -1 : a > b;
+}
+
+/* A merge sort of the indexes (qsort has no context argument in C11). */
+static void sort_courses(size_t *v, size_t *tmp, size_t n, const bp_course *cs)
+{
+    if (n < 2) return;
+    size_t h = n / 2;
+    sort_courses(v, tmp, h, cs);
+    sort_courses(v + h, tmp, n - h, cs);
+    size_t i = 0, j = h, k = 0;
+    while (i < h && j < n) tmp[k++] = course_cmp(&v[j], &v[i], cs) < 0 ? v[j++] : v[i++];
+    while (i < h) tmp[k++] = v[i++];
+    while (j < n) tmp[k++] = v[j++];
+    memcpy(v, tmp, n * sizeof *v);
+}
+
+bp_err bp_model_index_courses(bp_model *m)
+{
+    free(m->course_order);
+    m->course_order = malloc((m->ncourses ? m->ncourses : 1) * sizeof *m->course_order);
+    size_t *tmp = malloc((m->ncourses ? m->ncourses : 1) * sizeof *tmp);
+    if (!m->course_order || !tmp) {
+        free(tmp);
+        return BP_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < m->ncourses; i++) m->course_order[i] = i;
+    sort_courses(m->course_order, tmp, m->ncourses, m->courses);
+    free(tmp);
+    return BP_OK;
+}
+
+/* The first of course_order at or after (inst, year). */
+static size_t course_lower_bound(const bp_model *m, int inst, int year)
+{
+    size_t lo = 0, hi = m->ncourses;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const bp_course *c = &m->courses[m->course_order[mid]];
+        if (c->inst < inst || (c->inst == inst && c->year < year)) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
 bool bp_model_course_sum(const bp_model *m, int inst, int year, const char *field, int course,
                          bp_num *out)
 {
     int64_t total = 0;
     bool any = false;
     bool pence = strcmp(field, "income") == 0 || strcmp(field, "direct_costs") == 0;
-    for (size_t i = 0; i < m->ncourses; i++) {
-        const bp_course *c = &m->courses[i];
-        if (course >= 0 ? (size_t)course != i : (c->inst != inst || c->year != year || c->minority))
-            continue;
+    int f = strcmp(field, "income") == 0         ? 0
+            : strcmp(field, "direct_costs") == 0 ? 1
+            : strcmp(field, "students") == 0     ? 2
+            : strcmp(field, "count") == 0        ? 3
+                                                 : -1;
+    /* one course by its index, or the courses of inst and year in file order */
+    size_t k = course >= 0 ? (size_t)course : course_lower_bound(m, inst, year);
+    for (; k < m->ncourses; k++) {
+        const bp_course *c = &m->courses[course >= 0 ? k : m->course_order[k]];
+        if (course < 0 && (c->inst != inst || c->year != year)) break;
+        if (course < 0 && c->minority) continue;
         any = true;
         int64_t v;
-        if (strcmp(field, "income") == 0) v = c->income;
-        else if (strcmp(field, "direct_costs") == 0) v = c->direct_costs;
-        else if (strcmp(field, "students") == 0) v = c->students;
-        else if (strcmp(field, "count") == 0) v = 1;
+        if (f == 0) v = c->income;
+        else if (f == 1) v = c->direct_costs;
+        else if (f == 2) v = c->students;
+        else if (f == 3) v = 1;
         else {
             *out = bp_num_none();
             return false;
@@ -504,6 +562,7 @@ bool bp_model_course_sum(const bp_model *m, int inst, int year, const char *fiel
             *out = bp_num_none();
             return false;
         }
+        if (course >= 0) break;
     }
     if (!any) {
         *out = bp_num_none();
