@@ -34,7 +34,10 @@ typedef struct {
     int target;              /* index into the KPI's targets, -1 when none applies */
     bp_num lo, hi;           /* the applied target's thresholds for this entity */
     int grade;               /* grade KPIs: index into the KPI's grades, -1 otherwise */
-    bp_num measure[BP_MAX_MEASURES], points[BP_MAX_MEASURES];
+    /* grade KPIs: each measure's value and points (no data past the KPI's measures), in
+     * bp_results.grade_parts; every other result points at one shared block of zeros, so
+     * that a result of a thousand-institution trust is not 768 bytes of unused measures */
+    const bp_num *measure, *points;
     bool counts;             /* in the reporting window: the report year's actuals and
                                 the budgets and forecasts of later years */
     bool suppressed;         /* build --publish: withheld as a small count (bp_suppress) */
@@ -98,6 +101,7 @@ typedef struct {
     bool *comment_shown;     /* per model.comments: its year is one the packs show */
     bp_phase phases[BP_PHASE_COUNT]; size_t nphases;   /* phases with institutions */
     const bp_result **exceptions; size_t nexceptions;  /* red then amber, worst first */
+    bp_num *grade_parts;     /* the grade results' measures and points (bp_result.measure) */
     /* bp_results_find in constant time: result index by kpi, entity, year and scenario */
     int *index;
     int y0, ny;

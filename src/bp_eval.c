@@ -210,14 +210,22 @@ static void decide(const bp_kpi *k, bp_result *r, const bp_expr_ctx *c, const ev
     }
 }
 
-static void eval_grade(const bp_kpi *k, bp_result *r, const bp_expr_ctx *c)
+/* The measures and points of a result that is not a grade's: zeros, as they were when
+ * every result held its own. */
+static const bp_num no_measures[BP_MAX_MEASURES];
+
+/* parts: the result's BP_MAX_MEASURES measures then as many points, zeroed. */
+static void eval_grade(const bp_kpi *k, bp_result *r, bp_num *parts, const bp_expr_ctx *c)
 {
     bp_num total = bp_num_int(0);
+    bp_num *measure = parts, *points = parts + BP_MAX_MEASURES;
+    r->measure = measure;
+    r->points = points;
     for (size_t i = 0; i < k->nmeasures && i < BP_MAX_MEASURES; i++) {
-        r->measure[i] = bp_expr_eval(k->measures[i].expr, c);
-        r->points[i] = r->measure[i].ok ? bp_measure_points(&k->measures[i], r->measure[i])
-                                         : bp_num_none();
-        total = bp_num_add(total, r->points[i]);
+        measure[i] = bp_expr_eval(k->measures[i].expr, c);
+        points[i] = measure[i].ok ? bp_measure_points(&k->measures[i], measure[i])
+                                  : bp_num_none();
+        total = bp_num_add(total, points[i]);
     }
     r->value = k->nmeasures ? total : bp_num_none();
     r->grade = r->value.ok ? bp_grade_band_of(k, r->value) : -1;
@@ -339,6 +347,18 @@ static bp_err eval_results(evaluator *ev, bp_results *out, int y0, int ny,
     out->results = calloc(n ? n : 1, sizeof(bp_result));
     if (!out->results) return BP_ERR_NOMEM;
     out->nresults = n;
+    /* per grade KPI, in KPI order: its results' measures and points */
+    size_t ngrades = 0;
+    size_t *grade_of = malloc((ev->kpis->count ? ev->kpis->count : 1) * sizeof *grade_of);
+    if (!grade_of) return BP_ERR_NOMEM;
+    for (size_t k = 0; k < ev->kpis->count; k++)
+        grade_of[k] = ev->kpis->kpis[k].expr ? SIZE_MAX : ngrades++;
+    size_t nparts = ngrades * per_kpi * 2 * BP_MAX_MEASURES;
+    out->grade_parts = calloc(nparts ? nparts : 1, sizeof *out->grade_parts);
+    if (!out->grade_parts) {
+        free(grade_of);
+        return BP_ERR_NOMEM;
+    }
     size_t p = 0;
     for (int y = 0; y < ny; y++) {
         for (int s = 0; s < BP_SCENARIO_COUNT; s++) {
@@ -361,14 +381,20 @@ static bp_err eval_results(evaluator *ev, bp_results *out, int y0, int ny,
                     r->movement = -1;
                     r->counts = in_window(ev->m, out->report_year, r->year, r->scenario);
                     bp_expr_ctx c = make_ctx(ev, en, r->year, r->scenario);
+                    r->measure = r->points = no_measures;
                     if (kp->expr) r->value = bp_expr_eval(kp->expr, &c);
-                    else eval_grade(kp, r, &c);
+                    else
+                        eval_grade(kp, r,
+                                   out->grade_parts + (grade_of[k] * per_kpi + e * np + p)
+                                                          * 2 * BP_MAX_MEASURES,
+                                   &c);
                     decide(kp, r, &c, en);
                 }
             }
             p++;
         }
     }
+    free(grade_of);
     /* cash_min is the cash flow of the year reported only (contract v2: its scenario the
      * outturn in-year, the actual in annual mode; "only for Y"): its rows of other years
      * and scenarios are dropped, not left as null rows, and the index follows */
@@ -909,6 +935,7 @@ void bp_results_free(bp_results *r)
 {
     free(r->index);
     free(r->results);
+    free(r->grade_parts);
     free(r->courses);
     for (size_t i = 0; i < r->ncharges; i++) free(r->charges[i].lines);
     free(r->charges);
