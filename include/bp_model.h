@@ -264,6 +264,9 @@ typedef struct {
     bp_priority *priorities; size_t npriorities;
     bp_paper *papers; size_t npapers;
     bp_comment *comments; size_t ncomments;
+    /* the comments' indexes by year, kpi and entity, equal ones in file order
+     * (bp_model_index_comments): bp_commentary by binary search; NULL until indexed */
+    size_t *comment_order;
     bp_benchmark *benchmarks; size_t nbenchmarks;
 
     bp_input *inputs; size_t ninputs;
@@ -351,7 +354,11 @@ int bp_years_in_trust(const bp_institution *in, int year);
 
 const bp_paper *bp_model_paper(const bp_model *m, const char *pack);
 
-/* Commentary for a KPI, entity id and year from commentary.csv, or NULL. */
+/* Commentary for a KPI, entity id and year from commentary.csv (the first such row), or
+ * NULL.  Needs the comments indexed. */
 const char *bp_commentary(const bp_model *m, const char *kpi, const char *entity, int year);
+/* Indexes m->comments for bp_commentary once they are all read: model.comment_order.
+ * BP_ERR_NOMEM when out of memory. */
+bp_err bp_model_index_comments(bp_model *m);
 
 #endif

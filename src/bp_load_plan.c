@@ -423,6 +423,7 @@ void ld_load_commentary(loader *L)
         c->column = ld_cell(row, idx[2])->column;
     }
     ld_key_check(L, &keys, F_COMMENTARY, "KPI or code, entity and year");
+    if (!L->err && bp_model_index_comments(m) != BP_OK) L->err = BP_ERR_NOMEM;
 }
 
 void ld_load_national(loader *L)

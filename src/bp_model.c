@@ -282,6 +282,7 @@ void bp_model_free(bp_model *m)
         free(m->comments[i].code);
     }
     free(m->comments);
+    free(m->comment_order);
     for (size_t i = 0; i < m->nbenchmarks; i++) {
         free(m->benchmarks[i].phase);
         free(m->benchmarks[i].kpi);
@@ -625,12 +626,62 @@ const bp_paper *bp_model_paper(const bp_model *m, const char *pack)
     return NULL;
 }
 
+static int comment_key_cmp(const bp_comment *c, int year, const char *kpi, const char *entity)
+{
+    if (c->year != year) return c->year < year ? -1 : 1;
+    int d = strcmp(c->kpi, kpi);
+    return d ? d : strcmp(c->entity, entity);
+}
+
+static int comment_cmp(size_t a, size_t b, const bp_comment *cs)
+{
+    int d = comment_key_cmp(&cs[a], cs[b].year, cs[b].kpi, cs[b].entity);
+    return d ? d : (a < b ? -1 : a > b);
+}
+
+/* A merge sort of the indexes (qsort has no context argument in C11). */
+static void sort_comments(size_t *v, size_t *tmp, size_t n, const bp_comment *cs)
+{
+    if (n < 2) return;
+    size_t h = n / 2;
+    sort_comments(v, tmp, h, cs);
+    sort_comments(v + h, tmp, n - h, cs);
+    size_t i = 0, j = h, k = 0;
+    while (i < h && j < n) tmp[k++] = comment_cmp(v[j], v[i], cs) < 0 ? v[j++] : v[i++];
+    while (i < h) tmp[k++] = v[i++];
+    while (j < n) tmp[k++] = v[j++];
+    memcpy(v, tmp, n * sizeof *v);
+}
+
+bp_err bp_model_index_comments(bp_model *m)
+{
+    free(m->comment_order);
+    m->comment_order = malloc((m->ncomments ? m->ncomments : 1) * sizeof *m->comment_order);
+    size_t *tmp = malloc((m->ncomments ? m->ncomments : 1) * sizeof *tmp);
+    if (!m->comment_order || !tmp) {
+        free(tmp);
+        return BP_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < m->ncomments; i++) m->comment_order[i] = i;
+    sort_comments(m->comment_order, tmp, m->ncomments, m->comments);
+    free(tmp);
+    return BP_OK;
+}
+
+/* By binary search: the results JSON asks for every result, the packs for every
+ * exception, and a trust may comment on each of a thousand institutions. */
 const char *bp_commentary(const bp_model *m, const char *kpi, const char *entity, int year)
 {
-    for (size_t i = 0; i < m->ncomments; i++) {
-        const bp_comment *c = &m->comments[i];
-        if (c->year == year && strcmp(c->kpi, kpi) == 0 && strcmp(c->entity, entity) == 0)
-            return c->text;
+    size_t lo = 0, hi = m->ncomments;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (comment_key_cmp(&m->comments[m->comment_order[mid]], year, kpi, entity) < 0)
+            lo = mid + 1;
+        else hi = mid;
+    }
+    if (lo < m->ncomments) {
+        const bp_comment *c = &m->comments[m->comment_order[lo]];
+        if (!comment_key_cmp(c, year, kpi, entity)) return c->text;
     }
     return NULL;
 }

@@ -16,6 +16,10 @@ static bp_benchmark benchmarks[3];
 static bp_comment comments[] = {
     {(char *)"attendance", (char *)"A", 2022, (char *)"Two weeks lost to snow.", 2, 1, NULL, 0},
     {(char *)"attendance", (char *)"trust", 2022, (char *)"Every school below the floor.", 3, 1, NULL, 0},
+    /* out of order: the index sorts by year, KPI and entity */
+    {(char *)"surplus_pct", (char *)"B", 2022, (char *)"A one-off grant.", 4, 1, NULL, 0},
+    {(char *)"attendance", (char *)"B", 2021, (char *)"Closed for a month.", 5, 1, NULL, 0},
+    {(char *)"attendance", (char *)"A", 2021, (char *)"A new register.", 6, 1, NULL, 0},
 };
 
 static void model(bp_model *m, bp_institution insts[3])
@@ -91,12 +95,19 @@ static void commentary_by_kpi_entity_and_year(void **state)
     bp_model m;
     bp_institution insts[3];
     model(&m, insts);
+    assert_int_equal(bp_model_index_comments(&m), BP_OK);
     assert_string_equal(bp_commentary(&m, "attendance", "A", 2022), "Two weeks lost to snow.");
     assert_string_equal(bp_commentary(&m, "attendance", "trust", 2022),
                         "Every school below the floor.");
     assert_null(bp_commentary(&m, "attendance", "A", 2023));
     assert_null(bp_commentary(&m, "attendance", "B", 2022));
     assert_null(bp_commentary(&m, "staff_costs", "A", 2022));
+    assert_string_equal(bp_commentary(&m, "surplus_pct", "B", 2022), "A one-off grant.");
+    assert_string_equal(bp_commentary(&m, "attendance", "B", 2021), "Closed for a month.");
+    assert_string_equal(bp_commentary(&m, "attendance", "A", 2021), "A new register.");
+    assert_null(bp_commentary(&m, "surplus_pct", "A", 2022));
+    assert_null(bp_commentary(&m, "attendance", "trust", 2021));
+    free(m.comment_order);
 }
 
 /* courses.csv as facts: rows of several institutions and years interleaved, as a file
