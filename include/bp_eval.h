@@ -34,7 +34,10 @@ typedef struct {
     int target;              /* index into the KPI's targets, -1 when none applies */
     bp_num lo, hi;           /* the applied target's thresholds for this entity */
     int grade;               /* grade KPIs: index into the KPI's grades, -1 otherwise */
-    bp_num measure[BP_MAX_MEASURES], points[BP_MAX_MEASURES];
+    /* grade KPIs: each measure's value and points (no data past the KPI's measures), in
+     * bp_results.grade_parts; every other result points at one shared block of zeros, so
+     * that a result of a thousand-institution trust is not 768 bytes of unused measures */
+    const bp_num *measure, *points;
     bool counts;             /* in the reporting window: the report year's actuals and
                                 the budgets and forecasts of later years */
     bool suppressed;         /* build --publish: withheld as a small count (bp_suppress) */
@@ -98,6 +101,7 @@ typedef struct {
     bool *comment_shown;     /* per model.comments: its year is one the packs show */
     bp_phase phases[BP_PHASE_COUNT]; size_t nphases;   /* phases with institutions */
     const bp_result **exceptions; size_t nexceptions;  /* red then amber, worst first */
+    bp_num *grade_parts;     /* the grade results' measures and points (bp_result.measure) */
     /* bp_results_find in constant time: result index by kpi, entity, year and scenario */
     int *index;
     int y0, ny;
@@ -135,6 +139,10 @@ bool bp_lacks_plan(const bp_model *m, int inst, int report_year, int year);
 /* The central charge allocation alone: total pence shared in proportion to weights, in
  * whole pence by largest remainder (ties to the earlier line), so shares sum to total. */
 bp_err bp_allocate_pence(int64_t total, const bp_num *weights, size_t n, int64_t *shares);
+/* The order in which the pence left over go out: order[0..n) gets the indexes of rem
+ * from the largest remainder to the smallest, equal ones in index order, and those that
+ * are no data (an overflow) last.  BP_ERR_NOMEM when out of memory. */
+bp_err bp_remainder_order(const bp_num *rem, size_t n, size_t *order);
 
 /* The scenario that stands for the report year's result: BP_OUTTURN in in-year mode (it
  * takes the actual's place in statuses, exceptions, packs and --fail-on), else

@@ -253,6 +253,10 @@ typedef struct {
      * flow fact ("not received"); such an institution's ytd_actual and outturn are no data */
     uint16_t *missing;
     bp_course *courses; size_t ncourses;
+    /* the courses' indexes by inst and year, each (inst, year) in file order
+     * (bp_model_index_courses): bp_model_course_sum's sums without a pass over every
+     * course; NULL until indexed */
+    size_t *course_order;
     bp_action *actions; size_t nactions;
     bool actions_kpis;       /* actions.csv has a kpis column: the packs can say that no
                                 action addresses an exception */
@@ -260,6 +264,9 @@ typedef struct {
     bp_priority *priorities; size_t npriorities;
     bp_paper *papers; size_t npapers;
     bp_comment *comments; size_t ncomments;
+    /* the comments' indexes by year, kpi and entity, equal ones in file order
+     * (bp_model_index_comments): bp_commentary by binary search; NULL until indexed */
+    size_t *comment_order;
     bp_benchmark *benchmarks; size_t nbenchmarks;
 
     bp_input *inputs; size_t ninputs;
@@ -312,6 +319,9 @@ bp_err bp_model_totals(bp_model *m, int year, bp_diags *diags);
  * index course when course >= 0 (minority or not).  False (no data) when none match. */
 bool bp_model_course_sum(const bp_model *m, int inst, int year, const char *field, int course,
                          bp_num *out);
+/* Indexes m->courses for bp_model_course_sum, once they are all read: model.course_order.
+ * BP_ERR_NOMEM when out of memory. */
+bp_err bp_model_index_courses(bp_model *m);
 
 /* The income and expenditure lines of institution inst's actuals for year (its facts of
  * codes under income and exp) that no budget fact of that year covers - none of the same
@@ -344,7 +354,11 @@ int bp_years_in_trust(const bp_institution *in, int year);
 
 const bp_paper *bp_model_paper(const bp_model *m, const char *pack);
 
-/* Commentary for a KPI, entity id and year from commentary.csv, or NULL. */
+/* Commentary for a KPI, entity id and year from commentary.csv (the first such row), or
+ * NULL.  Needs the comments indexed. */
 const char *bp_commentary(const bp_model *m, const char *kpi, const char *entity, int year);
+/* Indexes m->comments for bp_commentary once they are all read: model.comment_order.
+ * BP_ERR_NOMEM when out of memory. */
+bp_err bp_model_index_comments(bp_model *m);
 
 #endif

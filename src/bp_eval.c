@@ -210,14 +210,22 @@ static void decide(const bp_kpi *k, bp_result *r, const bp_expr_ctx *c, const ev
     }
 }
 
-static void eval_grade(const bp_kpi *k, bp_result *r, const bp_expr_ctx *c)
+/* The measures and points of a result that is not a grade's: zeros, as they were when
+ * every result held its own. */
+static const bp_num no_measures[BP_MAX_MEASURES];
+
+/* parts: the result's BP_MAX_MEASURES measures then as many points, zeroed. */
+static void eval_grade(const bp_kpi *k, bp_result *r, bp_num *parts, const bp_expr_ctx *c)
 {
     bp_num total = bp_num_int(0);
+    bp_num *measure = parts, *points = parts + BP_MAX_MEASURES;
+    r->measure = measure;
+    r->points = points;
     for (size_t i = 0; i < k->nmeasures && i < BP_MAX_MEASURES; i++) {
-        r->measure[i] = bp_expr_eval(k->measures[i].expr, c);
-        r->points[i] = r->measure[i].ok ? bp_measure_points(&k->measures[i], r->measure[i])
-                                         : bp_num_none();
-        total = bp_num_add(total, r->points[i]);
+        measure[i] = bp_expr_eval(k->measures[i].expr, c);
+        points[i] = measure[i].ok ? bp_measure_points(&k->measures[i], measure[i])
+                                  : bp_num_none();
+        total = bp_num_add(total, points[i]);
     }
     r->value = k->nmeasures ? total : bp_num_none();
     r->grade = r->value.ok ? bp_grade_band_of(k, r->value) : -1;
@@ -339,6 +347,18 @@ static bp_err eval_results(evaluator *ev, bp_results *out, int y0, int ny,
     out->results = calloc(n ? n : 1, sizeof(bp_result));
     if (!out->results) return BP_ERR_NOMEM;
     out->nresults = n;
+    /* per grade KPI, in KPI order: its results' measures and points */
+    size_t ngrades = 0;
+    size_t *grade_of = malloc((ev->kpis->count ? ev->kpis->count : 1) * sizeof *grade_of);
+    if (!grade_of) return BP_ERR_NOMEM;
+    for (size_t k = 0; k < ev->kpis->count; k++)
+        grade_of[k] = ev->kpis->kpis[k].expr ? SIZE_MAX : ngrades++;
+    size_t nparts = ngrades * per_kpi * 2 * BP_MAX_MEASURES;
+    out->grade_parts = calloc(nparts ? nparts : 1, sizeof *out->grade_parts);
+    if (!out->grade_parts) {
+        free(grade_of);
+        return BP_ERR_NOMEM;
+    }
     size_t p = 0;
     for (int y = 0; y < ny; y++) {
         for (int s = 0; s < BP_SCENARIO_COUNT; s++) {
@@ -361,14 +381,20 @@ static bp_err eval_results(evaluator *ev, bp_results *out, int y0, int ny,
                     r->movement = -1;
                     r->counts = in_window(ev->m, out->report_year, r->year, r->scenario);
                     bp_expr_ctx c = make_ctx(ev, en, r->year, r->scenario);
+                    r->measure = r->points = no_measures;
                     if (kp->expr) r->value = bp_expr_eval(kp->expr, &c);
-                    else eval_grade(kp, r, &c);
+                    else
+                        eval_grade(kp, r,
+                                   out->grade_parts + (grade_of[k] * per_kpi + e * np + p)
+                                                          * 2 * BP_MAX_MEASURES,
+                                   &c);
                     decide(kp, r, &c, en);
                 }
             }
             p++;
         }
     }
+    free(grade_of);
     /* cash_min is the cash flow of the year reported only (contract v2: its scenario the
      * outturn in-year, the actual in annual mode; "only for Y"): its rows of other years
      * and scenarios are dropped, not left as null rows, and the index follows */
@@ -424,18 +450,48 @@ static bp_err eval_courses(evaluator *ev, bp_results *out)
     return BP_OK;
 }
 
+/* Largest remainder first, ties to the earlier line; a remainder that could not be formed
+ * (overflow) after every other. */
+static int remainder_cmp(const void *pa, const void *pb)
+{
+    const bp_num *a = *(const bp_num *const *)pa, *b = *(const bp_num *const *)pb;
+    if (a->ok != b->ok) return a->ok ? -1 : 1;
+    int c = a->ok ? bp_num_cmp(*b, *a) : 0;
+    if (c) return c;
+    return a < b ? -1 : a > b;
+}
+
+bp_err bp_remainder_order(const bp_num *rem, size_t n, size_t *order)
+{
+    /* sorted once (n log n), where picking the largest remainder for each penny left over
+     * took n passes over n lines in a trust of a thousand institutions */
+    const bp_num **by = malloc((n ? n : 1) * sizeof *by);
+    if (!by) return BP_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++) by[i] = &rem[i];
+    qsort(by, n, sizeof *by, remainder_cmp);
+    for (size_t k = 0; k < n; k++) order[k] = (size_t)(by[k] - rem);
+    free(by);
+    return BP_OK;
+}
+
 bp_err bp_allocate_pence(int64_t total, const bp_num *weights, size_t n, int64_t *shares)
 {
     bp_num sum = bp_num_int(0);
     for (size_t i = 0; i < n; i++) sum = bp_num_add(sum, weights[i]);
     if (!sum.ok || bp_num_cmp(sum, bp_num_int(0)) <= 0) return BP_ERR_DATA;
     bp_num *rem = malloc((n ? n : 1) * sizeof *rem);
-    if (!rem) return BP_ERR_NOMEM;
+    size_t *order = malloc((n ? n : 1) * sizeof *order);
+    if (!rem || !order) {
+        free(rem);
+        free(order);
+        return BP_ERR_NOMEM;
+    }
     int64_t given = 0;
     for (size_t i = 0; i < n; i++) {
         bp_num exact = bp_num_div(bp_num_mul(bp_num_int(total), weights[i]), sum);
         if (!exact.ok) {
             free(rem);
+            free(order);
             return BP_ERR_DATA;
         }
         /* floor, for totals of either sign */
@@ -445,19 +501,16 @@ bp_err bp_allocate_pence(int64_t total, const bp_num *weights, size_t n, int64_t
         rem[i] = bp_num_sub(exact, bp_num_int(shares[i]));
         given += shares[i];
     }
-    /* Hand out the pence left over, largest remainder first; ties go to the earlier line. */
-    for (int64_t left = total - given; left > 0; left--) {
-        size_t best = n;
-        for (size_t i = 0; i < n; i++) {
-            if (!rem[i].ok) continue;
-            if (best == n || bp_num_cmp(rem[i], rem[best]) > 0) best = i;
-        }
-        if (best == n) break;
-        shares[best]++;
-        rem[best] = bp_num_none();
+    /* Hand out the pence left over, one each, largest remainder first; ties go to the
+     * earlier line, and a remainder that could not be formed gets none. */
+    bp_err err = bp_remainder_order(rem, n, order);
+    for (size_t k = 0; err == BP_OK && k < n && total - given > 0 && rem[order[k]].ok; k++) {
+        shares[order[k]]++;
+        given++;
     }
     free(rem);
-    return BP_OK;
+    free(order);
+    return err;
 }
 
 static bp_err eval_charges(evaluator *ev, bp_results *out, int y0, int ny,
@@ -882,6 +935,7 @@ void bp_results_free(bp_results *r)
 {
     free(r->index);
     free(r->results);
+    free(r->grade_parts);
     free(r->courses);
     for (size_t i = 0; i < r->ncharges; i++) free(r->charges[i].lines);
     free(r->charges);

@@ -676,6 +676,7 @@ static void load_courses(loader *L)
         c->line = row->line;
     }
     ld_key_check(L, &keys, F_COURSES, "course, institution and year");
+    if (!L->err && bp_model_index_courses(m) != BP_OK) L->err = BP_ERR_NOMEM;
 }
 
 /* ---------- the data set ---------- */
@@ -748,6 +749,7 @@ bp_err bp_load_dataset_with(const char *dir, const char *mappings_dir, int year,
     free(L.inst_sorted);
     free(L.facts);
     free(L.hash);
+    free(L.codes);
     if (L.err == BP_ERR_NOMEM || diags->oom) return BP_ERR_NOMEM;
     if (L.err) return L.err;
     if (diags->errors > errors_before) return BP_ERR_DATA;

@@ -90,6 +90,8 @@ typedef struct {
     size_t nfacts, capfacts;
     size_t *hash;                   /* intern table: index+1 into m->strings, 0 empty */
     size_t hcap;
+    const char **codes;             /* the facts' distinct codes, sorted (ld_has_code); */
+    size_t ncodes;                  /* made at its first call, after every fact is read */
     size_t capinsts, capcourses, capactions, capambitions, cappriorities, cappapers,
         capcomments, capbench, capsettings;
 } loader;

@@ -319,6 +319,44 @@ void ld_load_papers(loader *L)
     ld_key_check(L, &keys, F_PAPERS, "pack");
 }
 
+static int code_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* bp_model_has_code for the rows read after the facts: by binary search over the facts'
+ * distinct codes, not a pass over every fact for each row (a commentary row per
+ * institution of a thousand-institution trust).  False when out of memory (L->err). */
+static bool ld_has_code(loader *L, const char *prefix)
+{
+    const bp_model *m = L->m;
+    if (!L->codes && m->nfacts) {
+        const char **all = malloc(m->nfacts * sizeof *all);
+        if (!all) {
+            L->err = BP_ERR_NOMEM;
+            return false;
+        }
+        for (size_t i = 0; i < m->nfacts; i++) all[i] = m->facts[i].code;
+        qsort(all, m->nfacts, sizeof *all, code_cmp);
+        size_t n = 0;
+        for (size_t i = 0; i < m->nfacts; i++)
+            if (!n || strcmp(all[n - 1], all[i]) != 0) all[n++] = all[i];
+        L->codes = all;
+        L->ncodes = n;
+    }
+    /* the codes that begin with prefix follow its place in order; one of them is under it
+     * when it is prefix itself or goes on with a '.' */
+    size_t plen = strlen(prefix), lo = 0, hi = L->ncodes;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(L->codes[mid], prefix) < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    for (; lo < L->ncodes && strncmp(L->codes[lo], prefix, plen) == 0; lo++)
+        if (bp_code_under(L->codes[lo], prefix)) return true;
+    return false;
+}
+
 /* A commentary row names a KPI or, contract v2, a finance code with an optional month
  * (`code`, `period`: the authors' note beside that line of the management accounts).  The
  * code must be one the data set has (a money code with a fact at or under it) and the month
@@ -345,7 +383,7 @@ static bool commentary_code(loader *L, const bp_csv_row *row, const int *idx, vi
         return false;
     }
     if (!ld_word_ok(cf) || !ld_valid_code(*code, true) || !ld_small(cf, cb, sizeof cb)
-        || !bp_code_is_money(cb) || !bp_model_has_code(L->m, cb)) {
+        || !bp_code_is_money(cb) || !ld_has_code(L, cb)) {
         ld_bad_word(L, F_COMMENTARY, cf, "code", "a finance code of this data set (income, exp, memo, "
                  "bs or cash, with a fact in finance.csv) such as exp.staff");
         return false;
@@ -423,6 +461,7 @@ void ld_load_commentary(loader *L)
         c->column = ld_cell(row, idx[2])->column;
     }
     ld_key_check(L, &keys, F_COMMENTARY, "KPI or code, entity and year");
+    if (!L->err && bp_model_index_comments(m) != BP_OK) L->err = BP_ERR_NOMEM;
 }
 
 void ld_load_national(loader *L)

@@ -240,6 +240,7 @@ void bp_model_free(bp_model *m)
     free(m->missing);
     for (size_t i = 0; i < m->ncourses; i++) free(m->courses[i].course);
     free(m->courses);
+    free(m->course_order);
     for (size_t i = 0; i < m->nactions; i++) {
         bp_action *a = &m->actions[i];
         free(a->id);
@@ -281,6 +282,7 @@ void bp_model_free(bp_model *m)
         free(m->comments[i].code);
     }
     free(m->comments);
+    free(m->comment_order);
     for (size_t i = 0; i < m->nbenchmarks; i++) {
         free(m->benchmarks[i].phase);
         free(m->benchmarks[i].kpi);
@@ -480,22 +482,79 @@ size_t bp_model_budget_gaps(const bp_model *m, int inst, int year, size_t *lines
     return n;
 }
 
+static int course_cmp(const void *pa, const void *pb, const bp_course *cs)
+{
+    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+    if (cs[a].inst != cs[b].inst) return cs[a].inst < cs[b].inst ? -1 : 1;
+    if (cs[a].year != cs[b].year) return cs[a].year < cs[b].year ? -1 : 1;
+    return a < b ? -1 : a > b;
+}
+
+/* A merge sort of the indexes (qsort has no context argument in C11). */
+static void sort_courses(size_t *v, size_t *tmp, size_t n, const bp_course *cs)
+{
+    if (n < 2) return;
+    size_t h = n / 2;
+    sort_courses(v, tmp, h, cs);
+    sort_courses(v + h, tmp, n - h, cs);
+    size_t i = 0, j = h, k = 0;
+    while (i < h && j < n) tmp[k++] = course_cmp(&v[j], &v[i], cs) < 0 ? v[j++] : v[i++];
+    while (i < h) tmp[k++] = v[i++];
+    while (j < n) tmp[k++] = v[j++];
+    memcpy(v, tmp, n * sizeof *v);
+}
+
+bp_err bp_model_index_courses(bp_model *m)
+{
+    free(m->course_order);
+    m->course_order = malloc((m->ncourses ? m->ncourses : 1) * sizeof *m->course_order);
+    size_t *tmp = malloc((m->ncourses ? m->ncourses : 1) * sizeof *tmp);
+    if (!m->course_order || !tmp) {
+        free(tmp);
+        return BP_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < m->ncourses; i++) m->course_order[i] = i;
+    sort_courses(m->course_order, tmp, m->ncourses, m->courses);
+    free(tmp);
+    return BP_OK;
+}
+
+/* The first of course_order at or after (inst, year). */
+static size_t course_lower_bound(const bp_model *m, int inst, int year)
+{
+    size_t lo = 0, hi = m->ncourses;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const bp_course *c = &m->courses[m->course_order[mid]];
+        if (c->inst < inst || (c->inst == inst && c->year < year)) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
 bool bp_model_course_sum(const bp_model *m, int inst, int year, const char *field, int course,
                          bp_num *out)
 {
     int64_t total = 0;
     bool any = false;
     bool pence = strcmp(field, "income") == 0 || strcmp(field, "direct_costs") == 0;
-    for (size_t i = 0; i < m->ncourses; i++) {
-        const bp_course *c = &m->courses[i];
-        if (course >= 0 ? (size_t)course != i : (c->inst != inst || c->year != year || c->minority))
-            continue;
+    int f = strcmp(field, "income") == 0         ? 0
+            : strcmp(field, "direct_costs") == 0 ? 1
+            : strcmp(field, "students") == 0     ? 2
+            : strcmp(field, "count") == 0        ? 3
+                                                 : -1;
+    /* one course by its index, or the courses of inst and year in file order */
+    size_t k = course >= 0 ? (size_t)course : course_lower_bound(m, inst, year);
+    for (; k < m->ncourses; k++) {
+        const bp_course *c = &m->courses[course >= 0 ? k : m->course_order[k]];
+        if (course < 0 && (c->inst != inst || c->year != year)) break;
+        if (course < 0 && c->minority) continue;
         any = true;
         int64_t v;
-        if (strcmp(field, "income") == 0) v = c->income;
-        else if (strcmp(field, "direct_costs") == 0) v = c->direct_costs;
-        else if (strcmp(field, "students") == 0) v = c->students;
-        else if (strcmp(field, "count") == 0) v = 1;
+        if (f == 0) v = c->income;
+        else if (f == 1) v = c->direct_costs;
+        else if (f == 2) v = c->students;
+        else if (f == 3) v = 1;
         else {
             *out = bp_num_none();
             return false;
@@ -504,6 +563,7 @@ bool bp_model_course_sum(const bp_model *m, int inst, int year, const char *fiel
             *out = bp_num_none();
             return false;
         }
+        if (course >= 0) break;
     }
     if (!any) {
         *out = bp_num_none();
@@ -566,12 +626,62 @@ const bp_paper *bp_model_paper(const bp_model *m, const char *pack)
     return NULL;
 }
 
+static int comment_key_cmp(const bp_comment *c, int year, const char *kpi, const char *entity)
+{
+    if (c->year != year) return c->year < year ? -1 : 1;
+    int d = strcmp(c->kpi, kpi);
+    return d ? d : strcmp(c->entity, entity);
+}
+
+static int comment_cmp(size_t a, size_t b, const bp_comment *cs)
+{
+    int d = comment_key_cmp(&cs[a], cs[b].year, cs[b].kpi, cs[b].entity);
+    return d ? d : (a < b ? -1 : a > b);
+}
+
+/* A merge sort of the indexes (qsort has no context argument in C11). */
+static void sort_comments(size_t *v, size_t *tmp, size_t n, const bp_comment *cs)
+{
+    if (n < 2) return;
+    size_t h = n / 2;
+    sort_comments(v, tmp, h, cs);
+    sort_comments(v + h, tmp, n - h, cs);
+    size_t i = 0, j = h, k = 0;
+    while (i < h && j < n) tmp[k++] = comment_cmp(v[j], v[i], cs) < 0 ? v[j++] : v[i++];
+    while (i < h) tmp[k++] = v[i++];
+    while (j < n) tmp[k++] = v[j++];
+    memcpy(v, tmp, n * sizeof *v);
+}
+
+bp_err bp_model_index_comments(bp_model *m)
+{
+    free(m->comment_order);
+    m->comment_order = malloc((m->ncomments ? m->ncomments : 1) * sizeof *m->comment_order);
+    size_t *tmp = malloc((m->ncomments ? m->ncomments : 1) * sizeof *tmp);
+    if (!m->comment_order || !tmp) {
+        free(tmp);
+        return BP_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < m->ncomments; i++) m->comment_order[i] = i;
+    sort_comments(m->comment_order, tmp, m->ncomments, m->comments);
+    free(tmp);
+    return BP_OK;
+}
+
+/* By binary search: the results JSON asks for every result, the packs for every
+ * exception, and a trust may comment on each of a thousand institutions. */
 const char *bp_commentary(const bp_model *m, const char *kpi, const char *entity, int year)
 {
-    for (size_t i = 0; i < m->ncomments; i++) {
-        const bp_comment *c = &m->comments[i];
-        if (c->year == year && strcmp(c->kpi, kpi) == 0 && strcmp(c->entity, entity) == 0)
-            return c->text;
+    size_t lo = 0, hi = m->ncomments;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (comment_key_cmp(&m->comments[m->comment_order[mid]], year, kpi, entity) < 0)
+            lo = mid + 1;
+        else hi = mid;
+    }
+    if (lo < m->ncomments) {
+        const bp_comment *c = &m->comments[m->comment_order[lo]];
+        if (!comment_key_cmp(c, year, kpi, entity)) return c->text;
     }
     return NULL;
 }

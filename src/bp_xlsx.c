@@ -156,6 +156,7 @@ static void release(xl *x, bp_expr **ex)
     free(x->bva_rows);
     free(x->helpers);
     free(x->ratios);
+    free(x->ratio_slot);
     free(x->sums);
     free(x->sum_child);
     free(x->phase_col);

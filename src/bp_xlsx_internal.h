@@ -182,6 +182,8 @@ typedef struct {
     size_t nhelpers, caphelpers;
     xl_ratio *ratios;
     size_t nratios, capratios;
+    size_t *ratio_slot;           /* the ratios by hash: index + 1, 0 an empty slot */
+    size_t nratio_slots;          /* a power of two above twice nratios, or 0 */
     /* the sums block (Workings): rows sorted by year, scenario and code, the attributes
      * first and the course sums last; the columns of the entities */
     xl_sum *sums;

@@ -1,6 +1,7 @@
 /* bp_xlsx_kpis: the KPI sheets - statuses (each compared exactly with its thresholds),
  * the Scorecard, the Forecast, and the per-institution terms (Workings) and whole numbers
  * (Ratios) their formulas asked for. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,17 +27,69 @@ static bool same_ctx(const bp_expr_ctx *a, const bp_expr_ctx *b)
            && a->national_phase == b->national_phase && a->course == b->course;
 }
 
+static bool same_ratio(const xl_ratio *r, const bp_expr *num, const bp_expr *den,
+                       const bp_expr_ctx *c, int parts, int scale)
+{
+    return r->num == num && r->den == den && r->parts == parts && r->scale == scale
+           && same_ctx(&r->ctx, c);
+}
+
+/* Mixes what same_ratio compares: the parts' nodes, the members and the phase id by
+ * identity, as same_ctx does. */
+static size_t ratio_hash(const bp_expr *num, const bp_expr *den, const bp_expr_ctx *c,
+                         int parts, int scale)
+{
+    const uint64_t words[] = {
+        (uint64_t)(uintptr_t)num, (uint64_t)(uintptr_t)den, (uint64_t)(uintptr_t)c->members,
+        c->nmembers, (uint64_t)(uint32_t)c->year, (uint64_t)c->scenario,
+        (uint64_t)c->eliminate, (uint64_t)(uintptr_t)c->national_phase,
+        (uint64_t)(uint32_t)c->course, (uint64_t)(uint32_t)parts, (uint64_t)(uint32_t)scale};
+    uint64_t h = 0x9e3779b97f4a7c15u;
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
+        h ^= words[i];
+        h *= 0xff51afd7ed558ccdu;
+        h ^= h >> 32;
+    }
+    return (size_t)h;
+}
+
+/* The slot of the ratio with these parts, or the empty slot where it would go. */
+static size_t ratio_slot(const xl *x, const bp_expr *num, const bp_expr *den,
+                         const bp_expr_ctx *c, int parts, int scale)
+{
+    size_t mask = x->nratio_slots - 1, j = ratio_hash(num, den, c, parts, scale) & mask;
+    while (x->ratio_slot[j]
+           && !same_ratio(&x->ratios[x->ratio_slot[j] - 1], num, den, c, parts, scale))
+        j = (j + 1) & mask;
+    return j;
+}
+
+/* Room for one more ratio in the hash at most half full; false when out of memory. */
+static bool ratio_room(xl *x)
+{
+    if ((x->nratios + 1) * 2 <= x->nratio_slots) return true;
+    size_t n = x->nratio_slots ? x->nratio_slots * 2 : 256;
+    size_t *slots = calloc(n, sizeof *slots);
+    if (!slots) return false;
+    free(x->ratio_slot);
+    x->ratio_slot = slots;
+    x->nratio_slots = n;
+    for (size_t i = 0; i < x->nratios; i++) {
+        const xl_ratio *r = &x->ratios[i];
+        x->ratio_slot[ratio_slot(x, r->num, r->den, &r->ctx, r->parts, r->scale)] = i + 1;
+    }
+    return true;
+}
+
 /* The Ratios row holding num (and den, NULL for a value on its own) in units of
- * 10^-parts for ctx, compared at 10^scale; -1 when out of memory. */
+ * 10^-parts for ctx, compared at 10^scale; -1 when out of memory.  The rows are found by
+ * hash: a trust of a thousand institutions asks for some hundred thousand. */
 static int ratio_row(xl *x, const xl_value *v, const bp_expr *num, const bp_expr *den,
                      const bp_expr_ctx *c, int parts, int scale)
 {
-    for (size_t i = 0; i < x->nratios; i++) {
-        const xl_ratio *r = &x->ratios[i];
-        if (r->num == num && r->den == den && r->parts == parts && r->scale == scale
-            && same_ctx(&r->ctx, c))
-            return x->ratios_first + (int)i;
-    }
+    if (!ratio_room(x)) return -1;
+    size_t j = ratio_slot(x, num, den, c, parts, scale);
+    if (x->ratio_slot[j]) return x->ratios_first + (int)(x->ratio_slot[j] - 1);
     xl_ratio *n = bp_grow(x->ratios, &x->capratios, x->nratios + 1, sizeof *n);
     if (!n) return -1;
     x->ratios = n;
@@ -48,6 +101,7 @@ static int ratio_row(xl *x, const xl_value *v, const bp_expr *num, const bp_expr
     snprintf(src->what, sizeof src->what, "the numerator and denominator of %s%s%s '%s'",
              v->measure ? "measure '" : "", v->measure ? v->measure : "",
              v->measure ? "' of grade" : "KPI", v->kpi);
+    x->ratio_slot[j] = x->nratios + 1;
     return x->ratios_first + (int)x->nratios++;
 }
 

@@ -326,28 +326,34 @@ static bp_i128 floor_of(bp_num v)
     return q;
 }
 
-static void plan_shares(const bp_charge *ch, xl_share *sh)
+/* False when out of memory. */
+static bool plan_shares(const bp_charge *ch, xl_share *sh)
 {
     bp_num w = bp_num_int(0);
     for (size_t i = 0; i < ch->nlines; i++) w = bp_num_add(w, ch->lines[i].weighted);
     bool alloc = w.ok && bp_num_cmp(w, bp_num_int(0)) > 0;
-    for (size_t i = 0; i < ch->nlines; i++) {
+    size_t n = ch->nlines ? ch->nlines : 1;
+    bp_num *r = malloc(n * sizeof *r);
+    size_t *order = malloc(n * sizeof *order);
+    bool ok = r && order;
+    for (size_t i = 0; ok && i < ch->nlines; i++) {
         sh[i].exact = alloc ? bp_num_div(bp_num_mul(bp_num_int(ch->total), ch->lines[i].weighted), w)
                             : bp_num_int(0);
         if (!sh[i].exact.ok) sh[i].exact = bp_num_int(0);
         sh[i].floor = floor_of(sh[i].exact);
-    }
-    for (size_t i = 0; i < ch->nlines; i++) {
-        bp_num ri = bp_num_sub(sh[i].exact, bp_num_frac((int64_t)sh[i].floor, 1));
-        bp_num scaled = bp_num_mul(ri, bp_num_int(1000000));
+        r[i] = bp_num_sub(sh[i].exact, bp_num_frac((int64_t)sh[i].floor, 1));
+        bp_num scaled = bp_num_mul(r[i], bp_num_int(1000000));
         sh[i].rem = scaled.ok ? (double)floor_of(bp_num_add(scaled, bp_num_frac(1, 2))) / 1e6 : 0;
-        sh[i].rank = 1;
-        for (size_t j = 0; j < ch->nlines; j++) {
-            bp_num rj = bp_num_sub(sh[j].exact, bp_num_frac((int64_t)sh[j].floor, 1));
-            int c = bp_num_cmp(rj, ri);
-            sh[i].rank += c > 0 || (c == 0 && j < i);
-        }
+        /* the rank compares the exact remainders; one that cannot be formed counts as 0 */
+        if (!r[i].ok) r[i] = bp_num_int(0);
     }
+    /* the rank: 1 + the lines with a larger remainder + the earlier lines with an equal
+     * one, the remainder's place in bp_allocate_pence's order */
+    if (ok) ok = bp_remainder_order(r, ch->nlines, order) == BP_OK;
+    for (size_t k = 0; ok && k < ch->nlines; k++) sh[order[k]].rank = (int)k + 1;
+    free(r);
+    free(order);
+    return ok;
 }
 
 /* Weights by phase: trust.csv weight.PHASE, as cells.  Returns the row after them. */
@@ -563,7 +569,11 @@ static int write_charge(xl *x, int row, const bp_charge *ch, bp_expr *const *ex,
         xl_nomem(x);
         return row;
     }
-    plan_shares(ch, sh);
+    if (!plan_shares(ch, sh)) {
+        free(sh);
+        xl_nomem(x);
+        return row;
+    }
     b.first = row + 4;
     b.last = total - 1;
     bp_formula_ref(b.weighted, sizeof b.weighted, NULL, total, CC_WEIGHTED);

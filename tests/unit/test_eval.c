@@ -72,6 +72,48 @@ static void allocate_many_sums_exactly(void **state)
     assert_int_equal(sum, 123456789);
 }
 
+/* The order the pence left over go out in (and the Central charge sheet's ranks): the
+ * largest remainder first, equal remainders in line order, no data last. */
+static void remainder_order_ties_to_earlier(void **state)
+{
+    (void)state;
+    bp_num rem[6] = {bp_num_frac(1, 3), bp_num_frac(2, 3), bp_num_frac(1, 3), bp_num_none(),
+                     bp_num_frac(4, 6), bp_num_int(0)};
+    size_t order[6];
+    assert_int_equal(bp_remainder_order(rem, 6, order), BP_OK);
+    /* 2/3 (lines 1 and 4), 1/3 (0 and 2), 0 (5), no data (3) */
+    const size_t want[6] = {1, 4, 0, 2, 5, 3};
+    for (int k = 0; k < 6; k++) assert_int_equal(order[k], want[k]);
+}
+
+static void allocate_ties_after_larger(void **state)
+{
+    (void)state;
+    /* 7p in proportion 1:2:1:2 - exact 1.1667, 2.3333, 1.1667, 2.3333: floors 1+2+1+2 = 6;
+     * the penny left goes to the larger remainder (.3333), the earlier of lines 1 and 3. */
+    bp_num w[4] = {bp_num_int(1), bp_num_int(2), bp_num_int(1), bp_num_int(2)};
+    int64_t sh[4];
+    assert_int_equal(bp_allocate_pence(7, w, 4, sh), BP_OK);
+    assert_int_equal(sh[0], 1);
+    assert_int_equal(sh[1], 3);
+    assert_int_equal(sh[2], 1);
+    assert_int_equal(sh[3], 2);
+}
+
+static void allocate_thousand_equal_lines(void **state)
+{
+    (void)state;
+    /* 3,999p over 1,000 equal lines: 3.999 each, floors 3,000, 999p left, every remainder
+     * equal: lines 0..998 get 4p, the last 3p. */
+    enum { N = 1000 };
+    static bp_num w[N];
+    static int64_t sh[N];
+    for (int i = 0; i < N; i++) w[i] = bp_num_int(1);
+    assert_int_equal(bp_allocate_pence(3999, w, N, sh), BP_OK);
+    for (int i = 0; i < N - 1; i++) assert_int_equal(sh[i], 4);
+    assert_int_equal(sh[N - 1], 3);
+}
+
 /* ---- a small trust evaluated end to end (facts built by hand) ---- */
 
 static const char kpis_text[] =
@@ -256,6 +298,9 @@ int main(void)
         cmocka_unit_test(allocate_weighted_phases),
         cmocka_unit_test(allocate_no_weight),
         cmocka_unit_test(allocate_many_sums_exactly),
+        cmocka_unit_test(remainder_order_ties_to_earlier),
+        cmocka_unit_test(allocate_ties_after_larger),
+        cmocka_unit_test(allocate_thousand_equal_lines),
     };
     const struct CMUnitTest evals[] = {
         cmocka_unit_test(on_ceiling_is_green_amber_edge_is_amber),
