@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "bp_error.h"
 #include "bp_session.h"
 
@@ -36,6 +37,10 @@ bp_err bp_xlsx_check(const bp_session *s, bp_diags *diags);
 /* How many start tags libxlsxwriter has written through bp_xlsx_xml.c's copies of its XML
  * writer functions: for tests, to see that its calls reach them. */
 unsigned long bp_xlsx_xml_calls(void);
+
+/* fwrite_unlocked(s, 1, n, f) and what it returns, copying into the stream's buffer itself
+ * when the bytes fit (bp_xlsx_xml.c): the XML writers' one way out. */
+size_t bp_xlsx_fwrite(FILE *f, const char *s, size_t n);
 
 /* "%.16G" of v, as glibc's snprintf writes it, at out (BP_XLSX_G16_MAX bytes), and its
  * length; 0 (out undefined) for a value bp_xlsx_printf.c leaves to libc: NaN, infinite,

@@ -20,7 +20,6 @@
  * huge values, another rounding mode or a locale whose decimal point is not "." go to
  * libc.  tests/unit/test_xlsx_printf.c compares it with glibc's snprintf over many millions
  * of doubles (random bits, pence, ties, the neighbours of every power of ten). */
-#define _GNU_SOURCE     /* fwrite_unlocked is not used: fprintf locks, and so does fwrite */
 #include <fenv.h>
 #include <langinfo.h>
 #include <stdarg.h>
@@ -188,15 +187,9 @@ int snprintf(char *restrict s, size_t n, const char *restrict format, ...)
 /* ---- __fprintf_chk ---- */
 
 /* The bytes of format with its arguments, when it has no conversion but %s, %d, %% and
- * %.16G (of a value bp_xlsx_g16 does) and they fit; else 0. */
+ * %.16G (of a value bp_xlsx_g16 does) and they fit; else 0, whatever was taken from ap. */
 static size_t simple_format(char *out, size_t size, const char *format, va_list ap)
 {
-    /* a format with any other conversion is libc's: nothing taken from ap before */
-    for (const char *p = strchr(format, '%'); p; p = strchr(p, '%')) {
-        if (p[1] == 's' || p[1] == 'd' || p[1] == '%') p += 2;
-        else if (strncmp(p + 1, ".16G", 4) == 0) p += 5;
-        else return 0;
-    }
     size_t n = 0;
     for (const char *p = format; *p;) {
         const char *q = strchr(p, '%');
@@ -229,13 +222,14 @@ static size_t simple_format(char *out, size_t size, const char *format, va_list 
             if (v < 0) digits[k++] = '-';
             if ((size_t)k >= size - n) return 0;
             while (k) out[n++] = digits[--k];
-        } else {
-            /* ".16G" */
+        } else if (c == '.' && strncmp(q + 2, "16G", 3) == 0) {
             if (size - n <= BP_XLSX_G16_MAX) return 0;
             size_t k = bp_xlsx_g16(out + n, va_arg(ap, double));
             if (!k) return 0;
             n += k;
             p = q + 5;
+        } else {
+            return 0;   /* any other conversion: libc's */
         }
     }
     return n;
@@ -251,8 +245,11 @@ int __fprintf_chk(FILE *fp, int flag, const char *format, ...)
     size_t n = simple_format(b, sizeof b, format, aq);
     va_end(aq);
     if (n) {
+        /* fprintf holds the stream's lock while it writes */
         fast++;
-        r = fwrite(b, 1, n, fp) == n ? (int)n : -1;
+        flockfile(fp);
+        r = bp_xlsx_fwrite(fp, b, n) == n ? (int)n : -1;   /* glibc's: -1 for a short write */
+        funlockfile(fp);
     } else {
         r = __vfprintf_chk(fp, flag, format, ap);
     }

@@ -93,9 +93,24 @@ typedef struct {
     char b[1024];
 } out;
 
+/* fwrite_unlocked's own first step, without the call: glibc's fwrite copies into the
+ * stream's buffer when the bytes fit between _IO_write_ptr and _IO_write_end, as its
+ * putc_unlocked (bits/types/struct_FILE.h) does - only for a stream already oriented to
+ * bytes (_mode < 0), else fwrite decides.  A line-buffered or unbuffered stream keeps
+ * _IO_write_end at _IO_write_ptr, so that every write goes to fwrite. */
+size_t bp_xlsx_fwrite(FILE *f, const char *s, size_t n)
+{
+    if (f->_mode < 0 && (size_t)(f->_IO_write_end - f->_IO_write_ptr) >= n) {
+        memcpy(f->_IO_write_ptr, s, n);
+        f->_IO_write_ptr += n;
+        return n;
+    }
+    return fwrite_unlocked(s, 1, n, f);
+}
+
 static void flush(out *o)
 {
-    if (o->n) fwrite_unlocked(o->b, 1, o->n, o->f);
+    if (o->n) bp_xlsx_fwrite(o->f, o->b, o->n);
     o->n = 0;
 }
 
@@ -104,7 +119,7 @@ static void put(out *o, const char *s, size_t n)
     if (n > sizeof o->b - o->n) {
         flush(o);
         if (n > sizeof o->b / 2) {
-            fwrite_unlocked(s, 1, n, o->f);
+            bp_xlsx_fwrite(o->f, s, n);
             return;
         }
     }
