@@ -114,7 +114,7 @@ static void flush(out *o)
     o->n = 0;
 }
 
-static void put(out *o, const char *s, size_t n)
+static inline void put(out *o, const char *s, size_t n)
 {
     if (n > sizeof o->b - o->n) {
         flush(o);
@@ -127,28 +127,50 @@ static void put(out *o, const char *s, size_t n)
     o->n += n;
 }
 
-static void puts_(out *o, const char *s)
+static inline void puts_(out *o, const char *s)
 {
     put(o, s, strlen(s));
 }
 
-/* s, with &, <, > (and in an attribute " and the newline) as libxlsxwriter's entities. */
+/* The bytes escaped() replaces: 1 everywhere, 2 in an attribute only. */
+static const unsigned char special[256] = {['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 2,
+                                           ['\n'] = 2};
+
+/* The entity of a special byte c, as libxlsxwriter writes it. */
+static void entity(out *o, char c)
+{
+    switch (c) {
+    case '&': put(o, "&amp;", 5); break;
+    case '<': put(o, "&lt;", 4); break;
+    case '>': put(o, "&gt;", 4); break;
+    case '"': put(o, "&quot;", 6); break;
+    default: put(o, "&#xA;", 5); break;     /* the newline */
+    }
+}
+
+/* s, with &, <, > (and in an attribute " and the newline) as libxlsxwriter's entities.
+ * The first bytes one at a time (a cell's reference, style and value are a few), the rest
+ * of a long text (a formula) in runs found by strcspn. */
 static void escaped(out *o, const char *s, bool attribute)
 {
-    const char *special = attribute ? "&<>\"\n" : "&<>";
+    unsigned limit = attribute ? 2 : 1;
+    for (int i = 0; i < 32; i++, s++) {
+        unsigned char c = (unsigned char)*s;
+        if (!c) return;
+        if (special[c] && special[c] <= limit) {
+            entity(o, (char)c);
+            continue;
+        }
+        if (o->n == sizeof o->b) flush(o);
+        o->b[o->n++] = (char)c;
+    }
+    const char *stops = attribute ? "&<>\"\n" : "&<>";
     for (;;) {
-        size_t n = strcspn(s, special);
+        size_t n = strcspn(s, stops);
         put(o, s, n);
         s += n;
-        switch (*s) {
-        case '\0': return;
-        case '&': put(o, "&amp;", 5); break;
-        case '<': put(o, "&lt;", 4); break;
-        case '>': put(o, "&gt;", 4); break;
-        case '"': put(o, "&quot;", 6); break;
-        default: put(o, "&#xA;", 5); break;     /* the newline */
-        }
-        s++;
+        if (!*s) return;
+        entity(o, *s++);
     }
 }
 
