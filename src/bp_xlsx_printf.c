@@ -71,7 +71,9 @@ static uint64_t digits_at(uint64_t m, int e, int x, bool *up)
         *up = r > half || (r == half && (q & 1));
         return q > D_END ? D_END : (uint64_t)q;     /* beyond 10^16: only "too big" */
     }
-    /* a >= 10^16: an integer m * 2^e below 2^64, e >= 1 */
+    /* a below 2^53 has fewer than 16 digits before 10^(x-15): the exponent is too big */
+    if (e < 1) return 0;
+    /* an integer m * 2^e below 2^64 */
     uint64_t i = m << e, d = (uint64_t)pow10_(-p), q = i / d, r = i % d;
     *up = r > d - r || (r == d - r && (q & 1));
     return q;
