@@ -149,12 +149,12 @@ static void entity(out *o, char c)
 }
 
 /* s, with &, <, > (and in an attribute " and the newline) as libxlsxwriter's entities.
- * The first bytes one at a time (a cell's reference, style and value are a few), the rest
- * of a long text (a formula) in runs found by strcspn. */
+ * An attribute's first bytes one at a time (a cell's reference and style are a few), the
+ * rest and an element's text (a formula) in runs found by strcspn. */
 static void escaped(out *o, const char *s, bool attribute)
 {
-    unsigned limit = attribute ? 2 : 1;
-    for (int i = 0; i < 32; i++, s++) {
+    const unsigned limit = 2;
+    for (int i = 0; attribute && i < 32; i++, s++) {
         unsigned char c = (unsigned char)*s;
         if (!c) return;
         if (special[c] && special[c] <= limit) {
