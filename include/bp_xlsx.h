@@ -8,7 +8,9 @@
 #ifndef BP_XLSX_H
 #define BP_XLSX_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "bp_error.h"
 #include "bp_session.h"
 
@@ -35,5 +37,20 @@ bp_err bp_xlsx_check(const bp_session *s, bp_diags *diags);
 /* How many start tags libxlsxwriter has written through bp_xlsx_xml.c's copies of its XML
  * writer functions: for tests, to see that its calls reach them. */
 unsigned long bp_xlsx_xml_calls(void);
+
+/* fwrite_unlocked(s, 1, n, f) and what it returns, copying into the stream's buffer itself
+ * when the bytes fit (bp_xlsx_xml.c): the XML writers' one way out. */
+size_t bp_xlsx_fwrite(FILE *f, const char *s, size_t n);
+
+/* "%.16G" of v, as glibc's snprintf writes it, at out (BP_XLSX_G16_MAX bytes), and its
+ * length; 0 (out undefined) for a value bp_xlsx_printf.c leaves to libc: NaN, infinite,
+ * subnormal, of magnitude below 2^-13 or from 2^64, another rounding mode than to nearest
+ * or a decimal point that is not ".". */
+#define BP_XLSX_G16_MAX 32
+size_t bp_xlsx_g16(char *out, double v);
+
+/* How many snprintf and __fprintf_chk calls bp_xlsx_printf.c has written itself (not
+ * handed to libc): for tests, to see that libxlsxwriter's calls reach it. */
+unsigned long bp_xlsx_printf_fast(void);
 
 #endif

@@ -218,13 +218,30 @@ bool xl_xml_text_ok(xl *x, const char *text, const char *where)
     return true;
 }
 
+/* Are the n bytes at u all printable ASCII (0x20 to 0x7E)?  Eight at a time: a formula's
+ * text is checked on every cell, some hundred bytes. */
+static bool printable_ascii(const unsigned char *u, size_t n)
+{
+    const uint64_t ones = UINT64_C(0x0101010101010101), highs = UINT64_C(0x8080808080808080);
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w, del;
+        memcpy(&w, u + i, sizeof w);
+        del = w ^ (ones * 0x7F);    /* a zero byte where w has DEL */
+        /* a byte from 0x80; below 0x20; DEL (each test exact for bytes below 0x80) */
+        if ((w | ((w - ones * 0x20) & ~w) | ((del - ones) & ~del)) & highs) return false;
+    }
+    for (; i < n; i++)
+        if (u[i] < 0x20 || u[i] >= 0x7F) return false;
+    return true;
+}
+
 /* xml_text_ok for the text of a cell, named as Sheet!A1. */
 bool xl_cell_text_ok(xl *x, const char *text, xl_sheet s, int row, int col)
 {
     if (!xl_live(x)) return false;
-    const unsigned char *u = (const unsigned char *)(text ? text : "");
-    while (*u >= 0x20 && *u < 0x7F) u++;
-    if (!*u) return true;
+    const char *t = text ? text : "";
+    if (printable_ascii((const unsigned char *)t, strlen(t))) return true;
     char cell[64];
     bp_formula_ref(cell, sizeof cell, xl_sheets[s].name, row, col);
     return xl_xml_text_ok(x, text, cell);

@@ -93,18 +93,33 @@ typedef struct {
     char b[1024];
 } out;
 
+/* fwrite_unlocked's own first step, without the call: glibc's fwrite copies into the
+ * stream's buffer when the bytes fit between _IO_write_ptr and _IO_write_end, as its
+ * putc_unlocked (bits/types/struct_FILE.h) does - only for a stream already oriented to
+ * bytes (_mode < 0), else fwrite decides.  A line-buffered or unbuffered stream keeps
+ * _IO_write_end at _IO_write_ptr, so that every write goes to fwrite. */
+size_t bp_xlsx_fwrite(FILE *f, const char *s, size_t n)
+{
+    if (f->_mode < 0 && (size_t)(f->_IO_write_end - f->_IO_write_ptr) >= n) {
+        memcpy(f->_IO_write_ptr, s, n);
+        f->_IO_write_ptr += n;
+        return n;
+    }
+    return fwrite_unlocked(s, 1, n, f);
+}
+
 static void flush(out *o)
 {
-    if (o->n) fwrite_unlocked(o->b, 1, o->n, o->f);
+    if (o->n) bp_xlsx_fwrite(o->f, o->b, o->n);
     o->n = 0;
 }
 
-static void put(out *o, const char *s, size_t n)
+static inline void put(out *o, const char *s, size_t n)
 {
     if (n > sizeof o->b - o->n) {
         flush(o);
         if (n > sizeof o->b / 2) {
-            fwrite_unlocked(s, 1, n, o->f);
+            bp_xlsx_fwrite(o->f, s, n);
             return;
         }
     }
@@ -112,28 +127,50 @@ static void put(out *o, const char *s, size_t n)
     o->n += n;
 }
 
-static void puts_(out *o, const char *s)
+static inline void puts_(out *o, const char *s)
 {
     put(o, s, strlen(s));
 }
 
-/* s, with &, <, > (and in an attribute " and the newline) as libxlsxwriter's entities. */
+/* The bytes escaped() replaces: 1 everywhere, 2 in an attribute only. */
+static const unsigned char special[256] = {['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 2,
+                                           ['\n'] = 2};
+
+/* The entity of a special byte c, as libxlsxwriter writes it. */
+static void entity(out *o, char c)
+{
+    switch (c) {
+    case '&': put(o, "&amp;", 5); break;
+    case '<': put(o, "&lt;", 4); break;
+    case '>': put(o, "&gt;", 4); break;
+    case '"': put(o, "&quot;", 6); break;
+    default: put(o, "&#xA;", 5); break;     /* the newline */
+    }
+}
+
+/* s, with &, <, > (and in an attribute " and the newline) as libxlsxwriter's entities.
+ * An attribute's first bytes one at a time (a cell's reference and style are a few), the
+ * rest and an element's text (a formula) in runs found by strcspn. */
 static void escaped(out *o, const char *s, bool attribute)
 {
-    const char *special = attribute ? "&<>\"\n" : "&<>";
+    const unsigned limit = 2;
+    for (int i = 0; attribute && i < 32; i++, s++) {
+        unsigned char c = (unsigned char)*s;
+        if (!c) return;
+        if (special[c] && special[c] <= limit) {
+            entity(o, (char)c);
+            continue;
+        }
+        if (o->n == sizeof o->b) flush(o);
+        o->b[o->n++] = (char)c;
+    }
+    const char *stops = attribute ? "&<>\"\n" : "&<>";
     for (;;) {
-        size_t n = strcspn(s, special);
+        size_t n = strcspn(s, stops);
         put(o, s, n);
         s += n;
-        switch (*s) {
-        case '\0': return;
-        case '&': put(o, "&amp;", 5); break;
-        case '<': put(o, "&lt;", 4); break;
-        case '>': put(o, "&gt;", 4); break;
-        case '"': put(o, "&quot;", 6); break;
-        default: put(o, "&#xA;", 5); break;     /* the newline */
-        }
-        s++;
+        if (!*s) return;
+        entity(o, *s++);
     }
 }
 

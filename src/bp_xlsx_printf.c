@@ -1,0 +1,260 @@
+/* bp_xlsx_printf: libc's snprintf and __fprintf_chk, the same bytes, without the general
+ * printf machinery for the formats libxlsxwriter writes its cells with.
+ *
+ * libxlsxwriter writes a number cell with fprintf(f, "<c r=\"%s\" s=\"%d\"><v>%.16G</v></c>",
+ * ...), a string cell with "%d" for its shared string and a formula cell's cached value
+ * with snprintf(buf, 32, "%.16G", v), inside static functions (its src/worksheet.c); with
+ * Debian's _FORTIFY_SOURCE the fprintfs are __fprintf_chk.  Through glibc's vfprintf and
+ * its multi-precision __printf_fp, "%.16G" costs some 2,900 instructions and a string
+ * cell's fprintf some 1,300 - more than half of what libxlsxwriter spends on a cell.  Both
+ * are called through libxlsxwriter's procedure linkage table, so the executable's
+ * definitions below take their place (the Makefile exports them, as bp_xlsx_xml.c's) - for
+ * every library of the process, which is why they are exact for any format and any
+ * caller: a format of nothing but text, %s, %d, %% and %.16G is written here, every other
+ * one goes to libc's own vsnprintf or __vfprintf_chk, unchanged.
+ *
+ * "%.16G" here is exact where it is done at all: 16 significant digits of the double's
+ * exact binary value, rounded to nearest with ties to even, as glibc's __printf_fp rounds
+ * in the default rounding mode, for normal doubles of magnitude 2^-13 to 2^64 (every
+ * amount and ratio a workbook holds), and 0 and -0; NaN, infinities, subnormal, tiny or
+ * huge values, another rounding mode or a locale whose decimal point is not "." go to
+ * libc.  tests/unit/test_xlsx_printf.c compares it with glibc's snprintf over many millions
+ * of doubles (random bits, pence, ties, the neighbours of every power of ten). */
+#include <fenv.h>
+#include <langinfo.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "bp_util.h"
+#include "bp_xlsx.h"
+
+/* glibc's fortified fprintf (bits/stdio2.h declares them only under _FORTIFY_SOURCE) */
+int __fprintf_chk(FILE *fp, int flag, const char *format, ...);
+int __vfprintf_chk(FILE *fp, int flag, const char *format, va_list ap);
+
+static unsigned long fast;
+
+unsigned long bp_xlsx_printf_fast(void)
+{
+    return fast;
+}
+
+/* ---- %.16G ---- */
+
+/* 10^k, k <= 21 (10^20 and 10^21 do not fit 64 bits) */
+static bp_u128 pow10_(int k)
+{
+    static const uint64_t p[20] = {
+        1u, 10u, 100u, 1000u, 10000u, 100000u, 1000000u, 10000000u, 100000000u,
+        1000000000u, 10000000000u, 100000000000u, 1000000000000u, 10000000000000u,
+        100000000000000u, 1000000000000000u, 10000000000000000u, 100000000000000000u,
+        1000000000000000000u, 10000000000000000000u};
+    return k < 20 ? p[k] : (bp_u128)p[k - 10] * p[10];
+}
+
+#define D_MIN 1000000000000000u     /* 10^15: the 16 digits' range */
+#define D_END 10000000000000000u    /* 10^16 */
+
+/* The truncated 16 digits of m * 2^e at decimal exponent x, a = m * 2^e being in
+ * [10^x, 10^(x+1)) exactly when the result is in [10^15, 10^16); *up: whether rounding to
+ * nearest, ties to even, adds one to them. */
+static uint64_t digits_at(uint64_t m, int e, int x, bool *up)
+{
+    int p = 15 - x;
+    *up = false;
+    if (p >= 0) {
+        bp_u128 n = (bp_u128)m * pow10_(p);
+        if (e >= 0) return (uint64_t)(n << e);  /* an integer: nothing to round */
+        int s = -e;
+        bp_u128 q = n >> s, r = n - (q << s), half = (bp_u128)1 << (s - 1);
+        *up = r > half || (r == half && (q & 1));
+        return q > D_END ? D_END : (uint64_t)q;     /* beyond 10^16: only "too big" */
+    }
+    /* a below 2^53 has fewer than 16 digits before 10^(x-15): the exponent is too big */
+    if (e < 1) return 0;
+    /* an integer m * 2^e below 2^64 */
+    uint64_t i = m << e, d = (uint64_t)pow10_(-p), q = i / d, r = i % d;
+    *up = r > d - r || (r == d - r && (q & 1));
+    return q;
+}
+
+size_t bp_xlsx_g16(char *out, double v)
+{
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    bool neg = bits >> 63;
+    int be = (int)(bits >> 52 & 0x7FF);
+    uint64_t m = bits & ((UINT64_C(1) << 52) - 1);
+    if (fegetround() != FE_TONEAREST) return 0;
+    const char *radix = nl_langinfo(RADIXCHAR);
+    if (radix[0] != '.' || radix[1]) return 0;
+    char *o = out;
+    if (neg) *o++ = '-';
+    if (be == 0 && m == 0) {
+        *o++ = '0';
+        *o = '\0';
+        return (size_t)(o - out);
+    }
+    /* normal, 2^-13 <= a < 2^64: a = m * 2^e, 2^52 <= m < 2^53, -65 <= e <= 11 */
+    if (be == 0 || be == 0x7FF) return 0;
+    m |= UINT64_C(1) << 52;
+    int e = be - 1075;
+    if (e < -65 || e > 11) return 0;
+    /* the decimal exponent: log10(2) * log2(a), within one, then made exact */
+    int x = (e + 52 + 1000) * 1233 / 4096 - 301;    /* 1233/4096 ~ log10(2); no negative / */
+    bool up;
+    uint64_t d;
+    for (int tries = 0;; tries++) {
+        d = digits_at(m, e, x, &up);
+        if (d >= D_END) x++;
+        else if (d < D_MIN) x--;
+        else break;
+        if (tries == 3) return 0;   /* never: the estimate is off by one at most */
+    }
+    if (up && ++d == D_END) {
+        d = D_MIN;
+        x++;
+    }
+    char dig[16];
+    for (int i = 15; i >= 0; i--, d /= 10) dig[i] = (char)('0' + d % 10);
+    int last = 15;      /* the last digit kept: %G drops trailing zeros */
+    if (x < -4 || x >= 16) {
+        /* style E: d.ddd then E, the exponent's sign and at least two digits */
+        while (last > 0 && dig[last] == '0') last--;
+        *o++ = dig[0];
+        if (last > 0) {
+            *o++ = '.';
+            memcpy(o, dig + 1, (size_t)last);
+            o += last;
+        }
+        int ax = x < 0 ? -x : x;
+        *o++ = 'E';
+        *o++ = x < 0 ? '-' : '+';
+        *o++ = (char)('0' + ax / 10);
+        *o++ = (char)('0' + ax % 10);
+    } else if (x >= 0) {
+        /* style f with 15 - x places: the first x + 1 digits before the point */
+        while (last > x && dig[last] == '0') last--;
+        memcpy(o, dig, (size_t)x + 1);
+        o += x + 1;
+        if (last > x) {
+            *o++ = '.';
+            memcpy(o, dig + x + 1, (size_t)(last - x));
+            o += last - x;
+        }
+    } else {
+        /* 0.000ddd: -x - 1 zeros after the point, then the digits */
+        while (dig[last] == '0') last--;
+        *o++ = '0';
+        *o++ = '.';
+        for (int i = 0; i < -x - 1; i++) *o++ = '0';
+        memcpy(o, dig, (size_t)last + 1);
+        o += last + 1;
+    }
+    *o = '\0';
+    return (size_t)(o - out);
+}
+
+/* ---- snprintf ---- */
+
+int snprintf(char *restrict s, size_t n, const char *restrict format, ...)
+{
+    va_list ap;
+    int r;
+    va_start(ap, format);
+    if (format[0] == '%' && strcmp(format, "%.16G") == 0) {
+        va_list aq;
+        va_copy(aq, ap);
+        double v = va_arg(aq, double);
+        va_end(aq);
+        char b[BP_XLSX_G16_MAX];
+        size_t k = bp_xlsx_g16(b, v);
+        if (k) {
+            fast++;
+            if (n) {
+                size_t c = k < n ? k : n - 1;
+                memcpy(s, b, c);
+                s[c] = '\0';
+            }
+            va_end(ap);
+            return (int)k;
+        }
+    }
+    r = vsnprintf(s, n, format, ap);
+    va_end(ap);
+    return r;
+}
+
+/* ---- __fprintf_chk ---- */
+
+/* The bytes of format with its arguments, when it has no conversion but %s, %d, %% and
+ * %.16G (of a value bp_xlsx_g16 does) and they fit; else 0, whatever was taken from ap. */
+static size_t simple_format(char *out, size_t size, const char *format, va_list ap)
+{
+    size_t n = 0;
+    for (const char *p = format; *p;) {
+        const char *q = strchr(p, '%');
+        size_t lit = q ? (size_t)(q - p) : strlen(p);
+        if (lit >= size - n) return 0;
+        memcpy(out + n, p, lit);
+        n += lit;
+        if (!q) break;
+        char c = q[1];
+        p = q + 2;
+        if (c == '%') {
+            if (n + 1 >= size) return 0;
+            out[n++] = '%';
+        } else if (c == 's') {
+            const char *str = va_arg(ap, const char *);
+            if (!str) str = "(null)";   /* as glibc prints it */
+            size_t k = strlen(str);
+            if (k >= size - n) return 0;
+            memcpy(out + n, str, k);
+            n += k;
+        } else if (c == 'd') {
+            int v = va_arg(ap, int);
+            char digits[12];
+            int k = 0;
+            unsigned u = v < 0 ? 0u - (unsigned)v : (unsigned)v;
+            do {
+                digits[k++] = (char)('0' + u % 10);
+                u /= 10;
+            } while (u);
+            if (v < 0) digits[k++] = '-';
+            if ((size_t)k >= size - n) return 0;
+            while (k) out[n++] = digits[--k];
+        } else if (c == '.' && strncmp(q + 2, "16G", 3) == 0) {
+            if (size - n <= BP_XLSX_G16_MAX) return 0;
+            size_t k = bp_xlsx_g16(out + n, va_arg(ap, double));
+            if (!k) return 0;
+            n += k;
+            p = q + 5;
+        } else {
+            return 0;   /* any other conversion: libc's */
+        }
+    }
+    return n;
+}
+
+int __fprintf_chk(FILE *fp, int flag, const char *format, ...)
+{
+    va_list ap, aq;
+    char b[512];
+    int r;
+    va_start(ap, format);
+    va_copy(aq, ap);
+    size_t n = simple_format(b, sizeof b, format, aq);
+    va_end(aq);
+    if (n) {
+        /* fprintf holds the stream's lock while it writes */
+        fast++;
+        flockfile(fp);
+        r = bp_xlsx_fwrite(fp, b, n) == n ? (int)n : -1;   /* glibc's: -1 for a short write */
+        funlockfile(fp);
+    } else {
+        r = __vfprintf_chk(fp, flag, format, ap);
+    }
+    va_end(ap);
+    return r;
+}
