@@ -180,9 +180,12 @@ bool pk_scope_pence(const pk_ctx *c, int year, bp_scenario s, const char *code, 
 {
     bool any = false;
     int64_t t = 0, p;
-    for (size_t i = 0; i < c->m->ninsts; i++) {
-        if (c->lgb && !pk_has_inst(c, (int)i)) continue;
-        if (!pk_pence(c, (int)i, year, s, code, !c->lgb, &p)) continue;
+    /* a governing body's institutions by the document's list (model order, as the
+     * trust's walk): a pack per body, a walk of the trust each would be quadratic */
+    size_t n = c->lgb ? c->ninsts : c->m->ninsts;
+    for (size_t j = 0; j < n; j++) {
+        int i = c->lgb ? c->insts[j] : (int)j;
+        if (!pk_pence(c, i, year, s, code, !c->lgb, &p)) continue;
         t += p;
         any = true;
     }

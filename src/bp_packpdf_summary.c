@@ -44,10 +44,12 @@ static bool scope_pupils(const pk_ctx *c, int year, bp_num *out)
 {
     bool any = false;
     bp_num t = bp_num_int(0);
-    for (size_t i = 0; i < c->m->ninsts; i++) {
-        if (c->lgb && !pk_has_inst(c, (int)i)) continue;
+    /* a governing body's institutions by the document's list; the trust's, every one */
+    size_t n = c->lgb ? c->ninsts : c->m->ninsts;
+    for (size_t j = 0; j < n; j++) {
+        int i = c->lgb ? c->insts[j] : (int)j;
         bp_num v;
-        if (!bp_model_sum(c->m, (int)i, year, BP_ACTUAL, "students.on_roll", false, &v)) continue;
+        if (!bp_model_sum(c->m, i, year, BP_ACTUAL, "students.on_roll", false, &v)) continue;
         t = bp_num_add(t, v);
         any = true;
     }
@@ -325,7 +327,20 @@ static bool counted(const pk_ctx *c, const bp_section *scope, const bp_result *x
 static void rag_counts(pk_ctx *c, const bp_section *scope)
 {
     size_t n[4] = {0, 0, 0, 0}, later = 0, withheld = 0;
-    for (size_t i = 0; i < c->r->nresults; i++) {
+    /* a governing body's pack looks up its own institutions' results (one each a KPI)
+     * rather than walk the whole trust's: one pack per body, the walk would be quadratic */
+    size_t nk = c->lgb ? c->s->kpis.count : 0;
+    for (size_t k = 0; k < nk; k++) {
+        if (scope && !pk_selects(c, scope, (int)k)) continue;
+        for (size_t i = 0; i < c->ninsts; i++) {
+            const bp_result *x = bp_results_find(c->r, (int)k, BP_SCOPE_INSTITUTION, c->insts[i],
+                                                 c->year, c->actual);
+            if (!x || x->target < 0) continue;
+            if (x->suppressed) withheld++;
+            else n[x->status]++;
+        }
+    }
+    for (size_t i = 0; !c->lgb && i < c->r->nresults; i++) {
         const bp_result *x = &c->r->results[i];
         if (x->year != c->year || x->scenario != c->actual || x->target < 0 || !counted(c, scope, x))
             continue;
