@@ -522,13 +522,13 @@ void pk_scorecard(pk_ctx *c, const bp_section *sec)
     free(cols);
 }
 
-/* The trust's institutions in a phase (the centre is in none). */
-static size_t phase_members(const pk_ctx *c, bp_phase ph)
+/* The trust's institutions in each phase (the centre is in none), in one walk of them. */
+static void phase_members(const pk_ctx *c, size_t members[BP_PHASE_COUNT])
 {
-    size_t n = 0;
+    for (size_t i = 0; i < BP_PHASE_COUNT; i++) members[i] = 0;
     for (size_t i = 0; i < c->m->ninsts; i++)
-        n += (int)i != c->m->central && c->m->insts[i].phase == ph;
-    return n;
+        if ((int)i != c->m->central && (unsigned)c->m->insts[i].phase < BP_PHASE_COUNT)
+            members[c->m->insts[i].phase]++;
 }
 
 /* The phases of two or more institutions: a phase of one is that institution, to the
@@ -537,8 +537,8 @@ void pk_phases(pk_ctx *c, const bp_section *sec)
 {
     pk_heading(c, sec, "KPIs by phase", false);
     sc_column cols[BP_PHASE_COUNT + 1];
-    size_t n = 0, members[BP_PHASE_COUNT] = {0};
-    for (size_t i = 0; i < BP_PHASE_COUNT; i++) members[i] = phase_members(c, (bp_phase)i);
+    size_t n = 0, members[BP_PHASE_COUNT];
+    phase_members(c, members);
     char alone[1024] = "";
     size_t nalone = 0, at = 0;
     for (size_t i = 0; i < c->r->nphases; i++) {
@@ -595,10 +595,11 @@ void pk_lgb_comparison(pk_ctx *c, const bp_section *sec)
     for (size_t i = 0; i < c->ninsts; i++)
         cols[n++] = (sc_column){c->m->insts[c->insts[i]].id, BP_SCOPE_INSTITUTION, c->insts[i]};
     memset(phase_done, 0, sizeof phase_done);
-    size_t nb = n;
+    size_t nb = n, members[BP_PHASE_COUNT];
+    phase_members(c, members);
     for (size_t i = 0; i < c->ninsts; i++) {
         bp_phase ph = c->m->insts[c->insts[i]].phase;
-        if (phase_done[ph] || phase_members(c, ph) < 2) continue;   /* one: the institution */
+        if (phase_done[ph] || members[ph] < 2) continue;   /* one: the institution */
         phase_done[ph] = true;
         cols[n++] = (sc_column){bp_phase_title(ph), BP_SCOPE_PHASE, (int)ph};
     }
