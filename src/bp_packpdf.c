@@ -533,9 +533,11 @@ bp_err bp_packpdf_write(const bp_session *s, const bp_pack *pack, const char *lg
     c.units = bp_pack_money_units(pack, c.m);
     c.toward = &toward;
     c.insts = calloc(c.m->ninsts ? c.m->ninsts : 1, sizeof *c.insts);
+    c.member = calloc(c.m->ninsts ? c.m->ninsts : 1, sizeof *c.member);
     c.shown = calloc(c.s->kpis.count ? c.s->kpis.count : 1, sizeof *c.shown);
-    if (!c.insts || !c.shown) {
+    if (!c.insts || !c.member || !c.shown) {
         free(c.insts);
+        free(c.member);
         free(c.shown);
         return BP_ERR_NOMEM;
     }
@@ -544,6 +546,7 @@ bp_err bp_packpdf_write(const bp_session *s, const bp_pack *pack, const char *lg
         if ((int)i == c.m->central) continue;
         if (lgb && (!in->lgb || strcmp(in->lgb, lgb) != 0)) continue;
         c.insts[c.ninsts++] = (int)i;
+        c.member[i] = true;
     }
     /* The committee's title; an LGB pack names its body by its institutions, and is
      * called what the trust calls its local tier unless its template gives a title. */
@@ -617,6 +620,7 @@ bp_err bp_packpdf_write(const bp_session *s, const bp_pack *pack, const char *lg
         break;
     }
     free(c.insts);
+    free(c.member);
     free(c.shown);
     return err;
 }

@@ -41,9 +41,7 @@ void pk_tier(const pk_ctx *c, bool cap, char *buf, size_t size)
 
 bool pk_has_inst(const pk_ctx *c, int inst)
 {
-    for (size_t i = 0; i < c->ninsts; i++)
-        if (c->insts[i] == inst) return true;
-    return false;
+    return inst >= 0 && (size_t)inst < c->m->ninsts && c->member[inst];
 }
 
 bool pk_selects(const pk_ctx *c, const bp_section *sec, int kpi)

@@ -30,6 +30,9 @@ typedef struct {
     int *insts;              /* the institutions this document is about, model order:
                                 every non-central one, or the LGB's */
     size_t ninsts;
+    bool *member;            /* per model institution: is it one of insts (pk_has_inst in
+                                constant time: a trust's sections ask it of every action,
+                                priority and institution) */
     int appendix;            /* appendices lettered so far */
     int section;             /* main sections numbered so far */
     bool page_after;         /* the last section ends its page (the summary) */
