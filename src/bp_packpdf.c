@@ -512,12 +512,64 @@ static void cover(pk_ctx *c, const char *title)
     bp_pdf_cover(c->pdf, c->m->name, title, paper, f, n);
 }
 
-bp_err bp_packpdf_write(const bp_session *s, const bp_pack *pack, const char *lgb,
-                        int64_t epoch, const char *fonts_dir, FILE *fp, bp_diags *diags)
+bp_err bp_packpdf_index_make(const bp_session *s, bp_packpdf_index **out)
+{
+    const bp_results *r = &s->results;
+    size_t n = s->model.ninsts;
+    bp_packpdf_index *ix = calloc(1, sizeof *ix);
+    *out = NULL;
+    if (!ix) return BP_ERR_NOMEM;
+    ix->ninsts = n;
+    ix->exc_at = calloc(n + 1, sizeof *ix->exc_at);
+    size_t total = 0;
+    for (size_t i = 0; i < r->nexceptions; i++) {
+        const bp_result *x = r->exceptions[i];
+        total += x->scope == BP_SCOPE_INSTITUTION && x->entity >= 0 && (size_t)x->entity < n;
+    }
+    ix->exc = malloc((total ? total : 1) * sizeof *ix->exc);
+    if (!ix->exc_at || !ix->exc) {
+        bp_packpdf_index_free(ix);
+        return BP_ERR_NOMEM;
+    }
+    /* counted by institution, then placed in the results' order: each one's ascending */
+    for (size_t i = 0; i < r->nexceptions; i++) {
+        const bp_result *x = r->exceptions[i];
+        if (x->scope == BP_SCOPE_INSTITUTION && x->entity >= 0 && (size_t)x->entity < n)
+            ix->exc_at[x->entity + 1]++;
+    }
+    for (size_t i = 0; i < n; i++) ix->exc_at[i + 1] += ix->exc_at[i];
+    size_t *next = malloc((n ? n : 1) * sizeof *next);
+    if (!next) {
+        bp_packpdf_index_free(ix);
+        return BP_ERR_NOMEM;
+    }
+    memcpy(next, ix->exc_at, n * sizeof *next);
+    for (size_t i = 0; i < r->nexceptions; i++) {
+        const bp_result *x = r->exceptions[i];
+        if (x->scope == BP_SCOPE_INSTITUTION && x->entity >= 0 && (size_t)x->entity < n)
+            ix->exc[next[x->entity]++] = i;
+    }
+    free(next);
+    *out = ix;
+    return BP_OK;
+}
+
+void bp_packpdf_index_free(bp_packpdf_index *ix)
+{
+    if (!ix) return;
+    free(ix->exc_at);
+    free(ix->exc);
+    free(ix);
+}
+
+bp_err bp_packpdf_write(const bp_session *s, const bp_packpdf_index *ix, const bp_pack *pack,
+                        const char *lgb, int64_t epoch, const char *fonts_dir, FILE *fp,
+                        bp_diags *diags)
 {
     pk_ctx c;
     memset(&c, 0, sizeof c);
     c.s = s;
+    c.ix = ix;
     c.m = &s->model;
     c.r = &s->results;
     c.pack = pack;

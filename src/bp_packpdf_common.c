@@ -309,10 +309,41 @@ static bool exception_kept(const bp_result *x, void *arg)
     return exception_in_scope(e->c, e->sec, x);
 }
 
+static int place_cmp(const void *pa, const void *pb)
+{
+    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+    return (a > b) - (a < b);
+}
+
+size_t pk_lgb_exceptions(const pk_ctx *c, size_t **out)
+{
+    const bp_packpdf_index *ix = c->ix;
+    size_t n = 0;
+    for (size_t i = 0; i < c->ninsts; i++) n += ix->exc_at[c->insts[i] + 1] - ix->exc_at[c->insts[i]];
+    *out = malloc((n ? n : 1) * sizeof **out);
+    if (!*out) return (size_t)-1;      /* *out NULL */
+    n = 0;
+    for (size_t i = 0; i < c->ninsts; i++)
+        for (size_t j = ix->exc_at[c->insts[i]]; j < ix->exc_at[c->insts[i] + 1]; j++)
+            (*out)[n++] = ix->exc[j];
+    /* each institution's in order; the document's, merged, in the results' order */
+    if (n > 1) qsort(*out, n, sizeof **out, place_cmp);
+    return n;
+}
+
 bp_err pk_exgroups(const pk_ctx *c, const bp_section *sec, bp_exgroups *all)
 {
     ex_scope sc = {c, sec};
-    return bp_exgroups_make(c->r, exception_kept, &sc, all);
+    if (!c->lgb) return bp_exgroups_make(c->r, exception_kept, &sc, all);
+    /* a governing body's: its institutions' alone, from the session's index */
+    size_t *at, n = pk_lgb_exceptions(c, &at);
+    if (n == (size_t)-1) {
+        memset(all, 0, sizeof *all);
+        return BP_ERR_NOMEM;
+    }
+    bp_err err = bp_exgroups_make_among(c->r, at, n, exception_kept, &sc, all);
+    free(at);
+    return err;
 }
 
 bp_err pk_cleared(const pk_ctx *c, const bp_section *sec, bp_cleared *out)

@@ -11,11 +11,22 @@
 #include "bp_balance.h"
 #include "bp_exgroup.h"
 #include "bp_pack.h"
+#include "bp_packpdf.h"
 #include "bp_pdf.h"
 #include "bp_session.h"
 
+/* The session's index (bp_packpdf.h): the places in results.exceptions of each model
+ * institution's exceptions (institution scope), ascending - institution i's are
+ * exc[exc_at[i]] up to exc[exc_at[i + 1]]. */
+struct bp_packpdf_index {
+    size_t ninsts;
+    size_t *exc_at;          /* ninsts + 1 */
+    size_t *exc;
+};
+
 typedef struct {
     const bp_session *s;
+    const bp_packpdf_index *ix;
     const bp_model *m;
     const bp_results *r;
     const bp_pack *pack;
@@ -127,6 +138,11 @@ const char *pk_mark(bp_status s);    /* "G", "A", "R", "" */
  * KPI's unit (a grade's points chart as a number). */
 bp_pdf_tint pk_tint(bp_status s);
 bp_pdf_unit pk_chart_unit(bp_unit u);
+
+/* A governing body's pack: the places in results.exceptions of its institutions'
+ * exceptions, ascending (from the session's index), into *out (free it); how many.
+ * (size_t)-1 when out of memory. */
+size_t pk_lgb_exceptions(const pk_ctx *c, size_t **out);
 
 /* The exceptions of this document grouped (bp_exgroup): of the section's KPIs (sec NULL:
  * every KPI) and, in a governing body's pack, of its institutions. */

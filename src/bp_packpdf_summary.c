@@ -347,11 +347,15 @@ static void rag_counts(pk_ctx *c, const bp_section *scope)
         if (x->suppressed) withheld++;     /* build --publish: neither a status nor no data */
         else n[x->status]++;
     }
-    for (size_t i = 0; i < c->r->nexceptions; i++) {
-        const bp_result *x = c->r->exceptions[i];
+    /* a governing body's: its institutions' exceptions alone, from the session's index */
+    size_t *at = NULL, nx = c->lgb ? pk_lgb_exceptions(c, &at) : c->r->nexceptions;
+    if (nx == (size_t)-1) nx = c->r->nexceptions;     /* out of memory: the walk of all */
+    for (size_t j = 0; j < nx; j++) {
+        const bp_result *x = c->r->exceptions[at ? at[j] : j];
         if ((x->year == c->year && x->scenario == c->actual) || !counted(c, scope, x)) continue;
         later++;
     }
+    free(at);
     char yb[16], buf[400], tier[128], who[200];
     bp_year_format(c->year, yb, sizeof yb);
     pk_tier(c, false, tier, sizeof tier);
