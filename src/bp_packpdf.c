@@ -512,44 +512,65 @@ static void cover(pk_ctx *c, const char *title)
     bp_pdf_cover(c->pdf, c->m->name, title, paper, f, n);
 }
 
+/* The institution of the i-th item of a list (-1: none), for by_inst. */
+typedef int (*inst_of)(const bp_session *s, size_t i);
+
+static int exception_inst(const bp_session *s, size_t i)
+{
+    const bp_result *x = s->results.exceptions[i];
+    return x->scope == BP_SCOPE_INSTITUTION ? x->entity : -1;
+}
+
+static int course_inst(const bp_session *s, size_t i)
+{
+    return s->model.courses[s->results.courses[i].course].inst;
+}
+
+static int priority_inst(const bp_session *s, size_t i)
+{
+    return s->model.priorities[i].inst;
+}
+
+/* The n items' places by institution: counted, then placed in order, so that each
+ * institution's are ascending. */
+static bp_err by_inst(const bp_session *s, size_t n, inst_of of, pk_by_inst *out)
+{
+    size_t ninsts = s->model.ninsts, total = 0;
+    out->at = calloc(ninsts + 1, sizeof *out->at);
+    if (!out->at) return BP_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++) {
+        int inst = of(s, i);
+        if (inst >= 0 && (size_t)inst < ninsts) out->at[inst + 1]++, total++;
+    }
+    for (size_t i = 0; i < ninsts; i++) out->at[i + 1] += out->at[i];
+    out->v = malloc((total ? total : 1) * sizeof *out->v);
+    size_t *next = malloc((ninsts ? ninsts : 1) * sizeof *next);
+    if (!out->v || !next) {
+        free(next);
+        return BP_ERR_NOMEM;
+    }
+    memcpy(next, out->at, ninsts * sizeof *next);
+    for (size_t i = 0; i < n; i++) {
+        int inst = of(s, i);
+        if (inst >= 0 && (size_t)inst < ninsts) out->v[next[inst]++] = i;
+    }
+    free(next);
+    return BP_OK;
+}
+
 bp_err bp_packpdf_index_make(const bp_session *s, bp_packpdf_index **out)
 {
-    const bp_results *r = &s->results;
-    size_t n = s->model.ninsts;
     bp_packpdf_index *ix = calloc(1, sizeof *ix);
     *out = NULL;
     if (!ix) return BP_ERR_NOMEM;
-    ix->ninsts = n;
-    ix->exc_at = calloc(n + 1, sizeof *ix->exc_at);
-    size_t total = 0;
-    for (size_t i = 0; i < r->nexceptions; i++) {
-        const bp_result *x = r->exceptions[i];
-        total += x->scope == BP_SCOPE_INSTITUTION && x->entity >= 0 && (size_t)x->entity < n;
-    }
-    ix->exc = malloc((total ? total : 1) * sizeof *ix->exc);
-    if (!ix->exc_at || !ix->exc) {
+    ix->ninsts = s->model.ninsts;
+    bp_err err = by_inst(s, s->results.nexceptions, exception_inst, &ix->exc);
+    if (err == BP_OK) err = by_inst(s, s->results.ncourses, course_inst, &ix->courses);
+    if (err == BP_OK) err = by_inst(s, s->model.npriorities, priority_inst, &ix->priorities);
+    if (err != BP_OK) {
         bp_packpdf_index_free(ix);
-        return BP_ERR_NOMEM;
+        return err;
     }
-    /* counted by institution, then placed in the results' order: each one's ascending */
-    for (size_t i = 0; i < r->nexceptions; i++) {
-        const bp_result *x = r->exceptions[i];
-        if (x->scope == BP_SCOPE_INSTITUTION && x->entity >= 0 && (size_t)x->entity < n)
-            ix->exc_at[x->entity + 1]++;
-    }
-    for (size_t i = 0; i < n; i++) ix->exc_at[i + 1] += ix->exc_at[i];
-    size_t *next = malloc((n ? n : 1) * sizeof *next);
-    if (!next) {
-        bp_packpdf_index_free(ix);
-        return BP_ERR_NOMEM;
-    }
-    memcpy(next, ix->exc_at, n * sizeof *next);
-    for (size_t i = 0; i < r->nexceptions; i++) {
-        const bp_result *x = r->exceptions[i];
-        if (x->scope == BP_SCOPE_INSTITUTION && x->entity >= 0 && (size_t)x->entity < n)
-            ix->exc[next[x->entity]++] = i;
-    }
-    free(next);
     *out = ix;
     return BP_OK;
 }
@@ -557,8 +578,11 @@ bp_err bp_packpdf_index_make(const bp_session *s, bp_packpdf_index **out)
 void bp_packpdf_index_free(bp_packpdf_index *ix)
 {
     if (!ix) return;
-    free(ix->exc_at);
-    free(ix->exc);
+    pk_by_inst *all[] = {&ix->exc, &ix->courses, &ix->priorities};
+    for (size_t i = 0; i < sizeof all / sizeof *all; i++) {
+        free(all[i]->at);
+        free(all[i]->v);
+    }
     free(ix);
 }
 

@@ -317,15 +317,15 @@ static int place_cmp(const void *pa, const void *pb)
 
 size_t pk_lgb_exceptions(const pk_ctx *c, size_t **out)
 {
-    const bp_packpdf_index *ix = c->ix;
+    const pk_by_inst *ex = &c->ix->exc;
     size_t n = 0;
-    for (size_t i = 0; i < c->ninsts; i++) n += ix->exc_at[c->insts[i] + 1] - ix->exc_at[c->insts[i]];
+    for (size_t i = 0; i < c->ninsts; i++) n += ex->at[c->insts[i] + 1] - ex->at[c->insts[i]];
     *out = malloc((n ? n : 1) * sizeof **out);
     if (!*out) return (size_t)-1;      /* *out NULL */
     n = 0;
     for (size_t i = 0; i < c->ninsts; i++)
-        for (size_t j = ix->exc_at[c->insts[i]]; j < ix->exc_at[c->insts[i] + 1]; j++)
-            (*out)[n++] = ix->exc[j];
+        for (size_t j = ex->at[c->insts[i]]; j < ex->at[c->insts[i] + 1]; j++)
+            (*out)[n++] = ex->v[j];
     /* each institution's in order; the document's, merged, in the results' order */
     if (n > 1) qsort(*out, n, sizeof **out, place_cmp);
     return n;

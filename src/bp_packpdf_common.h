@@ -15,13 +15,18 @@
 #include "bp_pdf.h"
 #include "bp_session.h"
 
-/* The session's index (bp_packpdf.h): the places in results.exceptions of each model
- * institution's exceptions (institution scope), ascending - institution i's are
- * exc[exc_at[i]] up to exc[exc_at[i + 1]]. */
+/* Places in a list, by model institution, ascending: institution i's are v[at[i]] up to
+ * v[at[i + 1]] (at: ninsts + 1 of them). */
+typedef struct {
+    size_t *at, *v;
+} pk_by_inst;
+
+/* The session's index (bp_packpdf.h), by institution: the places in results.exceptions
+ * of its exceptions (institution scope), in results.courses of its courses' results and
+ * in model.priorities of its priorities. */
 struct bp_packpdf_index {
     size_t ninsts;
-    size_t *exc_at;          /* ninsts + 1 */
-    size_t *exc;
+    pk_by_inst exc, courses, priorities;
 };
 
 typedef struct {

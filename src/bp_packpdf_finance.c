@@ -735,11 +735,14 @@ void pk_courses(pk_ctx *c, const bp_section *sec)
              "non-minority courses.", yb);
     bp_pdf_paragraph(c->pdf, BP_PDF_BODY, intro);
     bool any = false, withheld = false;
+    /* each institution's course results from the session's index, in the results' order:
+     * a walk of all of them for each would be quadratic in a trust's */
+    const pk_by_inst *byc = &c->ix->courses;
     for (size_t i = 0; i < c->ninsts; i++) {
         int inst = c->insts[i];
         bool has = false;
-        for (size_t j = 0; j < c->r->ncourses && !has; j++) {
-            const bp_course *co = &c->m->courses[c->r->courses[j].course];
+        for (size_t q = byc->at[inst]; q < byc->at[inst + 1] && !has; q++) {
+            const bp_course *co = &c->m->courses[c->r->courses[byc->v[q]].course];
             has = co->inst == inst && co->year == c->year;
         }
         if (!has) continue;
@@ -752,8 +755,8 @@ void pk_courses(pk_ctx *c, const bp_section *sec)
                              {"Contribution", 2.2f, BP_PDF_RIGHT}};
         bp_pdf_table *t = bp_pdf_table_begin(c->pdf, cols, 5, BP_PDF_SMALL);
         int kpi = -1;
-        for (size_t j = 0; j < c->r->ncourses; j++) {
-            const bp_course_result *cr = &c->r->courses[j];
+        for (size_t q = byc->at[inst]; q < byc->at[inst + 1]; q++) {
+            const bp_course_result *cr = &c->r->courses[byc->v[q]];
             const bp_course *co = &c->m->courses[cr->course];
             if (co->inst != inst || co->year != c->year) continue;
             kpi = cr->kpi;

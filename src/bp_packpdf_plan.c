@@ -211,12 +211,14 @@ void pk_priorities(pk_ctx *c, const bp_section *sec)
 {
     pk_heading(c, sec, "Priorities", false);
     size_t shown = 0;
+    /* each institution's priorities from the session's index, in file order: a walk of
+     * all of them for each would be quadratic in a trust's */
+    const pk_by_inst *byp = &c->ix->priorities;
     for (size_t i = 0; i < c->ninsts; i++) {
         int inst = c->insts[i];
         bool heading = false;
-        for (size_t k = 0; k < c->m->npriorities; k++) {
-            const bp_priority *p = &c->m->priorities[k];
-            if (p->inst != inst) continue;
+        for (size_t q = byp->at[inst]; q < byp->at[inst + 1]; q++) {
+            const bp_priority *p = &c->m->priorities[byp->v[q]];
             if (!heading) {
                 bp_pdf_heading(c->pdf, 2, c->m->insts[inst].name, false);
                 heading = true;
