@@ -531,6 +531,11 @@ static int priority_inst(const bp_session *s, size_t i)
     return s->model.priorities[i].inst;
 }
 
+static int action_inst(const bp_session *s, size_t i)
+{
+    return s->model.actions[i].inst;
+}
+
 /* The n items' places by institution: counted, then placed in order, so that each
  * institution's are ascending. */
 static bp_err by_inst(const bp_session *s, size_t n, inst_of of, pk_by_inst *out)
@@ -567,6 +572,7 @@ bp_err bp_packpdf_index_make(const bp_session *s, bp_packpdf_index **out)
     bp_err err = by_inst(s, s->results.nexceptions, exception_inst, &ix->exc);
     if (err == BP_OK) err = by_inst(s, s->results.ncourses, course_inst, &ix->courses);
     if (err == BP_OK) err = by_inst(s, s->model.npriorities, priority_inst, &ix->priorities);
+    if (err == BP_OK) err = by_inst(s, s->model.nactions, action_inst, &ix->actions);
     if (err != BP_OK) {
         bp_packpdf_index_free(ix);
         return err;
@@ -578,7 +584,7 @@ bp_err bp_packpdf_index_make(const bp_session *s, bp_packpdf_index **out)
 void bp_packpdf_index_free(bp_packpdf_index *ix)
 {
     if (!ix) return;
-    pk_by_inst *all[] = {&ix->exc, &ix->courses, &ix->priorities};
+    pk_by_inst *all[] = {&ix->exc, &ix->courses, &ix->priorities, &ix->actions};
     for (size_t i = 0; i < sizeof all / sizeof *all; i++) {
         free(all[i]->at);
         free(all[i]->v);

@@ -315,9 +315,8 @@ static int place_cmp(const void *pa, const void *pb)
     return (a > b) - (a < b);
 }
 
-size_t pk_lgb_exceptions(const pk_ctx *c, size_t **out)
+size_t pk_lgb_places(const pk_ctx *c, const pk_by_inst *ex, size_t **out)
 {
-    const pk_by_inst *ex = &c->ix->exc;
     size_t n = 0;
     for (size_t i = 0; i < c->ninsts; i++) n += ex->at[c->insts[i] + 1] - ex->at[c->insts[i]];
     *out = malloc((n ? n : 1) * sizeof **out);
@@ -336,7 +335,7 @@ bp_err pk_exgroups(const pk_ctx *c, const bp_section *sec, bp_exgroups *all)
     ex_scope sc = {c, sec};
     if (!c->lgb) return bp_exgroups_make(c->r, exception_kept, &sc, all);
     /* a governing body's: its institutions' alone, from the session's index */
-    size_t *at, n = pk_lgb_exceptions(c, &at);
+    size_t *at, n = pk_lgb_places(c, &c->ix->exc, &at);
     if (n == (size_t)-1) {
         memset(all, 0, sizeof *all);
         return BP_ERR_NOMEM;

@@ -22,11 +22,11 @@ typedef struct {
 } pk_by_inst;
 
 /* The session's index (bp_packpdf.h), by institution: the places in results.exceptions
- * of its exceptions (institution scope), in results.courses of its courses' results and
- * in model.priorities of its priorities. */
+ * of its exceptions (institution scope), in results.courses of its courses' results, in
+ * model.priorities of its priorities and in model.actions of its actions. */
 struct bp_packpdf_index {
     size_t ninsts;
-    pk_by_inst exc, courses, priorities;
+    pk_by_inst exc, courses, priorities, actions;
 };
 
 typedef struct {
@@ -144,10 +144,10 @@ const char *pk_mark(bp_status s);    /* "G", "A", "R", "" */
 bp_pdf_tint pk_tint(bp_status s);
 bp_pdf_unit pk_chart_unit(bp_unit u);
 
-/* A governing body's pack: the places in results.exceptions of its institutions'
- * exceptions, ascending (from the session's index), into *out (free it); how many.
- * (size_t)-1 when out of memory. */
-size_t pk_lgb_exceptions(const pk_ctx *c, size_t **out);
+/* A governing body's pack: the places of its institutions' items in one of the session's
+ * lists by institution (c->ix->exc, ->actions, ...), ascending, into *out (free it); how
+ * many.  (size_t)-1 when out of memory. */
+size_t pk_lgb_places(const pk_ctx *c, const pk_by_inst *by, size_t **out);
 
 /* The exceptions of this document grouped (bp_exgroup): of the section's KPIs (sec NULL:
  * every KPI) and, in a governing body's pack, of its institutions. */

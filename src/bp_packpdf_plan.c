@@ -56,10 +56,14 @@ static int action_cmp(const void *pa, const void *pb)
 
 void pk_actions(pk_ctx *c, const bp_section *sec)
 {
+    /* a governing body's pack takes its institutions' actions from the session's index
+     * (in file order, as the walk of all of them a trust's pack makes) */
+    size_t *at = NULL, nat = c->lgb ? pk_lgb_places(c, &c->ix->actions, &at) : c->m->nactions;
+    if (nat == (size_t)-1) nat = c->m->nactions;     /* out of memory: the walk of all */
     /* the actions first: with none, the section is a line, not a landscape page */
     size_t n = 0;
-    for (size_t i = 0; i < c->m->nactions; i++)
-        if (action_in_scope(c, sec, &c->m->actions[i])) n++;
+    for (size_t j = 0; j < nat; j++)
+        if (action_in_scope(c, sec, &c->m->actions[at ? at[j] : j])) n++;
     pk_heading(c, sec, "Development-plan actions", n > 0);
     char asof[48], intro[300];
     bp_date_format_long(c->m->as_of, asof, sizeof asof);
@@ -68,11 +72,15 @@ void pk_actions(pk_ctx *c, const bp_section *sec)
              "date is before %s and it is not complete; overdue and off-track actions are red, "
              "at-risk actions amber.", asof);
     bp_pdf_paragraph(c->pdf, BP_PDF_BODY, intro);
-    const bp_action **idx = calloc(c->m->nactions ? c->m->nactions : 1, sizeof *idx);
-    if (!idx) return;
+    const bp_action **idx = calloc(n ? n : 1, sizeof *idx);
+    if (!idx) {
+        free(at);
+        return;
+    }
     n = 0;
-    for (size_t i = 0; i < c->m->nactions; i++)
-        if (action_in_scope(c, sec, &c->m->actions[i])) idx[n++] = &c->m->actions[i];
+    for (size_t j = 0; j < nat; j++)
+        if (action_in_scope(c, sec, &c->m->actions[at ? at[j] : j])) idx[n++] = &c->m->actions[at ? at[j] : j];
+    free(at);
     qsort(idx, n, sizeof *idx, action_cmp);
     if (!n) {
         bp_pdf_paragraph(c->pdf, BP_PDF_BODY, "No actions are recorded for this paper.");

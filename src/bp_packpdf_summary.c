@@ -348,7 +348,7 @@ static void rag_counts(pk_ctx *c, const bp_section *scope)
         else n[x->status]++;
     }
     /* a governing body's: its institutions' exceptions alone, from the session's index */
-    size_t *at = NULL, nx = c->lgb ? pk_lgb_exceptions(c, &at) : c->r->nexceptions;
+    size_t *at = NULL, nx = c->lgb ? pk_lgb_places(c, &c->ix->exc, &at) : c->r->nexceptions;
     if (nx == (size_t)-1) nx = c->r->nexceptions;     /* out of memory: the walk of all */
     for (size_t j = 0; j < nx; j++) {
         const bp_result *x = c->r->exceptions[at ? at[j] : j];
