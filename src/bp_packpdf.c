@@ -573,6 +573,11 @@ bp_err bp_packpdf_index_make(const bp_session *s, bp_packpdf_index **out)
     if (err == BP_OK) err = by_inst(s, s->results.ncourses, course_inst, &ix->courses);
     if (err == BP_OK) err = by_inst(s, s->model.npriorities, priority_inst, &ix->priorities);
     if (err == BP_OK) err = by_inst(s, s->model.nactions, action_inst, &ix->actions);
+    for (size_t i = 0; i < s->model.ninsts && !ix->budget; i++) {
+        bp_num v;
+        ix->budget = bp_model_sum(&s->model, (int)i, s->year, BP_BUDGET, "income", false, &v)
+                     || bp_model_sum(&s->model, (int)i, s->year, BP_BUDGET, "exp", false, &v);
+    }
     if (err != BP_OK) {
         bp_packpdf_index_free(ix);
         return err;

@@ -23,10 +23,13 @@ typedef struct {
 
 /* The session's index (bp_packpdf.h), by institution: the places in results.exceptions
  * of its exceptions (institution scope), in results.courses of its courses' results, in
- * model.priorities of its priorities and in model.actions of its actions. */
+ * model.priorities of its priorities and in model.actions of its actions; and whether
+ * the trust has a budget at all. */
 struct bp_packpdf_index {
     size_t ninsts;
     pk_by_inst exc, courses, priorities, actions;
+    bool budget;             /* an institution has a budget (income or expenditure) for the
+                                report year: asked of every institution a pack names */
 };
 
 typedef struct {

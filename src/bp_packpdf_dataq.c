@@ -116,21 +116,11 @@ static int section_number(const pk_ctx *c, bp_section_kind kind)
 
 /* ---- budget lines missing against actuals ---- */
 
-static bool trust_has_budget(const pk_ctx *c)
-{
-    for (size_t i = 0; i < c->m->ninsts; i++) {
-        bp_num v;
-        if (bp_model_sum(c->m, (int)i, c->year, BP_BUDGET, "income", false, &v)
-            || bp_model_sum(c->m, (int)i, c->year, BP_BUDGET, "exp", false, &v))
-            return true;
-    }
-    return false;
-}
-
 bool pk_dq_budget_short(const pk_ctx *c, int inst, size_t *lines, size_t *budgeted)
 {
     size_t nl = 0, gaps = 0;
-    if (trust_has_budget(c)) gaps = bp_model_budget_gaps(c->m, inst, c->year, &nl, NULL, 0);
+    /* whether the trust has a budget at all: the session's index, worked out once */
+    if (c->ix->budget) gaps = bp_model_budget_gaps(c->m, inst, c->year, &nl, NULL, 0);
     if (lines) *lines = nl;
     if (budgeted) *budgeted = nl - gaps;
     return gaps > 0;
