@@ -44,6 +44,16 @@ bool pk_has_inst(const pk_ctx *c, int inst)
     return inst >= 0 && (size_t)inst < c->m->ninsts && c->member[inst];
 }
 
+size_t pk_doc_count(const pk_ctx *c)
+{
+    return c->lgb ? c->ninsts : c->m->ninsts;
+}
+
+int pk_doc_inst(const pk_ctx *c, size_t j)
+{
+    return c->lgb ? c->insts[j] : (int)j;
+}
+
 bool pk_selects(const pk_ctx *c, const bp_section *sec, int kpi)
 {
     const bp_kpi *k = &c->s->kpis.kpis[kpi];
@@ -178,11 +188,8 @@ bool pk_scope_pence(const pk_ctx *c, int year, bp_scenario s, const char *code, 
 {
     bool any = false;
     int64_t t = 0, p;
-    /* a governing body's institutions by the document's list (model order, as the
-     * trust's walk): a pack per body, a walk of the trust each would be quadratic */
-    size_t n = c->lgb ? c->ninsts : c->m->ninsts;
-    for (size_t j = 0; j < n; j++) {
-        int i = c->lgb ? c->insts[j] : (int)j;
+    for (size_t j = 0; j < pk_doc_count(c); j++) {
+        int i = pk_doc_inst(c, j);
         if (!pk_pence(c, i, year, s, code, !c->lgb, &p)) continue;
         t += p;
         any = true;

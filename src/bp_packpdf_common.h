@@ -81,6 +81,11 @@ void pk_tier(const pk_ctx *c, bool cap, char *buf, size_t size);
 
 /* Does the institution belong to this document? */
 bool pk_has_inst(const pk_ctx *c, int inst);
+/* The walk of the model institutions a document's figures can come from, in model order:
+ * a governing body's own, else every one (the centre among them) - pk_doc_inst(c, j) for
+ * j below pk_doc_count(c).  A governing body's pack walks its few, not the trust's. */
+size_t pk_doc_count(const pk_ctx *c);
+int pk_doc_inst(const pk_ctx *c, size_t j);
 
 /* In-year (contract v2): is this cash flow of an entity of the document; does this
  * balance sheet have a figure to show; does the document show a section of this kind -

@@ -44,10 +44,8 @@ static bool scope_pupils(const pk_ctx *c, int year, bp_num *out)
 {
     bool any = false;
     bp_num t = bp_num_int(0);
-    /* a governing body's institutions by the document's list; the trust's, every one */
-    size_t n = c->lgb ? c->ninsts : c->m->ninsts;
-    for (size_t j = 0; j < n; j++) {
-        int i = c->lgb ? c->insts[j] : (int)j;
+    for (size_t j = 0; j < pk_doc_count(c); j++) {
+        int i = pk_doc_inst(c, j);
         bp_num v;
         if (!bp_model_sum(c->m, i, year, BP_ACTUAL, "students.on_roll", false, &v)) continue;
         t = bp_num_add(t, v);
