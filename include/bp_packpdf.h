@@ -20,10 +20,11 @@ bp_err bp_packpdf_index_make(const bp_session *s, bp_packpdf_index **out);
 void bp_packpdf_index_free(bp_packpdf_index *ix);
 
 /* Render `pack` for the session's trust (lgb NULL) or for one local governing body (an
- * lgb pack) and write it to fp.  ix is the session's (bp_packpdf_index_make); epoch dates
+ * lgb pack) and write it to fp.  ix is the session's (bp_packpdf_index_make: one document
+ * at a time, it marks the document's institutions while it draws); epoch dates
  * the document (SOURCE_DATE_EPOCH); fonts_dir is where the prepared fonts are
  * (bp_pdf_options.fonts_dir). */
-bp_err bp_packpdf_write(const bp_session *s, const bp_packpdf_index *ix, const bp_pack *pack,
+bp_err bp_packpdf_write(const bp_session *s, bp_packpdf_index *ix, const bp_pack *pack,
                         const char *lgb, int64_t epoch, const char *fonts_dir, FILE *fp,
                         bp_diags *diags);
 

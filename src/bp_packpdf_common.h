@@ -23,18 +23,25 @@ typedef struct {
 
 /* The session's index (bp_packpdf.h), by institution: the places in results.exceptions
  * of its exceptions (institution scope), in results.courses of its courses' results, in
- * model.priorities of its priorities and in model.actions of its actions; and whether
- * the trust has a budget at all. */
+ * model.priorities of its priorities and in model.actions of its actions; whether the
+ * trust has a budget at all; the institutions by governing body and the phases' sizes. */
 struct bp_packpdf_index {
     size_t ninsts;
     pk_by_inst exc, courses, priorities, actions;
     bool budget;             /* an institution has a budget (income or expenditure) for the
                                 report year: asked of every institution a pack names */
+    /* the institutions with a governing body (the centre aside), by its id and then in
+     * model order: a body's pack finds its own by a binary search */
+    struct pk_lgb_member { const char *lgb; int inst; } *by_lgb;
+    size_t nby_lgb;
+    size_t phase_members[BP_PHASE_COUNT];   /* the trust's institutions in each phase */
+    bool *member;            /* per institution, all false between documents: a document
+                                marks its own (pk_ctx.member) and clears them when done */
 };
 
 typedef struct {
     const bp_session *s;
-    const bp_packpdf_index *ix;
+    const bp_packpdf_index *ix;   /* the session's (its member[] is this document's own) */
     const bp_model *m;
     const bp_results *r;
     const bp_pack *pack;
@@ -51,7 +58,7 @@ typedef struct {
     size_t ninsts;
     bool *member;            /* per model institution: is it one of insts (pk_has_inst in
                                 constant time: a trust's sections ask it of every action,
-                                priority and institution) */
+                                priority and institution); the index's, marked for it */
     int appendix;            /* appendices lettered so far */
     int section;             /* main sections numbered so far */
     bool page_after;         /* the last section ends its page (the summary) */

@@ -522,13 +522,10 @@ void pk_scorecard(pk_ctx *c, const bp_section *sec)
     free(cols);
 }
 
-/* The trust's institutions in each phase (the centre is in none), in one walk of them. */
+/* The trust's institutions in each phase (the centre is in none): the session's index. */
 static void phase_members(const pk_ctx *c, size_t members[BP_PHASE_COUNT])
 {
-    for (size_t i = 0; i < BP_PHASE_COUNT; i++) members[i] = 0;
-    for (size_t i = 0; i < c->m->ninsts; i++)
-        if ((int)i != c->m->central && (unsigned)c->m->insts[i].phase < BP_PHASE_COUNT)
-            members[c->m->insts[i].phase]++;
+    memcpy(members, c->ix->phase_members, sizeof c->ix->phase_members);
 }
 
 /* The phases of two or more institutions: a phase of one is that institution, to the
