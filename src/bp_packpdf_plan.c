@@ -196,8 +196,12 @@ void pk_alignment(pk_ctx *c, const bp_section *sec)
     for (size_t a = 0; a < na; a++) cols[2 + a] = (bp_pdf_col){c->m->ambitions[a].title, 1.4f, BP_PDF_CENTRE};
     bp_pdf_table *t = bp_pdf_table_begin(c->pdf, cols, na + 2, BP_PDF_SMALL);
     size_t shown = 0;
-    for (size_t i = 0; i < c->m->npriorities; i++) {
-        const bp_priority *p = &c->m->priorities[i];
+    /* a governing body's pack takes its institutions' priorities from the session's index
+     * (in file order, as the walk of all of them a trust's pack makes) */
+    size_t *at = NULL, nat = c->lgb ? pk_lgb_places(c, &c->ix->priorities, &at) : c->m->npriorities;
+    if (nat == (size_t)-1) nat = c->m->npriorities;   /* out of memory: the walk of all */
+    for (size_t q = 0; q < nat; q++) {
+        const bp_priority *p = &c->m->priorities[at ? at[q] : q];
         if (!priority_in_scope(c, p)) continue;
         memset(row, 0, (na + 2) * sizeof *row);
         row[0].text = c->m->insts[p->inst].id;
@@ -209,6 +213,7 @@ void pk_alignment(pk_ctx *c, const bp_section *sec)
         bp_pdf_table_row(t, row);
         shown++;
     }
+    free(at);
     bp_pdf_table_end(t);
     if (!shown) bp_pdf_paragraph(c->pdf, BP_PDF_BODY, "No priorities are recorded for these institutions.");
     free(cols);
