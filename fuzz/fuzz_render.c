@@ -581,7 +581,10 @@ static void check_pdf(const char *lgb, int64_t epoch, bool legal)
     bp_diags d;
     bp_diags_init(&d);
     FILE *f = mem_open(&buf, &n);
-    bp_err err = bp_packpdf_write(&base, &pack, lgb, epoch, fonts_dir, f, &d);
+    bp_packpdf_index *ix = NULL;
+    bp_err err = bp_packpdf_index_make(&base, &ix);
+    if (err == BP_OK) err = bp_packpdf_write(&base, ix, &pack, lgb, epoch, fonts_dir, f, &d);
+    bp_packpdf_index_free(ix);
     fclose(f);
     if (err == BP_OK) {
         CHECK(d.errors == 0);

@@ -59,6 +59,12 @@ typedef bool (*bp_exgroup_keep)(const bp_result *r, void *arg);
  * memory) out is empty. */
 bp_err bp_exgroups_make(const bp_results *res, bp_exgroup_keep keep, void *arg,
                         bp_exgroups *out);
+/* The same of the n exceptions at these places in res->exceptions alone (ascending, each
+ * once): a caller that knows where its exceptions are (a governing body's, by
+ * institution) groups them without a walk of all the trust's.  Given every exception
+ * that keep would accept, the groups are bp_exgroups_make's. */
+bp_err bp_exgroups_make_among(const bp_results *res, const size_t *at, size_t n,
+                              bp_exgroup_keep keep, void *arg, bp_exgroups *out);
 void bp_exgroups_free(bp_exgroups *g);
 
 /* The issues a summary names first (docs/pack-format.md, "The summary page"): entries in

@@ -166,7 +166,9 @@ static bp_err check_names(const plan *p, bp_diags *diags)
 static bp_err write_all(const bp_session *s, const bp_build_opts *o, const plan *p,
                         bp_outset *set, bp_diags *diags)
 {
-    bp_err err = BP_OK;
+    /* what every pack finds by institution, once for all of them */
+    bp_packpdf_index *ix = NULL;
+    bp_err err = bp_packpdf_index_make(s, &ix);
     for (size_t i = 0; i < p->n && err == BP_OK; i++) {
         const planned *f = &p->v[i];
         if (f->kind == OUT_WORKBOOK) {
@@ -193,11 +195,12 @@ static bp_err write_all(const bp_session *s, const bp_build_opts *o, const plan 
         FILE *fp = bp_outset_add(set, f->name, diags);
         if (!fp) err = BP_ERR_IO;
         else if (f->kind == OUT_PACK)
-            err = bp_packpdf_write(s, f->pack, f->lgb, o->epoch, o->fonts_dir, fp, diags);
+            err = bp_packpdf_write(s, ix, f->pack, f->lgb, o->epoch, o->fonts_dir, fp, diags);
         else err = bp_json_results(fp, s);
         /* one file open at a time, whatever the number of LGBs */
         if (err == BP_OK) err = bp_outset_close(set, fp, diags);
     }
+    bp_packpdf_index_free(ix);
     return err;
 }
 

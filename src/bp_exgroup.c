@@ -166,6 +166,13 @@ static size_t links_from(const link *v, size_t n, int kpi, int inst)
 bp_err bp_exgroups_make(const bp_results *res, bp_exgroup_keep keep, void *arg,
                         bp_exgroups *out)
 {
+    return bp_exgroups_make_among(res, NULL, res->nexceptions, keep, arg, out);
+}
+
+/* places NULL: every exception, nat of them */
+bp_err bp_exgroups_make_among(const bp_results *res, const size_t *places, size_t nat,
+                              bp_exgroup_keep keep, void *arg, bp_exgroups *out)
+{
     memset(out, 0, sizeof *out);
     const bp_model *m = res->model;
     for (int y = res->report_year + 1; y < res->y0 + res->ny && res->kpis->count; y++)
@@ -173,10 +180,13 @@ bp_err bp_exgroups_make(const bp_results *res, bp_exgroup_keep keep, void *arg,
             out->nplan[s] += bp_results_find(res, 0, BP_SCOPE_TRUST, 0, y, (bp_scenario)s) != NULL;
 
     size_t n = 0;
-    kept *ks = malloc((res->nexceptions ? res->nexceptions : 1) * sizeof *ks);
+    kept *ks = malloc((nat ? nat : 1) * sizeof *ks);
     if (!ks) return BP_ERR_NOMEM;
-    for (size_t i = 0; i < res->nexceptions; i++)
-        if (!keep || keep(res->exceptions[i], arg)) ks[n++] = (kept){res->exceptions[i], i};
+    for (size_t j = 0; j < nat; j++) {
+        size_t i = places ? places[j] : j;
+        if (!keep || keep(res->exceptions[i], arg))
+            ks[n++] = (kept){res->exceptions[i], i};
+    }
     if (n > 1) qsort(ks, n, sizeof *ks, kept_cmp);
 
     size_t nlinks = 0;

@@ -512,12 +512,140 @@ static void cover(pk_ctx *c, const char *title)
     bp_pdf_cover(c->pdf, c->m->name, title, paper, f, n);
 }
 
-bp_err bp_packpdf_write(const bp_session *s, const bp_pack *pack, const char *lgb,
-                        int64_t epoch, const char *fonts_dir, FILE *fp, bp_diags *diags)
+/* The institution of the i-th item of a list (-1: none), for by_inst. */
+typedef int (*inst_of)(const bp_session *s, size_t i);
+
+static int exception_inst(const bp_session *s, size_t i)
+{
+    const bp_result *x = s->results.exceptions[i];
+    return x->scope == BP_SCOPE_INSTITUTION ? x->entity : -1;
+}
+
+static int course_inst(const bp_session *s, size_t i)
+{
+    return s->model.courses[s->results.courses[i].course].inst;
+}
+
+static int priority_inst(const bp_session *s, size_t i)
+{
+    return s->model.priorities[i].inst;
+}
+
+static int action_inst(const bp_session *s, size_t i)
+{
+    return s->model.actions[i].inst;
+}
+
+/* The n items' places by institution: counted, then placed in order, so that each
+ * institution's are ascending. */
+static bp_err by_inst(const bp_session *s, size_t n, inst_of of, pk_by_inst *out)
+{
+    size_t ninsts = s->model.ninsts, total = 0;
+    out->at = calloc(ninsts + 1, sizeof *out->at);
+    if (!out->at) return BP_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++) {
+        int inst = of(s, i);
+        if (inst >= 0 && (size_t)inst < ninsts) out->at[inst + 1]++, total++;
+    }
+    for (size_t i = 0; i < ninsts; i++) out->at[i + 1] += out->at[i];
+    out->v = malloc((total ? total : 1) * sizeof *out->v);
+    size_t *next = malloc((ninsts ? ninsts : 1) * sizeof *next);
+    if (!out->v || !next) {
+        free(next);
+        return BP_ERR_NOMEM;
+    }
+    memcpy(next, out->at, ninsts * sizeof *next);
+    for (size_t i = 0; i < n; i++) {
+        int inst = of(s, i);
+        if (inst >= 0 && (size_t)inst < ninsts) out->v[next[inst]++] = i;
+    }
+    free(next);
+    return BP_OK;
+}
+
+static int lgb_member_cmp(const void *pa, const void *pb)
+{
+    const struct pk_lgb_member *a = pa, *b = pb;
+    int d = strcmp(a->lgb, b->lgb);
+    return d ? d : (a->inst > b->inst) - (a->inst < b->inst);
+}
+
+/* The institutions by governing body; the phases' sizes. */
+static bp_err by_lgb(const bp_model *m, bp_packpdf_index *ix)
+{
+    ix->by_lgb = malloc((m->ninsts ? m->ninsts : 1) * sizeof *ix->by_lgb);
+    if (!ix->by_lgb) return BP_ERR_NOMEM;
+    for (size_t i = 0; i < m->ninsts; i++) {
+        if ((int)i == m->central) continue;
+        if (m->insts[i].lgb) ix->by_lgb[ix->nby_lgb++] = (struct pk_lgb_member){m->insts[i].lgb, (int)i};
+        if ((unsigned)m->insts[i].phase < BP_PHASE_COUNT) ix->phase_members[m->insts[i].phase]++;
+    }
+    if (ix->nby_lgb > 1) qsort(ix->by_lgb, ix->nby_lgb, sizeof *ix->by_lgb, lgb_member_cmp);
+    return BP_OK;
+}
+
+/* The run of a governing body's institutions in the index: from *first, how many. */
+static size_t lgb_run(const bp_packpdf_index *ix, const char *lgb, size_t *first)
+{
+    size_t lo = 0, hi = ix->nby_lgb;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(ix->by_lgb[mid].lgb, lgb) < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    size_t end = lo;
+    while (end < ix->nby_lgb && strcmp(ix->by_lgb[end].lgb, lgb) == 0) end++;
+    *first = lo;
+    return end - lo;
+}
+
+bp_err bp_packpdf_index_make(const bp_session *s, bp_packpdf_index **out)
+{
+    bp_packpdf_index *ix = calloc(1, sizeof *ix);
+    *out = NULL;
+    if (!ix) return BP_ERR_NOMEM;
+    ix->ninsts = s->model.ninsts;
+    bp_err err = by_inst(s, s->results.nexceptions, exception_inst, &ix->exc);
+    if (err == BP_OK) err = by_inst(s, s->results.ncourses, course_inst, &ix->courses);
+    if (err == BP_OK) err = by_inst(s, s->model.npriorities, priority_inst, &ix->priorities);
+    if (err == BP_OK) err = by_inst(s, s->model.nactions, action_inst, &ix->actions);
+    if (err == BP_OK) err = by_lgb(&s->model, ix);
+    ix->member = calloc(ix->ninsts ? ix->ninsts : 1, sizeof *ix->member);
+    if (err == BP_OK && !ix->member) err = BP_ERR_NOMEM;
+    for (size_t i = 0; i < s->model.ninsts && !ix->budget; i++) {
+        bp_num v;
+        ix->budget = bp_model_sum(&s->model, (int)i, s->year, BP_BUDGET, "income", false, &v)
+                     || bp_model_sum(&s->model, (int)i, s->year, BP_BUDGET, "exp", false, &v);
+    }
+    if (err != BP_OK) {
+        bp_packpdf_index_free(ix);
+        return err;
+    }
+    *out = ix;
+    return BP_OK;
+}
+
+void bp_packpdf_index_free(bp_packpdf_index *ix)
+{
+    if (!ix) return;
+    pk_by_inst *all[] = {&ix->exc, &ix->courses, &ix->priorities, &ix->actions};
+    for (size_t i = 0; i < sizeof all / sizeof *all; i++) {
+        free(all[i]->at);
+        free(all[i]->v);
+    }
+    free(ix->by_lgb);
+    free(ix->member);
+    free(ix);
+}
+
+bp_err bp_packpdf_write(const bp_session *s, bp_packpdf_index *ix, const bp_pack *pack,
+                        const char *lgb, int64_t epoch, const char *fonts_dir, FILE *fp,
+                        bp_diags *diags)
 {
     pk_ctx c;
     memset(&c, 0, sizeof c);
     c.s = s;
+    c.ix = ix;
     c.m = &s->model;
     c.r = &s->results;
     c.pack = pack;
@@ -532,19 +660,22 @@ bp_err bp_packpdf_write(const bp_session *s, const bp_pack *pack, const char *lg
     bool toward = false;
     c.units = bp_pack_money_units(pack, c.m);
     c.toward = &toward;
-    c.insts = calloc(c.m->ninsts ? c.m->ninsts : 1, sizeof *c.insts);
+    /* the document's institutions in model order: a governing body's its run in the
+     * index (a walk of the trust's for each of its hundreds of packs would be quadratic),
+     * a trust's every one but the centre */
+    size_t first = 0, nsel = lgb ? lgb_run(ix, lgb, &first) : c.m->ninsts;
+    c.insts = calloc(nsel ? nsel : 1, sizeof *c.insts);
     c.shown = calloc(c.s->kpis.count ? c.s->kpis.count : 1, sizeof *c.shown);
     if (!c.insts || !c.shown) {
         free(c.insts);
         free(c.shown);
         return BP_ERR_NOMEM;
     }
-    for (size_t i = 0; i < c.m->ninsts; i++) {
-        const bp_institution *in = &c.m->insts[i];
-        if ((int)i == c.m->central) continue;
-        if (lgb && (!in->lgb || strcmp(in->lgb, lgb) != 0)) continue;
-        c.insts[c.ninsts++] = (int)i;
-    }
+    for (size_t i = 0; lgb && i < nsel; i++) c.insts[c.ninsts++] = ix->by_lgb[first + i].inst;
+    for (size_t i = 0; !lgb && i < nsel; i++)
+        if ((int)i != c.m->central) c.insts[c.ninsts++] = (int)i;
+    c.member = ix->member;
+    for (size_t i = 0; i < c.ninsts; i++) c.member[c.insts[i]] = true;
     /* The committee's title; an LGB pack names its body by its institutions, and is
      * called what the trust calls its local tier unless its template gives a title. */
     char title[512], tier[128];
@@ -616,6 +747,7 @@ bp_err bp_packpdf_write(const bp_session *s, const bp_pack *pack, const char *lg
         bp_pdf_free(c.pdf);
         break;
     }
+    for (size_t i = 0; i < c.ninsts; i++) c.member[c.insts[i]] = false;   /* for the next */
     free(c.insts);
     free(c.shown);
     return err;

@@ -41,9 +41,17 @@ void pk_tier(const pk_ctx *c, bool cap, char *buf, size_t size)
 
 bool pk_has_inst(const pk_ctx *c, int inst)
 {
-    for (size_t i = 0; i < c->ninsts; i++)
-        if (c->insts[i] == inst) return true;
-    return false;
+    return inst >= 0 && (size_t)inst < c->m->ninsts && c->member[inst];
+}
+
+size_t pk_doc_count(const pk_ctx *c)
+{
+    return c->lgb ? c->ninsts : c->m->ninsts;
+}
+
+int pk_doc_inst(const pk_ctx *c, size_t j)
+{
+    return c->lgb ? c->insts[j] : (int)j;
 }
 
 bool pk_selects(const pk_ctx *c, const bp_section *sec, int kpi)
@@ -180,9 +188,9 @@ bool pk_scope_pence(const pk_ctx *c, int year, bp_scenario s, const char *code, 
 {
     bool any = false;
     int64_t t = 0, p;
-    for (size_t i = 0; i < c->m->ninsts; i++) {
-        if (c->lgb && !pk_has_inst(c, (int)i)) continue;
-        if (!pk_pence(c, (int)i, year, s, code, !c->lgb, &p)) continue;
+    for (size_t j = 0; j < pk_doc_count(c); j++) {
+        int i = pk_doc_inst(c, j);
+        if (!pk_pence(c, i, year, s, code, !c->lgb, &p)) continue;
         t += p;
         any = true;
     }
@@ -308,10 +316,40 @@ static bool exception_kept(const bp_result *x, void *arg)
     return exception_in_scope(e->c, e->sec, x);
 }
 
+static int place_cmp(const void *pa, const void *pb)
+{
+    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+    return (a > b) - (a < b);
+}
+
+size_t pk_lgb_places(const pk_ctx *c, const pk_by_inst *ex, size_t **out)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < c->ninsts; i++) n += ex->at[c->insts[i] + 1] - ex->at[c->insts[i]];
+    *out = malloc((n ? n : 1) * sizeof **out);
+    if (!*out) return (size_t)-1;      /* *out NULL */
+    n = 0;
+    for (size_t i = 0; i < c->ninsts; i++)
+        for (size_t j = ex->at[c->insts[i]]; j < ex->at[c->insts[i] + 1]; j++)
+            (*out)[n++] = ex->v[j];
+    /* each institution's in order; the document's, merged, in the results' order */
+    if (n > 1) qsort(*out, n, sizeof **out, place_cmp);
+    return n;
+}
+
 bp_err pk_exgroups(const pk_ctx *c, const bp_section *sec, bp_exgroups *all)
 {
     ex_scope sc = {c, sec};
-    return bp_exgroups_make(c->r, exception_kept, &sc, all);
+    if (!c->lgb) return bp_exgroups_make(c->r, exception_kept, &sc, all);
+    /* a governing body's: its institutions' alone, from the session's index */
+    size_t *at, n = pk_lgb_places(c, &c->ix->exc, &at);
+    if (n == (size_t)-1) {
+        memset(all, 0, sizeof *all);
+        return BP_ERR_NOMEM;
+    }
+    bp_err err = bp_exgroups_make_among(c->r, at, n, exception_kept, &sc, all);
+    free(at);
+    return err;
 }
 
 bp_err pk_cleared(const pk_ctx *c, const bp_section *sec, bp_cleared *out)

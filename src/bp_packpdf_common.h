@@ -11,11 +11,37 @@
 #include "bp_balance.h"
 #include "bp_exgroup.h"
 #include "bp_pack.h"
+#include "bp_packpdf.h"
 #include "bp_pdf.h"
 #include "bp_session.h"
 
+/* Places in a list, by model institution, ascending: institution i's are v[at[i]] up to
+ * v[at[i + 1]] (at: ninsts + 1 of them). */
+typedef struct {
+    size_t *at, *v;
+} pk_by_inst;
+
+/* The session's index (bp_packpdf.h), by institution: the places in results.exceptions
+ * of its exceptions (institution scope), in results.courses of its courses' results, in
+ * model.priorities of its priorities and in model.actions of its actions; whether the
+ * trust has a budget at all; the institutions by governing body and the phases' sizes. */
+struct bp_packpdf_index {
+    size_t ninsts;
+    pk_by_inst exc, courses, priorities, actions;
+    bool budget;             /* an institution has a budget (income or expenditure) for the
+                                report year: asked of every institution a pack names */
+    /* the institutions with a governing body (the centre aside), by its id and then in
+     * model order: a body's pack finds its own by a binary search */
+    struct pk_lgb_member { const char *lgb; int inst; } *by_lgb;
+    size_t nby_lgb;
+    size_t phase_members[BP_PHASE_COUNT];   /* the trust's institutions in each phase */
+    bool *member;            /* per institution, all false between documents: a document
+                                marks its own (pk_ctx.member) and clears them when done */
+};
+
 typedef struct {
     const bp_session *s;
+    const bp_packpdf_index *ix;   /* the session's (its member[] is this document's own) */
     const bp_model *m;
     const bp_results *r;
     const bp_pack *pack;
@@ -30,6 +56,9 @@ typedef struct {
     int *insts;              /* the institutions this document is about, model order:
                                 every non-central one, or the LGB's */
     size_t ninsts;
+    bool *member;            /* per model institution: is it one of insts (pk_has_inst in
+                                constant time: a trust's sections ask it of every action,
+                                priority and institution); the index's, marked for it */
     int appendix;            /* appendices lettered so far */
     int section;             /* main sections numbered so far */
     bool page_after;         /* the last section ends its page (the summary) */
@@ -59,6 +88,11 @@ void pk_tier(const pk_ctx *c, bool cap, char *buf, size_t size);
 
 /* Does the institution belong to this document? */
 bool pk_has_inst(const pk_ctx *c, int inst);
+/* The walk of the model institutions a document's figures can come from, in model order:
+ * a governing body's own, else every one (the centre among them) - pk_doc_inst(c, j) for
+ * j below pk_doc_count(c).  A governing body's pack walks its few, not the trust's. */
+size_t pk_doc_count(const pk_ctx *c);
+int pk_doc_inst(const pk_ctx *c, size_t j);
 
 /* In-year (contract v2): is this cash flow of an entity of the document; does this
  * balance sheet have a figure to show; does the document show a section of this kind -
@@ -124,6 +158,11 @@ const char *pk_mark(bp_status s);    /* "G", "A", "R", "" */
  * KPI's unit (a grade's points chart as a number). */
 bp_pdf_tint pk_tint(bp_status s);
 bp_pdf_unit pk_chart_unit(bp_unit u);
+
+/* A governing body's pack: the places of its institutions' items in one of the session's
+ * lists by institution (c->ix->exc, ->actions, ...), ascending, into *out (free it); how
+ * many.  (size_t)-1 when out of memory. */
+size_t pk_lgb_places(const pk_ctx *c, const pk_by_inst *by, size_t **out);
 
 /* The exceptions of this document grouped (bp_exgroup): of the section's KPIs (sec NULL:
  * every KPI) and, in a governing body's pack, of its institutions. */

@@ -116,21 +116,11 @@ static int section_number(const pk_ctx *c, bp_section_kind kind)
 
 /* ---- budget lines missing against actuals ---- */
 
-static bool trust_has_budget(const pk_ctx *c)
-{
-    for (size_t i = 0; i < c->m->ninsts; i++) {
-        bp_num v;
-        if (bp_model_sum(c->m, (int)i, c->year, BP_BUDGET, "income", false, &v)
-            || bp_model_sum(c->m, (int)i, c->year, BP_BUDGET, "exp", false, &v))
-            return true;
-    }
-    return false;
-}
-
 bool pk_dq_budget_short(const pk_ctx *c, int inst, size_t *lines, size_t *budgeted)
 {
     size_t nl = 0, gaps = 0;
-    if (trust_has_budget(c)) gaps = bp_model_budget_gaps(c->m, inst, c->year, &nl, NULL, 0);
+    /* whether the trust has a budget at all: the session's index, worked out once */
+    if (c->ix->budget) gaps = bp_model_budget_gaps(c->m, inst, c->year, &nl, NULL, 0);
     if (lines) *lines = nl;
     if (budgeted) *budgeted = nl - gaps;
     return gaps > 0;
@@ -141,15 +131,17 @@ bool pk_dq_budget_short(const pk_ctx *c, int inst, size_t *lines, size_t *budget
 static size_t short_budgets(const pk_ctx *c, bool with_counts, char *buf, size_t size)
 {
     size_t n = 0, k = 0;
-    char (*parts)[200] = calloc(c->m->ninsts + 1, sizeof *parts);
-    const char **names = calloc(c->m->ninsts + 1, sizeof *names);
+    /* as many as the document has institutions (a governing body's few) */
+    char (*parts)[200] = calloc(pk_doc_count(c) + 1, sizeof *parts);
+    const char **names = calloc(pk_doc_count(c) + 1, sizeof *names);
     buf[0] = '\0';
     if (!parts || !names) {
         free(parts);
         free(names);
         return 0;
     }
-    for (size_t i = 0; i < c->m->ninsts; i++) {
+    for (size_t d = 0; d < pk_doc_count(c); d++) {
+        size_t i = (size_t)pk_doc_inst(c, d);
         size_t lines, budgeted;
         if (!in_document(c, (int)i) || !pk_dq_budget_short(c, (int)i, &lines, &budgeted)) continue;
         if (!with_counts) snprintf(parts[n], sizeof parts[n], "%s", inst_name(c, (int)i));
@@ -212,7 +204,8 @@ void pk_dq_budget_lines(pk_ctx *c)
 {
     bool any = false;
     bp_pdf_table *t = NULL;
-    for (size_t i = 0; i < c->m->ninsts; i++) {
+    for (size_t d = 0; d < pk_doc_count(c); d++) {
+        size_t i = (size_t)pk_doc_inst(c, d);
         size_t lines;
         if (!in_document(c, (int)i) || !pk_dq_budget_short(c, (int)i, &lines, NULL)) continue;
         const bp_fact **miss = calloc(lines ? lines : 1, sizeof *miss);
@@ -353,12 +346,12 @@ bool pk_dq_charge_note(pk_ctx *c, const bp_charge *ch)
  * document (bp_lacks_plan, the warning's own condition): a line each. */
 static void missing_plans(pk_ctx *c, pk_lines *out)
 {
-    const char **names = calloc(c->m->ninsts + 1, sizeof *names);
+    const char **names = calloc(pk_doc_count(c) + 1, sizeof *names);
     if (!names) return;
     for (int y = c->year + 1; y <= c->year + 3; y++) {
         size_t n = 0, of = 0;
-        for (size_t i = 0; i < c->m->ninsts; i++) {
-            if (c->lgb && !pk_has_inst(c, (int)i)) continue;
+        for (size_t d = 0; d < pk_doc_count(c); d++) {
+            size_t i = (size_t)pk_doc_inst(c, d);
             bool lacks = bp_lacks_plan(c->m, (int)i, c->year, y);
             bp_num v;
             bool fin = false;
@@ -401,7 +394,8 @@ static bool code_list(const pk_ctx *c, int inst, const char **codes, size_t n, b
 static void inyear_ma(const pk_ctx *c, pk_lines *out)
 {
     char list[1200], buf[2000], mb[32];
-    for (size_t i = 0; i < c->m->ninsts; i++) {
+    for (size_t d = 0; d < pk_doc_count(c); d++) {
+        size_t i = (size_t)pk_doc_inst(c, d);
         if (!in_document(c, (int)i)) continue;
         const char *id = c->m->insts[i].id;
         const char **codes = NULL;
@@ -493,7 +487,8 @@ static void inyear_balance(const pk_ctx *c, pk_lines *out)
         balance_words(c, "the trust", &a, now, out);
         balance_words(c, "the trust", &b, last, out);
     }
-    for (size_t i = 0; i < c->m->ninsts; i++) {
+    for (size_t d = 0; d < pk_doc_count(c); d++) {
+        size_t i = (size_t)pk_doc_inst(c, d);
         if (!in_document(c, (int)i)) continue;
         bp_inyear_balance_sheet(c->r, (bp_entity){BP_SCOPE_INSTITUTION, (int)i}, &a, &b);
         balance_words(c, c->m->insts[i].id, &a, now, out);
@@ -623,7 +618,8 @@ bool pk_dq_appendix(pk_ctx *c)
         item(c, buf);
         any = true;
     }
-    for (size_t i = 0; i < c->m->ninsts; i++) {
+    for (size_t d = 0; d < pk_doc_count(c); d++) {
+        size_t i = (size_t)pk_doc_inst(c, d);
         size_t lines, budgeted;
         if (!in_document(c, (int)i) || !pk_dq_budget_short(c, (int)i, &lines, &budgeted)) continue;
         const bp_fact **miss = calloc(lines ? lines : 1, sizeof *miss);

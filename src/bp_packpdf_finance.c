@@ -24,7 +24,7 @@ static size_t money_rows(const pk_ctx *c, int *rows)
 
 static int *alloc_rows(const pk_ctx *c)
 {
-    return calloc(c->m->ninsts + 1, sizeof(int));
+    return calloc(c->ninsts + 1, sizeof(int));     /* money_rows': its own and the centre */
 }
 
 typedef struct {
@@ -195,11 +195,14 @@ static void ie_fill(const pk_ctx *c, ie_column *col, int inst, bool eliminate)
 {
     for (int j = 0; j < IE_ROWS - 1; j++) {
         col->v[j] = (opt_pence){false, 0};
-        for (size_t i = 0; i < c->m->ninsts; i++) {
-            if (inst >= 0 && (int)i != inst) continue;
-            if (inst < 0 && c->lgb && !pk_has_inst(c, (int)i)) continue;
-            add(&col->v[j], sum_of(c, (int)i, c->year, c->actual, ie_codes[j], eliminate));
+        /* an institution's column is its own sum; a total's the document's institutions'
+         * (a walk of all of them for each column would be quadratic in a trust's) */
+        if (inst >= 0) {
+            add(&col->v[j], sum_of(c, inst, c->year, c->actual, ie_codes[j], eliminate));
+            continue;
         }
+        for (size_t q = 0; q < pk_doc_count(c); q++)
+            add(&col->v[j], sum_of(c, pk_doc_inst(c, q), c->year, c->actual, ie_codes[j], eliminate));
     }
     col->v[9] = (opt_pence){col->v[4].has && col->v[8].has, col->v[4].v - col->v[8].v};
 }
@@ -241,7 +244,7 @@ void pk_income_expenditure(pk_ctx *c, const bp_section *sec)
     bp_pdf_paragraph(c->pdf, BP_PDF_BODY, intro);
     bool unreconciled = pk_dq_reconcile_note(c);
     int *rows = alloc_rows(c);
-    ie_column *cols = calloc(c->m->ninsts + 4, sizeof *cols);
+    ie_column *cols = calloc(c->ninsts + 4, sizeof *cols);   /* money_rows' and the totals */
     if (!rows || !cols) {
         free(rows);
         free(cols);
@@ -735,11 +738,14 @@ void pk_courses(pk_ctx *c, const bp_section *sec)
              "non-minority courses.", yb);
     bp_pdf_paragraph(c->pdf, BP_PDF_BODY, intro);
     bool any = false, withheld = false;
+    /* each institution's course results from the session's index, in the results' order:
+     * a walk of all of them for each would be quadratic in a trust's */
+    const pk_by_inst *byc = &c->ix->courses;
     for (size_t i = 0; i < c->ninsts; i++) {
         int inst = c->insts[i];
         bool has = false;
-        for (size_t j = 0; j < c->r->ncourses && !has; j++) {
-            const bp_course *co = &c->m->courses[c->r->courses[j].course];
+        for (size_t q = byc->at[inst]; q < byc->at[inst + 1] && !has; q++) {
+            const bp_course *co = &c->m->courses[c->r->courses[byc->v[q]].course];
             has = co->inst == inst && co->year == c->year;
         }
         if (!has) continue;
@@ -752,8 +758,8 @@ void pk_courses(pk_ctx *c, const bp_section *sec)
                              {"Contribution", 2.2f, BP_PDF_RIGHT}};
         bp_pdf_table *t = bp_pdf_table_begin(c->pdf, cols, 5, BP_PDF_SMALL);
         int kpi = -1;
-        for (size_t j = 0; j < c->r->ncourses; j++) {
-            const bp_course_result *cr = &c->r->courses[j];
+        for (size_t q = byc->at[inst]; q < byc->at[inst + 1]; q++) {
+            const bp_course_result *cr = &c->r->courses[byc->v[q]];
             const bp_course *co = &c->m->courses[cr->course];
             if (co->inst != inst || co->year != c->year) continue;
             kpi = cr->kpi;

@@ -56,10 +56,14 @@ static int action_cmp(const void *pa, const void *pb)
 
 void pk_actions(pk_ctx *c, const bp_section *sec)
 {
+    /* a governing body's pack takes its institutions' actions from the session's index
+     * (in file order, as the walk of all of them a trust's pack makes) */
+    size_t *at = NULL, nat = c->lgb ? pk_lgb_places(c, &c->ix->actions, &at) : c->m->nactions;
+    if (nat == (size_t)-1) nat = c->m->nactions;     /* out of memory: the walk of all */
     /* the actions first: with none, the section is a line, not a landscape page */
     size_t n = 0;
-    for (size_t i = 0; i < c->m->nactions; i++)
-        if (action_in_scope(c, sec, &c->m->actions[i])) n++;
+    for (size_t j = 0; j < nat; j++)
+        if (action_in_scope(c, sec, &c->m->actions[at ? at[j] : j])) n++;
     pk_heading(c, sec, "Development-plan actions", n > 0);
     char asof[48], intro[300];
     bp_date_format_long(c->m->as_of, asof, sizeof asof);
@@ -68,11 +72,15 @@ void pk_actions(pk_ctx *c, const bp_section *sec)
              "date is before %s and it is not complete; overdue and off-track actions are red, "
              "at-risk actions amber.", asof);
     bp_pdf_paragraph(c->pdf, BP_PDF_BODY, intro);
-    const bp_action **idx = calloc(c->m->nactions ? c->m->nactions : 1, sizeof *idx);
-    if (!idx) return;
+    const bp_action **idx = calloc(n ? n : 1, sizeof *idx);
+    if (!idx) {
+        free(at);
+        return;
+    }
     n = 0;
-    for (size_t i = 0; i < c->m->nactions; i++)
-        if (action_in_scope(c, sec, &c->m->actions[i])) idx[n++] = &c->m->actions[i];
+    for (size_t j = 0; j < nat; j++)
+        if (action_in_scope(c, sec, &c->m->actions[at ? at[j] : j])) idx[n++] = &c->m->actions[at ? at[j] : j];
+    free(at);
     qsort(idx, n, sizeof *idx, action_cmp);
     if (!n) {
         bp_pdf_paragraph(c->pdf, BP_PDF_BODY, "No actions are recorded for this paper.");
@@ -188,8 +196,12 @@ void pk_alignment(pk_ctx *c, const bp_section *sec)
     for (size_t a = 0; a < na; a++) cols[2 + a] = (bp_pdf_col){c->m->ambitions[a].title, 1.4f, BP_PDF_CENTRE};
     bp_pdf_table *t = bp_pdf_table_begin(c->pdf, cols, na + 2, BP_PDF_SMALL);
     size_t shown = 0;
-    for (size_t i = 0; i < c->m->npriorities; i++) {
-        const bp_priority *p = &c->m->priorities[i];
+    /* a governing body's pack takes its institutions' priorities from the session's index
+     * (in file order, as the walk of all of them a trust's pack makes) */
+    size_t *at = NULL, nat = c->lgb ? pk_lgb_places(c, &c->ix->priorities, &at) : c->m->npriorities;
+    if (nat == (size_t)-1) nat = c->m->npriorities;   /* out of memory: the walk of all */
+    for (size_t q = 0; q < nat; q++) {
+        const bp_priority *p = &c->m->priorities[at ? at[q] : q];
         if (!priority_in_scope(c, p)) continue;
         memset(row, 0, (na + 2) * sizeof *row);
         row[0].text = c->m->insts[p->inst].id;
@@ -201,6 +213,7 @@ void pk_alignment(pk_ctx *c, const bp_section *sec)
         bp_pdf_table_row(t, row);
         shown++;
     }
+    free(at);
     bp_pdf_table_end(t);
     if (!shown) bp_pdf_paragraph(c->pdf, BP_PDF_BODY, "No priorities are recorded for these institutions.");
     free(cols);
@@ -211,12 +224,14 @@ void pk_priorities(pk_ctx *c, const bp_section *sec)
 {
     pk_heading(c, sec, "Priorities", false);
     size_t shown = 0;
+    /* each institution's priorities from the session's index, in file order: a walk of
+     * all of them for each would be quadratic in a trust's */
+    const pk_by_inst *byp = &c->ix->priorities;
     for (size_t i = 0; i < c->ninsts; i++) {
         int inst = c->insts[i];
         bool heading = false;
-        for (size_t k = 0; k < c->m->npriorities; k++) {
-            const bp_priority *p = &c->m->priorities[k];
-            if (p->inst != inst) continue;
+        for (size_t q = byp->at[inst]; q < byp->at[inst + 1]; q++) {
+            const bp_priority *p = &c->m->priorities[byp->v[q]];
             if (!heading) {
                 bp_pdf_heading(c->pdf, 2, c->m->insts[inst].name, false);
                 heading = true;

@@ -39,6 +39,8 @@ typedef struct {
     const sc_column *cols;   /* body columns, then the tail (trust, a governing body's phases) */
     size_t nbody, ntail;
     const char *body_noun;   /* "institutions", "phases": whom a target of all of them names */
+    float cw;                /* cell_width's, measured once a grid (kpi_grid): every one of
+                                its tables has the same least column width */
 } grid;
 
 static const bp_result *prior(const pk_ctx *c, int kpi, const sc_column *col)
@@ -320,7 +322,7 @@ static void grid_table(const grid *g, const sc_column *cols, size_t n, size_t nb
         any = pk_selects(c, g->sec, (int)k) && row_results(c, (int)k, cols, n, rs);
     if (!any) return;                  /* no empty tables: a block with no data is left out */
     bp_pdf_col tc[2 + 2 * MAX_COLS];
-    float width = bp_pdf_width(c->pdf), cw = cell_width(g);
+    float width = bp_pdf_width(c->pdf), cw = g->cw;
     float each = (width - kpi_w(width) - target_w(width)) / (float)n;
     /* room for two columns an entity: the year before beside the value, not below it */
     bool paired = each >= 2.0f * cw;
@@ -452,7 +454,7 @@ static void grid_key(const grid *g)
 }
 
 /* Body columns in tables of at most per, as evenly as they go, each with the tail. */
-static void kpi_grid(const grid *g)
+static void kpi_grid(grid *g)
 {
     pk_ctx *c = g->c;
     bool shown = false;
@@ -472,7 +474,9 @@ static void kpi_grid(const grid *g)
     grid_key(g);
     /* as many entities a table as fit their widest cell, the tail included */
     float width = bp_pdf_width(c->pdf);
-    size_t fit = (size_t)((width - kpi_w(width) - target_w(width)) / cell_width(g));
+    /* each cell of the grid measured once, not once for each of its tables */
+    g->cw = cell_width(g);
+    size_t fit = (size_t)((width - kpi_w(width) - target_w(width)) / g->cw);
     size_t per = fit > g->ntail ? fit - g->ntail : 1;
     if (per + g->ntail > MAX_COLS) per = MAX_COLS > g->ntail + 1 ? MAX_COLS - g->ntail : 1;
     size_t blocks = g->nbody ? (g->nbody + per - 1) / per : 1;
@@ -513,18 +517,15 @@ void pk_scorecard(pk_ctx *c, const bp_section *sec)
     for (size_t i = 0; i < c->ninsts; i++)
         cols[n++] = (sc_column){c->m->insts[c->insts[i]].id, BP_SCOPE_INSTITUTION, c->insts[i]};
     cols[n] = (sc_column){"Trust", BP_SCOPE_TRUST, 0};
-    grid g = {c, sec, cols, n, 1, "institutions"};
+    grid g = {c, sec, cols, n, 1, "institutions", 0.0f};
     kpi_grid(&g);
     free(cols);
 }
 
-/* The trust's institutions in a phase (the centre is in none). */
-static size_t phase_members(const pk_ctx *c, bp_phase ph)
+/* The trust's institutions in each phase (the centre is in none): the session's index. */
+static void phase_members(const pk_ctx *c, size_t members[BP_PHASE_COUNT])
 {
-    size_t n = 0;
-    for (size_t i = 0; i < c->m->ninsts; i++)
-        n += (int)i != c->m->central && c->m->insts[i].phase == ph;
-    return n;
+    memcpy(members, c->ix->phase_members, sizeof c->ix->phase_members);
 }
 
 /* The phases of two or more institutions: a phase of one is that institution, to the
@@ -533,8 +534,8 @@ void pk_phases(pk_ctx *c, const bp_section *sec)
 {
     pk_heading(c, sec, "KPIs by phase", false);
     sc_column cols[BP_PHASE_COUNT + 1];
-    size_t n = 0, members[BP_PHASE_COUNT] = {0};
-    for (size_t i = 0; i < BP_PHASE_COUNT; i++) members[i] = phase_members(c, (bp_phase)i);
+    size_t n = 0, members[BP_PHASE_COUNT];
+    phase_members(c, members);
     char alone[1024] = "";
     size_t nalone = 0, at = 0;
     for (size_t i = 0; i < c->r->nphases; i++) {
@@ -566,7 +567,7 @@ void pk_phases(pk_ctx *c, const bp_section *sec)
                  "in the scorecard: %s.", alone);
     bp_pdf_paragraph(c->pdf, BP_PDF_BODY, buf);
     cols[n] = (sc_column){"Trust", BP_SCOPE_TRUST, 0};
-    grid g = {c, sec, cols, n, 1, "phases"};
+    grid g = {c, sec, cols, n, 1, "phases", 0.0f};
     kpi_grid(&g);
 }
 
@@ -591,15 +592,16 @@ void pk_lgb_comparison(pk_ctx *c, const bp_section *sec)
     for (size_t i = 0; i < c->ninsts; i++)
         cols[n++] = (sc_column){c->m->insts[c->insts[i]].id, BP_SCOPE_INSTITUTION, c->insts[i]};
     memset(phase_done, 0, sizeof phase_done);
-    size_t nb = n;
+    size_t nb = n, members[BP_PHASE_COUNT];
+    phase_members(c, members);
     for (size_t i = 0; i < c->ninsts; i++) {
         bp_phase ph = c->m->insts[c->insts[i]].phase;
-        if (phase_done[ph] || phase_members(c, ph) < 2) continue;   /* one: the institution */
+        if (phase_done[ph] || members[ph] < 2) continue;   /* one: the institution */
         phase_done[ph] = true;
         cols[n++] = (sc_column){bp_phase_title(ph), BP_SCOPE_PHASE, (int)ph};
     }
     cols[n++] = (sc_column){"Trust", BP_SCOPE_TRUST, 0};
-    grid g = {c, sec, cols, nb, n - nb, "institutions"};
+    grid g = {c, sec, cols, nb, n - nb, "institutions", 0.0f};
     kpi_grid(&g);
     free(cols);
 }

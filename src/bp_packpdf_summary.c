@@ -44,10 +44,10 @@ static bool scope_pupils(const pk_ctx *c, int year, bp_num *out)
 {
     bool any = false;
     bp_num t = bp_num_int(0);
-    for (size_t i = 0; i < c->m->ninsts; i++) {
-        if (c->lgb && !pk_has_inst(c, (int)i)) continue;
+    for (size_t j = 0; j < pk_doc_count(c); j++) {
+        int i = pk_doc_inst(c, j);
         bp_num v;
-        if (!bp_model_sum(c->m, (int)i, year, BP_ACTUAL, "students.on_roll", false, &v)) continue;
+        if (!bp_model_sum(c->m, i, year, BP_ACTUAL, "students.on_roll", false, &v)) continue;
         t = bp_num_add(t, v);
         any = true;
     }
@@ -325,18 +325,35 @@ static bool counted(const pk_ctx *c, const bp_section *scope, const bp_result *x
 static void rag_counts(pk_ctx *c, const bp_section *scope)
 {
     size_t n[4] = {0, 0, 0, 0}, later = 0, withheld = 0;
-    for (size_t i = 0; i < c->r->nresults; i++) {
+    /* a governing body's pack looks up its own institutions' results (one each a KPI)
+     * rather than walk the whole trust's: one pack per body, the walk would be quadratic */
+    size_t nk = c->lgb ? c->s->kpis.count : 0;
+    for (size_t k = 0; k < nk; k++) {
+        if (scope && !pk_selects(c, scope, (int)k)) continue;
+        for (size_t i = 0; i < c->ninsts; i++) {
+            const bp_result *x = bp_results_find(c->r, (int)k, BP_SCOPE_INSTITUTION, c->insts[i],
+                                                 c->year, c->actual);
+            if (!x || x->target < 0) continue;
+            if (x->suppressed) withheld++;
+            else n[x->status]++;
+        }
+    }
+    for (size_t i = 0; !c->lgb && i < c->r->nresults; i++) {
         const bp_result *x = &c->r->results[i];
         if (x->year != c->year || x->scenario != c->actual || x->target < 0 || !counted(c, scope, x))
             continue;
         if (x->suppressed) withheld++;     /* build --publish: neither a status nor no data */
         else n[x->status]++;
     }
-    for (size_t i = 0; i < c->r->nexceptions; i++) {
-        const bp_result *x = c->r->exceptions[i];
+    /* a governing body's: its institutions' exceptions alone, from the session's index */
+    size_t *at = NULL, nx = c->lgb ? pk_lgb_places(c, &c->ix->exc, &at) : c->r->nexceptions;
+    if (nx == (size_t)-1) nx = c->r->nexceptions;     /* out of memory: the walk of all */
+    for (size_t j = 0; j < nx; j++) {
+        const bp_result *x = c->r->exceptions[at ? at[j] : j];
         if ((x->year == c->year && x->scenario == c->actual) || !counted(c, scope, x)) continue;
         later++;
     }
+    free(at);
     char yb[16], buf[400], tier[128], who[200];
     bp_year_format(c->year, yb, sizeof yb);
     pk_tier(c, false, tier, sizeof tier);

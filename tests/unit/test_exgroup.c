@@ -178,6 +178,40 @@ static void one_entry_per_kpi_and_entity_in_order(void **state)
     assert_int_equal(w->g.nplan[BP_FORECAST], 3);
 }
 
+/* Grouped from the places of the institutions' exceptions alone (as a governing body's
+ * pack finds its own): Alpha's two entries and Beta's, in the order of all five; Beta's
+ * alone, its one - the 2023/24 forecast. */
+static void among_the_exceptions_given(void **state)
+{
+    world *w = *state;
+    size_t at[16], n = 0, beta[16], nb = 0;
+    for (size_t i = 0; i < w->r.nexceptions; i++) {
+        const bp_result *x = w->r.exceptions[i];
+        if (x->scope != BP_SCOPE_INSTITUTION) continue;
+        at[n++] = i;
+        if (x->entity == 1) beta[nb++] = i;
+    }
+    assert_int_equal(n, 5 + 5 + 1);
+    bp_exgroups g;
+    assert_int_equal(bp_exgroups_make_among(&w->r, at, n, NULL, NULL, &g), BP_OK);
+    assert_int_equal(g.n, 3);
+    assert_int_equal(g.v[0].kpi, bp_kpi_find(&w->k, "reserve"));
+    assert_int_equal(g.v[0].entity, 0);
+    assert_int_equal(g.v[1].kpi, bp_kpi_find(&w->k, "staff_cost_pct"));
+    assert_int_equal(g.v[1].entity, 0);
+    assert_int_equal(g.v[1].nitems, 5);
+    assert_int_equal(g.v[2].entity, 1);
+    assert_int_equal(g.nplan[BP_FORECAST], 3);
+    bp_exgroups_free(&g);
+    assert_int_equal(bp_exgroups_make_among(&w->r, beta, nb, NULL, NULL, &g), BP_OK);
+    assert_int_equal(g.n, 1);
+    assert_int_equal(g.v[0].entity, 1);
+    assert_int_equal(g.v[0].nitems, 1);
+    assert_int_equal(g.v[0].items[0]->year, 2023);
+    assert_int_equal(g.v[0].items[0]->scenario, BP_FORECAST);
+    bp_exgroups_free(&g);
+}
+
 /* amber at 81.0% in 2021/22, red now: worse; the reserve had no 2021/22 figure: new */
 static void movement_against_the_year_before(void **state)
 {
@@ -254,6 +288,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(one_entry_per_kpi_and_entity_in_order),
+        cmocka_unit_test(among_the_exceptions_given),
         cmocka_unit_test(movement_against_the_year_before),
         cmocka_unit_test(actions_by_the_contract_rule),
         cmocka_unit_test(sentences),
