@@ -5,7 +5,8 @@
 # command-line header; and within each archive, and among the command line's objects, the
 # references form no cycle (each module depends on modules below it only).  Run by `make
 # layers` (and so by make check), from the repository root:
-#   CORE_MOD="csv ..." RENDER_MOD="pdf ..." scripts/check-layers.sh CORE.a RENDER.a CLI.o...
+#   CORE_MOD="csv ..." RENDER_MOD="pdf ..." INTERPOSED="deflate ..." \
+#     scripts/check-layers.sh CORE.a RENDER.a CLI.o...
 # Prints each offending reference as "member: refers to SYMBOL, defined in LAYER member",
 # or the objects of a cycle, and fails; a reference to the C library or another library
 # is no concern of this.
@@ -19,7 +20,14 @@ trap 'rm -rf "$tmp"' EXIT
 
 # "symbol member" lines: what each layer defines, and what each member leaves undefined
 # (nm -P -A: "archive[member]: symbol type ..." or "file.o: symbol type ...")
-defined() { nm -A -P -g --defined-only "$@" | sed 's/^\([^:]*\): \([^ ]*\) .*/\2 \1/' | sort; }
+# A symbol in INTERPOSED (the Makefile's list) is another library's function that the
+# executable defines in its place (zlib's deflate, libc's snprintf, ...): whoever calls it
+# calls that library, not the layer whose module provides the faster copy.
+interposed=" ${INTERPOSED:-} "
+defined() {
+    nm -A -P -g --defined-only "$@" | sed 's/^\([^:]*\): \([^ ]*\) .*/\2 \1/' |
+        awk -v skip="$interposed" 'index(skip, " " $1 " ") == 0' | sort
+}
 undefined() { nm -A -P -u "$@" | sed 's/^\([^:]*\): \([^ ]*\) .*/\2 \1/' | sort; }
 defined "$render" >"$tmp/render.def"
 defined "$@" >"$tmp/cli.def"
