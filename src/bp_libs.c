@@ -102,7 +102,9 @@ HPDF_BYTE *HPDF_MemCpy(HPDF_BYTE *out, const HPDF_BYTE *in, HPDF_UINT n)
         for (; n > 0; n--) *out++ = *in++;
         return out;
     }
-    if (n) memcpy(out, in, n);
+    /* behind the source or apart from it, a forward copy is memmove's (memcpy's overlap
+     * would be undefined) */
+    if (n) memmove(out, in, n);
     return out + n;
 }
 
