@@ -104,7 +104,9 @@ HPDF_BYTE *HPDF_MemCpy(HPDF_BYTE *out, const HPDF_BYTE *in, HPDF_UINT n)
         for (; n > 0; n--) *out++ = *in++;
         return out;
     }
-    if (n) memcpy(out, in, n);
+    /* otherwise the loop's result is memmove's (a destination behind an overlapping source
+     * included, which memcpy may not be given) */
+    if (n) memmove(out, in, n);
     return out + n;
 }
 
