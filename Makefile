@@ -66,7 +66,7 @@ LDFLAGS  += -Wl,--undefined=__fprintf_chk -Wl,--export-dynamic-symbol=snprintf \
 # itself): `make layers` counts a call to one as a call to that library
 INTERPOSED := deflateInit_ deflateInit2_ deflate deflateEnd crc32 $(LXW_XML) snprintf \
               __fprintf_chk HPDF_MemCpy HPDF_MemSet HPDF_StrLen HPDF_StrCpy \
-              HPDF_MemStream_WriteFunc
+              HPDF_MemStream_WriteFunc HPDF_GetMem HPDF_FreeMem
 # libdeflate (bp_deflate) linked statically: the bytes it writes are those of the version
 # built in, whatever the machine it runs on has installed
 LDLIBS   := $(XLSX_LIBS) -lhpdf -lcsv -l:libdeflate.a -lz -lm

@@ -37,6 +37,17 @@ bool bp_libs_version_ok(const char *name, const char *built, const char *running
  * BP_ERR_RENDER with the message as a diagnostic of "boardpack". */
 bp_err bp_libs_check(bp_diags *diags);
 
+/* ---- libharu: a document's memory ---- */
+
+/* The size of the blocks of a document's memory pool (HPDF_NewEx's mem_pool_buf_size):
+ * with a pool, every allocation of the document is aligned as malloc's and none is freed
+ * before bpi_doc_free releases the blocks. */
+#define BPI_POOL_SIZE 65536u
+
+/* The document and everything of it: the pool's blocks at once when it has a pool (no walk
+ * of its objects), else HPDF_Free. */
+void bpi_doc_free(HPDF_Doc doc);
+
 /* ---- libharu: fonts from memory ---- */
 
 /* A font file's bytes as the source of a libharu stream, read in place: the bytes must

@@ -13,10 +13,12 @@
 #include <hpdf_error.h>
 #include <hpdf_font.h>
 #include <hpdf_fontdef.h>
+#include <hpdf_mmgr.h>
 #include <hpdf_pages.h>
 #include <hpdf_streams.h>
 #include <hpdf_utils.h>
 #include <hpdf_version.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,8 +104,8 @@ HPDF_BYTE *HPDF_MemCpy(HPDF_BYTE *out, const HPDF_BYTE *in, HPDF_UINT n)
         for (; n > 0; n--) *out++ = *in++;
         return out;
     }
-    /* behind the source or apart from it, a forward copy is memmove's (memcpy's overlap
-     * would be undefined) */
+    /* otherwise the loop's result is memmove's (a destination behind an overlapping source
+     * included, which memcpy may not be given) */
     if (n) memmove(out, in, n);
     return out + n;
 }
@@ -166,6 +168,82 @@ HPDF_STATUS HPDF_MemStream_WriteFunc(HPDF_Stream stream, const HPDF_BYTE *ptr, H
         siz -= n;
     }
     return HPDF_OK;
+}
+
+/* ---- libharu's memory: a document's pool, aligned ----
+ *
+ * libharu allocates every object, name, list and stream buffer of a document on its own
+ * (HPDF_GetMem: some 100,000 mallocs for a trust) and HPDF_Free walks every object to
+ * free each one again (HPDF_FreeDocAll, 5% of a 999-institution build).  Its memory pool
+ * (HPDF_NewEx's mem_pool_buf_size) hands out memory from large blocks and frees nothing
+ * until the document goes, but at any byte offset - its structures misaligned, undefined
+ * behaviour (docs/performance.md, "Tagged PDFs").  libharu calls HPDF_GetMem and
+ * HPDF_FreeMem through its procedure linkage table, so these take their place: without a
+ * pool exactly libharu's; with one, libharu's pool (its blocks, chained as HPDF_MMgr_New
+ * and HPDF_MMgr_Free keep them) with every allocation aligned as malloc's are. */
+enum { POOL_ALIGN = _Alignof(max_align_t) };
+
+static size_t align_up(size_t n)
+{
+    return (n + (POOL_ALIGN - 1)) & ~(size_t)(POOL_ALIGN - 1);
+}
+
+void *HPDF_GetMem(HPDF_MMgr mmgr, HPDF_UINT size)
+{
+    if (!mmgr->mpool) {
+        void *ptr = mmgr->alloc_fn(size);
+        if (!ptr) HPDF_SetError(mmgr->error, HPDF_FAILD_TO_ALLOC_MEM, HPDF_NOERROR);
+        return ptr;
+    }
+    HPDF_MPool_Node node = mmgr->mpool;
+    size_t need = align_up(size ? size : 1);
+    /* the next aligned address in the current block (whose first, made by HPDF_MMgr_New,
+     * starts its buffer just past its header, at no particular alignment) */
+    uintptr_t at = (uintptr_t)node->buf + node->used_size;
+    size_t pad = align_up(at) - at;
+    if (node->used_size <= node->size && pad + need <= node->size - node->used_size) {
+        node->used_size += (HPDF_UINT)(pad + need);
+        return (void *)(at + pad);
+    }
+    /* a new block, of the pool's size or the allocation's with room to align it */
+    size_t buf = need + POOL_ALIGN > mmgr->buf_size ? need + POOL_ALIGN : mmgr->buf_size;
+    if (buf > (size_t)UINT32_MAX - sizeof(HPDF_MPool_Node_Rec)) {
+        HPDF_SetError(mmgr->error, HPDF_FAILD_TO_ALLOC_MEM, HPDF_NOERROR);
+        return NULL;
+    }
+    node = mmgr->alloc_fn((HPDF_UINT)(sizeof(HPDF_MPool_Node_Rec) + buf));
+    if (!node) {
+        HPDF_SetError(mmgr->error, HPDF_FAILD_TO_ALLOC_MEM, HPDF_NOERROR);
+        return NULL;
+    }
+    node->buf = (HPDF_BYTE *)node + sizeof(HPDF_MPool_Node_Rec);
+    node->size = (HPDF_UINT)buf;
+    node->next_node = mmgr->mpool;
+    mmgr->mpool = node;
+    at = (uintptr_t)node->buf;
+    pad = align_up(at) - at;
+    node->used_size = (HPDF_UINT)(pad + need);
+    return (void *)(at + pad);
+}
+
+void HPDF_FreeMem(HPDF_MMgr mmgr, void *aptr)
+{
+    /* in a pool nothing is freed before the document */
+    if (aptr && !mmgr->mpool) mmgr->free_fn(aptr);
+}
+
+void bpi_doc_free(HPDF_Doc doc)
+{
+    if (!doc) return;
+    HPDF_MMgr mmgr = doc->mmgr;
+    if (!mmgr->mpool) {
+        HPDF_Free(doc);
+        return;
+    }
+    /* everything of the document is in the pool's blocks: no object holds anything else
+     * (its streams are in memory or read our font bytes in place, none has a free
+     * function), so the blocks go without the walk of HPDF_FreeDocAll */
+    HPDF_MMgr_Free(mmgr);
 }
 
 /* ---- fonts from memory ---- */

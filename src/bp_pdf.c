@@ -96,10 +96,9 @@ static void set_document_info(bp_pdf *p, const bp_pdf_options *o)
 
 static void open_doc(bp_pdf *p, const bp_pdf_options *o)
 {
-    /* no memory pool: libharu's (HPDF_NewEx's mem_pool_buf_size) hands out memory at any
-     * byte offset, so its streams' and objects' structures sit misaligned - undefined
-     * behaviour UBSan stops on (docs/performance.md, "Tagged PDFs") */
-    p->doc = HPDF_NewEx(bpi_on_hpdf_error, NULL, NULL, 0, p);
+    /* in a memory pool (bp_libs aligns it): libharu's objects allocated from large blocks
+     * and the document released at once rather than object by object */
+    p->doc = HPDF_NewEx(bpi_on_hpdf_error, NULL, NULL, BPI_POOL_SIZE, p);
     if (!p->doc) {
         bpi_fail(p, BP_ERR_NOMEM, "out of memory starting a PDF");
         return;
@@ -143,7 +142,7 @@ bp_err bp_pdf_new(bp_pdf **out, const bp_pdf_options *o, bp_diags *diags)
 void bp_pdf_free(bp_pdf *p)
 {
     if (!p) return;
-    if (p->doc) HPDF_Free(p->doc);
+    bpi_doc_free(p->doc);
     for (size_t i = 0; i < p->nentries; i++) free(p->entries[i].title);
     free(p->entries);
     free(p->pages);

@@ -7,8 +7,11 @@
 
 #include <dlfcn.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <hpdf.h>
 #include <hpdf_doc.h>
+#include <hpdf_mmgr.h>
 #include <hpdf_streams.h>
 #include <hpdf_utils.h>
 #include <zlib.h>
@@ -204,6 +207,57 @@ static void mem_stream_writes_are_harus(void **state)
     HPDF_Free(doc);
 }
 
+/* In a pool every allocation is aligned as malloc's, apart from every other, whatever the
+ * sizes before it - in the block HPDF_MMgr_New made, in new blocks and in one larger than
+ * a block - and the document goes at once with all of it (the leak checkers of make san
+ * and valgrind see nothing left). */
+static void pool_is_aligned_and_freed_at_once(void **state)
+{
+    (void)state;
+    HPDF_Doc doc = HPDF_NewEx(NULL, NULL, NULL, BPI_POOL_SIZE, NULL);
+    assert_non_null(doc);
+    assert_non_null(doc->mmgr->mpool);
+    enum { N = 600 };
+    static const HPDF_UINT sizes[] = {1, 3, 24, 7, 13, 100, 4096, 2, 250000, 31, 0, 17};
+    HPDF_BYTE *got[N];
+    HPDF_UINT len[N];
+    const size_t align = _Alignof(max_align_t);
+    for (int i = 0; i < N; i++) {
+        len[i] = sizes[i % (sizeof sizes / sizeof *sizes)];
+        got[i] = HPDF_GetMem(doc->mmgr, len[i]);
+        assert_non_null(got[i]);
+        assert_int_equal((uintptr_t)got[i] % align, 0);
+        memset(got[i], i & 0xFF, len[i]);
+        HPDF_FreeMem(doc->mmgr, got[i]);    /* nothing until the document goes */
+    }
+    for (int i = 0; i < N; i++)
+        for (HPDF_UINT k = 0; k < len[i]; k++) assert_int_equal(got[i][k], i & 0xFF);
+    /* a document's objects and the file saved, in the same pool */
+    HPDF_Page pg = HPDF_AddPage(doc);
+    assert_non_null(pg);
+    assert_int_equal(HPDF_Page_Rectangle(pg, 10, 10, 100, 50), HPDF_OK);
+    assert_int_equal(HPDF_Page_Stroke(pg), HPDF_OK);
+    assert_int_equal(HPDF_SaveToStream(doc), HPDF_OK);
+    assert_true(HPDF_GetStreamSize(doc) > 0);
+    bpi_doc_free(doc);
+}
+
+/* Without a pool, libharu's own: malloc's memory, each freed when libharu frees it. */
+static void without_a_pool_memory_is_mallocs(void **state)
+{
+    (void)state;
+    HPDF_Doc doc = HPDF_NewEx(NULL, NULL, NULL, 0, NULL);
+    assert_non_null(doc);
+    assert_null(doc->mmgr->mpool);
+    void *p = HPDF_GetMem(doc->mmgr, 40);
+    assert_non_null(p);
+    memset(p, 1, 40);
+    HPDF_FreeMem(doc->mmgr, p);
+    HPDF_FreeMem(doc->mmgr, NULL);
+    assert_non_null(HPDF_AddPage(doc));
+    bpi_doc_free(doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -213,6 +267,8 @@ int main(void)
         cmocka_unit_test(this_process_passes),
         cmocka_unit_test(byte_loops_are_harus),
         cmocka_unit_test(mem_stream_writes_are_harus),
+        cmocka_unit_test(pool_is_aligned_and_freed_at_once),
+        cmocka_unit_test(without_a_pool_memory_is_mallocs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
