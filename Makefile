@@ -62,7 +62,7 @@ LDFLAGS  += -Wl,--undefined=lxw_xml_start_tag $(LXW_XML:%=-Wl,--export-dynamic-s
 LDFLAGS  += -Wl,--undefined=__fprintf_chk -Wl,--export-dynamic-symbol=snprintf \
             -Wl,--export-dynamic-symbol=__fprintf_chk
 # Every library function the executable defines in the library's place (above, and
-# bp_libs.c's libharu byte loops and memory-stream writer, which the linker exports
+# bp_libs.c's libharu byte loops, memory-stream writer and allocator, which the linker exports
 # itself): `make layers` counts a call to one as a call to that library
 INTERPOSED := deflateInit_ deflateInit2_ deflate deflateEnd crc32 $(LXW_XML) snprintf \
               __fprintf_chk HPDF_MemCpy HPDF_MemSet HPDF_StrLen HPDF_StrCpy \
