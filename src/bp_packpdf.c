@@ -521,6 +521,13 @@ static int exception_inst(const bp_session *s, size_t i)
     return x->scope == BP_SCOPE_INSTITUTION ? x->entity : -1;
 }
 
+/* A result cleared since the last pack, of an institution (an LGB pack lists its own) */
+static int cleared_inst(const bp_session *s, size_t i)
+{
+    const bp_result *r = &s->results.results[i];
+    return r->scope == BP_SCOPE_INSTITUTION && r->movement == BP_MV_CLEARED ? r->entity : -1;
+}
+
 static int course_inst(const bp_session *s, size_t i)
 {
     return s->model.courses[s->results.courses[i].course].inst;
@@ -606,6 +613,7 @@ bp_err bp_packpdf_index_make(const bp_session *s, bp_packpdf_index **out)
     if (!ix) return BP_ERR_NOMEM;
     ix->ninsts = s->model.ninsts;
     bp_err err = by_inst(s, s->results.nexceptions, exception_inst, &ix->exc);
+    if (err == BP_OK) err = by_inst(s, s->results.nresults, cleared_inst, &ix->cleared);
     if (err == BP_OK) err = by_inst(s, s->results.ncourses, course_inst, &ix->courses);
     if (err == BP_OK) err = by_inst(s, s->model.npriorities, priority_inst, &ix->priorities);
     if (err == BP_OK) err = by_inst(s, s->model.nactions, action_inst, &ix->actions);
@@ -628,7 +636,7 @@ bp_err bp_packpdf_index_make(const bp_session *s, bp_packpdf_index **out)
 void bp_packpdf_index_free(bp_packpdf_index *ix)
 {
     if (!ix) return;
-    pk_by_inst *all[] = {&ix->exc, &ix->courses, &ix->priorities, &ix->actions};
+    pk_by_inst *all[] = {&ix->exc, &ix->cleared, &ix->courses, &ix->priorities, &ix->actions};
     for (size_t i = 0; i < sizeof all / sizeof *all; i++) {
         free(all[i]->at);
         free(all[i]->v);
