@@ -625,6 +625,19 @@ bp_err bp_packpdf_index_make(const bp_session *s, bp_packpdf_index **out)
         ix->budget = bp_model_sum(&s->model, (int)i, s->year, BP_BUDGET, "income", false, &v)
                      || bp_model_sum(&s->model, (int)i, s->year, BP_BUDGET, "exp", false, &v);
     }
+    /* the trends' years: the report year and the two before it with any institution's
+     * income (the report year's in its actuals' stead, as bp_packpdf_write takes them) */
+    int iy_year = 0, iy_period = 0;
+    bp_scenario actual = bp_inyear_mode(&s->results, &iy_year, &iy_period) && iy_year == s->year
+                         ? BP_OUTTURN : BP_ACTUAL;
+    for (int y = s->year - 2; y <= s->year; y++) {
+        bool any = false;
+        for (size_t i = 0; i < s->model.ninsts && !any; i++) {
+            bp_num v;
+            any = bp_model_sum(&s->model, (int)i, y, y == s->year ? actual : BP_ACTUAL, "income", false, &v);
+        }
+        if (any) ix->trend_years[ix->ntrend_years++] = y;
+    }
     if (err != BP_OK) {
         bp_packpdf_index_free(ix);
         return err;

@@ -36,6 +36,9 @@ struct bp_packpdf_index {
     struct pk_lgb_member { const char *lgb; int inst; } *by_lgb;
     size_t nby_lgb;
     size_t phase_members[BP_PHASE_COUNT];   /* the trust's institutions in each phase */
+    int trend_years[3];      /* the trends' years (the trust's, in every pack): a walk of the
+                                institutions each, once a session rather than once a pack */
+    size_t ntrend_years;
     bool *member;            /* per institution, all false between documents: a document
                                 marks its own (pk_ctx.member) and clears them when done */
 };
