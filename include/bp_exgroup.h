@@ -105,6 +105,12 @@ typedef struct {
     size_t n;
 } bp_cleared;
 bp_err bp_cleared_make(const bp_results *res, bp_exgroup_keep keep, void *arg, bp_cleared *out);
+/* The same of the nat results at these places in res->results alone (ascending, each
+ * once): a governing body's pack takes its institutions' cleared results from its
+ * session's index rather than walk every result of the trust.  Given every result that
+ * keep would accept, the list is bp_cleared_make's. */
+bp_err bp_cleared_make_among(const bp_results *res, const size_t *places, size_t nat,
+                             bp_exgroup_keep keep, void *arg, bp_cleared *out);
 void bp_cleared_free(bp_cleared *c);
 
 /* The counts a summary gives: entries by movement (indexed by enum bp_movement; the

@@ -289,10 +289,17 @@ static bool cleared_kept(const bp_results *res, const bp_result *r, bp_exgroup_k
 
 bp_err bp_cleared_make(const bp_results *res, bp_exgroup_keep keep, void *arg, bp_cleared *out)
 {
+    return bp_cleared_make_among(res, NULL, res->nresults, keep, arg, out);
+}
+
+/* places NULL: every result, nat of them */
+bp_err bp_cleared_make_among(const bp_results *res, const size_t *places, size_t nat,
+                             bp_exgroup_keep keep, void *arg, bp_cleared *out)
+{
     memset(out, 0, sizeof *out);
     size_t n = 0;
-    for (size_t i = 0; i < res->nresults; i++) {
-        const bp_result *r = &res->results[i];
+    for (size_t j = 0; j < nat; j++) {
+        const bp_result *r = &res->results[places ? places[j] : j];
         n += cleared_kept(res, r, keep, arg);
     }
     if (!n) return BP_OK;
@@ -304,7 +311,8 @@ bp_err bp_cleared_make(const bp_results *res, bp_exgroup_keep keep, void *arg, b
         return BP_ERR_NOMEM;
     }
     size_t k = 0;
-    for (size_t i = 0; i < res->nresults; i++) {
+    for (size_t j = 0; j < nat; j++) {
+        size_t i = places ? places[j] : j;
         const bp_result *r = &res->results[i];
         if (cleared_kept(res, r, keep, arg)) ks[k++] = (kept){r, i};
     }

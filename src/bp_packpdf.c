@@ -521,6 +521,13 @@ static int exception_inst(const bp_session *s, size_t i)
     return x->scope == BP_SCOPE_INSTITUTION ? x->entity : -1;
 }
 
+/* A result cleared since the last pack, of an institution (an LGB pack lists its own) */
+static int cleared_inst(const bp_session *s, size_t i)
+{
+    const bp_result *r = &s->results.results[i];
+    return r->scope == BP_SCOPE_INSTITUTION && r->movement == BP_MV_CLEARED ? r->entity : -1;
+}
+
 static int course_inst(const bp_session *s, size_t i)
 {
     return s->model.courses[s->results.courses[i].course].inst;
@@ -606,6 +613,7 @@ bp_err bp_packpdf_index_make(const bp_session *s, bp_packpdf_index **out)
     if (!ix) return BP_ERR_NOMEM;
     ix->ninsts = s->model.ninsts;
     bp_err err = by_inst(s, s->results.nexceptions, exception_inst, &ix->exc);
+    if (err == BP_OK) err = by_inst(s, s->results.nresults, cleared_inst, &ix->cleared);
     if (err == BP_OK) err = by_inst(s, s->results.ncourses, course_inst, &ix->courses);
     if (err == BP_OK) err = by_inst(s, s->model.npriorities, priority_inst, &ix->priorities);
     if (err == BP_OK) err = by_inst(s, s->model.nactions, action_inst, &ix->actions);
@@ -616,6 +624,19 @@ bp_err bp_packpdf_index_make(const bp_session *s, bp_packpdf_index **out)
         bp_num v;
         ix->budget = bp_model_sum(&s->model, (int)i, s->year, BP_BUDGET, "income", false, &v)
                      || bp_model_sum(&s->model, (int)i, s->year, BP_BUDGET, "exp", false, &v);
+    }
+    /* the trends' years: the report year and the two before it with any institution's
+     * income (the report year's in its actuals' stead, as bp_packpdf_write takes them) */
+    int iy_year = 0, iy_period = 0;
+    bp_scenario actual = bp_inyear_mode(&s->results, &iy_year, &iy_period) && iy_year == s->year
+                         ? BP_OUTTURN : BP_ACTUAL;
+    for (int y = s->year - 2; y <= s->year; y++) {
+        bool any = false;
+        for (size_t i = 0; i < s->model.ninsts && !any; i++) {
+            bp_num v;
+            any = bp_model_sum(&s->model, (int)i, y, y == s->year ? actual : BP_ACTUAL, "income", false, &v);
+        }
+        if (any) ix->trend_years[ix->ntrend_years++] = y;
     }
     if (err != BP_OK) {
         bp_packpdf_index_free(ix);
@@ -628,7 +649,7 @@ bp_err bp_packpdf_index_make(const bp_session *s, bp_packpdf_index **out)
 void bp_packpdf_index_free(bp_packpdf_index *ix)
 {
     if (!ix) return;
-    pk_by_inst *all[] = {&ix->exc, &ix->courses, &ix->priorities, &ix->actions};
+    pk_by_inst *all[] = {&ix->exc, &ix->cleared, &ix->courses, &ix->priorities, &ix->actions};
     for (size_t i = 0; i < sizeof all / sizeof *all; i++) {
         free(all[i]->at);
         free(all[i]->v);

@@ -355,7 +355,17 @@ bp_err pk_exgroups(const pk_ctx *c, const bp_section *sec, bp_exgroups *all)
 bp_err pk_cleared(const pk_ctx *c, const bp_section *sec, bp_cleared *out)
 {
     ex_scope sc = {c, sec};
-    return bp_cleared_make(c->r, exception_kept, &sc, out);
+    if (!c->lgb) return bp_cleared_make(c->r, exception_kept, &sc, out);
+    /* a governing body's: its institutions' alone (a result of any other scope is not in
+     * its scope, exception_in_scope), from the session's index */
+    size_t *at, n = pk_lgb_places(c, &c->ix->cleared, &at);
+    if (n == (size_t)-1) {
+        memset(out, 0, sizeof *out);
+        return BP_ERR_NOMEM;
+    }
+    bp_err err = bp_cleared_make_among(c->r, at, n, exception_kept, &sc, out);
+    free(at);
+    return err;
 }
 
 /* ---- the in-year sections a document shows ---- */

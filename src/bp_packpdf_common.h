@@ -22,12 +22,13 @@ typedef struct {
 } pk_by_inst;
 
 /* The session's index (bp_packpdf.h), by institution: the places in results.exceptions
- * of its exceptions (institution scope), in results.courses of its courses' results, in
+ * of its exceptions (institution scope), in results.results of its results cleared since the
+ * last pack (--previous), in results.courses of its courses' results, in
  * model.priorities of its priorities and in model.actions of its actions; whether the
  * trust has a budget at all; the institutions by governing body and the phases' sizes. */
 struct bp_packpdf_index {
     size_t ninsts;
-    pk_by_inst exc, courses, priorities, actions;
+    pk_by_inst exc, cleared, courses, priorities, actions;
     bool budget;             /* an institution has a budget (income or expenditure) for the
                                 report year: asked of every institution a pack names */
     /* the institutions with a governing body (the centre aside), by its id and then in
@@ -35,6 +36,9 @@ struct bp_packpdf_index {
     struct pk_lgb_member { const char *lgb; int inst; } *by_lgb;
     size_t nby_lgb;
     size_t phase_members[BP_PHASE_COUNT];   /* the trust's institutions in each phase */
+    int trend_years[3];      /* the trends' years (the trust's, in every pack): a walk of the
+                                institutions each, once a session rather than once a pack */
+    size_t ntrend_years;
     bool *member;            /* per institution, all false between documents: a document
                                 marks its own (pk_ctx.member) and clears them when done */
 };

@@ -386,21 +386,6 @@ void pk_budget_actual(pk_ctx *c, const bp_section *sec)
 
 /* ---- trends ---- */
 
-/* The report year and up to two years before it that have actuals. */
-static size_t trend_years(const pk_ctx *c, int *years)
-{
-    size_t n = 0;
-    for (int y = c->year - 2; y <= c->year; y++) {
-        bool any = false;
-        for (size_t i = 0; i < c->m->ninsts && !any; i++) {
-            bp_num v;
-            any = bp_model_sum(c->m, (int)i, y, y == c->year ? c->actual : BP_ACTUAL, "income", false, &v);
-        }
-        if (any) years[n++] = y;
-    }
-    return n;
-}
-
 void pk_trends(pk_ctx *c, const bp_section *sec)
 {
     pk_heading(c, sec, "Three-year trends", false);
@@ -413,8 +398,10 @@ void pk_trends(pk_ctx *c, const bp_section *sec)
                      ? "The consolidated trust (internal transfers eliminated), actuals (the report "
                        "year: its forecast outturn)."
                      : "The consolidated trust (internal transfers eliminated), actuals.");
-    int years[3];
-    size_t ny = trend_years(c, years);
+    /* the report year and up to two years before it that have actuals (any institution's
+     * income): the session's index */
+    const int *years = c->ix->trend_years;
+    size_t ny = c->ix->ntrend_years;
     char h[5][48];
     bp_pdf_col cols[] = {{"Year", 1.2f, BP_PDF_LEFT}, {pk_money_head(c, "Income", h[0], sizeof h[0]), 2, BP_PDF_RIGHT},
                          {pk_money_head(c, "Expenditure", h[1], sizeof h[1]), 2, BP_PDF_RIGHT},

@@ -212,6 +212,54 @@ static void among_the_exceptions_given(void **state)
     bp_exgroups_free(&g);
 }
 
+/* Cleared since a last pack (movements set by hand: this world has no previous pack):
+ * Beta's staff costs in 2022/23 (70.0%, green) and in the 2024/25 forecast (70.0%), and
+ * the trust's in 2022/23 (76.5%, green).  Of every result, Beta's once (its report year's
+ * actual) and the trust's; of Beta's two places alone, Beta's; of its forecast's alone,
+ * the forecast; of Alpha's places (nothing cleared), none. */
+static void cleared_among_the_results_given(void **state)
+{
+    world *w = *state;
+    int staff = bp_kpi_find(&w->k, "staff_cost_pct");
+    bp_result *bn = (bp_result *)bp_results_find(&w->r, staff, BP_SCOPE_INSTITUTION, 1, 2022, BP_ACTUAL);
+    bp_result *bf = (bp_result *)bp_results_find(&w->r, staff, BP_SCOPE_INSTITUTION, 1, 2024, BP_FORECAST);
+    bp_result *tn = (bp_result *)bp_results_find(&w->r, staff, BP_SCOPE_TRUST, 0, 2022, BP_ACTUAL);
+    assert_non_null(bn);
+    assert_non_null(bf);
+    assert_non_null(tn);
+    bp_result *set[] = {bn, bf, tn};
+    int was[3];
+    bool counted[3];
+    for (int i = 0; i < 3; i++) {
+        was[i] = set[i]->movement, counted[i] = set[i]->counts;
+        set[i]->movement = BP_MV_CLEARED;
+        set[i]->counts = true;
+    }
+    size_t beta[2] = {(size_t)(bn - w->r.results), (size_t)(bf - w->r.results)}, alpha[64], na = 0;
+    if (beta[0] > beta[1]) beta[0] ^= beta[1], beta[1] ^= beta[0], beta[0] ^= beta[1];
+    for (size_t i = 0; i < w->r.nresults && na < 64; i++)
+        if (w->r.results[i].scope == BP_SCOPE_INSTITUTION && w->r.results[i].entity == 0) alpha[na++] = i;
+    bp_cleared c;
+    assert_int_equal(bp_cleared_make(&w->r, NULL, NULL, &c), BP_OK);
+    assert_int_equal(c.n, 2);
+    assert_ptr_equal(c.v[0], bn);
+    assert_ptr_equal(c.v[1], tn);
+    bp_cleared_free(&c);
+    assert_int_equal(bp_cleared_make_among(&w->r, beta, 2, NULL, NULL, &c), BP_OK);
+    assert_int_equal(c.n, 1);
+    assert_ptr_equal(c.v[0], bn);
+    bp_cleared_free(&c);
+    size_t fc = (size_t)(bf - w->r.results);
+    assert_int_equal(bp_cleared_make_among(&w->r, &fc, 1, NULL, NULL, &c), BP_OK);
+    assert_int_equal(c.n, 1);
+    assert_ptr_equal(c.v[0], bf);
+    bp_cleared_free(&c);
+    assert_int_equal(bp_cleared_make_among(&w->r, alpha, na, NULL, NULL, &c), BP_OK);
+    assert_int_equal(c.n, 0);
+    bp_cleared_free(&c);
+    for (int i = 0; i < 3; i++) set[i]->movement = was[i], set[i]->counts = counted[i];
+}
+
 /* amber at 81.0% in 2021/22, red now: worse; the reserve had no 2021/22 figure: new */
 static void movement_against_the_year_before(void **state)
 {
@@ -289,6 +337,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(one_entry_per_kpi_and_entity_in_order),
         cmocka_unit_test(among_the_exceptions_given),
+        cmocka_unit_test(cleared_among_the_results_given),
         cmocka_unit_test(movement_against_the_year_before),
         cmocka_unit_test(actions_by_the_contract_rule),
         cmocka_unit_test(sentences),
