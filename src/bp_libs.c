@@ -232,6 +232,21 @@ void HPDF_FreeMem(HPDF_MMgr mmgr, void *aptr)
     if (aptr && !mmgr->mpool) mmgr->free_fn(aptr);
 }
 
+/* Empties a pool for reuse: its first block kept, the others freed.  Nothing of a
+ * manager without a pool. */
+static void pool_reset(HPDF_MMgr mmgr)
+{
+    HPDF_MPool_Node node = mmgr->mpool;
+    if (!node) return;
+    while (node->next_node) {
+        HPDF_MPool_Node next = node->next_node;
+        mmgr->free_fn(node);
+        node = next;
+    }
+    node->used_size = 0;
+    mmgr->mpool = node;
+}
+
 void bpi_doc_free(HPDF_Doc doc)
 {
     if (!doc) return;
@@ -830,13 +845,54 @@ bool bpi_doc_tagged(HPDF_Doc doc, const char *lang, const char *xmp, size_t len)
     return st == HPDF_OK;
 }
 
-/* One element's objects: its dictionary, its /K array, the page of its /Pg (NULL
- * until its first marked content) and its attributes (/A). */
+/* ---- the structure tree ----
+ *
+ * A structure element is a dictionary of some five entries and its /K array, which as
+ * libharu objects cost 2.5 KB an element (every dictionary entry and name holds a
+ * 128-byte key): 330 MB for the 127,000 elements of a 1,000-school trust's finance pack.
+ * So an element is kept here as a compact record - its type, parent, page, the order its
+ * entries came in, its kids - and its libharu dictionary, made and numbered as before,
+ * stays empty until it is written: libharu calls its before-write function, which fills
+ * it with the real entries from a scratch memory manager, libharu writes them exactly as
+ * it always did, and the after-write function empties it and the scratch again.  The
+ * same objects, numbers and bytes; one element's objects alive at a time. */
+
+/* An entry of an element's dictionary after /S and /P, in the order it was added. */
+typedef enum { ENT_K, ENT_PG, ENT_A, ENT_TEXT } ent_kind;
+/* A kid: an element, marked content on the element's /Pg, marked content on another
+ * page (an MCR), an annotation (an OBJR). */
+typedef enum { KID_ELEM, KID_MCID, KID_MCR, KID_OBJR } kid_kind;
+
+enum { NONE = UINT32_MAX };
+enum { SCRATCH_POOL = 8192 };   /* bytes: most elements' objects in one block */
+
 typedef struct {
-    HPDF_Dict dict;
-    HPDF_Array kids;
-    HPDF_Page pg;
-    HPDF_Dict attrs;
+    uint32_t next;             /* the element's next entry, or NONE */
+    uint8_t kind;              /* ent_kind */
+    const char *key;           /* ENT_TEXT: /Alt or /ActualText */
+    size_t text;               /* ENT_TEXT: its UTF-8 in the text arena */
+} tag_entry;
+
+typedef struct {
+    uint32_t next;
+    uint8_t kind;              /* kid_kind */
+    int32_t n;                 /* KID_ELEM: the element; else the MCID */
+    HPDF_Page pg;              /* KID_MCR, KID_OBJR */
+    HPDF_Annotation annot;     /* KID_OBJR */
+} tag_kid;
+
+typedef struct {
+    HPDF_Dict dict;            /* numbered, empty but while written */
+    const char *type;          /* /S: a standard type's name (a string constant) */
+    int parent;                /* -1: the root */
+    HPDF_Page pg;              /* /Pg: the page of its first marked content, or NULL */
+    uint32_t first, last;      /* its entries */
+    uint32_t kid_first, kid_last;
+    bool has_k;
+    const char *owner;         /* /A /O, or NULL for no attributes */
+    const char *scope;         /* /A /Scope, or NULL */
+    bool has_bbox, bbox_first; /* /A /BBox, and whether it came before /Scope */
+    float bbox[4];
 } tag_elem;
 
 typedef struct {
@@ -853,10 +909,20 @@ struct bpi_tags {
     HPDF_Dict root;
     tag_elem *els;
     size_t nels, cap_els;
+    tag_entry *ents;
+    size_t nents, cap_ents;
+    tag_kid *kids;
+    size_t nkids, cap_kids;
+    char *text;
+    size_t ntext, cap_text;
     tag_page *pages;
     size_t npages;
     tag_annot *annots;
     size_t nannots, cap_annots;
+    HPDF_MMgr scratch;         /* an element's objects while it is written */
+    size_t cursor;             /* the element written next, as libharu goes in order */
+    HPDF_MMgr saved;           /* the dictionary's own manager while it is written */
+    bool saved_pool;           /* the document's memory is a pool */
 };
 
 bpi_tags *bpi_tags_new(HPDF_Doc doc, size_t npages)
@@ -864,6 +930,7 @@ bpi_tags *bpi_tags_new(HPDF_Doc doc, size_t npages)
     bpi_tags *t = calloc(1, sizeof *t);
     if (!t) return NULL;
     t->doc = doc;
+    t->saved_pool = doc->mmgr->mpool != NULL;
     t->npages = npages;
     t->pages = calloc(npages ? npages : 1, sizeof *t->pages);
     t->root = new_dict(doc, true);
@@ -880,20 +947,171 @@ void bpi_tags_free(bpi_tags *t)
 {
     if (!t) return;
     for (size_t i = 0; i < t->npages; i++) free(t->pages[i].owner);
+    /* an element dictionary that is never written again must not call back into t */
+    for (size_t i = 0; i < t->nels; i++) {
+        t->els[i].dict->before_write_fn = NULL;
+        t->els[i].dict->after_write_fn = NULL;
+        t->els[i].dict->attr = NULL;
+    }
+    if (t->scratch) HPDF_MMgr_Free(t->scratch);
     free(t->pages);
     free(t->els);
+    free(t->ents);
+    free(t->kids);
+    free(t->text);
     free(t->annots);
     free(t);
 }
 
-/* The element's /K array, made on first use. */
-static HPDF_Array kids_of(bpi_tags *t, tag_elem *e)
+static bool add_entry(bpi_tags *t, tag_elem *e, ent_kind kind, const char *key, size_t text)
 {
-    if (!e->kids) {
-        e->kids = HPDF_Array_New(t->doc->mmgr);
-        if (e->kids && HPDF_Dict_Add(e->dict, "K", e->kids) != HPDF_OK) e->kids = NULL;
+    tag_entry *ents = bp_grow(t->ents, &t->cap_ents, t->nents + 1, sizeof *ents);
+    if (!ents) return false;
+    t->ents = ents;
+    uint32_t i = (uint32_t)t->nents++;
+    ents[i] = (tag_entry){NONE, (uint8_t)kind, key, text};
+    if (e->last == NONE) e->first = i;
+    else ents[e->last].next = i;
+    e->last = i;
+    return true;
+}
+
+/* The element's /K array, its entry added on first use (where libharu's was). */
+static bool add_kid(bpi_tags *t, tag_elem *e, tag_kid kid)
+{
+    if (!e->has_k) {
+        if (!add_entry(t, e, ENT_K, NULL, 0)) return false;
+        e->has_k = true;
     }
-    return e->kids;
+    tag_kid *kids = bp_grow(t->kids, &t->cap_kids, t->nkids + 1, sizeof *kids);
+    if (!kids) return false;
+    t->kids = kids;
+    uint32_t i = (uint32_t)t->nkids++;
+    kid.next = NONE;
+    kids[i] = kid;
+    if (e->kid_last == NONE) e->kid_first = i;
+    else kids[e->kid_last].next = i;
+    e->kid_last = i;
+    return true;
+}
+
+/* The element whose dictionary libharu is writing. */
+static tag_elem *elem_of(bpi_tags *t, HPDF_Dict d)
+{
+    if (t->cursor < t->nels && t->els[t->cursor].dict == d) return &t->els[t->cursor++];
+    /* the numbers rise with the elements: find it by number */
+    HPDF_UINT32 id = d->header.obj_id & 0x00FFFFFF;
+    size_t lo = 0, hi = t->nels;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if ((t->els[mid].dict->header.obj_id & 0x00FFFFFF) < id) lo = mid + 1;
+        else hi = mid;
+    }
+    if (lo == t->nels || t->els[lo].dict != d) return NULL;
+    t->cursor = lo + 1;
+    return &t->els[lo];
+}
+
+static HPDF_STATUS fill_attrs(HPDF_MMgr m, HPDF_Dict d, const tag_elem *e)
+{
+    HPDF_Dict a = HPDF_Dict_New(m);
+    if (!a) return HPDF_FAILD_TO_ALLOC_MEM;
+    HPDF_STATUS st = HPDF_Dict_AddName(a, "O", e->owner);
+    for (int pass = 0; pass < 2; pass++) {
+        bool bbox = (pass == 0) == e->bbox_first;
+        if (bbox && e->has_bbox) {
+            HPDF_Array box = HPDF_Array_New(m);
+            if (!box) return HPDF_FAILD_TO_ALLOC_MEM;
+            st += HPDF_Dict_Add(a, "BBox", box);
+            for (int i = 0; i < 4; i++) st += HPDF_Array_AddReal(box, e->bbox[i]);
+        } else if (!bbox && e->scope) {
+            st += HPDF_Dict_AddName(a, "Scope", e->scope);
+        }
+    }
+    return st + HPDF_Dict_Add(d, "A", a);
+}
+
+static HPDF_STATUS fill_kids(bpi_tags *t, HPDF_MMgr m, HPDF_Dict d, const tag_elem *e)
+{
+    HPDF_Array k = HPDF_Array_New(m);
+    if (!k) return HPDF_FAILD_TO_ALLOC_MEM;
+    HPDF_STATUS st = HPDF_Dict_Add(d, "K", k);
+    for (uint32_t i = e->kid_first; i != NONE && st == HPDF_OK; i = t->kids[i].next) {
+        const tag_kid *kid = &t->kids[i];
+        if (kid->kind == KID_ELEM) {
+            st += HPDF_Array_Add(k, t->els[kid->n].dict);
+        } else if (kid->kind == KID_MCID) {
+            st += HPDF_Array_AddNumber(k, kid->n);
+        } else {
+            HPDF_Dict r = HPDF_Dict_New(m);
+            if (!r) return HPDF_FAILD_TO_ALLOC_MEM;
+            if (kid->kind == KID_MCR) {
+                st += HPDF_Dict_AddName(r, "Type", "MCR");
+                st += HPDF_Dict_Add(r, "Pg", kid->pg);
+                st += HPDF_Dict_AddNumber(r, "MCID", kid->n);
+            } else {
+                st += HPDF_Dict_AddName(r, "Type", "OBJR");
+                st += HPDF_Dict_Add(r, "Pg", kid->pg);
+                st += HPDF_Dict_Add(r, "Obj", kid->annot);
+            }
+            st += HPDF_Array_Add(k, r);
+        }
+    }
+    return st;
+}
+
+/* libharu is about to write element dictionary d: its entries, as they were added. */
+static HPDF_STATUS elem_before_write(HPDF_Dict d)
+{
+    bpi_tags *t = d->attr;
+    tag_elem *e = t ? elem_of(t, d) : NULL;
+    if (!e) return HPDF_INVALID_OBJECT;
+    if (!t->scratch) {
+        /* pooled as the document is (without, every object is malloc's, for ASan) */
+        t->scratch = HPDF_MMgr_New(d->error, t->saved_pool ? SCRATCH_POOL : 0, NULL, NULL);
+        if (!t->scratch) return HPDF_FAILD_TO_ALLOC_MEM;
+    }
+    HPDF_MMgr m = t->scratch;
+    t->saved = d->mmgr;   /* the document's */
+    d->mmgr = m;
+    d->list->mmgr = m;
+    HPDF_STATUS st = HPDF_Dict_AddName(d, "S", e->type);
+    st += HPDF_Dict_Add(d, "P", e->parent < 0 ? t->root : t->els[e->parent].dict);
+    for (uint32_t i = e->first; i != NONE && st == HPDF_OK; i = t->ents[i].next) {
+        const tag_entry *en = &t->ents[i];
+        switch ((ent_kind)en->kind) {
+        case ENT_K: st += fill_kids(t, m, d, e); break;
+        case ENT_PG: st += HPDF_Dict_Add(d, "Pg", e->pg); break;
+        case ENT_A: st += fill_attrs(m, d, e); break;
+        case ENT_TEXT: {
+            void *s = text_string(m, t->text + en->text);
+            st += s ? HPDF_Dict_Add(d, en->key, s) : HPDF_FAILD_TO_ALLOC_MEM;
+            break;
+        }
+        }
+    }
+    return st;
+}
+
+/* The element is written: its dictionary empty again, the scratch memory reused. */
+static HPDF_STATUS elem_after_write(HPDF_Dict d)
+{
+    bpi_tags *t = d->attr;
+    HPDF_MMgr m = d->mmgr;
+    /* what HPDF_Dict_Free does for the entries, then the list as it was made */
+    for (HPDF_UINT i = 0; i < d->list->count; i++) {
+        HPDF_DictElement en = HPDF_List_ItemAt(d->list, i);
+        HPDF_Obj_Free(m, en->value);
+        HPDF_FreeMem(m, en);
+    }
+    HPDF_FreeMem(m, d->list->obj);
+    d->list->count = 0;
+    d->list->block_siz = 0;
+    d->list->obj = NULL;
+    d->mmgr = t->saved;
+    d->list->mmgr = t->saved;
+    pool_reset(m);
+    return HPDF_OK;
 }
 
 int bpi_tags_elem(bpi_tags *t, int parent, const char *type)
@@ -904,17 +1122,17 @@ int bpi_tags_elem(bpi_tags *t, int parent, const char *type)
     t->els = els;
     HPDF_Dict d = new_dict(t->doc, true);
     if (!d) return -1;
-    HPDF_STATUS st = HPDF_Dict_AddName(d, "S", type);
+    d->attr = t;
+    d->before_write_fn = elem_before_write;
+    d->after_write_fn = elem_after_write;
+    els[t->nels] = (tag_elem){.dict = d, .type = type, .parent = parent, .first = NONE,
+                              .last = NONE, .kid_first = NONE, .kid_last = NONE};
     /* the document element's parent is the root, and the root's /K it */
-    st += HPDF_Dict_Add(d, "P", parent < 0 ? t->root : els[parent].dict);
     if (parent < 0) {
-        st += HPDF_Dict_Add(t->root, "K", d);
-    } else {
-        HPDF_Array k = kids_of(t, &els[parent]);
-        st += k ? HPDF_Array_Add(k, d) : HPDF_FAILD_TO_ALLOC_MEM;
+        if (HPDF_Dict_Add(t->root, "K", d) != HPDF_OK) return -1;
+    } else if (!add_kid(t, &els[parent], (tag_kid){.kind = KID_ELEM, .n = (int32_t)t->nels})) {
+        return -1;
     }
-    if (st != HPDF_OK) return -1;
-    els[t->nels] = (tag_elem){d, NULL, NULL, NULL};
     return (int)t->nels++;
 }
 
@@ -929,62 +1147,63 @@ bool bpi_tags_content(bpi_tags *t, int elem, HPDF_Page pg, size_t page, int mcid
     for (size_t i = tp->n; i < (size_t)mcid; i++) owner[i] = NULL;
     owner[mcid] = e->dict;
     if ((size_t)mcid >= tp->n) tp->n = (size_t)mcid + 1;
-    HPDF_Array k = kids_of(t, e);
-    if (!k) return false;
-    HPDF_STATUS st = HPDF_OK;
+    if (!e->has_k) {
+        if (!add_entry(t, e, ENT_K, NULL, 0)) return false;
+        e->has_k = true;
+    }
     if (!e->pg) {
         e->pg = pg;
-        st += HPDF_Dict_Add(e->dict, "Pg", pg);
+        if (!add_entry(t, e, ENT_PG, NULL, 0)) return false;
     }
-    if (e->pg == pg) return st + HPDF_Array_AddNumber(k, mcid) == HPDF_OK;
     /* content on another page than the element's /Pg: a marked-content reference */
-    HPDF_Dict mcr = new_dict(t->doc, false);
-    if (!mcr) return false;
-    st += HPDF_Dict_AddName(mcr, "Type", "MCR");
-    st += HPDF_Dict_Add(mcr, "Pg", pg);
-    st += HPDF_Dict_AddNumber(mcr, "MCID", mcid);
-    st += HPDF_Array_Add(k, mcr);
-    return st == HPDF_OK;
+    tag_kid kid = {.kind = e->pg == pg ? KID_MCID : KID_MCR, .n = mcid, .pg = pg};
+    return add_kid(t, e, kid);
 }
 
 bool bpi_tags_text(bpi_tags *t, int elem, const char *key, const char *utf8)
 {
     if (elem < 0 || (size_t)elem >= t->nels) return false;
-    void *s = text_string(t->doc->mmgr, utf8);
-    return s && HPDF_Dict_Add(t->els[elem].dict, key, s) == HPDF_OK;
+    size_t len = strlen(utf8) + 1;
+    char *text = bp_grow(t->text, &t->cap_text, t->ntext + len, 1);
+    if (!text) return false;
+    t->text = text;
+    memcpy(text + t->ntext, utf8, len);
+    bool ok = add_entry(t, &t->els[elem], ENT_TEXT, key, t->ntext);
+    t->ntext += len;
+    return ok;
 }
 
 /* The element's attribute dictionary of owner `owner` (one owner per element here). */
-static HPDF_Dict attrs_of(bpi_tags *t, int elem, const char *owner)
+static tag_elem *attrs_of(bpi_tags *t, int elem, const char *owner)
 {
     if (elem < 0 || (size_t)elem >= t->nels) return NULL;
     tag_elem *e = &t->els[elem];
-    if (!e->attrs) {
-        HPDF_Dict a = new_dict(t->doc, false);
-        if (!a || HPDF_Dict_AddName(a, "O", owner) != HPDF_OK
-            || HPDF_Dict_Add(e->dict, "A", a) != HPDF_OK)
-            return NULL;
-        e->attrs = a;
+    if (!e->owner) {
+        if (!add_entry(t, e, ENT_A, NULL, 0)) return NULL;
+        e->owner = owner;
     }
-    return e->attrs;
+    return e;
 }
 
 bool bpi_tags_scope(bpi_tags *t, int elem, const char *scope)
 {
-    HPDF_Dict a = attrs_of(t, elem, "Table");
-    return a && HPDF_Dict_AddName(a, "Scope", scope) == HPDF_OK;
+    tag_elem *e = attrs_of(t, elem, "Table");
+    if (!e) return false;
+    e->scope = scope;
+    return true;
 }
 
 bool bpi_tags_bbox(bpi_tags *t, int elem, float x0, float y0, float x1, float y1)
 {
-    HPDF_Dict a = attrs_of(t, elem, "Layout");
-    HPDF_Array box = a ? HPDF_Array_New(t->doc->mmgr) : NULL;
-    if (!box || HPDF_Dict_Add(a, "BBox", box) != HPDF_OK) return false;
-    HPDF_STATUS st = HPDF_Array_AddReal(box, x0);
-    st += HPDF_Array_AddReal(box, y0);
-    st += HPDF_Array_AddReal(box, x1);
-    st += HPDF_Array_AddReal(box, y1);
-    return st == HPDF_OK;
+    tag_elem *e = attrs_of(t, elem, "Layout");
+    if (!e) return false;
+    if (!e->has_bbox) e->bbox_first = e->scope == NULL;
+    e->has_bbox = true;
+    e->bbox[0] = x0;
+    e->bbox[1] = y0;
+    e->bbox[2] = x1;
+    e->bbox[3] = y1;
+    return true;
 }
 
 bool bpi_tags_annot(bpi_tags *t, int elem, HPDF_Annotation annot, HPDF_Page pg,
@@ -994,16 +1213,10 @@ bool bpi_tags_annot(bpi_tags *t, int elem, HPDF_Annotation annot, HPDF_Page pg,
     tag_annot *a = bp_grow(t->annots, &t->cap_annots, t->nannots + 1, sizeof *a);
     if (!a) return false;
     t->annots = a;
-    HPDF_Dict objr = new_dict(t->doc, false);
-    HPDF_Array k = kids_of(t, &t->els[elem]);
     void *s = text_string(t->doc->mmgr, contents);
-    if (!objr || !k || !s) return false;
-    HPDF_STATUS st = HPDF_Dict_AddName(objr, "Type", "OBJR");
-    st += HPDF_Dict_Add(objr, "Pg", pg);
-    st += HPDF_Dict_Add(objr, "Obj", annot);
-    st += HPDF_Array_Add(k, objr);
-    st += HPDF_Dict_Add(annot, "Contents", s);
-    if (st != HPDF_OK) return false;
+    if (!s || !add_kid(t, &t->els[elem], (tag_kid){.kind = KID_OBJR, .pg = pg, .annot = annot})
+        || HPDF_Dict_Add(annot, "Contents", s) != HPDF_OK)
+        return false;
     a[t->nannots++] = (tag_annot){annot, t->els[elem].dict};
     return true;
 }

@@ -142,6 +142,7 @@ bp_err bp_pdf_new(bp_pdf **out, const bp_pdf_options *o, bp_diags *diags)
 void bp_pdf_free(bp_pdf *p)
 {
     if (!p) return;
+    bpi_tags_free(p->tags);        /* it unhooks the element dictionaries of the document */
     bpi_doc_free(p->doc);
     for (size_t i = 0; i < p->nentries; i++) free(p->entries[i].title);
     free(p->entries);

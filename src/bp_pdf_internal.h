@@ -88,6 +88,7 @@ typedef struct {
 
 struct bp_pdf {
     HPDF_Doc doc;
+    bpi_tags *tags;            /* its structure tree, written when the document is saved */
     HPDF_Font regular, bold;
     bp_pdf_fonts fonts;        /* the fonts the document is set in */
     bp_pdf_fonts needed;       /* the cheapest fonts for all the text drawn so far */

@@ -332,7 +332,9 @@ static bool build_tree(bp_pdf *p)
     }
     for (size_t i = 0; i < p->npages; i++) pages[i] = p->pages[i].page;
     if (b.ok) b.ok = bpi_tags_finish(b.t, pages);
-    bpi_tags_free(b.t);
+    /* its elements are written from it when the document is saved */
+    if (b.ok) p->tags = b.t;
+    else bpi_tags_free(b.t);
     free(b.cells);
     free(pages);
     if (!b.ok) bpi_fail(p, BP_ERR_RENDER, "could not write the PDF's structure tree");
