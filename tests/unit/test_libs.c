@@ -258,6 +258,104 @@ static void without_a_pool_memory_is_mallocs(void **state)
     bpi_doc_free(doc);
 }
 
+/* The structure tree as the file has it, with and without a pool: each element's
+ * dictionary written from its compact record in the order its entries came (ISO 32000-1,
+ * 14.7.2), written out here by hand in libharu's layout ("<<", one "/Key value" a line,
+ * ">>"; arrays "[ a b ]"), the same with and without a pool. */
+static char *saved_tree(HPDF_UINT pool, size_t *len)
+{
+    HPDF_Doc doc = HPDF_NewEx(NULL, NULL, NULL, pool, NULL);
+    assert_non_null(doc);
+    HPDF_Page p1 = HPDF_AddPage(doc), p2 = HPDF_AddPage(doc);
+    assert_non_null(p2);
+    bpi_tags *t = bpi_tags_new(doc, 2);       /* objects: the root, then the Document */
+    assert_non_null(t);
+    int table = bpi_tags_elem(t, 0, "Table");
+    int tr = bpi_tags_elem(t, table, "TR");
+    int th = bpi_tags_elem(t, tr, "TH");
+    assert_true(bpi_tags_scope(t, th, "Column"));
+    assert_true(bpi_tags_text(t, th, "ActualText", "Met \xE2\x9C\x93"));
+    assert_true(bpi_tags_content(t, th, p1, 0, 0));
+    int par = bpi_tags_elem(t, 0, "P");        /* over a page break: an MCR */
+    assert_true(bpi_tags_content(t, par, p1, 0, 1));
+    assert_true(bpi_tags_content(t, par, p2, 1, 0));
+    int fig = bpi_tags_elem(t, 0, "Figure");
+    assert_true(bpi_tags_text(t, fig, "Alt", "A chart"));
+    assert_true(bpi_tags_bbox(t, fig, 1.5f, 2, 30, 40));
+    assert_true(bpi_tags_content(t, fig, p2, 1, 1));
+    assert_int_equal(fig, 5);
+    HPDF_Page pages[2] = {p1, p2};
+    assert_true(bpi_tags_finish(t, pages));
+    assert_int_equal(HPDF_SaveToStream(doc), HPDF_OK);
+    HPDF_UINT32 size = HPDF_GetStreamSize(doc);
+    char *all = calloc(1, size + 1);
+    assert_non_null(all);
+    HPDF_UINT32 n = size;
+    HPDF_ResetStream(doc);
+    HPDF_ReadFromStream(doc, (HPDF_BYTE *)all, &n);
+    assert_int_equal(n, size);
+    *len = size;
+    bpi_tags_free(t);
+    bpi_doc_free(doc);
+    return all;
+}
+
+static void expect_in(const char *all, const char *want)
+{
+    if (!strstr(all, want)) fail_msg("not in the file:\n%s", want);
+}
+
+static void structure_tree_written_from_records(void **state)
+{
+    (void)state;
+    size_t len_pool, len_malloc;
+    char *pooled = saved_tree(BPI_POOL_SIZE, &len_pool);
+    char *malloced = saved_tree(0, &len_malloc);
+    assert_int_equal(len_pool, len_malloc);
+    assert_memory_equal(pooled, malloced, len_pool);
+    /* the object numbers: libharu's catalog, outlines and pages come first; find the
+     * root's and the Document's and read the others from them */
+    const char *root = strstr(pooled, "/Type /StructTreeRoot");
+    assert_non_null(root);
+    unsigned r = 0, pg1 = 0, pg2 = 0;
+    /* the pages are the objects with /Type /Page: their numbers from "N 0 obj" before */
+    for (const char *s = pooled; (s = strstr(s, " 0 obj\012<<\012/Type /Page\012")) != NULL; s++) {
+        const char *b = s;
+        while (b > pooled && b[-1] >= '0' && b[-1] <= '9') b--;
+        if (!pg1) pg1 = (unsigned)atoi(b);
+        else pg2 = (unsigned)atoi(b);
+    }
+    for (const char *b = root; b > pooled; b--)
+        if (strncmp(b, " 0 obj", 6) == 0) {
+            while (b > pooled && b[-1] >= '0' && b[-1] <= '9') b--;
+            r = (unsigned)atoi(b);
+            break;
+        }
+    assert_true(r > 0 && pg1 > 0 && pg2 > 0);
+    unsigned doc = r + 1, table = r + 2, tr = r + 3, th = r + 4, par = r + 5, fig = r + 6;
+    char want[512];
+    snprintf(want, sizeof want, "%u 0 obj\012<<\012/S /Document\012/P %u 0 R\012/K [ %u 0 R %u 0 R %u 0 R ]\012>>",
+             doc, r, table, par, fig);
+    expect_in(pooled, want);
+    snprintf(want, sizeof want, "%u 0 obj\012<<\012/S /TR\012/P %u 0 R\012/K [ %u 0 R ]\012>>", tr, table, th);
+    expect_in(pooled, want);
+    /* the tick as UTF-16BE with its byte-order mark, the attributes before the content */
+    snprintf(want, sizeof want,
+             "%u 0 obj\012<<\012/S /TH\012/P %u 0 R\012/A <<\012/O /Table\012/Scope /Column\012>>\012"
+             "/ActualText <FEFF004D0065007400202713>\012/K [ 0 ]\012/Pg %u 0 R\012>>", th, tr, pg1);
+    expect_in(pooled, want);
+    snprintf(want, sizeof want,
+             "%u 0 obj\012<<\012/S /P\012/P %u 0 R\012/K [ 1 <<\012/Type /MCR\012/Pg %u 0 R\012/MCID 0\012>> ]\012"
+             "/Pg %u 0 R\012>>", par, doc, pg2, pg1);
+    expect_in(pooled, want);
+    snprintf(want, sizeof want,
+             "%u 0 obj\012<<\012/S /Figure\012/P %u 0 R\012/Alt (A chart)\012/A <<\012/O /Layout\012"
+             "/BBox [ 1.5 2 30 40 ]\012>>\012/K [ 1 ]\012/Pg %u 0 R\012>>", fig, doc, pg2);
+    expect_in(pooled, want);
+    free(pooled);
+    free(malloced);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -269,6 +367,7 @@ int main(void)
         cmocka_unit_test(mem_stream_writes_are_harus),
         cmocka_unit_test(pool_is_aligned_and_freed_at_once),
         cmocka_unit_test(without_a_pool_memory_is_mallocs),
+        cmocka_unit_test(structure_tree_written_from_records),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
