@@ -136,7 +136,9 @@ bool bpi_mark_content(HPDF_Page pg, const bpi_mark *marks, size_t n);
 bool bpi_doc_tagged(HPDF_Doc doc, const char *lang, const char *xmp, size_t len);
 
 /* The structure tree under construction: elements are numbered from 0 (the document
- * element, made by bpi_tags_new). */
+ * element, made by bpi_tags_new).  Each element is a compact record here and its
+ * dictionary in the document is filled from it only while libharu writes it, so the tree
+ * must live until the document is saved, and go (bpi_tags_free) before the document. */
 typedef struct bpi_tags bpi_tags;
 bpi_tags *bpi_tags_new(HPDF_Doc doc, size_t npages);
 void bpi_tags_free(bpi_tags *t);
