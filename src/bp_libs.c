@@ -232,21 +232,6 @@ void HPDF_FreeMem(HPDF_MMgr mmgr, void *aptr)
     if (aptr && !mmgr->mpool) mmgr->free_fn(aptr);
 }
 
-/* Empties a pool for reuse: its first block kept, the others freed.  Nothing of a
- * manager without a pool. */
-static void pool_reset(HPDF_MMgr mmgr)
-{
-    HPDF_MPool_Node node = mmgr->mpool;
-    if (!node) return;
-    while (node->next_node) {
-        HPDF_MPool_Node next = node->next_node;
-        mmgr->free_fn(node);
-        node = next;
-    }
-    node->used_size = 0;
-    mmgr->mpool = node;
-}
-
 void bpi_doc_free(HPDF_Doc doc)
 {
     if (!doc) return;
@@ -852,10 +837,10 @@ bool bpi_doc_tagged(HPDF_Doc doc, const char *lang, const char *xmp, size_t len)
  * 128-byte key): 330 MB for the 127,000 elements of a 1,000-school trust's finance pack.
  * So an element is kept here as a compact record - its type, parent, page, the order its
  * entries came in, its kids - and its libharu dictionary, made and numbered as before,
- * stays empty until it is written: libharu calls its before-write function, which fills
- * it with the real entries from a scratch memory manager, libharu writes them exactly as
- * it always did, and the after-write function empties it and the scratch again.  The
- * same objects, numbers and bytes; one element's objects alive at a time. */
+ * stays empty: when libharu writes it, between its "<<" and ">>", its write function
+ * writes the entries from the record as libharu would have written them (HPDF_Dict_Write,
+ * HPDF_Array_Write, HPDF_Obj_Write's references).  The same objects, numbers and bytes,
+ * and no objects made at all. */
 
 /* An entry of an element's dictionary after /S and /P, in the order it was added. */
 typedef enum { ENT_K, ENT_PG, ENT_A, ENT_TEXT } ent_kind;
@@ -864,7 +849,6 @@ typedef enum { ENT_K, ENT_PG, ENT_A, ENT_TEXT } ent_kind;
 typedef enum { KID_ELEM, KID_MCID, KID_MCR, KID_OBJR } kid_kind;
 
 enum { NONE = UINT32_MAX };
-enum { SCRATCH_POOL = 8192 };   /* bytes: most elements' objects in one block */
 
 typedef struct {
     uint32_t next;             /* the element's next entry, or NONE */
@@ -919,10 +903,7 @@ struct bpi_tags {
     size_t npages;
     tag_annot *annots;
     size_t nannots, cap_annots;
-    HPDF_MMgr scratch;         /* an element's objects while it is written */
     size_t cursor;             /* the element written next, as libharu goes in order */
-    HPDF_MMgr saved;           /* the dictionary's own manager while it is written */
-    bool saved_pool;           /* the document's memory is a pool */
 };
 
 bpi_tags *bpi_tags_new(HPDF_Doc doc, size_t npages)
@@ -930,7 +911,6 @@ bpi_tags *bpi_tags_new(HPDF_Doc doc, size_t npages)
     bpi_tags *t = calloc(1, sizeof *t);
     if (!t) return NULL;
     t->doc = doc;
-    t->saved_pool = doc->mmgr->mpool != NULL;
     t->npages = npages;
     t->pages = calloc(npages ? npages : 1, sizeof *t->pages);
     t->root = new_dict(doc, true);
@@ -949,11 +929,9 @@ void bpi_tags_free(bpi_tags *t)
     for (size_t i = 0; i < t->npages; i++) free(t->pages[i].owner);
     /* an element dictionary that is never written again must not call back into t */
     for (size_t i = 0; i < t->nels; i++) {
-        t->els[i].dict->before_write_fn = NULL;
-        t->els[i].dict->after_write_fn = NULL;
+        t->els[i].dict->write_fn = NULL;
         t->els[i].dict->attr = NULL;
     }
-    if (t->scratch) HPDF_MMgr_Free(t->scratch);
     free(t->pages);
     free(t->els);
     free(t->ents);
@@ -1012,106 +990,167 @@ static tag_elem *elem_of(bpi_tags *t, HPDF_Dict d)
     return &t->els[lo];
 }
 
-static HPDF_STATUS fill_attrs(HPDF_MMgr m, HPDF_Dict d, const tag_elem *e)
+/* An element's bytes, gathered before they go to the stream in one write. */
+typedef struct {
+    HPDF_Stream st;
+    char buf[4096];
+    size_t n;
+    HPDF_STATUS err;
+} elem_out;
+
+static void out_flush(elem_out *o)
 {
-    HPDF_Dict a = HPDF_Dict_New(m);
-    if (!a) return HPDF_FAILD_TO_ALLOC_MEM;
-    HPDF_STATUS st = HPDF_Dict_AddName(a, "O", e->owner);
+    if (o->n && o->err == HPDF_OK) o->err = HPDF_Stream_Write(o->st, (HPDF_BYTE *)o->buf, (HPDF_UINT)o->n);
+    o->n = 0;
+}
+
+static void out_str(elem_out *o, const char *str, size_t len)
+{
+    if (o->n + len > sizeof o->buf) out_flush(o);
+    if (len > sizeof o->buf) {
+        if (o->err == HPDF_OK) o->err = HPDF_Stream_Write(o->st, (const HPDF_BYTE *)str, (HPDF_UINT)len);
+        return;
+    }
+    memcpy(o->buf + o->n, str, len);
+    o->n += len;
+}
+
+#define OUT(o, lit) out_str((o), (lit), sizeof(lit) - 1)
+
+/* A name as HPDF_Name_Write writes it: "/" and the name, its characters outside the
+ * regular ones escaped (the standard types and keys have none: libharu's own then). */
+static void out_name(elem_out *o, const char *name)
+{
+    size_t len = strlen(name);
+    bool plain = len > 0 && len < HPDF_LIMIT_MAX_NAME_LEN;
+    for (size_t i = 0; i < len && plain; i++)
+        plain = (name[i] >= 'A' && name[i] <= 'Z') || (name[i] >= 'a' && name[i] <= 'z')
+                || (name[i] >= '0' && name[i] <= '9');
+    if (plain) {
+        OUT(o, "/");
+        out_str(o, name, len);
+        return;
+    }
+    out_flush(o);
+    if (o->err == HPDF_OK) o->err = HPDF_Stream_WriteEscapeName(o->st, name);
+}
+
+/* A whole number in decimal, as HPDF_IToA writes it. */
+static void out_int(elem_out *o, long v)
+{
+    char num[24], *end = num + sizeof num, *c = end;
+    unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+    do {
+        *--c = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0) *--c = '-';
+    out_str(o, c, (size_t)(end - c));
+}
+
+/* A reference as HPDF_Obj_Write writes one to an indirect object: "N G R". */
+static void out_ref(elem_out *o, const void *obj)
+{
+    const HPDF_Obj_Header *h = obj;
+    out_int(o, (long)(h->obj_id & 0x00FFFFFF));
+    OUT(o, " ");
+    out_int(o, (long)h->gen_no);
+    OUT(o, " R");
+}
+
+/* The /A dictionary: /O, then /Scope and /BBox in the order they came. */
+static void out_attrs(elem_out *o, const tag_elem *e)
+{
+    OUT(o, "<<\012/O ");
+    out_name(o, e->owner);
+    OUT(o, "\012");
     for (int pass = 0; pass < 2; pass++) {
         bool bbox = (pass == 0) == e->bbox_first;
         if (bbox && e->has_bbox) {
-            HPDF_Array box = HPDF_Array_New(m);
-            if (!box) return HPDF_FAILD_TO_ALLOC_MEM;
-            st += HPDF_Dict_Add(a, "BBox", box);
-            for (int i = 0; i < 4; i++) st += HPDF_Array_AddReal(box, e->bbox[i]);
-        } else if (!bbox && e->scope) {
-            st += HPDF_Dict_AddName(a, "Scope", e->scope);
-        }
-    }
-    return st + HPDF_Dict_Add(d, "A", a);
-}
-
-static HPDF_STATUS fill_kids(bpi_tags *t, HPDF_MMgr m, HPDF_Dict d, const tag_elem *e)
-{
-    HPDF_Array k = HPDF_Array_New(m);
-    if (!k) return HPDF_FAILD_TO_ALLOC_MEM;
-    HPDF_STATUS st = HPDF_Dict_Add(d, "K", k);
-    for (uint32_t i = e->kid_first; i != NONE && st == HPDF_OK; i = t->kids[i].next) {
-        const tag_kid *kid = &t->kids[i];
-        if (kid->kind == KID_ELEM) {
-            st += HPDF_Array_Add(k, t->els[kid->n].dict);
-        } else if (kid->kind == KID_MCID) {
-            st += HPDF_Array_AddNumber(k, kid->n);
-        } else {
-            HPDF_Dict r = HPDF_Dict_New(m);
-            if (!r) return HPDF_FAILD_TO_ALLOC_MEM;
-            if (kid->kind == KID_MCR) {
-                st += HPDF_Dict_AddName(r, "Type", "MCR");
-                st += HPDF_Dict_Add(r, "Pg", kid->pg);
-                st += HPDF_Dict_AddNumber(r, "MCID", kid->n);
-            } else {
-                st += HPDF_Dict_AddName(r, "Type", "OBJR");
-                st += HPDF_Dict_Add(r, "Pg", kid->pg);
-                st += HPDF_Dict_Add(r, "Obj", kid->annot);
+            OUT(o, "/BBox [ ");
+            for (int i = 0; i < 4; i++) {
+                out_flush(o);
+                if (o->err == HPDF_OK) o->err = HPDF_Stream_WriteReal(o->st, e->bbox[i]);
+                OUT(o, " ");
             }
-            st += HPDF_Array_Add(k, r);
+            OUT(o, "]\012");
+        } else if (!bbox && e->scope) {
+            OUT(o, "/Scope ");
+            out_name(o, e->scope);
+            OUT(o, "\012");
         }
     }
-    return st;
+    OUT(o, ">>");
 }
 
-/* libharu is about to write element dictionary d: its entries, as they were added. */
-static HPDF_STATUS elem_before_write(HPDF_Dict d)
+/* The /K array, as HPDF_Array_Write writes one: "[ ", each kid and a space, "]". */
+static void out_kids(bpi_tags *t, elem_out *o, const tag_elem *e)
+{
+    OUT(o, "[ ");
+    for (uint32_t i = e->kid_first; i != NONE; i = t->kids[i].next) {
+        const tag_kid *kid = &t->kids[i];
+        switch ((kid_kind)kid->kind) {
+        case KID_ELEM: out_ref(o, t->els[kid->n].dict); break;
+        case KID_MCID: out_int(o, kid->n); break;
+        case KID_MCR:
+            OUT(o, "<<\012/Type /MCR\012/Pg ");
+            out_ref(o, kid->pg);
+            OUT(o, "\012/MCID ");
+            out_int(o, kid->n);
+            OUT(o, "\012>>");
+            break;
+        case KID_OBJR:
+            OUT(o, "<<\012/Type /OBJR\012/Pg ");
+            out_ref(o, kid->pg);
+            OUT(o, "\012/Obj ");
+            out_ref(o, kid->annot);
+            OUT(o, "\012>>");
+            break;
+        }
+        OUT(o, " ");
+    }
+    OUT(o, "]");
+}
+
+/* libharu writes element dictionary d, empty: its entries from the record, each
+ * "/Key value" and a line feed as HPDF_Dict_Write writes them, in the order they came.
+ * (The document is never encrypted, so no string is.) */
+static HPDF_STATUS elem_write(HPDF_Dict d, HPDF_Stream stream)
 {
     bpi_tags *t = d->attr;
     tag_elem *e = t ? elem_of(t, d) : NULL;
     if (!e) return HPDF_INVALID_OBJECT;
-    if (!t->scratch) {
-        /* pooled as the document is (without, every object is malloc's, for ASan) */
-        t->scratch = HPDF_MMgr_New(d->error, t->saved_pool ? SCRATCH_POOL : 0, NULL, NULL);
-        if (!t->scratch) return HPDF_FAILD_TO_ALLOC_MEM;
-    }
-    HPDF_MMgr m = t->scratch;
-    t->saved = d->mmgr;   /* the document's */
-    d->mmgr = m;
-    d->list->mmgr = m;
-    HPDF_STATUS st = HPDF_Dict_AddName(d, "S", e->type);
-    st += HPDF_Dict_Add(d, "P", e->parent < 0 ? t->root : t->els[e->parent].dict);
-    for (uint32_t i = e->first; i != NONE && st == HPDF_OK; i = t->ents[i].next) {
+    elem_out o;            /* its buffer left as it is: filled before it is read */
+    o.st = stream;
+    o.n = 0;
+    o.err = HPDF_OK;
+    OUT(&o, "/S ");
+    out_name(&o, e->type);
+    OUT(&o, "\012/P ");
+    out_ref(&o, e->parent < 0 ? t->root : t->els[e->parent].dict);
+    OUT(&o, "\012");
+    for (uint32_t i = e->first; i != NONE; i = t->ents[i].next) {
         const tag_entry *en = &t->ents[i];
         switch ((ent_kind)en->kind) {
-        case ENT_K: st += fill_kids(t, m, d, e); break;
-        case ENT_PG: st += HPDF_Dict_Add(d, "Pg", e->pg); break;
-        case ENT_A: st += fill_attrs(m, d, e); break;
+        case ENT_K: OUT(&o, "/K "); out_kids(t, &o, e); break;
+        case ENT_PG: OUT(&o, "/Pg "); out_ref(&o, e->pg); break;
+        case ENT_A: OUT(&o, "/A "); out_attrs(&o, e); break;
         case ENT_TEXT: {
-            void *s = text_string(m, t->text + en->text);
-            st += s ? HPDF_Dict_Add(d, en->key, s) : HPDF_FAILD_TO_ALLOC_MEM;
+            /* a text string through libharu's own writer: an object made for the write */
+            out_name(&o, en->key);
+            OUT(&o, " ");
+            out_flush(&o);
+            void *str = text_string(t->doc->mmgr, t->text + en->text);
+            if (!str) return HPDF_FAILD_TO_ALLOC_MEM;
+            if (o.err == HPDF_OK) o.err = HPDF_Obj_WriteValue(str, stream, NULL);
+            HPDF_Obj_Free(t->doc->mmgr, str);
             break;
         }
         }
+        OUT(&o, "\012");
     }
-    return st;
-}
-
-/* The element is written: its dictionary empty again, the scratch memory reused. */
-static HPDF_STATUS elem_after_write(HPDF_Dict d)
-{
-    bpi_tags *t = d->attr;
-    HPDF_MMgr m = d->mmgr;
-    /* what HPDF_Dict_Free does for the entries, then the list as it was made */
-    for (HPDF_UINT i = 0; i < d->list->count; i++) {
-        HPDF_DictElement en = HPDF_List_ItemAt(d->list, i);
-        HPDF_Obj_Free(m, en->value);
-        HPDF_FreeMem(m, en);
-    }
-    HPDF_FreeMem(m, d->list->obj);
-    d->list->count = 0;
-    d->list->block_siz = 0;
-    d->list->obj = NULL;
-    d->mmgr = t->saved;
-    d->list->mmgr = t->saved;
-    pool_reset(m);
-    return HPDF_OK;
+    out_flush(&o);
+    return o.err;
 }
 
 int bpi_tags_elem(bpi_tags *t, int parent, const char *type)
@@ -1123,8 +1162,7 @@ int bpi_tags_elem(bpi_tags *t, int parent, const char *type)
     HPDF_Dict d = new_dict(t->doc, true);
     if (!d) return -1;
     d->attr = t;
-    d->before_write_fn = elem_before_write;
-    d->after_write_fn = elem_after_write;
+    d->write_fn = elem_write;
     els[t->nels] = (tag_elem){.dict = d, .type = type, .parent = parent, .first = NONE,
                               .last = NONE, .kid_first = NONE, .kid_last = NONE};
     /* the document element's parent is the root, and the root's /K it */
