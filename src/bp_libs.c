@@ -1093,19 +1093,23 @@ static void out_kids(bpi_tags *t, elem_out *o, const tag_elem *e)
         case KID_ELEM: out_ref(o, t->els[kid->n].dict); break;
         case KID_MCID: out_int(o, kid->n); break;
         case KID_MCR:
-            OUT(o, "<<\012/Type /MCR\012/Pg ");
+        case KID_OBJR: {
+            /* a direct dictionary: /Type, /Pg, then the MCID or the annotation */
+            bool mcr = kid->kind == KID_MCR;
+            OUT(o, "<<\012/Type /");
+            out_str(o, mcr ? "MCR" : "OBJR", mcr ? 3 : 4);
+            OUT(o, "\012/Pg ");
             out_ref(o, kid->pg);
-            OUT(o, "\012/MCID ");
-            out_int(o, kid->n);
+            if (mcr) {
+                OUT(o, "\012/MCID ");
+                out_int(o, kid->n);
+            } else {
+                OUT(o, "\012/Obj ");
+                out_ref(o, kid->annot);
+            }
             OUT(o, "\012>>");
             break;
-        case KID_OBJR:
-            OUT(o, "<<\012/Type /OBJR\012/Pg ");
-            out_ref(o, kid->pg);
-            OUT(o, "\012/Obj ");
-            out_ref(o, kid->annot);
-            OUT(o, "\012>>");
-            break;
+        }
         }
         OUT(o, " ");
     }

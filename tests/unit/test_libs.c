@@ -284,6 +284,12 @@ static char *saved_tree(HPDF_UINT pool, size_t *len)
     assert_true(bpi_tags_bbox(t, fig, 1.5f, 2, 30, 40));
     assert_true(bpi_tags_content(t, fig, p2, 1, 1));
     assert_int_equal(fig, 5);
+    int lk = bpi_tags_elem(t, 0, "Link");     /* numbered before the annotation */
+    HPDF_Rect box = {10, 10, 50, 20};
+    HPDF_Annotation link = HPDF_Page_CreateLinkAnnot(p1, box, HPDF_Page_CreateDestination(p2));
+    assert_non_null(link);
+    assert_true(bpi_tags_content(t, lk, p1, 0, 2));
+    assert_true(bpi_tags_annot(t, lk, link, p1, "Page 2"));
     HPDF_Page pages[2] = {p1, p2};
     assert_true(bpi_tags_finish(t, pages));
     assert_int_equal(HPDF_SaveToStream(doc), HPDF_OK);
@@ -334,8 +340,8 @@ static void structure_tree_written_from_records(void **state)
     assert_true(r > 0 && pg1 > 0 && pg2 > 0);
     unsigned doc = r + 1, table = r + 2, tr = r + 3, th = r + 4, par = r + 5, fig = r + 6;
     char want[512];
-    snprintf(want, sizeof want, "%u 0 obj\012<<\012/S /Document\012/P %u 0 R\012/K [ %u 0 R %u 0 R %u 0 R ]\012>>",
-             doc, r, table, par, fig);
+    snprintf(want, sizeof want, "%u 0 obj\012<<\012/S /Document\012/P %u 0 R\012/K [ %u 0 R %u 0 R %u 0 R %u 0 R ]\012>>",
+             doc, r, table, par, fig, fig + 1);
     expect_in(pooled, want);
     snprintf(want, sizeof want, "%u 0 obj\012<<\012/S /TR\012/P %u 0 R\012/K [ %u 0 R ]\012>>", tr, table, th);
     expect_in(pooled, want);
@@ -352,6 +358,12 @@ static void structure_tree_written_from_records(void **state)
              "%u 0 obj\012<<\012/S /Figure\012/P %u 0 R\012/Alt (A chart)\012/A <<\012/O /Layout\012"
              "/BBox [ 1.5 2 30 40 ]\012>>\012/K [ 1 ]\012/Pg %u 0 R\012>>", fig, doc, pg2);
     expect_in(pooled, want);
+    /* the link's content, then its annotation as an object reference */
+    snprintf(want, sizeof want,
+             "%u 0 obj\012<<\012/S /Link\012/P %u 0 R\012/K [ 2 <<\012/Type /OBJR\012/Pg %u 0 R\012/Obj ",
+             fig + 1, doc, pg1);
+    expect_in(pooled, want);
+    expect_in(pooled, "/Contents (Page 2)");
     free(pooled);
     free(malloced);
 }
