@@ -1,5 +1,5 @@
 /* bp_util: the small helpers that every layer needs and none owns, one of each - decoding
- * UTF-8, growing an array, writing a whole number's digits in thousands, the calendar
+ * UTF-8, growing an array, sorting indexes with a context, writing a whole number's digits in thousands, the calendar
  * date of a day number.  The lowest module: it includes no other, so that the CSV reader,
  * the loader, the engine and the renderers share one version of each instead of writing
  * their own. */
@@ -35,6 +35,12 @@ size_t bp_utf8_whole(const char *s, size_t n);
  * Returns the array, moved or not (NULL when it was NULL and need is 0), or NULL when out
  * of memory or the size overflows; arr is then untouched and still the caller's. */
 void *bp_grow(void *arr, size_t *cap, size_t need, size_t elem);
+
+/* Sorts the indexes v[0..n) by cmp(a, b, ctx) (negative, 0, positive as strcmp),
+ * stably, in n log n - qsort has no context argument in C11 and is not stable.  False
+ * when out of memory (v untouched). */
+typedef int (*bp_index_cmp)(size_t a, size_t b, const void *ctx);
+bool bp_sort_indexes(size_t *v, size_t n, bp_index_cmp cmp, const void *ctx);
 
 __extension__ typedef unsigned __int128 bp_u128;
 

@@ -452,26 +452,21 @@ static bp_err eval_courses(evaluator *ev, bp_results *out)
 
 /* Largest remainder first, ties to the earlier line; a remainder that could not be formed
  * (overflow) after every other. */
-static int remainder_cmp(const void *pa, const void *pb)
+static int remainder_cmp(size_t i, size_t j, const void *ctx)
 {
-    const bp_num *a = *(const bp_num *const *)pa, *b = *(const bp_num *const *)pb;
+    const bp_num *a = (const bp_num *)ctx + i, *b = (const bp_num *)ctx + j;
     if (a->ok != b->ok) return a->ok ? -1 : 1;
     int c = a->ok ? bp_num_cmp(*b, *a) : 0;
     if (c) return c;
-    return a < b ? -1 : a > b;
+    return i < j ? -1 : i > j;
 }
 
 bp_err bp_remainder_order(const bp_num *rem, size_t n, size_t *order)
 {
     /* sorted once (n log n), where picking the largest remainder for each penny left over
      * took n passes over n lines in a trust of a thousand institutions */
-    const bp_num **by = malloc((n ? n : 1) * sizeof *by);
-    if (!by) return BP_ERR_NOMEM;
-    for (size_t i = 0; i < n; i++) by[i] = &rem[i];
-    qsort(by, n, sizeof *by, remainder_cmp);
-    for (size_t k = 0; k < n; k++) order[k] = (size_t)(by[k] - rem);
-    free(by);
-    return BP_OK;
+    for (size_t i = 0; i < n; i++) order[i] = i;
+    return bp_sort_indexes(order, n, remainder_cmp, rem) ? BP_OK : BP_ERR_NOMEM;
 }
 
 bp_err bp_allocate_pence(int64_t total, const bp_num *weights, size_t n, int64_t *shares)

@@ -482,41 +482,22 @@ size_t bp_model_budget_gaps(const bp_model *m, int inst, int year, size_t *lines
     return n;
 }
 
-static int course_cmp(const void *pa, const void *pb, const bp_course *cs)
+static int course_cmp(size_t a, size_t b, const void *ctx)
 {
-    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+    const bp_course *cs = ctx;
     if (cs[a].inst != cs[b].inst) return cs[a].inst < cs[b].inst ? -1 : 1;
     if (cs[a].year != cs[b].year) return cs[a].year < cs[b].year ? -1 : 1;
     return a < b ? -1 : a > b;
-}
-
-/* A merge sort of the indexes (qsort has no context argument in C11). */
-static void sort_courses(size_t *v, size_t *tmp, size_t n, const bp_course *cs)
-{
-    if (n < 2) return;
-    size_t h = n / 2;
-    sort_courses(v, tmp, h, cs);
-    sort_courses(v + h, tmp, n - h, cs);
-    size_t i = 0, j = h, k = 0;
-    while (i < h && j < n) tmp[k++] = course_cmp(&v[j], &v[i], cs) < 0 ? v[j++] : v[i++];
-    while (i < h) tmp[k++] = v[i++];
-    while (j < n) tmp[k++] = v[j++];
-    memcpy(v, tmp, n * sizeof *v);
 }
 
 bp_err bp_model_index_courses(bp_model *m)
 {
     free(m->course_order);
     m->course_order = malloc((m->ncourses ? m->ncourses : 1) * sizeof *m->course_order);
-    size_t *tmp = malloc((m->ncourses ? m->ncourses : 1) * sizeof *tmp);
-    if (!m->course_order || !tmp) {
-        free(tmp);
-        return BP_ERR_NOMEM;
-    }
+    if (!m->course_order) return BP_ERR_NOMEM;
     for (size_t i = 0; i < m->ncourses; i++) m->course_order[i] = i;
-    sort_courses(m->course_order, tmp, m->ncourses, m->courses);
-    free(tmp);
-    return BP_OK;
+    return bp_sort_indexes(m->course_order, m->ncourses, course_cmp, m->courses) ? BP_OK
+                                                                                : BP_ERR_NOMEM;
 }
 
 /* The first of course_order at or after (inst, year). */
@@ -633,39 +614,21 @@ static int comment_key_cmp(const bp_comment *c, int year, const char *kpi, const
     return d ? d : strcmp(c->entity, entity);
 }
 
-static int comment_cmp(size_t a, size_t b, const bp_comment *cs)
+static int comment_cmp(size_t a, size_t b, const void *ctx)
 {
+    const bp_comment *cs = ctx;
     int d = comment_key_cmp(&cs[a], cs[b].year, cs[b].kpi, cs[b].entity);
     return d ? d : (a < b ? -1 : a > b);
-}
-
-/* A merge sort of the indexes (qsort has no context argument in C11). */
-static void sort_comments(size_t *v, size_t *tmp, size_t n, const bp_comment *cs)
-{
-    if (n < 2) return;
-    size_t h = n / 2;
-    sort_comments(v, tmp, h, cs);
-    sort_comments(v + h, tmp, n - h, cs);
-    size_t i = 0, j = h, k = 0;
-    while (i < h && j < n) tmp[k++] = comment_cmp(v[j], v[i], cs) < 0 ? v[j++] : v[i++];
-    while (i < h) tmp[k++] = v[i++];
-    while (j < n) tmp[k++] = v[j++];
-    memcpy(v, tmp, n * sizeof *v);
 }
 
 bp_err bp_model_index_comments(bp_model *m)
 {
     free(m->comment_order);
     m->comment_order = malloc((m->ncomments ? m->ncomments : 1) * sizeof *m->comment_order);
-    size_t *tmp = malloc((m->ncomments ? m->ncomments : 1) * sizeof *tmp);
-    if (!m->comment_order || !tmp) {
-        free(tmp);
-        return BP_ERR_NOMEM;
-    }
+    if (!m->comment_order) return BP_ERR_NOMEM;
     for (size_t i = 0; i < m->ncomments; i++) m->comment_order[i] = i;
-    sort_comments(m->comment_order, tmp, m->ncomments, m->comments);
-    free(tmp);
-    return BP_OK;
+    return bp_sort_indexes(m->comment_order, m->ncomments, comment_cmp, m->comments)
+               ? BP_OK : BP_ERR_NOMEM;
 }
 
 /* By binary search: the results JSON asks for every result, the packs for every

@@ -3,6 +3,7 @@
 #include "bp_util.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 size_t bp_utf8_decode(const unsigned char *s, size_t avail, uint32_t *cp)
 {
@@ -75,6 +76,30 @@ void *bp_grow(void *arr, size_t *cap, size_t need, size_t elem)
     void *p = realloc(arr, c * elem);
     if (p) *cap = c;
     return p;
+}
+
+/* A merge sort: the earlier of two equal indexes first. */
+static void merge_sort(size_t *v, size_t *tmp, size_t n, bp_index_cmp cmp, const void *ctx)
+{
+    if (n < 2) return;
+    size_t h = n / 2;
+    merge_sort(v, tmp, h, cmp, ctx);
+    merge_sort(v + h, tmp, n - h, cmp, ctx);
+    size_t i = 0, j = h, k = 0;
+    while (i < h && j < n) tmp[k++] = cmp(v[j], v[i], ctx) < 0 ? v[j++] : v[i++];
+    while (i < h) tmp[k++] = v[i++];
+    while (j < n) tmp[k++] = v[j++];
+    memcpy(v, tmp, n * sizeof *v);
+}
+
+bool bp_sort_indexes(size_t *v, size_t n, bp_index_cmp cmp, const void *ctx)
+{
+    if (n < 2) return true;
+    size_t *tmp = malloc(n * sizeof *tmp);
+    if (!tmp) return false;
+    merge_sort(v, tmp, n, cmp, ctx);
+    free(tmp);
+    return true;
 }
 
 char *bp_digits_before(bp_u128 v, bool grouped, char *end)

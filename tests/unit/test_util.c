@@ -202,6 +202,43 @@ static void calendar_dates_of_day_numbers(void **state)
     expect_date(2932896, 9999, 12, 31);   /* the last day a PDF date can hold */
 }
 
+/* By key only, so that equal keys show whether the sort keeps their order. */
+static int by_key(size_t a, size_t b, const void *ctx)
+{
+    const int *k = ctx;
+    return k[a] < k[b] ? -1 : k[a] > k[b];
+}
+
+/* Indexes sorted by their keys, equal keys in index order (stable): worked out by hand
+ * for a small case, and for 1,000 keys of ten values against counting them out. */
+static void indexes_sorted_stably_with_a_context(void **state)
+{
+    (void)state;
+    static const int keys[] = {3, 1, 2, 1, 3, 0, 2};
+    size_t v[] = {0, 1, 2, 3, 4, 5, 6};
+    assert_true(bp_sort_indexes(v, 7, by_key, keys));
+    const size_t want[] = {5, 1, 3, 2, 6, 0, 4};
+    for (size_t i = 0; i < 7; i++) assert_int_equal(v[i], want[i]);
+    assert_true(bp_sort_indexes(v, 0, by_key, keys));     /* nothing to sort */
+    size_t one = 4;
+    assert_true(bp_sort_indexes(&one, 1, by_key, keys));
+    assert_int_equal(one, 4);
+    enum { N = 1000 };
+    static int big[N];
+    static size_t w[N];
+    for (size_t i = 0; i < N; i++) {
+        big[i] = (int)((i * 7919) % 10);
+        w[i] = N - 1 - i;                  /* handed in backwards */
+    }
+    assert_true(bp_sort_indexes(w, N, by_key, big));
+    /* key by key, the indexes of that key from the largest down (the order given) */
+    size_t k = 0;
+    for (int key = 0; key < 10; key++)
+        for (size_t i = N; i-- > 0;)
+            if (big[i] == key) assert_int_equal(w[k++], i);
+    assert_int_equal(k, N);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -211,6 +248,7 @@ int main(void)
         cmocka_unit_test(digits_grouped_in_thousands),
         cmocka_unit_test(grouping_in_money_and_figures),
         cmocka_unit_test(calendar_dates_of_day_numbers),
+        cmocka_unit_test(indexes_sorted_stably_with_a_context),
     };
     return cmocka_run_group_tests_name("util", tests, NULL, NULL) ? 1 : 0;
 }
