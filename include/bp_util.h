@@ -44,6 +44,18 @@ bool bp_sort_indexes(size_t *v, size_t n, bp_index_cmp cmp, const void *ctx);
 
 __extension__ typedef unsigned __int128 bp_u128;
 
+/* Writes w's decimal digits just before `end` (at most 20, no NUL) and returns where they
+ * start: "%d"'s digits, for the writers that print whole numbers by the million (inline:
+ * called per cell and per structure element). */
+static inline char *bp_udigits_before(uint64_t w, char *end)
+{
+    do {
+        *--end = (char)('0' + (int)(w % 10));
+        w /= 10;
+    } while (w);
+    return end;
+}
+
 /* Writes v's decimal digits to end just before `end` - "1,234,567" when grouped (a comma
  * before each group of three from the right), "1234567" when not - and returns where
  * they start: at most 51 bytes before end (39 digits, 12 commas), no NUL written. */

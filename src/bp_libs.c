@@ -1038,12 +1038,8 @@ static void out_name(elem_out *o, const char *name)
 /* A whole number in decimal, as HPDF_IToA writes it. */
 static void out_int(elem_out *o, long v)
 {
-    char num[24], *end = num + sizeof num, *c = end;
-    unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
-    do {
-        *--c = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
+    char num[24], *end = num + sizeof num;
+    char *c = bp_udigits_before(v < 0 ? 0UL - (unsigned long)v : (unsigned long)v, end);
     if (v < 0) *--c = '-';
     out_str(o, c, (size_t)(end - c));
 }

@@ -214,16 +214,13 @@ static size_t simple_format(char *out, size_t size, const char *format, va_list 
             n += k;
         } else if (c == 'd') {
             int v = va_arg(ap, int);
-            char digits[12];
-            int k = 0;
-            unsigned u = v < 0 ? 0u - (unsigned)v : (unsigned)v;
-            do {
-                digits[k++] = (char)('0' + u % 10);
-                u /= 10;
-            } while (u);
-            if (v < 0) digits[k++] = '-';
-            if ((size_t)k >= size - n) return 0;
-            while (k) out[n++] = digits[--k];
+            char digits[16], *end = digits + sizeof digits;
+            char *d = bp_udigits_before(v < 0 ? 0u - (unsigned)v : (unsigned)v, end);
+            if (v < 0) *--d = '-';
+            size_t k = (size_t)(end - d);
+            if (k >= size - n) return 0;
+            memcpy(out + n, d, k);
+            n += k;
         } else if (c == '.' && strncmp(q + 2, "16G", 3) == 0) {
             if (size - n <= BP_XLSX_G16_MAX) return 0;
             size_t k = bp_xlsx_g16(out + n, va_arg(ap, double));

@@ -24,6 +24,7 @@
 #include <xlsxwriter.h>
 #include <xlsxwriter/xmlwriter.h>
 
+#include "bp_util.h"
 #include "bp_xlsx.h"
 
 #if !defined(LXW_VERSION_ID) || LXW_VERSION_ID != 114
@@ -287,15 +288,12 @@ struct xml_attribute *lxw_new_attribute_str(const char *key, const char *value)
 /* The digits of v, printed as "%d" prints it, at p; their end. */
 static char *int_text(char *p, int32_t v)
 {
-    char digits[16];
-    int n = 0;
-    uint32_t u = v < 0 ? 0u - (uint32_t)v : (uint32_t)v;
-    do {
-        digits[n++] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
+    char digits[16], *end = digits + sizeof digits;
+    const char *d = bp_udigits_before(v < 0 ? 0u - (uint32_t)v : (uint32_t)v, end);
     if (v < 0) *p++ = '-';
-    while (n) *p++ = digits[--n];
+    size_t n = (size_t)(end - d);
+    memcpy(p, d, n);
+    p += n;
     *p = '\0';
     return p;
 }

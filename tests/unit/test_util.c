@@ -239,6 +239,29 @@ static void indexes_sorted_stably_with_a_context(void **state)
     assert_int_equal(k, N);
 }
 
+static void expect_udigits(uint64_t w, const char *want)
+{
+    char buf[32];
+    buf[31] = 'x';                          /* nothing written at or after end */
+    const char *d = bp_udigits_before(w, buf + 31);
+    assert_int_equal((size_t)(buf + 31 - d), strlen(want));
+    assert_memory_equal(d, want, strlen(want));
+    assert_int_equal(buf[31], 'x');
+}
+
+/* "%d"'s digits: by hand at the edges of each width. */
+static void unsigned_digits_before_end(void **state)
+{
+    (void)state;
+    expect_udigits(0, "0");
+    expect_udigits(7, "7");
+    expect_udigits(10, "10");
+    expect_udigits(1048576, "1048576");
+    expect_udigits(2147483648u, "2147483648");
+    expect_udigits(UINT32_MAX, "4294967295");
+    expect_udigits(UINT64_MAX, "18446744073709551615");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -249,6 +272,7 @@ int main(void)
         cmocka_unit_test(grouping_in_money_and_figures),
         cmocka_unit_test(calendar_dates_of_day_numbers),
         cmocka_unit_test(indexes_sorted_stably_with_a_context),
+        cmocka_unit_test(unsigned_digits_before_end),
     };
     return cmocka_run_group_tests_name("util", tests, NULL, NULL) ? 1 : 0;
 }
