@@ -62,11 +62,11 @@ LDFLAGS  += -Wl,--undefined=lxw_xml_start_tag $(LXW_XML:%=-Wl,--export-dynamic-s
 LDFLAGS  += -Wl,--undefined=__fprintf_chk -Wl,--export-dynamic-symbol=snprintf \
             -Wl,--export-dynamic-symbol=__fprintf_chk
 # Every library function the executable defines in the library's place (above, and
-# bp_libs.c's libharu byte loops, memory-stream writer and allocator, which the linker exports
+# bp_libs.c's libharu byte loops, memory-stream writer, allocator and list, which the linker exports
 # itself): `make layers` counts a call to one as a call to that library
 INTERPOSED := deflateInit_ deflateInit2_ deflate deflateEnd crc32 $(LXW_XML) snprintf \
               __fprintf_chk HPDF_MemCpy HPDF_MemSet HPDF_StrLen HPDF_StrCpy \
-              HPDF_MemStream_WriteFunc HPDF_GetMem HPDF_FreeMem
+              HPDF_MemStream_WriteFunc HPDF_GetMem HPDF_FreeMem HPDF_List_Add
 # libdeflate (bp_deflate) linked statically: the bytes it writes are those of the version
 # built in, whatever the machine it runs on has installed
 LDLIBS   := $(XLSX_LIBS) -lhpdf -lcsv -l:libdeflate.a -lz -lm

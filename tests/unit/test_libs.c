@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <hpdf.h>
 #include <hpdf_doc.h>
+#include <hpdf_list.h>
 #include <hpdf_mmgr.h>
 #include <hpdf_streams.h>
 #include <hpdf_utils.h>
@@ -368,6 +369,43 @@ static void structure_tree_written_from_records(void **state)
     free(malloced);
 }
 
+/* A list holds what libharu's holds, in order, grown by its step and then by doubling
+ * (libharu's own, by the step alone, would end 5,000 items of step 1,024 at 5,120), with
+ * and without a pool; the memory checkers see every outgrown array freed without one. */
+static void lists_grow_by_doubling(void **state)
+{
+    (void)state;
+    typedef HPDF_STATUS (*add_fn)(HPDF_List, void *);
+    add_fn theirs;
+    void *p = harus("HPDF_List_Add");
+    memcpy(&theirs, &p, sizeof theirs);
+    static const HPDF_UINT pools[] = {BPI_POOL_SIZE, 0};
+    for (size_t k = 0; k < 2; k++) {
+        HPDF_Doc doc = HPDF_NewEx(NULL, NULL, NULL, pools[k], NULL);
+        assert_non_null(doc);
+        HPDF_List ours = HPDF_List_New(doc->mmgr, 1024), own = HPDF_List_New(doc->mmgr, 1024);
+        assert_non_null(own);
+        static int items[5000];
+        for (int i = 0; i < 5000; i++) {
+            assert_int_equal(HPDF_List_Add(ours, &items[i]), HPDF_OK);
+            assert_int_equal(theirs(own, &items[i]), HPDF_OK);
+            if (i == 0) assert_int_equal(ours->block_siz, 1024);
+            if (i == 1024) assert_int_equal(ours->block_siz, 2048);
+        }
+        assert_int_equal(ours->count, 5000);
+        assert_int_equal(ours->block_siz, 8192);      /* 1,024, 2,048, 4,096, 8,192 */
+        assert_int_equal(own->block_siz, 5120);
+        for (int i = 0; i < 5000; i++) assert_ptr_equal(HPDF_List_ItemAt(ours, (HPDF_UINT)i), &items[i]);
+        HPDF_List small = HPDF_List_New(doc->mmgr, 8);
+        for (int i = 0; i < 9; i++) assert_int_equal(HPDF_List_Add(small, &items[i]), HPDF_OK);
+        assert_int_equal(small->block_siz, 16);       /* a dictionary's first step: 8 */
+        HPDF_List_Free(small);
+        HPDF_List_Free(ours);
+        HPDF_List_Free(own);
+        bpi_doc_free(doc);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -380,6 +418,7 @@ int main(void)
         cmocka_unit_test(pool_is_aligned_and_freed_at_once),
         cmocka_unit_test(without_a_pool_memory_is_mallocs),
         cmocka_unit_test(structure_tree_written_from_records),
+        cmocka_unit_test(lists_grow_by_doubling),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
