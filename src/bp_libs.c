@@ -876,7 +876,7 @@ typedef enum { ENT_K, ENT_PG, ENT_A, ENT_TEXT } ent_kind;
  * page (an MCR), an annotation (an OBJR). */
 typedef enum { KID_ELEM, KID_MCID, KID_MCR, KID_OBJR } kid_kind;
 
-enum { NONE = UINT32_MAX };
+#define NONE UINT32_MAX    /* no entry, kid or element: the end of a chain */
 
 typedef struct {
     uint32_t next;             /* the element's next entry, or NONE */
