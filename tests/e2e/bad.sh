@@ -12,7 +12,6 @@
 . "$(dirname "$0")/lib/common.sh"
 base=tests/fixtures/handworked
 cat=tests/bad
-sk() { skip=$((skip + 1)); echo "skip $1"; }
 indent() { sed 's/^/    /' "$@" | head -n 40; }
 
 # unhex IN OUT: the bytes written in IN as hex digits ('#' starts a comment)

@@ -19,7 +19,6 @@
 py=/usr/bin/python3
 e2e=$(dirname "$0")
 : "${LO_TIMEOUT:=240}" "${GNUMERIC_TIMEOUT:=120}"
-sk() { skip=$((skip + 1)); echo "skip $1"; }
 
 run() {
     what=$1; shift

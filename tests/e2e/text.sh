@@ -8,7 +8,6 @@
 . "$(dirname "$0")/lib/common.sh"
 bp=$(cd "$(dirname "$BOARDPACK")" && pwd)/$(basename "$BOARDPACK")
 base=tests/fixtures/handworked
-sk() { skip=$((skip + 1)); echo "skip $1"; }
 
 # ---- a control character in a pack's title: an error, nothing written ----
 mkdir -p "$tmp/tpl" && cp -R templates/kpis templates/packs "$tmp/tpl"/

@@ -43,7 +43,6 @@
 py=/usr/bin/python3
 e2e=$(dirname "$0")
 : "${GNUMERIC_TIMEOUT:=120}" "${LO_TIMEOUT:=240}"
-sk() { skip=$((skip + 1)); echo "skip $1"; }
 
 # The edits: name, expectation, the provenance checks after it (green or red), lo_edit.py
 # operations ($inst: the institution of the

@@ -21,7 +21,6 @@
 . "$(dirname "$0")/lib/common.sh"
 py=/usr/bin/python3
 check=tests/e2e/xlsx_check.py
-sk() { skip=$((skip + 1)); echo "skip $1"; }
 
 have_py=false have_lo=false
 if [ -x "$py" ] && "$py" -c 'import openpyxl' 2>/dev/null; then have_py=true; fi
@@ -56,27 +55,6 @@ py() {
     if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then ko "$what: xlsx_check.py exited $rc"; fi
 }
 
-# recalc BOOK CSVDIR: LibreOffice loads BOOK recalculating every formula (the profile
-# says so for OOXML and ODF) and writes each sheet as CSV (book-SHEET.csv)
-recalc() {
-    prof="$tmp/profile"
-    if [ ! -d "$prof/user" ]; then
-        mkdir -p "$prof/user"
-        cat >"$prof/user/registrymodifications.xcu" <<'EOF'
-<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-</oor:items>
-EOF
-    fi
-    mkdir -p "$2"
-    cp "$1" "$2/book.xlsx"
-    timeout 600 soffice --headless --norestore -env:UserInstallation="file://$prof" \
-        --convert-to 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1' \
-        --outdir "$2" "$2/book.xlsx" >"$2/lo.log" 2>&1 && [ -f "$2/book-Scorecard.csv" ]
-}
-
 # ---- (a) and (c): each data set ----
 for dir in fixtures/pet fixtures/pet-ledger fixtures/second-trust tests/fixtures/handworked tests/fixtures/balance; do
     name=$(basename "$dir")
@@ -90,7 +68,7 @@ for dir in fixtures/pet fixtures/pet-ledger fixtures/second-trust tests/fixtures
         continue
     fi
     if $have_lo; then
-        if recalc "$book" "$tmp/$name-csv"; then
+        if lo_recalc "$book" "$tmp/$name-csv"; then
             py "$name recalculation" recalc "$book" "$tmp/$name-csv"
         else
             ko "$name: LibreOffice converts the workbook"
@@ -117,7 +95,7 @@ for dir in tests/fixtures/handworked fixtures/pet; do
     fi
     [ -n "$book" ] || { ko "$name: a workbook to edit"; continue; }
     py "$name edit" edit "$book" "$tmp/$name-edited.xlsx" "$dir"
-    if recalc "$tmp/$name-edited.xlsx" "$tmp/$name-edited-csv"; then
+    if lo_recalc "$tmp/$name-edited.xlsx" "$tmp/$name-edited-csv"; then
         py "$name edited" edited "$tmp/$name-edited-csv" "$dir"
     else
         ko "$name: LibreOffice converts the edited workbook"
@@ -226,7 +204,7 @@ else
     elif ! $have_lo; then
         py "edges JSON agreement" json "$book" "$tmp/edges.json"
         sk "edges: LibreOffice recalculation (soffice)"
-    elif recalc "$book" "$tmp/edges-csv"; then
+    elif lo_recalc "$book" "$tmp/edges-csv"; then
         py "edges recalculation" recalc "$book" "$tmp/edges-csv"
         py "edges JSON agreement" json "$book" "$tmp/edges.json"
     else

@@ -21,7 +21,6 @@
 py=/usr/bin/python3
 check=tests/e2e/xlsx_present.py
 kpis=templates/kpis/default.kpi
-sk() { skip=$((skip + 1)); echo "skip $1"; }
 
 have_py=false have_lo=false have_gn=false
 if [ -x "$py" ] && "$py" -c 'import openpyxl' 2>/dev/null; then have_py=true; fi
