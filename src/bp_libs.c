@@ -982,13 +982,20 @@ static bool add_entry(bpi_tags *t, tag_elem *e, ent_kind kind, const char *key, 
     return true;
 }
 
-/* The element's /K array, its entry added on first use (where libharu's was). */
+/* The element's /K entry, added on first use: where libharu's dictionary got it, so that
+   the entries are written in libharu's order. */
+static bool need_k(bpi_tags *t, tag_elem *e)
+{
+    if (e->has_k) return true;
+    if (!add_entry(t, e, ENT_K, NULL, 0)) return false;
+    e->has_k = true;
+    return true;
+}
+
+/* A kid appended to the element's /K array. */
 static bool add_kid(bpi_tags *t, tag_elem *e, tag_kid kid)
 {
-    if (!e->has_k) {
-        if (!add_entry(t, e, ENT_K, NULL, 0)) return false;
-        e->has_k = true;
-    }
+    if (!need_k(t, e)) return false;
     tag_kid *kids = bp_grow(t->kids, &t->cap_kids, t->nkids + 1, sizeof *kids);
     if (!kids) return false;
     t->kids = kids;
@@ -1213,10 +1220,7 @@ bool bpi_tags_content(bpi_tags *t, int elem, HPDF_Page pg, size_t page, int mcid
     for (size_t i = tp->n; i < (size_t)mcid; i++) owner[i] = NULL;
     owner[mcid] = e->dict;
     if ((size_t)mcid >= tp->n) tp->n = (size_t)mcid + 1;
-    if (!e->has_k) {
-        if (!add_entry(t, e, ENT_K, NULL, 0)) return false;
-        e->has_k = true;
-    }
+    if (!need_k(t, e)) return false;
     if (!e->pg) {
         e->pg = pg;
         if (!add_entry(t, e, ENT_PG, NULL, 0)) return false;
