@@ -58,13 +58,16 @@ LXW_XML  := lxw_xml_start_tag lxw_xml_start_tag_unencoded lxw_xml_end_tag lxw_xm
             lxw_xml_empty_tag_unencoded lxw_xml_data_element lxw_new_attribute_str \
             lxw_new_attribute_int lxw_rowcol_to_cell
 LDFLAGS  += -Wl,--undefined=lxw_xml_start_tag $(LXW_XML:%=-Wl,--export-dynamic-symbol=%)
+# bp_xlsx_sst.c's shared string table, likewise
+LXW_SST  := lxw_get_sst_index lxw_sst_free
+LDFLAGS  += -Wl,--undefined=lxw_get_sst_index $(LXW_SST:%=-Wl,--export-dynamic-symbol=%)
 # bp_xlsx_printf.c's snprintf and __fprintf_chk (libxlsxwriter's cells), likewise
 LDFLAGS  += -Wl,--undefined=__fprintf_chk -Wl,--export-dynamic-symbol=snprintf \
             -Wl,--export-dynamic-symbol=__fprintf_chk
 # Every library function the executable defines in the library's place (above, and
 # bp_libs.c's libharu byte loops, memory-stream writer, allocator and list, which the linker exports
 # itself): `make layers` counts a call to one as a call to that library
-INTERPOSED := deflateInit_ deflateInit2_ deflate deflateEnd crc32 $(LXW_XML) snprintf \
+INTERPOSED := deflateInit_ deflateInit2_ deflate deflateEnd crc32 $(LXW_XML) $(LXW_SST) snprintf \
               __fprintf_chk HPDF_MemCpy HPDF_MemSet HPDF_StrLen HPDF_StrCpy \
               HPDF_MemStream_WriteFunc HPDF_GetMem HPDF_FreeMem HPDF_List_Add
 # libdeflate (bp_deflate) linked statically: the bytes it writes are those of the version
@@ -94,7 +97,7 @@ TEST_LIBS := -lcmocka
 #          bp_packpdf_summary, bp_packpdf_score, bp_packpdf_finance, bp_packpdf_inyear (the
 #          management accounts, cash flow and balance sheet), bp_packpdf_plan, bp_packpdf, bp_formula (KPI expressions as the
 #          workbook's formulas), bp_xlsx (the workbook; libxlsxwriter's XML writer in
-#          bp_xlsx_xml, libc's printf for its cells in bp_xlsx_printf, its sheets in bp_xlsx_cells, _sums,
+#          bp_xlsx_xml, its shared strings in bp_xlsx_sst, libc's printf for its cells in bp_xlsx_printf, its sheets in bp_xlsx_cells, _sums,
 #          _layout, _kpis, _inputs, _statements, _lines, _balance, _cashflow, _mgmt, _checks and _quality, sharing
 #          src/bp_xlsx_internal.h), bp_build.
 # cli    - the command line (cli*.c, main.c): only the boardpack binary.
@@ -107,7 +110,7 @@ CORE_MOD   := util error excel infile csv sha256 money num model totals cashflow
               session previous pack
 RENDER_MOD := format text json outfile manifest libs deflate pdf_state pdf_fonts pdf_text pdf_draw pdf_page \
               pdf_elements pdf_nav pdf_block pdf_table pdf_tags pdf_objstm pdf chart packpdf_common packpdf_dataq packpdf_charts packpdf_summary packpdf_score packpdf_finance \
-              packpdf_inyear packpdf_plan packpdf formula xlsx_xml xlsx_printf xlsx_cells xlsx_received xlsx_sums xlsx_layout xlsx_kpis xlsx_inputs \
+              packpdf_inyear packpdf_plan packpdf formula xlsx_xml xlsx_sst xlsx_printf xlsx_cells xlsx_received xlsx_sums xlsx_layout xlsx_kpis xlsx_inputs \
               xlsx_statements xlsx_lines xlsx_balance xlsx_cashflow xlsx_mgmt xlsx_checks xlsx_quality xlsx build
 CORE_SRC   := $(CORE_MOD:%=src/bp_%.c)
 RENDER_SRC := $(RENDER_MOD:%=src/bp_%.c)

@@ -1,5 +1,5 @@
 /* bp_util: the small helpers that every layer needs and none owns, one of each - decoding
- * UTF-8, growing an array, sorting indexes with a context, writing a whole number's digits in thousands, the calendar
+ * UTF-8, growing an array, hashing bytes, sorting indexes with a context, writing a whole number's digits in thousands, the calendar
  * date of a day number.  The lowest module: it includes no other, so that the CSV reader,
  * the loader, the engine and the renderers share one version of each instead of writing
  * their own. */
@@ -41,6 +41,15 @@ void *bp_grow(void *arr, size_t *cap, size_t need, size_t elem);
  * when out of memory (v untouched). */
 typedef int (*bp_index_cmp)(size_t a, size_t b, const void *ctx);
 bool bp_sort_indexes(size_t *v, size_t n, bp_index_cmp cmp, const void *ctx);
+
+/* A hash of the bytes s[0..n) (djb2: h * 33 + byte from 5381), for the open-addressing
+ * tables of interned strings and accounts; the low bits are used. */
+static inline size_t bp_hash_bytes(const char *s, size_t n)
+{
+    size_t h = 5381;
+    for (size_t i = 0; i < n; i++) h = h * 33 + (unsigned char)s[i];
+    return h;
+}
 
 __extension__ typedef unsigned __int128 bp_u128;
 

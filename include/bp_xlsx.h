@@ -53,4 +53,8 @@ size_t bp_xlsx_g16(char *out, double v);
  * handed to libc): for tests, to see that libxlsxwriter's calls reach it. */
 unsigned long bp_xlsx_printf_fast(void);
 
+/* How many shared string tables bp_xlsx_sst.c holds a hash of (one a workbook until
+ * libxlsxwriter frees its table): for tests, to see that lxw_sst_free reaches it. */
+size_t bp_xlsx_sst_tables(void);
+
 #endif

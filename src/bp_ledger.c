@@ -73,13 +73,6 @@ static bool add_to(int64_t *sum, int64_t v)
 
 /* ---------- accounts ---------- */
 
-static size_t hash_of(const char *s, size_t n)
-{
-    size_t h = 5381;
-    for (size_t i = 0; i < n; i++) h = h * 33 + (unsigned char)s[i];
-    return h;
-}
-
 static void report_ambiguous(lctx *c, const char *s, size_t n, const int *idx, size_t ties)
 {
     /* at the last of the equal rules, naming the others */
@@ -116,7 +109,7 @@ static acct *account(lctx *c, const char *s, size_t n)
         }
         for (size_t i = 0; i < c->hcap; i++) {
             if (!c->accts[i].key) continue;
-            size_t j = hash_of(c->accts[i].key, c->accts[i].n) & (ncap - 1);
+            size_t j = bp_hash_bytes(c->accts[i].key, c->accts[i].n) & (ncap - 1);
             while (na[j].key) j = (j + 1) & (ncap - 1);
             na[j] = c->accts[i];
         }
@@ -124,7 +117,7 @@ static acct *account(lctx *c, const char *s, size_t n)
         c->accts = na;
         c->hcap = ncap;
     }
-    size_t j = hash_of(s, n) & (c->hcap - 1);
+    size_t j = bp_hash_bytes(s, n) & (c->hcap - 1);
     while (c->accts[j].key) {
         if (c->accts[j].n == n && memcmp(c->accts[j].key, s, n) == 0) return &c->accts[j];
         j = (j + 1) & (c->hcap - 1);

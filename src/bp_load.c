@@ -331,9 +331,7 @@ static const char *intern(loader *L, view v)
             return NULL;
         }
         for (size_t i = 0; i < m->nstrings; i++) {
-            unsigned long x = 5381;
-            for (const char *p = m->strings[i]; *p; p++) x = x * 33 + (unsigned char)*p;
-            size_t j = x & (ncap - 1);
+            size_t j = bp_hash_bytes(m->strings[i], strlen(m->strings[i])) & (ncap - 1);
             while (h[j]) j = (j + 1) & (ncap - 1);
             h[j] = i + 1;
         }
@@ -341,9 +339,7 @@ static const char *intern(loader *L, view v)
         L->hash = h;
         L->hcap = ncap;
     }
-    unsigned long x = 5381;
-    for (size_t i = 0; i < v.n; i++) x = x * 33 + (unsigned char)v.s[i];
-    size_t j = x & (L->hcap - 1);
+    size_t j = bp_hash_bytes(v.s, v.n) & (L->hcap - 1);
     while (L->hash[j]) {
         const char *s = m->strings[L->hash[j] - 1];
         if (strncmp(s, v.s, v.n) == 0 && s[v.n] == '\0') return s;

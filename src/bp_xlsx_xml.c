@@ -26,27 +26,13 @@
 
 #include "bp_util.h"
 #include "bp_xlsx.h"
+#include "bp_xlsx_interpose.h"
 
 #if !defined(LXW_VERSION_ID) || LXW_VERSION_ID != 114
 #error "bp_xlsx_xml.c writes what libxlsxwriter 1.1.4's xmlwriter functions write, into its struct xml_attribute, and this is another libxlsxwriter: compare src/xmlwriter.c and lxw_rowcol_to_cell (src/utility.c) with this file, then update the version here"
 #endif
 
 /* ---- which functions: ours, or the running library's own ---- */
-
-static int ours = -1;
-
-/* Is the running libxlsxwriter the one these functions copy? */
-static bool same_library(void)
-{
-    if (ours < 0) ours = strcmp(lxw_version(), LXW_VERSION) == 0;
-    return ours;
-}
-
-/* The library's own definition of `name`: the next after this executable's. */
-static void *theirs(const char *name)
-{
-    return dlsym(RTLD_NEXT, name);
-}
 
 typedef void (*tag_fn)(FILE *, const char *, struct xml_attribute_list *);
 typedef void (*end_fn)(FILE *, const char *);
@@ -55,27 +41,6 @@ typedef struct xml_attribute *(*str_fn)(const char *, const char *);
 typedef struct xml_attribute *(*int_fn)(const char *, uint32_t);
 typedef void (*cell_fn)(char *, lxw_row_t, lxw_col_t);
 
-/* Calls the library's own `name` (of function pointer type `type`) with the arguments, and
- * returns what it returns (VOID_THEIRS: returns). */
-#define THEIRS(type, name, ...)                                                        \
-    do {                                                                               \
-        static type fn;                                                                \
-        if (!fn) {                                                                     \
-            void *sym = theirs(#name);                                                 \
-            memcpy(&fn, &sym, sizeof fn);  /* POSIX: a data pointer that is a function */ \
-        }                                                                              \
-        return fn(__VA_ARGS__);                                                        \
-    } while (0)
-#define VOID_THEIRS(type, name, ...)                                                   \
-    do {                                                                               \
-        static type fn;                                                                \
-        if (!fn) {                                                                     \
-            void *sym = theirs(#name);                                                 \
-            memcpy(&fn, &sym, sizeof fn);                                              \
-        }                                                                              \
-        fn(__VA_ARGS__);                                                               \
-        return;                                                                        \
-    } while (0)
 
 static unsigned long calls;
 
@@ -195,7 +160,7 @@ static void open_tag(out *o, const char *tag, struct xml_attribute_list *attribu
 
 void lxw_xml_start_tag(FILE *xmlfile, const char *tag, struct xml_attribute_list *attributes)
 {
-    if (!same_library())
+    if (!bp_lxw_same_library())
         VOID_THEIRS(tag_fn, lxw_xml_start_tag, xmlfile, tag, attributes);
     calls++;
     out o = {.f = xmlfile};
@@ -207,7 +172,7 @@ void lxw_xml_start_tag(FILE *xmlfile, const char *tag, struct xml_attribute_list
 void lxw_xml_start_tag_unencoded(FILE *xmlfile, const char *tag,
                                  struct xml_attribute_list *attributes)
 {
-    if (!same_library())
+    if (!bp_lxw_same_library())
         VOID_THEIRS(tag_fn, lxw_xml_start_tag_unencoded, xmlfile, tag, attributes);
     out o = {.f = xmlfile};
     open_tag(&o, tag, attributes, false);
@@ -217,7 +182,7 @@ void lxw_xml_start_tag_unencoded(FILE *xmlfile, const char *tag,
 
 void lxw_xml_end_tag(FILE *xmlfile, const char *tag)
 {
-    if (!same_library()) VOID_THEIRS(end_fn, lxw_xml_end_tag, xmlfile, tag);
+    if (!bp_lxw_same_library()) VOID_THEIRS(end_fn, lxw_xml_end_tag, xmlfile, tag);
     out o = {.f = xmlfile};
     put(&o, "</", 2);
     puts_(&o, tag);
@@ -227,7 +192,7 @@ void lxw_xml_end_tag(FILE *xmlfile, const char *tag)
 
 void lxw_xml_empty_tag(FILE *xmlfile, const char *tag, struct xml_attribute_list *attributes)
 {
-    if (!same_library())
+    if (!bp_lxw_same_library())
         VOID_THEIRS(tag_fn, lxw_xml_empty_tag, xmlfile, tag, attributes);
     out o = {.f = xmlfile};
     open_tag(&o, tag, attributes, true);
@@ -238,7 +203,7 @@ void lxw_xml_empty_tag(FILE *xmlfile, const char *tag, struct xml_attribute_list
 void lxw_xml_empty_tag_unencoded(FILE *xmlfile, const char *tag,
                                  struct xml_attribute_list *attributes)
 {
-    if (!same_library())
+    if (!bp_lxw_same_library())
         VOID_THEIRS(tag_fn, lxw_xml_empty_tag_unencoded, xmlfile, tag, attributes);
     out o = {.f = xmlfile};
     open_tag(&o, tag, attributes, false);
@@ -249,7 +214,7 @@ void lxw_xml_empty_tag_unencoded(FILE *xmlfile, const char *tag,
 void lxw_xml_data_element(FILE *xmlfile, const char *tag, const char *data,
                           struct xml_attribute_list *attributes)
 {
-    if (!same_library())
+    if (!bp_lxw_same_library())
         VOID_THEIRS(data_fn, lxw_xml_data_element, xmlfile, tag, data, attributes);
     out o = {.f = xmlfile};
     open_tag(&o, tag, attributes, true);
@@ -274,7 +239,7 @@ static void copy(char *dst, const char *src)
 
 struct xml_attribute *lxw_new_attribute_str(const char *key, const char *value)
 {
-    if (!same_library())
+    if (!bp_lxw_same_library())
         THEIRS(str_fn, lxw_new_attribute_str,
                key, value);
     /* malloc'd, as libxlsxwriter frees it (LXW_FREE_ATTRIBUTES) */
@@ -300,7 +265,7 @@ static char *int_text(char *p, int32_t v)
 
 struct xml_attribute *lxw_new_attribute_int(const char *key, uint32_t value)
 {
-    if (!same_library())
+    if (!bp_lxw_same_library())
         THEIRS(int_fn, lxw_new_attribute_int, key,
                value);
     struct xml_attribute *a = malloc(sizeof *a);
@@ -314,7 +279,7 @@ struct xml_attribute *lxw_new_attribute_int(const char *key, uint32_t value)
 
 void lxw_rowcol_to_cell(char *cell_name, lxw_row_t row, lxw_col_t col)
 {
-    if (!same_library())
+    if (!bp_lxw_same_library())
         VOID_THEIRS(cell_fn, lxw_rowcol_to_cell, cell_name, row,
                col);
     /* the column's letters (bijective base 26), then the row from 1 */

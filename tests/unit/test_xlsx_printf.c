@@ -281,7 +281,7 @@ static char *printed(fprintf_chk_fn fn, int *ret, size_t *len, int kind, const c
         switch (kind) {
         case 0: *ret = fn(f, 1, "<c r=\"%s\" s=\"%d\"><v>%.16G</v></c>", s, i, v); break;
         case 1: *ret = fn(f, 1, "<c r=\"%s\"><v>%.16G</v></c>", s, v); break;
-        case 2: *ret = fn(f, 1, "<c r=\"%s\" s=\"%d\" t=\"s\"><v>%d</v></c>", s, i, i * 7 - 3); break;
+        case 2: *ret = fn(f, 1, "<c r=\"%s\" s=\"%d\" t=\"s\"><v>%d</v></c>", s, i, (int)((unsigned)i * 7u - 3u)); break;
         case 3: *ret = fn(f, 1, "<c r=\"%s\" t=\"s\"><v>%d</v></c>", s, i); break;
         case 4: *ret = fn(f, 1, "%%%s|%5d|%x|%.3f%%", s, i, (unsigned)i, v); break;  /* libc's */
         case 5: *ret = fn(f, 1, "%.16G%d%s%%", v, i, s); break;
