@@ -7,11 +7,22 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 #include "bp_expr.h"
 #include "bp_model.h"
 #include "bp_num.h"
+
+/* Makes the empty file that tmpl ("/tmp/name_XXXXXX") names, tmpl its name then, for a
+ * library to open by name (mkstemp, closed again). */
+static inline void bp_test_temp_file(char *tmpl)
+{
+    int fd = mkstemp(tmpl);
+    assert_true(fd >= 0);
+    close(fd);
+}
 
 /* Exact comparison of a computed rational with num/den (cmocka has no safe double
  * assert for money: compare exact fractions instead). */

@@ -349,9 +349,7 @@ static void workbook_parts_come_here(void **state)
 {
     (void)state;
     char path[] = "/tmp/bp_deflate_XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
+    bp_test_temp_file(path);
     unsigned long before = bp_deflate_streams(), whole = bp_deflate_whole_streams();
     lxw_workbook *wb = workbook_new(path);
     assert_non_null(wb);

@@ -64,9 +64,7 @@ static char *run(const char *cmd)
 static void write_to(bp_pdf *p, char *path, size_t n)
 {
     char tmpl[64] = "/tmp/bp_fallback_XXXXXX";
-    int fd = mkstemp(tmpl);
-    assert_true(fd >= 0);
-    close(fd);
+    bp_test_temp_file(tmpl);
     snprintf(path, n, "%s", tmpl);
     FILE *f = fopen(path, "wb");
     assert_non_null(f);

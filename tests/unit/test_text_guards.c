@@ -27,9 +27,7 @@ static bool have(const char *cmd)
 static void temp_path(char *path, size_t n, const char *suffix)
 {
     char tmpl[64] = "/tmp/bp_guard_XXXXXX";
-    int fd = mkstemp(tmpl);
-    assert_true(fd >= 0);
-    close(fd);
+    bp_test_temp_file(tmpl);
     unlink(tmpl);
     snprintf(path, n, "%s%s", tmpl, suffix);
 }

@@ -327,9 +327,7 @@ static void libxlsxwriter_calls_come_here(void **state)
 {
     (void)state;
     char path[] = "/tmp/bp_xlsx_printf_XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
+    bp_test_temp_file(path);
     lxw_workbook *wb = workbook_new(path);
     assert_non_null(wb);
     lxw_worksheet *ws = workbook_add_worksheet(wb, NULL);

@@ -121,9 +121,7 @@ static void libxlsxwriter_calls_come_here(void **state)
 {
     (void)state;
     char path[] = "/tmp/bp_xlsx_sst_XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
+    bp_test_temp_file(path);
     size_t before = bp_xlsx_sst_tables();
     lxw_workbook *wb = workbook_new(path);
     assert_non_null(wb);

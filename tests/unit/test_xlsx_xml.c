@@ -170,9 +170,7 @@ static void libxlsxwriter_calls_come_here(void **state)
 {
     (void)state;
     char path[] = "/tmp/bp_xlsx_xml_XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
+    bp_test_temp_file(path);
     unsigned long before = bp_xlsx_xml_calls();
     lxw_workbook *wb = workbook_new(path);
     assert_non_null(wb);
