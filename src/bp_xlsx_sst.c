@@ -26,7 +26,7 @@
 
 #include "bp_util.h"
 #include "bp_xlsx.h"
-#include "bp_xlsx_interpose.h"
+#include "bp_xlsx_xml_internal.h"
 
 #if !defined(LXW_VERSION_ID) || LXW_VERSION_ID != 114
 #error "bp_xlsx_sst.c keeps libxlsxwriter 1.1.4's shared string table (struct sst_element, its order list): compare src/shared_strings.c with this file, then update the version here"

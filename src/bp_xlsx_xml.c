@@ -26,7 +26,7 @@
 
 #include "bp_util.h"
 #include "bp_xlsx.h"
-#include "bp_xlsx_interpose.h"
+#include "bp_xlsx_xml_internal.h"
 
 #if !defined(LXW_VERSION_ID) || LXW_VERSION_ID != 114
 #error "bp_xlsx_xml.c writes what libxlsxwriter 1.1.4's xmlwriter functions write, into its struct xml_attribute, and this is another libxlsxwriter: compare src/xmlwriter.c and lxw_rowcol_to_cell (src/utility.c) with this file, then update the version here"

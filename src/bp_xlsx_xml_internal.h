@@ -1,12 +1,12 @@
-/* bp_xlsx_interpose: what the executable's copies of libxlsxwriter functions share
+/* bp_xlsx_xml_internal: what the executable's copies of libxlsxwriter functions share
  * (bp_xlsx_xml.c's XML writer, bp_xlsx_sst.c's shared string table): whether the running
  * library is the 1.1.4 they copy, and calling the library's own function when it is not.
  * Each copy is exported by the Makefile, so that libxlsxwriter's calls through its
  * procedure linkage table reach it; a process running another libxlsxwriter hands every
  * call on to that library, unchanged.  For those files only (it needs _GNU_SOURCE's
  * RTLD_NEXT, defined before any header). */
-#ifndef BP_XLSX_INTERPOSE_H
-#define BP_XLSX_INTERPOSE_H
+#ifndef BP_XLSX_XML_INTERNAL_H
+#define BP_XLSX_XML_INTERNAL_H
 
 #include <dlfcn.h>
 #include <stdbool.h>
