@@ -258,7 +258,7 @@ static void simple_formats_as_libc(void **state)
         case 13: ra = snprintf(a, size, "%04d-%02d-%02dT%02d:%02d:%02dZ", i % 10000, ch, i % 13, ch % 24, i % 60, 59); rb = libc_snprintf(b, size, "%04d-%02d-%02dT%02d:%02d:%02dZ", i % 10000, ch, i % 13, ch % 24, i % 60, 59); break;
         case 14: ra = snprintf(a, size, "%s", ""); rb = libc_snprintf(b, size, "%s", ""); break;
         case 15: ra = snprintf(a, size, "%.*s", i % 9, nothing); rb = libc_snprintf(b, size, "%.*s", i % 9, nothing); break;  /* libc's */
-        default: ra = snprintf(a, size, "%0*d|%-4s|%18s|%.1f|%hhd", 6, i, "ab", t ? t : "", (double)l, i); rb = libc_snprintf(b, size, "%0*d|%-4s|%18s|%.1f|%hhd", 6, i, "ab", t ? t : "", (double)l, i); break;  /* libc's */
+        default: ra = snprintf(a, size, "%0*d|%-4s|%18s|%.1f|%hhd", 6, i, "ab", t ? t : "", (double)l, (signed char)i); rb = libc_snprintf(b, size, "%0*d|%-4s|%18s|%.1f|%hhd", 6, i, "ab", t ? t : "", (double)l, (signed char)i); break;  /* libc's */
         }
         if (ra != rb || memcmp(a, b, sizeof a) != 0) {
             print_error("case %d size %zu: ours %d \"%.60s\", libc's %d \"%.60s\"\n", n % 17, size, ra, a, rb, b);
