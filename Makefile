@@ -61,13 +61,21 @@ LDFLAGS  += -Wl,--undefined=lxw_xml_start_tag $(LXW_XML:%=-Wl,--export-dynamic-s
 # bp_xlsx_sst.c's shared string table, likewise
 LXW_SST  := lxw_get_sst_index lxw_sst_free
 LDFLAGS  += -Wl,--undefined=lxw_get_sst_index $(LXW_SST:%=-Wl,--export-dynamic-symbol=%)
+# bp_xlsx_sheet.c's cell writers and the worksheet functions that write and free the cells,
+# likewise
+LXW_SHEET := worksheet_write_number worksheet_write_string worksheet_write_formula_num \
+             worksheet_write_formula_str worksheet_write_blank worksheet_write_datetime \
+             lxw_worksheet_find_row lxw_worksheet_find_cell_in_row \
+             lxw_worksheet_assemble_xml_file lxw_worksheet_free
+LDFLAGS  += -Wl,--undefined=lxw_worksheet_assemble_xml_file \
+            $(LXW_SHEET:%=-Wl,--export-dynamic-symbol=%)
 # bp_xlsx_printf.c's snprintf and __fprintf_chk (libxlsxwriter's cells), likewise
 LDFLAGS  += -Wl,--undefined=__fprintf_chk -Wl,--export-dynamic-symbol=snprintf \
             -Wl,--export-dynamic-symbol=__fprintf_chk
 # Every library function the executable defines in the library's place (above, and
 # bp_libs.c's libharu byte loops, memory-stream writer, allocator and list, which the linker exports
 # itself): `make layers` counts a call to one as a call to that library
-INTERPOSED := deflateInit_ deflateInit2_ deflate deflateEnd crc32 $(LXW_XML) $(LXW_SST) snprintf \
+INTERPOSED := deflateInit_ deflateInit2_ deflate deflateEnd crc32 $(LXW_XML) $(LXW_SST) $(LXW_SHEET) snprintf \
               __fprintf_chk HPDF_MemCpy HPDF_MemSet HPDF_StrLen HPDF_StrCpy \
               HPDF_MemStream_WriteFunc HPDF_GetMem HPDF_FreeMem HPDF_List_Add
 # libdeflate (bp_deflate) linked statically: the bytes it writes are those of the version
@@ -97,7 +105,7 @@ TEST_LIBS := -lcmocka
 #          bp_packpdf_summary, bp_packpdf_score, bp_packpdf_finance, bp_packpdf_inyear (the
 #          management accounts, cash flow and balance sheet), bp_packpdf_plan, bp_packpdf, bp_formula (KPI expressions as the
 #          workbook's formulas), bp_xlsx (the workbook; libxlsxwriter's XML writer in
-#          bp_xlsx_xml, its shared strings in bp_xlsx_sst, libc's printf for its cells in bp_xlsx_printf, its sheets in bp_xlsx_cells, _sums,
+#          bp_xlsx_xml, its shared strings in bp_xlsx_sst, its cells kept and written in bp_xlsx_sheet, libc's printf for its cells in bp_xlsx_printf, its sheets in bp_xlsx_cells, _sums,
 #          _layout, _kpis, _inputs, _statements, _lines, _balance, _cashflow, _mgmt, _checks and _quality, sharing
 #          src/bp_xlsx_internal.h), bp_build.
 # cli    - the command line (cli*.c, main.c): only the boardpack binary.
@@ -110,7 +118,7 @@ CORE_MOD   := util error excel infile csv sha256 money num model totals cashflow
               session previous pack
 RENDER_MOD := format text json outfile manifest libs deflate pdf_state pdf_fonts pdf_text pdf_draw pdf_page \
               pdf_elements pdf_nav pdf_block pdf_table pdf_tags pdf_objstm pdf chart packpdf_common packpdf_dataq packpdf_charts packpdf_summary packpdf_score packpdf_finance \
-              packpdf_inyear packpdf_plan packpdf formula xlsx_xml xlsx_sst xlsx_printf xlsx_cells xlsx_received xlsx_sums xlsx_layout xlsx_kpis xlsx_inputs \
+              packpdf_inyear packpdf_plan packpdf formula xlsx_xml xlsx_sst xlsx_sheet xlsx_printf xlsx_cells xlsx_received xlsx_sums xlsx_layout xlsx_kpis xlsx_inputs \
               xlsx_statements xlsx_lines xlsx_balance xlsx_cashflow xlsx_mgmt xlsx_checks xlsx_quality xlsx build
 CORE_SRC   := $(CORE_MOD:%=src/bp_%.c)
 RENDER_SRC := $(RENDER_MOD:%=src/bp_%.c)

@@ -8,6 +8,7 @@
 #ifndef BP_XLSX_H
 #define BP_XLSX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -56,5 +57,14 @@ unsigned long bp_xlsx_printf_fast(void);
 /* How many shared string tables bp_xlsx_sst.c holds a hash of (one a workbook until
  * libxlsxwriter frees its table): for tests, to see that lxw_sst_free reaches it. */
 size_t bp_xlsx_sst_tables(void);
+
+/* Whether worksheets made from now on have their cells kept by bp_xlsx_sheet.c (true, the
+ * default) or by libxlsxwriter itself: for tests, to compare the two. */
+void bp_xlsx_sheet_keep(bool on);
+
+/* How many worksheets bp_xlsx_sheet.c keeps the cells of (until libxlsxwriter frees them),
+ * and how many it could not write for want of memory (the workbook is then refused). */
+size_t bp_xlsx_sheet_count(void);
+unsigned long bp_xlsx_sheet_lost(void);
 
 #endif

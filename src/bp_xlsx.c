@@ -193,7 +193,12 @@ static bp_err run(const bp_session *s, int64_t epoch, const char *tmpdir, const 
     if (xl_live(&x)) xl_plan(&x);
     if (xl_live(&x)) open_workbook(&x, epoch, tmpdir);
     if (xl_live(&x)) write_sheets(&x, ex);
-    if (x.wb && xl_live(&x) && !dry) xl_check_book(&x, workbook_close(x.wb), "writing the file");
+    if (x.wb && xl_live(&x) && !dry) {
+        unsigned long lost = bp_xlsx_sheet_lost();
+        xl_check_book(&x, workbook_close(x.wb), "writing the file");
+        /* a sheet whose cells could not be sorted for want of memory was written empty */
+        if (bp_xlsx_sheet_lost() != lost) xl_nomem(&x);
+    }
     else if (x.wb) lxw_workbook_free(x.wb);
     release(&x, ex);
     return x.err == BP_OK && x.nlimits ? BP_ERR_LIMIT : x.err;

@@ -49,15 +49,22 @@ unsigned long bp_xlsx_xml_calls(void)
     return calls;
 }
 
-/* ---- writing ---- */
+/* ---- the worksheet's cells: bp_xlsx_sheet.c's ---- */
 
-/* A tag is assembled here and written with one fwrite: a dozen small pieces a cell, each
- * an fwrite of its own, cost more than the copying. */
-typedef struct {
-    FILE *f;
-    size_t n;
-    char b[1024];
-} out;
+static bp_xml_tag_hook sheet_data;
+
+void bp_xlsx_xml_sheet_data_hook(bp_xml_tag_hook hook)
+{
+    sheet_data = hook;
+}
+
+/* Whether the hook has taken tag (written it, or what it stands for, itself). */
+static inline bool hooked(FILE *f, const char *tag, enum bp_xml_tag kind)
+{
+    return sheet_data && tag[0] == 's' && strcmp(tag, "sheetData") == 0 && sheet_data(f, kind);
+}
+
+/* ---- writing ---- */
 
 /* fwrite_unlocked's own first step, without the call: glibc's fwrite copies into the
  * stream's buffer when the bytes fit between _IO_write_ptr and _IO_write_end, as its
@@ -74,50 +81,26 @@ size_t bp_xlsx_fwrite(FILE *f, const char *s, size_t n)
     return fwrite_unlocked(s, 1, n, f);
 }
 
-static void flush(out *o)
-{
-    if (o->n) bp_xlsx_fwrite(o->f, o->b, o->n);
-    o->n = 0;
-}
-
-static inline void put(out *o, const char *s, size_t n)
-{
-    if (n > sizeof o->b - o->n) {
-        flush(o);
-        if (n > sizeof o->b / 2) {
-            bp_xlsx_fwrite(o->f, s, n);
-            return;
-        }
-    }
-    memcpy(o->b + o->n, s, n);
-    o->n += n;
-}
-
-static inline void puts_(out *o, const char *s)
-{
-    put(o, s, strlen(s));
-}
-
-/* The bytes escaped() replaces: 1 everywhere, 2 in an attribute only. */
+/* The bytes bp_xlsx_xml_escaped() replaces: 1 everywhere, 2 in an attribute only. */
 static const unsigned char special[256] = {['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 2,
                                            ['\n'] = 2};
 
 /* The entity of a special byte c, as libxlsxwriter writes it. */
-static void entity(out *o, char c)
+static void entity(bp_xml_out *o, char c)
 {
     switch (c) {
-    case '&': put(o, "&amp;", 5); break;
-    case '<': put(o, "&lt;", 4); break;
-    case '>': put(o, "&gt;", 4); break;
-    case '"': put(o, "&quot;", 6); break;
-    default: put(o, "&#xA;", 5); break;     /* the newline */
+    case '&': bp_xml_put(o, "&amp;", 5); break;
+    case '<': bp_xml_put(o, "&lt;", 4); break;
+    case '>': bp_xml_put(o, "&gt;", 4); break;
+    case '"': bp_xml_put(o, "&quot;", 6); break;
+    default: bp_xml_put(o, "&#xA;", 5); break;     /* the newline */
     }
 }
 
 /* s, with &, <, > (and in an attribute " and the newline) as libxlsxwriter's entities.
  * An attribute's first bytes one at a time (a cell's reference and style are a few), the
  * rest and an element's text (a formula) in runs found by strcspn. */
-static void escaped(out *o, const char *s, bool attribute)
+void bp_xlsx_xml_escaped(bp_xml_out *o, const char *s, bool attribute)
 {
     const unsigned limit = 2;
     for (int i = 0; attribute && i < 32; i++, s++) {
@@ -127,13 +110,13 @@ static void escaped(out *o, const char *s, bool attribute)
             entity(o, (char)c);
             continue;
         }
-        if (o->n == sizeof o->b) flush(o);
+        if (o->n == sizeof o->b) bp_xml_flush(o);
         o->b[o->n++] = (char)c;
     }
     const char *stops = attribute ? "&<>\"\n" : "&<>";
     for (;;) {
         size_t n = strcspn(s, stops);
-        put(o, s, n);
+        bp_xml_put(o, s, n);
         s += n;
         if (!*s) return;
         entity(o, *s++);
@@ -141,20 +124,20 @@ static void escaped(out *o, const char *s, bool attribute)
 }
 
 /* "<tag", then each attribute as ` key="value"`, escaped or not. */
-static void open_tag(out *o, const char *tag, struct xml_attribute_list *attributes,
+static void open_tag(bp_xml_out *o, const char *tag, struct xml_attribute_list *attributes,
                      bool escape)
 {
-    put(o, "<", 1);
-    puts_(o, tag);
+    bp_xml_put(o, "<", 1);
+    bp_xml_puts(o, tag);
     if (!attributes) return;
     struct xml_attribute *a;
     STAILQ_FOREACH(a, attributes, list_entries) {
-        put(o, " ", 1);
-        puts_(o, a->key);
-        put(o, "=\"", 2);
-        if (escape) escaped(o, a->value, true);
-        else puts_(o, a->value);
-        put(o, "\"", 1);
+        bp_xml_put(o, " ", 1);
+        bp_xml_puts(o, a->key);
+        bp_xml_put(o, "=\"", 2);
+        if (escape) bp_xlsx_xml_escaped(o, a->value, true);
+        else bp_xml_puts(o, a->value);
+        bp_xml_put(o, "\"", 1);
     }
 }
 
@@ -163,10 +146,11 @@ void lxw_xml_start_tag(FILE *xmlfile, const char *tag, struct xml_attribute_list
     if (!bp_lxw_same_library())
         VOID_THEIRS(tag_fn, lxw_xml_start_tag, xmlfile, tag, attributes);
     calls++;
-    out o = {.f = xmlfile};
+    if (hooked(xmlfile, tag, BP_XML_START)) return;
+    bp_xml_out o = {.f = xmlfile};
     open_tag(&o, tag, attributes, true);
-    put(&o, ">", 1);
-    flush(&o);
+    bp_xml_put(&o, ">", 1);
+    bp_xml_flush(&o);
 }
 
 void lxw_xml_start_tag_unencoded(FILE *xmlfile, const char *tag,
@@ -174,30 +158,32 @@ void lxw_xml_start_tag_unencoded(FILE *xmlfile, const char *tag,
 {
     if (!bp_lxw_same_library())
         VOID_THEIRS(tag_fn, lxw_xml_start_tag_unencoded, xmlfile, tag, attributes);
-    out o = {.f = xmlfile};
+    bp_xml_out o = {.f = xmlfile};
     open_tag(&o, tag, attributes, false);
-    put(&o, ">", 1);
-    flush(&o);
+    bp_xml_put(&o, ">", 1);
+    bp_xml_flush(&o);
 }
 
 void lxw_xml_end_tag(FILE *xmlfile, const char *tag)
 {
     if (!bp_lxw_same_library()) VOID_THEIRS(end_fn, lxw_xml_end_tag, xmlfile, tag);
-    out o = {.f = xmlfile};
-    put(&o, "</", 2);
-    puts_(&o, tag);
-    put(&o, ">", 1);
-    flush(&o);
+    if (hooked(xmlfile, tag, BP_XML_END)) return;
+    bp_xml_out o = {.f = xmlfile};
+    bp_xml_put(&o, "</", 2);
+    bp_xml_puts(&o, tag);
+    bp_xml_put(&o, ">", 1);
+    bp_xml_flush(&o);
 }
 
 void lxw_xml_empty_tag(FILE *xmlfile, const char *tag, struct xml_attribute_list *attributes)
 {
     if (!bp_lxw_same_library())
         VOID_THEIRS(tag_fn, lxw_xml_empty_tag, xmlfile, tag, attributes);
-    out o = {.f = xmlfile};
+    if (hooked(xmlfile, tag, BP_XML_EMPTY)) return;
+    bp_xml_out o = {.f = xmlfile};
     open_tag(&o, tag, attributes, true);
-    put(&o, "/>", 2);
-    flush(&o);
+    bp_xml_put(&o, "/>", 2);
+    bp_xml_flush(&o);
 }
 
 void lxw_xml_empty_tag_unencoded(FILE *xmlfile, const char *tag,
@@ -205,10 +191,10 @@ void lxw_xml_empty_tag_unencoded(FILE *xmlfile, const char *tag,
 {
     if (!bp_lxw_same_library())
         VOID_THEIRS(tag_fn, lxw_xml_empty_tag_unencoded, xmlfile, tag, attributes);
-    out o = {.f = xmlfile};
+    bp_xml_out o = {.f = xmlfile};
     open_tag(&o, tag, attributes, false);
-    put(&o, "/>", 2);
-    flush(&o);
+    bp_xml_put(&o, "/>", 2);
+    bp_xml_flush(&o);
 }
 
 void lxw_xml_data_element(FILE *xmlfile, const char *tag, const char *data,
@@ -216,14 +202,14 @@ void lxw_xml_data_element(FILE *xmlfile, const char *tag, const char *data,
 {
     if (!bp_lxw_same_library())
         VOID_THEIRS(data_fn, lxw_xml_data_element, xmlfile, tag, data, attributes);
-    out o = {.f = xmlfile};
+    bp_xml_out o = {.f = xmlfile};
     open_tag(&o, tag, attributes, true);
-    put(&o, ">", 1);
-    escaped(&o, data, false);
-    put(&o, "</", 2);
-    puts_(&o, tag);
-    put(&o, ">", 1);
-    flush(&o);
+    bp_xml_put(&o, ">", 1);
+    bp_xlsx_xml_escaped(&o, data, false);
+    bp_xml_put(&o, "</", 2);
+    bp_xml_puts(&o, tag);
+    bp_xml_put(&o, ">", 1);
+    bp_xml_flush(&o);
 }
 
 /* ---- attributes ---- */
