@@ -103,7 +103,7 @@ static write_cell_fn their_write_cell(void)
 enum { K_NUMBER, K_STRING, K_FORMULA, K_FORMULA_STR, K_BLANK };
 
 /* One cell: 24 bytes.  format is 1 + its index in the sheet's formats, 0 for none; text a
- * formula's offset in the sheet's text. */
+ * formula's index among the sheet's texts (a string result's is the next). */
 typedef struct {
     uint32_t row;
     uint16_t col;
@@ -114,9 +114,43 @@ typedef struct {
     union {
         double number;              /* K_NUMBER; K_FORMULA: the cached result */
         struct sst_element *sst;    /* K_STRING: the shared string */
-        uint64_t result;            /* K_FORMULA_STR: the result's offset in the text */
     } u;
 } cell;
+
+/* A sheet's formulas and string results, in the order written, each kept as how it
+ * differs from one of the TEXT_BACK before it: which one, the lengths of the start and of
+ * the end they share, then up to TEXT_SEGS edits of what lies between (bytes of the other
+ * skipped, bytes of its own, bytes the two share).  A formula is mostly a recent one's: a
+ * row of sums differs from the sum before in a column's letters, the count beside each
+ * sum from the count before in two of them, a column's formulas in a row's digits - the
+ * Workings sheet's 58 MB of formulas at 1,000 institutions in some 6.  Every TEXT_GROUP-th
+ * text is kept whole and a text refers only to texts of its own group, so that one is
+ * decoded from its group's first at most. */
+#define TEXT_GROUP 16
+#define TEXT_BACK 4
+#define TEXT_SEGS 8
+#define TEXT_REACH 8        /* the most bytes an edit skips or adds before the two agree */
+#define TEXT_AGREE 3        /* agreeing again: this many bytes the same */
+typedef struct {
+    char *s;
+    size_t n, cap;
+} text_buf;
+
+typedef struct {
+    unsigned char *b;           /* the texts: back (0: whole) then, LEB128, n and n bytes
+                                 * (whole) or start, end, edits and each edit's skip, n,
+                                 * n bytes and shared */
+    size_t n, cap;
+    uint32_t count;
+    uint32_t *starts;           /* where each group's first text is in b */
+    size_t cap_starts;
+    text_buf last[TEXT_BACK];   /* the last texts added, whole: text i at i % TEXT_BACK */
+    text_buf dec[TEXT_BACK];    /* the last texts decoded, each with a NUL, likewise */
+    text_buf spare;             /* where the next is decoded */
+    uint32_t dec_at;            /* the last text decoded, when decoded */
+    bool decoded;
+    size_t dec_next;            /* where the text after it is in b */
+} texts;
 
 typedef struct {
     lxw_worksheet *ws;
@@ -124,8 +158,8 @@ typedef struct {
     size_t n, cap;
     bool sorted;                /* ascending by row and column, each cell once */
     bool released;              /* written: cells and text freed */
-    char *text;                 /* formulas and string results, each with its NUL */
-    size_t text_n, text_cap;
+    bool failed;                /* out of memory while writing */
+    texts text;
     lxw_format **formats;       /* the distinct formats of the cells, in first use */
     size_t nformats, cap_formats;
     uint32_t *slots;            /* a hash of formats: 1 + index, 0 empty; at most half full */
@@ -137,6 +171,8 @@ typedef struct {
     lxw_row *proxy_theirs;      /* the library's row of that number, or NULL */
     struct lxw_table_cells no_cells;
     lxw_cell proxy_cell;
+    char *proxy_text;           /* its formula, while its result is decoded */
+    size_t proxy_text_cap;
 } sheet;
 
 /* The sheets kept here (a few dozen a workbook); the last one asked for first. */
@@ -194,10 +230,17 @@ static sheet *sheet_of(lxw_worksheet *ws, lxw_error *err)
 static void release(sheet *s)
 {
     free(s->cells);
-    free(s->text);
     s->cells = NULL;
-    s->text = NULL;
-    s->n = s->cap = s->text_n = s->text_cap = 0;
+    s->n = s->cap = 0;
+    texts *t = &s->text;
+    free(t->b);
+    free(t->starts);
+    for (int k = 0; k < TEXT_BACK; k++) {
+        free(t->last[k].s);
+        free(t->dec[k].s);
+    }
+    free(t->spare.s);
+    memset(t, 0, sizeof *t);
     s->released = true;
 }
 
@@ -207,6 +250,7 @@ static void drop(sheet *s)
     release(s);
     free(s->formats);
     free(s->slots);
+    free(s->proxy_text);
     for (size_t i = 0; i < nsheets; i++)
         if (sheets[i] == s) {
             sheets[i] = sheets[--nsheets];
@@ -264,23 +308,203 @@ static uint32_t format_index(sheet *s, lxw_format *f, bool *ok)
     return (uint32_t)s->nformats;
 }
 
-/* text (its n bytes and a NUL) added to the sheet's text: its offset, or false. */
-static bool add_text(sheet *s, const char *text, size_t n, uint32_t *at)
+/* ---- the sheet's texts ---- */
+
+static bool room_bytes(char **b, size_t *cap, size_t need)
 {
-    if (n >= UINT32_MAX - s->text_n) return false;
-    if (s->text_n + n + 1 > s->text_cap) {
-        size_t cap = s->text_cap ? s->text_cap : 4096;
-        while (cap < s->text_n + n + 1) cap *= 2;
-        char *t = realloc(s->text, cap);
-        if (!t) return false;
-        s->text = t;
-        s->text_cap = cap;
-    }
-    memcpy(s->text + s->text_n, text, n);
-    s->text[s->text_n + n] = '\0';
-    *at = (uint32_t)s->text_n;
-    s->text_n += n + 1;
+    if (need <= *cap) return true;
+    size_t c = *cap ? *cap : 256;
+    while (c < need) c *= 2;
+    char *nb = realloc(*b, c);
+    if (!nb) return false;
+    *b = nb;
+    *cap = c;
     return true;
+}
+
+static void put_leb(unsigned char *b, size_t *n, size_t v)
+{
+    do {
+        b[(*n)++] = (unsigned char)((v & 0x7F) | (v > 0x7F ? 0x80 : 0));
+        v >>= 7;
+    } while (v);
+}
+
+static size_t get_leb(const unsigned char *b, size_t *at)
+{
+    size_t v = 0;
+    for (unsigned shift = 0;; shift += 7) {
+        unsigned char c = b[(*at)++];
+        v |= (size_t)(c & 0x7F) << shift;
+        if (!(c & 0x80)) return v;
+    }
+}
+
+/* The shared start and end of text (n bytes) and t (at most n bytes between them). */
+static size_t shared(const text_buf *t, const char *text, size_t n, size_t *p, size_t *q)
+{
+    size_t most = n < t->n ? n : t->n, i = 0, j = 0;
+    while (i < most && t->s[i] == text[i]) i++;
+    while (j < most - i && t->s[t->n - 1 - j] == text[n - 1 - j]) j++;
+    *p = i;
+    *q = j;
+    return i + j;
+}
+
+/* Where x[0..a) and y[0..b), which differ at their first bytes, agree again: at x + *da
+ * and y + *db, TEXT_AGREE bytes the same or both at their ends, the fewest bytes skipped;
+ * false if not within TEXT_REACH of each. */
+static bool agree(const char *x, size_t a, const char *y, size_t b, size_t *da, size_t *db)
+{
+    for (size_t sum = 1; sum <= 2 * TEXT_REACH; sum++)
+        for (size_t i = sum > TEXT_REACH ? sum - TEXT_REACH : 0; i <= sum && i <= TEXT_REACH; i++) {
+            size_t j = sum - i;
+            if (i > a || j > b) continue;
+            if ((i == a && j == b) ||
+                (i + TEXT_AGREE <= a && j + TEXT_AGREE <= b && memcmp(x + i, y + j, TEXT_AGREE) == 0)) {
+                *da = i;
+                *db = j;
+                return true;
+            }
+        }
+    return false;
+}
+
+/* text (n bytes) added as the next of t: its index, or false when out of memory or past
+ * 4 GB. */
+static bool text_add(texts *t, const char *text, size_t n, uint32_t *index)
+{
+    if (t->count == UINT32_MAX || t->n > UINT32_MAX || n > UINT32_MAX) return false;
+    unsigned in_group = t->count % TEXT_GROUP, back = 0;
+    size_t p = 0, q = 0;
+    if (in_group == 0) {
+        uint32_t *st = bp_grow(t->starts, &t->cap_starts, t->count / TEXT_GROUP + 1,
+                               sizeof *st);
+        if (!st) return false;
+        t->starts = st;
+        st[t->count / TEXT_GROUP] = (uint32_t)t->n;
+    }
+    /* the one of the texts before, in the group, that shares the longest start and end */
+    for (unsigned d = 1; d <= TEXT_BACK && d <= in_group && p + q < n; d++) {
+        size_t dp, dq;
+        if (shared(&t->last[(t->count - d) % TEXT_BACK], text, n, &dp, &dq) > p + q) {
+            back = d;
+            p = dp;
+            q = dq;
+        }
+    }
+    char *b = (char *)t->b;
+    /* the most an entry takes: its fields and every byte of the text */
+    if (!room_bytes(&b, &t->cap, t->n + 1 + (4 + 4 * TEXT_SEGS) * 10 + n)) return false;
+    t->b = (unsigned char *)b;
+    t->b[t->n++] = (unsigned char)back;
+    if (!back) {
+        put_leb(t->b, &t->n, n);
+        memcpy(t->b + t->n, text, n);
+        t->n += n;
+    } else {
+        /* the middles, x (this text's) and y (the other's), as edits */
+        const text_buf *ref = &t->last[(t->count - back) % TEXT_BACK];
+        const char *x = text + p, *y = ref->s + p;
+        size_t a = n - p - q, bn = ref->n - p - q, i = 0, j = 0, nedits = 0;
+        size_t skip[TEXT_SEGS], from[TEXT_SEGS], len[TEXT_SEGS], same[TEXT_SEGS];
+        while (i < a || j < bn) {
+            size_t da, db, c = 0;
+            if (nedits == TEXT_SEGS - 1 || !agree(x + i, a - i, y + j, bn - j, &da, &db)) {
+                da = a - i;
+                db = bn - j;
+            }
+            while (i + da + c < a && j + db + c < bn && x[i + da + c] == y[j + db + c]) c++;
+            skip[nedits] = db;
+            from[nedits] = i;
+            len[nedits] = da;
+            same[nedits++] = c;
+            i += da + c;
+            j += db + c;
+        }
+        put_leb(t->b, &t->n, p);
+        put_leb(t->b, &t->n, q);
+        put_leb(t->b, &t->n, nedits);
+        for (size_t k = 0; k < nedits; k++) {
+            put_leb(t->b, &t->n, skip[k]);
+            put_leb(t->b, &t->n, len[k]);
+            memcpy(t->b + t->n, x + from[k], len[k]);
+            t->n += len[k];
+            put_leb(t->b, &t->n, same[k]);
+        }
+    }
+    text_buf *slot = &t->last[t->count % TEXT_BACK];
+    if (!room_bytes(&slot->s, &slot->cap, n + 1)) return false;
+    memcpy(slot->s, text, n);
+    slot->n = n;
+    *index = t->count++;
+    return true;
+}
+
+/* Text i, whose bytes are at t->dec_next, decoded from the text it refers to: false when
+ * out of memory. */
+static bool text_step(texts *t, uint32_t i)
+{
+    size_t at = t->dec_next;
+    unsigned back = t->b[at++];
+    text_buf *to = &t->spare;
+    if (back == 0) {
+        size_t n = get_leb(t->b, &at);
+        if (!room_bytes(&to->s, &to->cap, n + 1)) return false;
+        memcpy(to->s, t->b + at, n);
+        at += n;
+        to->n = n;
+    } else {
+        const text_buf *ref = &t->dec[(i - back) % TEXT_BACK];
+        size_t p = get_leb(t->b, &at), q = get_leb(t->b, &at), nedits = get_leb(t->b, &at);
+        /* at most the other's bytes and every edit's own: the text's length bounds it */
+        size_t n = p, j = p;
+        if (!room_bytes(&to->s, &to->cap, ref->n + 1)) return false;
+        memcpy(to->s, ref->s, p);
+        for (size_t k = 0; k < nedits; k++) {
+            j += get_leb(t->b, &at);
+            size_t m = get_leb(t->b, &at);
+            if (!room_bytes(&to->s, &to->cap, n + m + ref->n + 1)) return false;
+            memcpy(to->s + n, t->b + at, m);
+            at += m;
+            n += m;
+            size_t c = get_leb(t->b, &at);
+            memcpy(to->s + n, ref->s + j, c);
+            n += c;
+            j += c;
+        }
+        if (!room_bytes(&to->s, &to->cap, n + q + 1)) return false;
+        memcpy(to->s + n, ref->s + ref->n - q, q);
+        to->n = n + q;
+    }
+    to->s[to->n] = '\0';
+    t->dec_next = at;
+    /* the spare becomes text i's slot, the slot's buffer the spare */
+    text_buf old = t->dec[i % TEXT_BACK];
+    t->dec[i % TEXT_BACK] = *to;
+    *to = old;
+    return true;
+}
+
+/* Text i of t, whole with its NUL (until the next call but TEXT_BACK - 1: a formula's
+ * text and its result's together), or NULL when out of memory: from the texts decoded
+ * before when i follows them in its group (the cells are written mostly in the order they
+ * were), else from its group's first. */
+static const char *text_get(texts *t, uint32_t i)
+{
+    uint32_t first = i - i % TEXT_GROUP;
+    if (!t->decoded || i < t->dec_at || first != t->dec_at - t->dec_at % TEXT_GROUP) {
+        t->decoded = false;
+        t->dec_next = t->starts[i / TEXT_GROUP];
+        if (!text_step(t, first)) return NULL;
+        t->dec_at = first;
+        t->decoded = true;
+    }
+    while (t->dec_at < i) {
+        if (!text_step(t, t->dec_at + 1)) return NULL;
+        t->dec_at++;
+    }
+    return t->dec[i % TEXT_BACK].s;
 }
 
 static lxw_error append(sheet *s, lxw_row_t row, lxw_col_t col, uint8_t kind,
@@ -379,10 +603,9 @@ static lxw_error formula(sheet *s, lxw_worksheet *ws, lxw_row_t row, lxw_col_t c
     if (text[0] == '=') text++;
     cell c = {.u.number = number};
     uint32_t at;
-    if (!add_text(s, text, strlen(text), &c.text)) return LXW_ERROR_MEMORY_MALLOC_FAILED;
+    if (!text_add(&s->text, text, strlen(text), &c.text)) return LXW_ERROR_MEMORY_MALLOC_FAILED;
     if (!result) return append(s, row, col, K_FORMULA, format, c);
-    if (!add_text(s, result, strlen(result), &at)) return LXW_ERROR_MEMORY_MALLOC_FAILED;
-    c.u.result = at;
+    if (!text_add(&s->text, result, strlen(result), &at)) return LXW_ERROR_MEMORY_MALLOC_FAILED;
     return append(s, row, col, K_FORMULA_STR, format, c);
 }
 
@@ -575,11 +798,17 @@ lxw_cell *lxw_worksheet_find_cell_in_row(lxw_row *row, lxw_col_t col_num)
         break;
     case K_FORMULA:
     case K_FORMULA_STR:
+    {
         p->type = FORMULA_CELL;
-        p->u.string = s->text + c->text;
+        const char *f = text_get(&s->text, c->text);
+        size_t n = f ? strlen(f) : 0;
+        if (!f || !room_bytes(&s->proxy_text, &s->proxy_text_cap, n + 1)) return NULL;
+        memcpy(s->proxy_text, f, n + 1);
+        p->u.string = s->proxy_text;
         if (c->kind == K_FORMULA) p->formula_result = c->u.number;
-        else p->user_data2 = s->text + c->u.result;
+        else if (!(p->user_data2 = (char *)text_get(&s->text, c->text + 1))) return NULL;
         break;
+    }
     default:
         p->type = BLANK_CELL;
         break;
@@ -644,8 +873,17 @@ static void write_row(bp_xml_out *o, const lxw_worksheet *ws, const lxw_row *row
     else bp_xml_put(o, "/>", 2);
 }
 
+/* Text i of the sheet, escaped as an element's data; when it cannot be decoded (out of
+ * memory), nothing, and the workbook is refused (bp_xlsx_sheet_lost). */
+static void text_out(bp_xml_out *o, sheet *s, uint32_t i)
+{
+    const char *t = text_get(&s->text, i);
+    if (t) bp_xlsx_xml_escaped(o, t, false);
+    else s->failed = true;
+}
+
 /* _write_cell for a cell kept here; row_format the row's (from worksheet_set_row). */
-static void write_cell(bp_xml_out *o, const sheet *s, const cell *c, lxw_format *row_format)
+static void write_cell(bp_xml_out *o, sheet *s, const cell *c, lxw_format *row_format)
 {
     const lxw_worksheet *ws = s->ws;
     char ref[LXW_MAX_CELL_NAME_LENGTH];
@@ -678,10 +916,10 @@ static void write_cell(bp_xml_out *o, const sheet *s, const cell *c, lxw_format 
     case K_FORMULA_STR:
         if (c->kind == K_FORMULA_STR) bp_xml_put(o, " t=\"str\"", 8);
         bp_xml_put(o, "><f>", 4);
-        bp_xlsx_xml_escaped(o, s->text + c->text, false);
+        text_out(o, s, c->text);
         bp_xml_put(o, "</f><v>", 7);
         if (c->kind == K_FORMULA) put_g16(o, c->u.number);
-        else bp_xlsx_xml_escaped(o, s->text + c->u.result, false);
+        else text_out(o, s, c->text + 1);
         bp_xml_put(o, "</v></c>", 8);
         break;
     default:
@@ -779,14 +1017,15 @@ static bool sheet_data(FILE *f, enum bp_xml_tag kind)
     }
     bp_xml_out o = {.f = f};
     if (!settle(s)) {
-        /* out of memory: the workbook is refused (bp_xlsx_sheet_lost), its XML whole */
-        lost++;
+        s->failed = true;
         release(s);
-        s->n = 0;
     }
     bool empty = kind == BP_XML_EMPTY && s->n == 0;
     bp_xml_puts(&o, empty ? "<sheetData/>" : "<sheetData>");
     if (!empty) write_rows(s, &o);
+    /* out of memory: the workbook is refused (bp_xlsx_sheet_lost), its XML whole */
+    if (s->failed) lost++;
+    s->failed = false;
     if (kind == BP_XML_EMPTY) {
         if (!empty) bp_xml_puts(&o, "</sheetData>");
         release(s);
