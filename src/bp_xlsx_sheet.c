@@ -11,7 +11,7 @@
  * them, as bp_xlsx_xml.c's): each does what libxlsxwriter 1.1.4's src/worksheet.c does
  * before it stores a cell - the same range check and dimensions, the same shared string
  * taken at the same moment, the same errors - and appends the cell to an array, a formula's
- * text to the sheet's one block of text.  When the workbook is closed, the sheet's cells
+ * text to the sheet's texts as its edits of a recent one.  When the workbook is closed, the sheet's cells
  * are sorted by row and column (stably: the later of two writes to a cell is the one kept,
  * as the library's tree keeps it) and written where libxlsxwriter would write its rows: its
  * <sheetData> tags come here first (bp_xlsx_xml.c's hook, set while
