@@ -68,30 +68,14 @@ typedef lxw_cell *(*find_cell_fn)(lxw_row *, lxw_col_t);
 typedef void (*sheet_fn)(lxw_worksheet *);
 typedef void (*write_cell_fn)(lxw_worksheet *, lxw_cell *, lxw_format *);
 
-/* The library's definition of name, the one after the executable's; NULL when it has none. */
-static void *lib(const char *name)
-{
-    return dlsym(RTLD_NEXT, name);
-}
-
-static find_row_fn their_find_row(void)
-{
-    static find_row_fn fn;
-    if (!fn) {
-        void *sym = lib("lxw_worksheet_find_row");
-        memcpy(&fn, &sym, sizeof fn);
-    }
-    return fn;
-}
-
 /* libxlsxwriter's _write_cell (exported by Debian's build, as every function of its
  * worksheet.c), for a cell in the library's own tree; NULL if it is not exported. */
 static write_cell_fn their_write_cell(void)
 {
     static write_cell_fn fn;
-    static bool looked;
+    static bool looked;     /* NULL is an answer too: asked once */
     if (!looked) {
-        void *sym = lib("_write_cell");
+        void *sym = dlsym(RTLD_NEXT, "_write_cell");
         memcpy(&fn, &sym, sizeof fn);
         looked = true;
     }
@@ -345,6 +329,8 @@ static size_t shared(const text_buf *t, const char *text, size_t n, size_t *p, s
 {
     size_t most = n < t->n ? n : t->n, i = 0, j = 0;
     while (i < most && t->s[i] == text[i]) i++;
+    /* cppcheck-suppress knownConditionTrueFalse ; the loop above stops at the first byte
+     * that differs, before most */
     while (j < most - i && t->s[t->n - 1 - j] == text[n - 1 - j]) j++;
     *p = i;
     *q = j;
@@ -746,8 +732,9 @@ static lxw_cell *cells_last(lxw_cell *n)
 
 lxw_row *lxw_worksheet_find_row(lxw_worksheet *self, lxw_row_t row_num)
 {
+    BP_LIB_FN(their_find_row, find_row_fn, lxw_worksheet_find_row)
     sheet *s = find(self);
-    lxw_row *theirs = their_find_row()(self, row_num);
+    lxw_row *theirs = their_find_row(self, row_num);
     if (!s || s->released || !settle(s)) return theirs;
     size_t i = lower_bound(s, row_num, 0);
     if (i == s->n || s->cells[i].row != row_num) return theirs;
@@ -773,11 +760,7 @@ lxw_cell *lxw_worksheet_find_cell_in_row(lxw_row *row, lxw_col_t col_num)
     if (!s) THEIRS(find_cell_fn, lxw_worksheet_find_cell_in_row, row, col_num);
     size_t i = lower_bound(s, row->row_num, col_num);
     if (i == s->n || key(&s->cells[i]) != ((uint64_t)row->row_num << 16 | col_num)) {
-        static find_cell_fn fn;
-        if (!fn) {
-            void *sym = lib("lxw_worksheet_find_cell_in_row");
-            memcpy(&fn, &sym, sizeof fn);
-        }
+        BP_LIB_FN(fn, find_cell_fn, lxw_worksheet_find_cell_in_row)
         return s->proxy_theirs ? fn(s->proxy_theirs, col_num) : NULL;
     }
     const cell *c = &s->cells[i];
@@ -835,25 +818,27 @@ static void put_g16(bp_xml_out *o, double v)
     bp_xml_put(o, b, n < sizeof b ? n : sizeof b - 1);
 }
 
+/* ` key="v"` (key given with its space, =, and opening quote) */
+static void put_attr_int(bp_xml_out *o, const char *key, int64_t v)
+{
+    bp_xml_puts(o, key);
+    put_int(o, v);
+    bp_xml_put(o, "\"", 1);
+}
+
 /* _write_row: a row's tag, data or not (a start tag or an empty one). */
 static void write_row(bp_xml_out *o, const lxw_worksheet *ws, const lxw_row *row, uint32_t r,
                       const char *spans, bool data)
 {
     int32_t xf = row && row->format ? lxw_format_get_xf_index(row->format) : 0;
     double height = row && row->height_changed ? row->height : ws->default_row_height;
-    bp_xml_put(o, "<row r=\"", 8);
-    put_int(o, (int64_t)r + 1);
-    bp_xml_put(o, "\"", 1);
+    put_attr_int(o, "<row r=\"", (int64_t)r + 1);
     if (spans) {
         bp_xml_put(o, " spans=\"", 8);
         bp_xml_puts(o, spans);
         bp_xml_put(o, "\"", 1);
     }
-    if (xf) {
-        bp_xml_put(o, " s=\"", 4);
-        put_int(o, xf);
-        bp_xml_put(o, "\"", 1);
-    }
+    if (xf) put_attr_int(o, " s=\"", xf);
     if (row && row->format) bp_xml_puts(o, " customFormat=\"1\"");
     if (height != LXW_DEF_ROW_HEIGHT) {
         bp_xml_put(o, " ht=\"", 5);
@@ -862,11 +847,7 @@ static void write_row(bp_xml_out *o, const lxw_worksheet *ws, const lxw_row *row
     }
     if (row && row->hidden) bp_xml_puts(o, " hidden=\"1\"");
     if (height != LXW_DEF_ROW_HEIGHT) bp_xml_puts(o, " customHeight=\"1\"");
-    if (row && row->level) {
-        bp_xml_puts(o, " outlineLevel=\"");
-        put_int(o, row->level);
-        bp_xml_put(o, "\"", 1);
-    }
+    if (row && row->level) put_attr_int(o, " outlineLevel=\"", row->level);
     if (row && row->collapsed) bp_xml_puts(o, " collapsed=\"1\"");
     if (ws->excel_version == 2010) bp_xml_puts(o, " x14ac:dyDescent=\"0.25\"");
     if (data) bp_xml_put(o, ">", 1);
@@ -896,11 +877,7 @@ static void write_cell(bp_xml_out *o, sheet *s, const cell *c, lxw_format *row_f
     bp_xml_put(o, "<c r=\"", 6);
     bp_xml_puts(o, ref);
     bp_xml_put(o, "\"", 1);
-    if (style) {
-        bp_xml_put(o, " s=\"", 4);
-        put_int(o, style);
-        bp_xml_put(o, "\"", 1);
-    }
+    if (style) put_attr_int(o, " s=\"", style);
     switch (c->kind) {
     case K_NUMBER:
         bp_xml_put(o, "><v>", 4);
@@ -1041,11 +1018,7 @@ static bool sheet_data(FILE *f, enum bp_xml_tag kind)
 
 void lxw_worksheet_assemble_xml_file(lxw_worksheet *self)
 {
-    static sheet_fn fn;
-    if (!fn) {
-        void *sym = lib("lxw_worksheet_assemble_xml_file");
-        memcpy(&fn, &sym, sizeof fn);
-    }
+    BP_LIB_FN(fn, sheet_fn, lxw_worksheet_assemble_xml_file)
     sheet *s = find(self);
     if (!s) {
         fn(self);

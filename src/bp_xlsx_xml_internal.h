@@ -24,26 +24,26 @@ static inline bool bp_lxw_same_library(void)
     return ours;
 }
 
-/* Calls the library's own `name` (of function pointer type `type`) - the definition next
- * after this executable's - with the arguments, and returns what it returns (VOID_THEIRS:
- * returns). */
+/* var, declared here: the library's own `name` (of function pointer type `type`) - the
+ * definition next after this executable's, looked up once; NULL if there is none. */
+#define BP_LIB_FN(var, type, name)                                                     \
+    static type var;                                                                   \
+    if (!var) {                                                                        \
+        void *sym_ = dlsym(RTLD_NEXT, #name);                                          \
+        memcpy(&var, &sym_, sizeof var);  /* POSIX: a data pointer that is a function */ \
+    }
+
+/* Calls the library's own `name` with the arguments, and returns what it returns
+ * (VOID_THEIRS: returns). */
 #define THEIRS(type, name, ...)                                                        \
     do {                                                                               \
-        static type fn;                                                                \
-        if (!fn) {                                                                     \
-            void *sym = dlsym(RTLD_NEXT, #name);                                       \
-            memcpy(&fn, &sym, sizeof fn);  /* POSIX: a data pointer that is a function */ \
-        }                                                                              \
-        return fn(__VA_ARGS__);                                                        \
+        BP_LIB_FN(fn_, type, name)                                                     \
+        return fn_(__VA_ARGS__);                                                       \
     } while (0)
 #define VOID_THEIRS(type, name, ...)                                                   \
     do {                                                                               \
-        static type fn;                                                                \
-        if (!fn) {                                                                     \
-            void *sym = dlsym(RTLD_NEXT, #name);                                       \
-            memcpy(&fn, &sym, sizeof fn);                                              \
-        }                                                                              \
-        fn(__VA_ARGS__);                                                               \
+        BP_LIB_FN(fn_, type, name)                                                     \
+        fn_(__VA_ARGS__);                                                              \
         return;                                                                        \
     } while (0)
 
