@@ -115,6 +115,9 @@ typedef struct {
 #define TEXT_SEGS 8
 #define TEXT_REACH 8        /* the most bytes an edit skips or adds before the two agree */
 #define TEXT_AGREE 3        /* agreeing again: this many bytes the same */
+/* A sheet's first texts, up to this many bytes, are kept whole: for the sheets of a small
+ * trust the search costs more time than the memory it saves is worth. */
+#define TEXT_WHOLE_MAX (1u << 20)
 typedef struct {
     char *s;
     size_t n, cap;
@@ -371,7 +374,8 @@ static bool text_add(texts *t, const char *text, size_t n, uint32_t *index)
         st[t->count / TEXT_GROUP] = (uint32_t)t->n;
     }
     /* the one of the texts before, in the group, that shares the longest start and end */
-    for (unsigned d = 1; d <= TEXT_BACK && d <= in_group && p + q < n; d++) {
+    for (unsigned d = 1; t->n >= TEXT_WHOLE_MAX && d <= TEXT_BACK && d <= in_group && p + q < n;
+         d++) {
         size_t dp, dq;
         if (shared(&t->last[(t->count - d) % TEXT_BACK], text, n, &dp, &dq) > p + q) {
             back = d;

@@ -198,6 +198,37 @@ static void fill_random(lxw_workbook *wb, lxw_worksheet *ws, calls *c)
     }
 }
 
+/* Formulas past the first MiB of a sheet's texts (kept as edits of each other from there):
+ * rows of sums and counts side by side, a column of them, and some at random places - the
+ * texts decoded out of the order they were kept in - some with string results. */
+static void fill_formulas(lxw_worksheet *ws, calls *c)
+{
+    char text[160];
+    uint64_t r = 0x9E3779B97F4A7C15u;
+    for (lxw_row_t row = 0; row < 160; row++)
+        for (lxw_col_t col = 0; col < 240; col += 2) {
+            char name[8];
+            lxw_col_to_name(name, col, false);
+            snprintf(text, sizeof text, "=ROUND(SUMIFS(FactValue,FactCode,$A%u,FactInst,%s$5),2)",
+                     (unsigned)row + 1, name);
+            rec(c, worksheet_write_formula_num(ws, row, col, text, NULL, row * 1.5));
+            snprintf(text, sizeof text, "=IF(%s%u,1,COUNTIFS(FactCode,$A%u,FactInst,%s$5))",
+                     name, (unsigned)row + 1, (unsigned)row + 1, name);
+            if (col % 6 == 4)
+                rec(c, worksheet_write_formula_str(ws, row, col + 1, text, NULL, "a&b"));
+            else
+                rec(c, worksheet_write_formula_num(ws, row, col + 1, text, NULL, col));
+        }
+    for (int i = 0; i < 3000; i++) {
+        lxw_row_t row = (lxw_row_t)(next(&r) % 400);
+        lxw_col_t col = (lxw_col_t)(next(&r) % 260);
+        snprintf(text, sizeof text, "=IFERROR(INT(J%u/K%u)-(INT(J%u/K%u)*K%u>J%u),\"\")",
+                 (unsigned)row, (unsigned)col, (unsigned)row + 7, (unsigned)col, (unsigned)row,
+                 (unsigned)(next(&r) % 100000));
+        rec(c, worksheet_write_formula_num(ws, row, col, text, NULL, i));
+    }
+}
+
 /* The workbook, its cells kept by bp_xlsx_sheet.c or by the library; its bytes. */
 static char *book(bool keep, calls *c, size_t *size)
 {
@@ -215,7 +246,8 @@ static char *book(bool keep, calls *c, size_t *size)
     lxw_worksheet *dflt = workbook_add_worksheet(wb, "Default");
     lxw_worksheet *x2010 = workbook_add_worksheet(wb, "Bars");
     lxw_worksheet *random = workbook_add_worksheet(wb, "Random");
-    assert_true(cells && chart && empty && rows && dflt && x2010 && random);
+    lxw_worksheet *formulas = workbook_add_worksheet(wb, "Formulas");
+    assert_true(cells && chart && empty && rows && dflt && x2010 && random && formulas);
     fill_cells(wb, cells, c);
     fill_chart(wb, chart, c);
     (void)empty;
@@ -230,8 +262,9 @@ static char *book(bool keep, calls *c, size_t *size)
     rec(c, worksheet_set_row(x2010, 25, 20, NULL));
     rec(c, worksheet_conditional_format_range(x2010, 0, 0, 19, 0, &bar));
     fill_random(wb, random, c);
+    fill_formulas(formulas, c);
     /* not Empty nor Rows, which have no cell */
-    if (keep) assert_int_equal(bp_xlsx_sheet_count(), 5);
+    if (keep) assert_int_equal(bp_xlsx_sheet_count(), 6);
     else assert_int_equal(bp_xlsx_sheet_count(), 0);
     assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
     assert_int_equal(bp_xlsx_sheet_count(), 0);
