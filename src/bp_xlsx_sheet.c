@@ -297,15 +297,12 @@ static uint32_t format_index(sheet *s, lxw_format *f, bool *ok)
 
 /* ---- the sheet's texts ---- */
 
+/* Room for need bytes in *b (bp_grow's doubling): false when out of memory. */
 static bool room_bytes(char **b, size_t *cap, size_t need)
 {
-    if (need <= *cap) return true;
-    size_t c = *cap ? *cap : 256;
-    while (c < need) c *= 2;
-    char *nb = realloc(*b, c);
+    char *nb = bp_grow(*b, cap, need, 1);
     if (!nb) return false;
     *b = nb;
-    *cap = c;
     return true;
 }
 
@@ -383,10 +380,10 @@ static bool text_add(texts *t, const char *text, size_t n, uint32_t *index)
             q = dq;
         }
     }
-    char *b = (char *)t->b;
     /* the most an entry takes: its fields and every byte of the text */
-    if (!room_bytes(&b, &t->cap, t->n + 1 + (4 + 4 * TEXT_SEGS) * 10 + n)) return false;
-    t->b = (unsigned char *)b;
+    unsigned char *b = bp_grow(t->b, &t->cap, t->n + 1 + (4 + 4 * TEXT_SEGS) * 10 + n, 1);
+    if (!b) return false;
+    t->b = b;
     t->b[t->n++] = (unsigned char)back;
     if (!back) {
         put_leb(t->b, &t->n, n);

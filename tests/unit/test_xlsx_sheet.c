@@ -250,7 +250,6 @@ static char *book(bool keep, calls *c, size_t *size)
     assert_true(cells && chart && empty && rows && dflt && x2010 && random && formulas);
     fill_cells(wb, cells, c);
     fill_chart(wb, chart, c);
-    (void)empty;
     rec(c, worksheet_set_row(rows, 2, 30, NULL));
     rec(c, worksheet_set_row(rows, 70, 0, NULL));
     /* a default row: spans "1:1" for rows without cells, its height for the rest */
